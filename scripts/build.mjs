@@ -1,0 +1,73 @@
+// Builds every bundle with esbuild. One file per runtime, so that each loads only what it needs:
+//   dist/extension.js   extension host entry (activation path: no Salesforce libraries)
+//   dist/salesforce.js  @salesforce/core + jsforce, required on first connection
+//   dist/emulator.js    the local org, required when the user picks "Use the local org"
+//   dist/emulator-cli.js the local org's command line (bin/lma-local-org.js)
+//   dist/webviews/*.js  browser code of the webview forms
+// Usage: node scripts/build.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // Sibling bundles are loaded at run time with require('./x.js'), never inlined.
+  external: ['vscode', './salesforce.js', './emulator.js'],
+  define: {
+    // @salesforce/core writes log files through a pino worker transport unless told not to;
+    // inside VS Code that worker can't resolve its bundled target, and we log to our own channel.
+    'process.env.SF_DISABLE_LOG_FILE': '"true"',
+  },
+};
+
+const webviewEntries = existsSync('webviews')
+  ? readdirSync('webviews', { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(`webviews/${entry.name}/main.ts`))
+      .map((entry) => ({ in: `webviews/${entry.name}/main.ts`, out: entry.name }))
+  : [];
+
+const builds = [
+  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { salesforce: 'src/org/salesforce.ts' }, outdir: 'dist' },
+  ...(existsSync('emulator/index.ts')
+    ? [{ ...node, entryPoints: { emulator: 'emulator/index.ts' }, outdir: 'dist' }]
+    : []),
+  ...(existsSync('emulator/cli.ts')
+    ? [{ ...node, entryPoints: { 'emulator-cli': 'emulator/cli.ts' }, outdir: 'dist' }]
+    : []),
+  ...(existsSync('server/server.ts')
+    ? [{ ...node, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' }]
+    : []),
+  ...(webviewEntries.length
+    ? [
+        {
+          bundle: true,
+          platform: 'browser',
+          format: 'esm',
+          target: 'es2022',
+          sourcemap: !production,
+          minify: production,
+          logLevel: 'warning',
+          entryPoints: webviewEntries,
+          outdir: 'dist/webviews',
+        },
+      ]
+    : []),
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('esbuild: watching');
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  console.log(`esbuild: ${builds.length} bundles in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,154 @@
+import * as vscode from 'vscode';
+import type { AuthorizedOrg } from '../org/connection';
+import { LOCAL_ORG_ALIAS, type LocalOrgLauncher } from '../org/localOrg';
+import type { LmoSession } from '../org/lmoSession';
+import { loadSalesforce } from '../org/salesforceLoader';
+import type { OrgChoice } from './orgChoice';
+
+interface Services {
+  session: LmoSession;
+  choice: OrgChoice;
+  localOrg: LocalOrgLauncher;
+}
+
+type Pick = vscode.QuickPickItem & { run?: () => Promise<string | undefined> };
+
+/** LMA: Connect License Management Org… — CLI-authorized orgs, a new login, or the local org. */
+export async function connect({ session, choice, localOrg }: Services): Promise<void> {
+  const picked = await vscode.window.showQuickPick(orgPicks(session, localOrg), {
+    title: 'Connect License Management Org',
+    placeHolder: 'Choose the org where the License Management App runs',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  const target = await picked?.run?.();
+  if (target) await switchTo({ session, choice, localOrg }, target);
+}
+
+export async function useLocalOrg(services: Services): Promise<void> {
+  const target = await startLocalOrg(services.localOrg);
+  if (target) await switchTo(services, target);
+}
+
+/** Connects and remembers the choice for this workspace (unless the lma.lmo setting pins another). */
+export async function switchTo({ session, choice, localOrg }: Services, target: string): Promise<void> {
+  if (target === LOCAL_ORG_ALIAS && !(await startLocalOrg(localOrg))) return;
+  if (!choice.isPinned) await choice.remember(target);
+  const state = await session.connect(target);
+  if (state.kind === 'failed')
+    void vscode.window
+      .showErrorMessage(`Could not connect to ${target}: ${state.error.message}`, 'Try Again', 'Show Log')
+      .then((action) => {
+        if (action === 'Try Again') void switchTo({ session, choice, localOrg }, target);
+        if (action === 'Show Log') void vscode.commands.executeCommand('lma.showLog');
+      });
+}
+
+/**
+ * Called once per transition to "expired" (never per failed request), so the user sees one prompt.
+ * "Log in again" runs the browser login for the same login URL, then reconnects the same user.
+ */
+export async function promptRelogin(services: Services): Promise<void> {
+  const state = services.session.state;
+  if (state.kind !== 'expired') return;
+  const action = await vscode.window.showWarningMessage(
+    `The session to ${state.target} has expired. Log in again to keep working with its licenses.`,
+    'Log in again',
+    'Choose another org',
+  );
+  if (action === 'Choose another org') return connect(services);
+  if (action !== 'Log in again') return;
+  if (state.target === LOCAL_ORG_ALIAS) return switchTo(services, LOCAL_ORG_ALIAS);
+  const loginUrl = state.org?.loginUrl ?? 'https://login.salesforce.com';
+  const username = await browserLogin(loginUrl, undefined);
+  if (username) await switchTo(services, username);
+}
+
+async function orgPicks(session: LmoSession, localOrg: LocalOrgLauncher): Promise<Pick[]> {
+  const salesforce = await loadSalesforce();
+  const orgs = await salesforce.listAuthorizedOrgs().catch((error: unknown) => {
+    void vscode.window.showWarningMessage(`Could not read the Salesforce CLI's orgs: ${String(error)}`);
+    return [] as AuthorizedOrg[];
+  });
+  const current = session.state.kind === 'connected' ? session.state.org.username : undefined;
+  const authorized: Pick[] = orgs
+    .filter((org) => org.aliases[0] !== LOCAL_ORG_ALIAS)
+    .map((org) => ({
+      label: `${org.username === current ? '$(check)' : '$(cloud)'} ${org.aliases[0] ?? org.username}`,
+      description: org.aliases.length ? org.username : undefined,
+      detail: [org.instanceUrl, org.isSandbox ? 'sandbox' : undefined, org.isExpired === true ? 'expired' : undefined]
+        .filter(Boolean)
+        .join(' · '),
+      run: async () => org.username,
+    }));
+  return [
+    ...(authorized.length
+      ? [{ label: 'Orgs authorized with the Salesforce CLI', kind: vscode.QuickPickItemKind.Separator }]
+      : []),
+    ...authorized,
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    {
+      label: '$(globe) Log in to a new org…',
+      detail: 'Opens the Salesforce login page in your browser (production, sandbox or a My Domain URL)',
+      run: pickLoginUrlAndLogIn,
+    },
+    {
+      label: '$(beaker) Use the local org (demo data)',
+      detail: 'An LMO with demo packages and licenses that runs inside VS Code: no Salesforce account needed',
+      run: () => startLocalOrg(localOrg),
+    },
+  ];
+}
+
+async function pickLoginUrlAndLogIn(): Promise<string | undefined> {
+  const choice = await vscode.window.showQuickPick(
+    [
+      { label: 'Production or Developer Edition', url: 'https://login.salesforce.com' },
+      { label: 'Sandbox', url: 'https://test.salesforce.com' },
+      { label: 'My Domain URL…', url: '' },
+    ].map((option) => ({ ...option, description: option.url })),
+    { title: 'Log in to a new org', placeHolder: 'Where does the License Management Org live?' },
+  );
+  if (!choice) return undefined;
+  const loginUrl =
+    choice.url ||
+    (await vscode.window.showInputBox({
+      title: 'My Domain login URL',
+      placeHolder: 'https://mycompany.my.salesforce.com',
+      validateInput: (value) => (/^https:\/\/[^\s/]+/.test(value.trim()) ? undefined : 'Enter an https:// URL'),
+    }));
+  if (!loginUrl) return undefined;
+  const alias = await vscode.window.showInputBox({
+    title: 'Alias for the org (optional)',
+    placeHolder: 'lmo',
+    validateInput: (value) => (/^[\w.-]*$/.test(value) ? undefined : 'Letters, digits, ".", "_" and "-" only'),
+  });
+  return browserLogin(loginUrl.trim(), alias || undefined);
+}
+
+async function browserLogin(loginUrl: string, alias: string | undefined): Promise<string | undefined> {
+  const salesforce = await loadSalesforce();
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Logging in at ${loginUrl}… (finish in your browser)` },
+    () =>
+      salesforce
+        .loginWithBrowser(loginUrl, (url) => vscode.env.openExternal(vscode.Uri.parse(url)), alias)
+        .catch((error: unknown) => {
+          void vscode.window.showErrorMessage(`Login failed: ${error instanceof Error ? error.message : error}`);
+          return undefined;
+        }),
+  );
+}
+
+async function startLocalOrg(localOrg: LocalOrgLauncher): Promise<string | undefined> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Starting the local org…' },
+    () =>
+      localOrg.start().catch((error: unknown) => {
+        void vscode.window.showErrorMessage(
+          `Could not start the local org: ${error instanceof Error ? error.message : error}`,
+        );
+        return undefined;
+      }),
+  );
+}

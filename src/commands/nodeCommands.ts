@@ -1,0 +1,105 @@
+import * as vscode from 'vscode';
+import type { Package } from '../lma/records';
+import type { LmoSession } from '../org/lmoSession';
+import type { LmoTreeProvider } from '../views/lmoTree';
+import type { LicenseNode, LmaNode, PackageNode, StatusGroupNode, VersionNode } from '../views/nodes';
+
+interface Services {
+  session: LmoSession;
+  tree: LmoTreeProvider;
+  treeView: vscode.TreeView<LmaNode>;
+}
+
+/** The tree's commands. Run from the palette (no node), those that need a package ask for one. */
+export function registerNodeCommands({ session, tree, treeView }: Services): vscode.Disposable[] {
+  const pickPackage = async (node: PackageNode | undefined): Promise<Package | undefined> => {
+    if (node) return node.pkg;
+    const packages = await tree.loadedPackages();
+    const picked = await vscode.window.showQuickPick(
+      packages.map((pkg) => ({ label: pkg.name, description: pkg.packageId, pkg })),
+      { title: 'Choose a package', placeHolder: 'Package of the License Management Org' },
+    );
+    return picked?.pkg;
+  };
+
+  return [
+    vscode.commands.registerCommand('lma.refresh', () => tree.refresh()),
+
+    vscode.commands.registerCommand('lma.findLicense', async () => {
+      const text = await vscode.window.showInputBox({
+        title: 'Find License',
+        prompt: 'Subscriber org id (15 or 18 characters), org name, or lead or account name',
+        placeHolder: '00D5g000004ABCD or Acme',
+        validateInput: (value) => (value.trim() ? undefined : 'Type what to look for'),
+      });
+      if (!text) return;
+      const found = await vscode.window.withProgress(
+        { location: { viewId: 'lma.lmo' }, title: 'Finding licenses' },
+        () => tree.findLicenses(text.trim()),
+      );
+      await vscode.commands.executeCommand('lma.lmo.focus');
+      if (found === 0) void vscode.window.showInformationMessage(`No license matches “${text.trim()}”.`);
+    }),
+
+    vscode.commands.registerCommand('lma.clearSearch', () => tree.clearSearch()),
+
+    vscode.commands.registerCommand('lma.loadMore', (node: { group: StatusGroupNode } | undefined) =>
+      node ? tree.loadMore(node.group) : undefined,
+    ),
+
+    vscode.commands.registerCommand('lma.showLicenses', async (node?: PackageNode) => {
+      const pkg = await pickPackage(node);
+      if (!pkg) return;
+      const packageNode = node ?? (await findShownPackage(tree, pkg));
+      if (packageNode) await treeView.reveal(packageNode, { expand: 1, focus: true, select: true });
+    }),
+
+    vscode.commands.registerCommand('lma.copyPackageId', async (node?: PackageNode) => {
+      const pkg = await pickPackage(node);
+      if (!pkg) return;
+      await copy(pkg.packageId ?? pkg.id, `Package id of ${pkg.name}`);
+    }),
+
+    vscode.commands.registerCommand('lma.copyVersionId', async (node?: VersionNode) => {
+      if (node?.version.versionId) await copy(node.version.versionId, `Version id of ${node.version.name}`);
+    }),
+
+    vscode.commands.registerCommand('lma.copySubscriberOrgId', async (node?: LicenseNode) => {
+      if (node?.license.subscriberOrgId)
+        await copy(node.license.subscriberOrgId, `Subscriber org id of ${node.license.name}`);
+    }),
+
+    vscode.commands.registerCommand(
+      'lma.openInSalesforce',
+      async (node?: PackageNode | VersionNode | LicenseNode) => {
+        const record = node ? recordOf(node) : await pickPackage(undefined).then((pkg) => pkg && { object: 'sfLma__Package__c', id: pkg.id });
+        if (!record) return;
+        const url = await session.frontDoorUrl(`/lightning/r/${record.object}/${record.id}/view`);
+        await vscode.env.openExternal(vscode.Uri.parse(url));
+      },
+    ),
+  ];
+}
+
+function recordOf(node: PackageNode | VersionNode | LicenseNode): { object: string; id: string } {
+  switch (node.kind) {
+    case 'package':
+      return { object: 'sfLma__Package__c', id: node.pkg.id };
+    case 'version':
+      return { object: 'sfLma__Package_Version__c', id: node.version.id };
+    case 'license':
+      return { object: 'sfLma__License__c', id: node.license.id };
+  }
+}
+
+async function findShownPackage(tree: LmoTreeProvider, pkg: Package): Promise<PackageNode | undefined> {
+  const [root] = await tree.getChildren();
+  const packagesNode = root && (await tree.getChildren(root)).find((node) => node.kind === 'packages');
+  const packages = packagesNode ? await tree.getChildren(packagesNode) : [];
+  return packages.find((node): node is PackageNode => node.kind === 'package' && node.pkg.id === pkg.id);
+}
+
+async function copy(value: string, what: string): Promise<void> {
+  await vscode.env.clipboard.writeText(value);
+  vscode.window.setStatusBarMessage(`$(copy) ${what} copied: ${value}`, 4000);
+}

@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { connect, promptRelogin, switchTo, useLocalOrg } from './commands/connect';
+import { registerNodeCommands } from './commands/nodeCommands';
+import { OrgChoice } from './commands/orgChoice';
+import { checkLmaPresence } from './lma/lmaPresence';
+import { LocalOrgLauncher } from './org/localOrg';
+import { LmoSession, type SessionState } from './org/lmoSession';
+import { LmoTreeProvider } from './views/lmoTree';
+import { LmoStatusBar } from './views/statusBar';
+import { WorkspaceProject } from './views/workspaceProject';
+
+/**
+ * Wiring only: create the services, register every view and command, then (without awaiting) connect
+ * to the remembered LMO. Nothing here loads the Salesforce libraries; see src/org/salesforceLoader.ts.
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('LMA Explorer', { log: true });
+  const session = new LmoSession({ log, checkLma: (request) => checkLmaPresence({ request }) });
+  const choice = new OrgChoice(context.workspaceState);
+  const localOrg = new LocalOrgLauncher(vscode.Uri.joinPath(context.globalStorageUri, 'local-org').fsPath);
+  const project = new WorkspaceProject();
+  const tree = new LmoTreeProvider(session, project);
+  const treeView = vscode.window.createTreeView('lma.lmo', { treeDataProvider: tree, showCollapseAll: true });
+  const services = { session, choice, localOrg };
+
+  context.subscriptions.push(
+    log,
+    project,
+    tree,
+    treeView,
+    new LmoStatusBar(session),
+    { dispose: () => session.dispose() },
+    { dispose: () => void localOrg.dispose() },
+    session.onDidChangeState((state) => {
+      void vscode.commands.executeCommand('setContext', 'lma.state', contextState(state));
+      treeView.message = state.kind === 'connected' && state.lma.installed ? undefined : treeView.message;
+      if (state.kind === 'expired') void promptRelogin(services);
+    }),
+    vscode.commands.registerCommand('lma.connect', () => connect(services)),
+    vscode.commands.registerCommand('lma.useLocalOrg', () => useLocalOrg(services)),
+    vscode.commands.registerCommand('lma.disconnect', async () => {
+      await choice.remember(undefined);
+      session.disconnect();
+    }),
+    vscode.commands.registerCommand('lma.showLog', () => log.show()),
+    ...registerNodeCommands({ session, tree, treeView }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('lma.lmo') && choice.target) void switchTo(services, choice.target);
+    }),
+  );
+
+  void vscode.commands.executeCommand('setContext', 'lma.state', 'disconnected');
+  const target = choice.target;
+  if (target) void switchTo(services, target);
+  log.info(`LMA Explorer activated in ${(performance.now() - started).toFixed(1)} ms`);
+}
+
+export function deactivate(): void {}
+
+/** The `lma.state` context key that the welcome views and menus use. */
+function contextState(state: SessionState): string {
+  if (state.kind === 'connected') return state.lma.installed ? 'connected' : 'noLma';
+  return state.kind;
+}

@@ -1,0 +1,44 @@
+/**
+ * The LMA's special values. Seats -1 is a site license; an Expiration of null or 1970-01-01 means the
+ * license does not expire (the LMA's own formula tests 1970-01-01, other tools write null: accept both).
+ */
+
+export const SITE_LICENSE_SEATS = -1;
+export const MAX_SEATS = 99_000_000;
+const PERPETUAL_DATE = '1970-01-01';
+
+export function isSiteLicense(seats: number | null | undefined): boolean {
+  return seats === SITE_LICENSE_SEATS;
+}
+
+export function formatSeats(seats: number | null | undefined): string {
+  if (seats === null || seats === undefined) return 'No seats set';
+  if (isSiteLicense(seats)) return 'Site License';
+  return `${seats.toLocaleString('en-US')} ${seats === 1 ? 'seat' : 'seats'}`;
+}
+
+/** A seat count the LMA accepts: 1 to 99,000,000, or -1 for a site license. */
+export function validateSeats(seats: number): string | undefined {
+  if (!Number.isInteger(seats)) return 'Seats must be a whole number.';
+  if (seats === SITE_LICENSE_SEATS) return undefined;
+  if (seats < 1 || seats > MAX_SEATS) return `Seats must be between 1 and 99,000,000, or -1 for a site license.`;
+  return undefined;
+}
+
+export function doesNotExpire(expiration: string | null | undefined): boolean {
+  return !expiration || expiration.startsWith(PERPETUAL_DATE);
+}
+
+export function formatExpiration(expiration: string | null | undefined): string {
+  return doesNotExpire(expiration) ? 'Does not expire' : `Expires ${expiration!.slice(0, 10)}`;
+}
+
+/** Expired: it has an expiration date and that day is over (the date is the last day of access). */
+export function isExpired(expiration: string | null | undefined, today: Date = new Date()): boolean {
+  if (doesNotExpire(expiration)) return false;
+  return expiration!.slice(0, 10) < isoDate(today);
+}
+
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}

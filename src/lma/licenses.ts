@@ -1,0 +1,117 @@
+import { queryPage, type LmoApi } from './lmoApi';
+import type { License, LicenseStatus } from './records';
+import { containsPattern, isSalesforceId, literal, toId15, toId18 } from './soql';
+
+export const LICENSE_PAGE_SIZE = 200;
+
+const LICENSE_FIELDS = [
+  'Id',
+  'Name',
+  'sfLma__Status__c',
+  'sfLma__Seats__c',
+  'sfLma__Used_Licenses__c',
+  'sfLma__Expiration__c',
+  'sfLma__Install_Date__c',
+  'sfLma__Subscriber_Org_ID__c',
+  'sfLma__Subscriber_Org_Is_Sandbox__c',
+  'sfLma__Org_Instance__c',
+  'sfLma__Org_Type__c',
+  'sfLma__Package_Version__c',
+  'sfLma__Version_Number__c',
+  'sfLma__Lead__r.Company',
+  'sfLma__Lead__r.Name',
+  'sfLma__Account__r.Name',
+  'CreatedDate',
+].join(', ');
+
+interface LicenseRow {
+  Id: string;
+  Name: string;
+  sfLma__Status__c: string | null;
+  sfLma__Seats__c: number | null;
+  sfLma__Used_Licenses__c: number | null;
+  sfLma__Expiration__c: string | null;
+  sfLma__Install_Date__c: string | null;
+  sfLma__Subscriber_Org_ID__c: string | null;
+  sfLma__Subscriber_Org_Is_Sandbox__c: boolean | null;
+  sfLma__Org_Instance__c: string | null;
+  sfLma__Org_Type__c: string | null;
+  sfLma__Package_Version__c: string | null;
+  sfLma__Version_Number__c: string | null;
+  sfLma__Lead__r: { Company: string | null; Name: string | null } | null;
+  sfLma__Account__r: { Name: string | null } | null;
+  CreatedDate: string;
+}
+
+export interface LicensePage {
+  licenses: License[];
+  /** Pass back as `after` to read the next page; undefined on the last page. */
+  next: string | undefined;
+}
+
+/**
+ * One page of a package's licenses in one status, newest first. Paging is by Id (keyset), not
+ * OFFSET, because Salesforce refuses OFFSET beyond 2,000 and status groups can hold many more.
+ */
+export async function loadLicensePage(
+  api: LmoApi,
+  group: { packageId: string; status: LicenseStatus },
+  after?: string,
+): Promise<LicensePage> {
+  const conditions = [
+    `sfLma__Package_Version__r.sfLma__Package__c = ${literal(group.packageId)}`,
+    `sfLma__Status__c = ${literal(group.status)}`,
+    ...(after ? [`Id < ${literal(after)}`] : []),
+  ];
+  const soql = `SELECT ${LICENSE_FIELDS} FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id DESC LIMIT ${LICENSE_PAGE_SIZE + 1}`;
+  const page = await queryPage<LicenseRow>(api, soql);
+  const rows = page.records.slice(0, LICENSE_PAGE_SIZE);
+  return {
+    licenses: rows.map(toLicense),
+    next: page.records.length > LICENSE_PAGE_SIZE ? rows.at(-1)?.Id : undefined,
+  };
+}
+
+/**
+ * Licenses whose subscriber org id (15 or 18 characters, either form matches), customer org name, or
+ * lead or account name matches `text`. The text enters the query only as an escaped literal.
+ */
+export async function findLicenses(api: LmoApi, text: string, limit = LICENSE_PAGE_SIZE): Promise<License[]> {
+  const term = text.trim();
+  if (!term) return [];
+  const byOrgId =
+    isSalesforceId(term) && term.startsWith('00D')
+      ? [`sfLma__Subscriber_Org_ID__c IN (${literal(toId15(term))}, ${literal(toId18(term))})`]
+      : [];
+  const pattern = containsPattern(term);
+  const byName = [
+    `sfLma__Lead__r.Company LIKE ${pattern}`,
+    `sfLma__Lead__r.Name LIKE ${pattern}`,
+    `sfLma__Account__r.Name LIKE ${pattern}`,
+    `Name = ${literal(term)}`,
+  ];
+  const soql = `SELECT ${LICENSE_FIELDS} FROM sfLma__License__c WHERE ${[...byOrgId, ...byName].join(' OR ')} ORDER BY Id DESC LIMIT ${limit}`;
+  const page = await queryPage<LicenseRow>(api, soql);
+  return page.records.map(toLicense);
+}
+
+function toLicense(row: LicenseRow): License {
+  return {
+    id: row.Id,
+    name: row.Name,
+    status: row.sfLma__Status__c ?? 'Unknown',
+    seats: row.sfLma__Seats__c ?? undefined,
+    usedLicenses: row.sfLma__Used_Licenses__c ?? undefined,
+    expiration: row.sfLma__Expiration__c ?? undefined,
+    installDate: row.sfLma__Install_Date__c ?? undefined,
+    subscriberOrgId: row.sfLma__Subscriber_Org_ID__c ?? undefined,
+    isSandbox: row.sfLma__Subscriber_Org_Is_Sandbox__c === true,
+    orgInstance: row.sfLma__Org_Instance__c ?? undefined,
+    orgEdition: row.sfLma__Org_Type__c ?? undefined,
+    customerName:
+      row.sfLma__Account__r?.Name ?? row.sfLma__Lead__r?.Company ?? row.sfLma__Lead__r?.Name ?? undefined,
+    packageVersionId: row.sfLma__Package_Version__c ?? undefined,
+    versionNumber: row.sfLma__Version_Number__c ?? undefined,
+    createdDate: row.CreatedDate,
+  };
+}

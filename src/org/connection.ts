@@ -1,0 +1,49 @@
+/** One page of a SOQL answer, in Salesforce's wire shape. */
+export interface QueryPage<T> {
+  totalSize: number;
+  done: boolean;
+  records: T[];
+  nextRecordsUrl?: string;
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What the session needs of an authenticated org connection; `salesforce.ts` implements it over jsforce. */
+export interface OrgConnection {
+  readonly username: string;
+  readonly alias: string | undefined;
+  readonly orgId: string;
+  readonly instanceUrl: string;
+  readonly loginUrl: string | undefined;
+  /** A REST request; `path` is relative to `/services/data/vXX.X` or absolute from the host. */
+  request<T>(path: string, options?: RequestOptions): Promise<T>;
+  /** A URL that opens `path` in the browser already logged in (frontdoor.jsp). */
+  frontDoorUrl(path: string): Promise<string>;
+}
+
+/** Called after every HTTP exchange, for the request log and the API usage count. Never sees a token. */
+export interface ExchangeObserver {
+  (exchange: {
+    method: string;
+    path: string;
+    status: number | 'failed';
+    ms: number;
+    limitInfo: string | undefined;
+  }): void;
+}
+
+/** An org the user has authorized with the Salesforce CLI (the same list `sf org list` shows). */
+export interface AuthorizedOrg {
+  username: string;
+  aliases: string[];
+  orgId: string;
+  instanceUrl: string | undefined;
+  isSandbox: boolean;
+  isScratch: boolean;
+  isDevHub: boolean;
+  isExpired: boolean | 'unknown';
+}

@@ -1,0 +1,54 @@
+import type * as Emulator from '../../emulator/index';
+import { loadSalesforce } from './salesforceLoader';
+
+/** The alias under which the local org's LMO is saved in the CLI auth store (`sf org list` shows it). */
+export const LOCAL_ORG_ALIAS = 'lma-local';
+/** A fixed port, so the saved auth stays valid across restarts and several windows share one server. */
+export const LOCAL_ORG_PORT = 6109;
+
+/**
+ * Starts the embedded local org (dist/emulator.js, loaded on first use) inside the extension host and
+ * saves its LMO to the CLI auth store, so the session connects to it like to any authorized org.
+ */
+export class LocalOrgLauncher {
+  private started: Promise<Emulator.LocalOrg | undefined> | undefined;
+
+  constructor(private readonly dataDir: string) {}
+
+  /** Starts the server (or finds the one another window started) and authorizes its LMO. */
+  async start(): Promise<string> {
+    this.started ??= this.startServer();
+    const server = await this.started.catch((error: unknown) => {
+      this.started = undefined;
+      throw error;
+    });
+    const instanceUrl = server?.instanceUrl ?? `http://127.0.0.1:${LOCAL_ORG_PORT}`;
+    const refreshToken = server?.orgs.lmo.refreshToken ?? (await this.fetchLmoRefreshToken(instanceUrl));
+    const salesforce = await loadSalesforce();
+    await salesforce.authorizeWithRefreshToken({ loginUrl: instanceUrl, refreshToken, alias: LOCAL_ORG_ALIAS });
+    return LOCAL_ORG_ALIAS;
+  }
+
+  async dispose(): Promise<void> {
+    const server = await this.started?.catch(() => undefined);
+    await server?.close();
+  }
+
+  private async startServer(): Promise<Emulator.LocalOrg | undefined> {
+    const emulator = require('./emulator.js') as typeof Emulator;
+    try {
+      return await emulator.startLocalOrg({ port: LOCAL_ORG_PORT, dataDir: this.dataDir, seed: 'demo' });
+    } catch (error) {
+      // Another window already runs the local org on this port: share it.
+      if ((error as { code?: string }).code === 'EADDRINUSE') return undefined;
+      throw error;
+    }
+  }
+
+  private async fetchLmoRefreshToken(instanceUrl: string): Promise<string> {
+    const response = await fetch(`${instanceUrl}/_local/orgs`);
+    if (!response.ok) throw new Error(`Port ${LOCAL_ORG_PORT} is in use by something other than the local org.`);
+    const orgs = (await response.json()) as { lmo: { refreshToken: string } };
+    return orgs.lmo.refreshToken;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The only module that imports @salesforce/core and jsforce. It is its own bundle (dist/salesforce.js),
+ * required on the first connection, because loading these libraries takes about half a second and
+ * activation must not pay for it (see bench/ and ../shared/reference/performance-notes.md).
+ */
+import { AuthInfo, Connection, StateAggregator, WebOAuthServer } from '@salesforce/core';
+import type { AuthorizedOrg, ExchangeObserver, OrgConnection, RequestOptions } from './connection';
+
+/** Orgs in the CLI auth store; re-read each time so logins made with `sf` meanwhile show up. */
+export async function listAuthorizedOrgs(): Promise<AuthorizedOrg[]> {
+  await StateAggregator.clearInstanceAsync();
+  const all = await AuthInfo.listAllAuthorizations();
+  return all.map((org) => ({
+    username: org.username,
+    aliases: org.aliases ?? [],
+    orgId: org.orgId,
+    instanceUrl: org.instanceUrl,
+    isSandbox: org.isSandbox ?? false,
+    isScratch: org.isScratchOrg ?? false,
+    isDevHub: org.isDevHub ?? false,
+    isExpired: org.isExpired,
+  }));
+}
+
+/** Resolves an alias to its username; a username resolves to itself. */
+export async function resolveUsername(usernameOrAlias: string): Promise<string> {
+  await StateAggregator.clearInstanceAsync();
+  const state = await StateAggregator.getInstance();
+  return state.aliases.resolveUsername(usernameOrAlias);
+}
+
+export async function openConnection(
+  usernameOrAlias: string,
+  observe: ExchangeObserver,
+): Promise<OrgConnection> {
+  const username = await resolveUsername(usernameOrAlias);
+  const authInfo = await AuthInfo.create({ username });
+  const connection = await Connection.create({ authInfo });
+  observeExchanges(connection, observe);
+  const fields = authInfo.getFields();
+  const state = await StateAggregator.getInstance();
+  return {
+    username,
+    alias: state.aliases.get(username) ?? undefined,
+    orgId: fields.orgId ?? '',
+    instanceUrl: connection.instanceUrl,
+    loginUrl: fields.loginUrl,
+    request: <T>(path: string, options: RequestOptions = {}) =>
+      connection.request<T>({
+        method: options.method ?? 'GET',
+        url: path,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        headers: {
+          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...options.headers,
+        },
+      }) as Promise<T>,
+    frontDoorUrl: async (path) => {
+      // Refresh first so the token in the URL is a live one.
+      await connection.refreshAuth().catch(() => undefined);
+      const url = new URL('/secur/frontdoor.jsp', connection.instanceUrl);
+      url.searchParams.set('sid', connection.accessToken ?? '');
+      url.searchParams.set('retURL', path);
+      return url.href;
+    },
+  };
+}
+
+/**
+ * Logs in through the browser with the web server OAuth flow of @salesforce/core (the flow behind
+ * `sf org login web`) and saves the org to the CLI auth store. Returns the username.
+ */
+export async function loginWithBrowser(
+  loginUrl: string,
+  openBrowser: (url: string) => PromiseLike<unknown>,
+  alias: string | undefined,
+): Promise<string> {
+  const server = await WebOAuthServer.create({ oauthConfig: { loginUrl } });
+  await server.start();
+  await openBrowser(server.getAuthorizationUrl());
+  const authInfo = await server.authorizeAndSave();
+  if (alias) await authInfo.handleAliasAndDefaultSettings({ alias, setDefault: false, setDefaultDevHub: false });
+  return authInfo.getUsername();
+}
+
+/** Saves an org reached with a refresh token (the local org) to the CLI auth store, under an alias. */
+export async function authorizeWithRefreshToken(options: {
+  loginUrl: string;
+  refreshToken: string;
+  alias: string;
+}): Promise<string> {
+  const authInfo = await AuthInfo.create({
+    oauth2Options: { loginUrl: options.loginUrl, refreshToken: options.refreshToken },
+  });
+  await authInfo.save();
+  await authInfo.handleAliasAndDefaultSettings({
+    alias: options.alias,
+    setDefault: false,
+    setDefaultDevHub: false,
+  });
+  return authInfo.getUsername();
+}
+
+/**
+ * jsforce has no public per-exchange hook (its HttpApi events live on a per-request object), so the
+ * connection's transport is wrapped: every HTTP exchange, including replays after a token refresh,
+ * passes here once. Only method, path and status are reported: never headers or bodies with tokens.
+ */
+function observeExchanges(connection: Connection, observe: ExchangeObserver): void {
+  type Transport = {
+    httpRequest(request: { method: string; url: string }, options?: unknown): Promise<TransportResponse>;
+  };
+  type TransportResponse = { statusCode: number; headers: Record<string, string | undefined> };
+  const transport = (connection as unknown as { _transport: Transport })._transport;
+  const send = transport.httpRequest.bind(transport);
+  transport.httpRequest = (request, options) => {
+    const started = performance.now();
+    const pending = send(request, options);
+    const path = pathOf(request.url);
+    pending.then(
+      (response) =>
+        observe({
+          method: request.method,
+          path,
+          status: response.statusCode,
+          ms: performance.now() - started,
+          limitInfo: response.headers['sforce-limit-info'],
+        }),
+      () =>
+        observe({
+          method: request.method,
+          path,
+          status: 'failed',
+          ms: performance.now() - started,
+          limitInfo: undefined,
+        }),
+    );
+    return pending;
+  };
+}
+
+/** The request path and query, with any parameter that could carry a credential blanked out. */
+function pathOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    for (const key of [...parsed.searchParams.keys()])
+      if (/sid|token|secret|code|password/i.test(key)) parsed.searchParams.set(key, '***');
+    return decodeURIComponent(parsed.pathname + parsed.search);
+  } catch {
+    return '(unparsable url)';
+  }
+}
