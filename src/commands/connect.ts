@@ -76,7 +76,11 @@ async function orgPicks(session: LmoSession, localOrg: LocalOrgLauncher): Promis
     .map((org) => ({
       label: `${org.username === current ? '$(check)' : '$(cloud)'} ${org.aliases[0] ?? org.username}`,
       description: org.aliases.length ? org.username : undefined,
-      detail: [org.instanceUrl, org.isSandbox ? 'sandbox' : undefined, org.isExpired === true ? 'expired' : undefined]
+      detail: [
+        org.instanceUrl,
+        org.isSandbox ? 'sandbox' : undefined,
+        org.isExpired === true ? 'expired' : undefined,
+      ]
         .filter(Boolean)
         .join(' · '),
       run: async () => org.username,
@@ -115,13 +119,15 @@ async function pickLoginUrlAndLogIn(): Promise<string | undefined> {
     (await vscode.window.showInputBox({
       title: 'My Domain login URL',
       placeHolder: 'https://mycompany.my.salesforce.com',
-      validateInput: (value) => (/^https:\/\/[^\s/]+/.test(value.trim()) ? undefined : 'Enter an https:// URL'),
+      validateInput: (value) =>
+        /^https:\/\/[^\s/]+/.test(value.trim()) ? undefined : 'Enter an https:// URL',
     }));
   if (!loginUrl) return undefined;
   const alias = await vscode.window.showInputBox({
     title: 'Alias for the org (optional)',
     placeHolder: 'lmo',
-    validateInput: (value) => (/^[\w.-]*$/.test(value) ? undefined : 'Letters, digits, ".", "_" and "-" only'),
+    validateInput: (value) =>
+      /^[\w.-]*$/.test(value) ? undefined : 'Letters, digits, ".", "_" and "-" only',
   });
   return browserLogin(loginUrl.trim(), alias || undefined);
 }
@@ -129,12 +135,17 @@ async function pickLoginUrlAndLogIn(): Promise<string | undefined> {
 async function browserLogin(loginUrl: string, alias: string | undefined): Promise<string | undefined> {
   const salesforce = await loadSalesforce();
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Logging in at ${loginUrl}… (finish in your browser)` },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Logging in at ${loginUrl}… (finish in your browser)`,
+    },
     () =>
       salesforce
         .loginWithBrowser(loginUrl, (url) => vscode.env.openExternal(vscode.Uri.parse(url)), alias)
         .catch((error: unknown) => {
-          void vscode.window.showErrorMessage(`Login failed: ${error instanceof Error ? error.message : error}`);
+          void vscode.window.showErrorMessage(
+            `Login failed: ${error instanceof Error ? error.message : error}`,
+          );
           return undefined;
         }),
   );

@@ -72,7 +72,9 @@ export function registerNodeCommands({ session, tree, treeView }: Services): vsc
     vscode.commands.registerCommand(
       'lma.openInSalesforce',
       async (node?: PackageNode | VersionNode | LicenseNode) => {
-        const record = node ? recordOf(node) : await pickPackage(undefined).then((pkg) => pkg && { object: 'sfLma__Package__c', id: pkg.id });
+        const record = node
+          ? recordOf(node)
+          : await pickPackage(undefined).then((pkg) => pkg && { object: 'sfLma__Package__c', id: pkg.id });
         if (!record) return;
         const url = await session.frontDoorUrl(`/lightning/r/${record.object}/${record.id}/view`);
         await vscode.env.openExternal(vscode.Uri.parse(url));

@@ -21,7 +21,8 @@ export function formatSeats(seats: number | null | undefined): string {
 export function validateSeats(seats: number): string | undefined {
   if (!Number.isInteger(seats)) return 'Seats must be a whole number.';
   if (seats === SITE_LICENSE_SEATS) return undefined;
-  if (seats < 1 || seats > MAX_SEATS) return `Seats must be between 1 and 99,000,000, or -1 for a site license.`;
+  if (seats < 1 || seats > MAX_SEATS)
+    return `Seats must be between 1 and 99,000,000, or -1 for a site license.`;
   return undefined;
 }
 

@@ -39,8 +39,7 @@ export function readWorkspacePackages(text: string): WorkspacePackage[] {
     if (typeof name === 'string' && name) names.add(name);
   }
   // A project may list only aliases (for packages built elsewhere); those count as its packages too.
-  for (const [alias, id] of aliasEntries)
-    if (!alias.includes('@') && /^(0Ho|033)/.test(id)) names.add(alias);
+  for (const [alias, id] of aliasEntries) if (!alias.includes('@') && /^(0Ho|033)/.test(id)) names.add(alias);
 
   return [...names].map((name) => ({
     name,

@@ -3,13 +3,7 @@
  * (a re-login prompt, a retry, a stop to polling) without parsing jsforce's many error shapes.
  */
 export type LmoErrorKind =
-  | 'notConnected'
-  | 'superseded'
-  | 'sessionExpired'
-  | 'requestLimit'
-  | 'network'
-  | 'server'
-  | 'salesforce';
+  'notConnected' | 'superseded' | 'sessionExpired' | 'requestLimit' | 'network' | 'server' | 'salesforce';
 
 export class LmoError extends Error {
   constructor(

@@ -121,7 +121,8 @@ export class LmoSession {
 
   /** A browser URL that opens `path` (e.g. a record page) in the LMO, already logged in. */
   frontDoorUrl(path: string): Promise<string> {
-    if (!this.connection) return Promise.reject(new LmoError('notConnected', 'No License Management Org is connected.'));
+    if (!this.connection)
+      return Promise.reject(new LmoError('notConnected', 'No License Management Org is connected.'));
     return this.connection.frontDoorUrl(path);
   }
 

@@ -25,7 +25,11 @@ export class LocalOrgLauncher {
     const instanceUrl = server?.instanceUrl ?? `http://127.0.0.1:${LOCAL_ORG_PORT}`;
     const refreshToken = server?.orgs.lmo.refreshToken ?? (await this.fetchLmoRefreshToken(instanceUrl));
     const salesforce = await loadSalesforce();
-    await salesforce.authorizeWithRefreshToken({ loginUrl: instanceUrl, refreshToken, alias: LOCAL_ORG_ALIAS });
+    await salesforce.authorizeWithRefreshToken({
+      loginUrl: instanceUrl,
+      refreshToken,
+      alias: LOCAL_ORG_ALIAS,
+    });
     return LOCAL_ORG_ALIAS;
   }
 
@@ -47,7 +51,8 @@ export class LocalOrgLauncher {
 
   private async fetchLmoRefreshToken(instanceUrl: string): Promise<string> {
     const response = await fetch(`${instanceUrl}/_local/orgs`);
-    if (!response.ok) throw new Error(`Port ${LOCAL_ORG_PORT} is in use by something other than the local org.`);
+    if (!response.ok)
+      throw new Error(`Port ${LOCAL_ORG_PORT} is in use by something other than the local org.`);
     const orgs = (await response.json()) as { lmo: { refreshToken: string } };
     return orgs.lmo.refreshToken;
   }

@@ -79,7 +79,8 @@ export async function loginWithBrowser(
   await server.start();
   await openBrowser(server.getAuthorizationUrl());
   const authInfo = await server.authorizeAndSave();
-  if (alias) await authInfo.handleAliasAndDefaultSettings({ alias, setDefault: false, setDefaultDevHub: false });
+  if (alias)
+    await authInfo.handleAliasAndDefaultSettings({ alias, setDefault: false, setDefaultDevHub: false });
   return authInfo.getUsername();
 }
 

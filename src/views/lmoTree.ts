@@ -90,7 +90,11 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
     pages.loading = true;
     this.fire(this.shown.get(`${group.id}/more`));
     try {
-      const page = await loadLicensePage(this.session, { packageId: group.pkg.id, status: group.status }, pages.next);
+      const page = await loadLicensePage(
+        this.session,
+        { packageId: group.pkg.id, status: group.status },
+        pages.next,
+      );
       if (epoch !== this.epoch) return;
       pages.licenses.push(...page.licenses);
       pages.next = page.next;
@@ -145,7 +149,11 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
         const packages = await this.loadedPackages();
         if (packages.length === 0)
           return [
-            message(node, 'info', 'No packages yet: associate a package with this LMO in the Partner Console.'),
+            message(
+              node,
+              'info',
+              'No packages yet: associate a package with this LMO in the Partner Console.',
+            ),
           ];
         return packages.map((pkg) => ({ kind: 'package', id: `${node.id}/${pkg.id}`, parent: node, pkg }));
       }

@@ -22,7 +22,9 @@ export class LmoStatusBar implements vscode.Disposable {
     const state = this.session.state;
     const usage = this.session.apiUsage;
     const { text, tooltip, warning } = describe(state);
-    const calls = usage ? ` · ${usage.used.toLocaleString('en-US')}/${usage.limit.toLocaleString('en-US')}` : '';
+    const calls = usage
+      ? ` · ${usage.used.toLocaleString('en-US')}/${usage.limit.toLocaleString('en-US')}`
+      : '';
     this.item.text = `${text}${state.kind === 'connected' ? calls : ''}`;
     this.item.tooltip = [
       tooltip,
@@ -50,7 +52,11 @@ function describe(state: SessionState): { text: string; tooltip: string; warning
     case 'disconnected':
       return { text: '$(plug) LMO', tooltip: 'No License Management Org connected.', warning: false };
     case 'connecting':
-      return { text: `$(sync~spin) ${state.target}`, tooltip: `Connecting to ${state.target}…`, warning: false };
+      return {
+        text: `$(sync~spin) ${state.target}`,
+        tooltip: `Connecting to ${state.target}…`,
+        warning: false,
+      };
     case 'connected':
       return {
         text: `$(${state.lma.installed ? 'organization' : 'warning'}) ${state.org.alias ?? state.org.username}`,
