@@ -23,7 +23,17 @@ export default tseslint.config(
   {
     files: ['src/lma/**/*.ts', 'src/org/**/*.ts', 'emulator/**/*.ts', 'server/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Domain, session, server and emulator code must not depend on VS Code.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'vscode',
+              message: 'Domain, session, server and emulator code must not depend on VS Code.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -1,0 +1,69 @@
+// The data layer's entry point: one store, many orgs.
+import { toId18 } from './ids';
+import { OrgData, OrgState } from './org';
+import { schemaFor } from './schema/registry';
+import type { OrgKind } from './schema/registry';
+import { Store } from './store/store';
+import type { IndexSpec } from './store/table';
+
+export interface DatabaseOptions {
+  /** Directory for the durable store; omit for in-memory (tests). */
+  dir?: string;
+  compactBytes?: number;
+}
+
+export interface OrgOptions {
+  kind: OrgKind;
+  /** Organization.Name on first use. */
+  name?: string;
+}
+
+/** Equality indexes: Id, lookups and fields the schema marks `indexed`, across every org kind. */
+function indexesFor(sobject: string): IndexSpec[] {
+  const s = schemaFor('lmo').find(sobject) ?? schemaFor('subscriber').find(sobject);
+  if (!s) return [{ field: 'Id', idLike: true }];
+  return s.fields
+    .filter((f) => f.indexed)
+    .map((f) => ({ field: f.name, idLike: f.type === 'id' || f.type === 'reference' }));
+}
+
+export class Database {
+  private readonly orgs = new Map<string, OrgState>();
+
+  constructor(readonly store: Store) {}
+
+  /** An org's data, created (Organization row, system user, record types) on first use. */
+  org(orgId: string, options: OrgOptions): OrgData {
+    const id = toId18(orgId);
+    if (!id || !id.startsWith('00D')) throw new Error(`not an org id: ${orgId}`);
+    let state = this.orgs.get(id);
+    if (!state) {
+      state = new OrgState(this.store, id, options.kind);
+      this.orgs.set(id, state);
+      const boot = new OrgData(state, '', true);
+      boot.bootstrap(options.name ?? `Local Org ${id.slice(0, 15)}`);
+    } else if (state.kind !== options.kind) {
+      throw new Error(`org ${id} is a ${state.kind} org, not ${options.kind}`);
+    }
+    return new OrgData(state, state.systemUserId ?? '', false);
+  }
+
+  /** Org ids that have data in the store. */
+  orgIds(): string[] {
+    return this.store.orgIds();
+  }
+
+  compact(): void {
+    this.store.compact();
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  const store = new Store({ dir: options.dir, indexes: indexesFor, compactBytes: options.compactBytes });
+  store.open();
+  return new Database(store);
+}

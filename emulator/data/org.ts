@@ -1,0 +1,355 @@
+// One org's data, seen the way the REST API sees it. Every write is checked
+// (fields, LMA rules), stamped (system fields, ids, autonumber), journalled
+// with its history rows in one atomic line, and only then acknowledged.
+//
+//   const db = await openDatabase({ dir });
+//   const org = db.org('00D...', { kind: 'lmo' });
+//   await org.create('sfLma__License__c', { sfLma__Status__c: 'Active', ... });
+//   org.query('SELECT ... FROM sfLma__License__c').records;
+//   org.system().update(...)  // the platform's own writes (installs, LMA jobs)
+import { SalesforceError, notFound, preconditionFailed } from './errors';
+import { mintId, toId18 } from './ids';
+import { historyRows } from './rules/history';
+import { applyLicenseRules } from './rules/license';
+import { checkFields, checkId, checkRequired } from './rules/fields';
+import type { WriteContext } from './rules/fields';
+import { describeGlobal, describeSObject } from './schema/describe';
+import { LICENSE, LICENSE_HISTORY, licenseObject } from './schema/lma';
+import { schemaFor } from './schema/registry';
+import type { OrgKind, Schema, SObjectSchema } from './schema/registry';
+import type { Row } from './schema/types';
+import { runQuery } from './soql/query';
+import type { QueryOptions, QueryResult } from './soql/query';
+import type { QuerySource } from './soql/source';
+import type { PutOp, Store } from './store/store';
+
+export interface UpdateOptions {
+  /** 412 (PRECONDITION_FAILED) when the record was modified after this instant. */
+  ifUnmodifiedSince?: Date;
+}
+
+export interface BulkOptions {
+  /** Also write the `created` history row per License (off by default: seeds are big). */
+  history?: boolean;
+}
+
+/** What a save returns, as the REST API answers it. */
+export interface SaveResult {
+  id: string;
+  success: true;
+  errors: [];
+}
+
+const now = (): string => new Date().toISOString().replace('Z', '+0000');
+
+/** Shared per-org state: the facade instances for different users point at one of these. */
+export class OrgState {
+  readonly schema: Schema;
+  private readonly autoNumbers = new Map<string, number>();
+  systemUserId: string | undefined;
+
+  constructor(
+    readonly store: Store,
+    readonly orgId: string,
+    readonly kind: OrgKind,
+  ) {
+    this.schema = schemaFor(kind);
+  }
+
+  /** Next value of an autonumber field (e.g. License Name `L-{00000}`). */
+  nextAutoNumber(s: SObjectSchema, format: string): string {
+    let n = this.autoNumbers.get(s.name);
+    if (n === undefined) {
+      n = 0;
+      for (const row of this.store.table(this.orgId, s.name).rows.values()) {
+        const m = /(\d+)\D*$/.exec(String(row.Name ?? ''));
+        if (m) n = Math.max(n, Number(m[1]));
+      }
+    }
+    this.autoNumbers.set(s.name, ++n);
+    return format.replace(/\{(0+)\}/, (_, zeros: string) => String(n).padStart(zeros.length, '0'));
+  }
+}
+
+export class OrgData {
+  private readonly state: OrgState;
+  private readonly userId: string;
+  private readonly isSystem: boolean;
+
+  constructor(state: OrgState, userId: string, isSystem: boolean) {
+    this.state = state;
+    this.userId = userId;
+    this.isSystem = isSystem;
+  }
+
+  get orgId(): string {
+    return this.state.orgId;
+  }
+
+  get kind(): OrgKind {
+    return this.state.kind;
+  }
+
+  get schema(): Schema {
+    return this.state.schema;
+  }
+
+  /** The same org, writing as `userId`. */
+  asUser(userId: string): OrgData {
+    return new OrgData(this.state, toId18(userId) ?? userId, false);
+  }
+
+  /** The same org, writing as the platform (installs, LMA jobs): may set read-only fields and edit uninstalled licenses. */
+  system(): OrgData {
+    return new OrgData(this.state, this.state.systemUserId ?? this.userId, true);
+  }
+
+  // ---- reads ----
+
+  query(soql: string, options: QueryOptions = {}): QueryResult {
+    return runQuery(this.source(), soql, options);
+  }
+
+  retrieve(sobject: string, id: string, fields?: string[]): Row {
+    const s = this.schema.require(sobject);
+    const row = this.row(s, id);
+    const wanted = fields?.length ? fields.map((f) => s.requireField(f)) : s.fields;
+    const rec: Row = { attributes: { type: s.name, url: `/services/data/v66.0/sobjects/${s.name}/${String(row.Id)}` } };
+    const src = this.source();
+    for (const f of wanted) rec[f.name] = f.formula ? f.formula(row, src) : (row[f.name] ?? null);
+    return rec;
+  }
+
+  describe(sobject: string): Row {
+    const s = this.schema.require(sobject);
+    const rts = [...this.table('RecordType').rows.values()].filter((r) => r.SobjectType === s.name && r.IsActive !== false);
+    return describeSObject(this.schema, s, rts);
+  }
+
+  describeGlobal(): Row {
+    return describeGlobal(this.schema);
+  }
+
+  // ---- writes ----
+
+  async create(sobject: string, fields: Row): Promise<SaveResult> {
+    const s = this.writable(sobject, 'create');
+    const { ops, id } = this.prepareCreate(s, fields, true);
+    this.state.store.write(ops);
+    return { id, success: true, errors: [] };
+  }
+
+  async update(sobject: string, id: string, fields: Row, options: UpdateOptions = {}): Promise<SaveResult> {
+    const s = this.writable(sobject, 'update');
+    const old = this.row(s, id);
+    if (options.ifUnmodifiedSince && Date.parse(String(old.LastModifiedDate)) >= options.ifUnmodifiedSince.getTime() + 1000) {
+      // HTTP dates have one-second resolution: a change within the given second counts as unmodified.
+      throw preconditionFailed();
+    }
+    const ctx = this.writeContext('update');
+    const changes = checkFields(s, fields, ctx);
+    const next: Row = { ...old, ...changes };
+    checkRequired(s, next);
+    const ops: PutOp[] = [];
+    if (s.name === LICENSE) {
+      applyLicenseRules(old, next, {
+        system: this.isSystem,
+        recordTypes: this.licenseRecordTypes(),
+        wasEverActive: (licenseId) => this.wasEverActive(licenseId),
+        recordTypeGiven: 'RecordTypeId' in changes,
+      });
+    }
+    const at = now();
+    next.LastModifiedDate = at;
+    next.LastModifiedById = this.userId;
+    next.SystemModstamp = at;
+    ops.push(['p', this.orgId, s.name, next]);
+    if (s.name === LICENSE && this.schema.find(LICENSE_HISTORY)) {
+      for (const h of historyRows(old, next, at, this.userId, () => this.newId(LICENSE_HISTORY))) {
+        ops.push(['p', this.orgId, LICENSE_HISTORY, h]);
+      }
+    }
+    this.state.store.write(ops);
+    return { id: String(old.Id), success: true, errors: [] };
+  }
+
+  /** Soft delete (to the recycle bin): queryAll still sees it. Master-detail children go too. */
+  async delete(sobject: string, id: string): Promise<SaveResult> {
+    const s = this.schema.require(sobject);
+    if (!s.def.deletable && !this.isSystem) {
+      throw new SalesforceError('INVALID_TYPE', `sObject type '${s.name}' does not support delete`);
+    }
+    const row = this.row(s, id);
+    const at = now();
+    const ops: PutOp[] = [];
+    const remove = (schema: SObjectSchema, r: Row): void => {
+      ops.push(['p', this.orgId, schema.name, { ...r, IsDeleted: true, LastModifiedDate: at, LastModifiedById: this.userId, SystemModstamp: at }]);
+      for (const rel of schema.childRelationships.filter((c) => c.cascadeDelete)) {
+        const child = this.schema.require(rel.childSObject);
+        const kids = this.table(child.name).lookup(rel.field, String(r.Id)) ?? new Set<string>();
+        for (const key of kids) {
+          const k = this.table(child.name).get(key);
+          if (k && k.IsDeleted !== true) remove(child, k);
+        }
+      }
+    };
+    remove(s, row);
+    this.state.store.write(ops);
+    return { id: String(row.Id), success: true, errors: [] };
+  }
+
+  /** Insert many rows with one fsync (seeds). All rows are checked before any is written. */
+  async bulkInsert(sobject: string, rows: Row[], options: BulkOptions = {}): Promise<string[]> {
+    const s = this.isSystem ? this.schema.require(sobject) : this.writable(sobject, 'create');
+    const ops: PutOp[] = [];
+    const ids: string[] = [];
+    for (const fields of rows) {
+      const prepared = this.prepareCreate(s, fields, options.history === true);
+      ops.push(...prepared.ops);
+      ids.push(prepared.id);
+    }
+    this.state.store.writeBulk(ops);
+    return ids;
+  }
+
+  // ---- internals ----
+
+  private prepareCreate(s: SObjectSchema, fields: Row, history: boolean): { ops: PutOp[]; id: string } {
+    const ctx = this.writeContext('create');
+    const given = checkFields(s, fields, ctx);
+    const at = now();
+    const id = this.newId(s.name);
+    const row: Row = { Id: id };
+    for (const f of s.fields) {
+      if (f.formula || f.type === 'id') continue;
+      if (f.name in given) row[f.name] = given[f.name];
+      else if (f.autoNumber) row[f.name] = this.state.nextAutoNumber(s, f.autoNumber);
+      else if (f.defaultValue !== undefined) row[f.name] = f.defaultValue;
+      else row[f.name] = null;
+    }
+    Object.assign(row, { IsDeleted: false, CreatedDate: at, CreatedById: this.userId });
+    if (s.field('LastModifiedDate')) Object.assign(row, { LastModifiedDate: at, LastModifiedById: this.userId, SystemModstamp: at });
+    if (s.field('OwnerId') && !row.OwnerId) row.OwnerId = this.userId;
+    checkRequired(s, row);
+    const ops: PutOp[] = [['p', this.orgId, s.name, row]];
+    if (s.name === LICENSE) {
+      applyLicenseRules(undefined, row, {
+        system: this.isSystem,
+        recordTypes: this.licenseRecordTypes(),
+        wasEverActive: () => false,
+        recordTypeGiven: 'RecordTypeId' in given,
+      });
+      if (history) for (const h of historyRows(undefined, row, at, this.userId, () => this.newId(LICENSE_HISTORY))) ops.push(['p', this.orgId, LICENSE_HISTORY, h]);
+    }
+    return { ops, id };
+  }
+
+  private writable(sobject: string, mode: 'create' | 'update'): SObjectSchema {
+    const s = this.schema.require(sobject);
+    const ok = mode === 'create' ? s.def.createable : s.def.updateable;
+    if (!ok && !this.isSystem) {
+      throw new SalesforceError('INVALID_TYPE', `sObject type '${s.name}' does not support ${mode === 'create' ? 'insert' : 'update'}`);
+    }
+    return s;
+  }
+
+  private writeContext(mode: 'create' | 'update'): WriteContext {
+    return {
+      mode,
+      system: this.isSystem,
+      exists: (sobject, id) => {
+        const target = this.schema.find(sobject);
+        if (!target) return true; // a target outside this org's schema can't be checked
+        const row = this.table(target.name).get(id);
+        return row !== undefined && row.IsDeleted !== true && String(id).startsWith(target.def.keyPrefix);
+      },
+    };
+  }
+
+  private row(s: SObjectSchema, id: string): Row {
+    const id18 = checkId(s, id);
+    const row = this.table(s.name).get(id18);
+    if (!row) throw notFound();
+    if (row.IsDeleted === true) throw new SalesforceError('ENTITY_IS_DELETED', 'entity is deleted', [], 404);
+    return row;
+  }
+
+  private table(sobject: string) {
+    return this.state.store.table(this.orgId, sobject);
+  }
+
+  private newId(sobject: string): string {
+    return mintId(this.schema.require(sobject).def.keyPrefix, this.state.store.nextCounter());
+  }
+
+  private licenseRecordTypes(): Row[] {
+    return [...this.table('RecordType').rows.values()].filter((r) => r.SobjectType === LICENSE);
+  }
+
+  private wasEverActive(licenseId: string): boolean {
+    const rows = this.table(LICENSE_HISTORY).lookup('ParentId', licenseId);
+    if (!rows) return false;
+    for (const key of rows) {
+      const h = this.table(LICENSE_HISTORY).get(key);
+      if (h && h.Field === 'sfLma__Status__c' && (h.OldValue === 'Active' || h.NewValue === 'Active')) return true;
+    }
+    return false;
+  }
+
+  private source(): QuerySource {
+    const store = this.state.store;
+    const orgId = this.orgId;
+    return {
+      schema: this.schema,
+      rows: (sobject) => store.table(orgId, sobject).rows.values(),
+      get: (sobject, id) => (typeof id === 'string' && id.length >= 15 ? store.table(orgId, sobject).get(id) : undefined),
+      lookup: (sobject, field, value) => {
+        const t = store.table(orgId, sobject);
+        if (field === 'Id') {
+          const r = typeof value === 'string' ? t.get(value) : undefined;
+          return r ? [r] : [];
+        }
+        const keys = t.lookup(field, value);
+        if (!keys) return undefined;
+        const out: Row[] = [];
+        for (const k of keys) {
+          const r = t.get(k);
+          if (r) out.push(r);
+        }
+        return out;
+      },
+    };
+  }
+
+  /** Create what a fresh org of this kind holds: its Organization row, a system user, LMA record types. */
+  bootstrap(name: string): void {
+    const store = this.state.store;
+    const at = now();
+    const orgId = this.orgId;
+    const ops: PutOp[] = [];
+    const stamp = (r: Row, by: string): Row => ({ IsDeleted: false, CreatedDate: at, CreatedById: by, LastModifiedDate: at, LastModifiedById: by, SystemModstamp: at, ...r });
+    const users = store.table(orgId, 'User');
+    let systemUser = [...users.rows.values()].find((u) => u.Alias === 'autoproc');
+    if (!systemUser) {
+      const id = mintId('005', store.nextCounter());
+      systemUser = stamp(
+        { Id: id, Username: `autoproc@${orgId.toLowerCase()}.local`, LastName: 'Automated Process', FirstName: null, Email: 'autoproc@example.invalid', Alias: 'autoproc', IsActive: true, UserType: 'Standard', TimeZoneSidKey: 'GMT', LocaleSidKey: 'en_US', LanguageLocaleKey: 'en_US', EmailEncodingKey: 'UTF-8' },
+        id,
+      );
+      ops.push(['p', orgId, 'User', systemUser]);
+    }
+    const by = String(systemUser.Id);
+    this.state.systemUserId = by;
+    if (!store.table(orgId, 'Organization').get(orgId)) {
+      ops.push(['p', orgId, 'Organization', stamp({ Id: orgId, Name: name, InstanceName: 'LOCAL', IsSandbox: false, TrialExpirationDate: null, NamespacePrefix: null, OrganizationType: 'Developer Edition', PrimaryContact: null, Country: null, LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'GMT', DefaultLocaleSidKey: 'en_US' }, by)]);
+    }
+    if (this.kind === 'lmo') {
+      const existing = [...store.table(orgId, 'RecordType').rows.values()].filter((r) => r.SobjectType === LICENSE);
+      for (const rt of licenseObject.recordTypes ?? []) {
+        if (existing.some((r) => r.DeveloperName === rt.developerName.replace('sfLma__', ''))) continue;
+        ops.push(['p', orgId, 'RecordType', stamp({ Id: mintId('012', store.nextCounter()), Name: rt.name, DeveloperName: rt.developerName.replace('sfLma__', ''), NamespacePrefix: 'sfLma', SobjectType: LICENSE, Description: null, IsActive: true }, by)]);
+      }
+    }
+    store.write(ops);
+  }
+}

@@ -1,0 +1,113 @@
+// Which sObjects an org has (by kind), looked up case-insensitively as
+// Salesforce does, with child relationships derived from the lookups.
+import { invalidField, invalidType } from '../errors';
+import { licenseHistoryObject, licenseObject, packageObject, packageVersionObject } from './lma';
+import { accountObject, contactObject, leadObject, organizationObject, recordTypeObject, userObject } from './standard';
+import type { FieldDef, SObjectDef } from './types';
+
+export type OrgKind = 'lmo' | 'devhub' | 'subscriber';
+
+export interface ChildRelationship {
+  relationshipName: string;
+  childSObject: string;
+  field: string;
+  cascadeDelete: boolean;
+}
+
+/** An sObject definition plus the lookup tables queries and rules need. */
+export class SObjectSchema {
+  readonly def: SObjectDef;
+  readonly fields: readonly FieldDef[];
+  readonly childRelationships: ChildRelationship[] = [];
+  private readonly byName = new Map<string, FieldDef>();
+  private readonly byRelationship = new Map<string, FieldDef>();
+
+  constructor(def: SObjectDef) {
+    this.def = def;
+    this.fields = def.fields;
+    for (const f of def.fields) {
+      this.byName.set(f.name.toLowerCase(), f);
+      if (f.relationshipName) this.byRelationship.set(f.relationshipName.toLowerCase(), f);
+    }
+  }
+
+  get name(): string {
+    return this.def.name;
+  }
+
+  field(name: string): FieldDef | undefined {
+    return this.byName.get(name.toLowerCase());
+  }
+
+  /** The field or INVALID_FIELD naming it. */
+  requireField(name: string): FieldDef {
+    const f = this.field(name);
+    if (!f) throw invalidField(name, this.def.name);
+    return f;
+  }
+
+  /** The lookup field behind a parent relationship name such as `sfLma__Package__r`. */
+  relationship(name: string): FieldDef | undefined {
+    return this.byRelationship.get(name.toLowerCase());
+  }
+
+  childRelationship(name: string): ChildRelationship | undefined {
+    const lower = name.toLowerCase();
+    return this.childRelationships.find((c) => c.relationshipName.toLowerCase() === lower);
+  }
+}
+
+const LMA_OBJECTS = [packageObject, packageVersionObject, licenseObject, licenseHistoryObject];
+const STANDARD_OBJECTS = [organizationObject, userObject, recordTypeObject, accountObject, contactObject, leadObject];
+
+export class Schema {
+  readonly kind: OrgKind;
+  private readonly objects = new Map<string, SObjectSchema>();
+
+  constructor(kind: OrgKind) {
+    this.kind = kind;
+    // Only the LMO has the LMA installed.
+    const defs = kind === 'lmo' ? [...STANDARD_OBJECTS, ...LMA_OBJECTS] : STANDARD_OBJECTS;
+    for (const def of defs) this.objects.set(def.name.toLowerCase(), new SObjectSchema(def));
+    for (const child of this.objects.values()) {
+      for (const f of child.fields) {
+        const target = f.referenceTo?.[0];
+        const parent = target ? this.objects.get(target.toLowerCase()) : undefined;
+        if (parent && f.childRelationshipName) {
+          parent.childRelationships.push({
+            relationshipName: f.childRelationshipName,
+            childSObject: child.name,
+            field: f.name,
+            cascadeDelete: f.cascadeDelete === true,
+          });
+        }
+      }
+    }
+  }
+
+  all(): SObjectSchema[] {
+    return [...this.objects.values()];
+  }
+
+  find(name: string): SObjectSchema | undefined {
+    return this.objects.get(name.toLowerCase());
+  }
+
+  /** The object or INVALID_TYPE naming it. */
+  require(name: string): SObjectSchema {
+    const s = this.find(name);
+    if (!s) throw invalidType(name);
+    return s;
+  }
+
+  byKeyPrefix(prefix: string): SObjectSchema | undefined {
+    return this.all().find((s) => s.def.keyPrefix === prefix);
+  }
+}
+
+const cache = new Map<OrgKind, Schema>();
+export function schemaFor(kind: OrgKind): Schema {
+  let s = cache.get(kind);
+  if (!s) cache.set(kind, (s = new Schema(kind)));
+  return s;
+}

@@ -1,0 +1,88 @@
+// Checksummed JSON lines: `<crc32 hex8> <json>\n`. A line is written whole and
+// fsynced before a write is acknowledged; on read, a line that is incomplete
+// or fails its checksum marks the torn tail of a crash, and reading stops there.
+import fs from 'node:fs';
+import { crc32 } from 'node:zlib';
+
+const NL = 10;
+
+export function encodeLine(value: unknown): string {
+  const json = JSON.stringify(value);
+  return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
+}
+
+export interface ReadResult {
+  values: unknown[];
+  /** Byte length of the valid prefix; anything after it is a torn tail. */
+  validBytes: number;
+  totalBytes: number;
+}
+
+/** Decode every whole, valid line; `onValue` sees them in order (so callers needn't hold them all). */
+export function readLines(file: string, onValue: (value: unknown) => void): Omit<ReadResult, 'values'> {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { validBytes: 0, totalBytes: 0 };
+    throw e;
+  }
+  let pos = 0;
+  while (pos < buf.length) {
+    const end = buf.indexOf(NL, pos);
+    if (end < 0 || end - pos < 10 || buf[pos + 8] !== 32) break;
+    const expected = parseInt(buf.toString('latin1', pos, pos + 8), 16);
+    const body = buf.subarray(pos + 9, end);
+    if (crc32(body) !== expected) break;
+    let value: unknown;
+    try {
+      value = JSON.parse(body.toString('utf8'));
+    } catch {
+      break;
+    }
+    onValue(value);
+    pos = end + 1;
+  }
+  return { validBytes: pos, totalBytes: buf.length };
+}
+
+/** An append-only file; `append` returns once the bytes are on disk. */
+export class JournalWriter {
+  readonly file: string;
+  private fd: number;
+  bytes: number;
+
+  constructor(file: string) {
+    this.file = file;
+    this.fd = fs.openSync(file, 'a');
+    this.bytes = fs.fstatSync(this.fd).size;
+  }
+
+  /** Write lines; fsync once at the end (one acknowledged batch). */
+  append(lines: string[]): void {
+    const data = lines.length === 1 ? lines[0]! : lines.join('');
+    const buf = Buffer.from(data, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += fs.writeSync(this.fd, buf, off);
+    fs.fsyncSync(this.fd);
+    this.bytes += buf.length;
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
+
+/** Make a rename or unlink in `dir` durable. */
+export function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic.
+  }
+}

@@ -1,0 +1,173 @@
+// Many orgs' records in one store. Durable mode: every acknowledged write is a
+// fsynced journal line (a line holds a whole batch, so a batch is all or
+// nothing); opening replays snapshot + journals; compaction writes a snapshot
+// to a temp file, fsyncs, renames it over the old one, then drops old journals.
+//
+// Files: snapshot.jsonl (header {gen}, then rows), journal-<gen>.jsonl. The
+// snapshot of generation G holds everything in journals before G, so a crash
+// between any two steps leaves a readable, complete state.
+import fs from 'node:fs';
+import path from 'node:path';
+import { mintedCounter } from '../ids';
+import type { Row } from '../schema/types';
+import { JournalWriter, encodeLine, fsyncDir, readLines } from './journal';
+import { Table } from './table';
+import type { IndexSpec } from './table';
+
+/** A whole-row write: the row replaces any row with the same id in (org, sobject). */
+export type PutOp = ['p', string, string, Row];
+
+export interface StoreOptions {
+  /** Directory for durable files; omit for an in-memory store. */
+  dir?: string;
+  /** Equality indexes per sObject (canonical name). */
+  indexes?: (sobject: string) => IndexSpec[];
+  /** Compact when the journal grows past this many bytes (default 64 MiB). */
+  compactBytes?: number;
+}
+
+const SNAPSHOT = 'snapshot.jsonl';
+const ROWS_PER_LINE = 1000;
+const journalName = (gen: number): string => `journal-${String(gen).padStart(8, '0')}.jsonl`;
+
+export class Store {
+  private readonly orgs = new Map<string, Map<string, Table>>();
+  private readonly indexSpecs: (sobject: string) => IndexSpec[];
+  private readonly dir: string | undefined;
+  private readonly compactBytes: number;
+  private journal: JournalWriter | undefined;
+  private gen = 0;
+  private counter = 0;
+
+  constructor(options: StoreOptions) {
+    this.dir = options.dir;
+    this.indexSpecs = options.indexes ?? (() => [{ field: 'Id', idLike: true }]);
+    this.compactBytes = options.compactBytes ?? 64 * 1024 * 1024;
+  }
+
+  /** Load snapshot and journals (durable mode). */
+  open(): void {
+    if (!this.dir) return;
+    fs.mkdirSync(this.dir, { recursive: true });
+    for (const f of fs.readdirSync(this.dir)) if (f.endsWith('.tmp')) fs.rmSync(path.join(this.dir, f));
+    readLines(path.join(this.dir, SNAPSHOT), (value) => {
+      if (Array.isArray(value)) this.applyInMemory(value as PutOp[]);
+      else this.gen = (value as { gen: number }).gen;
+    });
+    const journals = fs
+      .readdirSync(this.dir)
+      .filter((f) => /^journal-\d+\.jsonl$/.test(f))
+      .map((f) => Number(f.slice(8, 16)))
+      .filter((g) => g >= this.gen)
+      .sort((a, b) => a - b);
+    for (const g of journals) {
+      const file = path.join(this.dir, journalName(g));
+      const { validBytes, totalBytes } = readLines(file, (ops) => this.applyInMemory(ops as PutOp[]));
+      // Drop a torn tail so later appends start on a clean line.
+      if (validBytes < totalBytes) fs.truncateSync(file, validBytes);
+      this.gen = g;
+    }
+    this.journal = new JournalWriter(path.join(this.dir, journalName(this.gen)));
+  }
+
+  get durable(): boolean {
+    return this.dir !== undefined;
+  }
+
+  /** A fresh number for id minting, unique in this store. */
+  nextCounter(): number {
+    return ++this.counter;
+  }
+
+  table(org: string, sobject: string): Table {
+    let tables = this.orgs.get(org);
+    if (!tables) this.orgs.set(org, (tables = new Map()));
+    let t = tables.get(sobject);
+    if (!t) tables.set(sobject, (t = new Table(this.indexSpecs(sobject))));
+    return t;
+  }
+
+  orgIds(): string[] {
+    return [...this.orgs.keys()];
+  }
+
+  /** Apply writes atomically and durably: returns after fsync. */
+  write(ops: PutOp[]): void {
+    if (ops.length === 0) return;
+    this.journal?.append([encodeLine(ops)]);
+    this.applyInMemory(ops);
+    this.maybeCompact();
+  }
+
+  /** Many rows, one fsync: for seeds. Each line of rows is atomic on its own. */
+  writeBulk(ops: PutOp[]): void {
+    if (this.journal) {
+      const lines: string[] = [];
+      for (let i = 0; i < ops.length; i += ROWS_PER_LINE) lines.push(encodeLine(ops.slice(i, i + ROWS_PER_LINE)));
+      this.journal.append(lines);
+    }
+    this.applyInMemory(ops);
+    this.maybeCompact();
+  }
+
+  /** Rewrite the state as a snapshot and start a new journal. */
+  compact(): void {
+    if (!this.dir || !this.journal) return;
+    const dir = this.dir;
+    const nextGen = this.gen + 1;
+    this.journal.close();
+    this.journal = new JournalWriter(path.join(dir, journalName(nextGen)));
+    const tmp = path.join(dir, `${SNAPSHOT}.tmp`);
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, encodeLine({ gen: nextGen }));
+      let chunk: PutOp[] = [];
+      const flush = (): void => {
+        if (chunk.length) fs.writeSync(fd, encodeLine(chunk));
+        chunk = [];
+      };
+      for (const [org, tables] of this.orgs) {
+        for (const [sobject, table] of tables) {
+          for (const row of table.rows.values()) {
+            chunk.push(['p', org, sobject, row]);
+            if (chunk.length >= ROWS_PER_LINE) flush();
+          }
+        }
+      }
+      flush();
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, path.join(dir, SNAPSHOT));
+    fsyncDir(dir);
+    for (const f of fs.readdirSync(dir)) {
+      const m = /^journal-(\d+)\.jsonl$/.exec(f);
+      if (m && Number(m[1]) < nextGen) fs.rmSync(path.join(dir, f));
+    }
+    this.gen = nextGen;
+  }
+
+  close(): void {
+    this.journal?.close();
+    this.journal = undefined;
+  }
+
+  private maybeCompact(): void {
+    if (this.journal && this.journal.bytes > this.compactBytes) this.compact();
+  }
+
+  private applyInMemory(ops: PutOp[]): void {
+    for (const [, org, sobject, row] of ops) {
+      this.table(org, sobject).put(row);
+      const n = mintedCounter(String(row.Id));
+      if (n > this.counter) this.counter = n;
+    }
+  }
+}
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const store = new Store(options);
+  store.open();
+  return store;
+}

@@ -1,0 +1,57 @@
+// The rows of one sObject in one org, keyed by the 15-character id (so 15- and
+// 18-character ids find the same row), with equality indexes on chosen fields.
+import type { Row } from '../schema/types';
+
+export interface IndexSpec {
+  field: string;
+  /** Id/reference fields match on their first 15 characters. */
+  idLike: boolean;
+}
+
+/** The key a value is indexed under: lossy on purpose (case-folded); callers re-check exactly. */
+export function indexKey(value: unknown, idLike: boolean): unknown {
+  if (typeof value !== 'string') return value;
+  return (idLike ? value.slice(0, 15) : value).toLowerCase();
+}
+
+export class Table {
+  readonly rows = new Map<string, Row>();
+  private readonly indexes = new Map<string, { spec: IndexSpec; map: Map<unknown, Set<string>> }>();
+
+  constructor(specs: IndexSpec[]) {
+    for (const spec of specs) this.indexes.set(spec.field.toLowerCase(), { spec, map: new Map() });
+  }
+
+  get(id: string): Row | undefined {
+    return this.rows.get(id.slice(0, 15));
+  }
+
+  hasIndex(field: string): boolean {
+    return this.indexes.has(field.toLowerCase());
+  }
+
+  /** Keys (15-char ids) of rows whose field may equal `value`; undefined when the field isn't indexed. */
+  lookup(field: string, value: unknown): Set<string> | undefined {
+    const index = this.indexes.get(field.toLowerCase());
+    if (!index) return undefined;
+    return index.map.get(indexKey(value, index.spec.idLike)) ?? new Set();
+  }
+
+  put(row: Row): void {
+    const key = String(row.Id).slice(0, 15);
+    const old = this.rows.get(key);
+    for (const { spec, map } of this.indexes.values()) {
+      const before = old?.[spec.field];
+      const after = row[spec.field];
+      if (old && before === after) continue;
+      if (old && before != null) map.get(indexKey(before, spec.idLike))?.delete(key);
+      if (after != null) {
+        const k = indexKey(after, spec.idLike);
+        let set = map.get(k);
+        if (!set) map.set(k, (set = new Set()));
+        set.add(key);
+      }
+    }
+    this.rows.set(key, row);
+  }
+}

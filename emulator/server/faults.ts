@@ -1,0 +1,52 @@
+// Fault injection for tests and demos: forced error answers, slow answers.
+// (Session expiry and failing installs live with the world's orgs and installs.)
+import { SalesforceError } from '../data/errors';
+
+export type ForcedKind = 'unavailable' | 'request-limit';
+
+export interface ForcedFault {
+  kind: ForcedKind;
+  /** Requests still to fail; null = until cleared. */
+  remaining: number | null;
+}
+
+export interface FaultState {
+  forced: ForcedFault | null;
+  delayMs: number;
+}
+
+export class Faults {
+  forced: ForcedFault | null = null;
+  delayMs = 0;
+
+  force(kind: ForcedKind, count: number | null): void {
+    if (count !== null && !(Number.isInteger(count) && count >= 1)) {
+      throw new SalesforceError('INVALID_INPUT', 'count must be a positive whole number, or omitted for "until cleared"');
+    }
+    this.forced = { kind, remaining: count };
+  }
+
+  slow(ms: number): void {
+    if (!(Number.isFinite(ms) && ms >= 0 && ms <= 600_000)) throw new SalesforceError('INVALID_INPUT', 'ms must be 0 to 600000');
+    this.delayMs = ms;
+  }
+
+  clear(): void {
+    this.forced = null;
+    this.delayMs = 0;
+  }
+
+  snapshot(): FaultState {
+    return { forced: this.forced && { ...this.forced }, delayMs: this.delayMs };
+  }
+
+  /** The error this request must get, if a forced fault is armed (and counts it down). */
+  take(): SalesforceError | undefined {
+    const f = this.forced;
+    if (!f) return undefined;
+    if (f.remaining !== null && --f.remaining <= 0) this.forced = null;
+    return f.kind === 'unavailable'
+      ? new SalesforceError('SERVER_UNAVAILABLE', 'The server is temporarily unable to service your request.', [], 503)
+      : new SalesforceError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', [], 403);
+  }
+}

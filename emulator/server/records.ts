@@ -1,0 +1,18 @@
+// Record shaping on the way out: `attributes.url` carries the version the
+// client asked for, whatever version the data layer wrote there.
+const VERSIONED = /\/services\/data\/v\d+\.\d+\//;
+
+export function withVersion<T>(value: T, version: string): T {
+  if (Array.isArray(value)) {
+    for (const v of value) withVersion(v, version);
+  } else if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    for (const [k, v] of Object.entries(obj)) {
+      if (k === 'attributes' && v && typeof v === 'object') {
+        const a = v as Record<string, unknown>;
+        if (typeof a.url === 'string') a.url = a.url.replace(VERSIONED, `/services/data/v${version}/`);
+      } else if (v && typeof v === 'object') withVersion(v, version);
+    }
+  }
+  return value;
+}

@@ -1,0 +1,117 @@
+// `/services/data` discovery, `/limits` and sObject rows (CRUD + describe).
+import { SalesforceError, notFound } from '../data/errors';
+import type { Ctx, Shared } from './context';
+import { LATEST_VERSION, OLDEST_VERSION } from './context';
+import { header, json, jsonBody, noContent, type ApiResponse } from './http';
+import { identityUrl } from './oauth';
+import { withVersion } from './records';
+
+const RELEASES = ['Spring', 'Summer', 'Winter'];
+
+/** `GET /services/data`: every version up to the latest, as `NN.0` (core requires that shape). */
+export function versions(): ApiResponse {
+  const latest = Number(LATEST_VERSION);
+  const list = [];
+  for (let v = OLDEST_VERSION; v <= latest; v++) {
+    const season = RELEASES[(v - OLDEST_VERSION) % 3] as string;
+    const year = 14 + Math.floor((v - OLDEST_VERSION + 1) / 3);
+    list.push({ label: `${season} '${year}`, url: `/services/data/v${v}.0`, version: `${v}.0` });
+  }
+  return json(list);
+}
+
+export function resources(ctx: Ctx): ApiResponse {
+  const base = `/services/data/v${ctx.version}`;
+  const names = ['sobjects', 'query', 'queryAll', 'limits', 'composite', 'tooling', 'search', 'recent'];
+  return json({
+    ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])),
+    identity: identityUrl(ctx as Shared, ctx.org),
+  });
+}
+
+export function limits(ctx: Ctx): ApiResponse {
+  const u = ctx.usage.usage(ctx.org);
+  const pair = (max: number, remaining = max) => ({ Max: max, Remaining: remaining });
+  return json({
+    DailyApiRequests: pair(u.max, u.max - u.used),
+    ConcurrentAsyncGetReportInstances: pair(200),
+    DailyAsyncApexExecutions: pair(250_000),
+    DailyBulkApiBatches: pair(15_000),
+    DailyBulkV2QueryJobs: pair(10_000),
+    DataStorageMB: pair(1024),
+    FileStorageMB: pair(10_240),
+    HourlyODataCallout: pair(10_000),
+    SingleEmail: pair(5_000),
+  });
+}
+
+const idFrom = (ctx: Ctx, i: number): string => {
+  const id = ctx.rest[i] ?? '';
+  if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id)) throw new SalesforceError('MALFORMED_ID', `malformed id ${id}`, ['Id']);
+  return id;
+};
+
+const methodNotAllowed = (method: string, allowed: string): SalesforceError =>
+  new SalesforceError('METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are ${allowed}`, [], 405);
+
+/** The fields of a create/update body: no Id, no attributes. */
+export function writableFields(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new SalesforceError('JSON_PARSER_ERROR', 'Expected a JSON object for the record.');
+  }
+  const { attributes: _a, Id: _id, id: _i, ...fields } = body as Record<string, unknown>;
+  return fields;
+}
+
+function ifUnmodifiedSince(ctx: Ctx): Date | undefined {
+  const raw = header(ctx.req, 'if-unmodified-since');
+  if (raw === undefined) return undefined;
+  const date = new Date(raw);
+  if (Number.isNaN(date.getTime())) {
+    throw new SalesforceError('INVALID_HEADER_TYPE', `Invalid If-Unmodified-Since header: ${raw}`);
+  }
+  return date;
+}
+
+/** `/sobjects[/{Type}[/describe | /{Id}]]` on the org's data. */
+export async function sobjects(ctx: Ctx): Promise<ApiResponse> {
+  const data = ctx.world.data(ctx.org);
+  const [, type, third] = ctx.rest;
+  const m = ctx.req.method;
+  if (!type) {
+    if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD');
+    return json(withVersion(await data.describeGlobal(), ctx.version));
+  }
+  if (third === undefined) {
+    if (m === 'POST') {
+      const id = await data.create(type, writableFields(jsonBody(ctx.req)));
+      return json({ id, success: true, errors: [] }, 201, { Location: `/services/data/v${ctx.version}/sobjects/${type}/${id}` });
+    }
+    if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD,POST');
+    const describe = (await data.describe(type)) as Record<string, unknown>;
+    const { fields: _f, childRelationships: _c, recordTypeInfos: _r, ...objectDescribe } = describe;
+    return json(withVersion({ objectDescribe, recentItems: [] }, ctx.version));
+  }
+  if (third === 'describe' && ctx.rest.length === 3) {
+    if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD');
+    return json(withVersion(await data.describe(type), ctx.version));
+  }
+  if (ctx.rest.length !== 3) throw notFound();
+  const id = idFrom(ctx, 2);
+  if (m === 'GET') {
+    const fields = ctx.req.query.get('fields')?.split(',').map((f) => f.trim()).filter(Boolean);
+    const record = await data.retrieve(type, id, fields);
+    if (!record) throw notFound();
+    return json(withVersion(record, ctx.version));
+  }
+  if (m === 'PATCH') {
+    const since = ifUnmodifiedSince(ctx);
+    await data.update(type, id, writableFields(jsonBody(ctx.req)), since ? { ifUnmodifiedSince: since } : undefined);
+    return noContent();
+  }
+  if (m === 'DELETE') {
+    await data.delete(type, id);
+    return noContent();
+  }
+  throw methodNotAllowed(m, 'GET,HEAD,PATCH,DELETE');
+}

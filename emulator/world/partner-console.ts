@@ -1,0 +1,177 @@
+// The Partner Console: packages (033) and versions (04t) owned by the Dev Hub,
+// and each package's association with the LMO and its default license terms.
+// It has no public API on Salesforce; here it is reached through /_local/ and
+// the CLI. Associating writes the LMA's Package / Package Version rows, as the
+// LMA does when a package is registered.
+import { SalesforceError } from '../data/errors';
+import type { AssociationState, LicenseDefaults, PackageState, VersionState } from './state';
+import type { World } from './world';
+
+const MAX_SEATS = 99_000_000;
+
+export interface PackageView extends PackageState {
+  versions: VersionState[];
+  association: AssociationState | null;
+}
+
+const invalid = (message: string): SalesforceError => new SalesforceError('INVALID_INPUT', message);
+
+export function validateDefaults(input: unknown): LicenseDefaults {
+  const d = (input ?? {}) as Record<string, unknown>;
+  const status = d.status;
+  if (status !== 'Trial' && status !== 'Active') throw invalid('status must be Trial or Active');
+  const length = d.lengthDays ?? null;
+  if (status === 'Trial' && !(Number.isInteger(length) && (length as number) >= 1 && (length as number) <= 90)) {
+    throw invalid('a Trial lasts 1 to 90 days (lengthDays)');
+  }
+  if (status === 'Active' && length !== null && !(Number.isInteger(length) && (length as number) >= 1)) {
+    throw invalid('lengthDays must be a whole number of days, or null for "License does not expire"');
+  }
+  const seats = d.seats ?? 'site';
+  if (seats !== 'site' && !(Number.isInteger(seats) && (seats as number) >= 1 && (seats as number) <= MAX_SEATS)) {
+    throw invalid(`seats must be 1 to ${MAX_SEATS.toLocaleString('en-US')} or "site"`);
+  }
+  return { status, lengthDays: length as number | null, seats: seats as number | 'site' };
+}
+
+export const versionNumber = (v: VersionState): string => `${v.major}.${v.minor}.${v.patch}`;
+
+export class PartnerConsole {
+  constructor(private readonly world: World) {}
+
+  packages(): PackageView[] {
+    const s = this.world.state;
+    return s.packages.map((p) => ({
+      ...p,
+      versions: s.versions.filter((v) => v.packageId === p.id),
+      association: s.associations.find((a) => a.packageId === p.id) ?? null,
+    }));
+  }
+
+  package(id: string): PackageState {
+    const p = this.world.state.packages.find((x) => x.id.slice(0, 15) === id.slice(0, 15) || x.name === id);
+    if (!p) throw new SalesforceError('NOT_FOUND', `No package '${id}'`, [], 404);
+    return p;
+  }
+
+  version(id: string): VersionState | undefined {
+    return this.world.state.versions.find((v) => v.id.slice(0, 15) === id.slice(0, 15));
+  }
+
+  association(packageId: string): AssociationState | undefined {
+    return this.world.state.associations.find((a) => a.packageId === packageId);
+  }
+
+  createPackage(input: { name?: unknown; namespace?: unknown; description?: unknown }): PackageState {
+    if (typeof input.name !== 'string' || !input.name.trim()) throw invalid('name is required');
+    const pkg: PackageState = {
+      id: this.world.nextId('033'),
+      name: input.name.trim(),
+      namespace: typeof input.namespace === 'string' && input.namespace ? input.namespace : null,
+      description: typeof input.description === 'string' ? input.description : '',
+      devHubOrgId: this.world.devhub.id,
+      createdDate: this.world.now().toISOString(),
+    };
+    this.world.state.packages.push(pkg);
+    this.world.save();
+    return pkg;
+  }
+
+  async createVersion(packageId: string, input: { version?: unknown; beta?: unknown; name?: unknown; releaseDate?: unknown }): Promise<VersionState> {
+    const pkg = this.package(packageId);
+    const m = typeof input.version === 'string' ? /^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(input.version) : null;
+    if (!m) throw invalid('version must look like 1.2.0');
+    const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+    const siblings = this.world.state.versions.filter((v) => v.packageId === pkg.id);
+    const build = siblings.filter((v) => v.major === major && v.minor === minor && v.patch === patch).length + 1;
+    const version: VersionState = {
+      id: this.world.nextId('04t'),
+      packageId: pkg.id,
+      name: typeof input.name === 'string' ? input.name : `${pkg.name} ${major}.${minor}`,
+      major,
+      minor,
+      patch,
+      build,
+      isBeta: input.beta === true,
+      releaseDate: typeof input.releaseDate === 'string' ? input.releaseDate : this.world.now().toISOString().slice(0, 10),
+    };
+    this.world.state.versions.push(version);
+    this.world.save();
+    if (!version.isBeta && this.association(pkg.id)) await this.publishToLma(pkg);
+    return version;
+  }
+
+  /** Beta → released (managed-released / promoted). */
+  async promote(versionId: string): Promise<VersionState> {
+    const v = this.version(versionId);
+    if (!v) throw new SalesforceError('NOT_FOUND', `No package version '${versionId}'`, [], 404);
+    v.isBeta = false;
+    this.world.save();
+    if (this.association(v.packageId)) await this.publishToLma(this.package(v.packageId));
+    return v;
+  }
+
+  /** Registers the package with the LMO, or changes its defaults (future installs only). */
+  async associate(packageId: string, defaultsInput: unknown): Promise<AssociationState> {
+    const pkg = this.package(packageId);
+    if (!this.world.state.lmoConnected) throw invalid('Connect the LMO in the Partner Console first');
+    const defaults = validateDefaults(defaultsInput);
+    let assoc = this.association(pkg.id);
+    if (assoc) assoc.defaults = defaults;
+    else {
+      assoc = { packageId: pkg.id, defaults, associatedDate: this.world.now().toISOString() };
+      this.world.state.associations.push(assoc);
+    }
+    this.world.save();
+    await this.publishToLma(pkg);
+    return assoc;
+  }
+
+  /** The LMO's sfLma__Package__c id of a package, creating its rows when missing. */
+  async lmaPackageId(pkg: PackageState): Promise<string> {
+    return (await this.publishToLma(pkg)).packageRowId;
+  }
+
+  async lmaVersionId(version: VersionState): Promise<string | undefined> {
+    const lmo = this.world.lmaData();
+    const r = await lmo.query(`SELECT Id FROM sfLma__Package_Version__c WHERE sfLma__Version_ID__c = '${version.id}'`);
+    return r.records[0]?.Id as string | undefined;
+  }
+
+  // Idempotent: finds rows by their Package ID / Version ID before writing.
+  private async publishToLma(pkg: PackageState): Promise<{ packageRowId: string }> {
+    const lmo = this.world.lmaData();
+    const released = this.world.state.versions
+      .filter((v) => v.packageId === pkg.id && !v.isBeta)
+      .sort((a, b) => a.major - b.major || a.minor - b.minor || a.patch - b.patch || a.build - b.build);
+    const latest = released.at(-1);
+    const fields = {
+      Name: pkg.name,
+      sfLma__Package_ID__c: pkg.id,
+      sfLma__Developer_Org_ID__c: pkg.devHubOrgId,
+      sfLma__Developer_Name__c: this.world.devhub.name,
+      sfLma__Latest_Version__c: latest ? versionNumber(latest) : null,
+      sfLma__Release_Date__c: latest?.releaseDate ?? null,
+    };
+    const existing = await lmo.query(`SELECT Id FROM sfLma__Package__c WHERE sfLma__Package_ID__c = '${pkg.id}'`);
+    let packageRowId = existing.records[0]?.Id as string | undefined;
+    if (packageRowId) await lmo.update('sfLma__Package__c', packageRowId, fields);
+    else packageRowId = await lmo.create('sfLma__Package__c', { ...fields, sfLma__Lead_Manager__c: this.world.lmo.userId });
+    const have = await lmo.query(`SELECT sfLma__Version_ID__c FROM sfLma__Package_Version__c WHERE sfLma__Package__c = '${packageRowId}'`);
+    const known = new Set(have.records.map((r) => String(r.sfLma__Version_ID__c)));
+    for (const [i, v] of released.entries()) {
+      if (known.has(v.id)) continue;
+      await lmo.create('sfLma__Package_Version__c', {
+        Name: v.name,
+        sfLma__Package__c: packageRowId,
+        sfLma__Version__c: `${v.major}.${v.minor}`,
+        sfLma__Version_Number__c: versionNumber(v),
+        sfLma__Version_ID__c: v.id,
+        sfLma__Release_Date__c: v.releaseDate,
+        sfLma__Is_Beta__c: false,
+        sfLma__Sequence__c: i + 1,
+      });
+    }
+    return { packageRowId };
+  }
+}

@@ -1,0 +1,142 @@
+// The world's own durable state: orgs and their sessions, the Partner Console
+// and install requests. Records of the orgs (licenses, leads…) live in the data
+// layer; this file is small, so it is rewritten whole, atomically, on change.
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OrgKind } from './data-port';
+
+export interface OrgState {
+  id: string;
+  kind: OrgKind;
+  name: string;
+  username: string;
+  userId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  isSandbox: boolean;
+  edition: string;
+  instanceName: string;
+  createdDate: string;
+  /** Access tokens still valid, newest last. */
+  accessTokens: string[];
+  refreshToken: string;
+  refreshRevoked: boolean;
+}
+
+export type LicenseStatusDefault = 'Trial' | 'Active';
+
+/** The Partner Console's default license terms of an associated package. */
+export interface LicenseDefaults {
+  status: LicenseStatusDefault;
+  /** Days until expiry; null = "License does not expire" (Active only). Trials: 1..90. */
+  lengthDays: number | null;
+  /** A seat count, or 'site' for "License is site-wide". */
+  seats: number | 'site';
+}
+
+export interface PackageState {
+  id: string;
+  name: string;
+  namespace: string | null;
+  description: string;
+  devHubOrgId: string;
+  createdDate: string;
+}
+
+export interface VersionState {
+  id: string;
+  packageId: string;
+  name: string;
+  major: number;
+  minor: number;
+  patch: number;
+  build: number;
+  isBeta: boolean;
+  releaseDate: string;
+}
+
+export interface AssociationState {
+  packageId: string;
+  defaults: LicenseDefaults;
+  associatedDate: string;
+}
+
+export type InstallStatus = 'IN_PROGRESS' | 'SUCCESS' | 'ERROR' | 'UNKNOWN';
+
+export interface InstallRequestState {
+  id: string;
+  orgId: string;
+  subscriberPackageVersionKey: string;
+  fields: Record<string, unknown>;
+  status: InstallStatus;
+  errors: string[];
+  createdDate: string;
+  lastModifiedDate: string;
+  /** When the asynchronous install finishes (epoch ms). */
+  completeAt: number;
+  /** Set by the fail-next-install fault. */
+  failWith: string | null;
+}
+
+export interface InstalledPackageState {
+  id: string;
+  orgId: string;
+  packageId: string;
+  versionId: string;
+  minVersionId: string;
+  installedDate: string;
+}
+
+export interface WorldState {
+  format: 1;
+  counter: number;
+  seed: string;
+  lmoConnected: boolean;
+  orgs: OrgState[];
+  packages: PackageState[];
+  versions: VersionState[];
+  associations: AssociationState[];
+  installRequests: InstallRequestState[];
+  installed: InstalledPackageState[];
+}
+
+export const emptyState = (seed: string): WorldState => ({
+  format: 1,
+  counter: 1,
+  seed,
+  lmoConnected: true,
+  orgs: [],
+  packages: [],
+  versions: [],
+  associations: [],
+  installRequests: [],
+  installed: [],
+});
+
+const FILE = 'world.json';
+
+export function loadState(dir: string | undefined): WorldState | undefined {
+  if (!dir) return undefined;
+  try {
+    return JSON.parse(readFileSync(join(dir, FILE), 'utf8')) as WorldState;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Write to a temp file, fsync, rename: a kill at any moment leaves the old or the new file, never half of one. */
+export function saveState(dir: string | undefined, state: WorldState): void {
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `${FILE}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, JSON.stringify(state));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, join(dir, FILE));
+}

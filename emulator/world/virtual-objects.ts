@@ -1,0 +1,157 @@
+// The world's own objects, answered from the world's state rather than the data
+// layer: the install-related Tooling objects, and the objects the auth probes of
+// @salesforce/core and the sf CLI query (ScratchOrgInfo, SandboxProcess).
+import { versionNumber } from './partner-console';
+import type { OrgState, VersionState } from './state';
+import type { Row, VirtualTable } from './virtual-query';
+import type { World } from './world';
+
+const attrs = (type: string, id: string, version: string, tooling: boolean): Row => ({
+  type,
+  url: `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${type}/${id}`,
+});
+
+const SPV_FIELDS = [
+  'Id', 'SubscriberPackageId', 'Name', 'Description', 'PublisherName', 'MajorVersion', 'MinorVersion', 'PatchVersion',
+  'BuildNumber', 'ReleaseState', 'IsManaged', 'IsDeprecated', 'IsPasswordProtected', 'IsBeta', 'Package2ContainerOptions',
+  'IsSecurityReviewed', 'IsOrgDependent', 'AppExchangePackageName', 'AppExchangeDescription', 'AppExchangePublisherName',
+  'AppExchangeLogoUrl', 'ReleaseNotesUrl', 'PostInstallUrl', 'RemoteSiteSettings', 'CspTrustedSites', 'Profiles',
+  'Dependencies', 'InstallValidationStatus',
+];
+
+export function subscriberPackageVersionRow(world: World, v: VersionState, version: string): Row {
+  const pkg = world.console.package(v.packageId);
+  return {
+    attributes: attrs('SubscriberPackageVersion', v.id, version, true),
+    Id: v.id,
+    SubscriberPackageId: v.packageId,
+    Name: v.name,
+    Description: pkg.description,
+    PublisherName: world.devhub.name,
+    MajorVersion: v.major,
+    MinorVersion: v.minor,
+    PatchVersion: v.patch,
+    BuildNumber: v.build,
+    ReleaseState: v.isBeta ? 'Beta' : 'Released',
+    IsManaged: true,
+    IsDeprecated: false,
+    IsPasswordProtected: false,
+    IsBeta: v.isBeta,
+    Package2ContainerOptions: 'Managed',
+    IsSecurityReviewed: false,
+    IsOrgDependent: false,
+    AppExchangePackageName: pkg.name,
+    AppExchangeDescription: pkg.description,
+    AppExchangePublisherName: world.devhub.name,
+    AppExchangeLogoUrl: null,
+    ReleaseNotesUrl: null,
+    PostInstallUrl: null,
+    RemoteSiteSettings: { settings: [] },
+    CspTrustedSites: { settings: [] },
+    Profiles: { destinationProfiles: [], sourceProfiles: [] },
+    Dependencies: null,
+    InstallValidationStatus: 'NO_ERRORS_DETECTED',
+  };
+}
+
+export function installRequestRow(world: World, id: string, org: OrgState, version: string): Row | undefined {
+  const r = world.state.installRequests.find((x) => x.id === id && x.orgId === org.id);
+  if (!r) return undefined;
+  const f = r.fields;
+  return {
+    attributes: attrs('PackageInstallRequest', r.id, version, true),
+    Id: r.id,
+    IsDeleted: false,
+    CreatedDate: r.createdDate.replace('Z', '+0000'),
+    CreatedById: org.userId,
+    LastModifiedDate: r.lastModifiedDate.replace('Z', '+0000'),
+    LastModifiedById: org.userId,
+    SystemModstamp: r.lastModifiedDate.replace('Z', '+0000'),
+    SubscriberPackageVersionKey: r.subscriberPackageVersionKey,
+    NameConflictResolution: f.NameConflictResolution ?? 'Block',
+    SecurityType: f.SecurityType ?? 'None',
+    PackageInstallSource: f.PackageInstallSource ?? 'U',
+    ProfileMappings: f.ProfileMappings ?? null,
+    Password: null,
+    EnableRss: f.EnableRss ?? false,
+    UpgradeType: f.UpgradeType ?? null,
+    ApexCompileType: f.ApexCompileType ?? null,
+    SkipHandlers: f.SkipHandlers ?? null,
+    Status: r.status,
+    Errors: r.errors.length ? { errors: r.errors.map((message) => ({ message })) } : null,
+  };
+}
+
+const INSTALL_FIELDS = [
+  'Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp',
+  'SubscriberPackageVersionKey', 'NameConflictResolution', 'SecurityType', 'PackageInstallSource', 'ProfileMappings',
+  'Password', 'EnableRss', 'UpgradeType', 'ApexCompileType', 'SkipHandlers', 'Status', 'Errors',
+];
+
+/** Tooling objects of an org, by lower-case name. */
+export function toolingTables(world: World, org: OrgState, version: string): Map<string, VirtualTable> {
+  const s = world.state;
+  const packageRow = (packageId: string): Row => {
+    const p = world.console.package(packageId);
+    return {
+      attributes: attrs('SubscriberPackage', p.id, version, true),
+      Id: p.id,
+      Name: p.name,
+      NamespacePrefix: p.namespace,
+      Description: p.description,
+      IsPackageValid: true,
+    };
+  };
+  const tables: VirtualTable[] = [
+    {
+      name: 'PackageInstallRequest',
+      fields: INSTALL_FIELDS,
+      rows: () => s.installRequests.filter((r) => r.orgId === org.id).map((r) => installRequestRow(world, r.id, org, version) as Row),
+    },
+    {
+      name: 'SubscriberPackageVersion',
+      fields: SPV_FIELDS,
+      idOnly: true,
+      rows: () => s.versions.map((v) => subscriberPackageVersionRow(world, v, version)),
+    },
+    {
+      name: 'SubscriberPackage',
+      fields: ['Id', 'Name', 'NamespacePrefix', 'Description', 'IsPackageValid'],
+      idOnly: true,
+      rows: () => s.packages.map((p) => packageRow(p.id)),
+    },
+    {
+      name: 'InstalledSubscriberPackage',
+      fields: ['Id', 'SubscriberPackageId', 'SubscriberPackageVersionId', 'MinPackageVersionId', 'SubscriberPackage', 'SubscriberPackageVersion'],
+      rows: () =>
+        s.installed
+          .filter((i) => i.orgId === org.id)
+          .map((i) => {
+            const v = world.console.version(i.versionId) as VersionState;
+            return {
+              attributes: attrs('InstalledSubscriberPackage', i.id, version, true),
+              Id: i.id,
+              SubscriberPackageId: i.packageId,
+              SubscriberPackageVersionId: i.versionId,
+              MinPackageVersionId: i.minVersionId,
+              SubscriberPackage: packageRow(i.packageId),
+              SubscriberPackageVersion: { ...subscriberPackageVersionRow(world, v, version), VersionNumber: versionNumber(v) },
+            };
+          }),
+    },
+    // Probed by `sf org login`; no sandboxes are being created here.
+    { name: 'SandboxProcess', fields: ['Id', 'Status', 'SandboxName', 'SandboxInfoId', 'LicenseType', 'CreatedDate', 'CopyProgress', 'SandboxOrganization', 'SourceId', 'Description', 'EndDate', 'Features'], rows: () => [] },
+  ];
+  return new Map(tables.map((t) => [t.name.toLowerCase(), t]));
+}
+
+/** REST (non-Tooling) objects of an org that the world answers itself. */
+export function restTables(_world: World, org: OrgState): Map<string, VirtualTable> {
+  const tables: VirtualTable[] = [];
+  // Only a Dev Hub answers ScratchOrgInfo; elsewhere the query must fail (INVALID_TYPE) so
+  // that @salesforce/core does not flag the org as a Dev Hub.
+  if (org.kind === 'devhub') {
+    tables.push({ name: 'ScratchOrgInfo', fields: ['Id', 'OrgName', 'Status', 'ScratchOrg', 'SignupUsername', 'ExpirationDate'], rows: () => [] });
+  }
+  return new Map(tables.map((t) => [t.name.toLowerCase(), t]));
+}

@@ -1,0 +1,212 @@
+// E2E harness: code-server (scripts/code-server.ts) with the packaged extension, driven in Debian's
+// Chromium by playwright-core, plus page-object helpers for the parts of the workbench our tests touch.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { createSfdxWorkspace, repoRoot, startCodeServer, type CodeServer } from '../../scripts/code-server.ts';
+
+export const EXTENSION_ID = 'lma-explorer.lma-explorer';
+export const resultsDir = path.join(repoRoot, 'test-results');
+
+/** The vsix under test: `npm run package` output, or LMA_VSIX to try another build. */
+export function vsixPath(): string {
+  const vsix = process.env.LMA_VSIX ?? path.join(repoRoot, 'dist', 'lma-explorer.vsix');
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} not found: run \`npm run build && npm run package\` first.`);
+  return vsix;
+}
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** No browser download (playwright-core only): the system Chromium, quiet and offline-friendly. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found: apt-get install -y chromium`);
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+}
+
+export interface Session {
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+  workbench: Workbench;
+  workspace: string;
+  /** Saves a screenshot and the server's logs under test-results/<name>/. */
+  saveArtifacts(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  settings?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+
+/** code-server with the vsix and an sfdx workspace, and a Chromium page showing its workbench. */
+export async function openSession(options: SessionOptions = {}): Promise<Session> {
+  const workspace = createSfdxWorkspace();
+  const server = await startCodeServer({ vsix: vsixPath(), workspace, ...options });
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const workbench = new Workbench(page);
+    await page.goto(server.url);
+    await workbench.waitUntilReady();
+    const session: Session = {
+      server,
+      browser,
+      page,
+      workbench,
+      workspace,
+      saveArtifacts: (name) => saveArtifacts(name, page, server),
+      close: async () => {
+        await browser?.close();
+        await server.stop();
+        fs.rmSync(workspace, { recursive: true, force: true });
+      },
+    };
+    return session;
+  } catch (error) {
+    await browser?.close();
+    await server.stop();
+    throw error;
+  }
+}
+
+async function saveArtifacts(name: string, page: Page, server: CodeServer): Promise<string> {
+  const dir = path.join(resultsDir, name.replace(/[^\w.-]+/g, '-'));
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, 'screenshot.png') }).catch(() => undefined);
+  fs.cpSync(server.logFile, path.join(dir, 'code-server.log'));
+  const logs = path.join(server.userDataDir, 'logs');
+  if (fs.existsSync(logs)) fs.cpSync(logs, path.join(dir, 'logs'), { recursive: true });
+  return dir;
+}
+
+/**
+ * Runs a test body with a session; on failure saves a screenshot and the logs under test-results/
+ * before rethrowing, so a red CI run can be diagnosed from its artifacts.
+ */
+export async function withSession(
+  name: string,
+  body: (session: Session) => Promise<void>,
+  options: SessionOptions = {},
+): Promise<void> {
+  const session = await openSession(options);
+  try {
+    await body(session);
+  } catch (error) {
+    const dir = await session.saveArtifacts(`${name}-failed`);
+    console.error(`Artifacts of the failed test: ${dir}`);
+    throw error;
+  } finally {
+    await session.close();
+  }
+}
+
+/** Extension host log lines that report an activation error of our extension. */
+export function activationErrors(server: CodeServer): string[] {
+  const logs = path.join(server.userDataDir, 'logs');
+  const files = fs.existsSync(logs)
+    ? (fs.readdirSync(logs, { recursive: true }) as string[]).filter((f) => f.endsWith('exthost.log'))
+    : [];
+  return files.flatMap((file) =>
+    fs
+      .readFileSync(path.join(logs, file), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(`Activating extension ${EXTENSION_ID} failed`) || line.includes(`'${EXTENSION_ID}' failed`)),
+  );
+}
+
+/** Page object for the VS Code workbench. Selectors are VS Code's own DOM classes and ARIA roles. */
+export class Workbench {
+  readonly page: Page;
+
+  constructor(page: Page) {
+    this.page = page;
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await this.page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+    await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+  }
+
+  /** The activity-bar entry of a view container. Extension containers appear once the remote extension host has scanned. */
+  activityBarItem(title: string): Locator {
+    return this.page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"]`);
+  }
+
+  /** Shows a view container; idempotent (clicking the entry of the visible container would hide the side bar). */
+  async openViewContainer(title: string): Promise<void> {
+    const heading = this.page.locator('.part.sidebar .composite.title h2', { hasText: title });
+    if (await heading.isVisible()) return;
+    const item = this.activityBarItem(title);
+    await item.waitFor({ timeout: 60_000 });
+    await item.click();
+    await heading.waitFor();
+  }
+
+  /** A view (pane) in the side bar by its name. */
+  view(name: string): Locator {
+    return this.page.locator('.part.sidebar .pane', {
+      has: this.page.locator(`.pane-header[aria-label="${name} Section"]`),
+    });
+  }
+
+  welcomeContent(viewName: string): Locator {
+    return this.view(viewName).locator('.welcome-view-content');
+  }
+
+  treeItem(label: string): Locator {
+    return this.page.locator('.part.sidebar').getByRole('treeitem', { name: label });
+  }
+
+  /** Right-clicks a locator and picks an entry of the context menu (VS Code's menus live in a shadow root; locators pierce it). */
+  async contextMenu(target: Locator, entry: string): Promise<void> {
+    await target.click({ button: 'right' });
+    const item = this.page.locator('.context-view .monaco-menu').getByRole('menuitem', { name: entry });
+    await item.first().click();
+  }
+
+  /** Runs a command by its palette title, e.g. "LMA: Refresh". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor();
+    await input.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** Texts of the visible notification toasts. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  }
+
+  async waitForNotification(text: string | RegExp): Promise<Locator> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item-message', { hasText: text });
+    await toast.first().waitFor();
+    return toast.first();
+  }
+
+  /** Opens the Output panel on a channel and returns its text (only the rendered lines: fine for short logs). */
+  async outputChannelText(channel: string): Promise<string> {
+    const panel = this.page.locator('.part.panel');
+    if (!(await panel.locator('.output-view, [id="workbench.panel.output"]').isVisible().catch(() => false))) {
+      await this.runCommand('Output: Focus on Output View');
+    }
+    await panel.locator('select.monaco-select-box').first().selectOption({ label: channel });
+    const lines = panel.locator('.monaco-editor .view-lines');
+    await lines.waitFor();
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+}
