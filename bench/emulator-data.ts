@@ -17,7 +17,7 @@ const arg = (name: string): string | undefined => {
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -32,11 +32,29 @@ async function build(dir: string, count: number): Promise<string[]> {
     packages.push(pkg);
     for (let v = 0; v < 3; v++) {
       const number = `${v + 1}.0.0`;
-      const id = (await org.create('sfLma__Package_Version__c', { Name: `${name} ${number}`, sfLma__Package__c: pkg, sfLma__Version_Number__c: number, sfLma__Sequence__c: v + 1 })).id;
+      const id = (
+        await org.create('sfLma__Package_Version__c', {
+          Name: `${name} ${number}`,
+          sfLma__Package__c: pkg,
+          sfLma__Version_Number__c: number,
+          sfLma__Sequence__c: v + 1,
+        })
+      ).id;
       versions.push({ id, pkg, number });
     }
   }
-  const statuses = ['Active', 'Active', 'Active', 'Active', 'Active', 'Active', 'Trial', 'Trial', 'Suspended', 'Uninstalled'];
+  const statuses = [
+    'Active',
+    'Active',
+    'Active',
+    'Active',
+    'Active',
+    'Active',
+    'Trial',
+    'Trial',
+    'Suspended',
+    'Uninstalled',
+  ];
   const orgIds: string[] = [];
   const BATCH = 10_000;
   for (let start = 0; start < count; start += BATCH) {
@@ -49,11 +67,14 @@ async function build(dir: string, count: number): Promise<string[]> {
       orgIds.push(subscriber);
       const v = versions[Math.floor(rand() * versions.length)]!;
       const status = statuses[Math.floor(rand() * statuses.length)]!;
-      const day = new Date(Date.UTC(2023, 0, 1) + Math.floor(rand() * 1000) * 86_400_000).toISOString().slice(0, 10);
+      const day = new Date(Date.UTC(2023, 0, 1) + Math.floor(rand() * 1000) * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
       rows.push({
         sfLma__Status__c: status,
         sfLma__Seats__c: rand() < 0.2 ? -1 : 1 + Math.floor(rand() * 500),
-        sfLma__Expiration__c: rand() < 0.3 ? null : `202${6 + Math.floor(rand() * 3)}-0${1 + Math.floor(rand() * 9)}-15`,
+        sfLma__Expiration__c:
+          rand() < 0.3 ? null : `202${6 + Math.floor(rand() * 3)}-0${1 + Math.floor(rand() * 9)}-15`,
         sfLma__Install_Date__c: day,
         sfLma__Package__c: v.pkg,
         sfLma__Package_Version__c: v.id,
@@ -97,18 +118,29 @@ async function measure(dir: string, subscriber: string, label: string): Promise<
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
   const total = org.query('SELECT COUNT() FROM sfLma__License__c').totalSize;
-  const agg = time(20, () => org.query('SELECT sfLma__Package__c, sfLma__Status__c, COUNT(Id) FROM sfLma__License__c GROUP BY sfLma__Package__c, sfLma__Status__c').records);
+  const agg = time(
+    20,
+    () =>
+      org.query(
+        'SELECT sfLma__Package__c, sfLma__Status__c, COUNT(Id) FROM sfLma__License__c GROUP BY sfLma__Package__c, sfLma__Status__c',
+      ).records,
+  );
   const lookup = time(200, () => {
-    const r = org.query(`SELECT Id, Name, sfLma__Status__c, sfLma__Package__r.Name FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${subscriber}'`);
+    const r = org.query(
+      `SELECT Id, Name, sfLma__Status__c, sfLma__Package__r.Name FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${subscriber}'`,
+    );
     if (r.totalSize < 1) throw new Error('lookup found nothing');
     return r.records;
   });
-  const soql = 'SELECT Id, Name, sfLma__Status__c, sfLma__Seats__c, sfLma__Package__r.Name FROM sfLma__License__c ORDER BY sfLma__Install_Date__c, Name';
+  const soql =
+    'SELECT Id, Name, sfLma__Status__c, sfLma__Seats__c, sfLma__Package__r.Name FROM sfLma__License__c ORDER BY sfLma__Install_Date__c, Name';
   const firstPage = time(10, () => org.query(soql).page(0, 2000));
   const cached = org.query(soql);
   const laterPage = time(50, () => cached.page(20_000, 2000));
   const offsetPage = time(10, () => org.query(`${soql} LIMIT 2000 OFFSET 2000`).records);
-  const unordered = time(20, () => org.query('SELECT Id, Name, sfLma__Status__c FROM sfLma__License__c').page(0, 2000));
+  const unordered = time(20, () =>
+    org.query('SELECT Id, Name, sfLma__Status__c FROM sfLma__License__c').page(0, 2000),
+  );
   const rows: [string, string][] = [
     ['licenses in store', String(total)],
     [`store open (${label})`, `${openMs.toFixed(0)} ms`],
@@ -132,6 +164,7 @@ async function main(): Promise<void> {
       const db = await openDatabase({ dir: measureDir });
       db.compact();
       db.close();
+      return;
     }
     await measure(measureDir, arg('--subscriber')!, arg('--label') ?? 'journal replay');
     return;
@@ -143,13 +176,32 @@ async function main(): Promise<void> {
     const orgIds = await build(dir, count);
     const buildMs = performance.now() - t0;
     const bytes = fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
-    console.log(`built ${count} licenses in ${(buildMs / 1000).toFixed(1)} s (bulk insert, one fsync per 10,000), ${(bytes / 2 ** 20).toFixed(0)} MB on disk\n`);
+    console.log(
+      `built ${count} licenses in ${(buildMs / 1000).toFixed(1)} s (bulk insert, one fsync per 10,000), ${(bytes / 2 ** 20).toFixed(0)} MB on disk\n`,
+    );
     const subscriber = orgIds[Math.floor(orgIds.length / 2)]!.slice(0, 15);
-    for (const [label, extra] of [['journal replay', []], ['snapshot', ['--compact']]] as const) {
-      const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--measure', dir, '--subscriber', subscriber, '--label', label, ...extra], { stdio: 'inherit' });
+    const run = (...extra: string[]): void => {
+      const child = spawnSync(
+        process.execPath,
+        [
+          '--expose-gc',
+          '--import',
+          'tsx',
+          __filename,
+          '--measure',
+          dir,
+          '--subscriber',
+          subscriber,
+          ...extra,
+        ],
+        { stdio: 'inherit' },
+      );
       if (child.status !== 0) throw new Error(`measure failed: ${child.status}`);
-      console.log('');
-    }
+    };
+    run('--label', 'journal replay');
+    console.log('');
+    run('--compact');
+    run('--label', 'snapshot after compaction');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

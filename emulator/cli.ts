@@ -69,7 +69,9 @@ async function admin(args: Args, method: string, path: string, body?: unknown): 
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new CliError(`No local org answers on port ${port}. Start one with: lma-local-org start --port ${port}`);
+    throw new CliError(
+      `No local org answers on port ${port}. Start one with: lma-local-org start --port ${port}`,
+    );
   }
   const payload: unknown = await res.json().catch(() => null);
   if (!res.ok) {
@@ -122,7 +124,10 @@ async function consoleCommand(args: Args, sub: string | undefined): Promise<unkn
     case undefined:
       return admin(args, 'GET', 'console/packages');
     case 'create-package':
-      return admin(args, 'POST', 'console/packages', { name: need(args, 'name'), namespace: flag(args, 'namespace') });
+      return admin(args, 'POST', 'console/packages', {
+        name: need(args, 'name'),
+        namespace: flag(args, 'namespace'),
+      });
     case 'create-version':
       return admin(args, 'POST', `console/packages/${need(args, 'package')}/versions`, {
         version: need(args, 'version'),
@@ -167,9 +172,21 @@ async function faultsCommand(args: Args, sub: string | undefined): Promise<unkno
       const fields: Record<string, unknown> = {};
       for (const pair of args.flags.get('set') ?? []) {
         const [k, v] = pair.split(/=(.*)/s, 2) as [string, string | undefined];
-        fields[k] = v === undefined || v === 'null' ? null : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v === 'true' || v === 'false' ? v === 'true' : v;
+        fields[k] =
+          v === undefined || v === 'null'
+            ? null
+            : /^-?\d+(\.\d+)?$/.test(v)
+              ? Number(v)
+              : v === 'true' || v === 'false'
+                ? v === 'true'
+                : v;
       }
-      return admin(args, 'POST', 'faults/tamper', { org: flag(args, 'org') ?? 'lmo', sobject: need(args, 'sobject'), id: need(args, 'id'), fields });
+      return admin(args, 'POST', 'faults/tamper', {
+        org: flag(args, 'org') ?? 'lmo',
+        sobject: need(args, 'sobject'),
+        id: need(args, 'id'),
+        fields,
+      });
     }
     case 'clear':
       return admin(args, 'DELETE', 'faults');
@@ -192,9 +209,16 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case 'orgs':
         if (sub === 'create') {
-          result = await admin(args, 'POST', 'orgs', { name: flag(args, 'name'), sandbox: flag(args, 'sandbox') === 'true' });
+          result = await admin(args, 'POST', 'orgs', {
+            name: flag(args, 'name'),
+            sandbox: flag(args, 'sandbox') === 'true',
+          });
         } else {
-          const orgs = (await admin(args, 'GET', 'orgs')) as { lmo: OrgView; devhub: OrgView; testOrgs: OrgView[] };
+          const orgs = (await admin(args, 'GET', 'orgs')) as {
+            lmo: OrgView;
+            devhub: OrgView;
+            testOrgs: OrgView[];
+          };
           printOrgs(orgs.lmo.instanceUrl, [orgs.lmo, orgs.devhub, ...orgs.testOrgs]);
           return 0;
         }

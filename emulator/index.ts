@@ -42,7 +42,10 @@ export interface LocalOrg {
   console: {
     packages(): PackageView[];
     createPackage(input: { name: string; namespace?: string; description?: string }): PackageState;
-    createVersion(packageId: string, input: { version: string; beta?: boolean; name?: string }): Promise<VersionState>;
+    createVersion(
+      packageId: string,
+      input: { version: string; beta?: boolean; name?: string },
+    ): Promise<VersionState>;
     promote(versionId: string): Promise<VersionState>;
     /** Associates the package with the LMO, or changes its default license terms (future installs only). */
     associate(packageId: string, defaults: LicenseDefaults): Promise<AssociationState>;
@@ -70,7 +73,11 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
   const store = options.store ?? (await openDataStore(options.dataDir));
   let closed = false;
   try {
-    const { world, fresh } = await World.open({ dir: options.dataDir, store, installDelayMs: options.installDelayMs });
+    const { world, fresh } = await World.open({
+      dir: options.dataDir,
+      store,
+      installDelayMs: options.installDelayMs,
+    });
     if (fresh) await seedWorld(world, options.seed ?? 'demo');
     await world.installs.resume();
     let close: () => Promise<void> = async () => undefined;

@@ -32,18 +32,33 @@ export class SalesforceError extends Error {
   }
 }
 
-export const malformedQuery = (message: string): SalesforceError => new SalesforceError('MALFORMED_QUERY', message);
+export const malformedQuery = (message: string): SalesforceError =>
+  new SalesforceError('MALFORMED_QUERY', message);
 
 export const invalidField = (field: string, sobject: string): SalesforceError =>
-  new SalesforceError('INVALID_FIELD', `No such column '${field}' on entity '${sobject}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`, [field]);
+  new SalesforceError(
+    'INVALID_FIELD',
+    `No such column '${field}' on entity '${sobject}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+    [field],
+  );
 
 export const invalidType = (sobject: string): SalesforceError =>
-  new SalesforceError('INVALID_TYPE', `sObject type '${sobject}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
+  new SalesforceError(
+    'INVALID_TYPE',
+    `sObject type '${sobject}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+  );
 
-export const notFound = (): SalesforceError => new SalesforceError('NOT_FOUND', 'The requested resource does not exist', [], 404);
+export const notFound = (): SalesforceError =>
+  new SalesforceError('NOT_FOUND', 'The requested resource does not exist', [], 404);
 
-export const malformedId = (id: string): SalesforceError => new SalesforceError('MALFORMED_ID', `malformed id ${id}`, ['Id']);
+export const malformedId = (id: string): SalesforceError =>
+  new SalesforceError('MALFORMED_ID', `malformed id ${id}`, ['Id']);
 
 /** 412: the record changed since the caller's If-Unmodified-Since. The real errorCode is unconfirmed. */
 export const preconditionFailed = (): SalesforceError =>
-  new SalesforceError('PRECONDITION_FAILED', 'The requested resource has been modified since the If-Unmodified-Since date', [], 412);
+  new SalesforceError(
+    'PRECONDITION_FAILED',
+    'The requested resource has been modified since the If-Unmodified-Since date',
+    [],
+    412,
+  );

@@ -22,6 +22,7 @@ import { runQuery } from './soql/query';
 import type { QueryOptions, QueryResult } from './soql/query';
 import type { QuerySource } from './soql/source';
 import type { PutOp, Store } from './store/store';
+import { shapedRow } from './store/codec';
 
 export interface UpdateOptions {
   /** 412 (PRECONDITION_FAILED) when the record was modified after this instant. */
@@ -114,7 +115,9 @@ export class OrgData {
     const s = this.schema.require(sobject);
     const row = this.row(s, id);
     const wanted = fields?.length ? fields.map((f) => s.requireField(f)) : s.fields;
-    const rec: Row = { attributes: { type: s.name, url: `/services/data/v66.0/sobjects/${s.name}/${String(row.Id)}` } };
+    const rec: Row = {
+      attributes: { type: s.name, url: `/services/data/v66.0/sobjects/${s.name}/${String(row.Id)}` },
+    };
     const src = this.source();
     for (const f of wanted) rec[f.name] = f.formula ? f.formula(row, src) : (row[f.name] ?? null);
     return rec;
@@ -122,7 +125,9 @@ export class OrgData {
 
   describe(sobject: string): Row {
     const s = this.schema.require(sobject);
-    const rts = [...this.table('RecordType').rows.values()].filter((r) => r.SobjectType === s.name && r.IsActive !== false);
+    const rts = [...this.table('RecordType').rows.values()].filter(
+      (r) => r.SobjectType === s.name && r.IsActive !== false,
+    );
     return describeSObject(this.schema, s, rts);
   }
 
@@ -142,7 +147,10 @@ export class OrgData {
   async update(sobject: string, id: string, fields: Row, options: UpdateOptions = {}): Promise<SaveResult> {
     const s = this.writable(sobject, 'update');
     const old = this.row(s, id);
-    if (options.ifUnmodifiedSince && Date.parse(String(old.LastModifiedDate)) >= options.ifUnmodifiedSince.getTime() + 1000) {
+    if (
+      options.ifUnmodifiedSince &&
+      Date.parse(String(old.LastModifiedDate)) >= options.ifUnmodifiedSince.getTime() + 1000
+    ) {
       // HTTP dates have one-second resolution: a change within the given second counts as unmodified.
       throw preconditionFailed();
     }
@@ -183,7 +191,12 @@ export class OrgData {
     const at = now();
     const ops: PutOp[] = [];
     const remove = (schema: SObjectSchema, r: Row): void => {
-      ops.push(['p', this.orgId, schema.name, { ...r, IsDeleted: true, LastModifiedDate: at, LastModifiedById: this.userId, SystemModstamp: at }]);
+      ops.push([
+        'p',
+        this.orgId,
+        schema.name,
+        { ...r, IsDeleted: true, LastModifiedDate: at, LastModifiedById: this.userId, SystemModstamp: at },
+      ]);
       for (const rel of schema.childRelationships.filter((c) => c.cascadeDelete)) {
         const child = this.schema.require(rel.childSObject);
         const kids = this.table(child.name).lookup(rel.field, String(r.Id)) ?? new Set<string>();
@@ -219,17 +232,23 @@ export class OrgData {
     const given = checkFields(s, fields, ctx);
     const at = now();
     const id = this.newId(s.name);
-    const row: Row = { Id: id };
+    const keys: string[] = [];
+    const values: unknown[] = [];
     for (const f of s.fields) {
-      if (f.formula || f.type === 'id') continue;
-      if (f.name in given) row[f.name] = given[f.name];
-      else if (f.autoNumber) row[f.name] = this.state.nextAutoNumber(s, f.autoNumber);
-      else if (f.defaultValue !== undefined) row[f.name] = f.defaultValue;
-      else row[f.name] = null;
+      if (f.formula) continue;
+      keys.push(f.name);
+      if (f.type === 'id') values.push(id);
+      else if (f.name in given) values.push(given[f.name]);
+      else if (f.name === 'IsDeleted') values.push(false);
+      else if (f.name === 'CreatedDate' || f.name === 'LastModifiedDate' || f.name === 'SystemModstamp')
+        values.push(at);
+      else if (f.name === 'CreatedById' || f.name === 'LastModifiedById') values.push(this.userId);
+      else if (f.name === 'OwnerId') values.push(this.userId);
+      else if (f.autoNumber) values.push(this.state.nextAutoNumber(s, f.autoNumber));
+      else values.push(f.defaultValue ?? null);
     }
-    Object.assign(row, { IsDeleted: false, CreatedDate: at, CreatedById: this.userId });
-    if (s.field('LastModifiedDate')) Object.assign(row, { LastModifiedDate: at, LastModifiedById: this.userId, SystemModstamp: at });
-    if (s.field('OwnerId') && !row.OwnerId) row.OwnerId = this.userId;
+    // A fixed-shape object per sObject keeps 100k rows compact in memory.
+    const row = shapedRow(keys, values);
     checkRequired(s, row);
     const ops: PutOp[] = [['p', this.orgId, s.name, row]];
     if (s.name === LICENSE) {
@@ -239,7 +258,9 @@ export class OrgData {
         wasEverActive: () => false,
         recordTypeGiven: 'RecordTypeId' in given,
       });
-      if (history) for (const h of historyRows(undefined, row, at, this.userId, () => this.newId(LICENSE_HISTORY))) ops.push(['p', this.orgId, LICENSE_HISTORY, h]);
+      if (history)
+        for (const h of historyRows(undefined, row, at, this.userId, () => this.newId(LICENSE_HISTORY)))
+          ops.push(['p', this.orgId, LICENSE_HISTORY, h]);
     }
     return { ops, id };
   }
@@ -248,7 +269,10 @@ export class OrgData {
     const s = this.schema.require(sobject);
     const ok = mode === 'create' ? s.def.createable : s.def.updateable;
     if (!ok && !this.isSystem) {
-      throw new SalesforceError('INVALID_TYPE', `sObject type '${s.name}' does not support ${mode === 'create' ? 'insert' : 'update'}`);
+      throw new SalesforceError(
+        'INVALID_TYPE',
+        `sObject type '${s.name}' does not support ${mode === 'create' ? 'insert' : 'update'}`,
+      );
     }
     return s;
   }
@@ -291,7 +315,8 @@ export class OrgData {
     if (!rows) return false;
     for (const key of rows) {
       const h = this.table(LICENSE_HISTORY).get(key);
-      if (h && h.Field === 'sfLma__Status__c' && (h.OldValue === 'Active' || h.NewValue === 'Active')) return true;
+      if (h && h.Field === 'sfLma__Status__c' && (h.OldValue === 'Active' || h.NewValue === 'Active'))
+        return true;
     }
     return false;
   }
@@ -302,7 +327,8 @@ export class OrgData {
     return {
       schema: this.schema,
       rows: (sobject) => store.table(orgId, sobject).rows.values(),
-      get: (sobject, id) => (typeof id === 'string' && id.length >= 15 ? store.table(orgId, sobject).get(id) : undefined),
+      get: (sobject, id) =>
+        typeof id === 'string' && id.length >= 15 ? store.table(orgId, sobject).get(id) : undefined,
       lookup: (sobject, field, value) => {
         const t = store.table(orgId, sobject);
         if (field === 'Id') {
@@ -327,13 +353,34 @@ export class OrgData {
     const at = now();
     const orgId = this.orgId;
     const ops: PutOp[] = [];
-    const stamp = (r: Row, by: string): Row => ({ IsDeleted: false, CreatedDate: at, CreatedById: by, LastModifiedDate: at, LastModifiedById: by, SystemModstamp: at, ...r });
+    const stamp = (r: Row, by: string): Row => ({
+      IsDeleted: false,
+      CreatedDate: at,
+      CreatedById: by,
+      LastModifiedDate: at,
+      LastModifiedById: by,
+      SystemModstamp: at,
+      ...r,
+    });
     const users = store.table(orgId, 'User');
     let systemUser = [...users.rows.values()].find((u) => u.Alias === 'autoproc');
     if (!systemUser) {
       const id = mintId('005', store.nextCounter());
       systemUser = stamp(
-        { Id: id, Username: `autoproc@${orgId.toLowerCase()}.local`, LastName: 'Automated Process', FirstName: null, Email: 'autoproc@example.invalid', Alias: 'autoproc', IsActive: true, UserType: 'Standard', TimeZoneSidKey: 'GMT', LocaleSidKey: 'en_US', LanguageLocaleKey: 'en_US', EmailEncodingKey: 'UTF-8' },
+        {
+          Id: id,
+          Username: `autoproc@${orgId.toLowerCase()}.local`,
+          LastName: 'Automated Process',
+          FirstName: null,
+          Email: 'autoproc@example.invalid',
+          Alias: 'autoproc',
+          IsActive: true,
+          UserType: 'Standard',
+          TimeZoneSidKey: 'GMT',
+          LocaleSidKey: 'en_US',
+          LanguageLocaleKey: 'en_US',
+          EmailEncodingKey: 'UTF-8',
+        },
         id,
       );
       ops.push(['p', orgId, 'User', systemUser]);
@@ -341,13 +388,52 @@ export class OrgData {
     const by = String(systemUser.Id);
     this.state.systemUserId = by;
     if (!store.table(orgId, 'Organization').get(orgId)) {
-      ops.push(['p', orgId, 'Organization', stamp({ Id: orgId, Name: name, InstanceName: 'LOCAL', IsSandbox: false, TrialExpirationDate: null, NamespacePrefix: null, OrganizationType: 'Developer Edition', PrimaryContact: null, Country: null, LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'GMT', DefaultLocaleSidKey: 'en_US' }, by)]);
+      ops.push([
+        'p',
+        orgId,
+        'Organization',
+        stamp(
+          {
+            Id: orgId,
+            Name: name,
+            InstanceName: 'LOCAL',
+            IsSandbox: false,
+            TrialExpirationDate: null,
+            NamespacePrefix: null,
+            OrganizationType: 'Developer Edition',
+            PrimaryContact: null,
+            Country: null,
+            LanguageLocaleKey: 'en_US',
+            TimeZoneSidKey: 'GMT',
+            DefaultLocaleSidKey: 'en_US',
+          },
+          by,
+        ),
+      ]);
     }
     if (this.kind === 'lmo') {
-      const existing = [...store.table(orgId, 'RecordType').rows.values()].filter((r) => r.SobjectType === LICENSE);
+      const existing = [...store.table(orgId, 'RecordType').rows.values()].filter(
+        (r) => r.SobjectType === LICENSE,
+      );
       for (const rt of licenseObject.recordTypes ?? []) {
         if (existing.some((r) => r.DeveloperName === rt.developerName.replace('sfLma__', ''))) continue;
-        ops.push(['p', orgId, 'RecordType', stamp({ Id: mintId('012', store.nextCounter()), Name: rt.name, DeveloperName: rt.developerName.replace('sfLma__', ''), NamespacePrefix: 'sfLma', SobjectType: LICENSE, Description: null, IsActive: true }, by)]);
+        ops.push([
+          'p',
+          orgId,
+          'RecordType',
+          stamp(
+            {
+              Id: mintId('012', store.nextCounter()),
+              Name: rt.name,
+              DeveloperName: rt.developerName.replace('sfLma__', ''),
+              NamespacePrefix: 'sfLma',
+              SobjectType: LICENSE,
+              Description: null,
+              IsActive: true,
+            },
+            by,
+          ),
+        ]);
       }
     }
     store.write(ops);

@@ -55,7 +55,11 @@ export class Admin {
 
   orgs() {
     const w = this.world;
-    return { lmo: orgView(this.shared, w.lmo), devhub: orgView(this.shared, w.devhub), testOrgs: w.testOrgs.map((o) => orgView(this.shared, o)) };
+    return {
+      lmo: orgView(this.shared, w.lmo),
+      devhub: orgView(this.shared, w.devhub),
+      testOrgs: w.testOrgs.map((o) => orgView(this.shared, o)),
+    };
   }
 
   async createTestOrg(input: { name?: string; sandbox?: boolean; edition?: string } = {}): Promise<OrgView> {
@@ -77,7 +81,8 @@ export class Admin {
   }
 
   forceResponses(status: number, count: number | null): void {
-    if (status !== 503 && status !== 403) throw new SalesforceError('INVALID_INPUT', 'status must be 503 or 403');
+    if (status !== 503 && status !== 403)
+      throw new SalesforceError('INVALID_INPUT', 'status must be 503 or 403');
     this.shared.faults.force(status === 503 ? 'unavailable' : 'request-limit', count);
   }
 
@@ -86,7 +91,8 @@ export class Admin {
   }
 
   failNextInstall(message?: string): void {
-    this.world.installs.failNext = message || 'UNKNOWN_ERROR: The package could not be installed (injected fault).';
+    this.world.installs.failNext =
+      message || 'UNKNOWN_ERROR: The package could not be installed (injected fault).';
   }
 
   /** Changes a record behind the clients' backs (as another user in the org would). */
@@ -105,7 +111,8 @@ export class Admin {
 
   async handle(req: ApiRequest): Promise<ApiResponse> {
     // A web page must not drive this API: no cross-origin callers, JSON bodies only.
-    if (header(req, 'origin')) throw new SalesforceError('INSUFFICIENT_ACCESS', 'Cross-origin requests are refused', [], 403);
+    if (header(req, 'origin'))
+      throw new SalesforceError('INSUFFICIENT_ACCESS', 'Cross-origin requests are refused', [], 403);
     const hasBody = req.method === 'POST' || req.method === 'PUT';
     if (hasBody && req.rawBody && !(header(req, 'content-type') ?? '').includes('application/json')) {
       throw new SalesforceError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json', [], 415);
@@ -117,7 +124,8 @@ export class Admin {
     const ids: string[] = [];
     const shape = parts
       .map((p, i) => {
-        const isId = (parts[i - 1] === 'orgs' || parts[i - 1] === 'packages' || parts[i - 1] === 'versions') && i > 0;
+        const isId =
+          (parts[i - 1] === 'orgs' || parts[i - 1] === 'packages' || parts[i - 1] === 'versions') && i > 0;
         if (isId) ids.push(p);
         return isId ? ':id' : p;
       })
@@ -151,7 +159,10 @@ export class Admin {
         this.clearFaults();
         return json(this.faults());
       case 'POST faults/respond':
-        this.forceResponses(Number(body.status), body.count === undefined || body.count === null ? null : Number(body.count));
+        this.forceResponses(
+          Number(body.status),
+          body.count === undefined || body.count === null ? null : Number(body.count),
+        );
         return json(this.faults());
       case 'POST faults/delay':
         this.slowResponses(Number(body.ms));
@@ -160,9 +171,18 @@ export class Admin {
         this.failNextInstall(typeof body.message === 'string' ? body.message : undefined);
         return json(this.faults());
       case 'POST faults/expire-session':
-        return json(this.expireSession(String(body.org ?? 'lmo'), { revokeRefreshToken: body.revokeRefreshToken === true }));
+        return json(
+          this.expireSession(String(body.org ?? 'lmo'), {
+            revokeRefreshToken: body.revokeRefreshToken === true,
+          }),
+        );
       case 'POST faults/tamper':
-        await this.tamper(String(body.org ?? 'lmo'), String(body.sobject), String(body.id), (body.fields ?? {}) as Record<string, unknown>);
+        await this.tamper(
+          String(body.org ?? 'lmo'),
+          String(body.sobject),
+          String(body.id),
+          (body.fields ?? {}) as Record<string, unknown>,
+        );
         return json({ success: true });
       case 'POST shutdown':
         setImmediate(this.onShutdown);

@@ -20,7 +20,10 @@ interface Outcome {
 
 const failure = (e: unknown): Outcome => {
   const err = toSalesforceError(e);
-  return { success: false, errors: [{ statusCode: err.errorCode, message: err.message, fields: err.fields }] };
+  return {
+    success: false,
+    errors: [{ statusCode: err.errorCode, message: err.message, fields: err.fields }],
+  };
 };
 
 const ROLLED_BACK = {
@@ -30,12 +33,17 @@ const ROLLED_BACK = {
 };
 
 function tooMany(n: number): void {
-  if (n > MAX) throw new SalesforceError('EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${MAX} records into this call`);
+  if (n > MAX)
+    throw new SalesforceError(
+      'EXCEEDED_ID_LIMIT',
+      `record limit reached. cannot submit more than ${MAX} records into this call`,
+    );
 }
 
 const typeOf = (r: SObjectRecord): string => {
   const t = (r.attributes as { type?: unknown } | undefined)?.type;
-  if (typeof t !== 'string') throw new SalesforceError('INVALID_TYPE', 'Must send a concrete entity type.', []);
+  if (typeof t !== 'string')
+    throw new SalesforceError('INVALID_TYPE', 'Must send a concrete entity type.', []);
   return t;
 };
 
@@ -46,7 +54,12 @@ export async function collections(ctx: Ctx): Promise<ApiResponse> {
   if (m === 'POST' && type) return retrieveMany(ctx, data, type);
   if (m === 'DELETE') return deleteMany(ctx, data);
   if (m !== 'POST' && m !== 'PATCH') {
-    throw new SalesforceError('METHOD_NOT_ALLOWED', `HTTP Method '${m}' not allowed. Allowed are POST,PATCH,DELETE`, [], 405);
+    throw new SalesforceError(
+      'METHOD_NOT_ALLOWED',
+      `HTTP Method '${m}' not allowed. Allowed are POST,PATCH,DELETE`,
+      [],
+      405,
+    );
   }
   const body = jsonBody<{ allOrNone?: boolean; records?: SObjectRecord[] }>(ctx.req);
   const records = Array.isArray(body.records) ? body.records : [];
@@ -57,7 +70,8 @@ export async function collections(ctx: Ctx): Promise<ApiResponse> {
     try {
       const sobject = typeOf(rec);
       if (m === 'POST') {
-        if (rec.Id ?? rec.id) throw new SalesforceError('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+        if (rec.Id ?? rec.id)
+          throw new SalesforceError('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
         const id = await data.create(sobject, writableFields(rec));
         undo.push(() => data.delete(sobject, id));
         outcomes.push({ id, success: true, errors: [] });
@@ -117,7 +131,11 @@ async function deleteMany(ctx: Ctx, data: OrgData): Promise<ApiResponse> {
       return json(
         ids.map((id, i) =>
           problems[i]
-            ? { id, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] }
+            ? {
+                id,
+                success: false,
+                errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }],
+              }
             : { id, success: false, errors: [ROLLED_BACK] },
         ),
       );

@@ -54,7 +54,12 @@ function columnsOf(fields: FieldType[]): Column[] {
       const name = f.alias ?? `expr${expr++}`;
       out.push(column(name, { aggregate: true, displayName: f.rawValue ?? name }));
     } else if (f.type === 'FieldSubquery') {
-      out.push(column(f.subquery.relationshipName, { aggregate: true, joinColumns: columnsOf(f.subquery.fields ?? []) }));
+      out.push(
+        column(f.subquery.relationshipName, {
+          aggregate: true,
+          joinColumns: columnsOf(f.subquery.fields ?? []),
+        }),
+      );
     }
   }
   return out;

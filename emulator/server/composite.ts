@@ -18,7 +18,10 @@ const MAX = 25;
 function lookup(results: Map<string, unknown>, expr: string): unknown {
   const [ref, ...path] = expr.split('.');
   if (!results.has(ref as string)) {
-    throw new SalesforceError('INVALID_REFERENCE', `Invalid reference specified. No value for ${expr} found in ${ref}.`);
+    throw new SalesforceError(
+      'INVALID_REFERENCE',
+      `Invalid reference specified. No value for ${expr} found in ${ref}.`,
+    );
   }
   let v: unknown = results.get(ref as string);
   for (const part of path) {
@@ -26,7 +29,11 @@ function lookup(results: Map<string, unknown>, expr: string): unknown {
       v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
     }
   }
-  if (v === undefined) throw new SalesforceError('INVALID_REFERENCE', `Invalid reference specified. No value for ${expr} found.`);
+  if (v === undefined)
+    throw new SalesforceError(
+      'INVALID_REFERENCE',
+      `Invalid reference specified. No value for ${expr} found.`,
+    );
   return v;
 }
 
@@ -34,11 +41,17 @@ const substitute = (text: string, results: Map<string, unknown>): string =>
   text.replace(/@\{([^}]+)\}/g, (_, expr: string) => String(lookup(results, expr)));
 
 export async function composite(ctx: Ctx): Promise<ApiResponse> {
-  if (ctx.req.method !== 'POST') throw new SalesforceError('METHOD_NOT_ALLOWED', "HTTP Method not allowed. Allowed are POST", [], 405);
+  if (ctx.req.method !== 'POST')
+    throw new SalesforceError('METHOD_NOT_ALLOWED', 'HTTP Method not allowed. Allowed are POST', [], 405);
   const body = jsonBody<{ allOrNone?: boolean; compositeRequest?: Subrequest[] }>(ctx.req);
   const subs = Array.isArray(body.compositeRequest) ? body.compositeRequest : [];
-  if (subs.length === 0) throw new SalesforceError('INVALID_INPUT', 'compositeRequest must contain at least one subrequest');
-  if (subs.length > MAX) throw new SalesforceError('LIMIT_EXCEEDED', `Limit Exceeded: the maximum number of subrequests is ${MAX}`);
+  if (subs.length === 0)
+    throw new SalesforceError('INVALID_INPUT', 'compositeRequest must contain at least one subrequest');
+  if (subs.length > MAX)
+    throw new SalesforceError(
+      'LIMIT_EXCEEDED',
+      `Limit Exceeded: the maximum number of subrequests is ${MAX}`,
+    );
   const results = new Map<string, unknown>();
   const out: Array<Record<string, unknown>> = [];
   let halted = false;
@@ -46,7 +59,13 @@ export async function composite(ctx: Ctx): Promise<ApiResponse> {
     const referenceId = sub.referenceId ?? '';
     if (halted) {
       out.push({
-        body: [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }],
+        body: [
+          {
+            errorCode: 'PROCESSING_HALTED',
+            message:
+              'The transaction was rolled back since another operation in the same transaction failed.',
+          },
+        ],
         httpHeaders: {},
         httpStatusCode: 400,
         referenceId,
@@ -56,19 +75,24 @@ export async function composite(ctx: Ctx): Promise<ApiResponse> {
     let response: ApiResponse;
     try {
       const url = substitute(sub.url ?? '', results);
-      if (!url.startsWith('/services/data/')) throw new SalesforceError('INVALID_INPUT', `The URL ${url} is not a valid composite subrequest URL`);
+      if (!url.startsWith('/services/data/'))
+        throw new SalesforceError('INVALID_INPUT', `The URL ${url} is not a valid composite subrequest URL`);
       const { path, query } = parseTarget(url);
       const req: ApiRequest = {
         method: (sub.method ?? 'GET').toUpperCase(),
         path,
-        segments: path.split('/').filter(Boolean).map((s) => decodeURIComponent(s)),
+        segments: path
+          .split('/')
+          .filter(Boolean)
+          .map((s) => decodeURIComponent(s)),
         query,
         headers: { ...ctx.req.headers, ...lower(sub.httpHeaders ?? {}) },
         rawBody: sub.body === undefined ? '' : substitute(JSON.stringify(sub.body), results),
       };
       response = await ctx.subrequest(req);
     } catch (e) {
-      const err = e instanceof SalesforceError ? e : new SalesforceError('UNKNOWN_EXCEPTION', String(e), [], 500);
+      const err =
+        e instanceof SalesforceError ? e : new SalesforceError('UNKNOWN_EXCEPTION', String(e), [], 500);
       response = { status: err.statusCode, body: err.toBody() };
     }
     if (referenceId && response.status < 400) results.set(referenceId, response.body);

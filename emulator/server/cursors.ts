@@ -21,7 +21,8 @@ const TTL_MS = 2 * 24 * 3600 * 1000;
 // Each cursor holds its result; bound the memory by dropping the oldest ones.
 const MAX_CURSORS = 500;
 
-const invalidLocator = (): SalesforceError => new SalesforceError('INVALID_QUERY_LOCATOR', 'invalid query locator');
+const invalidLocator = (): SalesforceError =>
+  new SalesforceError('INVALID_QUERY_LOCATOR', 'invalid query locator');
 
 export interface Page {
   totalSize: number;
@@ -45,7 +46,8 @@ export class Cursors {
   next(orgId: string, locator: string): Page {
     const m = /^(01g[A-Za-z0-9]+)-(\d+)$/.exec(locator);
     const cursor = m ? this.cursors.get(m[1] as string) : undefined;
-    if (!m || !cursor || cursor.orgId !== orgId || Date.now() - cursor.createdAt > TTL_MS) throw invalidLocator();
+    if (!m || !cursor || cursor.orgId !== orgId || Date.now() - cursor.createdAt > TTL_MS)
+      throw invalidLocator();
     const start = Number(m[2]);
     if (start >= cursor.rows) throw invalidLocator();
     const end = start + cursor.batchSize;

@@ -21,13 +21,17 @@ export class Faults {
 
   force(kind: ForcedKind, count: number | null): void {
     if (count !== null && !(Number.isInteger(count) && count >= 1)) {
-      throw new SalesforceError('INVALID_INPUT', 'count must be a positive whole number, or omitted for "until cleared"');
+      throw new SalesforceError(
+        'INVALID_INPUT',
+        'count must be a positive whole number, or omitted for "until cleared"',
+      );
     }
     this.forced = { kind, remaining: count };
   }
 
   slow(ms: number): void {
-    if (!(Number.isFinite(ms) && ms >= 0 && ms <= 600_000)) throw new SalesforceError('INVALID_INPUT', 'ms must be 0 to 600000');
+    if (!(Number.isFinite(ms) && ms >= 0 && ms <= 600_000))
+      throw new SalesforceError('INVALID_INPUT', 'ms must be 0 to 600000');
     this.delayMs = ms;
   }
 
@@ -46,7 +50,12 @@ export class Faults {
     if (!f) return undefined;
     if (f.remaining !== null && --f.remaining <= 0) this.forced = null;
     return f.kind === 'unavailable'
-      ? new SalesforceError('SERVER_UNAVAILABLE', 'The server is temporarily unable to service your request.', [], 503)
+      ? new SalesforceError(
+          'SERVER_UNAVAILABLE',
+          'The server is temporarily unable to service your request.',
+          [],
+          503,
+        )
       : new SalesforceError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', [], 403);
   }
 }

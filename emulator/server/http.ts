@@ -19,7 +19,11 @@ export interface ApiResponse {
   headers?: Record<string, string>;
 }
 
-export const json = (body: unknown, status = 200, headers?: Record<string, string>): ApiResponse => ({ status, body, headers });
+export const json = (body: unknown, status = 200, headers?: Record<string, string>): ApiResponse => ({
+  status,
+  body,
+  headers,
+});
 export const noContent = (): ApiResponse => ({ status: 204 });
 
 const MAX_BODY = 50 * 1024 * 1024;
@@ -67,7 +71,10 @@ export function jsonBody<T = Record<string, unknown>>(req: ApiRequest): T {
   try {
     return JSON.parse(req.rawBody) as T;
   } catch (e) {
-    throw new SalesforceError('JSON_PARSER_ERROR', `Unexpected character in the request body: ${(e as Error).message}`);
+    throw new SalesforceError(
+      'JSON_PARSER_ERROR',
+      `Unexpected character in the request body: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -79,7 +86,12 @@ export function header(req: ApiRequest, name: string): string | undefined {
 /** Any thrown value as a Salesforce error: never a stack trace on the wire. */
 export function toSalesforceError(e: unknown): SalesforceError {
   if (e instanceof SalesforceError) return e;
-  const maybe = e as { errorCode?: unknown; message?: unknown; fields?: unknown; statusCode?: unknown } | null;
+  const maybe = e as {
+    errorCode?: unknown;
+    message?: unknown;
+    fields?: unknown;
+    statusCode?: unknown;
+  } | null;
   if (maybe && typeof maybe.errorCode === 'string') {
     return new SalesforceError(
       maybe.errorCode,
@@ -88,7 +100,12 @@ export function toSalesforceError(e: unknown): SalesforceError {
       typeof maybe.statusCode === 'number' ? maybe.statusCode : undefined,
     );
   }
-  return new SalesforceError('UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support.', [], 500);
+  return new SalesforceError(
+    'UNKNOWN_EXCEPTION',
+    'An unexpected error occurred. Please include this ErrorId if you contact support.',
+    [],
+    500,
+  );
 }
 
 export function errorResponse(e: unknown): ApiResponse {

@@ -60,7 +60,8 @@ export function token(shared: Shared, req: ApiRequest): ApiResponse {
   if (grant === 'authorization_code') {
     const entry = codes.get(p.get('code') ?? '');
     codes.delete(p.get('code') ?? '');
-    if (!entry || entry.expires < Date.now()) return oauthError('invalid_grant', 'invalid authorization code');
+    if (!entry || entry.expires < Date.now())
+      return oauthError('invalid_grant', 'invalid authorization code');
     const org = shared.world.org(entry.orgId);
     if (org.refreshRevoked) org.refreshRevoked = false;
     return tokenResponse(shared, org, true);
@@ -128,7 +129,10 @@ export function userinfo(shared: Shared, org: OrgState): ApiResponse {
     given_name: org.firstName,
     family_name: org.lastName,
     zoneinfo: 'GMT',
-    photos: { picture: `${shared.instanceUrl()}/img/userprofile/default_profile_200_v2.png`, thumbnail: `${shared.instanceUrl()}/img/userprofile/default_profile_45_v2.png` },
+    photos: {
+      picture: `${shared.instanceUrl()}/img/userprofile/default_profile_200_v2.png`,
+      thumbnail: `${shared.instanceUrl()}/img/userprofile/default_profile_45_v2.png`,
+    },
     profile: `${shared.instanceUrl()}/${org.userId}`,
     picture: `${shared.instanceUrl()}/img/userprofile/default_profile_200_v2.png`,
     address: {},

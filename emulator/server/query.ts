@@ -20,12 +20,18 @@ function batchSize(ctx: Ctx): number {
 async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<QueryResult> {
   const target = fromObject(soql);
   if (!target) throw malformedQuery('unexpected token: missing FROM');
-  const tables = ctx.tooling ? toolingTables(ctx.world, ctx.org, ctx.version) : restTables(ctx.world, ctx.org);
+  const tables = ctx.tooling
+    ? toolingTables(ctx.world, ctx.org, ctx.version)
+    : restTables(ctx.world, ctx.org);
   const table = tables.get(target.toLowerCase());
   if (table) {
     if (ctx.tooling) await ctx.world.installs.settleDue(ctx.org);
     const r = queryVirtual(table, parseSoql(soql));
-    return { totalSize: r.totalSize, records: r.records, page: (from, count) => r.records.slice(from, from + count) };
+    return {
+      totalSize: r.totalSize,
+      records: r.records,
+      page: (from, count) => r.records.slice(from, from + count),
+    };
   }
   if (ctx.tooling) throw invalidType(target);
   // Salesforce answers the Dev Hub probe with INVALID_TYPE in orgs that are not Dev Hubs.
@@ -33,12 +39,18 @@ async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<Que
   return ctx.world.data(ctx.org).query(soql, { includeDeleted, apiVersion: ctx.version });
 }
 
-const queryBase = (ctx: Ctx): string => `/services/data/v${ctx.version}${ctx.tooling ? '/tooling' : ''}/query`;
+const queryBase = (ctx: Ctx): string =>
+  `/services/data/v${ctx.version}${ctx.tooling ? '/tooling' : ''}/query`;
 
 /** `rest` is `['query' | 'queryAll', locator?]`. */
 export async function query(ctx: Ctx): Promise<ApiResponse> {
   if (ctx.req.method !== 'GET') {
-    throw new SalesforceError('METHOD_NOT_ALLOWED', `HTTP Method '${ctx.req.method}' not allowed. Allowed are HEAD,GET`, [], 405);
+    throw new SalesforceError(
+      'METHOD_NOT_ALLOWED',
+      `HTTP Method '${ctx.req.method}' not allowed. Allowed are HEAD,GET`,
+      [],
+      405,
+    );
   }
   const locator = ctx.rest[1];
   if (locator) {
@@ -60,9 +72,20 @@ export async function query(ctx: Ctx): Promise<ApiResponse> {
   const result = await run(ctx, soql, ctx.rest[0] === 'queryAll');
   const first = result.page(0, 1)[0] as { attributes?: { type?: string } } | undefined;
   // Aggregate results come in one answer and can't be paged; COUNT() has no rows at all.
-  const rows = first === undefined ? 0 : first.attributes?.type === 'AggregateResult' ? result.records.length : result.totalSize;
+  const rows =
+    first === undefined
+      ? 0
+      : first.attributes?.type === 'AggregateResult'
+        ? result.records.length
+        : result.totalSize;
   const size = first?.attributes?.type === 'AggregateResult' ? Math.max(rows, 1) : batchSize(ctx);
-  const page = ctx.cursors.open(ctx.org.id, (from, count) => result.page(from, count), rows, result.totalSize, size);
+  const page = ctx.cursors.open(
+    ctx.org.id,
+    (from, count) => result.page(from, count),
+    rows,
+    result.totalSize,
+    size,
+  );
   return json({
     totalSize: page.totalSize,
     done: page.done,

@@ -47,12 +47,18 @@ export function limits(ctx: Ctx): ApiResponse {
 
 const idFrom = (ctx: Ctx, i: number): string => {
   const id = ctx.rest[i] ?? '';
-  if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id)) throw new SalesforceError('MALFORMED_ID', `malformed id ${id}`, ['Id']);
+  if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id))
+    throw new SalesforceError('MALFORMED_ID', `malformed id ${id}`, ['Id']);
   return id;
 };
 
 const methodNotAllowed = (method: string, allowed: string): SalesforceError =>
-  new SalesforceError('METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are ${allowed}`, [], 405);
+  new SalesforceError(
+    'METHOD_NOT_ALLOWED',
+    `HTTP Method '${method}' not allowed. Allowed are ${allowed}`,
+    [],
+    405,
+  );
 
 /** The fields of a create/update body: no Id, no attributes. */
 export function writableFields(body: unknown): Record<string, unknown> {
@@ -85,7 +91,9 @@ export async function sobjects(ctx: Ctx): Promise<ApiResponse> {
   if (third === undefined) {
     if (m === 'POST') {
       const id = await data.create(type, writableFields(jsonBody(ctx.req)));
-      return json({ id, success: true, errors: [] }, 201, { Location: `/services/data/v${ctx.version}/sobjects/${type}/${id}` });
+      return json({ id, success: true, errors: [] }, 201, {
+        Location: `/services/data/v${ctx.version}/sobjects/${type}/${id}`,
+      });
     }
     if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD,POST');
     const describe = (await data.describe(type)) as Record<string, unknown>;
@@ -99,14 +107,23 @@ export async function sobjects(ctx: Ctx): Promise<ApiResponse> {
   if (ctx.rest.length !== 3) throw notFound();
   const id = idFrom(ctx, 2);
   if (m === 'GET') {
-    const fields = ctx.req.query.get('fields')?.split(',').map((f) => f.trim()).filter(Boolean);
+    const fields = ctx.req.query
+      .get('fields')
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const record = await data.retrieve(type, id, fields);
     if (!record) throw notFound();
     return json(withVersion(record, ctx.version));
   }
   if (m === 'PATCH') {
     const since = ifUnmodifiedSince(ctx);
-    await data.update(type, id, writableFields(jsonBody(ctx.req)), since ? { ifUnmodifiedSince: since } : undefined);
+    await data.update(
+      type,
+      id,
+      writableFields(jsonBody(ctx.req)),
+      since ? { ifUnmodifiedSince: since } : undefined,
+    );
     return noContent();
   }
   if (m === 'DELETE') {

@@ -31,7 +31,10 @@ export interface LocalOrgServer {
   close(): Promise<void>;
 }
 
-export async function startServer(world: World, options: { port?: number; onShutdown?: () => void }): Promise<LocalOrgServer> {
+export async function startServer(
+  world: World,
+  options: { port?: number; onShutdown?: () => void },
+): Promise<LocalOrgServer> {
   let port = options.port ?? 0;
   const shared: Shared = {
     world,

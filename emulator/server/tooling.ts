@@ -16,8 +16,19 @@ function describeOf(name: string, fields: string[]): Record<string, unknown> {
     deletable: false,
     queryable: true,
     retrieveable: true,
-    keyPrefix: { PackageInstallRequest: '0Hf', SubscriberPackageVersion: '04t', SubscriberPackage: '033', InstalledSubscriberPackage: '0A3' }[name] ?? null,
-    fields: fields.map((f) => ({ name: f, label: f, type: f === 'Id' ? 'id' : 'string', nillable: f !== 'Id' })),
+    keyPrefix:
+      {
+        PackageInstallRequest: '0Hf',
+        SubscriberPackageVersion: '04t',
+        SubscriberPackage: '033',
+        InstalledSubscriberPackage: '0A3',
+      }[name] ?? null,
+    fields: fields.map((f) => ({
+      name: f,
+      label: f,
+      type: f === 'Id' ? 'id' : 'string',
+      nillable: f !== 'Id',
+    })),
   };
 }
 
@@ -40,10 +51,16 @@ export async function toolingSobjects(ctx: Ctx): Promise<ApiResponse> {
   if (third === undefined) {
     if (ctx.req.method === 'POST') {
       if (table.name !== 'PackageInstallRequest') {
-        throw new SalesforceError('INVALID_TYPE_FOR_OPERATION', `entity type ${table.name} does not support insert`);
+        throw new SalesforceError(
+          'INVALID_TYPE_FOR_OPERATION',
+          `entity type ${table.name} does not support insert`,
+        );
       }
       if (ctx.org.kind !== 'subscriber') {
-        throw new SalesforceError('INVALID_OPERATION', 'Install packages into a test org (this emulator installs into subscriber orgs only).');
+        throw new SalesforceError(
+          'INVALID_OPERATION',
+          'Install packages into a test org (this emulator installs into subscriber orgs only).',
+        );
       }
       const req = await ctx.world.installs.request(ctx.org, jsonBody(ctx.req));
       return json({ id: req.id, success: true, errors: [] }, 201, {
@@ -53,7 +70,12 @@ export async function toolingSobjects(ctx: Ctx): Promise<ApiResponse> {
     return json({ objectDescribe: describeOf(table.name, []), recentItems: [] });
   }
   if (ctx.req.method !== 'GET') {
-    throw new SalesforceError('METHOD_NOT_ALLOWED', `HTTP Method '${ctx.req.method}' not allowed. Allowed are HEAD,GET`, [], 405);
+    throw new SalesforceError(
+      'METHOD_NOT_ALLOWED',
+      `HTTP Method '${ctx.req.method}' not allowed. Allowed are HEAD,GET`,
+      [],
+      405,
+    );
   }
   if (table.name === 'PackageInstallRequest') {
     const req = await ctx.world.installs.get(ctx.org, third);

@@ -17,7 +17,12 @@ export interface OrgData {
   query(soql: string, options?: { includeDeleted?: boolean; apiVersion?: string }): Promise<QueryResult>;
   retrieve(sobject: string, id: string, fields?: string[]): Promise<SObjectRecord | undefined>;
   create(sobject: string, fields: SObjectRecord): Promise<string>;
-  update(sobject: string, id: string, fields: SObjectRecord, options?: { ifUnmodifiedSince?: Date }): Promise<void>;
+  update(
+    sobject: string,
+    id: string,
+    fields: SObjectRecord,
+    options?: { ifUnmodifiedSince?: Date },
+  ): Promise<void>;
   delete(sobject: string, id: string): Promise<void>;
   describe(sobject: string): Promise<unknown>;
   describeGlobal(): Promise<{ sobjects: Array<Record<string, unknown>> } & Record<string, unknown>>;

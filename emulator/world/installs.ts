@@ -10,7 +10,8 @@ import type { World } from './world';
 
 const FINAL = new Set(['SUCCESS', 'ERROR']);
 
-const addDays = (d: Date, days: number): string => new Date(d.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (d: Date, days: number): string =>
+  new Date(d.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 
 export class Installs {
   /** Set by the fail-next-install fault: the message of the next install's error. */
@@ -26,10 +27,16 @@ export class Installs {
   async request(org: OrgState, body: Record<string, unknown>): Promise<InstallRequestState> {
     const key = body.SubscriberPackageVersionKey;
     if (typeof key !== 'string' || !key) {
-      throw new SalesforceError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [SubscriberPackageVersionKey]', ['SubscriberPackageVersionKey']);
+      throw new SalesforceError(
+        'REQUIRED_FIELD_MISSING',
+        'Required fields are missing: [SubscriberPackageVersionKey]',
+        ['SubscriberPackageVersionKey'],
+      );
     }
     if (!this.world.console.version(key)) {
-      throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', ['SubscriberPackageVersionKey']);
+      throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [
+        'SubscriberPackageVersionKey',
+      ]);
     }
     const now = this.world.now();
     const req: InstallRequestState = {
@@ -58,7 +65,9 @@ export class Installs {
 
   /** The request as the org sees it, finished first if its time has come. */
   async get(org: OrgState, id: string): Promise<InstallRequestState | undefined> {
-    const req = this.world.state.installRequests.find((r) => r.orgId === org.id && r.id.slice(0, 15) === id.slice(0, 15));
+    const req = this.world.state.installRequests.find(
+      (r) => r.orgId === org.id && r.id.slice(0, 15) === id.slice(0, 15),
+    );
     if (req && !FINAL.has(req.status) && Date.now() >= req.completeAt) await this.settle(req);
     return req;
   }
@@ -99,7 +108,9 @@ export class Installs {
       this.complete(req, 'ERROR', [error]);
       return;
     }
-    const previous = this.world.state.installed.find((i) => i.orgId === org.id && i.packageId === version.packageId);
+    const previous = this.world.state.installed.find(
+      (i) => i.orgId === org.id && i.packageId === version.packageId,
+    );
     const today = this.world.now().toISOString().slice(0, 10);
     if (previous) previous.versionId = version.id;
     else {
@@ -130,7 +141,9 @@ export class Installs {
 
   private checkInstallable(org: OrgState, version: VersionState): string | null {
     if (org.kind === 'devhub') return 'You can’t install a package in the org that owns it.';
-    const current = this.world.state.installed.find((i) => i.orgId === org.id && i.packageId === version.packageId);
+    const current = this.world.state.installed.find(
+      (i) => i.orgId === org.id && i.packageId === version.packageId,
+    );
     const installed = current && this.world.console.version(current.versionId);
     if (!installed) return null;
     if (installed.id === version.id) return 'This package version is already installed in this org.';
@@ -156,9 +169,15 @@ export class Installs {
       `SELECT Id FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${orgId15}' AND sfLma__Package__c = '${packageRowId}'`,
     );
     const licenseId = existing.records[0]?.Id as string | undefined;
-    const upgrade = { sfLma__Package_Version__c: versionRowId ?? null, sfLma__Version_Number__c: versionNumber(version) };
+    const upgrade = {
+      sfLma__Package_Version__c: versionRowId ?? null,
+      sfLma__Version_Number__c: versionNumber(version),
+    };
     if (licenseId) {
-      await lmo.update('sfLma__License__c', licenseId, { ...upgrade, sfLma__Last_Modified__c: this.world.now().toISOString() });
+      await lmo.update('sfLma__License__c', licenseId, {
+        ...upgrade,
+        sfLma__Last_Modified__c: this.world.now().toISOString(),
+      });
       return;
     }
     const now = this.world.now();

@@ -21,14 +21,20 @@ export function validateDefaults(input: unknown): LicenseDefaults {
   const status = d.status;
   if (status !== 'Trial' && status !== 'Active') throw invalid('status must be Trial or Active');
   const length = d.lengthDays ?? null;
-  if (status === 'Trial' && !(Number.isInteger(length) && (length as number) >= 1 && (length as number) <= 90)) {
+  if (
+    status === 'Trial' &&
+    !(Number.isInteger(length) && (length as number) >= 1 && (length as number) <= 90)
+  ) {
     throw invalid('a Trial lasts 1 to 90 days (lengthDays)');
   }
   if (status === 'Active' && length !== null && !(Number.isInteger(length) && (length as number) >= 1)) {
     throw invalid('lengthDays must be a whole number of days, or null for "License does not expire"');
   }
   const seats = d.seats ?? 'site';
-  if (seats !== 'site' && !(Number.isInteger(seats) && (seats as number) >= 1 && (seats as number) <= MAX_SEATS)) {
+  if (
+    seats !== 'site' &&
+    !(Number.isInteger(seats) && (seats as number) >= 1 && (seats as number) <= MAX_SEATS)
+  ) {
     throw invalid(`seats must be 1 to ${MAX_SEATS.toLocaleString('en-US')} or "site"`);
   }
   return { status, lengthDays: length as number | null, seats: seats as number | 'site' };
@@ -77,13 +83,18 @@ export class PartnerConsole {
     return pkg;
   }
 
-  async createVersion(packageId: string, input: { version?: unknown; beta?: unknown; name?: unknown; releaseDate?: unknown }): Promise<VersionState> {
+  async createVersion(
+    packageId: string,
+    input: { version?: unknown; beta?: unknown; name?: unknown; releaseDate?: unknown },
+  ): Promise<VersionState> {
     const pkg = this.package(packageId);
-    const m = typeof input.version === 'string' ? /^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(input.version) : null;
+    const m =
+      typeof input.version === 'string' ? /^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(input.version) : null;
     if (!m) throw invalid('version must look like 1.2.0');
     const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
     const siblings = this.world.state.versions.filter((v) => v.packageId === pkg.id);
-    const build = siblings.filter((v) => v.major === major && v.minor === minor && v.patch === patch).length + 1;
+    const build =
+      siblings.filter((v) => v.major === major && v.minor === minor && v.patch === patch).length + 1;
     const version: VersionState = {
       id: this.world.nextId('04t'),
       packageId: pkg.id,
@@ -93,7 +104,10 @@ export class PartnerConsole {
       patch,
       build,
       isBeta: input.beta === true,
-      releaseDate: typeof input.releaseDate === 'string' ? input.releaseDate : this.world.now().toISOString().slice(0, 10),
+      releaseDate:
+        typeof input.releaseDate === 'string'
+          ? input.releaseDate
+          : this.world.now().toISOString().slice(0, 10),
     };
     this.world.state.versions.push(version);
     this.world.save();
@@ -134,7 +148,9 @@ export class PartnerConsole {
 
   async lmaVersionId(version: VersionState): Promise<string | undefined> {
     const lmo = this.world.lmaData();
-    const r = await lmo.query(`SELECT Id FROM sfLma__Package_Version__c WHERE sfLma__Version_ID__c = '${version.id}'`);
+    const r = await lmo.query(
+      `SELECT Id FROM sfLma__Package_Version__c WHERE sfLma__Version_ID__c = '${version.id}'`,
+    );
     return r.records[0]?.Id as string | undefined;
   }
 
@@ -153,11 +169,19 @@ export class PartnerConsole {
       sfLma__Latest_Version__c: latest ? versionNumber(latest) : null,
       sfLma__Release_Date__c: latest?.releaseDate ?? null,
     };
-    const existing = await lmo.query(`SELECT Id FROM sfLma__Package__c WHERE sfLma__Package_ID__c = '${pkg.id}'`);
+    const existing = await lmo.query(
+      `SELECT Id FROM sfLma__Package__c WHERE sfLma__Package_ID__c = '${pkg.id}'`,
+    );
     let packageRowId = existing.records[0]?.Id as string | undefined;
     if (packageRowId) await lmo.update('sfLma__Package__c', packageRowId, fields);
-    else packageRowId = await lmo.create('sfLma__Package__c', { ...fields, sfLma__Lead_Manager__c: this.world.lmo.userId });
-    const have = await lmo.query(`SELECT sfLma__Version_ID__c FROM sfLma__Package_Version__c WHERE sfLma__Package__c = '${packageRowId}'`);
+    else
+      packageRowId = await lmo.create('sfLma__Package__c', {
+        ...fields,
+        sfLma__Lead_Manager__c: this.world.lmo.userId,
+      });
+    const have = await lmo.query(
+      `SELECT sfLma__Version_ID__c FROM sfLma__Package_Version__c WHERE sfLma__Package__c = '${packageRowId}'`,
+    );
     const known = new Set(have.records.map((r) => String(r.sfLma__Version_ID__c)));
     for (const [i, v] of released.entries()) {
       if (known.has(v.id)) continue;

@@ -22,36 +22,116 @@ const PACKAGES: PackageSpec[] = [
   {
     name: 'Acme Billing',
     namespace: 'acmebill',
-    versions: [['1.0.0', false], ['1.1.0', false], ['1.2.0', false], ['2.0.0', false], ['2.1.0', true]],
+    versions: [
+      ['1.0.0', false],
+      ['1.1.0', false],
+      ['1.2.0', false],
+      ['2.0.0', false],
+      ['2.1.0', true],
+    ],
     defaults: { status: 'Trial', lengthDays: 30, seats: 10 },
     share: 0.6,
   },
   {
     name: 'Acme Insights',
     namespace: 'acmeins',
-    versions: [['1.0.0', false], ['1.1.0', false], ['1.2.0', false], ['1.3.0', true]],
+    versions: [
+      ['1.0.0', false],
+      ['1.1.0', false],
+      ['1.2.0', false],
+      ['1.3.0', true],
+    ],
     defaults: { status: 'Active', lengthDays: null, seats: 'site' },
     share: 0.4,
   },
   {
     name: 'Acme Labs Toolkit',
     namespace: 'acmelabs',
-    versions: [['0.1.0', false], ['0.2.0', false], ['0.3.0', true]],
+    versions: [
+      ['0.1.0', false],
+      ['0.2.0', false],
+      ['0.3.0', true],
+    ],
     defaults: null, // never registered with the LMO: installs create no License
     share: 0,
   },
 ];
 
-const FIRST = ['Ada', 'Ben', 'Chloé', 'Dev', 'Eva', 'Finn', 'Gita', 'Hugo', 'Ines', 'Jon', 'Kai', 'Lea', 'Mia', 'Noah', 'Omar', 'Pia'];
-const LAST = ['Nguyen', 'Schmidt', 'Okafor', 'Rossi', 'Tanaka', 'Silva', 'Kowalski', 'Haddad', 'Larsen', 'Murphy', 'Dubois', 'Patel'];
-const COMPANY_A = ['Blue', 'North', 'Bright', 'Iron', 'Green', 'Swift', 'Silver', 'Cedar', 'Nova', 'Delta', 'Summit', 'Harbor'];
-const COMPANY_B = ['Logistics', 'Health', 'Retail', 'Energy', 'Foods', 'Media', 'Robotics', 'Finance', 'Travel', 'Labs'];
+const FIRST = [
+  'Ada',
+  'Ben',
+  'Chloé',
+  'Dev',
+  'Eva',
+  'Finn',
+  'Gita',
+  'Hugo',
+  'Ines',
+  'Jon',
+  'Kai',
+  'Lea',
+  'Mia',
+  'Noah',
+  'Omar',
+  'Pia',
+];
+const LAST = [
+  'Nguyen',
+  'Schmidt',
+  'Okafor',
+  'Rossi',
+  'Tanaka',
+  'Silva',
+  'Kowalski',
+  'Haddad',
+  'Larsen',
+  'Murphy',
+  'Dubois',
+  'Patel',
+];
+const COMPANY_A = [
+  'Blue',
+  'North',
+  'Bright',
+  'Iron',
+  'Green',
+  'Swift',
+  'Silver',
+  'Cedar',
+  'Nova',
+  'Delta',
+  'Summit',
+  'Harbor',
+];
+const COMPANY_B = [
+  'Logistics',
+  'Health',
+  'Retail',
+  'Energy',
+  'Foods',
+  'Media',
+  'Robotics',
+  'Finance',
+  'Travel',
+  'Labs',
+];
 const COMPANY_C = ['Inc.', 'GmbH', 'Ltd', 'S.A.', 'LLC', 'AG', 'KK', 'BV'];
-const COUNTRIES = ['United States', 'Germany', 'United Kingdom', 'France', 'Japan', 'Brazil', 'India', 'Canada', 'Australia'];
+const COUNTRIES = [
+  'United States',
+  'Germany',
+  'United Kingdom',
+  'France',
+  'Japan',
+  'Brazil',
+  'India',
+  'Canada',
+  'Australia',
+];
 const EDITIONS = ['Enterprise Edition', 'Unlimited Edition', 'Professional Edition', 'Developer Edition'];
 const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-const day = (offsetDays: number): string => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+const day = (offsetDays: number): string =>
+  new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 const orgId15 = (rnd: Random): string => {
   let s = '00D';
   for (let i = 0; i < 12; i++) s += B62[rnd.int(0, 61)];
@@ -67,9 +147,17 @@ export async function seedWorld(world: World, spec: SeedSpec): Promise<void> {
   const console = world.console;
 
   // The Partner Console first: packages, versions, associations (this writes the LMA's rows).
-  const lmaPackages: Array<{ spec: PackageSpec; rowId: string; versionRows: Array<{ id: string; number: string }> }> = [];
+  const lmaPackages: Array<{
+    spec: PackageSpec;
+    rowId: string;
+    versionRows: Array<{ id: string; number: string }>;
+  }> = [];
   for (const p of PACKAGES) {
-    const pkg = console.createPackage({ name: p.name, namespace: p.namespace, description: `${p.name} for Salesforce` });
+    const pkg = console.createPackage({
+      name: p.name,
+      namespace: p.namespace,
+      description: `${p.name} for Salesforce`,
+    });
     for (const [i, [v, beta]] of p.versions.entries()) {
       await console.createVersion(pkg.id, { version: v, beta, releaseDate: day(-700 + i * 120) });
     }
@@ -80,7 +168,14 @@ export async function seedWorld(world: World, spec: SeedSpec): Promise<void> {
     const rows = await lmo.query(
       `SELECT Id, sfLma__Version_Number__c FROM sfLma__Package_Version__c WHERE sfLma__Package__c = '${rowId}' ORDER BY sfLma__Sequence__c`,
     );
-    lmaPackages.push({ spec: p, rowId, versionRows: rows.records.map((r) => ({ id: String(r.Id), number: String(r.sfLma__Version_Number__c) })) });
+    lmaPackages.push({
+      spec: p,
+      rowId,
+      versionRows: rows.records.map((r) => ({
+        id: String(r.Id),
+        number: String(r.sfLma__Version_Number__c),
+      })),
+    });
   }
   if (licenseCount === 0) return;
 
@@ -90,28 +185,48 @@ export async function seedWorld(world: World, spec: SeedSpec): Promise<void> {
     .catch(() => ({ records: [] as SObjectRecord[] }));
   const rt = new Map(recordTypes.records.map((r) => [String(r.DeveloperName), String(r.Id)]));
   // Record types follow the Status, except Expired, which no Status maps to: set it explicitly.
-  const withRt = (name: string): SObjectRecord => (name === 'Expired' && rt.has(name) ? { RecordTypeId: rt.get(name) } : {});
+  const withRt = (name: string): SObjectRecord =>
+    name === 'Expired' && rt.has(name) ? { RecordTypeId: rt.get(name) } : {};
 
   // Companies: about one account per four licenses, for the converted leads.
   const accountCount = Math.max(1, Math.floor(licenseCount / 4));
-  const companies = Array.from({ length: accountCount }, (_, i) => `${rnd.pick(COMPANY_A)} ${rnd.pick(COMPANY_B)} ${rnd.pick(COMPANY_C)} ${i + 1}`);
+  const companies = Array.from(
+    { length: accountCount },
+    (_, i) => `${rnd.pick(COMPANY_A)} ${rnd.pick(COMPANY_B)} ${rnd.pick(COMPANY_C)} ${i + 1}`,
+  );
   const accountIds = await lmo.bulkInsert(
     'Account',
     companies.map((Name) => ({ Name, Type: 'Customer - Direct', BillingCountry: rnd.pick(COUNTRIES) })),
   );
   const contactIds = await lmo.bulkInsert(
     'Contact',
-    accountIds.map((AccountId) => ({ FirstName: rnd.pick(FIRST), LastName: rnd.pick(LAST), AccountId, Email: `it-${AccountId.slice(-6)}@example.com` })),
+    accountIds.map((AccountId) => ({
+      FirstName: rnd.pick(FIRST),
+      LastName: rnd.pick(LAST),
+      AccountId,
+      Email: `it-${AccountId.slice(-6)}@example.com`,
+    })),
   );
 
   // One lead per install; a quarter of them converted (the license then points at Account/Contact).
   const plans = Array.from({ length: licenseCount }, (_, i) => {
-    const pkg = rnd.next() < (lmaPackages[0]?.spec.share ?? 1) ? lmaPackages[0] : (lmaPackages[1] ?? lmaPackages[0]);
+    const pkg =
+      rnd.next() < (lmaPackages[0]?.spec.share ?? 1) ? lmaPackages[0] : (lmaPackages[1] ?? lmaPackages[0]);
     const converted = rnd.chance(0.25);
     const account = rnd.int(0, accountCount - 1);
     const first = rnd.pick(FIRST);
     const last = rnd.pick(LAST);
-    return { i, pkg: pkg as (typeof lmaPackages)[number], converted, account, first, last, company: converted ? (companies[account] as string) : `${rnd.pick(COMPANY_A)} ${rnd.pick(COMPANY_B)} ${rnd.pick(COMPANY_C)}` };
+    return {
+      i,
+      pkg: pkg as (typeof lmaPackages)[number],
+      converted,
+      account,
+      first,
+      last,
+      company: converted
+        ? (companies[account] as string)
+        : `${rnd.pick(COMPANY_A)} ${rnd.pick(COMPANY_B)} ${rnd.pick(COMPANY_C)}`,
+    };
   });
   const leadIds = await lmo.bulkInsert(
     'Lead',
@@ -130,16 +245,28 @@ export async function seedWorld(world: World, spec: SeedSpec): Promise<void> {
   const licenses = plans.map((p) => {
     const roll = rnd.next();
     // Every status: Active, Trial, Suspended, Uninstalled, and expired trials (Expired record type).
-    const kind = roll < 0.45 ? 'Active' : roll < 0.7 ? 'Trial' : roll < 0.8 ? 'Suspended' : roll < 0.9 ? 'Uninstalled' : 'Expired';
+    const kind =
+      roll < 0.45
+        ? 'Active'
+        : roll < 0.7
+          ? 'Trial'
+          : roll < 0.8
+            ? 'Suspended'
+            : roll < 0.9
+              ? 'Uninstalled'
+              : 'Expired';
     const status = kind === 'Expired' ? 'Trial' : kind;
     const sandbox = rnd.chance(0.1);
     const seats = sandbox || rnd.chance(0.15) ? -1 : rnd.pick([5, 10, 25, 50, 100, 250, 1000]);
     const installed = -rnd.int(1, 700);
     const expiration =
-      kind === 'Trial' ? day(rnd.int(-3, 30))
-      : kind === 'Expired' ? day(-rnd.int(1, 200))
-      : kind === 'Active' && rnd.chance(0.5) ? null
-      : day(rnd.int(-30, 400));
+      kind === 'Trial'
+        ? day(rnd.int(-3, 30))
+        : kind === 'Expired'
+          ? day(-rnd.int(1, 200))
+          : kind === 'Active' && rnd.chance(0.5)
+            ? null
+            : day(rnd.int(-30, 400));
     const v = rnd.pick(p.pkg.versionRows);
     const org = orgId15(rnd);
     return {
@@ -176,7 +303,9 @@ export async function seedWorld(world: World, spec: SeedSpec): Promise<void> {
     const l = licenses[idx] as SObjectRecord;
     if (l.sfLma__Status__c !== 'Active' || l.sfLma__Seats__c === -1) continue;
     const seats = (l.sfLma__Seats__c as number) + rnd.pick([5, 10, 25]);
-    await lmo.update('sfLma__License__c', licenseIds[idx] as string, { sfLma__Seats__c: seats }).catch(() => undefined);
+    await lmo
+      .update('sfLma__License__c', licenseIds[idx] as string, { sfLma__Seats__c: seats })
+      .catch(() => undefined);
     l.sfLma__Seats__c = seats;
   }
 }

@@ -12,11 +12,34 @@ const attrs = (type: string, id: string, version: string, tooling: boolean): Row
 });
 
 const SPV_FIELDS = [
-  'Id', 'SubscriberPackageId', 'Name', 'Description', 'PublisherName', 'MajorVersion', 'MinorVersion', 'PatchVersion',
-  'BuildNumber', 'ReleaseState', 'IsManaged', 'IsDeprecated', 'IsPasswordProtected', 'IsBeta', 'Package2ContainerOptions',
-  'IsSecurityReviewed', 'IsOrgDependent', 'AppExchangePackageName', 'AppExchangeDescription', 'AppExchangePublisherName',
-  'AppExchangeLogoUrl', 'ReleaseNotesUrl', 'PostInstallUrl', 'RemoteSiteSettings', 'CspTrustedSites', 'Profiles',
-  'Dependencies', 'InstallValidationStatus',
+  'Id',
+  'SubscriberPackageId',
+  'Name',
+  'Description',
+  'PublisherName',
+  'MajorVersion',
+  'MinorVersion',
+  'PatchVersion',
+  'BuildNumber',
+  'ReleaseState',
+  'IsManaged',
+  'IsDeprecated',
+  'IsPasswordProtected',
+  'IsBeta',
+  'Package2ContainerOptions',
+  'IsSecurityReviewed',
+  'IsOrgDependent',
+  'AppExchangePackageName',
+  'AppExchangeDescription',
+  'AppExchangePublisherName',
+  'AppExchangeLogoUrl',
+  'ReleaseNotesUrl',
+  'PostInstallUrl',
+  'RemoteSiteSettings',
+  'CspTrustedSites',
+  'Profiles',
+  'Dependencies',
+  'InstallValidationStatus',
 ];
 
 export function subscriberPackageVersionRow(world: World, v: VersionState, version: string): Row {
@@ -83,9 +106,25 @@ export function installRequestRow(world: World, id: string, org: OrgState, versi
 }
 
 const INSTALL_FIELDS = [
-  'Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp',
-  'SubscriberPackageVersionKey', 'NameConflictResolution', 'SecurityType', 'PackageInstallSource', 'ProfileMappings',
-  'Password', 'EnableRss', 'UpgradeType', 'ApexCompileType', 'SkipHandlers', 'Status', 'Errors',
+  'Id',
+  'IsDeleted',
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+  'SubscriberPackageVersionKey',
+  'NameConflictResolution',
+  'SecurityType',
+  'PackageInstallSource',
+  'ProfileMappings',
+  'Password',
+  'EnableRss',
+  'UpgradeType',
+  'ApexCompileType',
+  'SkipHandlers',
+  'Status',
+  'Errors',
 ];
 
 /** Tooling objects of an org, by lower-case name. */
@@ -106,7 +145,10 @@ export function toolingTables(world: World, org: OrgState, version: string): Map
     {
       name: 'PackageInstallRequest',
       fields: INSTALL_FIELDS,
-      rows: () => s.installRequests.filter((r) => r.orgId === org.id).map((r) => installRequestRow(world, r.id, org, version) as Row),
+      rows: () =>
+        s.installRequests
+          .filter((r) => r.orgId === org.id)
+          .map((r) => installRequestRow(world, r.id, org, version) as Row),
     },
     {
       name: 'SubscriberPackageVersion',
@@ -122,7 +164,14 @@ export function toolingTables(world: World, org: OrgState, version: string): Map
     },
     {
       name: 'InstalledSubscriberPackage',
-      fields: ['Id', 'SubscriberPackageId', 'SubscriberPackageVersionId', 'MinPackageVersionId', 'SubscriberPackage', 'SubscriberPackageVersion'],
+      fields: [
+        'Id',
+        'SubscriberPackageId',
+        'SubscriberPackageVersionId',
+        'MinPackageVersionId',
+        'SubscriberPackage',
+        'SubscriberPackageVersion',
+      ],
       rows: () =>
         s.installed
           .filter((i) => i.orgId === org.id)
@@ -135,12 +184,32 @@ export function toolingTables(world: World, org: OrgState, version: string): Map
               SubscriberPackageVersionId: i.versionId,
               MinPackageVersionId: i.minVersionId,
               SubscriberPackage: packageRow(i.packageId),
-              SubscriberPackageVersion: { ...subscriberPackageVersionRow(world, v, version), VersionNumber: versionNumber(v) },
+              SubscriberPackageVersion: {
+                ...subscriberPackageVersionRow(world, v, version),
+                VersionNumber: versionNumber(v),
+              },
             };
           }),
     },
     // Probed by `sf org login`; no sandboxes are being created here.
-    { name: 'SandboxProcess', fields: ['Id', 'Status', 'SandboxName', 'SandboxInfoId', 'LicenseType', 'CreatedDate', 'CopyProgress', 'SandboxOrganization', 'SourceId', 'Description', 'EndDate', 'Features'], rows: () => [] },
+    {
+      name: 'SandboxProcess',
+      fields: [
+        'Id',
+        'Status',
+        'SandboxName',
+        'SandboxInfoId',
+        'LicenseType',
+        'CreatedDate',
+        'CopyProgress',
+        'SandboxOrganization',
+        'SourceId',
+        'Description',
+        'EndDate',
+        'Features',
+      ],
+      rows: () => [],
+    },
   ];
   return new Map(tables.map((t) => [t.name.toLowerCase(), t]));
 }
@@ -151,7 +220,11 @@ export function restTables(_world: World, org: OrgState): Map<string, VirtualTab
   // Only a Dev Hub answers ScratchOrgInfo; elsewhere the query must fail (INVALID_TYPE) so
   // that @salesforce/core does not flag the org as a Dev Hub.
   if (org.kind === 'devhub') {
-    tables.push({ name: 'ScratchOrgInfo', fields: ['Id', 'OrgName', 'Status', 'ScratchOrg', 'SignupUsername', 'ExpirationDate'], rows: () => [] });
+    tables.push({
+      name: 'ScratchOrgInfo',
+      fields: ['Id', 'OrgName', 'Status', 'ScratchOrg', 'SignupUsername', 'ExpirationDate'],
+      rows: () => [],
+    });
   }
   return new Map(tables.map((t) => [t.name.toLowerCase(), t]));
 }

@@ -76,27 +76,59 @@ function matches(row: Row, where: WhereClause | undefined): boolean {
   const w = where as { left: Record<string, unknown> | null; operator?: string; right?: WhereClause };
   let leftValue = true;
   if (w.left && 'field' in w.left) {
-    const cond = w.left as { field: string; operator: string; value: string | string[]; literalType?: string | string[] };
+    const cond = w.left as {
+      field: string;
+      operator: string;
+      value: string | string[];
+      literalType?: string | string[];
+    };
     if ('valueQuery' in cond) throw malformedQuery('semi-join sub-selects are not supported on this object');
     const actual = get(row, cond.field);
     const types = Array.isArray(cond.literalType) ? cond.literalType : [cond.literalType];
-    const values = (Array.isArray(cond.value) ? cond.value : [cond.value]).map((v, i) => literal(v, types[i] ?? types[0]));
+    const values = (Array.isArray(cond.value) ? cond.value : [cond.value]).map((v, i) =>
+      literal(v, types[i] ?? types[0]),
+    );
     const expected = values[0];
     switch (cond.operator) {
-      case '=': leftValue = same(actual, expected); break;
-      case '!=': leftValue = !same(actual, expected); break;
-      case 'IN': leftValue = values.some((v) => same(actual, v)); break;
-      case 'NOT IN': leftValue = !values.some((v) => same(actual, v)); break;
+      case '=':
+        leftValue = same(actual, expected);
+        break;
+      case '!=':
+        leftValue = !same(actual, expected);
+        break;
+      case 'IN':
+        leftValue = values.some((v) => same(actual, v));
+        break;
+      case 'NOT IN':
+        leftValue = !values.some((v) => same(actual, v));
+        break;
       case 'LIKE': {
-        const re = new RegExp('^' + String(expected).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', 'i');
+        const re = new RegExp(
+          '^' +
+            String(expected)
+              .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+              .replace(/%/g, '.*')
+              .replace(/_/g, '.') +
+            '$',
+          'i',
+        );
         leftValue = typeof actual === 'string' && re.test(actual);
         break;
       }
-      case '<': leftValue = (actual as number) < (expected as number); break;
-      case '>': leftValue = (actual as number) > (expected as number); break;
-      case '<=': leftValue = (actual as number) <= (expected as number); break;
-      case '>=': leftValue = (actual as number) >= (expected as number); break;
-      default: throw malformedQuery(`operator ${cond.operator} is not supported on this object`);
+      case '<':
+        leftValue = (actual as number) < (expected as number);
+        break;
+      case '>':
+        leftValue = (actual as number) > (expected as number);
+        break;
+      case '<=':
+        leftValue = (actual as number) <= (expected as number);
+        break;
+      case '>=':
+        leftValue = (actual as number) >= (expected as number);
+        break;
+      default:
+        throw malformedQuery(`operator ${cond.operator} is not supported on this object`);
     }
   }
   if (!w.operator) return leftValue;
@@ -120,7 +152,10 @@ export function queryVirtual(table: VirtualTable, query: Query): VirtualResult {
   if (query.groupBy || query.having) throw malformedQuery(`GROUP BY is not supported on ${table.name}`);
   let rows = table.rows().filter((r) => matches(r, query.where));
   const fields = query.fields ?? [];
-  const isCount = fields.length === 1 && fields[0]?.type === 'FieldFunctionExpression' && fields[0].functionName?.toUpperCase() === 'COUNT';
+  const isCount =
+    fields.length === 1 &&
+    fields[0]?.type === 'FieldFunctionExpression' &&
+    fields[0].functionName?.toUpperCase() === 'COUNT';
   if (isCount) return { totalSize: rows.length, records: [] };
   const orderBy = query.orderBy ? (Array.isArray(query.orderBy) ? query.orderBy : [query.orderBy]) : [];
   for (const clause of [...orderBy].reverse()) {
@@ -133,7 +168,10 @@ export function queryVirtual(table: VirtualTable, query: Query): VirtualResult {
     });
   }
   const totalSize = rows.length;
-  rows = rows.slice(query.offset ?? 0, query.limit !== undefined ? (query.offset ?? 0) + query.limit : undefined);
+  rows = rows.slice(
+    query.offset ?? 0,
+    query.limit !== undefined ? (query.offset ?? 0) + query.limit : undefined,
+  );
   const known = new Set(table.fields.map((f) => f.toLowerCase()));
   const project = (row: Row): Row => {
     const out: Row = { attributes: row.attributes };

@@ -34,7 +34,12 @@ export class World {
   /** Opens the saved world, or builds the base one (LMO + Dev Hub) when there is none. */
   static async open(options: WorldOptions): Promise<{ world: World; fresh: boolean }> {
     const saved = loadState(options.dir);
-    const world = new World(saved ?? emptyState(''), options.store, options.dir, options.installDelayMs ?? 600);
+    const world = new World(
+      saved ?? emptyState(''),
+      options.store,
+      options.dir,
+      options.installDelayMs ?? 600,
+    );
     if (saved) return { world, fresh: false };
     await world.createOrg({
       kind: 'lmo',
@@ -96,9 +101,13 @@ export class World {
   /** An org by 'lmo', 'devhub', id (15 or 18), username or name. */
   org(ref: string): OrgState {
     const found =
-      ref === 'lmo' ? this.lmo
-      : ref === 'devhub' ? this.devhub
-      : this.state.orgs.find((o) => o.id.slice(0, 15) === ref.slice(0, 15) || o.username === ref || o.name === ref);
+      ref === 'lmo'
+        ? this.lmo
+        : ref === 'devhub'
+          ? this.devhub
+          : this.state.orgs.find(
+              (o) => o.id.slice(0, 15) === ref.slice(0, 15) || o.username === ref || o.name === ref,
+            );
     if (!found) throw new SalesforceError('NOT_FOUND', `No org '${ref}' in the local org world`, [], 404);
     return found;
   }
@@ -124,7 +133,9 @@ export class World {
     return org;
   }
 
-  async createTestOrg(options: { name?: string; sandbox?: boolean; edition?: string } = {}): Promise<OrgState> {
+  async createTestOrg(
+    options: { name?: string; sandbox?: boolean; edition?: string } = {},
+  ): Promise<OrgState> {
     const n = this.testOrgs.length + 1;
     const sandbox = options.sandbox ?? false;
     return this.createOrg({

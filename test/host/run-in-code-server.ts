@@ -25,20 +25,16 @@ async function main(): Promise<number> {
     throw new Error(`${extensionDir}/dist/extension.js not found: run \`npm run build\` first.`);
   }
   const workspace = createSfdxWorkspace('lma-host-test');
-  const server = await startCodeServer({ workspace });
+  const server = await startCodeServer({ workspace, keepFiles: !!process.env.LMA_KEEP });
   const browser = await launchChromium();
   try {
-    const html = await (await fetch(server.url)).text();
-    const remoteAuthority = /&quot;remoteAuthority&quot;:&quot;([^&]+)&quot;/.exec(html)?.[1];
-    if (!remoteAuthority) throw new Error('remoteAuthority not found in the workbench configuration');
-    const remote = (p: string) => `vscode-remote://${remoteAuthority}${p}`;
-    const payload = [
-      ['extensionDevelopmentPath', remote(extensionDir)],
-      ['extensionTestsPath', remote(path.join(suiteDir, 'index.js'))],
-    ];
-    const url = `${server.url}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-
     const page = await browser.newPage();
+    // Patch the configuration before workbench.js reads it. (Rewriting the HTML with page.route instead
+    // makes Chromium's local-network-access check block the workbench's WebSocket to 127.0.0.1.)
+    await page.addInitScript(addDevelopmentOptions, {
+      extensionDir,
+      testsPath: path.join(suiteDir, 'index.js'),
+    });
     let resolveExit: (code: number) => void = () => undefined;
     const exited = new Promise<number>((resolve) => (resolveExit = resolve));
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
@@ -46,7 +42,7 @@ async function main(): Promise<number> {
       console.log(`[${type}]`, ...args),
     );
     page.on('console', (message) => console.log(`[console.${message.type()}] ${message.text()}`));
-    await page.goto(url);
+    await page.goto(server.url);
 
     const timeout = new Promise<number>((resolve) =>
       setTimeout(() => {
@@ -65,6 +61,35 @@ async function main(): Promise<number> {
     await server.stop();
     fs.rmSync(workspace, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs in the page before its scripts: adds `developmentOptions.extensions` / `extensionTestsPath` to the
+ * workbench configuration in the `vscode-workbench-web-configuration` meta tag as soon as it is parsed.
+ * A built workbench ignores the `payload` URL parameter (only dev builds and the smoke-test driver
+ * honour it) but reads these options, which is what @vscode/test-web sets.
+ */
+function addDevelopmentOptions({ extensionDir, testsPath }: { extensionDir: string; testsPath: string }) {
+  const patch = (meta: Element) => {
+    const settings = JSON.parse(meta.getAttribute('data-settings') ?? '{}');
+    const remote = (fsPath: string) => ({ scheme: 'vscode-remote', authority: settings.remoteAuthority, path: fsPath });
+    settings.developmentOptions = {
+      ...settings.developmentOptions,
+      extensions: [remote(extensionDir)],
+      extensionTestsPath: remote(testsPath),
+    };
+    meta.setAttribute('data-settings', JSON.stringify(settings));
+  };
+  new MutationObserver((records, observer) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node instanceof Element && node.id === 'vscode-workbench-web-configuration') {
+          patch(node);
+          observer.disconnect();
+        }
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
 }
 
 main().then(

@@ -18,7 +18,11 @@ const IGNORED = new Set(['attributes', 'id']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const parseError = (f: FieldDef, value: unknown): SalesforceError =>
-  new SalesforceError('JSON_PARSER_ERROR', `Cannot deserialize instance of ${f.type} from value ${JSON.stringify(value)} for field ${f.name}`, [f.name]);
+  new SalesforceError(
+    'JSON_PARSER_ERROR',
+    `Cannot deserialize instance of ${f.type} from value ${JSON.stringify(value)} for field ${f.name}`,
+    [f.name],
+  );
 
 export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unknown {
   if (value === null || value === undefined || value === '') return f.type === 'boolean' ? false : null;
@@ -32,12 +36,17 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
       if (typeof n !== 'number' || !Number.isFinite(n)) throw parseError(f, value);
       const digits = (f.precision ?? 18) - (f.scale ?? 0);
       if (Math.abs(Math.trunc(n)) >= 10 ** digits) {
-        throw new SalesforceError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${n}`, [f.name]);
+        throw new SalesforceError(
+          'NUMBER_OUTSIDE_VALID_RANGE',
+          `${f.label}: value outside of valid range on numeric field: ${n}`,
+          [f.name],
+        );
       }
       return f.scale === 0 ? Math.round(n) : n;
     }
     case 'date':
-      if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(value))) throw parseError(f, value);
+      if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(value)))
+        throw parseError(f, value);
       return value;
     case 'datetime': {
       const v = typeof value === 'string' ? normalizeDateTime(value) : undefined;
@@ -47,7 +56,8 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
     case 'reference': {
       const s = String(value);
       const target = f.referenceTo?.[0] ?? '';
-      if (!isWellFormedId(s)) throw new SalesforceError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${s}`, [f.name]);
+      if (!isWellFormedId(s))
+        throw new SalesforceError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${s}`, [f.name]);
       if (!ctx.exists(target, s)) {
         throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
       }
@@ -57,17 +67,26 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
       const s = String(value);
       const values = f.picklist?.values ?? [];
       if (f.picklist?.restricted && !values.includes(s)) {
-        throw new SalesforceError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${s}`, [f.name]);
+        throw new SalesforceError(
+          'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+          `${f.label}: bad value for restricted picklist field: ${s}`,
+          [f.name],
+        );
       }
       return s;
     }
     case 'anyType':
       return value;
     default: {
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw parseError(f, value);
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        throw parseError(f, value);
       const s = String(value);
       if (f.length !== undefined && s.length > f.length) {
-        throw new SalesforceError('STRING_TOO_LONG', `${f.label}: data value too large: ${s.slice(0, 100)} (max length=${f.length})`, [f.name]);
+        throw new SalesforceError(
+          'STRING_TOO_LONG',
+          `${f.label}: data value too large: ${s.slice(0, 100)} (max length=${f.length})`,
+          [f.name],
+        );
       }
       return s;
     }
@@ -81,7 +100,11 @@ export function checkFields(schema: SObjectSchema, input: Row, ctx: WriteContext
     if (IGNORED.has(key.toLowerCase())) continue;
     const f = schema.field(key);
     if (!f) {
-      throw new SalesforceError('INVALID_FIELD', `No such column '${key}' on sobject of type ${schema.name}`, [key]);
+      throw new SalesforceError(
+        'INVALID_FIELD',
+        `No such column '${key}' on sobject of type ${schema.name}`,
+        [key],
+      );
     }
     const writable = ctx.mode === 'create' ? f.createable : f.updateable;
     if (!writable && !(ctx.system && !f.formula && f.type !== 'id')) {
@@ -98,9 +121,15 @@ export function checkFields(schema: SObjectSchema, input: Row, ctx: WriteContext
 
 /** Required fields of the row about to be stored. */
 export function checkRequired(schema: SObjectSchema, row: Row): void {
-  const missing = schema.fields.filter((f) => f.required && (row[f.name] === null || row[f.name] === undefined)).map((f) => f.name);
+  const missing = schema.fields
+    .filter((f) => f.required && (row[f.name] === null || row[f.name] === undefined))
+    .map((f) => f.name);
   if (missing.length) {
-    throw new SalesforceError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+    throw new SalesforceError(
+      'REQUIRED_FIELD_MISSING',
+      `Required fields are missing: [${missing.join(', ')}]`,
+      missing,
+    );
   }
 }
 
@@ -108,7 +137,12 @@ export function checkId(schema: SObjectSchema, id: string): string {
   const id18 = toId18(id);
   if (!id18) throw malformedId(id);
   if (!id18.startsWith(schema.def.keyPrefix)) {
-    throw new SalesforceError('NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${id}`, [], 404);
+    throw new SalesforceError(
+      'NOT_FOUND',
+      `Provided external ID field does not exist or is not accessible: ${id}`,
+      [],
+      404,
+    );
   }
   return id18;
 }

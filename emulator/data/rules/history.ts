@@ -3,7 +3,13 @@
 import { LICENSE_TRACKED_FIELDS } from '../schema/lma';
 import type { Row } from '../schema/types';
 
-export function historyRows(old: Row | undefined, next: Row, at: string, userId: string, mintId: () => string): Row[] {
+export function historyRows(
+  old: Row | undefined,
+  next: Row,
+  at: string,
+  userId: string,
+  mintId: () => string,
+): Row[] {
   const base = (field: string, oldValue: unknown, newValue: unknown): Row => ({
     Id: mintId(),
     IsDeleted: false,
@@ -15,5 +21,7 @@ export function historyRows(old: Row | undefined, next: Row, at: string, userId:
     NewValue: newValue ?? null,
   });
   if (!old) return [base('created', null, null)];
-  return LICENSE_TRACKED_FIELDS.filter((f) => (old[f] ?? null) !== (next[f] ?? null)).map((f) => base(f, old[f], next[f]));
+  return LICENSE_TRACKED_FIELDS.filter((f) => (old[f] ?? null) !== (next[f] ?? null)).map((f) =>
+    base(f, old[f], next[f]),
+  );
 }

@@ -39,13 +39,24 @@ export function applyLicenseRules(old: Row | undefined, next: Row, ctx: LicenseR
   if (seats !== null && seats !== undefined) {
     const n = seats as number;
     if (!Number.isInteger(n) || (n !== SITE_LICENSE && (n < 1 || n > MAX_SEATS))) {
-      throw validation(`Seats must be between 1 and ${MAX_SEATS.toLocaleString('en-US')}, or -1 for a site license.`, SEATS);
+      throw validation(
+        `Seats must be between 1 and ${MAX_SEATS.toLocaleString('en-US')}, or -1 for a site license.`,
+        SEATS,
+      );
     }
   }
   const status = next[STATUS];
   const statusChanged = !old || old[STATUS] !== status;
-  if (old && statusChanged && status === 'Trial' && (old[STATUS] === 'Active' || ctx.wasEverActive(String(old.Id)))) {
-    throw validation('After a trial license converts to an active license, it can’t return to a trial state.', STATUS);
+  if (
+    old &&
+    statusChanged &&
+    status === 'Trial' &&
+    (old[STATUS] === 'Active' || ctx.wasEverActive(String(old.Id)))
+  ) {
+    throw validation(
+      'After a trial license converts to an active license, it can’t return to a trial state.',
+      STATUS,
+    );
   }
   if (!ctx.recordTypeGiven && statusChanged && typeof status === 'string') {
     // The LMA moves the license to the record type named after its status.
@@ -53,7 +64,9 @@ export function applyLicenseRules(old: Row | undefined, next: Row, ctx: LicenseR
     if (rt) next.RecordTypeId = rt.Id;
   }
   if (typeof status === 'string' && next.RecordTypeId) {
-    const rt = ctx.recordTypes.find((r) => String(r.Id).slice(0, 15) === String(next.RecordTypeId).slice(0, 15));
+    const rt = ctx.recordTypes.find(
+      (r) => String(r.Id).slice(0, 15) === String(next.RecordTypeId).slice(0, 15),
+    );
     const allowed = rt ? STATUS_BY_RECORD_TYPE[String(rt.Name)] : undefined;
     if (!allowed || !allowed.includes(status)) {
       throw new SalesforceError(

@@ -85,7 +85,8 @@ function describeField(f: FieldDef): Row {
     custom: f.custom,
     defaultValue: f.type === 'boolean' ? (f.defaultValue ?? false) : (f.picklist?.defaultValue ?? null),
     defaultValueFormula: null,
-    defaultedOnCreate: f.defaultValue !== undefined || isId || f.autoNumber !== undefined || f.name === 'OwnerId',
+    defaultedOnCreate:
+      f.defaultValue !== undefined || isId || f.autoNumber !== undefined || f.name === 'OwnerId',
     dependentPicklist: false,
     deprecatedAndHidden: false,
     digits: f.type === 'int' ? (f.precision ?? 9) : 0,
@@ -138,22 +139,20 @@ function describeField(f: FieldDef): Row {
 
 /** `recordTypes` are the org's RecordType rows for this object (with Id). */
 export function describeSObject(schema: Schema, s: SObjectSchema, recordTypes: Row[] = []): Row {
-  const childRelationships = schema
-    .all()
-    .flatMap((child) =>
-      child.fields
-        .filter((f) => f.referenceTo?.[0]?.toLowerCase() === s.name.toLowerCase())
-        .map((f) => ({
-          cascadeDelete: f.cascadeDelete === true,
-          childSObject: child.name,
-          deprecatedAndHidden: false,
-          field: f.name,
-          junctionIdListNames: [],
-          junctionReferenceTo: [],
-          relationshipName: f.childRelationshipName ?? null,
-          restrictedDelete: false,
-        })),
-    );
+  const childRelationships = schema.all().flatMap((child) =>
+    child.fields
+      .filter((f) => f.referenceTo?.[0]?.toLowerCase() === s.name.toLowerCase())
+      .map((f) => ({
+        cascadeDelete: f.cascadeDelete === true,
+        childSObject: child.name,
+        deprecatedAndHidden: false,
+        field: f.name,
+        junctionIdListNames: [],
+        junctionReferenceTo: [],
+        relationshipName: f.childRelationshipName ?? null,
+        restrictedDelete: false,
+      })),
+  );
   const master = {
     active: true,
     available: true,
@@ -190,6 +189,9 @@ export function describeSObject(schema: Schema, s: SObjectSchema, recordTypes: R
     recordTypeInfos,
     searchLayoutable: !s.def.historyOf,
     supportedScopes: [{ label: 'All records', name: 'everything' }],
-    urls: { ...urls(s.name), compactLayouts: `/services/data/${API}/sobjects/${s.name}/describe/compactLayouts` },
+    urls: {
+      ...urls(s.name),
+      compactLayouts: `/services/data/${API}/sobjects/${s.name}/describe/compactLayouts`,
+    },
   };
 }

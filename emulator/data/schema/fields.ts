@@ -22,9 +22,16 @@ export const phone = (name: string, label: string): FieldDef => base(name, label
 export const url = (name: string, label: string): FieldDef => base(name, label, 'url', { length: 255 });
 export const checkbox = (name: string, label: string, extra: Extra = {}): FieldDef =>
   base(name, label, 'boolean', { defaultValue: false, ...extra });
-export const number = (name: string, label: string, precision: number, scale = 0, extra: Extra = {}): FieldDef =>
+export const number = (
+  name: string,
+  label: string,
+  precision: number,
+  scale = 0,
+  extra: Extra = {},
+): FieldDef =>
   base(name, label, scale === 0 && precision <= 9 ? 'int' : 'double', { precision, scale, ...extra });
-export const date = (name: string, label: string, extra: Extra = {}): FieldDef => base(name, label, 'date', extra);
+export const date = (name: string, label: string, extra: Extra = {}): FieldDef =>
+  base(name, label, 'date', extra);
 export const dateTime = (name: string, label: string, extra: Extra = {}): FieldDef =>
   base(name, label, 'datetime', extra);
 export const picklist = (
@@ -36,7 +43,11 @@ export const picklist = (
   const { defaultPick, restricted, ...rest } = extra;
   return base(name, label, 'picklist', {
     length: 255,
-    picklist: { values, restricted: restricted ?? true, ...(defaultPick ? { defaultValue: defaultPick } : {}) },
+    picklist: {
+      values,
+      restricted: restricted ?? true,
+      ...(defaultPick ? { defaultValue: defaultPick } : {}),
+    },
     ...(defaultPick ? { defaultValue: defaultPick } : {}),
     ...rest,
   });
@@ -95,6 +106,7 @@ export function systemFields(opts: { owner?: boolean; lastModified?: boolean } =
       dateTime('SystemModstamp', 'System Modstamp', readOnly),
     );
   }
-  if (opts.owner) fields.push(lookup('OwnerId', 'Owner ID', 'User', 'Owner', undefined, { createable: true }));
+  if (opts.owner)
+    fields.push(lookup('OwnerId', 'Owner ID', 'User', 'Owner', undefined, { createable: true }));
   return fields;
 }

@@ -16,8 +16,12 @@ export const MAX_SEATS = 99_000_000;
 /** One of the two "Does not expire" encodings (the other is null). */
 export const PERPETUAL_DATE = '1970-01-01';
 
-const HELP = formula('sfLma__Help__c', 'Help', 'string', 'HYPERLINK("https://help.salesforce.com", "Help")', () =>
-  '<a href="https://help.salesforce.com" target="_blank">Help</a>',
+const HELP = formula(
+  'sfLma__Help__c',
+  'Help',
+  'string',
+  'HYPERLINK("https://help.salesforce.com", "Help")',
+  () => '<a href="https://help.salesforce.com" target="_blank">Help</a>',
 );
 const same = (name: string, label: string, source: string, type: FieldDef['type'] = 'string'): FieldDef =>
   formula(name, label, type, source, (row) => row[source] ?? (type === 'boolean' ? false : null));
@@ -52,7 +56,10 @@ export const packageObject: SObjectDef = {
       'Next Available Refresh',
       'date',
       'sfLma__Last_License_Refresh__c + 7',
-      (row) => (typeof row.sfLma__Last_License_Refresh__c === 'string' ? addDays(row.sfLma__Last_License_Refresh__c, 7) : null),
+      (row) =>
+        typeof row.sfLma__Last_License_Refresh__c === 'string'
+          ? addDays(row.sfLma__Last_License_Refresh__c, 7)
+          : null,
     ),
     HELP,
   ],
@@ -100,7 +107,12 @@ export const licenseObject: SObjectDef = {
   deletable: true,
   fields: [
     ...systemFields({ owner: true }),
-    text('Name', 'License Name', 80, { nameField: true, autoNumber: 'L-{00000}', createable: false, updateable: false }),
+    text('Name', 'License Name', 80, {
+      nameField: true,
+      autoNumber: 'L-{00000}',
+      createable: false,
+      updateable: false,
+    }),
     lookup('RecordTypeId', 'Record Type ID', 'RecordType', 'RecordType', undefined),
     picklist('sfLma__Status__c', 'Status', LICENSE_STATUSES),
     formula('sfLma__License_Status__c', 'License Status', 'string', '$RecordType.Name', recordTypeName),
@@ -110,7 +122,10 @@ export const licenseObject: SObjectDef = {
       'Licensed Seats',
       'string',
       'IF( sfLma__Seats__c >=0, TEXT(sfLma__Seats__c ), "Site License")',
-      (row) => (typeof row.sfLma__Seats__c === 'number' && row.sfLma__Seats__c >= 0 ? String(row.sfLma__Seats__c) : 'Site License'),
+      (row) =>
+        typeof row.sfLma__Seats__c === 'number' && row.sfLma__Seats__c >= 0
+          ? String(row.sfLma__Seats__c)
+          : 'Site License',
     ),
     number('sfLma__Used_Licenses__c', 'Used Licenses', 18),
     date('sfLma__Expiration__c', 'Expiration', {
@@ -132,7 +147,13 @@ export const licenseObject: SObjectDef = {
     lookup('sfLma__Account__c', 'Account', 'Account', 'sfLma__Account__r', 'sfLma__Licenses__r'),
     lookup('sfLma__Contact__c', 'Contact', 'Contact', 'sfLma__Contact__r', 'sfLma__Licenses__r'),
     // Relationship name of the version lookup is not in the metadata we have; `Licenses` is assumed.
-    lookup('sfLma__Package_Version__c', 'Package Version', PACKAGE_VERSION, 'sfLma__Package_Version__r', 'sfLma__Licenses__r'),
+    lookup(
+      'sfLma__Package_Version__c',
+      'Package Version',
+      PACKAGE_VERSION,
+      'sfLma__Package_Version__r',
+      'sfLma__Licenses__r',
+    ),
     lookup('sfLma__Package__c', 'Package', PACKAGE, 'sfLma__Package__r', 'sfLma__Licenses__r'),
     text('sfLma__Subscriber_Org_ID__c', 'Subscriber Org ID', 18, { indexed: true }),
     checkbox('sfLma__Subscriber_Org_Is_Sandbox__c', 'Subscriber Org Is Sandbox'),
@@ -184,13 +205,31 @@ export const licenseHistoryObject: SObjectDef = {
   historyOf: LICENSE,
   fields: [
     ...systemFields({ lastModified: false }),
-    lookup('ParentId', 'Parent ID', LICENSE, 'Parent', 'Histories', { createable: false, updateable: false, custom: false }),
+    lookup('ParentId', 'Parent ID', LICENSE, 'Parent', 'Histories', {
+      createable: false,
+      updateable: false,
+      custom: false,
+    }),
     picklist('Field', 'Changed Field', ['created', ...LICENSE_TRACKED_FIELDS], {
       createable: false,
       updateable: false,
       custom: false,
     }),
-    { name: 'OldValue', label: 'Old Value', type: 'anyType', createable: false, updateable: false, custom: false },
-    { name: 'NewValue', label: 'New Value', type: 'anyType', createable: false, updateable: false, custom: false },
+    {
+      name: 'OldValue',
+      label: 'Old Value',
+      type: 'anyType',
+      createable: false,
+      updateable: false,
+      custom: false,
+    },
+    {
+      name: 'NewValue',
+      label: 'New Value',
+      type: 'anyType',
+      createable: false,
+      updateable: false,
+      custom: false,
+    },
   ],
 };

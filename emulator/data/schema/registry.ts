@@ -2,7 +2,14 @@
 // Salesforce does, with child relationships derived from the lookups.
 import { invalidField, invalidType } from '../errors';
 import { licenseHistoryObject, licenseObject, packageObject, packageVersionObject } from './lma';
-import { accountObject, contactObject, leadObject, organizationObject, recordTypeObject, userObject } from './standard';
+import {
+  accountObject,
+  contactObject,
+  leadObject,
+  organizationObject,
+  recordTypeObject,
+  userObject,
+} from './standard';
 import type { FieldDef, SObjectDef } from './types';
 
 export type OrgKind = 'lmo' | 'devhub' | 'subscriber';
@@ -58,7 +65,14 @@ export class SObjectSchema {
 }
 
 const LMA_OBJECTS = [packageObject, packageVersionObject, licenseObject, licenseHistoryObject];
-const STANDARD_OBJECTS = [organizationObject, userObject, recordTypeObject, accountObject, contactObject, leadObject];
+const STANDARD_OBJECTS = [
+  organizationObject,
+  userObject,
+  recordTypeObject,
+  accountObject,
+  contactObject,
+  leadObject,
+];
 
 export class Schema {
   readonly kind: OrgKind;

@@ -1,12 +1,26 @@
 // The standard objects an LMO (and a subscriber or Dev Hub org) needs: the
 // subset of their fields that installs, the Partner Console and clients use.
-import { checkbox, date, dateTime, email, formula, lookup, phone, picklist, systemFields, text, url } from './fields';
+import {
+  checkbox,
+  date,
+  dateTime,
+  email,
+  formula,
+  lookup,
+  phone,
+  picklist,
+  systemFields,
+  text,
+  url,
+} from './fields';
 import type { Row, SObjectDef } from './types';
 
 const fullName = (row: Row): string | null =>
   [row.FirstName, row.LastName].filter((v) => typeof v === 'string' && v !== '').join(' ') || null;
 
-const standard = (def: Omit<SObjectDef, 'custom' | 'createable' | 'updateable' | 'deletable'> & Partial<SObjectDef>): SObjectDef => ({
+const standard = (
+  def: Omit<SObjectDef, 'custom' | 'createable' | 'updateable' | 'deletable'> & Partial<SObjectDef>,
+): SObjectDef => ({
   custom: false,
   createable: true,
   updateable: true,
@@ -22,7 +36,14 @@ const address = (prefix: string) => [
   text(`${prefix}Country`, `${prefix} Country`.trim(), 80),
 ];
 
-export const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other', 'Package Installation'];
+export const LEAD_SOURCES = [
+  'Web',
+  'Phone Inquiry',
+  'Partner Referral',
+  'Purchased List',
+  'Other',
+  'Package Installation',
+];
 
 export const leadObject = standard({
   name: 'Lead',
@@ -33,7 +54,10 @@ export const leadObject = standard({
     ...systemFields({ owner: true }),
     text('FirstName', 'First Name', 40),
     text('LastName', 'Last Name', 80, { required: true }),
-    formula('Name', 'Full Name', 'string', 'FirstName & " " & LastName', fullName, { nameField: true, length: 121 }),
+    formula('Name', 'Full Name', 'string', 'FirstName & " " & LastName', fullName, {
+      nameField: true,
+      length: 121,
+    }),
     text('Company', 'Company', 255, { required: true }),
     text('Title', 'Title', 128),
     email('Email', 'Email'),
@@ -41,12 +65,23 @@ export const leadObject = standard({
     ...address(''),
     // State/Country arrive as full names from the LMA (no state/country picklists here).
     picklist('LeadSource', 'Lead Source', LEAD_SOURCES, { restricted: false }),
-    picklist('Status', 'Lead Status', ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'], {
-      defaultPick: 'Open - Not Contacted',
-    }),
+    picklist(
+      'Status',
+      'Lead Status',
+      ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'],
+      {
+        defaultPick: 'Open - Not Contacted',
+      },
+    ),
     checkbox('IsConverted', 'Converted', { createable: false, updateable: false }),
-    lookup('ConvertedAccountId', 'Converted Account ID', 'Account', 'ConvertedAccount', undefined, { createable: false, updateable: false }),
-    lookup('ConvertedContactId', 'Converted Contact ID', 'Contact', 'ConvertedContact', undefined, { createable: false, updateable: false }),
+    lookup('ConvertedAccountId', 'Converted Account ID', 'Account', 'ConvertedAccount', undefined, {
+      createable: false,
+      updateable: false,
+    }),
+    lookup('ConvertedContactId', 'Converted Contact ID', 'Contact', 'ConvertedContact', undefined, {
+      createable: false,
+      updateable: false,
+    }),
     date('ConvertedDate', 'Converted Date', { createable: false, updateable: false }),
     { ...text('Description', 'Description', 32000), type: 'textarea' },
   ],
@@ -60,7 +95,12 @@ export const accountObject = standard({
   fields: [
     ...systemFields({ owner: true }),
     text('Name', 'Account Name', 255, { nameField: true, required: true }),
-    picklist('Type', 'Account Type', ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Partner', 'Other'], { restricted: false }),
+    picklist(
+      'Type',
+      'Account Type',
+      ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Partner', 'Other'],
+      { restricted: false },
+    ),
     text('Industry', 'Industry', 255),
     phone('Phone', 'Account Phone'),
     url('Website', 'Website'),
@@ -77,7 +117,10 @@ export const contactObject = standard({
     ...systemFields({ owner: true }),
     text('FirstName', 'First Name', 40),
     text('LastName', 'Last Name', 80, { required: true }),
-    formula('Name', 'Full Name', 'string', 'FirstName & " " & LastName', fullName, { nameField: true, length: 121 }),
+    formula('Name', 'Full Name', 'string', 'FirstName & " " & LastName', fullName, {
+      nameField: true,
+      length: 121,
+    }),
     lookup('AccountId', 'Account ID', 'Account', 'Account', 'Contacts'),
     email('Email', 'Email'),
     phone('Phone', 'Business Phone'),
@@ -96,11 +139,18 @@ export const userObject = standard({
     text('Username', 'Username', 80, { required: true, unique: true, indexed: true }),
     text('FirstName', 'First Name', 40),
     text('LastName', 'Last Name', 80, { required: true }),
-    formula('Name', 'Full Name', 'string', 'FirstName & " " & LastName', fullName, { nameField: true, length: 121 }),
+    formula('Name', 'Full Name', 'string', 'FirstName & " " & LastName', fullName, {
+      nameField: true,
+      length: 121,
+    }),
     email('Email', 'Email', { required: true }),
     text('Alias', 'Alias', 8, { required: true }),
     checkbox('IsActive', 'Active', { defaultValue: true }),
-    picklist('UserType', 'User Type', ['Standard', 'PowerPartner', 'CsnOnly', 'Guest'], { defaultPick: 'Standard', createable: false, updateable: false }),
+    picklist('UserType', 'User Type', ['Standard', 'PowerPartner', 'CsnOnly', 'Guest'], {
+      defaultPick: 'Standard',
+      createable: false,
+      updateable: false,
+    }),
     text('TimeZoneSidKey', 'Time Zone', 40, { defaultValue: 'GMT' }),
     text('LocaleSidKey', 'Locale', 40, { defaultValue: 'en_US' }),
     text('LanguageLocaleKey', 'Language', 40, { defaultValue: 'en_US' }),
@@ -124,9 +174,20 @@ export const organizationObject = standard({
     checkbox('IsSandbox', 'Is Sandbox'),
     dateTime('TrialExpirationDate', 'Trial Expiration Date'),
     text('NamespacePrefix', 'Namespace Prefix', 15),
-    picklist('OrganizationType', 'Edition', ['Developer Edition', 'Enterprise Edition', 'Unlimited Edition', 'Professional Edition', 'Partner Developer Edition'], {
-      restricted: false,
-    }),
+    picklist(
+      'OrganizationType',
+      'Edition',
+      [
+        'Developer Edition',
+        'Enterprise Edition',
+        'Unlimited Edition',
+        'Professional Edition',
+        'Partner Developer Edition',
+      ],
+      {
+        restricted: false,
+      },
+    ),
     text('PrimaryContact', 'Primary Contact', 80),
     text('Country', 'Country', 80),
     text('LanguageLocaleKey', 'Language', 40, { defaultValue: 'en_US' }),

@@ -20,11 +20,17 @@ export interface AggregateSpec {
 const normRaw = (raw: string): string => raw.replace(/\s+/g, '').toUpperCase();
 const NUMERIC = new Set(['int', 'double']);
 
-export function aggregateSpec(fn: FieldFunctionExpression, path: (field: string) => ResolvedPath, key: string | undefined): AggregateSpec {
+export function aggregateSpec(
+  fn: FieldFunctionExpression,
+  path: (field: string) => ResolvedPath,
+  key: string | undefined,
+): AggregateSpec {
   const name = fn.functionName.toUpperCase();
-  if (!['COUNT', 'COUNT_DISTINCT', 'SUM', 'AVG', 'MIN', 'MAX'].includes(name)) throw malformedQuery(`unsupported function ${name}`);
+  if (!['COUNT', 'COUNT_DISTINCT', 'SUM', 'AVG', 'MIN', 'MAX'].includes(name))
+    throw malformedQuery(`unsupported function ${name}`);
   const params = fn.parameters ?? [];
-  if (params.some((p) => typeof p !== 'string')) throw malformedQuery(`nested functions are not supported: ${fn.rawValue ?? name}`);
+  if (params.some((p) => typeof p !== 'string'))
+    throw malformedQuery(`nested functions are not supported: ${fn.rawValue ?? name}`);
   if (params.length > 1) throw malformedQuery(`${name} takes one field`);
   const p = params[0] as string | undefined;
   if (p === undefined && name !== 'COUNT') throw malformedQuery(`${name} needs a field`);
@@ -45,7 +51,8 @@ class Acc {
   }
   add(row: Row): void {
     const s = this.spec;
-    if (!s.path) {
+    // COUNT() and COUNT(Id) count rows: an Id is never null.
+    if (!s.path || (s.fn === 'COUNT' && s.path.field.type === 'id' && s.path.hops.length === 0)) {
       this.n++;
       return;
     }
@@ -114,7 +121,9 @@ export function runAggregate(rows: Iterable<Row>, plan: AggregatePlan): Row[] {
   };
   const groupIndex = (field: string): number => {
     const f = plan.path(field).field;
-    const i = plan.groupBy.findIndex((g) => g.path.field === f && g.path.hops.length === plan.path(field).hops.length);
+    const i = plan.groupBy.findIndex(
+      (g) => g.path.field === f && g.path.hops.length === plan.path(field).hops.length,
+    );
     if (i < 0) throw malformedQuery(`Field must be grouped or aggregated: ${field}`);
     return i;
   };
@@ -142,32 +151,48 @@ export function runAggregate(rows: Iterable<Row>, plan: AggregatePlan): Row[] {
     return { get: p.get, field: p.field as FieldDef };
   });
 
-  const groups = new Map<string, Group>();
+  // Groups live in nested maps keyed by the raw values (one level per grouped
+  // field): no key strings to build per row.
+  const groups: Group[] = [];
+  const root = new Map<unknown, unknown>();
   const getters = plan.groupBy.map((g) => g.path.get);
-  const single = getters.length === 1 ? getters[0]! : undefined;
+  const depth = getters.length;
+  const newGroup = (values: unknown[]): Group => {
+    const g = { values, accs: aggregates.map((a) => new Acc(a)) };
+    groups.push(g);
+    return g;
+  };
   for (const row of rows) {
-    let key: string;
-    let values: unknown[] | undefined;
-    if (single) {
-      const v = single(row);
-      key = v === null || v === undefined ? '\u0000' : String(v);
-      values = undefined;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { values: [v ?? null], accs: aggregates.map((a) => new Acc(a)) }));
-      for (const acc of g.accs) acc.add(row);
-      continue;
+    let node: Map<unknown, unknown> = root;
+    let g: Group | undefined;
+    if (depth === 0) {
+      g = (root.get(null) as Group | undefined) ?? (newGroup([]) as Group);
+      root.set(null, g);
+    } else {
+      for (let j = 0; j < depth; j++) {
+        const v = getters[j]!(row) ?? null;
+        const next = node.get(v);
+        if (j === depth - 1) {
+          g = next as Group | undefined;
+          if (!g) {
+            g = newGroup(getters.map((get) => get(row) ?? null));
+            node.set(v, g);
+          }
+        } else {
+          let m = next as Map<unknown, unknown> | undefined;
+          if (!m) node.set(v, (m = new Map()));
+          node = m;
+        }
+      }
     }
-    values = getters.map((get) => get(row) ?? null);
-    key = values.map((v) => (v === null ? '\u0000' : String(v))).join('\u0001');
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { values, accs: aggregates.map((a) => new Acc(a)) }));
-    for (const acc of g.accs) acc.add(row);
+    const accs = g!.accs;
+    for (let k = 0; k < accs.length; k++) accs[k]!.add(row);
   }
   // Without GROUP BY, aggregates always answer one row, even over no rows.
-  if (!plan.hasGroupBy && groups.size === 0) groups.set('', { values: [], accs: aggregates.map((a) => new Acc(a)) });
+  if (!plan.hasGroupBy && groups.length === 0) newGroup([]);
 
   let out: Row[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     const r: Row = {};
     g.values.forEach((v, i) => (r[`g${i}`] = v));
     g.accs.forEach((acc, i) => (r[`a${i}`] = acc.result()));

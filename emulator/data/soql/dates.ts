@@ -16,7 +16,12 @@ function shiftDays(base: Date, n: number): Date {
   return utc(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate() + n);
 }
 
-function unitRange(unit: 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR', today: Date, offset: number, count = 1): DayRange {
+function unitRange(
+  unit: 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR',
+  today: Date,
+  offset: number,
+  count = 1,
+): DayRange {
   const y = today.getUTCFullYear();
   const m = today.getUTCMonth();
   switch (unit) {
@@ -69,7 +74,10 @@ export function dateLiteralRange(literal: string, now: Date = new Date()): DayRa
   const upper = literal.toUpperCase();
   const fixed = FIXED[upper];
   if (fixed) return unitRange(fixed[0], today, fixed[1]);
-  const m = /^(LAST_N|NEXT_N|N)_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS|FISCAL_QUARTERS|FISCAL_YEARS)(_AGO)?:(\d+)$/.exec(upper);
+  const m =
+    /^(LAST_N|NEXT_N|N)_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS|FISCAL_QUARTERS|FISCAL_YEARS)(_AGO)?:(\d+)$/.exec(
+      upper,
+    );
   if (upper === 'LAST_90_DAYS') return dateLiteralRange('LAST_N_DAYS:90', now);
   if (upper === 'NEXT_90_DAYS') return dateLiteralRange('NEXT_N_DAYS:90', now);
   if (!m) throw malformedQuery(`unexpected date literal: ${literal}`);

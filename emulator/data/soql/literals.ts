@@ -19,8 +19,11 @@ export function comparable(f: FieldDef, value: unknown): Comparable {
 }
 
 export function unquote(raw: string): string {
-  if (raw.length < 2 || raw[0] !== "'" || raw[raw.length - 1] !== "'") throw malformedQuery(`bad string literal ${raw}`);
-  return raw.slice(1, -1).replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' })[c] ?? c);
+  if (raw.length < 2 || raw[0] !== "'" || raw[raw.length - 1] !== "'")
+    throw malformedQuery(`bad string literal ${raw}`);
+  return raw
+    .slice(1, -1)
+    .replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' })[c] ?? c);
 }
 
 const wrongType = (f: FieldDef, raw: string): SalesforceError =>
@@ -47,7 +50,8 @@ export function literalValue(f: FieldDef, raw: string, literalType: string | und
     case 'reference': {
       if (literalType !== 'STRING') throw wrongType(f, raw);
       const v = unquote(raw);
-      if (!isWellFormedId(v)) throw new SalesforceError('INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${v}`, [f.name]);
+      if (!isWellFormedId(v))
+        throw new SalesforceError('INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${v}`, [f.name]);
       return v.slice(0, 15);
     }
     case 'int':
@@ -66,7 +70,9 @@ export function literalValue(f: FieldDef, raw: string, literalType: string | und
       return v;
     }
     case 'anyType':
-      throw new SalesforceError('INVALID_FIELD', `field '${f.name}' can not be filtered in a query call`, [f.name]);
+      throw new SalesforceError('INVALID_FIELD', `field '${f.name}' can not be filtered in a query call`, [
+        f.name,
+      ]);
     default:
       if (literalType !== 'STRING') throw wrongType(f, raw);
       return unquote(raw).toLowerCase();

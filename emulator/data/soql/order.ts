@@ -56,7 +56,8 @@ export function sortRows<T>(rows: T[], keys: SortKey[], rowOf: (item: T) => Row)
 }
 
 export function checkLimitOffset(limit: number | undefined, offset: number | undefined): void {
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw malformedQuery(`invalid LIMIT ${limit}`);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0))
+    throw malformedQuery(`invalid LIMIT ${limit}`);
   if (offset !== undefined && offset > 2000) {
     // Salesforce caps OFFSET at 2,000 rows.
     throw new SalesforceError('NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000');

@@ -1,7 +1,15 @@
 // SOQL evaluation against one org's rows. Returns every matching row (the
 // HTTP layer pages), projecting records lazily so a 2,000-row page is cheap.
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
-import type { FieldFunctionExpression, FieldType, OrderByClause, Query, QueryBase, Subquery, ValueQueryCondition } from '@jetstreamapp/soql-parser-js';
+import type {
+  FieldFunctionExpression,
+  FieldType,
+  OrderByClause,
+  Query,
+  QueryBase,
+  Subquery,
+  ValueQueryCondition,
+} from '@jetstreamapp/soql-parser-js';
 import { SalesforceError, malformedQuery } from '../errors';
 import type { SObjectSchema } from '../schema/registry';
 import type { Row } from '../schema/types';
@@ -60,8 +68,10 @@ function unsupported(q: QueryBase): void {
   if (q.for) throw malformedQuery(`FOR ${q.for} is not supported`);
   if (q.update) throw malformedQuery(`UPDATE ${q.update} is not supported`);
   if (q.withDataCategory) throw malformedQuery('WITH DATA CATEGORY is not supported');
-  if (q.usingScope && q.usingScope.toLowerCase() !== 'everything') throw malformedQuery(`USING SCOPE ${q.usingScope} is not supported`);
-  if (q.withAccessLevel && !ALLOWED_WITH.has(q.withAccessLevel)) throw malformedQuery(`WITH ${q.withAccessLevel} is not supported`);
+  if (q.usingScope && q.usingScope.toLowerCase() !== 'everything')
+    throw malformedQuery(`USING SCOPE ${q.usingScope} is not supported`);
+  if (q.withAccessLevel && !ALLOWED_WITH.has(q.withAccessLevel))
+    throw malformedQuery(`WITH ${q.withAccessLevel} is not supported`);
 }
 
 const isAggregateFn = (f: FieldType): f is FieldFunctionExpression =>
@@ -79,7 +89,12 @@ function expandFields(fields: FieldType[], schema: SObjectSchema): FieldType[] {
 }
 
 /** Rows of the object that pass the filter, using an index when the WHERE allows. */
-function matchingRows(ctx: Ctx, schema: SObjectSchema, q: QueryBase, path: (f: string) => ResolvedPath): Row[] {
+function matchingRows(
+  ctx: Ctx,
+  schema: SObjectSchema,
+  q: QueryBase,
+  path: (f: string) => ResolvedPath,
+): Row[] {
   const includeDeleted = ctx.opts.includeDeleted === true;
   let predicate: Predicate | undefined;
   let candidates: Iterable<Row> | undefined;
@@ -123,7 +138,8 @@ function semiJoin(ctx: Ctx, cond: ValueQueryCondition): Set<Comparable> {
   const schema = ctx.source.schema.require(sub.sObject ?? '');
   const fields = sub.fields ?? [];
   const only = fields[0];
-  if (fields.length !== 1 || !only || only.type !== 'Field') throw malformedQuery('a semi-join subquery selects exactly one field');
+  if (fields.length !== 1 || !only || only.type !== 'Field')
+    throw malformedQuery('a semi-join subquery selects exactly one field');
   const path = (f: string): ResolvedPath => resolvePath(ctx.source, schema, f, sub.sObjectAlias);
   const p = path(only.field);
   const rows = matchingRows({ ...ctx, opts: { ...ctx.opts, includeDeleted: false } }, schema, sub, path);
@@ -133,7 +149,13 @@ function semiJoin(ctx: Ctx, cond: ValueQueryCondition): Set<Comparable> {
 type Projector = (row: Row) => Row;
 
 /** Build the record shape: fields, nested parent objects, child subquery results. */
-function projector(ctx: Ctx, schema: SObjectSchema, fields: FieldType[], path: (f: string) => ResolvedPath, allowChildren: boolean): Projector {
+function projector(
+  ctx: Ctx,
+  schema: SObjectSchema,
+  fields: FieldType[],
+  path: (f: string) => ResolvedPath,
+  allowChildren: boolean,
+): Projector {
   const steps: ((row: Row, rec: Row) => void)[] = [];
   const urlBase = `/services/data/${ctx.api}/sobjects/`;
   const attrs = (type: string, id: unknown): Row => ({ type, url: `${urlBase}${type}/${String(id)}` });
@@ -188,10 +210,13 @@ function childStep(ctx: Ctx, parent: SObjectSchema, sub: Subquery): (row: Row, r
   }
   const child = ctx.source.schema.require(rel.childSObject);
   const fields = expandFields(sub.fields ?? [], child);
-  if (fields.some(isAggregateFn) || sub.groupBy) throw malformedQuery('aggregates are not supported in child subqueries');
+  if (fields.some(isAggregateFn) || sub.groupBy)
+    throw malformedQuery('aggregates are not supported in child subqueries');
   checkLimitOffset(sub.limit, sub.offset);
   const path = (f: string): ResolvedPath => resolvePath(ctx.source, child, f, sub.sObjectAlias);
-  const predicate = sub.where ? compile(boolTree(sub.where), { now: ctx.now, path, semiJoin: (c) => semiJoin(ctx, c) }) : undefined;
+  const predicate = sub.where
+    ? compile(boolTree(sub.where), { now: ctx.now, path, semiJoin: (c) => semiJoin(ctx, c) })
+    : undefined;
   const keys = sortKeys(sub.orderBy, (c) => orderPath(c, path));
   const project = projector(ctx, child, fields, path, false);
   const includeDeleted = ctx.opts.includeDeleted === true;
@@ -213,8 +238,12 @@ function childStep(ctx: Ctx, parent: SObjectSchema, sub: Subquery): (row: Row, r
   };
 }
 
-function orderPath(c: OrderByClause, path: (f: string) => ResolvedPath): { get: (row: Row) => unknown; field: ResolvedPath['field'] } {
-  if ('fn' in c) throw malformedQuery(`ORDER BY ${c.fn.rawValue ?? 'function'} is only supported in aggregate queries`);
+function orderPath(
+  c: OrderByClause,
+  path: (f: string) => ResolvedPath,
+): { get: (row: Row) => unknown; field: ResolvedPath['field'] } {
+  if ('fn' in c)
+    throw malformedQuery(`ORDER BY ${c.fn.rawValue ?? 'function'} is only supported in aggregate queries`);
   const p = path(c.field);
   return { get: p.get, field: p.field };
 }
@@ -232,25 +261,36 @@ function execute(ctx: Ctx, q: Query): QueryResult {
   if (!aggregate) {
     const project = projector(ctx, schema, fields, path, true);
     let rows = matchingRows(ctx, schema, q, path);
-    rows = sortRows(rows, sortKeys(q.orderBy, (c) => orderPath(c, path)), (r) => r);
+    rows = sortRows(
+      rows,
+      sortKeys(q.orderBy, (c) => orderPath(c, path)),
+      (r) => r,
+    );
     const from = q.offset ?? 0;
-    if (from || q.limit !== undefined) rows = rows.slice(from, q.limit === undefined ? undefined : from + q.limit);
+    if (from || q.limit !== undefined)
+      rows = rows.slice(from, q.limit === undefined ? undefined : from + q.limit);
     return result(schema.name, rows.length, (a, n) => rows.slice(a, a + n).map(project));
   }
 
   // COUNT() alone: Salesforce answers only totalSize.
-  const countOnly = fields.length === 1 && isAggregateFn(fields[0]!) && fields[0].functionName.toUpperCase() === 'COUNT' && fields[0].parameters.length === 0;
+  const countOnly =
+    fields.length === 1 &&
+    isAggregateFn(fields[0]!) &&
+    fields[0].functionName.toUpperCase() === 'COUNT' &&
+    fields[0].parameters.length === 0;
   if (countOnly && !q.groupBy) {
     const n = matchingRows(ctx, schema, q, path).length;
     const from = q.offset ?? 0;
     const total = Math.max(0, Math.min(n - from, q.limit ?? Infinity));
     return result(schema.name, total, () => []);
   }
-  if (fields.some((f) => f.type === 'FieldSubquery')) throw malformedQuery('subqueries are not allowed in aggregate queries');
+  if (fields.some((f) => f.type === 'FieldSubquery'))
+    throw malformedQuery('subqueries are not allowed in aggregate queries');
 
   const groupClauses = q.groupBy === undefined ? [] : Array.isArray(q.groupBy) ? q.groupBy : [q.groupBy];
   const groupBy: GroupField[] = groupClauses.map((g) => {
-    if (!('field' in g)) throw malformedQuery('GROUP BY functions (ROLLUP, CUBE, date functions) are not supported');
+    if (!('field' in g))
+      throw malformedQuery('GROUP BY functions (ROLLUP, CUBE, date functions) are not supported');
     const p = path(g.field);
     if (p.field.type === 'textarea' || p.field.type === 'anyType') {
       throw malformedQuery(`field '${p.field.name}' can not be grouped in a query call`);
@@ -290,7 +330,11 @@ function execute(ctx: Ctx, q: Query): QueryResult {
   return result(schema.name, out.length, (a, n) => out.slice(a, a + n));
 }
 
-function result(sobject: string, totalSize: number, page: (from: number, count: number) => Row[]): QueryResult {
+function result(
+  sobject: string,
+  totalSize: number,
+  page: (from: number, count: number) => Row[],
+): QueryResult {
   let all: Row[] | undefined;
   return {
     totalSize,

@@ -1,7 +1,13 @@
 // WHERE/HAVING compilation. The parser returns conditions as a right-leaning
 // chain with parenthesis counts, so we rebuild the boolean tree from tokens
 // (NOT binds tightest, then AND, then OR) and compile it into a predicate.
-import type { Condition, HavingClause, ValueCondition, ValueQueryCondition, WhereClause } from '@jetstreamapp/soql-parser-js';
+import type {
+  Condition,
+  HavingClause,
+  ValueCondition,
+  ValueQueryCondition,
+  WhereClause,
+} from '@jetstreamapp/soql-parser-js';
 import { SalesforceError, malformedQuery } from '../errors';
 import type { Row } from '../schema/types';
 import { dateLiteralRange } from './dates';
@@ -20,7 +26,8 @@ type Token = '(' | ')' | 'AND' | 'OR' | 'NOT' | { cond: LeafCondition };
 function tokens(clause: WhereClause | HavingClause | undefined, out: Token[]): Token[] {
   let node = clause as { left?: unknown; operator?: string; right?: unknown } | undefined;
   while (node) {
-    const left = node.left as (LeafCondition & { openParen?: number; closeParen?: number }) | null | undefined;
+    const left = node.left as
+      (LeafCondition & { openParen?: number; closeParen?: number }) | null | undefined;
     if (left) {
       for (let i = 0; i < (left.openParen ?? 0); i++) out.push('(');
       if ('field' in left || 'fn' in left) out.push({ cond: left });
@@ -132,7 +139,8 @@ function compare(op: string, a: Comparable, b: Comparable): boolean {
 function compileCondition(leaf: LeafCondition, ctx: CompileContext): Predicate {
   if ('fn' in leaf) {
     const cond = leaf;
-    if (!ctx.aggregate || !cond.fn.rawValue) throw malformedQuery(`function ${cond.fn.functionName ?? ''} is not supported in WHERE`);
+    if (!ctx.aggregate || !cond.fn.rawValue)
+      throw malformedQuery(`function ${cond.fn.functionName ?? ''} is not supported in WHERE`);
     const get = ctx.aggregate(cond.fn.rawValue);
     const raw = String(cond.value);
     const lt = String(cond.literalType);
@@ -146,29 +154,42 @@ function compileCondition(leaf: LeafCondition, ctx: CompileContext): Predicate {
   const get = path.get;
   const op = cond.operator.toUpperCase();
   if ('valueQuery' in cond) {
-    if (!ctx.semiJoin || (op !== 'IN' && op !== 'NOT IN')) throw malformedQuery('unsupported subquery in WHERE');
+    if (!ctx.semiJoin || (op !== 'IN' && op !== 'NOT IN'))
+      throw malformedQuery('unsupported subquery in WHERE');
     const set = ctx.semiJoin(cond);
-    return op === 'IN' ? (row) => set.has(comparable(f, get(row))) : (row) => !set.has(comparable(f, get(row)));
+    return op === 'IN'
+      ? (row) => set.has(comparable(f, get(row)))
+      : (row) => !set.has(comparable(f, get(row)));
   }
-  if (op === 'INCLUDES' || op === 'EXCLUDES') throw malformedQuery(`${op} applies only to multi-select picklists`);
+  if (op === 'INCLUDES' || op === 'EXCLUDES')
+    throw malformedQuery(`${op} applies only to multi-select picklists`);
   const literalTypes = cond.literalType;
   const litType = (i: number): string | undefined =>
     Array.isArray(literalTypes) ? (literalTypes[i] as string) : (literalTypes as string | undefined);
 
   if (op === 'IN' || op === 'NOT IN') {
     const raws = Array.isArray(cond.value) ? cond.value : [cond.value];
-    const set = new Set(raws.map((r: string, i: number) => {
-      if (litType(i)?.startsWith('DATE_')) throw malformedQuery('date literals are not supported in IN lists');
-      return literalValue(f, r, litType(i));
-    }));
-    return op === 'IN' ? (row) => set.has(comparable(f, get(row))) : (row) => !set.has(comparable(f, get(row)));
+    const set = new Set(
+      raws.map((r: string, i: number) => {
+        if (litType(i)?.startsWith('DATE_'))
+          throw malformedQuery('date literals are not supported in IN lists');
+        return literalValue(f, r, litType(i));
+      }),
+    );
+    return op === 'IN'
+      ? (row) => set.has(comparable(f, get(row)))
+      : (row) => !set.has(comparable(f, get(row)));
   }
   if (Array.isArray(cond.value)) throw malformedQuery(`operator ${op} takes one value`);
   const raw = cond.value;
   const lt = litType(0);
   if (lt === 'DATE_LITERAL' || lt === 'DATE_N_LITERAL') {
     if (f.type !== 'date' && f.type !== 'datetime') {
-      throw new SalesforceError('INVALID_QUERY_FILTER_OPERATOR', `date literal ${raw} used on non-date field ${f.name}`, [f.name]);
+      throw new SalesforceError(
+        'INVALID_QUERY_FILTER_OPERATOR',
+        `date literal ${raw} used on non-date field ${f.name}`,
+        [f.name],
+      );
     }
     const r = dateLiteralRange(raw, ctx.now);
     const lo = f.type === 'date' ? r.from : `${r.from}T00:00:00.000+0000`;
@@ -187,7 +208,12 @@ function compileCondition(leaf: LeafCondition, ctx: CompileContext): Predicate {
     return (row) => t(get(row) as Comparable);
   }
   if (op === 'LIKE') {
-    if (!isText(f) && !isIdLike(f)) throw new SalesforceError('INVALID_QUERY_FILTER_OPERATOR', `invalid operator on field ${f.name}: LIKE`, [f.name]);
+    if (!isText(f) && !isIdLike(f))
+      throw new SalesforceError(
+        'INVALID_QUERY_FILTER_OPERATOR',
+        `invalid operator on field ${f.name}: LIKE`,
+        [f.name],
+      );
     if (lt !== 'STRING') throw malformedQuery('LIKE needs a string literal');
     const re = likeRegex(unquote(raw));
     return (row) => {

@@ -12,10 +12,12 @@ import { mintedCounter } from '../ids';
 import type { Row } from '../schema/types';
 import { JournalWriter, encodeLine, fsyncDir, readLines } from './journal';
 import { Table } from './table';
+import { decodeChunks, encodeOps } from './codec';
+import type { PutOp } from './codec';
 import type { IndexSpec } from './table';
 
 /** A whole-row write: the row replaces any row with the same id in (org, sobject). */
-export type PutOp = ['p', string, string, Row];
+export type { PutOp };
 
 export interface StoreOptions {
   /** Directory for durable files; omit for an in-memory store. */
@@ -51,7 +53,7 @@ export class Store {
     fs.mkdirSync(this.dir, { recursive: true });
     for (const f of fs.readdirSync(this.dir)) if (f.endsWith('.tmp')) fs.rmSync(path.join(this.dir, f));
     readLines(path.join(this.dir, SNAPSHOT), (value) => {
-      if (Array.isArray(value)) this.applyInMemory(value as PutOp[]);
+      if (Array.isArray(value)) decodeChunks(value, (o, t, row) => this.applyRow(o, t, row));
       else this.gen = (value as { gen: number }).gen;
     });
     const journals = fs
@@ -62,7 +64,9 @@ export class Store {
       .sort((a, b) => a - b);
     for (const g of journals) {
       const file = path.join(this.dir, journalName(g));
-      const { validBytes, totalBytes } = readLines(file, (ops) => this.applyInMemory(ops as PutOp[]));
+      const { validBytes, totalBytes } = readLines(file, (line) =>
+        decodeChunks(line, (o, t, row) => this.applyRow(o, t, row)),
+      );
       // Drop a torn tail so later appends start on a clean line.
       if (validBytes < totalBytes) fs.truncateSync(file, validBytes);
       this.gen = g;
@@ -94,7 +98,7 @@ export class Store {
   /** Apply writes atomically and durably: returns after fsync. */
   write(ops: PutOp[]): void {
     if (ops.length === 0) return;
-    this.journal?.append([encodeLine(ops)]);
+    this.journal?.append([encodeLine(encodeOps(ops))]);
     this.applyInMemory(ops);
     this.maybeCompact();
   }
@@ -103,7 +107,8 @@ export class Store {
   writeBulk(ops: PutOp[]): void {
     if (this.journal) {
       const lines: string[] = [];
-      for (let i = 0; i < ops.length; i += ROWS_PER_LINE) lines.push(encodeLine(ops.slice(i, i + ROWS_PER_LINE)));
+      for (let i = 0; i < ops.length; i += ROWS_PER_LINE)
+        lines.push(encodeLine(encodeOps(ops.slice(i, i + ROWS_PER_LINE))));
       this.journal.append(lines);
     }
     this.applyInMemory(ops);
@@ -123,7 +128,7 @@ export class Store {
       fs.writeSync(fd, encodeLine({ gen: nextGen }));
       let chunk: PutOp[] = [];
       const flush = (): void => {
-        if (chunk.length) fs.writeSync(fd, encodeLine(chunk));
+        if (chunk.length) fs.writeSync(fd, encodeLine(encodeOps(chunk)));
         chunk = [];
       };
       for (const [org, tables] of this.orgs) {
@@ -158,11 +163,18 @@ export class Store {
   }
 
   private applyInMemory(ops: PutOp[]): void {
-    for (const [, org, sobject, row] of ops) {
-      this.table(org, sobject).put(row);
-      const n = mintedCounter(String(row.Id));
-      if (n > this.counter) this.counter = n;
-    }
+    for (const [, org, sobject, row] of ops) this.applyRow(org, sobject, row);
+  }
+
+  private lastTable: { org: string; sobject: string; table: Table } | undefined;
+
+  private applyRow(org: string, sobject: string, row: Row): void {
+    let t = this.lastTable;
+    if (!t || t.org !== org || t.sobject !== sobject)
+      t = this.lastTable = { org, sobject, table: this.table(org, sobject) };
+    t.table.put(row);
+    const n = mintedCounter(String(row.Id));
+    if (n > this.counter) this.counter = n;
   }
 }
 

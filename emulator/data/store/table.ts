@@ -16,10 +16,13 @@ export function indexKey(value: unknown, idLike: boolean): unknown {
 
 export class Table {
   readonly rows = new Map<string, Row>();
-  private readonly indexes = new Map<string, { spec: IndexSpec; map: Map<unknown, Set<string>> }>();
+  // A key maps to one row key, or to a Set when several rows share it (saves a Set per unique value).
+  private readonly indexes = new Map<string, { spec: IndexSpec; map: Map<unknown, string | Set<string>> }>();
 
   constructor(specs: IndexSpec[]) {
-    for (const spec of specs) this.indexes.set(spec.field.toLowerCase(), { spec, map: new Map() });
+    // Id needs no index: rows are keyed by it.
+    for (const spec of specs)
+      if (spec.field !== 'Id') this.indexes.set(spec.field.toLowerCase(), { spec, map: new Map() });
   }
 
   get(id: string): Row | undefined {
@@ -34,7 +37,8 @@ export class Table {
   lookup(field: string, value: unknown): Set<string> | undefined {
     const index = this.indexes.get(field.toLowerCase());
     if (!index) return undefined;
-    return index.map.get(indexKey(value, index.spec.idLike)) ?? new Set();
+    const hit = index.map.get(indexKey(value, index.spec.idLike));
+    return hit === undefined ? new Set() : typeof hit === 'string' ? new Set([hit]) : hit;
   }
 
   put(row: Row): void {
@@ -44,12 +48,19 @@ export class Table {
       const before = old?.[spec.field];
       const after = row[spec.field];
       if (old && before === after) continue;
-      if (old && before != null) map.get(indexKey(before, spec.idLike))?.delete(key);
+      if (old && before != null) {
+        const k = indexKey(before, spec.idLike);
+        const hit = map.get(k);
+        if (hit === key) map.delete(k);
+        else if (typeof hit === 'object') hit.delete(key);
+      }
       if (after != null) {
         const k = indexKey(after, spec.idLike);
-        let set = map.get(k);
-        if (!set) map.set(k, (set = new Set()));
-        set.add(key);
+        const hit = map.get(k);
+        if (hit === undefined) map.set(k, key);
+        else if (typeof hit === 'string') {
+          if (hit !== key) map.set(k, new Set([hit, key]));
+        } else hit.add(key);
       }
     }
     this.rows.set(key, row);

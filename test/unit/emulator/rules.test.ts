@@ -24,7 +24,11 @@ const get = (id: string) => fx.org.retrieve(LIC, id);
 
 test('seats: 1..99,000,000 or -1', async () => {
   const id = fx.licenses[0]!;
-  await rejects(fx.org.update(LIC, id, { sfLma__Seats__c: 0 }), 'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'sfLma__Seats__c');
+  await rejects(
+    fx.org.update(LIC, id, { sfLma__Seats__c: 0 }),
+    'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+    'sfLma__Seats__c',
+  );
   await rejects(fx.org.update(LIC, id, { sfLma__Seats__c: -2 }), 'FIELD_CUSTOM_VALIDATION_EXCEPTION');
   await rejects(fx.org.update(LIC, id, { sfLma__Seats__c: 99_000_001 }), 'FIELD_CUSTOM_VALIDATION_EXCEPTION');
   await fx.org.update(LIC, id, { sfLma__Seats__c: 99_000_000 });
@@ -34,7 +38,11 @@ test('seats: 1..99,000,000 or -1', async () => {
 
 test('an Active license cannot go back to Trial, even after Suspended', async () => {
   const id = fx.licenses[0]!;
-  await rejects(fx.org.update(LIC, id, { sfLma__Status__c: 'Trial' }), 'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'sfLma__Status__c');
+  await rejects(
+    fx.org.update(LIC, id, { sfLma__Status__c: 'Trial' }),
+    'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+    'sfLma__Status__c',
+  );
   await fx.org.update(LIC, id, { sfLma__Status__c: 'Suspended' });
   await rejects(fx.org.update(LIC, id, { sfLma__Status__c: 'Trial' }), 'FIELD_CUSTOM_VALIDATION_EXCEPTION');
   assert.equal(get(id).sfLma__Status__c, 'Suspended');
@@ -54,7 +62,11 @@ test('uninstalled licenses cannot be edited (the platform still can)', async () 
 test('picklist, unknown field, read-only field, type and length checks change nothing', async () => {
   const id = fx.licenses[0]!;
   const before = get(id);
-  await rejects(fx.org.update(LIC, id, { sfLma__Status__c: 'Expired' }), 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'sfLma__Status__c');
+  await rejects(
+    fx.org.update(LIC, id, { sfLma__Status__c: 'Expired' }),
+    'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+    'sfLma__Status__c',
+  );
   await rejects(fx.org.update(LIC, id, { Bogus__c: 1 }), 'INVALID_FIELD');
   await rejects(fx.org.update(LIC, id, { sfLma__Licensed_Seats__c: '5' }), 'INVALID_FIELD_FOR_INSERT_UPDATE');
   await rejects(fx.org.update(LIC, id, { Name: 'L-99999' }), 'INVALID_FIELD_FOR_INSERT_UPDATE');
@@ -64,31 +76,63 @@ test('picklist, unknown field, read-only field, type and length checks change no
   await rejects(fx.org.update(LIC, id, { sfLma__Package__c: 'garbage' }), 'MALFORMED_ID');
   await rejects(fx.org.update(LIC, id, { sfLma__Package__c: fx.v1 }), 'INVALID_CROSS_REFERENCE_KEY');
   assert.deepEqual(get(id), before);
-  assert.equal(fx.org.query(`SELECT COUNT() FROM sfLma__License__History WHERE ParentId = '${id}' AND Field != 'created'`).totalSize, 0);
+  assert.equal(
+    fx.org.query(
+      `SELECT COUNT() FROM sfLma__License__History WHERE ParentId = '${id}' AND Field != 'created'`,
+    ).totalSize,
+    0,
+  );
 });
 
 test('required fields, not found, deleted, malformed id', async () => {
   await rejects(fx.org.create('sfLma__Package__c', {}), 'REQUIRED_FIELD_MISSING', 'Name');
-  await rejects(fx.org.create('sfLma__Package_Version__c', { Name: 'x' }), 'REQUIRED_FIELD_MISSING', 'sfLma__Package__c');
+  await rejects(
+    fx.org.create('sfLma__Package_Version__c', { Name: 'x' }),
+    'REQUIRED_FIELD_MISSING',
+    'sfLma__Package__c',
+  );
   await rejects(fx.org.update('sfLma__Package__c', fx.pkgA, { Name: null }), 'REQUIRED_FIELD_MISSING');
-  assert.throws(() => fx.org.retrieve(LIC, 'a0L4L0000zzzzzz'), (e: SalesforceError) => e.errorCode === 'NOT_FOUND' && e.statusCode === 404);
-  assert.throws(() => fx.org.retrieve(LIC, 'bad!'), (e: SalesforceError) => e.errorCode === 'MALFORMED_ID');
+  assert.throws(
+    () => fx.org.retrieve(LIC, 'a0L4L0000zzzzzz'),
+    (e: SalesforceError) => e.errorCode === 'NOT_FOUND' && e.statusCode === 404,
+  );
+  assert.throws(
+    () => fx.org.retrieve(LIC, 'bad!'),
+    (e: SalesforceError) => e.errorCode === 'MALFORMED_ID',
+  );
   await fx.org.delete('Lead', fx.lead);
-  assert.throws(() => fx.org.retrieve('Lead', fx.lead), (e: SalesforceError) => e.errorCode === 'ENTITY_IS_DELETED');
+  assert.throws(
+    () => fx.org.retrieve('Lead', fx.lead),
+    (e: SalesforceError) => e.errorCode === 'ENTITY_IS_DELETED',
+  );
   await rejects(fx.org.delete('Lead', fx.lead), 'ENTITY_IS_DELETED');
 });
 
 test('history rows for tracked fields only, with old and new values', async () => {
   const id = fx.licenses[0]!;
-  await fx.org.update(LIC, id, { sfLma__Seats__c: 20, sfLma__Expiration__c: null, sfLma__Package_Version__c: fx.v2, sfLma__Org_Type__c: 'Enterprise Edition' });
-  const rows = fx.org.query(`SELECT Field, OldValue, NewValue, CreatedById, CreatedDate, ParentId FROM sfLma__License__History WHERE ParentId = '${id.slice(0, 15)}' ORDER BY Field`).records;
-  assert.deepEqual(rows.map((r) => [r.Field, r.OldValue, r.NewValue]), [
-    ['created', null, null],
-    ['sfLma__Expiration__c', '2026-06-30', null],
-    ['sfLma__Package_Version__c', fx.v1, fx.v2],
-    ['sfLma__Seats__c', 10, 20],
-  ]);
-  assert.ok(rows.every((r) => r.ParentId === id && typeof r.CreatedById === 'string' && typeof r.CreatedDate === 'string'));
+  await fx.org.update(LIC, id, {
+    sfLma__Seats__c: 20,
+    sfLma__Expiration__c: null,
+    sfLma__Package_Version__c: fx.v2,
+    sfLma__Org_Type__c: 'Enterprise Edition',
+  });
+  const rows = fx.org.query(
+    `SELECT Field, OldValue, NewValue, CreatedById, CreatedDate, ParentId FROM sfLma__License__History WHERE ParentId = '${id.slice(0, 15)}' ORDER BY Field`,
+  ).records;
+  assert.deepEqual(
+    rows.map((r) => [r.Field, r.OldValue, r.NewValue]),
+    [
+      ['created', null, null],
+      ['sfLma__Expiration__c', '2026-06-30', null],
+      ['sfLma__Package_Version__c', fx.v1, fx.v2],
+      ['sfLma__Seats__c', 10, 20],
+    ],
+  );
+  assert.ok(
+    rows.every(
+      (r) => r.ParentId === id && typeof r.CreatedById === 'string' && typeof r.CreatedDate === 'string',
+    ),
+  );
 });
 
 test('system fields, autonumber names, 18-char ids with the key prefix', async () => {
@@ -110,25 +154,44 @@ test('system fields, autonumber names, 18-char ids with the key prefix', async (
 test('If-Unmodified-Since: 412 when the record changed after the date', async () => {
   const id = fx.licenses[0]!;
   const past = new Date(Date.now() - 60_000);
-  await assert.rejects(fx.org.update(LIC, id, { sfLma__Seats__c: 11 }, { ifUnmodifiedSince: past }), (e: SalesforceError) => e.statusCode === 412);
+  await assert.rejects(
+    fx.org.update(LIC, id, { sfLma__Seats__c: 11 }, { ifUnmodifiedSince: past }),
+    (e: SalesforceError) => e.statusCode === 412,
+  );
   assert.equal(get(id).sfLma__Seats__c, 10);
   await fx.org.update(LIC, id, { sfLma__Seats__c: 11 }, { ifUnmodifiedSince: new Date(Date.now() + 1000) });
   assert.equal(get(id).sfLma__Seats__c, 11);
 });
 
 test('describe shapes: fields, picklists, record types, child relationships', () => {
-  const d = fx.org.describe(LIC) as Record<string, unknown> & { fields: Record<string, unknown>[]; recordTypeInfos: Record<string, unknown>[] };
+  const d = fx.org.describe(LIC) as Record<string, unknown> & {
+    fields: Record<string, unknown>[];
+    recordTypeInfos: Record<string, unknown>[];
+  };
   const seats = d.fields.find((f) => f.name === 'sfLma__Seats__c')!;
   assert.equal(seats.type, 'int');
   assert.equal(seats.digits, 8);
   const status = d.fields.find((f) => f.name === 'sfLma__Status__c')!;
-  assert.deepEqual((status.picklistValues as { value: string }[]).map((p) => p.value), ['Trial', 'Active', 'Suspended', 'Uninstalled']);
+  assert.deepEqual(
+    (status.picklistValues as { value: string }[]).map((p) => p.value),
+    ['Trial', 'Active', 'Suspended', 'Uninstalled'],
+  );
   const ls = d.fields.find((f) => f.name === 'sfLma__Licensed_Seats__c')!;
   assert.equal(ls.calculated, true);
-  assert.deepEqual(d.recordTypeInfos.map((r) => r.name), ['Active', 'Expired', 'Suspended', 'Trial', 'Uninstalled', 'Master']);
-  const pkg = fx.org.describe('sfLma__Package__c') as { childRelationships: { relationshipName: string | null; childSObject: string }[] };
-  assert.ok(pkg.childRelationships.some((c) => c.relationshipName === 'sfLma__Licenses__r' && c.childSObject === LIC));
+  assert.deepEqual(
+    d.recordTypeInfos.map((r) => r.name),
+    ['Active', 'Expired', 'Suspended', 'Trial', 'Uninstalled', 'Master'],
+  );
+  const pkg = fx.org.describe('sfLma__Package__c') as {
+    childRelationships: { relationshipName: string | null; childSObject: string }[];
+  };
+  assert.ok(
+    pkg.childRelationships.some((c) => c.relationshipName === 'sfLma__Licenses__r' && c.childSObject === LIC),
+  );
   const g = fx.org.describeGlobal() as { sobjects: { name: string; keyPrefix: string }[] };
   assert.ok(g.sobjects.some((s) => s.name === LIC && s.keyPrefix === 'a0L'));
-  assert.throws(() => fx.org.describe('Nope__c'), (e: SalesforceError) => e.errorCode === 'INVALID_TYPE');
+  assert.throws(
+    () => fx.org.describe('Nope__c'),
+    (e: SalesforceError) => e.errorCode === 'INVALID_TYPE',
+  );
 });

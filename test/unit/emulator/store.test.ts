@@ -16,14 +16,22 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const journalFiles = (dir: string): string[] => fs.readdirSync(dir).filter((f) => f.startsWith('journal-')).sort();
+const journalFiles = (dir: string): string[] =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith('journal-'))
+    .sort();
 
 test('acknowledged writes survive a reopen', async () => {
   const dir = tempDir();
   const db = await openDatabase({ dir });
   const org = db.org(ORG, { kind: 'lmo' });
   const pkg = await org.create('sfLma__Package__c', { Name: 'Durable' });
-  const lic = await org.create('sfLma__License__c', { sfLma__Status__c: 'Active', sfLma__Seats__c: 3, sfLma__Package__c: pkg.id });
+  const lic = await org.create('sfLma__License__c', {
+    sfLma__Status__c: 'Active',
+    sfLma__Seats__c: 3,
+    sfLma__Package__c: pkg.id,
+  });
   await org.update('sfLma__License__c', lic.id, { sfLma__Seats__c: 4 });
   // No close(): a kill leaves the files as they are.
   const db2 = await openDatabase({ dir });
@@ -31,12 +39,15 @@ test('acknowledged writes survive a reopen', async () => {
   const rec = org2.retrieve('sfLma__License__c', lic.id);
   assert.equal(rec.sfLma__Seats__c, 4);
   assert.equal(rec.sfLma__License_Status__c, 'Active');
-  assert.equal(org2.query("SELECT COUNT() FROM sfLma__License__History WHERE Field = 'sfLma__Seats__c'").totalSize, 1);
+  assert.equal(
+    org2.query("SELECT COUNT() FROM sfLma__License__History WHERE Field = 'sfLma__Seats__c'").totalSize,
+    1,
+  );
   // Ids keep being unique after a reopen.
   const next = await org2.create('sfLma__Package__c', { Name: 'After' });
   assert.notEqual(next.id, pkg.id);
   assert.equal(org2.query('SELECT COUNT() FROM sfLma__Package__c').totalSize, 2);
-  assert.equal(org2.query("SELECT Name FROM sfLma__License__c").records[0]!.Name, 'L-00001');
+  assert.equal(org2.query('SELECT Name FROM sfLma__License__c').records[0]!.Name, 'L-00001');
 });
 
 test('a torn trailing line is ignored and truncated; earlier writes are intact', async () => {
@@ -67,7 +78,10 @@ test('a complete line with a bad checksum is treated as torn', async () => {
   const last = lines.trimEnd().split('\n').at(-1)!;
   fs.appendFileSync(journal, last.replace('Kept', 'Evil') + '\n');
   const org2 = (await openDatabase({ dir })).org(ORG, { kind: 'lmo' });
-  assert.deepEqual(org2.query('SELECT Name FROM sfLma__Package__c').records.map((r) => r.Name), ['Kept']);
+  assert.deepEqual(
+    org2.query('SELECT Name FROM sfLma__Package__c').records.map((r) => r.Name),
+    ['Kept'],
+  );
 });
 
 test('compaction writes a snapshot, drops old journals, and keeps every row', async () => {
@@ -77,7 +91,11 @@ test('compaction writes a snapshot, drops old journals, and keeps every row', as
   const pkg = await org.create('sfLma__Package__c', { Name: 'Big' });
   await org.bulkInsert(
     'sfLma__License__c',
-    Array.from({ length: 300 }, (_, i) => ({ sfLma__Status__c: 'Active', sfLma__Seats__c: i + 1, sfLma__Package__c: pkg.id })),
+    Array.from({ length: 300 }, (_, i) => ({
+      sfLma__Status__c: 'Active',
+      sfLma__Seats__c: i + 1,
+      sfLma__Package__c: pkg.id,
+    })),
   );
   assert.ok(fs.existsSync(path.join(dir, 'snapshot.jsonl')), 'snapshot written');
   const journals = journalFiles(dir);
@@ -86,7 +104,10 @@ test('compaction writes a snapshot, drops old journals, and keeps every row', as
   await org.update('sfLma__Package__c', pkg.id, { Name: 'Bigger' });
   const org2 = (await openDatabase({ dir })).org(ORG, { kind: 'lmo' });
   assert.equal(org2.query('SELECT COUNT() FROM sfLma__License__c').totalSize, 300);
-  assert.equal(org2.query('SELECT SUM(sfLma__Seats__c) s FROM sfLma__License__c').records[0]!.s, (300 * 301) / 2);
+  assert.equal(
+    org2.query('SELECT SUM(sfLma__Seats__c) s FROM sfLma__License__c').records[0]!.s,
+    (300 * 301) / 2,
+  );
   assert.equal(org2.retrieve('sfLma__Package__c', pkg.id).Name, 'Bigger');
   // A leftover temp snapshot from a crash mid-compaction is ignored.
   fs.writeFileSync(path.join(dir, 'snapshot.jsonl.tmp'), 'garbage');
@@ -103,7 +124,10 @@ test('explicit compact then more writes then reopen', async () => {
   await org.create('Account', { Name: 'B' });
   db.close();
   const org2 = (await openDatabase({ dir })).org(ORG, { kind: 'lmo' });
-  assert.deepEqual(org2.query('SELECT Name FROM Account ORDER BY Name').records.map((r) => r.Name), ['A', 'B']);
+  assert.deepEqual(
+    org2.query('SELECT Name FROM Account ORDER BY Name').records.map((r) => r.Name),
+    ['A', 'B'],
+  );
 });
 
 test('many orgs in one store are isolated', async () => {
@@ -112,8 +136,14 @@ test('many orgs in one store are isolated', async () => {
   const b = db.org('00D00000000000B', { kind: 'subscriber' });
   await a.create('Account', { Name: 'In A' });
   await b.create('Account', { Name: 'In B' });
-  assert.deepEqual(a.query('SELECT Name FROM Account').records.map((r) => r.Name), ['In A']);
-  assert.deepEqual(b.query('SELECT Name FROM Account').records.map((r) => r.Name), ['In B']);
+  assert.deepEqual(
+    a.query('SELECT Name FROM Account').records.map((r) => r.Name),
+    ['In A'],
+  );
+  assert.deepEqual(
+    b.query('SELECT Name FROM Account').records.map((r) => r.Name),
+    ['In B'],
+  );
   assert.throws(() => b.query('SELECT Id FROM sfLma__License__c'), /not supported/);
   assert.equal(b.query('SELECT COUNT() FROM Organization').totalSize, 1);
 });
