@@ -2,6 +2,7 @@
 // packaging org, subscriber test orgs) behind one HTTP server that jsforce,
 // @salesforce/core and the sf CLI can be pointed at. Started in-process by the
 // extension, or as a child process through the CLI (emulator/cli.ts).
+import { createServer } from 'node:net';
 import { orgView, type OrgView } from './server/admin';
 import { startServer } from './server/server';
 import type { DataStore } from './world/data-port';
@@ -69,7 +70,18 @@ export interface LocalOrg {
   close(): Promise<void>;
 }
 
+/** Fails with EADDRINUSE before the store is opened, so a second instance never touches the first one's files. */
+async function ensurePortFree(port: number): Promise<void> {
+  if (!port) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise<LocalOrg> {
+  await ensurePortFree(options.port ?? 0);
   const store = options.store ?? (await openDataStore(options.dataDir));
   let closed = false;
   try {

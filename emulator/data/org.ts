@@ -181,7 +181,7 @@ export class OrgData {
     return { id: String(old.Id), success: true, errors: [] };
   }
 
-  /** Soft delete (to the recycle bin): queryAll still sees it. Master-detail children go too. */
+  /** Soft delete (to the recycle bin): queryAll still sees it. Master-detail children go too; lookups to it are cleared. */
   async delete(sobject: string, id: string): Promise<SaveResult> {
     const s = this.schema.require(sobject);
     if (!s.def.deletable && !this.isSystem) {
@@ -189,25 +189,40 @@ export class OrgData {
     }
     const row = this.row(s, id);
     const at = now();
-    const ops: PutOp[] = [];
+    // Rows touched by this delete, latest version first: a row may be reached twice (e.g. a
+    // license under both a deleted package and its deleted version).
+    const touched = new Map<string, { sobject: string; row: Row }>();
+    const current = (sobject: string, r: Row): Row => touched.get(`${sobject}/${String(r.Id)}`)?.row ?? r;
+    const put = (sobject: string, r: Row): void =>
+      void touched.set(`${sobject}/${String(r.Id)}`, { sobject, row: r });
     const remove = (schema: SObjectSchema, r: Row): void => {
-      ops.push([
-        'p',
-        this.orgId,
-        schema.name,
-        { ...r, IsDeleted: true, LastModifiedDate: at, LastModifiedById: this.userId, SystemModstamp: at },
-      ]);
-      for (const rel of schema.childRelationships.filter((c) => c.cascadeDelete)) {
+      put(schema.name, {
+        ...current(schema.name, r),
+        IsDeleted: true,
+        LastModifiedDate: at,
+        LastModifiedById: this.userId,
+        SystemModstamp: at,
+      });
+      // Master-detail children are deleted with their parent; lookups are cleared (SetNull, as the
+      // LMA's lookups are). History rows keep their ParentId.
+      for (const rel of schema.childRelationships) {
         const child = this.schema.require(rel.childSObject);
-        const kids = this.table(child.name).lookup(rel.field, String(r.Id)) ?? new Set<string>();
-        for (const key of kids) {
-          const k = this.table(child.name).get(key);
-          if (k && k.IsDeleted !== true) remove(child, k);
+        if (child.def.historyOf) continue;
+        const table = this.table(child.name);
+        for (const key of table.lookup(rel.field, String(r.Id)) ?? new Set<string>()) {
+          const stored = table.get(key);
+          if (!stored) continue;
+          const k = current(child.name, stored);
+          if (k.IsDeleted === true) continue;
+          if (rel.cascadeDelete) remove(child, k);
+          else put(child.name, { ...k, [rel.field]: null, SystemModstamp: at });
         }
       }
     };
     remove(s, row);
-    this.state.store.write(ops);
+    this.state.store.write(
+      [...touched.values()].map(({ sobject, row: r }): PutOp => ['p', this.orgId, sobject, r]),
+    );
     return { id: String(row.Id), success: true, errors: [] };
   }
 

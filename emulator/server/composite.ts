@@ -53,6 +53,8 @@ export async function composite(ctx: Ctx): Promise<ApiResponse> {
       `Limit Exceeded: the maximum number of subrequests is ${MAX}`,
     );
   const results = new Map<string, unknown>();
+  // Records created so far, deleted again if an allOrNone request fails (updates are not undone).
+  const created: Array<{ type: string; id: string }> = [];
   const out: Array<Record<string, unknown>> = [];
   let halted = false;
   for (const sub of subs) {
@@ -96,6 +98,10 @@ export async function composite(ctx: Ctx): Promise<ApiResponse> {
       response = { status: err.statusCode, body: err.toBody() };
     }
     if (referenceId && response.status < 400) results.set(referenceId, response.body);
+    const createdId = (response.body as { id?: unknown } | undefined)?.id;
+    const sobject = /\/sobjects\/([A-Za-z0-9_]+)$/.exec(sub.url ?? '')?.[1];
+    if (response.status === 201 && typeof createdId === 'string' && sobject)
+      created.push({ type: sobject, id: createdId });
     out.push({
       body: response.body ?? null,
       httpHeaders: response.headers?.Location ? { Location: response.headers.Location } : {},
@@ -103,6 +109,22 @@ export async function composite(ctx: Ctx): Promise<ApiResponse> {
       referenceId,
     });
     if (response.status >= 400 && body.allOrNone) halted = true;
+  }
+  if (halted) {
+    const data = ctx.world.data(ctx.org);
+    for (const c of created.reverse()) await data.delete(c.type, c.id).catch(() => undefined);
+    for (const entry of out) {
+      if ((entry.httpStatusCode as number) < 400) {
+        entry.httpStatusCode = 400;
+        entry.body = [
+          {
+            errorCode: 'PROCESSING_HALTED',
+            message:
+              'The transaction was rolled back since another operation in the same transaction failed.',
+          },
+        ];
+      }
+    }
   }
   return json({ compositeResponse: out });
 }

@@ -62,7 +62,7 @@ export async function query(ctx: Ctx): Promise<ApiResponse> {
       records: page.records,
     });
   }
-  const soql = ctx.req.query.get('q') ?? ctx.req.query.get('explain');
+  const soql = ctx.req.query.get('q');
   if (!soql) throw malformedQuery("The 'q' parameter is required.");
   if (ctx.req.query.get('columns') === 'true') {
     const parsed = parseSoql(soql);

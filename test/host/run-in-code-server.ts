@@ -31,10 +31,7 @@ async function main(): Promise<number> {
     const page = await browser.newPage();
     // Patch the configuration before workbench.js reads it. (Rewriting the HTML with page.route instead
     // makes Chromium's local-network-access check block the workbench's WebSocket to 127.0.0.1.)
-    await page.addInitScript(addDevelopmentOptions, {
-      extensionDir,
-      testsPath: path.join(suiteDir, 'index.js'),
-    });
+    await page.addInitScript({ content: developmentOptionsScript(extensionDir, path.join(suiteDir, 'index.js')) });
     let resolveExit: (code: number) => void = () => undefined;
     const exited = new Promise<number>((resolve) => (resolveExit = resolve));
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
@@ -43,6 +40,7 @@ async function main(): Promise<number> {
     );
     page.on('console', (message) => console.log(`[console.${message.type()}] ${message.text()}`));
     await page.goto(server.url);
+    if (process.env.LMA_DEBUG) console.log('META', await page.evaluate(() => document.getElementById('vscode-workbench-web-configuration')?.getAttribute('data-settings')));
 
     const timeout = new Promise<number>((resolve) =>
       setTimeout(() => {
@@ -65,31 +63,38 @@ async function main(): Promise<number> {
 
 /**
  * Runs in the page before its scripts: adds `developmentOptions.extensions` / `extensionTestsPath` to the
- * workbench configuration in the `vscode-workbench-web-configuration` meta tag as soon as it is parsed.
- * A built workbench ignores the `payload` URL parameter (only dev builds and the smoke-test driver
+ * workbench configuration in the `vscode-workbench-web-configuration` meta tag before workbench.js reads
+ * it. A built workbench ignores the `payload` URL parameter (only dev builds and the smoke-test driver
  * honour it) but reads these options, which is what @vscode/test-web sets.
+ * Plain JavaScript source, not a function: tsx adds `__name()` helpers that do not exist in the page.
  */
-function addDevelopmentOptions({ extensionDir, testsPath }: { extensionDir: string; testsPath: string }) {
-  const patch = (meta: Element) => {
-    const settings = JSON.parse(meta.getAttribute('data-settings') ?? '{}');
-    const remote = (fsPath: string) => ({ scheme: 'vscode-remote', authority: settings.remoteAuthority, path: fsPath });
-    settings.developmentOptions = {
-      ...settings.developmentOptions,
-      extensions: [remote(extensionDir)],
-      extensionTestsPath: remote(testsPath),
+function developmentOptionsScript(extensionDir: string, testsPath: string): string {
+  return `(() => {
+    const id = 'vscode-workbench-web-configuration';
+    // code-server's workbench replaces the configured remoteAuthority with location.host.
+    const remote = (path) => ({ scheme: 'vscode-remote', authority: location.host, path });
+    const patch = (meta) => {
+      const settings = JSON.parse(meta.getAttribute('data-settings') || '{}');
+      settings.developmentOptions = {
+        ...settings.developmentOptions,
+        extensions: [remote(${JSON.stringify(extensionDir)})],
+        extensionTestsPath: remote(${JSON.stringify(testsPath)}),
+      };
+      meta.setAttribute('data-settings', JSON.stringify(settings));
     };
-    meta.setAttribute('data-settings', JSON.stringify(settings));
-  };
-  new MutationObserver((records, observer) => {
-    for (const record of records) {
-      for (const node of record.addedNodes) {
-        if (node instanceof Element && node.id === 'vscode-workbench-web-configuration') {
-          patch(node);
-          observer.disconnect();
+    const present = document.getElementById(id);
+    if (present) return patch(present);
+    new MutationObserver((records, observer) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (node instanceof Element && node.id === id) {
+            patch(node);
+            observer.disconnect();
+          }
         }
       }
-    }
-  }).observe(document, { childList: true, subtree: true });
+    }).observe(document, { childList: true, subtree: true });
+  })();`;
 }
 
 main().then(

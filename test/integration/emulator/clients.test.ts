@@ -4,10 +4,11 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type * as CoreModule from '@salesforce/core';
 import type { LocalOrg } from '../../../emulator/index';
 import { eventually, raw, sleep, startTestOrg } from './helpers';
 
-type Core = typeof import('@salesforce/core');
+type Core = typeof CoreModule;
 type Conn = Awaited<ReturnType<Core['Connection']['create']>>;
 
 process.env.SF_USE_GENERIC_UNIX_KEYCHAIN = 'true';
@@ -104,11 +105,9 @@ describe('queries', () => {
     assert.match(page.nextRecordsUrl, /^\/services\/data\/v62\.0\/query\/01g[A-Za-z0-9]+-200$/);
     assert.match(first.headers.get('sforce-limit-info') ?? '', /^api-usage=\d+\/\d+$/);
 
-    const all = await lmo.autoFetchQuery<{ Id: string }>(
-      'SELECT Id, Name, sfLma__Status__c FROM sfLma__License__c',
-    );
+    const all = await lmo.autoFetchQuery('SELECT Id, Name, sfLma__Status__c FROM sfLma__License__c');
     assert.equal(all.records.length, all.totalSize);
-    assert.equal(new Set(all.records.map((r) => r.Id)).size, all.totalSize);
+    assert.equal(new Set(all.records.map((r) => (r as unknown as { Id: string }).Id)).size, all.totalSize);
   });
 
   it('pages over several 2,000-row pages with jsforce autoFetch', async () => {
@@ -297,6 +296,27 @@ describe('records', () => {
     assert.equal(acc?.httpStatusCode, 201);
     assert.equal(con?.httpStatusCode, 201);
     assert.equal(read?.body.AccountId, acc?.body.id);
+
+    const halted = (await lmo.requestPost('/composite', {
+      allOrNone: true,
+      compositeRequest: [
+        {
+          method: 'POST',
+          url: '/services/data/v62.0/sobjects/Account',
+          referenceId: 'ok',
+          body: { Name: 'Halted Co' },
+        },
+        {
+          method: 'POST',
+          url: '/services/data/v62.0/sobjects/Contact',
+          referenceId: 'bad',
+          body: { FirstName: 'No last name' },
+        },
+      ],
+    })) as { compositeResponse: Array<{ httpStatusCode: number; body: Array<{ errorCode: string }> }> };
+    assert.equal(halted.compositeResponse[0]?.body[0]?.errorCode, 'PROCESSING_HALTED');
+    assert.equal(halted.compositeResponse[1]?.body[0]?.errorCode, 'REQUIRED_FIELD_MISSING');
+    assert.equal((await lmo.query("SELECT Id FROM Account WHERE Name = 'Halted Co'")).totalSize, 0);
   });
 });
 
@@ -384,6 +404,19 @@ describe('test installs', () => {
     assert.equal(lic?.sfLma__Expiration__c, null);
   });
 
+  it('gives a sandbox install a site license', async () => {
+    const sandbox = await org.createTestOrg({ sandbox: true });
+    const insights = pkgNamed('Acme Insights');
+    await org.console.associate(insights.id, { status: 'Trial', lengthDays: 14, seats: 20 });
+    const released = insights.versions.find((v) => !v.isBeta) as { id: string };
+    assert.equal((await install(sandbox.accessToken as string, released.id)).Status, 'SUCCESS');
+    const [lic] = await eventually(async () =>
+      (await licensesFor(sandbox.id)).length ? licensesFor(sandbox.id) : undefined,
+    );
+    assert.equal(lic?.sfLma__Seats__c, -1);
+    assert.equal(lic?.sfLma__Status__c, 'Trial');
+  });
+
   it('fails the next install on demand, with Errors', async () => {
     const t = await org.createTestOrg();
     org.faults.failNextInstall('Injected failure');
@@ -404,7 +437,7 @@ describe('test installs', () => {
     );
     assert.equal(one.totalSize, 1);
     await assert.rejects(
-      conn.tooling.query('SELECT Id FROM SubscriberPackageVersion'),
+      async () => conn.tooling.query('SELECT Id FROM SubscriberPackageVersion'),
       (e: Error) => e.name === 'MALFORMED_QUERY',
     );
   });
@@ -427,7 +460,7 @@ describe('sessions and faults', () => {
       'jsforce refreshed and replayed',
     );
     org.faults.expireSession('lmo', { revokeRefreshToken: true });
-    await assert.rejects(conn.query('SELECT Id FROM Organization'));
+    await assert.rejects(async () => conn.query('SELECT Id FROM Organization'));
     org.faults.reauthorize('lmo');
     lmo = await connect(org.orgs.lmo.accessToken as string);
   });
@@ -435,7 +468,7 @@ describe('sessions and faults', () => {
   it('answers REQUEST_LIMIT_EXCEEDED for the next request only, and slows responses on demand', async () => {
     org.faults.respondWith(403, 1);
     await assert.rejects(
-      lmo.query('SELECT Id FROM Organization'),
+      async () => lmo.query('SELECT Id FROM Organization'),
       (e: Error) => e.name === 'REQUEST_LIMIT_EXCEEDED',
     );
     assert.equal((await lmo.query('SELECT Id FROM Organization')).totalSize, 1);
@@ -447,9 +480,12 @@ describe('sessions and faults', () => {
   });
 
   it('counts API usage per org in Sforce-Limit-Info and /limits', async () => {
-    const before = (await lmo.limits()).DailyApiRequests.Remaining;
+    const remaining = async (): Promise<number> =>
+      ((await lmo.limits()) as unknown as { DailyApiRequests: { Remaining: number } }).DailyApiRequests
+        .Remaining;
+    const before = await remaining();
     await lmo.query('SELECT Id FROM Organization');
-    const after = (await lmo.limits()).DailyApiRequests.Remaining;
+    const after = await remaining();
     assert.equal(before - after, 2);
   });
 });

@@ -195,3 +195,28 @@ test('describe shapes: fields, picklists, record types, child relationships', ()
     (e: SalesforceError) => e.errorCode === 'INVALID_TYPE',
   );
 });
+
+test('delete: master-detail children go with the parent, lookups are cleared, history stays', async () => {
+  const lic = fx.licenses[0]!;
+  await fx.org.delete('Lead', fx.lead);
+  assert.equal(get(lic).sfLma__Lead__c, null);
+  await fx.org.delete('sfLma__Package__c', fx.pkgA);
+  const q = (soql: string) => fx.org.query(soql, { includeDeleted: true }).records;
+  assert.deepEqual(
+    q(`SELECT IsDeleted FROM sfLma__Package_Version__c WHERE sfLma__Package__c = null`).length,
+    0,
+  );
+  assert.ok(
+    q(`SELECT IsDeleted FROM sfLma__Package_Version__c WHERE Name IN ('1.0.0', '1.1.0')`).every(
+      (r) => r.IsDeleted === true,
+    ),
+  );
+  const after = get(lic);
+  assert.equal(after.sfLma__Package__c, null);
+  assert.equal(after.sfLma__Package_Version__c, null);
+  assert.equal(after.IsDeleted, false);
+  assert.equal(
+    fx.org.query(`SELECT COUNT() FROM sfLma__License__History WHERE ParentId = '${lic}'`).totalSize,
+    1,
+  );
+});

@@ -147,3 +147,34 @@ test('many orgs in one store are isolated', async () => {
   assert.throws(() => b.query('SELECT Id FROM sfLma__License__c'), /not supported/);
   assert.equal(b.query('SELECT COUNT() FROM Organization').totalSize, 1);
 });
+
+test('SIGKILL at any moment loses no acknowledged write (with compactions running)', async () => {
+  const { spawn } = await import('node:child_process');
+  const dir = tempDir();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'kill-writer.ts'), dir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let acked = -1;
+  let buffer = '';
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const l of lines) acked = Number(l.slice(4));
+      if (acked >= 300) {
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+  });
+  await new Promise((r) => child.on('exit', r));
+  const org = (await openDatabase({ dir })).org(ORG, { kind: 'lmo' });
+  const names = new Set(org.query('SELECT Name FROM Account').records.map((r) => r.Name));
+  for (let i = 0; i <= acked; i++) assert.ok(names.has(`A${i}`), `acknowledged write A${i} lost`);
+  assert.ok(fs.existsSync(path.join(dir, 'snapshot.jsonl')), 'compaction ran during the test');
+});
