@@ -147,6 +147,8 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Extra arguments for code-server, e.g. `['--vscode-option', 'log=trace']`. */
   args?: string[];
+  /** Port on 127.0.0.1; a free one when omitted. */
+  port?: number;
   /** Keep the temp folder (user data, logs) after stop(); default false. */
   keepFiles?: boolean;
 }
@@ -202,7 +204,7 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
     });
   }
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = [
     entry,
     ...common,

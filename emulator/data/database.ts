@@ -1,5 +1,6 @@
 // The data layer's entry point: one store, many orgs.
 import { toId18 } from './ids';
+import { bootstrapOrg } from './bootstrap';
 import { OrgData, OrgState } from './org';
 import { schemaFor } from './schema/registry';
 import type { OrgKind } from './schema/registry';
@@ -40,8 +41,7 @@ export class Database {
     if (!state) {
       state = new OrgState(this.store, id, options.kind);
       this.orgs.set(id, state);
-      const boot = new OrgData(state, '', true);
-      boot.bootstrap(options.name ?? `Local Org ${id.slice(0, 15)}`);
+      bootstrapOrg(state, options.name ?? `Local Org ${id.slice(0, 15)}`);
     } else if (state.kind !== options.kind) {
       throw new Error(`org ${id} is a ${state.kind} org, not ${options.kind}`);
     }

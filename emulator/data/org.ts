@@ -14,7 +14,7 @@ import { applyLicenseRules } from './rules/license';
 import { checkFields, checkId, checkRequired } from './rules/fields';
 import type { WriteContext } from './rules/fields';
 import { describeGlobal, describeSObject } from './schema/describe';
-import { LICENSE, LICENSE_HISTORY, licenseObject } from './schema/lma';
+import { LICENSE, LICENSE_HISTORY } from './schema/lma';
 import { schemaFor } from './schema/registry';
 import type { OrgKind, Schema, SObjectSchema } from './schema/registry';
 import type { Row } from './schema/types';
@@ -360,97 +360,5 @@ export class OrgData {
         return out;
       },
     };
-  }
-
-  /** Create what a fresh org of this kind holds: its Organization row, a system user, LMA record types. */
-  bootstrap(name: string): void {
-    const store = this.state.store;
-    const at = now();
-    const orgId = this.orgId;
-    const ops: PutOp[] = [];
-    const stamp = (r: Row, by: string): Row => ({
-      IsDeleted: false,
-      CreatedDate: at,
-      CreatedById: by,
-      LastModifiedDate: at,
-      LastModifiedById: by,
-      SystemModstamp: at,
-      ...r,
-    });
-    const users = store.table(orgId, 'User');
-    let systemUser = [...users.rows.values()].find((u) => u.Alias === 'autoproc');
-    if (!systemUser) {
-      const id = mintId('005', store.nextCounter());
-      systemUser = stamp(
-        {
-          Id: id,
-          Username: `autoproc@${orgId.toLowerCase()}.local`,
-          LastName: 'Automated Process',
-          FirstName: null,
-          Email: 'autoproc@example.invalid',
-          Alias: 'autoproc',
-          IsActive: true,
-          UserType: 'Standard',
-          TimeZoneSidKey: 'GMT',
-          LocaleSidKey: 'en_US',
-          LanguageLocaleKey: 'en_US',
-          EmailEncodingKey: 'UTF-8',
-        },
-        id,
-      );
-      ops.push(['p', orgId, 'User', systemUser]);
-    }
-    const by = String(systemUser.Id);
-    this.state.systemUserId = by;
-    if (!store.table(orgId, 'Organization').get(orgId)) {
-      ops.push([
-        'p',
-        orgId,
-        'Organization',
-        stamp(
-          {
-            Id: orgId,
-            Name: name,
-            InstanceName: 'LOCAL',
-            IsSandbox: false,
-            TrialExpirationDate: null,
-            NamespacePrefix: null,
-            OrganizationType: 'Developer Edition',
-            PrimaryContact: null,
-            Country: null,
-            LanguageLocaleKey: 'en_US',
-            TimeZoneSidKey: 'GMT',
-            DefaultLocaleSidKey: 'en_US',
-          },
-          by,
-        ),
-      ]);
-    }
-    if (this.kind === 'lmo') {
-      const existing = [...store.table(orgId, 'RecordType').rows.values()].filter(
-        (r) => r.SobjectType === LICENSE,
-      );
-      for (const rt of licenseObject.recordTypes ?? []) {
-        if (existing.some((r) => r.DeveloperName === rt.developerName.replace('sfLma__', ''))) continue;
-        ops.push([
-          'p',
-          orgId,
-          'RecordType',
-          stamp(
-            {
-              Id: mintId('012', store.nextCounter()),
-              Name: rt.name,
-              DeveloperName: rt.developerName.replace('sfLma__', ''),
-              NamespacePrefix: 'sfLma',
-              SobjectType: LICENSE,
-              Description: null,
-              IsActive: true,
-            },
-            by,
-          ),
-        ]);
-      }
-    }
-    store.write(ops);
   }
 }

@@ -19,7 +19,7 @@ interface Cursor {
 
 const TTL_MS = 2 * 24 * 3600 * 1000;
 // Each cursor holds its result; bound the memory by dropping the oldest ones.
-const MAX_CURSORS = 500;
+const MAX_CURSORS = 100;
 
 const invalidLocator = (): SalesforceError =>
   new SalesforceError('INVALID_QUERY_LOCATOR', 'invalid query locator');

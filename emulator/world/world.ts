@@ -1,3 +1,4 @@
+import { randomBytes, randomInt } from 'node:crypto';
 // The local org's world: the LMO, the Dev Hub / packaging org, test orgs, the
 // Partner Console and installs, on top of the data layer's per-org stores.
 import { SalesforceError } from '../data/errors';
@@ -34,17 +35,18 @@ export class World {
   /** Opens the saved world, or builds the base one (LMO + Dev Hub) when there is none. */
   static async open(options: WorldOptions): Promise<{ world: World; fresh: boolean }> {
     const saved = loadState(options.dir);
-    const world = new World(
-      saved ?? emptyState(''),
-      options.store,
-      options.dir,
-      options.installDelayMs ?? 600,
-    );
+    const fresh = emptyState('');
+    // Org ids are unique across Salesforce too: a random start keeps two worlds' ids apart.
+    fresh.counter = 1 + randomInt(62 ** 6);
+    const world = new World(saved ?? fresh, options.store, options.dir, options.installDelayMs ?? 600);
     if (saved) return { world, fresh: false };
+    // Usernames are unique across all of Salesforce, and the CLI auth store is keyed by them:
+    // a per-world tag keeps two local orgs (two worlds, two ports) apart in `sf org list`.
+    const tag = randomBytes(3).toString('hex');
     await world.createOrg({
       kind: 'lmo',
       name: 'License Management Org',
-      username: 'admin@lmo.local-org.example',
+      username: `admin@lmo-${tag}.local-org.example`,
       firstName: 'Lena',
       lastName: 'Manager',
       edition: 'Enterprise Edition',
@@ -52,7 +54,7 @@ export class World {
     await world.createOrg({
       kind: 'devhub',
       name: 'Packaging Org (Dev Hub)',
-      username: 'admin@devhub.local-org.example',
+      username: `admin@devhub-${tag}.local-org.example`,
       firstName: 'Dev',
       lastName: 'Hubbard',
       edition: 'Enterprise Edition',

@@ -18,7 +18,11 @@ before(async () => {
     [orgA, 'lmo-a'],
     [orgB, 'lmo-b'],
   ] as const)
-    await authorizeWithRefreshToken({ loginUrl: org.instanceUrl, refreshToken: org.orgs.lmo.refreshToken, alias });
+    await authorizeWithRefreshToken({
+      loginUrl: org.instanceUrl,
+      refreshToken: org.orgs.lmo.refreshToken,
+      alias,
+    });
 });
 after(async () => {
   await orgA?.close();
@@ -29,7 +33,10 @@ async function connectTo(page: Page, alias: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');
   await input.fill('>LMA: Connect License Management Org');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Connect License Management Org' }).first().waitFor();
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'Connect License Management Org' })
+    .first()
+    .waitFor();
   await input.press('Enter');
   const org = page.locator('.quick-input-list .monaco-list-row', { hasText: alias }).first();
   await org.waitFor({ timeout: 30_000 });
@@ -43,60 +50,70 @@ async function expand(workbench: Workbench, label: string | RegExp): Promise<voi
   if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
 }
 
-test('connect, drill down, right-click, switch orgs, and expire the session', { timeout: 300_000 }, async () => {
-  await withSession(
-    'lmo-tree',
-    async ({ workbench, page, saveArtifacts }) => {
-      await workbench.openViewContainer('License Management');
-      await connectTo(page, 'lmo-a');
+test(
+  'connect, drill down, right-click, switch orgs, and expire the session',
+  { timeout: 300_000 },
+  async () => {
+    await withSession(
+      'lmo-tree',
+      async ({ workbench, page, saveArtifacts }) => {
+        await workbench.openViewContainer('License Management');
+        await connectTo(page, 'lmo-a');
 
-      const sidebar = page.locator('.part.sidebar');
-      const root = sidebar.getByRole('treeitem', { name: /^lmo-a/ });
-      await root.waitFor({ timeout: 60_000 });
-      assert.match(await root.innerText(), new RegExp(orgA.orgs.lmo.id.slice(0, 15)));
+        const sidebar = page.locator('.part.sidebar');
+        const root = sidebar.getByRole('treeitem', { name: /^lmo-a/ });
+        await root.waitFor({ timeout: 60_000 });
+        assert.match(await root.innerText(), new RegExp(orgA.orgs.lmo.id.slice(0, 15)));
 
-      // LMO → Packages → first package → Active → a license
-      await expand(workbench, /^Packages/);
-      const firstPackage = sidebar.getByRole('treeitem', { level: 3 }).first();
-      await firstPackage.waitFor();
-      assert.match(await firstPackage.innerText(), /licenses/);
-      await firstPackage.click();
-      const activeGroup = sidebar.getByRole('treeitem', { name: /^Active/ }).first();
-      await activeGroup.waitFor();
-      await activeGroup.click();
-      const license = sidebar.getByRole('treeitem', { level: 5 }).first();
-      await license.waitFor();
-      assert.match(await license.innerText(), /seats|Site License/);
-      await saveArtifacts('lmo-tree-expanded');
+        // LMO → Packages → first package → Active → a license
+        await expand(workbench, /^Packages/);
+        const firstPackage = sidebar.getByRole('treeitem', { level: 3 }).first();
+        await firstPackage.waitFor();
+        assert.match(await firstPackage.innerText(), /licenses/);
+        await firstPackage.click();
+        const activeGroup = sidebar.getByRole('treeitem', { name: /^Active/ }).first();
+        await activeGroup.waitFor();
+        await activeGroup.click();
+        const license = sidebar.getByRole('treeitem', { level: 5 }).first();
+        await license.waitFor();
+        assert.match(await license.innerText(), /seats|Site License/);
+        await saveArtifacts('lmo-tree-expanded');
 
-      // Right-click a package: its actions.
-      await firstPackage.click({ button: 'right' });
-      const menu = page.locator('.context-view .monaco-menu');
-      for (const action of ['Show Licenses', 'Copy Package Id', 'Open in Salesforce', 'Refresh'])
-        await menu.getByRole('menuitem', { name: action }).first().waitFor();
-      await page.keyboard.press('Escape');
+        // Right-click a package: its actions.
+        await firstPackage.click({ button: 'right' });
+        const menu = page.locator('.context-view .monaco-menu');
+        for (const action of ['Show Licenses', 'Copy Package Id', 'Open in Salesforce', 'Refresh'])
+          await menu.getByRole('menuitem', { name: action }).first().waitFor();
+        await page.keyboard.press('Escape');
 
-      // Switch to another LMO: nothing of the first one stays.
-      await connectTo(page, 'lmo-b');
-      await sidebar.getByRole('treeitem', { name: /^lmo-b/ }).waitFor({ timeout: 60_000 });
-      assert.equal(await sidebar.getByRole('treeitem', { name: /^lmo-a/ }).count(), 0);
-      assert.equal(await sidebar.getByRole('treeitem', { level: 5 }).count(), 0, 'licenses of lmo-a still shown');
-      const statusBar = page.locator('.part.statusbar');
-      await statusBar.getByText(/lmo-b/).first().waitFor();
-      assert.equal(await statusBar.getByText(/lmo-a/).count(), 0);
+        // Switch to another LMO: nothing of the first one stays.
+        await connectTo(page, 'lmo-b');
+        await sidebar.getByRole('treeitem', { name: /^lmo-b/ }).waitFor({ timeout: 60_000 });
+        assert.equal(await sidebar.getByRole('treeitem', { name: /^lmo-a/ }).count(), 0);
+        assert.equal(await sidebar.getByText(orgA.orgs.lmo.id.slice(0, 15)).count(), 0);
+        assert.equal(
+          await sidebar.getByRole('treeitem', { level: 5 }).count(),
+          0,
+          'licenses of lmo-a still shown',
+        );
+        const statusBar = page.locator('.part.statusbar');
+        await statusBar.getByText(/lmo-b/).first().waitFor();
+        assert.equal(await statusBar.getByText(/lmo-a/).count(), 0);
 
-      // Expire the session for good: several failing requests, one prompt.
-      orgB.faults.expireSession('lmo', { revokeRefreshToken: true });
-      await expand(workbench, /^Packages/);
-      await workbench.runCommand('LMA: Refresh');
-      await workbench.runCommand('LMA: Find License…').catch(() => undefined);
-      await page.keyboard.press('Escape');
-      await workbench.waitForNotification(/session to lmo-b has expired/);
-      await page.waitForTimeout(1500);
-      const prompts = (await workbench.notifications()).filter((text) => /has expired/.test(text));
-      assert.equal(prompts.length, 1, `prompts: ${prompts.join(' | ')}`);
-      await workbench.welcomeContent('License Management Org').getByText(/expired/).waitFor();
-    },
-    { env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' } },
-  );
-});
+        // Expire the session for good: several failing requests, one prompt.
+        orgB.faults.expireSession('lmo', { revokeRefreshToken: true });
+        await expand(workbench, /^Packages/);
+        await workbench.runCommand('LMA: Refresh'); // three requests fail at once
+        await workbench.waitForNotification(/session to lmo-b has expired/);
+        await page.waitForTimeout(1500);
+        const prompts = (await workbench.notifications()).filter((text) => /has expired/.test(text));
+        assert.equal(prompts.length, 1, `prompts: ${prompts.join(' | ')}`);
+        await workbench
+          .welcomeContent('License Management Org')
+          .getByText(/expired/)
+          .waitFor();
+      },
+      { env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' } },
+    );
+  },
+);

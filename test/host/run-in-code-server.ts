@@ -8,6 +8,7 @@
 // Passing the same flags to the server alone does not work: the remote extension host takes them from
 // the init data the workbench sends, not from the server's command line.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createSfdxWorkspace, repoRoot, startCodeServer, tail } from '../../scripts/code-server.ts';
 import { launchChromium } from '../e2e/harness.ts';
@@ -25,7 +26,15 @@ async function main(): Promise<number> {
     throw new Error(`${extensionDir}/dist/extension.js not found: run \`npm run build\` first.`);
   }
   const workspace = createSfdxWorkspace('lma-host-test');
-  const server = await startCodeServer({ workspace, keepFiles: !!process.env.LMA_KEEP });
+  const reportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lma-host-report-')), 'mocha.txt');
+  fs.writeFileSync(reportFile, '');
+  // The environment of the server is the environment of its extension host.
+  const server = await startCodeServer({
+    workspace,
+    env: { LMA_HOST_TEST_REPORT: reportFile },
+    keepFiles: !!process.env.LMA_KEEP,
+  });
+  const report = streamFile(reportFile);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -34,31 +43,60 @@ async function main(): Promise<number> {
     await page.addInitScript({ content: developmentOptionsScript(extensionDir, path.join(suiteDir, 'index.js')) });
     let resolveExit: (code: number) => void = () => undefined;
     const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+    // The workbench calls these when the extension host that ran the suite exits (code 0 or 1).
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
-    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) =>
-      console.log(`[${type}]`, ...args),
-    );
-    page.on('console', (message) => console.log(`[console.${message.type()}] ${message.text()}`));
+    // Workbench errors are noisy offline (gallery, GitHub auth): shown only when the run fails.
+    const workbenchErrors: string[] = [];
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      if (type === 'error') workbenchErrors.push(args.map((arg) => String(arg).split('\n')[0]).join(' '));
+    });
+    const timer = setTimeout(() => {
+      console.error(`The extension-host suite did not finish within ${TIMEOUT_MS} ms.`);
+      resolveExit(2);
+    }, TIMEOUT_MS);
     await page.goto(server.url);
-    if (process.env.LMA_DEBUG) console.log('META', await page.evaluate(() => document.getElementById('vscode-workbench-web-configuration')?.getAttribute('data-settings')));
 
-    const timeout = new Promise<number>((resolve) =>
-      setTimeout(() => {
-        console.error(`The extension-host suite did not finish within ${TIMEOUT_MS} ms.`);
-        resolve(2);
-      }, TIMEOUT_MS),
-    );
-    const code = await Promise.race([exited, timeout]);
-    console.log(`Extension-host suite exited with ${code} after ${Math.round((Date.now() - started) / 1000)} s.`);
+    let code = await exited;
+    clearTimeout(timer);
+    const text = report.stop();
+    // Guard against a green run that ran nothing (e.g. the suite was not found or not loaded).
+    if (code === 0 && !/^\s*[1-9]\d* passing/m.test(text)) {
+      console.error('The extension host exited with 0 but the report shows no passing tests.');
+      code = 1;
+    }
+    console.log(`Extension-host suite in code-server: exit code ${code}, ${Math.round((Date.now() - started) / 1000)} s.`);
     if (code !== 0) {
+      console.error(`Workbench errors:\n${workbenchErrors.join('\n')}`);
       console.error(`code-server log (tail):\n${tail(server.logFile, 40)}`);
     }
     return code;
   } finally {
     await browser.close();
     await server.stop();
+    report.stop();
     fs.rmSync(workspace, { recursive: true, force: true });
+    fs.rmSync(path.dirname(reportFile), { recursive: true, force: true });
   }
+}
+
+/** Prints what the suite appends to `file` as it arrives; stop() prints the rest and returns all of it. */
+function streamFile(file: string) {
+  let printed = 0;
+  const flush = () => {
+    const text = fs.readFileSync(file, 'utf8');
+    process.stdout.write(text.slice(printed));
+    printed = text.length;
+    return text;
+  };
+  const interval = setInterval(flush, 250);
+  let stopped = false;
+  return {
+    stop: () => {
+      if (!stopped) clearInterval(interval);
+      stopped = true;
+      return fs.existsSync(file) ? flush() : '';
+    },
+  };
 }
 
 /**

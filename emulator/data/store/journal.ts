@@ -62,9 +62,19 @@ export class JournalWriter {
   append(lines: string[]): void {
     const data = lines.length === 1 ? lines[0]! : lines.join('');
     const buf = Buffer.from(data, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += fs.writeSync(this.fd, buf, off);
-    fs.fsyncSync(this.fd);
+    try {
+      let off = 0;
+      while (off < buf.length) off += fs.writeSync(this.fd, buf, off);
+      fs.fsyncSync(this.fd);
+    } catch (e) {
+      // A failed write (disk full...) must not leave a torn line before later, acknowledged ones.
+      try {
+        fs.ftruncateSync(this.fd, this.bytes);
+      } catch {
+        // Nothing more to do: replay stops at the torn line.
+      }
+      throw e;
+    }
     this.bytes += buf.length;
   }
 

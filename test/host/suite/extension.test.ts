@@ -26,13 +26,18 @@ describe('LMA Explorer in the extension host', () => {
     assert.equal(ext.isActive, true);
   });
 
-  it('registers every contributed command, and lma.internal.ping runs', async () => {
+  it('registers every contributed command on activation', async () => {
     await extension().activate();
     const registered = new Set(await vscode.commands.getCommands(true));
     const contributed = (extension().packageJSON as Manifest).contributes?.commands ?? [];
+    assert.ok(contributed.length > 0, 'the manifest contributes no commands');
     const missing = contributed.map((c) => c.command).filter((id) => !registered.has(id));
     assert.deepEqual(missing, [], 'contributed but not registered on activation');
-    assert.ok(registered.has('lma.internal.ping'));
+  });
+
+  it('answers the internal ping command', async () => {
+    await extension().activate();
+    assert.ok((await vscode.commands.getCommands(true)).includes('lma.internal.ping'), 'lma.internal.ping is not registered');
     await vscode.commands.executeCommand('lma.internal.ping');
   });
 

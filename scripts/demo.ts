@@ -1,0 +1,71 @@
+// `npm run demo`: VS Code in the browser (code-server) with the packaged extension and a demo sfdx
+// project, until Ctrl-C. `npm run demo` builds and packages first; this script only starts things.
+//
+// Set LMA_DEMO_PORT for a fixed port (default: a free one).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createSfdxWorkspace, repoRoot, startCodeServer, type CodeServer } from './code-server.ts';
+
+/** What a setup step adds to the demo: environment and settings for VS Code, and how to stop it. */
+export interface DemoSetup {
+  env?: Record<string, string>;
+  settings?: Record<string, unknown>;
+  stop?: () => Promise<void>;
+}
+
+/**
+ * Hook for what must run before VS Code starts, e.g. the local org with demo data, whose URL and
+ * credentials reach the extension through `env`/`settings`. Returns nothing yet: until the local org is
+ * wired in, the demo opens the extension unconnected.
+ */
+async function prepare(_workspace: string): Promise<DemoSetup> {
+  return {};
+}
+
+async function main() {
+  const vsix = path.join(repoRoot, 'dist', 'lma-explorer.vsix');
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} not found: run \`npm run demo\` (it builds and packages first).`);
+
+  const workspace = createSfdxWorkspace();
+  const cleanups: (() => Promise<void>)[] = [async () => fs.rmSync(workspace, { recursive: true, force: true })];
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string) =>
+    (stopping ??= (async () => {
+      console.log(`\n${signal}: stopping…`);
+      // Last in, first out: VS Code before the org it talks to, the workspace folder last.
+      for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
+      console.log('Stopped.');
+    })());
+  // Handlers first, so that Ctrl-C during the (slow) start-up also cleans up.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void stop(signal).then(() => process.exit(0)));
+  }
+
+  const setup = await prepare(workspace);
+  if (setup.stop) cleanups.push(setup.stop);
+  const port = process.env.LMA_DEMO_PORT ? Number(process.env.LMA_DEMO_PORT) : undefined;
+  const server: CodeServer = await startCodeServer({
+    vsix,
+    workspace,
+    port,
+    env: setup.env,
+    settings: setup.settings,
+  });
+  cleanups.push(server.stop);
+  if (stopping) return; // a signal arrived while starting
+
+  console.log(`
+LMA Explorer demo: VS Code with the extension is running at
+
+    ${server.url}
+
+Open the "License Management" view in the activity bar. Ctrl-C stops everything.
+(code-server log: ${server.logFile})`);
+  // Keep the process alive until a signal arrives.
+  setInterval(() => undefined, 1 << 30);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
