@@ -7,6 +7,7 @@ let loading: Promise<typeof Salesforce> | undefined;
  * scripts/build.mjs), so activation never pays the ~0.5 s that @salesforce/core costs to load.
  */
 export function loadSalesforce(): Promise<typeof Salesforce> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded at run time
   loading ??= Promise.resolve().then(() => require('./salesforce.js') as typeof Salesforce);
   return loading;
 }
