@@ -89,8 +89,15 @@ describe('LMO session over the real @salesforce/core against the local org', () 
   });
 
   test('license pages of 200 follow each other without overlap, newest first', async () => {
+    const sized = await startLocalOrg({ seed: 3000 }); // the demo's groups fit in one page
+    after(() => sized.close());
+    await authorizeWithRefreshToken({
+      loginUrl: sized.instanceUrl,
+      refreshToken: sized.orgs.lmo.refreshToken,
+      alias: 'lmo-sized',
+    });
     const session = newSession(recordingLog());
-    await session.connect('lmo-a');
+    await session.connect('lmo-sized');
     const packages = await loadPackages(session);
     const biggest = packages
       .flatMap((pkg) => Object.entries(pkg.licenseCounts).map(([status, n]) => ({ pkg, status, n: n! })))
