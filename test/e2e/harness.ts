@@ -3,7 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { createSfdxWorkspace, repoRoot, startCodeServer, type CodeServer } from '../../scripts/code-server.ts';
+import {
+  createSfdxWorkspace,
+  repoRoot,
+  startCodeServer,
+  type CodeServer,
+} from '../../scripts/code-server.ts';
 
 export const EXTENSION_ID = 'lma-explorer.lma-explorer';
 export const resultsDir = path.join(repoRoot, 'test-results');
@@ -11,7 +16,8 @@ export const resultsDir = path.join(repoRoot, 'test-results');
 /** The vsix under test: `npm run package` output, or LMA_VSIX to try another build. */
 export function vsixPath(): string {
   const vsix = process.env.LMA_VSIX ?? path.join(repoRoot, 'dist', 'lma-explorer.vsix');
-  if (!fs.existsSync(vsix)) throw new Error(`${vsix} not found: run \`npm run build && npm run package\` first.`);
+  if (!fs.existsSync(vsix))
+    throw new Error(`${vsix} not found: run \`npm run build && npm run package\` first.`);
   return vsix;
 }
 
@@ -83,6 +89,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 async function saveArtifacts(name: string, page: Page, server: CodeServer): Promise<string> {
   const dir = path.join(resultsDir, name.replace(/[^\w.-]+/g, '-'));
   fs.mkdirSync(dir, { recursive: true });
+  await page.mouse.move(700, 450).catch(() => undefined); // no stray hover tooltip in the picture
   await page.screenshot({ path: path.join(dir, 'screenshot.png') }).catch(() => undefined);
   fs.cpSync(server.logFile, path.join(dir, 'code-server.log'));
   const logs = path.join(server.userDataDir, 'logs');
@@ -121,7 +128,11 @@ export function activationErrors(server: CodeServer): string[] {
     fs
       .readFileSync(path.join(logs, file), 'utf8')
       .split('\n')
-      .filter((line) => line.includes(`Activating extension ${EXTENSION_ID} failed`) || line.includes(`'${EXTENSION_ID}' failed`)),
+      .filter(
+        (line) =>
+          line.includes(`Activating extension ${EXTENSION_ID} failed`) ||
+          line.includes(`'${EXTENSION_ID}' failed`),
+      ),
   );
 }
 
@@ -184,7 +195,14 @@ export class Workbench {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor();
     await input.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    // Done when the palette closed, or when the command opened its own quick pick / input box (the
+    // input then no longer holds the `>` command prefix). A string, not a function: tsx would add
+    // helpers to a serialized function that do not exist in the page.
+    await this.page.waitForFunction(`(() => {
+      const widget = document.querySelector('.quick-input-widget');
+      const input = widget && widget.querySelector('input.input');
+      return !widget || !widget.checkVisibility() || !input || !input.value.startsWith('>');
+    })()`);
   }
 
   /** Texts of the visible notification toasts. */
@@ -193,7 +211,9 @@ export class Workbench {
   }
 
   async waitForNotification(text: string | RegExp): Promise<Locator> {
-    const toast = this.page.locator('.notifications-toasts .notification-list-item-message', { hasText: text });
+    const toast = this.page.locator('.notifications-toasts .notification-list-item-message', {
+      hasText: text,
+    });
     await toast.first().waitFor();
     return toast.first();
   }
@@ -201,7 +221,12 @@ export class Workbench {
   /** Opens the Output panel on a channel and returns its text (only the rendered lines: fine for short logs). */
   async outputChannelText(channel: string): Promise<string> {
     const panel = this.page.locator('.part.panel');
-    if (!(await panel.locator('.output-view, [id="workbench.panel.output"]').isVisible().catch(() => false))) {
+    if (
+      !(await panel
+        .locator('.output-view, [id="workbench.panel.output"]')
+        .isVisible()
+        .catch(() => false))
+    ) {
       await this.runCommand('Output: Focus on Output View');
     }
     await panel.locator('select.monaco-select-box').first().selectOption({ label: channel });

@@ -40,7 +40,9 @@ async function main(): Promise<number> {
     const page = await browser.newPage();
     // Patch the configuration before workbench.js reads it. (Rewriting the HTML with page.route instead
     // makes Chromium's local-network-access check block the workbench's WebSocket to 127.0.0.1.)
-    await page.addInitScript({ content: developmentOptionsScript(extensionDir, path.join(suiteDir, 'index.js')) });
+    await page.addInitScript({
+      content: developmentOptionsScript(extensionDir, path.join(suiteDir, 'index.js')),
+    });
     let resolveExit: (code: number) => void = () => undefined;
     const exited = new Promise<number>((resolve) => (resolveExit = resolve));
     // The workbench calls these when the extension host that ran the suite exits (code 0 or 1).
@@ -64,7 +66,9 @@ async function main(): Promise<number> {
       console.error('The extension host exited with 0 but the report shows no passing tests.');
       code = 1;
     }
-    console.log(`Extension-host suite in code-server: exit code ${code}, ${Math.round((Date.now() - started) / 1000)} s.`);
+    console.log(
+      `Extension-host suite in code-server: exit code ${code}, ${Math.round((Date.now() - started) / 1000)} s.`,
+    );
     if (code !== 0) {
       console.error(`Workbench errors:\n${workbenchErrors.join('\n')}`);
       console.error(`code-server log (tail):\n${tail(server.logFile, 40)}`);

@@ -35,12 +35,6 @@ describe('LMA Explorer in the extension host', () => {
     assert.deepEqual(missing, [], 'contributed but not registered on activation');
   });
 
-  it('answers the internal ping command', async () => {
-    await extension().activate();
-    assert.ok((await vscode.commands.getCommands(true)).includes('lma.internal.ping'), 'lma.internal.ping is not registered');
-    await vscode.commands.executeCommand('lma.internal.ping');
-  });
-
   it('contributes the "License Management" view container with the LMO view', async () => {
     const contributes = (extension().packageJSON as Manifest).contributes;
     const container = contributes?.viewsContainers?.activitybar?.find((c) => c.id === 'lma');
