@@ -39,7 +39,7 @@ export class LocalOrgLauncher {
   }
 
   private async startServer(): Promise<Emulator.LocalOrg | undefined> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded at run time
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded at run time
     const emulator = require('./emulator.js') as typeof Emulator;
     try {
       return await emulator.startLocalOrg({ port: LOCAL_ORG_PORT, dataDir: this.dataDir, seed: 'demo' });
