@@ -1,8 +1,10 @@
 // `npm run demo`: VS Code in the browser (code-server) with the packaged extension and a demo sfdx
 // project, until Ctrl-C. `npm run demo` builds and packages first; this script only starts things.
 //
+// The extension is connected to the local org (emulator/) with demo data.
 // Set LMA_DEMO_PORT for a fixed port (default: a free one).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createSfdxWorkspace, repoRoot, startCodeServer, type CodeServer } from './code-server.ts';
 
@@ -14,12 +16,30 @@ export interface DemoSetup {
 }
 
 /**
- * Hook for what must run before VS Code starts, e.g. the local org with demo data, whose URL and
- * credentials reach the extension through `env`/`settings`. Returns nothing yet: until the local org is
- * wired in, the demo opens the extension unconnected.
+ * Starts the local org with demo data and saves its LMO to a demo-only CLI auth store (a throw-away
+ * HOME), under the alias `lma-demo`, which the `lma.lmo` setting points the extension at.
  */
-async function prepare(_workspace: string): Promise<DemoSetup> {
-  return {};
+async function prepare(): Promise<DemoSetup> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lma-demo-home-'));
+  process.env.HOME = home;
+  process.env.SF_DISABLE_LOG_FILE = 'true';
+  const { startLocalOrg } = await import('../emulator/index.ts');
+  const { authorizeWithRefreshToken } = await import('../src/org/salesforce.ts');
+  const org = await startLocalOrg({ seed: 'demo' });
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: org.orgs.lmo.refreshToken,
+    alias: 'lma-demo',
+  });
+  console.log(`Local org with demo data: ${org.instanceUrl} (LMO ${org.orgs.lmo.username}, alias lma-demo)`);
+  return {
+    env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' },
+    settings: { 'lma.lmo': 'lma-demo' },
+    stop: async () => {
+      await org.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
 }
 
 async function main() {
@@ -45,7 +65,7 @@ async function main() {
     process.on(signal, () => void stop(signal).then(() => process.exit(0)));
   }
 
-  const setup = await prepare(workspace);
+  const setup = await prepare();
   if (setup.stop) cleanups.push(setup.stop);
   const port = process.env.LMA_DEMO_PORT ? Number(process.env.LMA_DEMO_PORT) : undefined;
   const server: CodeServer = await startCodeServer({
