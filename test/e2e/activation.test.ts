@@ -19,7 +19,13 @@ test(
       await welcome.waitFor();
       assert.match(await welcome.innerText(), /connect/i);
 
-      const output = await workbench.outputChannelText('LMA Explorer');
+      // The channel exists only once activate() ran; if it is missing, say why.
+      const output = await workbench.outputChannelText('LMA Explorer').catch((error: Error) => {
+        const errors = activationErrors(session.server);
+        assert.fail(
+          `No "LMA Explorer" output (${error.message.split('\n')[0]}). Activation errors: ${errors.join('\n') || 'none logged'}`,
+        );
+      });
       assert.match(output, /LMA Explorer activated in [\d.]+ ms/);
       assert.deepEqual(activationErrors(session.server), []);
 

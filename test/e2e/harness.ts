@@ -124,16 +124,15 @@ export function activationErrors(server: CodeServer): string[] {
   const files = fs.existsSync(logs)
     ? (fs.readdirSync(logs, { recursive: true }) as string[]).filter((f) => f.endsWith('exthost.log'))
     : [];
-  return files.flatMap((file) =>
-    fs
-      .readFileSync(path.join(logs, file), 'utf8')
-      .split('\n')
-      .filter(
-        (line) =>
-          line.includes(`Activating extension ${EXTENSION_ID} failed`) ||
-          line.includes(`'${EXTENSION_ID}' failed`),
-      ),
-  );
+  return files.flatMap((file) => {
+    const lines = fs.readFileSync(path.join(logs, file), 'utf8').split('\n');
+    return lines.flatMap((line, i) =>
+      line.includes(`Activating extension ${EXTENSION_ID} failed`) ||
+      line.includes(`'${EXTENSION_ID}' failed`)
+        ? [`${line} ${lines[i + 1] ?? ''}`.trim()] // the error message follows on the next line
+        : [],
+    );
+  });
 }
 
 /** Page object for the VS Code workbench. Selectors are VS Code's own DOM classes and ARIA roles. */
@@ -229,7 +228,10 @@ export class Workbench {
     ) {
       await this.runCommand('Output: Focus on Output View');
     }
-    await panel.locator('select.monaco-select-box').first().selectOption({ label: channel });
+    await panel
+      .locator('select.monaco-select-box')
+      .first()
+      .selectOption({ label: channel }, { timeout: 15_000 });
     const lines = panel.locator('.monaco-editor .view-lines');
     await lines.waitFor();
     return (await lines.innerText()).replace(/\u00a0/g, ' ');
