@@ -86,29 +86,38 @@ async function activationFigure(): Promise<number | undefined> {
   return activation;
 }
 
-const tree = await treeFigures();
-const activation = process.argv.includes('--no-ui') ? undefined : await activationFigure();
-const row = (what: string, value: string, requests: string, target: string) =>
-  `| ${what.padEnd(44)} | ${value.padStart(10)} | ${requests.padStart(8)} | ${target.padStart(8)} |`;
-console.log(row('Tree on 100,000 licenses', 'median', 'requests', 'target'));
-console.log(`|${'-'.repeat(46)}|${'-'.repeat(12)}|${'-'.repeat(10)}|${'-'.repeat(10)}|`);
-console.log(
-  row(
-    'First paint: packages with counts',
-    `${tree.firstPaint.median.toFixed(0)} ms`,
-    String(tree.firstPaint.requests),
-    '1000 ms',
-  ),
-);
-console.log(row(`  (first, cold run)`, `${tree.firstPaint.first.toFixed(0)} ms`, '', ''));
-console.log(
-  row(
-    `Status group page (${tree.largest.toLocaleString('en-US')} licenses)`,
-    `${tree.groupPage.median.toFixed(0)} ms`,
-    String(tree.groupPage.requests),
-    '300 ms',
-  ),
-);
-console.log(
-  row('Extension activate()', activation === undefined ? 'n/a' : `${activation.toFixed(1)} ms`, '0', '50 ms'),
-);
+async function main(): Promise<void> {
+  const tree = await treeFigures();
+  const activation = process.argv.includes('--no-ui') ? undefined : await activationFigure();
+  const row = (what: string, value: string, requests: string, target: string) =>
+    `| ${what.padEnd(44)} | ${value.padStart(10)} | ${requests.padStart(8)} | ${target.padStart(8)} |`;
+  console.log(row('Tree on 100,000 licenses', 'median', 'requests', 'target'));
+  console.log(`|${'-'.repeat(46)}|${'-'.repeat(12)}|${'-'.repeat(10)}|${'-'.repeat(10)}|`);
+  console.log(
+    row(
+      'First paint: packages with counts',
+      `${tree.firstPaint.median.toFixed(0)} ms`,
+      String(tree.firstPaint.requests),
+      '1000 ms',
+    ),
+  );
+  console.log(row(`  (first, cold run)`, `${tree.firstPaint.first.toFixed(0)} ms`, '', ''));
+  console.log(
+    row(
+      `Status group page (${tree.largest.toLocaleString('en-US')} licenses)`,
+      `${tree.groupPage.median.toFixed(0)} ms`,
+      String(tree.groupPage.requests),
+      '300 ms',
+    ),
+  );
+  console.log(
+    row(
+      'Extension activate()',
+      activation === undefined ? 'n/a' : `${activation.toFixed(1)} ms`,
+      '0',
+      '50 ms',
+    ),
+  );
+}
+
+void main();
