@@ -17,12 +17,17 @@ export function indexKey(value: unknown, idLike: boolean): unknown {
 export class Table {
   readonly rows = new Map<string, Row>();
   // A key maps to one row key, or to a Set when several rows share it (saves a Set per unique value).
-  private readonly indexes = new Map<string, { spec: IndexSpec; map: Map<unknown, string | Set<string>> }>();
+  // An index is built on its first lookup, not while the store replays: opening a 100,000-license
+  // store then costs only the rows, and indexes nobody queries cost nothing.
+  private readonly indexes = new Map<
+    string,
+    { spec: IndexSpec; map: Map<unknown, string | Set<string>> | undefined }
+  >();
 
   constructor(specs: IndexSpec[]) {
     // Id needs no index: rows are keyed by it.
     for (const spec of specs)
-      if (spec.field !== 'Id') this.indexes.set(spec.field.toLowerCase(), { spec, map: new Map() });
+      if (spec.field !== 'Id') this.indexes.set(spec.field.toLowerCase(), { spec, map: undefined });
   }
 
   get(id: string): Row | undefined {
@@ -37,6 +42,10 @@ export class Table {
   lookup(field: string, value: unknown): Set<string> | undefined {
     const index = this.indexes.get(field.toLowerCase());
     if (!index) return undefined;
+    if (!index.map) {
+      index.map = new Map();
+      for (const [key, row] of this.rows) addKey(index.map, index.spec, row[index.spec.field], key);
+    }
     const hit = index.map.get(indexKey(value, index.spec.idLike));
     return hit === undefined ? new Set() : typeof hit === 'string' ? new Set([hit]) : hit;
   }
@@ -45,6 +54,7 @@ export class Table {
     const key = String(row.Id).slice(0, 15);
     const old = this.rows.get(key);
     for (const { spec, map } of this.indexes.values()) {
+      if (!map) continue;
       const before = old?.[spec.field];
       const after = row[spec.field];
       if (old && before === after) continue;
@@ -54,15 +64,18 @@ export class Table {
         if (hit === key) map.delete(k);
         else if (typeof hit === 'object') hit.delete(key);
       }
-      if (after != null) {
-        const k = indexKey(after, spec.idLike);
-        const hit = map.get(k);
-        if (hit === undefined) map.set(k, key);
-        else if (typeof hit === 'string') {
-          if (hit !== key) map.set(k, new Set([hit, key]));
-        } else hit.add(key);
-      }
+      addKey(map, spec, after, key);
     }
     this.rows.set(key, row);
   }
+}
+
+function addKey(map: Map<unknown, string | Set<string>>, spec: IndexSpec, value: unknown, key: string): void {
+  if (value == null) return;
+  const k = indexKey(value, spec.idLike);
+  const hit = map.get(k);
+  if (hit === undefined) map.set(k, key);
+  else if (typeof hit === 'string') {
+    if (hit !== key) map.set(k, new Set([hit, key]));
+  } else hit.add(key);
 }
