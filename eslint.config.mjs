@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS entry points that load the bundles.
+    files: ['bin/**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['webviews/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -18,32 +18,54 @@ export interface ReadResult {
   totalBytes: number;
 }
 
-/** Decode every whole, valid line; `onValue` sees them in order (so callers needn't hold them all). */
+const CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Decode every whole, valid line; `onValue` sees them in order (so callers needn't hold them all).
+ * The file is read in 4 MiB chunks rather than whole, which keeps a large store's peak memory down.
+ */
 export function readLines(file: string, onValue: (value: unknown) => void): Omit<ReadResult, 'values'> {
-  let buf: Buffer;
+  let fd: number;
   try {
-    buf = fs.readFileSync(file);
+    fd = fs.openSync(file, 'r');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { validBytes: 0, totalBytes: 0 };
     throw e;
   }
-  let pos = 0;
-  while (pos < buf.length) {
-    const end = buf.indexOf(NL, pos);
-    if (end < 0 || end - pos < 10 || buf[pos + 8] !== 32) break;
-    const expected = parseInt(buf.toString('latin1', pos, pos + 8), 16);
-    const body = buf.subarray(pos + 9, end);
-    if (crc32(body) !== expected) break;
-    let value: unknown;
-    try {
-      value = JSON.parse(body.toString('utf8'));
-    } catch {
-      break;
+  try {
+    const totalBytes = fs.fstatSync(fd).size;
+    let pending = Buffer.alloc(0); // bytes read but not yet consumed (a partial line)
+    let validBytes = 0; // file offset of pending[0]
+    let readBytes = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK);
+      const n = fs.readSync(fd, chunk, 0, CHUNK, readBytes);
+      readBytes += n;
+      const buf = pending.length ? Buffer.concat([pending, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let pos = 0;
+      for (;;) {
+        const end = buf.indexOf(NL, pos);
+        if (end < 0) break;
+        if (end - pos < 10 || buf[pos + 8] !== 32) return { validBytes, totalBytes };
+        const expected = parseInt(buf.toString('latin1', pos, pos + 8), 16);
+        const body = buf.subarray(pos + 9, end);
+        if (crc32(body) !== expected) return { validBytes, totalBytes };
+        let value: unknown;
+        try {
+          value = JSON.parse(body.toString('utf8'));
+        } catch {
+          return { validBytes, totalBytes };
+        }
+        onValue(value);
+        validBytes += end + 1 - pos;
+        pos = end + 1;
+      }
+      pending = Buffer.from(buf.subarray(pos)); // copy: the chunk buffer is not reused, but may be large
+      if (n === 0) return { validBytes, totalBytes }; // a trailing partial line is a torn tail
     }
-    onValue(value);
-    pos = end + 1;
+  } finally {
+    fs.closeSync(fd);
   }
-  return { validBytes: pos, totalBytes: buf.length };
 }
 
 /** An append-only file; `append` returns once the bytes are on disk. */
