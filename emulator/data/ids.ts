@@ -38,13 +38,18 @@ export const id15 = (value: string): string => value.slice(0, 15);
 const POD = '4L0';
 
 export function mintId(prefix: string, counter: number): string {
+  return podId(prefix, POD, counter);
+}
+
+/** prefix + 3 pod characters + 9 base-62 digits of `counter` + the case-safe suffix. */
+export function podId(prefix: string, pod: string, counter: number): string {
   let digits = '';
   let n = counter;
   for (let i = 0; i < 9; i++) {
     digits = BASE62[n % 62] + digits;
     n = Math.floor(n / 62);
   }
-  const base = prefix + POD + digits;
+  const base = prefix + pod + digits;
   return base + caseSuffix(base);
 }
 

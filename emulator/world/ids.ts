@@ -1,20 +1,13 @@
 // Ids for the world's own things (orgs, users, packages, versions, install
 // requests). They use their own "pod" characters so they can never collide
 // with the ids the data layer mints for records.
-import { caseSuffix } from '../data/ids';
+import { podId } from '../data/ids';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const POD = '5W0';
 
 export function worldId(prefix: string, counter: number): string {
-  let digits = '';
-  let n = counter;
-  for (let i = 0; i < 9; i++) {
-    digits = BASE62[n % 62] + digits;
-    n = Math.floor(n / 62);
-  }
-  const base = prefix + POD + digits;
-  return base + caseSuffix(base);
+  return podId(prefix, POD, counter);
 }
 
 /** A random token body made of characters the access-token check accepts (`[.\w]`). */
