@@ -341,7 +341,7 @@ export class OrgData {
     const orgId = this.orgId;
     return {
       schema: this.schema,
-      rows: (sobject) => store.table(orgId, sobject).rows.values(),
+      rows: (sobject) => store.table(orgId, sobject).list(),
       get: (sobject, id) =>
         typeof id === 'string' && id.length >= 15 ? store.table(orgId, sobject).get(id) : undefined,
       lookup: (sobject, field, value) => {

@@ -42,6 +42,47 @@ const SPV_FIELDS = [
   'InstallValidationStatus',
 ];
 
+// The License Management App itself, installed in the LMO: Salesforce's package, not the ISV's, so it
+// lives outside the Partner Console. Version 1.20 is the one seen in public LMO metadata.
+const LMA = {
+  installId: '0A35W0000000LMAAAA',
+  packageId: '0335W0000000LMAAAA',
+  versionId: '04t5W0000000LMAAAA',
+};
+
+function lmaInstalled(version: string): Row {
+  return {
+    attributes: attrs('InstalledSubscriberPackage', LMA.installId, version, true),
+    Id: LMA.installId,
+    SubscriberPackageId: LMA.packageId,
+    SubscriberPackageVersionId: LMA.versionId,
+    MinPackageVersionId: LMA.versionId,
+    SubscriberPackage: {
+      attributes: attrs('SubscriberPackage', LMA.packageId, version, true),
+      Id: LMA.packageId,
+      Name: 'License Management App',
+      NamespacePrefix: 'sfLma',
+      Description: 'Manages the licenses of the packages you distribute on AppExchange.',
+      IsPackageValid: true,
+    },
+    SubscriberPackageVersion: {
+      attributes: attrs('SubscriberPackageVersion', LMA.versionId, version, true),
+      Id: LMA.versionId,
+      SubscriberPackageId: LMA.packageId,
+      Name: 'License Management App',
+      PublisherName: 'Salesforce',
+      MajorVersion: 1,
+      MinorVersion: 20,
+      PatchVersion: 0,
+      BuildNumber: 1,
+      ReleaseState: 'Released',
+      IsManaged: true,
+      IsBeta: false,
+      VersionNumber: '1.20.0.1',
+    },
+  };
+}
+
 export function subscriberPackageVersionRow(world: World, v: VersionState, version: string): Row {
   const pkg = world.console.package(v.packageId);
   return {
@@ -172,8 +213,9 @@ export function toolingTables(world: World, org: OrgState, version: string): Map
         'SubscriberPackage',
         'SubscriberPackageVersion',
       ],
-      rows: () =>
-        s.installed
+      rows: () => [
+        ...(org.kind === 'lmo' ? [lmaInstalled(version)] : []),
+        ...s.installed
           .filter((i) => i.orgId === org.id)
           .map((i) => {
             const v = world.console.version(i.versionId) as VersionState;
@@ -190,6 +232,7 @@ export function toolingTables(world: World, org: OrgState, version: string): Map
               },
             };
           }),
+      ],
     },
     // Probed by `sf org login`; no sandboxes are being created here.
     {

@@ -30,6 +30,13 @@ export class Table {
       if (spec.field !== 'Id') this.indexes.set(spec.field.toLowerCase(), { spec, map: undefined });
   }
 
+  private all: Row[] | undefined;
+
+  /** Every row as an array, cached until the next write: a query scan over an array is several times faster than over the Map. */
+  list(): readonly Row[] {
+    return (this.all ??= [...this.rows.values()]);
+  }
+
   get(id: string): Row | undefined {
     return this.rows.get(id.slice(0, 15));
   }
@@ -67,6 +74,7 @@ export class Table {
       addKey(map, spec, after, key);
     }
     this.rows.set(key, row);
+    this.all = undefined;
   }
 }
 

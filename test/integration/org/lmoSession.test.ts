@@ -57,6 +57,11 @@ describe('LMO session over the real @salesforce/core against the local org', () 
     const state = await session.connect('lmo-a');
     assert.equal(state.kind, 'connected', JSON.stringify(state));
     assert.ok(state.kind === 'connected' && state.lma.installed);
+    assert.equal(
+      state.kind === 'connected' && state.lma.version,
+      '1.20',
+      'LMA version from InstalledSubscriberPackage',
+    );
     assert.equal(state.kind === 'connected' && state.org.orgId.slice(0, 3), '00D');
     assert.ok(log.requests() > 0);
     const everything = log.lines.join('\n');
