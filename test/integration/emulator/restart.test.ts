@@ -3,7 +3,7 @@
 // API refuses cross-origin callers.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
@@ -37,6 +37,7 @@ it('keeps orgs, tokens, the Partner Console and records across a restart', async
     assert.equal((read.body as { Name: string }).Name, 'Survivor');
   } finally {
     await second.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
 

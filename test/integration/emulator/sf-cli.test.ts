@@ -5,7 +5,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
@@ -51,6 +51,7 @@ before(async () => {
 
 after(async () => {
   await org?.close();
+  rmSync(home, { recursive: true, force: true });
 });
 
 it(
