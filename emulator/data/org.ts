@@ -342,6 +342,7 @@ export class OrgData {
     return {
       schema: this.schema,
       rows: (sobject) => store.table(orgId, sobject).list(),
+      liveRows: (sobject) => store.table(orgId, sobject).liveList(),
       get: (sobject, id) =>
         typeof id === 'string' && id.length >= 15 ? store.table(orgId, sobject).get(id) : undefined,
       lookup: (sobject, field, value) => {

@@ -121,10 +121,11 @@ export function send(res: ServerResponse, response: ApiResponse, extraHeaders: R
     return;
   }
   const isText = typeof response.body === 'string' && headers['Content-Type'] !== undefined;
-  const payload = isText ? (response.body as string) : JSON.stringify(response.body);
+  // Encoded once: Content-Length and the body come from the same bytes.
+  const payload = Buffer.from(isText ? (response.body as string) : JSON.stringify(response.body));
   res.writeHead(response.status, {
     'Content-Type': 'application/json;charset=UTF-8',
-    'Content-Length': String(Buffer.byteLength(payload)),
+    'Content-Length': String(payload.length),
     ...headers,
   });
   res.end(payload);

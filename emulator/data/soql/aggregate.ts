@@ -199,7 +199,7 @@ export function runAggregate(rows: Iterable<Row>, plan: AggregatePlan): Row[] {
     out.push(r);
   }
   if (having) out = out.filter(having);
-  out = sortRows(out, keys, (r) => r);
+  out = [...sortRows(out, keys, (r) => r)];
   const from = plan.offset ?? 0;
   out = out.slice(from, plan.limit === undefined ? undefined : from + plan.limit);
   return out.map((r) => {

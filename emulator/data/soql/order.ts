@@ -25,7 +25,7 @@ export function sortKeys(
   });
 }
 
-export function sortRows<T>(rows: T[], keys: SortKey[], rowOf: (item: T) => Row): T[] {
+export function sortRows<T>(rows: readonly T[], keys: SortKey[], rowOf: (item: T) => Row): readonly T[] {
   if (keys.length === 0) return rows;
   const n = rows.length;
   const k = keys.length;

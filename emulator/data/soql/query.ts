@@ -94,7 +94,7 @@ function matchingRows(
   schema: SObjectSchema,
   q: QueryBase,
   path: (f: string) => ResolvedPath,
-): Row[] {
+): readonly Row[] {
   const includeDeleted = ctx.opts.includeDeleted === true;
   let predicate: Predicate | undefined;
   let candidates: Iterable<Row> | undefined;
@@ -124,8 +124,17 @@ function matchingRows(
       }
     }
   }
+  if (!candidates) {
+    const all = includeDeleted ? ctx.source.rows(schema.name) : ctx.source.liveRows(schema.name);
+    // The table's cached array itself when nothing filters: callers only read it (and a later write
+    // replaces the cache, so a cursor keeps the rows it was opened on).
+    if (!predicate) return Array.isArray(all) ? (all as readonly Row[]) : [...all];
+    const out: Row[] = [];
+    for (const row of all) if (predicate(row)) out.push(row);
+    return out;
+  }
   const out: Row[] = [];
-  for (const row of candidates ?? ctx.source.rows(schema.name)) {
+  for (const row of candidates) {
     if (!includeDeleted && row.IsDeleted === true) continue;
     if (predicate && !predicate(row)) continue;
     out.push(row);
@@ -223,7 +232,7 @@ function childStep(ctx: Ctx, parent: SObjectSchema, sub: Subquery): (row: Row, r
   const key = rel.relationshipName;
   return (row, rec) => {
     const all = ctx.source.lookup(child.name, rel.field, String(row.Id)) ?? [...ctx.source.rows(child.name)];
-    let rows = all.filter(
+    let rows: readonly Row[] = all.filter(
       (r) =>
         (includeDeleted || r.IsDeleted !== true) &&
         typeof r[rel.field] === 'string' &&

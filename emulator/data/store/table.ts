@@ -31,10 +31,19 @@ export class Table {
   }
 
   private all: Row[] | undefined;
+  private live: Row[] | undefined;
 
-  /** Every row as an array, cached until the next write: a query scan over an array is several times faster than over the Map. */
+  /**
+   * Every row as an array, cached until the next write. Scans read these arrays instead of the Map,
+   * and the live list spares each query reading IsDeleted on 100,000 rows of different shapes.
+   */
   list(): readonly Row[] {
     return (this.all ??= [...this.rows.values()]);
+  }
+
+  /** The rows not deleted (soft delete keeps deleted rows for queryAll). */
+  liveList(): readonly Row[] {
+    return (this.live ??= this.list().filter((row) => row.IsDeleted !== true));
   }
 
   get(id: string): Row | undefined {
@@ -75,6 +84,7 @@ export class Table {
     }
     this.rows.set(key, row);
     this.all = undefined;
+    this.live = undefined;
   }
 }
 

@@ -19,6 +19,9 @@ function indexOnlySource(lookups: string[]): QuerySource {
     rows: () => {
       throw new Error('full scan');
     },
+    liveRows: () => {
+      throw new Error('full scan');
+    },
     get: () => undefined,
     lookup: (_sobject, field, value) => {
       lookups.push(`${field}=${String(value)}`);
