@@ -38,10 +38,12 @@ export function readLines(file: string, onValue: (value: unknown) => void): Omit
     let validBytes = 0; // file offset of pending[0]
     let readBytes = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(CHUNK);
-      const n = fs.readSync(fd, chunk, 0, CHUNK, readBytes);
+      // The partial line left from the last chunk goes first, the next bytes right after it.
+      const space = Buffer.allocUnsafe(pending.length + CHUNK);
+      pending.copy(space);
+      const n = fs.readSync(fd, space, pending.length, CHUNK, readBytes);
       readBytes += n;
-      const buf = pending.length ? Buffer.concat([pending, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      const buf = space.subarray(0, pending.length + n);
       let pos = 0;
       for (;;) {
         const end = buf.indexOf(NL, pos);
@@ -60,7 +62,7 @@ export function readLines(file: string, onValue: (value: unknown) => void): Omit
         validBytes += end + 1 - pos;
         pos = end + 1;
       }
-      pending = Buffer.from(buf.subarray(pos)); // copy: the chunk buffer is not reused, but may be large
+      pending = buf.subarray(pos);
       if (n === 0) return { validBytes, totalBytes }; // a trailing partial line is a torn tail
     }
   } finally {
