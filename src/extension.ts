@@ -34,7 +34,6 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => void localOrg.dispose() },
     session.onDidChangeState((state) => {
       void vscode.commands.executeCommand('setContext', 'lma.state', contextState(state));
-      treeView.message = state.kind === 'connected' && state.lma.installed ? undefined : treeView.message;
       if (state.kind === 'expired') void promptRelogin(services);
     }),
     vscode.commands.registerCommand('lma.connect', () => connect(services)),

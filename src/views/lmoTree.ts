@@ -255,8 +255,8 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
     return `${this.rootId()}/workspace`;
   }
 
+  /** Redraws one node, or everything when VS Code hasn't been shown that node (undefined). */
   private fire(node: LmaNode | undefined): void {
-    // Firing with an instance VS Code never saw does nothing, so fall back to a full redraw.
     this.changed.fire(node);
   }
 

@@ -45,6 +45,18 @@ export const LEAD_SOURCES = [
   'Package Installation',
 ];
 
+/** First, last and full name, as Lead, Contact and User have them. */
+function personName() {
+  return [
+    text('FirstName', 'First Name', 40),
+    text('LastName', 'Last Name', 80, { required: true }),
+    formula('Name', 'Full Name', 'string', 'FirstName & " " & LastName', fullName, {
+      nameField: true,
+      length: 121,
+    }),
+  ];
+}
+
 export const leadObject = standard({
   name: 'Lead',
   label: 'Lead',
@@ -52,12 +64,7 @@ export const leadObject = standard({
   keyPrefix: '00Q',
   fields: [
     ...systemFields({ owner: true }),
-    text('FirstName', 'First Name', 40),
-    text('LastName', 'Last Name', 80, { required: true }),
-    formula('Name', 'Full Name', 'string', 'FirstName & " " & LastName', fullName, {
-      nameField: true,
-      length: 121,
-    }),
+    ...personName(),
     text('Company', 'Company', 255, { required: true }),
     text('Title', 'Title', 128),
     email('Email', 'Email'),
@@ -115,12 +122,7 @@ export const contactObject = standard({
   keyPrefix: '003',
   fields: [
     ...systemFields({ owner: true }),
-    text('FirstName', 'First Name', 40),
-    text('LastName', 'Last Name', 80, { required: true }),
-    formula('Name', 'Full Name', 'string', 'FirstName & " " & LastName', fullName, {
-      nameField: true,
-      length: 121,
-    }),
+    ...personName(),
     lookup('AccountId', 'Account ID', 'Account', 'Account', 'Contacts'),
     email('Email', 'Email'),
     phone('Phone', 'Business Phone'),
@@ -137,12 +139,7 @@ export const userObject = standard({
   fields: [
     ...systemFields(),
     text('Username', 'Username', 80, { required: true, unique: true, indexed: true }),
-    text('FirstName', 'First Name', 40),
-    text('LastName', 'Last Name', 80, { required: true }),
-    formula('Name', 'Full Name', 'string', 'FirstName & " " & LastName', fullName, {
-      nameField: true,
-      length: 121,
-    }),
+    ...personName(),
     email('Email', 'Email', { required: true }),
     text('Alias', 'Alias', 8, { required: true }),
     checkbox('IsActive', 'Active', { defaultValue: true }),
