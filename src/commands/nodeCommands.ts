@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Package } from '../lma/records';
+import type { License, Package, PackageVersion } from '../lma/records';
 import type { LmoSession } from '../org/lmoSession';
 import type { LmoTreeProvider } from '../views/lmoTree';
 import type { LicenseNode, LmaNode, PackageNode, StatusGroupNode, VersionNode } from '../views/nodes';
@@ -61,12 +61,14 @@ export function registerNodeCommands({ session, tree, treeView }: Services): vsc
     }),
 
     vscode.commands.registerCommand('lma.copyVersionId', async (node?: VersionNode) => {
-      if (node?.version.versionId) await copy(node.version.versionId, `Version id of ${node.version.name}`);
+      const version = node?.version ?? (await pickVersion(await pickPackage(undefined)));
+      if (version?.versionId) await copy(version.versionId, `Version id of ${version.name}`);
     }),
 
     vscode.commands.registerCommand('lma.copySubscriberOrgId', async (node?: LicenseNode) => {
-      if (node?.license.subscriberOrgId)
-        await copy(node.license.subscriberOrgId, `Subscriber org id of ${node.license.name}`);
+      const license = node?.license ?? (await pickLicense(tree));
+      if (license?.subscriberOrgId)
+        await copy(license.subscriberOrgId, `Subscriber org id of ${license.name}`);
     }),
 
     vscode.commands.registerCommand(
@@ -81,6 +83,43 @@ export function registerNodeCommands({ session, tree, treeView }: Services): vsc
       },
     ),
   ];
+}
+
+async function pickVersion(pkg: Package | undefined): Promise<PackageVersion | undefined> {
+  if (!pkg) return undefined;
+  const picked = await vscode.window.showQuickPick(
+    pkg.versions.map((version) => ({
+      label: version.versionNumber ?? version.name,
+      description: [version.isBeta ? 'beta' : undefined, version.versionId].filter(Boolean).join(' · '),
+      version,
+    })),
+    { title: `Choose a version of ${pkg.name}` },
+  );
+  return picked?.version;
+}
+
+/** Asks what to look for, then which of the matching licenses. */
+async function pickLicense(tree: LmoTreeProvider): Promise<License | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'Find the license',
+    prompt: 'Subscriber org id, org name, or lead or account name',
+    validateInput: (value) => (value.trim() ? undefined : 'Type what to look for'),
+  });
+  if (!text) return undefined;
+  const licenses = await tree.matchingLicenses(text.trim());
+  if (licenses.length === 0) {
+    void vscode.window.showInformationMessage(`No license matches “${text.trim()}”.`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    licenses.map((license) => ({
+      label: license.customerName ?? license.name,
+      description: `${license.status} · ${license.subscriberOrgId ?? 'no org id'}`,
+      license,
+    })),
+    { title: 'Choose the license' },
+  );
+  return picked?.license;
 }
 
 function recordOf(node: PackageNode | VersionNode | LicenseNode): { object: string; id: string } {

@@ -69,6 +69,12 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
     return this.packages;
   }
 
+  /** Licenses matching `text`, without showing them in the tree. */
+  matchingLicenses(text: string): Promise<License[]> {
+    return findLicenses(this.session, text);
+  }
+
+  /** Shows the licenses matching `text` in a results node at the top of the tree. */
   async findLicenses(text: string): Promise<number> {
     const epoch = this.epoch;
     const licenses = await findLicenses(this.session, text);
