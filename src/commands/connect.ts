@@ -119,8 +119,11 @@ async function pickLoginUrlAndLogIn(): Promise<string | undefined> {
     (await vscode.window.showInputBox({
       title: 'My Domain login URL',
       placeHolder: 'https://mycompany.my.salesforce.com',
+      // http only on this machine: a local org (lma-local-org start) is a login server too.
       validateInput: (value) =>
-        /^https:\/\/[^\s/]+/.test(value.trim()) ? undefined : 'Enter an https:// URL',
+        /^(https:\/\/[^\s/]+|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$)/.test(value.trim())
+          ? undefined
+          : 'Enter an https:// URL (or http://127.0.0.1:PORT for a local org)',
     }));
   if (!loginUrl) return undefined;
   const alias = await vscode.window.showInputBox({
@@ -134,20 +137,23 @@ async function pickLoginUrlAndLogIn(): Promise<string | undefined> {
 
 async function browserLogin(loginUrl: string, alias: string | undefined): Promise<string | undefined> {
   const salesforce = await loadSalesforce();
+  // A browser may block the tab (VS Code in a browser, code-server) or the user may close it: the
+  // notification keeps a way to open the login page until the login completes.
+  const openLoginPage = (url: string) => {
+    void vscode.window
+      .showInformationMessage(`Finish logging in at ${loginUrl} in your browser.`, 'Open Login Page')
+      .then((action) => action && vscode.env.openExternal(vscode.Uri.parse(url)));
+    return vscode.env.openExternal(vscode.Uri.parse(url));
+  };
   return vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: `Logging in at ${loginUrl}… (finish in your browser)`,
-    },
+    { location: vscode.ProgressLocation.Window, title: `Logging in at ${loginUrl}…` },
     () =>
-      salesforce
-        .loginWithBrowser(loginUrl, (url) => vscode.env.openExternal(vscode.Uri.parse(url)), alias)
-        .catch((error: unknown) => {
-          void vscode.window.showErrorMessage(
-            `Login failed: ${error instanceof Error ? error.message : error}`,
-          );
-          return undefined;
-        }),
+      salesforce.loginWithBrowser(loginUrl, openLoginPage, alias).catch((error: unknown) => {
+        void vscode.window.showErrorMessage(
+          `Login failed: ${error instanceof Error ? error.message : error}`,
+        );
+        return undefined;
+      }),
   );
 }
 
