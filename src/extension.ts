@@ -43,6 +43,11 @@ export function activate(context: vscode.ExtensionContext): void {
       session.disconnect();
     }),
     vscode.commands.registerCommand('lma.showLog', () => log.show()),
+    vscode.commands.registerCommand('lma.reconnect', () => {
+      const state = session.state;
+      const target = state.kind === 'failed' || state.kind === 'expired' ? state.target : choice.target;
+      return target ? switchTo(services, target) : connect(services);
+    }),
     ...registerNodeCommands({ session, tree, treeView }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('lma.lmo') && choice.target) void switchTo(services, choice.target);
