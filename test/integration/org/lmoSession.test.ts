@@ -176,4 +176,20 @@ describe('LMO session over the real @salesforce/core against the local org', () 
       other.faults.clear();
     }
   });
+
+  test('an org out of API calls is reported as such, and the session says to stop polling', async () => {
+    const session = newSession(recordingLog());
+    await session.connect('lmo-a');
+    world.faults.respondWith(403, 1);
+    try {
+      await assert.rejects(
+        loadPackages(session),
+        (error: { kind?: string }) => error.kind === 'requestLimit',
+      );
+      assert.equal(session.apiLimitReached, true);
+      assert.equal(session.state.kind, 'connected', 'an API limit does not end the session');
+    } finally {
+      world.faults.clear();
+    }
+  });
 });
