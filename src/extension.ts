@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { connect, promptRelogin, switchTo, useLocalOrg } from './commands/connect';
+import { connect, disconnect, promptRelogin, reconnect, switchTo, useLocalOrg } from './commands/connect';
 import { registerNodeCommands } from './commands/nodeCommands';
 import { OrgChoice } from './commands/orgChoice';
 import { checkLmaPresence } from './lma/lmaPresence';
@@ -38,16 +38,9 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('lma.connect', () => connect(services)),
     vscode.commands.registerCommand('lma.useLocalOrg', () => useLocalOrg(services)),
-    vscode.commands.registerCommand('lma.disconnect', async () => {
-      await choice.remember(undefined);
-      session.disconnect();
-    }),
+    vscode.commands.registerCommand('lma.disconnect', () => disconnect(services)),
     vscode.commands.registerCommand('lma.showLog', () => log.show()),
-    vscode.commands.registerCommand('lma.reconnect', () => {
-      const state = session.state;
-      const target = state.kind === 'failed' || state.kind === 'expired' ? state.target : choice.target;
-      return target ? switchTo(services, target) : connect(services);
-    }),
+    vscode.commands.registerCommand('lma.reconnect', () => reconnect(services)),
     ...registerNodeCommands({ session, tree, treeView }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('lma.lmo') && choice.target) void switchTo(services, choice.target);

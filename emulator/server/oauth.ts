@@ -116,6 +116,10 @@ function urls(shared: Shared, org: OrgState): Record<string, string> {
   };
 }
 
+/** The default profile picture a user without a photo has, as Salesforce links it. */
+const profilePhoto = (shared: Shared, size: 45 | 200): string =>
+  `${shared.instanceUrl()}/img/userprofile/default_profile_${size}_v2.png`;
+
 export function userinfo(shared: Shared, org: OrgState): ApiResponse {
   return json({
     sub: identityUrl(shared, org),
@@ -130,11 +134,11 @@ export function userinfo(shared: Shared, org: OrgState): ApiResponse {
     family_name: org.lastName,
     zoneinfo: 'GMT',
     photos: {
-      picture: `${shared.instanceUrl()}/img/userprofile/default_profile_200_v2.png`,
-      thumbnail: `${shared.instanceUrl()}/img/userprofile/default_profile_45_v2.png`,
+      picture: profilePhoto(shared, 200),
+      thumbnail: profilePhoto(shared, 45),
     },
     profile: `${shared.instanceUrl()}/${org.userId}`,
-    picture: `${shared.instanceUrl()}/img/userprofile/default_profile_200_v2.png`,
+    picture: profilePhoto(shared, 200),
     address: {},
     is_salesforce_integration_user: false,
     urls: urls(shared, org),
@@ -162,7 +166,7 @@ export function identity(shared: Shared, org: OrgState): ApiResponse {
     first_name: org.firstName,
     last_name: org.lastName,
     timezone: 'GMT',
-    photos: { picture: `${shared.instanceUrl()}/img/userprofile/default_profile_200_v2.png` },
+    photos: { picture: profilePhoto(shared, 200) },
     addr_street: null,
     addr_city: null,
     addr_state: null,

@@ -44,6 +44,19 @@ export async function switchTo({ session, choice, localOrg }: Services, target: 
       });
 }
 
+/** Forgets this workspace's org and closes the session. */
+export async function disconnect({ session, choice }: Services): Promise<void> {
+  await choice.remember(undefined);
+  session.disconnect();
+}
+
+/** Try Again after a failed or expired connection: the same org, or the chosen one. */
+export function reconnect(services: Services): Promise<void> {
+  const state = services.session.state;
+  const target = state.kind === 'failed' || state.kind === 'expired' ? state.target : services.choice.target;
+  return target ? switchTo(services, target) : connect(services);
+}
+
 /**
  * Called once per transition to "expired" (never per failed request), so the user sees one prompt.
  * "Log in again" runs the browser login for the same login URL, then reconnects the same user.

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { findLicenses } from '../lma/licenses';
 import type { License, Package, PackageVersion } from '../lma/records';
 import type { LmoSession } from '../org/lmoSession';
 import type { LmoTreeProvider } from '../views/lmoTree';
@@ -66,7 +67,7 @@ export function registerNodeCommands({ session, tree, treeView }: Services): vsc
     }),
 
     vscode.commands.registerCommand('lma.copySubscriberOrgId', async (node?: LicenseNode) => {
-      const license = node?.license ?? (await pickLicense(tree));
+      const license = node?.license ?? (await pickLicense(session));
       if (license?.subscriberOrgId)
         await copy(license.subscriberOrgId, `Subscriber org id of ${license.name}`);
     }),
@@ -99,14 +100,14 @@ async function pickVersion(pkg: Package | undefined): Promise<PackageVersion | u
 }
 
 /** Asks what to look for, then which of the matching licenses. */
-async function pickLicense(tree: LmoTreeProvider): Promise<License | undefined> {
+async function pickLicense(session: LmoSession): Promise<License | undefined> {
   const text = await vscode.window.showInputBox({
     title: 'Find the license',
     prompt: 'Subscriber org id, org name, or lead or account name',
     validateInput: (value) => (value.trim() ? undefined : 'Type what to look for'),
   });
   if (!text) return undefined;
-  const licenses = await tree.matchingLicenses(text.trim());
+  const licenses = await findLicenses(session, text.trim());
   if (licenses.length === 0) {
     void vscode.window.showInformationMessage(`No license matches “${text.trim()}”.`);
     return undefined;

@@ -40,7 +40,7 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
     this.subscriptions = [
       this.changed,
       session.onDidChangeState(() => this.refresh()),
-      project.onDidChange(() => this.fire(this.shown.get(this.workspaceNodeId()))),
+      project.onDidChange(() => this.redraw(this.workspaceNodeId())),
     ];
   }
 
@@ -62,16 +62,11 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
       this.packages = loadPackages(this.session).finally(() => {
         if (epoch !== this.epoch) return;
         this.packagesLoading = false;
-        this.fire(this.shown.get(this.packagesNodeId()));
+        this.redraw(this.packagesNodeId());
       });
       this.packages.catch(() => undefined); // Shown as an error node by getChildren.
     }
     return this.packages;
-  }
-
-  /** Licenses matching `text`, without showing them in the tree. */
-  matchingLicenses(text: string): Promise<License[]> {
-    return findLicenses(this.session, text);
   }
 
   /** Shows the licenses matching `text` in a results node at the top of the tree. */
@@ -80,13 +75,13 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
     const licenses = await findLicenses(this.session, text);
     if (epoch !== this.epoch) return licenses.length;
     this.search = { text, licenses, serial: ++this.searches };
-    this.fire(this.shown.get(this.rootId()));
+    this.redraw(this.rootId());
     return licenses.length;
   }
 
   clearSearch(): void {
     this.search = undefined;
-    this.fire(this.shown.get(this.rootId()));
+    this.redraw(this.rootId());
   }
 
   async loadMore(group: StatusGroupNode): Promise<void> {
@@ -94,7 +89,7 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
     if (!pages?.next || pages.loading) return;
     const epoch = this.epoch;
     pages.loading = true;
-    this.fire(this.shown.get(`${group.id}/more`));
+    this.redraw(`${group.id}/more`);
     try {
       const page = await loadLicensePage(
         this.session,
@@ -106,7 +101,7 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
       pages.next = page.next;
     } finally {
       pages.loading = false;
-      if (epoch === this.epoch) this.fire(this.shown.get(group.id));
+      if (epoch === this.epoch) this.redraw(group.id);
     }
   }
 
@@ -261,9 +256,9 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
     return `${this.rootId()}/workspace`;
   }
 
-  /** Redraws one node, or everything when VS Code hasn't been shown that node (undefined). */
-  private fire(node: LmaNode | undefined): void {
-    this.changed.fire(node);
+  /** Redraws the node with this id, or the whole tree when VS Code hasn't been shown it yet. */
+  private redraw(id: string): void {
+    this.changed.fire(this.shown.get(id));
   }
 
   dispose(): void {

@@ -1,27 +1,36 @@
 import * as vscode from 'vscode';
 import { readWorkspacePackages, SfdxProjectError, type WorkspacePackage } from '../lma/sfdxProject';
 
-/** The open folder's sfdx-project.json, re-read when it changes on disk or in an editor. */
+/** The open folder's sfdx-project.json, read once and again after it changes on disk. */
 export class WorkspaceProject implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly watcher = vscode.workspace.createFileSystemWatcher('**/sfdx-project.json');
   private readonly subscriptions: vscode.Disposable[];
+  /** Read once per change: the tree asks for it for the LMO node and again for its own node. */
+  private read: Promise<WorkspacePackage[] | SfdxProjectError | undefined> | undefined;
 
   constructor() {
-    const fire = () => this.changed.fire();
+    const forget = () => {
+      this.read = undefined;
+      this.changed.fire();
+    };
     this.subscriptions = [
       this.watcher,
       this.changed,
-      this.watcher.onDidChange(fire),
-      this.watcher.onDidCreate(fire),
-      this.watcher.onDidDelete(fire),
-      vscode.workspace.onDidChangeWorkspaceFolders(fire),
+      this.watcher.onDidChange(forget),
+      this.watcher.onDidCreate(forget),
+      this.watcher.onDidDelete(forget),
+      vscode.workspace.onDidChangeWorkspaceFolders(forget),
     ];
   }
 
   /** The project's packages; undefined when the folder is not a Salesforce DX project. */
-  async packages(): Promise<WorkspacePackage[] | SfdxProjectError | undefined> {
+  packages(): Promise<WorkspacePackage[] | SfdxProjectError | undefined> {
+    return (this.read ??= this.readPackages());
+  }
+
+  private async readPackages(): Promise<WorkspacePackage[] | SfdxProjectError | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) return undefined;
     let bytes: Uint8Array;
