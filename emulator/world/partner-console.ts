@@ -3,11 +3,11 @@
 // It has no public API on Salesforce; here it is reached through /_local/ and
 // the CLI. Associating writes the LMA's Package / Package Version rows, as the
 // LMA does when a package is registered.
+// The one import from src/: the rules of default terms are the extension's domain, shared by design.
+import { checkTerms } from '../../src/lma/licensingTerms';
 import { SalesforceError } from '../data/errors';
 import type { AssociationState, LicenseDefaults, PackageState, VersionState } from './state';
 import type { World } from './world';
-
-const MAX_SEATS = 99_000_000;
 
 export interface PackageView extends PackageState {
   versions: VersionState[];
@@ -16,28 +16,11 @@ export interface PackageView extends PackageState {
 
 const invalid = (message: string): SalesforceError => new SalesforceError('INVALID_INPUT', message);
 
+/** The extension's own rules of default terms (src/lma/licensingTerms.ts): one copy for both. */
 export function validateDefaults(input: unknown): LicenseDefaults {
-  const d = (input ?? {}) as Record<string, unknown>;
-  const status = d.status;
-  if (status !== 'Trial' && status !== 'Active') throw invalid('status must be Trial or Active');
-  const length = d.lengthDays ?? null;
-  if (
-    status === 'Trial' &&
-    !(Number.isInteger(length) && (length as number) >= 1 && (length as number) <= 90)
-  ) {
-    throw invalid('a Trial lasts 1 to 90 days (lengthDays)');
-  }
-  if (status === 'Active' && length !== null && !(Number.isInteger(length) && (length as number) >= 1)) {
-    throw invalid('lengthDays must be a whole number of days, or null for "License does not expire"');
-  }
-  const seats = d.seats ?? 'site';
-  if (
-    seats !== 'site' &&
-    !(Number.isInteger(seats) && (seats as number) >= 1 && (seats as number) <= MAX_SEATS)
-  ) {
-    throw invalid(`seats must be 1 to ${MAX_SEATS.toLocaleString('en-US')} or "site"`);
-  }
-  return { status, lengthDays: length as number | null, seats: seats as number | 'site' };
+  const problems = checkTerms(input ?? {});
+  if (problems.length) throw invalid(problems.map((problem) => problem.message).join(' '));
+  return input as LicenseDefaults;
 }
 
 export const versionNumber = (v: VersionState): string => `${v.major}.${v.minor}.${v.patch}`;

@@ -1,0 +1,187 @@
+/**
+ * The default licensing terms inside sfdx-project.json (`plugins.lma.defaultLicensing`): reading them,
+ * and the minimal text edit that writes one package's terms. The edit keeps formatting, comments, key
+ * order and every other key; a file that doesn't parse is never edited.
+ */
+import {
+  applyEdits,
+  findNodeAtLocation,
+  modify,
+  parseTree,
+  printParseErrorCode,
+  type Edit,
+  type Node,
+  type ParseError,
+} from 'jsonc-parser';
+import { fromEntry, toEntry, type LicensingTerms, type TermsProblem } from './licensingTerms';
+
+/** Where the terms live in sfdx-project.json. */
+export const TERMS_PATH = ['plugins', 'lma', 'defaultLicensing'] as const;
+
+/** A file that doesn't parse: what is wrong and where (an offset into the text). */
+export interface ProjectParseError {
+  message: string;
+  offset: number;
+  line: number;
+  column: number;
+}
+
+export interface ProjectTerms {
+  /** The package aliases of `packageAliases` that name a package (not a version: no "@"). */
+  packageAliases: string[];
+  /** Each alias under `defaultLicensing` and its entry as written. */
+  entries: Map<string, TermsEntryState>;
+}
+
+export interface TermsEntryState {
+  /** The entry as written (any JSON), for compare-before-write. */
+  raw: unknown;
+  terms: LicensingTerms | undefined;
+  problems: TermsProblem[];
+}
+
+export type ProjectTermsResult =
+  { ok: true; project: ProjectTerms; root: Node } | { ok: false; error: ProjectParseError };
+
+/** Parses sfdx-project.json leniently about comments and trailing commas, strictly about everything else. */
+export function parseProject(text: string): { root: Node } | { error: ProjectParseError } {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const first = errors[0];
+  if (first || !root) {
+    const offset = first?.offset ?? 0;
+    return {
+      error: {
+        message: first ? describeParseError(first) : 'The file is empty.',
+        offset,
+        ...lineAndColumn(text, offset),
+      },
+    };
+  }
+  if (root.type !== 'object')
+    return {
+      error: {
+        message: 'sfdx-project.json must hold a JSON object.',
+        offset: root.offset,
+        ...lineAndColumn(text, root.offset),
+      },
+    };
+  return { root };
+}
+
+export function readProjectTerms(text: string): ProjectTermsResult {
+  const parsed = parseProject(text);
+  if ('error' in parsed) return { ok: false, error: parsed.error };
+  const { root } = parsed;
+  const aliasesNode = findNodeAtLocation(root, ['packageAliases']);
+  const packageAliases =
+    aliasesNode?.type === 'object'
+      ? (aliasesNode.children ?? [])
+          .map((property) => property.children?.[0]?.value as unknown)
+          .filter((alias): alias is string => typeof alias === 'string' && !alias.includes('@'))
+      : [];
+  const entries = new Map<string, TermsEntryState>();
+  const termsNode = findNodeAtLocation(root, [...TERMS_PATH]);
+  if (termsNode?.type === 'object')
+    for (const property of termsNode.children ?? []) {
+      const [keyNode, valueNode] = property.children ?? [];
+      if (typeof keyNode?.value !== 'string' || !valueNode) continue;
+      const raw = nodeValue(valueNode);
+      const result = fromEntry(raw);
+      entries.set(keyNode.value, {
+        raw,
+        terms: 'terms' in result ? result.terms : undefined,
+        problems: 'problems' in result ? result.problems : [],
+      });
+    }
+  return { ok: true, project: { packageAliases, entries }, root };
+}
+
+/**
+ * The edits that write `terms` for `alias` into the text (or remove them when terms is undefined),
+ * formatted like the rest of the file. Throws ProjectTermsError when the file doesn't parse.
+ */
+export function termsEdits(text: string, alias: string, terms: LicensingTerms | undefined): Edit[] {
+  const parsed = parseProject(text);
+  if ('error' in parsed) throw new ProjectTermsError(parsed.error);
+  return modify(text, [...TERMS_PATH, alias], terms ? toEntry(terms) : undefined, {
+    formattingOptions: detectFormatting(text),
+  });
+}
+
+/** The text after writing `terms` for `alias`: what a test or a script without VS Code applies. */
+export function writeTerms(text: string, alias: string, terms: LicensingTerms | undefined): string {
+  return applyEdits(text, termsEdits(text, alias, terms));
+}
+
+export class ProjectTermsError extends Error {
+  constructor(readonly parseError: ProjectParseError) {
+    super(
+      `sfdx-project.json can't be read (line ${parseError.line}, column ${parseError.column}): ${parseError.message}`,
+    );
+  }
+}
+
+/** The file's own indentation and line ending, so an edit looks as if a person made it. */
+export function detectFormatting(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const indent = /^([ \t]+)\S/m.exec(text)?.[1] ?? '  ';
+  return indent.startsWith('\t')
+    ? { insertSpaces: false, tabSize: 1, eol }
+    : { insertSpaces: true, tabSize: indent.length, eol };
+}
+
+/** Deep equality of two JSON values (for "did the entry change since the form loaded it?"). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
+  return value;
+}
+
+function nodeValue(node: Node): unknown {
+  switch (node.type) {
+    case 'object':
+      return Object.fromEntries(
+        (node.children ?? [])
+          .filter((property) => property.children?.length === 2)
+          .map((property) => [property.children![0]!.value as string, nodeValue(property.children![1]!)]),
+      );
+    case 'array':
+      return (node.children ?? []).map(nodeValue);
+    default:
+      return node.value as unknown;
+  }
+}
+
+function describeParseError(error: ParseError): string {
+  const messages: Record<string, string> = {
+    InvalidSymbol: 'an unexpected character',
+    InvalidNumberFormat: 'a malformed number',
+    PropertyNameExpected: 'a property name is expected',
+    ValueExpected: 'a value is expected',
+    ColonExpected: 'a colon is expected',
+    CommaExpected: 'a comma is expected',
+    CloseBraceExpected: 'a closing brace is expected',
+    CloseBracketExpected: 'a closing bracket is expected',
+    EndOfFileExpected: 'the file should end here',
+    UnexpectedEndOfString: 'a string is not closed',
+    UnexpectedEndOfComment: 'a comment is not closed',
+  };
+  const name = printParseErrorCode(error.error);
+  return `The JSON is malformed: ${messages[name] ?? name}.`;
+}
+
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
