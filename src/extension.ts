@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { connect, disconnect, promptRelogin, reconnect, switchTo, useLocalOrg } from './commands/connect';
+import { registerLicensingTermsCommands } from './commands/licensingTermsCommands';
 import { registerNodeCommands } from './commands/nodeCommands';
 import { OrgChoice } from './commands/orgChoice';
 import { checkLmaPresence } from './lma/lmaPresence';
@@ -42,6 +43,14 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('lma.showLog', () => log.show()),
     vscode.commands.registerCommand('lma.reconnect', () => reconnect(services)),
     ...registerNodeCommands({ session, tree, treeView }),
+    ...registerLicensingTermsCommands({
+      extensionUri: context.extensionUri,
+      session,
+      log,
+      project,
+      packages: () => tree.loadedPackages(),
+      projectFile: () => project.projectFile(),
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('lma.lmo') && choice.target) void switchTo(services, choice.target);
     }),

@@ -13,7 +13,7 @@ import {
   type Node,
   type ParseError,
 } from 'jsonc-parser';
-import { fromEntry, toEntry, type LicensingTerms, type TermsProblem } from './licensingTerms';
+import { checkTerms, fromEntry, toEntry, type LicensingTerms, type TermsProblem } from './licensingTerms';
 
 /** Where the terms live in sfdx-project.json. */
 export const TERMS_PATH = ['plugins', 'lma', 'defaultLicensing'] as const;
@@ -184,4 +184,75 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/** The JSON text that identifies a written entry (or its absence) for compare-before-write. */
+export function entryRevision(project: ProjectTerms, alias: string): string {
+  const entry = project.entries.get(alias);
+  return entry ? JSON.stringify(canonical(entry.raw)) : '';
+}
+
+export type SavePlan =
+  | { kind: 'write'; edits: Edit[] }
+  | { kind: 'conflict'; message: string }
+  | { kind: 'rejected'; message: string };
+
+/**
+ * What saving `terms` for `alias` does to the current text: the minimal edits, or why nothing is
+ * written. `revision` is the entry the form loaded; `addAlias` also declares the alias in
+ * packageAliases (a package of the LMO that the project doesn't name yet).
+ */
+export function planTermsSave(
+  text: string,
+  alias: string,
+  terms: LicensingTerms,
+  revision: string,
+  addAlias?: { alias: string; packageId: string },
+): SavePlan {
+  const problems = checkTerms(terms);
+  if (problems.length) return { kind: 'rejected', message: problems.map((p) => p.message).join(' ') };
+  const read = readProjectTerms(text);
+  if (!read.ok)
+    return {
+      kind: 'rejected',
+      message: `sfdx-project.json can't be read (line ${read.error.line}, column ${read.error.column}): ${read.error.message} Nothing was written.`,
+    };
+  if (entryRevision(read.project, alias) !== revision)
+    return {
+      kind: 'conflict',
+      message: `The terms of ${alias} in sfdx-project.json changed since this form loaded them. The form now shows them; nothing was written.`,
+    };
+  const withAlias =
+    addAlias && !read.project.packageAliases.includes(addAlias.alias)
+      ? applyEdits(
+          text,
+          modify(text, ['packageAliases', addAlias.alias], addAlias.packageId, {
+            formattingOptions: detectFormatting(text),
+          }),
+        )
+      : text;
+  const edits = termsEdits(withAlias, alias, terms);
+  // One edit set against the original text: the alias edit and the terms edit, merged by diffing.
+  return {
+    kind: 'write',
+    edits: withAlias === text ? edits : [changedMiddle(text, applyEdits(withAlias, edits))],
+  };
+}
+
+/** One edit covering only the changed middle of the text, so undo and the editor's cursor stay sane. */
+function changedMiddle(before: string, after: string): Edit {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (
+    end < before.length - start &&
+    end < after.length - start &&
+    before[before.length - 1 - end] === after[after.length - 1 - end]
+  )
+    end++;
+  return {
+    offset: start,
+    length: before.length - start - end,
+    content: after.slice(start, after.length - end),
+  };
 }

@@ -58,3 +58,27 @@ export class LocalOrgLauncher {
     return orgs.lmo.refreshToken;
   }
 }
+
+/** The local org's instances live on the loopback interface; no real org does. */
+export function isLocalOrgUrl(instanceUrl: string): boolean {
+  const host = new URL(instanceUrl).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+/**
+ * Sets a package's default terms in the local org's Partner Console (which also associates the
+ * package with its LMO, as Register Package does). A real Partner Console has no API for this.
+ */
+export async function applyLocalPartnerConsoleTerms(
+  instanceUrl: string,
+  packageRef: string,
+  terms: { status: string; lengthDays: number | null; seats: number | string },
+): Promise<void> {
+  const response = await fetch(
+    `${instanceUrl}/_local/console/packages/${encodeURIComponent(packageRef)}/association`,
+    { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(terms) },
+  );
+  if (response.ok) return;
+  const body = (await response.json().catch(() => undefined)) as [{ message?: string }] | undefined;
+  throw new Error(body?.[0]?.message ?? `The local org's Partner Console answered ${response.status}.`);
+}

@@ -30,12 +30,18 @@ export class WorkspaceProject implements vscode.Disposable {
     return (this.read ??= this.readPackages());
   }
 
-  private async readPackages(): Promise<WorkspacePackage[] | SfdxProjectError | undefined> {
+  /** Where the project's sfdx-project.json is (or would be): the first workspace folder's root. */
+  projectFile(): vscode.Uri | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) return undefined;
+    return folder && vscode.Uri.joinPath(folder.uri, 'sfdx-project.json');
+  }
+
+  private async readPackages(): Promise<WorkspacePackage[] | SfdxProjectError | undefined> {
+    const file = this.projectFile();
+    if (!file) return undefined;
     let bytes: Uint8Array;
     try {
-      bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'sfdx-project.json'));
+      bytes = await vscode.workspace.fs.readFile(file);
     } catch {
       return undefined;
     }

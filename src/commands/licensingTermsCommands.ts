@@ -1,0 +1,95 @@
+import * as vscode from 'vscode';
+import type { Package } from '../lma/records';
+import { findLmoPackage, SfdxProjectError, type WorkspacePackage } from '../lma/sfdxProject';
+import type { PackageNode, WorkspacePackageNode } from '../views/nodes';
+import type { WorkspaceProject } from '../views/workspaceProject';
+import {
+  LicensingTermsPanel,
+  type TermsFormServices,
+  type TermsTarget,
+} from '../webviews/licensingTermsPanel';
+
+export interface LicensingTermsCommandServices extends TermsFormServices {
+  project: WorkspaceProject;
+}
+
+/** "Edit Default Licensing…": on a package of the tree (LMO or workspace), or a package picked from the palette. */
+export function registerLicensingTermsCommands(services: LicensingTermsCommandServices): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(
+      'lma.editDefaultLicensing',
+      async (node?: PackageNode | WorkspacePackageNode) => {
+        const target = node ? await targetOf(services, node) : await pickTarget(services);
+        if (target) LicensingTermsPanel.show(services, target);
+      },
+    ),
+  ];
+}
+
+async function workspacePackages(project: WorkspaceProject): Promise<WorkspacePackage[]> {
+  const packages = await project.packages();
+  return packages instanceof SfdxProjectError || !packages ? [] : packages;
+}
+
+async function targetOf(
+  services: LicensingTermsCommandServices,
+  node: PackageNode | WorkspacePackageNode,
+): Promise<TermsTarget> {
+  if (node.kind === 'workspacePackage') return fromWorkspace(node.workspacePackage, node.lmoPackage);
+  return fromLmo(node.pkg, await workspacePackages(services.project));
+}
+
+function fromWorkspace(workspacePackage: WorkspacePackage, lmoPackage: Package | undefined): TermsTarget {
+  return {
+    packageName: workspacePackage.name,
+    alias: workspacePackage.name,
+    addAlias: undefined,
+    lmoPackage,
+  };
+}
+
+/** An LMO package is edited under its project alias; one the project doesn't name gets one on Save. */
+function fromLmo(pkg: Package, workspace: WorkspacePackage[]): TermsTarget {
+  const named = workspace.find((candidate) => findLmoPackage(candidate, [pkg]));
+  if (named) return fromWorkspace(named, pkg);
+  return {
+    packageName: pkg.name,
+    alias: pkg.name,
+    addAlias: pkg.packageId ? { alias: pkg.name, packageId: pkg.packageId } : undefined,
+    lmoPackage: pkg,
+  };
+}
+
+async function pickTarget(services: LicensingTermsCommandServices): Promise<TermsTarget | undefined> {
+  const workspace = await workspacePackages(services.project);
+  const connected = services.session.state.kind === 'connected';
+  const lmoPackages = connected ? await services.packages().catch(() => []) : [];
+  const items: (vscode.QuickPickItem & { target: TermsTarget })[] = [
+    ...workspace.map((workspacePackage) => {
+      const lmoPackage = findLmoPackage(workspacePackage, lmoPackages);
+      return {
+        label: workspacePackage.name,
+        description: lmoPackage ? 'sfdx-project.json · in the LMO' : 'sfdx-project.json',
+        target: fromWorkspace(workspacePackage, lmoPackage),
+      };
+    }),
+    ...lmoPackages
+      .filter((pkg) => !workspace.some((candidate) => findLmoPackage(candidate, [pkg])))
+      .map((pkg) => ({
+        label: pkg.name,
+        description: `LMO · ${pkg.packageId ?? ''}`,
+        target: fromLmo(pkg, []),
+      })),
+  ];
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage(
+      'No package to edit: sfdx-project.json declares none, and no License Management Org is connected.',
+    );
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Edit Default Licensing',
+    placeHolder: 'Package whose new installs get these terms',
+  });
+  return picked?.target;
+}

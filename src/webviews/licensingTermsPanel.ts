@@ -1,0 +1,260 @@
+import * as vscode from 'vscode';
+import type { LicensingTerms } from '../lma/licensingTerms';
+import { entryRevision, planTermsSave, readProjectTerms } from '../lma/projectTerms';
+import type { Package } from '../lma/records';
+import { applyLocalPartnerConsoleTerms, isLocalOrgUrl } from '../org/localOrg';
+import type { LmoSession } from '../org/lmoSession';
+import {
+  parseFormMessage,
+  PARTNER_CONSOLE_URL,
+  type FileState,
+  type FormMessage,
+  type FormState,
+  type HostMessage,
+  type LmoState,
+  type SaveOutcome,
+} from '../../webviews/licensingTerms/protocol';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+const NO_PROJECT =
+  'This workspace has no sfdx-project.json. Open the folder of your Salesforce DX project: the terms are kept in its sfdx-project.json, next to the package aliases.';
+
+/** Which package the form edits: its alias in sfdx-project.json, and its LMO record when known. */
+export interface TermsTarget {
+  packageName: string;
+  alias: string;
+  /** The LMO package has no alias in the project: Save declares `alias` → this 033 id. */
+  addAlias: { alias: string; packageId: string } | undefined;
+  lmoPackage: Package | undefined;
+}
+
+export interface TermsFormServices {
+  extensionUri: vscode.Uri;
+  session: LmoSession;
+  log: vscode.LogOutputChannel;
+  /** The LMO's packages as the tree loaded them (license counts, association). */
+  packages(): Promise<Package[]>;
+  /** sfdx-project.json of the workspace, when there is one. */
+  projectFile(): vscode.Uri | undefined;
+}
+
+/**
+ * The default-licensing form of one package: a webview that edits the package's entry under
+ * `plugins.lma.defaultLicensing` in sfdx-project.json. One panel per package; showing it again reveals it.
+ */
+export class LicensingTermsPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, LicensingTermsPanel>();
+  static readonly viewType = 'lma.licensingTerms';
+
+  static show(services: TermsFormServices, target: TermsTarget): LicensingTermsPanel {
+    const existing = LicensingTermsPanel.open.get(target.alias);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = new LicensingTermsPanel(services, target);
+    LicensingTermsPanel.open.set(target.alias, panel);
+    return panel;
+  }
+
+  private readonly panel: vscode.WebviewPanel;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private ready = false;
+  private disposed = false;
+
+  private constructor(
+    private readonly services: TermsFormServices,
+    private readonly target: TermsTarget,
+  ) {
+    this.panel = vscode.window.createWebviewPanel(
+      LicensingTermsPanel.viewType,
+      `Default Licensing: ${target.packageName}`,
+      vscode.ViewColumn.Active,
+      webviewOptions(services.extensionUri),
+    );
+    this.panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'lma.svg');
+    this.panel.webview.html = webviewHtml(
+      this.panel.webview,
+      services.extensionUri,
+      'licensingTerms',
+      `Default Licensing: ${target.packageName}`,
+    );
+    this.subscriptions.push(
+      this.panel.onDidDispose(() => this.dispose()),
+      this.panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      // A rebuilt (hidden, then shown) webview says `ready` again; until then nothing is posted.
+      this.panel.onDidChangeViewState(() => {
+        if (!this.panel.visible) this.ready = false;
+      }),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (this.isProjectFile(event.document.uri)) void this.postState();
+      }),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (this.isProjectFile(document.uri)) void this.postState();
+      }),
+      services.session.onDidChangeState(() => void this.postState()),
+    );
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = parseFormMessage(raw);
+    if ('error' in parsed) {
+      this.services.log.warn(
+        `Default licensing form: rejected a message (${parsed.error}); nothing was written.`,
+      );
+      await this.post({
+        kind: 'saveResult',
+        outcome: { kind: 'rejected', message: 'The form sent a message the extension does not accept.' },
+      });
+      return;
+    }
+    await this.handle(parsed.message);
+  }
+
+  private async handle(message: FormMessage): Promise<void> {
+    switch (message.kind) {
+      case 'ready':
+        this.ready = true;
+        return this.postState();
+      case 'save': {
+        const outcome = await this.save(message.terms, message.revision);
+        await this.post({ kind: 'saveResult', outcome });
+        return this.postState();
+      }
+      case 'openFile':
+        return this.openFile();
+      case 'openPartnerConsole':
+        await vscode.env.openExternal(vscode.Uri.parse(PARTNER_CONSOLE_URL));
+        return;
+    }
+  }
+
+  /** Writes the terms through a WorkspaceEdit (undoable, open editors stay in sync), never over a change. */
+  private async save(terms: LicensingTerms, revision: string): Promise<SaveOutcome> {
+    const document = await this.openProject();
+    if (!document) return { kind: 'rejected', message: NO_PROJECT };
+    const uri = document.uri;
+    const plan = planTermsSave(document.getText(), this.target.alias, terms, revision, this.target.addAlias);
+    if (plan.kind !== 'write') {
+      this.services.log.info(`Default licensing of ${this.target.alias}: ${plan.message}`);
+      return plan;
+    }
+    const wasDirty = document.isDirty;
+    const edit = new vscode.WorkspaceEdit();
+    for (const change of plan.edits)
+      edit.replace(
+        uri,
+        new vscode.Range(
+          document.positionAt(change.offset),
+          document.positionAt(change.offset + change.length),
+        ),
+        change.content,
+      );
+    if (!(await vscode.workspace.applyEdit(edit)))
+      return { kind: 'rejected', message: 'VS Code did not apply the edit to sfdx-project.json.' };
+    // Saving a file that held someone's unsaved edits would write those too: leave that to the user.
+    if (!wasDirty) await document.save();
+    const written = wasDirty
+      ? 'Written to sfdx-project.json in the editor, which has unsaved changes: save the file to keep them.'
+      : 'Saved to sfdx-project.json.';
+    return { kind: 'saved', message: `${written}${await this.applyToLocalOrg(terms)}` };
+  }
+
+  /** On the local org, the Partner Console takes the terms too, so the next test install uses them. */
+  private async applyToLocalOrg(terms: LicensingTerms): Promise<string> {
+    const state = this.services.session.state;
+    if (state.kind !== 'connected' || !isLocalOrgUrl(state.org.instanceUrl)) return '';
+    const packageRef =
+      this.target.lmoPackage?.packageId ?? this.target.addAlias?.packageId ?? this.target.alias;
+    try {
+      await applyLocalPartnerConsoleTerms(state.org.instanceUrl, packageRef, terms);
+      return " The local org's Partner Console now uses these terms for new installs.";
+    } catch (error) {
+      this.services.log.error(`Local Partner Console: ${(error as Error).message}`);
+      return ` The local org's Partner Console did not take them: ${(error as Error).message}`;
+    }
+  }
+
+  private async postState(): Promise<void> {
+    if (!this.ready) return;
+    await this.post({ kind: 'state', state: await this.formState() });
+  }
+
+  private async formState(): Promise<FormState> {
+    return {
+      packageName: this.target.packageName,
+      alias: this.target.alias,
+      file: await this.fileState(),
+      lmo: await this.lmoState(),
+    };
+  }
+
+  private async fileState(): Promise<FileState> {
+    const document = await this.openProject();
+    if (!document) return { kind: 'missing', message: NO_PROJECT };
+    const path = vscode.workspace.asRelativePath(document.uri);
+    const read = readProjectTerms(document.getText());
+    if (!read.ok) return { kind: 'malformed', path, ...read.error };
+    const entry = read.project.entries.get(this.target.alias);
+    return {
+      kind: 'ok',
+      path,
+      terms: entry?.terms,
+      problems: entry?.problems.map((problem) => problem.message) ?? [],
+      revision: entryRevision(read.project, this.target.alias),
+      addsAlias:
+        this.target.addAlias && !read.project.packageAliases.includes(this.target.addAlias.alias)
+          ? this.target.addAlias.alias
+          : undefined,
+      dirty: document.isDirty,
+    };
+  }
+
+  private async lmoState(): Promise<LmoState> {
+    const state = this.services.session.state;
+    if (state.kind !== 'connected' || !state.lma.installed) return { kind: 'disconnected' };
+    const packages = await this.services.packages().catch(() => []);
+    const lmoPackage = packages.find((pkg) => pkg.id === this.target.lmoPackage?.id);
+    return {
+      kind: 'connected',
+      orgLabel: state.org.alias ?? state.org.username,
+      isLocalOrg: isLocalOrgUrl(state.org.instanceUrl),
+      associated: !!lmoPackage,
+      licenseCounts: lmoPackage?.licenseCounts ?? {},
+    };
+  }
+
+  /** The project file as the editor holds it (unsaved changes included); undefined when there is none. */
+  private async openProject(): Promise<vscode.TextDocument | undefined> {
+    const uri = this.services.projectFile();
+    return uri && vscode.workspace.openTextDocument(uri).then(undefined, () => undefined);
+  }
+
+  private async openFile(): Promise<void> {
+    const document = await this.openProject();
+    if (!document) return;
+    const read = readProjectTerms(document.getText());
+    const offset = read.ok ? 0 : read.error.offset;
+    const position = document.positionAt(offset);
+    await vscode.window.showTextDocument(document, {
+      viewColumn: vscode.ViewColumn.Beside,
+      selection: new vscode.Range(position, position),
+    });
+  }
+
+  private isProjectFile(uri: vscode.Uri): boolean {
+    return uri.toString() === this.services.projectFile()?.toString();
+  }
+
+  private async post(message: HostMessage): Promise<void> {
+    await this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    LicensingTermsPanel.open.delete(this.target.alias);
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.panel.dispose();
+  }
+}

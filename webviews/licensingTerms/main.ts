@@ -1,0 +1,440 @@
+// The default-licensing form (browser side). It renders what the host posts, validates as the user
+// types with the extension's own rules, and sends Save; the host checks everything again.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-form-helper/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { css, html, LitElement, nothing } from 'lit';
+import {
+  checkActiveDays,
+  checkSeats,
+  checkTrialDays,
+  describeTerms,
+  FUTURE_INSTALLS_NOTE,
+  SANDBOX_NOTE,
+  type DefaultStatus,
+  type LicensingTerms,
+} from '../../src/lma/licensingTerms';
+import { licenseStatuses } from '../../src/lma/records';
+import type { FormMessage, FormState, HostMessage, SaveOutcome } from './protocol';
+
+interface VsCodeApi {
+  postMessage(message: FormMessage): void;
+  getState(): SavedDraft | undefined;
+  setState(state: SavedDraft): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** What the user typed, as typed: fields hold text so that "12.5" or "abc" can be named as errors. */
+interface Draft {
+  status: DefaultStatus;
+  trialDays: string;
+  activeDays: string;
+  doesNotExpire: boolean;
+  seats: string;
+  siteLicense: boolean;
+}
+
+/** Kept by VS Code while the panel is hidden (the webview is rebuilt when shown again). */
+interface SavedDraft {
+  draft: Draft;
+  revision: string;
+}
+
+type FieldErrors = Partial<Record<'trialDays' | 'activeDays' | 'seats', string>>;
+
+const vscode = acquireVsCodeApi();
+
+function draftOf(terms: LicensingTerms | undefined): Draft {
+  if (!terms)
+    return {
+      status: 'Trial',
+      trialDays: '30',
+      activeDays: '365',
+      doesNotExpire: false,
+      seats: '10',
+      siteLicense: false,
+    };
+  return {
+    status: terms.status,
+    trialDays: terms.status === 'Trial' ? String(terms.lengthDays) : '30',
+    activeDays: terms.status === 'Active' && terms.lengthDays !== null ? String(terms.lengthDays) : '365',
+    doesNotExpire: terms.status === 'Active' && terms.lengthDays === null,
+    seats: terms.seats === 'site' ? '10' : String(terms.seats),
+    siteLicense: terms.seats === 'site',
+  };
+}
+
+/** Text → number only when it is plainly a whole number; anything else stays text for the rules to refuse. */
+function wholeNumber(text: string): number | string {
+  const trimmed = text.trim().replace(/,/g, '');
+  return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+function validate(draft: Draft): { terms: LicensingTerms | undefined; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const trialDays = wholeNumber(draft.trialDays);
+  const activeDays = draft.doesNotExpire ? 'unlimited' : wholeNumber(draft.activeDays);
+  const seats = draft.siteLicense ? 'site' : wholeNumber(draft.seats);
+  if (draft.status === 'Trial') errors.trialDays = checkTrialDays(trialDays);
+  else errors.activeDays = checkActiveDays(activeDays);
+  errors.seats = checkSeats(seats);
+  if (errors.trialDays || errors.activeDays || errors.seats) return { terms: undefined, errors };
+  return {
+    terms: {
+      status: draft.status,
+      lengthDays:
+        draft.status === 'Trial'
+          ? (trialDays as number)
+          : activeDays === 'unlimited'
+            ? null
+            : (activeDays as number),
+      seats: seats as number | 'site',
+    },
+    errors,
+  };
+}
+
+class LicensingTermsForm extends LitElement {
+  static override properties = {
+    state: { state: true },
+    draft: { state: true },
+    outcome: { state: true },
+    saving: { state: true },
+  };
+
+  declare state: FormState | undefined;
+  declare draft: Draft;
+  declare outcome: SaveOutcome | undefined;
+  declare saving: boolean;
+  /** The entry the draft started from: sent back with Save so a concurrent change is never overwritten. */
+  private revision: string | undefined;
+  private dirty = false;
+  /** The terms of the Save in flight, to name them if the file changed meanwhile. */
+  private sent: LicensingTerms | undefined;
+
+  constructor() {
+    super();
+    this.state = undefined;
+    this.outcome = undefined;
+    this.saving = false;
+    const saved = vscode.getState();
+    this.draft = saved?.draft ?? draftOf(undefined);
+    if (saved) {
+      this.revision = saved.revision;
+      this.dirty = true;
+    }
+    window.addEventListener('message', (event: MessageEvent<HostMessage>) => this.receive(event.data));
+    vscode.postMessage({ kind: 'ready' });
+  }
+
+  private receive(message: HostMessage): void {
+    switch (message.kind) {
+      case 'state': {
+        this.state = message.state;
+        const file = message.state.file;
+        if (file.kind !== 'ok') return;
+        // An untouched draft follows the file. A touched one keeps the revision it started from, so
+        // that Save reports a change made meanwhile instead of overwriting it.
+        if (!this.dirty) {
+          this.draft = draftOf(file.terms);
+          this.revision = file.revision;
+        }
+        return;
+      }
+      case 'saveResult':
+        this.saving = false;
+        this.outcome =
+          message.outcome.kind === 'conflict' && this.sent
+            ? {
+                ...message.outcome,
+                message: `${message.outcome.message} Your edit was: ${describeTerms(this.sent)}`,
+              }
+            : message.outcome;
+        if (message.outcome.kind === 'saved' || message.outcome.kind === 'conflict') {
+          // After a conflict the form shows the file's new terms (the next `state` message).
+          this.dirty = false;
+          this.revision = undefined;
+          this.forgetDraft();
+        }
+        return;
+    }
+  }
+
+  private edit(change: Partial<Draft>): void {
+    this.draft = { ...this.draft, ...change };
+    this.dirty = true;
+    this.outcome = undefined;
+    vscode.setState({ draft: this.draft, revision: this.revision ?? '' });
+  }
+
+  private forgetDraft(): void {
+    vscode.setState(undefined as unknown as SavedDraft);
+  }
+
+  private save(event?: Event): void {
+    event?.preventDefault();
+    const file = this.state?.file;
+    const { terms } = validate(this.draft);
+    if (!terms || file?.kind !== 'ok' || this.saving) return;
+    this.saving = true;
+    this.sent = terms;
+    vscode.postMessage({ kind: 'save', terms, revision: this.revision ?? file.revision });
+  }
+
+  protected override render() {
+    const state = this.state;
+    if (!state) return html`<p class="muted" role="status">Loading…</p>`;
+    return html`
+      <h1>Default Licensing: ${state.packageName}</h1>
+      <p class="note" role="note">${FUTURE_INSTALLS_NOTE}</p>
+      ${this.renderLmo(state)} ${this.renderFile(state)}
+    `;
+  }
+
+  private renderFile(state: FormState) {
+    const file = state.file;
+    if (file.kind === 'missing') return html`<p class="error" role="alert">${file.message}</p>`;
+    if (file.kind === 'malformed')
+      return html`
+        <div class="error" role="alert">
+          <p>
+            ${file.path} can't be read (line ${file.line}, column ${file.column}): ${file.message} The form
+            won't write to it until it is fixed.
+          </p>
+          <vscode-button secondary @click=${() => vscode.postMessage({ kind: 'openFile' })}>
+            Open ${file.path} at the error
+          </vscode-button>
+        </div>
+      `;
+    const { terms, errors } = validate(this.draft);
+    const d = this.draft;
+    return html`
+      <form @submit=${(event: Event) => this.save(event)} novalidate>
+        ${
+          file.problems.length
+            ? html`<p class="warning" role="alert">
+                The terms written for “${state.alias}” break the rules: ${file.problems.join(' ')} Saving
+                replaces them with the terms below.
+              </p>`
+            : nothing
+        }
+        <fieldset>
+          <legend>Status of new installs</legend>
+          <vscode-radio-group variant="vertical" aria-label="Status of new installs">
+            <vscode-radio
+              name="status"
+              value="Trial"
+              label="Trial"
+              ?checked=${d.status === 'Trial'}
+              @change=${() => this.edit({ status: 'Trial' })}
+              >Trial (free, 1 to 90 days)</vscode-radio
+            >
+            <vscode-radio
+              name="status"
+              value="Active"
+              label="Active"
+              ?checked=${d.status === 'Active'}
+              @change=${() => this.edit({ status: 'Active' })}
+              >Active (paid or free without a trial)</vscode-radio
+            >
+          </vscode-radio-group>
+        </fieldset>
+
+        ${
+          d.status === 'Trial'
+            ? this.numberField('trialDays', 'Trial length (days)', d.trialDays, errors.trialDays, false)
+            : html`
+                ${this.numberField('activeDays', 'License length (days)', d.activeDays, errors.activeDays, d.doesNotExpire)}
+                <vscode-checkbox
+                  id="doesNotExpire"
+                  label="Does not expire"
+                  ?checked=${d.doesNotExpire}
+                  @change=${(event: Event) =>
+                    this.edit({ doesNotExpire: (event.target as HTMLInputElement).checked })}
+                  >Does not expire</vscode-checkbox
+                >
+              `
+        }
+        ${this.numberField('seats', 'Seats', d.seats, errors.seats, d.siteLicense)}
+        <vscode-checkbox
+          id="siteLicense"
+          label="Site license"
+          ?checked=${d.siteLicense}
+          @change=${(event: Event) => this.edit({ siteLicense: (event.target as HTMLInputElement).checked })}
+          >Site license (every user of the subscriber org)</vscode-checkbox
+        >
+        <p class="muted">${SANDBOX_NOTE}</p>
+
+        <p class="summary" role="status" aria-live="polite" id="summary">
+          ${terms ? describeTerms(terms) : 'Fix the fields marked above to see what new installs get.'}
+        </p>
+        ${
+          file.addsAlias
+            ? html`<p class="muted">
+                Save also adds “${file.addsAlias}” to packageAliases in ${file.path}: this project doesn't
+                name this package yet.
+              </p>`
+            : nothing
+        }
+        ${
+          file.dirty
+            ? html`<p class="muted">
+                ${file.path} has unsaved changes in the editor: Save writes into the editor.
+              </p>`
+            : nothing
+        }
+        <div class="actions">
+          <vscode-button
+            id="save"
+            type="submit"
+            ?disabled=${!terms || this.saving}
+            @click=${() => this.save()}
+          >
+            ${this.saving ? 'Saving…' : `Save to ${file.path}`}
+          </vscode-button>
+          <vscode-button secondary @click=${() => vscode.postMessage({ kind: 'openFile' })}>
+            Open ${file.path}
+          </vscode-button>
+        </div>
+        ${
+          this.outcome
+            ? html`<p class=${this.outcome.kind === 'saved' ? 'success' : 'error'} role="alert" id="outcome">
+                ${this.outcome.message}
+              </p>`
+            : nothing
+        }
+      </form>
+    `;
+  }
+
+  private numberField(
+    id: 'trialDays' | 'activeDays' | 'seats',
+    label: string,
+    value: string,
+    error: string | undefined,
+    disabled: boolean,
+  ) {
+    const shownError = disabled ? undefined : error;
+    return html`
+      <div class="field">
+        <vscode-label for=${id}>${label}</vscode-label>
+        <vscode-textfield
+          id=${id}
+          inputmode="numeric"
+          .value=${value}
+          ?disabled=${disabled}
+          ?invalid=${!!shownError}
+          aria-describedby=${`${id}-error`}
+          @input=${(event: Event) => this.edit({ [id]: (event.target as HTMLInputElement).value })}
+        ></vscode-textfield>
+        <p class="field-error" id=${`${id}-error`} role="alert">${shownError ?? ''}</p>
+      </div>
+    `;
+  }
+
+  private renderLmo(state: FormState) {
+    const lmo = state.lmo;
+    if (lmo.kind === 'disconnected')
+      return html`<p class="muted">
+        No License Management Org is connected: the form checks the rules; connect to see this package's
+        licenses.
+      </p>`;
+    const counts = licenseStatuses
+      .filter((status) => lmo.licenseCounts[status])
+      .map((status) => `${lmo.licenseCounts[status]!.toLocaleString('en-US')} ${status}`);
+    return html`
+      ${
+        lmo.associated
+          ? html`<p id="license-counts">
+              ${lmo.orgLabel} has
+              ${counts.length ? `licenses for this package: ${counts.join(', ')}.` : 'no licenses for this package yet.'}
+            </p>`
+          : html`<p class="warning" role="alert">
+              ${state.packageName} is not associated with ${lmo.orgLabel}: installs create no License until it
+              is associated in the Partner Console.
+            </p>`
+      }
+      ${
+        lmo.isLocalOrg
+          ? html`<p class="muted">
+              This is the local org: Save also applies the terms to its Partner Console.
+            </p>`
+          : html`<p>
+              Salesforce reads these terms from the Partner Console, not from this file: apply them there too.
+              <vscode-button secondary @click=${() => vscode.postMessage({ kind: 'openPartnerConsole' })}>
+                Apply these terms in the Partner Console
+              </vscode-button>
+            </p>`
+      }
+    `;
+  }
+
+  static override styles = css`
+    :host {
+      display: block;
+      max-width: 40rem;
+      padding: 0 1rem 2rem;
+      color: var(--vscode-foreground);
+      font-family: var(--vscode-font-family);
+      font-size: var(--vscode-font-size);
+    }
+    h1 {
+      font-size: 1.4em;
+      font-weight: 600;
+    }
+    fieldset {
+      border: none;
+      padding: 0;
+      margin: 1rem 0;
+    }
+    legend {
+      font-weight: 600;
+      margin-bottom: 0.25rem;
+    }
+    .field {
+      margin: 1rem 0 0.25rem;
+      display: flex;
+      flex-direction: column;
+      gap: 0.25rem;
+      max-width: 16rem;
+    }
+    .field-error,
+    .error {
+      color: var(--vscode-errorForeground);
+    }
+    .field-error {
+      margin: 0;
+      min-height: 1.2em;
+    }
+    .warning {
+      color: var(--vscode-editorWarning-foreground);
+    }
+    .success {
+      color: var(--vscode-testing-iconPassed);
+    }
+    .note {
+      padding: 0.5rem 0.75rem;
+      border-left: 3px solid var(--vscode-textLink-foreground);
+      background: var(--vscode-textBlockQuote-background);
+    }
+    .muted {
+      color: var(--vscode-descriptionForeground);
+    }
+    .summary {
+      font-weight: 600;
+      margin: 1rem 0;
+    }
+    .actions {
+      display: flex;
+      gap: 0.5rem;
+    }
+  `;
+}
+
+if (!customElements.get('lma-licensing-terms-form'))
+  customElements.define('lma-licensing-terms-form', LicensingTermsForm);
+document.body.append(document.createElement('lma-licensing-terms-form'));
