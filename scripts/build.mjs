@@ -21,6 +21,8 @@ const node = {
   logLevel: 'warning',
   // Sibling bundles are loaded at run time with require('./x.js'), never inlined.
   external: ['vscode', './salesforce.js', './emulator.js'],
+  // jsonc-parser's "main" is a UMD build whose dynamic require('./impl/format') no bundler can follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: {
     // @salesforce/core writes log files through a pino worker transport unless told not to;
     // inside VS Code that worker can't resolve its bundled target, and we log to our own channel.

@@ -398,23 +398,24 @@ async function killTree(pid: number, hasExited: () => boolean) {
 }
 
 /** A temp folder that looks like a Salesforce DX project, for the e2e tests and the demo. */
-export function createSfdxWorkspace(name = 'lma-demo-project'): string {
+export function createSfdxWorkspace(name = 'lma-demo-project', projectJson?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
   fs.writeFileSync(
     path.join(dir, 'sfdx-project.json'),
-    JSON.stringify(
-      {
-        packageDirectories: [
-          { path: 'force-app', default: true, package: 'LMA Demo', versionNumber: '1.0.0.NEXT' },
-        ],
-        name,
-        namespace: '',
-        sfdcLoginUrl: 'https://login.salesforce.com',
-        sourceApiVersion: '66.0',
-      },
-      null,
-      2,
-    ),
+    projectJson ??
+      JSON.stringify(
+        {
+          packageDirectories: [
+            { path: 'force-app', default: true, package: 'LMA Demo', versionNumber: '1.0.0.NEXT' },
+          ],
+          name,
+          namespace: '',
+          sfdcLoginUrl: 'https://login.salesforce.com',
+          sourceApiVersion: '66.0',
+        },
+        null,
+        2,
+      ),
   );
   fs.mkdirSync(path.join(dir, 'force-app', 'main', 'default'), { recursive: true });
   return dir;

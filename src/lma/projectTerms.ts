@@ -5,11 +5,13 @@
  */
 import {
   applyEdits,
+  format,
   findNodeAtLocation,
   modify,
   parseTree,
   printParseErrorCode,
   type Edit,
+  type JSONPath,
   type Node,
   type ParseError,
 } from 'jsonc-parser';
@@ -104,9 +106,26 @@ export function readProjectTerms(text: string): ProjectTermsResult {
 export function termsEdits(text: string, alias: string, terms: LicensingTerms | undefined): Edit[] {
   const parsed = parseProject(text);
   if ('error' in parsed) throw new ProjectTermsError(parsed.error);
-  return modify(text, [...TERMS_PATH, alias], terms ? toEntry(terms) : undefined, {
-    formattingOptions: detectFormatting(text),
-  });
+  return formattedModify(text, [...TERMS_PATH, alias], terms ? toEntry(terms) : undefined);
+}
+
+/**
+ * jsonc-parser's `modify`, formatted like the file but touching only the text it inserts. (Its own
+ * formatting option reformats whole lines around the insertion, so a sibling written on one line,
+ * `"other": { "keep": true }`, would be reflowed.)
+ */
+export function formattedModify(text: string, path: JSONPath, value: unknown): Edit[] {
+  const [edit] = modify(text, path, value, {});
+  if (!edit) return [];
+  if (!edit.content) return [edit];
+  const inserted = applyEdits(text, [edit]);
+  const start = edit.offset;
+  const end = edit.offset + edit.content.length;
+  const inside = format(inserted, undefined, detectFormatting(text)).filter(
+    (change) => change.offset >= start && change.offset + change.length <= end,
+  );
+  const grown = inside.reduce((sum, change) => sum + change.content.length - change.length, 0);
+  return [{ ...edit, content: applyEdits(inserted, inside).slice(start, end + grown) }];
 }
 
 /** The text after writing `terms` for `alias`: what a test or a script without VS Code applies. */
@@ -224,12 +243,7 @@ export function planTermsSave(
     };
   const withAlias =
     addAlias && !read.project.packageAliases.includes(addAlias.alias)
-      ? applyEdits(
-          text,
-          modify(text, ['packageAliases', addAlias.alias], addAlias.packageId, {
-            formattingOptions: detectFormatting(text),
-          }),
-        )
+      ? applyEdits(text, formattedModify(text, ['packageAliases', addAlias.alias], addAlias.packageId))
       : text;
   const edits = termsEdits(withAlias, alias, terms);
   // One edit set against the original text: the alias edit and the terms edit, merged by diffing.

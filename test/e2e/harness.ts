@@ -2,7 +2,7 @@
 // Chromium by playwright-core, plus page-object helpers for the parts of the workbench our tests touch.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import {
   createSfdxWorkspace,
   repoRoot,
@@ -52,12 +52,15 @@ export interface Session {
 export interface SessionOptions {
   settings?: Record<string, unknown>;
   env?: Record<string, string>;
+  /** The text of the workspace's sfdx-project.json (default: one package, "LMA Demo"). */
+  projectJson?: string;
 }
 
 /** code-server with the vsix and an sfdx workspace, and a Chromium page showing its workbench. */
 export async function openSession(options: SessionOptions = {}): Promise<Session> {
-  const workspace = createSfdxWorkspace();
-  const server = await startCodeServer({ vsix: vsixPath(), workspace, ...options });
+  const { projectJson, ...serverOptions } = options;
+  const workspace = createSfdxWorkspace('lma-e2e-project', projectJson);
+  const server = await startCodeServer({ vsix: vsixPath(), workspace, ...serverOptions });
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
@@ -178,11 +181,45 @@ export class Workbench {
     return this.page.locator('.part.sidebar').getByRole('treeitem', { name: label });
   }
 
+  /** Expands a tree item of the side bar (idempotent). */
+  async expandTreeItem(label: string | RegExp): Promise<void> {
+    const item = this.page.locator('.part.sidebar').getByRole('treeitem', { name: label }).first();
+    await item.waitFor({ timeout: 30_000 });
+    if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+  }
+
+  /** LMA: Connect License Management Org… and pick an org of the CLI auth store by alias. */
+  async connectTo(alias: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.fill('>LMA: Connect License Management Org');
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Connect License Management Org' })
+      .first()
+      .waitFor();
+    await input.press('Enter');
+    const org = this.page.locator('.quick-input-list .monaco-list-row', { hasText: alias }).first();
+    await org.waitFor({ timeout: 30_000 });
+    await input.fill(alias);
+    await org.click();
+  }
+
+  /** The content of the webview panel whose tab is active (VS Code nests it in two iframes). */
+  activeWebview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  }
+
   /** Right-clicks a locator and picks an entry of the context menu (VS Code's menus live in a shadow root; locators pierce it). */
   async contextMenu(target: Locator, entry: string): Promise<void> {
     await target.click({ button: 'right' });
-    const item = this.page.locator('.context-view .monaco-menu').getByRole('menuitem', { name: entry });
-    await item.first().click();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    const item = menu.getByRole('menuitem', { name: entry }).first();
+    // The menu ignores a click that comes too soon after it opened; hovering focuses the entry and
+    // Enter runs it, whatever the timing.
+    await item.hover();
+    await menu.locator('.action-item.focused').getByRole('menuitem', { name: entry }).waitFor();
+    await this.page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden' });
   }
 
   /** Runs a command by its palette title, e.g. "LMA: Refresh". */

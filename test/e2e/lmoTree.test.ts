@@ -3,10 +3,9 @@
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { startLocalOrg, type LocalOrg } from '../../emulator/index.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
-import { withSession, type Workbench } from './harness.ts';
+import { withSession } from './harness.ts';
 
 let orgA: LocalOrg;
 let orgB: LocalOrg;
@@ -29,27 +28,6 @@ after(async () => {
   await orgB?.close();
 });
 
-async function connectTo(page: Page, alias: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.fill('>LMA: Connect License Management Org');
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: 'Connect License Management Org' })
-    .first()
-    .waitFor();
-  await input.press('Enter');
-  const org = page.locator('.quick-input-list .monaco-list-row', { hasText: alias }).first();
-  await org.waitFor({ timeout: 30_000 });
-  await input.fill(alias);
-  await org.click();
-}
-
-async function expand(workbench: Workbench, label: string | RegExp): Promise<void> {
-  const item = workbench.page.locator('.part.sidebar').getByRole('treeitem', { name: label }).first();
-  await item.waitFor({ timeout: 30_000 });
-  if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
-}
-
 test(
   'connect, drill down, right-click, switch orgs, and expire the session',
   { timeout: 300_000 },
@@ -58,7 +36,7 @@ test(
       'lmo-tree',
       async ({ workbench, page, saveArtifacts }) => {
         await workbench.openViewContainer('License Management');
-        await connectTo(page, 'lmo-a');
+        await workbench.connectTo('lmo-a');
 
         const sidebar = page.locator('.part.sidebar');
         const root = sidebar.getByRole('treeitem', { name: /^lmo-a/ });
@@ -66,7 +44,7 @@ test(
         assert.match(await root.innerText(), new RegExp(orgA.orgs.lmo.id.slice(0, 15)));
 
         // LMO → Packages → first package → Active → a license
-        await expand(workbench, /^Packages/);
+        await workbench.expandTreeItem(/^Packages/);
         const firstPackage = sidebar.getByRole('treeitem', { level: 3 }).first();
         await firstPackage.waitFor();
         assert.match(await firstPackage.innerText(), /licenses/);
@@ -87,7 +65,7 @@ test(
         await page.keyboard.press('Escape');
 
         // Switch to another LMO: nothing of the first one stays.
-        await connectTo(page, 'lmo-b');
+        await workbench.connectTo('lmo-b');
         await sidebar.getByRole('treeitem', { name: /^lmo-b/ }).waitFor({ timeout: 60_000 });
         assert.equal(await sidebar.getByRole('treeitem', { name: /^lmo-a/ }).count(), 0);
         assert.equal(await sidebar.getByText(orgA.orgs.lmo.id.slice(0, 15)).count(), 0);
@@ -102,7 +80,7 @@ test(
 
         // Expire the session for good: several failing requests, one prompt.
         orgB.faults.expireSession('lmo', { revokeRefreshToken: true });
-        await expand(workbench, /^Packages/);
+        await workbench.expandTreeItem(/^Packages/);
         await workbench.runCommand('LMA: Refresh'); // three requests fail at once
         await workbench.waitForNotification(/session to lmo-b has expired/);
         await page.waitForTimeout(1500);

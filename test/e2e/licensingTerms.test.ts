@@ -1,0 +1,174 @@
+// The default-licensing form in code-server against the local org: open it from a package's
+// right-click menu, see a trial of 120 days refused, save valid terms, find exactly that change in
+// sfdx-project.json, and see the next install into a test org get those terms.
+import { home } from '../integration/isolatedHome.ts';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startLocalOrg, type LocalOrg } from '../../emulator/index.ts';
+import { writeTerms } from '../../src/lma/projectTerms.ts';
+import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
+import { withSession } from './harness.ts';
+
+let org: LocalOrg;
+let billing: { id: string; releasedVersionId: string };
+
+before(async () => {
+  org = await startLocalOrg({ seed: 'demo' });
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: org.orgs.lmo.refreshToken,
+    alias: 'lmo-terms',
+  });
+  const pkg = org.console.packages().find((p) => p.name === 'Acme Billing');
+  assert.ok(pkg);
+  const released = pkg.versions.filter((v) => !v.isBeta).at(-1);
+  assert.ok(released);
+  billing = { id: pkg.id, releasedVersionId: released.id };
+});
+after(async () => {
+  await org?.close();
+});
+
+/** A hand-written project: 4-space indents, keys in a person's order, an unrelated plugin setting. */
+function projectText(): string {
+  return `{
+    "packageDirectories": [
+        { "path": "force-app", "default": true, "package": "Acme Billing", "versionNumber": "2.1.0.NEXT" }
+    ],
+    "name": "acme-billing",
+    "namespace": "acmebill",
+    "sourceApiVersion": "66.0",
+    "packageAliases": {
+        "Acme Billing": "${billing.id}",
+        "Acme Billing@2.0.0-1": "${billing.releasedVersionId}"
+    },
+    "plugins": {
+        "someOtherTool": { "keep": true }
+    }
+}
+`;
+}
+
+test(
+  'edit default licensing on the local org: validation, minimal save, next install',
+  { timeout: 300_000 },
+  async () => {
+    const before = projectText();
+    await withSession(
+      'licensing-terms',
+      async ({ workbench, workspace }) => {
+        await workbench.openViewContainer('License Management');
+        await workbench.connectTo('lmo-terms');
+        await workbench.expandTreeItem(/^Packages/);
+        const packageItem = workbench.treeItem('Acme Billing').first();
+        await packageItem.waitFor({ timeout: 30_000 });
+        await workbench.contextMenu(packageItem, 'Edit Default Licensing…');
+
+        const form = workbench.activeWebview();
+        await form
+          .getByRole('heading', { name: 'Default Licensing: Acme Billing' })
+          .waitFor({ timeout: 30_000 });
+        await form.getByText('Changing the defaults only affects future installs.').waitFor();
+        await form.locator('#license-counts').waitFor();
+        assert.match(await form.locator('#license-counts').innerText(), /licenses for this package: .*Trial/);
+
+        // The form starts as a trial; 120 days is refused as the user types, and Save is off.
+        const trialDays = form.locator('#trialDays input');
+        await trialDays.fill('120');
+        await form.getByText('A trial runs 1 to 90 days.').waitFor();
+        assert.equal(await form.locator('#save').getAttribute('disabled'), '');
+
+        await trialDays.fill('45');
+        await form.locator('#seats input').fill('25');
+        await form.getByText('New installs get a 45-day trial for 25 seats.').waitFor();
+        await form.locator('#save').click();
+        await form
+          .locator('#outcome', { hasText: 'Saved to sfdx-project.json.' })
+          .waitFor({ timeout: 15_000 });
+        assert.match(
+          await form.locator('#outcome').innerText(),
+          /local org's Partner Console now uses these terms/,
+        );
+
+        // Exactly the terms were added; every other byte is as the person wrote it.
+        const after = fs.readFileSync(path.join(workspace, 'sfdx-project.json'), 'utf8');
+        assert.equal(
+          after,
+          writeTerms(before, 'Acme Billing', { status: 'Trial', lengthDays: 45, seats: 25 }),
+        );
+        assert.ok(after.includes(`        "someOtherTool": { "keep": true },\n        "lma": {`), after);
+        assert.ok(after.includes('"trialDays": 45'), after);
+
+        // A webview that sends shapes the host doesn't declare gets them refused and logged; nothing is written.
+        // What a compromised webview could do: post through the webview host frame's own channel.
+        const body = await form.locator('body').elementHandle();
+        const webviewHost = (await body!.ownerFrame())!.parentFrame()!;
+        await webviewHost.evaluate(`(() => {
+        const post = (message) => window.__vscode_post_message__('onmessage', { message });
+        post({ kind: 'save', terms: { status: 'Trial', lengthDays: '9', seats: 1 }, revision: '' });
+        post({ kind: 'save', terms: { status: 'Trial', lengthDays: 9, seats: 1 }, revision: '', path: '/etc/passwd' });
+        post({ kind: 'deleteEverything' });
+        post({ kind: 'save', terms: { status: 'Trial', lengthDays: 900, seats: 1 }, revision: '' });
+      })()`);
+        await form.locator('#outcome', { hasText: 'A trial runs 1 to 90 days.' }).waitFor();
+        // The Output view wraps long lines; read them as one.
+        const log = (await workbench.outputChannelText('LMA Explorer')).replace(/\s+/g, ' ');
+        assert.match(log, /rejected a message \(save.terms.lengthDays must be a number or null\)/);
+        assert.match(log, /rejected a message \(save takes exactly kind, terms and revision\)/);
+        assert.match(log, /rejected a message \(unknown message kind "deleteEverything"\)/);
+        assert.equal(fs.readFileSync(path.join(workspace, 'sfdx-project.json'), 'utf8'), after);
+
+        // The next install into a test org gets the new terms from the local org's Partner Console.
+        const testOrg = await org.createTestOrg({ name: 'Terms Check Co' });
+        const license = await installAndFindLicense(testOrg.accessToken as string, testOrg.id);
+        assert.equal(license.sfLma__Status__c, 'Trial');
+        assert.equal(license.sfLma__Seats__c, 25);
+        const days =
+          (Date.parse(license.sfLma__Expiration__c!) - Date.parse(license.sfLma__Install_Date__c)) /
+          86_400_000;
+        assert.equal(days, 45);
+      },
+      { projectJson: before, env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' } },
+    );
+  },
+);
+
+interface LicenseRow {
+  sfLma__Status__c: string;
+  sfLma__Seats__c: number;
+  sfLma__Expiration__c: string | null;
+  sfLma__Install_Date__c: string;
+}
+
+/** A test install through the Tooling API (as `sf package install` does), then the LMO's License for that org. */
+async function installAndFindLicense(token: string, orgId: string): Promise<LicenseRow> {
+  const api = `${org.instanceUrl}/services/data/v66.0`;
+  const call = async (url: string, init: RequestInit = {}, bearer = token) => {
+    const response = await fetch(url, {
+      ...init,
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    });
+    assert.ok(response.ok, `${url}: ${response.status} ${await response.clone().text()}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  const created = await call(`${api}/tooling/sobjects/PackageInstallRequest`, {
+    method: 'POST',
+    body: JSON.stringify({ SubscriberPackageVersionKey: billing.releasedVersionId, SecurityType: 'none' }),
+  });
+  const soql = `SELECT sfLma__Status__c, sfLma__Seats__c, sfLma__Expiration__c, sfLma__Install_Date__c FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${orgId.slice(0, 15)}'`;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const request = await call(`${api}/tooling/sobjects/PackageInstallRequest/${created.id as string}`);
+    assert.notEqual(request.Status, 'ERROR', JSON.stringify(request.Errors));
+    const found = await call(
+      `${api}/query?q=${encodeURIComponent(soql)}`,
+      {},
+      org.orgs.lmo.accessToken as string,
+    );
+    const [license] = found.records as LicenseRow[];
+    if (license) return license;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('The install created no License in the LMO.');
+}
