@@ -12,6 +12,8 @@ import { createSfdxWorkspace, repoRoot, startCodeServer, type CodeServer } from 
 export interface DemoSetup {
   env?: Record<string, string>;
   settings?: Record<string, unknown>;
+  /** The demo project's sfdx-project.json. */
+  projectJson?: string;
   stop?: () => Promise<void>;
 }
 
@@ -35,6 +37,7 @@ async function prepare(): Promise<DemoSetup> {
   return {
     env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' },
     settings: { 'lma.lmo': 'lma-demo' },
+    projectJson: demoProject(org.console.packages()),
     stop: async () => {
       await org.close();
       fs.rmSync(home, { recursive: true, force: true });
@@ -42,15 +45,42 @@ async function prepare(): Promise<DemoSetup> {
   };
 }
 
+/**
+ * An ISV's project over the demo packages: Acme Billing with its default licensing terms, and Acme Labs
+ * Toolkit, which the LMO doesn't know (installs of it create no License).
+ */
+function demoProject(packages: { id: string; name: string; versions: { id: string; isBeta: boolean }[] }[]) {
+  const named = (name: string) => packages.find((pkg) => pkg.name === name)!;
+  const billing = named('Acme Billing');
+  const labs = named('Acme Labs Toolkit');
+  const released = billing.versions.filter((version) => !version.isBeta).at(-1)!;
+  const project = {
+    packageDirectories: [
+      { path: 'force-app', default: true, package: 'Acme Billing', versionNumber: '2.1.0.NEXT' },
+      { path: 'labs', package: 'Acme Labs Toolkit', versionNumber: '0.4.0.NEXT' },
+    ],
+    name: 'acme-billing',
+    namespace: 'acmebill',
+    sfdcLoginUrl: 'https://login.salesforce.com',
+    sourceApiVersion: '66.0',
+    packageAliases: {
+      'Acme Billing': billing.id,
+      'Acme Billing@2.0.0-1': released.id,
+      'Acme Labs Toolkit': labs.id,
+    },
+    plugins: {
+      lma: { defaultLicensing: { 'Acme Billing': { status: 'Trial', trialDays: 30, seats: 10 } } },
+    },
+  };
+  return `${JSON.stringify(project, null, 2)}\n`;
+}
+
 async function main() {
   const vsix = path.join(repoRoot, 'dist', 'lma-explorer.vsix');
   if (!fs.existsSync(vsix))
     throw new Error(`${vsix} not found: run \`npm run demo\` (it builds and packages first).`);
 
-  const workspace = createSfdxWorkspace();
-  const cleanups: (() => Promise<void>)[] = [
-    async () => fs.rmSync(workspace, { recursive: true, force: true }),
-  ];
+  const cleanups: (() => Promise<void>)[] = [];
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) =>
     (stopping ??= (async () => {
@@ -67,6 +97,8 @@ async function main() {
 
   const setup = await prepare();
   if (setup.stop) cleanups.push(setup.stop);
+  const workspace = createSfdxWorkspace('lma-demo-project', setup.projectJson);
+  cleanups.unshift(async () => fs.rmSync(workspace, { recursive: true, force: true }));
   const port = process.env.LMA_DEMO_PORT ? Number(process.env.LMA_DEMO_PORT) : undefined;
   const server: CodeServer = await startCodeServer({
     vsix,

@@ -7,8 +7,14 @@ import {
   termsEdits,
   writeTerms,
   ProjectTermsError,
+  type SavePlan,
 } from '../../../src/lma/projectTerms';
 import { applyEdits } from 'jsonc-parser';
+
+const editsOf = (plan: SavePlan) => {
+  assert.equal(plan.kind, 'write');
+  return (plan as Extract<SavePlan, { kind: 'write' }>).edits;
+};
 
 const trial = { status: 'Trial', lengthDays: 45, seats: 25 } as const;
 
@@ -86,7 +92,7 @@ test('a concurrent change of the entry is detected, and other changes are not co
   const unrelated = loaded.replace('"keep": true', '"keep": false');
   const plan = planTermsSave(unrelated, 'Acme', { ...trial, seats: 99 }, revision);
   assert.equal(plan.kind, 'write');
-  const written = applyEdits(unrelated, (plan as { edits: [] }).edits);
+  const written = applyEdits(unrelated, editsOf(plan));
   assert.ok(written.includes('"keep": false') && written.includes('"seats": 99'));
 });
 
@@ -101,7 +107,7 @@ test('saving for an LMO package the project does not name also declares its alia
     packageId: '033000000000002AAA',
   });
   assert.equal(plan.kind, 'write');
-  const after = applyEdits(handWritten, (plan as { edits: [] }).edits);
+  const after = applyEdits(handWritten, editsOf(plan));
   const read = readProjectTerms(after);
   assert.ok(read.ok);
   assert.ok(read.project.packageAliases.includes('Acme Insights'));
