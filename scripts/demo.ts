@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSfdxWorkspace, repoRoot, startCodeServer, type CodeServer } from './code-server.ts';
+import { demoProject } from './demoProject.ts';
 
 /** What a setup step adds to the demo: environment and settings for VS Code, and how to stop it. */
 export interface DemoSetup {
@@ -43,36 +44,6 @@ async function prepare(): Promise<DemoSetup> {
       fs.rmSync(home, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * An ISV's project over the demo packages: Acme Billing with its default licensing terms, and Acme Labs
- * Toolkit, which the LMO doesn't know (installs of it create no License).
- */
-function demoProject(packages: { id: string; name: string; versions: { id: string; isBeta: boolean }[] }[]) {
-  const named = (name: string) => packages.find((pkg) => pkg.name === name)!;
-  const billing = named('Acme Billing');
-  const labs = named('Acme Labs Toolkit');
-  const released = billing.versions.filter((version) => !version.isBeta).at(-1)!;
-  const project = {
-    packageDirectories: [
-      { path: 'force-app', default: true, package: 'Acme Billing', versionNumber: '2.1.0.NEXT' },
-      { path: 'labs', package: 'Acme Labs Toolkit', versionNumber: '0.4.0.NEXT' },
-    ],
-    name: 'acme-billing',
-    namespace: 'acmebill',
-    sfdcLoginUrl: 'https://login.salesforce.com',
-    sourceApiVersion: '66.0',
-    packageAliases: {
-      'Acme Billing': billing.id,
-      'Acme Billing@2.0.0-1': released.id,
-      'Acme Labs Toolkit': labs.id,
-    },
-    plugins: {
-      lma: { defaultLicensing: { 'Acme Billing': { status: 'Trial', trialDays: 30, seats: 10 } } },
-    },
-  };
-  return `${JSON.stringify(project, null, 2)}\n`;
 }
 
 async function main() {

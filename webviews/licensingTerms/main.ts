@@ -228,7 +228,6 @@ class LicensingTermsForm extends LitElement {
             <vscode-radio
               name="status"
               value="Trial"
-              label="Trial"
               ?checked=${d.status === 'Trial'}
               @change=${() => this.edit({ status: 'Trial' })}
               >Trial (free, 1 to 90 days)</vscode-radio
@@ -236,7 +235,6 @@ class LicensingTermsForm extends LitElement {
             <vscode-radio
               name="status"
               value="Active"
-              label="Active"
               ?checked=${d.status === 'Active'}
               @change=${() => this.edit({ status: 'Active' })}
               >Active (paid or free without a trial)</vscode-radio
@@ -251,7 +249,6 @@ class LicensingTermsForm extends LitElement {
                 ${this.numberField('activeDays', 'License length (days)', d.activeDays, errors.activeDays, d.doesNotExpire)}
                 <vscode-checkbox
                   id="doesNotExpire"
-                  label="Does not expire"
                   ?checked=${d.doesNotExpire}
                   @change=${(event: Event) =>
                     this.edit({ doesNotExpire: (event.target as HTMLInputElement).checked })}
@@ -262,7 +259,6 @@ class LicensingTermsForm extends LitElement {
         ${this.numberField('seats', 'Seats', d.seats, errors.seats, d.siteLicense)}
         <vscode-checkbox
           id="siteLicense"
-          label="Site license"
           ?checked=${d.siteLicense}
           @change=${(event: Event) => this.edit({ siteLicense: (event.target as HTMLInputElement).checked })}
           >Site license (every user of the subscriber org)</vscode-checkbox
