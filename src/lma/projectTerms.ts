@@ -270,3 +270,30 @@ function changedMiddle(before: string, after: string): Edit {
     content: after.slice(start, after.length - end),
   };
 }
+
+/**
+ * The terms of an installed package, found by what a project may record of it: an alias whose id is
+ * its 033 package id or the installed 04t version, or an alias named like the package.
+ */
+export function findPackageTerms(
+  text: string,
+  installed: { subscriberPackageId: string; versionId: string; packageName: string },
+): { alias: string; terms: LicensingTerms | undefined } | undefined {
+  const parsed = parseProject(text);
+  if ('error' in parsed) return undefined;
+  const read = readProjectTerms(text);
+  if (!read.ok) return undefined;
+  const aliasesNode = findNodeAtLocation(parsed.root, ['packageAliases']);
+  const aliases = aliasesNode?.type === 'object' ? (nodeValue(aliasesNode) as Record<string, unknown>) : {};
+  const same = (id: unknown, other: string) =>
+    typeof id === 'string' && id.length >= 15 && id.slice(0, 15) === other.slice(0, 15);
+  const alias =
+    Object.keys(aliases).find(
+      (name) => !name.includes('@') && same(aliases[name], installed.subscriberPackageId),
+    ) ??
+    Object.keys(aliases)
+      .find((name) => name.includes('@') && same(aliases[name], installed.versionId))
+      ?.split('@')[0] ??
+    (read.project.entries.has(installed.packageName) ? installed.packageName : undefined);
+  return alias === undefined ? undefined : { alias, terms: read.project.entries.get(alias)?.terms };
+}

@@ -1,0 +1,199 @@
+// Test installs against the local org, through the real @salesforce/core and jsforce: the LMO through
+// the session, the test org through its own connection, as the extension and the CLI run them.
+import '../isolatedHome';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startLocalOrg, type LocalOrg, type OrgView } from '../../../emulator/index';
+import { checkLmaPresence } from '../../../src/lma/lmaPresence';
+import { findPackageTerms, writeTerms } from '../../../src/lma/projectTerms';
+import { findRecordedLicense, runTestInstall, type TestInstallRun } from '../../../src/lma/testInstall';
+import type { LicensingTerms } from '../../../src/lma/licensingTerms';
+import { LmoSession } from '../../../src/org/lmoSession';
+import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
+
+const quiet = { trace() {}, info() {}, warn() {}, error() {} };
+const fast = { sleep: () => new Promise<void>((resolve) => setTimeout(resolve, 20)) };
+const limits = { versionTimeoutMs: 5_000, installTimeoutMs: 10_000, licenseTimeoutMs: 1_500 };
+
+let org: LocalOrg;
+let session: LmoSession;
+let testOrgs = 0;
+
+before(async () => {
+  org = await startLocalOrg({ seed: 'demo' });
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: org.orgs.lmo.refreshToken,
+    alias: 'ti-lmo',
+  });
+  session = new LmoSession({ log: quiet, checkLma: (request) => checkLmaPresence({ request }) });
+  assert.equal((await session.connect('ti-lmo')).kind, 'connected');
+});
+after(async () => {
+  session?.dispose();
+  await org?.close();
+});
+
+const pkg = (name: string) => {
+  const found = org.console.packages().find((p) => p.name === name);
+  assert.ok(found, name);
+  return found;
+};
+const released = (name: string) =>
+  pkg(name)
+    .versions.filter((v) => !v.isBeta)
+    .at(-1)!;
+
+/** A new test org, authorized in the CLI auth store and opened through its own connection. */
+async function testOrg(
+  options: { sandbox?: boolean } = {},
+): Promise<{ view: OrgView; target: TestInstallRun['target'] }> {
+  const view = await org.createTestOrg({ name: `Test Install Co ${++testOrgs}`, ...options });
+  const alias = `ti-test-${testOrgs}`;
+  await authorizeWithRefreshToken({ loginUrl: org.instanceUrl, refreshToken: view.refreshToken, alias });
+  const connection = await openConnection(alias, () => undefined);
+  return {
+    view,
+    target: {
+      username: connection.username,
+      orgId: connection.orgId,
+      isSandbox: view.isSandbox,
+      request: (path, options) => connection.request(path, options),
+    },
+  };
+}
+
+function project(terms: Record<string, LicensingTerms>): string {
+  let text = JSON.stringify(
+    {
+      packageDirectories: [{ path: 'force-app', package: 'Acme Billing' }],
+      packageAliases: { 'Acme Billing': pkg('Acme Billing').id, 'Acme Insights': pkg('Acme Insights').id },
+    },
+    null,
+    2,
+  );
+  for (const [alias, entry] of Object.entries(terms)) text = writeTerms(text, alias, entry);
+  return text;
+}
+
+async function run(versionId: string, target: TestInstallRun['target'], projectText: string) {
+  return runTestInstall({
+    lmo: session,
+    lmoUsername: 'ti-lmo',
+    target,
+    versionId,
+    termsFor: (installed) => findPackageTerms(projectText, installed)?.terms,
+    limits,
+    waiting: fast,
+  });
+}
+
+describe('test install and verification on the local org', () => {
+  test('an associated package gets a License with the expected terms and a Lead: the report passes', async () => {
+    const { target } = await testOrg();
+    const report = await run(
+      released('Acme Billing').id,
+      target,
+      project({ 'Acme Billing': { status: 'Trial', lengthDays: 30, seats: 10 } }),
+    );
+    assert.equal(report.outcome, 'passed', JSON.stringify(report, null, 2));
+    assert.deepEqual(
+      report.checks.map((check) => [check.name, check.result]),
+      [
+        ['License', 'pass'],
+        ['Status', 'pass'],
+        ['Seats', 'pass'],
+        ['Expiration', 'pass'],
+        ['Lead', 'pass'],
+      ],
+    );
+    assert.equal(report.expectedTerms, 'New installs get a 30-day trial for 10 seats.');
+  });
+
+  test('terms that differ from the Partner Console fail with advice; no terms reports what was found', async () => {
+    const { target } = await testOrg();
+    const differ = await run(
+      released('Acme Billing').id,
+      target,
+      project({ 'Acme Billing': { status: 'Active', lengthDays: null, seats: 25 } }),
+    );
+    assert.equal(differ.outcome, 'failed');
+    const failed = differ.checks.filter((check) => check.result === 'fail');
+    assert.deepEqual(
+      failed.map((check) => check.name),
+      ['Status', 'Seats', 'Expiration'],
+    );
+    assert.match(failed[0]!.advice!, /Partner Console/);
+
+    const other = await testOrg();
+    const none = await run(released('Acme Billing').id, other.target, project({}));
+    assert.equal(none.outcome, 'passed');
+    assert.ok(none.checks.some((check) => check.result === 'info' && check.found === 'Trial'));
+    assert.match(none.messages.join(' '), /nothing to compare against/);
+  });
+
+  test('an unassociated package and a beta version get no License, and the report says why', async () => {
+    const { target } = await testOrg();
+    const labs = await run(released('Acme Labs Toolkit').id, target, project({}));
+    assert.equal(labs.outcome, 'noLicense');
+    assert.match(labs.messages.join('\n'), /not associated with this LMO/);
+
+    const beta = pkg('Acme Billing').versions.find((v) => v.isBeta)!;
+    const betaRun = await run(beta.id, (await testOrg()).target, project({}));
+    assert.equal(betaRun.outcome, 'noLicense');
+    assert.match(betaRun.messages.join('\n'), /This version is a beta/);
+  });
+
+  test('a sandbox gets a site license whatever the seats', async () => {
+    const { target } = await testOrg({ sandbox: true });
+    const report = await run(
+      released('Acme Billing').id,
+      target,
+      project({ 'Acme Billing': { status: 'Trial', lengthDays: 30, seats: 10 } }),
+    );
+    assert.equal(report.outcome, 'passed', JSON.stringify(report.checks));
+    assert.match(
+      report.checks.find((check) => check.name === 'Seats')!.expected,
+      /Site License \(sandboxes always get a site license\)/,
+    );
+  });
+
+  test('changed defaults reach only later installs', async () => {
+    const insights = pkg('Acme Insights');
+    const first: LicensingTerms = { status: 'Active', lengthDays: 365, seats: 50 };
+    await org.console.associate(insights.id, first);
+    const early = await testOrg();
+    assert.equal(
+      (await run(released('Acme Insights').id, early.target, project({ 'Acme Insights': first }))).outcome,
+      'passed',
+    );
+
+    const changed: LicensingTerms = { status: 'Active', lengthDays: null, seats: 'site' };
+    await org.console.associate(insights.id, changed);
+    const late = await testOrg();
+    assert.equal(
+      (await run(released('Acme Insights').id, late.target, project({ 'Acme Insights': changed }))).outcome,
+      'passed',
+    );
+    const earlier = await findRecordedLicense(session, early.view.id, insights.id);
+    assert.equal(earlier?.seats, 50, 'the License written before the change keeps its terms');
+  });
+
+  test('an install that fails in the test org shows its errors', async () => {
+    const { target } = await testOrg();
+    org.faults.failNextInstall('UNKNOWN_ERROR: The package could not be installed (test).');
+    const report = await run(released('Acme Billing').id, target, project({}));
+    assert.equal(report.outcome, 'installFailed');
+    assert.deepEqual(report.messages, [
+      'The install failed in the test org.',
+      'UNKNOWN_ERROR: The package could not be installed (test).',
+    ]);
+  });
+
+  test('an unknown version is refused before anything is installed', async () => {
+    const { target } = await testOrg();
+    const report = await run('04t000000000000AAA', target, project({}));
+    assert.equal(report.outcome, 'installFailed');
+    assert.match(report.messages[0]!, /can't see version 04t000000000000AAA/);
+  });
+});
