@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import { connect, disconnect, promptRelogin, reconnect, switchTo, useLocalOrg } from './commands/connect';
 import { registerLicensingTermsCommands } from './commands/licensingTermsCommands';
 import { registerNodeCommands } from './commands/nodeCommands';
+import { registerTestInstallCommands } from './commands/testInstallCommands';
 import { OrgChoice } from './commands/orgChoice';
 import { checkLmaPresence } from './lma/lmaPresence';
+import { TestInstalls } from './lma/testInstallHistory';
 import { LocalOrgLauncher } from './org/localOrg';
 import { LmoSession, type SessionState } from './org/lmoSession';
 import { LmoTreeProvider } from './views/lmoTree';
@@ -21,13 +23,29 @@ export function activate(context: vscode.ExtensionContext): void {
   const choice = new OrgChoice(context.workspaceState);
   const localOrg = new LocalOrgLauncher(vscode.Uri.joinPath(context.globalStorageUri, 'local-org').fsPath);
   const project = new WorkspaceProject();
-  const tree = new LmoTreeProvider(session, project);
+  const testInstalls = new TestInstalls(context.workspaceState);
+  const tree = new LmoTreeProvider(session, project, testInstalls);
   const treeView = vscode.window.createTreeView('lma.lmo', { treeDataProvider: tree, showCollapseAll: true });
   const services = { session, choice, localOrg };
+  const editorServices = {
+    extensionUri: context.extensionUri,
+    session,
+    log,
+    project,
+    testInstalls,
+    packages: () => tree.loadedPackages(),
+    projectFile: () => project.projectFile(),
+    showLicenses: async (subscriberOrgId: string) => {
+      await tree.findLicenses(subscriberOrgId);
+      await vscode.commands.executeCommand('lma.lmo.focus');
+    },
+    refreshTree: () => tree.refresh(),
+  };
 
   context.subscriptions.push(
     log,
     project,
+    testInstalls,
     tree,
     treeView,
     new LmoStatusBar(session),
@@ -43,14 +61,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('lma.showLog', () => log.show()),
     vscode.commands.registerCommand('lma.reconnect', () => reconnect(services)),
     ...registerNodeCommands({ session, tree, treeView }),
-    ...registerLicensingTermsCommands({
-      extensionUri: context.extensionUri,
-      session,
-      log,
-      project,
-      packages: () => tree.loadedPackages(),
-      projectFile: () => project.projectFile(),
-    }),
+    ...registerLicensingTermsCommands(editorServices),
+    ...registerTestInstallCommands(editorServices),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('lma.lmo') && choice.target) void switchTo(services, choice.target);
     }),

@@ -82,3 +82,28 @@ export async function applyLocalPartnerConsoleTerms(
   const body = (await response.json().catch(() => undefined)) as [{ message?: string }] | undefined;
   throw new Error(body?.[0]?.message ?? `The local org's Partner Console answered ${response.status}.`);
 }
+
+/**
+ * Creates a subscriber test org in the local org and saves it to the CLI auth store (alias
+ * `lma-test-<n>`), so a test install reaches it like any authorized org. Returns the alias.
+ */
+export async function createLocalTestOrg(
+  instanceUrl: string,
+  options: { sandbox?: boolean } = {},
+): Promise<string> {
+  const response = await fetch(`${instanceUrl}/_local/orgs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sandbox: options.sandbox === true }),
+  });
+  if (!response.ok) throw new Error(`The local org could not create a test org (${response.status}).`);
+  const org = (await response.json()) as { id: string; refreshToken: string };
+  const alias = `lma-test-${org.id.slice(-6)}`;
+  const salesforce = await loadSalesforce();
+  await salesforce.authorizeWithRefreshToken({
+    loginUrl: instanceUrl,
+    refreshToken: org.refreshToken,
+    alias,
+  });
+  return alias;
+}

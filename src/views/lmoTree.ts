@@ -4,6 +4,7 @@ import { loadPackages } from '../lma/packages';
 import { licenseStatuses, type License, type Package } from '../lma/records';
 import { findLmoPackage } from '../lma/sfdxProject';
 import { toLmoError, type LmoError } from '../org/errors';
+import type { TestInstalls } from '../lma/testInstallHistory';
 import type { LmoSession } from '../org/lmoSession';
 import { toTreeItem, type LmaNode, type LmoNode, type MessageNode, type StatusGroupNode } from './nodes';
 import type { WorkspaceProject } from './workspaceProject';
@@ -36,9 +37,11 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
   constructor(
     private readonly session: LmoSession,
     private readonly project: WorkspaceProject,
+    private readonly testInstalls: TestInstalls,
   ) {
     this.subscriptions = [
       this.changed,
+      testInstalls.onDidChange((packageId) => this.redrawPackage(packageId)),
       session.onDidChangeState(() => this.refresh()),
       project.onDidChange(() => this.redraw(this.workspaceNodeId())),
     ];
@@ -109,7 +112,21 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
     const busy =
       (node.kind === 'packages' && this.packagesLoading) ||
       (node.kind === 'loadMore' && this.pages.get(node.group.id)?.loading === true);
-    return toTreeItem(node, busy);
+    const testInstall =
+      node.kind === 'package'
+        ? {
+            running: this.testInstalls.isRunning(node.pkg.packageId),
+            last: this.testInstalls.lastFor(node.pkg.packageId),
+          }
+        : undefined;
+    return toTreeItem(node, busy, testInstall);
+  }
+
+  /** Redraws the package nodes of a 033 package id (its test install started or ended). */
+  private redrawPackage(subscriberPackageId: string): void {
+    for (const node of this.shown.values())
+      if (node.kind === 'package' && node.pkg.packageId?.slice(0, 15) === subscriberPackageId.slice(0, 15))
+        this.redraw(node.id);
   }
 
   getParent(node: LmaNode): LmaNode | undefined {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formatExpiration, formatSeats, isExpired } from '../lma/encodings';
 import type { License, LicenseStatus, Package, PackageVersion } from '../lma/records';
 import type { WorkspacePackage } from '../lma/sfdxProject';
+import type { TestInstallOutcome, TestInstallReport } from '../lma/testInstall';
 import type { LmaPresence, OrgIdentity } from '../org/lmoSession';
 
 /**
@@ -91,8 +92,25 @@ const statusIcons: Record<LicenseStatus, vscode.ThemeIcon> = {
   Uninstalled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
 };
 
-/** `busy` shows a node at work (a spinning icon): the Packages node loading, a Load more running. */
-export function toTreeItem(node: LmaNode, busy: boolean): vscode.TreeItem {
+/** What the tree knows of a package's test installs: one running now, and the last one kept. */
+export interface TestInstallMark {
+  running: boolean;
+  last: TestInstallReport | undefined;
+}
+
+const testInstallWords: Record<TestInstallOutcome, string> = {
+  passed: 'test install passed',
+  failed: 'test install differs',
+  noLicense: 'test install: no License',
+  installFailed: 'test install failed',
+  cancelled: 'test install cancelled',
+};
+
+/**
+ * `busy` shows a node at work (a spinning icon): the Packages node loading, a Load more running, a
+ * package being test-installed. `testInstall` adds a package's last test install to its description.
+ */
+export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInstallMark): vscode.TreeItem {
   const C = vscode.TreeItemCollapsibleState;
   switch (node.kind) {
     case 'lmo': {
@@ -117,6 +135,9 @@ export function toTreeItem(node: LmaNode, busy: boolean): vscode.TreeItem {
       item.description = [
         pkg.latestVersion ? `v${pkg.latestVersion}` : undefined,
         `${pkg.licenseTotal.toLocaleString('en-US')} ${pkg.licenseTotal === 1 ? 'license' : 'licenses'}`,
+        testInstall?.running
+          ? 'installing…'
+          : testInstall?.last && testInstallWords[testInstall.last.outcome],
       ]
         .filter(Boolean)
         .join(' · ');
@@ -126,8 +147,8 @@ export function toTreeItem(node: LmaNode, busy: boolean): vscode.TreeItem {
             .map(([status, count]) => `${status}: ${count}`)
             .join(' · '),
       );
-      item.iconPath = new vscode.ThemeIcon('package');
-      item.contextValue = 'lma:package';
+      item.iconPath = new vscode.ThemeIcon(testInstall?.running ? 'loading~spin' : 'package');
+      item.contextValue = testInstall?.running ? 'lma:package+installing' : 'lma:package';
       return withId(item, node);
     }
     case 'versions': {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LicensingTerms } from '../lma/licensingTerms';
 import { entryRevision, planTermsSave, readProjectTerms } from '../lma/projectTerms';
 import type { Package } from '../lma/records';
+import type { TestInstalls } from '../lma/testInstallHistory';
 import { applyLocalPartnerConsoleTerms, isLocalOrgUrl } from '../org/localOrg';
 import type { LmoSession } from '../org/lmoSession';
 import {
@@ -36,6 +37,7 @@ export interface TermsFormServices {
   packages(): Promise<Package[]>;
   /** sfdx-project.json of the workspace, when there is one. */
   projectFile(): vscode.Uri | undefined;
+  testInstalls: TestInstalls;
 }
 
 /**
@@ -93,6 +95,7 @@ export class LicensingTermsPanel implements vscode.Disposable {
         if (this.isProjectFile(document.uri)) void this.postState();
       }),
       services.session.onDidChangeState(() => void this.postState()),
+      services.testInstalls.onDidChange(() => void this.postState()),
     );
   }
 
@@ -181,8 +184,16 @@ export class LicensingTermsPanel implements vscode.Disposable {
   }
 
   private async formState(): Promise<FormState> {
+    const last = this.services.testInstalls.lastFor(
+      this.target.lmoPackage?.packageId ?? this.target.addAlias?.packageId,
+    );
     return {
       packageName: this.target.packageName,
+      lastTestInstall: last && {
+        outcome: last.outcome,
+        versionName: last.versionName,
+        finishedAt: last.finishedAt,
+      },
       alias: this.target.alias,
       file: await this.fileState(),
       lmo: await this.lmoState(),

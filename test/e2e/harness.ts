@@ -177,7 +177,7 @@ export class Workbench {
     return this.view(viewName).locator('.welcome-view-content');
   }
 
-  treeItem(label: string): Locator {
+  treeItem(label: string | RegExp): Locator {
     return this.page.locator('.part.sidebar').getByRole('treeitem', { name: label });
   }
 

@@ -191,8 +191,27 @@ class LicensingTermsForm extends LitElement {
     return html`
       <h1>Default Licensing: ${state.packageName}</h1>
       <p class="note" role="note">${FUTURE_INSTALLS_NOTE}</p>
-      ${this.renderLmo(state)} ${this.renderFile(state)}
+      ${this.renderLmo(state)} ${this.renderLastTestInstall(state)} ${this.renderFile(state)}
     `;
+  }
+
+  private renderLastTestInstall(state: FormState) {
+    const last = state.lastTestInstall;
+    if (!last) return html`<p class="muted" id="verification">Never verified with a test install.</p>`;
+    const when = new Date(last.finishedAt).toLocaleString();
+    const verdict =
+      last.outcome === 'passed'
+        ? 'the License matched the terms'
+        : last.outcome === 'failed'
+          ? 'the License differed from the terms'
+          : last.outcome === 'noLicense'
+            ? 'no License appeared'
+            : last.outcome === 'cancelled'
+              ? 'cancelled'
+              : 'the install did not complete';
+    return html`<p id="verification" class=${last.outcome === 'passed' ? 'success' : 'warning'}>
+      Last test install (${last.versionName}, ${when}): ${verdict}.
+    </p>`;
   }
 
   private renderFile(state: FormState) {

@@ -5,10 +5,13 @@
  */
 import type { LicensingTerms } from '../../src/lma/licensingTerms';
 import type { LicenseStatus } from '../../src/lma/records';
+import type { TestInstallOutcome } from '../../src/lma/testInstall';
 
 /** What the form shows; the host posts it after `ready` and again whenever the file or the org changes. */
 export interface FormState {
   packageName: string;
+  /** The last test install of this package, when one ran in this workspace. */
+  lastTestInstall: { outcome: TestInstallOutcome; versionName: string; finishedAt: string } | undefined;
   /** The key of the terms in sfdx-project.json (a package alias). */
   alias: string;
   file: FileState;

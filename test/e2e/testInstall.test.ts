@@ -1,0 +1,81 @@
+// Run Test Install in code-server against the local org: right-click a package, install its newest
+// released version into a new local test org, follow the progress, read the passing report, and find
+// the new License in the tree.
+import { home } from '../integration/isolatedHome.ts';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startLocalOrg, type LocalOrg } from '../../emulator/index.ts';
+import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
+import { demoProject } from '../../scripts/demoProject.ts';
+import { withSession } from './harness.ts';
+
+let org: LocalOrg;
+
+before(async () => {
+  org = await startLocalOrg({ seed: 'demo' });
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: org.orgs.lmo.refreshToken,
+    alias: 'lmo-install',
+  });
+});
+after(async () => {
+  await org?.close();
+});
+
+test(
+  'run a test install from the tree and see the passing report and the new License',
+  { timeout: 300_000 },
+  async () => {
+    await withSession(
+      'test-install',
+      async ({ workbench, page }) => {
+        await workbench.openViewContainer('License Management');
+        await workbench.connectTo('lmo-install');
+        await workbench.expandTreeItem(/^Packages/);
+        const packageItem = workbench.treeItem('Acme Billing').first();
+        await packageItem.waitFor({ timeout: 30_000 });
+        await workbench.contextMenu(packageItem, 'Run Test Install…');
+
+        // Step 1: the version, newest released first. Step 2: the test org.
+        const quickPick = page.locator('.quick-input-widget');
+        await quickPick.locator('.quick-input-title', { hasText: 'version of Acme Billing' }).waitFor();
+        const firstVersion = quickPick.locator('.quick-input-list .monaco-list-row').first();
+        assert.match(await firstVersion.innerText(), /2\.0\.0[\s\S]*released/);
+        await firstVersion.click();
+        await quickPick.locator('.quick-input-title', { hasText: 'test org' }).waitFor();
+        const lmoRows = quickPick.locator('.quick-input-list .monaco-list-row', { hasText: 'lmo-install' });
+        assert.equal(await lmoRows.count(), 0, 'the LMO itself is never offered as the test org');
+        await quickPick
+          .locator('.quick-input-list .monaco-list-row', { hasText: 'New local test org' })
+          .click();
+
+        await workbench.waitForNotification(/Test install of Acme Billing 2\.0\.0 into/);
+        const report = workbench.activeWebview();
+        await report
+          .getByRole('heading', { name: /Test Install: Acme Billing/ })
+          .waitFor({ timeout: 60_000 });
+        await report.locator('#outcome', { hasText: 'Passed' }).waitFor();
+        const rows = await report.locator('tbody tr').allInnerTexts();
+        assert.equal(rows.length, 5, rows.join('\n'));
+        for (const row of rows) assert.match(row, /Pass$/, row);
+
+        // The tree marks the package with its last test install, and shows the new License.
+        await workbench
+          .treeItem(/Acme Billing.*test install passed/)
+          .first()
+          .waitFor({ timeout: 30_000 });
+        await report.getByRole('button', { name: 'Show the License in the tree' }).click();
+        await workbench
+          .treeItem(/Licenses matching/)
+          .first()
+          .waitFor({ timeout: 30_000 });
+        await workbench
+          .treeItem(/Test Org|Trial/)
+          .first()
+          .waitFor({ timeout: 30_000 });
+      },
+      { projectJson: demoProject(org.console.packages()), env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' } },
+    );
+  },
+);

@@ -1,0 +1,181 @@
+// The test-install report (browser side): a row per check, what was expected and found, and what to
+// do about a failure. It only renders what the host posts.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { css, html, LitElement, nothing } from 'lit';
+import type { Check, TestInstallOutcome, TestInstallReport } from '../../src/lma/testInstall';
+import type { HostMessage, ReportMessage } from './protocol';
+
+declare function acquireVsCodeApi(): { postMessage(message: ReportMessage): void };
+const vscode = acquireVsCodeApi();
+
+const headlines: Record<TestInstallOutcome, string> = {
+  passed: 'Passed: the LMO recorded the License and Lead as expected.',
+  failed: 'Failed: the License differs from the expected terms.',
+  noLicense: 'Failed: no License appeared in the LMO.',
+  installFailed: 'Failed: the test install did not complete.',
+  cancelled: 'Cancelled.',
+};
+
+const resultWords: Record<Check['result'], string> = { pass: 'Pass', fail: 'Fail', info: 'Found' };
+
+class TestInstallReportView extends LitElement {
+  static override properties = { report: { state: true } };
+  declare report: TestInstallReport | undefined;
+
+  constructor() {
+    super();
+    this.report = undefined;
+    window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+      if (event.data?.kind === 'report') this.report = event.data.report;
+    });
+    vscode.postMessage({ kind: 'ready' });
+  }
+
+  protected override render() {
+    const report = this.report;
+    if (!report) return html`<p role="status">Loading…</p>`;
+    const licenseFound = report.checks.some((check) => check.name === 'License' && check.result === 'pass');
+    return html`
+      <h1>Test Install: ${report.packageName} ${report.versionName}</h1>
+      <p id="outcome" class=${report.outcome === 'passed' ? 'pass' : 'fail'} role="status">
+        ${headlines[report.outcome]}
+      </p>
+      <dl>
+        <dt>Version</dt>
+        <dd>${report.versionId}</dd>
+        <dt>Test org</dt>
+        <dd>
+          ${report.targetOrg.username}
+          (${report.targetOrg.orgId}${report.targetOrg.isSandbox ? ', sandbox' : ''})
+        </dd>
+        <dt>LMO</dt>
+        <dd>${report.lmoUsername}</dd>
+        <dt>Expected terms</dt>
+        <dd>${report.expectedTerms ?? 'none in sfdx-project.json'}</dd>
+        <dt>Ran</dt>
+        <dd>
+          ${new Date(report.startedAt).toLocaleString()} – ${new Date(report.finishedAt).toLocaleTimeString()}
+        </dd>
+      </dl>
+      ${
+        report.checks.length
+          ? html`<table>
+              <caption>
+                Checks
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Check</th>
+                  <th scope="col">Expected</th>
+                  <th scope="col">Found</th>
+                  <th scope="col">Result</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${report.checks.map(
+                  (check) =>
+                    html`<tr class=${check.result}>
+                      <th scope="row">${check.name}</th>
+                      <td>${check.expected}</td>
+                      <td>${check.found}</td>
+                      <td>
+                        ${resultWords[check.result]}${check.advice ? html`<div class="advice">${check.advice}</div>` : nothing}
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : nothing
+      }
+      ${
+        report.messages.length
+          ? html`<ul id="messages">
+              ${report.messages.map((line) => html`<li>${line}</li>`)}
+            </ul>`
+          : nothing
+      }
+      <div class="actions">
+        ${
+          licenseFound
+            ? html`<vscode-button @click=${() => vscode.postMessage({ kind: 'showLicense' })}
+                >Show the License in the tree</vscode-button
+              >`
+            : nothing
+        }
+        <vscode-button secondary @click=${() => vscode.postMessage({ kind: 'editTerms' })}
+          >Edit Default Licensing…</vscode-button
+        >
+      </div>
+    `;
+  }
+
+  static override styles = css`
+    :host {
+      display: block;
+      max-width: 60rem;
+      padding: 0 1rem 2rem;
+      color: var(--vscode-foreground);
+      font-family: var(--vscode-font-family);
+      font-size: var(--vscode-font-size);
+    }
+    h1 {
+      font-size: 1.4em;
+      font-weight: 600;
+    }
+    .pass {
+      color: var(--vscode-testing-iconPassed);
+    }
+    .fail {
+      color: var(--vscode-testing-iconFailed);
+    }
+    #outcome {
+      font-weight: 600;
+    }
+    dl {
+      display: grid;
+      grid-template-columns: max-content 1fr;
+      gap: 0.25rem 1rem;
+    }
+    dt {
+      color: var(--vscode-descriptionForeground);
+    }
+    dd {
+      margin: 0;
+    }
+    table {
+      border-collapse: collapse;
+      width: 100%;
+      margin: 1rem 0;
+    }
+    caption {
+      text-align: left;
+      font-weight: 600;
+      margin-bottom: 0.5rem;
+    }
+    th,
+    td {
+      text-align: left;
+      vertical-align: top;
+      padding: 0.35rem 0.5rem;
+      border-bottom: 1px solid var(--vscode-panel-border);
+    }
+    tr.pass td:last-child {
+      color: var(--vscode-testing-iconPassed);
+    }
+    tr.fail td:last-child {
+      color: var(--vscode-testing-iconFailed);
+    }
+    .advice {
+      color: var(--vscode-foreground);
+      margin-top: 0.25rem;
+    }
+    .actions {
+      display: flex;
+      gap: 0.5rem;
+    }
+  `;
+}
+
+if (!customElements.get('lma-test-install-report'))
+  customElements.define('lma-test-install-report', TestInstallReportView);
+document.body.append(document.createElement('lma-test-install-report'));
