@@ -1,6 +1,7 @@
 // Builds every bundle with esbuild. One file per runtime, so that each loads only what it needs:
 //   dist/extension.js   extension host entry (activation path: no Salesforce libraries)
 //   dist/salesforce.js  @salesforce/core + jsforce, required on first connection
+//   dist/cli.js         the headless `lma-explorer` command (bin/lma-explorer.js)
 //   dist/emulator.js    the local org, required when the user picks "Use the local org"
 //   dist/emulator-cli.js the local org's command line (bin/lma-local-org.js)
 //   dist/webviews/*.js  browser code of the webview forms
@@ -39,6 +40,7 @@ const webviewEntries = existsSync('webviews')
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { salesforce: 'src/org/salesforce.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
   ...(existsSync('emulator/index.ts')
     ? [{ ...node, entryPoints: { emulator: 'emulator/index.ts' }, outdir: 'dist' }]
     : []),

@@ -1,0 +1,172 @@
+/**
+ * `lma-explorer`, the headless entry point: the same domain code as the extension, with no `vscode`,
+ * so that CI can verify a release with a test install. Org access goes through the Salesforce CLI's
+ * auth store, like `sf` itself.
+ *
+ *   lma-explorer test-install --lmo ALIAS --target-org ALIAS --version 04t… [--json]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkLmaPresence } from '../lma/lmaPresence';
+import { loadPackages } from '../lma/packages';
+import { findPackageTerms } from '../lma/projectTerms';
+import { toId15 } from '../lma/soql';
+import { runTestInstall, type TestInstallReport } from '../lma/testInstall';
+import { LmoSession } from '../org/lmoSession';
+import { loadSalesforce } from '../org/salesforceLoader';
+
+const USAGE = `Usage: lma-explorer test-install --lmo <alias|username> --target-org <alias|username> --version <04t…> [options]
+
+Installs a package version into a test org and verifies that the License Management Org records a
+License and a Lead with the default licensing terms of sfdx-project.json (plugins.lma).
+
+Options:
+  --installation-key <key>       the version's installation key
+  --project <path>               sfdx-project.json with the terms (default: ./sfdx-project.json)
+  --license-timeout <seconds>    how long to wait for the License in the LMO (default 600)
+  --version-timeout <seconds>    how long to wait for the version to become installable (default 900)
+  --install-timeout <seconds>    how long to follow the install (default 1200)
+  --json                         print the report as JSON
+  --verbose                      log every request to stderr
+
+Exit codes: 0 verified, 1 verification failed or no License, 2 the run could not start.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === undefined) {
+    console.log(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'test-install') {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  let options: ReturnType<typeof parse>;
+  try {
+    options = parse(rest);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  return testInstall(options);
+}
+
+function parse(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      lmo: { type: 'string' },
+      'target-org': { type: 'string' },
+      version: { type: 'string' },
+      'installation-key': { type: 'string' },
+      project: { type: 'string' },
+      'license-timeout': { type: 'string', default: '600' },
+      'version-timeout': { type: 'string', default: '900' },
+      'install-timeout': { type: 'string', default: '1200' },
+      json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  const missing = (['lmo', 'target-org', 'version'] as const).filter((name) => !values[name]);
+  if (missing.length) throw new Error(`Missing ${missing.map((name) => `--${name}`).join(', ')}.`);
+  if (!/^04t[0-9A-Za-z]{12}([0-9A-Za-z]{3})?$/.test(values.version!))
+    throw new Error(`--version must be a package version id (04t…, 15 or 18 characters).`);
+  const seconds = (name: 'license-timeout' | 'version-timeout' | 'install-timeout') => {
+    const value = Number(values[name]);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number of seconds.`);
+    return value * 1000;
+  };
+  return {
+    lmo: values.lmo!,
+    targetOrg: values['target-org']!,
+    versionId: values.version!,
+    installationKey: values['installation-key'],
+    project: resolve(values.project ?? 'sfdx-project.json'),
+    limits: {
+      licenseTimeoutMs: seconds('license-timeout'),
+      versionTimeoutMs: seconds('version-timeout'),
+      installTimeoutMs: seconds('install-timeout'),
+    },
+    json: values.json!,
+    verbose: values.verbose!,
+  };
+}
+
+async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
+  const write = (line: string) => process.stderr.write(`${line}\n`);
+  const quiet = () => undefined;
+  const log = options.verbose
+    ? { trace: write, info: write, warn: write, error: write }
+    : { trace: quiet, info: quiet, warn: write, error: write };
+  const session = new LmoSession({ log, checkLma: (request) => checkLmaPresence({ request }) });
+  try {
+    const state = await session.connect(options.lmo);
+    if (state.kind !== 'connected') {
+      console.error(
+        `Could not connect to the LMO ${options.lmo}: ${state.kind === 'failed' ? state.error.message : state.kind}`,
+      );
+      return 2;
+    }
+    if (!state.lma.installed) {
+      console.error(`${options.lmo} has no License Management App: it is not an LMO.`);
+      return 2;
+    }
+    const salesforce = await loadSalesforce();
+    const target = await salesforce.openConnection(options.targetOrg, (exchange) =>
+      log.info(`[test org] ${exchange.method} ${exchange.path} → ${exchange.status}`),
+    );
+    if (toId15(target.orgId) === toId15(state.org.orgId)) {
+      console.error('The target org is the LMO itself: a test install goes into a separate test org.');
+      return 2;
+    }
+    const authorized = (await salesforce.listAuthorizedOrgs()).find(
+      (org) => org.username === target.username,
+    );
+    const projectText = existsSync(options.project) ? readFileSync(options.project, 'utf8') : undefined;
+    const packages = await loadPackages(session);
+    const lmoPackage = packages.find((pkg) =>
+      pkg.versions.some(
+        (version) => version.versionId && toId15(version.versionId) === toId15(options.versionId),
+      ),
+    );
+    const report = await runTestInstall({
+      lmo: session,
+      lmoUsername: state.org.username,
+      target: {
+        username: target.username,
+        orgId: target.orgId,
+        isSandbox: authorized?.isSandbox ?? false,
+        request: (path, requestOptions) => target.request(path, requestOptions),
+      },
+      versionId: options.versionId,
+      installationKey: options.installationKey,
+      packageName: lmoPackage?.name,
+      termsFor: (installed) => (projectText ? findPackageTerms(projectText, installed)?.terms : undefined),
+      limits: options.limits,
+      waiting: { onPhase: (phase) => options.verbose && write(`… ${phase.kind}`) },
+    });
+    console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    return report.outcome === 'passed' ? 0 : 1;
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  } finally {
+    session.dispose();
+  }
+}
+
+/** The report as text: one line per check, then the messages. */
+export function formatReport(report: TestInstallReport): string {
+  const lines = [
+    `Test install of ${report.packageName} ${report.versionName} (${report.versionId}) into ${report.targetOrg.username}: ${report.outcome.toUpperCase()}`,
+    `Expected: ${report.expectedTerms ?? 'no terms in sfdx-project.json'}`,
+    ...report.checks.map(
+      (check) =>
+        `  ${check.result === 'pass' ? 'PASS' : check.result === 'fail' ? 'FAIL' : 'INFO'}  ${check.name.padEnd(10)} expected ${check.expected}; found ${check.found}${check.advice ? `\n        ${check.advice}` : ''}`,
+    ),
+    ...report.messages.map((message) => `  ${message}`),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,138 @@
+// The headless `lma-explorer test-install` as a process: exit codes and --json output, on a pass and
+// on a failure, against the local org through the CLI auth store.
+import { home } from '../isolatedHome';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startLocalOrg, type LocalOrg } from '../../../emulator/index';
+import { writeTerms } from '../../../src/lma/projectTerms';
+import type { TestInstallReport } from '../../../src/lma/testInstall';
+import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
+
+const bin = path.resolve(import.meta.dirname, '../../../bin/lma-explorer.js');
+let org: LocalOrg;
+let project: string;
+
+before(async () => {
+  org = await startLocalOrg({ seed: 'demo' });
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: org.orgs.lmo.refreshToken,
+    alias: 'cli-lmo',
+  });
+  const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
+  project = mkdtempSync(path.join(tmpdir(), 'lma-cli-project-'));
+  const text = JSON.stringify(
+    {
+      packageDirectories: [{ path: 'force-app', package: 'Acme Billing' }],
+      packageAliases: { 'Acme Billing': billing.id },
+    },
+    null,
+    2,
+  );
+  writeFileSync(
+    path.join(project, 'sfdx-project.json'),
+    writeTerms(text, 'Acme Billing', { status: 'Trial', lengthDays: 30, seats: 10 }),
+  );
+});
+after(async () => {
+  await org?.close();
+  rmSync(project, { recursive: true, force: true });
+});
+
+async function testOrgAlias(): Promise<string> {
+  const view = await org.createTestOrg();
+  const alias = `cli-test-${view.id.slice(-5)}`;
+  await authorizeWithRefreshToken({ loginUrl: org.instanceUrl, refreshToken: view.refreshToken, alias });
+  return alias;
+}
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: project, env: { ...process.env, HOME: home } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const released = (name: string) =>
+  org.console
+    .packages()
+    .find((p) => p.name === name)!
+    .versions.filter((v) => !v.isBeta)
+    .at(-1)!.id;
+
+test('a verified test install exits 0 and prints the report as JSON', { timeout: 60_000 }, async () => {
+  const result = await cli([
+    'test-install',
+    '--lmo',
+    'cli-lmo',
+    '--target-org',
+    await testOrgAlias(),
+    '--version',
+    released('Acme Billing'),
+    '--json',
+  ]);
+  assert.equal(result.code, 0, result.stderr + result.stdout);
+  const report = JSON.parse(result.stdout) as TestInstallReport;
+  assert.equal(report.outcome, 'passed');
+  assert.equal(report.packageName, 'Acme Billing');
+  assert.equal(report.expectedTerms, 'New installs get a 30-day trial for 10 seats.');
+  assert.deepEqual(
+    report.checks.map((check) => check.result),
+    ['pass', 'pass', 'pass', 'pass', 'pass'],
+  );
+});
+
+test('an install that creates no License exits 1 and says why, in text', { timeout: 60_000 }, async () => {
+  const result = await cli([
+    'test-install',
+    '--lmo',
+    'cli-lmo',
+    '--target-org',
+    await testOrgAlias(),
+    '--version',
+    released('Acme Labs Toolkit'),
+    '--license-timeout',
+    '3',
+  ]);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stdout, /: NOLICENSE/);
+  assert.match(result.stdout, /FAIL {2}License/);
+  assert.match(result.stdout, /not associated with this LMO/);
+});
+
+test('bad arguments exit 2 with the usage, and the LMO is refused as the target', async () => {
+  const missing = await cli(['test-install', '--lmo', 'cli-lmo']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /Missing --target-org, --version/);
+  const badVersion = await cli([
+    'test-install',
+    '--lmo',
+    'cli-lmo',
+    '--target-org',
+    'x',
+    '--version',
+    "04t' OR Id != '",
+  ]);
+  assert.equal(badVersion.code, 2);
+  assert.match(badVersion.stderr, /--version must be a package version id/);
+  const itself = await cli([
+    'test-install',
+    '--lmo',
+    'cli-lmo',
+    '--target-org',
+    'cli-lmo',
+    '--version',
+    released('Acme Billing'),
+  ]);
+  assert.equal(itself.code, 2);
+  assert.match(itself.stderr, /is the LMO itself/);
+});
