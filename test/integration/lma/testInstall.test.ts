@@ -196,4 +196,42 @@ describe('test install and verification on the local org', () => {
     assert.equal(report.outcome, 'installFailed');
     assert.match(report.messages[0]!, /can't see version 04t000000000000AAA/);
   });
+
+  test('a session that expires while waiting for the License: one re-login, then the run goes on', async () => {
+    const { target } = await testOrg();
+    let expired = false;
+    let relogins = 0;
+    const report = await runTestInstall({
+      lmo: session,
+      lmoUsername: 'ti-lmo',
+      target,
+      versionId: released('Acme Billing').id,
+      termsFor: () => ({ status: 'Trial', lengthDays: 30, seats: 10 }),
+      limits,
+      waiting: {
+        ...fast,
+        onPhase: (phase) => {
+          // The LMO's tokens die just before the first look: the refresh grant is revoked too.
+          if (phase.kind === 'waitingForLmo' && !expired) {
+            expired = true;
+            org.faults.expireSession('lmo', { revokeRefreshToken: true });
+          }
+        },
+        onLmoError: async () => {
+          relogins++;
+          assert.equal(session.state.kind, 'expired');
+          // What "Log in again" does: a new authorization, and the session connects to it.
+          const view = org.faults.reauthorize('lmo');
+          await authorizeWithRefreshToken({
+            loginUrl: org.instanceUrl,
+            refreshToken: view.refreshToken,
+            alias: 'ti-lmo',
+          });
+          return (await session.connect('ti-lmo')).kind === 'connected' ? 'retry' : 'stop';
+        },
+      },
+    });
+    assert.equal(relogins, 1);
+    assert.equal(report.outcome, 'passed', JSON.stringify(report));
+  });
 });
