@@ -14,9 +14,10 @@ const USAGE = `Usage: lma-local-org <command> [options]
   orgs create [--name NAME] [--sandbox]                create a subscriber test org
   console packages                                     list packages, versions, associations
   console create-package --name NAME [--namespace NS]
-  console create-version --package 033… --version 1.2.0 [--beta]
+  console create-version --package 033… --version 1.2.0 [--beta] [--installable-after SECONDS] [--installation-key KEY]
   console promote --version 04t…
   console associate --package 033… --status Trial|Active [--days N | --no-expiry] [--seats N|site]
+  lmo license-validation-rule --message TEXT | --clear   a validation rule on License that blocks the LMA's inserts
   faults                                               show armed faults
   faults expire-session [--org lmo|devhub|ID|USERNAME] [--revoke-refresh-token]
   faults respond --status 503|403 [--count N]          fail the next N requests (no --count: until cleared)
@@ -133,6 +134,9 @@ async function consoleCommand(args: Args, sub: string | undefined): Promise<unkn
         version: need(args, 'version'),
         beta: flag(args, 'beta') === 'true',
         name: flag(args, 'name'),
+        installableAfterSeconds:
+          flag(args, 'installable-after') === undefined ? undefined : Number(flag(args, 'installable-after')),
+        installationKey: flag(args, 'installation-key'),
       });
     case 'promote':
       return admin(args, 'POST', `console/versions/${need(args, 'version')}/promote`, {});
@@ -228,6 +232,12 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case 'faults':
         result = await faultsCommand(args, sub);
+        break;
+      case 'lmo':
+        if (sub !== 'license-validation-rule') throw new CliError(`unknown lmo command: ${sub}`);
+        result = await admin(args, 'PUT', 'lmo/license-validation-rule', {
+          message: flag(args, 'clear') === 'true' ? null : need(args, 'message'),
+        });
         break;
       case undefined:
       case 'help':

@@ -45,11 +45,23 @@ export interface LocalOrg {
     createPackage(input: { name: string; namespace?: string; description?: string }): PackageState;
     createVersion(
       packageId: string,
-      input: { version: string; beta?: boolean; name?: string },
+      input: {
+        version: string;
+        beta?: boolean;
+        name?: string;
+        /** Not installable (PACKAGE_UNAVAILABLE) for this long after its creation: a fresh release. */
+        installableAfterSeconds?: number;
+        installationKey?: string;
+      },
     ): Promise<VersionState>;
     promote(versionId: string): Promise<VersionState>;
     /** Associates the package with the LMO, or changes its default license terms (future installs only). */
     associate(packageId: string, defaults: LicenseDefaults): Promise<AssociationState>;
+  };
+  /** Customizations of the LMO. */
+  lmo: {
+    /** An active validation rule on License that rejects the LMA's inserts (null removes it). */
+    setLicenseValidationRule(message: string | null): void;
   };
   faults: {
     /** The org's access tokens stop working; with revokeRefreshToken the refresh grant fails too. */
@@ -116,6 +128,9 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         createVersion: (id, i) => world.console.createVersion(id, i),
         promote: (id) => world.console.promote(id),
         associate: (id, d) => world.console.associate(id, d),
+      },
+      lmo: {
+        setLicenseValidationRule: (message) => admin.setLicenseValidationRule(message),
       },
       faults: {
         expireSession: (org, o) => admin.expireSession(org, o),

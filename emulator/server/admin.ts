@@ -100,6 +100,11 @@ export class Admin {
     await this.world.data(this.world.org(orgRef)).update(sobject, id, fields);
   }
 
+  setLicenseValidationRule(message: string | null): void {
+    this.world.state.licenseValidationRule = message;
+    this.world.save();
+  }
+
   clearFaults(): void {
     this.shared.faults.clear();
     this.world.installs.failNext = null;
@@ -184,6 +189,9 @@ export class Admin {
           (body.fields ?? {}) as Record<string, unknown>,
         );
         return json({ success: true });
+      case 'PUT lmo/license-validation-rule':
+        this.setLicenseValidationRule(typeof body.message === 'string' && body.message ? body.message : null);
+        return json({ licenseValidationRule: this.world.state.licenseValidationRule ?? null });
       case 'POST shutdown':
         setImmediate(this.onShutdown);
         return json({ stopping: true });

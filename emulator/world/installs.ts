@@ -5,6 +5,7 @@
 // the LMA; unassociated packages get no License, as in real life.
 import { SalesforceError } from '../data/errors';
 import { versionNumber } from './partner-console';
+import { stillPublishing } from './virtual-objects';
 import type { InstallRequestState, OrgState, VersionState } from './state';
 import type { World } from './world';
 
@@ -103,7 +104,7 @@ export class Installs {
     if (FINAL.has(req.status)) return;
     const org = this.world.org(req.orgId);
     const version = this.world.console.version(req.subscriberPackageVersionKey) as VersionState;
-    const error = req.failWith ?? this.checkInstallable(org, version);
+    const error = req.failWith ?? this.checkInstallable(org, version, req.fields.Password);
     if (error) {
       this.complete(req, 'ERROR', [error]);
       return;
@@ -139,8 +140,12 @@ export class Installs {
     this.world.save();
   }
 
-  private checkInstallable(org: OrgState, version: VersionState): string | null {
+  private checkInstallable(org: OrgState, version: VersionState, password: unknown): string | null {
     if (org.kind === 'devhub') return 'You can’t install a package in the org that owns it.';
+    if (stillPublishing(this.world, version))
+      return 'The subscriber package version is not fully available. Try again in a few minutes.';
+    if (version.installationKey && password !== version.installationKey)
+      return 'The installation key is missing or not valid for this package version.';
     const current = this.world.state.installed.find(
       (i) => i.orgId === org.id && i.packageId === version.packageId,
     );
@@ -160,6 +165,8 @@ export class Installs {
   private async recordInLma(org: OrgState, version: VersionState): Promise<void> {
     const association = this.world.console.association(version.packageId);
     if (!association || version.isBeta || !this.world.state.lmoConnected) return;
+    const rule = this.world.state.licenseValidationRule;
+    if (rule) throw new SalesforceError('FIELD_CUSTOM_VALIDATION_EXCEPTION', rule, []);
     const pkg = this.world.console.package(version.packageId);
     const lmo = this.world.lmaData();
     const packageRowId = await this.world.console.lmaPackageId(pkg);

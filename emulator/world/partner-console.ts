@@ -68,12 +68,27 @@ export class PartnerConsole {
 
   async createVersion(
     packageId: string,
-    input: { version?: unknown; beta?: unknown; name?: unknown; releaseDate?: unknown },
+    input: {
+      version?: unknown;
+      beta?: unknown;
+      name?: unknown;
+      releaseDate?: unknown;
+      installableAfterSeconds?: unknown;
+      installationKey?: unknown;
+    },
   ): Promise<VersionState> {
     const pkg = this.package(packageId);
     const m =
       typeof input.version === 'string' ? /^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(input.version) : null;
     if (!m) throw invalid('version must look like 1.2.0');
+    const delay = input.installableAfterSeconds ?? 0;
+    if (typeof delay !== 'number' || !(delay >= 0))
+      throw invalid('installableAfterSeconds must be a number ≥ 0');
+    if (
+      input.installationKey !== undefined &&
+      (typeof input.installationKey !== 'string' || !input.installationKey)
+    )
+      throw invalid('installationKey must be a non-empty string');
     const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
     const siblings = this.world.state.versions.filter((v) => v.packageId === pkg.id);
     const build =
@@ -91,6 +106,8 @@ export class PartnerConsole {
         typeof input.releaseDate === 'string'
           ? input.releaseDate
           : this.world.now().toISOString().slice(0, 10),
+      installableAt: delay > 0 ? new Date(this.world.now().getTime() + delay * 1000).toISOString() : null,
+      installationKey: (input.installationKey as string | undefined) ?? null,
     };
     this.world.state.versions.push(version);
     this.world.save();

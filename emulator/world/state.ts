@@ -54,6 +54,10 @@ export interface VersionState {
   build: number;
   isBeta: boolean;
   releaseDate: string;
+  /** Until this time the version is still being published: not installable (PACKAGE_UNAVAILABLE). */
+  installableAt?: string | null;
+  /** The installation key that installs of this version need, if any. */
+  installationKey?: string | null;
 }
 
 export interface AssociationState {
@@ -93,6 +97,11 @@ export interface WorldState {
   counter: number;
   seed: string;
   lmoConnected: boolean;
+  /**
+   * The error message of an active validation rule on License in the LMO that rejects the LMA's
+   * inserts (a customization that silently stops License creation); null when there is none.
+   */
+  licenseValidationRule?: string | null;
   orgs: OrgState[];
   packages: PackageState[];
   versions: VersionState[];

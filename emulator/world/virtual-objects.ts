@@ -83,6 +83,11 @@ function lmaInstalled(version: string): Row {
   };
 }
 
+/** A version right after its release: not installable until its time comes. */
+export function stillPublishing(world: World, v: VersionState): boolean {
+  return !!v.installableAt && world.now().getTime() < Date.parse(v.installableAt);
+}
+
 export function subscriberPackageVersionRow(world: World, v: VersionState, version: string): Row {
   const pkg = world.console.package(v.packageId);
   return {
@@ -99,7 +104,7 @@ export function subscriberPackageVersionRow(world: World, v: VersionState, versi
     ReleaseState: v.isBeta ? 'Beta' : 'Released',
     IsManaged: true,
     IsDeprecated: false,
-    IsPasswordProtected: false,
+    IsPasswordProtected: !!v.installationKey,
     IsBeta: v.isBeta,
     Package2ContainerOptions: 'Managed',
     IsSecurityReviewed: false,
@@ -114,7 +119,10 @@ export function subscriberPackageVersionRow(world: World, v: VersionState, versi
     CspTrustedSites: { settings: [] },
     Profiles: { destinationProfiles: [], sourceProfiles: [] },
     Dependencies: null,
-    InstallValidationStatus: 'NO_ERRORS_DETECTED',
+    InstallValidationStatus: stillPublishing(world, v) ? 'PACKAGE_UNAVAILABLE' : 'NO_ERRORS_DETECTED',
+    // Filter-only, as on Salesforce: `WHERE Id = '04t…' AND InstallationKey = '…'` finds the version
+    // only with the right key. Not in SPV_FIELDS, so it can't be selected.
+    InstallationKey: v.installationKey ?? null,
   };
 }
 

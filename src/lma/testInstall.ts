@@ -235,9 +235,13 @@ export async function findRecordedLicense(
     `SELECT Id, Name, sfLma__Status__c, sfLma__Seats__c, sfLma__Expiration__c, sfLma__Install_Date__c, sfLma__Subscriber_Org_ID__c, sfLma__Subscriber_Org_Is_Sandbox__c, sfLma__Package_Version__r.sfLma__Version_ID__c, sfLma__Package_Version__r.sfLma__Package__r.sfLma__Package_ID__c, sfLma__Lead__c, sfLma__Lead__r.LeadSource, sfLma__Lead__r.Company FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c IN (${ids}) ORDER BY CreatedDate DESC`,
   );
   const packageId15 = toId15(subscriberPackageId);
+  const orgId15 = toId15(subscriberOrgId);
+  // SOQL compares text case-insensitively, and 15-character ids differ only in case
+  // ("…SCn" and "…SCN" are two orgs): keep the exact org, compared case-sensitively.
   const row = page.records.find((license) => {
-    const id = license.sfLma__Package_Version__r?.sfLma__Package__r?.sfLma__Package_ID__c;
-    return !!id && toId15(id) === packageId15;
+    const orgId = license.sfLma__Subscriber_Org_ID__c;
+    const packageId = license.sfLma__Package_Version__r?.sfLma__Package__r?.sfLma__Package_ID__c;
+    return orgId?.slice(0, 15) === orgId15 && packageId?.slice(0, 15) === packageId15;
   });
   if (!row) return undefined;
   return {

@@ -39,9 +39,10 @@ const pkg = (name: string) => {
   assert.ok(found, name);
   return found;
 };
+/** The newest released version that installs with no key and no wait (tests below add such versions). */
 const released = (name: string) =>
   pkg(name)
-    .versions.filter((v) => !v.isBeta)
+    .versions.filter((v) => !v.isBeta && !v.installationKey && !v.installableAt)
     .at(-1)!;
 
 /** A new test org, authorized in the CLI auth store and opened through its own connection. */
@@ -52,6 +53,7 @@ async function testOrg(
   const alias = `ti-test-${testOrgs}`;
   await authorizeWithRefreshToken({ loginUrl: org.instanceUrl, refreshToken: view.refreshToken, alias });
   const connection = await openConnection(alias, () => undefined);
+  assert.equal(connection.orgId, view.id, `${alias} reaches the org it was authorized for`);
   return {
     view,
     target: {
@@ -233,5 +235,111 @@ describe('test install and verification on the local org', () => {
     });
     assert.equal(relogins, 1);
     assert.equal(report.outcome, 'passed', JSON.stringify(report));
+  });
+
+  test('a version released a moment ago is waited for until it is installable', async () => {
+    const fresh = await org.console.createVersion(pkg('Acme Billing').id, {
+      version: '3.0.0',
+      installableAfterSeconds: 1,
+    });
+    const { target } = await testOrg();
+    const phases: string[] = [];
+    const report = await runTestInstall({
+      lmo: session,
+      lmoUsername: 'ti-lmo',
+      target,
+      versionId: fresh.id,
+      termsFor: () => ({ status: 'Trial', lengthDays: 30, seats: 10 }),
+      limits,
+      waiting: {
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 200))),
+        onPhase: (phase) => void phases.push(`${phase.kind}:${'status' in phase ? phase.status : ''}`),
+      },
+    });
+    assert.equal(report.outcome, 'passed', JSON.stringify(report));
+    assert.ok(phases.includes('waitingForVersion:PACKAGE_UNAVAILABLE'), phases.join(' '));
+  });
+
+  test('a version with an installation key installs with the key and is refused without it', async () => {
+    const locked = await org.console.createVersion(pkg('Acme Billing').id, {
+      version: '3.1.0',
+      installationKey: 's3cret',
+    });
+    const terms = (): LicensingTerms => ({ status: 'Trial', lengthDays: 30, seats: 10 });
+    const base = {
+      lmo: session,
+      lmoUsername: 'ti-lmo',
+      versionId: locked.id,
+      termsFor: terms,
+      limits,
+      waiting: fast,
+    };
+    const withKey = await runTestInstall({
+      ...base,
+      target: (await testOrg()).target,
+      installationKey: 's3cret',
+    });
+    assert.equal(withKey.outcome, 'passed', JSON.stringify(withKey));
+    const wrongKey = await runTestInstall({
+      ...base,
+      target: (await testOrg()).target,
+      installationKey: 'guess',
+    });
+    assert.equal(wrongKey.outcome, 'installFailed');
+    assert.match(wrongKey.messages[0]!, /with this installation key/);
+  });
+
+  test('a validation rule in the LMO that blocks License creation: the install succeeds, no License comes', async () => {
+    org.lmo.setLicenseValidationRule('Every License needs a Contract Number.');
+    try {
+      const { target } = await testOrg();
+      const report = await run(released('Acme Billing').id, target, project({}));
+      assert.equal(report.outcome, 'noLicense');
+      assert.match(report.messages.join('\n'), /validation rule/);
+    } finally {
+      org.lmo.setLicenseValidationRule(null);
+    }
+  });
+
+  test('a License of an org whose id differs only in case is not taken for the test org', async () => {
+    const { target } = await testOrg();
+    // SOQL matches text case-insensitively: "…SCn" finds "…SCN", another org's License.
+    const last = target.orgId.charAt(14);
+    const twin =
+      target.orgId.slice(0, 14) + (last === last.toUpperCase() ? last.toLowerCase() : last.toUpperCase());
+    assert.notEqual(twin, target.orgId.slice(0, 15));
+    const versionRow = await session.request<{ records: { Id: string }[] }>(
+      `/query?q=${encodeURIComponent(`SELECT Id FROM sfLma__Package_Version__c WHERE sfLma__Version_ID__c = '${released('Acme Billing').id}'`)}`,
+    );
+    let twinWritten = false;
+    // The twin's License is written just before the first look, so it is the newest one.
+    const lmo = {
+      request: async <T>(path: string, options?: Parameters<LmoSession['request']>[1]): Promise<T> => {
+        if (!twinWritten && path.includes('sfLma__Subscriber_Org_ID__c')) {
+          twinWritten = true;
+          await session.request('/sobjects/sfLma__License__c', {
+            method: 'POST',
+            body: {
+              sfLma__Subscriber_Org_ID__c: twin,
+              sfLma__Status__c: 'Active',
+              sfLma__Seats__c: 999,
+              sfLma__Package_Version__c: versionRow.records[0]!.Id,
+            },
+          });
+        }
+        return session.request<T>(path, options);
+      },
+    };
+    const report = await runTestInstall({
+      lmo,
+      lmoUsername: 'ti-lmo',
+      target,
+      versionId: released('Acme Billing').id,
+      termsFor: () => ({ status: 'Trial', lengthDays: 30, seats: 10 }),
+      limits,
+      waiting: fast,
+    });
+    assert.ok(twinWritten);
+    assert.equal(report.outcome, 'passed', JSON.stringify(report.checks));
   });
 });
