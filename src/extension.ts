@@ -4,6 +4,7 @@ import { registerLicensingTermsCommands } from './commands/licensingTermsCommand
 import { registerNodeCommands } from './commands/nodeCommands';
 import { registerTestInstallCommands } from './commands/testInstallCommands';
 import { OrgChoice } from './commands/orgChoice';
+import { ProjectLanguage } from './language/projectLanguage';
 import { checkLmaPresence } from './lma/lmaPresence';
 import { TestInstalls } from './lma/testInstallHistory';
 import { LocalOrgLauncher } from './org/localOrg';
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerNodeCommands({ session, tree, treeView }),
     ...registerLicensingTermsCommands(editorServices),
     ...registerTestInstallCommands(editorServices),
+    new ProjectLanguage(editorServices),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('lma.lmo') && choice.target) void switchTo(services, choice.target);
     }),

@@ -166,7 +166,8 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-function nodeValue(node: Node): unknown {
+/** The JSON value of a parse-tree node (jsonc-parser's getNodeValue, kept to plain objects). */
+export function nodeValue(node: Node): unknown {
   switch (node.type) {
     case 'object':
       return Object.fromEntries(

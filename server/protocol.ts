@@ -1,0 +1,16 @@
+/**
+ * The custom messages between the language server and the extension, shared by both sides. Org data
+ * reaches the server only by asking the extension, which answers from its one LMO session: the server
+ * never connects to Salesforce itself.
+ */
+import type { Package } from '../src/lma/records';
+
+/** Server → client request: the connected LMO and its packages. */
+export const LMO_PACKAGES = 'lma/lmoPackages';
+export type LmoPackages = { connected: false } | { connected: true; orgLabel: string; packages: Package[] };
+
+/** Client → server notification: the LMO changed (connected, switched, refreshed): ask again. */
+export const LMO_CHANGED = 'lma/lmoChanged';
+
+/** The `source` of every diagnostic of this server, beside VS Code's own JSON diagnostics. */
+export const DIAGNOSTIC_SOURCE = 'LMA';

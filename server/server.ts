@@ -1,0 +1,80 @@
+/**
+ * The language server of sfdx-project.json: diagnostics, completion, hover and quick fixes for the
+ * default licensing terms (`plugins.lma`) and the package aliases. Org data comes from the extension
+ * over `lma/lmoPackages` (server/protocol.ts); without an org it still checks the rules.
+ */
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeActions, complete, diagnose, hover } from './analysis';
+import { LMO_CHANGED, LMO_PACKAGES, type LmoPackages } from './protocol';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let lmo: LmoPackages | undefined;
+
+connection.onInitialize(() => ({
+  capabilities: {
+    textDocumentSync: TextDocumentSyncKind.Incremental,
+    completionProvider: { triggerCharacters: ['"', ':'] },
+    hoverProvider: true,
+    codeActionProvider: { codeActionKinds: ['quickfix'] },
+  },
+  serverInfo: { name: 'LMA Explorer: sfdx-project.json' },
+}));
+
+connection.onInitialized(() => void refreshLmo());
+connection.onNotification(LMO_CHANGED, () => void refreshLmo());
+
+/** Asks the extension for the LMO's packages, then checks every open document again. */
+function refreshLmo(): Promise<void> {
+  return connection
+    .sendRequest<LmoPackages>(LMO_PACKAGES)
+    .then(
+      (answer) => {
+        lmo = answer;
+      },
+      (error: unknown) => {
+        lmo = undefined;
+        connection.console.warn(`No LMO data: ${String(error)}`);
+      },
+    )
+    .then(() => {
+      for (const document of documents.all()) validate(document);
+    });
+}
+
+function validate(document: TextDocument): void {
+  void connection.sendDiagnostics({
+    uri: document.uri,
+    version: document.version,
+    diagnostics: diagnose(document, lmo),
+  });
+}
+
+documents.onDidChangeContent((change) => validate(change.document));
+documents.onDidClose(
+  (event) => void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }),
+);
+
+connection.onCompletion((params) => {
+  const document = documents.get(params.textDocument.uri);
+  return document ? complete(document, document.offsetAt(params.position), lmo) : [];
+});
+
+connection.onHover((params) => {
+  const document = documents.get(params.textDocument.uri);
+  return document ? (hover(document, document.offsetAt(params.position), lmo) ?? null) : null;
+});
+
+connection.onCodeAction((params) => {
+  const document = documents.get(params.textDocument.uri);
+  return document ? codeActions(document, params.range, params.context.diagnostics) : [];
+});
+
+documents.listen(connection);
+connection.listen();

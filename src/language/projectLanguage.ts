@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import type { LmoPackages } from '../../server/protocol';
+import type { Package } from '../lma/records';
+import type { LmoSession } from '../org/lmoSession';
+import type * as LanguageClientModule from './languageClient';
+
+export interface ProjectLanguageServices {
+  extensionUri: vscode.Uri;
+  session: LmoSession;
+  log: vscode.LogOutputChannel;
+  packages(): Promise<Package[]>;
+}
+
+const isProjectFile = (document: vscode.TextDocument) =>
+  document.uri.path.endsWith('/sfdx-project.json') && document.languageId === 'json';
+
+/**
+ * Starts the sfdx-project.json language server the first time such a file is open, and answers its
+ * requests for LMO data from the one session. Until then nothing of the language client is loaded.
+ */
+export class ProjectLanguage implements vscode.Disposable {
+  private client: Promise<LanguageClientModule.ProjectLanguageClient> | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly services: ProjectLanguageServices) {
+    this.subscriptions = [
+      vscode.workspace.onDidOpenTextDocument((document) => {
+        if (isProjectFile(document)) this.start();
+      }),
+      services.session.onDidChangeState(() => void this.client?.then((client) => client.lmoChanged())),
+    ];
+    if (vscode.workspace.textDocuments.some(isProjectFile)) this.start();
+  }
+
+  /** The server's answer to `lma/lmoPackages`: the tree's packages when connected. */
+  private async lmoPackages(): Promise<LmoPackages> {
+    const state = this.services.session.state;
+    if (state.kind !== 'connected' || !state.lma.installed) return { connected: false };
+    const packages = await this.services.packages();
+    return { connected: true, orgLabel: state.org.alias ?? state.org.username, packages };
+  }
+
+  private start(): void {
+    this.client ??= (async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded at run time
+      const { startLanguageClient } = require('./languageClient.js') as typeof LanguageClientModule;
+      const serverModule = vscode.Uri.joinPath(this.services.extensionUri, 'dist', 'server.js').fsPath;
+      const client = await startLanguageClient(serverModule, () => this.lmoPackages(), this.services.log);
+      this.services.log.info('sfdx-project.json language server started');
+      return client;
+    })();
+    this.client.catch((error: unknown) => {
+      this.services.log.error(`The sfdx-project.json language server did not start: ${String(error)}`);
+      this.client = undefined;
+    });
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    void this.client?.then((client) => client.stop());
+  }
+}
