@@ -172,3 +172,60 @@ async function installAndFindLicense(token: string, orgId: string): Promise<Lice
   }
   throw new Error('The install created no License in the LMO.');
 }
+
+test(
+  'edit sfdx-project.json by hand: seats 0 gets a diagnostic and a quick fix',
+  { timeout: 300_000 },
+  async () => {
+    const text = writeTerms(projectText(), 'Acme Billing', { status: 'Trial', lengthDays: 30, seats: 10 });
+    const line = text.slice(0, text.indexOf('"seats": 10')).split('\n').length;
+    await withSession(
+      'licensing-terms-language',
+      async ({ workbench, page, workspace }) => {
+        await workbench.runCommand('Go to File...');
+        const input = page.locator('.quick-input-widget input.input');
+        await input.fill('sfdx-project.json');
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: 'sfdx-project.json' })
+          .first()
+          .click();
+        const editor = page.locator('.editor-instance .monaco-editor').first();
+        await editor.waitFor();
+        const endOfSeatsLine = async () => {
+          await page.keyboard.press('Control+G');
+          await page.keyboard.type(String(line));
+          await page.keyboard.press('Enter');
+          await page.keyboard.press('End');
+        };
+
+        // Replace "seats": 10 with 0 by typing, as a person would.
+        await endOfSeatsLine();
+        await page.keyboard.press('Backspace');
+        await page.keyboard.press('Backspace');
+        await page.keyboard.type('0');
+
+        await editor.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
+        await workbench.runCommand('View: Toggle Problems');
+        const problem = page.locator('.markers-panel .monaco-list-row', {
+          hasText: 'Seats must be a whole number from 1 to 99,000,000',
+        });
+        await problem.first().waitFor({ timeout: 30_000 });
+        assert.match(await problem.first().innerText(), /LMA/);
+
+        // The quick fix where the cursor is (just after the 0): "Set the seats to 1".
+        await editor.click();
+        await endOfSeatsLine();
+        await page.keyboard.press('Control+.');
+        await page.locator('.action-widget').getByText('Set the seats to 1').click();
+        await problem.first().waitFor({ state: 'detached', timeout: 30_000 });
+        // VS Code saves the files a quick fix touched (files.refactoring.autoSave).
+        const file = path.join(workspace, 'sfdx-project.json');
+        const expected = text.replace('"seats": 10', '"seats": 1');
+        for (let i = 0; i < 100 && fs.readFileSync(file, 'utf8') !== expected; i++)
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(fs.readFileSync(file, 'utf8'), expected);
+      },
+      { projectJson: text, env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' } },
+    );
+  },
+);
