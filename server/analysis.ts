@@ -4,7 +4,7 @@
  * owns the rest of the file, syntax errors included). Pure functions of the text and the LMO's
  * packages, so tests call them directly as well as through the protocol.
  */
-import { findNodeAtLocation, getLocation, parseTree, type Node } from 'jsonc-parser';
+import { findNodeAtLocation, getLocation, parseTree, type Location, type Node } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionKind,
@@ -30,7 +30,7 @@ import {
 import { formattedModify, nodeValue, TERMS_PATH } from '../src/lma/projectTerms';
 import { licenseStatuses, type Package } from '../src/lma/records';
 import { findLmoPackage } from '../src/lma/sfdxProject';
-import { DIAGNOSTIC_SOURCE, type LmoPackages } from './protocol';
+import { DIAGNOSTIC_SOURCE, lmoLabel, type LmoPackages } from './protocol';
 
 const PLUGIN_KEYS = ['defaultLicensing'];
 
@@ -154,7 +154,7 @@ export function diagnose(document: TextDocument, lmo: LmoPackages | undefined): 
         diagnostic(
           document,
           keyNode,
-          `${alias} is not associated with this LMO (${lmo.orgLabel}): installs will create no License.`,
+          `${alias} is not associated with this LMO (${lmoLabel(lmo.org)}): installs will create no License.`,
           DiagnosticSeverity.Warning,
           { code: 'notAssociated', path: entryPath },
         ),
@@ -179,6 +179,14 @@ export function diagnose(document: TextDocument, lmo: LmoPackages | undefined): 
   return diagnostics;
 }
 
+/** What a completion replaces: the string being typed (quotes included), or nothing at the cursor. */
+function typedRange(document: TextDocument, location: Location, offset: number): Range {
+  const typed = location.previousNode;
+  return typed?.type === 'string' && typed.offset <= offset && offset <= typed.offset + typed.length
+    ? rangeOf(document, typed)
+    : { start: document.positionAt(offset), end: document.positionAt(offset) };
+}
+
 export function complete(
   document: TextDocument,
   offset: number,
@@ -189,6 +197,7 @@ export function complete(
   if (!project) return [];
   const location = getLocation(text, offset);
   const path = location.path.map(String);
+  const range = typedRange(document, location, offset);
   const inTerms = (depth: number) =>
     path.length === TERMS_PATH.length + depth && TERMS_PATH.every((part, i) => path[i] === part);
   const existing = (node: Node | undefined) =>
@@ -204,7 +213,10 @@ export function complete(
           label: alias,
           kind: CompletionItemKind.Module,
           detail: lmoPackage ? `${lmoPackage.name} in the LMO` : 'package alias',
-          insertText: `"${alias}": { "status": "\${1|Trial,Active|}", "trialDays": \${2:30}, "seats": \${3:10} }`,
+          textEdit: {
+            range,
+            newText: `"${alias}": { "status": "Trial", "trialDays": \${1:30}, "seats": \${2:10} }`,
+          },
           insertTextFormat: InsertTextFormat.Snippet,
           filterText: `"${alias}"`,
         };
@@ -225,7 +237,7 @@ export function complete(
         label: key,
         kind: CompletionItemKind.Property,
         documentation: docs[key],
-        insertText: `"${key}": `,
+        textEdit: { range, newText: `"${key}": ` },
         filterText: `"${key}"`,
       }));
   }
@@ -239,7 +251,7 @@ export function complete(
     return (values[key ?? ''] ?? []).map((value) => ({
       label: `"${value}"`,
       kind: CompletionItemKind.Value,
-      insertText: `"${value}"`,
+      textEdit: { range, newText: `"${value}"` },
       filterText: `"${value}"`,
     }));
   }
@@ -247,7 +259,8 @@ export function complete(
     return PLUGIN_KEYS.map((key) => ({
       label: key,
       kind: CompletionItemKind.Property,
-      insertText: `"${key}": {}`,
+      textEdit: { range, newText: `"${key}": {}` },
+      filterText: `"${key}"`,
     }));
   return [];
 }
@@ -284,7 +297,7 @@ export function hover(
     return {
       contents: {
         kind: 'markdown',
-        value: `**${alias}** is not associated with ${lmo.orgLabel}: installs will create no License.`,
+        value: `**${alias}** is not associated with ${lmoLabel(lmo.org)}: installs will create no License.`,
       },
       range,
     };
@@ -295,7 +308,7 @@ export function hover(
     contents: {
       kind: 'markdown',
       value: [
-        `**${lmoPackage.name}** in ${lmo.orgLabel}`,
+        `**${lmoPackage.name}** in ${lmoLabel(lmo.org)}`,
         `Package id: \`${lmoPackage.packageId ?? 'unknown'}\``,
         `Latest version: ${lmoPackage.latestVersion ?? 'none'}`,
         `Licenses: ${counts.length ? counts.join(' · ') : 'none yet'} (${lmoPackage.licenseTotal.toLocaleString('en-US')} in all)`,
@@ -350,8 +363,18 @@ export function codeActions(document: TextDocument, range: Range, diagnostics: D
         isPreferred: false,
       });
     }
-    if (data.code === 'unknownKey')
+    if (data.code === 'unknownKey' || data.code === 'activeDaysOnTrial' || data.code === 'trialDaysOnActive')
       actions.push(fix(`Remove "${String(data.path.at(-1))}"`, edit(data.path, undefined), found));
+    if (data.code === 'trialDaysMissing')
+      actions.push(fix('Add "trialDays": 30', edit([...data.path, 'trialDays'], 30), found));
+    if (data.code === 'activeDaysMissing')
+      actions.push(
+        fix(
+          `Add "activeDays": "${DOES_NOT_EXPIRE}"`,
+          edit([...data.path, 'activeDays'], DOES_NOT_EXPIRE),
+          found,
+        ),
+      );
   }
   // On a package alias without terms: offer to add them.
   const start = document.offsetAt(range.start);

@@ -30,22 +30,27 @@ connection.onInitialize(() => ({
 connection.onInitialized(() => void refreshLmo());
 connection.onNotification(LMO_CHANGED, () => void refreshLmo());
 
-/** Asks the extension for the LMO's packages, then checks every open document again. */
+let asked = 0;
+
+/**
+ * Asks the extension for the LMO's packages, then checks every open document again. Only the latest
+ * question's answer counts: a slow answer about the previous org never overwrites a newer one.
+ */
 function refreshLmo(): Promise<void> {
-  return connection
-    .sendRequest<LmoPackages>(LMO_PACKAGES)
-    .then(
-      (answer) => {
-        lmo = answer;
-      },
-      (error: unknown) => {
-        lmo = undefined;
-        connection.console.warn(`No LMO data: ${String(error)}`);
-      },
-    )
-    .then(() => {
+  const question = ++asked;
+  return connection.sendRequest<LmoPackages>(LMO_PACKAGES).then(
+    (answer) => {
+      if (question !== asked) return;
+      lmo = answer;
       for (const document of documents.all()) validate(document);
-    });
+    },
+    (error: unknown) => {
+      if (question !== asked) return;
+      lmo = undefined;
+      connection.console.warn(`No LMO data: ${String(error)}`);
+      for (const document of documents.all()) validate(document);
+    },
+  );
 }
 
 function validate(document: TextDocument): void {

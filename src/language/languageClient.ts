@@ -27,7 +27,7 @@ export async function startLanguageClient(
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'json', pattern: '**/sfdx-project.json' }],
+    documentSelector: [{ scheme: 'file', pattern: '**/sfdx-project.json' }],
     outputChannel,
   };
   const client = new LanguageClient(

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { LmoPackages } from '../../server/protocol';
 import type { Package } from '../lma/records';
 import type { LmoSession } from '../org/lmoSession';
 import type * as LanguageClientModule from './languageClient';
+import { answerLmoPackages } from './lmoAnswer';
 
 export interface ProjectLanguageServices {
   extensionUri: vscode.Uri;
@@ -11,8 +11,9 @@ export interface ProjectLanguageServices {
   packages(): Promise<Package[]>;
 }
 
+// The client's documentSelector, { scheme: 'file', pattern: '**/sfdx-project.json' }, in code.
 const isProjectFile = (document: vscode.TextDocument) =>
-  document.uri.path.endsWith('/sfdx-project.json') && document.languageId === 'json';
+  document.uri.scheme === 'file' && document.uri.path.endsWith('/sfdx-project.json');
 
 /**
  * Starts the sfdx-project.json language server the first time such a file is open, and answers its
@@ -32,20 +33,16 @@ export class ProjectLanguage implements vscode.Disposable {
     if (vscode.workspace.textDocuments.some(isProjectFile)) this.start();
   }
 
-  /** The server's answer to `lma/lmoPackages`: the tree's packages when connected. */
-  private async lmoPackages(): Promise<LmoPackages> {
-    const state = this.services.session.state;
-    if (state.kind !== 'connected' || !state.lma.installed) return { connected: false };
-    const packages = await this.services.packages();
-    return { connected: true, orgLabel: state.org.alias ?? state.org.username, packages };
-  }
-
   private start(): void {
     this.client ??= (async () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded at run time
       const { startLanguageClient } = require('./languageClient.js') as typeof LanguageClientModule;
       const serverModule = vscode.Uri.joinPath(this.services.extensionUri, 'dist', 'server.js').fsPath;
-      const client = await startLanguageClient(serverModule, () => this.lmoPackages(), this.services.log);
+      const client = await startLanguageClient(
+        serverModule,
+        () => answerLmoPackages(this.services.session.state, () => this.services.packages()),
+        this.services.log,
+      );
       this.services.log.info('sfdx-project.json language server started');
       return client;
     })();

@@ -117,6 +117,7 @@ export function termsEdits(text: string, alias: string, terms: LicensingTerms | 
 export function formattedModify(text: string, path: JSONPath, value: unknown): Edit[] {
   const [edit] = modify(text, path, value, {});
   if (!edit) return [];
+  if (value === undefined) return removalEdits(text, path, edit);
   if (!edit.content) return [edit];
   const inserted = applyEdits(text, [edit]);
   const start = edit.offset;
@@ -126,6 +127,29 @@ export function formattedModify(text: string, path: JSONPath, value: unknown): E
   );
   const grown = inside.reduce((sum, change) => sum + change.content.length - change.length, 0);
   return [{ ...edit, content: applyEdits(inserted, inside).slice(start, end + grown) }];
+}
+
+/**
+ * Removing a property that has lines of its own removes those lines. (jsonc-parser's removal runs from
+ * the property to the next one, so removing the first of several pulls the next up onto the brace's
+ * line.) A property sharing its line keeps jsonc-parser's removal, which is right there.
+ */
+function removalEdits(text: string, path: JSONPath, removal: Edit): Edit[] {
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  const property = root && findNodeAtLocation(root, path)?.parent;
+  const siblings = property?.parent?.children;
+  if (property?.type !== 'property' || !siblings) return [removal];
+  const lineStart = text.lastIndexOf('\n', property.offset - 1) + 1;
+  const end = property.offset + property.length;
+  const after = /^[ \t]*(,?)[ \t]*(\r?\n|$)/.exec(text.slice(end));
+  if (text.slice(lineStart, property.offset).trim() || !after) return [removal];
+  const lines: Edit = { offset: lineStart, length: end + after[0].length - lineStart, content: '' };
+  const previous = siblings[siblings.indexOf(property) - 1];
+  if (after[1] || !previous) return [lines];
+  // The last property goes: the one before it becomes last and loses its comma.
+  const comma = /^\s*,/.exec(text.slice(previous.offset + previous.length));
+  if (!comma) return [lines];
+  return [{ offset: previous.offset + previous.length + comma[0].length - 1, length: 1, content: '' }, lines];
 }
 
 /** The text after writing `terms` for `alias`: what a test or a script without VS Code applies. */
