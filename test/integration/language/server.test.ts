@@ -4,8 +4,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, Hover, TextEdit } from 'vscode-languageserver-types';
 import { startLocalOrg, type LocalOrg } from '../../../emulator/index';
 import { answerLmoPackages } from '../../../src/language/lmoAnswer';
 import { checkLmaPresence } from '../../../src/lma/lmaPresence';
