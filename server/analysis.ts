@@ -182,7 +182,9 @@ export function diagnose(document: TextDocument, lmo: LmoPackages | undefined): 
 /** What a completion replaces: the string being typed (quotes included), or nothing at the cursor. */
 function typedRange(document: TextDocument, location: Location, offset: number): Range {
   const typed = location.previousNode;
-  return typed?.type === 'string' && typed.offset <= offset && offset <= typed.offset + typed.length
+  return (typed?.type === 'string' || typed?.type === 'property') &&
+    typed.offset <= offset &&
+    offset <= typed.offset + typed.length
     ? rangeOf(document, typed)
     : { start: document.positionAt(offset), end: document.positionAt(offset) };
 }
@@ -198,6 +200,8 @@ export function complete(
   const location = getLocation(text, offset);
   const path = location.path.map(String);
   const range = typedRange(document, location, offset);
+  // A key typed before an existing colon: complete the key alone, the value is already there.
+  const hasColon = /^\s*:/.test(text.slice(document.offsetAt(range.end)));
   const inTerms = (depth: number) =>
     path.length === TERMS_PATH.length + depth && TERMS_PATH.every((part, i) => path[i] === part);
   const existing = (node: Node | undefined) =>
@@ -215,7 +219,9 @@ export function complete(
           detail: lmoPackage ? `${lmoPackage.name} in the LMO` : 'package alias',
           textEdit: {
             range,
-            newText: `"${alias}": { "status": "Trial", "trialDays": \${1:30}, "seats": \${2:10} }`,
+            newText: hasColon
+              ? `"${alias}"`
+              : `"${alias}": { "status": "Trial", "trialDays": \${1:30}, "seats": \${2:10} }`,
           },
           insertTextFormat: InsertTextFormat.Snippet,
           filterText: `"${alias}"`,
@@ -237,7 +243,7 @@ export function complete(
         label: key,
         kind: CompletionItemKind.Property,
         documentation: docs[key],
-        textEdit: { range, newText: `"${key}": ` },
+        textEdit: { range, newText: hasColon ? `"${key}"` : `"${key}": ` },
         filterText: `"${key}"`,
       }));
   }
@@ -259,7 +265,7 @@ export function complete(
     return PLUGIN_KEYS.map((key) => ({
       label: key,
       kind: CompletionItemKind.Property,
-      textEdit: { range, newText: `"${key}": {}` },
+      textEdit: { range, newText: hasColon ? `"${key}"` : `"${key}": {}` },
       filterText: `"${key}"`,
     }));
   return [];

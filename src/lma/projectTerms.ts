@@ -132,19 +132,24 @@ export function formattedModify(text: string, path: JSONPath, value: unknown): E
 /**
  * Removing a property that has lines of its own removes those lines. (jsonc-parser's removal runs from
  * the property to the next one, so removing the first of several pulls the next up onto the brace's
- * line.) A property sharing its line keeps jsonc-parser's removal, which is right there.
+ * line, and removing the first of a one-line object eats the space after "{".)
  */
 function removalEdits(text: string, path: JSONPath, removal: Edit): Edit[] {
   const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   const property = root && findNodeAtLocation(root, path)?.parent;
   const siblings = property?.parent?.children;
   if (property?.type !== 'property' || !siblings) return [removal];
+  const previous = siblings[siblings.indexOf(property) - 1];
+  const next = siblings[siblings.indexOf(property) + 1];
   const lineStart = text.lastIndexOf('\n', property.offset - 1) + 1;
   const end = property.offset + property.length;
   const after = /^[ \t]*(,?)[ \t]*(\r?\n|$)/.exec(text.slice(end));
-  if (text.slice(lineStart, property.offset).trim() || !after) return [removal];
+  if (text.slice(lineStart, property.offset).trim() || !after)
+    // On a shared line, the first property goes up to the next one, keeping the space after "{".
+    return !previous && next
+      ? [{ offset: property.offset, length: next.offset - property.offset, content: '' }]
+      : [removal];
   const lines: Edit = { offset: lineStart, length: end + after[0].length - lineStart, content: '' };
-  const previous = siblings[siblings.indexOf(property) - 1];
   if (after[1] || !previous) return [lines];
   // The last property goes: the one before it becomes last and loses its comma.
   const comma = /^\s*,/.exec(text.slice(previous.offset + previous.length));
