@@ -342,4 +342,28 @@ describe('test install and verification on the local org', () => {
     assert.ok(twinWritten);
     assert.equal(report.outcome, 'passed', JSON.stringify(report.checks));
   });
+
+  test('REQUEST_LIMIT_EXCEEDED from the LMO stops the polling at once', async () => {
+    const { target } = await testOrg();
+    let looks = 0;
+    const report = await runTestInstall({
+      lmo: { request: (path, options) => (looks++, session.request(path, options)) },
+      lmoUsername: 'ti-lmo',
+      target,
+      versionId: released('Acme Billing').id,
+      termsFor: () => undefined,
+      limits,
+      waiting: {
+        ...fast,
+        // The org's daily limit runs out just before the first look at the LMO.
+        onPhase: (phase) => {
+          if (phase.kind === 'waitingForLmo') org.faults.respondWith(403, 1);
+        },
+        onLmoError: async () => 'retry',
+      },
+    });
+    assert.equal(looks, 1, 'no second look after REQUEST_LIMIT_EXCEEDED');
+    assert.equal(report.outcome, 'installFailed');
+    assert.match(report.messages[0]!, /REQUEST_LIMIT_EXCEEDED: polling stopped/);
+  });
 });
