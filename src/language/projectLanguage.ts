@@ -16,7 +16,7 @@ const isProjectFile = (document: vscode.TextDocument) =>
   document.uri.scheme === 'file' && document.uri.path.endsWith('/sfdx-project.json');
 
 /**
- * Starts the sfdx-project.json language server the first time such a file is open, and answers its
+ * Starts the sfdx-project.json language server the first time such a file is shown, and answers its
  * requests for LMO data from the one session. Until then nothing of the language client is loaded.
  */
 export class ProjectLanguage implements vscode.Disposable {
@@ -24,17 +24,22 @@ export class ProjectLanguage implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly services: ProjectLanguageServices) {
+    // Shown in an editor, not merely opened: the form and the test install open the file in the
+    // background to read and edit it, which needs no language server.
+    const startIfShown = (editors: readonly vscode.TextEditor[]) => {
+      if (editors.some((editor) => isProjectFile(editor.document))) this.start();
+    };
     this.subscriptions = [
-      vscode.workspace.onDidOpenTextDocument((document) => {
-        if (isProjectFile(document)) this.start();
-      }),
-      services.session.onDidChangeState(() => void this.client?.then((client) => client.lmoChanged())),
+      vscode.window.onDidChangeVisibleTextEditors(startIfShown),
+      services.session.onDidChangeState(() => this.whenStarted((client) => client.lmoChanged())),
     ];
-    if (vscode.workspace.textDocuments.some(isProjectFile)) this.start();
+    startIfShown(vscode.window.visibleTextEditors);
   }
 
   private start(): void {
     this.client ??= (async () => {
+      // Never inside activate(): requiring the client bundle takes ~90 ms.
+      await new Promise((resolve) => setImmediate(resolve));
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded at run time
       const { startLanguageClient } = require('./languageClient.js') as typeof LanguageClientModule;
       const serverModule = vscode.Uri.joinPath(this.services.extensionUri, 'dist', 'server.js').fsPath;
@@ -54,6 +59,11 @@ export class ProjectLanguage implements vscode.Disposable {
 
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
-    void this.client?.then((client) => client.stop());
+    this.whenStarted((client) => client.stop());
+  }
+
+  /** Runs `action` on the client once it started; a client that failed to start was logged already. */
+  private whenStarted(action: (client: LanguageClientModule.ProjectLanguageClient) => unknown): void {
+    this.client?.then(action).catch(() => undefined);
   }
 }
