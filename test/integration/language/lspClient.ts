@@ -47,13 +47,28 @@ export class Client {
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       client.diagnostics.push(params);
     });
-    connection.onRequest(LMO_PACKAGES, () => {
+    let answered!: () => void;
+    const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
+    connection.onRequest(LMO_PACKAGES, async () => {
       client.lmoRequests++;
-      return lmo();
+      try {
+        return await lmo();
+      } finally {
+        answered();
+      }
     });
     connection.listen();
     await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
     await connection.sendNotification('initialized', {});
+    // The server asks once when initialized and then checks its documents again. Waiting until it has
+    // taken the answer (ours is written, then a request of ours comes back after it) keeps that
+    // re-check from being taken for the diagnostics of a later step.
+    await firstAnswer;
+    await new Promise((resolve) => setImmediate(resolve));
+    await connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: 'file:///none/sfdx-project.json' },
+      position: { line: 0, character: 0 },
+    });
     return client;
   }
 
