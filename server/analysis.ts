@@ -99,6 +99,16 @@ export function diagnose(document: TextDocument, lmo: LmoPackages | undefined): 
   if (!project) return [];
   const diagnostics: Diagnostic[] = [];
   const lma = findNodeAtLocation(project.root, ['plugins', 'lma']);
+  if (lma && lma.type !== 'object')
+    diagnostics.push(
+      diagnostic(
+        document,
+        lma,
+        'plugins.lma holds the settings of LMA Explorer: an object, such as { "defaultLicensing": {} }.',
+        DiagnosticSeverity.Error,
+        { code: 'notAnObject', path: ['plugins', 'lma'] },
+      ),
+    );
   if (lma?.type === 'object')
     for (const property of lma.children ?? []) {
       const key = property.children?.[0];

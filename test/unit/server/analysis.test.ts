@@ -99,6 +99,23 @@ test('the trial clamps to the nearest bound, and the fix keeps the tabs of the f
   );
 });
 
+test('plugins.lma and defaultLicensing must be objects', () => {
+  const codes = (other: string) =>
+    diagnose(TextDocument.create('file:///x.json', 'json', 1, other), undefined).map((d) => [
+      d.code,
+      d.message,
+    ]);
+  assert.deepEqual(codes('{ "plugins": { "lma": true } }'), [
+    [
+      'notAnObject',
+      'plugins.lma holds the settings of LMA Explorer: an object, such as { "defaultLicensing": {} }.',
+    ],
+  ]);
+  assert.deepEqual(codes('{ "plugins": { "lma": { "defaultLicensing": [] } } }'), [
+    ['notAnObject', 'defaultLicensing maps package aliases to their terms: an object.'],
+  ]);
+});
+
 test('no code actions for diagnostics of other sources (the JSON service)', () => {
   const [trial] = diagnose(document, lmo);
   assert.deepEqual(codeActions(document, trial!.range, [{ ...trial!, source: 'json' }]), []);
