@@ -271,13 +271,29 @@ export function complete(
       filterText: `"${value}"`,
     }));
   }
-  if (location.isAtPropertyKey && path.length === 2 && path[0] === 'plugins' && path[1] === 'lma')
-    return PLUGIN_KEYS.map((key) => ({
+  // Keys of plugins.lma not yet written; and "lma" itself among the plugins.
+  if (location.isAtPropertyKey && path.length === 3 && path[0] === 'plugins' && path[1] === 'lma') {
+    const written = existing(findNodeAtLocation(project.root, ['plugins', 'lma']));
+    return PLUGIN_KEYS.filter((key) => !written.has(key)).map((key) => ({
       label: key,
       kind: CompletionItemKind.Property,
+      documentation: 'Default licensing terms of each package, keyed by package alias.',
       textEdit: { range, newText: hasColon ? `"${key}"` : `"${key}": {}` },
       filterText: `"${key}"`,
     }));
+  }
+  if (location.isAtPropertyKey && path.length === 2 && path[0] === 'plugins') {
+    if (existing(findNodeAtLocation(project.root, ['plugins'])).has('lma')) return [];
+    return [
+      {
+        label: 'lma',
+        kind: CompletionItemKind.Property,
+        documentation: 'Settings of LMA Explorer: the default licensing terms of your packages.',
+        textEdit: { range, newText: hasColon ? '"lma"' : '"lma": { "defaultLicensing": {} }' },
+        filterText: '"lma"',
+      },
+    ];
+  }
   return [];
 }
 

@@ -160,6 +160,33 @@ test('completion replaces the string being typed, or inserts at the cursor', () 
   );
 });
 
+test('completion of the keys of plugins and plugins.lma', () => {
+  // `|` marks the cursor.
+  const completions = (marked: string) => {
+    const written = marked.replace('|', '');
+    const doc = TextDocument.create(document.uri, 'json', 1, written);
+    return complete(doc, marked.indexOf('|'), undefined).map((item) => [
+      item.label,
+      (item.textEdit as TextEdit).newText,
+    ]);
+  };
+  assert.deepEqual(completions('{ "plugins": { "other": {}, | } }'), [
+    ['lma', '"lma": { "defaultLicensing": {} }'],
+  ]);
+  assert.deepEqual(completions('{ "plugins": { "lma": {}, | } }'), []);
+  assert.deepEqual(completions('{ "plugins": { "lma": { | } } }'), [
+    ['defaultLicensing', '"defaultLicensing": {}'],
+  ]);
+  assert.deepEqual(completions('{ "plugins": { "lma": { "defaultLicensing": {}, | } } }'), []);
+  assert.deepEqual(completions('{ "plugins": { "lma": { "def|" } } }'), [
+    ['defaultLicensing', '"defaultLicensing": {}'],
+  ]);
+  // Renaming a key keeps its value.
+  assert.deepEqual(completions('{ "plugins": { "lma": { "def|": {} } } }'), [
+    ['defaultLicensing', '"defaultLicensing"'],
+  ]);
+});
+
 test('hover on an alias shows its LMO record; on a version alias or elsewhere, nothing', () => {
   const shown = hover(document, offsetOf('"Acme": {', 2), lmo);
   const value = (shown?.contents as { value: string }).value;
