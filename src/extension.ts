@@ -10,6 +10,7 @@ import { TestInstalls } from './lma/testInstallHistory';
 import { LocalOrgLauncher } from './org/localOrg';
 import { LmoSession, type SessionState } from './org/lmoSession';
 import { LmoTreeProvider } from './views/lmoTree';
+import { reportAssociations, SetupProgress } from './views/setup';
 import { LmoStatusBar } from './views/statusBar';
 import { WorkspaceProject } from './views/workspaceProject';
 
@@ -28,6 +29,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new LmoTreeProvider(session, project, testInstalls);
   const treeView = vscode.window.createTreeView('lma.lmo', { treeDataProvider: tree, showCollapseAll: true });
   const services = { session, choice, localOrg };
+  const setup = new SetupProgress({
+    session,
+    project,
+    testInstalls,
+    packages: () => tree.loadedPackages(),
+    onDidReloadPackages: tree.onDidReload,
+    globalState: context.globalState,
+  });
   const editorServices = {
     extensionUri: context.extensionUri,
     session,
@@ -65,6 +74,9 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerLicensingTermsCommands(editorServices),
     ...registerTestInstallCommands(editorServices),
     new ProjectLanguage(editorServices),
+    setup,
+    vscode.commands.registerCommand('lma.confirmPartnerConsole', () => setup.confirmPartnerConsole()),
+    vscode.commands.registerCommand('lma.checkAssociations', () => reportAssociations(setup, project)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('lma.lmo') && choice.target) void switchTo(services, choice.target);
     }),

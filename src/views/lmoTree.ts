@@ -23,6 +23,9 @@ interface LicensePages {
 export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<LmaNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly reloaded = new vscode.EventEmitter<void>();
+  /** Fires when everything loaded was dropped (Refresh, a session change): the LMO may have changed. */
+  readonly onDidReload = this.reloaded.event;
 
   private epoch = 0;
   private packages: Promise<Package[]> | undefined;
@@ -41,6 +44,7 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
   ) {
     this.subscriptions = [
       this.changed,
+      this.reloaded,
       testInstalls.onDidChange((packageId) => this.redrawPackage(packageId)),
       session.onDidChangeState(() => this.refresh()),
       project.onDidChange(() => this.redraw(this.workspaceNodeId())),
@@ -55,6 +59,7 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
     this.search = undefined;
     this.shown.clear();
     this.changed.fire(undefined);
+    this.reloaded.fire();
   }
 
   /** The LMO's packages, loaded once per refresh and shared by every caller. */

@@ -1,0 +1,169 @@
+import * as vscode from 'vscode';
+import { readProjectTerms } from '../lma/projectTerms';
+import type { Package } from '../lma/records';
+import { SfdxProjectError } from '../lma/sfdxProject';
+import { lmoKindWarning, loadOrgKind, setupState, type SetupState } from '../lma/setupChecks';
+import type { TestInstalls } from '../lma/testInstallHistory';
+import { isLocalOrgUrl } from '../org/localOrg';
+import type { LmoSession } from '../org/lmoSession';
+import type { WorkspaceProject } from './workspaceProject';
+
+export interface SetupServices {
+  session: LmoSession;
+  project: WorkspaceProject;
+  testInstalls: TestInstalls;
+  packages(): Promise<Package[]>;
+  /** Fires when the LMO's packages are loaded again (the tree's Refresh). */
+  onDidReloadPackages: vscode.Event<void>;
+  /** Where "I've connected the LMO to the Partner Console" is remembered, per LMO. */
+  globalState: vscode.Memento;
+}
+
+const PARTNER_CONSOLE_KEY = 'lma.partnerConsoleConfirmed';
+
+/** The context key of each walkthrough step, completed by `onContext:` events in package.json. */
+const contextKeys: Record<
+  keyof Pick<
+    SetupState,
+    'lmaInstalled' | 'partnerConsoleConnected' | 'packagesAssociated' | 'termsSet' | 'testInstallsPassed'
+  >,
+  string
+> = {
+  lmaInstalled: 'lma.setup.lmaInstalled',
+  partnerConsoleConnected: 'lma.setup.partnerConsole',
+  packagesAssociated: 'lma.setup.associated',
+  termsSet: 'lma.setup.termsSet',
+  testInstallsPassed: 'lma.setup.testInstallPassed',
+};
+
+/**
+ * Keeps the setup walkthrough's steps true to the connected LMO and the workspace: re-checks when
+ * the session, sfdx-project.json or a test install changes, and warns once per LMO that is the wrong
+ * kind of org.
+ */
+export class SetupProgress implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[];
+  private checking = 0;
+  private readonly warned = new Set<string>();
+  private last: SetupState | undefined;
+
+  constructor(private readonly services: SetupServices) {
+    const recheck = () => void this.check();
+    this.subscriptions = [
+      services.session.onDidChangeState((state) => {
+        recheck();
+        if (state.kind === 'connected' && state.lma.installed)
+          void this.warnAboutOrgKind(state.org.orgId, state.org.instanceUrl);
+      }),
+      services.project.onDidChange(recheck),
+      services.onDidReloadPackages(recheck),
+      services.testInstalls.onDidChange(recheck),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (document.uri.path.endsWith('/sfdx-project.json')) recheck();
+      }),
+    ];
+    recheck();
+  }
+
+  /** The last computed state (checks again first). */
+  async state(): Promise<SetupState> {
+    await this.check();
+    return this.last!;
+  }
+
+  async confirmPartnerConsole(): Promise<void> {
+    const state = this.services.session.state;
+    if (state.kind !== 'connected') {
+      void vscode.window.showWarningMessage('Connect the License Management Org first.');
+      return;
+    }
+    const confirmed = this.services.globalState.get<string[]>(PARTNER_CONSOLE_KEY) ?? [];
+    await this.services.globalState.update(PARTNER_CONSOLE_KEY, [
+      ...new Set([...confirmed, state.org.orgId]),
+    ]);
+    await this.check();
+  }
+
+  private async check(): Promise<void> {
+    const run = ++this.checking;
+    const session = this.services.session.state;
+    const lmaInstalled = session.kind === 'connected' && session.lma.installed;
+    const workspace = await this.services.project.packages();
+    const lmoPackages = lmaInstalled ? await this.services.packages().catch(() => []) : [];
+    const aliasesWithTerms = await this.aliasesWithTerms();
+    if (run !== this.checking) return; // A newer check is under way.
+    const state = setupState({
+      lmo:
+        session.kind === 'connected'
+          ? {
+              lmaInstalled,
+              isLocalOrg: isLocalOrgUrl(session.org.instanceUrl),
+              partnerConsoleConfirmed: (
+                this.services.globalState.get<string[]>(PARTNER_CONSOLE_KEY) ?? []
+              ).includes(session.org.orgId),
+            }
+          : undefined,
+      workspacePackages: Array.isArray(workspace) ? workspace : [],
+      lmoPackages,
+      aliasesWithTerms,
+      lastTestInstall: (packageId) => this.services.testInstalls.lastFor(packageId)?.outcome,
+    });
+    this.last = state;
+    for (const [field, key] of Object.entries(contextKeys))
+      await vscode.commands.executeCommand('setContext', key, state[field as keyof typeof contextKeys]);
+  }
+
+  private async aliasesWithTerms(): Promise<Set<string>> {
+    const uri = this.services.project.projectFile();
+    if (!uri) return new Set();
+    const text = await vscode.workspace.openTextDocument(uri).then(
+      (document) => document.getText(),
+      () => undefined,
+    );
+    const read = text === undefined ? undefined : readProjectTerms(text);
+    if (!read?.ok) return new Set();
+    return new Set([...read.project.entries].filter(([, entry]) => entry.terms).map(([alias]) => alias));
+  }
+
+  private async warnAboutOrgKind(orgId: string, instanceUrl: string): Promise<void> {
+    if (this.warned.has(orgId) || isLocalOrgUrl(instanceUrl)) return;
+    this.warned.add(orgId);
+    const warning = lmoKindWarning(
+      await loadOrgKind(this.services.session).catch(() => 'production' as const),
+    );
+    if (warning) void vscode.window.showWarningMessage(warning);
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
+/** Says which workspace packages the LMO doesn't know, for the walkthrough's step 3. */
+export async function reportAssociations(progress: SetupProgress, project: WorkspaceProject): Promise<void> {
+  const packages = await project.packages();
+  if (packages instanceof SfdxProjectError) {
+    void vscode.window.showErrorMessage(packages.message);
+    return;
+  }
+  const state = await progress.state();
+  if (!state.lmaInstalled) {
+    void vscode.window.showWarningMessage(
+      'Connect the License Management Org first: associations are checked there.',
+    );
+    return;
+  }
+  if (!packages?.length) {
+    void vscode.window.showInformationMessage('sfdx-project.json declares no package to check.');
+    return;
+  }
+  await vscode.commands.executeCommand('lma.lmo.focus');
+  if (state.unassociated.length === 0)
+    void vscode.window.showInformationMessage(
+      `Every package of sfdx-project.json is associated with this LMO.`,
+    );
+  else
+    void vscode.window.showWarningMessage(
+      `Not associated with this LMO: ${state.unassociated.join(', ')}. Installs of ${state.unassociated.length === 1 ? 'it' : 'them'} create no License until ${state.unassociated.length === 1 ? 'it is' : 'they are'} associated in the Partner Console.`,
+    );
+}
