@@ -203,3 +203,21 @@ test('hover on an alias shows its LMO record; on a version alias or elsewhere, n
   assert.equal(hover(document, offsetOf('"Acme@1.2.0-1"', 2), lmo), undefined);
   assert.equal(hover(document, offsetOf('"status"', 2), lmo), undefined);
 });
+
+test('half-typed files (every prefix, every character left out) never make the server throw', () => {
+  const full = `{
+  "packageAliases": { "Acme": "0Ho000000000001AAA", "Acme@1.0.0-1": "04t000000000012AAA" },
+  "plugins": { "lma": { "x": 1, "defaultLicensing": { "Acme": { "status": "Trial", "trialDays": 120,
+    "activeDays": "unlimited", "seats": 0, "seat": [1, { "a": null }] }, "B": 3, "C": { "seats": "site" } } } }
+}`;
+  for (let end = 0; end <= full.length; end++)
+    for (const text of [full.slice(0, end), full.slice(0, end) + full.slice(end + 1)]) {
+      const doc = TextDocument.create(document.uri, 'json', 1, text);
+      const diagnostics = diagnose(doc, lmo);
+      for (let offset = 0; offset <= text.length; offset += 5) {
+        complete(doc, offset, lmo);
+        hover(doc, offset, lmo);
+      }
+      for (const found of diagnostics) codeActions(doc, found.range, [found]);
+    }
+});
