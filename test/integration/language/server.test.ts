@@ -11,7 +11,7 @@ import { checkLmaPresence } from '../../../src/lma/lmaPresence';
 import { loadPackages } from '../../../src/lma/packages';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
-import type { LmoPackages } from '../../../server/protocol';
+import { LMO_CHANGED, type LmoPackages } from '../../../server/protocol';
 import { Client, uri } from './lspClient';
 
 let org: LocalOrg;
@@ -255,6 +255,34 @@ describe('sfdx-project.json language server', () => {
           '"seat": 5 },\n        "Acme Labs Toolkit": {\n          "status": "Trial",\n          "trialDays": 30,\n          "seats": 10\n        }\n',
         ),
       );
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('an answer about the previous org that arrives late never overwrites the latest one', async () => {
+    // The first question after start is answered at once; then a slow "not connected" (the session as
+    // it was) and a quick answer from the connected session, asked in that order.
+    const answers: (() => Promise<LmoPackages>)[] = [
+      disconnected,
+      () => new Promise((resolve) => setTimeout(() => resolve({ connected: false }), 500)),
+      fromSession,
+    ];
+    const client = await Client.start(() => answers.shift()!());
+    try {
+      client.text = project(
+        `        "Acme Labs Toolkit": { "status": "Active", "activeDays": 365, "seats": 5 }`,
+      );
+      assert.deepEqual(await client.open(client.text), []);
+      client.diagnostics.length = 0;
+      await client.connection.sendNotification(LMO_CHANGED);
+      await client.connection.sendNotification(LMO_CHANGED);
+      assert.deepEqual(summary(await client.nextDiagnostics()), [
+        'notAssociated: Acme Labs Toolkit is not associated with this LMO (ls-lmo): installs will create no License.',
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      assert.equal(client.lmoRequests, 3);
+      assert.equal(client.diagnostics.length, 1, 'the late answer published nothing');
     } finally {
       await client.stop();
     }
