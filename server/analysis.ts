@@ -30,6 +30,7 @@ import {
 import { formattedModify, nodeValue, TERMS_PATH } from '../src/lma/projectTerms';
 import { licenseStatuses, type Package } from '../src/lma/records';
 import { findLmoPackage } from '../src/lma/sfdxProject';
+import { isSalesforceId, toId15 } from '../src/lma/soql';
 import { DIAGNOSTIC_SOURCE, lmoLabel, type LmoPackages } from './protocol';
 
 const PLUGIN_KEYS = ['defaultLicensing'];
@@ -313,9 +314,10 @@ export function hover(
     ((path.length === 2 && path[0] === 'packageAliases') ||
       (path.length === TERMS_PATH.length + 1 && TERMS_PATH.every((part, i) => path[i] === part)));
   const alias = path.at(-1);
-  if (!onAliasKey || !alias || alias.includes('@') || !project.aliases.has(alias)) return undefined;
+  if (!onAliasKey || !alias || !project.aliases.has(alias)) return undefined;
   const node = findNodeAtLocation(project.root, path)?.parent?.children?.[0];
   const range = node && rangeOf(document, node);
+  if (alias.includes('@')) return versionHover(project, alias, lmo, range);
   if (!lmo?.connected)
     return {
       contents: {
@@ -348,6 +350,31 @@ export function hover(
     },
     range,
   };
+}
+
+/** Hover on a version alias ("Acme@1.2.0-1"): the LMO's record of that Package Version. */
+function versionHover(
+  project: Project,
+  alias: string,
+  lmo: LmoPackages | undefined,
+  range: Range | undefined,
+): Hover | undefined {
+  if (!lmo?.connected) return undefined;
+  const versionId = project.aliases.get(alias) ?? '';
+  const lmoPackage = lmoPackageOf(project, alias.slice(0, alias.indexOf('@')), lmo.packages);
+  const version = lmoPackage?.versions.find(
+    (candidate) =>
+      !!candidate.versionId && isSalesforceId(versionId) && toId15(candidate.versionId) === toId15(versionId),
+  );
+  const value =
+    lmoPackage && version
+      ? [
+          `**${lmoPackage.name} ${version.versionNumber ?? version.name}**${version.isBeta ? ' (beta)' : ''} in ${lmoLabel(lmo.org)}`,
+          `Version id: \`${version.versionId}\``,
+          `Licenses: ${version.licenseTotal.toLocaleString('en-US')}`,
+        ].join('\n\n')
+      : `**${alias}**: ${lmoLabel(lmo.org)} has no record of this version.`;
+  return { contents: { kind: 'markdown', value }, range };
 }
 
 /** Quick fixes for this server's diagnostics, and "add terms" on an alias that has none. */

@@ -187,7 +187,7 @@ test('completion of the keys of plugins and plugins.lma', () => {
   ]);
 });
 
-test('hover on an alias shows its LMO record; on a version alias or elsewhere, nothing', () => {
+test('hover on an alias shows its LMO record, on a version alias its version; elsewhere nothing', () => {
   const shown = hover(document, offsetOf('"Acme": {', 2), lmo);
   const value = (shown?.contents as { value: string }).value;
   assert.equal(
@@ -200,7 +200,19 @@ test('hover on an alias shows its LMO record; on a version alias or elsewhere, n
     ].join('\n\n'),
   );
   assert.equal(document.getText(shown!.range!), '"Acme"');
-  assert.equal(hover(document, offsetOf('"Acme@1.2.0-1"', 2), lmo), undefined);
+  assert.equal(
+    (hover(document, offsetOf('"Acme@1.2.0-1"', 2), lmo)?.contents as { value: string }).value,
+    '**Acme CRM 1.2.0** in admin@acme.lmo\n\nVersion id: `04t000000000012`\n\nLicenses: 1,234',
+  );
+  const unknownVersion = text.replace('04t000000000012AAA', '04t000000000099AAA');
+  assert.match(
+    (
+      hover(TextDocument.create(document.uri, 'json', 2, unknownVersion), offsetOf('"Acme@1.2.0-1"', 2), lmo)
+        ?.contents as { value: string }
+    ).value,
+    /admin@acme\.lmo has no record of this version/,
+  );
+  assert.equal(hover(document, offsetOf('"Acme@1.2.0-1"', 2), { connected: false }), undefined);
   assert.equal(hover(document, offsetOf('"status"', 2), lmo), undefined);
 });
 
