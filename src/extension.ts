@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { connect, disconnect, promptRelogin, reconnect, switchTo, useLocalOrg } from './commands/connect';
+import { registerDashboardCommands } from './commands/dashboardCommands';
 import { registerLicensingTermsCommands } from './commands/licensingTermsCommands';
 import { registerNodeCommands } from './commands/nodeCommands';
 import { registerTestInstallCommands } from './commands/testInstallCommands';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerNodeCommands({ session, tree, treeView }),
     ...registerLicensingTermsCommands(editorServices),
     ...registerTestInstallCommands(editorServices),
+    ...registerDashboardCommands(editorServices),
     new ProjectLanguage(editorServices),
     setup,
     vscode.commands.registerCommand('lma.confirmPartnerConsole', () => setup.confirmPartnerConsole()),

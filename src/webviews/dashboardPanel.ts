@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import { loadDashboard } from '../lma/dashboard';
+import type { Package } from '../lma/records';
+import type { LmoSession } from '../org/lmoSession';
+import { parseDashboardMessage, type HostMessage } from '../../webviews/dashboard/protocol';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export interface DashboardServices {
+  extensionUri: vscode.Uri;
+  session: LmoSession;
+  log: vscode.LogOutputChannel;
+}
+
+/** The dashboard of the LMO or of one package: one panel per scope; showing it again reveals it. */
+export class DashboardPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, DashboardPanel>();
+  static readonly viewType = 'lma.dashboard';
+
+  static show(services: DashboardServices, pkg: Package | undefined): void {
+    const key = pkg?.id ?? 'lmo';
+    const existing = DashboardPanel.open.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      return;
+    }
+    DashboardPanel.open.set(key, new DashboardPanel(services, pkg, key));
+  }
+
+  private readonly panel: vscode.WebviewPanel;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private disposed = false;
+
+  private constructor(
+    private readonly services: DashboardServices,
+    private readonly pkg: Package | undefined,
+    private readonly key: string,
+  ) {
+    const title = pkg ? `Dashboard: ${pkg.name}` : 'LMO Dashboard';
+    this.panel = vscode.window.createWebviewPanel(
+      DashboardPanel.viewType,
+      title,
+      vscode.ViewColumn.Active,
+      webviewOptions(services.extensionUri),
+    );
+    this.panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'lma.svg');
+    this.panel.webview.html = webviewHtml(this.panel.webview, services.extensionUri, 'dashboard', title);
+    this.subscriptions.push(
+      this.panel.onDidDispose(() => this.dispose()),
+      this.panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const parsed = parseDashboardMessage(raw);
+        if ('error' in parsed) services.log.warn(`Dashboard: rejected a message (${parsed.error}).`);
+        else void this.load();
+      }),
+      services.session.onDidChangeState(() => void this.load()),
+    );
+  }
+
+  /** Loads the figures (five aggregate queries) and posts them; `ready` and `refresh` both load. */
+  private async load(): Promise<void> {
+    const state = this.services.session.state;
+    let message: HostMessage;
+    if (state.kind !== 'connected' || !state.lma.installed)
+      message = { kind: 'error', message: 'No License Management Org is connected.' };
+    else
+      try {
+        const data = await loadDashboard(
+          this.services.session,
+          this.pkg && { packageRecordId: this.pkg.id, packageName: this.pkg.name },
+        );
+        message = {
+          kind: 'data',
+          data,
+          orgLabel: state.org.alias ?? state.org.username,
+          loadedAt: new Date().toISOString(),
+        };
+      } catch (error) {
+        message = { kind: 'error', message: `The LMO did not answer: ${(error as Error).message}` };
+      }
+    if (!this.disposed) await this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    DashboardPanel.open.delete(this.key);
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.panel.dispose();
+  }
+}

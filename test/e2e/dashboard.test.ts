@@ -1,0 +1,53 @@
+// The LMO dashboard in code-server against the local org: opened from the LMO node, its figures as
+// text and its three charts, and a screenshot kept under test-results/dashboard/.
+import { home } from '../integration/isolatedHome.ts';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startLocalOrg, type LocalOrg } from '../../emulator/index.ts';
+import { demoProject } from '../../scripts/demoProject.ts';
+import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
+import { resultsDir, withSession } from './harness.ts';
+
+let org: LocalOrg;
+
+before(async () => {
+  org = await startLocalOrg({ seed: 'demo' });
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: org.orgs.lmo.refreshToken,
+    alias: 'lmo-dashboard',
+  });
+});
+after(async () => {
+  await org?.close();
+});
+
+test('the dashboard of the LMO renders its figures and charts', { timeout: 300_000 }, async () => {
+  await withSession(
+    'dashboard',
+    async ({ workbench, page }) => {
+      await workbench.openViewContainer('License Management');
+      await workbench.connectTo('lmo-dashboard');
+      await workbench.contextMenu(workbench.treeItem(/^lmo-dashboard/).first(), 'Show Dashboard');
+      const dashboard = workbench.activeWebview();
+      await dashboard
+        .getByRole('heading', { name: /All packages · lmo-dashboard/ })
+        .waitFor({ timeout: 30_000 });
+      const figures = await dashboard.getByRole('list', { name: 'Figures' }).innerText();
+      assert.match(figures, /[\d,]+ licenses/);
+      assert.match(figures, /trials expire in the next 7 days/);
+      assert.match(figures, /seats in use/);
+      assert.equal(await dashboard.locator('svg.chart').count(), 3);
+      assert.match(
+        (await dashboard.getByRole('img', { name: /^Licenses by status: Active \d+/ }).count()).toString(),
+        /^1$/,
+      );
+      const dir = path.join(resultsDir, 'dashboard');
+      fs.mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: path.join(dir, 'screenshot.png') });
+    },
+    { projectJson: demoProject(org.console.packages()), env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' } },
+  );
+});
