@@ -30,14 +30,6 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new LmoTreeProvider(session, project, testInstalls);
   const treeView = vscode.window.createTreeView('lma.lmo', { treeDataProvider: tree, showCollapseAll: true });
   const services = { session, choice, localOrg };
-  const setup = new SetupProgress({
-    session,
-    project,
-    testInstalls,
-    packages: () => tree.loadedPackages(),
-    onDidReloadPackages: tree.onDidReload,
-    globalState: context.globalState,
-  });
   const editorServices = {
     extensionUri: context.extensionUri,
     session,
@@ -51,7 +43,9 @@ export function activate(context: vscode.ExtensionContext): void {
       await vscode.commands.executeCommand('lma.lmo.focus');
     },
     refreshTree: () => tree.refresh(),
+    onDidReloadPackages: tree.onDidReload,
   };
+  const setup = new SetupProgress({ ...editorServices, globalState: context.globalState });
 
   context.subscriptions.push(
     log,

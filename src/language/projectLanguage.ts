@@ -9,6 +9,8 @@ export interface ProjectLanguageServices {
   session: LmoSession;
   log: vscode.LogOutputChannel;
   packages(): Promise<Package[]>;
+  /** Fires when the LMO's packages are loaded again (the tree's Refresh): the server asks again. */
+  onDidReloadPackages: vscode.Event<void>;
 }
 
 // The client's documentSelector, { scheme: 'file', pattern: '**/sfdx-project.json' }, in code.
@@ -32,6 +34,7 @@ export class ProjectLanguage implements vscode.Disposable {
     this.subscriptions = [
       vscode.window.onDidChangeVisibleTextEditors(startIfShown),
       services.session.onDidChangeState(() => this.whenStarted((client) => client.lmoChanged())),
+      services.onDidReloadPackages(() => this.whenStarted((client) => client.lmoChanged())),
     ];
     startIfShown(vscode.window.visibleTextEditors);
   }
