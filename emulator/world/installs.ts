@@ -173,9 +173,12 @@ export class Installs {
     const versionRowId = await this.world.console.lmaVersionId(version);
     const orgId15 = org.id.slice(0, 15);
     const existing = await lmo.query(
-      `SELECT Id FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${orgId15}' AND sfLma__Package__c = '${packageRowId}'`,
+      `SELECT Id, sfLma__Subscriber_Org_ID__c FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${orgId15}' AND sfLma__Package__c = '${packageRowId}'`,
     );
-    const licenseId = existing.records[0]?.Id as string | undefined;
+    // SOQL matches text case-insensitively, and two orgs' 15-character ids may differ only in case:
+    // the License of this org is the one whose id matches exactly.
+    const licenseId = existing.records.find((r) => r.sfLma__Subscriber_Org_ID__c === orgId15)?.Id as
+      string | undefined;
     const upgrade = {
       sfLma__Package_Version__c: versionRowId ?? null,
       sfLma__Version_Number__c: versionNumber(version),

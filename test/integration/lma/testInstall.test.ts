@@ -304,10 +304,12 @@ describe('test install and verification on the local org', () => {
   test('a License of an org whose id differs only in case is not taken for the test org', async () => {
     const { target } = await testOrg();
     // SOQL matches text case-insensitively: "…SCn" finds "…SCN", another org's License.
-    const last = target.orgId.charAt(14);
-    const twin =
-      target.orgId.slice(0, 14) + (last === last.toUpperCase() ? last.toLowerCase() : last.toUpperCase());
-    assert.notEqual(twin, target.orgId.slice(0, 15));
+    // Flip the case of the id's last letter (digits have no case).
+    const id15 = target.orgId.slice(0, 15);
+    const at = Math.max(...[...id15].map((c, i) => (/[a-z]/i.test(c) ? i : -1)));
+    const flipped = id15[at] === id15[at]!.toUpperCase() ? id15[at]!.toLowerCase() : id15[at]!.toUpperCase();
+    const twin = id15.slice(0, at) + flipped + id15.slice(at + 1);
+    assert.notEqual(twin, id15);
     const versionRow = await session.request<{ records: { Id: string }[] }>(
       `/query?q=${encodeURIComponent(`SELECT Id FROM sfLma__Package_Version__c WHERE sfLma__Version_ID__c = '${released('Acme Billing').id}'`)}`,
     );
