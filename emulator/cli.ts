@@ -2,13 +2,18 @@
 // admin API (/_local/...). Bundled to dist/emulator-cli.js; bin/lma-local-org.js
 // is the shim that runs it.
 import { loginCommands, startLocalOrg, type OrgView } from './index';
+import { LMO_PROBLEM_HELP, LMO_PROBLEMS, isLmoProblem, type LmoProblems } from './world/lmo-problems';
 import type { SeedSpec } from './world/seed';
 
 const DEFAULT_PORT = 6109;
 
+// The problems the LMO can be seeded with, for the usage text.
+const PROBLEM_LINES = LMO_PROBLEMS.map((p) => `      ${p.padEnd(22)} ${LMO_PROBLEM_HELP[p]}`).join('\n');
+
 const USAGE = `Usage: lma-local-org <command> [options]
 
-  start [--port N] [--data DIR] [--seed demo|none|N]   run the local org (Ctrl+C stops it)
+  start [--port N] [--data DIR] [--seed demo|none|N] [--problem NAME ...]
+                                                       run the local org (Ctrl+C stops it)
   stop [--port N]                                      stop a running local org
   orgs [--port N]                                      list orgs, usernames and access tokens
   orgs create [--name NAME] [--sandbox]                create a subscriber test org
@@ -18,6 +23,9 @@ const USAGE = `Usage: lma-local-org <command> [options]
   console promote --version 04t…
   console associate --package 033… --status Trial|Active [--days N | --no-expiry] [--seats N|site]
   lmo license-validation-rule --message TEXT | --clear   a validation rule on License that blocks the LMA's inserts
+  lmo problems                                         which problems the LMO has
+  lmo problems --on NAME [--on NAME] --off NAME        seed (or remove) problems that block Lead or License creation
+${PROBLEM_LINES}
   faults                                               show armed faults
   faults expire-session [--org lmo|devhub|ID|USERNAME] [--revoke-refresh-token]
   faults respond --status 503|403 [--count N]          fail the next N requests (no --count: until cleared)
@@ -102,9 +110,26 @@ function parseSeed(raw: string | undefined): SeedSpec {
   return n;
 }
 
+function problemFlags(args: Args, names: Array<[string, boolean]>): Partial<LmoProblems> {
+  const changes: Partial<LmoProblems> = {};
+  for (const [option, on] of names) {
+    for (const name of args.flags.get(option) ?? []) {
+      if (!isLmoProblem(name))
+        throw new CliError(`unknown problem: ${name} (known: ${LMO_PROBLEMS.join(', ')})`);
+      changes[name] = on;
+    }
+  }
+  return changes;
+}
+
 async function start(args: Args): Promise<void> {
   const port = Number(flag(args, 'port') ?? DEFAULT_PORT);
-  const org = await startLocalOrg({ port, dataDir: flag(args, 'data'), seed: parseSeed(flag(args, 'seed')) });
+  const org = await startLocalOrg({
+    port,
+    dataDir: flag(args, 'data'),
+    seed: parseSeed(flag(args, 'seed')),
+    lmoProblems: problemFlags(args, [['problem', true]]),
+  });
   const o = org.orgs;
   printOrgs(org.instanceUrl, [o.lmo, o.devhub, ...o.testOrgs]);
   console.log('\nPress Ctrl+C to stop.');
@@ -234,6 +259,16 @@ export async function main(argv: string[]): Promise<number> {
         result = await faultsCommand(args, sub);
         break;
       case 'lmo':
+        if (sub === 'problems') {
+          const changes = problemFlags(args, [
+            ['on', true],
+            ['off', false],
+          ]);
+          result = Object.keys(changes).length
+            ? await admin(args, 'PUT', 'lmo/problems', changes)
+            : await admin(args, 'GET', 'lmo/problems');
+          break;
+        }
         if (sub !== 'license-validation-rule') throw new CliError(`unknown lmo command: ${sub}`);
         result = await admin(args, 'PUT', 'lmo/license-validation-rule', {
           message: flag(args, 'clear') === 'true' ? null : need(args, 'message'),

@@ -7,12 +7,14 @@ import { orgView, type OrgView } from './server/admin';
 import { startServer } from './server/server';
 import type { DataStore } from './world/data-port';
 import { openDataStore } from './world/data-adapter';
+import { LMO_PROBLEMS, setLmoProblems, type LmoProblem, type LmoProblems } from './world/lmo-problems';
 import type { PackageView } from './world/partner-console';
 import { seedWorld, type SeedSpec } from './world/seed';
 import type { AssociationState, LicenseDefaults, PackageState, VersionState } from './world/state';
 import { World } from './world/world';
 
 export type { OrgView, PackageView, LicenseDefaults, PackageState, VersionState, AssociationState, SeedSpec };
+export { LMO_PROBLEMS, type LmoProblem, type LmoProblems };
 
 export interface StartLocalOrgOptions {
   /** 0 (default) = a free port. The server binds 127.0.0.1 only. */
@@ -21,6 +23,11 @@ export interface StartLocalOrgOptions {
   dataDir?: string;
   /** Used only when dataDir holds no world yet. Default 'demo'. */
   seed?: SeedSpec;
+  /**
+   * Customizations of the LMO that stop Leads or Licenses, turned on at start (others stay as the
+   * world has them), e.g. `{ requiredField: true, duplicateRule: true }`.
+   */
+  lmoProblems?: Partial<LmoProblems>;
   /** How long a test install stays IN_PROGRESS (default 600 ms). */
   installDelayMs?: number;
   /** Replaces the data layer (tests). */
@@ -62,6 +69,10 @@ export interface LocalOrg {
   lmo: {
     /** An active validation rule on License that rejects the LMA's inserts (null removes it). */
     setLicenseValidationRule(message: string | null): void;
+    /** Which problems (customizations known to block Lead or License creation) the LMO has. */
+    problems(): LmoProblems;
+    /** Turns problems on (true) or off (false); the others stay. */
+    setProblems(changes: Partial<LmoProblems>): Promise<LmoProblems>;
   };
   faults: {
     /** The org's access tokens stop working; with revokeRefreshToken the refresh grant fails too. */
@@ -103,6 +114,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
       installDelayMs: options.installDelayMs,
     });
     if (fresh) await seedWorld(world, options.seed ?? 'demo');
+    if (options.lmoProblems) await setLmoProblems(world, options.lmoProblems);
     await world.installs.resume();
     let close: () => Promise<void> = async () => undefined;
     const server = await startServer(world, { port: options.port ?? 0, onShutdown: () => void close() });
@@ -131,6 +143,8 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
       },
       lmo: {
         setLicenseValidationRule: (message) => admin.setLicenseValidationRule(message),
+        problems: () => admin.lmoProblems(),
+        setProblems: (changes) => admin.setLmoProblems(changes),
       },
       faults: {
         expireSession: (org, o) => admin.expireSession(org, o),

@@ -16,8 +16,8 @@ import type { WriteContext } from './rules/fields';
 import { describeGlobal, describeSObject } from './schema/describe';
 import { LICENSE, LICENSE_HISTORY } from './schema/lma';
 import { schemaFor } from './schema/registry';
-import type { OrgKind, Schema, SObjectSchema } from './schema/registry';
-import type { Row } from './schema/types';
+import { Schema, type OrgKind, type SObjectSchema } from './schema/registry';
+import type { FieldDef, Row } from './schema/types';
 import { runQuery } from './soql/query';
 import type { QueryOptions, QueryResult } from './soql/query';
 import type { QuerySource } from './soql/source';
@@ -45,8 +45,9 @@ const now = (): string => new Date().toISOString().replace('Z', '+0000');
 
 /** Shared per-org state: the facade instances for different users point at one of these. */
 export class OrgState {
-  readonly schema: Schema;
+  schema: Schema;
   private readonly autoNumbers = new Map<string, number>();
+  private readonly addedFields = new Map<string, FieldDef[]>();
   systemUserId: string | undefined;
 
   constructor(
@@ -55,6 +56,17 @@ export class OrgState {
     readonly kind: OrgKind,
   ) {
     this.schema = schemaFor(kind);
+  }
+
+  /** Replaces the fields an admin added to `sobject` (metadata, not records: kept by the caller). */
+  setAddedFields(sobject: string, fields: FieldDef[]): void {
+    const s = this.schema.require(sobject);
+    const base = s.fields.filter((f) => !this.addedFields.get(s.name.toLowerCase())?.includes(f));
+    const clash = fields.find((f) => base.some((b) => b.name.toLowerCase() === f.name.toLowerCase()));
+    if (clash) throw new Error(`${s.name}.${clash.name} exists already`);
+    if (fields.length) this.addedFields.set(s.name.toLowerCase(), fields);
+    else this.addedFields.delete(s.name.toLowerCase());
+    this.schema = this.addedFields.size ? new Schema(this.kind, this.addedFields) : schemaFor(this.kind);
   }
 
   /** Next value of an autonumber field (e.g. License Name `L-{00000}`). */
@@ -133,6 +145,11 @@ export class OrgData {
 
   describeGlobal(): Row {
     return describeGlobal(this.schema);
+  }
+
+  /** Fields an admin added to an object (Setup → Fields & Relationships): describe, SOQL and writes see them. */
+  setAddedFields(sobject: string, fields: FieldDef[]): void {
+    this.state.setAddedFields(sobject, fields);
   }
 
   // ---- writes ----

@@ -2,6 +2,7 @@
 // injection. It lives under /_local/, apart from every Salesforce path, and is
 // what `lma-local-org console|faults|orgs` and the LocalOrg methods call.
 import { SalesforceError, notFound } from '../data/errors';
+import { isLmoProblem, lmoProblems, setLmoProblems, type LmoProblems } from '../world/lmo-problems';
 import { currentAccessToken, expireSessions, reauthorize } from '../world/orgs';
 import type { OrgState } from '../world/state';
 import type { Shared } from './context';
@@ -105,6 +106,15 @@ export class Admin {
     this.world.save();
   }
 
+  lmoProblems(): LmoProblems {
+    return lmoProblems(this.world);
+  }
+
+  /** Turns the given problems of the LMO on (true) or off (false); the others stay. */
+  async setLmoProblems(changes: Partial<LmoProblems>): Promise<LmoProblems> {
+    return setLmoProblems(this.world, changes);
+  }
+
   clearFaults(): void {
     this.shared.faults.clear();
     this.world.installs.failNext = null;
@@ -192,6 +202,18 @@ export class Admin {
       case 'PUT lmo/license-validation-rule':
         this.setLicenseValidationRule(typeof body.message === 'string' && body.message ? body.message : null);
         return json({ licenseValidationRule: this.world.state.licenseValidationRule ?? null });
+      case 'GET lmo/problems':
+        return json(this.lmoProblems());
+      case 'PUT lmo/problems': {
+        const changes: Partial<LmoProblems> = {};
+        for (const [key, value] of Object.entries(body)) {
+          if (!isLmoProblem(key) || typeof value !== 'boolean') {
+            throw new SalesforceError('INVALID_INPUT', `Expected { <problem>: true | false }, got ${key}`);
+          }
+          changes[key] = value;
+        }
+        return json(await this.setLmoProblems(changes));
+      }
       case 'POST shutdown':
         setImmediate(this.onShutdown);
         return json({ stopping: true });

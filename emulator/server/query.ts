@@ -22,7 +22,7 @@ async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<Que
   if (!target) throw malformedQuery('unexpected token: missing FROM');
   const tables = ctx.tooling
     ? toolingTables(ctx.world, ctx.org, ctx.version)
-    : restTables(ctx.world, ctx.org);
+    : restTables(ctx.world, ctx.org, ctx.version);
   const table = tables.get(target.toLowerCase());
   if (table) {
     if (ctx.tooling) await ctx.world.installs.settleDue(ctx.org);

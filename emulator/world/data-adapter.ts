@@ -1,6 +1,7 @@
 // Binds the world to the data layer (emulator/data). The only file that knows
 // the data layer's API: if that API moves, this file moves with it.
 import { openDatabase, type OrgData as DataOrg } from '../data/index';
+import { picklist, text } from '../data/schema/fields';
 import type { DataStore, OrgData, QueryResult } from './data-port';
 
 function wrap(org: DataOrg): OrgData {
@@ -30,6 +31,15 @@ function wrap(org: DataOrg): OrgData {
     describe: async (sobject) => org.describe(sobject),
     describeGlobal: async () => org.describeGlobal() as Awaited<ReturnType<OrgData['describeGlobal']>>,
     bulkInsert: (sobject, rows) => org.bulkInsert(sobject, rows),
+    setAddedFields: (sobject, fields) =>
+      org.setAddedFields(
+        sobject,
+        fields.map((f) =>
+          f.type === 'picklist'
+            ? picklist(f.name, f.label, f.values ?? [], { required: f.required === true })
+            : text(f.name, f.label, f.length ?? 255, { required: f.required === true }),
+        ),
+      ),
     asUser: (userId) => wrap(org.asUser(userId)),
     system: () => wrap(org.system()),
   };

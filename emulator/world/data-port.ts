@@ -27,10 +27,24 @@ export interface OrgData {
   describe(sobject: string): Promise<unknown>;
   describeGlobal(): Promise<{ sobjects: Array<Record<string, unknown>> } & Record<string, unknown>>;
   bulkInsert(sobject: string, rows: SObjectRecord[]): Promise<string[]>;
+  /** Replaces the fields an admin added to an object: describe, SOQL and every write then see them. */
+  setAddedFields(sobject: string, fields: AddedField[]): void;
   /** The same org writing as this user (API requests). */
   asUser(userId: string): OrgData;
   /** The same org writing as the platform: installs, the LMA, seeds, Organization rows. */
   system(): OrgData;
+}
+
+/** A field an admin added to an object (Setup → Fields & Relationships). */
+export interface AddedField {
+  name: string;
+  label: string;
+  type: 'string' | 'picklist';
+  length?: number;
+  /** The field's "Required" box: not nillable, no default, so inserts without it fail. */
+  required?: boolean;
+  /** Picklist values (restricted). */
+  values?: string[];
 }
 
 export interface DataStore {

@@ -4,6 +4,7 @@
 // defaults as they are at install time. Beta versions install but never reach
 // the LMA; unassociated packages get no License, as in real life.
 import { SalesforceError } from '../data/errors';
+import { leadOwner } from './lmo-problems';
 import { versionNumber } from './partner-console';
 import { stillPublishing } from './virtual-objects';
 import type { InstallRequestState, OrgState, VersionState } from './state';
@@ -192,6 +193,8 @@ export class Installs {
     }
     const now = this.world.now();
     const d = association.defaults;
+    // The Lead Manager owns the Lead; an inactive one makes the insert fail, and no License follows.
+    const ownerId = await leadOwner(this.world, packageRowId);
     // The License record type follows from the Status (the data layer's LMA rules set it).
     const leadId = await lmo.create('Lead', {
       FirstName: org.firstName,
@@ -199,7 +202,7 @@ export class Installs {
       Company: org.name,
       Email: org.email,
       LeadSource: 'Package Installation',
-      OwnerId: this.world.lmo.userId,
+      OwnerId: ownerId,
     });
     const seats = org.isSandbox || d.seats === 'site' ? -1 : d.seats;
     await lmo.create('sfLma__License__c', {

@@ -102,6 +102,8 @@ export interface WorldState {
    * inserts (a customization that silently stops License creation); null when there is none.
    */
   licenseValidationRule?: string | null;
+  /** Other customizations of the LMO that stop Leads or Licenses (world/lmo-problems.ts), by flag. */
+  lmoProblems?: Partial<Record<string, boolean>>;
   orgs: OrgState[];
   packages: PackageState[];
   versions: VersionState[];

@@ -1,6 +1,7 @@
 // The world's own objects, answered from the world's state rather than the data
 // layer: the install-related Tooling objects, and the objects the auth probes of
 // @salesforce/core and the sf CLI query (ScratchOrgInfo, SandboxProcess).
+import { duplicateRuleTable, lmoToolingTables } from './lmo-problems';
 import { versionNumber } from './partner-console';
 import type { OrgState, VersionState } from './state';
 import type { Row, VirtualTable } from './virtual-query';
@@ -261,13 +262,14 @@ export function toolingTables(world: World, org: OrgState, version: string): Map
       ],
       rows: () => [],
     },
+    ...lmoToolingTables(world, org, version),
   ];
   return new Map(tables.map((t) => [t.name.toLowerCase(), t]));
 }
 
 /** REST (non-Tooling) objects of an org that the world answers itself. */
-export function restTables(_world: World, org: OrgState): Map<string, VirtualTable> {
-  const tables: VirtualTable[] = [];
+export function restTables(world: World, org: OrgState, version = '66.0'): Map<string, VirtualTable> {
+  const tables: VirtualTable[] = [duplicateRuleTable(world, org, version)];
   // Only a Dev Hub answers ScratchOrgInfo; elsewhere the query must fail (INVALID_TYPE) so
   // that @salesforce/core does not flag the org as a Dev Hub.
   if (org.kind === 'devhub') {

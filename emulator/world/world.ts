@@ -5,6 +5,7 @@ import { SalesforceError } from '../data/errors';
 import type { DataStore, OrgData } from './data-port';
 import { worldId } from './ids';
 import { Installs } from './installs';
+import { applyLmoSchema } from './lmo-problems';
 import { addOrg, organizationRow, userRow, type NewOrg } from './orgs';
 import { PartnerConsole } from './partner-console';
 import { emptyState, loadState, saveState, type OrgState, type WorldState } from './state';
@@ -39,7 +40,10 @@ export class World {
     // Org ids are unique across Salesforce too: a random start keeps two worlds' ids apart.
     fresh.counter = 1 + randomInt(62 ** 6);
     const world = new World(saved ?? fresh, options.store, options.dir, options.installDelayMs ?? 600);
-    if (saved) return { world, fresh: false };
+    if (saved) {
+      applyLmoSchema(world);
+      return { world, fresh: false };
+    }
     // Usernames are unique across all of Salesforce, and the CLI auth store is keyed by them:
     // a per-world tag keeps two local orgs (two worlds, two ports) apart in `sf org list`.
     const tag = randomBytes(3).toString('hex');

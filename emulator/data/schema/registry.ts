@@ -78,11 +78,16 @@ export class Schema {
   readonly kind: OrgKind;
   private readonly objects = new Map<string, SObjectSchema>();
 
-  constructor(kind: OrgKind) {
+  /** `added`: fields an org's admin added to its objects (by object name), after the standard ones. */
+  constructor(kind: OrgKind, added: ReadonlyMap<string, readonly FieldDef[]> = new Map()) {
     this.kind = kind;
     // Only the LMO has the LMA installed.
     const defs = kind === 'lmo' ? [...STANDARD_OBJECTS, ...LMA_OBJECTS] : STANDARD_OBJECTS;
-    for (const def of defs) this.objects.set(def.name.toLowerCase(), new SObjectSchema(def));
+    for (const def of defs) {
+      const extra = added.get(def.name.toLowerCase()) ?? [];
+      const full = extra.length ? { ...def, fields: [...def.fields, ...extra] } : def;
+      this.objects.set(def.name.toLowerCase(), new SObjectSchema(full));
+    }
     for (const child of this.objects.values()) {
       for (const f of child.fields) {
         const target = f.referenceTo?.[0];

@@ -1,0 +1,282 @@
+// The LMO health check against the local org, through the real @salesforce/core and jsforce: every
+// problem the local org can be seeded with is found, a clean LMO reports clean, and checks the org
+// won't answer are reported as not run.
+import '../isolatedHome';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { LMO_PROBLEMS, startLocalOrg, type LmoProblem, type LocalOrg } from '../../../emulator/index';
+import { checkLmoHealth, type HealthCheckId, type HealthReport } from '../../../src/lma/healthCheck';
+import { checkLmaPresence } from '../../../src/lma/lmaPresence';
+import type { LmoApi } from '../../../src/lma/lmoApi';
+import { LmoError } from '../../../src/org/errors';
+import { LmoSession } from '../../../src/org/lmoSession';
+import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
+
+const quiet = { trace() {}, info() {}, warn() {}, error() {} };
+
+async function connect(org: LocalOrg, alias: string): Promise<LmoSession> {
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: org.orgs.lmo.refreshToken,
+    alias,
+  });
+  const session = new LmoSession({ log: quiet, checkLma: (request) => checkLmaPresence({ request }) });
+  assert.equal((await session.connect(alias)).kind, 'connected');
+  return session;
+}
+
+/** What each seeded problem must produce: its check, severity and title. */
+const EXPECTED: Record<LmoProblem, { check: HealthCheckId; severity: string; title: RegExp }> = {
+  beforeTrigger: {
+    check: 'beforeTriggers',
+    severity: 'warning',
+    title: /^Before-insert trigger LeadRouting on Lead$/,
+  },
+  validationRule: {
+    check: 'validationRules',
+    severity: 'error',
+    title: /^Validation rule Require_Contract_Number on License$/,
+  },
+  requiredField: {
+    check: 'requiredFields',
+    severity: 'error',
+    title: /^Required field Region \(Region__c\) on Lead has no default$/,
+  },
+  inactiveLeadManager: {
+    check: 'leadManagers',
+    severity: 'error',
+    title: /^Lead Manager Frankie Former of package Acme Billing is inactive$/,
+  },
+  missingLeadManager: {
+    check: 'leadManagers',
+    severity: 'warning',
+    title: /^Package Acme Labs Toolkit has no Lead Manager$|^Package Acme Insights has no Lead Manager$/,
+  },
+  duplicateRule: {
+    check: 'duplicateRules',
+    severity: 'warning',
+    title: /^Duplicate rule Block Duplicate Leads on Lead is active$/,
+  },
+  stateCountryPicklists: {
+    check: 'stateCountryPicklists',
+    severity: 'warning',
+    title: /^State and Country\/Territory picklists are enabled$/,
+  },
+};
+
+function assertClean(report: HealthReport): void {
+  assert.deepEqual(report.findings, [], JSON.stringify(report.findings, null, 2));
+  assert.ok(report.clean);
+  assert.deepEqual(
+    report.checks.map((c) => c.status),
+    report.checks.map(() => 'clean'),
+  );
+  assert.match(report.summary, /^Nothing found: none of the 6 checks that ran found anything/);
+}
+
+describe('LMO health check', () => {
+  let org: LocalOrg;
+  let session: LmoSession;
+
+  before(async () => {
+    org = await startLocalOrg({ seed: 'demo' });
+    session = await connect(org, 'hc-lmo');
+  });
+  after(async () => {
+    session?.dispose();
+    await org?.close();
+  });
+
+  test('the demo LMO is clean', async () => {
+    assertClean(await checkLmoHealth(session));
+  });
+
+  for (const problem of LMO_PROBLEMS) {
+    test(`seeded problem ${problem} is found, and gone when removed`, async () => {
+      const expected = EXPECTED[problem];
+      await org.lmo.setProblems({ [problem]: true });
+      try {
+        const report = await checkLmoHealth(session);
+        assert.equal(report.findings.length, 1, JSON.stringify(report.findings, null, 2));
+        const [finding] = report.findings;
+        assert.equal(finding!.check, expected.check);
+        assert.equal(finding!.severity, expected.severity);
+        assert.match(finding!.title, expected.title);
+        assert.ok(finding!.breaks && finding!.fix);
+        assert.match(finding!.path, /^\/lightning\//);
+        assert.equal(report.checks.find((c) => c.check === expected.check)?.status, 'found');
+        assert.equal(report.clean, false);
+        assert.match(
+          report.summary,
+          /^1 finding \(1 (error|warning)\) that can block Lead or License creation\.$/,
+        );
+      } finally {
+        await org.lmo.setProblems({ [problem]: false });
+      }
+      assertClean(await checkLmoHealth(session));
+    });
+  }
+
+  test('record paths point at the seeded records', async () => {
+    await org.lmo.setProblems({ beforeTrigger: true, inactiveLeadManager: true, duplicateRule: true });
+    try {
+      const report = await checkLmoHealth(session);
+      const path = (check: HealthCheckId) => report.findings.find((f) => f.check === check)?.path ?? '';
+      assert.match(
+        path('beforeTriggers'),
+        /^\/lightning\/setup\/ApexTriggers\/page\?address=%2F01q[A-Za-z0-9]{15}$/,
+      );
+      assert.match(
+        path('duplicateRules'),
+        /^\/lightning\/setup\/DuplicateRules\/page\?address=%2F0Bm[A-Za-z0-9]{15}$/,
+      );
+      const userId = /^\/lightning\/r\/User\/(005[A-Za-z0-9]{15})\/view$/.exec(path('leadManagers'))?.[1];
+      assert.ok(userId, path('leadManagers'));
+      const user = await session.request<{ IsActive: boolean; Name: string }>(`/sobjects/User/${userId}`);
+      assert.equal(user.IsActive, false);
+      assert.equal(user.Name, 'Frankie Former');
+      // Errors come first.
+      assert.equal(report.findings[0]!.severity, 'error');
+    } finally {
+      await org.lmo.setProblems({ beforeTrigger: false, inactiveLeadManager: false, duplicateRule: false });
+    }
+  });
+
+  test('the required Lead field is enforced as a real org does: a Lead without it is refused', async () => {
+    await org.lmo.setProblems({ requiredField: true });
+    try {
+      await assert.rejects(
+        session.request('/sobjects/Lead', { method: 'POST', body: { LastName: 'Nobody', Company: 'Acme' } }),
+        (e: unknown) => e instanceof LmoError && e.errorCode === 'REQUIRED_FIELD_MISSING',
+      );
+      const created = await session.request<{ id: string }>('/sobjects/Lead', {
+        method: 'POST',
+        body: { LastName: 'Somebody', Company: 'Acme', Region__c: 'EMEA' },
+      });
+      const page = await session.request<{ records: Array<{ Region__c: string }> }>(
+        `/query?q=${encodeURIComponent(`SELECT Region__c FROM Lead WHERE Id = '${created.id}'`)}`,
+      );
+      assert.equal(page.records[0]?.Region__c, 'EMEA');
+    } finally {
+      await org.lmo.setProblems({ requiredField: false });
+    }
+    // Without the field, the query names it as unknown, as Salesforce does.
+    await assert.rejects(
+      session.request(`/query?q=${encodeURIComponent('SELECT Region__c FROM Lead LIMIT 1')}`),
+      (e: unknown) => e instanceof LmoError && e.errorCode === 'INVALID_FIELD',
+    );
+  });
+
+  test('the License validation rule set through setLicenseValidationRule shows in Tooling with its message', async () => {
+    org.lmo.setLicenseValidationRule('Licenses need a PO number.');
+    try {
+      assert.equal(org.lmo.problems().validationRule, true);
+      const report = await checkLmoHealth(session);
+      const finding = report.findings.find((f) => f.check === 'validationRules');
+      assert.match(finding?.breaks ?? '', /Licenses need a PO number\./);
+      assert.match(
+        finding?.path ?? '',
+        /^\/lightning\/setup\/ObjectManager\/sfLma__License__c\/ValidationRules\/03d/,
+      );
+    } finally {
+      org.lmo.setLicenseValidationRule(null);
+    }
+  });
+
+  test('without Tooling access, the Tooling checks are reported as not run and the others still run', async () => {
+    const noTooling: LmoApi = {
+      request: (path, options) =>
+        path.startsWith('/tooling/')
+          ? Promise.reject(
+              new LmoError(
+                'salesforce',
+                'You do not have the level of access necessary to perform the operation you requested.',
+                'INSUFFICIENT_ACCESS',
+                403,
+              ),
+            )
+          : session.request(path, options),
+    };
+    await org.lmo.setProblems({ duplicateRule: true });
+    try {
+      const report = await checkLmoHealth(noTooling);
+      const status = Object.fromEntries(report.checks.map((c) => [c.check, c.status]));
+      assert.deepEqual(status, {
+        beforeTriggers: 'skipped',
+        validationRules: 'skipped',
+        requiredFields: 'clean',
+        leadManagers: 'clean',
+        duplicateRules: 'found',
+        stateCountryPicklists: 'clean',
+      });
+      for (const c of report.checks.filter((x) => x.status === 'skipped')) {
+        assert.match(c.reason ?? '', /No permission to read it \(INSUFFICIENT_ACCESS\)/);
+      }
+      assert.equal(report.clean, false);
+      assert.match(
+        report.summary,
+        /^1 finding \(1 warning\) that can block Lead or License creation\. 2 checks could not run: Before-insert triggers on Lead and License; Active validation rules on Lead and License\.$/,
+      );
+    } finally {
+      await org.lmo.setProblems({ duplicateRule: false });
+    }
+  });
+
+  test('an org without the LMA: the checks of its objects are reported as not run', async () => {
+    const view = await org.createTestOrg({ name: 'Health Check Co' });
+    await authorizeWithRefreshToken({
+      loginUrl: org.instanceUrl,
+      refreshToken: view.refreshToken,
+      alias: 'hc-test',
+    });
+    const connection = await openConnection('hc-test', () => undefined);
+    const report = await checkLmoHealth(connection);
+    const status = Object.fromEntries(report.checks.map((c) => [c.check, c.status]));
+    assert.equal(status.leadManagers, 'skipped');
+    assert.equal(status.requiredFields, 'skipped');
+    assert.equal(status.beforeTriggers, 'clean');
+    assert.equal(status.stateCountryPicklists, 'clean');
+    assert.match(report.checks.find((c) => c.check === 'leadManagers')?.reason ?? '', /INVALID_TYPE/);
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.clean, false);
+    assert.match(report.summary, /^Nothing found: .* 2 checks could not run: /);
+  });
+});
+
+describe('LMO health check, every problem seeded at start', () => {
+  let org: LocalOrg;
+  let session: LmoSession;
+
+  before(async () => {
+    const all = Object.fromEntries(LMO_PROBLEMS.map((p) => [p, true]));
+    org = await startLocalOrg({ seed: 'demo', lmoProblems: all });
+    session = await connect(org, 'hc-all');
+  });
+  after(async () => {
+    session?.dispose();
+    await org?.close();
+  });
+
+  test('finds one finding per problem, errors first', async () => {
+    const report = await checkLmoHealth(session);
+    assert.equal(report.findings.length, LMO_PROBLEMS.length, JSON.stringify(report.findings, null, 2));
+    for (const problem of LMO_PROBLEMS) {
+      const e = EXPECTED[problem];
+      assert.ok(
+        report.findings.some(
+          (f) => f.check === e.check && f.severity === e.severity && e.title.test(f.title),
+        ),
+        problem,
+      );
+    }
+    const order = report.findings.map((f) => f.severity);
+    assert.deepEqual(
+      order,
+      [...order].sort(
+        (a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b),
+      ),
+    );
+    assert.match(report.summary, /^7 findings \(3 errors, 4 warnings\)/);
+    assert.deepEqual(org.lmo.problems(), Object.fromEntries(LMO_PROBLEMS.map((p) => [p, true])));
+  });
+});
