@@ -356,6 +356,8 @@ function skipReason(error: unknown): string {
 export async function checkLmoHealth(api: LmoApi): Promise<HealthReport> {
   // One describe each serves the required-field check and (Lead) the State/Country check.
   const describes = OBJECTS.map((o) => describe(api, o));
+  // Each is awaited by its checks; this keeps a rejection from counting as unhandled in between.
+  for (const d of describes) d.catch(() => undefined);
   const settle = async (check: HealthCheckId, run: () => Promise<HealthFinding[]>) => {
     try {
       return { check, findings: await run() };
@@ -373,8 +375,6 @@ export async function checkLmoHealth(api: LmoApi): Promise<HealthReport> {
       stateCountryFinding(await (describes[0] as Promise<Describe>)),
     ),
   ]);
-  // A rejected describe no one awaited yet must not surface as an unhandled rejection.
-  for (const d of describes) d.catch(() => undefined);
   const checks: HealthCheckResult[] = HEALTH_CHECKS.map(({ check, title }) => {
     const r = results.find((x) => x.check === check)!;
     if (r.reason !== undefined) return { check, title, status: 'skipped', reason: r.reason };
