@@ -48,6 +48,24 @@ export class Database {
     return new OrgData(state, state.systemUserId ?? '', false);
   }
 
+  /**
+   * Run `fn` as one transaction: its writes become durable together (one journal line) if it returns
+   * `keep: true`, and are undone without a trace if it returns `keep: false` or throws. Nests.
+   */
+  async atomically<T>(fn: () => Promise<{ keep: boolean; value: T }>): Promise<T> {
+    const sp = this.store.begin();
+    let outcome: { keep: boolean; value: T };
+    try {
+      outcome = await fn();
+    } catch (e) {
+      this.store.rollback(sp);
+      throw e;
+    }
+    if (outcome.keep) this.store.commit(sp);
+    else this.store.rollback(sp);
+    return outcome.value;
+  }
+
   /** Org ids that have data in the store. */
   orgIds(): string[] {
     return this.store.orgIds();

@@ -1,7 +1,7 @@
 // sObject Collections (`/composite/sobjects`): up to 200 records per call,
 // per-record results in input order (errors use `statusCode`, not `errorCode`).
-// allOrNone is honoured by undoing what already succeeded (creates are deleted,
-// updates restored); deletes are checked before any is made.
+// allOrNone runs as one store transaction: all records are journalled together
+// or not at all; deletes are checked before any is made.
 import { SalesforceError } from '../data/errors';
 import type { OrgData, SObjectRecord } from '../world/data-port';
 import type { Ctx } from './context';
@@ -64,41 +64,41 @@ export async function collections(ctx: Ctx): Promise<ApiResponse> {
   const body = jsonBody<{ allOrNone?: boolean; records?: SObjectRecord[] }>(ctx.req);
   const records = Array.isArray(body.records) ? body.records : [];
   tooMany(records.length);
-  const outcomes: Outcome[] = [];
-  const undo: Array<() => Promise<void>> = [];
-  for (const rec of records) {
-    try {
-      const sobject = typeOf(rec);
-      if (m === 'POST') {
-        if (rec.Id ?? rec.id)
-          throw new SalesforceError('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
-        const id = await data.create(sobject, writableFields(rec));
-        undo.push(() => data.delete(sobject, id));
-        outcomes.push({ id, success: true, errors: [] });
-      } else {
-        const id = String(rec.Id ?? rec.id ?? '');
-        if (!id) throw new SalesforceError('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
-        const fields = writableFields(rec);
-        const before = await data.retrieve(sobject, id, Object.keys(fields));
-        await data.update(sobject, id, fields);
-        if (before) undo.push(() => data.update(sobject, id, writableFields(before)));
-        outcomes.push({ id, success: true, errors: [] });
-      }
-    } catch (e) {
-      outcomes.push({ id: null, ...failure(e) });
-      if (body.allOrNone) break;
+  const save = async (rec: SObjectRecord): Promise<Outcome> => {
+    const sobject = typeOf(rec);
+    if (m === 'POST') {
+      if (rec.Id ?? rec.id)
+        throw new SalesforceError('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+      return { id: await data.create(sobject, writableFields(rec)), success: true, errors: [] };
     }
+    const id = String(rec.Id ?? rec.id ?? '');
+    if (!id) throw new SalesforceError('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
+    await data.update(sobject, id, writableFields(rec));
+    return { id, success: true, errors: [] };
+  };
+  if (!body.allOrNone) {
+    const outcomes: Outcome[] = [];
+    for (const rec of records)
+      outcomes.push(await save(rec).catch((e: unknown) => ({ id: null, ...failure(e) })));
+    return json(outcomes);
   }
-  if (body.allOrNone && outcomes.some((o) => !o.success)) {
-    for (const u of undo.reverse()) await u().catch(() => undefined);
-    return json(
-      records.map((_, i) => {
-        const o = outcomes[i];
-        return o && !o.success ? o : { id: null, success: false, errors: [ROLLED_BACK] };
-      }),
-    );
-  }
-  return json(outcomes);
+  // allOrNone: one transaction, so a failure (or a crash before the answer) leaves none of the records.
+  return ctx.world.store.atomically(async () => {
+    const outcomes: Outcome[] = [];
+    for (const rec of records) {
+      try {
+        outcomes.push(await save(rec));
+      } catch (e) {
+        outcomes.push({ id: null, ...failure(e) });
+        const answer = records.map((_, i) => {
+          const o = outcomes[i];
+          return o && !o.success ? o : { id: null, success: false, errors: [ROLLED_BACK] };
+        });
+        return { keep: false, value: json(answer) };
+      }
+    }
+    return { keep: true, value: json(outcomes) };
+  });
 }
 
 async function retrieveMany(ctx: Ctx, data: OrgData, type: string): Promise<ApiResponse> {
@@ -141,16 +141,25 @@ async function deleteMany(ctx: Ctx, data: OrgData): Promise<ApiResponse> {
       );
     }
   }
-  const outcomes: Outcome[] = [];
-  for (const id of ids) {
-    try {
-      const t = typeFor(id);
-      if (!t) throw new SalesforceError('MALFORMED_ID', `malformed id ${id}`, ['Id']);
-      await data.delete(t, id);
-      outcomes.push({ id, success: true, errors: [] });
-    } catch (e) {
-      outcomes.push({ id, ...failure(e) });
+  const run = async (): Promise<{ keep: boolean; value: ApiResponse }> => {
+    const outcomes: Outcome[] = [];
+    for (const id of ids) {
+      try {
+        const t = typeFor(id);
+        if (!t) throw new SalesforceError('MALFORMED_ID', `malformed id ${id}`, ['Id']);
+        await data.delete(t, id);
+        outcomes.push({ id, success: true, errors: [] });
+      } catch (e) {
+        outcomes.push({ id, ...failure(e) });
+      }
     }
-  }
-  return json(outcomes);
+    const failed = outcomes.some((o) => !o.success);
+    if (!allOrNone || !failed) return { keep: true, value: json(outcomes) };
+    // A record deleted twice in one call: the checks above passed, the second delete failed.
+    return {
+      keep: false,
+      value: json(outcomes.map((o) => (o.success ? { id: o.id, success: false, errors: [ROLLED_BACK] } : o))),
+    };
+  };
+  return allOrNone ? ctx.world.store.atomically(run) : (await run()).value;
 }

@@ -1,6 +1,7 @@
 // Composite (`/composite`): up to 25 subrequests in order, later ones able to
 // use earlier results through `@{referenceId.path}`; the whole call counts as
-// one API request. With allOrNone, the first failure halts the rest.
+// one API request. With allOrNone, the first failure halts the rest and rolls
+// back everything before it.
 import { SalesforceError } from '../data/errors';
 import type { Ctx } from './context';
 import { json, jsonBody, parseTarget, type ApiRequest, type ApiResponse } from './http';
@@ -52,9 +53,18 @@ export async function composite(ctx: Ctx): Promise<ApiResponse> {
       'LIMIT_EXCEEDED',
       `Limit Exceeded: the maximum number of subrequests is ${MAX}`,
     );
+  // allOrNone: one store transaction, so a halted request (or a crash before the answer) leaves
+  // none of its writes, updates included; without it each subrequest stands on its own.
+  if (body.allOrNone) return ctx.world.store.atomically(() => run(ctx, subs, true));
+  return (await run(ctx, subs, false)).value;
+}
+
+async function run(
+  ctx: Ctx,
+  subs: Subrequest[],
+  allOrNone: boolean,
+): Promise<{ keep: boolean; value: ApiResponse }> {
   const results = new Map<string, unknown>();
-  // Records created so far, deleted again if an allOrNone request fails (updates are not undone).
-  const created: Array<{ type: string; id: string }> = [];
   const out: Array<Record<string, unknown>> = [];
   let halted = false;
   for (const sub of subs) {
@@ -98,21 +108,15 @@ export async function composite(ctx: Ctx): Promise<ApiResponse> {
       response = { status: err.statusCode, body: err.toBody() };
     }
     if (referenceId && response.status < 400) results.set(referenceId, response.body);
-    const createdId = (response.body as { id?: unknown } | undefined)?.id;
-    const sobject = /\/sobjects\/([A-Za-z0-9_]+)$/.exec(sub.url ?? '')?.[1];
-    if (response.status === 201 && typeof createdId === 'string' && sobject)
-      created.push({ type: sobject, id: createdId });
     out.push({
       body: response.body ?? null,
       httpHeaders: response.headers?.Location ? { Location: response.headers.Location } : {},
       httpStatusCode: response.status,
       referenceId,
     });
-    if (response.status >= 400 && body.allOrNone) halted = true;
+    if (response.status >= 400 && allOrNone) halted = true;
   }
   if (halted) {
-    const data = ctx.world.data(ctx.org);
-    for (const c of created.reverse()) await data.delete(c.type, c.id).catch(() => undefined);
     for (const entry of out) {
       if ((entry.httpStatusCode as number) < 400) {
         entry.httpStatusCode = 400;
@@ -126,7 +130,7 @@ export async function composite(ctx: Ctx): Promise<ApiResponse> {
       }
     }
   }
-  return json({ compositeResponse: out });
+  return { keep: !halted, value: json({ compositeResponse: out }) };
 }
 
 const lower = (h: Record<string, string>): Record<string, string> =>

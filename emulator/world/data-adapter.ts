@@ -49,6 +49,7 @@ export async function openDataStore(dir: string | undefined): Promise<DataStore>
   const db = await openDatabase({ dir });
   return {
     org: (orgId, kind, name) => wrap(db.org(orgId, name ? { kind, name } : { kind })),
+    atomically: (fn) => db.atomically(fn),
     close: async () => db.close(),
   };
 }

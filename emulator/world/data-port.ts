@@ -50,5 +50,10 @@ export interface AddedField {
 export interface DataStore {
   /** An org's data, created on first use (`name` = Organization.Name then). */
   org(orgId: string, kind: OrgKind, name?: string): OrgData;
+  /**
+   * Run `fn` as one transaction across orgs: its writes become durable together if it returns
+   * `keep: true` and vanish (even from queryAll) if it returns `keep: false` or throws. Nests.
+   */
+  atomically<T>(fn: () => Promise<{ keep: boolean; value: T }>): Promise<T>;
   close(): Promise<void>;
 }

@@ -32,6 +32,13 @@ const SNAPSHOT = 'snapshot.jsonl';
 const ROWS_PER_LINE = 1000;
 const journalName = (gen: number): string => `journal-${String(gen).padStart(8, '0')}.jsonl`;
 
+/** Where a transaction (or a savepoint in it) began. */
+export interface Savepoint {
+  readonly outer: boolean;
+  readonly ops: number;
+  readonly undo: number;
+}
+
 export class Store {
   private readonly orgs = new Map<string, Map<string, Table>>();
   private readonly indexSpecs: (sobject: string) => IndexSpec[];
@@ -40,6 +47,9 @@ export class Store {
   private journal: JournalWriter | undefined;
   private gen = 0;
   private counter = 0;
+  // The open transaction: its writes are in memory but not yet in the journal; `undo` holds each
+  // touched row as it was before (undefined: it did not exist), oldest first.
+  private tx: { ops: PutOp[]; undo: Array<[Table, string, Row | undefined]> } | undefined;
 
   constructor(options: StoreOptions) {
     this.dir = options.dir;
@@ -98,6 +108,7 @@ export class Store {
   /** Apply writes atomically and durably: returns after fsync. */
   write(ops: PutOp[]): void {
     if (ops.length === 0) return;
+    if (this.tx) return this.writeInTransaction(ops);
     this.journal?.append([encodeLine(encodeOps(ops))]);
     this.applyInMemory(ops);
     this.maybeCompact();
@@ -105,6 +116,7 @@ export class Store {
 
   /** Many rows, one fsync: for seeds. Each line of rows is atomic on its own. */
   writeBulk(ops: PutOp[]): void {
+    if (this.tx) return this.writeInTransaction(ops);
     if (this.journal) {
       const lines: string[] = [];
       for (let i = 0; i < ops.length; i += ROWS_PER_LINE)
@@ -115,9 +127,69 @@ export class Store {
     this.maybeCompact();
   }
 
+  /**
+   * Start a transaction, or a savepoint inside the open one. Until the outermost `commit`, writes
+   * change memory only; `commit` then journals them all as one checksummed line, so a crash leaves
+   * all of them or none. The server runs a transaction without awaiting I/O or timers, so no other
+   * request's writes land in it.
+   */
+  begin(): Savepoint {
+    if (!this.tx) {
+      this.tx = { ops: [], undo: [] };
+      return { outer: true, ops: 0, undo: 0 };
+    }
+    return { outer: false, ops: this.tx.ops.length, undo: this.tx.undo.length };
+  }
+
+  /** Keep the writes since `sp`; the outermost commit makes them durable (one fsync). */
+  commit(sp: Savepoint): void {
+    const tx = this.tx;
+    if (!tx || !sp.outer) return;
+    this.tx = undefined;
+    if (tx.ops.length === 0) return;
+    try {
+      this.journal?.append([encodeLine(encodeOps(tx.ops))]);
+    } catch (e) {
+      // Not on disk, so not in memory either: the caller reports the failure.
+      this.undoTo(tx.undo, 0);
+      throw e;
+    }
+    this.maybeCompact();
+  }
+
+  /** Undo every write since `sp` in memory; nothing of it was journalled. */
+  rollback(sp: Savepoint): void {
+    const tx = this.tx;
+    if (!tx) return;
+    this.undoTo(tx.undo, sp.undo);
+    tx.ops.length = sp.ops;
+    if (sp.outer) this.tx = undefined;
+  }
+
+  private undoTo(undo: Array<[Table, string, Row | undefined]>, length: number): void {
+    for (let i = undo.length - 1; i >= length; i--) {
+      const [table, id, before] = undo[i]!;
+      if (before) table.put(before);
+      else table.remove(id);
+    }
+    undo.length = length;
+  }
+
+  private writeInTransaction(ops: PutOp[]): void {
+    const tx = this.tx!;
+    for (const op of ops) {
+      const [, org, sobject, row] = op;
+      const table = this.table(org, sobject);
+      tx.undo.push([table, String(row.Id), table.get(String(row.Id))]);
+      tx.ops.push(op);
+      this.applyRow(org, sobject, row);
+    }
+  }
+
   /** Rewrite the state as a snapshot and start a new journal. */
   compact(): void {
-    if (!this.dir || !this.journal) return;
+    // An open transaction's rows must not reach the snapshot before its commit.
+    if (!this.dir || !this.journal || this.tx) return;
     const dir = this.dir;
     const nextGen = this.gen + 1;
     this.journal.close();

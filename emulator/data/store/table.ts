@@ -86,6 +86,24 @@ export class Table {
     this.all = undefined;
     this.live = undefined;
   }
+
+  /** Take a row out again (a rolled-back create): it leaves no trace, not even for queryAll. */
+  remove(id: string): void {
+    const key = id.slice(0, 15);
+    const old = this.rows.get(key);
+    if (!old) return;
+    for (const { spec, map } of this.indexes.values()) {
+      const before = old[spec.field];
+      if (!map || before == null) continue;
+      const k = indexKey(before, spec.idLike);
+      const hit = map.get(k);
+      if (hit === key) map.delete(k);
+      else if (typeof hit === 'object') hit.delete(key);
+    }
+    this.rows.delete(key);
+    this.all = undefined;
+    this.live = undefined;
+  }
 }
 
 function addKey(map: Map<unknown, string | Set<string>>, spec: IndexSpec, value: unknown, key: string): void {
