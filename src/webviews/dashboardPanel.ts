@@ -1,9 +1,9 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { loadDashboard } from '../lma/dashboard';
 import type { Package } from '../lma/records';
 import type { LmoSession } from '../org/lmoSession';
 import { parseDashboardMessage, type HostMessage } from '../../webviews/dashboard/protocol';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { createWebviewPanel } from './webviewHtml';
 
 export interface DashboardServices {
   extensionUri: vscode.Uri;
@@ -36,14 +36,7 @@ export class DashboardPanel implements vscode.Disposable {
     private readonly key: string,
   ) {
     const title = pkg ? `Dashboard: ${pkg.name}` : 'LMO Dashboard';
-    this.panel = vscode.window.createWebviewPanel(
-      DashboardPanel.viewType,
-      title,
-      vscode.ViewColumn.Active,
-      webviewOptions(services.extensionUri),
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'lma.svg');
-    this.panel.webview.html = webviewHtml(this.panel.webview, services.extensionUri, 'dashboard', title);
+    this.panel = createWebviewPanel(services.extensionUri, DashboardPanel.viewType, title, 'dashboard');
     this.subscriptions.push(
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.webview.onDidReceiveMessage((raw: unknown) => {

@@ -15,7 +15,7 @@ import {
   type LmoState,
   type SaveOutcome,
 } from '../../webviews/licensingTerms/protocol';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { createWebviewPanel } from './webviewHtml';
 
 const NO_PROJECT =
   'This workspace has no sfdx-project.json. Open the folder of your Salesforce DX project: the terms are kept in its sfdx-project.json, next to the package aliases.';
@@ -68,18 +68,11 @@ export class LicensingTermsPanel implements vscode.Disposable {
     private readonly services: TermsFormServices,
     private readonly target: TermsTarget,
   ) {
-    this.panel = vscode.window.createWebviewPanel(
+    this.panel = createWebviewPanel(
+      services.extensionUri,
       LicensingTermsPanel.viewType,
       `Default Licensing: ${target.packageName}`,
-      vscode.ViewColumn.Active,
-      webviewOptions(services.extensionUri),
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'lma.svg');
-    this.panel.webview.html = webviewHtml(
-      this.panel.webview,
-      services.extensionUri,
       'licensingTerms',
-      `Default Licensing: ${target.packageName}`,
     );
     this.subscriptions.push(
       this.panel.onDidDispose(() => this.dispose()),

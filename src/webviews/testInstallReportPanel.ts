@@ -5,7 +5,7 @@ import {
   type HostMessage,
   type ReportMessage,
 } from '../../webviews/testInstallReport/protocol';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { createWebviewPanel } from './webviewHtml';
 
 export interface ReportServices {
   extensionUri: vscode.Uri;
@@ -33,18 +33,11 @@ export class TestInstallReportPanel implements vscode.Disposable {
   private disposed = false;
 
   private constructor(private readonly services: ReportServices) {
-    this.panel = vscode.window.createWebviewPanel(
+    this.panel = createWebviewPanel(
+      services.extensionUri,
       TestInstallReportPanel.viewType,
       'Test Install',
-      vscode.ViewColumn.Active,
-      webviewOptions(services.extensionUri),
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'lma.svg');
-    this.panel.webview.html = webviewHtml(
-      this.panel.webview,
-      services.extensionUri,
       'testInstallReport',
-      'Test Install',
     );
     this.subscriptions.push(
       this.panel.onDidDispose(() => this.dispose()),

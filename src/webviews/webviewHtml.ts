@@ -6,7 +6,28 @@ export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webviews');
 }
 
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+/**
+ * A webview panel showing the bundle dist/webviews/<bundle>.js: the one way every form, report and
+ * dashboard of LMA Explorer is opened (strict CSP, only the built folder readable, no retained context).
+ */
+export function createWebviewPanel(
+  extensionUri: vscode.Uri,
+  viewType: string,
+  title: string,
+  bundle: string,
+): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(
+    viewType,
+    title,
+    vscode.ViewColumn.Active,
+    webviewOptions(extensionUri),
+  );
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lma.svg');
+  panel.webview.html = webviewHtml(panel.webview, extensionUri, bundle, title);
+  return panel;
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
     localResourceRoots: [webviewRoot(extensionUri)],
@@ -19,12 +40,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
  * The page of a webview form: its bundle (dist/webviews/<name>.js) under a strict CSP, with a fresh
  * nonce per load. Styles come only from the webview's own origin (Lit's constructed style sheets).
  */
-export function webviewHtml(
-  webview: vscode.Webview,
-  extensionUri: vscode.Uri,
-  name: string,
-  title: string,
-): string {
+function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, name: string, title: string): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot(extensionUri), `${name}.js`));
   const csp = [

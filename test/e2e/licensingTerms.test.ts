@@ -215,8 +215,16 @@ test(
         // The quick fix where the cursor is (just after the 0): "Set the seats to 1".
         await editor.click();
         await endOfSeatsLine();
-        await page.keyboard.press('Control+.');
-        await page.locator('.action-widget').getByText('Set the seats to 1').click();
+        // The quick-fix menu lists what the language server answered by the time it opens: ask again
+        // until it has the fix (the server answers within milliseconds; the workbench may be slower).
+        const fix = page.locator('.action-widget').getByText('Set the seats to 1');
+        for (let attempt = 0; attempt < 10 && !(await fix.isVisible()); attempt++) {
+          await page.keyboard.press('Escape');
+          await endOfSeatsLine();
+          await page.keyboard.press('Control+.');
+          await fix.waitFor({ timeout: 3_000 }).catch(() => undefined);
+        }
+        await fix.click();
         await problem.first().waitFor({ state: 'detached', timeout: 30_000 });
         // VS Code saves the files a quick fix touched (files.refactoring.autoSave).
         const file = path.join(workspace, 'sfdx-project.json');

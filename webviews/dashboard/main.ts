@@ -1,6 +1,7 @@
 // The LMO dashboard (browser side): charts drawn as plain SVG in the editor's colours, and every number
 // also as text (the figures list and each chart's table) for screen readers.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { baseStyles } from '../shared/styles';
 import { css, html, LitElement, svg, nothing } from 'lit';
 import type { DashboardData } from '../../src/lma/dashboard';
 import type { DashboardMessage, HostMessage } from './protocol';
@@ -157,68 +158,53 @@ class LmoDashboard extends LitElement {
     `;
   }
 
-  static override styles = css`
-    :host {
-      display: block;
-      max-width: 48rem;
-      padding: 0 1rem 2rem;
-      color: var(--vscode-foreground);
-      font-family: var(--vscode-font-family);
-      font-size: var(--vscode-font-size);
-    }
-    header {
-      display: flex;
-      align-items: center;
-      justify-content: space-between;
-    }
-    h1 {
-      font-size: 1.4em;
-      font-weight: 600;
-    }
-    h2 {
-      font-size: 1.1em;
-      font-weight: 600;
-      margin-top: 1.5rem;
-    }
-    .figures {
-      list-style: none;
-      padding: 0;
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr));
-      gap: 0.75rem;
-    }
-    .figures li {
-      padding: 0.5rem 0.75rem;
-      background: var(--vscode-editorWidget-background);
-      border: 1px solid var(--vscode-panel-border);
-    }
-    .figures strong {
-      font-size: 1.3em;
-    }
-    .chart {
-      width: 100%;
-      max-width: 560px;
-    }
-    .label,
-    .value {
-      fill: var(--vscode-foreground);
-      font-size: 12px;
-    }
-    .error {
-      color: var(--vscode-errorForeground);
-    }
-    .muted {
-      color: var(--vscode-descriptionForeground);
-    }
-    table {
-      border-collapse: collapse;
-    }
-    td,
-    th {
-      text-align: left;
-      padding: 0.1rem 0.75rem 0.1rem 0;
-    }
-  `;
+  static override styles = [
+    baseStyles,
+    css`
+      header {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+      }
+      h2 {
+        font-size: 1.1em;
+        font-weight: 600;
+        margin-top: 1.5rem;
+      }
+      .figures {
+        list-style: none;
+        padding: 0;
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr));
+        gap: 0.75rem;
+      }
+      .figures li {
+        padding: 0.5rem 0.75rem;
+        background: var(--vscode-editorWidget-background);
+        border: 1px solid var(--vscode-panel-border);
+      }
+      .figures strong {
+        font-size: 1.3em;
+      }
+      .chart {
+        width: 100%;
+        max-width: 560px;
+      }
+      .label,
+      .value {
+        fill: var(--vscode-foreground);
+        font-size: 12px;
+      }
+      table {
+        border-collapse: collapse;
+      }
+      td,
+      th {
+        text-align: left;
+        padding: 0.1rem 0.75rem 0.1rem 0;
+      }
+    `,
+  ];
 }
 
 if (!customElements.get('lma-dashboard')) customElements.define('lma-dashboard', LmoDashboard);

@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { baseStyles } from '../shared/styles';
 import { css, html, LitElement, nothing } from 'lit';
 import {
   checkActiveDays,
@@ -388,66 +389,44 @@ class LicensingTermsForm extends LitElement {
     `;
   }
 
-  static override styles = css`
-    :host {
-      display: block;
-      max-width: 40rem;
-      padding: 0 1rem 2rem;
-      color: var(--vscode-foreground);
-      font-family: var(--vscode-font-family);
-      font-size: var(--vscode-font-size);
-    }
-    h1 {
-      font-size: 1.4em;
-      font-weight: 600;
-    }
-    fieldset {
-      border: none;
-      padding: 0;
-      margin: 1rem 0;
-    }
-    legend {
-      font-weight: 600;
-      margin-bottom: 0.25rem;
-    }
-    .field {
-      margin: 1rem 0 0.25rem;
-      display: flex;
-      flex-direction: column;
-      gap: 0.25rem;
-      max-width: 16rem;
-    }
-    .field-error,
-    .error {
-      color: var(--vscode-errorForeground);
-    }
-    .field-error {
-      margin: 0;
-      min-height: 1.2em;
-    }
-    .warning {
-      color: var(--vscode-editorWarning-foreground);
-    }
-    .success {
-      color: var(--vscode-testing-iconPassed);
-    }
-    .note {
-      padding: 0.5rem 0.75rem;
-      border-left: 3px solid var(--vscode-textLink-foreground);
-      background: var(--vscode-textBlockQuote-background);
-    }
-    .muted {
-      color: var(--vscode-descriptionForeground);
-    }
-    .summary {
-      font-weight: 600;
-      margin: 1rem 0;
-    }
-    .actions {
-      display: flex;
-      gap: 0.5rem;
-    }
-  `;
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        --lma-page-width: 40rem;
+      }
+      fieldset {
+        border: none;
+        padding: 0;
+        margin: 1rem 0;
+      }
+      legend {
+        font-weight: 600;
+        margin-bottom: 0.25rem;
+      }
+      .field {
+        margin: 1rem 0 0.25rem;
+        display: flex;
+        flex-direction: column;
+        gap: 0.25rem;
+        max-width: 16rem;
+      }
+      .field-error {
+        color: var(--vscode-errorForeground);
+        margin: 0;
+        min-height: 1.2em;
+      }
+      .note {
+        padding: 0.5rem 0.75rem;
+        border-left: 3px solid var(--vscode-textLink-foreground);
+        background: var(--vscode-textBlockQuote-background);
+      }
+      .summary {
+        font-weight: 600;
+        margin: 1rem 0;
+      }
+    `,
+  ];
 }
 
 if (!customElements.get('lma-licensing-terms-form'))

@@ -1,6 +1,7 @@
 // The test-install report (browser side): a row per check, what was expected and found, and what to
 // do about a failure. It only renders what the host posts.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { baseStyles } from '../shared/styles';
 import { css, html, LitElement, nothing } from 'lit';
 import type { Check, TestInstallOutcome, TestInstallReport } from '../../src/lma/testInstall';
 import type { HostMessage, ReportMessage } from './protocol';
@@ -109,71 +110,55 @@ class TestInstallReportView extends LitElement {
     `;
   }
 
-  static override styles = css`
-    :host {
-      display: block;
-      max-width: 60rem;
-      padding: 0 1rem 2rem;
-      color: var(--vscode-foreground);
-      font-family: var(--vscode-font-family);
-      font-size: var(--vscode-font-size);
-    }
-    h1 {
-      font-size: 1.4em;
-      font-weight: 600;
-    }
-    .pass {
-      color: var(--vscode-testing-iconPassed);
-    }
-    .fail {
-      color: var(--vscode-testing-iconFailed);
-    }
-    #outcome {
-      font-weight: 600;
-    }
-    dl {
-      display: grid;
-      grid-template-columns: max-content 1fr;
-      gap: 0.25rem 1rem;
-    }
-    dt {
-      color: var(--vscode-descriptionForeground);
-    }
-    dd {
-      margin: 0;
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-      margin: 1rem 0;
-    }
-    caption {
-      text-align: left;
-      font-weight: 600;
-      margin-bottom: 0.5rem;
-    }
-    th,
-    td {
-      text-align: left;
-      vertical-align: top;
-      padding: 0.35rem 0.5rem;
-      border-bottom: 1px solid var(--vscode-panel-border);
-    }
-    tr.pass td:last-child {
-      color: var(--vscode-testing-iconPassed);
-    }
-    tr.fail td:last-child {
-      color: var(--vscode-testing-iconFailed);
-    }
-    .advice {
-      color: var(--vscode-foreground);
-      margin-top: 0.25rem;
-    }
-    .actions {
-      display: flex;
-      gap: 0.5rem;
-    }
-  `;
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        --lma-page-width: 60rem;
+      }
+      #outcome {
+        font-weight: 600;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 0.25rem 1rem;
+      }
+      dt {
+        color: var(--vscode-descriptionForeground);
+      }
+      dd {
+        margin: 0;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+        margin: 1rem 0;
+      }
+      caption {
+        text-align: left;
+        font-weight: 600;
+        margin-bottom: 0.5rem;
+      }
+      th,
+      td {
+        text-align: left;
+        vertical-align: top;
+        padding: 0.35rem 0.5rem;
+        border-bottom: 1px solid var(--vscode-panel-border);
+      }
+      tr.pass td:last-child {
+        color: var(--vscode-testing-iconPassed);
+      }
+      tr.fail td:last-child {
+        color: var(--vscode-testing-iconFailed);
+      }
+      .advice {
+        color: var(--vscode-foreground);
+        margin-top: 0.25rem;
+      }
+    `,
+  ];
 }
 
 if (!customElements.get('lma-test-install-report'))

@@ -1,0 +1,38 @@
+// What every webview of LMA Explorer looks like: the editor's font and colours (only `--vscode-*`
+// variables), a heading, and the muted, error and success texts. Each view adds its own rules.
+import { css } from 'lit';
+
+export const baseStyles = css`
+  :host {
+    display: block;
+    max-width: var(--lma-page-width, 48rem);
+    padding: 0 1rem 2rem;
+    color: var(--vscode-foreground);
+    font-family: var(--vscode-font-family);
+    font-size: var(--vscode-font-size);
+  }
+  h1 {
+    font-size: 1.4em;
+    font-weight: 600;
+  }
+  .muted {
+    color: var(--vscode-descriptionForeground);
+  }
+  .error {
+    color: var(--vscode-errorForeground);
+  }
+  .warning {
+    color: var(--vscode-editorWarning-foreground);
+  }
+  .success,
+  .pass {
+    color: var(--vscode-testing-iconPassed);
+  }
+  .fail {
+    color: var(--vscode-testing-iconFailed);
+  }
+  .actions {
+    display: flex;
+    gap: 0.5rem;
+  }
+`;
