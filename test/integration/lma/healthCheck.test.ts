@@ -3,6 +3,9 @@
 // won't answer are reported as not run.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LMO_PROBLEMS, startLocalOrg, type LmoProblem, type LocalOrg } from '../../../emulator/index';
 import { checkLmoHealth, type HealthCheckId, type HealthReport } from '../../../src/lma/healthCheck';
@@ -11,6 +14,7 @@ import type { LmoApi } from '../../../src/lma/lmoApi';
 import { LmoError } from '../../../src/org/errors';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
+import { eventually, raw, startTestOrg } from '../emulator/helpers';
 
 const quiet = { trace() {}, info() {}, warn() {}, error() {} };
 
@@ -278,5 +282,112 @@ describe('LMO health check, every problem seeded at start', () => {
     );
     assert.match(report.summary, /^7 findings \(3 errors, 4 warnings\)/);
     assert.deepEqual(org.lmo.problems(), Object.fromEntries(LMO_PROBLEMS.map((p) => [p, true])));
+  });
+});
+
+describe('LMO problems through the admin API, across a restart, and in installs', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lma-health-'));
+  let org: LocalOrg;
+
+  before(async () => {
+    org = await startTestOrg({ dataDir });
+  });
+  after(async () => {
+    await org?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const lmoQuery = async (soql: string) =>
+    (
+      await raw(
+        org,
+        org.orgs.lmo.accessToken,
+        'GET',
+        `/services/data/v62.0/query?q=${encodeURIComponent(soql)}`,
+      )
+    ).body as { totalSize: number; records: Array<Record<string, unknown>> };
+
+  /** Installs the newest released Acme Billing version into a new test org; the LMO's Licenses of that org. */
+  async function install(): Promise<number> {
+    const test = await org.createTestOrg();
+    const version = org.console
+      .packages()
+      .find((p) => p.name === 'Acme Billing')!
+      .versions.filter((v) => !v.isBeta && !v.installationKey)
+      .at(-1)!;
+    const created = await raw(
+      org,
+      test.accessToken,
+      'POST',
+      '/services/data/v62.0/tooling/sobjects/PackageInstallRequest',
+      {
+        SubscriberPackageVersionKey: version.id,
+      },
+    );
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = (created.body as { id: string }).id;
+    await eventually(async () => {
+      const r = await raw(
+        org,
+        test.accessToken,
+        'GET',
+        `/services/data/v62.0/tooling/sobjects/PackageInstallRequest/${id}`,
+      );
+      const status = (r.body as { Status: string }).Status;
+      return status === 'IN_PROGRESS' ? undefined : status;
+    });
+    const licenses = await lmoQuery(
+      `SELECT Id FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${test.id.slice(0, 15)}'`,
+    );
+    return licenses.totalSize;
+  }
+
+  test('PUT /_local/lmo/problems turns problems on and off; unknown names are refused', async () => {
+    const on = await raw(org, null, 'PUT', '/_local/lmo/problems', {
+      requiredField: true,
+      duplicateRule: true,
+    });
+    assert.equal(on.status, 200);
+    assert.equal((on.body as Record<string, boolean>).requiredField, true);
+    assert.equal((on.body as Record<string, boolean>).beforeTrigger, false);
+    const bad = await raw(org, null, 'PUT', '/_local/lmo/problems', { noSuchProblem: true });
+    assert.equal(bad.status, 400);
+    const rules = await lmoQuery(
+      "SELECT Id, MasterLabel FROM DuplicateRule WHERE SobjectType = 'Lead' AND IsActive = true",
+    );
+    assert.equal(rules.records[0]?.MasterLabel, 'Block Duplicate Leads');
+  });
+
+  test('the problems and the added field survive a restart', async () => {
+    await org.close();
+    // A new port: fetch's pooled sockets to the old server would meet a closed connection.
+    org = await startTestOrg({ dataDir });
+    assert.equal(
+      ((await raw(org, null, 'GET', '/_local/lmo/problems')).body as Record<string, boolean>).requiredField,
+      true,
+    );
+    const lead = (
+      await raw(org, org.orgs.lmo.accessToken, 'GET', '/services/data/v62.0/sobjects/Lead/describe')
+    ).body as {
+      fields: Array<{ name: string; nillable: boolean; defaultedOnCreate: boolean; custom: boolean }>;
+    };
+    const region = lead.fields.find((f) => f.name === 'Region__c');
+    assert.deepEqual(
+      region && {
+        nillable: region.nillable,
+        defaultedOnCreate: region.defaultedOnCreate,
+        custom: region.custom,
+      },
+      { nillable: false, defaultedOnCreate: false, custom: true },
+    );
+  });
+
+  test('an install records no License while the LMA cannot create its Lead, and one once the problem is gone', async () => {
+    // The required Lead field (still on from above) stops the Lead, and with it the License.
+    assert.equal(await install(), 0);
+    await org.lmo.setProblems({ requiredField: false, duplicateRule: false, inactiveLeadManager: true });
+    assert.equal(await install(), 0, 'an inactive Lead Manager can own no Lead');
+    await org.lmo.setProblems({ inactiveLeadManager: false });
+    assert.equal(await install(), 1);
   });
 });
