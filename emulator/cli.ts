@@ -24,7 +24,7 @@ const USAGE = `Usage: lma-local-org <command> [options]
   console associate --package 033… --status Trial|Active [--days N | --no-expiry] [--seats N|site]
   lmo license-validation-rule --message TEXT | --clear   a validation rule on License that blocks the LMA's inserts
   lmo problems                                         which problems the LMO has
-  lmo problems --on NAME [--on NAME] --off NAME        seed (or remove) problems that block Lead or License creation
+  lmo problems [--on NAME ...] [--off NAME ...]        seed (or remove) problems that block Lead or License creation
 ${PROBLEM_LINES}
   faults                                               show armed faults
   faults expire-session [--org lmo|devhub|ID|USERNAME] [--revoke-refresh-token]
