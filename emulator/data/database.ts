@@ -11,6 +11,7 @@ export interface DatabaseOptions {
   /** Directory for the durable store; omit for in-memory (tests). */
   dir?: string;
   compactBytes?: number;
+  warn?: (message: string) => void;
 }
 
 export interface OrgOptions {
@@ -81,7 +82,12 @@ export class Database {
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
-  const store = new Store({ dir: options.dir, indexes: indexesFor, compactBytes: options.compactBytes });
+  const store = new Store({
+    dir: options.dir,
+    indexes: indexesFor,
+    compactBytes: options.compactBytes,
+    warn: options.warn,
+  });
   store.open();
   return new Database(store);
 }

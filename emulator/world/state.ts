@@ -1,7 +1,17 @@
 // The world's own durable state: orgs and their sessions, the Partner Console
 // and install requests. Records of the orgs (licenses, leads…) live in the data
 // layer; this file is small, so it is rewritten whole, atomically, on change.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { OrgKind } from './data-port';
 
@@ -129,11 +139,30 @@ const FILE = 'world.json';
 
 export function loadState(dir: string | undefined): WorldState | undefined {
   if (!dir) return undefined;
+  const file = join(dir, FILE);
+  let text: string;
   try {
-    return JSON.parse(readFileSync(join(dir, FILE), 'utf8')) as WorldState;
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    // Records without their world (org ids, tokens) would be orphaned by a new world: refuse.
+    const records = readdirSync(dir).filter(
+      (f) => (f === 'snapshot.jsonl' || /^journal-\d+\.jsonl$/.test(f)) && statSync(join(dir, f)).size > 0,
+    );
+    if (records.length > 0) {
+      throw new Error(
+        `${file} is missing, but ${join(dir, records[0]!)} holds records: refusing to start a new world ` +
+          `beside them. Restore world.json from a backup, or move the folder away to start afresh.`,
+      );
+    }
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as WorldState;
+  } catch (e) {
+    throw new Error(
+      `${file} is damaged (${(e as Error).message}); restore it from a backup, or move the folder away to start afresh.`,
+    );
   }
 }
 

@@ -26,6 +26,8 @@ export interface StoreOptions {
   indexes?: (sobject: string) => IndexSpec[];
   /** Compact when the journal grows past this many bytes (default 64 MiB). */
   compactBytes?: number;
+  /** Told what a start repaired (a trimmed torn tail); default: standard error. */
+  warn?: (message: string) => void;
 }
 
 const SNAPSHOT = 'snapshot.jsonl';
@@ -55,17 +57,23 @@ export class Store {
     this.dir = options.dir;
     this.indexSpecs = options.indexes ?? (() => [{ field: 'Id', idLike: true }]);
     this.compactBytes = options.compactBytes ?? 64 * 1024 * 1024;
+    this.warn = options.warn ?? ((m) => process.stderr.write(`${m}\n`));
   }
+
+  private readonly warn: (message: string) => void;
 
   /** Load snapshot and journals (durable mode). */
   open(): void {
     if (!this.dir) return;
     fs.mkdirSync(this.dir, { recursive: true });
     for (const f of fs.readdirSync(this.dir)) if (f.endsWith('.tmp')) fs.rmSync(path.join(this.dir, f));
-    readLines(path.join(this.dir, SNAPSHOT), (value) => {
+    const snapshot = path.join(this.dir, SNAPSHOT);
+    const snap = readLines(snapshot, (value) => {
       if (Array.isArray(value)) decodeChunks(value, (o, t, row) => this.applyRow(o, t, row));
       else this.gen = (value as { gen: number }).gen;
     });
+    // A snapshot is fsynced before it is renamed into place: any bad line in it is damage, not a crash.
+    if (snap.validBytes < snap.totalBytes) throw damaged(snapshot, snap.validBytes, snap.totalBytes);
     const journals = fs
       .readdirSync(this.dir)
       .filter((f) => /^journal-\d+\.jsonl$/.test(f))
@@ -77,8 +85,17 @@ export class Store {
       const { validBytes, totalBytes } = readLines(file, (line) =>
         decodeChunks(line, (o, t, row) => this.applyRow(o, t, row)),
       );
-      // Drop a torn tail so later appends start on a clean line.
-      if (validBytes < totalBytes) fs.truncateSync(file, validBytes);
+      if (validBytes < totalBytes) {
+        // A crash tears only the last line; a bad line with more after it is damage, and replaying
+        // past it (or trimming it) would silently drop acknowledged writes.
+        if (!badLineIsLast(file, validBytes, totalBytes)) throw damaged(file, validBytes, totalBytes);
+        // Drop a torn tail so later appends start on a clean line.
+        fs.truncateSync(file, validBytes);
+        this.warn(
+          `${file}: trimmed ${totalBytes - validBytes} bytes of an incomplete last write at offset ` +
+            `${validBytes} (a crash before it was acknowledged).`,
+        );
+      }
       this.gen = g;
     }
     this.journal = new JournalWriter(path.join(this.dir, journalName(this.gen)));
@@ -248,6 +265,33 @@ export class Store {
     const n = mintedCounter(String(row.Id));
     if (n > this.counter) this.counter = n;
   }
+}
+
+/** Whether the bad line at `from` is the file's last one (no newline after it but at the very end). */
+function badLineIsLast(file: string, from: number, total: number): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    for (let pos = from; pos < total;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) break;
+      const nl = buf.subarray(0, n).indexOf(10);
+      if (nl >= 0) return pos + nl === total - 1;
+      pos += n;
+    }
+    return true;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function damaged(file: string, offset: number, total: number): Error {
+  return new Error(
+    `${file} is damaged at byte offset ${offset} (of ${total}); the local org will not start, so that ` +
+      `nothing after the damage is dropped silently. The ${offset} bytes before it are intact: to start ` +
+      `with them alone, keep a copy of the file, then truncate it at that offset ` +
+      `(truncate -s ${offset} '${file}'); the records after the offset are then lost.`,
+  );
 }
 
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
