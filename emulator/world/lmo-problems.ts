@@ -25,7 +25,7 @@ export type LmoProblem = (typeof LMO_PROBLEMS)[number];
 export type LmoProblems = Record<LmoProblem, boolean>;
 
 export const LMO_PROBLEM_HELP: Record<LmoProblem, string> = {
-  beforeTrigger: 'an active before-insert Apex trigger on Lead (LeadRouting)',
+  beforeTrigger: 'active before-insert Apex triggers on Lead (LeadRouting) and License (LicenseSync)',
   validationRule: "an active validation rule on License that rejects the LMA's inserts",
   requiredField:
     'a required custom field on Lead without a default (Region__c): Lead inserts without it fail',
@@ -41,6 +41,7 @@ export const DEFAULT_LICENSE_RULE_MESSAGE = 'Every License needs a Contract Numb
 const id = (id15: string): string => toId18(id15) as string;
 const IDS = {
   trigger: id('01q5W000000LTRG'),
+  licenseTrigger: id('01q5W000000LTR2'),
   validationRule: id('03d5W000000LVR1'),
   duplicateRule: id('0Bm5W000000LDR1'),
   // The License object's CustomObject id: what TableEnumOrId and EntityDefinitionId hold for it.
@@ -276,31 +277,44 @@ export function lmoToolingTables(world: World, org: OrgState, version: string): 
         'UsageIsBulk',
         'Body',
       ],
-      rows: () =>
-        isLmo && lmoProblems(world).beforeTrigger
-          ? [
-              {
-                attributes: attrs('ApexTrigger', IDS.trigger, version, true),
-                Id: IDS.trigger,
-                Name: 'LeadRouting',
-                NamespacePrefix: null,
-                TableEnumOrId: 'Lead',
-                EntityDefinitionId: 'Lead',
-                Status: 'Active',
-                IsValid: true,
-                ApiVersion: 62,
-                UsageBeforeInsert: true,
-                UsageAfterInsert: false,
-                UsageBeforeUpdate: true,
-                UsageAfterUpdate: false,
-                UsageBeforeDelete: false,
-                UsageAfterDelete: false,
-                UsageAfterUndelete: false,
-                UsageIsBulk: true,
-                Body: 'trigger LeadRouting on Lead (before insert, before update) {\n    LeadRouter.route(Trigger.new);\n}',
-              },
-            ]
-          : [],
+      rows: () => {
+        if (!isLmo || !lmoProblems(world).beforeTrigger) return [];
+        const trigger = (rowId: string, name: string, table: string, body: string): Row => ({
+          attributes: attrs('ApexTrigger', rowId, version, true),
+          Id: rowId,
+          Name: name,
+          NamespacePrefix: null,
+          // A standard object's name, a custom object's id: as Salesforce fills TableEnumOrId.
+          TableEnumOrId: table,
+          EntityDefinitionId: table,
+          Status: 'Active',
+          IsValid: true,
+          ApiVersion: 62,
+          UsageBeforeInsert: true,
+          UsageAfterInsert: false,
+          UsageBeforeUpdate: true,
+          UsageAfterUpdate: false,
+          UsageBeforeDelete: false,
+          UsageAfterDelete: false,
+          UsageAfterUndelete: false,
+          UsageIsBulk: true,
+          Body: body,
+        });
+        return [
+          trigger(
+            IDS.trigger,
+            'LeadRouting',
+            'Lead',
+            'trigger LeadRouting on Lead (before insert, before update) {\n    LeadRouter.route(Trigger.new);\n}',
+          ),
+          trigger(
+            IDS.licenseTrigger,
+            'LicenseSync',
+            IDS.licenseObject,
+            'trigger LicenseSync on sfLma__License__c (before insert, before update) {\n    LicenseSync.stamp(Trigger.new);\n}',
+          ),
+        ];
+      },
     },
     {
       name: 'ValidationRule',
