@@ -4,25 +4,11 @@ import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../emulator/index.ts';
+import { test } from 'node:test';
 import { demoProject } from '../../scripts/demoProject.ts';
-import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
-import { resultsDir, withSession } from './harness.ts';
+import { resultsDir, demoOrgForThisFile, withSession } from './harness.ts';
 
-let org: LocalOrg;
-
-before(async () => {
-  org = await startLocalOrg({ seed: 'demo' });
-  await authorizeWithRefreshToken({
-    loginUrl: org.instanceUrl,
-    refreshToken: org.orgs.lmo.refreshToken,
-    alias: 'lmo-dashboard',
-  });
-});
-after(async () => {
-  await org?.close();
-});
+const demoOrg = demoOrgForThisFile('lmo-dashboard');
 
 test('the dashboard of the LMO renders its figures and charts', { timeout: 300_000 }, async () => {
   await withSession(
@@ -48,6 +34,9 @@ test('the dashboard of the LMO renders its figures and charts', { timeout: 300_0
       fs.mkdirSync(dir, { recursive: true });
       await page.screenshot({ path: path.join(dir, 'screenshot.png') });
     },
-    { projectJson: demoProject(org.console.packages()), env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' } },
+    {
+      projectJson: demoProject(demoOrg().console.packages()),
+      env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' },
+    },
   );
 });

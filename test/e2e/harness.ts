@@ -2,7 +2,10 @@
 // Chromium by playwright-core, plus page-object helpers for the parts of the workbench our tests touch.
 import fs from 'node:fs';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { startLocalOrg, type LocalOrg } from '../../emulator/index.ts';
+import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import {
   createSfdxWorkspace,
   repoRoot,
@@ -54,6 +57,29 @@ export interface SessionOptions {
   env?: Record<string, string>;
   /** The text of the workspace's sfdx-project.json (default: one package, "LMA Demo"). */
   projectJson?: string;
+}
+
+/**
+ * A local org with demo data for the tests of one file, its LMO saved in the (test process's) CLI
+ * auth store under `alias`. Returns the org once the file's `before` hook ran.
+ */
+export function demoOrgForThisFile(alias: string): () => LocalOrg {
+  let org: LocalOrg | undefined;
+  before(async () => {
+    org = await startLocalOrg({ seed: 'demo' });
+    await authorizeWithRefreshToken({
+      loginUrl: org.instanceUrl,
+      refreshToken: org.orgs.lmo.refreshToken,
+      alias,
+    });
+  });
+  after(async () => {
+    await org?.close();
+  });
+  return () => {
+    if (!org) throw new Error('The local org starts in the before hook: use it inside a test.');
+    return org;
+  };
 }
 
 /** code-server with the vsix and an sfdx workspace, and a Chromium page showing its workbench. */

@@ -3,25 +3,11 @@
 // the new License in the tree.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../emulator/index.ts';
-import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
+import { test } from 'node:test';
 import { demoProject } from '../../scripts/demoProject.ts';
-import { withSession } from './harness.ts';
+import { demoOrgForThisFile, withSession } from './harness.ts';
 
-let org: LocalOrg;
-
-before(async () => {
-  org = await startLocalOrg({ seed: 'demo' });
-  await authorizeWithRefreshToken({
-    loginUrl: org.instanceUrl,
-    refreshToken: org.orgs.lmo.refreshToken,
-    alias: 'lmo-install',
-  });
-});
-after(async () => {
-  await org?.close();
-});
+const demoOrg = demoOrgForThisFile('lmo-install');
 
 test(
   'run a test install from the tree and see the passing report and the new License',
@@ -75,7 +61,10 @@ test(
           .first()
           .waitFor({ timeout: 30_000 });
       },
-      { projectJson: demoProject(org.console.packages()), env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' } },
+      {
+        projectJson: demoProject(demoOrg().console.packages()),
+        env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' },
+      },
     );
   },
 );

@@ -2,25 +2,11 @@
 // (the LMA found, every package associated), not from clicks; step 3 names the unassociated package.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../emulator/index.ts';
+import { test } from 'node:test';
 import { demoProject } from '../../scripts/demoProject.ts';
-import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
-import { withSession } from './harness.ts';
+import { demoOrgForThisFile, withSession } from './harness.ts';
 
-let org: LocalOrg;
-
-before(async () => {
-  org = await startLocalOrg({ seed: 'demo' });
-  await authorizeWithRefreshToken({
-    loginUrl: org.instanceUrl,
-    refreshToken: org.orgs.lmo.refreshToken,
-    alias: 'lmo-setup',
-  });
-});
-after(async () => {
-  await org?.close();
-});
+const demoOrg = demoOrgForThisFile('lmo-setup');
 
 test(
   'the setup walkthrough completes its steps from the LMO and the project',
@@ -55,8 +41,10 @@ test(
         await workbench.waitForNotification(/Not associated with this LMO: Acme Labs Toolkit/);
 
         // Associating it in the Partner Console, then a Refresh, completes step 3.
-        const labs = org.console.packages().find((p) => p.name === 'Acme Labs Toolkit')!;
-        await org.console.associate(labs.id, { status: 'Trial', lengthDays: 14, seats: 5 });
+        const labs = demoOrg()
+          .console.packages()
+          .find((p) => p.name === 'Acme Labs Toolkit')!;
+        await demoOrg().console.associate(labs.id, { status: 'Trial', lengthDays: 14, seats: 5 });
         await workbench.runCommand('LMA: Refresh');
         await page
           .locator('button.getting-started-step[data-step-id$="associatePackage"][aria-checked="true"]')
@@ -65,7 +53,10 @@ test(
         assert.equal(await checked('defaultTerms'), 'true');
         assert.equal(await checked('testInstall'), 'false', 'no test install ran yet');
       },
-      { projectJson: demoProject(org.console.packages()), env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' } },
+      {
+        projectJson: demoProject(demoOrg().console.packages()),
+        env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' },
+      },
     );
   },
 );
