@@ -169,9 +169,10 @@ export function loadState(dir: string | undefined): WorldState | undefined {
 /** Write to a temp file, fsync, rename: a kill at any moment leaves the old or the new file, never half of one. */
 export function saveState(dir: string | undefined, state: WorldState): void {
   if (!dir) return;
-  mkdirSync(dir, { recursive: true });
+  // Tokens live here: the folder and the file are the user's alone.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = join(dir, `${FILE}.tmp`);
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', 0o600);
   try {
     writeSync(fd, JSON.stringify(state));
     fsyncSync(fd);

@@ -78,7 +78,7 @@ export class JournalWriter {
 
   constructor(file: string) {
     this.file = file;
-    this.fd = fs.openSync(file, 'a');
+    this.fd = fs.openSync(file, 'a', 0o600);
     this.bytes = fs.fstatSync(this.fd).size;
   }
 

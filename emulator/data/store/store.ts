@@ -65,7 +65,12 @@ export class Store {
   /** Load snapshot and journals (durable mode). */
   open(): void {
     if (!this.dir) return;
-    fs.mkdirSync(this.dir, { recursive: true });
+    // Private to the user (the world's tokens share this folder); folders of older versions were 0755.
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(this.dir, 0o700);
+    for (const f of fs.readdirSync(this.dir)) {
+      if (/\.jsonl$|^world\.json$/.test(f)) fs.chmodSync(path.join(this.dir, f), 0o600);
+    }
     for (const f of fs.readdirSync(this.dir)) if (f.endsWith('.tmp')) fs.rmSync(path.join(this.dir, f));
     const snapshot = path.join(this.dir, SNAPSHOT);
     const snap = readLines(snapshot, (value) => {
@@ -212,7 +217,7 @@ export class Store {
     this.journal.close();
     this.journal = new JournalWriter(path.join(dir, journalName(nextGen)));
     const tmp = path.join(dir, `${SNAPSHOT}.tmp`);
-    const fd = fs.openSync(tmp, 'w');
+    const fd = fs.openSync(tmp, 'w', 0o600);
     try {
       fs.writeSync(fd, encodeLine({ gen: nextGen }));
       let chunk: PutOp[] = [];

@@ -2,9 +2,9 @@
 // world would orphan them); truncated, the error names the file.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { it } from 'node:test';
 import { startTestOrg } from './helpers';
 
@@ -44,6 +44,25 @@ it('a truncated world.json fails with an error that names it', async () => {
       assert.ok(e.message.endsWith('restore it from a backup, or move the folder away to start afresh.'));
       return true;
     });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('keeps the data folder and its files private to the user (0700, 0600), older 0755/0644 ones too', async () => {
+  const dataDir = await savedWorld();
+  const modes = (): string[] =>
+    [dataDir, ...readdirSync(dataDir).map((f) => join(dataDir, f))].map(
+      (f) => `${basename(f)} ${(statSync(f).mode & 0o777).toString(8)}`,
+    );
+  try {
+    for (const m of modes()) assert.match(m, / (700|600)$/, m);
+    assert.ok(modes().some((m) => m.startsWith('world.json ')));
+    chmodSync(dataDir, 0o755);
+    for (const f of readdirSync(dataDir)) chmodSync(join(dataDir, f), 0o644);
+    const org = await startTestOrg({ dataDir, seed: 'none' });
+    await org.close();
+    for (const m of modes()) assert.match(m, / (700|600)$/, m);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
