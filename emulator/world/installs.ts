@@ -4,7 +4,7 @@
 // defaults as they are at install time. Beta versions install but never reach
 // the LMA; unassociated packages get no License, as in real life.
 import { SalesforceError } from '../data/errors';
-import { leadOwner } from './lmo-problems';
+import { leadOwner, refuseDuplicateLead } from './lmo-problems';
 import { versionNumber } from './partner-console';
 import { stillPublishing } from './virtual-objects';
 import type { InstallRequestState, OrgState, VersionState } from './state';
@@ -195,6 +195,7 @@ export class Installs {
     const d = association.defaults;
     // The Lead Manager owns the Lead; an inactive one makes the insert fail, and no License follows.
     const ownerId = await leadOwner(this.world, packageRowId);
+    await refuseDuplicateLead(this.world, org.email);
     // The License record type follows from the Status (the data layer's LMA rules set it).
     const leadId = await lmo.create('Lead', {
       FirstName: org.firstName,

@@ -3,7 +3,9 @@
 // clean). Each shows where a real org shows it (Tooling ApexTrigger / ValidationRule, REST
 // DuplicateRule, describe, User.IsActive) and, where the platform's effect is certain, has it: a
 // required field fails inserts without it, an inactive Lead Manager can't own the install's Lead,
-// the License validation rule rejects the LMA's inserts (world.state.licenseValidationRule).
+// the License validation rule rejects the LMA's inserts (world.state.licenseValidationRule), the
+// duplicate rule blocks the LMA's Lead of a repeat installer (same email). Only the LMA's inserts
+// meet the duplicate rule here; a trigger's effect depends on its code, so the seeded ones only show.
 import { SalesforceError } from '../data/errors';
 import { toId18 } from '../data/ids';
 import type { AddedField } from './data-port';
@@ -31,7 +33,7 @@ export const LMO_PROBLEM_HELP: Record<LmoProblem, string> = {
     'a required custom field on Lead without a default (Region__c): Lead inserts without it fail',
   inactiveLeadManager: "the first package's Lead Manager is an inactive user: its installs get no Lead",
   missingLeadManager: 'the last package has no Lead Manager',
-  duplicateRule: 'an active duplicate rule on Lead',
+  duplicateRule: "an active duplicate rule on Lead that blocks a repeat installer's Lead (same email)",
   stateCountryPicklists: 'State and Country/Territory picklists enabled (Lead has StateCode and CountryCode)',
 };
 
@@ -177,6 +179,19 @@ export async function leadOwner(world: World, packageRowId: string): Promise<str
     );
   }
   return manager;
+}
+
+/** The seeded duplicate rule (Block on create, matching Leads by email) meets the LMA's Lead insert. */
+export async function refuseDuplicateLead(world: World, email: string | null): Promise<void> {
+  if (!email || !lmoProblems(world).duplicateRule) return;
+  const quoted = email.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+  const found = await world.lmaData().query(`SELECT Id FROM Lead WHERE Email = '${quoted}' LIMIT 1`);
+  if (found.totalSize > 0) {
+    throw new SalesforceError(
+      'DUPLICATES_DETECTED',
+      "You're creating a duplicate record. We recommend you use an existing record instead.",
+    );
+  }
 }
 
 // ---- what the APIs answer ----

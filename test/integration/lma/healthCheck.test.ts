@@ -7,7 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { LMO_PROBLEMS, startLocalOrg, type LmoProblem, type LocalOrg } from '../../../emulator/index';
+import {
+  LMO_PROBLEMS,
+  startLocalOrg,
+  type LmoProblem,
+  type LocalOrg,
+  type OrgView,
+} from '../../../emulator/index';
 import { checkLmoHealth, type HealthCheckId, type HealthReport } from '../../../src/lma/healthCheck';
 import { checkLmaPresence } from '../../../src/lma/lmaPresence';
 import type { LmoApi } from '../../../src/lma/lmoApi';
@@ -315,12 +321,12 @@ describe('LMO problems through the admin API, across a restart, and in installs'
       )
     ).body as { totalSize: number; records: Array<Record<string, unknown>> };
 
-  /** Installs the newest released Acme Billing version into a new test org; the LMO's Licenses of that org. */
-  async function install(): Promise<number> {
-    const test = await org.createTestOrg();
+  /** Installs a package's newest released version into a test org (a new one by default); the LMO's Licenses of that org. */
+  async function install(name = 'Acme Billing', into?: OrgView): Promise<number> {
+    const test = into ?? (await org.createTestOrg());
     const version = org.console
       .packages()
-      .find((p) => p.name === 'Acme Billing')!
+      .find((p) => p.name === name)!
       .versions.filter((v) => !v.isBeta && !v.installationKey)
       .at(-1)!;
     const created = await raw(
@@ -397,5 +403,23 @@ describe('LMO problems through the admin API, across a restart, and in installs'
     assert.equal(await install(), 0, 'an inactive Lead Manager can own no Lead');
     await org.lmo.setProblems({ inactiveLeadManager: false });
     assert.equal(await install(), 1);
+  });
+
+  test('the duplicate rule blocks the Lead of a repeat installer: the second package gets no License', async () => {
+    await org.lmo.setProblems({ duplicateRule: true });
+    try {
+      const test = await org.createTestOrg({ name: 'Repeat Installer Co' });
+      assert.equal(await install('Acme Billing', test), 1);
+      assert.equal(
+        await install('Acme Insights', test),
+        1,
+        'the second install found a Lead of the same email',
+      );
+    } finally {
+      await org.lmo.setProblems({ duplicateRule: false });
+    }
+    const other = await org.createTestOrg({ name: 'Second Chance Co' });
+    assert.equal(await install('Acme Billing', other), 1);
+    assert.equal(await install('Acme Insights', other), 2);
   });
 });
