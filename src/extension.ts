@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { connect, disconnect, promptRelogin, reconnect, switchTo, useLocalOrg } from './commands/connect';
-import { registerDashboardCommands } from './commands/dashboardCommands';
 import { registerLicensingTermsCommands } from './commands/licensingTermsCommands';
+import { registerLmoReportCommands } from './commands/lmoReportCommands';
 import { registerNodeCommands } from './commands/nodeCommands';
 import { registerTestInstallCommands } from './commands/testInstallCommands';
 import { OrgChoice } from './commands/orgChoice';
@@ -68,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerNodeCommands({ session, tree, treeView }),
     ...registerLicensingTermsCommands(editorServices),
     ...registerTestInstallCommands(editorServices),
-    ...registerDashboardCommands(editorServices),
+    ...registerLmoReportCommands(editorServices),
     new ProjectLanguage(editorServices),
     setup,
     vscode.commands.registerCommand('lma.confirmPartnerConsole', () => setup.confirmPartnerConsole()),

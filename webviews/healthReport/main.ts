@@ -1,0 +1,144 @@
+// The LMO health report (browser side): every check with its result, then each finding with what it
+// breaks, how to fix it and a link to the record in Salesforce. It only renders what the host posts.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { css, html, LitElement, nothing } from 'lit';
+import type { HealthFinding } from '../../src/lma/healthCheck';
+import { baseStyles } from '../shared/styles';
+import type { HealthMessage, HostMessage } from './protocol';
+
+declare function acquireVsCodeApi(): { postMessage(message: HealthMessage): void };
+const vscode = acquireVsCodeApi();
+
+const severityWords: Record<HealthFinding['severity'], string> = {
+  error: 'Error',
+  warning: 'Warning',
+  info: 'Note',
+};
+const statusWords = { clean: 'Nothing found', found: 'Found', skipped: 'Could not run' } as const;
+
+class HealthReportView extends LitElement {
+  static override properties = { message: { state: true } };
+  declare message: HostMessage | undefined;
+
+  constructor() {
+    super();
+    this.message = undefined;
+    window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+      this.message = event.data;
+    });
+    vscode.postMessage({ kind: 'ready' });
+  }
+
+  protected override render() {
+    const message = this.message;
+    if (!message || message.kind === 'checking') return html`<p role="status">Checking the LMO…</p>`;
+    if (message.kind === 'error') return html`<p class="error" role="alert">${message.message}</p>`;
+    const { report } = message;
+    return html`
+      <h1>LMO Health · ${message.orgLabel}</h1>
+      <p id="summary" class=${report.clean ? 'pass' : 'warning'} role="status">${report.summary}</p>
+      <table>
+        <caption>
+          Checks
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Check</th>
+            <th scope="col">Result</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${report.checks.map(
+            (check) =>
+              html`<tr
+                class=${check.status === 'clean' ? 'pass' : check.status === 'found' ? 'fail' : 'warning'}
+              >
+                <th scope="row">${check.title}</th>
+                <td>${statusWords[check.status]}${check.reason ? html`: ${check.reason}` : nothing}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${
+        report.findings.length
+          ? html`<h2>Findings</h2>
+              <ol id="findings">
+                ${report.findings.map(
+                  (finding) =>
+                    html`<li class="finding">
+                      <h3>
+                        <span class="severity ${finding.severity}">${severityWords[finding.severity]}</span>
+                        ${finding.title}
+                      </h3>
+                      <p><strong>What it breaks:</strong> ${finding.breaks}</p>
+                      <p><strong>How to fix it:</strong> ${finding.fix}</p>
+                      <vscode-button
+                        secondary
+                        @click=${() => vscode.postMessage({ kind: 'open', findingId: finding.id })}
+                        >Open in Salesforce</vscode-button
+                      >
+                    </li>`,
+                )}
+              </ol>`
+          : nothing
+      }
+      <div class="actions">
+        <vscode-button @click=${() => vscode.postMessage({ kind: 'recheck' })}>Check Again</vscode-button>
+      </div>
+      <p class="muted">Checked ${new Date(message.checkedAt).toLocaleString()}</p>
+    `;
+  }
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        --lma-page-width: 60rem;
+      }
+      #summary {
+        font-weight: 600;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+        margin: 1rem 0;
+      }
+      caption {
+        text-align: left;
+        font-weight: 600;
+        margin-bottom: 0.5rem;
+      }
+      th,
+      td {
+        text-align: left;
+        vertical-align: top;
+        padding: 0.35rem 0.5rem;
+        border-bottom: 1px solid var(--vscode-panel-border);
+      }
+      h2 {
+        font-size: 1.1em;
+        font-weight: 600;
+      }
+      h3 {
+        font-size: 1em;
+        font-weight: 600;
+        margin-bottom: 0.25rem;
+      }
+      .finding {
+        margin-bottom: 1rem;
+      }
+      .severity.error {
+        color: var(--vscode-errorForeground);
+      }
+      .severity.warning {
+        color: var(--vscode-editorWarning-foreground);
+      }
+      .severity.info {
+        color: var(--vscode-descriptionForeground);
+      }
+    `,
+  ];
+}
+
+if (!customElements.get('lma-health-report')) customElements.define('lma-health-report', HealthReportView);
+document.body.append(document.createElement('lma-health-report'));
