@@ -115,6 +115,22 @@ export async function startServer(
   };
 
   const server = createServer((rawReq, res) => {
+    // DNS rebinding: a web page's own host name resolving to 127.0.0.1 reaches this port with its
+    // name in Host. Only the loopback names with this server's port are this server.
+    const address = server.address();
+    const own = typeof address === 'object' && address ? address.port : port;
+    const host = (rawReq.headers.host ?? '').toLowerCase();
+    if (![`127.0.0.1:${own}`, `localhost:${own}`, `[::1]:${own}`].includes(host)) {
+      const body = JSON.stringify([
+        {
+          message: `Host ${host || '(none)'} is not this local org`,
+          errorCode: 'MISDIRECTED_REQUEST',
+          fields: [],
+        },
+      ]);
+      res.writeHead(421, { 'Content-Type': 'application/json', Connection: 'close' }).end(body);
+      return;
+    }
     void (async () => {
       const seen: { org?: OrgState } = {};
       let response: ApiResponse;
