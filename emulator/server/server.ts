@@ -116,11 +116,11 @@ export async function startServer(
 
   const server = createServer((rawReq, res) => {
     // DNS rebinding: a web page's own host name resolving to 127.0.0.1 reaches this port with its
-    // name in Host. Only the loopback names with this server's port are this server.
-    const address = server.address();
-    const own = typeof address === 'object' && address ? address.port : port;
+    // name in Host. Only the loopback names are this server. Any port: VS Code in a browser
+    // (code-server) forwards localhost URLs through its own port, keeping its Host.
     const host = (rawReq.headers.host ?? '').toLowerCase();
-    if (![`127.0.0.1:${own}`, `localhost:${own}`, `[::1]:${own}`].includes(host)) {
+    const hostname = host.replace(/:\d+$/, '');
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
       const body = JSON.stringify([
         {
           message: `Host ${host || '(none)'} is not this local org`,
