@@ -69,6 +69,8 @@ export function registerTestInstallCommands(services: TestInstallServices): vsco
 
 interface RunChoice {
   packageName: string;
+  /** The 033 id of the package, for its installing mark in the tree. */
+  subscriberPackageId: string | undefined;
   version: { id: string; label: string };
   target: { alias: string; isSandbox: boolean };
   installationKey: string | undefined;
@@ -173,6 +175,7 @@ async function askRun(
   }
   return {
     packageName: pkg?.name ?? described?.Name ?? version.label,
+    subscriberPackageId: pkg?.packageId ?? described?.SubscriberPackageId,
     version,
     target: { alias: target.alias, isSandbox: target.isSandbox },
     installationKey,
@@ -284,8 +287,7 @@ async function run(services: TestInstallServices, choice: RunChoice): Promise<vo
   const settings = vscode.workspace.getConfiguration('lma.testInstall');
   const seconds = (key: string, fallback: number) => settings.get<number>(key, fallback) * 1000;
   const projectText = await readProject(services);
-  const versionPackage = (await services.packages()).find((pkg) => pkg.name === choice.packageName);
-  const done = services.testInstalls.start(versionPackage?.packageId ?? choice.version.id);
+  const done = services.testInstalls.start(choice.subscriberPackageId ?? choice.version.id);
   let report: TestInstallReport;
   try {
     report = await vscode.window.withProgress(

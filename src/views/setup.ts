@@ -88,9 +88,10 @@ export class SetupProgress implements vscode.Disposable {
     const run = ++this.checking;
     const session = this.services.session.state;
     const lmaInstalled = session.kind === 'connected' && session.lma.installed;
-    const workspace = await this.services.project.packages();
+    // Without an LMO no step can be complete: nothing to read (this runs at activation, too).
+    const workspace = lmaInstalled ? await this.services.project.packages() : [];
     const lmoPackages = lmaInstalled ? await this.services.packages().catch(() => []) : [];
-    const aliasesWithTerms = await this.aliasesWithTerms();
+    const aliasesWithTerms = lmaInstalled ? await this.aliasesWithTerms() : new Set<string>();
     if (run !== this.checking) return; // A newer check is under way.
     const state = setupState({
       lmo:
@@ -108,9 +109,13 @@ export class SetupProgress implements vscode.Disposable {
       aliasesWithTerms,
       lastTestInstall: (packageId) => this.services.testInstalls.lastFor(packageId)?.outcome,
     });
+    const previous = this.last;
     this.last = state;
-    for (const [field, key] of Object.entries(contextKeys))
-      await vscode.commands.executeCommand('setContext', key, state[field as keyof typeof contextKeys]);
+    for (const [field, key] of Object.entries(contextKeys)) {
+      const value = state[field as keyof typeof contextKeys];
+      if (previous?.[field as keyof typeof contextKeys] !== value)
+        await vscode.commands.executeCommand('setContext', key, value);
+    }
   }
 
   private async aliasesWithTerms(): Promise<Set<string>> {

@@ -1,13 +1,11 @@
 // The LMO dashboard (browser side): charts drawn as plain SVG in the editor's colours, and every number
 // also as text (the figures list and each chart's table) for screen readers.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { connectToHost, type Host } from '../shared/host';
 import { baseStyles } from '../shared/styles';
 import { css, html, LitElement, svg, nothing } from 'lit';
 import type { DashboardData } from '../../src/lma/dashboard';
 import type { DashboardMessage, HostMessage } from './protocol';
-
-declare function acquireVsCodeApi(): { postMessage(message: DashboardMessage): void };
-const vscode = acquireVsCodeApi();
 
 const statusColours: Record<string, string> = {
   Active: 'var(--vscode-charts-green)',
@@ -20,14 +18,14 @@ const number = (n: number) => n.toLocaleString('en-US');
 class LmoDashboard extends LitElement {
   static override properties = { message: { state: true } };
   declare message: HostMessage | undefined;
+  private readonly host: Host<DashboardMessage>;
 
   constructor() {
     super();
     this.message = undefined;
-    window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
-      this.message = event.data;
+    this.host = connectToHost<HostMessage, DashboardMessage>((message) => {
+      this.message = message;
     });
-    vscode.postMessage({ kind: 'ready' });
   }
 
   protected override render() {
@@ -39,9 +37,7 @@ class LmoDashboard extends LitElement {
     return html`
       <header>
         <h1>${data.packageName ?? 'All packages'} · ${message.orgLabel}</h1>
-        <vscode-button secondary @click=${() => vscode.postMessage({ kind: 'refresh' })}
-          >Refresh</vscode-button
-        >
+        <vscode-button secondary @click=${() => this.host.post({ kind: 'refresh' })}>Refresh</vscode-button>
       </header>
       <ul class="figures" aria-label="Figures">
         <li><strong>${number(total)}</strong> licenses</li>

@@ -3,11 +3,9 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { css, html, LitElement, nothing } from 'lit';
 import type { HealthFinding } from '../../src/lma/healthCheck';
-import { baseStyles } from '../shared/styles';
+import { connectToHost, type Host } from '../shared/host';
+import { baseStyles, reportTableStyles } from '../shared/styles';
 import type { HealthMessage, HostMessage } from './protocol';
-
-declare function acquireVsCodeApi(): { postMessage(message: HealthMessage): void };
-const vscode = acquireVsCodeApi();
 
 const severityWords: Record<HealthFinding['severity'], string> = {
   error: 'Error',
@@ -19,14 +17,14 @@ const statusWords = { clean: 'Nothing found', found: 'Found', skipped: 'Could no
 class HealthReportView extends LitElement {
   static override properties = { message: { state: true } };
   declare message: HostMessage | undefined;
+  private readonly host: Host<HealthMessage>;
 
   constructor() {
     super();
     this.message = undefined;
-    window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
-      this.message = event.data;
+    this.host = connectToHost<HostMessage, HealthMessage>((message) => {
+      this.message = message;
     });
-    vscode.postMessage({ kind: 'ready' });
   }
 
   protected override render() {
@@ -74,7 +72,7 @@ class HealthReportView extends LitElement {
                       <p><strong>How to fix it:</strong> ${finding.fix}</p>
                       <vscode-button
                         secondary
-                        @click=${() => vscode.postMessage({ kind: 'open', findingId: finding.id })}
+                        @click=${() => this.host.post({ kind: 'open', findingId: finding.id })}
                         >Open in Salesforce</vscode-button
                       >
                     </li>`,
@@ -83,7 +81,7 @@ class HealthReportView extends LitElement {
           : nothing
       }
       <div class="actions">
-        <vscode-button @click=${() => vscode.postMessage({ kind: 'recheck' })}>Check Again</vscode-button>
+        <vscode-button @click=${() => this.host.post({ kind: 'recheck' })}>Check Again</vscode-button>
       </div>
       <p class="muted">Checked ${new Date(message.checkedAt).toLocaleString()}</p>
     `;
@@ -91,29 +89,13 @@ class HealthReportView extends LitElement {
 
   static override styles = [
     baseStyles,
+    reportTableStyles,
     css`
       :host {
         --lma-page-width: 60rem;
       }
       #summary {
         font-weight: 600;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-        margin: 1rem 0;
-      }
-      caption {
-        text-align: left;
-        font-weight: 600;
-        margin-bottom: 0.5rem;
-      }
-      th,
-      td {
-        text-align: left;
-        vertical-align: top;
-        padding: 0.35rem 0.5rem;
-        border-bottom: 1px solid var(--vscode-panel-border);
       }
       h2 {
         font-size: 1.1em;

@@ -36,3 +36,24 @@ export const baseStyles = css`
     gap: 0.5rem;
   }
 `;
+
+/** The checks tables of the reports (test install, LMO health). */
+export const reportTableStyles = css`
+  table {
+    border-collapse: collapse;
+    width: 100%;
+    margin: 1rem 0;
+  }
+  caption {
+    text-align: left;
+    font-weight: 600;
+    margin-bottom: 0.5rem;
+  }
+  th,
+  td {
+    text-align: left;
+    vertical-align: top;
+    padding: 0.35rem 0.5rem;
+    border-bottom: 1px solid var(--vscode-panel-border);
+  }
+`;

@@ -1,13 +1,11 @@
 // The test-install report (browser side): a row per check, what was expected and found, and what to
 // do about a failure. It only renders what the host posts.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { baseStyles } from '../shared/styles';
+import { connectToHost, type Host } from '../shared/host';
+import { baseStyles, reportTableStyles } from '../shared/styles';
 import { css, html, LitElement, nothing } from 'lit';
 import type { Check, TestInstallOutcome, TestInstallReport } from '../../src/lma/testInstall';
 import type { HostMessage, ReportMessage } from './protocol';
-
-declare function acquireVsCodeApi(): { postMessage(message: ReportMessage): void };
-const vscode = acquireVsCodeApi();
 
 const headlines: Record<TestInstallOutcome, string> = {
   passed: 'Passed: the LMO recorded the License and Lead as expected.',
@@ -22,14 +20,14 @@ const resultWords: Record<Check['result'], string> = { pass: 'Pass', fail: 'Fail
 class TestInstallReportView extends LitElement {
   static override properties = { report: { state: true } };
   declare report: TestInstallReport | undefined;
+  private readonly host: Host<ReportMessage>;
 
   constructor() {
     super();
     this.report = undefined;
-    window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
-      if (event.data?.kind === 'report') this.report = event.data.report;
+    this.host = connectToHost<HostMessage, ReportMessage>((message) => {
+      if (message?.kind === 'report') this.report = message.report;
     });
-    vscode.postMessage({ kind: 'ready' });
   }
 
   protected override render() {
@@ -98,12 +96,12 @@ class TestInstallReportView extends LitElement {
       <div class="actions">
         ${
           licenseFound
-            ? html`<vscode-button @click=${() => vscode.postMessage({ kind: 'showLicense' })}
+            ? html`<vscode-button @click=${() => this.host.post({ kind: 'showLicense' })}
                 >Show the License in the tree</vscode-button
               >`
             : nothing
         }
-        <vscode-button secondary @click=${() => vscode.postMessage({ kind: 'editTerms' })}
+        <vscode-button secondary @click=${() => this.host.post({ kind: 'editTerms' })}
           >Edit Default Licensing…</vscode-button
         >
       </div>
@@ -112,6 +110,7 @@ class TestInstallReportView extends LitElement {
 
   static override styles = [
     baseStyles,
+    reportTableStyles,
     css`
       :host {
         --lma-page-width: 60rem;
@@ -129,23 +128,6 @@ class TestInstallReportView extends LitElement {
       }
       dd {
         margin: 0;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-        margin: 1rem 0;
-      }
-      caption {
-        text-align: left;
-        font-weight: 600;
-        margin-bottom: 0.5rem;
-      }
-      th,
-      td {
-        text-align: left;
-        vertical-align: top;
-        padding: 0.35rem 0.5rem;
-        border-bottom: 1px solid var(--vscode-panel-border);
       }
       tr.pass td:last-child {
         color: var(--vscode-testing-iconPassed);
