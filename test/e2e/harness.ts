@@ -211,7 +211,22 @@ export class Workbench {
   async expandTreeItem(label: string | RegExp): Promise<void> {
     const item = this.page.locator('.part.sidebar').getByRole('treeitem', { name: label }).first();
     await item.waitFor({ timeout: 30_000 });
-    if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+    if ((await item.getAttribute('aria-expanded')) === 'true') return;
+    await this.dismissHover();
+    await item.click();
+  }
+
+  /**
+   * A tree item's hover tooltip stays while the pointer is over it and can cover the next item
+   * (Playwright then retries onto the tooltip, keeping it alive): move away and wait it out.
+   */
+  async dismissHover(): Promise<void> {
+    await this.page.mouse.move(0, 0);
+    await this.page
+      .locator('.workbench-hover-container, .monaco-hover:not(.hidden)')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5_000 })
+      .catch(() => undefined);
   }
 
   /** LMA: Connect License Management Org… and pick an org of the CLI auth store by alias. */

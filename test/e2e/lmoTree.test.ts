@@ -51,6 +51,7 @@ test(
         await firstPackage.click();
         const activeGroup = sidebar.getByRole('treeitem', { name: /^Active/ }).first();
         await activeGroup.waitFor();
+        await workbench.dismissHover(); // the package's tooltip can cover the group below it
         await activeGroup.click();
         const license = sidebar.getByRole('treeitem', { level: 5 }).first();
         await license.waitFor();
