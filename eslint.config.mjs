@@ -26,7 +26,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['src/lma/**/*.ts', 'src/org/**/*.ts', 'emulator/**/*.ts', 'server/**/*.ts'],
+    files: ['src/lma/**/*.ts', 'src/org/**/*.ts', 'localOrg/**/*.ts', 'server/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -34,7 +34,7 @@ export default tseslint.config(
           paths: [
             {
               name: 'vscode',
-              message: 'Domain, session, server and emulator code must not depend on VS Code.',
+              message: 'Domain, session, server and local-org code must not depend on VS Code.',
             },
           ],
         },

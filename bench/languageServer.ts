@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { startLocalOrg } from '../emulator/index.ts';
+import { startLocalOrg } from '../localOrg/index.ts';
 import { LMO_PACKAGES, type LmoPackages } from '../server/protocol.ts';
 import { answerLmoPackages } from '../src/language/lmoAnswer.ts';
 import { checkLmaPresence } from '../src/lma/lmaPresence.ts';

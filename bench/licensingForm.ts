@@ -7,10 +7,10 @@ import { home } from '../test/integration/isolatedHome.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { startLocalOrg } from '../emulator/index.ts';
+import { startLocalOrg } from '../localOrg/index.ts';
 import { authorizeWithRefreshToken } from '../src/org/salesforce.ts';
 import { demoProject } from '../scripts/demoProject.ts';
-import { repoRoot } from '../scripts/code-server.ts';
+import { repoRoot } from '../scripts/codeServer.ts';
 import { withSession } from '../test/e2e/harness.ts';
 
 const RUNS = 10;

@@ -5,7 +5,7 @@
 //                   the checks, not the install
 // Run: node --import tsx bench/testInstall.ts (prints a table)
 import '../test/integration/isolatedHome.ts';
-import { startLocalOrg } from '../emulator/index.ts';
+import { startLocalOrg } from '../localOrg/index.ts';
 import { checkLmaPresence } from '../src/lma/lmaPresence.ts';
 import { runTestInstall } from '../src/lma/testInstall.ts';
 import { LmoSession } from '../src/org/lmoSession.ts';

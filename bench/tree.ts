@@ -6,7 +6,7 @@
 import '../test/integration/isolatedHome.ts';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startLocalOrg } from '../emulator/index.ts';
+import { startLocalOrg } from '../localOrg/index.ts';
 import { loadLicensePage } from '../src/lma/licenses.ts';
 import { checkLmaPresence } from '../src/lma/lmaPresence.ts';
 import { loadPackages } from '../src/lma/packages.ts';

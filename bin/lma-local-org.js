@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Shim for `npx lma-local-org`: runs the bundled CLI (built from emulator/cli.ts).
+// Shim for `npx lma-local-org`: runs the bundled CLI (built from localOrg/cli.ts).
 'use strict';
 
 // A long-running `start` holds the whole world in memory; V8's default young generation makes the
 // process keep ~70 MB more resident than it uses. Small semi-spaces keep a 100,000-license local org
-// under 300 MB (see bench/emulator-api.ts), so `start` re-runs itself with them.
+// under 300 MB (see bench/localOrgApi.ts), so `start` re-runs itself with them.
 const SEMI_SPACE = '--max-semi-space-size=8';
 if (process.argv[2] === 'start' && !process.execArgv.includes(SEMI_SPACE)) {
   const { spawn } = require('node:child_process');
@@ -22,7 +22,7 @@ if (process.argv[2] === 'start' && !process.execArgv.includes(SEMI_SPACE)) {
     process.channel.unref();
     process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   }
-  const { main } = require('../dist/emulator-cli.js');
+  const { main } = require('../dist/localOrgCli.js');
   main(process.argv.slice(2)).then(
     (code) => {
       if (code >= 0) process.exitCode = code;

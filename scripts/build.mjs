@@ -4,8 +4,8 @@
 //   dist/cli.js         the headless `lma-explorer` command (bin/lma-explorer.js)
 //   dist/languageClient.js  vscode-languageclient, required when an sfdx-project.json is first opened
 //   dist/server.js      the sfdx-project.json language server (its own process)
-//   dist/emulator.js    the local org, required when the user picks "Use the local org"
-//   dist/emulator-cli.js the local org's command line (bin/lma-local-org.js)
+//   dist/localOrg.js    the local org, required when the user picks "Use the local org"
+//   dist/localOrgCli.js the local org's command line (bin/lma-local-org.js)
 //   dist/webviews/*.js  browser code of the webview forms
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
@@ -23,7 +23,7 @@ const node = {
   minify: production,
   logLevel: 'warning',
   // Sibling bundles are loaded at run time with require('./x.js'), never inlined.
-  external: ['vscode', './salesforce.js', './emulator.js', './languageClient.js'],
+  external: ['vscode', './salesforce.js', './localOrg.js', './languageClient.js'],
   // jsonc-parser's "main" is a UMD build whose dynamic require('./impl/format') no bundler can follow.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: {
@@ -44,11 +44,11 @@ const builds = [
   { ...node, entryPoints: { salesforce: 'src/org/salesforce.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { languageClient: 'src/language/languageClient.ts' }, outdir: 'dist' },
-  ...(existsSync('emulator/index.ts')
-    ? [{ ...node, entryPoints: { emulator: 'emulator/index.ts' }, outdir: 'dist' }]
+  ...(existsSync('localOrg/index.ts')
+    ? [{ ...node, entryPoints: { localOrg: 'localOrg/index.ts' }, outdir: 'dist' }]
     : []),
-  ...(existsSync('emulator/cli.ts')
-    ? [{ ...node, entryPoints: { 'emulator-cli': 'emulator/cli.ts' }, outdir: 'dist' }]
+  ...(existsSync('localOrg/cli.ts')
+    ? [{ ...node, entryPoints: { localOrgCli: 'localOrg/cli.ts' }, outdir: 'dist' }]
     : []),
   ...(existsSync('server/server.ts')
     ? [{ ...node, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' }]

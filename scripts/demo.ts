@@ -1,12 +1,12 @@
 // `npm run demo`: VS Code in the browser (code-server) with the packaged extension and a demo sfdx
 // project, until Ctrl-C. `npm run demo` builds and packages first; this script only starts things.
 //
-// The extension is connected to the local org (emulator/) with demo data.
+// The extension is connected to the local org (localOrg/) with demo data.
 // Set LMA_DEMO_PORT for a fixed port (default: a free one).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSfdxWorkspace, repoRoot, startCodeServer, type CodeServer } from './code-server.ts';
+import { createSfdxWorkspace, repoRoot, startCodeServer, type CodeServer } from './codeServer.ts';
 import { demoProject } from './demoProject.ts';
 
 /** What a setup step adds to the demo: environment and settings for VS Code, and how to stop it. */
@@ -26,7 +26,7 @@ async function prepare(): Promise<DemoSetup> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lma-demo-home-'));
   process.env.HOME = home;
   process.env.SF_DISABLE_LOG_FILE = 'true';
-  const { startLocalOrg } = await import('../emulator/index.ts');
+  const { startLocalOrg } = await import('../localOrg/index.ts');
   const { authorizeWithRefreshToken } = await import('../src/org/salesforce.ts');
   const org = await startLocalOrg({ seed: 'demo' });
   await authorizeWithRefreshToken({

@@ -1,4 +1,4 @@
-import type * as Emulator from '../../emulator/index';
+import type * as LocalOrgModule from '../../localOrg/index';
 import { loadSalesforce } from './salesforceLoader';
 
 /** The alias under which the local org's LMO is saved in the CLI auth store (`sf org list` shows it). */
@@ -7,11 +7,11 @@ export const LOCAL_ORG_ALIAS = 'lma-local';
 export const LOCAL_ORG_PORT = 6109;
 
 /**
- * Starts the embedded local org (dist/emulator.js, loaded on first use) inside the extension host and
+ * Starts the embedded local org (dist/localOrg.js, loaded on first use) inside the extension host and
  * saves its LMO to the CLI auth store, so the session connects to it like to any authorized org.
  */
 export class LocalOrgLauncher {
-  private started: Promise<Emulator.LocalOrg | undefined> | undefined;
+  private started: Promise<LocalOrgModule.LocalOrg | undefined> | undefined;
 
   constructor(private readonly dataDir: string) {}
 
@@ -38,11 +38,11 @@ export class LocalOrgLauncher {
     await server?.close();
   }
 
-  private async startServer(): Promise<Emulator.LocalOrg | undefined> {
+  private async startServer(): Promise<LocalOrgModule.LocalOrg | undefined> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded at run time
-    const emulator = require('./emulator.js') as typeof Emulator;
+    const localOrg = require('./localOrg.js') as typeof LocalOrgModule;
     try {
-      return await emulator.startLocalOrg({ port: LOCAL_ORG_PORT, dataDir: this.dataDir, seed: 'demo' });
+      return await localOrg.startLocalOrg({ port: LOCAL_ORG_PORT, dataDir: this.dataDir, seed: 'demo' });
     } catch (error) {
       // Another window already runs the local org on this port: share it.
       if ((error as { code?: string }).code === 'EADDRINUSE') return undefined;

@@ -1,17 +1,12 @@
-// E2E harness: code-server (scripts/code-server.ts) with the packaged extension, driven in Debian's
+// E2E harness: code-server (scripts/codeServer.ts) with the packaged extension, driven in Debian's
 // Chromium by playwright-core, plus page-object helpers for the parts of the workbench our tests touch.
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
-import { startLocalOrg, type LocalOrg } from '../../emulator/index.ts';
+import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
-import {
-  createSfdxWorkspace,
-  repoRoot,
-  startCodeServer,
-  type CodeServer,
-} from '../../scripts/code-server.ts';
+import { createSfdxWorkspace, repoRoot, startCodeServer, type CodeServer } from '../../scripts/codeServer.ts';
 
 export const EXTENSION_ID = 'lma-explorer.lma-explorer';
 export const resultsDir = path.join(repoRoot, 'test-results');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../emulator/index.ts';
+import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
 import { writeTerms } from '../../src/lma/projectTerms.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { withSession } from './harness.ts';

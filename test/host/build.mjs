@@ -30,7 +30,7 @@ export async function buildHostTests() {
 }
 
 // Run as a script (`node test/host/build.mjs`). No top-level await: tsx compiles this file to CommonJS
-// when run-in-code-server.ts imports it.
+// when runInCodeServer.ts imports it.
 if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
   buildHostTests().catch((error) => {
     console.error(error);

@@ -1,5 +1,5 @@
 // Entry point of the extension-host test suite in the @vscode/test-electron layout: the extension host
-// loads this module (`--extensionTestsPath`) and awaits `run()`. Used by test/host/run-in-code-server.ts;
+// loads this module (`--extensionTestsPath`) and awaits `run()`. Used by test/host/runInCodeServer.ts;
 // `npm run test:desktop` (@vscode/test-cli) loads the same *.test.js files with its own runner.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -3,7 +3,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../emulator/index';
+import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
 import { loadDashboard, weeklyInstalls } from '../../../src/lma/dashboard';
 import { queryAll } from '../../../src/lma/lmoApi';
 import { checkLmaPresence } from '../../../src/lma/lmaPresence';

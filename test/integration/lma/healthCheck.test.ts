@@ -13,14 +13,14 @@ import {
   type LmoProblem,
   type LocalOrg,
   type OrgView,
-} from '../../../emulator/index';
+} from '../../../localOrg/index';
 import { checkLmoHealth, type HealthCheckId, type HealthReport } from '../../../src/lma/healthCheck';
 import { checkLmaPresence } from '../../../src/lma/lmaPresence';
 import type { LmoApi } from '../../../src/lma/lmoApi';
 import { LmoError } from '../../../src/org/errors';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
-import { eventually, raw, startTestOrg } from '../emulator/helpers';
+import { eventually, raw, startTestOrg } from '../localOrg/helpers';
 
 const quiet = { trace() {}, info() {}, warn() {}, error() {} };
 

@@ -3,7 +3,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../emulator/index';
+import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
 import { checkLmaPresence } from '../../../src/lma/lmaPresence';
 import { loadOrgKind } from '../../../src/lma/setupChecks';
 import { LmoSession } from '../../../src/org/lmoSession';

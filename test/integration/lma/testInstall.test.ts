@@ -3,7 +3,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startLocalOrg, type LocalOrg, type OrgView } from '../../../emulator/index';
+import { startLocalOrg, type LocalOrg, type OrgView } from '../../../localOrg/index';
 import { checkLmaPresence } from '../../../src/lma/lmaPresence';
 import { findPackageTerms, writeTerms } from '../../../src/lma/projectTerms';
 import { findRecordedLicense, runTestInstall, type TestInstallRun } from '../../../src/lma/testInstall';

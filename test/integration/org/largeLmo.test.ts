@@ -1,7 +1,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../emulator/index';
+import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
 import { loadLicensePage } from '../../../src/lma/licenses';
 import { checkLmaPresence } from '../../../src/lma/lmaPresence';
 import { loadPackages } from '../../../src/lma/packages';

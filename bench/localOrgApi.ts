@@ -1,0 +1,173 @@
+// Benchmark (not a test) of the local org over HTTP with jsforce, on a
+// 100,000-license world: status-by-package aggregate, lookup by subscriber org
+// id, a 2,000-row page; store start-up time and resident memory.
+//   node --import tsx bench/localOrgApi.ts [licenses]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Connection } from '@jsforce/jsforce-node';
+import { startLocalOrg } from '../localOrg/index';
+
+const BUILD = process.argv[2] === '--build';
+const LICENSES = Number(process.argv[BUILD ? 4 : 2] ?? 100_000);
+const RUNS = 30;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+};
+
+async function timed(runs: number, fn: (i: number) => PromiseLike<unknown>): Promise<number> {
+  await fn(0); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn(i);
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+/** Child process: seed the world, so the measuring process holds only an opened store. */
+async function build(dir: string): Promise<void> {
+  const t = performance.now();
+  const seeded = await startLocalOrg({ dataDir: dir, seed: LICENSES });
+  await seeded.close();
+  console.log(JSON.stringify({ seedMs: performance.now() - t }));
+}
+
+interface ServerProcess {
+  instanceUrl: string;
+  lmoToken: string;
+  startupMs: number;
+  rssMb(): number;
+  stop(): void;
+}
+
+/** Starts `dist/localOrgCli.js start` on a saved world and waits for its banner. */
+async function startServerProcess(dir: string): Promise<ServerProcess> {
+  const cli = join(__dirname, '..', 'dist', 'localOrgCli.js');
+  if (!existsSync(cli)) throw new Error(`${cli} not found: run \`npm run build\` first.`);
+  const started = performance.now();
+  // The flag bin/lma-local-org.js adds for `start`.
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=8', cli, 'start', '--port', '0', '--data', dir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the local org exited (${code}): ${output}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/access token/.test(output)) resolve();
+    });
+  });
+  const startupMs = performance.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the rest of the banner
+  const instanceUrl = /running at (\S+)/.exec(output)?.[1];
+  const lmoToken = /access token\s+(\S+)/.exec(output)?.[1];
+  if (!instanceUrl || !lmoToken) throw new Error(`unexpected banner: ${output}`);
+  return {
+    instanceUrl,
+    lmoToken,
+    startupMs,
+    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024,
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lma-bench-'));
+  try {
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, __filename, '--build', dir, String(LICENSES)],
+      { encoding: 'utf8' },
+    );
+    if (child.status !== 0) throw new Error(`seeding failed: ${child.stderr}`);
+    const { seedMs } = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { seedMs: number };
+
+    // The server runs as users run it (`lma-local-org start`, the bundled CLI) in its own process,
+    // so its start-up and resident memory are measured without the benchmark's client in them.
+    const server = await startServerProcess(dir);
+    const startupMs = server.startupMs;
+    const rssAfterStartMb = server.rssMb();
+    const conn = new Connection({
+      instanceUrl: server.instanceUrl,
+      accessToken: server.lmoToken,
+      version: '62.0',
+    });
+
+    const total = await conn.query('SELECT COUNT() FROM sfLma__License__c');
+    const sample = await conn.query<{ sfLma__Subscriber_Org_ID__c: string }>(
+      'SELECT sfLma__Subscriber_Org_ID__c FROM sfLma__License__c LIMIT 200',
+    );
+    const orgIds = sample.records.map((r) => r.sfLma__Subscriber_Org_ID__c);
+
+    const aggregate = await timed(RUNS, () =>
+      conn.query(
+        'SELECT sfLma__Package__c, sfLma__Status__c, COUNT(Id) n FROM sfLma__License__c GROUP BY sfLma__Package__c, sfLma__Status__c',
+      ),
+    );
+    const lookup = await timed(RUNS * 3, (i) =>
+      conn.query(
+        `SELECT Id, Name, sfLma__Status__c, sfLma__Seats__c, sfLma__Expiration__c, sfLma__Package__r.Name FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${orgIds[i % orgIds.length]}'`,
+      ),
+    );
+    const soql =
+      'SELECT Id, Name, sfLma__Status__c, sfLma__Seats__c, sfLma__Expiration__c, sfLma__Subscriber_Org_ID__c, sfLma__Package__r.Name FROM sfLma__License__c';
+    const firstPage = await timed(RUNS, () => conn.query(soql));
+    // The same request without jsforce's parsing: what the server itself takes.
+    const firstPageServer = await timed(RUNS, async () => {
+      const response = await fetch(
+        `${server.instanceUrl}/services/data/v62.0/query?q=${encodeURIComponent(soql)}`,
+        {
+          headers: { Authorization: `Bearer ${server.lmoToken}` },
+        },
+      );
+      await response.arrayBuffer();
+    });
+    const first = await conn.query(soql);
+    const nextPage = await timed(RUNS, () => conn.queryMore(first.nextRecordsUrl as string));
+    const rssAfterQueriesMb = server.rssMb();
+    server.stop();
+
+    const rows: Array<[string, string, string, boolean]> = [
+      ['licenses in the LMO', String(total.totalSize), '100,000', total.totalSize >= LICENSES],
+      ['seed (bulk insert, once, separate process)', `${seedMs.toFixed(0)} ms`, '-', true],
+      [
+        'server start-up, reopening the store (process start to listening)',
+        `${startupMs.toFixed(0)} ms`,
+        '< 2000 ms',
+        startupMs < 2000,
+      ],
+      ['status-by-package aggregate (median)', `${aggregate.toFixed(1)} ms`, '< 50 ms', aggregate < 50],
+      ['lookup by subscriber org id (median)', `${lookup.toFixed(2)} ms`, '< 5 ms', lookup < 5],
+      ['2,000-row first page, jsforce (median)', `${firstPage.toFixed(1)} ms`, '< 30 ms', firstPage < 30],
+      ['  of which the server round trip (fetch, unparsed)', `${firstPageServer.toFixed(1)} ms`, '-', true],
+      ['2,000-row next page, queryMore (median)', `${nextPage.toFixed(1)} ms`, '< 30 ms', nextPage < 30],
+      [
+        'server resident memory after start-up',
+        `${rssAfterStartMb.toFixed(0)} MB`,
+        '< 300 MB',
+        rssAfterStartMb < 300,
+      ],
+      ['server resident memory after the queries above', `${rssAfterQueriesMb.toFixed(0)} MB`, '-', true],
+    ];
+    console.log(
+      `\nLocal org API benchmark (${LICENSES.toLocaleString('en-US')} licenses, jsforce over HTTP, Node ${process.version})\n`,
+    );
+    console.log(`| measure | result | target | ok |\n|---|---|---|---|`);
+    for (const [name, value, target, ok] of rows)
+      console.log(`| ${name} | ${value} | ${target} | ${ok ? 'yes' : 'NO'} |`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (BUILD) void build(process.argv[3] as string);
+else void main();

@@ -1,0 +1,297 @@
+// `lma-local-org`: start the local org, or drive a running one through its
+// admin API (/_local/...). Bundled to dist/localOrgCli.js; bin/lma-local-org.js
+// is the shim that runs it.
+import { loginCommands, startLocalOrg, type OrgView } from './index';
+import { LMO_PROBLEM_HELP, LMO_PROBLEMS, isLmoProblem, type LmoProblems } from './world/lmoProblems';
+import type { SeedSpec } from './world/seed';
+
+const DEFAULT_PORT = 6109;
+
+// The problems the LMO can be seeded with, for the usage text.
+const PROBLEM_LINES = LMO_PROBLEMS.map((p) => `      ${p.padEnd(22)} ${LMO_PROBLEM_HELP[p]}`).join('\n');
+
+const USAGE = `Usage: lma-local-org <command> [options]
+
+  start [--port N] [--data DIR] [--seed demo|none|N] [--problem NAME ...]
+                                                       run the local org (Ctrl+C stops it)
+  stop [--port N]                                      stop a running local org
+  orgs [--port N]                                      list orgs, usernames and access tokens
+  orgs create [--name NAME] [--sandbox]                create a subscriber test org
+  console packages                                     list packages, versions, associations
+  console create-package --name NAME [--namespace NS]
+  console create-version --package 033… --version 1.2.0 [--beta] [--installable-after SECONDS] [--installation-key KEY]
+  console promote --version 04t…
+  console associate --package 033… --status Trial|Active [--days N | --no-expiry] [--seats N|site]
+  lmo license-validation-rule --message TEXT | --clear   a validation rule on License that blocks the LMA's inserts
+  lmo problems                                         which problems the LMO has
+  lmo problems [--on NAME ...] [--off NAME ...]        seed (or remove) problems that block Lead or License creation
+${PROBLEM_LINES}
+  faults                                               show armed faults
+  faults expire-session [--org lmo|devhub|ID|USERNAME] [--revoke-refresh-token]
+  faults respond --status 503|403 [--count N]          fail the next N requests (no --count: until cleared)
+  faults delay --ms N                                  slow every response
+  faults fail-next-install [--message TEXT]
+  faults tamper --org lmo --sobject TYPE --id ID --set Field=Value [--set ...]
+  faults clear
+
+Admin commands talk to http://127.0.0.1:PORT (default ${DEFAULT_PORT}).`;
+
+interface Args {
+  positional: string[];
+  flags: Map<string, string[]>;
+}
+
+function parseArgs(argv: string[]): Args {
+  const positional: string[] = [];
+  const flags = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const next = argv[i + 1];
+    const value = inline ?? (next !== undefined && !next.startsWith('--') ? (i++, next) : 'true');
+    flags.set(name, [...(flags.get(name) ?? []), value]);
+  }
+  return { positional, flags };
+}
+
+const flag = (args: Args, name: string): string | undefined => args.flags.get(name)?.at(-1);
+
+class CliError extends Error {}
+
+function need(args: Args, name: string): string {
+  const v = flag(args, name);
+  if (v === undefined || v === 'true') throw new CliError(`--${name} is required`);
+  return v;
+}
+
+async function admin(args: Args, method: string, path: string, body?: unknown): Promise<unknown> {
+  const port = Number(flag(args, 'port') ?? DEFAULT_PORT);
+  let res: Response;
+  try {
+    res = await fetch(`http://127.0.0.1:${port}/_local/${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new CliError(
+      `No local org answers on port ${port}. Start one with: lma-local-org start --port ${port}`,
+    );
+  }
+  const payload: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = Array.isArray(payload) ? (payload[0] as { message?: string; errorCode?: string }) : undefined;
+    throw new CliError(`${err?.errorCode ?? res.status}: ${err?.message ?? 'request failed'}`);
+  }
+  return payload;
+}
+
+function printOrgs(instanceUrl: string, orgs: OrgView[]): void {
+  console.log(`Local org running at ${instanceUrl}\n`);
+  for (const o of orgs) {
+    console.log(`  ${o.kind.padEnd(10)} ${o.name}`);
+    console.log(`             org id       ${o.id}`);
+    console.log(`             username     ${o.username}`);
+    console.log(`             access token ${o.accessToken ?? '(expired)'}`);
+  }
+  console.log('\nLog in with the sf CLI:');
+  for (const c of loginCommands(instanceUrl, orgs)) console.log(`  ${c}`);
+}
+
+function parseSeed(raw: string | undefined): SeedSpec {
+  if (raw === undefined || raw === 'demo') return 'demo';
+  if (raw === 'none') return 'none';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new CliError('--seed must be demo, none or a number of licenses');
+  return n;
+}
+
+function problemFlags(args: Args, names: Array<[string, boolean]>): Partial<LmoProblems> {
+  const changes: Partial<LmoProblems> = {};
+  for (const [option, on] of names) {
+    for (const name of args.flags.get(option) ?? []) {
+      if (!isLmoProblem(name))
+        throw new CliError(`unknown problem: ${name} (known: ${LMO_PROBLEMS.join(', ')})`);
+      changes[name] = on;
+    }
+  }
+  return changes;
+}
+
+async function start(args: Args): Promise<void> {
+  const port = Number(flag(args, 'port') ?? DEFAULT_PORT);
+  const org = await startLocalOrg({
+    port,
+    dataDir: flag(args, 'data'),
+    seed: parseSeed(flag(args, 'seed')),
+    lmoProblems: problemFlags(args, [['problem', true]]),
+  });
+  const o = org.orgs;
+  printOrgs(org.instanceUrl, [o.lmo, o.devhub, ...o.testOrgs]);
+  console.log('\nPress Ctrl+C to stop.');
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void org.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // `lma-local-org stop` (admin shutdown) closes the server; with no handle left, the process exits.
+}
+
+async function consoleCommand(args: Args, sub: string | undefined): Promise<unknown> {
+  switch (sub) {
+    case 'packages':
+    case undefined:
+      return admin(args, 'GET', 'console/packages');
+    case 'create-package':
+      return admin(args, 'POST', 'console/packages', {
+        name: need(args, 'name'),
+        namespace: flag(args, 'namespace'),
+      });
+    case 'create-version':
+      return admin(args, 'POST', `console/packages/${need(args, 'package')}/versions`, {
+        version: need(args, 'version'),
+        beta: flag(args, 'beta') === 'true',
+        name: flag(args, 'name'),
+        installableAfterSeconds:
+          flag(args, 'installable-after') === undefined ? undefined : Number(flag(args, 'installable-after')),
+        installationKey: flag(args, 'installation-key'),
+      });
+    case 'promote':
+      return admin(args, 'POST', `console/versions/${need(args, 'version')}/promote`, {});
+    case 'associate': {
+      const days = flag(args, 'days');
+      const seats = flag(args, 'seats') ?? 'site';
+      return admin(args, 'PUT', `console/packages/${need(args, 'package')}/association`, {
+        status: need(args, 'status'),
+        lengthDays: flag(args, 'no-expiry') === 'true' || days === undefined ? null : Number(days),
+        seats: seats === 'site' ? 'site' : Number(seats),
+      });
+    }
+    default:
+      throw new CliError(`unknown console command: ${sub}`);
+  }
+}
+
+async function faultsCommand(args: Args, sub: string | undefined): Promise<unknown> {
+  switch (sub) {
+    case undefined:
+      return admin(args, 'GET', 'faults');
+    case 'expire-session':
+      return admin(args, 'POST', 'faults/expire-session', {
+        org: flag(args, 'org') ?? 'lmo',
+        revokeRefreshToken: flag(args, 'revoke-refresh-token') === 'true',
+      });
+    case 'respond':
+      return admin(args, 'POST', 'faults/respond', {
+        status: Number(need(args, 'status')),
+        count: flag(args, 'count') === undefined ? null : Number(flag(args, 'count')),
+      });
+    case 'delay':
+      return admin(args, 'POST', 'faults/delay', { ms: Number(need(args, 'ms')) });
+    case 'fail-next-install':
+      return admin(args, 'POST', 'faults/fail-next-install', { message: flag(args, 'message') });
+    case 'tamper': {
+      const fields: Record<string, unknown> = {};
+      for (const pair of args.flags.get('set') ?? []) {
+        const [k, v] = pair.split(/=(.*)/s, 2) as [string, string | undefined];
+        fields[k] =
+          v === undefined || v === 'null'
+            ? null
+            : /^-?\d+(\.\d+)?$/.test(v)
+              ? Number(v)
+              : v === 'true' || v === 'false'
+                ? v === 'true'
+                : v;
+      }
+      return admin(args, 'POST', 'faults/tamper', {
+        org: flag(args, 'org') ?? 'lmo',
+        sobject: need(args, 'sobject'),
+        id: need(args, 'id'),
+        fields,
+      });
+    }
+    case 'clear':
+      return admin(args, 'DELETE', 'faults');
+    default:
+      throw new CliError(`unknown faults command: ${sub}`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const [command, sub] = args.positional;
+  try {
+    let result: unknown;
+    switch (command) {
+      case 'start':
+        await start(args);
+        return -1; // keep running
+      case 'stop':
+        result = await admin(args, 'POST', 'shutdown', {});
+        break;
+      case 'orgs':
+        if (sub === 'create') {
+          result = await admin(args, 'POST', 'orgs', {
+            name: flag(args, 'name'),
+            sandbox: flag(args, 'sandbox') === 'true',
+          });
+        } else {
+          const orgs = (await admin(args, 'GET', 'orgs')) as {
+            lmo: OrgView;
+            devhub: OrgView;
+            testOrgs: OrgView[];
+          };
+          printOrgs(orgs.lmo.instanceUrl, [orgs.lmo, orgs.devhub, ...orgs.testOrgs]);
+          return 0;
+        }
+        break;
+      case 'console':
+        result = await consoleCommand(args, sub);
+        break;
+      case 'faults':
+        result = await faultsCommand(args, sub);
+        break;
+      case 'lmo':
+        if (sub === 'problems') {
+          const changes = problemFlags(args, [
+            ['on', true],
+            ['off', false],
+          ]);
+          result = Object.keys(changes).length
+            ? await admin(args, 'PUT', 'lmo/problems', changes)
+            : await admin(args, 'GET', 'lmo/problems');
+          break;
+        }
+        if (sub !== 'license-validation-rule') throw new CliError(`unknown lmo command: ${sub}`);
+        result = await admin(args, 'PUT', 'lmo/license-validation-rule', {
+          message: flag(args, 'clear') === 'true' ? null : need(args, 'message'),
+        });
+        break;
+      case undefined:
+      case 'help':
+      case '--help':
+        console.log(USAGE);
+        return 0;
+      default:
+        throw new CliError(`unknown command: ${command}\n\n${USAGE}`);
+    }
+    console.log(JSON.stringify(result, null, 2));
+    return 0;
+  } catch (e) {
+    console.error(e instanceof CliError ? e.message : `Error: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    if (code >= 0) process.exitCode = code;
+  });
+}

@@ -1,0 +1,94 @@
+// SOQL date literals as inclusive day ranges, in UTC (the local org's orgs all
+// run on GMT). Weeks start on Sunday and fiscal years on 1 January, the
+// defaults of a new org.
+import { malformedQuery } from '../errors';
+
+export interface DayRange {
+  /** Inclusive first and last day, `YYYY-MM-DD`. */
+  from: string;
+  to: string;
+}
+
+const day = (d: Date): string => d.toISOString().slice(0, 10);
+const utc = (y: number, m: number, d: number): Date => new Date(Date.UTC(y, m, d));
+
+function shiftDays(base: Date, n: number): Date {
+  return utc(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate() + n);
+}
+
+function unitRange(
+  unit: 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR',
+  today: Date,
+  offset: number,
+  count = 1,
+): DayRange {
+  const y = today.getUTCFullYear();
+  const m = today.getUTCMonth();
+  switch (unit) {
+    case 'DAY': {
+      const a = shiftDays(today, offset);
+      return { from: day(a), to: day(shiftDays(a, count - 1)) };
+    }
+    case 'WEEK': {
+      const start = shiftDays(today, -today.getUTCDay() + offset * 7);
+      return { from: day(start), to: day(shiftDays(start, count * 7 - 1)) };
+    }
+    case 'MONTH':
+      return { from: day(utc(y, m + offset, 1)), to: day(utc(y, m + offset + count, 0)) };
+    case 'QUARTER': {
+      const q = Math.floor(m / 3) * 3;
+      return { from: day(utc(y, q + offset * 3, 1)), to: day(utc(y, q + (offset + count) * 3, 0)) };
+    }
+    case 'YEAR':
+      return { from: day(utc(y + offset, 0, 1)), to: day(utc(y + offset + count, 0, 0)) };
+  }
+}
+
+const FIXED: Record<string, [Parameters<typeof unitRange>[0], number]> = {
+  YESTERDAY: ['DAY', -1],
+  TODAY: ['DAY', 0],
+  TOMORROW: ['DAY', 1],
+  LAST_WEEK: ['WEEK', -1],
+  THIS_WEEK: ['WEEK', 0],
+  NEXT_WEEK: ['WEEK', 1],
+  LAST_MONTH: ['MONTH', -1],
+  THIS_MONTH: ['MONTH', 0],
+  NEXT_MONTH: ['MONTH', 1],
+  LAST_QUARTER: ['QUARTER', -1],
+  THIS_QUARTER: ['QUARTER', 0],
+  NEXT_QUARTER: ['QUARTER', 1],
+  LAST_YEAR: ['YEAR', -1],
+  THIS_YEAR: ['YEAR', 0],
+  NEXT_YEAR: ['YEAR', 1],
+  LAST_FISCAL_QUARTER: ['QUARTER', -1],
+  THIS_FISCAL_QUARTER: ['QUARTER', 0],
+  NEXT_FISCAL_QUARTER: ['QUARTER', 1],
+  LAST_FISCAL_YEAR: ['YEAR', -1],
+  THIS_FISCAL_YEAR: ['YEAR', 0],
+  NEXT_FISCAL_YEAR: ['YEAR', 1],
+};
+
+/** Resolve `TODAY`, `LAST_N_DAYS:5`, ... to a day range relative to `now`. */
+export function dateLiteralRange(literal: string, now: Date = new Date()): DayRange {
+  const today = utc(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const upper = literal.toUpperCase();
+  const fixed = FIXED[upper];
+  if (fixed) return unitRange(fixed[0], today, fixed[1]);
+  const m =
+    /^(LAST_N|NEXT_N|N)_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS|FISCAL_QUARTERS|FISCAL_YEARS)(_AGO)?:(\d+)$/.exec(
+      upper,
+    );
+  if (upper === 'LAST_90_DAYS') return dateLiteralRange('LAST_N_DAYS:90', now);
+  if (upper === 'NEXT_90_DAYS') return dateLiteralRange('NEXT_N_DAYS:90', now);
+  if (!m) throw malformedQuery(`unexpected date literal: ${literal}`);
+  const unit = m[2]!.replace('FISCAL_', '').replace(/S$/, '') as Parameters<typeof unitRange>[0];
+  const n = Number(m[4]);
+  if (m[1] === 'N' && m[3]) return unitRange(unit, today, -n);
+  if (m[1] === 'LAST_N') {
+    // LAST_N_DAYS includes today; the other LAST_N_* end with the previous unit.
+    if (unit === 'DAY') return { from: day(shiftDays(today, -n)), to: day(today) };
+    return unitRange(unit, today, -n, n);
+  }
+  if (m[1] === 'NEXT_N') return unitRange(unit, today, 1, n);
+  throw malformedQuery(`unexpected date literal: ${literal}`);
+}

@@ -1,0 +1,172 @@
+// The local org: an embedded Salesforce world (LMO with the LMA, a Dev Hub /
+// packaging org, subscriber test orgs) behind one HTTP server that jsforce,
+// @salesforce/core and the sf CLI can be pointed at. Started in-process by the
+// extension, or as a child process through the CLI (localOrg/cli.ts).
+import { createServer } from 'node:net';
+import { orgView, type OrgView } from './server/admin';
+import { startServer } from './server/server';
+import type { DataStore } from './world/dataPort';
+import { openDataStore } from './world/dataAdapter';
+import { LMO_PROBLEMS, setLmoProblems, type LmoProblem, type LmoProblems } from './world/lmoProblems';
+import type { PackageView } from './world/partnerConsole';
+import { seedWorld, type SeedSpec } from './world/seed';
+import type { AssociationState, LicenseDefaults, PackageState, VersionState } from './world/state';
+import { World } from './world/world';
+
+export type { OrgView, PackageView, LicenseDefaults, PackageState, VersionState, AssociationState, SeedSpec };
+export { LMO_PROBLEMS, type LmoProblem, type LmoProblems };
+
+export interface StartLocalOrgOptions {
+  /** 0 (default) = a free port. The server binds 127.0.0.1 only. */
+  port?: number;
+  /** Where the world and its data are kept; omitted = in memory, gone on close. */
+  dataDir?: string;
+  /** Used only when dataDir holds no world yet. Default 'demo'. */
+  seed?: SeedSpec;
+  /**
+   * Customizations of the LMO that stop Leads or Licenses, turned on at start (others stay as the
+   * world has them), e.g. `{ requiredField: true, duplicateRule: true }`.
+   */
+  lmoProblems?: Partial<LmoProblems>;
+  /** How long a test install stays IN_PROGRESS (default 600 ms). */
+  installDelayMs?: number;
+  /** Replaces the data layer (tests). */
+  store?: DataStore;
+}
+
+export interface LocalOrgs {
+  lmo: OrgView;
+  devhub: OrgView;
+  testOrgs: OrgView[];
+}
+
+export interface LocalOrg {
+  instanceUrl: string;
+  port: number;
+  /** The orgs as they are now (tokens change after a refresh or an expired session). */
+  readonly orgs: LocalOrgs;
+  createTestOrg(options?: { name?: string; sandbox?: boolean; edition?: string }): Promise<OrgView>;
+  /** The Partner Console (no Salesforce API exists for it). */
+  console: {
+    packages(): PackageView[];
+    createPackage(input: { name: string; namespace?: string; description?: string }): PackageState;
+    createVersion(
+      packageId: string,
+      input: {
+        version: string;
+        beta?: boolean;
+        name?: string;
+        /** Not installable (PACKAGE_UNAVAILABLE) for this long after its creation: a fresh release. */
+        installableAfterSeconds?: number;
+        installationKey?: string;
+      },
+    ): Promise<VersionState>;
+    promote(versionId: string): Promise<VersionState>;
+    /** Associates the package with the LMO, or changes its default license terms (future installs only). */
+    associate(packageId: string, defaults: LicenseDefaults): Promise<AssociationState>;
+  };
+  /** Customizations of the LMO. */
+  lmo: {
+    /** An active validation rule on License that rejects the LMA's inserts (null removes it). */
+    setLicenseValidationRule(message: string | null): void;
+    /** Which problems (customizations known to block Lead or License creation) the LMO has. */
+    problems(): LmoProblems;
+    /** Turns problems on (true) or off (false); the others stay. */
+    setProblems(changes: Partial<LmoProblems>): Promise<LmoProblems>;
+  };
+  faults: {
+    /** The org's access tokens stop working; with revokeRefreshToken the refresh grant fails too. */
+    expireSession(org: string, options?: { revokeRefreshToken?: boolean }): OrgView;
+    /** Gives an org whose refresh token was revoked a new one. */
+    reauthorize(org: string): OrgView;
+    /** 503, or 403 REQUEST_LIMIT_EXCEEDED, for the next `count` requests (null = until cleared). */
+    respondWith(status: 503 | 403, count?: number | null): void;
+    /** Delays every Salesforce request by `ms`. */
+    slow(ms: number): void;
+    failNextInstall(message?: string): void;
+    /** Changes a record behind the clients' backs. */
+    tamper(org: string, sobject: string, id: string, fields: Record<string, unknown>): Promise<void>;
+    clear(): void;
+  };
+  /** `sf org login access-token` commands for each org (token in SF_ACCESS_TOKEN). */
+  loginCommands(): string[];
+  close(): Promise<void>;
+}
+
+/** Fails with EADDRINUSE before the store is opened, so a second instance never touches the first one's files. */
+async function ensurePortFree(port: number): Promise<void> {
+  if (!port) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise<LocalOrg> {
+  await ensurePortFree(options.port ?? 0);
+  const store = options.store ?? (await openDataStore(options.dataDir));
+  let closed = false;
+  try {
+    const { world, fresh } = await World.open({
+      dir: options.dataDir,
+      store,
+      installDelayMs: options.installDelayMs,
+    });
+    if (fresh) await seedWorld(world, options.seed ?? 'demo');
+    if (options.lmoProblems) await setLmoProblems(world, options.lmoProblems);
+    await world.installs.resume();
+    let close: () => Promise<void> = async () => undefined;
+    const server = await startServer(world, { port: options.port ?? 0, onShutdown: () => void close() });
+    const { shared, admin } = server;
+    close = async () => {
+      if (closed) return;
+      closed = true;
+      world.installs.stop();
+      await server.close();
+      await store.close();
+    };
+    const view = (org: Parameters<typeof orgView>[1]) => orgView(shared, org);
+    return {
+      instanceUrl: shared.instanceUrl(),
+      port: server.port,
+      get orgs() {
+        return { lmo: view(world.lmo), devhub: view(world.devhub), testOrgs: world.testOrgs.map(view) };
+      },
+      createTestOrg: (o) => admin.createTestOrg(o),
+      console: {
+        packages: () => world.console.packages(),
+        createPackage: (i) => world.console.createPackage(i),
+        createVersion: (id, i) => world.console.createVersion(id, i),
+        promote: (id) => world.console.promote(id),
+        associate: (id, d) => world.console.associate(id, d),
+      },
+      lmo: {
+        setLicenseValidationRule: (message) => admin.setLicenseValidationRule(message),
+        problems: () => admin.lmoProblems(),
+        setProblems: (changes) => admin.setLmoProblems(changes),
+      },
+      faults: {
+        expireSession: (org, o) => admin.expireSession(org, o),
+        reauthorize: (org) => admin.reauthorize(org),
+        respondWith: (status, count = null) => admin.forceResponses(status, count),
+        slow: (ms) => admin.slowResponses(ms),
+        failNextInstall: (m) => admin.failNextInstall(m),
+        tamper: (org, s, id, f) => admin.tamper(org, s, id, f),
+        clear: () => admin.clearFaults(),
+      },
+      loginCommands: () => loginCommands(shared.instanceUrl(), world.state.orgs.map(view)),
+      close: () => close(),
+    };
+  } catch (e) {
+    if (!closed) await store.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+export function loginCommands(instanceUrl: string, orgs: OrgView[]): string[] {
+  return orgs.map(
+    (o) =>
+      `SF_ACCESS_TOKEN='${o.accessToken ?? '<expired: refresh or restart>'}' sf org login access-token --instance-url ${instanceUrl} --no-prompt --alias local-${o.kind === 'subscriber' ? o.name.toLowerCase().replace(/\s+/g, '-') : o.kind}`,
+  );
+}

@@ -1,0 +1,224 @@
+// The local org's own admin API: the Partner Console, test orgs and fault
+// injection. It lives under /_local/, apart from every Salesforce path, and is
+// what `lma-local-org console|faults|orgs` and the LocalOrg methods call.
+import { SalesforceError, notFound } from '../data/errors';
+import { isLmoProblem, lmoProblems, setLmoProblems, type LmoProblems } from '../world/lmoProblems';
+import { currentAccessToken, expireSessions, reauthorize } from '../world/orgs';
+import type { OrgState } from '../world/state';
+import type { Shared } from './context';
+import { header, json, jsonBody, type ApiRequest, type ApiResponse } from './http';
+
+export interface OrgView {
+  id: string;
+  kind: OrgState['kind'];
+  name: string;
+  username: string;
+  userId: string;
+  accessToken: string | null;
+  refreshToken: string;
+  isSandbox: boolean;
+  edition: string;
+  instanceUrl: string;
+}
+
+export const orgView = (shared: Shared, org: OrgState): OrgView => ({
+  id: org.id,
+  kind: org.kind,
+  name: org.name,
+  username: org.username,
+  userId: org.userId,
+  accessToken: currentAccessToken(org) ?? null,
+  refreshToken: org.refreshToken,
+  isSandbox: org.isSandbox,
+  edition: org.edition,
+  instanceUrl: shared.instanceUrl(),
+});
+
+/** The operations behind the admin API, shared by HTTP and in-process callers. */
+export class Admin {
+  constructor(
+    private readonly shared: Shared,
+    private readonly onShutdown: () => void = () => undefined,
+  ) {}
+
+  private get world() {
+    return this.shared.world;
+  }
+
+  summary() {
+    return {
+      instanceUrl: this.shared.instanceUrl(),
+      orgs: this.world.state.orgs.map((o) => orgView(this.shared, o)),
+      packages: this.world.console.packages(),
+      faults: this.faults(),
+    };
+  }
+
+  orgs() {
+    const w = this.world;
+    return {
+      lmo: orgView(this.shared, w.lmo),
+      devhub: orgView(this.shared, w.devhub),
+      testOrgs: w.testOrgs.map((o) => orgView(this.shared, o)),
+    };
+  }
+
+  async createTestOrg(input: { name?: string; sandbox?: boolean; edition?: string } = {}): Promise<OrgView> {
+    return orgView(this.shared, await this.world.createTestOrg(input));
+  }
+
+  expireSession(orgRef: string, options: { revokeRefreshToken?: boolean } = {}): OrgView {
+    const org = this.world.org(orgRef);
+    expireSessions(org, options);
+    this.world.save();
+    return orgView(this.shared, org);
+  }
+
+  reauthorize(orgRef: string): OrgView {
+    const org = this.world.org(orgRef);
+    reauthorize(org);
+    this.world.save();
+    return orgView(this.shared, org);
+  }
+
+  forceResponses(status: number, count: number | null): void {
+    if (status !== 503 && status !== 403)
+      throw new SalesforceError('INVALID_INPUT', 'status must be 503 or 403');
+    this.shared.faults.force(status === 503 ? 'unavailable' : 'request-limit', count);
+  }
+
+  slowResponses(ms: number): void {
+    this.shared.faults.slow(ms);
+  }
+
+  failNextInstall(message?: string): void {
+    this.world.installs.failNext =
+      message || 'UNKNOWN_ERROR: The package could not be installed (injected fault).';
+  }
+
+  /** Changes a record behind the clients' backs (as another user in the org would). */
+  async tamper(orgRef: string, sobject: string, id: string, fields: Record<string, unknown>): Promise<void> {
+    await this.world.data(this.world.org(orgRef)).update(sobject, id, fields);
+  }
+
+  setLicenseValidationRule(message: string | null): void {
+    this.world.state.licenseValidationRule = message;
+    this.world.save();
+  }
+
+  lmoProblems(): LmoProblems {
+    return lmoProblems(this.world);
+  }
+
+  /** Turns the given problems of the LMO on (true) or off (false); the others stay. */
+  async setLmoProblems(changes: Partial<LmoProblems>): Promise<LmoProblems> {
+    return setLmoProblems(this.world, changes);
+  }
+
+  clearFaults(): void {
+    this.shared.faults.clear();
+    this.world.installs.failNext = null;
+  }
+
+  faults() {
+    return { ...this.shared.faults.snapshot(), failNextInstall: this.world.installs.failNext };
+  }
+
+  async handle(req: ApiRequest): Promise<ApiResponse> {
+    // A web page must not drive this API: no cross-origin callers, JSON bodies only.
+    if (header(req, 'origin'))
+      throw new SalesforceError('INSUFFICIENT_ACCESS', 'Cross-origin requests are refused', [], 403);
+    const hasBody = req.method === 'POST' || req.method === 'PUT';
+    if (hasBody && req.rawBody && !(header(req, 'content-type') ?? '').includes('application/json')) {
+      throw new SalesforceError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json', [], 415);
+    }
+    const body = (hasBody && req.rawBody ? jsonBody(req) : {}) as Record<string, unknown>;
+    const console = this.world.console;
+    // `METHOD path` with ids replaced by `:id`, e.g. `POST /console/packages/:id/versions`.
+    const parts = req.segments.slice(1);
+    const ids: string[] = [];
+    const shape = parts
+      .map((p, i) => {
+        const isId =
+          (parts[i - 1] === 'orgs' || parts[i - 1] === 'packages' || parts[i - 1] === 'versions') && i > 0;
+        if (isId) ids.push(p);
+        return isId ? ':id' : p;
+      })
+      .join('/');
+    const a = ids[0] ?? '';
+    const route = `${req.method} ${shape}`;
+    switch (route) {
+      case 'GET world':
+        return json(this.summary());
+      case 'GET orgs':
+        return json(this.orgs());
+      case 'POST orgs':
+        return json(await this.createTestOrg(body), 201);
+      case 'POST orgs/:id/expire-session':
+        return json(this.expireSession(a, { revokeRefreshToken: body.revokeRefreshToken === true }));
+      case 'POST orgs/:id/reauthorize':
+        return json(this.reauthorize(a));
+      case 'GET console/packages':
+        return json(console.packages());
+      case 'POST console/packages':
+        return json(console.createPackage(body), 201);
+      case 'POST console/packages/:id/versions':
+        return json(await console.createVersion(a, body), 201);
+      case 'PUT console/packages/:id/association':
+        return json(await console.associate(a, body));
+      case 'POST console/versions/:id/promote':
+        return json(await console.promote(a));
+      case 'GET faults':
+        return json(this.faults());
+      case 'DELETE faults':
+        this.clearFaults();
+        return json(this.faults());
+      case 'POST faults/respond':
+        this.forceResponses(
+          Number(body.status),
+          body.count === undefined || body.count === null ? null : Number(body.count),
+        );
+        return json(this.faults());
+      case 'POST faults/delay':
+        this.slowResponses(Number(body.ms));
+        return json(this.faults());
+      case 'POST faults/fail-next-install':
+        this.failNextInstall(typeof body.message === 'string' ? body.message : undefined);
+        return json(this.faults());
+      case 'POST faults/expire-session':
+        return json(
+          this.expireSession(String(body.org ?? 'lmo'), {
+            revokeRefreshToken: body.revokeRefreshToken === true,
+          }),
+        );
+      case 'POST faults/tamper':
+        await this.tamper(
+          String(body.org ?? 'lmo'),
+          String(body.sobject),
+          String(body.id),
+          (body.fields ?? {}) as Record<string, unknown>,
+        );
+        return json({ success: true });
+      case 'PUT lmo/license-validation-rule':
+        this.setLicenseValidationRule(typeof body.message === 'string' && body.message ? body.message : null);
+        return json({ licenseValidationRule: this.world.state.licenseValidationRule ?? null });
+      case 'GET lmo/problems':
+        return json(this.lmoProblems());
+      case 'PUT lmo/problems': {
+        const changes: Partial<LmoProblems> = {};
+        for (const [key, value] of Object.entries(body)) {
+          if (!isLmoProblem(key) || typeof value !== 'boolean') {
+            throw new SalesforceError('INVALID_INPUT', `Expected { <problem>: true | false }, got ${key}`);
+          }
+          changes[key] = value;
+        }
+        return json(await this.setLmoProblems(changes));
+      }
+      case 'POST shutdown':
+        setImmediate(this.onShutdown);
+        return json({ stopping: true });
+      default:
+        throw notFound();
+    }
+  }
+}

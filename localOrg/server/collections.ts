@@ -1,0 +1,165 @@
+// sObject Collections (`/composite/sobjects`): up to 200 records per call,
+// per-record results in input order (errors use `statusCode`, not `errorCode`).
+// allOrNone runs as one store transaction: all records are journalled together
+// or not at all; deletes are checked before any is made.
+import { SalesforceError } from '../data/errors';
+import type { OrgData, SObjectRecord } from '../world/dataPort';
+import type { Ctx } from './context';
+import { json, jsonBody, toSalesforceError, type ApiResponse } from './http';
+import { withVersion } from './records';
+import { writableFields } from './rest';
+
+const MAX = 200;
+
+interface Outcome {
+  id?: string | null;
+  success: boolean;
+  errors: Array<{ statusCode: string; message: string; fields: string[] }>;
+  created?: boolean;
+}
+
+const failure = (e: unknown): Outcome => {
+  const err = toSalesforceError(e);
+  return {
+    success: false,
+    errors: [{ statusCode: err.errorCode, message: err.message, fields: err.fields }],
+  };
+};
+
+const ROLLED_BACK = {
+  statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+  message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
+  fields: [],
+};
+
+function tooMany(n: number): void {
+  if (n > MAX)
+    throw new SalesforceError(
+      'EXCEEDED_ID_LIMIT',
+      `record limit reached. cannot submit more than ${MAX} records into this call`,
+    );
+}
+
+const typeOf = (r: SObjectRecord): string => {
+  const t = (r.attributes as { type?: unknown } | undefined)?.type;
+  if (typeof t !== 'string')
+    throw new SalesforceError('INVALID_TYPE', 'Must send a concrete entity type.', []);
+  return t;
+};
+
+export async function collections(ctx: Ctx): Promise<ApiResponse> {
+  const data = ctx.world.data(ctx.org);
+  const m = ctx.req.method;
+  const type = ctx.rest[2];
+  if (m === 'POST' && type) return retrieveMany(ctx, data, type);
+  if (m === 'DELETE') return deleteMany(ctx, data);
+  if (m !== 'POST' && m !== 'PATCH') {
+    throw new SalesforceError(
+      'METHOD_NOT_ALLOWED',
+      `HTTP Method '${m}' not allowed. Allowed are POST,PATCH,DELETE`,
+      [],
+      405,
+    );
+  }
+  const body = jsonBody<{ allOrNone?: boolean; records?: SObjectRecord[] }>(ctx.req);
+  const records = Array.isArray(body.records) ? body.records : [];
+  tooMany(records.length);
+  const save = async (rec: SObjectRecord): Promise<Outcome> => {
+    const sobject = typeOf(rec);
+    if (m === 'POST') {
+      if (rec.Id ?? rec.id)
+        throw new SalesforceError('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+      return { id: await data.create(sobject, writableFields(rec)), success: true, errors: [] };
+    }
+    const id = String(rec.Id ?? rec.id ?? '');
+    if (!id) throw new SalesforceError('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
+    await data.update(sobject, id, writableFields(rec));
+    return { id, success: true, errors: [] };
+  };
+  if (!body.allOrNone) {
+    const outcomes: Outcome[] = [];
+    for (const rec of records)
+      outcomes.push(await save(rec).catch((e: unknown) => ({ id: null, ...failure(e) })));
+    return json(outcomes);
+  }
+  // allOrNone: one transaction, so a failure (or a crash before the answer) leaves none of the records.
+  return ctx.world.store.atomically(async () => {
+    const outcomes: Outcome[] = [];
+    for (const rec of records) {
+      try {
+        outcomes.push(await save(rec));
+      } catch (e) {
+        outcomes.push({ id: null, ...failure(e) });
+        const answer = records.map((_, i) => {
+          const o = outcomes[i];
+          return o && !o.success ? o : { id: null, success: false, errors: [ROLLED_BACK] };
+        });
+        return { keep: false, value: json(answer) };
+      }
+    }
+    return { keep: true, value: json(outcomes) };
+  });
+}
+
+async function retrieveMany(ctx: Ctx, data: OrgData, type: string): Promise<ApiResponse> {
+  const body = jsonBody<{ ids?: string[]; fields?: string[] }>(ctx.req);
+  const ids = body.ids ?? [];
+  tooMany(ids.length);
+  if (!Array.isArray(body.fields) || body.fields.length === 0) {
+    throw new SalesforceError('REQUIRED_FIELD_MISSING', 'The fields parameter is required.', ['fields']);
+  }
+  const out = [];
+  for (const id of ids) out.push((await data.retrieve(type, id, body.fields).catch(() => undefined)) ?? null);
+  return json(withVersion(out, ctx.version));
+}
+
+async function deleteMany(ctx: Ctx, data: OrgData): Promise<ApiResponse> {
+  const ids = (ctx.req.query.get('ids') ?? '').split(',').filter(Boolean);
+  tooMany(ids.length);
+  const allOrNone = ctx.req.query.get('allOrNone') === 'true';
+  const describe = (await data.describeGlobal()).sobjects;
+  const typeFor = (id: string): string | undefined =>
+    describe.find((s) => s.keyPrefix === id.slice(0, 3))?.name as string | undefined;
+  if (allOrNone) {
+    const problems = await Promise.all(
+      ids.map(async (id) => {
+        const t = typeFor(id);
+        return t && (await data.retrieve(t, id, ['Id']).catch(() => undefined)) ? null : id;
+      }),
+    );
+    if (problems.some(Boolean)) {
+      return json(
+        ids.map((id, i) =>
+          problems[i]
+            ? {
+                id,
+                success: false,
+                errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }],
+              }
+            : { id, success: false, errors: [ROLLED_BACK] },
+        ),
+      );
+    }
+  }
+  const run = async (): Promise<{ keep: boolean; value: ApiResponse }> => {
+    const outcomes: Outcome[] = [];
+    for (const id of ids) {
+      try {
+        const t = typeFor(id);
+        if (!t) throw new SalesforceError('MALFORMED_ID', `malformed id ${id}`, ['Id']);
+        await data.delete(t, id);
+        outcomes.push({ id, success: true, errors: [] });
+      } catch (e) {
+        outcomes.push({ id, ...failure(e) });
+      }
+    }
+    const failed = outcomes.some((o) => !o.success);
+    if (!allOrNone || !failed) return { keep: true, value: json(outcomes) };
+    // A record deleted twice in one call: the checks above passed, the second delete failed.
+    return {
+      keep: false,
+      value: json(outcomes.map((o) => (o.success ? { id: o.id, success: false, errors: [ROLLED_BACK] } : o))),
+    };
+  };
+  return allOrNone ? ctx.world.store.atomically(run) : (await run()).value;
+}

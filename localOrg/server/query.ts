@@ -1,0 +1,95 @@
+// SOQL over REST: `/query`, `/queryAll`, `/query/{locator}`, the Tooling
+// equivalents and `columns=true` (what `sf data query` asks for).
+import { SalesforceError, invalidType, malformedQuery } from '../data/errors';
+import { restTables, toolingTables } from '../world/virtualObjects';
+import { fromObject, parseSoql, queryVirtual } from '../world/virtualQuery';
+import type { QueryResult } from '../world/dataPort';
+import type { Ctx } from './context';
+import { header, json, type ApiResponse } from './http';
+import { columnMetadata } from './columns';
+
+const DEFAULT_BATCH = 2000;
+
+/** `Sforce-Query-Options: batchSize=N`, 200 to 2,000 (Salesforce treats it as a hint). */
+function batchSize(ctx: Ctx): number {
+  const m = /batchSize\s*=\s*(\d+)/i.exec(header(ctx.req, 'sforce-query-options') ?? '');
+  if (!m) return DEFAULT_BATCH;
+  return Math.min(DEFAULT_BATCH, Math.max(200, Number(m[1])));
+}
+
+async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<QueryResult> {
+  const target = fromObject(soql);
+  if (!target) throw malformedQuery('unexpected token: missing FROM');
+  const tables = ctx.tooling
+    ? toolingTables(ctx.world, ctx.org, ctx.version)
+    : restTables(ctx.world, ctx.org, ctx.version);
+  const table = tables.get(target.toLowerCase());
+  if (table) {
+    if (ctx.tooling) await ctx.world.installs.settleDue(ctx.org);
+    const r = queryVirtual(table, parseSoql(soql));
+    return {
+      totalSize: r.totalSize,
+      records: r.records,
+      page: (from, count) => r.records.slice(from, from + count),
+    };
+  }
+  if (ctx.tooling) throw invalidType(target);
+  // Salesforce answers the Dev Hub probe with INVALID_TYPE in orgs that are not Dev Hubs.
+  if (target.toLowerCase() === 'scratchorginfo') throw invalidType(target);
+  return ctx.world.data(ctx.org).query(soql, { includeDeleted, apiVersion: ctx.version });
+}
+
+const queryBase = (ctx: Ctx): string =>
+  `/services/data/v${ctx.version}${ctx.tooling ? '/tooling' : ''}/query`;
+
+/** `rest` is `['query' | 'queryAll', locator?]`. */
+export async function query(ctx: Ctx): Promise<ApiResponse> {
+  if (ctx.req.method !== 'GET') {
+    throw new SalesforceError(
+      'METHOD_NOT_ALLOWED',
+      `HTTP Method '${ctx.req.method}' not allowed. Allowed are HEAD,GET`,
+      [],
+      405,
+    );
+  }
+  const locator = ctx.rest[1];
+  if (locator) {
+    const page = ctx.cursors.next(ctx.org.id, locator);
+    return json({
+      totalSize: page.totalSize,
+      done: page.done,
+      ...(page.locator ? { nextRecordsUrl: `${queryBase(ctx)}/${page.locator}` } : {}),
+      records: page.records,
+    });
+  }
+  const soql = ctx.req.query.get('q');
+  if (!soql) throw malformedQuery("The 'q' parameter is required.");
+  if (ctx.req.query.get('columns') === 'true') {
+    const parsed = parseSoql(soql);
+    await run(ctx, soql, false); // unknown objects and fields fail as they would for the query itself
+    return json(columnMetadata(parsed));
+  }
+  const result = await run(ctx, soql, ctx.rest[0] === 'queryAll');
+  const first = result.page(0, 1)[0] as { attributes?: { type?: string } } | undefined;
+  // Aggregate results come in one answer and can't be paged; COUNT() has no rows at all.
+  const rows =
+    first === undefined
+      ? 0
+      : first.attributes?.type === 'AggregateResult'
+        ? result.records.length
+        : result.totalSize;
+  const size = first?.attributes?.type === 'AggregateResult' ? Math.max(rows, 1) : batchSize(ctx);
+  const page = ctx.cursors.open(
+    ctx.org.id,
+    (from, count) => result.page(from, count),
+    rows,
+    result.totalSize,
+    size,
+  );
+  return json({
+    totalSize: page.totalSize,
+    done: page.done,
+    ...(page.locator ? { nextRecordsUrl: `${queryBase(ctx)}/${page.locator}` } : {}),
+    records: page.records,
+  });
+}

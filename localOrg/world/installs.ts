@@ -1,0 +1,229 @@
+// Test installs: a PackageInstallRequest in a test org runs asynchronously
+// (IN_PROGRESS, then SUCCESS or ERROR). On success the LMA, if the package is
+// associated with the LMO, writes a Lead and a License from the association's
+// defaults as they are at install time. Beta versions install but never reach
+// the LMA; unassociated packages get no License, as in real life.
+import { SalesforceError } from '../data/errors';
+import { leadOwner, refuseDuplicateLead } from './lmoProblems';
+import { versionNumber } from './partnerConsole';
+import { stillPublishing } from './virtualObjects';
+import type { InstallRequestState, OrgState, VersionState } from './state';
+import type { World } from './world';
+
+const FINAL = new Set(['SUCCESS', 'ERROR']);
+
+const addDays = (d: Date, days: number): string =>
+  new Date(d.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+
+export class Installs {
+  /** Set by the fail-next-install fault: the message of the next install's error. */
+  failNext: string | null = null;
+  private readonly settling = new Map<string, Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly world: World,
+    public delayMs: number,
+  ) {}
+
+  async request(org: OrgState, body: Record<string, unknown>): Promise<InstallRequestState> {
+    const key = body.SubscriberPackageVersionKey;
+    if (typeof key !== 'string' || !key) {
+      throw new SalesforceError(
+        'REQUIRED_FIELD_MISSING',
+        'Required fields are missing: [SubscriberPackageVersionKey]',
+        ['SubscriberPackageVersionKey'],
+      );
+    }
+    if (!this.world.console.version(key)) {
+      throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [
+        'SubscriberPackageVersionKey',
+      ]);
+    }
+    const now = this.world.now();
+    const req: InstallRequestState = {
+      id: this.world.nextId('0Hf'),
+      orgId: org.id,
+      subscriberPackageVersionKey: key,
+      fields: body,
+      status: 'IN_PROGRESS',
+      errors: [],
+      createdDate: now.toISOString(),
+      lastModifiedDate: now.toISOString(),
+      completeAt: now.getTime() + this.delayMs,
+      failWith: this.failNext,
+    };
+    this.failNext = null;
+    this.world.state.installRequests.push(req);
+    this.world.save();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.settle(req).catch(() => undefined);
+    }, this.delayMs);
+    timer.unref();
+    this.timers.add(timer);
+    return req;
+  }
+
+  /** The request as the org sees it, finished first if its time has come. */
+  async get(org: OrgState, id: string): Promise<InstallRequestState | undefined> {
+    const req = this.world.state.installRequests.find(
+      (r) => r.orgId === org.id && r.id.slice(0, 15) === id.slice(0, 15),
+    );
+    if (req && !FINAL.has(req.status) && Date.now() >= req.completeAt) await this.settle(req);
+    return req;
+  }
+
+  /** Finishes the org's requests whose time has come (before a query reads them). */
+  async settleDue(org: OrgState): Promise<void> {
+    const now = Date.now();
+    for (const req of this.world.state.installRequests) {
+      if (req.orgId === org.id && !FINAL.has(req.status) && now >= req.completeAt) await this.settle(req);
+    }
+  }
+
+  /** Requests that were in flight when the server stopped finish on the next start. */
+  async resume(): Promise<void> {
+    for (const req of this.world.state.installRequests) if (!FINAL.has(req.status)) await this.settle(req);
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  settle(req: InstallRequestState): Promise<void> {
+    let p = this.settling.get(req.id);
+    if (!p) {
+      p = this.finish(req).finally(() => this.settling.delete(req.id));
+      this.settling.set(req.id, p);
+    }
+    return p;
+  }
+
+  private async finish(req: InstallRequestState): Promise<void> {
+    if (FINAL.has(req.status)) return;
+    const org = this.world.org(req.orgId);
+    const version = this.world.console.version(req.subscriberPackageVersionKey) as VersionState;
+    const error = req.failWith ?? this.checkInstallable(org, version, req.fields.Password);
+    if (error) {
+      this.complete(req, 'ERROR', [error]);
+      return;
+    }
+    const previous = this.world.state.installed.find(
+      (i) => i.orgId === org.id && i.packageId === version.packageId,
+    );
+    const today = this.world.now().toISOString().slice(0, 10);
+    if (previous) previous.versionId = version.id;
+    else {
+      this.world.state.installed.push({
+        id: this.world.nextId('0A3'),
+        orgId: org.id,
+        packageId: version.packageId,
+        versionId: version.id,
+        minVersionId: version.id,
+        installedDate: today,
+      });
+    }
+    try {
+      await this.recordInLma(org, version);
+    } catch {
+      // The LMA failing to write (e.g. a validation rule in the LMO) does not fail the
+      // install on Salesforce either: the license just doesn't appear.
+    }
+    this.complete(req, 'SUCCESS', []);
+  }
+
+  private complete(req: InstallRequestState, status: 'SUCCESS' | 'ERROR', errors: string[]): void {
+    req.status = status;
+    req.errors = errors;
+    req.lastModifiedDate = this.world.now().toISOString();
+    this.world.save();
+  }
+
+  private checkInstallable(org: OrgState, version: VersionState, password: unknown): string | null {
+    if (org.kind === 'devhub') return 'You can’t install a package in the org that owns it.';
+    if (stillPublishing(this.world, version))
+      return 'The subscriber package version is not fully available. Try again in a few minutes.';
+    if (version.installationKey && password !== version.installationKey)
+      return 'The installation key is missing or not valid for this package version.';
+    const current = this.world.state.installed.find(
+      (i) => i.orgId === org.id && i.packageId === version.packageId,
+    );
+    const installed = current && this.world.console.version(current.versionId);
+    if (!installed) return null;
+    if (installed.id === version.id) return 'This package version is already installed in this org.';
+    if (installed.isBeta) return 'CANNOT_UPGRADE_BETA: A beta version can’t be upgraded. Uninstall it first.';
+    const order = (v: VersionState): number[] => [v.major, v.minor, v.patch, v.build];
+    const [a, b] = [order(version), order(installed)];
+    const cmp = a.findIndex((x, i) => x !== b[i]);
+    if (cmp === -1 || (a[cmp] as number) < (b[cmp] as number)) {
+      return `CANNOT_INSTALL_EARLIER_VERSION: Version ${versionNumber(installed)} or later is already installed.`;
+    }
+    return null;
+  }
+
+  private async recordInLma(org: OrgState, version: VersionState): Promise<void> {
+    const association = this.world.console.association(version.packageId);
+    if (!association || version.isBeta || !this.world.state.lmoConnected) return;
+    const rule = this.world.state.licenseValidationRule;
+    if (rule) throw new SalesforceError('FIELD_CUSTOM_VALIDATION_EXCEPTION', rule, []);
+    const pkg = this.world.console.package(version.packageId);
+    const lmo = this.world.lmaData();
+    const packageRowId = await this.world.console.lmaPackageId(pkg);
+    const versionRowId = await this.world.console.lmaVersionId(version);
+    const orgId15 = org.id.slice(0, 15);
+    const existing = await lmo.query(
+      `SELECT Id, sfLma__Subscriber_Org_ID__c FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${orgId15}' AND sfLma__Package__c = '${packageRowId}'`,
+    );
+    // SOQL matches text case-insensitively, and two orgs' 15-character ids may differ only in case:
+    // the License of this org is the one whose id matches exactly.
+    const licenseId = existing.records.find((r) => r.sfLma__Subscriber_Org_ID__c === orgId15)?.Id as
+      string | undefined;
+    const upgrade = {
+      sfLma__Package_Version__c: versionRowId ?? null,
+      sfLma__Version_Number__c: versionNumber(version),
+    };
+    if (licenseId) {
+      await lmo.update('sfLma__License__c', licenseId, {
+        ...upgrade,
+        sfLma__Last_Modified__c: this.world.now().toISOString(),
+      });
+      return;
+    }
+    const now = this.world.now();
+    const d = association.defaults;
+    // The Lead Manager owns the Lead; an inactive one makes the insert fail, and no License follows.
+    const ownerId = await leadOwner(this.world, packageRowId);
+    await refuseDuplicateLead(this.world, org.email);
+    // The License record type follows from the Status (the data layer's LMA rules set it).
+    const leadId = await lmo.create('Lead', {
+      FirstName: org.firstName,
+      LastName: org.lastName,
+      Company: org.name,
+      Email: org.email,
+      LeadSource: 'Package Installation',
+      OwnerId: ownerId,
+    });
+    const seats = org.isSandbox || d.seats === 'site' ? -1 : d.seats;
+    await lmo.create('sfLma__License__c', {
+      sfLma__Status__c: d.status,
+      sfLma__Seats__c: seats,
+      sfLma__Used_Licenses__c: seats === -1 ? null : 0,
+      sfLma__Expiration__c: d.lengthDays === null ? null : addDays(now, d.lengthDays),
+      sfLma__Install_Date__c: now.toISOString().slice(0, 10),
+      sfLma__Lead__c: leadId,
+      sfLma__Package__c: packageRowId,
+      ...upgrade,
+      sfLma__Subscriber_Org_ID__c: orgId15,
+      sfLma__Subscriber_Org_Is_Sandbox__c: org.isSandbox,
+      sfLma__Org_Instance__c: org.instanceName,
+      sfLma__Org_Type__c: org.edition,
+      sfLma__Org_Status_Formula__c: org.edition === 'Developer Edition' ? 'Free' : 'Active',
+      sfLma__Package_License_ID__c: this.world.nextId('050'),
+      sfLma__Proxy_User__c: `${pkg.namespace ?? 'pkg'}@${orgId15}`.slice(0, 40),
+      sfLma__License_Type__c: 'Editable',
+      sfLma__Last_Modified__c: now.toISOString(),
+    });
+  }
+}

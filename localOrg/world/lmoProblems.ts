@@ -1,0 +1,399 @@
+// Customizations of the LMO known to stop Leads or Licenses from being created, one flag each, so
+// that the LMO health check meets every finding against a real org shape (and a clean LMO stays
+// clean). Each shows where a real org shows it (Tooling ApexTrigger / ValidationRule, REST
+// DuplicateRule, describe, User.IsActive) and, where the platform's effect is certain, has it: a
+// required field fails inserts without it, an inactive Lead Manager can't own the install's Lead,
+// the License validation rule rejects the LMA's inserts (world.state.licenseValidationRule), the
+// duplicate rule blocks the LMA's Lead of a repeat installer (same email). Only the LMA's inserts
+// meet the duplicate rule here; a trigger's effect depends on its code, so the seeded ones only show.
+import { SalesforceError } from '../data/errors';
+import { toId18 } from '../data/ids';
+import type { AddedField } from './dataPort';
+import type { Row, VirtualTable } from './virtualQuery';
+import type { OrgState } from './state';
+import type { World } from './world';
+
+export const LMO_PROBLEMS = [
+  'beforeTrigger',
+  'validationRule',
+  'requiredField',
+  'inactiveLeadManager',
+  'missingLeadManager',
+  'duplicateRule',
+  'stateCountryPicklists',
+] as const;
+
+export type LmoProblem = (typeof LMO_PROBLEMS)[number];
+export type LmoProblems = Record<LmoProblem, boolean>;
+
+export const LMO_PROBLEM_HELP: Record<LmoProblem, string> = {
+  beforeTrigger: 'active before-insert Apex triggers on Lead (LeadRouting) and License (LicenseSync)',
+  validationRule: "an active validation rule on License that rejects the LMA's inserts",
+  requiredField:
+    'a required custom field on Lead without a default (Region__c): Lead inserts without it fail',
+  inactiveLeadManager: "the first package's Lead Manager is an inactive user: its installs get no Lead",
+  missingLeadManager: 'the last package has no Lead Manager',
+  duplicateRule: "an active duplicate rule on Lead that blocks a repeat installer's Lead (same email)",
+  stateCountryPicklists: 'State and Country/Territory picklists enabled (Lead has StateCode and CountryCode)',
+};
+
+export const DEFAULT_LICENSE_RULE_MESSAGE = 'Every License needs a Contract Number.';
+
+// Fixed ids (the world's own pod), 18 characters as the APIs answer them.
+const id = (id15: string): string => toId18(id15) as string;
+const IDS = {
+  trigger: id('01q5W000000LTRG'),
+  licenseTrigger: id('01q5W000000LTR2'),
+  validationRule: id('03d5W000000LVR1'),
+  duplicateRule: id('0Bm5W000000LDR1'),
+  // The License object's CustomObject id: what TableEnumOrId and EntityDefinitionId hold for it.
+  licenseObject: id('01I5W000000LLIC'),
+  packageObject: id('01I5W000000LPKG'),
+  packageVersionObject: id('01I5W000000LPVR'),
+};
+
+export function isLmoProblem(name: string): name is LmoProblem {
+  return (LMO_PROBLEMS as readonly string[]).includes(name);
+}
+
+export function lmoProblems(world: World): LmoProblems {
+  const saved = world.state.lmoProblems ?? {};
+  const out = {} as LmoProblems;
+  for (const p of LMO_PROBLEMS) out[p] = saved[p] === true;
+  out.validationRule = !!world.state.licenseValidationRule;
+  return out;
+}
+
+const REQUIRED_LEAD_FIELD: AddedField = {
+  name: 'Region__c',
+  label: 'Region',
+  type: 'string',
+  length: 80,
+  required: true,
+};
+
+// A few ISO codes are enough: nothing in the local org writes them yet.
+const CODE_FIELDS: AddedField[] = [
+  {
+    name: 'StateCode',
+    label: 'State/Province Code',
+    type: 'picklist',
+    values: ['CA', 'NY', 'TX', 'BY', 'NSW'],
+  },
+  { name: 'CountryCode', label: 'Country Code', type: 'picklist', values: ['US', 'DE', 'GB', 'FR', 'AU'] },
+];
+
+/** The LMO's describe and SOQL as its flags say (the added fields are metadata: re-applied on every open). */
+export function applyLmoSchema(world: World): void {
+  const flags = lmoProblems(world);
+  world
+    .lmaData()
+    .setAddedFields('Lead', [
+      ...(flags.requiredField ? [REQUIRED_LEAD_FIELD] : []),
+      ...(flags.stateCountryPicklists ? CODE_FIELDS : []),
+    ]);
+}
+
+/** Turns problems on or off (others stay as they are) and returns all flags. */
+export async function setLmoProblems(world: World, changes: Partial<LmoProblems>): Promise<LmoProblems> {
+  for (const key of Object.keys(changes)) {
+    if (!isLmoProblem(key)) {
+      throw new SalesforceError(
+        'INVALID_INPUT',
+        `Unknown LMO problem '${key}'. Known: ${LMO_PROBLEMS.join(', ')}`,
+      );
+    }
+  }
+  const before = lmoProblems(world);
+  const after = { ...before, ...changes };
+  if (
+    after.inactiveLeadManager !== before.inactiveLeadManager ||
+    after.missingLeadManager !== before.missingLeadManager
+  ) {
+    await setLeadManagers(world, after);
+  }
+  const { validationRule, ...rest } = after;
+  world.state.lmoProblems = rest;
+  if (validationRule !== before.validationRule) {
+    world.state.licenseValidationRule = validationRule ? DEFAULT_LICENSE_RULE_MESSAGE : null;
+  }
+  world.save();
+  applyLmoSchema(world);
+  return lmoProblems(world);
+}
+
+/** The first package (by Name) gets an inactive Lead Manager, the last none; the others keep the LMO's admin. */
+async function setLeadManagers(world: World, flags: LmoProblems): Promise<void> {
+  const lmo = world.lmaData();
+  const packages = (await lmo.query('SELECT Id, Name FROM sfLma__Package__c ORDER BY Name')).records;
+  if ((flags.inactiveLeadManager || flags.missingLeadManager) && packages.length === 0) {
+    throw new SalesforceError('INVALID_INPUT', 'The LMO has no package yet: associate one first.');
+  }
+  if (flags.inactiveLeadManager && flags.missingLeadManager && packages.length < 2) {
+    throw new SalesforceError(
+      'INVALID_INPUT',
+      'An inactive and a missing Lead Manager need two packages in the LMO.',
+    );
+  }
+  let inactiveUser: string | undefined;
+  if (flags.inactiveLeadManager) {
+    const found = await lmo.query("SELECT Id FROM User WHERE Alias = 'fsales'");
+    inactiveUser = found.records[0]?.Id as string | undefined;
+    if (!inactiveUser) {
+      inactiveUser = await lmo.create('User', {
+        Username: `former.sales@lmo-${world.lmo.id.slice(0, 15).toLowerCase()}.local-org.example`,
+        FirstName: 'Frankie',
+        LastName: 'Former',
+        Email: 'former.sales@example.invalid',
+        Alias: 'fsales',
+      });
+    }
+    await lmo.update('User', inactiveUser, { IsActive: false });
+  }
+  for (const [i, p] of packages.entries()) {
+    const manager =
+      flags.inactiveLeadManager && i === 0
+        ? inactiveUser
+        : flags.missingLeadManager && i === packages.length - 1
+          ? null
+          : world.lmo.userId;
+    await lmo.update('sfLma__Package__c', String(p.Id), { sfLma__Lead_Manager__c: manager });
+  }
+}
+
+/** The owner the LMA gives an install's Lead: the package's Lead Manager, or the LMO's admin without one. */
+export async function leadOwner(world: World, packageRowId: string): Promise<string> {
+  const lmo = world.lmaData();
+  const row = (
+    await lmo.query(
+      `SELECT sfLma__Lead_Manager__c, sfLma__Lead_Manager__r.IsActive FROM sfLma__Package__c WHERE Id = '${packageRowId}'`,
+    )
+  ).records[0];
+  const manager = row?.sfLma__Lead_Manager__c as string | null | undefined;
+  if (!manager) return world.lmo.userId;
+  const active = (row?.sfLma__Lead_Manager__r as { IsActive?: boolean } | null)?.IsActive;
+  if (active === false) {
+    throw new SalesforceError(
+      'INACTIVE_OWNER_OR_USER',
+      `operation performed with inactive user [${manager}] as owner of lead`,
+    );
+  }
+  return manager;
+}
+
+/** The seeded duplicate rule (Block on create, matching Leads by email) meets the LMA's Lead insert. */
+export async function refuseDuplicateLead(world: World, email: string | null): Promise<void> {
+  if (!email || !lmoProblems(world).duplicateRule) return;
+  const quoted = email.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+  const found = await world.lmaData().query(`SELECT Id FROM Lead WHERE Email = '${quoted}' LIMIT 1`);
+  if (found.totalSize > 0) {
+    throw new SalesforceError(
+      'DUPLICATES_DETECTED',
+      "You're creating a duplicate record. We recommend you use an existing record instead.",
+    );
+  }
+}
+
+// ---- what the APIs answer ----
+
+const attrs = (type: string, rowId: string, version: string, tooling: boolean): Row => ({
+  type,
+  url: `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${type}/${rowId}`,
+});
+
+const ENTITIES: Array<{
+  name: string;
+  durableId: string;
+  label: string;
+  keyPrefix: string;
+  ns: string | null;
+}> = [
+  { name: 'Account', durableId: 'Account', label: 'Account', keyPrefix: '001', ns: null },
+  { name: 'Contact', durableId: 'Contact', label: 'Contact', keyPrefix: '003', ns: null },
+  { name: 'Lead', durableId: 'Lead', label: 'Lead', keyPrefix: '00Q', ns: null },
+  { name: 'User', durableId: 'User', label: 'User', keyPrefix: '005', ns: null },
+  { name: 'Organization', durableId: 'Organization', label: 'Organization', keyPrefix: '00D', ns: null },
+];
+const LMA_ENTITIES = [
+  {
+    name: 'sfLma__License__c',
+    durableId: IDS.licenseObject,
+    label: 'License',
+    keyPrefix: 'a0L',
+    ns: 'sfLma',
+  },
+  {
+    name: 'sfLma__Package__c',
+    durableId: IDS.packageObject,
+    label: 'Package',
+    keyPrefix: 'a0P',
+    ns: 'sfLma',
+  },
+  {
+    name: 'sfLma__Package_Version__c',
+    durableId: IDS.packageVersionObject,
+    label: 'Package Version',
+    keyPrefix: 'a0V',
+    ns: 'sfLma',
+  },
+];
+
+function entityRow(e: (typeof ENTITIES)[number], version: string): Row {
+  return {
+    attributes: attrs('EntityDefinition', e.durableId, version, true),
+    Id: `000000000000000AAA`,
+    DurableId: e.durableId,
+    QualifiedApiName: e.name,
+    DeveloperName: e.ns ? e.name.replace(`${e.ns}__`, '').replace(/__c$/, '') : e.name,
+    NamespacePrefix: e.ns,
+    Label: e.label,
+    KeyPrefix: e.keyPrefix,
+  };
+}
+
+/** The Tooling objects behind the health check: EntityDefinition, ApexTrigger, ValidationRule. */
+export function lmoToolingTables(world: World, org: OrgState, version: string): VirtualTable[] {
+  const isLmo = org.kind === 'lmo';
+  const entities = isLmo ? [...ENTITIES, ...LMA_ENTITIES] : ENTITIES;
+  const entity = (name: string): Row =>
+    entityRow(entities.find((e) => e.name === name) as (typeof ENTITIES)[number], version);
+  return [
+    {
+      name: 'EntityDefinition',
+      fields: [
+        'Id',
+        'DurableId',
+        'QualifiedApiName',
+        'DeveloperName',
+        'NamespacePrefix',
+        'Label',
+        'KeyPrefix',
+      ],
+      rows: () => entities.map((e) => entityRow(e, version)),
+    },
+    {
+      name: 'ApexTrigger',
+      fields: [
+        'Id',
+        'Name',
+        'NamespacePrefix',
+        'TableEnumOrId',
+        'EntityDefinitionId',
+        'Status',
+        'IsValid',
+        'ApiVersion',
+        'UsageBeforeInsert',
+        'UsageAfterInsert',
+        'UsageBeforeUpdate',
+        'UsageAfterUpdate',
+        'UsageBeforeDelete',
+        'UsageAfterDelete',
+        'UsageAfterUndelete',
+        'UsageIsBulk',
+        'Body',
+      ],
+      rows: () => {
+        if (!isLmo || !lmoProblems(world).beforeTrigger) return [];
+        const trigger = (rowId: string, name: string, table: string, body: string): Row => ({
+          attributes: attrs('ApexTrigger', rowId, version, true),
+          Id: rowId,
+          Name: name,
+          NamespacePrefix: null,
+          // A standard object's name, a custom object's id: as Salesforce fills TableEnumOrId.
+          TableEnumOrId: table,
+          EntityDefinitionId: table,
+          Status: 'Active',
+          IsValid: true,
+          ApiVersion: 62,
+          UsageBeforeInsert: true,
+          UsageAfterInsert: false,
+          UsageBeforeUpdate: true,
+          UsageAfterUpdate: false,
+          UsageBeforeDelete: false,
+          UsageAfterDelete: false,
+          UsageAfterUndelete: false,
+          UsageIsBulk: true,
+          Body: body,
+        });
+        return [
+          trigger(
+            IDS.trigger,
+            'LeadRouting',
+            'Lead',
+            'trigger LeadRouting on Lead (before insert, before update) {\n    LeadRouter.route(Trigger.new);\n}',
+          ),
+          trigger(
+            IDS.licenseTrigger,
+            'LicenseSync',
+            IDS.licenseObject,
+            'trigger LicenseSync on sfLma__License__c (before insert, before update) {\n    LicenseSync.stamp(Trigger.new);\n}',
+          ),
+        ];
+      },
+    },
+    {
+      name: 'ValidationRule',
+      fields: [
+        'Id',
+        'ValidationName',
+        'Active',
+        'Description',
+        'ErrorDisplayField',
+        'ErrorMessage',
+        'EntityDefinitionId',
+        'NamespacePrefix',
+      ],
+      rows: () => {
+        const message = isLmo ? world.state.licenseValidationRule : null;
+        if (!message) return [];
+        return [
+          {
+            attributes: attrs('ValidationRule', IDS.validationRule, version, true),
+            Id: IDS.validationRule,
+            ValidationName: 'Require_Contract_Number',
+            Active: true,
+            Description: 'Licenses need a contract number before they are saved.',
+            ErrorDisplayField: null,
+            ErrorMessage: message,
+            EntityDefinitionId: IDS.licenseObject,
+            EntityDefinition: entity('sfLma__License__c'),
+            NamespacePrefix: null,
+          },
+        ];
+      },
+    },
+  ];
+}
+
+/** DuplicateRule: a REST object in every org; the LMO's rule on Lead when seeded. */
+export function duplicateRuleTable(world: World, org: OrgState, version: string): VirtualTable {
+  return {
+    name: 'DuplicateRule',
+    fields: [
+      'Id',
+      'DeveloperName',
+      'MasterLabel',
+      'SobjectType',
+      'SobjectSubtype',
+      'IsActive',
+      'NamespacePrefix',
+      'Language',
+    ],
+    rows: () =>
+      org.kind === 'lmo' && lmoProblems(world).duplicateRule
+        ? [
+            {
+              attributes: attrs('DuplicateRule', IDS.duplicateRule, version, false),
+              Id: IDS.duplicateRule,
+              DeveloperName: 'Block_Duplicate_Leads',
+              MasterLabel: 'Block Duplicate Leads',
+              SobjectType: 'Lead',
+              SobjectSubtype: 'None',
+              IsActive: true,
+              NamespacePrefix: null,
+              Language: 'en_US',
+            },
+          ]
+        : [],
+  };
+}

@@ -1,0 +1,95 @@
+// Orgs and their sessions. Several orgs share one server; as on a real
+// instance, the access token tells them apart.
+import type { OrgKind } from './dataPort';
+import { randomTokenBody, worldId } from './ids';
+import type { OrgState, WorldState } from './state';
+
+export const INSTANCE_NAME = 'LOC1';
+
+export interface NewOrg {
+  kind: OrgKind;
+  name: string;
+  username: string;
+  firstName: string;
+  lastName: string;
+  isSandbox?: boolean;
+  edition: string;
+}
+
+const nextId = (state: WorldState, prefix: string): string => worldId(prefix, state.counter++);
+
+/** `00D…!…`: the shape the sf CLI and @salesforce/core require of an access token. */
+export const newAccessToken = (orgId: string): string => `${orgId.slice(0, 15)}!${randomTokenBody()}`;
+const newRefreshToken = (): string => `5Aep861${randomTokenBody(80)}`;
+
+export function addOrg(state: WorldState, spec: NewOrg, now: Date): OrgState {
+  const id = nextId(state, '00D');
+  const org: OrgState = {
+    id,
+    kind: spec.kind,
+    name: spec.name,
+    username: spec.username,
+    userId: nextId(state, '005'),
+    firstName: spec.firstName,
+    lastName: spec.lastName,
+    email: spec.username,
+    isSandbox: spec.isSandbox ?? false,
+    edition: spec.edition,
+    instanceName: INSTANCE_NAME,
+    createdDate: now.toISOString(),
+    accessTokens: [newAccessToken(id)],
+    refreshToken: newRefreshToken(),
+    refreshRevoked: false,
+  };
+  state.orgs.push(org);
+  return org;
+}
+
+/** The newest valid access token (what the CLI prints), or undefined after an expired session. */
+export const currentAccessToken = (org: OrgState): string | undefined => org.accessTokens.at(-1);
+
+// Several valid tokens at once, as on Salesforce: a refresh grant issues a new
+// token without killing the ones other clients hold. Keep the list short.
+export function issueAccessToken(org: OrgState): string {
+  const token = newAccessToken(org.id);
+  org.accessTokens = [...org.accessTokens.slice(-9), token];
+  return token;
+}
+
+export function expireSessions(org: OrgState, options: { revokeRefreshToken?: boolean } = {}): void {
+  org.accessTokens = [];
+  if (options.revokeRefreshToken) org.refreshRevoked = true;
+}
+
+/** Give a revoked org a fresh refresh token (admin use, e.g. after a test). */
+export function reauthorize(org: OrgState): void {
+  org.refreshToken = newRefreshToken();
+  org.refreshRevoked = false;
+  issueAccessToken(org);
+}
+
+export function organizationRow(org: OrgState): Record<string, unknown> {
+  return {
+    Id: org.id,
+    Name: org.name,
+    InstanceName: org.instanceName,
+    IsSandbox: org.isSandbox,
+    TrialExpirationDate: null,
+    NamespacePrefix: null,
+    OrganizationType: org.edition,
+    PrimaryContact: `${org.firstName} ${org.lastName}`,
+    Country: 'United States',
+  };
+}
+
+export function userRow(org: OrgState): Record<string, unknown> {
+  return {
+    Id: org.userId,
+    Username: org.username,
+    FirstName: org.firstName,
+    LastName: org.lastName,
+    Email: org.email,
+    Alias: (org.firstName.slice(0, 1) + org.lastName).slice(0, 8).toLowerCase(),
+    IsActive: true,
+  };
+}

@@ -1,0 +1,311 @@
+// Seeds: the demo world (three packages, one of them unassociated, a dozen
+// versions, ~500 licenses in every status with leads, accounts, contacts and
+// history) and sized worlds (`--seed 100000`) for benchmarks. Deterministic: a
+// seeded PRNG decides everything; dates are relative to today so the demo
+// always has trials about to expire.
+import type { SObjectRecord } from './dataPort';
+import { seededRandom, type Random } from './prng';
+import type { LicenseDefaults } from './state';
+import type { World } from './world';
+
+export type SeedSpec = 'demo' | 'none' | number;
+
+interface PackageSpec {
+  name: string;
+  namespace: string;
+  versions: Array<[string, boolean]>; // [version, beta]
+  defaults: LicenseDefaults | null;
+  share: number; // share of the licenses
+}
+
+const PACKAGES: PackageSpec[] = [
+  {
+    name: 'Acme Billing',
+    namespace: 'acmebill',
+    versions: [
+      ['1.0.0', false],
+      ['1.1.0', false],
+      ['1.2.0', false],
+      ['2.0.0', false],
+      ['2.1.0', true],
+    ],
+    defaults: { status: 'Trial', lengthDays: 30, seats: 10 },
+    share: 0.6,
+  },
+  {
+    name: 'Acme Insights',
+    namespace: 'acmeins',
+    versions: [
+      ['1.0.0', false],
+      ['1.1.0', false],
+      ['1.2.0', false],
+      ['1.3.0', true],
+    ],
+    defaults: { status: 'Active', lengthDays: null, seats: 'site' },
+    share: 0.4,
+  },
+  {
+    name: 'Acme Labs Toolkit',
+    namespace: 'acmelabs',
+    versions: [
+      ['0.1.0', false],
+      ['0.2.0', false],
+      ['0.3.0', true],
+    ],
+    defaults: null, // never registered with the LMO: installs create no License
+    share: 0,
+  },
+];
+
+const FIRST = [
+  'Ada',
+  'Ben',
+  'Chloé',
+  'Dev',
+  'Eva',
+  'Finn',
+  'Gita',
+  'Hugo',
+  'Ines',
+  'Jon',
+  'Kai',
+  'Lea',
+  'Mia',
+  'Noah',
+  'Omar',
+  'Pia',
+];
+const LAST = [
+  'Nguyen',
+  'Schmidt',
+  'Okafor',
+  'Rossi',
+  'Tanaka',
+  'Silva',
+  'Kowalski',
+  'Haddad',
+  'Larsen',
+  'Murphy',
+  'Dubois',
+  'Patel',
+];
+const COMPANY_A = [
+  'Blue',
+  'North',
+  'Bright',
+  'Iron',
+  'Green',
+  'Swift',
+  'Silver',
+  'Cedar',
+  'Nova',
+  'Delta',
+  'Summit',
+  'Harbor',
+];
+const COMPANY_B = [
+  'Logistics',
+  'Health',
+  'Retail',
+  'Energy',
+  'Foods',
+  'Media',
+  'Robotics',
+  'Finance',
+  'Travel',
+  'Labs',
+];
+const COMPANY_C = ['Inc.', 'GmbH', 'Ltd', 'S.A.', 'LLC', 'AG', 'KK', 'BV'];
+const COUNTRIES = [
+  'United States',
+  'Germany',
+  'United Kingdom',
+  'France',
+  'Japan',
+  'Brazil',
+  'India',
+  'Canada',
+  'Australia',
+];
+const EDITIONS = ['Enterprise Edition', 'Unlimited Edition', 'Professional Edition', 'Developer Edition'];
+const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+const day = (offsetDays: number): string =>
+  new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+const orgId15 = (rnd: Random): string => {
+  let s = '00D';
+  for (let i = 0; i < 12; i++) s += B62[rnd.int(0, 61)];
+  return s;
+};
+
+export async function seedWorld(world: World, spec: SeedSpec): Promise<void> {
+  world.state.seed = String(spec);
+  world.save();
+  if (spec === 'none') return;
+  const licenseCount = spec === 'demo' ? 500 : Math.max(0, Math.floor(spec));
+  const rnd = seededRandom(spec === 'demo' ? 20_240_601 : licenseCount);
+  const console = world.console;
+
+  // The Partner Console first: packages, versions, associations (this writes the LMA's rows).
+  const lmaPackages: Array<{
+    spec: PackageSpec;
+    rowId: string;
+    versionRows: Array<{ id: string; number: string }>;
+  }> = [];
+  for (const p of PACKAGES) {
+    const pkg = console.createPackage({
+      name: p.name,
+      namespace: p.namespace,
+      description: `${p.name} for Salesforce`,
+    });
+    for (const [i, [v, beta]] of p.versions.entries()) {
+      await console.createVersion(pkg.id, { version: v, beta, releaseDate: day(-700 + i * 120) });
+    }
+    if (!p.defaults) continue;
+    await console.associate(pkg.id, p.defaults);
+    const rowId = await console.lmaPackageId(pkg);
+    const lmo = world.lmaData();
+    const rows = await lmo.query(
+      `SELECT Id, sfLma__Version_Number__c FROM sfLma__Package_Version__c WHERE sfLma__Package__c = '${rowId}' ORDER BY sfLma__Sequence__c`,
+    );
+    lmaPackages.push({
+      spec: p,
+      rowId,
+      versionRows: rows.records.map((r) => ({
+        id: String(r.Id),
+        number: String(r.sfLma__Version_Number__c),
+      })),
+    });
+  }
+  if (licenseCount === 0) return;
+
+  const lmo = world.lmaData();
+  const recordTypes = await lmo
+    .query("SELECT Id, DeveloperName FROM RecordType WHERE SobjectType = 'sfLma__License__c'")
+    .catch(() => ({ records: [] as SObjectRecord[] }));
+  const rt = new Map(recordTypes.records.map((r) => [String(r.DeveloperName), String(r.Id)]));
+  // Record types follow the Status, except Expired, which no Status maps to: set it explicitly.
+  const withRt = (name: string): SObjectRecord =>
+    name === 'Expired' && rt.has(name) ? { RecordTypeId: rt.get(name) } : {};
+
+  // Companies: about one account per four licenses, for the converted leads.
+  const accountCount = Math.max(1, Math.floor(licenseCount / 4));
+  const companies = Array.from(
+    { length: accountCount },
+    (_, i) => `${rnd.pick(COMPANY_A)} ${rnd.pick(COMPANY_B)} ${rnd.pick(COMPANY_C)} ${i + 1}`,
+  );
+  const accountIds = await lmo.bulkInsert(
+    'Account',
+    companies.map((Name) => ({ Name, Type: 'Customer - Direct', BillingCountry: rnd.pick(COUNTRIES) })),
+  );
+  const contactIds = await lmo.bulkInsert(
+    'Contact',
+    accountIds.map((AccountId) => ({
+      FirstName: rnd.pick(FIRST),
+      LastName: rnd.pick(LAST),
+      AccountId,
+      Email: `it-${AccountId.slice(-6)}@example.com`,
+    })),
+  );
+
+  // One lead per install; a quarter of them converted (the license then points at Account/Contact).
+  const plans = Array.from({ length: licenseCount }, (_, i) => {
+    const pkg =
+      rnd.next() < (lmaPackages[0]?.spec.share ?? 1) ? lmaPackages[0] : (lmaPackages[1] ?? lmaPackages[0]);
+    const converted = rnd.chance(0.25);
+    const account = rnd.int(0, accountCount - 1);
+    const first = rnd.pick(FIRST);
+    const last = rnd.pick(LAST);
+    return {
+      i,
+      pkg: pkg as (typeof lmaPackages)[number],
+      converted,
+      account,
+      first,
+      last,
+      company: converted
+        ? (companies[account] as string)
+        : `${rnd.pick(COMPANY_A)} ${rnd.pick(COMPANY_B)} ${rnd.pick(COMPANY_C)}`,
+    };
+  });
+  const leadIds = await lmo.bulkInsert(
+    'Lead',
+    plans.map((p) => ({
+      FirstName: p.first,
+      LastName: p.last,
+      Company: p.company,
+      Email: `${p.first.toLowerCase()}.${p.last.toLowerCase()}.${p.i}@example.com`,
+      LeadSource: 'Package Installation',
+      Country: rnd.pick(COUNTRIES),
+      Status: p.converted ? 'Closed - Converted' : rnd.pick(['Open - Not Contacted', 'Working - Contacted']),
+      OwnerId: world.lmo.userId,
+    })),
+  );
+
+  const licenses = plans.map((p) => {
+    const roll = rnd.next();
+    // Every status: Active, Trial, Suspended, Uninstalled, and expired trials (Expired record type).
+    const kind =
+      roll < 0.45
+        ? 'Active'
+        : roll < 0.7
+          ? 'Trial'
+          : roll < 0.8
+            ? 'Suspended'
+            : roll < 0.9
+              ? 'Uninstalled'
+              : 'Expired';
+    const status = kind === 'Expired' ? 'Trial' : kind;
+    const sandbox = rnd.chance(0.1);
+    const seats = sandbox || rnd.chance(0.15) ? -1 : rnd.pick([5, 10, 25, 50, 100, 250, 1000]);
+    const installed = -rnd.int(1, 700);
+    const expiration =
+      kind === 'Trial'
+        ? day(rnd.int(-3, 30))
+        : kind === 'Expired'
+          ? day(-rnd.int(1, 200))
+          : kind === 'Active' && rnd.chance(0.5)
+            ? null
+            : day(rnd.int(-30, 400));
+    const v = rnd.pick(p.pkg.versionRows);
+    const org = orgId15(rnd);
+    return {
+      ...withRt(kind),
+      sfLma__Status__c: status,
+      sfLma__Seats__c: seats,
+      sfLma__Used_Licenses__c: seats === -1 || status === 'Uninstalled' ? null : rnd.int(0, seats),
+      sfLma__Expiration__c: expiration,
+      sfLma__Install_Date__c: day(installed),
+      sfLma__Lead__c: p.converted ? null : leadIds[p.i],
+      sfLma__Account__c: p.converted ? accountIds[p.account] : null,
+      sfLma__Contact__c: p.converted ? contactIds[p.account] : null,
+      sfLma__Package__c: p.pkg.rowId,
+      sfLma__Package_Version__c: v.id,
+      sfLma__Version_Number__c: v.number,
+      sfLma__Subscriber_Org_ID__c: org,
+      sfLma__Subscriber_Org_Is_Sandbox__c: sandbox,
+      sfLma__Org_Instance__c: `NA${rnd.int(10, 250)}`,
+      sfLma__Org_Type__c: sandbox ? 'Enterprise Edition' : rnd.pick(EDITIONS),
+      sfLma__Org_Status_Formula__c: rnd.pick(['Active', 'Active', 'Active', 'Trial', 'Free']),
+      sfLma__Package_License_ID__c: `050${org.slice(3, 15)}`,
+      sfLma__Proxy_User__c: `${p.pkg.spec.namespace}@${org}`,
+      sfLma__License_Type__c: 'Editable',
+      sfLma__Last_Modified__c: new Date(Date.now() + installed * 86_400_000).toISOString(),
+      OwnerId: world.lmo.userId,
+    };
+  });
+  const licenseIds = await lmo.bulkInsert('sfLma__License__c', licenses);
+
+  // History through real edits, as the LMA records it: trials converted, seats raised.
+  const edits = Math.min(120, Math.floor(licenseCount / 5));
+  for (let k = 0; k < edits; k++) {
+    const idx = rnd.int(0, licenseIds.length - 1);
+    const l = licenses[idx] as SObjectRecord;
+    if (l.sfLma__Status__c !== 'Active' || l.sfLma__Seats__c === -1) continue;
+    const seats = (l.sfLma__Seats__c as number) + rnd.pick([5, 10, 25]);
+    await lmo
+      .update('sfLma__License__c', licenseIds[idx] as string, { sfLma__Seats__c: seats })
+      .catch(() => undefined);
+    l.sfLma__Seats__c = seats;
+  }
+}

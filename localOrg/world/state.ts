@@ -1,0 +1,183 @@
+// The world's own durable state: orgs and their sessions, the Partner Console
+// and install requests. Records of the orgs (licenses, leads…) live in the data
+// layer; this file is small, so it is rewritten whole, atomically, on change.
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { OrgKind } from './dataPort';
+
+export interface OrgState {
+  id: string;
+  kind: OrgKind;
+  name: string;
+  username: string;
+  userId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  isSandbox: boolean;
+  edition: string;
+  instanceName: string;
+  createdDate: string;
+  /** Access tokens still valid, newest last. */
+  accessTokens: string[];
+  refreshToken: string;
+  refreshRevoked: boolean;
+}
+
+export type LicenseStatusDefault = 'Trial' | 'Active';
+
+/** The Partner Console's default license terms of an associated package. */
+export interface LicenseDefaults {
+  status: LicenseStatusDefault;
+  /** Days until expiry; null = "License does not expire" (Active only). Trials: 1..90. */
+  lengthDays: number | null;
+  /** A seat count, or 'site' for "License is site-wide". */
+  seats: number | 'site';
+}
+
+export interface PackageState {
+  id: string;
+  name: string;
+  namespace: string | null;
+  description: string;
+  devHubOrgId: string;
+  createdDate: string;
+}
+
+export interface VersionState {
+  id: string;
+  packageId: string;
+  name: string;
+  major: number;
+  minor: number;
+  patch: number;
+  build: number;
+  isBeta: boolean;
+  releaseDate: string;
+  /** Until this time the version is still being published: not installable (PACKAGE_UNAVAILABLE). */
+  installableAt?: string | null;
+  /** The installation key that installs of this version need, if any. */
+  installationKey?: string | null;
+}
+
+export interface AssociationState {
+  packageId: string;
+  defaults: LicenseDefaults;
+  associatedDate: string;
+}
+
+export type InstallStatus = 'IN_PROGRESS' | 'SUCCESS' | 'ERROR' | 'UNKNOWN';
+
+export interface InstallRequestState {
+  id: string;
+  orgId: string;
+  subscriberPackageVersionKey: string;
+  fields: Record<string, unknown>;
+  status: InstallStatus;
+  errors: string[];
+  createdDate: string;
+  lastModifiedDate: string;
+  /** When the asynchronous install finishes (epoch ms). */
+  completeAt: number;
+  /** Set by the fail-next-install fault. */
+  failWith: string | null;
+}
+
+export interface InstalledPackageState {
+  id: string;
+  orgId: string;
+  packageId: string;
+  versionId: string;
+  minVersionId: string;
+  installedDate: string;
+}
+
+export interface WorldState {
+  format: 1;
+  counter: number;
+  seed: string;
+  lmoConnected: boolean;
+  /**
+   * The error message of an active validation rule on License in the LMO that rejects the LMA's
+   * inserts (a customization that silently stops License creation); null when there is none.
+   */
+  licenseValidationRule?: string | null;
+  /** Other customizations of the LMO that stop Leads or Licenses (world/lmoProblems.ts), by flag. */
+  lmoProblems?: Partial<Record<string, boolean>>;
+  orgs: OrgState[];
+  packages: PackageState[];
+  versions: VersionState[];
+  associations: AssociationState[];
+  installRequests: InstallRequestState[];
+  installed: InstalledPackageState[];
+}
+
+export const emptyState = (seed: string): WorldState => ({
+  format: 1,
+  counter: 1,
+  seed,
+  lmoConnected: true,
+  orgs: [],
+  packages: [],
+  versions: [],
+  associations: [],
+  installRequests: [],
+  installed: [],
+});
+
+const FILE = 'world.json';
+
+export function loadState(dir: string | undefined): WorldState | undefined {
+  if (!dir) return undefined;
+  const file = join(dir, FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    // Records without their world (org ids, tokens) would be orphaned by a new world: refuse.
+    const records = readdirSync(dir).filter(
+      (f) => (f === 'snapshot.jsonl' || /^journal-\d+\.jsonl$/.test(f)) && statSync(join(dir, f)).size > 0,
+    );
+    if (records.length > 0) {
+      throw new Error(
+        `${file} is missing, but ${join(dir, records[0]!)} holds records: refusing to start a new world ` +
+          `beside them. Restore world.json from a backup, or move the folder away to start afresh.`,
+      );
+    }
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as WorldState;
+  } catch (e) {
+    throw new Error(
+      `${file} is damaged (${(e as Error).message}); restore it from a backup, or move the folder away to start afresh.`,
+    );
+  }
+}
+
+/** Write to a temp file, fsync, rename: a kill at any moment leaves the old or the new file, never half of one. */
+export function saveState(dir: string | undefined, state: WorldState): void {
+  if (!dir) return;
+  // Tokens live here: the folder and the file are the user's alone.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = join(dir, `${FILE}.tmp`);
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(state));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, join(dir, FILE));
+}

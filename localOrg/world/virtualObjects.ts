@@ -1,0 +1,283 @@
+// The world's own objects, answered from the world's state rather than the data
+// layer: the install-related Tooling objects, and the objects the auth probes of
+// @salesforce/core and the sf CLI query (ScratchOrgInfo, SandboxProcess).
+import { duplicateRuleTable, lmoToolingTables } from './lmoProblems';
+import { versionNumber } from './partnerConsole';
+import type { OrgState, VersionState } from './state';
+import type { Row, VirtualTable } from './virtualQuery';
+import type { World } from './world';
+
+const attrs = (type: string, id: string, version: string, tooling: boolean): Row => ({
+  type,
+  url: `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${type}/${id}`,
+});
+
+const SPV_FIELDS = [
+  'Id',
+  'SubscriberPackageId',
+  'Name',
+  'Description',
+  'PublisherName',
+  'MajorVersion',
+  'MinorVersion',
+  'PatchVersion',
+  'BuildNumber',
+  'ReleaseState',
+  'IsManaged',
+  'IsDeprecated',
+  'IsPasswordProtected',
+  'IsBeta',
+  'Package2ContainerOptions',
+  'IsSecurityReviewed',
+  'IsOrgDependent',
+  'AppExchangePackageName',
+  'AppExchangeDescription',
+  'AppExchangePublisherName',
+  'AppExchangeLogoUrl',
+  'ReleaseNotesUrl',
+  'PostInstallUrl',
+  'RemoteSiteSettings',
+  'CspTrustedSites',
+  'Profiles',
+  'Dependencies',
+  'InstallValidationStatus',
+];
+
+// The License Management App itself, installed in the LMO: Salesforce's package, not the ISV's, so it
+// lives outside the Partner Console. Version 1.20 is the one seen in public LMO metadata.
+const LMA = {
+  installId: '0A35W0000000LMAAAA',
+  packageId: '0335W0000000LMAAAA',
+  versionId: '04t5W0000000LMAAAA',
+};
+
+function lmaInstalled(version: string): Row {
+  return {
+    attributes: attrs('InstalledSubscriberPackage', LMA.installId, version, true),
+    Id: LMA.installId,
+    SubscriberPackageId: LMA.packageId,
+    SubscriberPackageVersionId: LMA.versionId,
+    MinPackageVersionId: LMA.versionId,
+    SubscriberPackage: {
+      attributes: attrs('SubscriberPackage', LMA.packageId, version, true),
+      Id: LMA.packageId,
+      Name: 'License Management App',
+      NamespacePrefix: 'sfLma',
+      Description: 'Manages the licenses of the packages you distribute on AppExchange.',
+      IsPackageValid: true,
+    },
+    SubscriberPackageVersion: {
+      attributes: attrs('SubscriberPackageVersion', LMA.versionId, version, true),
+      Id: LMA.versionId,
+      SubscriberPackageId: LMA.packageId,
+      Name: 'License Management App',
+      PublisherName: 'Salesforce',
+      MajorVersion: 1,
+      MinorVersion: 20,
+      PatchVersion: 0,
+      BuildNumber: 1,
+      ReleaseState: 'Released',
+      IsManaged: true,
+      IsBeta: false,
+      VersionNumber: '1.20.0.1',
+    },
+  };
+}
+
+/** A version right after its release: not installable until its time comes. */
+export function stillPublishing(world: World, v: VersionState): boolean {
+  return !!v.installableAt && world.now().getTime() < Date.parse(v.installableAt);
+}
+
+export function subscriberPackageVersionRow(world: World, v: VersionState, version: string): Row {
+  const pkg = world.console.package(v.packageId);
+  return {
+    attributes: attrs('SubscriberPackageVersion', v.id, version, true),
+    Id: v.id,
+    SubscriberPackageId: v.packageId,
+    Name: v.name,
+    Description: pkg.description,
+    PublisherName: world.devhub.name,
+    MajorVersion: v.major,
+    MinorVersion: v.minor,
+    PatchVersion: v.patch,
+    BuildNumber: v.build,
+    ReleaseState: v.isBeta ? 'Beta' : 'Released',
+    IsManaged: true,
+    IsDeprecated: false,
+    IsPasswordProtected: !!v.installationKey,
+    IsBeta: v.isBeta,
+    Package2ContainerOptions: 'Managed',
+    IsSecurityReviewed: false,
+    IsOrgDependent: false,
+    AppExchangePackageName: pkg.name,
+    AppExchangeDescription: pkg.description,
+    AppExchangePublisherName: world.devhub.name,
+    AppExchangeLogoUrl: null,
+    ReleaseNotesUrl: null,
+    PostInstallUrl: null,
+    RemoteSiteSettings: { settings: [] },
+    CspTrustedSites: { settings: [] },
+    Profiles: { destinationProfiles: [], sourceProfiles: [] },
+    Dependencies: null,
+    InstallValidationStatus: stillPublishing(world, v) ? 'PACKAGE_UNAVAILABLE' : 'NO_ERRORS_DETECTED',
+    // Filter-only, as on Salesforce: `WHERE Id = '04t…' AND InstallationKey = '…'` finds the version
+    // only with the right key. Not in SPV_FIELDS, so it can't be selected.
+    InstallationKey: v.installationKey ?? null,
+  };
+}
+
+export function installRequestRow(world: World, id: string, org: OrgState, version: string): Row | undefined {
+  const r = world.state.installRequests.find((x) => x.id === id && x.orgId === org.id);
+  if (!r) return undefined;
+  const f = r.fields;
+  return {
+    attributes: attrs('PackageInstallRequest', r.id, version, true),
+    Id: r.id,
+    IsDeleted: false,
+    CreatedDate: r.createdDate.replace('Z', '+0000'),
+    CreatedById: org.userId,
+    LastModifiedDate: r.lastModifiedDate.replace('Z', '+0000'),
+    LastModifiedById: org.userId,
+    SystemModstamp: r.lastModifiedDate.replace('Z', '+0000'),
+    SubscriberPackageVersionKey: r.subscriberPackageVersionKey,
+    NameConflictResolution: f.NameConflictResolution ?? 'Block',
+    SecurityType: f.SecurityType ?? 'None',
+    PackageInstallSource: f.PackageInstallSource ?? 'U',
+    ProfileMappings: f.ProfileMappings ?? null,
+    Password: null,
+    EnableRss: f.EnableRss ?? false,
+    UpgradeType: f.UpgradeType ?? null,
+    ApexCompileType: f.ApexCompileType ?? null,
+    SkipHandlers: f.SkipHandlers ?? null,
+    Status: r.status,
+    Errors: r.errors.length ? { errors: r.errors.map((message) => ({ message })) } : null,
+  };
+}
+
+const INSTALL_FIELDS = [
+  'Id',
+  'IsDeleted',
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+  'SubscriberPackageVersionKey',
+  'NameConflictResolution',
+  'SecurityType',
+  'PackageInstallSource',
+  'ProfileMappings',
+  'Password',
+  'EnableRss',
+  'UpgradeType',
+  'ApexCompileType',
+  'SkipHandlers',
+  'Status',
+  'Errors',
+];
+
+/** Tooling objects of an org, by lower-case name. */
+export function toolingTables(world: World, org: OrgState, version: string): Map<string, VirtualTable> {
+  const s = world.state;
+  const packageRow = (packageId: string): Row => {
+    const p = world.console.package(packageId);
+    return {
+      attributes: attrs('SubscriberPackage', p.id, version, true),
+      Id: p.id,
+      Name: p.name,
+      NamespacePrefix: p.namespace,
+      Description: p.description,
+      IsPackageValid: true,
+    };
+  };
+  const tables: VirtualTable[] = [
+    {
+      name: 'PackageInstallRequest',
+      fields: INSTALL_FIELDS,
+      rows: () =>
+        s.installRequests
+          .filter((r) => r.orgId === org.id)
+          .map((r) => installRequestRow(world, r.id, org, version) as Row),
+    },
+    {
+      name: 'SubscriberPackageVersion',
+      fields: SPV_FIELDS,
+      idOnly: true,
+      rows: () => s.versions.map((v) => subscriberPackageVersionRow(world, v, version)),
+    },
+    {
+      name: 'SubscriberPackage',
+      fields: ['Id', 'Name', 'NamespacePrefix', 'Description', 'IsPackageValid'],
+      idOnly: true,
+      rows: () => s.packages.map((p) => packageRow(p.id)),
+    },
+    {
+      name: 'InstalledSubscriberPackage',
+      fields: [
+        'Id',
+        'SubscriberPackageId',
+        'SubscriberPackageVersionId',
+        'MinPackageVersionId',
+        'SubscriberPackage',
+        'SubscriberPackageVersion',
+      ],
+      rows: () => [
+        ...(org.kind === 'lmo' ? [lmaInstalled(version)] : []),
+        ...s.installed
+          .filter((i) => i.orgId === org.id)
+          .map((i) => {
+            const v = world.console.version(i.versionId) as VersionState;
+            return {
+              attributes: attrs('InstalledSubscriberPackage', i.id, version, true),
+              Id: i.id,
+              SubscriberPackageId: i.packageId,
+              SubscriberPackageVersionId: i.versionId,
+              MinPackageVersionId: i.minVersionId,
+              SubscriberPackage: packageRow(i.packageId),
+              SubscriberPackageVersion: {
+                ...subscriberPackageVersionRow(world, v, version),
+                VersionNumber: versionNumber(v),
+              },
+            };
+          }),
+      ],
+    },
+    // Probed by `sf org login`; no sandboxes are being created here.
+    {
+      name: 'SandboxProcess',
+      fields: [
+        'Id',
+        'Status',
+        'SandboxName',
+        'SandboxInfoId',
+        'LicenseType',
+        'CreatedDate',
+        'CopyProgress',
+        'SandboxOrganization',
+        'SourceId',
+        'Description',
+        'EndDate',
+        'Features',
+      ],
+      rows: () => [],
+    },
+    ...lmoToolingTables(world, org, version),
+  ];
+  return new Map(tables.map((t) => [t.name.toLowerCase(), t]));
+}
+
+/** REST (non-Tooling) objects of an org that the world answers itself. */
+export function restTables(world: World, org: OrgState, version = '66.0'): Map<string, VirtualTable> {
+  const tables: VirtualTable[] = [duplicateRuleTable(world, org, version)];
+  // Only a Dev Hub answers ScratchOrgInfo; elsewhere the query must fail (INVALID_TYPE) so
+  // that @salesforce/core does not flag the org as a Dev Hub.
+  if (org.kind === 'devhub') {
+    tables.push({
+      name: 'ScratchOrgInfo',
+      fields: ['Id', 'OrgName', 'Status', 'ScratchOrg', 'SignupUsername', 'ExpirationDate'],
+      rows: () => [],
+    });
+  }
+  return new Map(tables.map((t) => [t.name.toLowerCase(), t]));
+}

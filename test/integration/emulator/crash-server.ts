@@ -1,9 +1,0 @@
-// Child process for the crash test: a local org on a data folder, printing its port and the LMO's
-// token once it listens; the test kills it with SIGKILL.
-import { startLocalOrg } from '../../../emulator/index';
-
-async function main(): Promise<void> {
-  const org = await startLocalOrg({ port: 0, dataDir: process.argv[2]!, seed: 'none', installDelayMs: 200 });
-  process.stdout.write(`${JSON.stringify({ port: org.port, token: org.orgs.lmo.accessToken })}\n`);
-}
-void main();
