@@ -18,9 +18,9 @@ export const NODE_VERSION = '24.21.0';
 export const repoRoot = path.resolve(import.meta.dirname, '..');
 /** LMA_CACHE_DIR moves the cache, e.g. to time a cold install without touching the warm one. */
 export const cacheDir = path.resolve(process.env.LMA_CACHE_DIR ?? path.join(repoRoot, '.cache'));
-const codeServerDir = path.join(cacheDir, 'codeServer');
+const codeServerDir = path.join(cacheDir, 'code-server');
 const nodeHeadersDir = path.join(cacheDir, 'node-headers');
-const codeServerPackageDir = path.join(codeServerDir, 'node_modules', 'codeServer');
+const codeServerPackageDir = path.join(codeServerDir, 'node_modules', 'code-server');
 const codeServerEntry = path.join(codeServerPackageDir, 'out', 'node', 'entry.js');
 const markerFile = path.join(codeServerDir, '.installed');
 
@@ -94,7 +94,7 @@ function npmInstall(dir: string, spec: string, env: NodeJS.ProcessEnv, log: stri
 }
 
 /**
- * Makes sure code-server is installed in `.cache/codeServer`. Idempotent: a marker file with the
+ * Makes sure code-server is installed in `.cache/code-server`. Idempotent: a marker file with the
  * version makes a warm call return at once; a half-finished install (no marker) is redone from scratch.
  */
 export function ensureCodeServer(log: (line: string) => void = (line) => console.error(line)): string {
@@ -270,7 +270,7 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
   const child = spawn(nodeBin, args, { cwd: tempDir, env, detached: true, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const pid = child.pid;
-  if (pid === undefined) throw new Error('codeServer did not start');
+  if (pid === undefined) throw new Error('code-server did not start');
   let exited = false;
   child.on('exit', () => (exited = true));
 
