@@ -11,6 +11,7 @@ import { TestInstalls } from './lma/testInstallHistory';
 import { LocalOrgLauncher } from './org/localOrg';
 import { LmoSession, type SessionState } from './org/lmoSession';
 import { LmoTreeProvider } from './views/lmoTree';
+import { LmoTreeModel } from './views/lmoTreeModel';
 import { reportAssociations, SetupProgress } from './views/setup';
 import { LmoStatusBar } from './views/statusBar';
 import { WorkspaceProject } from './views/workspaceProject';
@@ -27,8 +28,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const localOrg = new LocalOrgLauncher(vscode.Uri.joinPath(context.globalStorageUri, 'local-org').fsPath);
   const project = new WorkspaceProject();
   const testInstalls = new TestInstalls(context.workspaceState);
-  const tree = new LmoTreeProvider(session, project, testInstalls);
-  const treeView = vscode.window.createTreeView('lma.lmo', { treeDataProvider: tree, showCollapseAll: true });
+  const tree = new LmoTreeModel(session, project, testInstalls);
+  const treeProvider = new LmoTreeProvider(tree);
+  const treeView = vscode.window.createTreeView('lma.lmo', {
+    treeDataProvider: treeProvider,
+    showCollapseAll: true,
+  });
   const services = { session, choice, localOrg };
   const editorServices = {
     extensionUri: context.extensionUri,
@@ -52,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
     project,
     testInstalls,
     tree,
+    treeProvider,
     treeView,
     new LmoStatusBar(session),
     { dispose: () => session.dispose() },

@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { findLicenses } from '../lma/licenses';
 import type { License, Package, PackageVersion } from '../lma/records';
+import { toLmoError } from '../org/errors';
 import type { LmoSession } from '../org/lmoSession';
-import type { LmoTreeProvider } from '../views/lmoTree';
+import type { LmoTreeModel } from '../views/lmoTreeModel';
 import type { LicenseNode, LmaNode, PackageNode, StatusGroupNode, VersionNode } from '../views/nodes';
 
 interface Services {
   session: LmoSession;
-  tree: LmoTreeProvider;
+  tree: LmoTreeModel;
   treeView: vscode.TreeView<LmaNode>;
 }
 
@@ -24,7 +25,15 @@ export function registerNodeCommands({ session, tree, treeView }: Services): vsc
   };
 
   return [
-    vscode.commands.registerCommand('lma.refresh', () => tree.refresh()),
+    // On a package (its context menu): that package only. From the view title or the palette: all.
+    vscode.commands.registerCommand('lma.refresh', async (node?: LmaNode) => {
+      if (node?.kind !== 'package') return tree.refresh();
+      await tree.refreshPackage(node).catch((error: unknown) => {
+        const failure = toLmoError(error);
+        if (failure.kind === 'superseded' || failure.kind === 'sessionExpired') return; // The state change shows it.
+        void vscode.window.showErrorMessage(`Couldn't refresh ${node.pkg.name}: ${failure.message}`);
+      });
+    }),
 
     vscode.commands.registerCommand('lma.findLicense', async () => {
       const text = await vscode.window.showInputBox({
@@ -134,10 +143,10 @@ function recordOf(node: PackageNode | VersionNode | LicenseNode): { object: stri
   }
 }
 
-async function findShownPackage(tree: LmoTreeProvider, pkg: Package): Promise<PackageNode | undefined> {
-  const [root] = await tree.getChildren();
-  const packagesNode = root && (await tree.getChildren(root)).find((node) => node.kind === 'packages');
-  const packages = packagesNode ? await tree.getChildren(packagesNode) : [];
+async function findShownPackage(tree: LmoTreeModel, pkg: Package): Promise<PackageNode | undefined> {
+  const [root] = await tree.children();
+  const packagesNode = root && (await tree.children(root)).find((node) => node.kind === 'packages');
+  const packages = packagesNode ? await tree.children(packagesNode) : [];
   return packages.find((node): node is PackageNode => node.kind === 'package' && node.pkg.id === pkg.id);
 }
 

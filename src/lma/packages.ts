@@ -1,5 +1,6 @@
 import { queryAll, type LmoApi } from './lmoApi';
 import { licenseStatuses, type LicenseStatus, type Package, type PackageVersion } from './records';
+import { literal } from './soql';
 
 interface PackageRow {
   Id: string;
@@ -32,19 +33,30 @@ interface CountRow {
  * of the LMO: packages, versions, and one aggregate grouped by version and status. Licenses are
  * counted through their Package Version because the License→Package lookup is missing in older LMAs.
  */
-export async function loadPackages(api: LmoApi): Promise<Package[]> {
+export function loadPackages(api: LmoApi): Promise<Package[]> {
+  return loadPackagesWhere(api, undefined);
+}
+
+/** One package (by its record id) with its versions and counts, in the same three requests; undefined once deleted. */
+export async function loadPackage(api: LmoApi, packageRecordId: string): Promise<Package | undefined> {
+  const [pkg] = await loadPackagesWhere(api, packageRecordId);
+  return pkg;
+}
+
+async function loadPackagesWhere(api: LmoApi, packageRecordId: string | undefined): Promise<Package[]> {
+  const only = (field: string) => (packageRecordId ? ` WHERE ${field} = ${literal(packageRecordId)}` : '');
   const [packageRows, versionRows, countRows] = await Promise.all([
     queryAll<PackageRow>(
       api,
-      'SELECT Id, Name, sfLma__Package_ID__c, sfLma__Developer_Name__c, sfLma__Latest_Version__c FROM sfLma__Package__c ORDER BY Name',
+      `SELECT Id, Name, sfLma__Package_ID__c, sfLma__Developer_Name__c, sfLma__Latest_Version__c FROM sfLma__Package__c${only('Id')} ORDER BY Name`,
     ),
     queryAll<VersionRow>(
       api,
-      'SELECT Id, Name, sfLma__Package__c, sfLma__Version_Number__c, sfLma__Version__c, sfLma__Version_ID__c, sfLma__Release_Date__c, sfLma__Is_Beta__c, sfLma__Sequence__c FROM sfLma__Package_Version__c',
+      `SELECT Id, Name, sfLma__Package__c, sfLma__Version_Number__c, sfLma__Version__c, sfLma__Version_ID__c, sfLma__Release_Date__c, sfLma__Is_Beta__c, sfLma__Sequence__c FROM sfLma__Package_Version__c${only('sfLma__Package__c')}`,
     ),
     queryAll<CountRow>(
       api,
-      'SELECT sfLma__Package_Version__c, sfLma__Status__c, COUNT(Id) total FROM sfLma__License__c GROUP BY sfLma__Package_Version__c, sfLma__Status__c',
+      `SELECT sfLma__Package_Version__c, sfLma__Status__c, COUNT(Id) total FROM sfLma__License__c${only('sfLma__Package_Version__r.sfLma__Package__c')} GROUP BY sfLma__Package_Version__c, sfLma__Status__c`,
     ),
   ]);
 

@@ -1,5 +1,6 @@
 // The License Management tree in code-server against two local orgs: connect, drill down to a
-// license, right-click a package, switch orgs without stale nodes, and one re-login prompt on expiry.
+// license, right-click a package and refresh it, switch orgs without stale nodes, and one re-login
+// prompt on expiry.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -63,7 +64,13 @@ test(
         const menu = page.locator('.context-view .monaco-menu');
         for (const action of ['Show Licenses', 'Copy Package Id', 'Open in Salesforce', 'Refresh'])
           await menu.getByRole('menuitem', { name: action }).first().waitFor();
-        await page.keyboard.press('Escape');
+        // Refresh on the package: it loads again and stays expanded down to its licenses.
+        await menu.getByRole('menuitem', { name: 'Refresh' }).first().click();
+        await sidebar
+          .getByRole('treeitem', { name: /^Active/ })
+          .first()
+          .waitFor();
+        await sidebar.getByRole('treeitem', { level: 5 }).first().waitFor();
 
         // Switch to another LMO: nothing of the first one stays.
         await workbench.connectTo('lmo-b');

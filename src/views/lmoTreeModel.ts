@@ -1,0 +1,395 @@
+import { findLicenses, loadLicensePage } from '../lma/licenses';
+import { loadPackage, loadPackages } from '../lma/packages';
+import { licenseStatuses, type License, type Package } from '../lma/records';
+import { findLmoPackage, type SfdxProjectError, type WorkspacePackage } from '../lma/sfdxProject';
+import type { TestInstalls } from '../lma/testInstallHistory';
+import { Emitter, type Listen, type Subscription } from '../org/emitter';
+import { toLmoError, type LmoError } from '../org/errors';
+import type { LmoSession } from '../org/lmoSession';
+import type {
+  LmaNode,
+  LmoNode,
+  MessageNode,
+  PackageNode,
+  PackagesNode,
+  StatusGroupNode,
+  TestInstallMark,
+  WorkspacePackagesNode,
+} from './nodes';
+
+/** The packages sfdx-project.json declares (`WorkspaceProject` in the extension). */
+export interface ProjectPackages {
+  packages(): Promise<WorkspacePackage[] | SfdxProjectError | undefined>;
+  readonly onDidChange: Listen<void>;
+}
+
+interface LicensePages {
+  licenses: License[];
+  next: string | undefined;
+  loading: boolean;
+}
+
+/**
+ * What the License Management tree shows, without `vscode`: LMO → Packages → Package → Versions and
+ * status groups → Licenses, search results and the workspace's packages. It holds only what the
+ * current session loaded; any session change clears it all. Every load is tagged with an epoch so an
+ * answer that arrives after a switch or a Refresh is dropped. `LmoTreeProvider` (lmoTree.ts) hands
+ * its nodes to VS Code; each node kind has its own method here, so a new kind is a case and a method.
+ */
+export class LmoTreeModel {
+  private readonly changed = new Emitter<LmaNode | undefined>();
+  /** Redraw this node and what is under it; undefined: the whole tree. */
+  readonly onDidChange = this.changed.event;
+  private readonly reloaded = new Emitter<void>();
+  /** Fires when loaded packages were dropped (Refresh, a session change): the LMO may have changed. */
+  readonly onDidReload = this.reloaded.event;
+
+  private epoch = 0;
+  private packages: Promise<Package[]> | undefined;
+  private packagesLoading = false;
+  /** Package nodes whose package is being loaded again, by node id. */
+  private readonly refreshing = new Set<string>();
+  private readonly pages = new Map<string, LicensePages>();
+  private search: { text: string; licenses: License[]; serial: number } | undefined;
+  private searches = 0;
+  /** The node instances last handed out, by id: redraws must name those instances. */
+  private readonly shown = new Map<string, LmaNode>();
+  private readonly subscriptions: Subscription[];
+
+  constructor(
+    private readonly session: LmoSession,
+    private readonly project: ProjectPackages,
+    private readonly testInstalls: TestInstalls,
+  ) {
+    this.subscriptions = [
+      testInstalls.onDidChange((packageId) => this.redrawPackage(packageId)),
+      session.onDidChangeState(() => this.refresh()),
+      project.onDidChange(() => this.redraw(this.workspaceNodeId())),
+    ];
+  }
+
+  /** Drops everything loaded and redraws from the root (Refresh of the view, any session change). */
+  refresh(): void {
+    this.epoch++;
+    this.packages = undefined;
+    this.packagesLoading = false;
+    this.refreshing.clear();
+    this.pages.clear();
+    this.search = undefined;
+    this.shown.clear();
+    this.changed.fire(undefined);
+    this.reloaded.fire();
+  }
+
+  /**
+   * Loads one package again (its versions, counts and license pages) and redraws it; the other
+   * packages keep what they loaded. A package deleted meanwhile disappears.
+   */
+  async refreshPackage(node: PackageNode): Promise<void> {
+    const epoch = this.epoch;
+    this.refreshing.add(node.id);
+    this.redraw(node.id);
+    let fresh: Package | undefined;
+    try {
+      fresh = await loadPackage(this.session, node.pkg.id);
+    } catch (error) {
+      this.refreshing.delete(node.id);
+      if (epoch === this.epoch) this.redraw(node.id);
+      throw error;
+    }
+    this.refreshing.delete(node.id);
+    if (epoch !== this.epoch) return;
+    // Chained on the cached promise, so two package refreshes never undo each other.
+    this.packages = this.loadedPackages().then((packages) =>
+      fresh
+        ? packages.map((pkg) => (pkg.id === fresh.id ? fresh : pkg))
+        : packages.filter((pkg) => pkg.id !== node.pkg.id),
+    );
+    const under = (id: string) => id === node.id || id.startsWith(`${node.id}/`);
+    for (const id of this.pages.keys()) if (under(id)) this.pages.delete(id);
+    for (const id of this.shown.keys()) if (under(id)) this.shown.delete(id);
+    // The Packages node hands out a new instance for this package only; the others keep theirs.
+    this.redraw(this.packagesNodeId());
+    this.reloaded.fire();
+  }
+
+  /** The LMO's packages, loaded once per refresh and shared by every caller. */
+  loadedPackages(): Promise<Package[]> {
+    if (!this.packages) {
+      const epoch = this.epoch;
+      this.packagesLoading = true;
+      this.packages = loadPackages(this.session).finally(() => {
+        if (epoch !== this.epoch) return;
+        this.packagesLoading = false;
+        this.redraw(this.packagesNodeId());
+      });
+      this.packages.catch(() => undefined); // Shown as an error node by children().
+    }
+    return this.packages;
+  }
+
+  /** Shows the licenses matching `text` in a results node at the top of the tree. */
+  async findLicenses(text: string): Promise<number> {
+    const epoch = this.epoch;
+    const licenses = await findLicenses(this.session, text);
+    if (epoch !== this.epoch) return licenses.length;
+    this.search = { text, licenses, serial: ++this.searches };
+    this.redraw(this.rootId());
+    return licenses.length;
+  }
+
+  clearSearch(): void {
+    this.search = undefined;
+    this.redraw(this.rootId());
+  }
+
+  /** Appends the next page of a status group; an answer for a previous org or load is dropped. */
+  async loadMore(group: StatusGroupNode): Promise<void> {
+    const pages = this.pages.get(group.id);
+    if (!pages?.next || pages.loading) return;
+    const epoch = this.epoch;
+    pages.loading = true;
+    this.redraw(`${group.id}/more`);
+    try {
+      const page = await loadLicensePage(
+        this.session,
+        { packageId: group.pkg.id, status: group.status },
+        pages.next,
+      );
+      if (epoch !== this.epoch || this.pages.get(group.id) !== pages) return;
+      pages.licenses.push(...page.licenses);
+      pages.next = page.next;
+    } finally {
+      pages.loading = false;
+      if (epoch === this.epoch) this.redraw(group.id);
+    }
+  }
+
+  /** Whether a node is at work: Packages loading, a package refreshing, a Load more running. */
+  isBusy(node: LmaNode): boolean {
+    switch (node.kind) {
+      case 'packages':
+        return this.packagesLoading;
+      case 'package':
+        return this.refreshing.has(node.id);
+      case 'loadMore':
+        return this.pages.get(node.group.id)?.loading === true;
+      default:
+        return false;
+    }
+  }
+
+  /** A package's test installs: one running now, the last one kept. */
+  testInstallMark(node: LmaNode): TestInstallMark | undefined {
+    if (node.kind !== 'package') return undefined;
+    return {
+      running: this.testInstalls.isRunning(node.pkg.packageId),
+      last: this.testInstalls.lastFor(node.pkg.packageId),
+    };
+  }
+
+  /**
+   * The children of a node (of the root when undefined). A failed load becomes an error node under
+   * the node; an answer for an org or load that is no longer current is dropped (no children).
+   */
+  async children(node?: LmaNode): Promise<LmaNode[]> {
+    const epoch = this.epoch;
+    let children: LmaNode[];
+    try {
+      children = await this.childrenOf(node);
+    } catch (error) {
+      const failure = toLmoError(error);
+      if (failure.kind === 'superseded' || failure.kind === 'sessionExpired' || epoch !== this.epoch)
+        return []; // The session's state change redraws the tree.
+      children = node ? [errorNode(node, failure)] : [];
+    }
+    if (epoch !== this.epoch) return [];
+    return children.map((child) => {
+      // The same instance for the same id within a load, so reveal() and redraws find it; kinds
+      // whose content changes within a load are always fresh.
+      const known = this.shown.get(child.id);
+      if (known && known.kind === child.kind && stableKinds.has(child.kind)) return known;
+      this.shown.set(child.id, child);
+      return child;
+    });
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.changed.dispose();
+    this.reloaded.dispose();
+  }
+
+  private childrenOf(node: LmaNode | undefined): Promise<LmaNode[]> | LmaNode[] {
+    const state = this.session.state;
+    if (state.kind !== 'connected' || !state.lma.installed) return [];
+    if (!node) return [{ kind: 'lmo', id: this.rootId(), parent: undefined, org: state.org, lma: state.lma }];
+    switch (node.kind) {
+      case 'lmo':
+        return this.lmoChildren(node);
+      case 'packages':
+        return this.packageNodes(node);
+      case 'package':
+        return packageChildren(node);
+      case 'versions':
+        return node.pkg.versions.map((version) => ({
+          kind: 'version',
+          id: `${node.id}/${version.id}`,
+          parent: node,
+          version,
+        }));
+      case 'statusGroup':
+        return this.licenseNodes(node);
+      case 'search':
+        return node.licenses.map((license) => ({
+          kind: 'license',
+          id: `${node.id}/${license.id}`,
+          parent: node,
+          license,
+        }));
+      case 'workspacePackages':
+        return this.workspacePackageNodes(node);
+      case 'version':
+      case 'license':
+      case 'loadMore':
+      case 'workspacePackage':
+      case 'message':
+        return [];
+      default:
+        return unknownKind(node);
+    }
+  }
+
+  private async lmoChildren(node: LmoNode): Promise<LmaNode[]> {
+    const children: LmaNode[] = [];
+    if (this.search)
+      children.push({
+        kind: 'search',
+        id: `${node.id}/search/${this.search.serial}`,
+        parent: node,
+        text: this.search.text,
+        licenses: this.search.licenses,
+      });
+    children.push({ kind: 'packages', id: this.packagesNodeId(), parent: node });
+    if (await this.project.packages())
+      children.push({ kind: 'workspacePackages', id: this.workspaceNodeId(), parent: node });
+    return children;
+  }
+
+  private async packageNodes(node: PackagesNode): Promise<LmaNode[]> {
+    const packages = await this.loadedPackages();
+    if (packages.length === 0)
+      return [
+        message(node, 'info', 'No packages yet: associate a package with this LMO in the Partner Console.'),
+      ];
+    return packages.map((pkg) => ({ kind: 'package', id: `${node.id}/${pkg.id}`, parent: node, pkg }));
+  }
+
+  private async licenseNodes(node: StatusGroupNode): Promise<LmaNode[]> {
+    let pages = this.pages.get(node.id);
+    if (!pages) {
+      const page = await loadLicensePage(this.session, { packageId: node.pkg.id, status: node.status });
+      pages = { licenses: page.licenses, next: page.next, loading: false };
+      this.pages.set(node.id, pages);
+    }
+    const licenses: LmaNode[] = pages.licenses.map((license) => ({
+      kind: 'license',
+      id: `${node.id}/${license.id}`,
+      parent: node,
+      license,
+    }));
+    if (pages.next) licenses.push({ kind: 'loadMore', id: `${node.id}/more`, parent: node, group: node });
+    return licenses;
+  }
+
+  private async workspacePackageNodes(node: WorkspacePackagesNode): Promise<LmaNode[]> {
+    const declared = await this.project.packages();
+    if (!declared) return [];
+    if (declared instanceof Error) return [message(node, 'error', declared.message)];
+    const packages = await this.loadedPackages();
+    return declared.map((workspacePackage) => ({
+      kind: 'workspacePackage',
+      id: `${node.id}/${workspacePackage.name}`,
+      parent: node,
+      workspacePackage,
+      lmoPackage: findLmoPackage(workspacePackage, packages),
+    }));
+  }
+
+  /** Redraws the package nodes of a 033 package id (its test install started or ended). */
+  private redrawPackage(subscriberPackageId: string): void {
+    for (const node of this.shown.values())
+      if (node.kind === 'package' && node.pkg.packageId?.slice(0, 15) === subscriberPackageId.slice(0, 15))
+        this.redraw(node.id);
+  }
+
+  private rootId(): string {
+    const state = this.session.state;
+    return `lmo:${state.kind === 'connected' ? state.org.orgId : 'none'}`;
+  }
+
+  private packagesNodeId(): string {
+    return `${this.rootId()}/packages`;
+  }
+
+  private workspaceNodeId(): string {
+    return `${this.rootId()}/workspace`;
+  }
+
+  /** Redraws the node with this id, or the whole tree when it hasn't been shown yet. */
+  private redraw(id: string): void {
+    this.changed.fire(this.shown.get(id));
+  }
+}
+
+/** Versions first, then one group per status that has licenses. */
+function packageChildren(node: PackageNode): LmaNode[] {
+  const { pkg } = node;
+  const groups: LmaNode[] = licenseStatuses
+    .filter((status) => (pkg.licenseCounts[status] ?? 0) > 0)
+    .map((status) => ({
+      kind: 'statusGroup',
+      id: `${node.id}/${status}`,
+      parent: node,
+      pkg,
+      status,
+      count: pkg.licenseCounts[status] ?? 0,
+    }));
+  const versions: LmaNode = { kind: 'versions', id: `${node.id}/versions`, parent: node, pkg };
+  return groups.length ? [versions, ...groups] : [versions, message(node, 'info', 'No licenses yet')];
+}
+
+/** Compile-time check that every node kind has a case; at run time, a kind from a newer build. */
+function unknownKind(node: never): never {
+  throw new Error(`The tree has no children for a node of kind ${(node as LmaNode).kind}`);
+}
+
+/** Kinds whose content stays the same within a load, so one instance serves every redraw. */
+const stableKinds = new Set<LmaNode['kind']>([
+  'lmo',
+  'packages',
+  'package',
+  'versions',
+  'version',
+  'statusGroup',
+  'license',
+  'loadMore',
+]);
+
+function message(parent: LmaNode, icon: MessageNode['icon'], label: string): MessageNode {
+  return { kind: 'message', id: `${parent.id}/message`, parent, icon, label };
+}
+
+function errorNode(parent: LmaNode, failure: LmoError): MessageNode {
+  const label =
+    failure.kind === 'requestLimit'
+      ? 'The org is out of API calls for today (REQUEST_LIMIT_EXCEEDED)'
+      : failure.kind === 'network'
+        ? `Can't reach the org: ${failure.message}`
+        : `Couldn't load: ${failure.message}`;
+  return {
+    ...message(parent, 'error', label),
+    detail: failure.message,
+    retry: failure.kind === 'requestLimit' ? undefined : { command: 'lma.refresh', title: 'Retry' },
+  };
+}

@@ -1,0 +1,178 @@
+import * as vscode from 'vscode';
+import { formatExpiration, formatSeats, isExpired } from '../lma/encodings';
+import type { LicenseStatus } from '../lma/records';
+import type { TestInstallOutcome } from '../lma/testInstall';
+import { contextValue, type LicenseNode, type LmaNode, type TestInstallMark } from './nodes';
+
+/** How the tree shows its nodes (`nodes.ts` says what they are, `lmoTreeModel.ts` what they hold). */
+
+const statusIcons: Record<LicenseStatus, vscode.ThemeIcon> = {
+  Active: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  Trial: new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.blue')),
+  Suspended: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.orange')),
+  Uninstalled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+};
+
+const testInstallWords: Record<TestInstallOutcome, string> = {
+  passed: 'test install passed',
+  failed: 'test install differs',
+  noLicense: 'test install: no License',
+  installFailed: 'test install failed',
+  cancelled: 'test install cancelled',
+};
+
+/**
+ * `busy` shows a node at work (a spinning icon): the Packages node loading, a Load more running, a
+ * package being refreshed. A package being test-installed spins too. `testInstall` adds a package's last test install to its description.
+ */
+export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInstallMark): vscode.TreeItem {
+  const C = vscode.TreeItemCollapsibleState;
+  switch (node.kind) {
+    case 'lmo': {
+      const item = new vscode.TreeItem(node.org.alias ?? node.org.username, C.Expanded);
+      item.description = `${node.org.orgId} · LMA ${node.lma.version ?? 'installed'}`;
+      item.tooltip = new vscode.MarkdownString(
+        `**License Management Org**\n\nUser: ${node.org.username}\n\nOrg id: ${node.org.orgId}\n\n${node.org.instanceUrl}`,
+      );
+      item.iconPath = new vscode.ThemeIcon('organization');
+      return withId(item, node);
+    }
+    case 'packages': {
+      const item = new vscode.TreeItem('Packages', C.Expanded);
+      item.iconPath = new vscode.ThemeIcon(busy ? 'loading~spin' : 'package');
+      return withId(item, node);
+    }
+    case 'package': {
+      const { pkg } = node;
+      const item = new vscode.TreeItem(pkg.name, C.Collapsed);
+      item.description = [
+        pkg.latestVersion ? `v${pkg.latestVersion}` : undefined,
+        `${pkg.licenseTotal.toLocaleString('en-US')} ${pkg.licenseTotal === 1 ? 'license' : 'licenses'}`,
+        testInstall?.running
+          ? 'installing…'
+          : testInstall?.last && testInstallWords[testInstall.last.outcome],
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      item.tooltip = new vscode.MarkdownString(
+        `**${pkg.name}**\n\nPackage id: ${pkg.packageId ?? 'unknown'}\n\nLatest version: ${pkg.latestVersion ?? 'none'}\n\n` +
+          Object.entries(pkg.licenseCounts)
+            .map(([status, count]) => `${status}: ${count}`)
+            .join(' · '),
+      );
+      item.iconPath = new vscode.ThemeIcon(busy || testInstall?.running ? 'loading~spin' : 'package');
+      return withId(item, node, testInstall);
+    }
+    case 'versions': {
+      const item = new vscode.TreeItem('Versions', C.Collapsed);
+      item.description = String(node.pkg.versions.length);
+      item.iconPath = new vscode.ThemeIcon('versions');
+      return withId(item, node);
+    }
+    case 'version': {
+      const { version } = node;
+      const item = new vscode.TreeItem(version.versionNumber ?? version.name, C.None);
+      item.description = [
+        version.isBeta ? 'beta' : undefined,
+        version.releaseDate,
+        `${version.licenseTotal.toLocaleString('en-US')} licenses`,
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      item.tooltip = `${version.name}\nVersion id: ${version.versionId ?? 'unknown'}`;
+      item.iconPath = new vscode.ThemeIcon(version.isBeta ? 'beaker' : 'tag');
+      return withId(item, node);
+    }
+    case 'statusGroup': {
+      const item = new vscode.TreeItem(node.status, C.Collapsed);
+      item.description = node.count.toLocaleString('en-US');
+      item.iconPath = statusIcons[node.status];
+      return withId(item, node);
+    }
+    case 'license':
+      return licenseItem(node);
+    case 'loadMore': {
+      const item = new vscode.TreeItem(busy ? 'Loading…' : 'Load more…', C.None);
+      item.iconPath = new vscode.ThemeIcon(busy ? 'loading~spin' : 'fold-down');
+      item.command = { command: 'lma.loadMore', title: 'Load More Licenses', arguments: [node] };
+      return withId(item, node);
+    }
+    case 'search': {
+      const item = new vscode.TreeItem(`Licenses matching “${node.text}”`, C.Expanded);
+      item.description = node.licenses.length === 0 ? 'none found' : String(node.licenses.length);
+      item.iconPath = new vscode.ThemeIcon('search');
+      return withId(item, node);
+    }
+    case 'workspacePackages': {
+      const item = new vscode.TreeItem('Workspace Packages', C.Expanded);
+      item.description = 'sfdx-project.json';
+      item.iconPath = new vscode.ThemeIcon('folder-library');
+      return withId(item, node);
+    }
+    case 'workspacePackage': {
+      const item = new vscode.TreeItem(node.workspacePackage.name, C.None);
+      if (node.lmoPackage) {
+        item.description = `associated with ${node.lmoPackage.name}`;
+        item.iconPath = new vscode.ThemeIcon('pass');
+      } else {
+        item.description = 'not associated: installs will not create licenses';
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+        const tooltip = new vscode.MarkdownString(
+          `**${node.workspacePackage.name}** is not associated with this LMO, so installs will not create Leads or Licenses here.\n\n` +
+            `Associate it in the Partner Console, then set its default licensing terms. ` +
+            `[Open the setup walkthrough](command:workbench.action.openWalkthrough?${encodeURIComponent(JSON.stringify('lma-explorer.lma-explorer#lma.setup'))})`,
+        );
+        tooltip.isTrusted = { enabledCommands: ['workbench.action.openWalkthrough'] };
+        item.tooltip = tooltip;
+      }
+      return withId(item, node);
+    }
+    case 'message': {
+      const item = new vscode.TreeItem(node.label, C.None);
+      item.iconPath = new vscode.ThemeIcon(
+        node.icon === 'loading' ? 'loading~spin' : node.icon,
+        node.icon === 'error' ? new vscode.ThemeColor('list.errorForeground') : undefined,
+      );
+      item.tooltip = node.detail;
+      item.description = node.retry ? 'click to retry' : undefined;
+      item.command = node.retry;
+      return withId(item, node);
+    }
+  }
+}
+
+function licenseItem(node: LicenseNode): vscode.TreeItem {
+  const { license } = node;
+  const expired = isExpired(license.expiration);
+  const item = new vscode.TreeItem(
+    license.customerName ?? license.subscriberOrgId ?? license.name,
+    vscode.TreeItemCollapsibleState.None,
+  );
+  item.description = [
+    formatSeats(license.seats),
+    expired ? `expired ${license.expiration?.slice(0, 10)}` : formatExpiration(license.expiration),
+    license.isSandbox ? 'sandbox' : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  item.tooltip = new vscode.MarkdownString(
+    [
+      `**${license.name}** · ${license.status}${expired ? ' (expired)' : ''}`,
+      `Subscriber org: ${license.customerName ?? ''} \`${license.subscriberOrgId ?? 'unknown'}\``,
+      `Seats: ${formatSeats(license.seats)}${license.usedLicenses !== undefined ? ` (${license.usedLicenses} used)` : ''}`,
+      `Expiration: ${formatExpiration(license.expiration)}`,
+      `Version: ${license.versionNumber ?? 'unknown'} · Installed ${license.installDate ?? 'unknown'}`,
+    ].join('\n\n'),
+  );
+  const status = license.status as LicenseStatus;
+  item.iconPath = expired
+    ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+    : (statusIcons[status] ?? new vscode.ThemeIcon('key'));
+  return withId(item, node);
+}
+
+function withId(item: vscode.TreeItem, node: LmaNode, testInstall?: TestInstallMark): vscode.TreeItem {
+  item.id = node.id;
+  item.contextValue = contextValue(node, testInstall);
+  return item;
+}
