@@ -15,6 +15,7 @@ import { LmoTreeModel } from './views/lmoTreeModel';
 import { reportAssociations, SetupProgress } from './views/setup';
 import { LmoStatusBar } from './views/statusBar';
 import { WorkspaceProject } from './views/workspaceProject';
+import { commands, contextKeys, settings, views, workbenchCommands, type LmaState } from './ids';
 
 /**
  * Wiring only: create the services, register every view and command, then (without awaiting) connect
@@ -30,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const testInstalls = new TestInstalls(context.workspaceState);
   const tree = new LmoTreeModel(session, project, testInstalls);
   const treeProvider = new LmoTreeProvider(tree);
-  const treeView = vscode.window.createTreeView('lma.lmo', {
+  const treeView = vscode.window.createTreeView(views.lmo, {
     treeDataProvider: treeProvider,
     showCollapseAll: true,
   });
@@ -45,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
     projectFile: () => project.projectFile(),
     showLicenses: async (subscriberOrgId: string) => {
       await tree.findLicenses(subscriberOrgId);
-      await vscode.commands.executeCommand('lma.lmo.focus');
+      await vscode.commands.executeCommand(workbenchCommands.focusLmoView);
     },
     refreshTree: () => tree.refresh(),
     onDidReloadPackages: tree.onDidReload,
@@ -63,28 +64,28 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => session.dispose() },
     { dispose: () => void localOrg.dispose() },
     session.onDidChangeState((state) => {
-      void vscode.commands.executeCommand('setContext', 'lma.state', contextState(state));
+      void vscode.commands.executeCommand('setContext', contextKeys.state, contextState(state));
       if (state.kind === 'expired') void promptRelogin(services);
     }),
-    vscode.commands.registerCommand('lma.connect', () => connect(services)),
-    vscode.commands.registerCommand('lma.useLocalOrg', () => useLocalOrg(services)),
-    vscode.commands.registerCommand('lma.disconnect', () => disconnect(services)),
-    vscode.commands.registerCommand('lma.showLog', () => log.show()),
-    vscode.commands.registerCommand('lma.reconnect', () => reconnect(services)),
+    vscode.commands.registerCommand(commands.connect, () => connect(services)),
+    vscode.commands.registerCommand(commands.useLocalOrg, () => useLocalOrg(services)),
+    vscode.commands.registerCommand(commands.disconnect, () => disconnect(services)),
+    vscode.commands.registerCommand(commands.showLog, () => log.show()),
+    vscode.commands.registerCommand(commands.reconnect, () => reconnect(services)),
     ...registerNodeCommands({ session, tree, treeView }),
     ...registerLicensingTermsCommands(editorServices),
     ...registerTestInstallCommands(editorServices),
     ...registerLmoReportCommands(editorServices),
     new ProjectLanguage(editorServices),
     setup,
-    vscode.commands.registerCommand('lma.confirmPartnerConsole', () => setup.confirmPartnerConsole()),
-    vscode.commands.registerCommand('lma.checkAssociations', () => reportAssociations(setup, project)),
+    vscode.commands.registerCommand(commands.confirmPartnerConsole, () => setup.confirmPartnerConsole()),
+    vscode.commands.registerCommand(commands.checkAssociations, () => reportAssociations(setup, project)),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('lma.lmo') && choice.target) void switchTo(services, choice.target);
+      if (event.affectsConfiguration(settings.lmo) && choice.target) void switchTo(services, choice.target);
     }),
   );
 
-  void vscode.commands.executeCommand('setContext', 'lma.state', 'disconnected');
+  void vscode.commands.executeCommand('setContext', contextKeys.state, contextState(session.state));
   const target = choice.target;
   if (target) void switchTo(services, target);
   log.info(`LMA Explorer activated in ${(performance.now() - started).toFixed(1)} ms`);
@@ -93,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): void {
 export function deactivate(): void {}
 
 /** The `lma.state` context key that the welcome views and menus use. */
-function contextState(state: SessionState): string {
+function contextState(state: SessionState): LmaState {
   if (state.kind === 'connected') return state.lma.installed ? 'connected' : 'noLma';
   return state.kind;
 }

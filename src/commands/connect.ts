@@ -4,6 +4,7 @@ import { LOCAL_ORG_ALIAS, type LocalOrgLauncher } from '../org/localOrg';
 import type { LmoSession } from '../org/lmoSession';
 import { loadSalesforce } from '../org/salesforceLoader';
 import type { OrgChoice } from './orgChoice';
+import { commands } from '../ids';
 
 interface Services {
   session: LmoSession;
@@ -40,7 +41,7 @@ export async function switchTo({ session, choice, localOrg }: Services, target: 
       .showErrorMessage(`Could not connect to ${target}: ${state.error.message}`, 'Try Again', 'Show Log')
       .then((action) => {
         if (action === 'Try Again') void switchTo({ session, choice, localOrg }, target);
-        if (action === 'Show Log') void vscode.commands.executeCommand('lma.showLog');
+        if (action === 'Show Log') void vscode.commands.executeCommand(commands.showLog);
       });
 }
 

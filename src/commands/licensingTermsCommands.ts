@@ -8,6 +8,7 @@ import {
   type TermsFormServices,
   type TermsTarget,
 } from '../webviews/licensingTermsPanel';
+import { commands } from '../ids';
 
 export interface LicensingTermsCommandServices extends TermsFormServices {
   project: WorkspaceProject;
@@ -17,7 +18,7 @@ export interface LicensingTermsCommandServices extends TermsFormServices {
 export function registerLicensingTermsCommands(services: LicensingTermsCommandServices): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(
-      'lma.editDefaultLicensing',
+      commands.editDefaultLicensing,
       async (node?: PackageNode | WorkspacePackageNode) => {
         const target = node ? await targetOf(services, node) : await pickTarget(services);
         if (target) LicensingTermsPanel.show(services, target);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { PackageNode } from '../views/nodes';
 import { DashboardPanel, type DashboardServices } from '../webviews/dashboardPanel';
 import { HealthReportPanel } from '../webviews/healthReportPanel';
+import { commands } from '../ids';
 
 /**
  * The LMO's reports: "Show Dashboard" for the whole LMO (its node, the palette) or one package (its
@@ -9,9 +10,9 @@ import { HealthReportPanel } from '../webviews/healthReportPanel';
  */
 export function registerLmoReportCommands(services: DashboardServices): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('lma.showDashboard', (node?: PackageNode | { kind: 'lmo' }) =>
+    vscode.commands.registerCommand(commands.showDashboard, (node?: PackageNode | { kind: 'lmo' }) =>
       DashboardPanel.show(services, node?.kind === 'package' ? node.pkg : undefined),
     ),
-    vscode.commands.registerCommand('lma.checkLmoHealth', () => HealthReportPanel.show(services)),
+    vscode.commands.registerCommand(commands.checkLmoHealth, () => HealthReportPanel.show(services)),
   ];
 }

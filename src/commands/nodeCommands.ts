@@ -5,6 +5,7 @@ import { toLmoError } from '../org/errors';
 import type { LmoSession } from '../org/lmoSession';
 import type { LmoTreeModel } from '../views/lmoTreeModel';
 import type { LicenseNode, LmaNode, PackageNode, StatusGroupNode, VersionNode } from '../views/nodes';
+import { commands, views, workbenchCommands } from '../ids';
 
 interface Services {
   session: LmoSession;
@@ -26,7 +27,7 @@ export function registerNodeCommands({ session, tree, treeView }: Services): vsc
 
   return [
     // On a package (its context menu): that package only. From the view title or the palette: all.
-    vscode.commands.registerCommand('lma.refresh', async (node?: LmaNode) => {
+    vscode.commands.registerCommand(commands.refresh, async (node?: LmaNode) => {
       if (node?.kind !== 'package') return tree.refresh();
       await tree.refreshPackage(node).catch((error: unknown) => {
         const failure = toLmoError(error);
@@ -35,7 +36,7 @@ export function registerNodeCommands({ session, tree, treeView }: Services): vsc
       });
     }),
 
-    vscode.commands.registerCommand('lma.findLicense', async () => {
+    vscode.commands.registerCommand(commands.findLicense, async () => {
       const text = await vscode.window.showInputBox({
         title: 'Find License',
         prompt: 'Subscriber org id (15 or 18 characters), org name, or lead or account name',
@@ -44,45 +45,45 @@ export function registerNodeCommands({ session, tree, treeView }: Services): vsc
       });
       if (!text) return;
       const found = await vscode.window.withProgress(
-        { location: { viewId: 'lma.lmo' }, title: 'Finding licenses' },
+        { location: { viewId: views.lmo }, title: 'Finding licenses' },
         () => tree.findLicenses(text.trim()),
       );
-      await vscode.commands.executeCommand('lma.lmo.focus');
+      await vscode.commands.executeCommand(workbenchCommands.focusLmoView);
       if (found === 0) void vscode.window.showInformationMessage(`No license matches “${text.trim()}”.`);
     }),
 
-    vscode.commands.registerCommand('lma.clearSearch', () => tree.clearSearch()),
+    vscode.commands.registerCommand(commands.clearSearch, () => tree.clearSearch()),
 
-    vscode.commands.registerCommand('lma.loadMore', (node: { group: StatusGroupNode } | undefined) =>
+    vscode.commands.registerCommand(commands.loadMore, (node: { group: StatusGroupNode } | undefined) =>
       node ? tree.loadMore(node.group) : undefined,
     ),
 
-    vscode.commands.registerCommand('lma.showLicenses', async (node?: PackageNode) => {
+    vscode.commands.registerCommand(commands.showLicenses, async (node?: PackageNode) => {
       const pkg = await pickPackage(node);
       if (!pkg) return;
       const packageNode = node ?? (await findShownPackage(tree, pkg));
       if (packageNode) await treeView.reveal(packageNode, { expand: 1, focus: true, select: true });
     }),
 
-    vscode.commands.registerCommand('lma.copyPackageId', async (node?: PackageNode) => {
+    vscode.commands.registerCommand(commands.copyPackageId, async (node?: PackageNode) => {
       const pkg = await pickPackage(node);
       if (!pkg) return;
       await copy(pkg.packageId ?? pkg.id, `Package id of ${pkg.name}`);
     }),
 
-    vscode.commands.registerCommand('lma.copyVersionId', async (node?: VersionNode) => {
+    vscode.commands.registerCommand(commands.copyVersionId, async (node?: VersionNode) => {
       const version = node?.version ?? (await pickVersion(await pickPackage(undefined)));
       if (version?.versionId) await copy(version.versionId, `Version id of ${version.name}`);
     }),
 
-    vscode.commands.registerCommand('lma.copySubscriberOrgId', async (node?: LicenseNode) => {
+    vscode.commands.registerCommand(commands.copySubscriberOrgId, async (node?: LicenseNode) => {
       const license = node?.license ?? (await pickLicense(session));
       if (license?.subscriberOrgId)
         await copy(license.subscriberOrgId, `Subscriber org id of ${license.name}`);
     }),
 
     vscode.commands.registerCommand(
-      'lma.openInSalesforce',
+      commands.openInSalesforce,
       async (node?: PackageNode | VersionNode | LicenseNode) => {
         const record = node
           ? recordOf(node)

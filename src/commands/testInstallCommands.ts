@@ -18,6 +18,7 @@ import { loadSalesforce } from '../org/salesforceLoader';
 import type { PackageNode, VersionNode } from '../views/nodes';
 import type { WorkspaceProject } from '../views/workspaceProject';
 import { TestInstallReportPanel } from '../webviews/testInstallReportPanel';
+import { commands, settingDefaults, settings } from '../ids';
 
 export interface TestInstallServices {
   extensionUri: vscode.Uri;
@@ -37,7 +38,7 @@ const NEW_LOCAL_TEST_ORG = 'new-local-test-org';
 /** "Run Test Install…": on a package or a version of the tree, or from the palette. */
 export function registerTestInstallCommands(services: TestInstallServices): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('lma.runTestInstall', async (node?: PackageNode | VersionNode) => {
+    vscode.commands.registerCommand(commands.runTestInstall, async (node?: PackageNode | VersionNode) => {
       if (services.session.state.kind !== 'connected') {
         void vscode.window.showWarningMessage(
           'Connect the License Management Org first: the test install is verified there.',
@@ -47,7 +48,7 @@ export function registerTestInstallCommands(services: TestInstallServices): vsco
       const choice = await askRun(services, node);
       if (choice) await run(services, choice);
     }),
-    vscode.commands.registerCommand('lma.showTestInstallHistory', async () => {
+    vscode.commands.registerCommand(commands.showTestInstallHistory, async () => {
       const runs = services.testInstalls.runs();
       if (runs.length === 0) {
         void vscode.window.showInformationMessage('No test install has run in this workspace yet.');
@@ -284,8 +285,10 @@ const phaseText = (phase: InstallPhase): string => {
 async function run(services: TestInstallServices, choice: RunChoice): Promise<void> {
   const lmo = services.session.state;
   if (lmo.kind !== 'connected') return;
-  const settings = vscode.workspace.getConfiguration('lma.testInstall');
-  const seconds = (key: string, fallback: number) => settings.get<number>(key, fallback) * 1000;
+  const configuration = vscode.workspace.getConfiguration();
+  const milliseconds = (
+    key: (typeof settings)['licenseTimeoutSeconds' | 'versionTimeoutSeconds' | 'installTimeoutSeconds'],
+  ) => configuration.get<number>(key, settingDefaults[key]) * 1000;
   const projectText = await readProject(services);
   const done = services.testInstalls.start(choice.subscriberPackageId ?? choice.version.id);
   let report: TestInstallReport;
@@ -314,9 +317,9 @@ async function run(services: TestInstallServices, choice: RunChoice): Promise<vo
           termsFor: (installed) =>
             projectText ? findPackageTerms(projectText, installed)?.terms : undefined,
           limits: {
-            versionTimeoutMs: seconds('versionTimeoutSeconds', 900),
-            installTimeoutMs: seconds('installTimeoutSeconds', 1200),
-            licenseTimeoutMs: seconds('licenseTimeoutSeconds', 600),
+            versionTimeoutMs: milliseconds(settings.versionTimeoutSeconds),
+            installTimeoutMs: milliseconds(settings.installTimeoutSeconds),
+            licenseTimeoutMs: milliseconds(settings.licenseTimeoutSeconds),
           },
           waiting: {
             signal: controller.signal,

@@ -10,6 +10,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { LMO_CHANGED, LMO_PACKAGES, type LmoPackages } from '../../server/protocol';
+import { languageClientId } from '../ids';
 
 export interface ProjectLanguageClient {
   /** Tells the server that the LMO changed, so it asks for its packages again. */
@@ -30,12 +31,7 @@ export async function startLanguageClient(
     documentSelector: [{ scheme: 'file', pattern: '**/sfdx-project.json' }],
     outputChannel,
   };
-  const client = new LanguageClient(
-    'lma.sfdxProject',
-    'LMA: sfdx-project.json',
-    serverOptions,
-    clientOptions,
-  );
+  const client = new LanguageClient(languageClientId, 'LMA: sfdx-project.json', serverOptions, clientOptions);
   client.onRequest(LMO_PACKAGES, () => lmoPackages());
   await client.start();
   return {

@@ -1,3 +1,4 @@
+import { savedState } from '../ids';
 import { Emitter } from '../org/emitter';
 import { toId15 } from './soql';
 import type { TestInstallReport } from './testInstall';
@@ -8,7 +9,7 @@ export interface KeyValueStore {
   update(key: string, value: unknown): PromiseLike<void>;
 }
 
-const KEY = 'lma.testInstalls';
+const KEY = savedState.testInstalls;
 /** Enough for every package's recent runs, small enough for workspace state. */
 export const MAX_KEPT_RUNS = 50;
 

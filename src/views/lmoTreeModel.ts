@@ -16,6 +16,7 @@ import type {
   TestInstallMark,
   WorkspacePackagesNode,
 } from './nodes';
+import { commands } from '../ids';
 
 /** The packages sfdx-project.json declares (`WorkspaceProject` in the extension). */
 export interface ProjectPackages {
@@ -390,6 +391,6 @@ function errorNode(parent: LmaNode, failure: LmoError): MessageNode {
   return {
     ...message(parent, 'error', label),
     detail: failure.message,
-    retry: failure.kind === 'requestLimit' ? undefined : { command: 'lma.refresh', title: 'Retry' },
+    retry: failure.kind === 'requestLimit' ? undefined : { command: commands.refresh, title: 'Retry' },
   };
 }

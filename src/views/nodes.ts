@@ -1,3 +1,4 @@
+import { contextValueFlags as flag, contextValuePrefix } from '../ids';
 import { isExpired } from '../lma/encodings';
 import type { License, LicenseStatus, Package, PackageVersion } from '../lma/records';
 import type { WorkspacePackage } from '../lma/sfdxProject';
@@ -98,19 +99,19 @@ export interface TestInstallMark {
 export function contextValue(node: LmaNode, testInstall?: TestInstallMark, today = new Date()): string {
   switch (node.kind) {
     case 'package':
-      return compose(node.kind, testInstall?.running && 'installing');
+      return compose(node.kind, testInstall?.running && flag.installing);
     case 'version':
-      return compose(node.kind, node.version.isBeta && 'beta');
+      return compose(node.kind, node.version.isBeta && flag.beta);
     case 'statusGroup':
       return compose(node.kind, node.status.toLowerCase());
     case 'license':
       return compose(
         node.kind,
         node.license.status.toLowerCase(),
-        isExpired(node.license.expiration, today) && 'expired',
+        isExpired(node.license.expiration, today) && flag.expired,
       );
     case 'workspacePackage':
-      return compose(node.kind, node.lmoPackage ? 'associated' : 'unassociated');
+      return compose(node.kind, node.lmoPackage ? flag.associated : flag.unassociated);
     case 'message':
       return compose(node.kind, node.icon);
     case 'lmo':
@@ -124,5 +125,5 @@ export function contextValue(node: LmaNode, testInstall?: TestInstallMark, today
 }
 
 function compose(kind: LmaNode['kind'], ...flags: (string | false | undefined)[]): string {
-  return [`lma:${kind}`, ...flags.filter(Boolean)].join('+');
+  return [`${contextValuePrefix}${kind}`, ...flags.filter(Boolean)].join('+');
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { contextKeys, savedState, workbenchCommands } from '../ids';
 import { readProjectTerms } from '../lma/projectTerms';
 import type { Package } from '../lma/records';
 import { SfdxProjectError } from '../lma/sfdxProject';
@@ -19,22 +20,14 @@ export interface SetupServices {
   globalState: vscode.Memento;
 }
 
-const PARTNER_CONSOLE_KEY = 'lma.partnerConsoleConfirmed';
-
 /** The context key of each walkthrough step, completed by `onContext:` events in package.json. */
-const contextKeys: Record<
+const stepKeys: Record<
   keyof Pick<
     SetupState,
     'lmaInstalled' | 'partnerConsoleConnected' | 'packagesAssociated' | 'termsSet' | 'testInstallsPassed'
   >,
   string
-> = {
-  lmaInstalled: 'lma.setup.lmaInstalled',
-  partnerConsoleConnected: 'lma.setup.partnerConsole',
-  packagesAssociated: 'lma.setup.associated',
-  termsSet: 'lma.setup.termsSet',
-  testInstallsPassed: 'lma.setup.testInstallPassed',
-};
+> = contextKeys.setup;
 
 /**
  * Keeps the setup walkthrough's steps true to the connected LMO and the workspace: re-checks when
@@ -77,8 +70,8 @@ export class SetupProgress implements vscode.Disposable {
       void vscode.window.showWarningMessage('Connect the License Management Org first.');
       return;
     }
-    const confirmed = this.services.globalState.get<string[]>(PARTNER_CONSOLE_KEY) ?? [];
-    await this.services.globalState.update(PARTNER_CONSOLE_KEY, [
+    const confirmed = this.services.globalState.get<string[]>(savedState.partnerConsoleConfirmed) ?? [];
+    await this.services.globalState.update(savedState.partnerConsoleConfirmed, [
       ...new Set([...confirmed, state.org.orgId]),
     ]);
     await this.check();
@@ -100,7 +93,7 @@ export class SetupProgress implements vscode.Disposable {
               lmaInstalled,
               isLocalOrg: isLocalOrgUrl(session.org.instanceUrl),
               partnerConsoleConfirmed: (
-                this.services.globalState.get<string[]>(PARTNER_CONSOLE_KEY) ?? []
+                this.services.globalState.get<string[]>(savedState.partnerConsoleConfirmed) ?? []
               ).includes(session.org.orgId),
             }
           : undefined,
@@ -111,9 +104,9 @@ export class SetupProgress implements vscode.Disposable {
     });
     const previous = this.last;
     this.last = state;
-    for (const [field, key] of Object.entries(contextKeys)) {
-      const value = state[field as keyof typeof contextKeys];
-      if (previous?.[field as keyof typeof contextKeys] !== value)
+    for (const [field, key] of Object.entries(stepKeys)) {
+      const value = state[field as keyof typeof stepKeys];
+      if (previous?.[field as keyof typeof stepKeys] !== value)
         await vscode.commands.executeCommand('setContext', key, value);
     }
   }
@@ -162,7 +155,7 @@ export async function reportAssociations(progress: SetupProgress, project: Works
     void vscode.window.showInformationMessage('sfdx-project.json declares no package to check.');
     return;
   }
-  await vscode.commands.executeCommand('lma.lmo.focus');
+  await vscode.commands.executeCommand(workbenchCommands.focusLmoView);
   if (state.unassociated.length === 0)
     void vscode.window.showInformationMessage(
       `Every package of sfdx-project.json is associated with this LMO.`,

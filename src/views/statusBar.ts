@@ -1,14 +1,19 @@
 import * as vscode from 'vscode';
 import type { LmoSession, SessionState } from '../org/lmoSession';
+import { commands, statusBarItems } from '../ids';
 
 /** The LMO in the status bar: who, in what condition, and today's API calls. Click to switch orgs. */
 export class LmoStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('lma.lmo', vscode.StatusBarAlignment.Left, 50);
+  private readonly item = vscode.window.createStatusBarItem(
+    statusBarItems.lmo,
+    vscode.StatusBarAlignment.Left,
+    50,
+  );
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly session: LmoSession) {
     this.item.name = 'License Management Org';
-    this.item.command = 'lma.connect';
+    this.item.command = commands.connect;
     this.subscriptions = [
       this.item,
       session.onDidChangeState(() => this.render()),

@@ -3,6 +3,7 @@ import { formatExpiration, formatSeats, isExpired } from '../lma/encodings';
 import type { LicenseStatus } from '../lma/records';
 import type { TestInstallOutcome } from '../lma/testInstall';
 import { contextValue, type LicenseNode, type LmaNode, type TestInstallMark } from './nodes';
+import { commands, setupWalkthroughId, workbenchCommands } from '../ids';
 
 /** How the tree shows its nodes (`nodes.ts` says what they are, `lmoTreeModel.ts` what they hold). */
 
@@ -94,7 +95,7 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
     case 'loadMore': {
       const item = new vscode.TreeItem(busy ? 'Loading…' : 'Load more…', C.None);
       item.iconPath = new vscode.ThemeIcon(busy ? 'loading~spin' : 'fold-down');
-      item.command = { command: 'lma.loadMore', title: 'Load More Licenses', arguments: [node] };
+      item.command = { command: commands.loadMore, title: 'Load More Licenses', arguments: [node] };
       return withId(item, node);
     }
     case 'search': {
@@ -120,9 +121,9 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
         const tooltip = new vscode.MarkdownString(
           `**${node.workspacePackage.name}** is not associated with this LMO, so installs will not create Leads or Licenses here.\n\n` +
             `Associate it in the Partner Console, then set its default licensing terms. ` +
-            `[Open the setup walkthrough](command:workbench.action.openWalkthrough?${encodeURIComponent(JSON.stringify('lma-explorer.lma-explorer#lma.setup'))})`,
+            `[Open the setup walkthrough](command:${workbenchCommands.openWalkthrough}?${encodeURIComponent(JSON.stringify(setupWalkthroughId))})`,
         );
-        tooltip.isTrusted = { enabledCommands: ['workbench.action.openWalkthrough'] };
+        tooltip.isTrusted = { enabledCommands: [workbenchCommands.openWalkthrough] };
         item.tooltip = tooltip;
       }
       return withId(item, node);

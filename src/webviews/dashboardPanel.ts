@@ -3,6 +3,7 @@ import { loadDashboard } from '../lma/dashboard';
 import type { Package } from '../lma/records';
 import type { LmoSession } from '../org/lmoSession';
 import { parseDashboardMessage, type HostMessage } from '../../webviews/dashboard/protocol';
+import { webviewTypes } from '../ids';
 import { createWebviewPanel } from './webviewHtml';
 
 export interface DashboardServices {
@@ -14,7 +15,7 @@ export interface DashboardServices {
 /** The dashboard of the LMO or of one package: one panel per scope; showing it again reveals it. */
 export class DashboardPanel implements vscode.Disposable {
   private static readonly open = new Map<string, DashboardPanel>();
-  static readonly viewType = 'lma.dashboard';
+  static readonly viewType = webviewTypes.dashboard;
 
   static show(services: DashboardServices, pkg: Package | undefined): void {
     const key = pkg?.id ?? 'lmo';

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { webviewTypes } from '../ids';
 import { checkLmoHealth, type HealthReport } from '../lma/healthCheck';
 import type { LmoSession } from '../org/lmoSession';
 import {
@@ -17,7 +18,7 @@ export interface HealthServices {
 /** "LMA: Check LMO Health": one report panel; showing it again runs the checks again. */
 export class HealthReportPanel implements vscode.Disposable {
   private static current: HealthReportPanel | undefined;
-  static readonly viewType = 'lma.healthReport';
+  static readonly viewType = webviewTypes.healthReport;
 
   static show(services: HealthServices): void {
     const panel = (HealthReportPanel.current ??= new HealthReportPanel(services));

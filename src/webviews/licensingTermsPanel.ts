@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { webviewTypes } from '../ids';
 import type { LicensingTerms } from '../lma/licensingTerms';
 import { entryRevision, planTermsSave, readProjectTerms } from '../lma/projectTerms';
 import type { Package } from '../lma/records';
@@ -46,7 +47,7 @@ export interface TermsFormServices {
  */
 export class LicensingTermsPanel implements vscode.Disposable {
   private static readonly open = new Map<string, LicensingTermsPanel>();
-  static readonly viewType = 'lma.licensingTerms';
+  static readonly viewType = webviewTypes.licensingTerms;
 
   static show(services: TermsFormServices, target: TermsTarget): LicensingTermsPanel {
     const existing = LicensingTermsPanel.open.get(target.alias);

@@ -6,6 +6,7 @@ import {
   type ReportMessage,
 } from '../../webviews/testInstallReport/protocol';
 import { createWebviewPanel } from './webviewHtml';
+import { commands, webviewTypes } from '../ids';
 
 export interface ReportServices {
   extensionUri: vscode.Uri;
@@ -16,7 +17,7 @@ export interface ReportServices {
 /** The report of a test install: one panel, showing the latest report it was given. */
 export class TestInstallReportPanel implements vscode.Disposable {
   private static current: TestInstallReportPanel | undefined;
-  static readonly viewType = 'lma.testInstallReport';
+  static readonly viewType = webviewTypes.testInstallReport;
 
   static show(services: ReportServices, report: TestInstallReport): void {
     const panel = (TestInstallReportPanel.current ??= new TestInstallReportPanel(services));
@@ -67,7 +68,7 @@ export class TestInstallReportPanel implements vscode.Disposable {
         if (report) await this.services.showLicenses(report.targetOrg.orgId);
         return;
       case 'editTerms':
-        await vscode.commands.executeCommand('lma.editDefaultLicensing');
+        await vscode.commands.executeCommand(commands.editDefaultLicensing);
         return;
     }
   }

@@ -7,8 +7,9 @@ import { chromium, type Browser, type FrameLocator, type Locator, type Page } fr
 import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { createSfdxWorkspace, repoRoot, startCodeServer, type CodeServer } from '../../scripts/codeServer.ts';
+import { EXTENSION_ID } from '../../src/ids.ts';
 
-export const EXTENSION_ID = 'lma-explorer.lma-explorer';
+export { EXTENSION_ID };
 export const resultsDir = path.join(repoRoot, 'test-results');
 
 /** The vsix under test: `npm run package` output, or LMA_VSIX to try another build. */

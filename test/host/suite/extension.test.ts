@@ -2,8 +2,7 @@
 // VS Code itself sees them.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-
-const EXTENSION_ID = 'lma-explorer.lma-explorer';
+import { EXTENSION_ID, viewContainers, views, workbenchCommands } from '../../../src/ids';
 
 interface Manifest {
   contributes?: {
@@ -37,11 +36,11 @@ describe('LMA Explorer in the extension host', () => {
 
   it('contributes the "License Management" view container with the LMO view', async () => {
     const contributes = (extension().packageJSON as Manifest).contributes;
-    const container = contributes?.viewsContainers?.activitybar?.find((c) => c.id === 'lma');
+    const container = contributes?.viewsContainers?.activitybar?.find((c) => c.id === viewContainers.lma);
     assert.equal(container?.title, 'License Management');
-    assert.ok(contributes?.views?.lma?.some((view) => view.id === 'lma.lmo'));
+    assert.ok(contributes?.views?.[viewContainers.lma]?.some((view) => view.id === views.lmo));
     // These commands exist only when the workbench registered the container and the view.
-    await vscode.commands.executeCommand('workbench.view.extension.lma');
-    await vscode.commands.executeCommand('lma.lmo.focus');
+    await vscode.commands.executeCommand(`workbench.view.extension.${viewContainers.lma}`);
+    await vscode.commands.executeCommand(workbenchCommands.focusLmoView);
   });
 });
