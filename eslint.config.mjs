@@ -1,8 +1,51 @@
-// One lint setup for every bundle: TypeScript-aware rules plus the layering rule
-// that keeps the domain (src/lma) and the session (src/org) free of `vscode`.
+// One lint setup for every bundle: TypeScript-aware rules plus the layering rules of ARCHITECTURE.md
+// (test/unit/lint.test.ts proves each one fires).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+
+const layers = {
+  vscode: {
+    paths: [
+      {
+        name: 'vscode',
+        message: 'Domain, session, tree model, server and local-org code must not depend on VS Code.',
+      },
+    ],
+  },
+  salesforce: {
+    patterns: [
+      {
+        regex: '^(@salesforce/|@jsforce/|jsforce$)',
+        message:
+          'Only src/org/salesforce.ts imports the Salesforce libraries (its own bundle, loaded on first connect).',
+      },
+    ],
+  },
+  src: {
+    patterns: [
+      {
+        regex: '(^|/)src(/|$)',
+        message:
+          'The local org is a Salesforce of its own and imports nothing from src/: state the fact in localOrg/.',
+      },
+    ],
+  },
+};
+
+/** One no-restricted-imports rule with the given layers' restrictions (a later match replaces an earlier one). */
+function restrict(...names) {
+  const chosen = names.map((name) => layers[name]);
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: chosen.flatMap((layer) => layer.paths ?? []),
+        patterns: chosen.flatMap((layer) => layer.patterns ?? []),
+      },
+    ],
+  };
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.cache/', 'test-results/', '.vscode-test/'] },
@@ -26,27 +69,27 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // Everything the extension and the local org ship, but the one module that wraps the libraries.
+    files: ['src/**/*.ts', 'server/**/*.ts', 'webviews/**/*.ts', 'localOrg/**/*.ts'],
+    rules: restrict('salesforce'),
+  },
+  {
     // The tree's nodes and model are view state without VS Code, so they run in integration tests.
     files: [
       'src/lma/**/*.ts',
       'src/org/**/*.ts',
       'src/views/nodes.ts',
       'src/views/*Model.ts',
-      'localOrg/**/*.ts',
       'server/**/*.ts',
     ],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'vscode',
-              message: 'Domain, session, tree model, server and local-org code must not depend on VS Code.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: restrict('vscode', 'salesforce'),
+  },
+  {
+    files: ['localOrg/**/*.ts'],
+    rules: restrict('vscode', 'salesforce', 'src'),
+  },
+  {
+    files: ['src/org/salesforce.ts'],
+    rules: restrict('vscode'),
   },
 );

@@ -3,10 +3,15 @@
 // It has no public API on Salesforce; here it is reached through /_local/ and
 // the CLI. Associating writes the LMA's Package / Package Version rows, as the
 // LMA does when a package is registered.
-// The one import from src/: the rules of default terms are the extension's domain, shared by design.
-import { checkTerms } from '../../src/lma/licensingTerms';
 import { SalesforceError } from '../data/errors';
-import type { AssociationState, LicenseDefaults, PackageState, VersionState } from './state';
+import { MAX_SEATS } from '../data/schema/lma';
+import {
+  MAX_TRIAL_DAYS,
+  type AssociationState,
+  type LicenseDefaults,
+  type PackageState,
+  type VersionState,
+} from './state';
 import type { World } from './world';
 
 export interface PackageView extends PackageState {
@@ -16,11 +21,27 @@ export interface PackageView extends PackageState {
 
 const invalid = (message: string): SalesforceError => new SalesforceError('INVALID_INPUT', message);
 
-/** The extension's own rules of default terms (src/lma/licensingTerms.ts): one copy for both. */
+const isWhole = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value);
+
+/**
+ * The Partner Console's own checks of default terms: a trial of 1 to MAX_TRIAL_DAYS days, an active
+ * license of whole days or null (does not expire), 1 to MAX_SEATS seats or 'site'. The extension
+ * states the same limits for its form (test/unit/localOrg/partnerConsole.test.ts checks they agree).
+ */
 export function validateDefaults(input: unknown): LicenseDefaults {
-  const problems = checkTerms(input ?? {});
-  if (problems.length) throw invalid(problems.map((problem) => problem.message).join(' '));
-  return input as LicenseDefaults;
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw invalid('Default terms are an object: { status, lengthDays, seats }.');
+  const { status, lengthDays, seats, ...rest } = input as Record<string, unknown>;
+  const problems = Object.keys(rest).map((key) => `Unknown key "${key}".`);
+  if (status !== 'Trial' && status !== 'Active') problems.push('status is "Trial" or "Active".');
+  if (status === 'Trial' && !(isWhole(lengthDays) && lengthDays >= 1 && lengthDays <= MAX_TRIAL_DAYS))
+    problems.push(`A trial runs 1 to ${MAX_TRIAL_DAYS} days.`);
+  if (status === 'Active' && !(lengthDays === null || (isWhole(lengthDays) && lengthDays >= 1)))
+    problems.push('An active license runs a whole number of days, or null when it does not expire.');
+  if (!(seats === 'site' || (isWhole(seats) && seats >= 1 && seats <= MAX_SEATS)))
+    problems.push(`Seats are 1 to ${MAX_SEATS.toLocaleString('en-US')}, or "site" for a site license.`);
+  if (problems.length) throw invalid(problems.join(' '));
+  return { status, lengthDays, seats } as LicenseDefaults;
 }
 
 export const versionNumber = (v: VersionState): string => `${v.major}.${v.minor}.${v.patch}`;

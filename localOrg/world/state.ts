@@ -36,10 +36,13 @@ export interface OrgState {
 
 export type LicenseStatusDefault = 'Trial' | 'Active';
 
+/** The Partner Console's longest trial, in days (a Salesforce rule; seats are bounded by the schema's MAX_SEATS). */
+export const MAX_TRIAL_DAYS = 90;
+
 /** The Partner Console's default license terms of an associated package. */
 export interface LicenseDefaults {
   status: LicenseStatusDefault;
-  /** Days until expiry; null = "License does not expire" (Active only). Trials: 1..90. */
+  /** Days until expiry; null = "License does not expire" (Active only). Trials: 1..MAX_TRIAL_DAYS. */
   lengthDays: number | null;
   /** A seat count, or 'site' for "License is site-wide". */
   seats: number | 'site';

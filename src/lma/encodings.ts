@@ -5,7 +5,7 @@
 
 export const SITE_LICENSE_SEATS = -1;
 export const MAX_SEATS = 99_000_000;
-const PERPETUAL_DATE = '1970-01-01';
+export const PERPETUAL_DATE = '1970-01-01';
 
 export function isSiteLicense(seats: number | null | undefined): boolean {
   return seats === SITE_LICENSE_SEATS;

@@ -2,7 +2,8 @@
  * A package's default licensing terms: what the License of every new install gets (Status, Expiration,
  * Seats). Salesforce keeps them in the Partner Console; the project keeps them in sfdx-project.json
  * under `plugins.lma.defaultLicensing`, keyed by package alias. This module owns their rules: the form,
- * the extension host, the language server and the local org's Partner Console all check through it.
+ * the extension host and the language server all check through it (the local org's Partner Console
+ * states the same limits itself; a unit test checks they agree).
  *
  * In the file, one entry reads as a person would say it:
  *   "AcmeCRM":     { "status": "Trial",  "trialDays": 30,           "seats": 25 }
