@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { connect, disconnect, promptRelogin, reconnect, switchTo, useLocalOrg } from './commands/connect';
+import { registerExportCommands } from './commands/exportCommands';
 import { registerLicensingTermsCommands } from './commands/licensingTermsCommands';
 import { registerLmoReportCommands } from './commands/lmoReportCommands';
 import { registerNodeCommands } from './commands/nodeCommands';
@@ -76,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerLicensingTermsCommands(editorServices),
     ...registerTestInstallCommands(editorServices),
     ...registerLmoReportCommands(editorServices),
+    ...registerExportCommands(editorServices),
     new ProjectLanguage(editorServices),
     setup,
     vscode.commands.registerCommand(commands.confirmPartnerConsole, () => setup.confirmPartnerConsole()),

@@ -4,7 +4,8 @@ import { containsPattern, isSalesforceId, literal, toId15, toId18 } from './soql
 
 export const LICENSE_PAGE_SIZE = 200;
 
-const LICENSE_FIELDS = [
+/** The License fields of the tree's license list (and of its export, `licenseExport.ts`). */
+export const LICENSE_FIELDS = [
   'Id',
   'Name',
   'sfLma__Status__c',
@@ -24,7 +25,7 @@ const LICENSE_FIELDS = [
   'CreatedDate',
 ].join(', ');
 
-interface LicenseRow {
+export interface LicenseRow {
   Id: string;
   Name: string;
   sfLma__Status__c: string | null;
@@ -58,11 +59,7 @@ export async function loadLicensePage(
   group: { packageId: string; status: LicenseStatus },
   after?: string,
 ): Promise<LicensePage> {
-  const conditions = [
-    `sfLma__Package_Version__r.sfLma__Package__c = ${literal(group.packageId)}`,
-    `sfLma__Status__c = ${literal(group.status)}`,
-    ...(after ? [`Id < ${literal(after)}`] : []),
-  ];
+  const conditions = [...groupConditions(group), ...(after ? [`Id < ${literal(after)}`] : [])];
   const soql = `SELECT ${LICENSE_FIELDS} FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id DESC LIMIT ${LICENSE_PAGE_SIZE + 1}`;
   const page = await queryPage<LicenseRow>(api, soql);
   const rows = page.records.slice(0, LICENSE_PAGE_SIZE);
@@ -70,6 +67,17 @@ export async function loadLicensePage(
     licenses: rows.map(toLicense),
     next: page.records.length > LICENSE_PAGE_SIZE ? rows.at(-1)?.Id : undefined,
   };
+}
+
+/**
+ * The licenses of a package (through their Package Version, as `loadPackages` counts them, so a group
+ * holds what its count says), in one status when given.
+ */
+export function groupConditions(group: { packageId: string; status?: LicenseStatus }): string[] {
+  return [
+    `sfLma__Package_Version__r.sfLma__Package__c = ${literal(group.packageId)}`,
+    ...(group.status ? [`sfLma__Status__c = ${literal(group.status)}`] : []),
+  ];
 }
 
 /**
@@ -95,7 +103,7 @@ export async function findLicenses(api: LmoApi, text: string, limit = LICENSE_PA
   return page.records.map(toLicense);
 }
 
-function toLicense(row: LicenseRow): License {
+export function toLicense(row: LicenseRow): License {
   return {
     id: row.Id,
     name: row.Name,

@@ -1,0 +1,146 @@
+import { homedir } from 'node:os';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { ExportError, exportFileName, exportLicensesToFile, type LicenseGroup } from '../lma/licenseExport';
+import { licenseStatuses, type Package } from '../lma/records';
+import type { LmoSession } from '../org/lmoSession';
+import type { PackageNode, StatusGroupNode } from '../views/nodes';
+
+export interface ExportServices {
+  session: LmoSession;
+  log: vscode.LogOutputChannel;
+  packages(): Promise<Package[]>;
+}
+
+/** "Export Licenses…": on a package or a status group of the tree, or from the palette. */
+export function registerExportCommands(services: ExportServices): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('lma.exportLicenses', async (node?: PackageNode | StatusGroupNode) => {
+      if (services.session.state.kind !== 'connected') {
+        void vscode.window.showWarningMessage(
+          'Connect the License Management Org first: licenses are read there.',
+        );
+        return;
+      }
+      const group = node ? groupOf(node) : await pickGroup(services);
+      if (!group) return;
+      const target = await vscode.window.showSaveDialog({
+        title: `Export Licenses of ${describe(group)}`,
+        defaultUri: vscode.Uri.joinPath(defaultFolder(), exportFileName(group)),
+        filters: { 'CSV (comma-separated values)': ['csv'] },
+        saveLabel: 'Export',
+      });
+      if (!target) return;
+      if (target.scheme !== 'file') {
+        void vscode.window.showErrorMessage(`Choose a file on disk: ${target.toString()} can't be written.`);
+        return;
+      }
+      await exportTo(services, group, target);
+    }),
+  ];
+}
+
+function groupOf(node: PackageNode | StatusGroupNode): LicenseGroup {
+  return {
+    package: { id: node.pkg.id, name: node.pkg.name },
+    status: node.kind === 'statusGroup' ? node.status : undefined,
+  };
+}
+
+function describe(group: LicenseGroup): string {
+  return group.status ? `${group.package.name} (${group.status})` : group.package.name;
+}
+
+const count = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'license' : 'licenses'}`;
+
+/** The package, then its status group or all of it. */
+async function pickGroup(services: ExportServices): Promise<LicenseGroup | undefined> {
+  const packages = (await services.packages()).filter((pkg) => pkg.licenseTotal > 0);
+  if (packages.length === 0) {
+    void vscode.window.showInformationMessage('No package of this LMO has licenses yet.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    packages.map((pkg) => ({ label: pkg.name, description: count(pkg.licenseTotal), pkg })),
+    { title: 'Export Licenses: choose a package', placeHolder: 'Package of the License Management Org' },
+  );
+  if (!picked) return undefined;
+  const { pkg } = picked;
+  const status = await vscode.window.showQuickPick(
+    [
+      { label: 'All statuses', description: count(pkg.licenseTotal), status: undefined },
+      ...licenseStatuses
+        .filter((status) => (pkg.licenseCounts[status] ?? 0) > 0)
+        .map((status) => ({ label: status, description: count(pkg.licenseCounts[status]!), status })),
+    ],
+    { title: `Export Licenses of ${pkg.name}: choose the licenses` },
+  );
+  if (!status) return undefined;
+  return { package: { id: pkg.id, name: pkg.name }, status: status.status };
+}
+
+function defaultFolder(): vscode.Uri {
+  return vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+}
+
+async function exportTo(services: ExportServices, group: LicenseGroup, target: vscode.Uri): Promise<void> {
+  const what = describe(group);
+  try {
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Exporting licenses of ${what}`,
+        cancellable: true,
+      },
+      (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        return exportLicensesToFile(services.session, group, target.fsPath, {
+          signal: controller.signal,
+          onProgress: ({ done, total }) => {
+            const percent = total ? (100 * done) / total : 0;
+            progress.report({
+              message: `${done.toLocaleString('en-US')} of ${count(total)}`,
+              increment: percent - reported,
+            });
+            reported = percent;
+          },
+        });
+      },
+    );
+    services.log.info(
+      `Exported ${result.rows} licenses of ${what} to ${result.file} (${result.bytes} bytes, ${result.requests} requests)`,
+    );
+    const changed =
+      result.rows === result.total
+        ? ''
+        : ` (the LMO counted ${result.total.toLocaleString('en-US')} when it started)`;
+    const action = await vscode.window.showInformationMessage(
+      `Exported ${count(result.rows)} of ${what} to ${basename(result.file)}${changed}.`,
+      'Open',
+      'Reveal',
+    );
+    if (action === 'Open') await vscode.commands.executeCommand('vscode.open', target);
+    if (action === 'Reveal') await reveal(target);
+  } catch (error) {
+    if (error instanceof ExportError && error.kind === 'cancelled') {
+      void vscode.window.showInformationMessage(error.message);
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    services.log.warn(`Export of the licenses of ${what} failed: ${message}`);
+    void vscode.window.showErrorMessage(message);
+  }
+}
+
+/** In the Explorer when the file is in the workspace, else in the operating system's file manager. */
+async function reveal(target: vscode.Uri): Promise<void> {
+  if (vscode.workspace.getWorkspaceFolder(target)) {
+    await vscode.commands.executeCommand('revealInExplorer', target);
+    return;
+  }
+  await vscode.commands
+    .executeCommand('revealFileInOS', target)
+    .then(undefined, () => vscode.window.showInformationMessage(`The licenses are in ${target.fsPath}.`));
+}
