@@ -1,0 +1,354 @@
+// Benchmark of "Export Licenses" (issue 10) against the official CLI, in one run on one local org:
+//   ours = exportLicensesToFile through an LmoSession (the extension's code), in a process of its own
+//   sf   = `sf data query --query <the same SOQL> --result-format csv --output-file …`
+// The local org runs in its own process (as `lma-local-org start`) with a package of about 100,000
+// licenses. API requests are the org's own count (/limits before and after each process); peak
+// resident memory is each process's own maxRSS, read by a preload at exit.
+// `sf data query` has no --bulk any more, and `sf data export bulk` needs Bulk API 2.0 (/jobs/query),
+// which the local org doesn't serve: the REST query is the only CLI export it can be compared with.
+// Run: npm run bench:export [-- licenses] (after `npm run build`; prints a table)
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalOrg } from '../localOrg/index';
+
+const mode = process.argv[2];
+// Acme Billing gets 60% of a seeded world's licenses: 167,000 gives it about 100,000.
+const LICENSES = Number((mode === '--build' ? process.argv[4] : process.argv[2]) ?? 167_000);
+const RUNS = 5;
+const API = 'v62.0';
+const SF = join(__dirname, '..', 'node_modules', '@salesforce', 'cli', 'bin', 'run.js');
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Child: seed the world, so the server process only reopens a saved store. */
+async function build(dir: string): Promise<void> {
+  const started = performance.now();
+  const seeded = await startLocalOrg({ dataDir: dir, seed: LICENSES });
+  await seeded.close();
+  console.log(JSON.stringify({ seedMs: performance.now() - started }));
+}
+
+/** Child: our export, as the extension runs it: a connected session, then exportLicensesToFile. */
+async function exportChild(
+  alias: string,
+  packageId: string,
+  packageName: string,
+  file: string,
+): Promise<void> {
+  const started = performance.now();
+  const { LmoSession } = await import('../src/org/lmoSession');
+  const { checkLmaPresence } = await import('../src/lma/lmaPresence');
+  const { exportLicensesToFile } = await import('../src/lma/licenseExport');
+  const quiet = () => undefined;
+  const session = new LmoSession({
+    log: { trace: quiet, info: quiet, warn: quiet, error: quiet },
+    checkLma: (request) => checkLmaPresence({ request }),
+  });
+  const state = await session.connect(alias);
+  if (state.kind !== 'connected') throw new Error(`not connected: ${JSON.stringify(state)}`);
+  const connected = performance.now();
+  // With --expose-gc (the untimed memory run): the live heap after a collection, every 5 pages.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let liveHeapMb = 0;
+  const result = await exportLicensesToFile(
+    session,
+    { package: { id: packageId, name: packageName } },
+    file,
+    {
+      onProgress: ({ done }) => {
+        if (!gc || done % 10_000 !== 0) return;
+        gc();
+        liveHeapMb = Math.max(liveHeapMb, process.memoryUsage().heapUsed / 1024 / 1024);
+      },
+    },
+  );
+  const exportMs = performance.now() - connected;
+  console.log(JSON.stringify({ ...result, exportMs, setupMs: connected - started, liveHeapMb }));
+}
+
+interface ServerProcess {
+  instanceUrl: string;
+  token: string;
+  stop(): void;
+}
+
+async function startServerProcess(dir: string): Promise<ServerProcess> {
+  const cli = join(__dirname, '..', 'dist', 'localOrgCli.js');
+  if (!existsSync(cli)) throw new Error(`${cli} not found: run \`npm run build\` first.`);
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=8', cli, 'start', '--port', '0', '--data', dir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the local org exited (${code}): ${output}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/access token/.test(output)) resolve();
+    });
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the rest of the banner
+  const instanceUrl = /running at (\S+)/.exec(output)?.[1];
+  const token = /access token\s+(\S+)/.exec(output)?.[1];
+  if (!instanceUrl || !token) throw new Error(`unexpected banner: ${output}`);
+  return { instanceUrl, token, stop: () => child.kill('SIGTERM') };
+}
+
+interface Measured {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  wallMs: number;
+  peakRssMb: number;
+}
+
+/** Runs a Node script with a preload that writes the process's peak RSS (maxRSS) when it exits. */
+function runMeasured(args: string[], env: NodeJS.ProcessEnv, work: string): Promise<Measured> {
+  const peakFile = join(work, `peak-${Math.random().toString(36).slice(2)}`);
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--require', join(work, 'peak.cjs'), ...args], {
+    env: { ...env, LMA_BENCH_PEAK: peakFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      const wallMs = performance.now() - started;
+      const peakRssMb = existsSync(peakFile) ? Number(readFileSync(peakFile, 'utf8')) / 1024 : Number.NaN;
+      resolve({ code, stdout, stderr, wallMs, peakRssMb });
+    }),
+  );
+}
+
+/** CSV records in a file (a CRLF or LF outside quotes ends one), less the header. */
+function csvRecords(file: string): number {
+  const text = readFileSync(file, 'utf8');
+  let records = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34) quoted = !quoted;
+    else if (ch === 10 && !quoted) records++;
+  }
+  return records - 1;
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'lma-bench-export-'));
+  const dataDir = join(work, 'org');
+  const home = join(work, 'home');
+  let server: ServerProcess | undefined;
+  try {
+    const seeding = spawnSync(
+      process.execPath,
+      [...process.execArgv, __filename, '--build', dataDir, String(LICENSES)],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (seeding.status !== 0) throw new Error(`seeding failed: ${seeding.stderr}`);
+    writeFileSync(
+      join(work, 'peak.cjs'),
+      "process.on('exit', () => require('node:fs').writeFileSync(process.env.LMA_BENCH_PEAK, String(process.resourceUsage().maxRSS)));\n",
+    );
+    server = await startServerProcess(dataDir);
+    const { instanceUrl, token } = server;
+
+    // A fresh connection per request: the bench sits idle while a child runs, and a kept-alive socket
+    // that the server closes meanwhile fails the next fetch (UND_ERR_SOCKET).
+    const api = <T>(path: string): Promise<T> =>
+      new Promise((resolve, reject) => {
+        const request = get(
+          `${instanceUrl}/services/data/${API}${path}`,
+          { agent: false, headers: { Authorization: `Bearer ${token}` } },
+          (response) => {
+            let body = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => (body += chunk));
+            response.on('end', () =>
+              response.statusCode === 200
+                ? resolve(JSON.parse(body) as T)
+                : reject(new Error(`${path}: ${response.statusCode} ${body}`)),
+            );
+          },
+        );
+        request.on('error', reject);
+      });
+    // The org's count of API requests today; the /limits request counts itself.
+    const used = async () => {
+      const limits = await api<{ DailyApiRequests: { Max: number; Remaining: number } }>('/limits');
+      return limits.DailyApiRequests.Max - limits.DailyApiRequests.Remaining;
+    };
+    const requestsOf = async <T>(run: () => Promise<T>): Promise<{ value: T; requests: number }> => {
+      const before = await used();
+      const value = await run();
+      return { value, requests: (await used()) - before - 1 };
+    };
+
+    // The package with the most licenses, counted as the tree counts them.
+    const { records: packages } = await api<{ records: Array<{ Id: string; Name: string }> }>(
+      `/query?q=${encodeURIComponent('SELECT Id, Name FROM sfLma__Package__c')}`,
+    );
+    let pkg = { id: '', name: '', licenses: -1 };
+    for (const p of packages) {
+      const { totalSize } = await api<{ totalSize: number }>(
+        `/query?q=${encodeURIComponent(`SELECT COUNT() FROM sfLma__License__c WHERE sfLma__Package_Version__r.sfLma__Package__c = '${p.Id}'`)}`,
+      );
+      if (totalSize > pkg.licenses) pkg = { id: p.Id, name: p.Name, licenses: totalSize };
+    }
+    const { licenseExportSoql } = await import('../src/lma/licenseExport');
+    const soql = licenseExportSoql({ package: { id: pkg.id, name: pkg.name } });
+
+    // One throw-away CLI home for both: sf logs in there, and our session reads the same auth store.
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      USERPROFILE: home,
+      SF_DISABLE_TELEMETRY: 'true',
+      SF_AUTOUPDATE_DISABLE: 'true',
+      SF_USE_PROGRESS_BAR: 'false',
+      SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+      SF_DISABLE_LOG_FILE: 'true',
+      SF_SKIP_NEW_VERSION_CHECK: 'true',
+      SF_DISABLE_DNS_CHECK: 'true',
+      // sf data query stops at 50,000 records by default (org-max-query-limit).
+      SF_ORG_MAX_QUERY_LIMIT: String(LICENSES * 2),
+    };
+    const login = spawnSync(
+      process.execPath,
+      [
+        SF,
+        'org',
+        'login',
+        'access-token',
+        '--instance-url',
+        instanceUrl,
+        '--no-prompt',
+        '--alias',
+        'bench-lmo',
+      ],
+      { env: { ...env, SF_ACCESS_TOKEN: token }, encoding: 'utf8' },
+    );
+    if (login.status !== 0) throw new Error(`sf org login failed: ${login.stdout}${login.stderr}`);
+
+    const ours: Array<
+      Measured & { requests: number; exportRequests: number; exportMs: number; rows: number; bytes: number }
+    > = [];
+    const theirs: Array<Measured & { requests: number; rows: number; bytes: number }> = [];
+    // Warm the server's query path once, so that neither side pays for the first, cold query.
+    await api(`/query?q=${encodeURIComponent(soql)}`);
+
+    const ourArgs = (file: string) => [
+      ...process.execArgv,
+      __filename,
+      '--export',
+      'bench-lmo',
+      pkg.id,
+      pkg.name,
+      file,
+    ];
+    const runOurs = async (run: number) => {
+      const file = join(work, `ours-${run}.csv`);
+      const measured = await requestsOf(() => runMeasured(ourArgs(file), env, work));
+      if (measured.value.code !== 0) throw new Error(`our export failed: ${measured.value.stderr}`);
+      const report = JSON.parse(measured.value.stdout.trim().split('\n').at(-1)!) as {
+        requests: number;
+        exportMs: number;
+      };
+      ours.push({
+        ...measured.value,
+        requests: measured.requests,
+        exportRequests: report.requests,
+        exportMs: report.exportMs,
+        rows: csvRecords(file),
+        bytes: statSync(file).size,
+      });
+      rmSync(file);
+    };
+    const runSf = async (run: number) => {
+      const file = join(work, `sf-${run}.csv`);
+      const args = ['data', 'query', '--target-org', 'bench-lmo', '--query', soql, '--result-format', 'csv'];
+      const measured = await requestsOf(() =>
+        runMeasured(['--no-deprecation', SF, ...args, '--output-file', file], env, work),
+      );
+      if (measured.value.code !== 0)
+        throw new Error(`sf data query failed: ${measured.value.stdout}${measured.value.stderr}`);
+      theirs.push({
+        ...measured.value,
+        requests: measured.requests,
+        rows: csvRecords(file),
+        bytes: statSync(file).size,
+      });
+      rmSync(file);
+    };
+    // Taking turns at going first, so that neither is always the one on a freshly warmed server.
+    for (let run = 0; run < RUNS; run++) {
+      if (run % 2 === 0) await runOurs(run).then(() => runSf(run));
+      else await runSf(run).then(() => runOurs(run));
+    }
+
+    // One more, untimed, that looks at the live heap: flat if pages are dropped once written.
+    const heapFile = join(work, 'ours-heap.csv');
+    const heapRun = await runMeasured(['--expose-gc', ...ourArgs(heapFile)], env, work);
+    const { liveHeapMb, rows: heapRows } = JSON.parse(heapRun.stdout.trim().split('\n').at(-1)!) as {
+      liveHeapMb: number;
+      rows: number;
+    };
+
+    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+    const range = (xs: number[], digits = 0) =>
+      `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
+    console.log(
+      `\nExport of ${pkg.licenses.toLocaleString('en-US')} licenses (${pkg.name}, a local org of ${LICENSES.toLocaleString('en-US')}; server in its own process; ${RUNS} runs each, median (min–max); Node ${process.version})\n`,
+    );
+    console.log('| | LMA Explorer export | `sf data query --result-format csv` |');
+    console.log('|---|---|---|');
+    const row = (what: string, a: string, b: string) => console.log(`| ${what} | ${a} | ${b} |`);
+    row(
+      "API requests (the org's count, whole process)",
+      `${median(ours.map((r) => r.requests))} (the export: ${median(ours.map((r) => r.exportRequests))}; connecting: the rest)`,
+      String(median(theirs.map((r) => r.requests))),
+    );
+    row(
+      'wall time, process start to exit (ms)',
+      range(ours.map((r) => r.wallMs)),
+      range(theirs.map((r) => r.wallMs)),
+    );
+    row('  the export alone, session connected (ms)', range(ours.map((r) => r.exportMs)), 'n/a');
+    row(
+      'peak resident memory of the process (MB)',
+      range(ours.map((r) => r.peakRssMb)),
+      range(theirs.map((r) => r.peakRssMb)),
+    );
+    row(
+      'live JS heap after a collection, every 10,000 licenses (max, MB)',
+      `${liveHeapMb.toFixed(0)} (one more run, ${heapRows.toLocaleString('en-US')} rows)`,
+      'n/a (holds every record until it writes)',
+    );
+    row('rows written', String(ours[0]!.rows), String(theirs[0]!.rows));
+    row('file size', mb(ours[0]!.bytes), mb(theirs[0]!.bytes));
+    if (ours.some((r) => r.rows !== pkg.licenses) || theirs.some((r) => r.rows !== pkg.licenses))
+      console.log(`\nNOTE: a file has a row count other than the package's ${pkg.licenses} licenses.`);
+  } finally {
+    server?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (mode === '--build') void build(process.argv[3]!);
+else if (mode === '--export')
+  void exportChild(process.argv[3]!, process.argv[4]!, process.argv[5]!, process.argv[6]!);
+else
+  void main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
