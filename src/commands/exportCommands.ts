@@ -22,7 +22,15 @@ export function registerExportCommands(services: ExportServices): vscode.Disposa
         );
         return;
       }
-      const group = node ? groupOf(node) : await pickGroup(services);
+      let group: LicenseGroup | undefined;
+      try {
+        group = node ? groupOf(node) : await pickGroup(services);
+      } catch (error) {
+        void vscode.window.showErrorMessage(
+          `Couldn't load the packages of the LMO: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return;
+      }
       if (!group) return;
       const target = await vscode.window.showSaveDialog({
         title: `Export Licenses of ${describe(group)}`,

@@ -260,7 +260,7 @@ export async function writeLicensesCsv(
           : `after ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} licenses`;
       throw new ExportError(
         'salesforce',
-        `The LMO answered an error ${where}: ${failure.message}`,
+        `Reading the licenses from the LMO failed ${where}: ${failure.message}`,
         { ...progress },
         {
           cause: failure,
