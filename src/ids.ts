@@ -30,6 +30,7 @@ export const commands = {
   checkAssociations: 'lma.checkAssociations',
   showDashboard: 'lma.showDashboard',
   checkLmoHealth: 'lma.checkLmoHealth',
+  exportLicenses: 'lma.exportLicenses',
 } as const;
 export type CommandId = (typeof commands)[keyof typeof commands];
 

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { commands } from '../ids';
 import { ExportError, exportFileName, exportLicensesToFile, type LicenseGroup } from '../lma/licenseExport';
 import { licenseStatuses, type Package } from '../lma/records';
 import type { LmoSession } from '../org/lmoSession';
@@ -15,7 +16,7 @@ export interface ExportServices {
 /** "Export Licenses…": on a package or a status group of the tree, or from the palette. */
 export function registerExportCommands(services: ExportServices): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('lma.exportLicenses', async (node?: PackageNode | StatusGroupNode) => {
+    vscode.commands.registerCommand(commands.exportLicenses, async (node?: PackageNode | StatusGroupNode) => {
       if (services.session.state.kind !== 'connected') {
         void vscode.window.showWarningMessage(
           'Connect the License Management Org first: licenses are read there.',
