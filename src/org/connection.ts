@@ -33,6 +33,8 @@ export interface ExchangeObserver {
     status: number | 'failed';
     ms: number;
     limitInfo: string | undefined;
+    /** The response's Date header: the org's clock, to the second. */
+    date: string | undefined;
   }): void;
 }
 

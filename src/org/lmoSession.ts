@@ -1,5 +1,5 @@
 import { parseLimitInfo, type ApiUsage } from './apiUsage';
-import type { OrgConnection, RequestOptions } from './connection';
+import type { ExchangeObserver, OrgConnection, RequestOptions } from './connection';
 import { Emitter } from './emitter';
 import { LmoError, toLmoError } from './errors';
 import type { Log } from './log';
@@ -53,6 +53,7 @@ export class LmoSession {
   private generation = 0;
   private usage: ApiUsage | undefined;
   private limitReached = false;
+  private serverClock: { serverDate: number; receivedAt: number } | undefined;
 
   private readonly stateEmitter = new Emitter<SessionState>();
   private readonly usageEmitter = new Emitter<ApiUsage | undefined>();
@@ -127,13 +128,10 @@ export class LmoSession {
   }
 
   /** Called by the connection for every HTTP exchange (see salesforce.ts). */
-  recordExchange(exchange: {
-    method: string;
-    path: string;
-    status: number | 'failed';
-    ms: number;
-    limitInfo: string | undefined;
-  }): void {
+  recordExchange(exchange: Parameters<ExchangeObserver>[0]): void {
+    const serverDate = exchange.date ? Date.parse(exchange.date) : NaN;
+    // The Date header is truncated to the second and was stamped before we received it: a lower bound.
+    if (!Number.isNaN(serverDate)) this.serverClock = { serverDate, receivedAt: performance.now() };
     this.options.log.info(
       `${exchange.method} ${exchange.path} → ${exchange.status} (${Math.round(exchange.ms)} ms)`,
     );
@@ -142,6 +140,12 @@ export class LmoSession {
       this.usage = usage;
       this.usageEmitter.fire(usage);
     }
+  }
+
+  /** A time (ms since the epoch) that the LMO's clock has certainly reached; see src/lma/licenseEdits.ts. */
+  serverTimeAtLeast(): number | undefined {
+    const clock = this.serverClock;
+    return clock && clock.serverDate + (performance.now() - clock.receivedAt);
   }
 
   dispose(): void {
@@ -190,6 +194,7 @@ export class LmoSession {
     this.generation++;
     this.connection = undefined;
     this.usage = undefined;
+    this.serverClock = undefined;
     this.limitReached = false;
     this.setState(state);
     this.usageEmitter.fire(undefined);

@@ -126,6 +126,7 @@ function observeExchanges(connection: Connection, observe: ExchangeObserver): vo
           status: response.statusCode,
           ms: performance.now() - started,
           limitInfo: response.headers['sforce-limit-info'],
+          date: response.headers.date,
         }),
       () =>
         observe({
@@ -134,6 +135,7 @@ function observeExchanges(connection: Connection, observe: ExchangeObserver): vo
           status: 'failed',
           ms: performance.now() - started,
           limitInfo: undefined,
+          date: undefined,
         }),
     );
     return pending;

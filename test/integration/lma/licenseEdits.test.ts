@@ -1,0 +1,206 @@
+// Modifying Licenses on the local org through the real session: saves, conflicts, deletions, refusals
+// that send nothing, many concurrent writers, and bulk changes where some Licenses fail.
+import '../isolatedHome';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
+import { planBulkChange, type EditableLicense } from '../../../src/lma/licenseChanges';
+import {
+  applyBulkChange,
+  loadEditableLicense,
+  loadEditableLicenses,
+  loadLicenseHistory,
+  saveLicenseChange,
+} from '../../../src/lma/licenseEdits';
+import { queryAll } from '../../../src/lma/lmoApi';
+import { checkLmaPresence } from '../../../src/lma/lmaPresence';
+import { LmoSession } from '../../../src/org/lmoSession';
+import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
+
+let org: LocalOrg;
+let session: LmoSession;
+let requests = 0;
+const lines: string[] = [];
+
+before(async () => {
+  org = await startLocalOrg({ seed: 'demo' });
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: org.orgs.lmo.refreshToken,
+    alias: 'edit-lmo',
+  });
+  const count = (line: string) => {
+    if (/^(GET|POST|PATCH|DELETE) /.test(line)) {
+      requests++;
+      lines.push(line);
+    }
+  };
+  session = new LmoSession({
+    log: { trace: count, info: count, warn: count, error: count },
+    checkLma: (request) => checkLmaPresence({ request }),
+  });
+  await session.connect('edit-lmo');
+});
+after(async () => {
+  session?.dispose();
+  await org?.close();
+});
+
+/** Ids of licenses in `status`, excluding ones other tests use. */
+const taken = new Set<string>();
+async function licenseIds(status: string, count: number): Promise<string[]> {
+  const rows = await queryAll<{ Id: string }>(
+    session,
+    `SELECT Id FROM sfLma__License__c WHERE sfLma__Status__c = '${status}' AND sfLma__Seats__c > 0 ORDER BY Id LIMIT 200`,
+  );
+  const ids = rows
+    .map((r) => r.Id)
+    .filter((id) => !taken.has(id))
+    .slice(0, count);
+  assert.equal(ids.length, count, `the demo world has ${count} more ${status} licenses`);
+  ids.forEach((id) => taken.add(id));
+  return ids;
+}
+
+async function load(id: string): Promise<EditableLicense> {
+  const license = await loadEditableLicense(session, id);
+  assert.ok(license);
+  return license;
+}
+
+/** Someone else's change, made behind the form's back. */
+function patch(id: string, fields: Record<string, unknown>): Promise<unknown> {
+  return session.request(`/sobjects/sfLma__License__c/${id}`, { method: 'PATCH', body: fields });
+}
+
+test('a seat change is saved, read back, and shows in the License history with who made it', async () => {
+  const [id] = await licenseIds('Active', 1);
+  const license = await load(id!);
+  const outcome = await saveLicenseChange(
+    session,
+    license,
+    { seats: license.seats! + 5 },
+    { confirmed: false },
+  );
+  assert.equal(outcome.kind, 'saved', JSON.stringify(outcome));
+  assert.equal(outcome.kind === 'saved' && outcome.license.seats, license.seats! + 5);
+  const history = await loadLicenseHistory(session, id!);
+  const newest = history[0]!;
+  assert.deepEqual(
+    newest.changes.map((c) => [c.label, c.oldValue, c.newValue]),
+    [['Seats', String(license.seats), String(license.seats! + 5)]],
+  );
+  assert.ok(newest.by, 'the history names the user');
+});
+
+test('a change made after the form loaded is reported with its values, and nothing is overwritten', async () => {
+  const [id] = await licenseIds('Active', 1);
+  const license = await load(id!);
+  await patch(id!, { sfLma__Seats__c: 777 });
+  const outcome = await saveLicenseChange(session, license, { seats: 12_345 }, { confirmed: false });
+  assert.equal(outcome.kind, 'conflict');
+  assert.equal(outcome.kind === 'conflict' && outcome.current.seats, 777);
+  assert.match(outcome.kind === 'conflict' ? outcome.message : '', /changed .*after this form loaded it/);
+  assert.equal((await load(id!)).seats, 777);
+});
+
+test('a License deleted meanwhile is reported, and nothing is written', async () => {
+  const [id] = await licenseIds('Trial', 1);
+  const license = await load(id!);
+  await session.request(`/sobjects/sfLma__License__c/${id}`, { method: 'DELETE' });
+  const outcome = await saveLicenseChange(session, license, { seats: 3 }, { confirmed: false });
+  assert.equal(outcome.kind, 'deleted');
+});
+
+test('bad seats, a bad date and a missing confirmation are refused before any request', async () => {
+  const [id] = await licenseIds('Active', 1);
+  const license = await load(id!);
+  const before = requests;
+  for (const seats of [0, -5, 1.5, 100_000_000]) {
+    const outcome = await saveLicenseChange(session, license, { seats }, { confirmed: true });
+    assert.equal(outcome.kind, 'refused', `seats ${seats}`);
+  }
+  const bad = await saveLicenseChange(session, license, { expiration: '2026-02-30' }, { confirmed: true });
+  assert.equal(bad.kind, 'refused');
+  const back = await saveLicenseChange(session, license, { status: 'Trial' }, { confirmed: true });
+  assert.equal(back.kind, 'refused');
+  // An Active license expiring yesterday blocks a paying customer: the org id must be typed.
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  for (const confirmed of [false, true, 'yes', 'someone else']) {
+    const outcome = await saveLicenseChange(session, license, { expiration: yesterday }, { confirmed });
+    assert.equal(outcome.kind, 'needsConfirmation', `confirmed: ${String(confirmed)}`);
+  }
+  assert.equal(requests, before, 'no request was sent');
+  const typed = license.subscriberOrgId!.slice(0, 15).toLowerCase();
+  const done = await saveLicenseChange(session, license, { expiration: yesterday }, { confirmed: typed });
+  assert.equal(done.kind, 'saved');
+  assert.equal((await load(id!)).expiration, yesterday);
+});
+
+test('20 concurrent writers: every acknowledged increment is kept, none is lost', async () => {
+  const [id] = await licenseIds('Active', 1);
+  const start = (await load(id!)).seats!;
+  let acknowledged = 0;
+  let conflicts = 0;
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const license = await load(id!);
+        const outcome = await saveLicenseChange(
+          session,
+          license,
+          { seats: license.seats! + 1 },
+          { confirmed: false },
+        );
+        if (outcome.kind === 'saved') {
+          acknowledged++;
+          return;
+        }
+        assert.equal(outcome.kind, 'conflict', JSON.stringify(outcome));
+        conflicts++;
+      }
+    }),
+  );
+  const end = (await load(id!)).seats!;
+  assert.ok(acknowledged >= 1 && conflicts >= 1, `acknowledged ${acknowledged}, conflicts ${conflicts}`);
+  assert.equal(
+    end - start,
+    acknowledged,
+    `acknowledged ${acknowledged} increments, seats went ${start} → ${end}`,
+  );
+});
+
+test('a bulk change applies what it can and reports each License that failed, and why', async () => {
+  const ids = await licenseIds('Active', 4);
+  const [uninstalled] = await licenseIds('Uninstalled', 1);
+  const licenses = await loadEditableLicenses(session, [...ids, uninstalled!]);
+  const plan = planBulkChange(licenses, { kind: 'addSeats', seats: 2 }, new Date());
+  assert.equal(plan.ready, 4);
+  assert.equal(plan.confirmation.kind, 'none');
+  // Between preview and apply: one License changes, one is deleted.
+  await patch(ids[0]!, { sfLma__Seats__c: 999 });
+  await session.request(`/sobjects/sfLma__License__c/${ids[1]}`, { method: 'DELETE' });
+  const before = requests;
+  const result = await applyBulkChange(session, plan, { confirmed: false });
+  // Re-read (2), write (1), read back and check History for races (3).
+  assert.equal(requests - before, 6, lines.slice(before).join('\n'));
+  assert.deepEqual(result.applied.map((l) => l.id).sort(), [ids[2], ids[3]].sort());
+  const byId = new Map(licenses.map((l) => [l.id, l]));
+  for (const applied of result.applied) assert.equal(applied.seats, byId.get(applied.id)!.seats! + 2);
+  const reasons = new Map(result.failed.map((f) => [f.license.id, f.reason]));
+  assert.match(reasons.get(ids[0]!)!, /Changed meanwhile/);
+  assert.match(reasons.get(ids[1]!)!, /Deleted meanwhile/);
+  assert.match(reasons.get(uninstalled!)!, /Uninstalled/);
+  assert.equal((await load(ids[0]!)).seats, 999, 'the change made meanwhile is kept');
+});
+
+test('a bulk suspension of Active licenses needs the typed count of licenses', async () => {
+  const ids = await licenseIds('Active', 5);
+  const licenses = await loadEditableLicenses(session, ids);
+  const plan = planBulkChange(licenses, { kind: 'status', status: 'Suspended' }, new Date());
+  assert.equal(plan.confirmation.kind, 'typed');
+  await assert.rejects(applyBulkChange(session, plan, { confirmed: 'yes' }), /needs its confirmation/);
+  const result = await applyBulkChange(session, plan, { confirmed: '5 licenses' });
+  assert.equal(result.applied.length, 5);
+  assert.ok(result.applied.every((l) => l.status === 'Suspended'));
+});
