@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { connect, disconnect, promptRelogin, reconnect, switchTo, useLocalOrg } from './commands/connect';
 import { registerExportCommands } from './commands/exportCommands';
+import { registerLicenseCommands } from './commands/licenseCommands';
 import { registerLicensingTermsCommands } from './commands/licensingTermsCommands';
 import { registerLmoReportCommands } from './commands/lmoReportCommands';
 import { registerNodeCommands } from './commands/nodeCommands';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const treeView = vscode.window.createTreeView(views.lmo, {
     treeDataProvider: treeProvider,
     showCollapseAll: true,
+    canSelectMany: true,
   });
   const services = { session, choice, localOrg };
   const editorServices = {
@@ -78,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerTestInstallCommands(editorServices),
     ...registerLmoReportCommands(editorServices),
     ...registerExportCommands(editorServices),
+    ...registerLicenseCommands({ ...editorServices, licenseChanged: () => tree.licensesChanged() }),
     new ProjectLanguage(editorServices),
     setup,
     vscode.commands.registerCommand(commands.confirmPartnerConsole, () => setup.confirmPartnerConsole()),

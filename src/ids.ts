@@ -31,6 +31,12 @@ export const commands = {
   showDashboard: 'lma.showDashboard',
   checkLmoHealth: 'lma.checkLmoHealth',
   exportLicenses: 'lma.exportLicenses',
+  modifyLicense: 'lma.modifyLicense',
+  extendTrial: 'lma.extendTrial',
+  convertToActive: 'lma.convertToActive',
+  suspendLicense: 'lma.suspendLicense',
+  reactivateLicense: 'lma.reactivateLicense',
+  bulkChangeLicenses: 'lma.bulkChangeLicenses',
 } as const;
 export type CommandId = (typeof commands)[keyof typeof commands];
 
@@ -109,6 +115,7 @@ export const webviewTypes = {
   testInstallReport: 'lma.testInstallReport',
   dashboard: 'lma.dashboard',
   healthReport: 'lma.healthReport',
+  license: 'lma.license',
 } as const;
 
 /** The language client's id (its output channel and trace setting). */

@@ -15,7 +15,6 @@ import {
   normalizeExpiration,
   planLicenseChange,
   type BulkPlan,
-  type ChangeField,
   type ChangePlan,
   type Confirmation,
   type EditableLicense,
@@ -511,9 +510,6 @@ async function concurrentChanges(
 ): Promise<Map<string, string>> {
   const readAt = (w: (typeof written)[number]) => Date.parse(w.license.lastModifiedDate);
   const since = new Date(Math.min(...written.map(readAt))).toISOString().replace(/\.\d+Z$/, 'Z');
-  const fields = new Set<string>(
-    written.flatMap((w) => w.plan.changes.map((c) => apiFieldOf[c.field as ChangeField])),
-  );
   const rows = await queryAll<HistoryRow>(
     api,
     `SELECT Id, ParentId, Field, OldValue, NewValue, CreatedDate, CreatedBy.Name FROM sfLma__License__History WHERE ParentId IN (${written.map((w) => literal(w.license.id)).join(', ')}) AND CreatedDate >= ${since}`,

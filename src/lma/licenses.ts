@@ -1,4 +1,4 @@
-import { queryPage, type LmoApi } from './lmoApi';
+import { queryAll, queryPage, type LmoApi } from './lmoApi';
 import type { License, LicenseStatus } from './records';
 import { containsPattern, isSalesforceId, literal, toId15, toId18 } from './soql';
 
@@ -67,6 +67,15 @@ export async function loadLicensePage(
     licenses: rows.map(toLicense),
     next: page.records.length > LICENSE_PAGE_SIZE ? rows.at(-1)?.Id : undefined,
   };
+}
+
+/** The ids of every License in a status group (2,000 a request), for a bulk change. */
+export async function loadLicenseIds(
+  api: LmoApi,
+  group: { packageId: string; status: LicenseStatus },
+): Promise<string[]> {
+  const soql = `SELECT Id FROM sfLma__License__c WHERE sfLma__Package_Version__r.sfLma__Package__c = ${literal(group.packageId)} AND sfLma__Status__c = ${literal(group.status)} ORDER BY Id`;
+  return (await queryAll<{ Id: string }>(api, soql)).map((row) => row.Id);
 }
 
 /**

@@ -82,6 +82,13 @@ export class LmoTreeModel {
     this.reloaded.fire();
   }
 
+  /** Licenses changed in the LMO (a save, a bulk change): reload everything, and the search again. */
+  licensesChanged(): void {
+    const text = this.search?.text;
+    this.refresh();
+    if (text) this.findLicenses(text).catch(() => undefined);
+  }
+
   /**
    * Loads one package again (its versions, counts and license pages) and redraws it; the other
    * packages keep what they loaded. A package deleted meanwhile disappears.

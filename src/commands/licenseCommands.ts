@@ -1,0 +1,432 @@
+import * as vscode from 'vscode';
+import { commands } from '../ids';
+import { formatExpiration, isoDate } from '../lma/encodings';
+import {
+  convertToActive,
+  describeBulkChange,
+  extendTrial,
+  planBulkChange,
+  reactivate,
+  settableStatuses,
+  suspend,
+  trialDaysLeft,
+  type BulkChange,
+  type BulkPlan,
+  type EditableLicense,
+  type LicenseChange,
+  type SettableStatus,
+} from '../lma/licenseChanges';
+import {
+  applyBulkChange,
+  loadEditableLicense,
+  loadEditableLicenses,
+  type BulkResult,
+} from '../lma/licenseEdits';
+import { findLicenses, loadLicenseIds } from '../lma/licenses';
+import { toLmoError } from '../org/errors';
+import type { LmoSession } from '../org/lmoSession';
+import type { LicenseNode, LmaNode, StatusGroupNode } from '../views/nodes';
+import { LicensePanel, type LicenseFormServices } from '../webviews/licensePanel';
+import { askConfirmation, confirmAndSave, describeOutcome } from './licenseSave';
+
+/** A bulk change covers at most this many Licenses: a preview longer than that is not a preview any more. */
+export const MAX_BULK_LICENSES = 5_000;
+
+type Services = LicenseFormServices & { session: LmoSession };
+
+/**
+ * License commands: Modify License (the form), the quick actions (Extend Trial, Convert to Active,
+ * Suspend, Reactivate) and Bulk Change. A quick action on several selected Licenses becomes a bulk change.
+ */
+export function registerLicenseCommands(services: Services): vscode.Disposable[] {
+  const { session } = services;
+
+  /** The Licenses a command acts on: the tree selection, the clicked one, or one picked from a search. */
+  const target = async (node: LmaNode | undefined, selected: readonly LmaNode[] | undefined) => {
+    const chosen = (selected?.length ? selected : node ? [node] : []).filter(
+      (n): n is LicenseNode => n.kind === 'license',
+    );
+    if (chosen.length) return chosen.map((n) => n.license.id);
+    const picked = await pickLicense(session);
+    return picked ? [picked] : [];
+  };
+
+  const quickAction =
+    (
+      action: string,
+      single: (license: EditableLicense) => Promise<LicenseChange | undefined>,
+      bulk: () => Promise<BulkChange | undefined>,
+    ) =>
+    async (node?: LmaNode, selected?: readonly LmaNode[]) => {
+      const ids = await target(node, selected);
+      if (ids.length > 1) return runBulk(services, ids, bulk);
+      if (!ids[0]) return;
+      await run(action, async () => {
+        const license = await loadEditableLicense(session, ids[0]!);
+        if (!license) return void vscode.window.showErrorMessage('This License no longer exists in the LMO.');
+        const change = await single(license);
+        if (!change) return;
+        const outcome = await confirmAndSave(session, license, change, action);
+        if (outcome.kind === 'saved') {
+          services.licenseChanged();
+          void vscode.window.showInformationMessage(outcome.message);
+        } else if (outcome.kind !== 'cancelled')
+          void vscode.window.showErrorMessage(describeOutcome(outcome));
+      });
+    };
+
+  return [
+    vscode.commands.registerCommand(commands.modifyLicense, async (node?: LmaNode) => {
+      const [id] = await target(node, undefined);
+      if (id) LicensePanel.show(services, id, node?.kind === 'license' ? node.license.name : id);
+    }),
+
+    vscode.commands.registerCommand(
+      commands.extendTrial,
+      quickAction(
+        'Extend Trial',
+        async (license) => {
+          const today = new Date();
+          const left = trialDaysLeft(license, today);
+          if (license.status === 'Trial' && left === 0) {
+            void vscode.window.showErrorMessage(
+              `${license.name}'s trial already runs the 90 days a trial may last. Convert it to Active to go further.`,
+            );
+            return undefined;
+          }
+          const days = await askDays(`Extend the trial of ${license.customerName ?? license.name}`, left);
+          if (days === undefined) return undefined;
+          const change = extendTrial(license, days, today);
+          if ('message' in change) return void vscode.window.showErrorMessage(change.message);
+          return change;
+        },
+        async () => {
+          const days = await askDays('Extend the expiration of the selected trials', undefined);
+          return days === undefined ? undefined : { kind: 'extendExpiration', days };
+        },
+      ),
+    ),
+
+    vscode.commands.registerCommand(
+      commands.convertToActive,
+      quickAction(
+        'Convert to Active',
+        async (license) => {
+          const expiration = await askExpiration(license.customerName ?? license.name);
+          return expiration === undefined ? undefined : convertToActive(expiration);
+        },
+        async () => ({ kind: 'status', status: 'Active' }),
+      ),
+    ),
+
+    vscode.commands.registerCommand(
+      commands.suspendLicense,
+      quickAction(
+        'Suspend',
+        async () => suspend,
+        async () => ({ kind: 'status', status: 'Suspended' }),
+      ),
+    ),
+
+    vscode.commands.registerCommand(
+      commands.reactivateLicense,
+      quickAction(
+        'Reactivate',
+        async () => reactivate,
+        async () => ({ kind: 'status', status: 'Active' }),
+      ),
+    ),
+
+    vscode.commands.registerCommand(
+      commands.bulkChangeLicenses,
+      async (node?: LmaNode, selected?: readonly LmaNode[]) => {
+        const group = (selected?.length ? selected : node ? [node] : []).find(
+          (n): n is StatusGroupNode => n.kind === 'statusGroup',
+        );
+        const ids = group ? await groupLicenseIds(session, group) : await target(node, selected);
+        if (ids?.length) await runBulk(services, ids, askBulkChange);
+      },
+    ),
+  ];
+}
+
+async function run(title: string, task: () => Promise<void>): Promise<void> {
+  try {
+    await task();
+  } catch (error) {
+    void vscode.window.showErrorMessage(`${title}: nothing was saved. ${toLmoError(error).message}`);
+  }
+}
+
+/** From the palette: find a License by subscriber org id or customer name, then pick one. */
+async function pickLicense(session: LmoSession): Promise<string | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'Which License?',
+    prompt: 'Subscriber org id (15 or 18 characters), or the customer (lead or account) name',
+    validateInput: (value) => (value.trim() ? undefined : 'Type what to look for'),
+  });
+  if (!text) return undefined;
+  const found = await findLicenses(session, text.trim());
+  if (!found.length) {
+    void vscode.window.showInformationMessage(`No License matches “${text.trim()}”.`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    found.map((license) => ({
+      label: license.customerName ?? license.subscriberOrgId ?? license.name,
+      description: `${license.name} · ${license.status}`,
+      detail: `${license.subscriberOrgId ?? ''} · ${license.versionNumber ?? ''}`,
+      id: license.id,
+    })),
+    { title: 'Choose the License', matchOnDescription: true, matchOnDetail: true },
+  );
+  return picked?.id;
+}
+
+async function askDays(title: string, max: number | undefined): Promise<number | undefined> {
+  const answer = await vscode.window.showInputBox({
+    title,
+    prompt:
+      max !== undefined ? `Days to add (at most ${max}: a trial lasts 90 days in total)` : 'Days to add',
+    value: String(Math.min(14, max ?? 14)),
+    validateInput: (value) => {
+      const days = Number(value.trim());
+      if (!/^\d+$/.test(value.trim()) || days < 1) return 'A whole number of days, 1 or more';
+      if (max !== undefined && days > max) return `At most ${max} days: a trial lasts 90 days in total`;
+      return undefined;
+    },
+  });
+  return answer === undefined ? undefined : Number(answer.trim());
+}
+
+/** The expiration for a converted License: does not expire, or a date. Undefined when cancelled. */
+async function askExpiration(customer: string): Promise<string | null | undefined> {
+  const inAYear = new Date();
+  inAYear.setUTCFullYear(inAYear.getUTCFullYear() + 1);
+  const choice = await vscode.window.showQuickPick(
+    [
+      { label: 'Does not expire', value: null as string | null },
+      { label: `One year: ${isoDate(inAYear)}`, value: isoDate(inAYear) },
+      { label: 'Another date…', value: 'ask' },
+    ],
+    { title: `Convert ${customer} to Active: expiration` },
+  );
+  if (!choice) return undefined;
+  if (choice.value !== 'ask') return choice.value;
+  return vscode.window.showInputBox({
+    title: 'Expiration (last day of access)',
+    placeHolder: 'YYYY-MM-DD',
+    validateInput: (value) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? undefined : 'A date written YYYY-MM-DD',
+  });
+}
+
+async function askBulkChange(): Promise<BulkChange | undefined> {
+  const kind = await vscode.window.showQuickPick(
+    [
+      { label: 'Set Status…', change: 'status' as const },
+      { label: 'Set Seats…', change: 'seats' as const },
+      { label: 'Add Seats…', change: 'addSeats' as const },
+      { label: 'Set Expiration…', change: 'expiration' as const },
+      { label: 'Extend Expiration…', change: 'extendExpiration' as const },
+    ],
+    { title: 'Change the selected Licenses' },
+  );
+  switch (kind?.change) {
+    case undefined:
+      return undefined;
+    case 'status': {
+      const status = await vscode.window.showQuickPick(settableStatuses, { title: 'Set Status to' });
+      return status ? { kind: 'status', status: status as SettableStatus } : undefined;
+    }
+    case 'seats':
+    case 'addSeats': {
+      const seats = await vscode.window.showInputBox({
+        title: kind.change === 'seats' ? 'Set Seats to (or "site" for a site license)' : 'Seats to add',
+        validateInput: (value) =>
+          /^\d+$/.test(value.trim()) || (kind.change === 'seats' && value.trim().toLowerCase() === 'site')
+            ? undefined
+            : 'A whole number',
+      });
+      if (seats === undefined) return undefined;
+      const n = seats.trim().toLowerCase() === 'site' ? -1 : Number(seats.trim());
+      return kind.change === 'seats' ? { kind: 'seats', seats: n } : { kind: 'addSeats', seats: n };
+    }
+    case 'expiration': {
+      const date = await vscode.window.showInputBox({
+        title: 'Set Expiration (YYYY-MM-DD, or "never" for does not expire)',
+        validateInput: (value) =>
+          /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) || value.trim().toLowerCase() === 'never'
+            ? undefined
+            : 'A date written YYYY-MM-DD, or never',
+      });
+      if (date === undefined) return undefined;
+      return { kind: 'expiration', expiration: date.trim().toLowerCase() === 'never' ? null : date.trim() };
+    }
+    case 'extendExpiration': {
+      const days = await askDays('Extend Expiration by', undefined);
+      return days === undefined ? undefined : { kind: 'extendExpiration', days };
+    }
+  }
+}
+
+async function groupLicenseIds(session: LmoSession, group: StatusGroupNode): Promise<string[] | undefined> {
+  if (group.count > MAX_BULK_LICENSES) {
+    void vscode.window.showErrorMessage(
+      `${group.pkg.name} has ${group.count.toLocaleString('en-US')} ${group.status} licenses: a bulk change covers at most ${MAX_BULK_LICENSES.toLocaleString('en-US')}. Select licenses, or export the group and work in smaller sets.`,
+    );
+    return undefined;
+  }
+  return loadLicenseIds(session, { packageId: group.pkg.id, status: group.status });
+}
+
+/** Bulk: the change, a preview of every License with before/after, the confirmation, the writes, a report. */
+async function runBulk(
+  services: Services,
+  ids: string[],
+  ask: () => Promise<BulkChange | undefined>,
+): Promise<void> {
+  const { session } = services;
+  if (ids.length > MAX_BULK_LICENSES)
+    return void vscode.window.showErrorMessage(`A bulk change covers at most ${MAX_BULK_LICENSES} licenses.`);
+  const change = await ask();
+  if (!change) return;
+  await run('Bulk change', async () => {
+    const licenses = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Reading ${ids.length} licenses…` },
+      () => loadEditableLicenses(session, ids),
+    );
+    const plan = planBulkChange(licenses, change, new Date());
+    const approved = await preview(plan, change);
+    if (!approved) return;
+    const confirmed = await askConfirmation(approved.confirmation, describeBulkChange(change));
+    if (confirmed === undefined) return;
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `${describeBulkChange(change)}`,
+        cancellable: true,
+      },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        return applyBulkChange(session, approved, {
+          confirmed,
+          signal: abort.signal,
+          onProgress: (done, total) => {
+            progress.report({ message: `${done} of ${total}`, increment: ((done - reported) / total) * 100 });
+            reported = done;
+          },
+        });
+      },
+    );
+    services.licenseChanged();
+    await report(change, result);
+  });
+}
+
+/**
+ * Every License with its before/after (or why it won't change), all checked: unchecking one leaves it out.
+ * Returns the plan narrowed to the checked Licenses, or undefined when cancelled.
+ */
+async function preview(plan: BulkPlan, change: BulkChange): Promise<BulkPlan | undefined> {
+  type Item = vscode.QuickPickItem & { id?: string };
+  const items: Item[] = [];
+  const ready = plan.items.filter((i) => i.plan.kind === 'ready');
+  const skipped = plan.items.filter((i) => i.plan.kind !== 'ready');
+  items.push({ label: `Will change (${ready.length})`, kind: vscode.QuickPickItemKind.Separator });
+  for (const { license, plan: p } of ready)
+    if (p.kind === 'ready')
+      items.push({
+        label: license.customerName ?? license.subscriberOrgId ?? license.name,
+        description: p.changes.map((c) => `${c.label}: ${c.before} → ${c.after}`).join(' · '),
+        detail: `${license.name} · ${license.status ?? 'no status'} · ${license.subscriberOrgId ?? ''}`,
+        picked: true,
+        id: license.id,
+      });
+  if (skipped.length) {
+    items.push({ label: `Will not change (${skipped.length})`, kind: vscode.QuickPickItemKind.Separator });
+    for (const { license, plan: p } of skipped)
+      items.push({
+        label: `$(circle-slash) ${license.customerName ?? license.name}`,
+        description:
+          p.kind === 'refused' ? p.problems.map((x) => x.message).join(' ') : 'already has this value',
+        detail: `${license.name} · ${license.status ?? 'no status'} · ${formatExpiration(license.expiration)}`,
+      });
+  }
+  if (!ready.length) {
+    void vscode.window.showWarningMessage(
+      `${describeBulkChange(change)}: none of the ${plan.items.length} licenses would change.`,
+    );
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `${describeBulkChange(change)}: preview of ${plan.items.length} licenses (uncheck any to leave out)`,
+    canPickMany: true,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (!picked) return undefined;
+  const keep = new Set(picked.map((p) => p.id).filter(Boolean));
+  if (!keep.size) return undefined;
+  return planBulkChange(
+    plan.items.filter((i) => keep.has(i.license.id)).map((i) => i.license),
+    change,
+    new Date(),
+  );
+}
+
+/** A Markdown report of the run: every License that changed, failed (and why), raced or is unknown. */
+async function report(change: BulkChange, result: BulkResult): Promise<void> {
+  const line = (l: EditableLicense, reason = '') =>
+    `| ${l.name} | ${l.customerName ?? ''} | ${l.subscriberOrgId ?? ''} | ${reason.replace(/\|/g, '\\|')} |`;
+  const section = (title: string, rows: string[]) =>
+    rows.length
+      ? [
+          `## ${title} (${rows.length})`,
+          '',
+          '| License | Customer | Subscriber org | |',
+          '| --- | --- | --- | --- |',
+          ...rows,
+          '',
+        ]
+      : [];
+  const text = [
+    `# ${describeBulkChange(change)}`,
+    '',
+    `${new Date().toLocaleString()}: ${result.applied.length} changed, ${result.failed.length} not changed, ${result.raced.length} to check, ${result.unknown.length} unknown, ${result.notAttempted.length} not attempted.`,
+    '',
+    ...section(
+      'Changed',
+      result.applied.map((l) => line(l)),
+    ),
+    ...section(
+      'Not changed',
+      result.failed.map((f) => line(f.license, f.reason)),
+    ),
+    ...section(
+      'Changed, but someone changed the same field at the same moment',
+      result.raced.map((f) => line(f.license, f.reason)),
+    ),
+    ...section(
+      'Unknown: check these in the LMO',
+      result.unknown.map((f) => line(f.license, f.reason)),
+    ),
+    ...section(
+      'Not attempted (cancelled)',
+      result.notAttempted.map((l) => line(l)),
+    ),
+  ].join('\n');
+  const problems =
+    result.failed.length + result.raced.length + result.unknown.length + result.notAttempted.length;
+  const summary = `${describeBulkChange(change)}: ${result.applied.length} changed${problems ? `, ${problems} not as asked` : ''}.`;
+  const show = 'Show Report';
+  const answer = problems
+    ? await vscode.window.showWarningMessage(summary, show)
+    : await vscode.window.showInformationMessage(summary, show);
+  if (answer === show) {
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+    await vscode.window.showTextDocument(document);
+  }
+}
