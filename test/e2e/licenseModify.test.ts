@@ -63,7 +63,7 @@ test(
 
     await withSession(
       'license-modify',
-      async ({ workbench, page }) => {
+      async ({ workbench, page, saveArtifacts }) => {
         await workbench.openViewContainer('License Management');
         await workbench.connectTo('lmo-modify');
         await workbench.expandTreeItem(/^Packages/);
