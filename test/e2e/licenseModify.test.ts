@@ -91,6 +91,7 @@ test(
 
         await seats.fill(String(newSeats));
         await form.locator('#diff', { hasText: `${newSeats.toLocaleString('en-US')} seats` }).waitFor();
+        await saveArtifacts('license-form');
         await form.locator('#save').click();
         await form.locator('#outcome', { hasText: `Saved ${license.Name}` }).waitFor({ timeout: 15_000 });
         await form
