@@ -204,3 +204,32 @@ test('a bulk suspension of Active licenses needs the typed count of licenses', a
   assert.equal(result.applied.length, 5);
   assert.ok(result.applied.every((l) => l.status === 'Suspended'));
 });
+
+test('250 licenses are written in two sObject Collections requests, each License once', async () => {
+  const rows = await queryAll<{ Id: string }>(
+    session,
+    `SELECT Id FROM sfLma__License__c WHERE sfLma__Status__c IN ('Active', 'Trial') AND sfLma__Seats__c > 0 ORDER BY Id DESC LIMIT 400`,
+  );
+  const ids = rows
+    .map((r) => r.Id)
+    .filter((id) => !taken.has(id))
+    .slice(0, 250);
+  assert.equal(ids.length, 250);
+  ids.forEach((id) => taken.add(id));
+  const licenses = await loadEditableLicenses(session, ids);
+  const plan = planBulkChange(licenses, { kind: 'addSeats', seats: 1 }, new Date());
+  const before = lines.length;
+  let progress: number[] = [];
+  const result = await applyBulkChange(session, plan, {
+    confirmed: false,
+    onProgress: (done) => (progress = [...progress, done]),
+  });
+  const writes = lines
+    .slice(before)
+    .filter((l) => l.startsWith('PATCH') && l.includes('/composite/sobjects'));
+  assert.equal(writes.length, 2);
+  assert.deepEqual(progress, [200, 250]);
+  assert.equal(result.applied.length, 250, JSON.stringify(result.failed.slice(0, 3)));
+  const byId = new Map(licenses.map((l) => [l.id, l.seats!]));
+  for (const l of result.applied) assert.equal(l.seats, byId.get(l.id)! + 1);
+});
