@@ -13,16 +13,29 @@ const PROBLEM_LINES = LMO_PROBLEMS.map((p) => `      ${p.padEnd(22)} ${LMO_PROBL
 const USAGE = `Usage: lma-local-org <command> [options]
 
   start [--port N] [--data DIR] [--seed demo|none|N] [--problem NAME ...]
+        [--versions N] [--irregular] [--lma older] [--license-rules]
                                                        run the local org (Ctrl+C stops it)
+      --versions N       N released versions per associated package (real LMOs have hundreds)
+      --irregular        also licenses without Status, with an unknown Status, without a version
+      --lma older        an older LMA: no License → Package, no org fields, no version numbers
+      --license-rules    enforce the Modify License limits on every API write (a customization)
   stop [--port N]                                      stop a running local org
   orgs [--port N]                                      list orgs, usernames and access tokens
   orgs create [--name NAME] [--sandbox]                create a subscriber test org
+  orgs uninstall --org ID|USERNAME|NAME --package 033…|NAME
+                                                       uninstall a package: its License becomes Uninstalled
   console packages                                     list packages, versions, associations
   console create-package --name NAME [--namespace NS]
   console create-version --package 033… --version 1.2.0 [--beta] [--installable-after SECONDS] [--installation-key KEY]
   console promote --version 04t…
   console associate --package 033… --status Trial|Active [--days N | --no-expiry] [--seats N|site]
   lmo license-validation-rule --message TEXT | --clear   a validation rule on License that blocks the LMA's inserts
+  lmo lma                                              which LMA the LMO has, and its customizations
+  lmo lma [--license-rules on|off] [--track FIELD,FIELD|none]
+                                                       customize it: Modify License limits on API writes,
+                                                       the License fields history tracks
+  lmo users create [--no-lma-access] [--first-name F] [--last-name L]
+                                                       another LMO user (prints its access token)
   lmo problems                                         which problems the LMO has
   lmo problems [--on NAME ...] [--off NAME ...]        seed (or remove) problems that block Lead or License creation
 ${PROBLEM_LINES}
@@ -124,10 +137,23 @@ function problemFlags(args: Args, names: Array<[string, boolean]>): Partial<LmoP
 
 async function start(args: Args): Promise<void> {
   const port = Number(flag(args, 'port') ?? DEFAULT_PORT);
+  const lma = flag(args, 'lma');
+  if (lma !== undefined && lma !== 'older' && lma !== 'current')
+    throw new CliError('--lma must be older or current');
+  const versions = flag(args, 'versions');
+  if (versions !== undefined && !/^\d+$/.test(versions)) throw new CliError('--versions must be a number');
   const org = await startLocalOrg({
     port,
     dataDir: flag(args, 'data'),
     seed: parseSeed(flag(args, 'seed')),
+    seedShape: {
+      ...(versions !== undefined ? { versionsPerPackage: Number(versions) } : {}),
+      irregular: flag(args, 'irregular') === 'true',
+    },
+    lma: {
+      ...(lma ? { version: lma } : {}),
+      ...(flag(args, 'license-rules') === 'true' ? { licenseRules: true } : {}),
+    },
     lmoProblems: problemFlags(args, [['problem', true]]),
   });
   const o = org.orgs;
@@ -237,7 +263,11 @@ export async function main(argv: string[]): Promise<number> {
         result = await admin(args, 'POST', 'shutdown', {});
         break;
       case 'orgs':
-        if (sub === 'create') {
+        if (sub === 'uninstall') {
+          result = await admin(args, 'POST', `orgs/${encodeURIComponent(need(args, 'org'))}/uninstall`, {
+            package: need(args, 'package'),
+          });
+        } else if (sub === 'create') {
           result = await admin(args, 'POST', 'orgs', {
             name: flag(args, 'name'),
             sandbox: flag(args, 'sandbox') === 'true',
@@ -247,8 +277,9 @@ export async function main(argv: string[]): Promise<number> {
             lmo: OrgView;
             devhub: OrgView;
             testOrgs: OrgView[];
+            lmoUsers: OrgView[];
           };
-          printOrgs(orgs.lmo.instanceUrl, [orgs.lmo, orgs.devhub, ...orgs.testOrgs]);
+          printOrgs(orgs.lmo.instanceUrl, [orgs.lmo, ...orgs.lmoUsers, orgs.devhub, ...orgs.testOrgs]);
           return 0;
         }
         break;
@@ -259,6 +290,31 @@ export async function main(argv: string[]): Promise<number> {
         result = await faultsCommand(args, sub);
         break;
       case 'lmo':
+        if (sub === 'lma') {
+          const changes: Record<string, unknown> = {};
+          const rules = flag(args, 'license-rules');
+          if (rules !== undefined) {
+            if (rules !== 'on' && rules !== 'off') throw new CliError('--license-rules takes on or off');
+            changes.licenseRules = rules === 'on';
+          }
+          const track = flag(args, 'track');
+          if (track !== undefined)
+            changes.trackedFields = track === 'none' ? [] : track.split(',').map((f) => f.trim());
+          result = Object.keys(changes).length
+            ? await admin(args, 'PUT', 'lmo/lma', changes)
+            : await admin(args, 'GET', 'lmo/lma');
+          break;
+        }
+        if (sub === 'users') {
+          if (args.positional[2] !== 'create')
+            throw new CliError('usage: lmo users create [--no-lma-access]');
+          result = await admin(args, 'POST', 'lmo/users', {
+            lmaAccess: flag(args, 'no-lma-access') !== 'true',
+            ...(flag(args, 'first-name') ? { firstName: flag(args, 'first-name') } : {}),
+            ...(flag(args, 'last-name') ? { lastName: flag(args, 'last-name') } : {}),
+          });
+          break;
+        }
         if (sub === 'problems') {
           const changes = problemFlags(args, [
             ['on', true],

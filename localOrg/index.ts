@@ -9,11 +9,29 @@ import type { DataStore } from './world/dataPort';
 import { openDataStore } from './world/dataAdapter';
 import { LMO_PROBLEMS, setLmoProblems, type LmoProblem, type LmoProblems } from './world/lmoProblems';
 import type { PackageView } from './world/partnerConsole';
-import { seedWorld, type SeedSpec } from './world/seed';
+import {
+  chooseLmaVersion,
+  lmaSetup,
+  setLmaCustomizations,
+  type LmaCustomizations,
+  type LmaSetup,
+} from './world/lmaSetup';
+import { seedWorld, type SeedShape, type SeedSpec } from './world/seed';
 import type { AssociationState, LicenseDefaults, PackageState, VersionState } from './world/state';
 import { World } from './world/world';
 
-export type { OrgView, PackageView, LicenseDefaults, PackageState, VersionState, AssociationState, SeedSpec };
+export type {
+  OrgView,
+  PackageView,
+  LicenseDefaults,
+  PackageState,
+  VersionState,
+  AssociationState,
+  SeedSpec,
+  SeedShape,
+  LmaSetup,
+  LmaCustomizations,
+};
 export { LMO_PROBLEMS, type LmoProblem, type LmoProblems };
 
 export interface StartLocalOrgOptions {
@@ -23,6 +41,13 @@ export interface StartLocalOrgOptions {
   dataDir?: string;
   /** Used only when dataDir holds no world yet. Default 'demo'. */
   seed?: SeedSpec;
+  /** How a seeded LMO looks beyond its size: versions per package, licenses a real LMO also has. */
+  seedShape?: SeedShape;
+  /**
+   * Which LMA the LMO has (the version only when the world is created) and how it is customized, e.g.
+   * `{ licenseRules: true }` to have the Modify License limits enforced on every API write.
+   */
+  lma?: Partial<LmaSetup>;
   /**
    * Customizations of the LMO that stop Leads or Licenses, turned on at start (others stay as the
    * world has them), e.g. `{ requiredField: true, duplicateRule: true }`.
@@ -46,6 +71,11 @@ export interface LocalOrg {
   /** The orgs as they are now (tokens change after a refresh or an expired session). */
   readonly orgs: LocalOrgs;
   createTestOrg(options?: { name?: string; sandbox?: boolean; edition?: string }): Promise<OrgView>;
+  /**
+   * Uninstalls a package (033 id or name) from a test org: the LMA sets its License to Uninstalled
+   * and never writes it again; installing the package again makes a new License.
+   */
+  uninstall(org: string, packageId: string): Promise<{ packageId: string; licenseId: string | null }>;
   /** The Partner Console (no Salesforce API exists for it). */
   console: {
     packages(): PackageView[];
@@ -67,6 +97,12 @@ export interface LocalOrg {
   };
   /** Customizations of the LMO. */
   lmo: {
+    /** Which LMA the LMO has and how it is customized. */
+    lma(): LmaSetup;
+    /** Turns the licenseRules customization on or off, or sets the License fields history tracks. */
+    customize(changes: Partial<LmaCustomizations>): LmaSetup;
+    /** Another LMO user; `lmaAccess: false`: without permission on the LMA's objects. */
+    createUser(input?: { firstName?: string; lastName?: string; lmaAccess?: boolean }): Promise<OrgView>;
     /** An active validation rule on License that rejects the LMA's inserts (null removes it). */
     setLicenseValidationRule(message: string | null): void;
     /** Which problems (customizations known to block Lead or License creation) the LMO has. */
@@ -113,7 +149,10 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
       store,
       installDelayMs: options.installDelayMs,
     });
-    if (fresh) await seedWorld(world, options.seed ?? 'demo');
+    if (options.lma?.version) chooseLmaVersion(world, options.lma.version, fresh);
+    if (fresh) await seedWorld(world, options.seed ?? 'demo', options.seedShape);
+    const { version: _version, ...customizations } = options.lma ?? {};
+    if (Object.keys(customizations).length) setLmaCustomizations(world, customizations);
     if (options.lmoProblems) await setLmoProblems(world, options.lmoProblems);
     await world.installs.resume();
     let close: () => Promise<void> = async () => undefined;
@@ -134,6 +173,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         return { lmo: view(world.lmo), devhub: view(world.devhub), testOrgs: world.testOrgs.map(view) };
       },
       createTestOrg: (o) => admin.createTestOrg(o),
+      uninstall: (org, pkg) => admin.uninstall(org, pkg),
       console: {
         packages: () => world.console.packages(),
         createPackage: (i) => world.console.createPackage(i),
@@ -142,6 +182,9 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         associate: (id, d) => world.console.associate(id, d),
       },
       lmo: {
+        lma: () => lmaSetup(world),
+        customize: (changes) => admin.customizeLma(changes),
+        createUser: (input) => admin.createLmoUser(input),
         setLicenseValidationRule: (message) => admin.setLicenseValidationRule(message),
         problems: () => admin.lmoProblems(),
         setProblems: (changes) => admin.setLmoProblems(changes),
@@ -165,8 +208,12 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
 }
 
 export function loginCommands(instanceUrl: string, orgs: OrgView[]): string[] {
-  return orgs.map(
-    (o) =>
-      `SF_ACCESS_TOKEN='${o.accessToken ?? '<expired: refresh or restart>'}' sf org login access-token --instance-url ${instanceUrl} --no-prompt --alias local-${o.kind === 'subscriber' ? o.name.toLowerCase().replace(/\s+/g, '-') : o.kind}`,
-  );
+  const aliases = new Set<string>();
+  return orgs.map((o) => {
+    let alias = `local-${o.kind === 'subscriber' ? o.name.toLowerCase().replace(/\s+/g, '-') : o.kind}`;
+    // Another user of the same org: the alias names the user too.
+    if (aliases.has(alias)) alias += `-${o.username.split('@')[0]!.replace(/[^a-z0-9]+/gi, '-')}`;
+    aliases.add(alias);
+    return `SF_ACCESS_TOKEN='${o.accessToken ?? '<expired: refresh or restart>'}' sf org login access-token --instance-url ${instanceUrl} --no-prompt --alias ${alias}`;
+  });
 }

@@ -2,7 +2,7 @@
 // "Automated Process" user the platform writes as, and (in an LMO) the
 // License record types the LMA installs.
 import { mintId } from './ids';
-import { LICENSE, licenseObject } from './schema/lma';
+import { LICENSE, LICENSE_RECORD_TYPES } from './schema/lma';
 import type { Row } from './schema/types';
 import type { OrgState } from './org';
 import type { PutOp } from './store/store';
@@ -77,7 +77,7 @@ export function bootstrapOrg(state: OrgState, name: string): void {
     const existing = [...store.table(orgId, 'RecordType').rows.values()].filter(
       (r) => r.SobjectType === LICENSE,
     );
-    for (const rt of licenseObject.recordTypes ?? []) {
+    for (const rt of LICENSE_RECORD_TYPES) {
       if (existing.some((r) => r.DeveloperName === rt.developerName.replace('sfLma__', ''))) continue;
       ops.push([
         'p',

@@ -9,13 +9,13 @@
 //   org.system().update(...)  // the platform's own writes (installs, LMA jobs)
 import { SalesforceError, notFound, preconditionFailed } from './errors';
 import { mintId, toId18 } from './ids';
-import { historyRows } from './rules/history';
+import { historyRows, type HistoryContext } from './rules/history';
 import { applyLicenseRules } from './rules/license';
 import { checkFields, checkId, checkRequired } from './rules/fields';
 import type { WriteContext } from './rules/fields';
 import { describeGlobal, describeSObject } from './schema/describe';
-import { LICENSE, LICENSE_HISTORY } from './schema/lma';
-import { schemaFor } from './schema/registry';
+import { DEFAULT_TRACKED_FIELDS, LICENSE, LICENSE_HISTORY, type LmaVersion } from './schema/lma';
+import { DEFAULT_LMA, schemaFor } from './schema/registry';
 import { Schema, type OrgKind, type SObjectSchema } from './schema/registry';
 import type { FieldDef, Row } from './schema/types';
 import { runQuery } from './soql/query';
@@ -43,11 +43,33 @@ export interface SaveResult {
 
 const now = (): string => new Date().toISOString().replace('Z', '+0000');
 
+/** How an LMO's LMA is set up: its metadata, and the customizations of it the org has. */
+export interface LmaSetup {
+  /** 'older': an LMA without License → Package, the subscriber org fields and version numbers. */
+  version: LmaVersion;
+  /**
+   * The `licenseRules` customization: Status restricted to the LMA's values, its record-type mapping
+   * enforced, and validation rules for the Modify License limits (seat range, no return to Trial,
+   * Uninstalled read-only). Off in a real LMO's metadata.
+   */
+  licenseRules: boolean;
+  /** License fields whose changes history records (Set History Tracking); default: the LMA version's. */
+  trackedFields: readonly string[];
+}
+
 /** Shared per-org state: the facade instances for different users point at one of these. */
 export class OrgState {
   schema: Schema;
   private readonly autoNumbers = new Map<string, number>();
   private readonly addedFields = new Map<string, FieldDef[]>();
+  private lmaSetup: LmaSetup = {
+    version: DEFAULT_LMA.version,
+    licenseRules: false,
+    trackedFields: DEFAULT_LMA.trackedFields,
+  };
+  /** Users without access to the LMA's objects: the LMA is not there for them. */
+  private readonly withoutLma = new Set<string>();
+  private schemaWithoutLma: Schema | undefined;
   systemUserId: string | undefined;
 
   constructor(
@@ -66,7 +88,62 @@ export class OrgState {
     if (clash) throw new Error(`${s.name}.${clash.name} exists already`);
     if (fields.length) this.addedFields.set(s.name.toLowerCase(), fields);
     else this.addedFields.delete(s.name.toLowerCase());
-    this.schema = this.addedFields.size ? new Schema(this.kind, this.addedFields) : schemaFor(this.kind);
+    this.rebuild();
+  }
+
+  get lma(): LmaSetup {
+    return this.lmaSetup;
+  }
+
+  /** Sets up the LMA (metadata, not records: kept by the caller and re-applied on every open). */
+  setLma(changes: Partial<LmaSetup>): void {
+    if (this.kind !== 'lmo') throw new Error('Only the LMO has the LMA');
+    const version = changes.version ?? this.lmaSetup.version;
+    const trackedFields =
+      changes.trackedFields ??
+      (changes.version && changes.version !== this.lmaSetup.version
+        ? DEFAULT_TRACKED_FIELDS[version]
+        : this.lmaSetup.trackedFields);
+    const next = { ...this.lmaSetup, ...changes, version, trackedFields };
+    const license = new Schema('lmo', new Map(), { lma: { ...next, restrictedStatus: false } }).require(
+      LICENSE,
+    );
+    const unknown = trackedFields.filter((f) => license.field(f)?.name !== f);
+    if (unknown.length) throw new Error(`License has no field ${unknown.join(', ')} to track`);
+    this.lmaSetup = next;
+    this.rebuild();
+  }
+
+  /** Takes the LMA's objects away from a user (no permission on them), or gives them back. */
+  setLmaAccess(userId: string, access: boolean): void {
+    const id = toId18(userId) ?? userId;
+    if (access) this.withoutLma.delete(id);
+    else this.withoutLma.add(id);
+  }
+
+  /** The schema as a user sees it. */
+  schemaOf(userId: string, system: boolean): Schema {
+    if (system || !this.withoutLma.has(userId)) return this.schema;
+    return (this.schemaWithoutLma ??= new Schema(this.kind, this.addedFields, { withoutLma: true }));
+  }
+
+  private rebuild(): void {
+    const setup = this.lmaSetup;
+    const isDefault =
+      setup.version === DEFAULT_LMA.version &&
+      !setup.licenseRules &&
+      setup.trackedFields === DEFAULT_LMA.trackedFields;
+    this.schema =
+      this.addedFields.size || !isDefault
+        ? new Schema(this.kind, this.addedFields, {
+            lma: {
+              version: setup.version,
+              restrictedStatus: setup.licenseRules,
+              trackedFields: setup.trackedFields,
+            },
+          })
+        : schemaFor(this.kind);
+    this.schemaWithoutLma = undefined;
   }
 
   /** Next value of an autonumber field (e.g. License Name `L-{00000}`). */
@@ -104,7 +181,21 @@ export class OrgData {
   }
 
   get schema(): Schema {
-    return this.state.schema;
+    return this.state.schemaOf(this.userId, this.isSystem);
+  }
+
+  /** How the LMO's LMA is set up. */
+  get lma(): LmaSetup {
+    return this.state.lma;
+  }
+
+  setLma(changes: Partial<LmaSetup>): void {
+    this.state.setLma(changes);
+  }
+
+  /** Takes the LMA's objects away from a user of this org (no permission on them), or gives them back. */
+  setLmaAccess(userId: string, access: boolean): void {
+    this.state.setLmaAccess(userId, access);
   }
 
   /** The same org, writing as `userId`. */
@@ -179,6 +270,7 @@ export class OrgData {
     if (s.name === LICENSE) {
       applyLicenseRules(old, next, {
         system: this.isSystem,
+        enforce: this.state.lma.licenseRules,
         recordTypes: this.licenseRecordTypes(),
         wasEverActive: (licenseId) => this.wasEverActive(licenseId),
         recordTypeGiven: 'RecordTypeId' in changes,
@@ -190,7 +282,7 @@ export class OrgData {
     next.SystemModstamp = at;
     ops.push(['p', this.orgId, s.name, next]);
     if (s.name === LICENSE && this.schema.find(LICENSE_HISTORY)) {
-      for (const h of historyRows(old, next, at, this.userId, () => this.newId(LICENSE_HISTORY))) {
+      for (const h of historyRows(old, next, at, this.userId, this.historyContext(s))) {
         ops.push(['p', this.orgId, LICENSE_HISTORY, h]);
       }
     }
@@ -286,12 +378,13 @@ export class OrgData {
     if (s.name === LICENSE) {
       applyLicenseRules(undefined, row, {
         system: this.isSystem,
+        enforce: this.state.lma.licenseRules,
         recordTypes: this.licenseRecordTypes(),
         wasEverActive: () => false,
         recordTypeGiven: 'RecordTypeId' in given,
       });
       if (history)
-        for (const h of historyRows(undefined, row, at, this.userId, () => this.newId(LICENSE_HISTORY)))
+        for (const h of historyRows(undefined, row, at, this.userId, this.historyContext(s)))
           ops.push(['p', this.orgId, LICENSE_HISTORY, h]);
     }
     return { ops, id };
@@ -336,6 +429,15 @@ export class OrgData {
 
   private newId(sobject: string): string {
     return mintId(this.schema.require(sobject).def.keyPrefix, this.state.store.nextCounter());
+  }
+
+  private historyContext(license: SObjectSchema): HistoryContext {
+    return {
+      license,
+      tracked: this.state.lma.trackedFields,
+      nameOf: (sobject, id) => (typeof id === 'string' ? (this.table(sobject).get(id)?.Name ?? null) : null),
+      mintId: () => this.newId(LICENSE_HISTORY),
+    };
   }
 
   private licenseRecordTypes(): Row[] {

@@ -2,6 +2,7 @@
 // injection. It lives under /_local/, apart from every Salesforce path, and is
 // what `lma-local-org console|faults|orgs` and the LocalOrg methods call.
 import { SalesforceError, notFound } from '../data/errors';
+import { lmaSetup, setLmaCustomizations, type LmaCustomizations, type LmaSetup } from '../world/lmaSetup';
 import { isLmoProblem, lmoProblems, setLmoProblems, type LmoProblems } from '../world/lmoProblems';
 import { currentAccessToken, expireSessions, reauthorize } from '../world/orgs';
 import type { OrgState } from '../world/state';
@@ -17,6 +18,8 @@ export interface OrgView {
   accessToken: string | null;
   refreshToken: string;
   isSandbox: boolean;
+  /** False for an LMO user without permission on the LMA's objects. */
+  lmaAccess: boolean;
   edition: string;
   instanceUrl: string;
 }
@@ -30,6 +33,7 @@ export const orgView = (shared: Shared, org: OrgState): OrgView => ({
   accessToken: currentAccessToken(org) ?? null,
   refreshToken: org.refreshToken,
   isSandbox: org.isSandbox,
+  lmaAccess: org.kind === 'lmo' && org.lmaAccess !== false,
   edition: org.edition,
   instanceUrl: shared.instanceUrl(),
 });
@@ -60,11 +64,47 @@ export class Admin {
       lmo: orgView(this.shared, w.lmo),
       devhub: orgView(this.shared, w.devhub),
       testOrgs: w.testOrgs.map((o) => orgView(this.shared, o)),
+      lmoUsers: w.lmoUsers.map((o) => orgView(this.shared, o)),
     };
+  }
+
+  /** Another LMO user; `lmaAccess: false`: the LMA's objects are not there for it. */
+  async createLmoUser(
+    input: { firstName?: unknown; lastName?: unknown; lmaAccess?: unknown } = {},
+  ): Promise<OrgView> {
+    const name = (v: unknown, fallback: string): string => {
+      if (v === undefined || v === null) return fallback;
+      if (typeof v !== 'string' || !v.trim() || v.length > 40)
+        throw new SalesforceError('INVALID_INPUT', 'firstName and lastName are names of up to 40 characters');
+      return v.trim();
+    };
+    if (input.lmaAccess !== undefined && typeof input.lmaAccess !== 'boolean')
+      throw new SalesforceError('INVALID_INPUT', 'lmaAccess must be true or false');
+    const user = await this.world.createUser(this.world.lmo, {
+      firstName: name(input.firstName, 'Sam'),
+      lastName: name(input.lastName, input.lmaAccess === false ? 'Sales (no LMA access)' : 'Sales'),
+      lmaAccess: input.lmaAccess !== false,
+    });
+    return orgView(this.shared, user);
+  }
+
+  lmaSetup(): LmaSetup {
+    return lmaSetup(this.world);
+  }
+
+  customizeLma(changes: Partial<LmaCustomizations>): LmaSetup {
+    return setLmaCustomizations(this.world, changes);
   }
 
   async createTestOrg(input: { name?: string; sandbox?: boolean; edition?: string } = {}): Promise<OrgView> {
     return orgView(this.shared, await this.world.createTestOrg(input));
+  }
+
+  /** Uninstalls a package from a test org; the LMA marks its License Uninstalled. */
+  uninstall(orgRef: string, packageRef: unknown): Promise<{ packageId: string; licenseId: string | null }> {
+    if (typeof packageRef !== 'string' || !packageRef)
+      throw new SalesforceError('INVALID_INPUT', 'package (a 033 id or a package name) is required');
+    return this.world.installs.uninstall(this.world.org(orgRef), packageRef);
   }
 
   expireSession(orgRef: string, options: { revokeRefreshToken?: boolean } = {}): OrgView {
@@ -156,6 +196,8 @@ export class Admin {
         return json(await this.createTestOrg(body), 201);
       case 'POST orgs/:id/expire-session':
         return json(this.expireSession(a, { revokeRefreshToken: body.revokeRefreshToken === true }));
+      case 'POST orgs/:id/uninstall':
+        return json(await this.uninstall(a, body.package));
       case 'POST orgs/:id/reauthorize':
         return json(this.reauthorize(a));
       case 'GET console/packages':
@@ -202,6 +244,12 @@ export class Admin {
       case 'PUT lmo/license-validation-rule':
         this.setLicenseValidationRule(typeof body.message === 'string' && body.message ? body.message : null);
         return json({ licenseValidationRule: this.world.state.licenseValidationRule ?? null });
+      case 'GET lmo/lma':
+        return json(this.lmaSetup());
+      case 'PUT lmo/lma':
+        return json(this.customizeLma(body as Partial<LmaCustomizations>));
+      case 'POST lmo/users':
+        return json(await this.createLmoUser(body), 201);
       case 'GET lmo/problems':
         return json(this.lmoProblems());
       case 'PUT lmo/problems': {

@@ -10,6 +10,19 @@ import { columnMetadata } from './columns';
 
 const DEFAULT_BATCH = 2000;
 
+/**
+ * More groups than one batch holds: Salesforce refuses the aggregate outright rather than page it
+ * (GROUP BY considerations: "you can't use queryMore()… change the filtering conditions"). The
+ * message is the one real orgs answer; EXCEEDED_ID_LIMIT is the code they give it for objects that
+ * can't be paged (EntityDefinition, UserEntityAccess), taken for aggregates too.
+ */
+const MAX_AGGREGATE_ROWS = 2000;
+const aggregateTooLarge = (): SalesforceError =>
+  new SalesforceError(
+    'EXCEEDED_ID_LIMIT',
+    'Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch',
+  );
+
 /** `Sforce-Query-Options: batchSize=N`, 200 to 2,000 (Salesforce treats it as a hint). */
 function batchSize(ctx: Ctx): number {
   const m = /batchSize\s*=\s*(\d+)/i.exec(header(ctx.req, 'sforce-query-options') ?? '');
@@ -78,6 +91,7 @@ export async function query(ctx: Ctx): Promise<ApiResponse> {
       : first.attributes?.type === 'AggregateResult'
         ? result.records.length
         : result.totalSize;
+  if (first?.attributes?.type === 'AggregateResult' && rows > MAX_AGGREGATE_ROWS) throw aggregateTooLarge();
   const size = first?.attributes?.type === 'AggregateResult' ? Math.max(rows, 1) : batchSize(ctx);
   const page = ctx.cursors.open(
     ctx.org.id,

@@ -40,6 +40,8 @@ function wrap(org: DataOrg): OrgData {
             : text(f.name, f.label, f.length ?? 255, { required: f.required === true }),
         ),
       ),
+    setLma: (setup) => org.setLma(setup),
+    setLmaAccess: (userId, access) => org.setLmaAccess(userId, access),
     asUser: (userId) => wrap(org.asUser(userId)),
     system: () => wrap(org.system()),
   };

@@ -12,6 +12,16 @@ export interface QueryResult {
 
 export type OrgKind = 'lmo' | 'devhub' | 'subscriber';
 
+/** Which LMA an LMO has, and how its admin customized it. */
+export interface LmaSetup {
+  /** 'older': an LMA without License → Package, the subscriber org fields and the version numbers. */
+  version: 'current' | 'older';
+  /** Status restricted, and the Modify License limits enforced as validation rules on every API write. */
+  licenseRules: boolean;
+  /** License fields whose changes history records. */
+  trackedFields: readonly string[];
+}
+
 export interface OrgData {
   /** `apiVersion` like "62.0" sets the version in `attributes.url`. */
   query(soql: string, options?: { includeDeleted?: boolean; apiVersion?: string }): Promise<QueryResult>;
@@ -29,6 +39,10 @@ export interface OrgData {
   bulkInsert(sobject: string, rows: SObjectRecord[]): Promise<string[]>;
   /** Replaces the fields an admin added to an object: describe, SOQL and every write then see them. */
   setAddedFields(sobject: string, fields: AddedField[]): void;
+  /** How the LMO's LMA is set up (metadata: re-applied on every open); see localOrg/world/lmaSetup.ts. */
+  setLma(setup: Partial<LmaSetup>): void;
+  /** Takes the LMA's objects away from a user of the org (no permission on them), or gives them back. */
+  setLmaAccess(userId: string, access: boolean): void;
   /** The same org writing as this user (API requests). */
   asUser(userId: string): OrgData;
   /** The same org writing as the platform: installs, the LMA, seeds, Organization rows. */

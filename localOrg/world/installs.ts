@@ -87,6 +87,52 @@ export class Installs {
     for (const req of this.world.state.installRequests) if (!FINAL.has(req.status)) await this.settle(req);
   }
 
+  /**
+   * Uninstalls a package from a test org, as its admin would in Setup: the package leaves the org,
+   * and the LMA sets the org's License to Uninstalled (its record type follows) with no used
+   * licenses. The LMA never writes that License again: installing the package again is a new
+   * installation, with a new License.
+   */
+  async uninstall(
+    org: OrgState,
+    packageRef: string,
+  ): Promise<{ packageId: string; licenseId: string | null }> {
+    if (org.kind !== 'subscriber')
+      throw new SalesforceError('INVALID_OPERATION', 'Packages are uninstalled from test orgs.');
+    const pkg = this.world.console.package(packageRef);
+    const at = this.world.state.installed.findIndex((i) => i.orgId === org.id && i.packageId === pkg.id);
+    if (at < 0) throw new SalesforceError('INVALID_INPUT', `${pkg.name} is not installed in ${org.name}.`);
+    this.world.state.installed.splice(at, 1);
+    this.world.save();
+    const licenseId = await this.currentLicense(org, pkg.id);
+    if (licenseId) {
+      await this.world.lmaData().update('sfLma__License__c', licenseId, {
+        sfLma__Status__c: 'Uninstalled',
+        sfLma__Used_Licenses__c: null,
+        sfLma__Last_Modified__c: this.world.now().toISOString(),
+      });
+    }
+    return { packageId: pkg.id, licenseId: licenseId ?? null };
+  }
+
+  /** The License the LMA keeps for this org's install of the package: not an uninstalled one. */
+  private async currentLicense(org: OrgState, packageId: string): Promise<string | undefined> {
+    if (!this.world.console.association(packageId)) return undefined;
+    const packageRowId = await this.world.console.lmaPackageId(this.world.console.package(packageId));
+    const orgId15 = org.id.slice(0, 15);
+    // Through the Package Version, which every LMA has (License → Package is missing in older ones).
+    const found = await this.world
+      .lmaData()
+      .query(
+        `SELECT Id, sfLma__Subscriber_Org_ID__c, sfLma__Status__c FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${orgId15}' AND sfLma__Package_Version__r.sfLma__Package__c = '${packageRowId}' ORDER BY CreatedDate DESC`,
+      );
+    // SOQL matches text case-insensitively, and two orgs' 15-character ids may differ only in case:
+    // the License of this org is the one whose id matches exactly.
+    return found.records.find(
+      (r) => r.sfLma__Subscriber_Org_ID__c === orgId15 && r.sfLma__Status__c !== 'Uninstalled',
+    )?.Id as string | undefined;
+  }
+
   stop(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -173,13 +219,8 @@ export class Installs {
     const packageRowId = await this.world.console.lmaPackageId(pkg);
     const versionRowId = await this.world.console.lmaVersionId(version);
     const orgId15 = org.id.slice(0, 15);
-    const existing = await lmo.query(
-      `SELECT Id, sfLma__Subscriber_Org_ID__c FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${orgId15}' AND sfLma__Package__c = '${packageRowId}'`,
-    );
-    // SOQL matches text case-insensitively, and two orgs' 15-character ids may differ only in case:
-    // the License of this org is the one whose id matches exactly.
-    const licenseId = existing.records.find((r) => r.sfLma__Subscriber_Org_ID__c === orgId15)?.Id as
-      string | undefined;
+    // An upgrade moves the org's License; after an uninstall, the install is a new one.
+    const licenseId = await this.currentLicense(org, pkg.id);
     const upgrade = {
       sfLma__Package_Version__c: versionRowId ?? null,
       sfLma__Version_Number__c: versionNumber(version),

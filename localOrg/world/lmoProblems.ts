@@ -8,6 +8,7 @@
 // meet the duplicate rule here; a trigger's effect depends on its code, so the seeded ones only show.
 import { SalesforceError } from '../data/errors';
 import { toId18 } from '../data/ids';
+import { LICENSE_RULES } from '../data/rules/license';
 import type { AddedField } from './dataPort';
 import type { Row, VirtualTable } from './virtualQuery';
 import type { OrgState } from './state';
@@ -345,8 +346,25 @@ export function lmoToolingTables(world: World, org: OrgState, version: string): 
       ],
       rows: () => {
         const message = isLmo ? world.state.licenseValidationRule : null;
-        if (!message) return [];
+        // The licenseRules customization is validation rules on License too (world/lmaSetup.ts).
+        const licenseRules =
+          isLmo && world.state.lma?.licenseRules
+            ? LICENSE_RULES.map((rule, i) => ({
+                attributes: attrs('ValidationRule', id(`03d5W000000LVR${i + 2}`), version, true),
+                Id: id(`03d5W000000LVR${i + 2}`),
+                ValidationName: rule.name,
+                Active: true,
+                Description: 'A limit of the Modify License page, enforced on every write.',
+                ErrorDisplayField: rule.field,
+                ErrorMessage: rule.message,
+                EntityDefinitionId: IDS.licenseObject,
+                EntityDefinition: entity('sfLma__License__c'),
+                NamespacePrefix: null,
+              }))
+            : [];
+        if (!message) return licenseRules;
         return [
+          ...licenseRules,
           {
             attributes: attrs('ValidationRule', IDS.validationRule, version, true),
             Id: IDS.validationRule,

@@ -45,6 +45,31 @@ export function addOrg(state: WorldState, spec: NewOrg, now: Date): OrgState {
   return org;
 }
 
+/** Another user of `org`: same org id, its own username, user id and sessions. */
+export function addUser(
+  state: WorldState,
+  org: OrgState,
+  spec: { firstName: string; lastName: string; username: string },
+): OrgState {
+  if (state.orgs.some((o) => o.username === spec.username))
+    throw new Error(`The username ${spec.username} is taken`);
+  const user: OrgState = {
+    ...org,
+    username: spec.username,
+    userId: nextId(state, '005'),
+    firstName: spec.firstName,
+    lastName: spec.lastName,
+    email: spec.username,
+    accessTokens: [newAccessToken(org.id)],
+    refreshToken: newRefreshToken(),
+    refreshRevoked: false,
+    additionalUser: true,
+  };
+  delete user.lmaAccess;
+  state.orgs.push(user);
+  return user;
+}
+
 /** The newest valid access token (what the CLI prints), or undefined after an expired session. */
 export const currentAccessToken = (org: OrgState): string | undefined => org.accessTokens.at(-1);
 

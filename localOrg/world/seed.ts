@@ -4,11 +4,36 @@
 // seeded PRNG decides everything; dates are relative to today so the demo
 // always has trials about to expire.
 import type { SObjectRecord } from './dataPort';
+import { versionNumber } from './partnerConsole';
 import { seededRandom, type Random } from './prng';
 import type { LicenseDefaults } from './state';
 import type { World } from './world';
 
 export type SeedSpec = 'demo' | 'none' | number;
+
+/** How a seeded LMO looks beyond its number of licenses. */
+export interface SeedShape {
+  /**
+   * Released versions of each associated package (default: the demo's handful). Real LMOs have
+   * hundreds: 300 × 2 packages × 5 statuses is more than the 2,000 groups one aggregate may answer.
+   */
+  versionsPerPackage?: number;
+  /**
+   * Licenses a real LMO also holds: about 1% each with no Status, with a Status outside the LMA's
+   * four (Salesforce doesn't restrict the picklist), without a Package Version, and (LMA 1.20) with a
+   * version but no Package (licenses from before the License → Package lookup existed).
+   */
+  irregular?: boolean;
+}
+
+/** The demo's versions, or `count` released versions (1.0.0, 1.1.0, … 1.49.0, 2.0.0, …). */
+function versionsOf(spec: PackageSpec, count: number | undefined): Array<[string, boolean]> {
+  if (count === undefined) return spec.versions;
+  return Array.from({ length: count }, (_, i): [string, boolean] => [
+    `${1 + Math.floor(i / 50)}.${i % 50}.0`,
+    false,
+  ]);
+}
 
 interface PackageSpec {
   name: string;
@@ -138,7 +163,13 @@ const orgId15 = (rnd: Random): string => {
   return s;
 };
 
-export async function seedWorld(world: World, spec: SeedSpec): Promise<void> {
+export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape = {}): Promise<void> {
+  const versionCount = shape.versionsPerPackage;
+  if (
+    versionCount !== undefined &&
+    (!Number.isInteger(versionCount) || versionCount < 1 || versionCount > 5000)
+  )
+    throw new Error('versionsPerPackage must be a whole number from 1 to 5,000');
   world.state.seed = String(spec);
   world.save();
   if (spec === 'none') return;
@@ -158,23 +189,27 @@ export async function seedWorld(world: World, spec: SeedSpec): Promise<void> {
       namespace: p.namespace,
       description: `${p.name} for Salesforce`,
     });
-    for (const [i, [v, beta]] of p.versions.entries()) {
-      await console.createVersion(pkg.id, { version: v, beta, releaseDate: day(-700 + i * 120) });
+    const versions = p.defaults ? versionsOf(p, versionCount) : p.versions;
+    for (const [i, [v, beta]] of versions.entries()) {
+      const age =
+        versions.length > 6 ? Math.floor(((versions.length - i) * 700) / versions.length) : 700 - i * 120;
+      await console.createVersion(pkg.id, { version: v, beta, releaseDate: day(-age) });
     }
     if (!p.defaults) continue;
     await console.associate(pkg.id, p.defaults);
     const rowId = await console.lmaPackageId(pkg);
     const lmo = world.lmaData();
+    // By Version ID (the 04t id), which every LMA has; the version number comes from the console.
     const rows = await lmo.query(
-      `SELECT Id, sfLma__Version_Number__c FROM sfLma__Package_Version__c WHERE sfLma__Package__c = '${rowId}' ORDER BY sfLma__Sequence__c`,
+      `SELECT Id, sfLma__Version_ID__c FROM sfLma__Package_Version__c WHERE sfLma__Package__c = '${rowId}' ORDER BY sfLma__Sequence__c`,
     );
     lmaPackages.push({
       spec: p,
       rowId,
-      versionRows: rows.records.map((r) => ({
-        id: String(r.Id),
-        number: String(r.sfLma__Version_Number__c),
-      })),
+      versionRows: rows.records.map((r) => {
+        const v = console.version(String(r.sfLma__Version_ID__c));
+        return { id: String(r.Id), number: v ? versionNumber(v) : '' };
+      }),
     });
   }
   if (licenseCount === 0) return;
@@ -286,7 +321,11 @@ export async function seedWorld(world: World, spec: SeedSpec): Promise<void> {
       sfLma__Subscriber_Org_Is_Sandbox__c: sandbox,
       sfLma__Org_Instance__c: `NA${rnd.int(10, 250)}`,
       sfLma__Org_Type__c: sandbox ? 'Enterprise Edition' : rnd.pick(EDITIONS),
-      sfLma__Org_Status_Formula__c: rnd.pick(['Active', 'Active', 'Active', 'Trial', 'Free']),
+      // Upper case, as real LMOs hold them (ACTIVE, FREE, …, DELETED once the org is gone).
+      sfLma__Org_Status_Formula__c:
+        status === 'Uninstalled' && rnd.chance(0.3)
+          ? 'DELETED'
+          : rnd.pick(['ACTIVE', 'ACTIVE', 'ACTIVE', 'FREE', 'SIGNING_UP']),
       sfLma__Package_License_ID__c: `050${org.slice(3, 15)}`,
       sfLma__Proxy_User__c: `${p.pkg.spec.namespace}@${org}`,
       sfLma__License_Type__c: 'Editable',
@@ -294,6 +333,19 @@ export async function seedWorld(world: World, spec: SeedSpec): Promise<void> {
       OwnerId: world.lmo.userId,
     };
   });
+  if (shape.irregular) {
+    // Every 25th license gets one of four irregularities in turn (1% of the licenses each).
+    for (let i = 0; i < licenses.length; i += 25) {
+      const l = licenses[i] as SObjectRecord;
+      const kind = (i / 25) % 4;
+      if (kind === 0) l.sfLma__Status__c = null;
+      else if (kind === 1) l.sfLma__Status__c = 'Expired';
+      else if (kind === 2) {
+        l.sfLma__Package_Version__c = null;
+        l.sfLma__Version_Number__c = null;
+      } else l.sfLma__Package__c = null;
+    }
+  }
   const licenseIds = await lmo.bulkInsert('sfLma__License__c', licenses);
 
   // History through real edits, as the LMA records it: trials converted, seats raised.

@@ -32,6 +32,10 @@ export interface OrgState {
   accessTokens: string[];
   refreshToken: string;
   refreshRevoked: boolean;
+  /** Another user of the org with this id (its own username and sessions); absent for the org's admin. */
+  additionalUser?: boolean;
+  /** False: the user has no permission on the LMA's objects (an LMO user without the LMA's permission set). */
+  lmaAccess?: boolean;
 }
 
 export type LicenseStatusDefault = 'Trial' | 'Active';
@@ -117,6 +121,8 @@ export interface WorldState {
   licenseValidationRule?: string | null;
   /** Other customizations of the LMO that stop Leads or Licenses (world/lmoProblems.ts), by flag. */
   lmoProblems?: Partial<Record<string, boolean>>;
+  /** Which LMA the LMO has and how it is customized (world/lmaSetup.ts); absent = LMA 1.20 as shipped. */
+  lma?: { version?: 'current' | 'older'; licenseRules?: boolean; trackedFields?: string[] };
   orgs: OrgState[];
   packages: PackageState[];
   versions: VersionState[];

@@ -5,8 +5,9 @@ import { SalesforceError } from '../data/errors';
 import type { DataStore, OrgData } from './dataPort';
 import { worldId } from './ids';
 import { Installs } from './installs';
+import { applyLmaSetup, fitToLma } from './lmaSetup';
 import { applyLmoSchema } from './lmoProblems';
-import { addOrg, organizationRow, userRow, type NewOrg } from './orgs';
+import { addOrg, addUser, organizationRow, userRow, type NewOrg } from './orgs';
 import { PartnerConsole } from './partnerConsole';
 import { emptyState, loadState, saveState, type OrgState, type WorldState } from './state';
 
@@ -42,6 +43,7 @@ export class World {
     const world = new World(saved ?? fresh, options.store, options.dir, options.installDelayMs ?? 600);
     if (saved) {
       applyLmoSchema(world);
+      applyLmaSetup(world);
       return { world, fresh: false };
     }
     // Usernames are unique across all of Salesforce, and the CLI auth store is keyed by them:
@@ -63,6 +65,7 @@ export class World {
       lastName: 'Hubbard',
       edition: 'Enterprise Edition',
     });
+    applyLmaSetup(world);
     return { world, fresh: true };
   }
 
@@ -85,15 +88,20 @@ export class World {
   }
 
   get lmo(): OrgState {
-    return this.state.orgs.find((o) => o.kind === 'lmo') as OrgState;
+    return this.state.orgs.find((o) => o.kind === 'lmo' && !o.additionalUser) as OrgState;
   }
 
   get devhub(): OrgState {
-    return this.state.orgs.find((o) => o.kind === 'devhub') as OrgState;
+    return this.state.orgs.find((o) => o.kind === 'devhub' && !o.additionalUser) as OrgState;
   }
 
   get testOrgs(): OrgState[] {
-    return this.state.orgs.filter((o) => o.kind === 'subscriber');
+    return this.state.orgs.filter((o) => o.kind === 'subscriber' && !o.additionalUser);
+  }
+
+  /** The LMO's other users (each with its own username and sessions). */
+  get lmoUsers(): OrgState[] {
+    return this.state.orgs.filter((o) => o.kind === 'lmo' && o.additionalUser);
   }
 
   orgByAccessToken(token: string): OrgState | undefined {
@@ -106,14 +114,15 @@ export class World {
 
   /** An org by 'lmo', 'devhub', id (15 or 18), username or name. */
   org(ref: string): OrgState {
+    // An org id names the org's admin; a username names any user.
     const found =
       ref === 'lmo'
         ? this.lmo
         : ref === 'devhub'
           ? this.devhub
-          : this.state.orgs.find(
-              (o) => o.id.slice(0, 15) === ref.slice(0, 15) || o.username === ref || o.name === ref,
-            );
+          : (this.state.orgs.find(
+              (o) => !o.additionalUser && (o.id.slice(0, 15) === ref.slice(0, 15) || o.name === ref),
+            ) ?? this.state.orgs.find((o) => o.username === ref));
     if (!found) throw new SalesforceError('NOT_FOUND', `No org '${ref}' in the local org world`, [], 404);
     return found;
   }
@@ -123,9 +132,9 @@ export class World {
     return this.store.org(org.id, org.kind, org.name).asUser(org.userId);
   }
 
-  /** The LMO written by the LMA itself (installs, associations, seeds). */
+  /** The LMO written by the LMA itself (installs, associations, seeds), with the fields its version has. */
   lmaData(): OrgData {
-    return this.store.org(this.lmo.id, 'lmo').system();
+    return fitToLma(this.store.org(this.lmo.id, 'lmo').system(), this);
   }
 
   async createOrg(spec: NewOrg): Promise<OrgState> {
@@ -137,6 +146,26 @@ export class World {
     org.userId = await platform.create('User', user);
     this.save();
     return org;
+  }
+
+  /** Another user of an org (its own username, sessions, User row); `lmaAccess: false` in the LMO: no LMA. */
+  async createUser(
+    org: OrgState,
+    spec: { firstName: string; lastName: string; username?: string; lmaAccess?: boolean },
+  ): Promise<OrgState> {
+    const n = this.state.orgs.filter((o) => o.id === org.id).length + 1;
+    const user = addUser(this.state, org, {
+      firstName: spec.firstName,
+      lastName: spec.lastName,
+      username: spec.username ?? `user${n}.${org.username.replace(/^[^@]*@/, '')}`,
+    });
+    if (spec.lmaAccess === false) user.lmaAccess = false;
+    const platform = this.store.org(org.id, org.kind).system();
+    const { Id: _uid, ...row } = userRow(user);
+    user.userId = await platform.create('User', row);
+    this.save();
+    if (org.kind === 'lmo') applyLmaSetup(this);
+    return user;
   }
 
   async createTestOrg(

@@ -29,7 +29,12 @@ export const number = (
   scale = 0,
   extra: Extra = {},
 ): FieldDef =>
-  base(name, label, scale === 0 && precision <= 9 ? 'int' : 'double', { precision, scale, ...extra });
+  // Custom Number fields are doubles in the API whatever their scale (Seats is Number(8,0) and a double).
+  base(name, label, !name.endsWith('__c') && scale === 0 && precision <= 9 ? 'int' : 'double', {
+    precision,
+    scale,
+    ...extra,
+  });
 export const date = (name: string, label: string, extra: Extra = {}): FieldDef =>
   base(name, label, 'date', extra);
 export const dateTime = (name: string, label: string, extra: Extra = {}): FieldDef =>

@@ -1,7 +1,7 @@
 // Which sObjects an org has (by kind), looked up case-insensitively as
 // Salesforce does, with child relationships derived from the lookups.
 import { invalidField, invalidType } from '../errors';
-import { licenseHistoryObject, licenseObject, packageObject, packageVersionObject } from './lma';
+import { DEFAULT_TRACKED_FIELDS, lmaObjects, type LmaSchemaOptions } from './lma';
 import {
   accountObject,
   contactObject,
@@ -64,7 +64,19 @@ export class SObjectSchema {
   }
 }
 
-const LMA_OBJECTS = [packageObject, packageVersionObject, licenseObject, licenseHistoryObject];
+/** The LMA as an LMO has it unless set up otherwise: 1.20, Status not restricted, its tracked fields. */
+export const DEFAULT_LMA: LmaSchemaOptions = {
+  version: 'current',
+  restrictedStatus: false,
+  trackedFields: DEFAULT_TRACKED_FIELDS.current,
+};
+
+export interface SchemaOptions {
+  /** How the LMO's LMA is set up (LMO only). */
+  lma?: LmaSchemaOptions;
+  /** As a user without access to the LMA's objects sees the LMO: they are not there. */
+  withoutLma?: boolean;
+}
 const STANDARD_OBJECTS = [
   organizationObject,
   userObject,
@@ -79,10 +91,17 @@ export class Schema {
   private readonly objects = new Map<string, SObjectSchema>();
 
   /** `added`: fields an org's admin added to its objects (by object name), after the standard ones. */
-  constructor(kind: OrgKind, added: ReadonlyMap<string, readonly FieldDef[]> = new Map()) {
+  constructor(
+    kind: OrgKind,
+    added: ReadonlyMap<string, readonly FieldDef[]> = new Map(),
+    options: SchemaOptions = {},
+  ) {
     this.kind = kind;
     // Only the LMO has the LMA installed.
-    const defs = kind === 'lmo' ? [...STANDARD_OBJECTS, ...LMA_OBJECTS] : STANDARD_OBJECTS;
+    const defs =
+      kind === 'lmo' && !options.withoutLma
+        ? [...STANDARD_OBJECTS, ...lmaObjects(options.lma ?? DEFAULT_LMA)]
+        : STANDARD_OBJECTS;
     for (const def of defs) {
       const extra = added.get(def.name.toLowerCase()) ?? [];
       const full = extra.length ? { ...def, fields: [...def.fields, ...extra] } : def;

@@ -38,6 +38,8 @@ export interface FieldDef {
   /** Child relationship name on the parent side, e.g. `sfLma__Licenses__r`. */
   childRelationshipName?: string;
   cascadeDelete?: boolean;
+  /** A master-detail field (to its master): describe says so through relationshipOrder. */
+  masterDetail?: boolean;
   /** Required on create: not nillable and no default. */
   required?: boolean;
   createable: boolean;

@@ -193,7 +193,9 @@ describe('records', () => {
     );
   });
 
-  it('refuses a license edit that breaks the LMA rules, in the Salesforce error shape, changing nothing', async () => {
+  it('refuses a license edit that breaks the LMA rules (licenseRules customization), in the Salesforce error shape, changing nothing', async (t) => {
+    org.lmo.customize({ licenseRules: true });
+    t.after(() => void org.lmo.customize({ licenseRules: false }));
     const lic = (
       await lmo.query<{ Id: string; sfLma__Seats__c: number }>(
         "SELECT Id, sfLma__Seats__c FROM sfLma__License__c WHERE sfLma__Status__c = 'Active' LIMIT 1",

@@ -22,7 +22,41 @@ async function rejects(p: Promise<unknown>, errorCode: string, field?: string): 
 const LIC = 'sfLma__License__c';
 const get = (id: string) => fx.org.retrieve(LIC, id);
 
-test('seats: 1..99,000,000 or -1', async () => {
+test('by default the API accepts what a real LMO accepts: any Status or none, any seats, Trial after Active, edits of Uninstalled', async () => {
+  const [active, trial, , , uninstalled] = fx.licenses as [string, string, string, string, string];
+  await fx.org.update(LIC, active, { sfLma__Status__c: 'Trial' });
+  assert.equal(get(active).sfLma__Status__c, 'Trial');
+  await fx.org.update(LIC, active, { sfLma__Status__c: 'Pending Review', sfLma__Seats__c: 0 });
+  assert.equal(get(active).sfLma__Status__c, 'Pending Review');
+  assert.equal(get(active).sfLma__Seats__c, 0);
+  await fx.org.update(LIC, trial, { sfLma__Status__c: null, sfLma__Seats__c: -7 });
+  assert.equal(get(trial).sfLma__Status__c, null);
+  await fx.org.update(LIC, uninstalled, { sfLma__Seats__c: 3, sfLma__Status__c: 'Active' });
+  assert.equal(get(uninstalled).sfLma__Seats__c, 3);
+  // The record type still follows a Status it has a record type for; an unknown Status leaves it.
+  assert.equal(get(uninstalled).sfLma__License_Status__c, 'Active');
+  assert.equal(get(trial).sfLma__License_Status__c, 'Trial');
+  // Number(8,0): beyond 8 digits is out of range, as on Salesforce.
+  await rejects(fx.org.update(LIC, active, { sfLma__Seats__c: 100_000_000 }), 'NUMBER_OUTSIDE_VALID_RANGE');
+});
+
+test('the licenseRules customization enforces the Modify License limits; turned off, they go', async () => {
+  const id = fx.licenses[0]!;
+  fx.org.setLma({ licenseRules: true });
+  await rejects(fx.org.update(LIC, id, { sfLma__Status__c: 'Trial' }), 'FIELD_CUSTOM_VALIDATION_EXCEPTION');
+  assert.equal(
+    (fx.org.describe(LIC) as { fields: { name: string; restrictedPicklist: boolean }[] }).fields.find(
+      (f) => f.name === 'sfLma__Status__c',
+    )?.restrictedPicklist,
+    true,
+  );
+  fx.org.setLma({ licenseRules: false });
+  await fx.org.update(LIC, id, { sfLma__Status__c: 'Trial' });
+  assert.equal(get(id).sfLma__Status__c, 'Trial');
+});
+
+test('seats: 1..99,000,000 or -1 (licenseRules)', async () => {
+  fx.org.setLma({ licenseRules: true });
   const id = fx.licenses[0]!;
   await rejects(
     fx.org.update(LIC, id, { sfLma__Seats__c: 0 }),
@@ -36,7 +70,8 @@ test('seats: 1..99,000,000 or -1', async () => {
   assert.equal(get(id).sfLma__Licensed_Seats__c, 'Site License');
 });
 
-test('an Active license cannot go back to Trial, even after Suspended', async () => {
+test('an Active license cannot go back to Trial, even after Suspended (licenseRules)', async () => {
+  fx.org.setLma({ licenseRules: true });
   const id = fx.licenses[0]!;
   await rejects(
     fx.org.update(LIC, id, { sfLma__Status__c: 'Trial' }),
@@ -51,7 +86,8 @@ test('an Active license cannot go back to Trial, even after Suspended', async ()
   assert.equal(get(fx.licenses[1]!).sfLma__License_Status__c, 'Active');
 });
 
-test('uninstalled licenses cannot be edited (the platform still can)', async () => {
+test('uninstalled licenses cannot be edited, the platform still can (licenseRules)', async () => {
+  fx.org.setLma({ licenseRules: true });
   const id = fx.licenses[4]!;
   await rejects(fx.org.update(LIC, id, { sfLma__Seats__c: 3 }), 'FIELD_CUSTOM_VALIDATION_EXCEPTION');
   assert.equal(get(id).sfLma__Seats__c, 1);
@@ -59,7 +95,8 @@ test('uninstalled licenses cannot be edited (the platform still can)', async () 
   assert.equal(get(id).sfLma__Status__c, 'Active');
 });
 
-test('picklist, unknown field, read-only field, type and length checks change nothing', async () => {
+test('picklist (licenseRules), unknown field, read-only field, type and length checks change nothing', async () => {
+  fx.org.setLma({ licenseRules: true });
   const id = fx.licenses[0]!;
   const before = get(id);
   await rejects(
@@ -108,7 +145,7 @@ test('required fields, not found, deleted, malformed id', async () => {
   await rejects(fx.org.delete('Lead', fx.lead), 'ENTITY_IS_DELETED');
 });
 
-test('history rows for tracked fields only, with old and new values', async () => {
+test('history rows for tracked fields only, with DataType; a lookup change writes ids and names', async () => {
   const id = fx.licenses[0]!;
   await fx.org.update(LIC, id, {
     sfLma__Seats__c: 20,
@@ -117,15 +154,16 @@ test('history rows for tracked fields only, with old and new values', async () =
     sfLma__Org_Type__c: 'Enterprise Edition',
   });
   const rows = fx.org.query(
-    `SELECT Field, OldValue, NewValue, CreatedById, CreatedDate, ParentId FROM sfLma__License__History WHERE ParentId = '${id.slice(0, 15)}' ORDER BY Field`,
+    `SELECT Field, DataType, OldValue, NewValue, CreatedById, CreatedDate, ParentId FROM sfLma__License__History WHERE ParentId = '${id.slice(0, 15)}' ORDER BY Field, DataType`,
   ).records;
   assert.deepEqual(
-    rows.map((r) => [r.Field, r.OldValue, r.NewValue]),
+    rows.map((r) => [r.Field, r.DataType, r.OldValue, r.NewValue]),
     [
-      ['created', null, null],
-      ['sfLma__Expiration__c', '2026-06-30', null],
-      ['sfLma__Package_Version__c', fx.v1, fx.v2],
-      ['sfLma__Seats__c', 10, 20],
+      ['created', 'Text', null, null],
+      ['sfLma__Expiration__c', 'Date', '2026-06-30', null],
+      ['sfLma__Package_Version__c', 'EntityId', fx.v1, fx.v2],
+      ['sfLma__Package_Version__c', 'Text', '1.0.0', '1.1.0'],
+      ['sfLma__Seats__c', 'Double', 10, 20],
     ],
   );
   assert.ok(
@@ -168,9 +206,12 @@ test('describe shapes: fields, picklists, record types, child relationships', ()
     fields: Record<string, unknown>[];
     recordTypeInfos: Record<string, unknown>[];
   };
+  // A custom Number(8,0) is a double in the API.
   const seats = d.fields.find((f) => f.name === 'sfLma__Seats__c')!;
-  assert.equal(seats.type, 'int');
-  assert.equal(seats.digits, 8);
+  assert.equal(seats.type, 'double');
+  assert.equal(seats.soapType, 'xsd:double');
+  assert.equal(seats.precision, 8);
+  assert.equal(seats.scale, 0);
   const status = d.fields.find((f) => f.name === 'sfLma__Status__c')!;
   assert.deepEqual(
     (status.picklistValues as { value: string }[]).map((p) => p.value),
@@ -182,11 +223,43 @@ test('describe shapes: fields, picklists, record types, child relationships', ()
     d.recordTypeInfos.map((r) => r.name),
     ['Active', 'Expired', 'Suspended', 'Trial', 'Uninstalled', 'Master'],
   );
-  const pkg = fx.org.describe('sfLma__Package__c') as {
-    childRelationships: { relationshipName: string | null; childSObject: string }[];
-  };
-  assert.ok(
-    pkg.childRelationships.some((c) => c.relationshipName === 'sfLma__Licenses__r' && c.childSObject === LIC),
+  const children = (sobject: string) =>
+    (
+      fx.org.describe(sobject) as {
+        childRelationships: { relationshipName: string | null; childSObject: string; field: string }[];
+      }
+    ).childRelationships
+      .filter((c) => c.childSObject.startsWith('sfLma__'))
+      .map((c) => `${c.childSObject}.${c.field} ${c.relationshipName}`);
+  // The names the LMA's metadata generated; only License → Package has a readable one.
+  assert.deepEqual(children('sfLma__Package__c'), [
+    'sfLma__Package_Version__c.sfLma__Package__c sfLma__R00N30000001JvR7EAK__r',
+    'sfLma__License__c.sfLma__Package__c sfLma__Licenses__r',
+  ]);
+  assert.deepEqual(children('sfLma__Package_Version__c'), [
+    'sfLma__License__c.sfLma__Package_Version__c sfLma__R00N30000001JvQxEAK__r',
+  ]);
+  assert.deepEqual(children('Lead'), ['sfLma__License__c.sfLma__Lead__c sfLma__R00N30000001JvRAEA0__r']);
+  assert.deepEqual(children('Account'), [
+    'sfLma__License__c.sfLma__Account__c sfLma__R00N30000001JvRMEA0__r',
+  ]);
+  assert.deepEqual(children('Contact'), [
+    'sfLma__License__c.sfLma__Contact__c sfLma__R00N30000001JvR6EAK__r',
+  ]);
+  // Package Version → Package is master-detail and not reparentable.
+  const master = (
+    fx.org.describe('sfLma__Package_Version__c') as { fields: Record<string, unknown>[] }
+  ).fields.find((f) => f.name === 'sfLma__Package__c')!;
+  assert.deepEqual(
+    [
+      master.type,
+      master.createable,
+      master.updateable,
+      master.cascadeDelete,
+      master.nillable,
+      master.relationshipOrder,
+    ],
+    ['reference', true, false, true, false, 0],
   );
   const g = fx.org.describeGlobal() as { sobjects: { name: string; keyPrefix: string }[] };
   assert.ok(g.sobjects.some((s) => s.name === LIC && s.keyPrefix === 'a0L'));
@@ -194,6 +267,27 @@ test('describe shapes: fields, picklists, record types, child relationships', ()
     () => fx.org.describe('Nope__c'),
     (e: SalesforceError) => e.errorCode === 'INVALID_TYPE',
   );
+});
+
+test('a Package Version cannot move to another Package (master-detail, not reparentable)', async () => {
+  await rejects(
+    fx.org.update('sfLma__Package_Version__c', fx.v1, { sfLma__Package__c: fx.pkgB }),
+    'INVALID_FIELD_FOR_INSERT_UPDATE',
+    'sfLma__Package__c',
+  );
+  assert.equal(fx.org.retrieve('sfLma__Package_Version__c', fx.v1).sfLma__Package__c, fx.pkgA);
+});
+
+test('history tracks the fields the org tracks; an older LMA tracks none', async () => {
+  const id = fx.licenses[0]!;
+  fx.org.setLma({ trackedFields: ['sfLma__Status__c'] });
+  await fx.org.update(LIC, id, { sfLma__Seats__c: 11, sfLma__Status__c: 'Suspended' });
+  const fields = () =>
+    fx.org
+      .query(`SELECT Field FROM sfLma__License__History WHERE ParentId = '${id}' AND Field != 'created'`)
+      .records.map((r) => r.Field);
+  assert.deepEqual(fields(), ['sfLma__Status__c']);
+  assert.throws(() => fx.org.setLma({ trackedFields: ['Bogus__c'] }), /Bogus__c/);
 });
 
 test('delete: master-detail children go with the parent, lookups are cleared, history stays', async () => {

@@ -202,10 +202,15 @@ describe('SOQL select and where', () => {
       `SELECT Name, (SELECT Id FROM sfLma__Licenses__r WHERE sfLma__Seats__c > 1000) FROM sfLma__Package__c`,
     ).records;
     assert.equal(none[0]!.sfLma__Licenses__r, null);
+    // Package Version's licenses go by the generated name, as on a real LMO; the readable one fails.
     const versions = q(
-      `SELECT Name, (SELECT Id FROM sfLma__Licenses__r) FROM sfLma__Package_Version__c WHERE Name = '1.1.0'`,
+      `SELECT Name, (SELECT Id FROM sfLma__R00N30000001JvQxEAK__r) FROM sfLma__Package_Version__c WHERE Name = '1.1.0'`,
     ).records;
-    assert.equal((versions[0]!.sfLma__Licenses__r as { totalSize: number }).totalSize, 2);
+    assert.equal((versions[0]!.sfLma__R00N30000001JvQxEAK__r as { totalSize: number }).totalSize, 2);
+    assert.throws(
+      () => q(`SELECT Name, (SELECT Id FROM sfLma__Licenses__r) FROM sfLma__Package_Version__c`),
+      (e: { errorCode?: string }) => e.errorCode === 'INVALID_TYPE',
+    );
   });
 
   test('semi-join IN subquery', () => {

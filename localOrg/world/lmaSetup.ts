@@ -1,0 +1,128 @@
+// Which LMA the LMO has, and how its admin customized it: the metadata side of the world, kept in
+// world.json and re-applied to the data layer on every open.
+//   - version 'older': the LMA before License → Package, the subscriber org fields and the version
+//     numbers (the LMA-Ext metadata). Chosen when the world is created; its data is written to fit.
+//   - licenseRules: the Modify License page's limits as validation rules on every API write (an
+//     optional customization: a real LMA's metadata has none, and Status is not restricted).
+//   - trackedFields: the License fields whose changes history records (Set History Tracking).
+//   - users without access: LMO users without permission on the LMA's objects.
+import { SalesforceError } from '../data/errors';
+import type { LmaSetup, OrgData, SObjectRecord } from './dataPort';
+import type { World } from './world';
+
+export type { LmaSetup };
+
+/** What can be changed on a running world (the version is chosen at creation). */
+export type LmaCustomizations = Pick<LmaSetup, 'licenseRules' | 'trackedFields'>;
+
+/** The LMA setup and the users' access, as the world has them, applied to the data layer. */
+export function applyLmaSetup(world: World): void {
+  const lmo = world.store.org(world.lmo.id, 'lmo');
+  const saved = world.state.lma ?? {};
+  lmo.setLma({
+    version: saved.version ?? 'current',
+    licenseRules: saved.licenseRules === true,
+    ...(saved.trackedFields ? { trackedFields: saved.trackedFields } : {}),
+  });
+  for (const user of world.state.orgs)
+    if (user.id === world.lmo.id) lmo.setLmaAccess(user.userId, user.lmaAccess !== false);
+}
+
+export function lmaSetup(world: World): LmaSetup {
+  const saved = world.state.lma ?? {};
+  const version = saved.version ?? 'current';
+  return {
+    version,
+    licenseRules: saved.licenseRules === true,
+    trackedFields: saved.trackedFields ?? trackedDefault(version),
+  };
+}
+
+const trackedDefault = (version: LmaSetup['version']): string[] =>
+  version === 'current'
+    ? ['sfLma__Status__c', 'sfLma__Seats__c', 'sfLma__Expiration__c', 'sfLma__Package_Version__c']
+    : [];
+
+/** The LMA version of a new world, before anything is written (a saved world keeps its own). */
+export function chooseLmaVersion(world: World, version: LmaSetup['version'], fresh: boolean): void {
+  const current = world.state.lma?.version ?? 'current';
+  if (version === current) return;
+  if (!fresh)
+    throw new SalesforceError(
+      'INVALID_INPUT',
+      `This world's LMO has the ${current === 'older' ? 'older' : '1.20'} LMA; the LMA version is chosen when a world is created.`,
+    );
+  world.state.lma = { ...world.state.lma, version };
+  world.save();
+  applyLmaSetup(world);
+}
+
+/** Turns the customizations given on or off (or sets the tracked fields); returns the whole setup. */
+export function setLmaCustomizations(world: World, changes: Partial<LmaCustomizations>): LmaSetup {
+  for (const key of Object.keys(changes)) {
+    if (key !== 'licenseRules' && key !== 'trackedFields')
+      throw new SalesforceError(
+        'INVALID_INPUT',
+        `Unknown LMA customization '${key}' (known: licenseRules, trackedFields)`,
+      );
+  }
+  if (changes.licenseRules !== undefined && typeof changes.licenseRules !== 'boolean')
+    throw new SalesforceError('INVALID_INPUT', 'licenseRules must be true or false');
+  if (
+    changes.trackedFields !== undefined &&
+    (!Array.isArray(changes.trackedFields) || changes.trackedFields.some((f) => typeof f !== 'string'))
+  )
+    throw new SalesforceError('INVALID_INPUT', 'trackedFields must be a list of License field names');
+  const before = world.state.lma ?? {};
+  const next = {
+    ...before,
+    ...(changes.licenseRules !== undefined ? { licenseRules: changes.licenseRules } : {}),
+    ...(changes.trackedFields !== undefined ? { trackedFields: [...changes.trackedFields] } : {}),
+  };
+  // The data layer checks the tracked fields exist before anything is saved.
+  const lmo = world.store.org(world.lmo.id, 'lmo');
+  try {
+    lmo.setLma({
+      version: next.version ?? 'current',
+      licenseRules: next.licenseRules === true,
+      trackedFields: next.trackedFields ?? trackedDefault(next.version ?? 'current'),
+    });
+  } catch (e) {
+    applyLmaSetup(world);
+    throw new SalesforceError('INVALID_INPUT', (e as Error).message);
+  }
+  world.state.lma = next;
+  world.save();
+  return lmaSetup(world);
+}
+
+/**
+ * The LMO written by the LMA of the world's version: the fields that LMA lacks are not written (an
+ * older LMA never fills them), so seeds and installs describe one record for both versions.
+ */
+export function fitToLma(data: OrgData, world: World): OrgData {
+  if ((world.state.lma?.version ?? 'current') === 'current') return data;
+  const known = new Map<string, Set<string>>();
+  const fields = async (sobject: string): Promise<Set<string> | undefined> => {
+    if (!sobject.toLowerCase().startsWith('sflma__')) return undefined;
+    let set = known.get(sobject.toLowerCase());
+    if (!set) {
+      const d = (await data.describe(sobject)) as { fields: { name: string }[] };
+      set = new Set(d.fields.map((f) => f.name.toLowerCase()));
+      known.set(sobject.toLowerCase(), set);
+    }
+    return set;
+  };
+  const fit = (set: Set<string> | undefined, row: SObjectRecord): SObjectRecord =>
+    set ? Object.fromEntries(Object.entries(row).filter(([k]) => set.has(k.toLowerCase()))) : row;
+  return {
+    ...data,
+    create: async (sobject, row) => data.create(sobject, fit(await fields(sobject), row)),
+    update: async (sobject, id, row, options) =>
+      data.update(sobject, id, fit(await fields(sobject), row), options),
+    bulkInsert: async (sobject, rows) => {
+      const set = await fields(sobject);
+      return data.bulkInsert(sobject, set ? rows.map((r) => fit(set, r)) : rows);
+    },
+  };
+}
