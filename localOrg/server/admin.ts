@@ -7,7 +7,7 @@ import { isLmoProblem, lmoProblems, setLmoProblems, type LmoProblems } from '../
 import { currentAccessToken, expireSessions, reauthorize } from '../world/orgs';
 import type { OrgState } from '../world/state';
 import type { Shared } from './context';
-import { header, json, jsonBody, type ApiRequest, type ApiResponse } from './http';
+import { LIMITS, header, json, jsonBody, type ApiRequest, type ApiResponse } from './http';
 
 export interface OrgView {
   id: string;
@@ -164,15 +164,17 @@ export class Admin {
     return { ...this.shared.faults.snapshot(), failNextInstall: this.world.installs.failNext };
   }
 
-  async handle(req: ApiRequest): Promise<ApiResponse> {
+  /** `readBody` reads the request body (capped); it runs only once the request passed the checks. */
+  async handle(req: ApiRequest, readBody?: (limit: number) => Promise<void>): Promise<ApiResponse> {
     // A web page must not drive this API: no cross-origin callers, JSON bodies only.
     if (header(req, 'origin'))
       throw new SalesforceError('INSUFFICIENT_ACCESS', 'Cross-origin requests are refused', [], 403);
     const hasBody = req.method === 'POST' || req.method === 'PUT';
+    if (hasBody) await readBody?.(LIMITS.adminBody);
     if (hasBody && req.rawBody && !(header(req, 'content-type') ?? '').includes('application/json')) {
       throw new SalesforceError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json', [], 415);
     }
-    const body = (hasBody && req.rawBody ? jsonBody(req) : {}) as Record<string, unknown>;
+    const body = hasBody && req.rawBody ? jsonBody(req) : {};
     const console = this.world.console;
     // `METHOD path` with ids replaced by `:id`, e.g. `POST /console/packages/:id/versions`.
     const parts = req.segments.slice(1);

@@ -5,9 +5,17 @@
 import { SalesforceError } from '../data/errors';
 import type { OrgData, SObjectRecord } from '../world/dataPort';
 import type { Ctx } from './context';
-import { json, jsonBody, toSalesforceError, type ApiResponse } from './http';
+import {
+  json,
+  jsonArray,
+  jsonBody,
+  jsonBoolean,
+  jsonKind,
+  toSalesforceError,
+  type ApiResponse,
+} from './http';
 import { withVersion } from './records';
-import { writableFields } from './rest';
+import { refuseIdOnInsert, writableFields } from './rest';
 
 const MAX = 200;
 
@@ -47,6 +55,27 @@ const typeOf = (r: SObjectRecord): string => {
   return t;
 };
 
+const sobjectRecord = (value: unknown): SObjectRecord => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SalesforceError(
+      'JSON_PARSER_ERROR',
+      `Cannot deserialize instance of sObject from ${jsonKind(value)}`,
+    );
+  }
+  return value as SObjectRecord;
+};
+
+const strings = (values: unknown[], name: string): string[] =>
+  values.map((v) => {
+    if (typeof v !== 'string') {
+      throw new SalesforceError(
+        'JSON_PARSER_ERROR',
+        `Cannot deserialize instance of string from ${jsonKind(v)} in '${name}'`,
+      );
+    }
+    return v;
+  });
+
 export async function collections(ctx: Ctx): Promise<ApiResponse> {
   const data = ctx.world.data(ctx.org);
   const m = ctx.req.method;
@@ -61,14 +90,14 @@ export async function collections(ctx: Ctx): Promise<ApiResponse> {
       405,
     );
   }
-  const body = jsonBody<{ allOrNone?: boolean; records?: SObjectRecord[] }>(ctx.req);
-  const records = Array.isArray(body.records) ? body.records : [];
+  const body = jsonBody(ctx.req);
+  const records = jsonArray(body, 'records').map(sobjectRecord);
+  const allOrNone = jsonBoolean(body, 'allOrNone');
   tooMany(records.length);
   const save = async (rec: SObjectRecord): Promise<Outcome> => {
     const sobject = typeOf(rec);
     if (m === 'POST') {
-      if (rec.Id ?? rec.id)
-        throw new SalesforceError('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+      refuseIdOnInsert(rec);
       return { id: await data.create(sobject, writableFields(rec)), success: true, errors: [] };
     }
     const id = String(rec.Id ?? rec.id ?? '');
@@ -76,7 +105,7 @@ export async function collections(ctx: Ctx): Promise<ApiResponse> {
     await data.update(sobject, id, writableFields(rec));
     return { id, success: true, errors: [] };
   };
-  if (!body.allOrNone) {
+  if (!allOrNone) {
     const outcomes: Outcome[] = [];
     for (const rec of records)
       outcomes.push(await save(rec).catch((e: unknown) => ({ id: null, ...failure(e) })));
@@ -102,14 +131,15 @@ export async function collections(ctx: Ctx): Promise<ApiResponse> {
 }
 
 async function retrieveMany(ctx: Ctx, data: OrgData, type: string): Promise<ApiResponse> {
-  const body = jsonBody<{ ids?: string[]; fields?: string[] }>(ctx.req);
-  const ids = body.ids ?? [];
+  const body = jsonBody(ctx.req);
+  const ids = strings(jsonArray(body, 'ids'), 'ids');
+  const fields = strings(jsonArray(body, 'fields'), 'fields');
   tooMany(ids.length);
-  if (!Array.isArray(body.fields) || body.fields.length === 0) {
+  if (fields.length === 0) {
     throw new SalesforceError('REQUIRED_FIELD_MISSING', 'The fields parameter is required.', ['fields']);
   }
   const out = [];
-  for (const id of ids) out.push((await data.retrieve(type, id, body.fields).catch(() => undefined)) ?? null);
+  for (const id of ids) out.push((await data.retrieve(type, id, fields).catch(() => undefined)) ?? null);
   return json(withVersion(out, ctx.version));
 }
 

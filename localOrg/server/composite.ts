@@ -4,7 +4,18 @@
 // back everything before it.
 import { SalesforceError } from '../data/errors';
 import type { Ctx } from './context';
-import { json, jsonBody, parseTarget, type ApiRequest, type ApiResponse } from './http';
+import {
+  errorResponse,
+  json,
+  jsonArray,
+  jsonBody,
+  jsonBoolean,
+  jsonKind,
+  parseTarget,
+  pathSegments,
+  type ApiRequest,
+  type ApiResponse,
+} from './http';
 
 interface Subrequest {
   method?: string;
@@ -41,11 +52,31 @@ function lookup(results: Map<string, unknown>, expr: string): unknown {
 const substitute = (text: string, results: Map<string, unknown>): string =>
   text.replace(/@\{([^}]+)\}/g, (_, expr: string) => String(lookup(results, expr)));
 
+/** A subrequest as sent: an object whose fields have the types Salesforce deserializes them into. */
+function subrequest(value: unknown): Subrequest {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SalesforceError(
+      'JSON_PARSER_ERROR',
+      `Cannot deserialize instance of subrequest from ${jsonKind(value)}`,
+    );
+  }
+  const sub = value as Record<string, unknown>;
+  for (const name of ['method', 'url', 'referenceId'] as const) {
+    if (sub[name] !== undefined && typeof sub[name] !== 'string') {
+      throw new SalesforceError(
+        'JSON_PARSER_ERROR',
+        `Cannot deserialize instance of string from ${jsonKind(sub[name])} for '${name}'`,
+      );
+    }
+  }
+  return sub as Subrequest;
+}
+
 export async function composite(ctx: Ctx): Promise<ApiResponse> {
   if (ctx.req.method !== 'POST')
     throw new SalesforceError('METHOD_NOT_ALLOWED', 'HTTP Method not allowed. Allowed are POST', [], 405);
-  const body = jsonBody<{ allOrNone?: boolean; compositeRequest?: Subrequest[] }>(ctx.req);
-  const subs = Array.isArray(body.compositeRequest) ? body.compositeRequest : [];
+  const body = jsonBody(ctx.req);
+  const subs = jsonArray(body, 'compositeRequest').map(subrequest);
   if (subs.length === 0)
     throw new SalesforceError('INVALID_INPUT', 'compositeRequest must contain at least one subrequest');
   if (subs.length > MAX)
@@ -55,7 +86,7 @@ export async function composite(ctx: Ctx): Promise<ApiResponse> {
     );
   // allOrNone: one store transaction, so a halted request (or a crash before the answer) leaves
   // none of its writes, updates included; without it each subrequest stands on its own.
-  if (body.allOrNone) return ctx.world.store.atomically(() => run(ctx, subs, true));
+  if (jsonBoolean(body, 'allOrNone')) return ctx.world.store.atomically(() => run(ctx, subs, true));
   return (await run(ctx, subs, false)).value;
 }
 
@@ -93,19 +124,14 @@ async function run(
       const req: ApiRequest = {
         method: (sub.method ?? 'GET').toUpperCase(),
         path,
-        segments: path
-          .split('/')
-          .filter(Boolean)
-          .map((s) => decodeURIComponent(s)),
+        segments: pathSegments(path),
         query,
         headers: { ...ctx.req.headers, ...lower(sub.httpHeaders ?? {}) },
         rawBody: sub.body === undefined ? '' : substitute(JSON.stringify(sub.body), results),
       };
       response = await ctx.subrequest(req);
     } catch (e) {
-      const err =
-        e instanceof SalesforceError ? e : new SalesforceError('UNKNOWN_EXCEPTION', String(e), [], 500);
-      response = { status: err.statusCode, body: err.toBody() };
+      response = errorResponse(e);
     }
     if (referenceId && response.status < 400) results.set(referenceId, response.body);
     out.push({

@@ -26,7 +26,29 @@ export const json = (body: unknown, status = 200, headers?: Record<string, strin
 });
 export const noContent = (): ApiResponse => ({ status: 204 });
 
-const MAX_BODY = 50 * 1024 * 1024;
+/** What a request may send. Salesforce takes at most 50 MB of JSON in one body ("Insert or Update
+ * Blob Data": 50 MB of text without multipart), and answers URLs from about 16 KB on with 414. */
+export const LIMITS = {
+  /** `/services/data`, read only once the token is accepted. */
+  dataBody: 50 * 1024 * 1024,
+  /** OAuth forms and the admin API carry a few fields; nobody needs more without a token. */
+  smallBody: 64 * 1024,
+  adminBody: 1024 * 1024,
+  url: 16 * 1024,
+  /** Node's limit on the request line and headers together; more gets 431. */
+  headers: 64 * 1024,
+};
+
+export const uriTooLong = (): SalesforceError =>
+  new SalesforceError('URI_TOO_LONG', `The URL is longer than ${LIMITS.url} characters`, [], 414);
+
+const tooLarge = (limit: number): SalesforceError =>
+  new SalesforceError(
+    'REQUEST_ENTITY_TOO_LARGE',
+    `The request body is larger than ${limit / 1024 >= 1024 ? `${limit / 1024 / 1024} MB` : `${limit / 1024} KB`}`,
+    [],
+    413,
+  );
 
 // Normalise the raw URL by hand: `new URL('//services/data', base)` would read
 // `services` as a host (the sf CLI stores instance URLs with a trailing slash).
@@ -38,44 +60,106 @@ export function parseTarget(rawUrl: string): { path: string; query: URLSearchPar
   return { path: path || '/', query: new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1)) };
 }
 
-export async function readRequest(req: IncomingMessage): Promise<ApiRequest> {
+/** A path's segments, %-decoded; bad %-encoding is a 400, not a guess. */
+export function pathSegments(path: string): string[] {
+  return path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        throw new SalesforceError('INVALID_INPUT', `Malformed %-encoding in the URL: ${s.slice(0, 100)}`);
+      }
+    });
+}
+
+/** The request line and headers; the body stays unread until `readBody` (after the token check). */
+export function requestHead(req: IncomingMessage): ApiRequest {
+  const url = req.url ?? '/';
+  if (url.length > LIMITS.url) throw uriTooLong();
+  const { path, query } = parseTarget(url);
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
+    path,
+    segments: pathSegments(path),
+    query,
+    headers: req.headers,
+    rawBody: '',
+  };
+}
+
+/** The body as text, refused with 413 as soon as it is known to exceed `limit` (before, if announced). */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new SalesforceError('JSON_PARSER_ERROR', 'Request body too large', [], 413);
+    if (size > limit) throw tooLarge(limit);
     chunks.push(chunk);
   }
-  const { path, query } = parseTarget(req.url ?? '/');
-  return {
-    method: (req.method ?? 'GET').toUpperCase(),
-    path,
-    segments: path.split('/').filter(Boolean).map(safeDecode),
-    query,
-    headers: req.headers,
-    rawBody: Buffer.concat(chunks).toString('utf8'),
-  };
+  return Buffer.concat(chunks).toString('utf8');
 }
 
-const safeDecode = (s: string): string => {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-};
-
-/** The JSON body, or a Salesforce-shaped 400 when it is not JSON. */
+/** The JSON object of the body, or a Salesforce-shaped 400 when it is not JSON or not an object. */
 export function jsonBody<T = Record<string, unknown>>(req: ApiRequest): T {
   if (!req.rawBody.trim()) throw new SalesforceError('JSON_PARSER_ERROR', 'The request body is empty.');
+  let value: unknown;
   try {
-    return JSON.parse(req.rawBody) as T;
+    value = JSON.parse(req.rawBody);
   } catch (e) {
     throw new SalesforceError(
       'JSON_PARSER_ERROR',
       `Unexpected character in the request body: ${(e as Error).message}`,
     );
   }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SalesforceError(
+      'JSON_PARSER_ERROR',
+      `Cannot deserialize the request body from ${jsonKind(value)}: expected a JSON object`,
+    );
+  }
+  return value as T;
+}
+
+/** How a JSON value reads in a parser error, e.g. `VALUE_NUMBER_INT value 5`. */
+export function jsonKind(value: unknown): string {
+  if (value === null) return 'VALUE_NULL';
+  if (Array.isArray(value)) return 'START_ARRAY';
+  if (typeof value === 'object') return 'START_OBJECT';
+  const shown = JSON.stringify(value).slice(0, 100);
+  if (typeof value === 'string') return `VALUE_STRING value ${shown}`;
+  if (typeof value === 'number')
+    return `VALUE_NUMBER_${Number.isInteger(value) ? 'INT' : 'FLOAT'} value ${shown}`;
+  return `VALUE_${String(value).toUpperCase()}`;
+}
+
+/** A JSON boolean field of a body: absent is false, `"true"` or `1` is a 400 (not a guess). */
+export function jsonBoolean(body: Record<string, unknown>, name: string): boolean {
+  const value = body[name];
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') {
+    throw new SalesforceError(
+      'JSON_PARSER_ERROR',
+      `Cannot deserialize instance of boolean from ${jsonKind(value)} for '${name}'`,
+    );
+  }
+  return value;
+}
+
+/** A JSON array field of a body (`records`, `ids`): absent is `[]`, anything but an array is a 400. */
+export function jsonArray(body: Record<string, unknown>, name: string): unknown[] {
+  const value = body[name];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new SalesforceError(
+      'JSON_PARSER_ERROR',
+      `Cannot deserialize instance of list from ${jsonKind(value)} for '${name}'`,
+      [],
+    );
+  }
+  return value;
 }
 
 export function header(req: ApiRequest, name: string): string | undefined {
@@ -115,6 +199,8 @@ export function errorResponse(e: unknown): ApiResponse {
 
 export function send(res: ServerResponse, response: ApiResponse, extraHeaders: Record<string, string>): void {
   const headers: Record<string, string> = { ...extraHeaders, ...response.headers };
+  // The rest of a too-large body is not worth reading: answer, then close the connection.
+  if (response.status === 413) headers.Connection = 'close';
   if (response.status === 204 || response.status === 304 || response.body === undefined) {
     res.writeHead(response.status, headers);
     res.end();

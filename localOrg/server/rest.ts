@@ -2,7 +2,7 @@
 import { SalesforceError, notFound } from '../data/errors';
 import type { Ctx, Shared } from './context';
 import { LATEST_VERSION, OLDEST_VERSION } from './context';
-import { header, json, jsonBody, noContent, type ApiResponse } from './http';
+import { header, json, jsonBody, jsonKind, noContent, type ApiResponse } from './http';
 import { identityUrl } from './oauth';
 import { withVersion } from './records';
 
@@ -18,6 +18,28 @@ export function versions(): ApiResponse {
     list.push({ label: `${season} '${year}`, url: `/services/data/v${v}.0`, version: `${v}.0` });
   }
   return json(list);
+}
+
+/** REST API versions 7.0 to 30.0 are retired: Salesforce answers them with 410 GONE. */
+const FIRST_RETIRED = 7;
+
+/**
+ * The `NN.0` of a `vNN.0` path segment this org serves (31.0 to the latest). Retired versions get
+ * 410, versions that never existed (v0.0, v1.0, v99.0, v62.5) 404 as on Salesforce.
+ */
+export function apiVersion(segment: string): string {
+  const m = /^v(\d{1,4})\.(\d{1,2})$/.exec(segment);
+  const major = Number(m?.[1]);
+  if (!m || m[2] !== '0' || major > Number(LATEST_VERSION) || major < FIRST_RETIRED) throw notFound();
+  if (major < OLDEST_VERSION) {
+    throw new SalesforceError(
+      'GONE',
+      `API version ${major}.0 is retired; the oldest version this org serves is ${OLDEST_VERSION}.0`,
+      [],
+      410,
+    );
+  }
+  return `${major}.0`;
 }
 
 export function resources(ctx: Ctx): ApiResponse {
@@ -63,10 +85,23 @@ const methodNotAllowed = (method: string, allowed: string): SalesforceError =>
 /** The fields of a create/update body: no Id, no attributes. */
 export function writableFields(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new SalesforceError('JSON_PARSER_ERROR', 'Expected a JSON object for the record.');
+    throw new SalesforceError(
+      'JSON_PARSER_ERROR',
+      `Cannot deserialize instance of sObject from ${jsonKind(body)}`,
+    );
   }
   const { attributes: _a, Id: _id, id: _i, ...fields } = body as Record<string, unknown>;
   return fields;
+}
+
+/** An insert names no Id: Salesforce refuses it rather than ignore it. */
+export function refuseIdOnInsert(record: Record<string, unknown>): void {
+  const key = Object.keys(record).find((k) => k.toLowerCase() === 'id');
+  if (key !== undefined && record[key] !== null && record[key] !== undefined) {
+    throw new SalesforceError('INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', [
+      'Id',
+    ]);
+  }
 }
 
 function ifUnmodifiedSince(ctx: Ctx): Date | undefined {
@@ -90,7 +125,9 @@ export async function sobjects(ctx: Ctx): Promise<ApiResponse> {
   }
   if (third === undefined) {
     if (m === 'POST') {
-      const id = await data.create(type, writableFields(jsonBody(ctx.req)));
+      const body = jsonBody(ctx.req);
+      refuseIdOnInsert(body);
+      const id = await data.create(type, writableFields(body));
       return json({ id, success: true, errors: [] }, 201, {
         Location: `/services/data/v${ctx.version}/sobjects/${type}/${id}`,
       });

@@ -3,6 +3,7 @@
 // every answer is JSON in Salesforce's shapes; nothing a client sends can take
 // the server down.
 import { createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { SalesforceError, notFound } from '../data/errors';
 import type { OrgState } from '../world/state';
@@ -14,14 +15,53 @@ import { composite } from './composite';
 import type { Ctx, Shared } from './context';
 import { Cursors } from './cursors';
 import { Faults } from './faults';
-import { errorResponse, header, readRequest, send, type ApiRequest, type ApiResponse } from './http';
-import { authorize, identity, revoke, token, userinfo } from './oauth';
+import {
+  LIMITS,
+  errorResponse,
+  header,
+  json,
+  readBody,
+  requestHead,
+  send,
+  type ApiRequest,
+  type ApiResponse,
+} from './http';
+import { authorize, identity, isRegisteredRedirect, revoke, token, userinfo } from './oauth';
 import { query } from './query';
-import { limits, resources, sobjects, versions } from './rest';
+import { apiVersion, limits, resources, sobjects, versions } from './rest';
 import { toolingSobjects } from './tooling';
 
 const invalidSession = (): SalesforceError =>
   new SalesforceError('INVALID_SESSION_ID', 'Session expired or invalid', [], 401);
+
+const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** The origin's host name is a loopback name (the login page, also when a proxy forwards it). */
+const loopbackOrigin = (origin: string): boolean => {
+  try {
+    return LOOPBACK.includes(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
+};
+
+/** Requests that carry a body the route reads. */
+const hasBody = (method: string): boolean => method === 'POST' || method === 'PATCH' || method === 'PUT';
+
+/**
+ * Salesforce's REST API accepts JSON and XML bodies and answers others with 415; the local org
+ * speaks JSON only. A missing Content-Type is read as JSON.
+ */
+function requireJson(req: ApiRequest): void {
+  const type = header(req, 'content-type');
+  if (type === undefined || /^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) return;
+  throw new SalesforceError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `Content-Type header specified in HTTP request is not supported: ${type.split(';')[0]?.trim()}`,
+    [],
+    415,
+  );
+}
 
 export interface LocalOrgServer {
   shared: Shared;
@@ -45,11 +85,12 @@ export async function startServer(
   };
   const admin = new Admin(shared, () => options.onShutdown?.());
 
+  // The token only ever comes in the Authorization header, as on Salesforce: a web page can't set
+  // that header on another site's URL without a CORS preflight, which the local org refuses.
   const authenticate = (req: ApiRequest, seen: { org?: OrgState } = {}): OrgState => {
     const auth = header(req, 'authorization') ?? '';
-    const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(auth.trim());
-    const t = m?.[1] ?? req.query.get('oauth_token') ?? '';
-    const org = t ? world.orgByAccessToken(t) : undefined;
+    const m = /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(auth.trim());
+    const org = m?.[1] ? world.orgByAccessToken(m[1]) : undefined;
     if (!org) throw invalidSession();
     seen.org = org;
     return org;
@@ -67,10 +108,9 @@ export async function startServer(
       version,
       rest,
       tooling,
-      subrequest: (sub) => {
-        const v = /^v(\d+\.\d+)$/.exec(sub.segments[2] ?? '');
-        if (sub.segments[0] !== 'services' || sub.segments[1] !== 'data' || !v) throw notFound();
-        return dataApi(sub, org, v[1] as string).catch(errorResponse);
+      subrequest: async (sub) => {
+        if (sub.segments[0] !== 'services' || sub.segments[1] !== 'data') throw notFound();
+        return dataApi(sub, org, apiVersion(sub.segments[2] ?? '')).catch(errorResponse);
       },
     };
     const head = rest[0];
@@ -85,16 +125,45 @@ export async function startServer(
   };
 
   // `seen.org` is set once a token is accepted, so that errors after it still carry the usage header.
-  const route = async (req: ApiRequest, seen: { org?: OrgState }): Promise<ApiResponse> => {
+  // `body` reads the request body, capped; routes call it only after their checks (the token first).
+  const route = async (
+    req: ApiRequest,
+    seen: { org?: OrgState },
+    body: (limit: number) => Promise<void>,
+  ): Promise<ApiResponse> => {
     const s = req.segments;
+    const origin = header(req, 'origin');
+    // Web pages may not call these APIs (an empty CORS allowlist, as a new org has); only the login
+    // page posts its own form. Salesforce answers an origin outside the allowlist with 403.
+    const loginForm =
+      s[0] === 'services' && s[1] === 'oauth2' && s[2] === 'authorize' && req.method === 'POST';
+    if (origin !== undefined && !(loginForm && loopbackOrigin(origin))) {
+      if (s[0] === 'services' && s[1] === 'oauth2') {
+        return json(
+          {
+            error: 'invalid_request',
+            error_description: `Cross-origin request from ${origin} refused: the local org's CORS allowlist is empty`,
+          },
+          403,
+        );
+      }
+      throw new SalesforceError(
+        'INSUFFICIENT_ACCESS',
+        `Cross-origin request from ${origin} refused: the local org's CORS allowlist is empty`,
+        [],
+        403,
+      );
+    }
     if (s[0] === 'services' && s[1] === 'oauth2') {
+      if (s[2] === 'userinfo') return userinfo(shared, authenticate(req, seen));
+      if (s[2] !== 'token' && s[2] !== 'authorize' && s[2] !== 'revoke') throw notFound();
+      if (s[2] === 'authorize' && !isRegisteredRedirect(req.query.get('redirect_uri'))) {
+        return authorize(shared, req); // refused before any body is read
+      }
+      await body(LIMITS.smallBody);
       if (s[2] === 'token') return token(shared, req);
       if (s[2] === 'authorize') return authorize(shared, req);
-      if (s[2] === 'revoke') return revoke(shared, req);
-      if (s[2] === 'userinfo') {
-        return userinfo(shared, authenticate(req, seen));
-      }
-      throw notFound();
+      return revoke(shared, req);
     }
     if (s[0] === 'id' && s.length === 3) {
       const org = authenticate(req, seen);
@@ -103,24 +172,27 @@ export async function startServer(
     }
     if (s[0] === 'services' && s[1] === 'data') {
       if (s.length === 2) return versions(); // the versions list needs no session
-      const v = /^v(\d+)\.(\d+)$/.exec(s[2] ?? '');
-      if (!v) throw notFound();
+      const version = apiVersion(s[2] ?? '');
       const org = authenticate(req, seen);
       if (!shared.usage.count(org)) {
         throw new SalesforceError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', [], 403);
       }
-      return dataApi(req, org, `${v[1]}.${v[2]}`);
+      if (hasBody(req.method)) {
+        requireJson(req);
+        await body(LIMITS.dataBody);
+      }
+      return dataApi(req, org, version);
     }
     throw notFound();
   };
 
-  const server = createServer((rawReq, res) => {
+  const server = createServer({ maxHeaderSize: LIMITS.headers }, (rawReq, res) => {
     // DNS rebinding: a web page's own host name resolving to 127.0.0.1 reaches this port with its
     // name in Host. Only the loopback names are this server. Any port: VS Code in a browser
     // (code-server) forwards localhost URLs through its own port, keeping its Host.
     const host = (rawReq.headers.host ?? '').toLowerCase();
     const hostname = host.replace(/:\d+$/, '');
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
+    if (!LOOPBACK.includes(hostname)) {
       const body = JSON.stringify([
         {
           message: `Host ${host || '(none)'} is not this local org`,
@@ -135,13 +207,16 @@ export async function startServer(
       const seen: { org?: OrgState } = {};
       let response: ApiResponse;
       try {
-        const req = await readRequest(rawReq);
-        if (req.segments[0] === '_local') response = await admin.handle(req);
+        const req = requestHead(rawReq);
+        const body = async (limit: number): Promise<void> => {
+          req.rawBody = await readBody(rawReq, limit);
+        };
+        if (req.segments[0] === '_local') response = await admin.handle(req, body);
         else {
           if (shared.faults.delayMs > 0) await new Promise((r) => setTimeout(r, shared.faults.delayMs));
           const forced = shared.faults.take();
           if (forced) throw forced;
-          response = await route(req, seen);
+          response = await route(req, seen, body);
         }
       } catch (e) {
         response = errorResponse(e);
@@ -154,7 +229,7 @@ export async function startServer(
       if (!res.headersSent) res.destroy();
     });
   });
-  server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -180,3 +255,31 @@ export async function startServer(
 }
 
 const notFoundResponse = (): ApiResponse => errorResponse(notFound());
+
+/**
+ * Requests Node's parser refuses before any handler runs: headers over `LIMITS.headers` get 431
+ * (Salesforce answers oversized requests with 431 or 414), anything else unparsable 400. The rest
+ * of what the client sends is drained for a moment so that it reads the answer, not a reset.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          'REQUEST_HEADER_FIELDS_TOO_LARGE',
+          `The request line and headers are larger than ${LIMITS.headers / 1024} KB`,
+        ]
+      : [400, 'Bad Request', 'BAD_REQUEST', 'The request is not valid HTTP'];
+  const body = JSON.stringify([{ message, errorCode: code, fields: [] }]);
+  socket.on('error', () => undefined);
+  socket.resume();
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  setTimeout(() => socket.destroy(), 2000).unref();
+}

@@ -39,17 +39,26 @@ test('log in to a new org in the browser, then browse it', { timeout: 240_000 },
     await input.fill('web-lmo');
     await input.press('Enter');
     // The login page opens in a new tab, unless Chromium blocks a tab opened this long after the
-    // keypress: then the notification's button opens it. The local org answers the login page at
-    // once and redirects to the CLI's callback on localhost:1717.
-    const tabOpened = page
-      .context()
-      .waitForEvent('page', { timeout: 5_000 })
-      .then(
-        () => true,
-        () => false,
-      );
-    if (!(await tabOpened))
+    // keypress: then the notification's button opens it. On the local org's login page the LMO's
+    // admin is preselected; Log In redirects to the CLI's callback on localhost:1717.
+    const nextTab = (timeout: number) =>
+      page
+        .context()
+        .waitForEvent('page', { timeout })
+        .catch(() => undefined);
+    let tab = await nextTab(5_000);
+    if (!tab) {
+      const opened = nextTab(30_000);
       await page.locator('.notifications-toasts').getByRole('button', { name: 'Open Login Page' }).click();
+      tab = await opened;
+    }
+    if (!tab) throw new Error('the login page did not open');
+    const logIn = tab.getByRole('button', { name: 'Log In' });
+    await logIn.waitFor({ timeout: 30_000 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nlogin tab went to: ${tabs.join(' → ') || 'no page'}`);
+    });
+    assert.match(await tab.locator('select#username option:checked').innerText(), /License Management Org/);
+    await logIn.click();
 
     const sidebar = page.locator('.part.sidebar');
     const root = sidebar.getByRole('treeitem', { name: /^web-lmo/ });
