@@ -233,3 +233,38 @@ test('250 licenses are written in two sObject Collections requests, each License
   const byId = new Map(licenses.map((l) => [l.id, l.seats!]));
   for (const l of result.applied) assert.equal(l.seats, byId.get(l.id)! + 1);
 });
+
+test('with the LMO enforcing its own rules, a License Salesforce refuses is reported with its error; the rest is applied', async () => {
+  const ids = await licenseIds('Active', 3);
+  // A status outside the License's record type: the org's rules refuse any write to it.
+  await org.faults.tamper('lmo', 'sfLma__License__c', ids[0]!, { sfLma__Status__c: 'Expired' });
+  org.lmo.customize({ licenseRules: true });
+  try {
+    const licenses = await loadEditableLicenses(session, ids);
+    const plan = planBulkChange(licenses, { kind: 'addSeats', seats: 1 }, new Date());
+    assert.equal(plan.ready, 3, 'the extension has no rule against it');
+    const result = await applyBulkChange(session, plan, { confirmed: false });
+    assert.deepEqual(result.applied.map((l) => l.id).sort(), [ids[1], ids[2]].sort());
+    assert.equal(result.failed.length, 1);
+    assert.equal(result.failed[0]!.license.id, ids[0]);
+    assert.match(
+      result.failed[0]!.reason,
+      /INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST|FIELD_CUSTOM_VALIDATION_EXCEPTION/,
+    );
+  } finally {
+    org.lmo.customize({ licenseRules: false });
+  }
+});
+
+test('a bulk change whose reads fail writes nothing and reports every License as not written', async () => {
+  const ids = await licenseIds('Trial', 2);
+  const licenses = await loadEditableLicenses(session, ids);
+  const plan = planBulkChange(licenses, { kind: 'addSeats', seats: 1 }, new Date());
+  // Until cleared: the client retries a 503 on its own.
+  org.faults.respondWith(503, null);
+  const result = await applyBulkChange(session, plan, { confirmed: false }).finally(() => org.faults.clear());
+  assert.equal(result.applied.length, 0);
+  assert.equal(result.failed.length, 2);
+  assert.match(result.failed[0]!.reason, /Not written/);
+  for (const license of licenses) assert.equal((await load(license.id)).seats, license.seats);
+});
