@@ -2,37 +2,44 @@ import * as vscode from 'vscode';
 import type { AuthorizedOrg } from '../org/connection';
 import { LOCAL_ORG_ALIAS, type LocalOrgLauncher } from '../org/localOrg';
 import type { LmoSession } from '../org/lmoSession';
+import type { Services } from '../services';
+import type { CommandHandlers } from './commandTable';
 import { loadSalesforce } from '../org/salesforceLoader';
-import type { OrgChoice } from './orgChoice';
 import { commands } from '../ids';
 
-interface Services {
-  session: LmoSession;
-  choice: OrgChoice;
-  localOrg: LocalOrgLauncher;
+/** Connecting and disconnecting the LMO, and its log. */
+export function connectCommands(services: Services) {
+  return {
+    [commands.connect]: () => connect(services),
+    [commands.useLocalOrg]: () => useLocalOrg(services),
+    [commands.disconnect]: () => disconnect(services),
+    [commands.reconnect]: () => reconnect(services),
+    [commands.showLog]: () => services.log.show(),
+  } satisfies Partial<CommandHandlers>;
 }
 
 type Pick = vscode.QuickPickItem & { run?: () => Promise<string | undefined> };
 
 /** LMA: Connect License Management Org… — CLI-authorized orgs, a new login, or the local org. */
-export async function connect({ session, choice, localOrg }: Services): Promise<void> {
-  const picked = await vscode.window.showQuickPick(orgPicks(session, localOrg), {
+async function connect(services: Services): Promise<void> {
+  const picked = await vscode.window.showQuickPick(orgPicks(services.session, services.localOrg), {
     title: 'Connect License Management Org',
     placeHolder: 'Choose the org where the License Management App runs',
     matchOnDescription: true,
     matchOnDetail: true,
   });
   const target = await picked?.run?.();
-  if (target) await switchTo({ session, choice, localOrg }, target);
+  if (target) await switchTo(services, target);
 }
 
-export async function useLocalOrg(services: Services): Promise<void> {
+async function useLocalOrg(services: Services): Promise<void> {
   const target = await startLocalOrg(services.localOrg);
   if (target) await switchTo(services, target);
 }
 
 /** Connects and remembers the choice for this workspace (unless the lma.lmo setting pins another). */
-export async function switchTo({ session, choice, localOrg }: Services, target: string): Promise<void> {
+export async function switchTo(services: Services, target: string): Promise<void> {
+  const { session, choice, localOrg } = services;
   if (target === LOCAL_ORG_ALIAS && !(await startLocalOrg(localOrg))) return;
   if (!choice.isPinned) await choice.remember(target);
   const state = await session.connect(target);
@@ -40,19 +47,19 @@ export async function switchTo({ session, choice, localOrg }: Services, target: 
     void vscode.window
       .showErrorMessage(`Could not connect to ${target}: ${state.error.message}`, 'Try Again', 'Show Log')
       .then((action) => {
-        if (action === 'Try Again') void switchTo({ session, choice, localOrg }, target);
+        if (action === 'Try Again') void switchTo(services, target);
         if (action === 'Show Log') void vscode.commands.executeCommand(commands.showLog);
       });
 }
 
 /** Forgets this workspace's org and closes the session. */
-export async function disconnect({ session, choice }: Services): Promise<void> {
+async function disconnect({ session, choice }: Services): Promise<void> {
   await choice.remember(undefined);
   session.disconnect();
 }
 
 /** Try Again after a failed or expired connection: the same org, or the chosen one. */
-export function reconnect(services: Services): Promise<void> {
+function reconnect(services: Services): Promise<void> {
   const state = services.session.state;
   const target = state.kind === 'failed' || state.kind === 'expired' ? state.target : services.choice.target;
   return target ? switchTo(services, target) : connect(services);

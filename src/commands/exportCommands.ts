@@ -3,20 +3,17 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { commands } from '../ids';
 import { ExportError, exportFileName, exportLicensesToFile, type LicenseGroup } from '../lma/licenseExport';
-import { licenseStatuses, type Package } from '../lma/records';
-import type { LmoSession } from '../org/lmoSession';
+import { licenseStatuses } from '../lma/records';
+import type { Services } from '../services';
 import type { PackageNode, StatusGroupNode } from '../views/nodes';
+import type { CommandHandlers } from './commandTable';
 
-export interface ExportServices {
-  session: LmoSession;
-  log: vscode.LogOutputChannel;
-  packages(): Promise<Package[]>;
-}
+type ExportServices = Pick<Services, 'session' | 'log' | 'packages'>;
 
 /** "Export Licenses…": on a package or a status group of the tree, or from the palette. */
-export function registerExportCommands(services: ExportServices): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand(commands.exportLicenses, async (node?: PackageNode | StatusGroupNode) => {
+export function exportCommands(services: ExportServices) {
+  return {
+    [commands.exportLicenses]: async (node?: PackageNode | StatusGroupNode) => {
       if (services.session.state.kind !== 'connected') {
         void vscode.window.showWarningMessage(
           'Connect the License Management Org first: licenses are read there.',
@@ -45,8 +42,8 @@ export function registerExportCommands(services: ExportServices): vscode.Disposa
         return;
       }
       await exportTo(services, group, target);
-    }),
-  ];
+    },
+  } satisfies Partial<CommandHandlers>;
 }
 
 function groupOf(node: PackageNode | StatusGroupNode): LicenseGroup {

@@ -26,19 +26,19 @@ import { findLicenses, loadLicenseIds } from '../lma/licenses';
 import { toLmoError } from '../org/errors';
 import type { LmoSession } from '../org/lmoSession';
 import type { LicenseNode, LmaNode, StatusGroupNode } from '../views/nodes';
-import { LicensePanel, type LicenseFormServices } from '../webviews/licensePanel';
+import type { Services } from '../services';
+import { LicensePanel } from '../webviews/licensePanel';
+import type { CommandHandlers } from './commandTable';
 import { askConfirmation, confirmAndSave, describeOutcome } from './licenseSave';
 
 /** A bulk change covers at most this many Licenses: a preview longer than that is not a preview any more. */
 export const MAX_BULK_LICENSES = 5_000;
 
-type Services = LicenseFormServices & { session: LmoSession };
-
 /**
  * License commands: Modify License (the form), the quick actions (Extend Trial, Convert to Active,
  * Suspend, Reactivate) and Bulk Change. A quick action on several selected Licenses becomes a bulk change.
  */
-export function registerLicenseCommands(services: Services): vscode.Disposable[] {
+export function licenseCommands(services: Services) {
   const { session } = services;
 
   /** The Licenses a command acts on: the tree selection, the clicked one, or one picked from a search. */
@@ -75,79 +75,64 @@ export function registerLicenseCommands(services: Services): vscode.Disposable[]
       });
     };
 
-  return [
-    vscode.commands.registerCommand(commands.modifyLicense, async (node?: LmaNode) => {
+  return {
+    [commands.modifyLicense]: async (node?: LmaNode) => {
       const [id] = await target(node, undefined);
       if (id) LicensePanel.show(services, id, node?.kind === 'license' ? node.license.name : id);
-    }),
+    },
 
-    vscode.commands.registerCommand(
-      commands.extendTrial,
-      quickAction(
-        'Extend Trial',
-        async (license) => {
-          const today = new Date();
-          const left = trialDaysLeft(license, today);
-          if (license.status === 'Trial' && left === 0) {
-            void vscode.window.showErrorMessage(
-              `${license.name}'s trial already runs the 90 days a trial may last. Convert it to Active to go further.`,
-            );
-            return undefined;
-          }
-          const days = await askDays(`Extend the trial of ${license.customerName ?? license.name}`, left);
-          if (days === undefined) return undefined;
-          const change = extendTrial(license, days, today);
-          if ('message' in change) return void vscode.window.showErrorMessage(change.message);
-          return change;
-        },
-        async () => {
-          const days = await askDays('Extend the expiration of the selected trials', undefined);
-          return days === undefined ? undefined : { kind: 'extendExpiration', days };
-        },
-      ),
-    ),
-
-    vscode.commands.registerCommand(
-      commands.convertToActive,
-      quickAction(
-        'Convert to Active',
-        async (license) => {
-          const expiration = await askExpiration(license.customerName ?? license.name);
-          return expiration === undefined ? undefined : convertToActive(expiration);
-        },
-        async () => ({ kind: 'status', status: 'Active' }),
-      ),
-    ),
-
-    vscode.commands.registerCommand(
-      commands.suspendLicense,
-      quickAction(
-        'Suspend',
-        async () => suspend,
-        async () => ({ kind: 'status', status: 'Suspended' }),
-      ),
-    ),
-
-    vscode.commands.registerCommand(
-      commands.reactivateLicense,
-      quickAction(
-        'Reactivate',
-        async () => reactivate,
-        async () => ({ kind: 'status', status: 'Active' }),
-      ),
-    ),
-
-    vscode.commands.registerCommand(
-      commands.bulkChangeLicenses,
-      async (node?: LmaNode, selected?: readonly LmaNode[]) => {
-        const group = (selected?.length ? selected : node ? [node] : []).find(
-          (n): n is StatusGroupNode => n.kind === 'statusGroup',
-        );
-        const ids = group ? await groupLicenseIds(session, group) : await target(node, selected);
-        if (ids?.length) await runBulk(services, ids, askBulkChange);
+    [commands.extendTrial]: quickAction(
+      'Extend Trial',
+      async (license) => {
+        const today = new Date();
+        const left = trialDaysLeft(license, today);
+        if (license.status === 'Trial' && left === 0) {
+          void vscode.window.showErrorMessage(
+            `${license.name}'s trial already runs the 90 days a trial may last. Convert it to Active to go further.`,
+          );
+          return undefined;
+        }
+        const days = await askDays(`Extend the trial of ${license.customerName ?? license.name}`, left);
+        if (days === undefined) return undefined;
+        const change = extendTrial(license, days, today);
+        if ('message' in change) return void vscode.window.showErrorMessage(change.message);
+        return change;
+      },
+      async () => {
+        const days = await askDays('Extend the expiration of the selected trials', undefined);
+        return days === undefined ? undefined : { kind: 'extendExpiration', days };
       },
     ),
-  ];
+
+    [commands.convertToActive]: quickAction(
+      'Convert to Active',
+      async (license) => {
+        const expiration = await askExpiration(license.customerName ?? license.name);
+        return expiration === undefined ? undefined : convertToActive(expiration);
+      },
+      async () => ({ kind: 'status', status: 'Active' }),
+    ),
+
+    [commands.suspendLicense]: quickAction(
+      'Suspend',
+      async () => suspend,
+      async () => ({ kind: 'status', status: 'Suspended' }),
+    ),
+
+    [commands.reactivateLicense]: quickAction(
+      'Reactivate',
+      async () => reactivate,
+      async () => ({ kind: 'status', status: 'Active' }),
+    ),
+
+    [commands.bulkChangeLicenses]: async (node?: LmaNode, selected?: readonly LmaNode[]) => {
+      const group = (selected?.length ? selected : node ? [node] : []).find(
+        (n): n is StatusGroupNode => n.kind === 'statusGroup',
+      );
+      const ids = group ? await groupLicenseIds(session, group) : await target(node, selected);
+      if (ids?.length) await runBulk(services, ids, askBulkChange);
+    },
+  } satisfies Partial<CommandHandlers>;
 }
 
 async function run(title: string, task: () => Promise<void>): Promise<void> {

@@ -2,29 +2,20 @@ import * as vscode from 'vscode';
 import type { Package } from '../lma/records';
 import { findLmoPackage, SfdxProjectError, type WorkspacePackage } from '../lma/sfdxProject';
 import type { PackageNode, WorkspacePackageNode } from '../views/nodes';
-import type { WorkspaceProject } from '../views/workspaceProject';
-import {
-  LicensingTermsPanel,
-  type TermsFormServices,
-  type TermsTarget,
-} from '../webviews/licensingTermsPanel';
+import type { WorkspaceProject } from '../state/workspaceProject';
+import { LicensingTermsPanel, type TermsTarget } from '../webviews/licensingTermsPanel';
 import { commands } from '../ids';
-
-export interface LicensingTermsCommandServices extends TermsFormServices {
-  project: WorkspaceProject;
-}
+import type { Services } from '../services';
+import type { CommandHandlers } from './commandTable';
 
 /** "Edit Default Licensing…": on a package of the tree (LMO or workspace), or a package picked from the palette. */
-export function registerLicensingTermsCommands(services: LicensingTermsCommandServices): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand(
-      commands.editDefaultLicensing,
-      async (node?: PackageNode | WorkspacePackageNode) => {
-        const target = node ? await targetOf(services, node) : await pickTarget(services);
-        if (target) LicensingTermsPanel.show(services, target);
-      },
-    ),
-  ];
+export function licensingTermsCommands(services: Services) {
+  return {
+    [commands.editDefaultLicensing]: async (node?: PackageNode | WorkspacePackageNode) => {
+      const target = node ? await targetOf(services, node) : await pickTarget(services);
+      if (target) LicensingTermsPanel.show(services, target);
+    },
+  } satisfies Partial<CommandHandlers>;
 }
 
 async function workspacePackages(project: WorkspaceProject): Promise<WorkspacePackage[]> {
@@ -32,10 +23,7 @@ async function workspacePackages(project: WorkspaceProject): Promise<WorkspacePa
   return packages instanceof SfdxProjectError || !packages ? [] : packages;
 }
 
-async function targetOf(
-  services: LicensingTermsCommandServices,
-  node: PackageNode | WorkspacePackageNode,
-): Promise<TermsTarget> {
+async function targetOf(services: Services, node: PackageNode | WorkspacePackageNode): Promise<TermsTarget> {
   if (node.kind === 'workspacePackage') return fromWorkspace(node.workspacePackage, node.lmoPackage);
   return fromLmo(node.pkg, await workspacePackages(services.project));
 }
@@ -61,7 +49,7 @@ function fromLmo(pkg: Package, workspace: WorkspacePackage[]): TermsTarget {
   };
 }
 
-async function pickTarget(services: LicensingTermsCommandServices): Promise<TermsTarget | undefined> {
+async function pickTarget(services: Services): Promise<TermsTarget | undefined> {
   const workspace = await workspacePackages(services.project);
   const connected = services.session.state.kind === 'connected';
   const lmoPackages = connected ? await services.packages().catch(() => []) : [];

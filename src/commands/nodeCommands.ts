@@ -3,18 +3,14 @@ import { findLicenses } from '../lma/licenses';
 import type { License, Package, PackageVersion } from '../lma/records';
 import { toLmoError } from '../org/errors';
 import type { LmoSession } from '../org/lmoSession';
+import type { Services } from '../services';
 import type { LmoTreeModel } from '../views/lmoTreeModel';
 import type { LicenseNode, LmaNode, PackageNode, StatusGroupNode, VersionNode } from '../views/nodes';
 import { commands, views, workbenchCommands } from '../ids';
-
-interface Services {
-  session: LmoSession;
-  tree: LmoTreeModel;
-  treeView: vscode.TreeView<LmaNode>;
-}
+import type { CommandHandlers } from './commandTable';
 
 /** The tree's commands. Run from the palette (no node), those that need a package ask for one. */
-export function registerNodeCommands({ session, tree, treeView }: Services): vscode.Disposable[] {
+export function nodeCommands({ session, tree, treeView }: Services) {
   const pickPackage = async (node: PackageNode | undefined): Promise<Package | undefined> => {
     if (node) return node.pkg;
     const packages = await tree.loadedPackages();
@@ -25,18 +21,18 @@ export function registerNodeCommands({ session, tree, treeView }: Services): vsc
     return picked?.pkg;
   };
 
-  return [
+  return {
     // On a package (its context menu): that package only. From the view title or the palette: all.
-    vscode.commands.registerCommand(commands.refresh, async (node?: LmaNode) => {
+    [commands.refresh]: async (node?: LmaNode) => {
       if (node?.kind !== 'package') return tree.refresh();
       await tree.refreshPackage(node).catch((error: unknown) => {
         const failure = toLmoError(error);
         if (failure.kind === 'superseded' || failure.kind === 'sessionExpired') return; // The state change shows it.
         void vscode.window.showErrorMessage(`Couldn't refresh ${node.pkg.name}: ${failure.message}`);
       });
-    }),
+    },
 
-    vscode.commands.registerCommand(commands.findLicense, async () => {
+    [commands.findLicense]: async () => {
       const text = await vscode.window.showInputBox({
         title: 'Find License',
         prompt: 'Subscriber org id (15 or 18 characters), org name, or lead or account name',
@@ -50,50 +46,46 @@ export function registerNodeCommands({ session, tree, treeView }: Services): vsc
       );
       await vscode.commands.executeCommand(workbenchCommands.focusLmoView);
       if (found === 0) void vscode.window.showInformationMessage(`No license matches “${text.trim()}”.`);
-    }),
+    },
 
-    vscode.commands.registerCommand(commands.clearSearch, () => tree.clearSearch()),
+    [commands.clearSearch]: () => tree.clearSearch(),
 
-    vscode.commands.registerCommand(commands.loadMore, (node: { group: StatusGroupNode } | undefined) =>
+    [commands.loadMore]: (node: { group: StatusGroupNode } | undefined) =>
       node ? tree.loadMore(node.group) : undefined,
-    ),
 
-    vscode.commands.registerCommand(commands.showLicenses, async (node?: PackageNode) => {
+    [commands.showLicenses]: async (node?: PackageNode) => {
       const pkg = await pickPackage(node);
       if (!pkg) return;
       const packageNode = node ?? (await findShownPackage(tree, pkg));
       if (packageNode) await treeView.reveal(packageNode, { expand: 1, focus: true, select: true });
-    }),
+    },
 
-    vscode.commands.registerCommand(commands.copyPackageId, async (node?: PackageNode) => {
+    [commands.copyPackageId]: async (node?: PackageNode) => {
       const pkg = await pickPackage(node);
       if (!pkg) return;
       await copy(pkg.packageId ?? pkg.id, `Package id of ${pkg.name}`);
-    }),
+    },
 
-    vscode.commands.registerCommand(commands.copyVersionId, async (node?: VersionNode) => {
+    [commands.copyVersionId]: async (node?: VersionNode) => {
       const version = node?.version ?? (await pickVersion(await pickPackage(undefined)));
       if (version?.versionId) await copy(version.versionId, `Version id of ${version.name}`);
-    }),
+    },
 
-    vscode.commands.registerCommand(commands.copySubscriberOrgId, async (node?: LicenseNode) => {
+    [commands.copySubscriberOrgId]: async (node?: LicenseNode) => {
       const license = node?.license ?? (await pickLicense(session));
       if (license?.subscriberOrgId)
         await copy(license.subscriberOrgId, `Subscriber org id of ${license.name}`);
-    }),
+    },
 
-    vscode.commands.registerCommand(
-      commands.openInSalesforce,
-      async (node?: PackageNode | VersionNode | LicenseNode) => {
-        const record = node
-          ? recordOf(node)
-          : await pickPackage(undefined).then((pkg) => pkg && { object: 'sfLma__Package__c', id: pkg.id });
-        if (!record) return;
-        const url = await session.frontDoorUrl(`/lightning/r/${record.object}/${record.id}/view`);
-        await vscode.env.openExternal(vscode.Uri.parse(url));
-      },
-    ),
-  ];
+    [commands.openInSalesforce]: async (node?: PackageNode | VersionNode | LicenseNode) => {
+      const record = node
+        ? recordOf(node)
+        : await pickPackage(undefined).then((pkg) => pkg && { object: 'sfLma__Package__c', id: pkg.id });
+      if (!record) return;
+      const url = await session.frontDoorUrl(`/lightning/r/${record.object}/${record.id}/view`);
+      await vscode.env.openExternal(vscode.Uri.parse(url));
+    },
+  } satisfies Partial<CommandHandlers>;
 }
 
 async function pickVersion(pkg: Package | undefined): Promise<PackageVersion | undefined> {

@@ -9,36 +9,23 @@ import {
   type InstallPhase,
   type TestInstallReport,
 } from '../lma/testInstall';
-import type { TestInstalls } from '../lma/testInstallHistory';
 import type { AuthorizedOrg, OrgConnection } from '../org/connection';
 import { toLmoError } from '../org/errors';
 import { createLocalTestOrg, isLocalOrgUrl } from '../org/localOrg';
 import type { LmoSession } from '../org/lmoSession';
 import { loadSalesforce } from '../org/salesforceLoader';
 import type { PackageNode, VersionNode } from '../views/nodes';
-import type { WorkspaceProject } from '../views/workspaceProject';
 import { TestInstallReportPanel } from '../webviews/testInstallReportPanel';
 import { commands, settingDefaults, settings } from '../ids';
-
-export interface TestInstallServices {
-  extensionUri: vscode.Uri;
-  session: LmoSession;
-  log: vscode.LogOutputChannel;
-  project: WorkspaceProject;
-  testInstalls: TestInstalls;
-  packages(): Promise<Package[]>;
-  /** Shows the licenses of a subscriber org in the tree (its search results). */
-  showLicenses(subscriberOrgId: string): Promise<void>;
-  /** Refreshes the tree, so the new License is counted. */
-  refreshTree(): void;
-}
+import type { Services } from '../services';
+import type { CommandHandlers } from './commandTable';
 
 const NEW_LOCAL_TEST_ORG = 'new-local-test-org';
 
 /** "Run Test Install…": on a package or a version of the tree, or from the palette. */
-export function registerTestInstallCommands(services: TestInstallServices): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand(commands.runTestInstall, async (node?: PackageNode | VersionNode) => {
+export function testInstallCommands(services: Services) {
+  return {
+    [commands.runTestInstall]: async (node?: PackageNode | VersionNode) => {
       if (services.session.state.kind !== 'connected') {
         void vscode.window.showWarningMessage(
           'Connect the License Management Org first: the test install is verified there.',
@@ -47,8 +34,8 @@ export function registerTestInstallCommands(services: TestInstallServices): vsco
       }
       const choice = await askRun(services, node);
       if (choice) await run(services, choice);
-    }),
-    vscode.commands.registerCommand(commands.showTestInstallHistory, async () => {
+    },
+    [commands.showTestInstallHistory]: async () => {
       const runs = services.testInstalls.runs();
       if (runs.length === 0) {
         void vscode.window.showInformationMessage('No test install has run in this workspace yet.');
@@ -64,8 +51,8 @@ export function registerTestInstallCommands(services: TestInstallServices): vsco
         { title: 'Test Installs (newest first)' },
       );
       if (picked) TestInstallReportPanel.show(services, picked.report);
-    }),
-  ];
+    },
+  } satisfies Partial<CommandHandlers>;
 }
 
 interface RunChoice {
@@ -82,7 +69,7 @@ type Step<T> = T | 'back' | undefined;
 
 /** The multi-step input: package (from the palette), version, test org, installation key; Back works. */
 async function askRun(
-  services: TestInstallServices,
+  services: Services,
   node: PackageNode | VersionNode | undefined,
 ): Promise<RunChoice | undefined> {
   const packages = await services.packages();
@@ -185,7 +172,7 @@ async function askRun(
 }
 
 async function versionItems(
-  services: TestInstallServices,
+  services: Services,
   pkg: Package | undefined,
 ): Promise<PickItem<{ id: string; label: string }>[]> {
   const fromLmo = [...(pkg?.versions ?? [])]
@@ -217,7 +204,7 @@ async function versionItems(
 }
 
 async function targetItems(
-  services: TestInstallServices,
+  services: Services,
 ): Promise<PickItem<{ alias: string; isSandbox: boolean; isScratch: boolean }>[]> {
   const state = services.session.state;
   const lmoId = state.kind === 'connected' ? toId15(state.org.orgId) : '';
@@ -282,7 +269,7 @@ const phaseText = (phase: InstallPhase): string => {
   }
 };
 
-async function run(services: TestInstallServices, choice: RunChoice): Promise<void> {
+async function run(services: Services, choice: RunChoice): Promise<void> {
   const lmo = services.session.state;
   if (lmo.kind !== 'connected') return;
   const configuration = vscode.workspace.getConfiguration();
@@ -341,7 +328,7 @@ async function run(services: TestInstallServices, choice: RunChoice): Promise<vo
       'Test install cancelled. An install that already started in Salesforce goes on there.',
     );
   }
-  services.refreshTree();
+  services.tree.refresh(); // The new License is counted.
   TestInstallReportPanel.show(services, report);
 }
 
@@ -366,7 +353,7 @@ async function afterRelogin(
   });
 }
 
-async function readProject(services: TestInstallServices): Promise<string | undefined> {
+async function readProject(services: Services): Promise<string | undefined> {
   const uri = services.project.projectFile();
   if (!uri) return undefined;
   return vscode.workspace.openTextDocument(uri).then(

@@ -1,17 +1,13 @@
 import * as vscode from 'vscode';
-import type { Package } from '../lma/records';
-import type { LmoSession } from '../org/lmoSession';
+import type { Services } from '../services';
 import type * as LanguageClientModule from './languageClient';
 import { answerLmoPackages } from './lmoAnswer';
 
-export interface ProjectLanguageServices {
-  extensionUri: vscode.Uri;
-  session: LmoSession;
-  log: vscode.LogOutputChannel;
-  packages(): Promise<Package[]>;
-  /** Fires when the LMO's packages are loaded again (the tree's Refresh): the server asks again. */
-  onDidReloadPackages: vscode.Event<void>;
-}
+/** `onDidReloadPackages`: the LMO's packages were loaded again (the tree's Refresh), so the server asks again. */
+export type ProjectLanguageServices = Pick<
+  Services,
+  'extensionUri' | 'session' | 'log' | 'packages' | 'onDidReloadPackages'
+>;
 
 // The client's documentSelector, { scheme: 'file', pattern: '**/sfdx-project.json' }, in code.
 const isProjectFile = (document: vscode.TextDocument) =>

@@ -1,6 +1,11 @@
-import type { LmaPresence } from '../org/lmoSession';
 import { toLmoError } from '../org/errors';
 import { queryPage, toolingQuery, type LmoApi } from './lmoApi';
+
+/** Whether the License Management App is installed in the org, and which version when readable. */
+export interface LmaPresence {
+  installed: boolean;
+  version: string | undefined;
+}
 
 /**
  * Is this org an LMO? The License object exists only where the License Management App is installed;

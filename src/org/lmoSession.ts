@@ -1,3 +1,4 @@
+import type { LmaPresence } from '../lma/lmaPresence';
 import { parseLimitInfo, type ApiUsage } from './apiUsage';
 import type { ExchangeObserver, OrgConnection, RequestOptions } from './connection';
 import { Emitter } from './emitter';
@@ -12,12 +13,6 @@ export interface OrgIdentity {
   orgId: string;
   instanceUrl: string;
   loginUrl: string | undefined;
-}
-
-/** Whether the License Management App is installed in the org, and which version when readable. */
-export interface LmaPresence {
-  installed: boolean;
-  version: string | undefined;
 }
 
 /**

@@ -3,7 +3,8 @@ import { isExpired } from '../lma/encodings';
 import type { License, LicenseStatus, Package, PackageVersion } from '../lma/records';
 import type { WorkspacePackage } from '../lma/sfdxProject';
 import type { TestInstallReport } from '../lma/testInstall';
-import type { LmaPresence, OrgIdentity } from '../org/lmoSession';
+import type { LmaPresence } from '../lma/lmaPresence';
+import type { OrgIdentity } from '../org/lmoSession';
 
 /**
  * The nodes of the License Management tree. Ids are built from the org id and record ids, so they are

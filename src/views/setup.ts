@@ -1,24 +1,14 @@
 import * as vscode from 'vscode';
-import { contextKeys, savedState, workbenchCommands } from '../ids';
+import { contextKeys } from '../ids';
 import { readProjectTerms } from '../lma/projectTerms';
-import type { Package } from '../lma/records';
-import { SfdxProjectError } from '../lma/sfdxProject';
 import { lmoKindWarning, loadOrgKind, setupState, type SetupState } from '../lma/setupChecks';
-import type { TestInstalls } from '../lma/testInstallHistory';
 import { isLocalOrgUrl } from '../org/localOrg';
-import type { LmoSession } from '../org/lmoSession';
-import type { WorkspaceProject } from './workspaceProject';
+import type { Services } from '../services';
 
-export interface SetupServices {
-  session: LmoSession;
-  project: WorkspaceProject;
-  testInstalls: TestInstalls;
-  packages(): Promise<Package[]>;
-  /** Fires when the LMO's packages are loaded again (the tree's Refresh). */
-  onDidReloadPackages: vscode.Event<void>;
-  /** Where "I've connected the LMO to the Partner Console" is remembered, per LMO. */
-  globalState: vscode.Memento;
-}
+export type SetupServices = Pick<
+  Services,
+  'session' | 'project' | 'testInstalls' | 'packages' | 'onDidReloadPackages' | 'partnerConsole'
+>;
 
 /** The context key of each walkthrough step, completed by `onContext:` events in package.json. */
 const stepKeys: Record<
@@ -51,9 +41,6 @@ export class SetupProgress implements vscode.Disposable {
       services.project.onDidChange(recheck),
       services.onDidReloadPackages(recheck),
       services.testInstalls.onDidChange(recheck),
-      vscode.workspace.onDidSaveTextDocument((document) => {
-        if (document.uri.path.endsWith('/sfdx-project.json')) recheck();
-      }),
     ];
     recheck();
   }
@@ -62,19 +49,6 @@ export class SetupProgress implements vscode.Disposable {
   async state(): Promise<SetupState> {
     await this.check();
     return this.last!;
-  }
-
-  async confirmPartnerConsole(): Promise<void> {
-    const state = this.services.session.state;
-    if (state.kind !== 'connected') {
-      void vscode.window.showWarningMessage('Connect the License Management Org first.');
-      return;
-    }
-    const confirmed = this.services.globalState.get<string[]>(savedState.partnerConsoleConfirmed) ?? [];
-    await this.services.globalState.update(savedState.partnerConsoleConfirmed, [
-      ...new Set([...confirmed, state.org.orgId]),
-    ]);
-    await this.check();
   }
 
   private async check(): Promise<void> {
@@ -92,9 +66,7 @@ export class SetupProgress implements vscode.Disposable {
           ? {
               lmaInstalled,
               isLocalOrg: isLocalOrgUrl(session.org.instanceUrl),
-              partnerConsoleConfirmed: (
-                this.services.globalState.get<string[]>(savedState.partnerConsoleConfirmed) ?? []
-              ).includes(session.org.orgId),
+              partnerConsoleConfirmed: this.services.partnerConsole.isConfirmed(session.org.orgId),
             }
           : undefined,
       workspacePackages: Array.isArray(workspace) ? workspace : [],
@@ -135,33 +107,4 @@ export class SetupProgress implements vscode.Disposable {
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
   }
-}
-
-/** Says which workspace packages the LMO doesn't know, for the walkthrough's step 3. */
-export async function reportAssociations(progress: SetupProgress, project: WorkspaceProject): Promise<void> {
-  const packages = await project.packages();
-  if (packages instanceof SfdxProjectError) {
-    void vscode.window.showErrorMessage(packages.message);
-    return;
-  }
-  const state = await progress.state();
-  if (!state.lmaInstalled) {
-    void vscode.window.showWarningMessage(
-      'Connect the License Management Org first: associations are checked there.',
-    );
-    return;
-  }
-  if (!packages?.length) {
-    void vscode.window.showInformationMessage('sfdx-project.json declares no package to check.');
-    return;
-  }
-  await vscode.commands.executeCommand(workbenchCommands.focusLmoView);
-  if (state.unassociated.length === 0)
-    void vscode.window.showInformationMessage(
-      `Every package of sfdx-project.json is associated with this LMO.`,
-    );
-  else
-    void vscode.window.showWarningMessage(
-      `Not associated with this LMO: ${state.unassociated.join(', ')}. Installs of ${state.unassociated.length === 1 ? 'it' : 'them'} create no License until ${state.unassociated.length === 1 ? 'it is' : 'they are'} associated in the Partner Console.`,
-    );
 }

@@ -1,16 +1,12 @@
 import type * as vscode from 'vscode';
 import { loadDashboard } from '../lma/dashboard';
 import type { Package } from '../lma/records';
-import type { LmoSession } from '../org/lmoSession';
 import { parseDashboardMessage, type HostMessage } from '../../webviews/dashboard/protocol';
 import { webviewTypes } from '../ids';
+import type { Services } from '../services';
 import { createWebviewPanel } from './webviewHtml';
 
-export interface DashboardServices {
-  extensionUri: vscode.Uri;
-  session: LmoSession;
-  log: vscode.LogOutputChannel;
-}
+export type DashboardServices = Pick<Services, 'extensionUri' | 'session' | 'log'>;
 
 /** The dashboard of the LMO or of one package: one panel per scope; showing it again reveals it. */
 export class DashboardPanel implements vscode.Disposable {

@@ -1,19 +1,15 @@
 import * as vscode from 'vscode';
 import { webviewTypes } from '../ids';
 import { checkLmoHealth, type HealthReport } from '../lma/healthCheck';
-import type { LmoSession } from '../org/lmoSession';
 import {
   parseHealthMessage,
   type HealthMessage,
   type HostMessage,
 } from '../../webviews/healthReport/protocol';
+import type { Services } from '../services';
 import { createWebviewPanel } from './webviewHtml';
 
-export interface HealthServices {
-  extensionUri: vscode.Uri;
-  session: LmoSession;
-  log: vscode.LogOutputChannel;
-}
+export type HealthServices = Pick<Services, 'extensionUri' | 'session' | 'log'>;
 
 /** "LMA: Check LMO Health": one report panel; showing it again runs the checks again. */
 export class HealthReportPanel implements vscode.Disposable {

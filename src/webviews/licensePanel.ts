@@ -4,7 +4,6 @@ import { isoDate } from '../lma/encodings';
 import type { EditableLicense } from '../lma/licenseChanges';
 import { loadEditableLicense, loadLicenseHistory } from '../lma/licenseEdits';
 import { toLmoError } from '../org/errors';
-import type { LmoSession } from '../org/lmoSession';
 import {
   parseLicenseFormMessage,
   type LicenseFormMessage,
@@ -12,15 +11,10 @@ import {
   type LicenseSaveOutcome,
 } from '../../webviews/license/protocol';
 import { confirmAndSave, describeOutcome } from '../commands/licenseSave';
+import type { Services } from '../services';
 import { createWebviewPanel } from './webviewHtml';
 
-export interface LicenseFormServices {
-  extensionUri: vscode.Uri;
-  session: LmoSession;
-  log: vscode.LogOutputChannel;
-  /** A License changed: the tree shows its new values. */
-  licenseChanged(): void;
-}
+export type LicenseFormServices = Pick<Services, 'extensionUri' | 'session' | 'log' | 'licenseChanged'>;
 
 /**
  * The Modify License form of one License: current values, the change as a before/after diff, and the

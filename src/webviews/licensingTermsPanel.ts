@@ -3,9 +3,7 @@ import { webviewTypes } from '../ids';
 import type { LicensingTerms } from '../lma/licensingTerms';
 import { entryRevision, planTermsSave, readProjectTerms } from '../lma/projectTerms';
 import type { Package } from '../lma/records';
-import type { TestInstalls } from '../lma/testInstallHistory';
 import { applyLocalPartnerConsoleTerms, isLocalOrgUrl } from '../org/localOrg';
-import type { LmoSession } from '../org/lmoSession';
 import {
   parseFormMessage,
   PARTNER_CONSOLE_URL,
@@ -16,6 +14,7 @@ import {
   type LmoState,
   type SaveOutcome,
 } from '../../webviews/licensingTerms/protocol';
+import type { Services } from '../services';
 import { createWebviewPanel } from './webviewHtml';
 
 const NO_PROJECT =
@@ -30,16 +29,10 @@ export interface TermsTarget {
   lmoPackage: Package | undefined;
 }
 
-export interface TermsFormServices {
-  extensionUri: vscode.Uri;
-  session: LmoSession;
-  log: vscode.LogOutputChannel;
-  /** The LMO's packages as the tree loaded them (license counts, association). */
-  packages(): Promise<Package[]>;
-  /** sfdx-project.json of the workspace, when there is one. */
-  projectFile(): vscode.Uri | undefined;
-  testInstalls: TestInstalls;
-}
+export type TermsFormServices = Pick<
+  Services,
+  'extensionUri' | 'session' | 'log' | 'packages' | 'project' | 'testInstalls'
+>;
 
 /**
  * The default-licensing form of one package: a webview that edits the package's entry under
@@ -231,7 +224,7 @@ export class LicensingTermsPanel implements vscode.Disposable {
 
   /** The project file as the editor holds it (unsaved changes included); undefined when there is none. */
   private async openProject(): Promise<vscode.TextDocument | undefined> {
-    const uri = this.services.projectFile();
+    const uri = this.services.project.projectFile();
     return uri && vscode.workspace.openTextDocument(uri).then(undefined, () => undefined);
   }
 
@@ -248,7 +241,7 @@ export class LicensingTermsPanel implements vscode.Disposable {
   }
 
   private isProjectFile(uri: vscode.Uri): boolean {
-    return uri.toString() === this.services.projectFile()?.toString();
+    return uri.toString() === this.services.project.projectFile()?.toString();
   }
 
   private async post(message: HostMessage): Promise<void> {

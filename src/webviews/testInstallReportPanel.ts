@@ -5,14 +5,11 @@ import {
   type HostMessage,
   type ReportMessage,
 } from '../../webviews/testInstallReport/protocol';
+import type { Services } from '../services';
 import { createWebviewPanel } from './webviewHtml';
 import { commands, webviewTypes } from '../ids';
 
-export interface ReportServices {
-  extensionUri: vscode.Uri;
-  log: vscode.LogOutputChannel;
-  showLicenses(subscriberOrgId: string): Promise<void>;
-}
+export type ReportServices = Pick<Services, 'extensionUri' | 'log' | 'showLicenses'>;
 
 /** The report of a test install: one panel, showing the latest report it was given. */
 export class TestInstallReportPanel implements vscode.Disposable {

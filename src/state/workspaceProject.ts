@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import { readWorkspacePackages, SfdxProjectError, type WorkspacePackage } from '../lma/sfdxProject';
 
-/** The open folder's sfdx-project.json, read once and again after it changes on disk. */
+/**
+ * The open folder's sfdx-project.json, read once and again after it changes on disk or is saved
+ * (the one watcher of the file: the tree and the setup checks listen to `onDidChange`).
+ */
 export class WorkspaceProject implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -22,6 +25,10 @@ export class WorkspaceProject implements vscode.Disposable {
       this.watcher.onDidCreate(forget),
       this.watcher.onDidDelete(forget),
       vscode.workspace.onDidChangeWorkspaceFolders(forget),
+      // A save is also a change on disk, but the watcher may report it late (or not, in a browser).
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (document.uri.path.endsWith('/sfdx-project.json')) forget();
+      }),
     ];
   }
 

@@ -1,0 +1,97 @@
+import * as vscode from 'vscode';
+import { views, workbenchCommands } from './ids';
+import { checkLmaPresence } from './lma/lmaPresence';
+import type { Package } from './lma/records';
+import { TestInstalls } from './lma/testInstallHistory';
+import type { Listen } from './org/emitter';
+import { LocalOrgLauncher } from './org/localOrg';
+import { LmoSession } from './org/lmoSession';
+import { OrgChoice } from './state/orgChoice';
+import { PartnerConsoleConfirmations } from './state/partnerConsoleConfirmations';
+import { WorkspaceProject } from './state/workspaceProject';
+import { LmoTreeProvider } from './views/lmoTree';
+import { LmoTreeModel } from './views/lmoTreeModel';
+import type { LmaNode } from './views/nodes';
+import { SetupProgress } from './views/setup';
+
+/**
+ * The one services object: built once by `createServices` in activate() and handed to every command
+ * module, view and panel, each of which takes what it needs (panels declare a `Pick<Services, …>`).
+ */
+export interface Services {
+  readonly extensionUri: vscode.Uri;
+  readonly log: vscode.LogOutputChannel;
+  /** The one connection to the LMO. */
+  readonly session: LmoSession;
+  /** Which org this workspace uses (the setting, or the last choice). */
+  readonly choice: OrgChoice;
+  readonly localOrg: LocalOrgLauncher;
+  /** sfdx-project.json of the workspace. */
+  readonly project: WorkspaceProject;
+  readonly testInstalls: TestInstalls;
+  readonly partnerConsole: PartnerConsoleConfirmations;
+  readonly tree: LmoTreeModel;
+  readonly treeView: vscode.TreeView<LmaNode>;
+  readonly setup: SetupProgress;
+  /** The LMO's packages as the tree loaded them (one load, shared by every caller). */
+  packages(): Promise<Package[]>;
+  /** Fires when the tree loads packages again (Refresh, an org switch): the LMO may have changed. */
+  readonly onDidReloadPackages: Listen<void>;
+  /** Shows the licenses of a subscriber org in the tree (its search results). */
+  showLicenses(subscriberOrgId: string): Promise<void>;
+  /** A License changed: the tree shows its new values. */
+  licenseChanged(): void;
+}
+
+/** Creates the services; `disposables` go into the extension context's subscriptions. */
+export function createServices(context: vscode.ExtensionContext): {
+  services: Services;
+  disposables: vscode.Disposable[];
+} {
+  const log = vscode.window.createOutputChannel('LMA Explorer', { log: true });
+  const session = new LmoSession({ log, checkLma: (request) => checkLmaPresence({ request }) });
+  const localOrg = new LocalOrgLauncher(vscode.Uri.joinPath(context.globalStorageUri, 'local-org').fsPath);
+  const project = new WorkspaceProject();
+  const testInstalls = new TestInstalls(context.workspaceState);
+  const tree = new LmoTreeModel(session, project, testInstalls);
+  const treeProvider = new LmoTreeProvider(tree);
+  const treeView = vscode.window.createTreeView(views.lmo, {
+    treeDataProvider: treeProvider,
+    showCollapseAll: true,
+    canSelectMany: true,
+  });
+  const base = {
+    extensionUri: context.extensionUri,
+    log,
+    session,
+    choice: new OrgChoice(context.workspaceState),
+    localOrg,
+    project,
+    testInstalls,
+    partnerConsole: new PartnerConsoleConfirmations(context.globalState),
+    tree,
+    treeView,
+    packages: () => tree.loadedPackages(),
+    onDidReloadPackages: tree.onDidReload,
+    showLicenses: async (subscriberOrgId: string) => {
+      await tree.findLicenses(subscriberOrgId);
+      await vscode.commands.executeCommand(workbenchCommands.focusLmoView);
+    },
+    licenseChanged: () => tree.licensesChanged(),
+  };
+  const setup = new SetupProgress(base);
+  return {
+    services: { ...base, setup },
+    disposables: [
+      log,
+      project,
+      testInstalls,
+      tree,
+      treeProvider,
+      treeView,
+      setup,
+      { dispose: () => session.dispose() },
+      { dispose: () => void localOrg.dispose() },
+    ],
+  };
+}
