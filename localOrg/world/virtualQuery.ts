@@ -5,6 +5,7 @@
 // through the data layer's real engine, not this one.
 import { parseQuery, type Query, type WhereClause } from '@jetstreamapp/soql-parser-js';
 import { SalesforceError, malformedQuery, invalidField } from '../data/errors';
+import { likeMatcher } from '../data/soql/like';
 
 export type Row = Record<string, unknown>;
 
@@ -103,16 +104,8 @@ function matches(row: Row, where: WhereClause | undefined): boolean {
         leftValue = !values.some((v) => same(actual, v));
         break;
       case 'LIKE': {
-        const re = new RegExp(
-          '^' +
-            String(expected)
-              .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-              .replace(/%/g, '.*')
-              .replace(/_/g, '.') +
-            '$',
-          'i',
-        );
-        leftValue = typeof actual === 'string' && re.test(actual);
+        const raw = Array.isArray(cond.value) ? cond.value[0] : cond.value;
+        leftValue = typeof actual === 'string' && likeMatcher(String(raw))(actual);
         break;
       }
       case '<':

@@ -5,7 +5,7 @@ import { SalesforceError, malformedId } from '../errors';
 import { isWellFormedId, toId18 } from '../ids';
 import type { SObjectSchema } from '../schema/registry';
 import type { FieldDef, Row } from '../schema/types';
-import { normalizeDateTime } from '../soql/literals';
+import { isCalendarDate, normalizeDateTime } from '../soql/literals';
 
 export interface WriteContext {
   mode: 'create' | 'update';
@@ -17,10 +17,22 @@ export interface WriteContext {
 const IGNORED = new Set(['attributes', 'id']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The JSON token a value came as, the way Salesforce's parser names it. */
+const token = (value: unknown): string =>
+  typeof value === 'string'
+    ? `VALUE_STRING value ${value.slice(0, 100)}`
+    : typeof value === 'number'
+      ? `VALUE_NUMBER_${Number.isInteger(value) ? 'INT' : 'FLOAT'} value ${value}`
+      : typeof value === 'boolean'
+        ? `VALUE_${String(value).toUpperCase()}`
+        : Array.isArray(value)
+          ? 'START_ARRAY'
+          : 'START_OBJECT';
+
 const parseError = (f: FieldDef, value: unknown): SalesforceError =>
   new SalesforceError(
     'JSON_PARSER_ERROR',
-    `Cannot deserialize instance of ${f.type} from value ${JSON.stringify(value)} for field ${f.name}`,
+    `Cannot deserialize instance of ${f.type} from ${token(value)} or request may be missing a required field (${f.name})`,
     [f.name],
   );
 
@@ -45,7 +57,7 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
       return f.scale === 0 ? Math.round(n) : n;
     }
     case 'date':
-      if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(value)))
+      if (typeof value !== 'string' || !DATE.test(value) || !isCalendarDate(value))
         throw parseError(f, value);
       return value;
     case 'datetime': {

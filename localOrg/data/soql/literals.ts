@@ -35,8 +35,20 @@ const wrongType = (f: FieldDef, raw: string): SalesforceError =>
     [f.name],
   );
 
+/**
+ * `YYYY-MM-DD` names a day of the calendar: `Date.parse('2026-02-30')` would read March 2nd, where
+ * Salesforce refuses the value.
+ */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
 /** `2026-01-01T10:00:00Z` (or with offset) as the stored `...SSS+0000` form. */
 export function normalizeDateTime(value: string): string | undefined {
+  if (!isCalendarDate(value)) return undefined;
   const t = Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
   if (Number.isNaN(t)) return undefined;
   return new Date(t).toISOString().replace('Z', '+0000');
@@ -63,6 +75,7 @@ export function literalValue(f: FieldDef, raw: string, literalType: string | und
       return raw.toUpperCase() === 'TRUE';
     case 'date':
       if (literalType !== 'DATE') throw wrongType(f, raw);
+      if (!isCalendarDate(raw)) throw malformedQuery(`invalid date: ${raw}`);
       return raw;
     case 'datetime': {
       const v = literalType === 'DATETIME' ? normalizeDateTime(raw) : undefined;

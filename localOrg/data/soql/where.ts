@@ -13,6 +13,7 @@ import type { Row } from '../schema/types';
 import { dateLiteralRange } from './dates';
 import type { Comparable } from './literals';
 import { comparable, isIdLike, isText, literalValue, unquote } from './literals';
+import { likeMatcher } from './like';
 import type { ResolvedPath } from './paths';
 
 export type LeafCondition = Condition | ValueQueryCondition;
@@ -104,18 +105,6 @@ export function compile(tree: BoolTree, ctx: CompileContext): Predicate {
     case 'cond':
       return compileCondition(tree.cond, ctx);
   }
-}
-
-function likeRegex(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (c === '%') re += '[\\s\\S]*';
-    else if (c === '_') re += '[\\s\\S]';
-    else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 'i');
 }
 
 function compare(op: string, a: Comparable, b: Comparable): boolean {
@@ -215,10 +204,10 @@ function compileCondition(leaf: LeafCondition, ctx: CompileContext): Predicate {
         [f.name],
       );
     if (lt !== 'STRING') throw malformedQuery('LIKE needs a string literal');
-    const re = likeRegex(unquote(raw));
+    const like = likeMatcher(raw);
     return (row) => {
       const v = get(row);
-      return v !== null && v !== undefined && re.test(String(v));
+      return v !== null && v !== undefined && like(String(v));
     };
   }
   const value = literalValue(f, raw, lt);

@@ -3,13 +3,11 @@
 // composite requests.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { it } from 'node:test';
-import { raw, startTestOrg, sleep } from './helpers';
+import { raw, startChildOrg, startTestOrg, sleep } from './helpers';
 
 const V = '/services/data/v62.0';
 
@@ -131,32 +129,6 @@ it('a halted allOrNone composite keeps no earlier update (PATCH, then a failing 
   }
 });
 
-interface Child {
-  port: number;
-  token: string;
-  kill: () => Promise<void>;
-}
-
-async function startChild(dataDir: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'crashServer.ts'), dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`crash server exited with ${code}`)));
-  });
-  const { port, token } = JSON.parse(line) as { port: number; token: string };
-  return {
-    port,
-    token,
-    kill: async () => {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
 const ROUNDS = 12;
 
 it(`kill -9 during allOrNone collections and composite requests: each is all or nothing (${ROUNDS} kills)`, async () => {
@@ -166,7 +138,7 @@ it(`kill -9 during allOrNone collections and composite requests: each is all or 
   let killedMidFlight = 0;
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const child = await startChild(dataDir);
+      const child = await startChildOrg(dataDir);
       const base = `http://127.0.0.1:${child.port}`;
       const post = async (path: string, body: unknown): Promise<unknown> => {
         const res = await fetch(base + path, {

@@ -1,5 +1,8 @@
 // Shared set-up for the local org's integration tests: a local org on a free
 // port, raw HTTP helpers that expose status and headers (jsforce hides them).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { startLocalOrg, type LocalOrg, type StartLocalOrgOptions } from '../../../localOrg/index';
 
 export async function startTestOrg(options: StartLocalOrgOptions = {}): Promise<LocalOrg> {
@@ -44,4 +47,34 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 50
     if (Date.now() > end) throw new Error('condition not met in time');
     await sleep(100);
   }
+}
+
+export interface ChildOrg {
+  port: number;
+  token: string;
+  kill: () => Promise<void>;
+}
+
+/**
+ * A local org in a child process (`childServer.ts`) on a data folder, for tests that kill it or that
+ * must not hang when the server's event loop is blocked.
+ */
+export async function startChildOrg(dataDir: string): Promise<ChildOrg> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'childServer.ts'), dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`child server exited with ${code}`)));
+  });
+  const { port, token } = JSON.parse(line) as { port: number; token: string };
+  return {
+    port,
+    token,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }

@@ -1,5 +1,5 @@
-// Child process for the crash test: a local org on a data folder, printing its port and the LMO's
-// token once it listens; the test kills it with SIGKILL.
+// Child process of startChildOrg (helpers.ts): a local org on a data folder, printing its port and
+// the LMO's token once it listens; tests kill it with SIGKILL.
 import { startLocalOrg } from '../../../localOrg/index';
 
 async function main(): Promise<void> {
