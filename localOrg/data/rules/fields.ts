@@ -43,7 +43,9 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
       if (typeof value !== 'boolean') throw parseError(f, value);
       return value;
     case 'int':
-    case 'double': {
+    case 'double':
+    case 'currency':
+    case 'percent': {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isFinite(n)) throw parseError(f, value);
       const digits = (f.precision ?? 18) - (f.scale ?? 0);

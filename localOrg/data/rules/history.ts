@@ -19,6 +19,8 @@ const DATA_TYPE: Partial<Record<FieldDef['type'], string>> = {
   picklist: 'DynamicEnum',
   int: 'Double',
   double: 'Double',
+  currency: 'Currency',
+  percent: 'Percent',
   date: 'Date',
   datetime: 'DateTime',
   boolean: 'Boolean',

@@ -1,6 +1,7 @@
 // describeGlobal / describeSObject in the REST wire shapes jsforce types
 // (salesforce-api.md §1.3). Values not modelled get Salesforce's usual defaults.
 import type { Row } from './types';
+import { isOpaque } from './fields';
 import type { FieldDef } from './types';
 import type { Schema, SObjectSchema } from './registry';
 
@@ -21,7 +22,12 @@ const SOAP_TYPE: Record<FieldDef['type'], string> = {
   date: 'xsd:date',
   datetime: 'xsd:dateTime',
   anyType: 'xsd:anyType',
+  currency: 'xsd:double',
+  percent: 'xsd:double',
+  address: 'urn:address',
 };
+
+const DECIMAL = new Set<FieldDef['type']>(['double', 'currency', 'percent']);
 
 function urls(name: string): Record<string, string> {
   const base = `/services/data/${API}/sobjects/${name}`;
@@ -72,14 +78,14 @@ function describeField(f: FieldDef): Row {
   const length = text || isId || f.type === 'reference' ? (f.length ?? 255) : 0;
   const nillable = !isId && f.type !== 'boolean' && !f.required && !f.nameField;
   return {
-    aggregatable: f.type !== 'textarea' && f.type !== 'anyType',
+    aggregatable: !isOpaque(f),
     autoNumber: f.autoNumber !== undefined,
     byteLength: length * 3,
     calculated,
     calculatedFormula: f.calculatedFormula ?? null,
     cascadeDelete: f.cascadeDelete === true,
     caseSensitive: false,
-    compoundFieldName: null,
+    compoundFieldName: f.compoundFieldName ?? null,
     controllerName: null,
     createable: f.createable,
     custom: f.custom,
@@ -94,9 +100,9 @@ function describeField(f: FieldDef): Row {
     encrypted: false,
     externalId: f.externalId === true,
     extraTypeInfo: null,
-    filterable: f.type !== 'textarea' && f.type !== 'anyType',
+    filterable: !isOpaque(f),
     filteredLookupInfo: null,
-    groupable: !['textarea', 'double', 'datetime', 'anyType'].includes(f.type),
+    groupable: !isOpaque(f) && !DECIMAL.has(f.type) && f.type !== 'datetime',
     highScaleNumber: false,
     htmlFormatted: f.name === 'sfLma__Help__c',
     idLookup: isId || f.unique === true || f.externalId === true,
@@ -118,7 +124,7 @@ function describeField(f: FieldDef): Row {
       value,
     })),
     polymorphicForeignKey: false,
-    precision: f.type === 'double' ? (f.precision ?? 18) : 0,
+    precision: DECIMAL.has(f.type) ? (f.precision ?? 18) : 0,
     queryByDistance: false,
     referenceTargetField: null,
     referenceTo: f.referenceTo ?? [],
@@ -129,7 +135,7 @@ function describeField(f: FieldDef): Row {
     scale: f.scale ?? 0,
     searchPrefilterable: false,
     soapType: SOAP_TYPE[f.type],
-    sortable: f.type !== 'textarea' && f.type !== 'anyType',
+    sortable: !isOpaque(f),
     type: f.type,
     unique: f.unique === true,
     updateable: f.updateable,

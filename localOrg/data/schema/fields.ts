@@ -16,6 +16,12 @@ export const text = (name: string, label: string, length: number, extra: Extra =
   base(name, label, 'string', { length, ...extra });
 export const textArea = (name: string, label: string, extra: Extra = {}): FieldDef =>
   base(name, label, 'textarea', { length: 32768, ...extra });
+/**
+ * Fields SOQL can't filter, sort or group on: long text areas (more than 255 characters; a Text
+ * Area(255) such as BillingStreet can be), compound addresses and anyType.
+ */
+export const isOpaque = (f: FieldDef): boolean =>
+  (f.type === 'textarea' && (f.length ?? 32768) > 255) || f.type === 'anyType' || f.type === 'address';
 export const email = (name: string, label: string, extra: Extra = {}): FieldDef =>
   base(name, label, 'email', { length: 80, ...extra });
 export const phone = (name: string, label: string): FieldDef => base(name, label, 'phone', { length: 40 });
@@ -35,6 +41,15 @@ export const number = (
     scale,
     ...extra,
   });
+export const currency = (
+  name: string,
+  label: string,
+  precision = 18,
+  scale = 2,
+  extra: Extra = {},
+): FieldDef => base(name, label, 'currency', { precision, scale, ...extra });
+export const percent = (name: string, label: string, precision = 3, scale = 0, extra: Extra = {}): FieldDef =>
+  base(name, label, 'percent', { precision, scale, ...extra });
 export const date = (name: string, label: string, extra: Extra = {}): FieldDef =>
   base(name, label, 'date', extra);
 export const dateTime = (name: string, label: string, extra: Extra = {}): FieldDef =>

@@ -6,6 +6,7 @@ import {
   accountObject,
   contactObject,
   leadObject,
+  opportunityObject,
   organizationObject,
   recordTypeObject,
   userObject,
@@ -84,6 +85,7 @@ const STANDARD_OBJECTS = [
   accountObject,
   contactObject,
   leadObject,
+  opportunityObject,
 ];
 
 export class Schema {

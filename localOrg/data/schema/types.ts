@@ -15,7 +15,11 @@ export type FieldType =
   | 'email'
   | 'phone'
   | 'url'
-  | 'anyType';
+  | 'anyType'
+  | 'currency'
+  | 'percent'
+  /** A compound field (`BillingAddress`): read-only, computed from its parts, not filterable. */
+  | 'address';
 
 /** A stored record: field API names (canonical case) to JSON values. Dates are `YYYY-MM-DD`, datetimes `YYYY-MM-DDTHH:mm:ss.SSS+0000`. */
 export type Row = Record<string, unknown>;
@@ -55,6 +59,8 @@ export interface FieldDef {
   externalId?: boolean;
   unique?: boolean;
   inlineHelpText?: string;
+  /** The compound field a part belongs to, e.g. `BillingAddress` for `BillingCity`. */
+  compoundFieldName?: string;
 }
 
 export interface RecordTypeDef {

@@ -18,7 +18,7 @@ export interface AggregateSpec {
 }
 
 const normRaw = (raw: string): string => raw.replace(/\s+/g, '').toUpperCase();
-const NUMERIC = new Set(['int', 'double']);
+const NUMERIC = new Set(['int', 'double', 'currency', 'percent']);
 
 export function aggregateSpec(
   fn: FieldFunctionExpression,

@@ -68,6 +68,8 @@ export function literalValue(f: FieldDef, raw: string, literalType: string | und
     }
     case 'int':
     case 'double':
+    case 'currency':
+    case 'percent':
       if (literalType !== 'INTEGER' && literalType !== 'DECIMAL') throw wrongType(f, raw);
       return Number(raw);
     case 'boolean':
@@ -83,6 +85,7 @@ export function literalValue(f: FieldDef, raw: string, literalType: string | und
       return v;
     }
     case 'anyType':
+    case 'address':
       throw new SalesforceError('INVALID_FIELD', `field '${f.name}' can not be filtered in a query call`, [
         f.name,
       ]);

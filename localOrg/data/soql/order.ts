@@ -3,6 +3,7 @@
 // NULLS FIRST/LAST says otherwise, as in Salesforce.
 import type { OrderByClause } from '@jetstreamapp/soql-parser-js';
 import { SalesforceError, malformedQuery } from '../errors';
+import { isOpaque } from '../schema/fields';
 import type { FieldDef, Row } from '../schema/types';
 import { comparable } from './literals';
 import type { Comparable } from './literals';
@@ -21,7 +22,10 @@ export function sortKeys(
   const clauses = orderBy === undefined ? [] : Array.isArray(orderBy) ? orderBy : [orderBy];
   return clauses.map((c) => {
     const desc = c.order === 'DESC';
-    return { ...resolve(c), desc, nullsFirst: c.nulls ? c.nulls === 'FIRST' : !desc };
+    const key = resolve(c);
+    if (key.field && isOpaque(key.field))
+      throw malformedQuery(`field '${key.field.name}' can not be sorted in a query call`);
+    return { ...key, desc, nullsFirst: c.nulls ? c.nulls === 'FIRST' : !desc };
   });
 }
 

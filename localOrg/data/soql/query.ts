@@ -11,6 +11,7 @@ import type {
   ValueQueryCondition,
 } from '@jetstreamapp/soql-parser-js';
 import { SalesforceError, malformedQuery } from '../errors';
+import { isOpaque } from '../schema/fields';
 import type { SObjectSchema } from '../schema/registry';
 import type { Row } from '../schema/types';
 import { aggregateSpec, runAggregate } from './aggregate';
@@ -301,7 +302,7 @@ function execute(ctx: Ctx, q: Query): QueryResult {
     if (!('field' in g))
       throw malformedQuery('GROUP BY functions (ROLLUP, CUBE, date functions) are not supported');
     const p = path(g.field);
-    if (p.field.type === 'textarea' || p.field.type === 'anyType') {
+    if (isOpaque(p.field)) {
       throw malformedQuery(`field '${p.field.name}' can not be grouped in a query call`);
     }
     return { key: p.field.name, path: p };
