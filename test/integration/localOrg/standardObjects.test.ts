@@ -219,11 +219,11 @@ describe('standard objects', () => {
       (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_FIELD_FOR_INSERT_UPDATE',
     );
     await assert.rejects(
-      conn.query('SELECT Id FROM Account ORDER BY BillingAddress'),
+      async () => conn.query('SELECT Id FROM Account ORDER BY BillingAddress'),
       (e: Error & { errorCode?: string }) => e.errorCode === 'MALFORMED_QUERY',
     );
     await assert.rejects(
-      conn.query(`SELECT Id FROM Account WHERE BillingAddress = 'x'`),
+      async () => conn.query(`SELECT Id FROM Account WHERE BillingAddress = 'x'`),
       (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_FIELD',
     );
     await assert.rejects(
