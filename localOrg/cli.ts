@@ -1,11 +1,10 @@
 // `lma-local-org`: start the local org, or drive a running one through its
 // admin API (/_local/...). Bundled to dist/localOrgCli.js; bin/lma-local-org.js
 // is the shim that runs it.
+import { DEFAULT_PORT } from './address';
 import { loginCommands, startLocalOrg, type OrgView } from './index';
 import { LMO_PROBLEM_HELP, LMO_PROBLEMS, isLmoProblem, type LmoProblems } from './world/lmoProblems';
 import type { SeedSpec } from './world/seed';
-
-const DEFAULT_PORT = 6109;
 
 // The problems the LMO can be seeded with, for the usage text.
 const PROBLEM_LINES = LMO_PROBLEMS.map((p) => `      ${p.padEnd(22)} ${LMO_PROBLEM_HELP[p]}`).join('\n');

@@ -18,11 +18,10 @@ import {
   type Range,
   type TextEdit,
 } from 'vscode-languageserver-types';
-import { MAX_SEATS } from '../src/lma/encodings';
+import { MAX_SEATS, MAX_TRIAL_DAYS } from '../src/lma/encodings';
 import {
   checkEntry,
   DOES_NOT_EXPIRE,
-  MAX_TRIAL_DAYS,
   SITE_LICENSE,
   termsEntryKeys,
   type ProblemCode,

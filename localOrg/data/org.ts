@@ -7,6 +7,7 @@
 //   await org.create('sfLma__License__c', { sfLma__Status__c: 'Active', ... });
 //   org.query('SELECT ... FROM sfLma__License__c').records;
 //   org.system().update(...)  // the platform's own writes (installs, LMA jobs)
+import { LATEST_VERSION } from './apiVersion';
 import { SalesforceError, notFound, preconditionFailed } from './errors';
 import { mintId, toId18 } from './ids';
 import { historyRows, type HistoryContext } from './rules/history';
@@ -219,7 +220,10 @@ export class OrgData {
     const row = this.row(s, id);
     const wanted = fields?.length ? fields.map((f) => s.requireField(f)) : s.fields;
     const rec: Row = {
-      attributes: { type: s.name, url: `/services/data/v66.0/sobjects/${s.name}/${String(row.Id)}` },
+      attributes: {
+        type: s.name,
+        url: `/services/data/v${LATEST_VERSION}/sobjects/${s.name}/${String(row.Id)}`,
+      },
     };
     const src = this.source();
     for (const f of wanted) rec[f.name] = f.formula ? f.formula(row, src) : (row[f.name] ?? null);

@@ -28,5 +28,4 @@ export interface Ctx extends Shared {
   subrequest(req: ApiRequest): Promise<ApiResponse>;
 }
 
-export const LATEST_VERSION = '66.0';
-export const OLDEST_VERSION = 31;
+export { LATEST_VERSION, OLDEST_VERSION } from '../data/apiVersion';

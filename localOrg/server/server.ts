@@ -27,6 +27,7 @@ import {
   type ApiResponse,
 } from './http';
 import { authorize, identity, isRegisteredRedirect, revoke, token, userinfo } from './oauth';
+import { LOOPBACK_HOSTS } from '../address';
 import { query } from './query';
 import { apiVersion, limits, resources, sobjects, versions } from './rest';
 import { toolingSobjects } from './tooling';
@@ -34,12 +35,10 @@ import { toolingSobjects } from './tooling';
 const invalidSession = (): SalesforceError =>
   new SalesforceError('INVALID_SESSION_ID', 'Session expired or invalid', [], 401);
 
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
-
 /** The origin's host name is a loopback name (the login page, also when a proxy forwards it). */
 const loopbackOrigin = (origin: string): boolean => {
   try {
-    return LOOPBACK.includes(new URL(origin).hostname);
+    return LOOPBACK_HOSTS.includes(new URL(origin).hostname);
   } catch {
     return false;
   }
@@ -192,7 +191,7 @@ export async function startServer(
     // (code-server) forwards localhost URLs through its own port, keeping its Host.
     const host = (rawReq.headers.host ?? '').toLowerCase();
     const hostname = host.replace(/:\d+$/, '');
-    if (!LOOPBACK.includes(hostname)) {
+    if (!LOOPBACK_HOSTS.includes(hostname)) {
       const body = JSON.stringify([
         {
           message: `Host ${host || '(none)'} is not this local org`,

@@ -1,6 +1,7 @@
 // The world's own objects, answered from the world's state rather than the data
 // layer: the install-related Tooling objects, and the objects the auth probes of
 // @salesforce/core and the sf CLI query (ScratchOrgInfo, SandboxProcess).
+import { LATEST_VERSION } from '../data/apiVersion';
 import { duplicateRuleTable, lmoToolingTables } from './lmoProblems';
 import { versionNumber } from './partnerConsole';
 import type { OrgState, VersionState } from './state';
@@ -268,7 +269,7 @@ export function toolingTables(world: World, org: OrgState, version: string): Map
 }
 
 /** REST (non-Tooling) objects of an org that the world answers itself. */
-export function restTables(world: World, org: OrgState, version = '66.0'): Map<string, VirtualTable> {
+export function restTables(world: World, org: OrgState, version = LATEST_VERSION): Map<string, VirtualTable> {
   const tables: VirtualTable[] = [duplicateRuleTable(world, org, version)];
   // Only a Dev Hub answers ScratchOrgInfo; elsewhere the query must fail (INVALID_TYPE) so
   // that @salesforce/core does not flag the org as a Dev Hub.

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { settingDefaults, settings } from '../ids';
 import { checkLmaPresence } from '../lma/lmaPresence';
 import { loadPackages } from '../lma/packages';
 import { findPackageTerms } from '../lma/projectTerms';
@@ -15,6 +16,13 @@ import { toId15 } from '../lma/soql';
 import { runTestInstall, type TestInstallReport } from '../lma/testInstall';
 import { LmoSession } from '../org/lmoSession';
 import { loadSalesforce } from '../org/salesforceLoader';
+
+/** The same defaults as the extension's settings (lma.testInstall.*). */
+const defaults = {
+  license: String(settingDefaults[settings.licenseTimeoutSeconds]),
+  version: String(settingDefaults[settings.versionTimeoutSeconds]),
+  install: String(settingDefaults[settings.installTimeoutSeconds]),
+};
 
 const USAGE = `Usage: lma-explorer test-install --lmo <alias|username> --target-org <alias|username> --version <04t…> [options]
 
@@ -24,9 +32,9 @@ License and a Lead with the default licensing terms of sfdx-project.json (plugin
 Options:
   --installation-key <key>       the version's installation key
   --project <path>               sfdx-project.json with the terms (default: ./sfdx-project.json)
-  --license-timeout <seconds>    how long to wait for the License in the LMO (default 600)
-  --version-timeout <seconds>    how long to wait for the version to become installable (default 900)
-  --install-timeout <seconds>    how long to follow the install (default 1200)
+  --license-timeout <seconds>    how long to wait for the License in the LMO (default ${defaults.license})
+  --version-timeout <seconds>    how long to wait for the version to become installable (default ${defaults.version})
+  --install-timeout <seconds>    how long to follow the install (default ${defaults.install})
   --json                         print the report as JSON
   --verbose                      log every request to stderr
 
@@ -62,9 +70,9 @@ function parse(args: string[]) {
       version: { type: 'string' },
       'installation-key': { type: 'string' },
       project: { type: 'string' },
-      'license-timeout': { type: 'string', default: '600' },
-      'version-timeout': { type: 'string', default: '900' },
-      'install-timeout': { type: 'string', default: '1200' },
+      'license-timeout': { type: 'string', default: defaults.license },
+      'version-timeout': { type: 'string', default: defaults.version },
+      'install-timeout': { type: 'string', default: defaults.install },
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },

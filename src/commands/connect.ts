@@ -18,6 +18,10 @@ export function connectCommands(services: Services) {
   } satisfies Partial<CommandHandlers>;
 }
 
+/** Salesforce's login servers (a My Domain URL works too). */
+const PRODUCTION_LOGIN_URL = 'https://login.salesforce.com';
+const SANDBOX_LOGIN_URL = 'https://test.salesforce.com';
+
 type Pick = vscode.QuickPickItem & { run?: () => Promise<string | undefined> };
 
 /** LMA: Connect License Management Org… — CLI-authorized orgs, a new login, or the local org. */
@@ -80,7 +84,7 @@ export async function promptRelogin(services: Services): Promise<void> {
   if (action === 'Choose another org') return connect(services);
   if (action !== 'Log in again') return;
   if (state.target === LOCAL_ORG_ALIAS) return switchTo(services, LOCAL_ORG_ALIAS);
-  const loginUrl = state.org?.loginUrl ?? 'https://login.salesforce.com';
+  const loginUrl = state.org?.loginUrl ?? PRODUCTION_LOGIN_URL;
   const username = await browserLogin(loginUrl, undefined);
   if (username) await switchTo(services, username);
 }
@@ -128,8 +132,8 @@ async function orgPicks(session: LmoSession, localOrg: LocalOrgLauncher): Promis
 async function pickLoginUrlAndLogIn(): Promise<string | undefined> {
   const choice = await vscode.window.showQuickPick(
     [
-      { label: 'Production or Developer Edition', url: 'https://login.salesforce.com' },
-      { label: 'Sandbox', url: 'https://test.salesforce.com' },
+      { label: 'Production or Developer Edition', url: PRODUCTION_LOGIN_URL },
+      { label: 'Sandbox', url: SANDBOX_LOGIN_URL },
       { label: 'My Domain URL…', url: '' },
     ].map((option) => ({ ...option, description: option.url })),
     { title: 'Log in to a new org', placeHolder: 'Where does the License Management Org live?' },

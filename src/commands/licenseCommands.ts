@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { commands } from '../ids';
-import { formatExpiration, isoDate } from '../lma/encodings';
+import { formatExpiration, isoDate, MAX_TRIAL_DAYS } from '../lma/encodings';
 import {
   convertToActive,
   describeBulkChange,
@@ -22,13 +22,14 @@ import {
   loadEditableLicenses,
   type BulkResult,
 } from '../lma/licenseEdits';
-import { findLicenses, loadLicenseIds } from '../lma/licenses';
+import { loadLicenseIds } from '../lma/licenses';
 import { toLmoError } from '../org/errors';
 import type { LmoSession } from '../org/lmoSession';
 import type { LicenseNode, LmaNode, StatusGroupNode } from '../views/nodes';
 import type { Services } from '../services';
 import { LicensePanel } from '../webviews/licensePanel';
 import type { CommandHandlers } from './commandTable';
+import { pickLicense } from './picks';
 import { askConfirmation, confirmAndSave, describeOutcome } from './licenseSave';
 
 /** A bulk change covers at most this many Licenses: a preview longer than that is not a preview any more. */
@@ -48,7 +49,7 @@ export function licenseCommands(services: Services) {
     );
     if (chosen.length) return chosen.map((n) => n.license.id);
     const picked = await pickLicense(session);
-    return picked ? [picked] : [];
+    return picked ? [picked.id] : [];
   };
 
   const quickAction =
@@ -88,7 +89,7 @@ export function licenseCommands(services: Services) {
         const left = trialDaysLeft(license, today);
         if (license.status === 'Trial' && left === 0) {
           void vscode.window.showErrorMessage(
-            `${license.name}'s trial already runs the 90 days a trial may last. Convert it to Active to go further.`,
+            `${license.name}'s trial already runs the ${MAX_TRIAL_DAYS} days a trial may last. Convert it to Active to go further.`,
           );
           return undefined;
         }
@@ -143,41 +144,19 @@ async function run(title: string, task: () => Promise<void>): Promise<void> {
   }
 }
 
-/** From the palette: find a License by subscriber org id or customer name, then pick one. */
-async function pickLicense(session: LmoSession): Promise<string | undefined> {
-  const text = await vscode.window.showInputBox({
-    title: 'Which License?',
-    prompt: 'Subscriber org id (15 or 18 characters), or the customer (lead or account) name',
-    validateInput: (value) => (value.trim() ? undefined : 'Type what to look for'),
-  });
-  if (!text) return undefined;
-  const found = await findLicenses(session, text.trim());
-  if (!found.length) {
-    void vscode.window.showInformationMessage(`No License matches “${text.trim()}”.`);
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    found.map((license) => ({
-      label: license.customerName ?? license.subscriberOrgId ?? license.name,
-      description: `${license.name} · ${license.status}`,
-      detail: `${license.subscriberOrgId ?? ''} · ${license.versionNumber ?? ''}`,
-      id: license.id,
-    })),
-    { title: 'Choose the License', matchOnDescription: true, matchOnDetail: true },
-  );
-  return picked?.id;
-}
-
 async function askDays(title: string, max: number | undefined): Promise<number | undefined> {
   const answer = await vscode.window.showInputBox({
     title,
     prompt:
-      max !== undefined ? `Days to add (at most ${max}: a trial lasts 90 days in total)` : 'Days to add',
+      max !== undefined
+        ? `Days to add (at most ${max}: a trial lasts ${MAX_TRIAL_DAYS} days in total)`
+        : 'Days to add',
     value: String(Math.min(14, max ?? 14)),
     validateInput: (value) => {
       const days = Number(value.trim());
       if (!/^\d+$/.test(value.trim()) || days < 1) return 'A whole number of days, 1 or more';
-      if (max !== undefined && days > max) return `At most ${max} days: a trial lasts 90 days in total`;
+      if (max !== undefined && days > max)
+        return `At most ${max} days: a trial lasts ${MAX_TRIAL_DAYS} days in total`;
       return undefined;
     },
   });

@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
-import { findLicenses } from '../lma/licenses';
-import type { License, Package, PackageVersion } from '../lma/records';
+import type { Package, PackageVersion } from '../lma/records';
 import { toLmoError } from '../org/errors';
-import type { LmoSession } from '../org/lmoSession';
 import type { Services } from '../services';
 import type { LmoTreeModel } from '../views/lmoTreeModel';
 import type { LicenseNode, LmaNode, PackageNode, StatusGroupNode, VersionNode } from '../views/nodes';
 import { commands, views, workbenchCommands } from '../ids';
 import type { CommandHandlers } from './commandTable';
+import { pickLicense } from './picks';
 
 /** The tree's commands. Run from the palette (no node), those that need a package ask for one. */
 export function nodeCommands({ session, tree, treeView }: Services) {
@@ -99,30 +98,6 @@ async function pickVersion(pkg: Package | undefined): Promise<PackageVersion | u
     { title: `Choose a version of ${pkg.name}` },
   );
   return picked?.version;
-}
-
-/** Asks what to look for, then which of the matching licenses. */
-async function pickLicense(session: LmoSession): Promise<License | undefined> {
-  const text = await vscode.window.showInputBox({
-    title: 'Find the license',
-    prompt: 'Subscriber org id, org name, or lead or account name',
-    validateInput: (value) => (value.trim() ? undefined : 'Type what to look for'),
-  });
-  if (!text) return undefined;
-  const licenses = await findLicenses(session, text.trim());
-  if (licenses.length === 0) {
-    void vscode.window.showInformationMessage(`No license matches “${text.trim()}”.`);
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    licenses.map((license) => ({
-      label: license.customerName ?? license.name,
-      description: `${license.status} · ${license.subscriberOrgId ?? 'no org id'}`,
-      license,
-    })),
-    { title: 'Choose the license' },
-  );
-  return picked?.license;
 }
 
 function recordOf(node: PackageNode | VersionNode | LicenseNode): { object: string; id: string } {

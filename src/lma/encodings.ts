@@ -5,7 +5,10 @@
 
 export const SITE_LICENSE_SEATS = -1;
 export const MAX_SEATS = 99_000_000;
+/** The Expiration the LMA's own formula reads as "Does not expire"; the extension writes it for that choice. */
 export const PERPETUAL_DATE = '1970-01-01';
+/** A trial lasts at most this many days from the install, unless converted (the LMA's and the Partner Console's limit). */
+export const MAX_TRIAL_DAYS = 90;
 
 export function isSiteLicense(seats: number | null | undefined): boolean {
   return seats === SITE_LICENSE_SEATS;
@@ -22,7 +25,7 @@ export function validateSeats(seats: number): string | undefined {
   if (!Number.isInteger(seats)) return 'Seats must be a whole number.';
   if (seats === SITE_LICENSE_SEATS) return undefined;
   if (seats < 1 || seats > MAX_SEATS)
-    return `Seats must be between 1 and 99,000,000, or -1 for a site license.`;
+    return `Seats must be between 1 and ${MAX_SEATS.toLocaleString('en-US')}, or -1 for a site license.`;
   return undefined;
 }
 

@@ -9,18 +9,14 @@ import {
   formatSeats,
   isoDate,
   isSiteLicense,
+  MAX_TRIAL_DAYS,
+  PERPETUAL_DATE,
   validateSeats,
 } from './encodings';
 
 /** The statuses a user may set. Uninstalled is set by the platform only. */
 export const settableStatuses = ['Active', 'Trial', 'Suspended'] as const;
 export type SettableStatus = (typeof settableStatuses)[number];
-
-/** A trial lasts at most this many days from the install, unless converted (the LMA's own limit). */
-export const MAX_TRIAL_DAYS = 90;
-
-/** The date the LMA's own formula reads as "Does not expire"; the extension writes it for that choice. */
-export const DOES_NOT_EXPIRE_DATE = '1970-01-01';
 
 /** A License as the Modify License form loads it: the values it may change and what decides the rules. */
 export interface EditableLicense {
@@ -144,10 +140,10 @@ export function planLicenseChange(license: EditableLicense, change: LicenseChang
         field: 'expiration',
         message: `Expiration must be a date (YYYY-MM-DD); “${change.expiration}” is not one.`,
       });
-    else if (change.expiration <= DOES_NOT_EXPIRE_DATE)
+    else if (change.expiration <= PERPETUAL_DATE)
       problems.push({
         field: 'expiration',
-        message: 'Expiration must be after 1970-01-01 (that date means “Does not expire”).',
+        message: `Expiration must be after ${PERPETUAL_DATE} (that date means “Does not expire”).`,
       });
   }
   if (status === 'Trial' && problems.length === 0) {
@@ -192,7 +188,7 @@ export function planLicenseChange(license: EditableLicense, change: LicenseChang
       before: formatExpiration(license.expiration),
       after: formatExpiration(change.expiration),
     });
-    fields.sfLma__Expiration__c = change.expiration ?? DOES_NOT_EXPIRE_DATE;
+    fields.sfLma__Expiration__c = change.expiration ?? PERPETUAL_DATE;
   }
   if (changes.length === 0) return { kind: 'unchanged' };
   return { kind: 'ready', changes, fields, confirmation: confirmationFor(license, change, today) };

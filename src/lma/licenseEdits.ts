@@ -20,6 +20,7 @@ import {
   type EditableLicense,
   type LicenseChange,
 } from './licenseChanges';
+import { PERPETUAL_DATE } from './encodings';
 import { queryAll, type LmoApi } from './lmoApi';
 import { literal } from './soql';
 import { LmoError, toLmoError } from '../org/errors';
@@ -190,7 +191,7 @@ export async function loadLicenseHistory(
 function historyValue(field: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return '(blank)';
   if (field === 'sfLma__Seats__c' && Number(value) === -1) return 'Site License';
-  if (field === 'sfLma__Expiration__c' && String(value).startsWith('1970-01-01')) return 'Does not expire';
+  if (field === 'sfLma__Expiration__c' && String(value).startsWith(PERPETUAL_DATE)) return 'Does not expire';
   return String(value);
 }
 

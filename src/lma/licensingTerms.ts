@@ -9,9 +9,8 @@
  *   "AcmeCRM":     { "status": "Trial",  "trialDays": 30,           "seats": 25 }
  *   "AcmeBilling": { "status": "Active", "activeDays": "unlimited", "seats": "site" }
  */
-import { MAX_SEATS } from './encodings';
+import { MAX_SEATS, MAX_TRIAL_DAYS } from './encodings';
 
-export const MAX_TRIAL_DAYS = 90;
 /** No documented ceiling for an active license's length; 100 years keeps the Expiration a real date. */
 export const MAX_ACTIVE_DAYS = 36_500;
 export const DOES_NOT_EXPIRE = 'unlimited';
@@ -65,7 +64,7 @@ export const FUTURE_INSTALLS_NOTE =
 
 const isWhole = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value);
 
-/** The problems of a seats value: a whole number 1 to 99,000,000, or "site". */
+/** The problems of a seats value: a whole number 1 to MAX_SEATS, or "site". */
 export function checkSeats(seats: unknown): string | undefined {
   if (seats === SITE_LICENSE) return undefined;
   if (!isWhole(seats) || seats < 1 || seats > MAX_SEATS)
@@ -107,7 +106,8 @@ export function checkEntry(entry: unknown): TermsProblem[] {
   if (e.status !== 'Trial' && e.status !== 'Active')
     add('status', 'status', 'The status of new installs is "Trial" or "Active".');
   if (e.status === 'Trial') {
-    if (e.trialDays === undefined) add('trialDaysMissing', undefined, 'A trial needs "trialDays" (1 to 90).');
+    if (e.trialDays === undefined)
+      add('trialDaysMissing', undefined, `A trial needs "trialDays" (1 to ${MAX_TRIAL_DAYS}).`);
     if (e.activeDays !== undefined)
       add(
         'activeDaysOnTrial',

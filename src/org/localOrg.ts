@@ -1,10 +1,9 @@
+import { DEFAULT_PORT, LOOPBACK_HOSTS } from '../../localOrg/address';
 import type * as LocalOrgModule from '../../localOrg/index';
 import { loadSalesforce } from './salesforceLoader';
 
 /** The alias under which the local org's LMO is saved in the CLI auth store (`sf org list` shows it). */
 export const LOCAL_ORG_ALIAS = 'lma-local';
-/** A fixed port, so the saved auth stays valid across restarts and several windows share one server. */
-export const LOCAL_ORG_PORT = 6109;
 
 /**
  * Starts the embedded local org (dist/localOrg.js, loaded on first use) inside the extension host and
@@ -22,7 +21,7 @@ export class LocalOrgLauncher {
       this.started = undefined;
       throw error;
     });
-    const instanceUrl = server?.instanceUrl ?? `http://127.0.0.1:${LOCAL_ORG_PORT}`;
+    const instanceUrl = server?.instanceUrl ?? `http://127.0.0.1:${DEFAULT_PORT}`;
     const refreshToken = server?.orgs.lmo.refreshToken ?? (await this.fetchLmoRefreshToken(instanceUrl));
     const salesforce = await loadSalesforce();
     await salesforce.authorizeWithRefreshToken({
@@ -42,7 +41,7 @@ export class LocalOrgLauncher {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded at run time
     const localOrg = require('./localOrg.js') as typeof LocalOrgModule;
     try {
-      return await localOrg.startLocalOrg({ port: LOCAL_ORG_PORT, dataDir: this.dataDir, seed: 'demo' });
+      return await localOrg.startLocalOrg({ port: DEFAULT_PORT, dataDir: this.dataDir, seed: 'demo' });
     } catch (error) {
       // Another window already runs the local org on this port: share it.
       if ((error as { code?: string }).code === 'EADDRINUSE') return undefined;
@@ -53,7 +52,7 @@ export class LocalOrgLauncher {
   private async fetchLmoRefreshToken(instanceUrl: string): Promise<string> {
     const response = await fetch(`${instanceUrl}/_local/orgs`);
     if (!response.ok)
-      throw new Error(`Port ${LOCAL_ORG_PORT} is in use by something other than the local org.`);
+      throw new Error(`Port ${DEFAULT_PORT} is in use by something other than the local org.`);
     const orgs = (await response.json()) as { lmo: { refreshToken: string } };
     return orgs.lmo.refreshToken;
   }
@@ -61,8 +60,7 @@ export class LocalOrgLauncher {
 
 /** The local org's instances live on the loopback interface; no real org does. */
 export function isLocalOrgUrl(instanceUrl: string): boolean {
-  const host = new URL(instanceUrl).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  return LOOPBACK_HOSTS.includes(new URL(instanceUrl).hostname);
 }
 
 /**

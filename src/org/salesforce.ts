@@ -1,7 +1,7 @@
 /**
  * The only module that imports @salesforce/core and jsforce. It is its own bundle (dist/salesforce.js),
  * required on the first connection, because loading these libraries takes about half a second and
- * activation must not pay for it (see bench/ and ../shared/reference/performance-notes.md).
+ * activation must not pay for it (`npm run bench` measures activation).
  */
 import { AuthInfo, Connection, StateAggregator, WebOAuthServer } from '@salesforce/core';
 import type { AuthorizedOrg, ExchangeObserver, OrgConnection, RequestOptions } from './connection';

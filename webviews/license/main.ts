@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { css, html, LitElement, nothing } from 'lit';
-import { formatExpiration, formatSeats, isSiteLicense } from '../../src/lma/encodings';
+import { formatExpiration, formatSeats, isSiteLicense, MAX_TRIAL_DAYS } from '../../src/lma/encodings';
 import {
   customerLabel,
   lastTrialDay,
@@ -234,7 +234,7 @@ class LicenseForm extends LitElement {
           ${
             d.status === 'Trial'
               ? html`<p class="muted">
-                  A trial runs until ${lastTrialDay(license)} at the latest (90 days).
+                  A trial runs until ${lastTrialDay(license)} at the latest (${MAX_TRIAL_DAYS} days).
                 </p>`
               : nothing
           }
@@ -403,7 +403,7 @@ function statusHint(status: SettableStatus): string {
     case 'Active':
       return ' (paying or free, full access)';
     case 'Trial':
-      return ' (up to 90 days)';
+      return ` (up to ${MAX_TRIAL_DAYS} days)`;
     case 'Suspended':
       return ' (blocks the customer from your package)';
   }

@@ -19,6 +19,7 @@ import {
   type DefaultStatus,
   type LicensingTerms,
 } from '../../src/lma/licensingTerms';
+import { MAX_TRIAL_DAYS } from '../../src/lma/encodings';
 import { licenseStatuses } from '../../src/lma/records';
 import type { FormMessage, FormState, HostMessage, SaveOutcome } from './protocol';
 
@@ -250,7 +251,7 @@ class LicensingTermsForm extends LitElement {
               value="Trial"
               ?checked=${d.status === 'Trial'}
               @change=${() => this.edit({ status: 'Trial' })}
-              >Trial (free, 1 to 90 days)</vscode-radio
+              >Trial (free, 1 to ${MAX_TRIAL_DAYS} days)</vscode-radio
             >
             <vscode-radio
               name="status"

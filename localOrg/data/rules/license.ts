@@ -1,5 +1,5 @@
 // The LMA's own behaviour on License writes, and the limits of its Modify License page as an optional
-// LMO customization (lma-domain.md §1.1, §3).
+// LMO customization.
 //
 // Always: the record type follows the Status (License Status is `$RecordType.Name`) when a Status
 // has a record type of its name and the caller did not set RecordTypeId.

@@ -1,11 +1,12 @@
 // describeGlobal / describeSObject in the REST wire shapes jsforce types
-// (salesforce-api.md §1.3). Values not modelled get Salesforce's usual defaults.
+// (DescribeGlobalResult, DescribeSObjectResult). Values not modelled get Salesforce's usual defaults.
+import { LATEST_VERSION } from '../apiVersion';
 import type { Row } from './types';
 import { isOpaque } from './fields';
 import type { FieldDef } from './types';
 import type { Schema, SObjectSchema } from './registry';
 
-const API = 'v66.0';
+const API = `v${LATEST_VERSION}`;
 
 const SOAP_TYPE: Record<FieldDef['type'], string> = {
   id: 'tns:ID',

@@ -1,5 +1,5 @@
-// The LMA's three custom objects and License field history, as in
-// lma-domain.md §1: LMA 1.20 (tidyops metadata) and an older LMA (the
+// The LMA's three custom objects and License field history, as the LMA's own
+// metadata defines them: LMA 1.20 and an older LMA (the
 // LMA-Ext "referenced package" metadata), which lacks License → Package, the
 // subscriber org fields and the version numbers. Relationship names are the
 // metadata's generated ones (R00N30000001Jv…). Key prefixes of the LMA objects
@@ -186,7 +186,7 @@ function licenseObject(version: LmaVersion, restrictedStatus: boolean): SObjectD
         'Expiration Date',
         'string',
         'if( sfLma__Expiration__c <> date(1970,1,1), text(sfLma__Expiration__c), "Does not expire")',
-        // null is the other "does not expire" encoding in the wild (lma-domain §1.4).
+        // null is the other "does not expire" encoding in the wild (tools other than the LMA write it).
         (row) => {
           const e = row.sfLma__Expiration__c;
           return typeof e === 'string' && e !== PERPETUAL_DATE ? e : 'Does not expire';

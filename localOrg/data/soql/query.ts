@@ -10,6 +10,7 @@ import type {
   Subquery,
   ValueQueryCondition,
 } from '@jetstreamapp/soql-parser-js';
+import { LATEST_VERSION } from '../apiVersion';
 import { SalesforceError, malformedQuery } from '../errors';
 import { isOpaque } from '../schema/fields';
 import type { SObjectSchema } from '../schema/registry';
@@ -61,7 +62,12 @@ export function runQuery(source: QuerySource, soql: string, opts: QueryOptions =
   } catch (e) {
     throw malformedQuery(e instanceof Error ? e.message : String(e));
   }
-  const ctx: Ctx = { source, opts, now: opts.now ?? new Date(), api: opts.apiVersion ?? 'v66.0' };
+  const ctx: Ctx = {
+    source,
+    opts,
+    now: opts.now ?? new Date(),
+    api: opts.apiVersion ?? `v${LATEST_VERSION}`,
+  };
   return execute(ctx, q);
 }
 

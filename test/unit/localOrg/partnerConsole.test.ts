@@ -12,7 +12,7 @@ test('the seat limit, the site-license seats, the does-not-expire date and the l
   assert.equal(MAX_SEATS, encodings.MAX_SEATS);
   assert.equal(SITE_LICENSE, encodings.SITE_LICENSE_SEATS);
   assert.equal(PERPETUAL_DATE, encodings.PERPETUAL_DATE);
-  assert.equal(MAX_TRIAL_DAYS, terms.MAX_TRIAL_DAYS);
+  assert.equal(MAX_TRIAL_DAYS, encodings.MAX_TRIAL_DAYS);
 });
 
 test("the Partner Console accepts every default the extension's form accepts, and refuses the same limits", () => {

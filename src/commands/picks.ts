@@ -1,0 +1,29 @@
+import * as vscode from 'vscode';
+import { findLicenses } from '../lma/licenses';
+import type { License } from '../lma/records';
+import type { LmoSession } from '../org/lmoSession';
+
+/** From the palette, a command that acts on one License asks what to look for, then which match. */
+export async function pickLicense(session: LmoSession): Promise<License | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'Which License?',
+    prompt: 'Subscriber org id (15 or 18 characters), or the customer (lead or account) name',
+    validateInput: (value) => (value.trim() ? undefined : 'Type what to look for'),
+  });
+  if (!text) return undefined;
+  const found = await findLicenses(session, text.trim());
+  if (!found.length) {
+    void vscode.window.showInformationMessage(`No License matches “${text.trim()}”.`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    found.map((license) => ({
+      label: license.customerName ?? license.subscriberOrgId ?? license.name,
+      description: `${license.name} · ${license.status}`,
+      detail: `${license.subscriberOrgId ?? 'no org id'} · ${license.versionNumber ?? ''}`,
+      license,
+    })),
+    { title: 'Choose the License', matchOnDescription: true, matchOnDetail: true },
+  );
+  return picked?.license;
+}
