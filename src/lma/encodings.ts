@@ -14,10 +14,13 @@ export function isSiteLicense(seats: number | null | undefined): boolean {
   return seats === SITE_LICENSE_SEATS;
 }
 
+// One formatter for every call: toLocaleString builds one each time, which an export of 100,000 feels.
+const seatCount = new Intl.NumberFormat('en-US');
+
 export function formatSeats(seats: number | null | undefined): string {
   if (seats === null || seats === undefined) return 'No seats set';
   if (isSiteLicense(seats)) return 'Site License';
-  return `${seats.toLocaleString('en-US')} ${seats === 1 ? 'seat' : 'seats'}`;
+  return `${seatCount.format(seats)} ${seats === 1 ? 'seat' : 'seats'}`;
 }
 
 /** A seat count the LMA accepts: 1 to 99,000,000, or -1 for a site license. */
@@ -37,10 +40,13 @@ export function formatExpiration(expiration: string | null | undefined): string 
   return doesNotExpire(expiration) ? 'Does not expire' : `Expires ${expiration!.slice(0, 10)}`;
 }
 
-/** Expired: it has an expiration date and that day is over (the date is the last day of access). */
-export function isExpired(expiration: string | null | undefined, today: Date = new Date()): boolean {
+/**
+ * Expired: it has an expiration date and that day is over (the date is the last day of access).
+ * `today` may be given as its ISO day ("2025-06-15"), which spares a conversion per license.
+ */
+export function isExpired(expiration: string | null | undefined, today: Date | string = new Date()): boolean {
   if (doesNotExpire(expiration)) return false;
-  return expiration!.slice(0, 10) < isoDate(today);
+  return expiration!.slice(0, 10) < (typeof today === 'string' ? today : isoDate(today));
 }
 
 export function isoDate(date: Date): string {

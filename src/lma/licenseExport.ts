@@ -15,7 +15,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { QueryPage } from '../org/connection';
 import { toLmoError } from '../org/errors';
-import { doesNotExpire, formatExpiration, formatSeats, isExpired } from './encodings';
+import { doesNotExpire, formatExpiration, formatSeats, isExpired, isoDate } from './encodings';
 import { groupConditions, LICENSE_FIELDS, toLicense, type LicenseRow } from './licenses';
 import { queryPage, type LmoApi } from './lmoApi';
 import { licenseStatuses, type License, type LicenseStatus } from './records';
@@ -86,6 +86,8 @@ export type Cell = string | number | boolean | null | undefined;
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NEEDS_QUOTES = /[",\r\n]/;
+// Most text needs neither: one test lets it through as it is.
+const PLAIN_TEXT = /^(?![=+\-@\t\r])[^",\r\n]*$/;
 
 /**
  * One CSV field. Numbers and booleans are written as they are (Seats -1 stays -1). Text that a
@@ -96,6 +98,7 @@ export function csvCell(value: Cell): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (PLAIN_TEXT.test(value)) return value;
   const text = FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
@@ -109,7 +112,8 @@ export function csvRow(cells: readonly Cell[]): string {
 
 interface RowContext {
   packageName: string;
-  today: Date;
+  /** The ISO day against which "Expired" is judged. */
+  today: string;
 }
 
 interface Column {
@@ -140,7 +144,7 @@ export const LICENSE_EXPORT_COLUMNS: readonly Column[] = [
 ];
 
 /** "Does not expire" (null or 1970-01-01), "Expired 2024-05-01", or "Expires 2026-01-31". */
-export function expirationText(expiration: string | undefined, today: Date): string {
+export function expirationText(expiration: string | undefined, today: Date | string): string {
   if (doesNotExpire(expiration)) return 'Does not expire';
   return isExpired(expiration, today) ? `Expired ${expiration!.slice(0, 10)}` : formatExpiration(expiration);
 }
@@ -208,7 +212,10 @@ export async function writeLicensesCsv(
 ): Promise<ExportResult> {
   checkGroup(group);
   const { signal, onProgress } = options;
-  const context: RowContext = { packageName: group.package.name, today: options.today ?? new Date() };
+  const context: RowContext = {
+    packageName: group.package.name,
+    today: isoDate(options.today ?? new Date()),
+  };
   const progress: ExportProgress = { done: 0, total: 0 };
   let bytes = 0;
   let requests = 0;

@@ -81,7 +81,9 @@ const today = new Date('2025-06-15T12:00:00Z');
 
 test('a license row has every field the tree shows, raw and human, in the header order', () => {
   const header = LICENSE_EXPORT_COLUMNS.map((column) => column.header);
-  const [cells] = parseCsv(licenseCsvRow(toLicense(fullRow), { packageName: 'Acme Billing', today }));
+  const [cells] = parseCsv(
+    licenseCsvRow(toLicense(fullRow), { packageName: 'Acme Billing', today: '2025-06-15' }),
+  );
   assert.equal(cells!.length, header.length);
   const row = Object.fromEntries(header.map((name, i) => [name, cells![i]]));
   assert.deepEqual(row, {
@@ -125,7 +127,7 @@ test('human values: no expiration, an expired and a future date, seats, producti
     sfLma__Subscriber_Org_Is_Sandbox__c: false,
     sfLma__Account__r: null,
   });
-  const [cells] = parseCsv(licenseCsvRow(license, { packageName: 'P', today }));
+  const [cells] = parseCsv(licenseCsvRow(license, { packageName: 'P', today: '2025-06-15' }));
   const at = (name: string) => cells![LICENSE_EXPORT_COLUMNS.findIndex((column) => column.header === name)];
   assert.equal(at('Seats'), '25');
   assert.equal(at('Seats (display)'), '25 seats');
