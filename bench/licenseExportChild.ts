@@ -1,0 +1,40 @@
+// The exporting process of bench/licenseExport.ts, bundled by it with esbuild as the extension is
+// (dist/salesforce.js loaded at the first connection): a session connected to a CLI-authorized org,
+// then exportLicensesToFile. Prints the result, the time of the export alone and, when run with
+// --expose-gc, the largest live heap seen after a collection.
+//   node exporter.js <alias> <package record id> <package name> <file>
+import { exportLicensesToFile } from '../src/lma/licenseExport';
+import { checkLmaPresence } from '../src/lma/lmaPresence';
+import { LmoSession } from '../src/org/lmoSession';
+
+async function main(alias: string, packageId: string, packageName: string, file: string): Promise<void> {
+  const quiet = () => undefined;
+  const session = new LmoSession({
+    log: { trace: quiet, info: quiet, warn: quiet, error: quiet },
+    checkLma: (request) => checkLmaPresence({ request }),
+  });
+  const state = await session.connect(alias);
+  if (state.kind !== 'connected') throw new Error(`not connected: ${JSON.stringify(state)}`);
+  const connected = performance.now();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let liveHeapMb = 0;
+  const result = await exportLicensesToFile(
+    session,
+    { package: { id: packageId, name: packageName } },
+    file,
+    {
+      onProgress: ({ done }) => {
+        if (!gc || done % 10_000 !== 0) return;
+        gc();
+        liveHeapMb = Math.max(liveHeapMb, process.memoryUsage().heapUsed / 1024 / 1024);
+      },
+    },
+  );
+  console.log(JSON.stringify({ ...result, exportMs: performance.now() - connected, liveHeapMb }));
+}
+
+const [alias, packageId, packageName, file] = process.argv.slice(2);
+main(alias!, packageId!, packageName!, file!).catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
