@@ -3,6 +3,7 @@
  * extension host (src/webviews/dashboardPanel.ts).
  */
 import type { DashboardData } from '../../src/lma/dashboard';
+import { parseMessage, type Parsed } from '../shared/messages';
 
 /** Host → webview: the figures, or why there are none. */
 export type HostMessage =
@@ -12,12 +13,6 @@ export type HostMessage =
 /** Webview → host. */
 export type DashboardMessage = { kind: 'ready' } | { kind: 'refresh' };
 
-export function parseDashboardMessage(message: unknown): { message: DashboardMessage } | { error: string } {
-  if (typeof message !== 'object' || message === null || Array.isArray(message))
-    return { error: 'not an object' };
-  const m = message as Record<string, unknown>;
-  if (m.kind !== 'ready' && m.kind !== 'refresh')
-    return { error: `unknown message kind ${JSON.stringify(m.kind)}` };
-  if (Object.keys(m).length !== 1) return { error: `unexpected fields in ${m.kind}` };
-  return { message: { kind: m.kind } };
+export function parseDashboardMessage(message: unknown): Parsed<DashboardMessage> {
+  return parseMessage<DashboardMessage>(message, ['ready', 'refresh']);
 }

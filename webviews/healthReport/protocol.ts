@@ -3,6 +3,7 @@
  * extension host (src/webviews/healthReportPanel.ts).
  */
 import type { HealthReport } from '../../src/lma/healthCheck';
+import { parseMessage, type Parsed } from '../shared/messages';
 
 /** Host → webview. */
 export type HostMessage =
@@ -13,20 +14,11 @@ export type HostMessage =
 /** Webview → host: `open` a finding's record in Salesforce (by its id in the report), or check again. */
 export type HealthMessage = { kind: 'ready' } | { kind: 'recheck' } | { kind: 'open'; findingId: string };
 
-export function parseHealthMessage(message: unknown): { message: HealthMessage } | { error: string } {
-  if (typeof message !== 'object' || message === null || Array.isArray(message))
-    return { error: 'not an object' };
-  const m = message as Record<string, unknown>;
-  const keys = Object.keys(m).sort().join(',');
-  switch (m.kind) {
-    case 'ready':
-    case 'recheck':
-      return keys === 'kind' ? { message: { kind: m.kind } } : { error: `unexpected fields in ${m.kind}` };
-    case 'open':
-      return keys === 'findingId,kind' && typeof m.findingId === 'string'
-        ? { message: { kind: 'open', findingId: m.findingId } }
-        : { error: 'open takes exactly kind and a string findingId' };
-    default:
-      return { error: `unknown message kind ${JSON.stringify(m.kind)}` };
-  }
+export function parseHealthMessage(message: unknown): Parsed<HealthMessage> {
+  return parseMessage<HealthMessage>(message, ['ready', 'recheck'], (m, keys) => {
+    if (m.kind !== 'open') return undefined;
+    return keys === 'findingId,kind' && typeof m.findingId === 'string'
+      ? { message: { kind: 'open', findingId: m.findingId } }
+      : { error: 'open takes exactly kind and a string findingId' };
+  });
 }

@@ -6,6 +6,7 @@
  */
 import type { EditableLicense, LicenseChange } from '../../src/lma/licenseChanges';
 import type { HistoryEntry } from '../../src/lma/licenseEdits';
+import { parseMessage, type Parsed } from '../shared/messages';
 
 export interface LicenseFormState {
   license: EditableLicense;
@@ -39,37 +40,23 @@ export type LicenseFormMessage =
 const CHANGE_KEYS = new Set(['status', 'seats', 'expiration']);
 
 /** The message if it has exactly a declared shape (values are checked by the rules later); else why not. */
-export function parseLicenseFormMessage(
-  message: unknown,
-): { message: LicenseFormMessage } | { error: string } {
-  if (typeof message !== 'object' || message === null || Array.isArray(message))
-    return { error: 'not an object' };
-  const m = message as Record<string, unknown>;
-  const keys = Object.keys(m).sort().join(',');
-  switch (m.kind) {
-    case 'ready':
-    case 'reload':
-    case 'openInSalesforce':
-      return keys === 'kind' ? { message: { kind: m.kind } } : { error: `unexpected fields in ${m.kind}` };
-    case 'save': {
-      if (keys !== 'change,kind,revision') return { error: 'save takes exactly kind, change and revision' };
-      if (typeof m.revision !== 'string') return { error: 'save.revision must be a string' };
-      const c = m.change;
-      if (typeof c !== 'object' || c === null || Array.isArray(c))
-        return { error: 'save.change must be an object' };
-      const change = c as Record<string, unknown>;
-      for (const key of Object.keys(change))
-        if (!CHANGE_KEYS.has(key))
-          return { error: `save.change has an unknown field ${JSON.stringify(key)}` };
-      if ('status' in change && typeof change.status !== 'string')
-        return { error: 'save.change.status must be a string' };
-      if ('seats' in change && typeof change.seats !== 'number')
-        return { error: 'save.change.seats must be a number' };
-      if ('expiration' in change && change.expiration !== null && typeof change.expiration !== 'string')
-        return { error: 'save.change.expiration must be a date string or null' };
-      return { message: { kind: 'save', change: change as LicenseChange, revision: m.revision } };
-    }
-    default:
-      return { error: `unknown message kind ${JSON.stringify(m.kind)}` };
-  }
+export function parseLicenseFormMessage(message: unknown): Parsed<LicenseFormMessage> {
+  return parseMessage<LicenseFormMessage>(message, ['ready', 'reload', 'openInSalesforce'], (m, keys) => {
+    if (m.kind !== 'save') return undefined;
+    if (keys !== 'change,kind,revision') return { error: 'save takes exactly kind, change and revision' };
+    if (typeof m.revision !== 'string') return { error: 'save.revision must be a string' };
+    const c = m.change;
+    if (typeof c !== 'object' || c === null || Array.isArray(c))
+      return { error: 'save.change must be an object' };
+    const change = c as Record<string, unknown>;
+    for (const key of Object.keys(change))
+      if (!CHANGE_KEYS.has(key)) return { error: `save.change has an unknown field ${JSON.stringify(key)}` };
+    if ('status' in change && typeof change.status !== 'string')
+      return { error: 'save.change.status must be a string' };
+    if ('seats' in change && typeof change.seats !== 'number')
+      return { error: 'save.change.seats must be a number' };
+    if ('expiration' in change && change.expiration !== null && typeof change.expiration !== 'string')
+      return { error: 'save.change.expiration must be a date string or null' };
+    return { message: { kind: 'save', change: change as LicenseChange, revision: m.revision } };
+  });
 }

@@ -6,6 +6,7 @@
 import type { LicensingTerms } from '../../src/lma/licensingTerms';
 import type { LicenseStatus } from '../../src/lma/records';
 import type { TestInstallOutcome } from '../../src/lma/testInstall';
+import { parseMessage, type Parsed } from '../shared/messages';
 
 /** What the form shows; the host posts it after `ready` and again whenever the file or the org changes. */
 export interface FormState {
@@ -66,34 +67,19 @@ export type FormMessage =
 export const PARTNER_CONSOLE_URL = 'https://partners.salesforce.com/';
 
 /** The message if it has exactly a declared shape (values not yet checked against the rules); else why not. */
-export function parseFormMessage(message: unknown): { message: FormMessage } | { error: string } {
-  if (typeof message !== 'object' || message === null || Array.isArray(message))
-    return { error: 'not an object' };
-  const m = message as Record<string, unknown>;
-  const keys = Object.keys(m).sort().join(',');
-  switch (m.kind) {
-    case 'ready':
-    case 'openFile':
-    case 'openPartnerConsole':
-      return keys === 'kind' ? { message: { kind: m.kind } } : { error: `unexpected fields in ${m.kind}` };
-    case 'save': {
-      if (keys !== 'kind,revision,terms') return { error: 'save takes exactly kind, terms and revision' };
-      if (typeof m.revision !== 'string') return { error: 'save.revision must be a string' };
-      const t = m.terms as Record<string, unknown> | null;
-      if (
-        typeof t !== 'object' ||
-        t === null ||
-        Object.keys(t).sort().join(',') !== 'lengthDays,seats,status'
-      )
-        return { error: 'save.terms takes exactly status, lengthDays and seats' };
-      if (typeof t.status !== 'string') return { error: 'save.terms.status must be a string' };
-      if (t.lengthDays !== null && typeof t.lengthDays !== 'number')
-        return { error: 'save.terms.lengthDays must be a number or null' };
-      if (typeof t.seats !== 'number' && typeof t.seats !== 'string')
-        return { error: 'save.terms.seats must be a number or "site"' };
-      return { message: { kind: 'save', terms: t as unknown as LicensingTerms, revision: m.revision } };
-    }
-    default:
-      return { error: `unknown message kind ${JSON.stringify(m.kind)}` };
-  }
+export function parseFormMessage(message: unknown): Parsed<FormMessage> {
+  return parseMessage<FormMessage>(message, ['ready', 'openFile', 'openPartnerConsole'], (m, keys) => {
+    if (m.kind !== 'save') return undefined;
+    if (keys !== 'kind,revision,terms') return { error: 'save takes exactly kind, terms and revision' };
+    if (typeof m.revision !== 'string') return { error: 'save.revision must be a string' };
+    const t = m.terms as Record<string, unknown> | null;
+    if (typeof t !== 'object' || t === null || Object.keys(t).sort().join(',') !== 'lengthDays,seats,status')
+      return { error: 'save.terms takes exactly status, lengthDays and seats' };
+    if (typeof t.status !== 'string') return { error: 'save.terms.status must be a string' };
+    if (t.lengthDays !== null && typeof t.lengthDays !== 'number')
+      return { error: 'save.terms.lengthDays must be a number or null' };
+    if (typeof t.seats !== 'number' && typeof t.seats !== 'string')
+      return { error: 'save.terms.seats must be a number or "site"' };
+    return { message: { kind: 'save', terms: t as unknown as LicensingTerms, revision: m.revision } };
+  });
 }

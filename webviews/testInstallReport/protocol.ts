@@ -3,6 +3,7 @@
  * and the extension host (src/webviews/testInstallReportPanel.ts).
  */
 import type { TestInstallReport } from '../../src/lma/testInstall';
+import { parseMessage, type Parsed } from '../shared/messages';
 
 /** Host → webview. */
 export type HostMessage = { kind: 'report'; report: TestInstallReport };
@@ -11,12 +12,6 @@ export type HostMessage = { kind: 'report'; report: TestInstallReport };
 export type ReportMessage = { kind: 'ready' } | { kind: 'showLicense' } | { kind: 'editTerms' };
 
 /** The message if it has exactly a declared shape; else why not. */
-export function parseReportMessage(message: unknown): { message: ReportMessage } | { error: string } {
-  if (typeof message !== 'object' || message === null || Array.isArray(message))
-    return { error: 'not an object' };
-  const m = message as Record<string, unknown>;
-  if (m.kind !== 'ready' && m.kind !== 'showLicense' && m.kind !== 'editTerms')
-    return { error: `unknown message kind ${JSON.stringify(m.kind)}` };
-  if (Object.keys(m).length !== 1) return { error: `unexpected fields in ${m.kind}` };
-  return { message: { kind: m.kind } };
+export function parseReportMessage(message: unknown): Parsed<ReportMessage> {
+  return parseMessage<ReportMessage>(message, ['ready', 'showLicense', 'editTerms']);
 }
