@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { searchTermProblem } from '../lma/licenses';
 import type { Package, PackageVersion } from '../lma/records';
 import { toLmoError } from '../org/errors';
 import type { Services } from '../services';
@@ -36,9 +37,9 @@ export function nodeCommands({ session, tree, treeView }: Services) {
         title: 'Find License',
         prompt: 'Subscriber org id (15 or 18 characters), org name, or lead or account name',
         placeHolder: '00D5g000004ABCD or Acme',
-        validateInput: (value) => (value.trim() ? undefined : 'Type what to look for'),
+        validateInput: searchTermProblem,
       });
-      if (!text) return;
+      if (!text || searchTermProblem(text)) return;
       const found = await vscode.window.withProgress(
         { location: { viewId: views.lmo }, title: 'Finding licenses' },
         () => tree.findLicenses(text.trim()),

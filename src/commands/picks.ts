@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { findLicenses } from '../lma/licenses';
+import { findLicenses, searchTermProblem } from '../lma/licenses';
 import type { License } from '../lma/records';
 import type { LmoSession } from '../org/lmoSession';
 
@@ -8,9 +8,9 @@ export async function pickLicense(session: LmoSession): Promise<License | undefi
   const text = await vscode.window.showInputBox({
     title: 'Which License?',
     prompt: 'Subscriber org id (15 or 18 characters), or the customer (lead or account) name',
-    validateInput: (value) => (value.trim() ? undefined : 'Type what to look for'),
+    validateInput: searchTermProblem,
   });
-  if (!text) return undefined;
+  if (!text || searchTermProblem(text)) return undefined;
   const found = await findLicenses(session, text.trim());
   if (!found.length) {
     void vscode.window.showInformationMessage(`No License matches “${text.trim()}”.`);

@@ -89,13 +89,27 @@ export function groupConditions(group: { packageId: string; status?: LicenseStat
   ];
 }
 
+/** The longest name a search looks in (Account Name, Lead Company): a longer term matches nothing. */
+export const MAX_SEARCH_TERM = 255;
+
+/** Why `text` can't be searched for, or undefined when it can (the search boxes' validation). */
+export function searchTermProblem(text: string): string | undefined {
+  const term = text.trim();
+  if (!term) return 'Type what to look for';
+  if (term.length > MAX_SEARCH_TERM) {
+    return `Type at most ${MAX_SEARCH_TERM} characters (this is ${term.length.toLocaleString('en-US')}): no org id, org name or customer name is longer.`;
+  }
+  return undefined;
+}
+
 /**
  * Licenses whose subscriber org id (15 or 18 characters, either form matches), customer org name, or
- * lead or account name matches `text`. The text enters the query only as an escaped literal.
+ * lead or account name matches `text`. The text enters the query only as an escaped literal. A term
+ * longer than any of those names matches nothing, and is not sent.
  */
 export async function findLicenses(api: LmoApi, text: string, limit = LICENSE_PAGE_SIZE): Promise<License[]> {
   const term = text.trim();
-  if (!term) return [];
+  if (searchTermProblem(term)) return [];
   const byOrgId =
     isSalesforceId(term) && term.startsWith('00D')
       ? [`sfLma__Subscriber_Org_ID__c IN (${literal(toId15(term))}, ${literal(toId18(term))})`]

@@ -3,7 +3,7 @@ import { parseLimitInfo, type ApiUsage } from './apiUsage';
 import type { ExchangeObserver, OrgConnection, RequestOptions } from './connection';
 import { Emitter } from './emitter';
 import { LmoError, toLmoError } from './errors';
-import type { Log } from './log';
+import { shortenForLog, type Log } from './log';
 import { loadSalesforce } from './salesforceLoader';
 
 /** Who the session is connected to. */
@@ -128,7 +128,7 @@ export class LmoSession {
     // The Date header is truncated to the second and was stamped before we received it: a lower bound.
     if (!Number.isNaN(serverDate)) this.serverClock = { serverDate, receivedAt: performance.now() };
     this.options.log.info(
-      `${exchange.method} ${exchange.path} → ${exchange.status} (${Math.round(exchange.ms)} ms)`,
+      `${exchange.method} ${shortenForLog(exchange.path)} → ${exchange.status} (${Math.round(exchange.ms)} ms)`,
     );
     const usage = parseLimitInfo(exchange.limitInfo);
     if (usage) {

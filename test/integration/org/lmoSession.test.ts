@@ -146,6 +146,22 @@ describe('LMO session over the real @salesforce/core against the local org', () 
     }
   });
 
+  test('a 10,000-character search is not sent; a long query is shortened in the request log', async () => {
+    const log = recordingLog();
+    const session = newSession(log);
+    await session.connect('lmo-a');
+    const before = log.requests();
+    assert.deepEqual(await findLicenses(session, 'x'.repeat(10_000)), []);
+    assert.equal(log.requests(), before, 'nothing reached the LMO');
+
+    // The longest term that is sent: three LIKEs and an equality of 255 characters each.
+    assert.deepEqual(await findLicenses(session, 'y'.repeat(255)), []);
+    const line = log.lines.at(-1) ?? '';
+    assert.match(line, /^GET \/services\/data\/v\d+\.0\/query\?q=SELECT /);
+    assert.match(line, /… \([\d,]+ more characters\) → 200 \(\d+ ms\)$/);
+    assert.ok(line.length < 600, `${line.length} characters`);
+  });
+
   test('an org switch rejects answers that belong to the previous org', async () => {
     const session = newSession(recordingLog());
     await session.connect('lmo-a');
