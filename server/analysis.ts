@@ -370,7 +370,10 @@ function versionHover(
       ? [
           `**${lmoPackage.name} ${version.versionNumber ?? version.name}**${version.isBeta ? ' (beta)' : ''} in ${lmoLabel(lmo.org)}`,
           `Version id: \`${version.versionId}\``,
-          `Licenses: ${version.licenseTotal.toLocaleString('en-US')}`,
+          // A version's count is read when the tree opens its package's versions; until then, none.
+          ...(version.licenseTotal === undefined
+            ? []
+            : [`Licenses: ${version.licenseTotal.toLocaleString('en-US')}`]),
         ].join('\n\n')
       : `**${alias}**: ${lmoLabel(lmo.org)} has no record of this version.`;
   return { contents: { kind: 'markdown', value }, range };

@@ -58,6 +58,11 @@ export function deactivate(): void {}
 
 /** The `lma.state` context key that the welcome views and menus use. */
 function contextState(state: SessionState): LmaState {
-  if (state.kind === 'connected') return state.lma.installed ? 'connected' : 'noLma';
+  if (state.kind === 'connected')
+    return state.lma.kind === 'installed'
+      ? 'connected'
+      : state.lma.kind === 'noAccess'
+        ? 'noLmaAccess'
+        : 'noLma';
   return state.kind;
 }

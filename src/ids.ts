@@ -67,8 +67,19 @@ export const contextKeys = {
   },
 } as const;
 
-/** The values of `lma.state`: the session's states, with "connected" split by whether the LMA is there. */
-export const lmaStates = ['disconnected', 'connecting', 'connected', 'noLma', 'expired', 'failed'] as const;
+/**
+ * The values of `lma.state`: the session's states, with "connected" split by whether the LMA is there
+ * (noLma) and readable by the user (noLmaAccess: installed, but no permission on its objects).
+ */
+export const lmaStates = [
+  'disconnected',
+  'connecting',
+  'connected',
+  'noLma',
+  'noLmaAccess',
+  'expired',
+  'failed',
+] as const;
 export type LmaState = (typeof lmaStates)[number];
 
 /** Settings (`contributes.configuration`), by full key, and the defaults package.json declares. */

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { settingDefaults, settings } from '../ids';
-import { checkLmaPresence } from '../lma/lmaPresence';
+import { checkLmaPresence, noAccessAdvice } from '../lma/lmaPresence';
 import { loadPackages } from '../lma/packages';
 import { findPackageTerms } from '../lma/projectTerms';
 import { toId15 } from '../lma/soql';
@@ -117,7 +117,13 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
       );
       return 2;
     }
-    if (!state.lma.installed) {
+    if (state.lma.kind === 'noAccess') {
+      console.error(
+        `${options.lmo} has the License Management App, but ${noAccessAdvice(state.lma.missing)}`,
+      );
+      return 2;
+    }
+    if (state.lma.kind !== 'installed') {
       console.error(`${options.lmo} has no License Management App: it is not an LMO.`);
       return 2;
     }

@@ -11,7 +11,7 @@ export async function answerLmoPackages(
   packages: () => Promise<Package[]>,
 ): Promise<LmoPackages> {
   // An org without the LMA has no packages to speak of: the server then checks the rules only.
-  if (state.kind !== 'connected' || !state.lma.installed) return { connected: false };
+  if (state.kind !== 'connected' || state.lma.kind !== 'installed') return { connected: false };
   const { username, orgId, alias } = state.org;
   return {
     connected: true,

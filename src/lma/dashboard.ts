@@ -4,8 +4,9 @@
  * installs per day over the last 26 weeks, and seats licensed and used on active licenses. Aggregates
  * stay under Salesforce's 2,000 groups: at most 5 statuses, 31 days, 183 days.
  */
+import { lmaFieldsOf } from './lmaFields';
 import { queryPage, type LmoApi } from './lmoApi';
-import { literal } from './soql';
+import { packageCondition } from './packages';
 
 export const DASHBOARD_WEEKS = 26;
 
@@ -32,9 +33,9 @@ export async function loadDashboard(
   scope: { packageRecordId: string; packageName: string } | undefined,
   today: Date = new Date(),
 ): Promise<DashboardData> {
-  // Through the Package Version: the License → Package lookup is missing in older LMAs.
+  // A package's licenses as the tree counts them (packages.ts: through the Package Version, or License → Package).
   const inPackage =
-    scope && `sfLma__Package_Version__r.sfLma__Package__c = ${literal(scope.packageRecordId)}`;
+    scope && packageCondition(api.lmaFields ?? (await lmaFieldsOf(api)), scope.packageRecordId);
   const where = (condition?: string) => {
     const conditions = [condition, inPackage].filter(Boolean);
     return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';

@@ -9,6 +9,7 @@
  * chunk is re-read just before its write, and License History is read after it to report any change that
  * landed in between.
  */
+import { lmaFieldsOf, selectable } from './lmaFields';
 import {
   apiFieldOf,
   isConfirmed,
@@ -30,7 +31,7 @@ export const COLLECTION_SIZE = 200;
 
 const LICENSE = 'sfLma__License__c';
 
-const EDIT_FIELDS = [
+const EDIT_FIELD_LIST = [
   'Id',
   'Name',
   'sfLma__Status__c',
@@ -47,7 +48,7 @@ const EDIT_FIELDS = [
   'CreatedDate',
   'LastModifiedDate',
   'LastModifiedBy.Name',
-].join(', ');
+];
 
 interface EditRow {
   Id: string;
@@ -58,7 +59,7 @@ interface EditRow {
   sfLma__Install_Date__c: string | null;
   sfLma__Subscriber_Org_ID__c: string | null;
   sfLma__License_Type__c: string | null;
-  sfLma__Version_Number__c: string | null;
+  sfLma__Version_Number__c?: string | null;
   sfLma__Lead__r: { Company: string | null; Name: string | null } | null;
   sfLma__Account__r: { Name: string | null } | null;
   sfLma__Package_Version__r: { sfLma__Package__r: { Name: string | null } | null } | null;
@@ -91,7 +92,11 @@ export async function loadEditableLicenses(api: LmoApi, ids: string[]): Promise<
   for (let i = 0; i < ids.length; i += COLLECTION_SIZE) {
     const chunk = ids.slice(i, i + COLLECTION_SIZE);
     const list = chunk.map(literal).join(', ');
-    const rows = await queryAll<EditRow>(api, `SELECT ${EDIT_FIELDS} FROM ${LICENSE} WHERE Id IN (${list})`);
+    // Only the fields this LMO has (older LMAs lack the version number): lmaFields.ts.
+    const fields = selectable(api.lmaFields ?? (await lmaFieldsOf(api)), 'license', EDIT_FIELD_LIST).join(
+      ', ',
+    );
+    const rows = await queryAll<EditRow>(api, `SELECT ${fields} FROM ${LICENSE} WHERE Id IN (${list})`);
     // History's values can't be filtered in SOQL: read the Status rows and look for Active here.
     const statusRows = rows.length
       ? await queryAll<{ ParentId: string; NewValue: unknown }>(

@@ -16,17 +16,18 @@ import { finished } from 'node:stream/promises';
 import type { QueryPage } from '../org/connection';
 import { toLmoError } from '../org/errors';
 import { doesNotExpire, formatExpiration, formatSeats, isExpired, isoDate } from './encodings';
-import { groupConditions, LICENSE_FIELDS, toLicense, type LicenseRow } from './licenses';
+import { groupConditions, licenseFields, toLicense, type LicenseRow } from './licenses';
+import { LMA_1_20_FIELDS, lmaFieldsOf, type LmaFields } from './lmaFields';
 import { queryPage, type LmoApi } from './lmoApi';
-import { licenseStatuses, type License, type LicenseStatus } from './records';
+import { licenseGroupStatuses, type License, type LicenseGroupStatus } from './records';
 import { isSalesforceId } from './soql';
 
 /** What to export: a package's licenses (through their Package Version, as the tree counts them). */
 export interface LicenseGroup {
   /** The sfLma__Package__c record. */
   package: { id: string; name: string };
-  /** One status group of the package; every status when absent. */
-  status?: LicenseStatus;
+  /** One Status group of the package (Other included); every license when absent. */
+  status?: LicenseGroupStatus;
 }
 
 export interface ExportProgress {
@@ -108,7 +109,7 @@ export function csvRow(cells: readonly Cell[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Columns: every field of the tree's license list (LICENSE_FIELDS through toLicense), in the LMA's words.
+// Columns: every field of the tree's license list (licenseFields through toLicense), in the LMA's words.
 
 interface RowContext {
   packageName: string;
@@ -154,9 +155,9 @@ export function licenseCsvRow(license: License, context: RowContext): string {
 }
 
 /** The query the export pages through (the bench gives `sf data query` the very same). */
-export function licenseExportSoql(group: LicenseGroup): string {
-  const conditions = groupConditions({ packageId: group.package.id, status: group.status });
-  return `SELECT ${LICENSE_FIELDS} FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id DESC`;
+export function licenseExportSoql(group: LicenseGroup, fields: LmaFields = LMA_1_20_FIELDS): string {
+  const conditions = groupConditions({ packageId: group.package.id, status: group.status }, fields);
+  return `SELECT ${licenseFields(fields)} FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id DESC`;
 }
 
 /** `<package>-<status>-licenses-<date>.csv` in the user's local date, safe as a file name anywhere. */
@@ -189,10 +190,10 @@ function fileNamePart(text: string): string {
 function checkGroup(group: LicenseGroup): void {
   if (!group?.package?.id || !isSalesforceId(group.package.id))
     throw new ExportError('input', 'Choose a package to export its licenses.');
-  if (group.status !== undefined && !(licenseStatuses as readonly string[]).includes(group.status))
+  if (group.status !== undefined && !licenseGroupStatuses.includes(group.status))
     throw new ExportError(
       'input',
-      `"${String(group.status)}" is not a License status (${licenseStatuses.join(', ')}).`,
+      `"${String(group.status)}" is not a License status group (${licenseGroupStatuses.join(', ')}).`,
     );
 }
 
@@ -255,7 +256,9 @@ export async function writeLicensesCsv(
     requests++;
     const request = path
       ? api.request<QueryPage<LicenseRow>>(path)
-      : queryPage<LicenseRow>(api, licenseExportSoql(group));
+      : api.lmaFields
+        ? queryPage<LicenseRow>(api, licenseExportSoql(group, api.lmaFields))
+        : lmaFieldsOf(api).then((fields) => queryPage<LicenseRow>(api, licenseExportSoql(group, fields)));
     try {
       return await abortable(request, signal, progress);
     } catch (error) {

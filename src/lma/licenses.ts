@@ -1,14 +1,17 @@
+import { LMA_1_20_FIELDS, lmaFieldsOf, selectable, type LmaFields } from './lmaFields';
 import { queryAll, queryPage, type LmoApi } from './lmoApi';
-import type { License, LicenseStatus } from './records';
+import { packageCondition } from './packages';
+import { licenseStatuses, OTHER_STATUS, type License, type LicenseGroupStatus } from './records';
 import { containsPattern, isSalesforceId, literal, toId15, toId18 } from './soql';
 
 export const LICENSE_PAGE_SIZE = 200;
 
-/** The License fields of the tree's license list (and of its export, `licenseExport.ts`). */
-export const LICENSE_FIELDS = [
+/** The License fields of the tree's license list (and of its export, `licenseExport.ts`), as LMA 1.20 has them. */
+export const LICENSE_FIELD_LIST = [
   'Id',
   'Name',
   'sfLma__Status__c',
+  'sfLma__License_Status__c',
   'sfLma__Seats__c',
   'sfLma__Used_Licenses__c',
   'sfLma__Expiration__c',
@@ -23,22 +26,32 @@ export const LICENSE_FIELDS = [
   'sfLma__Lead__r.Name',
   'sfLma__Account__r.Name',
   'CreatedDate',
-].join(', ');
+] as const;
 
+/** The SELECT list of those fields that this org's License has (older LMAs lack several). */
+export function licenseFields(fields: LmaFields = LMA_1_20_FIELDS): string {
+  return selectable(fields, 'license', LICENSE_FIELD_LIST).join(', ');
+}
+
+/** The SELECT list as LMA 1.20 has it. */
+export const LICENSE_FIELDS = licenseFields();
+
+/** A License as queried; fields an older LMA lacks are absent. */
 export interface LicenseRow {
   Id: string;
   Name: string;
   sfLma__Status__c: string | null;
+  sfLma__License_Status__c?: string | null;
   sfLma__Seats__c: number | null;
   sfLma__Used_Licenses__c: number | null;
   sfLma__Expiration__c: string | null;
   sfLma__Install_Date__c: string | null;
   sfLma__Subscriber_Org_ID__c: string | null;
-  sfLma__Subscriber_Org_Is_Sandbox__c: boolean | null;
-  sfLma__Org_Instance__c: string | null;
-  sfLma__Org_Type__c: string | null;
+  sfLma__Subscriber_Org_Is_Sandbox__c?: boolean | null;
+  sfLma__Org_Instance__c?: string | null;
+  sfLma__Org_Type__c?: string | null;
   sfLma__Package_Version__c: string | null;
-  sfLma__Version_Number__c: string | null;
+  sfLma__Version_Number__c?: string | null;
   sfLma__Lead__r: { Company: string | null; Name: string | null } | null;
   sfLma__Account__r: { Name: string | null } | null;
   CreatedDate: string;
@@ -56,11 +69,12 @@ export interface LicensePage {
  */
 export async function loadLicensePage(
   api: LmoApi,
-  group: { packageId: string; status: LicenseStatus },
+  group: { packageId: string; status: LicenseGroupStatus },
   after?: string,
 ): Promise<LicensePage> {
-  const conditions = [...groupConditions(group), ...(after ? [`Id < ${literal(after)}`] : [])];
-  const soql = `SELECT ${LICENSE_FIELDS} FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id DESC LIMIT ${LICENSE_PAGE_SIZE + 1}`;
+  const fields = api.lmaFields ?? (await lmaFieldsOf(api));
+  const conditions = [...groupConditions(group, fields), ...(after ? [`Id < ${literal(after)}`] : [])];
+  const soql = `SELECT ${licenseFields(fields)} FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id DESC LIMIT ${LICENSE_PAGE_SIZE + 1}`;
   const page = await queryPage<LicenseRow>(api, soql);
   const rows = page.records.slice(0, LICENSE_PAGE_SIZE);
   return {
@@ -72,20 +86,24 @@ export async function loadLicensePage(
 /** The ids of every License in a status group (2,000 a request), for a bulk change. */
 export async function loadLicenseIds(
   api: LmoApi,
-  group: { packageId: string; status: LicenseStatus },
+  group: { packageId: string; status: LicenseGroupStatus },
 ): Promise<string[]> {
-  const soql = `SELECT Id FROM sfLma__License__c WHERE sfLma__Package_Version__r.sfLma__Package__c = ${literal(group.packageId)} AND sfLma__Status__c = ${literal(group.status)} ORDER BY Id`;
+  const conditions = groupConditions(group, api.lmaFields ?? (await lmaFieldsOf(api)));
+  const soql = `SELECT Id FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id`;
   return (await queryAll<{ Id: string }>(api, soql)).map((row) => row.Id);
 }
 
 /**
- * The licenses of a package (through their Package Version, as `loadPackages` counts them, so a group
- * holds what its count says), in one status when given.
+ * The licenses of a package (as `loadPackages` counts them, `packageCondition`, so a group holds what
+ * its count says), in one Status group when given: Other is no Status or none of the LMA's four.
  */
-export function groupConditions(group: { packageId: string; status?: LicenseStatus }): string[] {
+export function groupConditions(
+  group: { packageId: string; status?: LicenseGroupStatus },
+  fields: LmaFields = LMA_1_20_FIELDS,
+): string[] {
   return [
-    `sfLma__Package_Version__r.sfLma__Package__c = ${literal(group.packageId)}`,
-    ...(group.status ? [`sfLma__Status__c = ${literal(group.status)}`] : []),
+    packageCondition(fields, group.packageId),
+    ...(group.status ? [statusCondition(group.status)] : []),
   ];
 }
 
@@ -100,6 +118,11 @@ export function searchTermProblem(text: string): string | undefined {
     return `Type at most ${MAX_SEARCH_TERM} characters (this is ${term.length.toLocaleString('en-US')}): no org id, org name or customer name is longer.`;
   }
   return undefined;
+}
+
+function statusCondition(status: LicenseGroupStatus): string {
+  if (status !== OTHER_STATUS) return `sfLma__Status__c = ${literal(status)}`;
+  return `(sfLma__Status__c = null OR sfLma__Status__c NOT IN (${licenseStatuses.map(literal).join(', ')}))`;
 }
 
 /**
@@ -121,7 +144,7 @@ export async function findLicenses(api: LmoApi, text: string, limit = LICENSE_PA
     `sfLma__Account__r.Name LIKE ${pattern}`,
     `Name = ${literal(term)}`,
   ];
-  const soql = `SELECT ${LICENSE_FIELDS} FROM sfLma__License__c WHERE ${[...byOrgId, ...byName].join(' OR ')} ORDER BY Id DESC LIMIT ${limit}`;
+  const soql = `SELECT ${licenseFields(api.lmaFields ?? (await lmaFieldsOf(api)))} FROM sfLma__License__c WHERE ${[...byOrgId, ...byName].join(' OR ')} ORDER BY Id DESC LIMIT ${limit}`;
   const page = await queryPage<LicenseRow>(api, soql);
   return page.records.map(toLicense);
 }
@@ -131,6 +154,7 @@ export function toLicense(row: LicenseRow): License {
     id: row.Id,
     name: row.Name,
     status: row.sfLma__Status__c ?? 'Unknown',
+    licenseStatus: row.sfLma__License_Status__c ?? undefined,
     seats: row.sfLma__Seats__c ?? undefined,
     usedLicenses: row.sfLma__Used_Licenses__c ?? undefined,
     expiration: row.sfLma__Expiration__c ?? undefined,

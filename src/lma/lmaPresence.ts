@@ -1,40 +1,94 @@
 import { toLmoError } from '../org/errors';
+import {
+  describeLmaFields,
+  LMA_OBJECT_LABELS,
+  LMA_OBJECTS,
+  type LmaFields,
+  type LmaObject,
+} from './lmaFields';
 import { queryPage, toolingQuery, type LmoApi } from './lmoApi';
 
-/** Whether the License Management App is installed in the org, and which version when readable. */
-export interface LmaPresence {
-  installed: boolean;
-  version: string | undefined;
-}
+/**
+ * Whether the License Management App is in the org for this user, and which version when readable:
+ * installed (with its objects' fields), not installed, or installed but its objects hidden from this
+ * user (`missing`: the objects, by label, the user needs Read on).
+ */
+export type LmaPresence =
+  | { kind: 'installed'; version: string | undefined; fields: LmaFields }
+  | { kind: 'notInstalled' }
+  | { kind: 'noAccess'; version: string | undefined; missing: string[] };
 
 /**
- * Is this org an LMO? The License object exists only where the License Management App is installed;
- * its version comes from InstalledSubscriberPackage when the user may read it (optional).
+ * Is this org an LMO, and may this user read it? A real org answers INVALID_TYPE on the LMA's objects
+ * both where the LMA is not installed and where the user has no permission on them; the installed
+ * packages (InstalledSubscriberPackage, readable without that permission) tell the two apart, and
+ * describeGlobal which objects the user lacks. When the LMA is there, its three objects are described
+ * once, here: every query of the connection then names only fields the org has (lmaFields.ts).
  */
 export async function checkLmaPresence(api: LmoApi): Promise<LmaPresence> {
   try {
     await queryPage(api, 'SELECT Id FROM sfLma__License__c LIMIT 1');
   } catch (error) {
-    const failure = toLmoError(error);
-    if (failure.errorCode === 'INVALID_TYPE') return { installed: false, version: undefined };
-    throw failure;
+    if (!isUnknownObject(error)) throw toLmoError(error);
+    const installed = await readInstalledLma(api);
+    if (!installed) return { kind: 'notInstalled' };
+    return { kind: 'noAccess', version: installed.version, missing: await hiddenObjects(api) };
   }
-  return { installed: true, version: await readLmaVersion(api) };
+  const [installed, fields] = await Promise.all([
+    readInstalledLma(api),
+    describeLmaFields(api).catch(async (error: unknown) => {
+      // License is readable, but Package or Package Version is not: the tree can't load either.
+      if (isUnknownObject(error)) return undefined;
+      throw toLmoError(error);
+    }),
+  ]);
+  if (!fields) return { kind: 'noAccess', version: installed?.version, missing: await hiddenObjects(api) };
+  return { kind: 'installed', version: installed?.version, fields };
+}
+
+/** What a user without access to the LMA's objects asks their admin for, in a sentence. */
+export function noAccessAdvice(missing: readonly string[]): string {
+  const objects = missing.length ? missing : Object.values(LMA_OBJECT_LABELS);
+  return `this user can't read its ${list(objects)} records. Ask your Salesforce admin for the Read permission on ${list(objects)} (the License Management App's permission set, or object permissions in the user's profile).`;
+}
+
+const list = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
+function isUnknownObject(error: unknown): boolean {
+  const code = toLmoError(error).errorCode;
+  // Describe of an object the user can't see answers NOT_FOUND; a query, INVALID_TYPE.
+  return code === 'INVALID_TYPE' || code === 'NOT_FOUND';
 }
 
 interface InstalledPackageRow {
   SubscriberPackageVersion: { MajorVersion: number; MinorVersion: number } | null;
 }
 
-async function readLmaVersion(api: LmoApi): Promise<string | undefined> {
+/** The LMA among the installed packages (undefined: not there, or not readable by this user). */
+async function readInstalledLma(api: LmoApi): Promise<{ version: string | undefined } | undefined> {
   try {
     const page = await toolingQuery<InstalledPackageRow>(
       api,
       "SELECT SubscriberPackageVersion.MajorVersion, SubscriberPackageVersion.MinorVersion FROM InstalledSubscriberPackage WHERE SubscriberPackage.NamespacePrefix = 'sfLma'",
     );
-    const version = page.records[0]?.SubscriberPackageVersion;
-    return version ? `${version.MajorVersion}.${version.MinorVersion}` : undefined;
+    const row = page.records[0];
+    if (!row) return undefined;
+    const version = row.SubscriberPackageVersion;
+    return { version: version ? `${version.MajorVersion}.${version.MinorVersion}` : undefined };
   } catch {
-    return undefined; // Not readable with this user's permissions: the version is a nicety.
+    return undefined; // Not readable with this user's permissions: the LMA can't be told apart then.
+  }
+}
+
+/** The LMA objects (by label) that describeGlobal doesn't list for this user. */
+async function hiddenObjects(api: LmoApi): Promise<string[]> {
+  const all = Object.keys(LMA_OBJECTS) as LmaObject[];
+  try {
+    const global = await api.request<{ sobjects: { name: string }[] }>('/sobjects');
+    const visible = new Set(global.sobjects.map((s) => s.name.toLowerCase()));
+    return all.filter((o) => !visible.has(LMA_OBJECTS[o].toLowerCase())).map((o) => LMA_OBJECT_LABELS[o]);
+  } catch {
+    return all.map((o) => LMA_OBJECT_LABELS[o]);
   }
 }

@@ -1,8 +1,11 @@
 import type { QueryPage, RequestOptions } from '../org/connection';
+import type { LmaFields } from './lmaFields';
 
 /** What the domain needs of the session: one authenticated REST request (LmoSession.request). */
 export interface LmoApi {
   request<T>(path: string, options?: RequestOptions): Promise<T>;
+  /** The LMA's fields in this LMO, when the caller read them already (LmoSession: once per connection). */
+  readonly lmaFields?: LmaFields;
 }
 
 /** One page of a query; `batchSize` (200 to 2,000) asks Salesforce for smaller pages. */

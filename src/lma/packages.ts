@@ -1,75 +1,127 @@
-import { queryAll, type LmoApi } from './lmoApi';
-import { licenseStatuses, type LicenseStatus, type Package, type PackageVersion } from './records';
+import { toLmoError } from '../org/errors';
+import { hasField, lmaFieldsOf, selectable, type LmaFields } from './lmaFields';
+import { queryAll, queryPage, type LmoApi } from './lmoApi';
+import {
+  licenseStatuses,
+  OTHER_STATUS,
+  type LicenseGroupStatus,
+  type LicenseStatus,
+  type Package,
+  type PackageVersion,
+} from './records';
 import { literal } from './soql';
 
 interface PackageRow {
   Id: string;
   Name: string;
-  sfLma__Package_ID__c: string | null;
-  sfLma__Developer_Name__c: string | null;
-  sfLma__Latest_Version__c: string | null;
+  sfLma__Package_ID__c?: string | null;
+  sfLma__Developer_Name__c?: string | null;
+  sfLma__Latest_Version__c?: string | null;
 }
 
 interface VersionRow {
   Id: string;
   Name: string;
   sfLma__Package__c: string;
-  sfLma__Version_Number__c: string | null;
-  sfLma__Version__c: string | null;
-  sfLma__Version_ID__c: string | null;
-  sfLma__Release_Date__c: string | null;
-  sfLma__Is_Beta__c: boolean | null;
-  sfLma__Sequence__c: number | null;
+  sfLma__Version_Number__c?: string | null;
+  sfLma__Version__c?: string | null;
+  sfLma__Version_ID__c?: string | null;
+  sfLma__Release_Date__c?: string | null;
+  sfLma__Is_Beta__c?: boolean | null;
+  sfLma__Sequence__c?: number | null;
 }
 
+/** A count grouped by the version's package and (LMA 1.20) the License's own Package lookup. */
 interface CountRow {
-  sfLma__Package_Version__c: string | null;
-  sfLma__Status__c: string | null;
+  versionPackage: string | null;
+  licensePackage?: string | null;
+  sfLma__Status__c?: string | null;
   total: number;
 }
 
+const PACKAGE_FIELDS = [
+  'Id',
+  'Name',
+  'sfLma__Package_ID__c',
+  'sfLma__Developer_Name__c',
+  'sfLma__Latest_Version__c',
+];
+const VERSION_FIELDS = [
+  'Id',
+  'Name',
+  'sfLma__Package__c',
+  'sfLma__Version_Number__c',
+  'sfLma__Version__c',
+  'sfLma__Version_ID__c',
+  'sfLma__Release_Date__c',
+  'sfLma__Is_Beta__c',
+  'sfLma__Sequence__c',
+];
+
 /**
- * Every package of the LMO with its versions and license counts, in three requests whatever the size
- * of the LMO: packages, versions, and one aggregate grouped by version and status. Licenses are
- * counted through their Package Version because the License→Package lookup is missing in older LMAs.
+ * Which package a License belongs to, in SOQL: its Package Version's package (master-detail, never
+ * wrong), or, for a License without a version, its own Package lookup (LMA 1.20 has one; older LMAs
+ * don't, and their licenses without a version belong to no package). Counts and lists use the same.
  */
-export function loadPackages(api: LmoApi): Promise<Package[]> {
+export function packageCondition(fields: LmaFields, packageRecordId: string): string {
+  const byVersion = `sfLma__Package_Version__r.sfLma__Package__c = ${literal(packageRecordId)}`;
+  if (!hasField(fields, 'license', 'sfLma__Package__c')) return byVersion;
+  return `(${byVersion} OR (sfLma__Package_Version__c = null AND sfLma__Package__c = ${literal(packageRecordId)}))`;
+}
+
+/** Packages counted by one pair of aggregates when there are too many for one: 4 statuses × 2 keys × 100 < 2,000. */
+const PACKAGES_PER_COUNT = 100;
+
+/** Licenses in no package at all: no Package Version and (LMA 1.20) no Package either. */
+export interface LmoPackages {
+  packages: Package[];
+  licensesWithoutPackage: number;
+}
+
+/**
+ * Every package of the LMO with its versions and license counts by Status group, in four requests
+ * whatever the number of licenses or versions: packages, versions, and two aggregates grouped by
+ * package (all licenses; the four statuses), whose difference is the Other group. Aggregates can't
+ * be paged and Salesforce refuses one of more than 2,000 groups, so nothing is grouped by version
+ * here: a version's count is read when its package's Versions open (`loadVersionCounts`). An LMO of
+ * so many packages that even these exceed 2,000 groups is counted again, 100 packages per pair.
+ */
+export async function loadLmoPackages(api: LmoApi): Promise<LmoPackages> {
   return loadPackagesWhere(api, undefined);
 }
 
-/** One package (by its record id) with its versions and counts, in the same three requests; undefined once deleted. */
+/** Every package of the LMO with its versions and counts (see `loadLmoPackages`). */
+export async function loadPackages(api: LmoApi): Promise<Package[]> {
+  return (await loadPackagesWhere(api, undefined)).packages;
+}
+
+/** One package (by its record id) with its versions and counts, in four requests; undefined once deleted. */
 export async function loadPackage(api: LmoApi, packageRecordId: string): Promise<Package | undefined> {
-  const [pkg] = await loadPackagesWhere(api, packageRecordId);
+  const [pkg] = (await loadPackagesWhere(api, packageRecordId)).packages;
   return pkg;
 }
 
-async function loadPackagesWhere(api: LmoApi, packageRecordId: string | undefined): Promise<Package[]> {
+async function loadPackagesWhere(api: LmoApi, packageRecordId: string | undefined): Promise<LmoPackages> {
+  const fields = api.lmaFields ?? (await lmaFieldsOf(api));
   const only = (field: string) => (packageRecordId ? ` WHERE ${field} = ${literal(packageRecordId)}` : '');
-  const [packageRows, versionRows, countRows] = await Promise.all([
-    queryAll<PackageRow>(
-      api,
-      `SELECT Id, Name, sfLma__Package_ID__c, sfLma__Developer_Name__c, sfLma__Latest_Version__c FROM sfLma__Package__c${only('Id')} ORDER BY Name`,
-    ),
-    queryAll<VersionRow>(
-      api,
-      `SELECT Id, Name, sfLma__Package__c, sfLma__Version_Number__c, sfLma__Version__c, sfLma__Version_ID__c, sfLma__Release_Date__c, sfLma__Is_Beta__c, sfLma__Sequence__c FROM sfLma__Package_Version__c${only('sfLma__Package__c')}`,
-    ),
-    queryAll<CountRow>(
-      api,
-      `SELECT sfLma__Package_Version__c, sfLma__Status__c, COUNT(Id) total FROM sfLma__License__c${only('sfLma__Package_Version__r.sfLma__Package__c')} GROUP BY sfLma__Package_Version__c, sfLma__Status__c`,
-    ),
-  ]);
-
-  const versionTotals = new Map<string, number>();
-  const statusByVersion = new Map<string, Map<string, number>>();
-  for (const row of countRows) {
-    if (!row.sfLma__Package_Version__c) continue;
-    const version = row.sfLma__Package_Version__c;
-    versionTotals.set(version, (versionTotals.get(version) ?? 0) + row.total);
-    const statuses = statusByVersion.get(version) ?? new Map<string, number>();
-    statuses.set(row.sfLma__Status__c ?? '', (statuses.get(row.sfLma__Status__c ?? '') ?? 0) + row.total);
-    statusByVersion.set(version, statuses);
-  }
+  const packagesQuery = queryAll<PackageRow>(
+    api,
+    `SELECT ${selectable(fields, 'package', PACKAGE_FIELDS).join(', ')} FROM sfLma__Package__c${only('Id')} ORDER BY Name`,
+  );
+  const versionsQuery = queryAll<VersionRow>(
+    api,
+    `SELECT ${selectable(fields, 'packageVersion', VERSION_FIELDS).join(', ')} FROM sfLma__Package_Version__c${only('sfLma__Package__c')}`,
+  );
+  // All packages in one pair of aggregates; an LMO of hundreds of packages (more groups than one
+  // aggregate may answer) is counted again 100 packages at a time.
+  const countsQuery = packageRecordId
+    ? countLicenses(api, fields, [packageRecordId])
+    : countLicenses(api, fields, undefined).catch(async (error: unknown) => {
+        if (toLmoError(error).errorCode !== 'EXCEEDED_ID_LIMIT') throw error;
+        const ids = (await packagesQuery).map((row) => row.Id);
+        return countLicenses(api, fields, ids);
+      });
+  const [packageRows, versionRows, counts] = await Promise.all([packagesQuery, versionsQuery, countsQuery]);
 
   const versionsByPackage = new Map<string, PackageVersion[]>();
   for (const row of versionRows) {
@@ -82,22 +134,15 @@ async function loadPackagesWhere(api: LmoApi, packageRecordId: string | undefine
       releaseDate: row.sfLma__Release_Date__c ?? undefined,
       isBeta: row.sfLma__Is_Beta__c === true,
       sequence: row.sfLma__Sequence__c ?? undefined,
-      licenseTotal: versionTotals.get(row.Id) ?? 0,
     };
     const list = versionsByPackage.get(version.packageId) ?? [];
     list.push(version);
     versionsByPackage.set(version.packageId, list);
   }
 
-  return packageRows.map((row) => {
+  const packages = packageRows.map((row): Package => {
     const versions = (versionsByPackage.get(row.Id) ?? []).sort(releasedNewestFirst);
-    const licenseCounts: Partial<Record<LicenseStatus, number>> = {};
-    for (const version of versions) {
-      for (const [status, total] of statusByVersion.get(version.id) ?? []) {
-        if (!isLicenseStatus(status)) continue;
-        licenseCounts[status] = (licenseCounts[status] ?? 0) + total;
-      }
-    }
+    const count = counts.byPackage.get(row.Id.slice(0, 15));
     return {
       id: row.Id,
       name: row.Name,
@@ -105,10 +150,119 @@ async function loadPackagesWhere(api: LmoApi, packageRecordId: string | undefine
       developerName: row.sfLma__Developer_Name__c ?? undefined,
       latestVersion: row.sfLma__Latest_Version__c ?? versions.find((v) => !v.isBeta)?.versionNumber,
       versions,
-      licenseCounts,
-      licenseTotal: versions.reduce((sum, version) => sum + version.licenseTotal, 0),
+      licenseCounts: count?.byStatus ?? {},
+      licenseTotal: count?.total ?? 0,
     };
   });
+  return { packages, licensesWithoutPackage: packageRecordId ? 0 : counts.withoutPackage };
+}
+
+interface Counts {
+  byPackage: Map<string, { total: number; byStatus: Partial<Record<LicenseGroupStatus, number>> }>;
+  withoutPackage: number;
+}
+
+/**
+ * License counts per package and Status group: all licenses, and those in the LMA's four statuses;
+ * the rest is Other. `packageIds` narrows each pair of aggregates to 100 packages (undefined: all).
+ */
+async function countLicenses(
+  api: LmoApi,
+  fields: LmaFields,
+  packageIds: string[] | undefined,
+): Promise<Counts> {
+  const withLookup = hasField(fields, 'license', 'sfLma__Package__c');
+  const keys = [
+    'sfLma__Package_Version__r.sfLma__Package__c versionPackage',
+    ...(withLookup ? ['sfLma__Package__c licensePackage'] : []),
+  ];
+  const groupBy = keys.map((k) => k.split(' ')[0]).join(', ');
+  const statuses = licenseStatuses.map(literal).join(', ');
+  const chunks = packageIds ? chunk(packageIds, PACKAGES_PER_COUNT) : [undefined];
+  const scope = (ids: string[] | undefined): string[] => {
+    if (!ids) return [];
+    const list = ids.map(literal).join(', ');
+    return [
+      withLookup
+        ? `(sfLma__Package_Version__r.sfLma__Package__c IN (${list}) OR (sfLma__Package_Version__c = null AND sfLma__Package__c IN (${list})))`
+        : `sfLma__Package_Version__r.sfLma__Package__c IN (${list})`,
+    ];
+  };
+  const where = (conditions: string[]) => (conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '');
+  const answers = await Promise.all(
+    chunks.flatMap((ids) => [
+      queryPage<CountRow>(
+        api,
+        `SELECT ${keys.join(', ')}, COUNT(Id) total FROM sfLma__License__c${where(scope(ids))} GROUP BY ${groupBy}`,
+      ),
+      queryPage<CountRow>(
+        api,
+        `SELECT ${keys.join(', ')}, sfLma__Status__c, COUNT(Id) total FROM sfLma__License__c${where([...scope(ids), `sfLma__Status__c IN (${statuses})`])} GROUP BY ${groupBy}, sfLma__Status__c`,
+      ),
+    ]),
+  );
+  const counts: Counts = { byPackage: new Map(), withoutPackage: 0 };
+  const entry = (id: string) => {
+    let e = counts.byPackage.get(id.slice(0, 15));
+    if (!e) counts.byPackage.set(id.slice(0, 15), (e = { total: 0, byStatus: {} }));
+    return e;
+  };
+  const known = new Map<string, number>();
+  answers.forEach((page, i) => {
+    for (const row of page.records) {
+      const pkg = row.versionPackage ?? row.licensePackage ?? undefined;
+      if (i % 2 === 0) {
+        if (pkg) entry(pkg).total += row.total;
+        else counts.withoutPackage += row.total;
+      } else if (pkg && row.sfLma__Status__c && isLicenseStatus(row.sfLma__Status__c)) {
+        const e = entry(pkg);
+        e.byStatus[row.sfLma__Status__c] = (e.byStatus[row.sfLma__Status__c] ?? 0) + row.total;
+        known.set(pkg.slice(0, 15), (known.get(pkg.slice(0, 15)) ?? 0) + row.total);
+      }
+    }
+  });
+  for (const [id, e] of counts.byPackage) {
+    const other = e.total - (known.get(id) ?? 0);
+    if (other > 0) e.byStatus[OTHER_STATUS] = other;
+  }
+  return counts;
+}
+
+/** Version ids per aggregate when a package has more versions than one aggregate may answer. */
+const VERSIONS_PER_COUNT = 500;
+
+/**
+ * The license count of each of a package's versions: one aggregate grouped by version (a package has
+ * fewer than 2,000 versions with licenses in every LMO we know of), or one per 500 versions beyond that.
+ * Versions without licenses get 0.
+ */
+export async function loadVersionCounts(api: LmoApi, pkg: Package): Promise<Map<string, number>> {
+  const base = `sfLma__Package_Version__r.sfLma__Package__c = ${literal(pkg.id)}`;
+  const scopes =
+    pkg.versions.length < 2000
+      ? [base]
+      : chunk(
+          pkg.versions.map((v) => v.id),
+          VERSIONS_PER_COUNT,
+        ).map((ids) => `sfLma__Package_Version__c IN (${ids.map(literal).join(', ')})`);
+  const pages = await Promise.all(
+    scopes.map((scope) =>
+      queryPage<{ sfLma__Package_Version__c: string; total: number }>(
+        api,
+        `SELECT sfLma__Package_Version__c, COUNT(Id) total FROM sfLma__License__c WHERE ${scope} GROUP BY sfLma__Package_Version__c`,
+      ),
+    ),
+  );
+  const counts = new Map(pkg.versions.map((v) => [v.id.slice(0, 15), 0]));
+  for (const page of pages)
+    for (const row of page.records) counts.set(row.sfLma__Package_Version__c.slice(0, 15), row.total);
+  return new Map(pkg.versions.map((v) => [v.id, counts.get(v.id.slice(0, 15)) ?? 0]));
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 export function isLicenseStatus(value: string): value is LicenseStatus {

@@ -3,6 +3,15 @@
 export const licenseStatuses = ['Active', 'Trial', 'Suspended', 'Uninstalled'] as const;
 export type LicenseStatus = (typeof licenseStatuses)[number];
 
+/**
+ * The group of licenses whose Status is empty or none of the LMA's four: the Status picklist is not
+ * restricted, so a real LMO can hold any value. Without this group their counts and lists disagree.
+ */
+export const OTHER_STATUS = 'Other';
+/** The groups the tree shows a package's licenses in, by the Status field (sfLma__Status__c). */
+export type LicenseGroupStatus = LicenseStatus | typeof OTHER_STATUS;
+export const licenseGroupStatuses: readonly LicenseGroupStatus[] = [...licenseStatuses, OTHER_STATUS];
+
 export interface Package {
   id: string;
   name: string;
@@ -11,8 +20,9 @@ export interface Package {
   developerName: string | undefined;
   latestVersion: string | undefined;
   versions: PackageVersion[];
-  /** Licenses per status; statuses with none are absent. */
-  licenseCounts: Partial<Record<LicenseStatus, number>>;
+  /** Licenses per Status group (Other: no Status or another value); groups with none are absent. */
+  licenseCounts: Partial<Record<LicenseGroupStatus, number>>;
+  /** The package's licenses: through their Package Version, or (without one) License → Package. */
   licenseTotal: number;
 }
 
@@ -26,13 +36,19 @@ export interface PackageVersion {
   releaseDate: string | undefined;
   isBeta: boolean;
   sequence: number | undefined;
-  licenseTotal: number;
+  /** Licenses on this version; undefined until counted (`loadVersionCounts`, when the Versions node opens). */
+  licenseTotal?: number;
 }
 
 export interface License {
   id: string;
   name: string;
   status: LicenseStatus | string;
+  /**
+   * The LMA's own License Status (sfLma__License_Status__c, the record type's name: it can say
+   * Expired, which Status never does); undefined where the org doesn't have the field.
+   */
+  licenseStatus: string | undefined;
   /** -1 means a site license; see encodings.ts. */
   seats: number | undefined;
   usedLicenses: number | undefined;

@@ -4,6 +4,7 @@
  * that org, and compare them with the package's default terms. The test org is reached through its
  * own connection; the LMO only through the session. No `vscode` here: the CLI runs the same code.
  */
+import { lmaFieldsOf, selectable } from './lmaFields';
 import { doesNotExpire, formatExpiration, formatSeats, isSiteLicense } from './encodings';
 import { describeTerms, expirationFor, licenseSeats, type LicensingTerms } from './licensingTerms';
 import { queryPage, toolingQuery, type LmoApi } from './lmoApi';
@@ -214,7 +215,7 @@ interface LicenseRow {
   sfLma__Expiration__c: string | null;
   sfLma__Install_Date__c: string | null;
   sfLma__Subscriber_Org_ID__c: string | null;
-  sfLma__Subscriber_Org_Is_Sandbox__c: boolean | null;
+  sfLma__Subscriber_Org_Is_Sandbox__c?: boolean | null;
   sfLma__Package_Version__r: {
     sfLma__Version_ID__c: string | null;
     sfLma__Package__r: { sfLma__Package_ID__c: string | null } | null;
@@ -223,6 +224,22 @@ interface LicenseRow {
   sfLma__Lead__r: { LeadSource: string | null; Company: string | null } | null;
 }
 
+const RECORDED_LICENSE_FIELDS = [
+  'Id',
+  'Name',
+  'sfLma__Status__c',
+  'sfLma__Seats__c',
+  'sfLma__Expiration__c',
+  'sfLma__Install_Date__c',
+  'sfLma__Subscriber_Org_ID__c',
+  'sfLma__Subscriber_Org_Is_Sandbox__c',
+  'sfLma__Package_Version__r.sfLma__Version_ID__c',
+  'sfLma__Package_Version__r.sfLma__Package__r.sfLma__Package_ID__c',
+  'sfLma__Lead__c',
+  'sfLma__Lead__r.LeadSource',
+  'sfLma__Lead__r.Company',
+];
+
 /** One look at the LMO: the License of that org (15 or 18 characters) for that package, if any. */
 export async function findRecordedLicense(
   lmo: LmoApi,
@@ -230,9 +247,15 @@ export async function findRecordedLicense(
   subscriberPackageId: string,
 ): Promise<RecordedLicense | undefined> {
   const ids = [...new Set([toId15(subscriberOrgId), toId18(subscriberOrgId)])].map(literal).join(', ');
+  // Older LMAs have no sandbox flag: such a License reads as a production install.
+  const fields = selectable(
+    lmo.lmaFields ?? (await lmaFieldsOf(lmo)),
+    'license',
+    RECORDED_LICENSE_FIELDS,
+  ).join(', ');
   const page = await queryPage<LicenseRow>(
     lmo,
-    `SELECT Id, Name, sfLma__Status__c, sfLma__Seats__c, sfLma__Expiration__c, sfLma__Install_Date__c, sfLma__Subscriber_Org_ID__c, sfLma__Subscriber_Org_Is_Sandbox__c, sfLma__Package_Version__r.sfLma__Version_ID__c, sfLma__Package_Version__r.sfLma__Package__r.sfLma__Package_ID__c, sfLma__Lead__c, sfLma__Lead__r.LeadSource, sfLma__Lead__r.Company FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c IN (${ids}) ORDER BY CreatedDate DESC`,
+    `SELECT ${fields} FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c IN (${ids}) ORDER BY CreatedDate DESC`,
   );
   const packageId15 = toId15(subscriberPackageId);
   const orgId15 = toId15(subscriberOrgId);

@@ -1,3 +1,4 @@
+import type { LmaFields } from '../lma/lmaFields';
 import type { LmaPresence } from '../lma/lmaPresence';
 import { parseLimitInfo, type ApiUsage } from './apiUsage';
 import type { ExchangeObserver, OrgConnection, RequestOptions } from './connection';
@@ -67,6 +68,12 @@ export class LmoSession {
     return this.usage;
   }
 
+  /** The LMA's fields in the connected LMO, read once per connection (src/lma/lmaFields.ts). */
+  get lmaFields(): LmaFields | undefined {
+    const state = this.current;
+    return state.kind === 'connected' && state.lma.kind === 'installed' ? state.lma.fields : undefined;
+  }
+
   /** True once the org answered REQUEST_LIMIT_EXCEEDED; anything that polls must stop. */
   get apiLimitReached(): boolean {
     return this.limitReached;
@@ -90,7 +97,7 @@ export class LmoSession {
         lma,
       });
       this.options.log.info(
-        `Connected to ${connection.username} (${connection.orgId}); LMA ${lma.installed ? (lma.version ?? 'installed') : 'not installed'}`,
+        `Connected to ${connection.username} (${connection.orgId}); LMA ${lma.kind === 'installed' ? (lma.version ?? 'installed') : lma.kind === 'noAccess' ? `installed, no access to ${lma.missing.join(', ')}` : 'not installed'}`,
       );
     } catch (error) {
       if (generation !== this.generation) return this.current;

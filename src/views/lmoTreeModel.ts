@@ -1,6 +1,6 @@
 import { findLicenses, loadLicensePage } from '../lma/licenses';
-import { loadPackage, loadPackages } from '../lma/packages';
-import { licenseStatuses, type License, type Package } from '../lma/records';
+import { loadLmoPackages, loadPackage, loadVersionCounts, type LmoPackages } from '../lma/packages';
+import { licenseGroupStatuses, type License, type Package } from '../lma/records';
 import { findLmoPackage, type SfdxProjectError, type WorkspacePackage } from '../lma/sfdxProject';
 import type { TestInstalls } from '../lma/testInstallHistory';
 import { Emitter, type Listen, type Subscription } from '../org/emitter';
@@ -13,6 +13,7 @@ import type {
   PackageNode,
   PackagesNode,
   StatusGroupNode,
+  VersionsNode,
   TestInstallMark,
   WorkspacePackagesNode,
 } from './nodes';
@@ -46,7 +47,9 @@ export class LmoTreeModel {
   readonly onDidReload = this.reloaded.event;
 
   private epoch = 0;
-  private packages: Promise<Package[]> | undefined;
+  private packages: Promise<LmoPackages> | undefined;
+  /** License counts per version of a package (by package record id), read when its Versions open. */
+  private readonly versionCounts = new Map<string, Promise<Map<string, number>>>();
   private packagesLoading = false;
   /** Package nodes whose package is being loaded again, by node id. */
   private readonly refreshing = new Set<string>();
@@ -73,6 +76,7 @@ export class LmoTreeModel {
   refresh(): void {
     this.epoch++;
     this.packages = undefined;
+    this.versionCounts.clear();
     this.packagesLoading = false;
     this.refreshing.clear();
     this.pages.clear();
@@ -108,11 +112,13 @@ export class LmoTreeModel {
     this.refreshing.delete(node.id);
     if (epoch !== this.epoch) return;
     // Chained on the cached promise, so two package refreshes never undo each other.
-    this.packages = this.loadedPackages().then((packages) =>
-      fresh
-        ? packages.map((pkg) => (pkg.id === fresh.id ? fresh : pkg))
-        : packages.filter((pkg) => pkg.id !== node.pkg.id),
-    );
+    this.packages = this.loadedLmo().then((lmo) => ({
+      ...lmo,
+      packages: fresh
+        ? lmo.packages.map((pkg) => (pkg.id === fresh.id ? fresh : pkg))
+        : lmo.packages.filter((pkg) => pkg.id !== node.pkg.id),
+    }));
+    this.versionCounts.delete(node.pkg.id);
     const under = (id: string) => id === node.id || id.startsWith(`${node.id}/`);
     for (const id of this.pages.keys()) if (under(id)) this.pages.delete(id);
     for (const id of this.shown.keys()) if (under(id)) this.shown.delete(id);
@@ -123,10 +129,14 @@ export class LmoTreeModel {
 
   /** The LMO's packages, loaded once per refresh and shared by every caller. */
   loadedPackages(): Promise<Package[]> {
+    return this.loadedLmo().then((lmo) => lmo.packages);
+  }
+
+  private loadedLmo(): Promise<LmoPackages> {
     if (!this.packages) {
       const epoch = this.epoch;
       this.packagesLoading = true;
-      this.packages = loadPackages(this.session).finally(() => {
+      this.packages = loadLmoPackages(this.session).finally(() => {
         if (epoch !== this.epoch) return;
         this.packagesLoading = false;
         this.redraw(this.packagesNodeId());
@@ -230,7 +240,7 @@ export class LmoTreeModel {
 
   private childrenOf(node: LmaNode | undefined): Promise<LmaNode[]> | LmaNode[] {
     const state = this.session.state;
-    if (state.kind !== 'connected' || !state.lma.installed) return [];
+    if (state.kind !== 'connected' || state.lma.kind !== 'installed') return [];
     if (!node) return [{ kind: 'lmo', id: this.rootId(), parent: undefined, org: state.org, lma: state.lma }];
     switch (node.kind) {
       case 'lmo':
@@ -240,12 +250,7 @@ export class LmoTreeModel {
       case 'package':
         return packageChildren(node);
       case 'versions':
-        return node.pkg.versions.map((version) => ({
-          kind: 'version',
-          id: `${node.id}/${version.id}`,
-          parent: node,
-          version,
-        }));
+        return this.versionNodes(node);
       case 'statusGroup':
         return this.licenseNodes(node);
       case 'search':
@@ -285,12 +290,46 @@ export class LmoTreeModel {
   }
 
   private async packageNodes(node: PackagesNode): Promise<LmaNode[]> {
-    const packages = await this.loadedPackages();
+    const { packages, licensesWithoutPackage } = await this.loadedLmo();
     if (packages.length === 0)
       return [
         message(node, 'info', 'No packages yet: associate a package with this LMO in the Partner Console.'),
       ];
-    return packages.map((pkg) => ({ kind: 'package', id: `${node.id}/${pkg.id}`, parent: node, pkg }));
+    const nodes: LmaNode[] = packages.map((pkg) => ({
+      kind: 'package',
+      id: `${node.id}/${pkg.id}`,
+      parent: node,
+      pkg,
+    }));
+    // Licenses with no Package Version (and no Package) belong to no package: say they exist.
+    if (licensesWithoutPackage > 0)
+      nodes.push({
+        ...message(
+          node,
+          'info',
+          `${licensesWithoutPackage.toLocaleString('en-US')} ${licensesWithoutPackage === 1 ? 'license has' : 'licenses have'} no package`,
+        ),
+        detail:
+          'These licenses have no Package Version (and no Package), so they belong to no package here. Find License finds them by subscriber org id or customer name.',
+      });
+    return nodes;
+  }
+
+  /** A package's versions with their license counts: one aggregate when the Versions node opens. */
+  private async versionNodes(node: VersionsNode): Promise<LmaNode[]> {
+    let counts = this.versionCounts.get(node.pkg.id);
+    if (!counts) {
+      counts = loadVersionCounts(this.session, node.pkg);
+      this.versionCounts.set(node.pkg.id, counts);
+      counts.catch(() => this.versionCounts.delete(node.pkg.id));
+    }
+    const totals = await counts;
+    return node.pkg.versions.map((version) => ({
+      kind: 'version',
+      id: `${node.id}/${version.id}`,
+      parent: node,
+      version: { ...version, licenseTotal: totals.get(version.id) ?? 0 },
+    }));
   }
 
   private async licenseNodes(node: StatusGroupNode): Promise<LmaNode[]> {
@@ -353,7 +392,7 @@ export class LmoTreeModel {
 /** Versions first, then one group per status that has licenses. */
 function packageChildren(node: PackageNode): LmaNode[] {
   const { pkg } = node;
-  const groups: LmaNode[] = licenseStatuses
+  const groups: LmaNode[] = licenseGroupStatuses
     .filter((status) => (pkg.licenseCounts[status] ?? 0) > 0)
     .map((status) => ({
       kind: 'statusGroup',

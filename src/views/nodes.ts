@@ -1,6 +1,6 @@
 import { contextValueFlags as flag, contextValuePrefix } from '../ids';
 import { isExpired } from '../lma/encodings';
-import type { License, LicenseStatus, Package, PackageVersion } from '../lma/records';
+import type { License, LicenseGroupStatus, Package, PackageVersion } from '../lma/records';
 import type { WorkspacePackage } from '../lma/sfdxProject';
 import type { TestInstallReport } from '../lma/testInstall';
 import type { LmaPresence } from '../lma/lmaPresence';
@@ -33,7 +33,7 @@ interface Base {
 export interface LmoNode extends Base {
   kind: 'lmo';
   org: OrgIdentity;
-  lma: LmaPresence;
+  lma: Extract<LmaPresence, { kind: 'installed' }>;
 }
 export interface PackagesNode extends Base {
   kind: 'packages';
@@ -53,7 +53,8 @@ export interface VersionNode extends Base {
 export interface StatusGroupNode extends Base {
   kind: 'statusGroup';
   pkg: Package;
-  status: LicenseStatus;
+  /** By the Status field; Other: no Status, or none of the LMA's four. */
+  status: LicenseGroupStatus;
   count: number;
 }
 export interface LicenseNode extends Base {

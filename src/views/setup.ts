@@ -35,7 +35,7 @@ export class SetupProgress implements vscode.Disposable {
     this.subscriptions = [
       services.session.onDidChangeState((state) => {
         recheck();
-        if (state.kind === 'connected' && state.lma.installed)
+        if (state.kind === 'connected' && state.lma.kind === 'installed')
           void this.warnAboutOrgKind(state.org.orgId, state.org.instanceUrl);
       }),
       services.project.onDidChange(recheck),
@@ -54,7 +54,7 @@ export class SetupProgress implements vscode.Disposable {
   private async check(): Promise<void> {
     const run = ++this.checking;
     const session = this.services.session.state;
-    const lmaInstalled = session.kind === 'connected' && session.lma.installed;
+    const lmaInstalled = session.kind === 'connected' && session.lma.kind === 'installed';
     // Without an LMO no step can be complete: nothing to read (this runs at activation, too).
     const workspace = lmaInstalled ? await this.services.project.packages() : [];
     const lmoPackages = lmaInstalled ? await this.services.packages().catch(() => []) : [];

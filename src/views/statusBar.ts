@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LmoSession, SessionState } from '../org/lmoSession';
 import { commands, statusBarItems } from '../ids';
+import { noAccessAdvice } from '../lma/lmaPresence';
 
 /** The LMO in the status bar: who, in what condition, and today's API calls. Click to switch orgs. */
 export class LmoStatusBar implements vscode.Disposable {
@@ -64,11 +65,14 @@ function describe(state: SessionState): { text: string; tooltip: string; warning
       };
     case 'connected':
       return {
-        text: `$(${state.lma.installed ? 'organization' : 'warning'}) ${state.org.alias ?? state.org.username}`,
-        tooltip: state.lma.installed
-          ? `License Management Org: ${state.org.username} (${state.org.orgId})`
-          : `${state.org.username} has no License Management App.`,
-        warning: !state.lma.installed,
+        text: `$(${state.lma.kind === 'installed' ? 'organization' : 'warning'}) ${state.org.alias ?? state.org.username}`,
+        tooltip:
+          state.lma.kind === 'installed'
+            ? `License Management Org: ${state.org.username} (${state.org.orgId})`
+            : state.lma.kind === 'noAccess'
+              ? `${state.org.username} has the License Management App, but ${noAccessAdvice(state.lma.missing)}`
+              : `${state.org.username} has no License Management App.`,
+        warning: state.lma.kind !== 'installed',
       };
     case 'expired':
       return {

@@ -1,18 +1,32 @@
 import * as vscode from 'vscode';
 import { formatExpiration, formatSeats, isExpired } from '../lma/encodings';
-import type { LicenseStatus } from '../lma/records';
+import { OTHER_STATUS, type LicenseGroupStatus } from '../lma/records';
 import type { TestInstallOutcome } from '../lma/testInstall';
 import { contextValue, type LicenseNode, type LmaNode, type TestInstallMark } from './nodes';
 import { commands, setupWalkthroughId, workbenchCommands } from '../ids';
 
 /** How the tree shows its nodes (`nodes.ts` says what they are, `lmoTreeModel.ts` what they hold). */
 
-const statusIcons: Record<LicenseStatus, vscode.ThemeIcon> = {
+const statusIcons: Record<LicenseGroupStatus, vscode.ThemeIcon> = {
   Active: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   Trial: new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.blue')),
   Suspended: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.orange')),
   Uninstalled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+  Other: new vscode.ThemeIcon('question'),
 };
+
+/**
+ * The tree groups licenses by the Status field (sfLma__Status__c): what Modify License and this
+ * extension change, and what a bulk change of a group acts on. The LMA's own pages show License Status
+ * (the record type's name), which can also say Expired; a license's tooltip shows it where it differs.
+ */
+const GROUPED_BY =
+  'Grouped by the Status field (sfLma__Status__c). The LMA’s License Status (its record type) can differ, e.g. Expired: a license’s tooltip shows it.';
+const groupTooltip = (status: LicenseGroupStatus): string =>
+  status === OTHER_STATUS
+    ? 'Licenses with no Status, or a Status other than Active, Trial, Suspended and Uninstalled (Salesforce doesn’t restrict the picklist).\n\n' +
+      GROUPED_BY
+    : `Licenses whose Status is ${status}.\n\n${GROUPED_BY}`;
 
 const testInstallWords: Record<TestInstallOutcome, string> = {
   passed: 'test install passed',
@@ -41,6 +55,7 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
     case 'packages': {
       const item = new vscode.TreeItem('Packages', C.Expanded);
       item.iconPath = new vscode.ThemeIcon(busy ? 'loading~spin' : 'package');
+      item.tooltip = `The LMO's packages, their versions and their licenses by Status.\n\n${GROUPED_BY}`;
       return withId(item, node);
     }
     case 'package': {
@@ -76,7 +91,9 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
       item.description = [
         version.isBeta ? 'beta' : undefined,
         version.releaseDate,
-        `${version.licenseTotal.toLocaleString('en-US')} licenses`,
+        version.licenseTotal === undefined
+          ? undefined
+          : `${version.licenseTotal.toLocaleString('en-US')} licenses`,
       ]
         .filter(Boolean)
         .join(' · ');
@@ -88,6 +105,7 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
       const item = new vscode.TreeItem(node.status, C.Collapsed);
       item.description = node.count.toLocaleString('en-US');
       item.iconPath = statusIcons[node.status];
+      item.tooltip = groupTooltip(node.status);
       return withId(item, node);
     }
     case 'license':
@@ -159,13 +177,16 @@ function licenseItem(node: LicenseNode): vscode.TreeItem {
   item.tooltip = new vscode.MarkdownString(
     [
       `**${license.name}** · ${license.status}${expired ? ' (expired)' : ''}`,
+      ...(license.licenseStatus && license.licenseStatus !== license.status
+        ? [`License Status (the LMA's record type): ${license.licenseStatus}`]
+        : []),
       `Subscriber org: ${license.customerName ?? ''} \`${license.subscriberOrgId ?? 'unknown'}\``,
       `Seats: ${formatSeats(license.seats)}${license.usedLicenses !== undefined ? ` (${license.usedLicenses} used)` : ''}`,
       `Expiration: ${formatExpiration(license.expiration)}`,
       `Version: ${license.versionNumber ?? 'unknown'} · Installed ${license.installDate ?? 'unknown'}`,
     ].join('\n\n'),
   );
-  const status = license.status as LicenseStatus;
+  const status = license.status as LicenseGroupStatus;
   item.iconPath = expired
     ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
     : (statusIcons[status] ?? new vscode.ThemeIcon('key'));

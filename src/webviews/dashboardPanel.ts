@@ -49,7 +49,7 @@ export class DashboardPanel implements vscode.Disposable {
   private async load(): Promise<void> {
     const state = this.services.session.state;
     let message: HostMessage;
-    if (state.kind !== 'connected' || !state.lma.installed)
+    if (state.kind !== 'connected' || state.lma.kind !== 'installed')
       message = { kind: 'error', message: 'No License Management Org is connected.' };
     else
       try {

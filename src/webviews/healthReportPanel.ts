@@ -65,7 +65,7 @@ export class HealthReportPanel implements vscode.Disposable {
 
   private async check(): Promise<void> {
     const state = this.services.session.state;
-    if (state.kind !== 'connected' || !state.lma.installed) {
+    if (state.kind !== 'connected' || state.lma.kind !== 'installed') {
       await this.post({
         kind: 'error',
         message: 'Connect a License Management Org first: the checks run there.',

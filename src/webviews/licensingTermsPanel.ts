@@ -210,7 +210,7 @@ export class LicensingTermsPanel implements vscode.Disposable {
 
   private async lmoState(): Promise<LmoState> {
     const state = this.services.session.state;
-    if (state.kind !== 'connected' || !state.lma.installed) return { kind: 'disconnected' };
+    if (state.kind !== 'connected' || state.lma.kind !== 'installed') return { kind: 'disconnected' };
     const packages = await this.services.packages().catch(() => []);
     const lmoPackage = packages.find((pkg) => pkg.id === this.target.lmoPackage?.id);
     return {

@@ -18,7 +18,8 @@ import {
   views,
   walkthroughs,
 } from '../../src/ids';
-import { licenseStatuses, type License, type Package } from '../../src/lma/records';
+import { LMA_1_20_FIELDS } from '../../src/lma/lmaFields';
+import { licenseGroupStatuses, licenseStatuses, type License, type Package } from '../../src/lma/records';
 import { contextValue, type LmaNode } from '../../src/views/nodes';
 
 interface Manifest {
@@ -85,6 +86,7 @@ function everyContextValue(): Set<string> {
     id: 'a0L000000000001',
     name: 'L-1',
     status,
+    licenseStatus: undefined,
     seats: 1,
     usedLicenses: undefined,
     expiration,
@@ -123,14 +125,14 @@ function everyContextValue(): Set<string> {
         ...base,
         kind: 'lmo',
         org: { username: 'u', alias: undefined, orgId: '00D', instanceUrl: 'https://x', loginUrl: undefined },
-        lma: { installed: true, version: '1.20' },
+        lma: { kind: 'installed', version: '1.20', fields: LMA_1_20_FIELDS },
       },
     ],
     packages: [{ ...base, kind: 'packages' }],
     package: [{ ...base, kind: 'package', pkg }],
     versions: [{ ...base, kind: 'versions', pkg }],
     version: [version(false), version(true)],
-    statusGroup: licenseStatuses.map((status) => ({ ...group, status })),
+    statusGroup: licenseGroupStatuses.map((status) => ({ ...group, status })),
     license: [...licenseStatuses, 'Unknown'].flatMap((status) => [
       { ...base, kind: 'license' as const, license: license(status, undefined) },
       { ...base, kind: 'license' as const, license: license(status, '2000-01-01') },

@@ -269,6 +269,7 @@ describe('Export Licenses against the local org', () => {
         pages.push(out.writableLength);
         return session.request(path, options);
       },
+      lmaFields: session.lmaFields, // as the session read them at connect: no describe here
     };
     const result = await writeLicensesCsv(watched, group('Active'), out);
     assert.equal(pages.length, Math.ceil(pkg.licenseCounts.Active! / 2000));

@@ -349,7 +349,10 @@ describe('test install and verification on the local org', () => {
     const { target } = await testOrg();
     let looks = 0;
     const report = await runTestInstall({
-      lmo: { request: (path, options) => (looks++, session.request(path, options)) },
+      lmo: {
+        request: (path, options) => (looks++, session.request(path, options)),
+        lmaFields: session.lmaFields,
+      },
       lmoUsername: 'ti-lmo',
       target,
       versionId: released('Acme Billing').id,

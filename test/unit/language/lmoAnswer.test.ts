@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { answerLmoPackages } from '../../../src/language/lmoAnswer';
+import { LMA_1_20_FIELDS } from '../../../src/lma/lmaFields';
 import type { Package } from '../../../src/lma/records';
 import type { SessionState } from '../../../src/org/lmoSession';
 
@@ -24,12 +25,17 @@ test('only a connected LMO with the LMA installed has packages to give, and they
     { kind: 'disconnected' },
     { kind: 'connecting', target: 'acme' },
     { kind: 'expired', org, target: 'acme', message: 'expired' },
-    { kind: 'connected', org, lma: { installed: false, version: undefined } },
+    { kind: 'connected', org, lma: { kind: 'notInstalled' } },
+    { kind: 'connected', org, lma: { kind: 'noAccess', version: '1.20', missing: ['License'] } },
   ];
   for (const state of states) assert.deepEqual(await answerLmoPackages(state, load), { connected: false });
   assert.equal(loads, 0);
 
-  const connected: SessionState = { kind: 'connected', org, lma: { installed: true, version: '1.2' } };
+  const connected: SessionState = {
+    kind: 'connected',
+    org,
+    lma: { kind: 'installed', version: '1.2', fields: LMA_1_20_FIELDS },
+  };
   assert.deepEqual(await answerLmoPackages(connected, load), {
     connected: true,
     org: { username: 'admin@acme.lmo', orgId: '00D000000000001AAA' },
@@ -45,7 +51,11 @@ test('only a connected LMO with the LMA installed has packages to give, and they
 });
 
 test('a failure to load the packages reaches the server as an error, not as "not connected"', async () => {
-  const connected: SessionState = { kind: 'connected', org, lma: { installed: true, version: undefined } };
+  const connected: SessionState = {
+    kind: 'connected',
+    org,
+    lma: { kind: 'installed', version: undefined, fields: LMA_1_20_FIELDS },
+  };
   await assert.rejects(
     answerLmoPackages(connected, () => Promise.reject(new Error('superseded'))),
     /superseded/,

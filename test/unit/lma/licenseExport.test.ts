@@ -13,6 +13,7 @@ import {
   ExportError,
 } from '../../../src/lma/licenseExport';
 import { toLicense, type LicenseRow } from '../../../src/lma/licenses';
+import { LMA_1_20_FIELDS } from '../../../src/lma/lmaFields';
 import type { LmoApi } from '../../../src/lma/lmoApi';
 import { parseCsv } from './parseCsv';
 
@@ -156,7 +157,20 @@ test('the query: the tree fields of one package, by status when given, newest fi
   assert.match(soql, /^SELECT Id, Name, sfLma__Status__c, .* FROM sfLma__License__c WHERE /);
   assert.match(
     soql,
-    /sfLma__Package_Version__r\.sfLma__Package__c = 'a0C000000000001AAA' AND sfLma__Status__c = 'Trial' ORDER BY Id DESC$/,
+    /\(sfLma__Package_Version__r\.sfLma__Package__c = 'a0C000000000001AAA' OR \(sfLma__Package_Version__c = null AND sfLma__Package__c = 'a0C000000000001AAA'\)\) AND sfLma__Status__c = 'Trial' ORDER BY Id DESC$/,
+  );
+  // An older LMA: no License → Package, no subscriber org fields in the SELECT.
+  const older = licenseExportSoql(
+    { package: { id: 'a0C000000000001AAA', name: 'P' }, status: 'Other' },
+    {
+      ...LMA_1_20_FIELDS,
+      license: LMA_1_20_FIELDS.license.filter((f) => !/Package__c|Org_|Version_Number/.test(f)),
+    },
+  );
+  assert.doesNotMatch(older, /Org_Instance|Version_Number|sfLma__Package_Version__c = null/);
+  assert.match(
+    older,
+    /WHERE sfLma__Package_Version__r\.sfLma__Package__c = 'a0C000000000001AAA' AND \(sfLma__Status__c = null OR sfLma__Status__c NOT IN \('Active', 'Trial', 'Suspended', 'Uninstalled'\)\) ORDER/,
   );
   assert.doesNotMatch(licenseExportSoql({ package: { id: 'a0C000000000001AAA', name: 'P' } }), /Status__c =/);
 });
@@ -168,7 +182,7 @@ test('no package, or a status the LMA does not have: a clear error and no reques
     [undefined, /Choose a package/],
     [
       { package: { id: 'a0C000000000001AAA', name: 'P' }, status: 'Expired' },
-      /"Expired" is not a License status/,
+      /"Expired" is not a License status group/,
     ],
   ];
   for (const [group, message] of cases) {
