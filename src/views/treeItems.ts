@@ -21,7 +21,7 @@ const statusIcons: Record<LicenseGroupStatus, vscode.ThemeIcon> = {
  * (the record type's name), which can also say Expired; a license's tooltip shows it where it differs.
  */
 const GROUPED_BY =
-  'Grouped by the Status field (sfLma__Status__c). The LMA’s License Status (its record type) can differ, e.g. Expired: a license’s tooltip shows it.';
+  'Grouped by the Status field (`sfLma__Status__c`). The LMA’s License Status (its record type) can differ, e.g. Expired: a license’s tooltip shows it.';
 const groupTooltip = (status: LicenseGroupStatus): string =>
   status === OTHER_STATUS
     ? 'Licenses with no Status, or a Status other than Active, Trial, Suspended and Uninstalled (Salesforce doesn’t restrict the picklist).\n\n' +
@@ -55,7 +55,10 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
     case 'packages': {
       const item = new vscode.TreeItem('Packages', C.Expanded);
       item.iconPath = new vscode.ThemeIcon(busy ? 'loading~spin' : 'package');
-      item.tooltip = `The LMO's packages, their versions and their licenses by Status.\n\n${GROUPED_BY}`;
+      // A MarkdownString: a plain string tooltip would also become the item's accessible name.
+      item.tooltip = new vscode.MarkdownString(
+        `The LMO's packages, their versions and their licenses by Status.\n\n${GROUPED_BY}`,
+      );
       return withId(item, node);
     }
     case 'package': {
@@ -105,7 +108,7 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
       const item = new vscode.TreeItem(node.status, C.Collapsed);
       item.description = node.count.toLocaleString('en-US');
       item.iconPath = statusIcons[node.status];
-      item.tooltip = groupTooltip(node.status);
+      item.tooltip = new vscode.MarkdownString(groupTooltip(node.status));
       return withId(item, node);
     }
     case 'license':
