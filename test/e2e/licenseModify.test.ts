@@ -1,9 +1,11 @@
 // Modifying a License from the tree in code-server against the local org: open the form from a
 // license's right-click menu, change its seats and see the new value in the tree and in the LMO; then
 // try to suspend the same (Active, paying) license and meet the typed confirmation, which a wrong name
-// does not pass and Escape leaves the License as it was.
+// does not pass and Escape leaves the License as it was; finally export the Active group to a CSV.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
@@ -63,7 +65,7 @@ test(
 
     await withSession(
       'license-modify',
-      async ({ workbench, page, saveArtifacts }) => {
+      async ({ workbench, page, saveArtifacts, workspace }) => {
         await workbench.openViewContainer('License Management');
         await workbench.connectTo('lmo-modify');
         await workbench.expandTreeItem(/^Packages/);
@@ -134,6 +136,32 @@ test(
         await workbench.waitForNotification(new RegExp(`Saved ${license.Name}: Status Active → Suspended`));
         const [suspended] = await query(`SELECT ${FIELDS} FROM sfLma__License__c WHERE Id = '${license.Id}'`);
         assert.equal(suspended!.sfLma__Status__c, 'Suspended');
+
+        // Export the Active group: VS Code's save dialog, then a CSV with one row per license.
+        const active = await query(
+          `SELECT Id FROM sfLma__License__c WHERE sfLma__Package_Version__r.sfLma__Package__r.Name = 'Acme Billing' AND sfLma__Status__c = 'Active'`,
+        );
+        // The tree reloads after the save: the suspended license leaves the Active group.
+        await item().waitFor({ state: 'detached', timeout: 15_000 });
+        await workbench.dismissHover();
+        await workbench.contextMenu(workbench.treeItem(/^Active/).first(), 'Export Licenses…');
+        const dialog = page.locator('.quick-input-widget');
+        await dialog.locator('input.input').waitFor();
+        // The dialog fills in the folder first and the file name a moment later.
+        await page.waitForFunction(
+          `document.querySelector('.quick-input-widget input.input')?.value.endsWith('.csv')`,
+        );
+        assert.match(
+          await dialog.locator('input.input').inputValue(),
+          /lma-e2e-project-\w+\/acme-billing-active-licenses-[\d-]+\.csv$/,
+        );
+        await dialog.locator('input.input').press('Enter');
+        await workbench.waitForNotification(/Exported [\d,]+ licenses of Acme Billing/);
+        const file = fs.readdirSync(workspace).find((f) => /^acme-billing-active-licenses-.*\.csv$/.test(f));
+        assert.ok(file, fs.readdirSync(workspace).join(', '));
+        const lines = fs.readFileSync(path.join(workspace, file), 'utf8').trimEnd().split('\r\n');
+        assert.equal(lines.length, active.length + 1, 'a header and one row per Active license');
+        assert.match(lines[0]!, /License Name.*Seats \(display\)/);
       },
       { env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' } },
     );
