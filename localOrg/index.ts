@@ -5,8 +5,7 @@
 import { createServer } from 'node:net';
 import { orgView, type OrgView } from './server/admin';
 import { startServer } from './server/server';
-import type { DataStore } from './world/dataPort';
-import { openDataStore } from './world/dataAdapter';
+import { openDatabase } from './data/index';
 import { LMO_PROBLEMS, setLmoProblems, type LmoProblem, type LmoProblems } from './world/lmoProblems';
 import type { PackageView } from './world/partnerConsole';
 import {
@@ -55,8 +54,6 @@ export interface StartLocalOrgOptions {
   lmoProblems?: Partial<LmoProblems>;
   /** How long a test install stays IN_PROGRESS (default 600 ms). */
   installDelayMs?: number;
-  /** Replaces the data layer (tests). */
-  store?: DataStore;
 }
 
 export interface LocalOrgs {
@@ -141,12 +138,12 @@ async function ensurePortFree(port: number): Promise<void> {
 
 export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise<LocalOrg> {
   await ensurePortFree(options.port ?? 0);
-  const store = options.store ?? (await openDataStore(options.dataDir));
+  const db = await openDatabase({ dir: options.dataDir });
   let closed = false;
   try {
     const { world, fresh } = await World.open({
       dir: options.dataDir,
-      store,
+      db,
       installDelayMs: options.installDelayMs,
     });
     if (options.lma?.version) chooseLmaVersion(world, options.lma.version, fresh);
@@ -163,7 +160,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
       closed = true;
       world.installs.stop();
       await server.close();
-      await store.close();
+      db.close();
     };
     const view = (org: Parameters<typeof orgView>[1]) => orgView(shared, org);
     return {
@@ -202,7 +199,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
       close: () => close(),
     };
   } catch (e) {
-    if (!closed) await store.close().catch(() => undefined);
+    if (!closed) db.close();
     throw e;
   }
 }

@@ -166,11 +166,14 @@ export class OrgData {
   private readonly state: OrgState;
   private readonly userId: string;
   private readonly isSystem: boolean;
+  /** Written by the LMA: see `writtenByLma`. */
+  private readonly byLma: boolean;
 
-  constructor(state: OrgState, userId: string, isSystem: boolean) {
+  constructor(state: OrgState, userId: string, isSystem: boolean, byLma = false) {
     this.state = state;
     this.userId = userId;
     this.isSystem = isSystem;
+    this.byLma = byLma;
   }
 
   get orgId(): string {
@@ -207,6 +210,22 @@ export class OrgData {
   /** The same org, writing as the platform (installs, LMA jobs): may set read-only fields and edit uninstalled licenses. */
   system(): OrgData {
     return new OrgData(this.state, this.state.systemUserId ?? this.userId, true);
+  }
+
+  /**
+   * The same org written by its LMA (installs, the Partner Console, seeds), as the platform: fields
+   * of the LMA's objects that the org's LMA version lacks are left out (an older LMA never fills
+   * them), so that callers describe one record for both versions.
+   */
+  writtenByLma(): OrgData {
+    return new OrgData(this.state, this.state.systemUserId ?? this.userId, true, true);
+  }
+
+  /** `fields` without those an older LMA lacks, when the LMA writes one of its objects. */
+  private fitToLma(s: SObjectSchema, fields: Row): Row {
+    if (!this.byLma || this.state.lma.version === 'current' || !s.name.toLowerCase().startsWith('sflma__'))
+      return fields;
+    return Object.fromEntries(Object.entries(fields).filter(([k]) => s.field(k) !== undefined));
   }
 
   // ---- reads ----
@@ -251,7 +270,7 @@ export class OrgData {
 
   async create(sobject: string, fields: Row): Promise<SaveResult> {
     const s = this.writable(sobject, 'create');
-    const { ops, id } = this.prepareCreate(s, fields, true);
+    const { ops, id } = this.prepareCreate(s, this.fitToLma(s, fields), true);
     this.state.store.write(ops);
     return { id, success: true, errors: [] };
   }
@@ -267,7 +286,7 @@ export class OrgData {
       throw preconditionFailed();
     }
     const ctx = this.writeContext('update');
-    const changes = checkFields(s, fields, ctx);
+    const changes = checkFields(s, this.fitToLma(s, fields), ctx);
     const next: Row = { ...old, ...changes };
     checkRequired(s, next);
     const ops: PutOp[] = [];
@@ -345,7 +364,7 @@ export class OrgData {
     const ops: PutOp[] = [];
     const ids: string[] = [];
     for (const fields of rows) {
-      const prepared = this.prepareCreate(s, fields, options.history === true);
+      const prepared = this.prepareCreate(s, this.fitToLma(s, fields), options.history === true);
       ops.push(...prepared.ops);
       ids.push(prepared.id);
     }

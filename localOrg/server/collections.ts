@@ -3,7 +3,7 @@
 // allOrNone runs as one store transaction: all records are journalled together
 // or not at all; deletes are checked before any is made.
 import { SalesforceError } from '../data/errors';
-import type { OrgData, SObjectRecord } from '../world/dataPort';
+import type { OrgData, Row as SObjectRecord } from '../data/index';
 import type { Ctx } from './context';
 import {
   json,
@@ -98,7 +98,7 @@ export async function collections(ctx: Ctx): Promise<ApiResponse> {
     const sobject = typeOf(rec);
     if (m === 'POST') {
       refuseIdOnInsert(rec);
-      return { id: await data.create(sobject, writableFields(rec)), success: true, errors: [] };
+      return { id: (await data.create(sobject, writableFields(rec))).id, success: true, errors: [] };
     }
     const id = String(rec.Id ?? rec.id ?? '');
     if (!id) throw new SalesforceError('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
@@ -112,7 +112,7 @@ export async function collections(ctx: Ctx): Promise<ApiResponse> {
     return json(outcomes);
   }
   // allOrNone: one transaction, so a failure (or a crash before the answer) leaves none of the records.
-  return ctx.world.store.atomically(async () => {
+  return ctx.world.db.atomically(async () => {
     const outcomes: Outcome[] = [];
     for (const rec of records) {
       try {
@@ -139,22 +139,31 @@ async function retrieveMany(ctx: Ctx, data: OrgData, type: string): Promise<ApiR
     throw new SalesforceError('REQUIRED_FIELD_MISSING', 'The fields parameter is required.', ['fields']);
   }
   const out = [];
-  for (const id of ids) out.push((await data.retrieve(type, id, fields).catch(() => undefined)) ?? null);
+  for (const id of ids) out.push(retrieved(data, type, id, fields) ?? null);
   return json(withVersion(out, ctx.version));
+}
+
+/** The record, or undefined when it doesn't exist (or the id is malformed): a per-record answer. */
+function retrieved(data: OrgData, sobject: string, id: string, fields: string[]): SObjectRecord | undefined {
+  try {
+    return data.retrieve(sobject, id, fields);
+  } catch {
+    return undefined;
+  }
 }
 
 async function deleteMany(ctx: Ctx, data: OrgData): Promise<ApiResponse> {
   const ids = (ctx.req.query.get('ids') ?? '').split(',').filter(Boolean);
   tooMany(ids.length);
   const allOrNone = ctx.req.query.get('allOrNone') === 'true';
-  const describe = (await data.describeGlobal()).sobjects;
+  const describe = data.describeGlobal().sobjects as Array<Record<string, unknown>>;
   const typeFor = (id: string): string | undefined =>
     describe.find((s) => s.keyPrefix === id.slice(0, 3))?.name as string | undefined;
   if (allOrNone) {
     const problems = await Promise.all(
       ids.map(async (id) => {
         const t = typeFor(id);
-        return t && (await data.retrieve(t, id, ['Id']).catch(() => undefined)) ? null : id;
+        return t && retrieved(data, t, id, ['Id']) ? null : id;
       }),
     );
     if (problems.some(Boolean)) {
@@ -191,5 +200,5 @@ async function deleteMany(ctx: Ctx, data: OrgData): Promise<ApiResponse> {
       value: json(outcomes.map((o) => (o.success ? { id: o.id, success: false, errors: [ROLLED_BACK] } : o))),
     };
   };
-  return allOrNone ? ctx.world.store.atomically(run) : (await run()).value;
+  return allOrNone ? ctx.world.db.atomically(run) : (await run()).value;
 }

@@ -86,7 +86,7 @@ export async function composite(ctx: Ctx): Promise<ApiResponse> {
     );
   // allOrNone: one store transaction, so a halted request (or a crash before the answer) leaves
   // none of its writes, updates included; without it each subrequest stands on its own.
-  if (jsonBoolean(body, 'allOrNone')) return ctx.world.store.atomically(() => run(ctx, subs, true));
+  if (jsonBoolean(body, 'allOrNone')) return ctx.world.db.atomically(() => run(ctx, subs, true));
   return (await run(ctx, subs, false)).value;
 }
 

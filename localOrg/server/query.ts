@@ -3,7 +3,7 @@
 import { SalesforceError, invalidType, malformedQuery } from '../data/errors';
 import { restTables, toolingTables } from '../world/virtualObjects';
 import { fromObject, parseSoql, queryVirtual } from '../world/virtualQuery';
-import type { QueryResult } from '../world/dataPort';
+import type { QueryResult } from '../data/index';
 import type { Ctx } from './context';
 import { header, json, type ApiResponse } from './http';
 import { columnMetadata } from './columns';
@@ -42,6 +42,7 @@ async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<Que
     const r = queryVirtual(table, parseSoql(soql));
     return {
       totalSize: r.totalSize,
+      sobject: table.name,
       records: r.records,
       page: (from, count) => r.records.slice(from, from + count),
     };
@@ -49,7 +50,7 @@ async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<Que
   if (ctx.tooling) throw invalidType(target);
   // Salesforce answers the Dev Hub probe with INVALID_TYPE in orgs that are not Dev Hubs.
   if (target.toLowerCase() === 'scratchorginfo') throw invalidType(target);
-  return ctx.world.data(ctx.org).query(soql, { includeDeleted, apiVersion: ctx.version });
+  return ctx.world.data(ctx.org).query(soql, { includeDeleted, apiVersion: `v${ctx.version}` });
 }
 
 const queryBase = (ctx: Ctx): string =>

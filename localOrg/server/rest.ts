@@ -121,25 +121,25 @@ export async function sobjects(ctx: Ctx): Promise<ApiResponse> {
   const m = ctx.req.method;
   if (!type) {
     if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD');
-    return json(withVersion(await data.describeGlobal(), ctx.version));
+    return json(withVersion(data.describeGlobal(), ctx.version));
   }
   if (third === undefined) {
     if (m === 'POST') {
       const body = jsonBody(ctx.req);
       refuseIdOnInsert(body);
-      const id = await data.create(type, writableFields(body));
+      const { id } = await data.create(type, writableFields(body));
       return json({ id, success: true, errors: [] }, 201, {
         Location: `/services/data/v${ctx.version}/sobjects/${type}/${id}`,
       });
     }
     if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD,POST');
-    const describe = (await data.describe(type)) as Record<string, unknown>;
+    const describe = data.describe(type) as Record<string, unknown>;
     const { fields: _f, childRelationships: _c, recordTypeInfos: _r, ...objectDescribe } = describe;
     return json(withVersion({ objectDescribe, recentItems: [] }, ctx.version));
   }
   if (third === 'describe' && ctx.rest.length === 3) {
     if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD');
-    return json(withVersion(await data.describe(type), ctx.version));
+    return json(withVersion(data.describe(type), ctx.version));
   }
   if (ctx.rest.length !== 3) throw notFound();
   const id = idFrom(ctx, 2);
@@ -149,7 +149,7 @@ export async function sobjects(ctx: Ctx): Promise<ApiResponse> {
       ?.split(',')
       .map((f) => f.trim())
       .filter(Boolean);
-    const record = await data.retrieve(type, id, fields);
+    const record = data.retrieve(type, id, fields);
     if (!record) throw notFound();
     return json(withVersion(record, ctx.version));
   }

@@ -5,10 +5,9 @@
 // the LMA; unassociated packages get no License, as in real life.
 import { SalesforceError } from '../data/errors';
 import { leadOwner, refuseDuplicateLead } from './lmoProblems';
-import { versionNumber } from './partnerConsole';
-import { stillPublishing } from './virtualObjects';
+import { stillPublishing, versionNumber, type PartnerConsole } from './partnerConsole';
 import type { InstallRequestState, OrgState, VersionState } from './state';
-import type { World } from './world';
+import type { WorldCore } from './core';
 
 const FINAL = new Set(['SUCCESS', 'ERROR']);
 
@@ -22,7 +21,7 @@ export class Installs {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly world: World,
+    private readonly world: WorldCore & { readonly console: PartnerConsole },
     public delayMs: number,
   ) {}
 
@@ -121,7 +120,7 @@ export class Installs {
     const packageRowId = await this.world.console.lmaPackageId(this.world.console.package(packageId));
     const orgId15 = org.id.slice(0, 15);
     // Through the Package Version, which every LMA has (License → Package is missing in older ones).
-    const found = await this.world
+    const found = this.world
       .lmaData()
       .query(
         `SELECT Id, sfLma__Subscriber_Org_ID__c, sfLma__Status__c FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${orgId15}' AND sfLma__Package_Version__r.sfLma__Package__c = '${packageRowId}' ORDER BY CreatedDate DESC`,
@@ -238,7 +237,7 @@ export class Installs {
     const ownerId = await leadOwner(this.world, packageRowId);
     await refuseDuplicateLead(this.world, org.email);
     // The License record type follows from the Status (the data layer's LMA rules set it).
-    const leadId = await lmo.create('Lead', {
+    const { id: leadId } = await lmo.create('Lead', {
       FirstName: org.firstName,
       LastName: org.lastName,
       Company: org.name,

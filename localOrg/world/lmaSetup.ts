@@ -7,8 +7,8 @@
 //   - trackedFields: the License fields whose changes history records (Set History Tracking).
 //   - users without access: LMO users without permission on the LMA's objects.
 import { SalesforceError } from '../data/errors';
-import type { LmaSetup, OrgData, SObjectRecord } from './dataPort';
-import type { World } from './world';
+import type { LmaSetup } from '../data/index';
+import type { WorldCore } from './core';
 
 export type { LmaSetup };
 
@@ -16,8 +16,8 @@ export type { LmaSetup };
 export type LmaCustomizations = Pick<LmaSetup, 'licenseRules' | 'trackedFields'>;
 
 /** The LMA setup and the users' access, as the world has them, applied to the data layer. */
-export function applyLmaSetup(world: World): void {
-  const lmo = world.store.org(world.lmo.id, 'lmo');
+export function applyLmaSetup(world: WorldCore): void {
+  const lmo = world.db.org(world.lmo.id, { kind: 'lmo' });
   const saved = world.state.lma ?? {};
   lmo.setLma({
     version: saved.version ?? 'current',
@@ -28,7 +28,7 @@ export function applyLmaSetup(world: World): void {
     if (user.id === world.lmo.id) lmo.setLmaAccess(user.userId, user.lmaAccess !== false);
 }
 
-export function lmaSetup(world: World): LmaSetup {
+export function lmaSetup(world: WorldCore): LmaSetup {
   const saved = world.state.lma ?? {};
   const version = saved.version ?? 'current';
   return {
@@ -44,7 +44,7 @@ const trackedDefault = (version: LmaSetup['version']): string[] =>
     : [];
 
 /** The LMA version of a new world, before anything is written (a saved world keeps its own). */
-export function chooseLmaVersion(world: World, version: LmaSetup['version'], fresh: boolean): void {
+export function chooseLmaVersion(world: WorldCore, version: LmaSetup['version'], fresh: boolean): void {
   const current = world.state.lma?.version ?? 'current';
   if (version === current) return;
   if (!fresh)
@@ -58,7 +58,7 @@ export function chooseLmaVersion(world: World, version: LmaSetup['version'], fre
 }
 
 /** Turns the customizations given on or off (or sets the tracked fields); returns the whole setup. */
-export function setLmaCustomizations(world: World, changes: Partial<LmaCustomizations>): LmaSetup {
+export function setLmaCustomizations(world: WorldCore, changes: Partial<LmaCustomizations>): LmaSetup {
   for (const key of Object.keys(changes)) {
     if (key !== 'licenseRules' && key !== 'trackedFields')
       throw new SalesforceError(
@@ -80,7 +80,7 @@ export function setLmaCustomizations(world: World, changes: Partial<LmaCustomiza
     ...(changes.trackedFields !== undefined ? { trackedFields: [...changes.trackedFields] } : {}),
   };
   // The data layer checks the tracked fields exist before anything is saved.
-  const lmo = world.store.org(world.lmo.id, 'lmo');
+  const lmo = world.db.org(world.lmo.id, { kind: 'lmo' });
   try {
     lmo.setLma({
       version: next.version ?? 'current',
@@ -94,35 +94,4 @@ export function setLmaCustomizations(world: World, changes: Partial<LmaCustomiza
   world.state.lma = next;
   world.save();
   return lmaSetup(world);
-}
-
-/**
- * The LMO written by the LMA of the world's version: the fields that LMA lacks are not written (an
- * older LMA never fills them), so seeds and installs describe one record for both versions.
- */
-export function fitToLma(data: OrgData, world: World): OrgData {
-  if ((world.state.lma?.version ?? 'current') === 'current') return data;
-  const known = new Map<string, Set<string>>();
-  const fields = async (sobject: string): Promise<Set<string> | undefined> => {
-    if (!sobject.toLowerCase().startsWith('sflma__')) return undefined;
-    let set = known.get(sobject.toLowerCase());
-    if (!set) {
-      const d = (await data.describe(sobject)) as { fields: { name: string }[] };
-      set = new Set(d.fields.map((f) => f.name.toLowerCase()));
-      known.set(sobject.toLowerCase(), set);
-    }
-    return set;
-  };
-  const fit = (set: Set<string> | undefined, row: SObjectRecord): SObjectRecord =>
-    set ? Object.fromEntries(Object.entries(row).filter(([k]) => set.has(k.toLowerCase()))) : row;
-  return {
-    ...data,
-    create: async (sobject, row) => data.create(sobject, fit(await fields(sobject), row)),
-    update: async (sobject, id, row, options) =>
-      data.update(sobject, id, fit(await fields(sobject), row), options),
-    bulkInsert: async (sobject, rows) => {
-      const set = await fields(sobject);
-      return data.bulkInsert(sobject, set ? rows.map((r) => fit(set, r)) : rows);
-    },
-  };
 }

@@ -9,10 +9,11 @@
 import { SalesforceError } from '../data/errors';
 import { toId18 } from '../data/ids';
 import { LICENSE_RULES } from '../data/rules/license';
-import type { AddedField } from './dataPort';
+import type { FieldDef } from '../data/index';
+import { picklist, text } from '../data/schema/fields';
 import type { Row, VirtualTable } from './virtualQuery';
 import type { OrgState } from './state';
-import type { World } from './world';
+import type { WorldCore } from './core';
 
 export const LMO_PROBLEMS = [
   'beforeTrigger',
@@ -57,7 +58,7 @@ export function isLmoProblem(name: string): name is LmoProblem {
   return (LMO_PROBLEMS as readonly string[]).includes(name);
 }
 
-export function lmoProblems(world: World): LmoProblems {
+export function lmoProblems(world: WorldCore): LmoProblems {
   const saved = world.state.lmoProblems ?? {};
   const out = {} as LmoProblems;
   for (const p of LMO_PROBLEMS) out[p] = saved[p] === true;
@@ -65,27 +66,16 @@ export function lmoProblems(world: World): LmoProblems {
   return out;
 }
 
-const REQUIRED_LEAD_FIELD: AddedField = {
-  name: 'Region__c',
-  label: 'Region',
-  type: 'string',
-  length: 80,
-  required: true,
-};
+const REQUIRED_LEAD_FIELD: FieldDef = text('Region__c', 'Region', 80, { required: true });
 
 // A few ISO codes are enough: nothing in the local org writes them yet.
-const CODE_FIELDS: AddedField[] = [
-  {
-    name: 'StateCode',
-    label: 'State/Province Code',
-    type: 'picklist',
-    values: ['CA', 'NY', 'TX', 'BY', 'NSW'],
-  },
-  { name: 'CountryCode', label: 'Country Code', type: 'picklist', values: ['US', 'DE', 'GB', 'FR', 'AU'] },
+const CODE_FIELDS: FieldDef[] = [
+  picklist('StateCode', 'State/Province Code', ['CA', 'NY', 'TX', 'BY', 'NSW']),
+  picklist('CountryCode', 'Country Code', ['US', 'DE', 'GB', 'FR', 'AU']),
 ];
 
 /** The LMO's describe and SOQL as its flags say (the added fields are metadata: re-applied on every open). */
-export function applyLmoSchema(world: World): void {
+export function applyLmoSchema(world: WorldCore): void {
   const flags = lmoProblems(world);
   world
     .lmaData()
@@ -96,7 +86,7 @@ export function applyLmoSchema(world: World): void {
 }
 
 /** Turns problems on or off (others stay as they are) and returns all flags. */
-export async function setLmoProblems(world: World, changes: Partial<LmoProblems>): Promise<LmoProblems> {
+export async function setLmoProblems(world: WorldCore, changes: Partial<LmoProblems>): Promise<LmoProblems> {
   for (const key of Object.keys(changes)) {
     if (!isLmoProblem(key)) {
       throw new SalesforceError(
@@ -124,9 +114,9 @@ export async function setLmoProblems(world: World, changes: Partial<LmoProblems>
 }
 
 /** The first package (by Name) gets an inactive Lead Manager, the last none; the others keep the LMO's admin. */
-async function setLeadManagers(world: World, flags: LmoProblems): Promise<void> {
+async function setLeadManagers(world: WorldCore, flags: LmoProblems): Promise<void> {
   const lmo = world.lmaData();
-  const packages = (await lmo.query('SELECT Id, Name FROM sfLma__Package__c ORDER BY Name')).records;
+  const packages = lmo.query('SELECT Id, Name FROM sfLma__Package__c ORDER BY Name').records;
   if ((flags.inactiveLeadManager || flags.missingLeadManager) && packages.length === 0) {
     throw new SalesforceError('INVALID_INPUT', 'The LMO has no package yet: associate one first.');
   }
@@ -138,16 +128,16 @@ async function setLeadManagers(world: World, flags: LmoProblems): Promise<void> 
   }
   let inactiveUser: string | undefined;
   if (flags.inactiveLeadManager) {
-    const found = await lmo.query("SELECT Id FROM User WHERE Alias = 'fsales'");
+    const found = lmo.query("SELECT Id FROM User WHERE Alias = 'fsales'");
     inactiveUser = found.records[0]?.Id as string | undefined;
     if (!inactiveUser) {
-      inactiveUser = await lmo.create('User', {
+      ({ id: inactiveUser } = await lmo.create('User', {
         Username: `former.sales@lmo-${world.lmo.id.slice(0, 15).toLowerCase()}.local-org.example`,
         FirstName: 'Frankie',
         LastName: 'Former',
         Email: 'former.sales@example.invalid',
         Alias: 'fsales',
-      });
+      }));
     }
     await lmo.update('User', inactiveUser, { IsActive: false });
   }
@@ -163,12 +153,10 @@ async function setLeadManagers(world: World, flags: LmoProblems): Promise<void> 
 }
 
 /** The owner the LMA gives an install's Lead: the package's Lead Manager, or the LMO's admin without one. */
-export async function leadOwner(world: World, packageRowId: string): Promise<string> {
+export async function leadOwner(world: WorldCore, packageRowId: string): Promise<string> {
   const lmo = world.lmaData();
-  const row = (
-    await lmo.query(
-      `SELECT sfLma__Lead_Manager__c, sfLma__Lead_Manager__r.IsActive FROM sfLma__Package__c WHERE Id = '${packageRowId}'`,
-    )
+  const row = lmo.query(
+    `SELECT sfLma__Lead_Manager__c, sfLma__Lead_Manager__r.IsActive FROM sfLma__Package__c WHERE Id = '${packageRowId}'`,
   ).records[0];
   const manager = row?.sfLma__Lead_Manager__c as string | null | undefined;
   if (!manager) return world.lmo.userId;
@@ -183,10 +171,10 @@ export async function leadOwner(world: World, packageRowId: string): Promise<str
 }
 
 /** The seeded duplicate rule (Block on create, matching Leads by email) meets the LMA's Lead insert. */
-export async function refuseDuplicateLead(world: World, email: string | null): Promise<void> {
+export async function refuseDuplicateLead(world: WorldCore, email: string | null): Promise<void> {
   if (!email || !lmoProblems(world).duplicateRule) return;
   const quoted = email.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-  const found = await world.lmaData().query(`SELECT Id FROM Lead WHERE Email = '${quoted}' LIMIT 1`);
+  const found = world.lmaData().query(`SELECT Id FROM Lead WHERE Email = '${quoted}' LIMIT 1`);
   if (found.totalSize > 0) {
     throw new SalesforceError(
       'DUPLICATES_DETECTED',
@@ -253,7 +241,7 @@ function entityRow(e: (typeof ENTITIES)[number], version: string): Row {
 }
 
 /** The Tooling objects behind the health check: EntityDefinition, ApexTrigger, ValidationRule. */
-export function lmoToolingTables(world: World, org: OrgState, version: string): VirtualTable[] {
+export function lmoToolingTables(world: WorldCore, org: OrgState, version: string): VirtualTable[] {
   const isLmo = org.kind === 'lmo';
   const entities = isLmo ? [...ENTITIES, ...LMA_ENTITIES] : ENTITIES;
   const entity = (name: string): Row =>
@@ -384,7 +372,7 @@ export function lmoToolingTables(world: World, org: OrgState, version: string): 
 }
 
 /** DuplicateRule: a REST object in every org; the LMO's rule on Lead when seeded. */
-export function duplicateRuleTable(world: World, org: OrgState, version: string): VirtualTable {
+export function duplicateRuleTable(world: WorldCore, org: OrgState, version: string): VirtualTable {
   return {
     name: 'DuplicateRule',
     fields: [

@@ -1,6 +1,6 @@
 // Orgs and their sessions. Several orgs share one server; as on a real
 // instance, the access token tells them apart.
-import type { OrgKind } from './dataPort';
+import type { OrgKind } from '../data/index';
 import { randomTokenBody, worldId } from './ids';
 import type { OrgState, WorldState } from './state';
 

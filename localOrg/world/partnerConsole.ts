@@ -12,7 +12,7 @@ import {
   type PackageState,
   type VersionState,
 } from './state';
-import type { World } from './world';
+import type { WorldCore } from './core';
 
 export interface PackageView extends PackageState {
   versions: VersionState[];
@@ -46,8 +46,13 @@ export function validateDefaults(input: unknown): LicenseDefaults {
 
 export const versionNumber = (v: VersionState): string => `${v.major}.${v.minor}.${v.patch}`;
 
+/** A version right after its release: not installable until its time comes. */
+export function stillPublishing(world: WorldCore, v: VersionState): boolean {
+  return !!v.installableAt && world.now().getTime() < Date.parse(v.installableAt);
+}
+
 export class PartnerConsole {
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: WorldCore) {}
 
   packages(): PackageView[] {
     const s = this.world.state;
@@ -169,7 +174,7 @@ export class PartnerConsole {
 
   async lmaVersionId(version: VersionState): Promise<string | undefined> {
     const lmo = this.world.lmaData();
-    const r = await lmo.query(
+    const r = lmo.query(
       `SELECT Id FROM sfLma__Package_Version__c WHERE sfLma__Version_ID__c = '${version.id}'`,
     );
     return r.records[0]?.Id as string | undefined;
@@ -190,17 +195,17 @@ export class PartnerConsole {
       sfLma__Latest_Version__c: latest ? versionNumber(latest) : null,
       sfLma__Release_Date__c: latest?.releaseDate ?? null,
     };
-    const existing = await lmo.query(
-      `SELECT Id FROM sfLma__Package__c WHERE sfLma__Package_ID__c = '${pkg.id}'`,
-    );
+    const existing = lmo.query(`SELECT Id FROM sfLma__Package__c WHERE sfLma__Package_ID__c = '${pkg.id}'`);
     let packageRowId = existing.records[0]?.Id as string | undefined;
     if (packageRowId) await lmo.update('sfLma__Package__c', packageRowId, fields);
     else
-      packageRowId = await lmo.create('sfLma__Package__c', {
-        ...fields,
-        sfLma__Lead_Manager__c: this.world.lmo.userId,
-      });
-    const have = await lmo.query(
+      packageRowId = (
+        await lmo.create('sfLma__Package__c', {
+          ...fields,
+          sfLma__Lead_Manager__c: this.world.lmo.userId,
+        })
+      ).id;
+    const have = lmo.query(
       `SELECT sfLma__Version_ID__c FROM sfLma__Package_Version__c WHERE sfLma__Package__c = '${packageRowId}'`,
     );
     const known = new Set(have.records.map((r) => String(r.sfLma__Version_ID__c)));

@@ -3,7 +3,7 @@
 // history) and sized worlds (`--seed 100000`) for benchmarks. Deterministic: a
 // seeded PRNG decides everything; dates are relative to today so the demo
 // always has trials about to expire.
-import type { SObjectRecord } from './dataPort';
+import type { Row as SObjectRecord } from '../data/index';
 import { versionNumber } from './partnerConsole';
 import { seededRandom, type Random } from './prng';
 import type { LicenseDefaults } from './state';
@@ -200,7 +200,7 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
     const rowId = await console.lmaPackageId(pkg);
     const lmo = world.lmaData();
     // By Version ID (the 04t id), which every LMA has; the version number comes from the console.
-    const rows = await lmo.query(
+    const rows = lmo.query(
       `SELECT Id, sfLma__Version_ID__c FROM sfLma__Package_Version__c WHERE sfLma__Package__c = '${rowId}' ORDER BY sfLma__Sequence__c`,
     );
     lmaPackages.push({
@@ -215,9 +215,14 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
   if (licenseCount === 0) return;
 
   const lmo = world.lmaData();
-  const recordTypes = await lmo
-    .query("SELECT Id, DeveloperName FROM RecordType WHERE SobjectType = 'sfLma__License__c'")
-    .catch(() => ({ records: [] as SObjectRecord[] }));
+  let recordTypes: { records: SObjectRecord[] };
+  try {
+    recordTypes = lmo.query(
+      "SELECT Id, DeveloperName FROM RecordType WHERE SobjectType = 'sfLma__License__c'",
+    );
+  } catch {
+    recordTypes = { records: [] };
+  }
   const rt = new Map(recordTypes.records.map((r) => [String(r.DeveloperName), String(r.Id)]));
   // Record types follow the Status, except Expired, which no Status maps to: set it explicitly.
   const withRt = (name: string): SObjectRecord =>

@@ -13,7 +13,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { OrgKind } from './dataPort';
+import type { OrgKind } from '../data/index';
 
 export interface OrgState {
   id: string;

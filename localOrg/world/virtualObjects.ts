@@ -3,7 +3,7 @@
 // @salesforce/core and the sf CLI query (ScratchOrgInfo, SandboxProcess).
 import { LATEST_VERSION } from '../data/apiVersion';
 import { duplicateRuleTable, lmoToolingTables } from './lmoProblems';
-import { versionNumber } from './partnerConsole';
+import { stillPublishing, versionNumber } from './partnerConsole';
 import type { OrgState, VersionState } from './state';
 import type { Row, VirtualTable } from './virtualQuery';
 import type { World } from './world';
@@ -83,11 +83,6 @@ function lmaInstalled(version: string): Row {
       VersionNumber: '1.20.0.1',
     },
   };
-}
-
-/** A version right after its release: not installable until its time comes. */
-export function stillPublishing(world: World, v: VersionState): boolean {
-  return !!v.installableAt && world.now().getTime() < Date.parse(v.installableAt);
 }
 
 export function subscriberPackageVersionRow(world: World, v: VersionState, version: string): Row {

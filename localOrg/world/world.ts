@@ -1,37 +1,30 @@
 import { randomBytes, randomInt } from 'node:crypto';
-// The local org's world: the LMO, the Dev Hub / packaging org, test orgs, the
-// Partner Console and installs, on top of the data layer's per-org stores.
-import { SalesforceError } from '../data/errors';
-import type { DataStore, OrgData } from './dataPort';
-import { worldId } from './ids';
+// The local org's world: the LMO, the Dev Hub / packaging org, test orgs (core.ts), and on top of
+// them the Partner Console and installs. The parts it is built from never import this file.
+import type { Database } from '../data/index';
+import { WorldCore } from './core';
 import { Installs } from './installs';
-import { applyLmaSetup, fitToLma } from './lmaSetup';
+import { applyLmaSetup } from './lmaSetup';
 import { applyLmoSchema } from './lmoProblems';
 import { addOrg, addUser, organizationRow, userRow, type NewOrg } from './orgs';
 import { PartnerConsole } from './partnerConsole';
-import { emptyState, loadState, saveState, type OrgState, type WorldState } from './state';
+import { emptyState, loadState, type OrgState, type WorldState } from './state';
 
 export interface WorldOptions {
   dir?: string;
-  store: DataStore;
+  db: Database;
   /** How long an install stays IN_PROGRESS. */
   installDelayMs?: number;
 }
 
-export class World {
+export class World extends WorldCore {
   readonly console: PartnerConsole;
   readonly installs: Installs;
-  private readonly byToken = new Map<string, OrgState>();
 
-  private constructor(
-    readonly state: WorldState,
-    readonly store: DataStore,
-    readonly dir: string | undefined,
-    installDelayMs: number,
-  ) {
+  private constructor(state: WorldState, db: Database, dir: string | undefined, installDelayMs: number) {
+    super(state, db, dir);
     this.console = new PartnerConsole(this);
     this.installs = new Installs(this, installDelayMs);
-    this.reindexTokens();
   }
 
   /** Opens the saved world, or builds the base one (LMO + Dev Hub) when there is none. */
@@ -40,7 +33,7 @@ export class World {
     const fresh = emptyState('');
     // Org ids are unique across Salesforce too: a random start keeps two worlds' ids apart.
     fresh.counter = 1 + randomInt(62 ** 6);
-    const world = new World(saved ?? fresh, options.store, options.dir, options.installDelayMs ?? 600);
+    const world = new World(saved ?? fresh, options.db, options.dir, options.installDelayMs ?? 600);
     if (saved) {
       applyLmoSchema(world);
       applyLmaSetup(world);
@@ -69,81 +62,13 @@ export class World {
     return { world, fresh: true };
   }
 
-  save(): void {
-    this.reindexTokens();
-    saveState(this.dir, this.state);
-  }
-
-  private reindexTokens(): void {
-    this.byToken.clear();
-    for (const org of this.state.orgs) for (const t of org.accessTokens) this.byToken.set(t, org);
-  }
-
-  now(): Date {
-    return new Date();
-  }
-
-  nextId(prefix: string): string {
-    return worldId(prefix, this.state.counter++);
-  }
-
-  get lmo(): OrgState {
-    return this.state.orgs.find((o) => o.kind === 'lmo' && !o.additionalUser) as OrgState;
-  }
-
-  get devhub(): OrgState {
-    return this.state.orgs.find((o) => o.kind === 'devhub' && !o.additionalUser) as OrgState;
-  }
-
-  get testOrgs(): OrgState[] {
-    return this.state.orgs.filter((o) => o.kind === 'subscriber' && !o.additionalUser);
-  }
-
-  /** The LMO's other users (each with its own username and sessions). */
-  get lmoUsers(): OrgState[] {
-    return this.state.orgs.filter((o) => o.kind === 'lmo' && o.additionalUser);
-  }
-
-  orgByAccessToken(token: string): OrgState | undefined {
-    return this.byToken.get(token);
-  }
-
-  orgByRefreshToken(token: string): OrgState | undefined {
-    return this.state.orgs.find((o) => o.refreshToken === token);
-  }
-
-  /** An org by 'lmo', 'devhub', id (15 or 18), username or name. */
-  org(ref: string): OrgState {
-    // An org id names the org's admin; a username names any user.
-    const found =
-      ref === 'lmo'
-        ? this.lmo
-        : ref === 'devhub'
-          ? this.devhub
-          : (this.state.orgs.find(
-              (o) => !o.additionalUser && (o.id.slice(0, 15) === ref.slice(0, 15) || o.name === ref),
-            ) ?? this.state.orgs.find((o) => o.username === ref));
-    if (!found) throw new SalesforceError('NOT_FOUND', `No org '${ref}' in the local org world`, [], 404);
-    return found;
-  }
-
-  /** An org's data as its admin user sees and writes it (API requests). */
-  data(org: OrgState): OrgData {
-    return this.store.org(org.id, org.kind, org.name).asUser(org.userId);
-  }
-
-  /** The LMO written by the LMA itself (installs, associations, seeds), with the fields its version has. */
-  lmaData(): OrgData {
-    return fitToLma(this.store.org(this.lmo.id, 'lmo').system(), this);
-  }
-
   async createOrg(spec: NewOrg): Promise<OrgState> {
     const org = addOrg(this.state, spec, this.now());
-    const platform = this.store.org(org.id, org.kind, org.name).system();
+    const platform = this.platform(org);
     const { Id: _id, ...organization } = organizationRow(org);
     await platform.update('Organization', org.id, organization);
     const { Id: _uid, ...user } = userRow(org);
-    org.userId = await platform.create('User', user);
+    org.userId = (await platform.create('User', user)).id;
     this.save();
     return org;
   }
@@ -160,9 +85,9 @@ export class World {
       username: spec.username ?? `user${n}.${org.username.replace(/^[^@]*@/, '')}`,
     });
     if (spec.lmaAccess === false) user.lmaAccess = false;
-    const platform = this.store.org(org.id, org.kind).system();
+    const platform = this.platform(org);
     const { Id: _uid, ...row } = userRow(user);
-    user.userId = await platform.create('User', row);
+    user.userId = (await platform.create('User', row)).id;
     this.save();
     if (org.kind === 'lmo') applyLmaSetup(this);
     return user;
