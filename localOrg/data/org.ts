@@ -381,20 +381,26 @@ export class OrgData {
     const id = this.newId(s.name);
     const keys: string[] = [];
     const values: unknown[] = [];
+    // Standard objects have dozens of fields most records leave empty (addresses, phones): those are
+    // not stored (a missing field reads as null), so 100,000 Leads don't carry them.
+    const sparse = !s.def.custom;
     for (const f of s.fields) {
       if (f.formula) continue;
-      keys.push(f.name);
-      if (f.type === 'id') values.push(id);
-      else if (f.name in given) values.push(given[f.name]);
-      else if (f.name === 'IsDeleted') values.push(false);
+      let value: unknown;
+      if (f.type === 'id') value = id;
+      else if (f.name in given) value = given[f.name];
+      else if (f.name === 'IsDeleted') value = false;
       else if (f.name === 'CreatedDate' || f.name === 'LastModifiedDate' || f.name === 'SystemModstamp')
-        values.push(at);
-      else if (f.name === 'CreatedById' || f.name === 'LastModifiedById') values.push(this.userId);
-      else if (f.name === 'OwnerId') values.push(this.userId);
-      else if (f.autoNumber) values.push(this.state.nextAutoNumber(s, f.autoNumber));
-      else values.push(f.defaultValue ?? null);
+        value = at;
+      else if (f.name === 'CreatedById' || f.name === 'LastModifiedById') value = this.userId;
+      else if (f.name === 'OwnerId') value = this.userId;
+      else if (f.autoNumber) value = this.state.nextAutoNumber(s, f.autoNumber);
+      else value = f.defaultValue ?? null;
+      if (sparse && value === null) continue;
+      keys.push(f.name);
+      values.push(value);
     }
-    // A fixed-shape object per sObject keeps 100k rows compact in memory.
+    // A fixed-shape object per layout keeps 100k rows compact in memory (rows written alike share it).
     const row = shapedRow(keys, values);
     checkRequired(s, row);
     const ops: PutOp[] = [['p', this.orgId, s.name, row]];
