@@ -136,6 +136,8 @@ async function main(): Promise<void> {
     const rssAfterQueriesMb = server.rssMb();
     server.stop();
 
+    // The targets are for the 100,000-license world; other sizes are measured, not judged.
+    const judged = LICENSES === 100_000;
     const rows: Array<[string, string, string, boolean]> = [
       ['licenses in the LMO', String(total.totalSize), '100,000', total.totalSize >= LICENSES],
       ['seed (bulk insert, once, separate process)', `${seedMs.toFixed(0)} ms`, '-', true],
@@ -163,7 +165,9 @@ async function main(): Promise<void> {
     );
     console.log(`| measure | result | target | ok |\n|---|---|---|---|`);
     for (const [name, value, target, ok] of rows)
-      console.log(`| ${name} | ${value} | ${target} | ${ok ? 'yes' : 'NO'} |`);
+      console.log(
+        `| ${name} | ${value} | ${judged ? target : '-'} | ${judged ? (ok ? 'yes' : 'NO') : '-'} |`,
+      );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

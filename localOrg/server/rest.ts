@@ -114,8 +114,28 @@ function ifUnmodifiedSince(ctx: Ctx): Date | undefined {
   return date;
 }
 
-/** `/sobjects[/{Type}[/describe | /{Id}]]` on the org's data. */
+/**
+ * `/sobjects[/{Type}[/describe | /{Id}]]` on the org's data. A type the org lacks (or the user may not
+ * see, as the LMA's objects for a user without access) is a resource that does not exist: 404
+ * NOT_FOUND, as Salesforce answers these URLs; SOQL names such a type INVALID_TYPE.
+ */
 export async function sobjects(ctx: Ctx): Promise<ApiResponse> {
+  try {
+    return await sobjectsOf(ctx);
+  } catch (error) {
+    const type = ctx.rest[1];
+    if (
+      type &&
+      error instanceof SalesforceError &&
+      error.errorCode === 'INVALID_TYPE' &&
+      error.message.startsWith(`sObject type '${type}' is not supported.`)
+    )
+      throw notFound();
+    throw error;
+  }
+}
+
+async function sobjectsOf(ctx: Ctx): Promise<ApiResponse> {
   const data = ctx.world.data(ctx.org);
   const [, type, third] = ctx.rest;
   const m = ctx.req.method;

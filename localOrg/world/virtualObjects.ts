@@ -52,7 +52,8 @@ const LMA = {
   versionId: '04t5W0000000LMAAAA',
 };
 
-function lmaInstalled(version: string): Row {
+/** `older`: an older LMA, whose public metadata carries no version number: it says 1.0 here. */
+function lmaInstalled(version: string, older: boolean): Row {
   return {
     attributes: attrs('InstalledSubscriberPackage', LMA.installId, version, true),
     Id: LMA.installId,
@@ -74,13 +75,13 @@ function lmaInstalled(version: string): Row {
       Name: 'License Management App',
       PublisherName: 'Salesforce',
       MajorVersion: 1,
-      MinorVersion: 20,
+      MinorVersion: older ? 0 : 20,
       PatchVersion: 0,
       BuildNumber: 1,
       ReleaseState: 'Released',
       IsManaged: true,
       IsBeta: false,
-      VersionNumber: '1.20.0.1',
+      VersionNumber: older ? '1.0.0.1' : '1.20.0.1',
     },
   };
 }
@@ -219,7 +220,7 @@ export function toolingTables(world: World, org: OrgState, version: string): Map
         'SubscriberPackageVersion',
       ],
       rows: () => [
-        ...(org.kind === 'lmo' ? [lmaInstalled(version)] : []),
+        ...(org.kind === 'lmo' ? [lmaInstalled(version, world.state.lma?.version === 'older')] : []),
         ...s.installed
           .filter((i) => i.orgId === org.id)
           .map((i) => {

@@ -194,10 +194,10 @@ describe('an LMO with LMA 1.20 (demo world)', () => {
       async () => conn.query('SELECT Id FROM sfLma__License__c LIMIT 1'),
       (e: Error) => e.name === 'INVALID_TYPE' && /sfLma__License__c/.test(e.message),
     );
-    await assert.rejects(
-      conn.sobject('sfLma__Package__c').describe(),
-      (e: Error) => e.name === 'INVALID_TYPE',
-    );
+    // Its URLs are resources that don't exist for this user (404), as on Salesforce.
+    await assert.rejects(conn.sobject('sfLma__Package__c').describe(), (e: Error) => e.name === 'NOT_FOUND');
+    const record = await raw(org, user.accessToken, 'GET', '/services/data/v62.0/sobjects/sfLma__License__c');
+    assert.equal(record.status, 404);
     const global = await conn.describeGlobal();
     assert.ok(!global.sobjects.some((s) => s.name.startsWith('sfLma__')));
     assert.ok(global.sobjects.some((s) => s.name === 'Lead'));
