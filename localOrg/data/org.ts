@@ -19,7 +19,7 @@ import { DEFAULT_TRACKED_FIELDS, LICENSE, LICENSE_HISTORY, type LmaVersion } fro
 import { DEFAULT_LMA, schemaFor } from './schema/registry';
 import { Schema, type OrgKind, type SObjectSchema } from './schema/registry';
 import type { FieldDef, Row } from './schema/types';
-import { runQuery } from './soql/query';
+import { jsonDouble, runQuery } from './soql/query';
 import type { QueryOptions, QueryResult } from './soql/query';
 import type { QuerySource } from './soql/source';
 import type { PutOp, Store } from './store/store';
@@ -234,7 +234,8 @@ export class OrgData {
     return runQuery(this.source(), soql, options);
   }
 
-  retrieve(sobject: string, id: string, fields?: string[]): Row {
+  /** `jsonDoubles`: doubles as Salesforce writes them in JSON (the HTTP answer; soql/query.ts jsonDouble). */
+  retrieve(sobject: string, id: string, fields?: string[], options: { jsonDoubles?: boolean } = {}): Row {
     const s = this.schema.require(sobject);
     const row = this.row(s, id);
     const wanted = fields?.length ? fields.map((f) => s.requireField(f)) : s.fields;
@@ -245,7 +246,10 @@ export class OrgData {
       },
     };
     const src = this.source();
-    for (const f of wanted) rec[f.name] = f.formula ? f.formula(row, src) : (row[f.name] ?? null);
+    for (const f of wanted) {
+      const value = f.formula ? f.formula(row, src) : (row[f.name] ?? null);
+      rec[f.name] = options.jsonDoubles && f.type === 'double' ? jsonDouble(value) : value;
+    }
     return rec;
   }
 

@@ -50,7 +50,13 @@ function lookup(results: Map<string, unknown>, expr: string): unknown {
 }
 
 const substitute = (text: string, results: Map<string, unknown>): string =>
-  text.replace(/@\{([^}]+)\}/g, (_, expr: string) => String(lookup(results, expr)));
+  text.replace(/@\{([^}]+)\}/g, (_, expr: string) => String(plain(lookup(results, expr))));
+
+/** A double held as JSON text (`10.0`, see soql/query.ts jsonDouble) as the text it stands for. */
+const plain = (value: unknown): unknown =>
+  value !== null && typeof value === 'object' && 'rawJSON' in value
+    ? (value as { rawJSON: string }).rawJSON
+    : value;
 
 /** A subrequest as sent: an object whose fields have the types Salesforce deserializes them into. */
 function subrequest(value: unknown): Subrequest {

@@ -50,7 +50,9 @@ async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<Que
   if (ctx.tooling) throw invalidType(target);
   // Salesforce answers the Dev Hub probe with INVALID_TYPE in orgs that are not Dev Hubs.
   if (target.toLowerCase() === 'scratchorginfo') throw invalidType(target);
-  return ctx.world.data(ctx.org).query(soql, { includeDeleted, apiVersion: `v${ctx.version}` });
+  return ctx.world
+    .data(ctx.org)
+    .query(soql, { includeDeleted, apiVersion: `v${ctx.version}`, jsonDoubles: true });
 }
 
 const queryBase = (ctx: Ctx): string =>

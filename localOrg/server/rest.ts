@@ -169,7 +169,7 @@ async function sobjectsOf(ctx: Ctx): Promise<ApiResponse> {
       ?.split(',')
       .map((f) => f.trim())
       .filter(Boolean);
-    const record = data.retrieve(type, id, fields);
+    const record = data.retrieve(type, id, fields, { jsonDoubles: true });
     if (!record) throw notFound();
     return json(withVersion(record, ctx.version));
   }

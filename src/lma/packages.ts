@@ -1,4 +1,3 @@
-import { toLmoError } from '../org/errors';
 import { hasField, lmaFieldsOf, selectable, type LmaFields } from './lmaFields';
 import { queryAll, queryPage, type LmoApi } from './lmoApi';
 import {
@@ -69,7 +68,9 @@ export function packageCondition(fields: LmaFields, packageRecordId: string): st
   return `(${byVersion} OR (sfLma__Package_Version__c = null AND sfLma__Package__c = ${literal(packageRecordId)}))`;
 }
 
-/** Packages counted by one pair of aggregates when there are too many for one: 4 statuses × 2 keys × 100 < 2,000. */
+/** Rows one aggregate may answer: Salesforce refuses more (EXCEEDED_ID_LIMIT), so the count asks LIMIT 2000. */
+const AGGREGATE_ROWS = 2000;
+/** Packages counted by one pair of exact aggregates: 4 statuses × 2 package keys × 100 stay below 2,000. */
 const PACKAGES_PER_COUNT = 100;
 
 /** Licenses in no package at all: no Package Version and (LMA 1.20) no Package either. */
@@ -79,12 +80,14 @@ export interface LmoPackages {
 }
 
 /**
- * Every package of the LMO with its versions and license counts by Status group, in four requests
- * whatever the number of licenses or versions: packages, versions, and two aggregates grouped by
- * package (all licenses; the four statuses), whose difference is the Other group. Aggregates can't
- * be paged and Salesforce refuses one of more than 2,000 groups, so nothing is grouped by version
- * here: a version's count is read when its package's Versions open (`loadVersionCounts`). An LMO of
- * so many packages that even these exceed 2,000 groups is counted again, 100 packages per pair.
+ * Every package of the LMO with its versions and license counts by Status group, in three requests
+ * whatever the number of licenses or versions: packages, versions, and one aggregate grouped by package
+ * and Status. Aggregates can't be paged and Salesforce refuses one of more than 2,000 groups, so nothing
+ * is grouped by version here (a version's count is read when its package's Versions open,
+ * `loadVersionCounts`), and the aggregate asks LIMIT 2000: an LMO whose packages and Status values make
+ * 2,000 groups (hundreds of packages, or many odd Status values) is counted exactly instead, with two
+ * aggregates per 100 packages (all licenses; the four statuses, the rest being Other) and a count of
+ * the licenses in no package.
  */
 export async function loadLmoPackages(api: LmoApi): Promise<LmoPackages> {
   return loadPackagesWhere(api, undefined);
@@ -95,7 +98,7 @@ export async function loadPackages(api: LmoApi): Promise<Package[]> {
   return (await loadPackagesWhere(api, undefined)).packages;
 }
 
-/** One package (by its record id) with its versions and counts, in four requests; undefined once deleted. */
+/** One package (by its record id) with its versions and counts, in three requests; undefined once deleted. */
 export async function loadPackage(api: LmoApi, packageRecordId: string): Promise<Package | undefined> {
   const [pkg] = (await loadPackagesWhere(api, packageRecordId)).packages;
   return pkg;
@@ -112,15 +115,9 @@ async function loadPackagesWhere(api: LmoApi, packageRecordId: string | undefine
     api,
     `SELECT ${selectable(fields, 'packageVersion', VERSION_FIELDS).join(', ')} FROM sfLma__Package_Version__c${only('sfLma__Package__c')}`,
   );
-  // All packages in one pair of aggregates; an LMO of hundreds of packages (more groups than one
-  // aggregate may answer) is counted again 100 packages at a time.
-  const countsQuery = packageRecordId
-    ? countLicenses(api, fields, [packageRecordId])
-    : countLicenses(api, fields, undefined).catch(async (error: unknown) => {
-        if (toLmoError(error).errorCode !== 'EXCEEDED_ID_LIMIT') throw error;
-        const ids = (await packagesQuery).map((row) => row.Id);
-        return countLicenses(api, fields, ids);
-      });
+  const countsQuery = countLicenses(api, fields, packageRecordId, async () =>
+    packageRecordId ? [packageRecordId] : (await packagesQuery).map((row) => row.Id),
+  );
   const [packageRows, versionRows, counts] = await Promise.all([packagesQuery, versionsQuery, countsQuery]);
 
   const versionsByPackage = new Map<string, PackageVersion[]>();
@@ -157,75 +154,147 @@ async function loadPackagesWhere(api: LmoApi, packageRecordId: string | undefine
   return { packages, licensesWithoutPackage: packageRecordId ? 0 : counts.withoutPackage };
 }
 
-interface Counts {
-  byPackage: Map<string, { total: number; byStatus: Partial<Record<LicenseGroupStatus, number>> }>;
-  withoutPackage: number;
+interface PackageCount {
+  total: number;
+  byStatus: Partial<Record<LicenseGroupStatus, number>>;
 }
 
+interface Counts {
+  /** By the package's 15-character record id. */
+  byPackage: Map<string, PackageCount>;
+  withoutPackage: number;
+  /** The count of a package, created empty on first use. */
+  entry(id: string): PackageCount;
+}
+
+/** Which package a count row is about: its version's, or (no version) the License's own lookup. */
+const packageOf = (row: CountRow): string | undefined =>
+  row.versionPackage ?? row.licensePackage ?? undefined;
+
 /**
- * License counts per package and Status group: all licenses, and those in the LMA's four statuses;
- * the rest is Other. `packageIds` narrows each pair of aggregates to 100 packages (undefined: all).
+ * License counts per package and Status group (Other: no Status or another value), for one package or
+ * all of them: one aggregate by package and Status when it answers fewer than 2,000 groups, else the
+ * exact counts of `countExactly`.
  */
 async function countLicenses(
   api: LmoApi,
   fields: LmaFields,
-  packageIds: string[] | undefined,
+  packageRecordId: string | undefined,
+  packageIds: () => Promise<string[]>,
 ): Promise<Counts> {
-  const withLookup = hasField(fields, 'license', 'sfLma__Package__c');
-  const keys = [
-    'sfLma__Package_Version__r.sfLma__Package__c versionPackage',
-    ...(withLookup ? ['sfLma__Package__c licensePackage'] : []),
-  ];
-  const groupBy = keys.map((k) => k.split(' ')[0]).join(', ');
+  const q = countQueries(fields);
+  const scope = packageRecordId ? [q.inPackages([packageRecordId])] : [];
+  const page = await queryPage<CountRow>(
+    api,
+    `SELECT ${q.keys}, sfLma__Status__c, COUNT(Id) total FROM sfLma__License__c${where(scope)} GROUP BY ${q.groupBy}, sfLma__Status__c LIMIT ${AGGREGATE_ROWS}`,
+  );
+  if (page.records.length >= AGGREGATE_ROWS) return countExactly(api, q, await packageIds());
+  const counts = newCounts();
+  for (const row of page.records) {
+    const pkg = packageOf(row);
+    if (!pkg) {
+      counts.withoutPackage += row.total;
+      continue;
+    }
+    const e = counts.entry(pkg);
+    const group: LicenseGroupStatus =
+      row.sfLma__Status__c && isLicenseStatus(row.sfLma__Status__c) ? row.sfLma__Status__c : OTHER_STATUS;
+    e.total += row.total;
+    e.byStatus[group] = (e.byStatus[group] ?? 0) + row.total;
+  }
+  return counts;
+}
+
+/**
+ * Exact counts however many groups: per 100 packages, all licenses and those in the four statuses
+ * (each grouped by package only, so far below 2,000 rows); the difference is Other. Licenses in no
+ * package are counted apart.
+ */
+async function countExactly(api: LmoApi, q: CountQueries, packageIds: string[]): Promise<Counts> {
   const statuses = licenseStatuses.map(literal).join(', ');
-  const chunks = packageIds ? chunk(packageIds, PACKAGES_PER_COUNT) : [undefined];
-  const scope = (ids: string[] | undefined): string[] => {
-    if (!ids) return [];
-    const list = ids.map(literal).join(', ');
-    return [
-      withLookup
-        ? `(sfLma__Package_Version__r.sfLma__Package__c IN (${list}) OR (sfLma__Package_Version__c = null AND sfLma__Package__c IN (${list})))`
-        : `sfLma__Package_Version__r.sfLma__Package__c IN (${list})`,
-    ];
-  };
-  const where = (conditions: string[]) => (conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '');
-  const answers = await Promise.all(
-    chunks.flatMap((ids) => [
+  const pairs = chunk(packageIds, PACKAGES_PER_COUNT).map((ids) =>
+    Promise.all([
       queryPage<CountRow>(
         api,
-        `SELECT ${keys.join(', ')}, COUNT(Id) total FROM sfLma__License__c${where(scope(ids))} GROUP BY ${groupBy}`,
+        `SELECT ${q.keys}, COUNT(Id) total FROM sfLma__License__c${where([q.inPackages(ids)])} GROUP BY ${q.groupBy}`,
       ),
       queryPage<CountRow>(
         api,
-        `SELECT ${keys.join(', ')}, sfLma__Status__c, COUNT(Id) total FROM sfLma__License__c${where([...scope(ids), `sfLma__Status__c IN (${statuses})`])} GROUP BY ${groupBy}, sfLma__Status__c`,
+        `SELECT ${q.keys}, sfLma__Status__c, COUNT(Id) total FROM sfLma__License__c${where([q.inPackages(ids), `sfLma__Status__c IN (${statuses})`])} GROUP BY ${q.groupBy}, sfLma__Status__c`,
       ),
     ]),
   );
-  const counts: Counts = { byPackage: new Map(), withoutPackage: 0 };
-  const entry = (id: string) => {
-    let e = counts.byPackage.get(id.slice(0, 15));
-    if (!e) counts.byPackage.set(id.slice(0, 15), (e = { total: 0, byStatus: {} }));
-    return e;
-  };
+  const [answers, withoutPackage] = await Promise.all([
+    Promise.all(pairs),
+    queryPage(api, `SELECT COUNT() FROM sfLma__License__c WHERE ${q.noPackage}`),
+  ]);
+  const counts = newCounts();
+  counts.withoutPackage = withoutPackage.totalSize;
   const known = new Map<string, number>();
-  answers.forEach((page, i) => {
-    for (const row of page.records) {
-      const pkg = row.versionPackage ?? row.licensePackage ?? undefined;
-      if (i % 2 === 0) {
-        if (pkg) entry(pkg).total += row.total;
-        else counts.withoutPackage += row.total;
-      } else if (pkg && row.sfLma__Status__c && isLicenseStatus(row.sfLma__Status__c)) {
-        const e = entry(pkg);
-        e.byStatus[row.sfLma__Status__c] = (e.byStatus[row.sfLma__Status__c] ?? 0) + row.total;
-        known.set(pkg.slice(0, 15), (known.get(pkg.slice(0, 15)) ?? 0) + row.total);
-      }
+  for (const [totals, byStatus] of answers) {
+    for (const row of totals.records) {
+      const pkg = packageOf(row);
+      if (pkg) counts.entry(pkg).total += row.total;
     }
-  });
+    for (const row of byStatus.records) {
+      const pkg = packageOf(row);
+      if (!pkg || !row.sfLma__Status__c || !isLicenseStatus(row.sfLma__Status__c)) continue;
+      const e = counts.entry(pkg);
+      e.byStatus[row.sfLma__Status__c] = (e.byStatus[row.sfLma__Status__c] ?? 0) + row.total;
+      known.set(pkg.slice(0, 15), (known.get(pkg.slice(0, 15)) ?? 0) + row.total);
+    }
+  }
   for (const [id, e] of counts.byPackage) {
     const other = e.total - (known.get(id) ?? 0);
     if (other > 0) e.byStatus[OTHER_STATUS] = other;
   }
   return counts;
+}
+
+interface CountQueries {
+  /** The package keys of a count row: the version's package and (LMA 1.20) the License's own. */
+  keys: string;
+  groupBy: string;
+  /** Licenses of these packages, as `packageCondition` says for one. */
+  inPackages(ids: string[]): string;
+  /** Licenses of no package. */
+  noPackage: string;
+}
+
+function countQueries(fields: LmaFields): CountQueries {
+  const withLookup = hasField(fields, 'license', 'sfLma__Package__c');
+  const keys = [
+    'sfLma__Package_Version__r.sfLma__Package__c versionPackage',
+    ...(withLookup ? ['sfLma__Package__c licensePackage'] : []),
+  ];
+  return {
+    keys: keys.join(', '),
+    groupBy: keys.map((k) => k.split(' ')[0]).join(', '),
+    inPackages: (ids) => {
+      const list = ids.map(literal).join(', ');
+      return withLookup
+        ? `(sfLma__Package_Version__r.sfLma__Package__c IN (${list}) OR (sfLma__Package_Version__c = null AND sfLma__Package__c IN (${list})))`
+        : `sfLma__Package_Version__r.sfLma__Package__c IN (${list})`;
+    },
+    noPackage: withLookup
+      ? 'sfLma__Package_Version__c = null AND sfLma__Package__c = null'
+      : 'sfLma__Package_Version__c = null',
+  };
+}
+
+const where = (conditions: string[]) => (conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '');
+
+function newCounts(): Counts {
+  const byPackage = new Map<string, PackageCount>();
+  return {
+    byPackage,
+    withoutPackage: 0,
+    entry(id) {
+      let e = byPackage.get(id.slice(0, 15));
+      if (!e) byPackage.set(id.slice(0, 15), (e = { total: 0, byStatus: {} }));
+      return e;
+    },
+  };
 }
 
 /** Version ids per aggregate when a package has more versions than one aggregate may answer. */

@@ -19,7 +19,7 @@ import { aggregateSpec, runAggregate } from './aggregate';
 import type { AggregateSpec, GroupField } from './aggregate';
 import { comparable } from './literals';
 import type { Comparable } from './literals';
-import { checkLimitOffset, sortKeys, sortRows } from './order';
+import { checkLimitOffset, sortKeys, sortRows, type SortKey } from './order';
 import { resolvePath } from './paths';
 import type { ResolvedPath } from './paths';
 import type { QuerySource } from './source';
@@ -33,7 +33,29 @@ export interface QueryOptions {
   apiVersion?: string;
   /** The clock for date literals (tests pin it). */
   now?: Date;
+  /** Doubles written as Salesforce writes them in JSON (`10.0`): for the HTTP answer, see jsonDouble. */
+  jsonDoubles?: boolean;
 }
+
+const rawJSON = (JSON as { rawJSON?: (text: string) => unknown }).rawJSON;
+
+/**
+ * A double field's value as it must appear in JSON: Salesforce writes doubles with a decimal point
+ * (`10.0`), where JSON.stringify writes `10`. Needs JSON.rawJSON (Node 21+): without it, the value
+ * stays a number, the same to every JSON parser.
+ */
+export function jsonDouble(value: unknown): unknown {
+  if (!rawJSON || typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) >= 1e15)
+    return value;
+  // rawJSON parses its text each time: a page of 2,000 Seats has few distinct values, made once.
+  let raw = doubles.get(value);
+  if (raw === undefined) {
+    if (doubles.size >= 10_000) doubles.clear();
+    doubles.set(value, (raw = rawJSON(`${value}.0`)));
+  }
+  return raw;
+}
+const doubles = new Map<number, unknown>();
 
 export interface QueryResult {
   /** Rows matched (for COUNT(): the count; records are then empty). */
@@ -95,14 +117,14 @@ function expandFields(fields: FieldType[], schema: SObjectSchema): FieldType[] {
   });
 }
 
-/** Rows of the object that pass the filter, using an index when the WHERE allows. */
-function matchingRows(
-  ctx: Ctx,
-  schema: SObjectSchema,
-  q: QueryBase,
-  path: (f: string) => ResolvedPath,
-): readonly Row[] {
-  const includeDeleted = ctx.opts.includeDeleted === true;
+interface Filter {
+  predicate: Predicate | undefined;
+  /** Rows an index found for the WHERE (a superset of the matches); undefined: every row is a candidate. */
+  candidates: Iterable<Row> | undefined;
+}
+
+/** The WHERE as a predicate, and the index's candidates when one of its terms is indexed. */
+function filterOf(ctx: Ctx, schema: SObjectSchema, q: QueryBase, path: (f: string) => ResolvedPath): Filter {
   let predicate: Predicate | undefined;
   let candidates: Iterable<Row> | undefined;
   if (q.where) {
@@ -131,6 +153,19 @@ function matchingRows(
       }
     }
   }
+  return { predicate, candidates };
+}
+
+/** Rows of the object that pass the filter, using an index when the WHERE allows. */
+function matchingRows(
+  ctx: Ctx,
+  schema: SObjectSchema,
+  q: QueryBase,
+  path: (f: string) => ResolvedPath,
+  filter: Filter = filterOf(ctx, schema, q, path),
+): readonly Row[] {
+  const includeDeleted = ctx.opts.includeDeleted === true;
+  const { predicate, candidates } = filter;
   if (!candidates) {
     const all = includeDeleted ? ctx.source.rows(schema.name) : ctx.source.liveRows(schema.name);
     // The table's cached array itself when nothing filters: callers only read it (and a later write
@@ -145,6 +180,47 @@ function matchingRows(
     if (!includeDeleted && row.IsDeleted === true) continue;
     if (predicate && !predicate(row)) continue;
     out.push(row);
+  }
+  return out;
+}
+
+/** Whether a table's cached row array is in ascending Id order (rows are inserted as their ids are minted). */
+const idOrdered = new WeakMap<readonly Row[], boolean>();
+function inIdOrder(rows: readonly Row[]): boolean {
+  let ordered = idOrdered.get(rows);
+  if (ordered === undefined) {
+    ordered = true;
+    for (let i = 1; i < rows.length && ordered; i++)
+      ordered = String(rows[i - 1]!.Id).slice(0, 15) < String(rows[i]!.Id).slice(0, 15);
+    idOrdered.set(rows, ordered);
+  }
+  return ordered;
+}
+
+/**
+ * `ORDER BY Id [DESC] LIMIT n` over a whole table (no index narrows it), as the tree's keyset pages
+ * ask: the rows are already in Id order, so the scan walks from the right end and stops at the n-th
+ * match instead of filtering and sorting every row. Undefined when the query has another shape.
+ */
+function firstInIdOrder(
+  ctx: Ctx,
+  schema: SObjectSchema,
+  q: Query,
+  keys: SortKey[],
+  filter: Filter,
+): readonly Row[] | undefined {
+  const [key, ...more] = keys;
+  if (!key || more.length || key.field !== schema.field('Id') || q.limit === undefined || filter.candidates)
+    return undefined;
+  const all = ctx.opts.includeDeleted ? ctx.source.rows(schema.name) : ctx.source.liveRows(schema.name);
+  if (!Array.isArray(all) || !inIdOrder(all)) return undefined;
+  const rows = all as readonly Row[];
+  const wanted = (q.offset ?? 0) + q.limit;
+  const out: Row[] = [];
+  const { predicate } = filter;
+  for (let i = 0; i < rows.length && out.length < wanted; i++) {
+    const row = rows[key.desc ? rows.length - 1 - i : i]!;
+    if (!predicate || predicate(row)) out.push(row);
   }
   return out;
 }
@@ -182,6 +258,7 @@ function projector(
       const read = p.hops.length ? resolvePath(ctx.source, p.owner, p.field.name).get : p.get;
       const hops = p.hops;
       const key = p.field.name;
+      const asDouble = ctx.opts.jsonDoubles === true && p.field.type === 'double';
       steps.push((row, rec) => {
         let target = rec;
         let cur = row;
@@ -197,7 +274,7 @@ function projector(
           target = nested;
           cur = parent;
         }
-        target[key] = read(cur);
+        target[key] = asDouble ? jsonDouble(read(cur)) : read(cur);
       });
     } else if (f.type === 'FieldSubquery') {
       if (!allowChildren) throw malformedQuery('nested subqueries are not supported');
@@ -276,12 +353,11 @@ function execute(ctx: Ctx, q: Query): QueryResult {
 
   if (!aggregate) {
     const project = projector(ctx, schema, fields, path, true);
-    let rows = matchingRows(ctx, schema, q, path);
-    rows = sortRows(
-      rows,
-      sortKeys(q.orderBy, (c) => orderPath(c, path)),
-      (r) => r,
-    );
+    const keys = sortKeys(q.orderBy, (c) => orderPath(c, path));
+    const filter = filterOf(ctx, schema, q, path);
+    let rows =
+      firstInIdOrder(ctx, schema, q, keys, filter) ??
+      sortRows(matchingRows(ctx, schema, q, path, filter), keys, (r) => r);
     const from = q.offset ?? 0;
     if (from || q.limit !== undefined)
       rows = rows.slice(from, q.limit === undefined ? undefined : from + q.limit);

@@ -49,6 +49,14 @@ describe('an LMO with LMA 1.20 (demo world)', () => {
     const license = (await lmo.sobject('sfLma__License__c').describe()) as unknown as Describe;
     const seats = license.fields.find((f) => f.name === 'sfLma__Seats__c')!;
     assert.deepEqual([seats.type, seats.soapType], ['double', 'xsd:double']);
+    // …and sent as a real org sends doubles: with a decimal point.
+    const soql = 'SELECT sfLma__Seats__c FROM sfLma__License__c WHERE sfLma__Seats__c = 10 LIMIT 1';
+    const text = await (
+      await fetch(`${org.instanceUrl}/services/data/v62.0/query?q=${encodeURIComponent(soql)}`, {
+        headers: { Authorization: `Bearer ${org.orgs.lmo.accessToken}` },
+      })
+    ).text();
+    assert.match(text, /"sfLma__Seats__c":10\.0\}/);
     const status = license.fields.find((f) => f.name === 'sfLma__Status__c')!;
     assert.equal(status.restrictedPicklist, false);
     const version = (await lmo.sobject('sfLma__Package_Version__c').describe()) as unknown as Describe;

@@ -45,6 +45,30 @@ describe('SOQL select and where', () => {
     assert.equal(other!.sfLma__Lead__r, null);
   });
 
+  test('ORDER BY Id with LIMIT (a keyset page) answers as a full sort would, from either end, with OFFSET', () => {
+    // `ORDER BY Id DESC, Name` takes the full filter-and-sort path; `ORDER BY Id DESC` the early stop.
+    for (const [fast, full] of [
+      [
+        "SELECT Name FROM sfLma__License__c WHERE sfLma__Status__c != 'Trial' ORDER BY Id DESC LIMIT 2",
+        "SELECT Name FROM sfLma__License__c WHERE sfLma__Status__c != 'Trial' ORDER BY Id DESC, Name LIMIT 2",
+      ],
+      [
+        'SELECT Name FROM sfLma__License__c ORDER BY Id LIMIT 2 OFFSET 1',
+        'SELECT Name FROM sfLma__License__c ORDER BY Id, Name LIMIT 2 OFFSET 1',
+      ],
+      [
+        `SELECT Name FROM sfLma__License__c WHERE Id < '${fx.licenses[3]}' AND sfLma__Seats__c > 0 ORDER BY Id DESC LIMIT 10`,
+        `SELECT Name FROM sfLma__License__c WHERE Id < '${fx.licenses[3]}' AND sfLma__Seats__c > 0 ORDER BY Id DESC, Name LIMIT 10`,
+      ],
+    ] as const) {
+      assert.deepEqual(names(fast), names(full), fast);
+    }
+    assert.deepEqual(
+      names("SELECT Name FROM sfLma__License__c WHERE sfLma__Status__c != 'Trial' ORDER BY Id DESC LIMIT 2"),
+      ['L-00005', 'L-00004'],
+    );
+  });
+
   test('case-insensitive names, AND/OR/NOT with parentheses', () => {
     const n = q(
       `select ID from SFLMA__LICENSE__C where (sflma__status__c = 'active' OR sfLma__Status__c = 'Trial') AND NOT sfLma__Seats__c = 25`,
