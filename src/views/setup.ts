@@ -23,12 +23,19 @@ const stepKeys: Record<
  * Keeps the setup walkthrough's steps true to the connected LMO and the workspace: re-checks when
  * the session, sfdx-project.json or a test install changes, and warns once per LMO that is the wrong
  * kind of org.
+ *
+ * VS Code completes an `onContext:` step only when its key changes to true after the walkthrough was
+ * registered, which happens at a moment of VS Code's choosing (when the Welcome page service first
+ * loads, and up to seconds later); a key that is already true then never completes the step in that
+ * window's session. So a done step's key is never left true: it is set true and at once false again
+ * (`announce`), after every check and whenever a tab opens that may be the walkthrough.
  */
 export class SetupProgress implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private checking = 0;
   private readonly warned = new Set<string>();
   private last: SetupState | undefined;
+  private announcing: Promise<void> = Promise.resolve();
 
   constructor(private readonly services: SetupServices) {
     const recheck = () => void this.check();
@@ -41,6 +48,10 @@ export class SetupProgress implements vscode.Disposable {
       services.project.onDidChange(recheck),
       services.onDidReloadPackages(recheck),
       services.testInstalls.onDidChange(recheck),
+      // The Welcome page and walkthroughs are tabs whose input the API can't describe.
+      vscode.window.tabGroups.onDidChangeTabs(({ opened, changed }) => {
+        if ([...opened, ...changed].some((tab) => tab.input === undefined)) void this.announce();
+      }),
     ];
     recheck();
   }
@@ -60,7 +71,7 @@ export class SetupProgress implements vscode.Disposable {
     const lmoPackages = lmaInstalled ? await this.services.packages().catch(() => []) : [];
     const aliasesWithTerms = lmaInstalled ? await this.aliasesWithTerms() : new Set<string>();
     if (run !== this.checking) return; // A newer check is under way.
-    const state = setupState({
+    this.last = setupState({
       lmo:
         session.kind === 'connected'
           ? {
@@ -74,13 +85,23 @@ export class SetupProgress implements vscode.Disposable {
       aliasesWithTerms,
       lastTestInstall: (packageId) => this.services.testInstalls.lastFor(packageId)?.outcome,
     });
-    const previous = this.last;
-    this.last = state;
-    for (const [field, key] of Object.entries(stepKeys)) {
-      const value = state[field as keyof typeof stepKeys];
-      if (previous?.[field as keyof typeof stepKeys] !== value)
-        await vscode.commands.executeCommand('setContext', key, value);
-    }
+    await this.announce();
+  }
+
+  /** Sets the key of every done step true, then false again (one announcement at a time). */
+  private announce(): Promise<void> {
+    const state = this.last;
+    if (!state) return this.announcing;
+    const pulse = async () => {
+      for (const [field, key] of Object.entries(stepKeys)) {
+        if (!state[field as keyof typeof stepKeys]) continue;
+        await vscode.commands.executeCommand('setContext', key, true);
+        await vscode.commands.executeCommand('setContext', key, false);
+      }
+    };
+    // A failed announcement (the window closing) must not stop the next one.
+    this.announcing = this.announcing.then(pulse).catch(() => undefined);
+    return this.announcing;
   }
 
   private async aliasesWithTerms(): Promise<Set<string>> {

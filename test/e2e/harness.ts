@@ -87,6 +87,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
   try {
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.addInitScript(FOCUS_TRACE);
     const workbench = new Workbench(page);
     await page.goto(server.url);
     await workbench.waitUntilReady();
@@ -111,9 +112,32 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
   }
 }
 
+/**
+ * Records every focus change of the workbench page (time, element), so that a failed step can say
+ * what took the focus: a quick input closes when it loses it. A string: tsx would add helpers to a
+ * serialized function that do not exist in the page.
+ */
+const FOCUS_TRACE = `(() => {
+  const log = (window.__focusTrace = []);
+  const describe = (e) => !e || !e.tagName ? String(e) :
+    e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).slice(0, 3).join('.') : '') +
+    (e.getAttribute('aria-label') ? ' [' + e.getAttribute('aria-label').slice(0, 60) + ']' : '');
+  document.addEventListener('focusin', (event) => {
+    log.push(new Date().toISOString().slice(11, 23) + ' ' + describe(event.target));
+    if (log.length > 200) log.shift();
+  }, true);
+})()`;
+
+/** The page's focus changes, oldest first (see FOCUS_TRACE). */
+export async function focusTrace(page: Page): Promise<string[]> {
+  return page.evaluate('window.__focusTrace || []').catch(() => []) as Promise<string[]>;
+}
+
 async function saveArtifacts(name: string, page: Page, server: CodeServer): Promise<string> {
   const dir = path.join(resultsDir, name.replace(/[^\w.-]+/g, '-'));
   fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'focus.log'), (await focusTrace(page)).join('\n') + '\n');
   await page.mouse.move(700, 450).catch(() => undefined); // no stray hover tooltip in the picture
   await page.screenshot({ path: path.join(dir, 'screenshot.png') }).catch(() => undefined);
   fs.cpSync(server.logFile, path.join(dir, 'code-server.log'));
@@ -227,9 +251,7 @@ export class Workbench {
 
   /** LMA: Connect License Management Org… and pick an org of the CLI auth store by alias. */
   async connectTo(alias: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input.input');
-    await input.fill('>LMA: Connect License Management Org');
+    const input = await this.typeInPalette('>LMA: Connect License Management Org');
     await this.page
       .locator('.quick-input-list .monaco-list-row', { hasText: 'Connect License Management Org' })
       .first()
@@ -239,6 +261,27 @@ export class Workbench {
     await org.waitFor({ timeout: 30_000 });
     await input.fill(alias);
     await org.click();
+  }
+
+  /**
+   * Opens the command palette and types `text` into it. The palette closes when the focus leaves
+   * it, so this waits until the palette holds the focus before typing, and when it closes anyway the
+   * error lists the focus changes that closed it.
+   */
+  async typeInPalette(text: string): Promise<Locator> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor();
+    await this.page.waitForFunction(
+      `document.activeElement?.matches('.quick-input-widget input.input') ?? false`,
+    );
+    try {
+      await input.fill(text);
+    } catch (error) {
+      const trace = (await focusTrace(this.page)).slice(-12).join('\n  ');
+      throw new Error(`${(error as Error).message}\nLast focus changes:\n  ${trace}`, { cause: error });
+    }
+    return input;
   }
 
   /** The content of the webview panel whose tab is active (VS Code nests it in two iframes). */
@@ -261,10 +304,7 @@ export class Workbench {
 
   /** Runs a command by its palette title, e.g. "LMA: Refresh". */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
+    const input = await this.typeInPalette(`>${title}`);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor();
     await input.press('Enter');

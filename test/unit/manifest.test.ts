@@ -232,6 +232,16 @@ describe('package.json and src/ids.ts', () => {
       );
   });
 
+  test('the walkthrough keys complete steps only: no when clause reads them', () => {
+    // src/views/setup.ts sets a done step's key true and at once false again, so a when clause
+    // reading one would be false nearly always.
+    const setupKeys = new Set<string>(Object.values(contextKeys.setup));
+    const readers = whenClauses.filter(({ when }) =>
+      [...when.matchAll(/(?<![\w.])(lma\.[\w.]+)/g)].some((m) => setupKeys.has(m[1]!)),
+    );
+    assert.deepEqual(readers, []);
+  });
+
   test('every lma.state value compared in a when clause is one the extension sets', () => {
     const compared = whenClauses.flatMap(({ where, when }) =>
       [...when.matchAll(/lma\.state\s*[!=]=\s*([\w-]+)/g)].map((m) => ({ where, value: m[1]! })),
