@@ -184,6 +184,25 @@ export function activationErrors(server: CodeServer): string[] {
   });
 }
 
+/**
+ * Asks `probe` until it answers something other than undefined: for state outside the page (the
+ * org, files) that no event announces. Bounded by a minute, far above any wait that passes, so a
+ * slower machine waits longer instead of failing.
+ */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Page object for the VS Code workbench. Selectors are VS Code's own DOM classes and ARIA roles. */
 export class Workbench {
   readonly page: Page;

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
 import { writeTerms } from '../../src/lma/projectTerms.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
-import { withSession } from './harness.ts';
+import { eventually, withSession } from './harness.ts';
 
 let org: LocalOrg;
 let billing: { id: string; releasedVersionId: string };
@@ -158,7 +158,7 @@ async function installAndFindLicense(token: string, orgId: string): Promise<Lice
     body: JSON.stringify({ SubscriberPackageVersionKey: billing.releasedVersionId, SecurityType: 'none' }),
   });
   const soql = `SELECT sfLma__Status__c, sfLma__Seats__c, sfLma__Expiration__c, sfLma__Install_Date__c FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${orgId.slice(0, 15)}'`;
-  for (let attempt = 0; attempt < 100; attempt++) {
+  return eventually('the LMO to record a License for the test org', async () => {
     const request = await call(`${api}/tooling/sobjects/PackageInstallRequest/${created.id as string}`);
     assert.notEqual(request.Status, 'ERROR', JSON.stringify(request.Errors));
     const found = await call(
@@ -166,11 +166,8 @@ async function installAndFindLicense(token: string, orgId: string): Promise<Lice
       {},
       org.orgs.lmo.accessToken as string,
     );
-    const [license] = found.records as LicenseRow[];
-    if (license) return license;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('The install created no License in the LMO.');
+    return (found.records as LicenseRow[])[0];
+  });
 }
 
 test(
@@ -229,8 +226,9 @@ test(
         // VS Code saves the files a quick fix touched (files.refactoring.autoSave).
         const file = path.join(workspace, 'sfdx-project.json');
         const expected = text.replace('"seats": 10', '"seats": 1');
-        for (let i = 0; i < 100 && fs.readFileSync(file, 'utf8') !== expected; i++)
-          await new Promise((resolve) => setTimeout(resolve, 100));
+        await eventually('VS Code to save the quick fix', () =>
+          fs.readFileSync(file, 'utf8') === expected ? true : undefined,
+        ).catch(() => undefined);
         assert.equal(fs.readFileSync(file, 'utf8'), expected);
       },
       { projectJson: text, env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' } },
