@@ -12,11 +12,16 @@ const scratch = mkdtempSync(join(tmpdir(), 'lma-lockfile-'));
 try {
   for (const file of ['package.json', 'package-lock.json'])
     copyFileSync(join(root, file), join(scratch, file));
-  execFileSync(
-    'npm',
-    ['install', '--package-lock-only', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'],
-    { cwd: scratch, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
+  try {
+    execFileSync(
+      'npm',
+      ['install', '--package-lock-only', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'],
+      { cwd: scratch, stdio: 'pipe' },
+    );
+  } catch (error) {
+    process.stderr.write(error.stderr ?? '');
+    throw error;
+  }
   const committed = readFileSync(join(root, 'package-lock.json'), 'utf8');
   const recomputed = readFileSync(join(scratch, 'package-lock.json'), 'utf8');
   if (committed !== recomputed) {
