@@ -73,12 +73,18 @@ test(
   async () => {
     await withSession(
       'walkthrough',
-      async ({ workbench }) => {
+      async ({ workbench, page }) => {
         const walkthrough = await openSetupWalkthrough(workbench);
         assert.equal(await walkthrough.checked('installLma'), 'false', 'not before an LMO is connected');
 
-        // Typed into the palette while the connection's checks complete the steps behind it.
+        // The next command is typed into the palette while the connection's checks complete the
+        // steps behind it: the palette keeps the focus.
         await workbench.connectTo('lmo-setup');
+        await workbench.runCommand('LMA: Show Log');
+        await page
+          .locator('.part.panel .output-view, .part.panel [id="workbench.panel.output"]')
+          .first()
+          .waitFor();
         await walkthrough.waitUntilChecked('installLma');
         // The local org's LMO is connected to its Partner Console: that step completes too.
         await walkthrough.waitUntilChecked('connectPartnerConsole');
