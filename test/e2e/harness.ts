@@ -89,7 +89,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.addInitScript(FOCUS_TRACE);
     const workbench = new Workbench(page);
-    await page.goto(server.url);
+    await page.goto(server.url, { timeout: 120_000 });
     await workbench.waitUntilReady();
     const session: Session = {
       server,
@@ -288,6 +288,12 @@ export class Workbench {
    * error lists the focus changes that closed it.
    */
   async typeInPalette(text: string): Promise<Locator> {
+    // A tree view that last had the focus takes it again when a refresh of it completes, which
+    // would close the palette: let the side bar's views finish loading first (their progress bars).
+    await this.page
+      .locator('.part.sidebar .monaco-progress-container.active:not(.done)')
+      .first()
+      .waitFor({ state: 'detached', timeout: 60_000 });
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor();
