@@ -33,7 +33,7 @@ const USAGE = `Usage: lma-local-org <command> [options]
   lmo lma [--license-rules on|off] [--track FIELD,FIELD|none]
                                                        customize it: Modify License limits on API writes,
                                                        the License fields history tracks
-  lmo users create [--no-lma-access] [--first-name F] [--last-name L]
+  lmo users create [--no-lma-access] [--no-setup-access] [--first-name F] [--last-name L]
                                                        another LMO user (prints its access token)
   lmo problems                                         which problems the LMO has
   lmo problems [--on NAME ...] [--off NAME ...]        seed (or remove) problems that block Lead or License creation
@@ -306,9 +306,10 @@ export async function main(argv: string[]): Promise<number> {
         }
         if (sub === 'users') {
           if (args.positional[2] !== 'create')
-            throw new CliError('usage: lmo users create [--no-lma-access]');
+            throw new CliError('usage: lmo users create [--no-lma-access] [--no-setup-access]');
           result = await admin(args, 'POST', 'lmo/users', {
             lmaAccess: flag(args, 'no-lma-access') !== 'true',
+            setupAccess: flag(args, 'no-setup-access') !== 'true',
             ...(flag(args, 'first-name') ? { firstName: flag(args, 'first-name') } : {}),
             ...(flag(args, 'last-name') ? { lastName: flag(args, 'last-name') } : {}),
           });

@@ -1,6 +1,7 @@
 // SOQL over REST: `/query`, `/queryAll`, `/query/{locator}`, the Tooling
 // equivalents and `columns=true` (what `sf data query` asks for).
 import { SalesforceError, invalidType, malformedQuery } from '../data/errors';
+import { SETUP_TOOLING_OBJECTS, canViewSetup } from '../world/lmoProblems';
 import { restTables, toolingTables } from '../world/virtualObjects';
 import { fromObject, parseSoql, queryVirtual } from '../world/virtualQuery';
 import type { QueryResult } from '../data/index';
@@ -33,6 +34,13 @@ function batchSize(ctx: Ctx): number {
 async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<QueryResult> {
   const target = fromObject(soql);
   if (!target) throw malformedQuery('unexpected token: missing FROM');
+  // Salesforce hides Setup's Tooling objects from users without View Setup and Configuration.
+  if (
+    ctx.tooling &&
+    !canViewSetup(ctx.org) &&
+    SETUP_TOOLING_OBJECTS.some((o) => o.toLowerCase() === target.toLowerCase())
+  )
+    throw invalidType(target);
   const tables = ctx.tooling
     ? toolingTables(ctx.world, ctx.org, ctx.version)
     : restTables(ctx.world, ctx.org, ctx.version);

@@ -36,6 +36,8 @@ export interface OrgState {
   additionalUser?: boolean;
   /** False: the user has no permission on the LMA's objects (an LMO user without the LMA's permission set). */
   lmaAccess?: boolean;
+  /** False: the user lacks "View Setup and Configuration" (Setup's Tooling objects answer INVALID_TYPE). */
+  setupAccess?: boolean;
 }
 
 export type LicenseStatusDefault = 'Trial' | 'Active';
