@@ -58,9 +58,23 @@ async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<Que
   if (ctx.tooling) throw invalidType(target);
   // Salesforce answers the Dev Hub probe with INVALID_TYPE in orgs that are not Dev Hubs.
   if (target.toLowerCase() === 'scratchorginfo') throw invalidType(target);
-  return ctx.world
-    .data(ctx.org)
-    .query(soql, { includeDeleted, apiVersion: `v${ctx.version}`, jsonDoubles: true });
+  const data = ctx.world.data(ctx.org);
+  return data.query(soql, {
+    includeDeleted,
+    apiVersion: `v${ctx.version}`,
+    jsonDoubles: true,
+    timeZone: userTimeZone(data, ctx.org.userId),
+  });
+}
+
+/** The running user's TimeZoneSidKey, which SOQL's date literals follow (none: GMT). */
+function userTimeZone(data: ReturnType<Ctx['world']['data']>, userId: string): string | undefined {
+  try {
+    const value = data.retrieve('User', userId, ['TimeZoneSidKey']).TimeZoneSidKey;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const queryBase = (ctx: Ctx): string =>
