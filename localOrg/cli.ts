@@ -30,9 +30,10 @@ const USAGE = `Usage: lma-local-org <command> [options]
   console associate --package 033… --status Trial|Active [--days N | --no-expiry] [--seats N|site]
   lmo license-validation-rule --message TEXT | --clear   a validation rule on License that blocks the LMA's inserts
   lmo lma                                              which LMA the LMO has, and its customizations
-  lmo lma [--license-rules on|off] [--track FIELD,FIELD|none]
+  lmo lma [--license-rules on|off] [--record-type-follows-status on|off] [--track FIELD,FIELD|none]
                                                        customize it: Modify License limits on API writes,
-                                                       the License fields history tracks
+                                                       whether an API write of Status moves the record
+                                                       type (default off), the License fields history tracks
   lmo users create [--no-lma-access] [--no-setup-access] [--first-name F] [--last-name L]
                                                        another LMO user (prints its access token)
   lmo problems                                         which problems the LMO has
@@ -295,6 +296,12 @@ export async function main(argv: string[]): Promise<number> {
           if (rules !== undefined) {
             if (rules !== 'on' && rules !== 'off') throw new CliError('--license-rules takes on or off');
             changes.licenseRules = rules === 'on';
+          }
+          const follows = flag(args, 'record-type-follows-status');
+          if (follows !== undefined) {
+            if (follows !== 'on' && follows !== 'off')
+              throw new CliError('--record-type-follows-status takes on or off');
+            changes.recordTypeFollowsStatus = follows === 'on';
           }
           const track = flag(args, 'track');
           if (track !== undefined)

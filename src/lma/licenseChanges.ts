@@ -35,6 +35,11 @@ export interface EditableLicense {
   trialStart: string;
   /** The legacy License Type field: "Read-Only" (or "Uneditable") licenses can't be modified. */
   licenseType: string | undefined;
+  /**
+   * The LMA's own License Status (sfLma__License_Status__c, the record type's name), which its list
+   * views and reports go by; undefined where the LMA lacks it.
+   */
+  lmaStatus?: string;
   /** Was the License ever Active (now, or in its history)? Then it can't return to Trial. */
   wasEverActive: boolean;
   /** The version the form loaded: a save compares against it, so no change is overwritten unseen. */
