@@ -30,10 +30,11 @@ const USAGE = `Usage: lma-local-org <command> [options]
   console associate --package 033… --status Trial|Active [--days N | --no-expiry] [--seats N|site]
   lmo license-validation-rule --message TEXT | --clear   a validation rule on License that blocks the LMA's inserts
   lmo lma                                              which LMA the LMO has, and its customizations
-  lmo lma [--license-rules on|off] [--track FIELD,FIELD|none]
+  lmo lma [--license-rules on|off] [--record-type-follows-status on|off] [--track FIELD,FIELD|none]
                                                        customize it: Modify License limits on API writes,
-                                                       the License fields history tracks
-  lmo users create [--no-lma-access] [--first-name F] [--last-name L]
+                                                       whether an API write of Status moves the record
+                                                       type (default off), the License fields history tracks
+  lmo users create [--no-lma-access] [--no-setup-access] [--first-name F] [--last-name L]
                                                        another LMO user (prints its access token)
   lmo problems                                         which problems the LMO has
   lmo problems [--on NAME ...] [--off NAME ...]        seed (or remove) problems that block Lead or License creation
@@ -296,6 +297,12 @@ export async function main(argv: string[]): Promise<number> {
             if (rules !== 'on' && rules !== 'off') throw new CliError('--license-rules takes on or off');
             changes.licenseRules = rules === 'on';
           }
+          const follows = flag(args, 'record-type-follows-status');
+          if (follows !== undefined) {
+            if (follows !== 'on' && follows !== 'off')
+              throw new CliError('--record-type-follows-status takes on or off');
+            changes.recordTypeFollowsStatus = follows === 'on';
+          }
           const track = flag(args, 'track');
           if (track !== undefined)
             changes.trackedFields = track === 'none' ? [] : track.split(',').map((f) => f.trim());
@@ -306,9 +313,10 @@ export async function main(argv: string[]): Promise<number> {
         }
         if (sub === 'users') {
           if (args.positional[2] !== 'create')
-            throw new CliError('usage: lmo users create [--no-lma-access]');
+            throw new CliError('usage: lmo users create [--no-lma-access] [--no-setup-access]');
           result = await admin(args, 'POST', 'lmo/users', {
             lmaAccess: flag(args, 'no-lma-access') !== 'true',
+            setupAccess: flag(args, 'no-setup-access') !== 'true',
             ...(flag(args, 'first-name') ? { firstName: flag(args, 'first-name') } : {}),
             ...(flag(args, 'last-name') ? { lastName: flag(args, 'last-name') } : {}),
           });

@@ -98,8 +98,16 @@ export interface LocalOrg {
     lma(): LmaSetup;
     /** Turns the licenseRules customization on or off, or sets the License fields history tracks. */
     customize(changes: Partial<LmaCustomizations>): LmaSetup;
-    /** Another LMO user; `lmaAccess: false`: without permission on the LMA's objects. */
-    createUser(input?: { firstName?: string; lastName?: string; lmaAccess?: boolean }): Promise<OrgView>;
+    /**
+     * Another LMO user; `lmaAccess: false`: without permission on the LMA's objects; `setupAccess:
+     * false`: without "View Setup and Configuration".
+     */
+    createUser(input?: {
+      firstName?: string;
+      lastName?: string;
+      lmaAccess?: boolean;
+      setupAccess?: boolean;
+    }): Promise<OrgView>;
     /** An active validation rule on License that rejects the LMA's inserts (null removes it). */
     setLicenseValidationRule(message: string | null): void;
     /** Which problems (customizations known to block Lead or License creation) the LMO has. */

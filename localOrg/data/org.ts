@@ -54,6 +54,12 @@ export interface LmaSetup {
    * Uninstalled read-only). Off in a real LMO's metadata.
    */
   licenseRules: boolean;
+  /**
+   * Whether an API update of Status moves the License to the record type of that name (and so the
+   * LMA's License Status formula and list views with it). UNCONFIRMED on a real LMO: off by default,
+   * the reading that leaves the record type behind. The LMA's own writes and inserts always move it.
+   */
+  recordTypeFollowsStatus: boolean;
   /** License fields whose changes history records (Set History Tracking); default: the LMA version's. */
   trackedFields: readonly string[];
 }
@@ -66,6 +72,7 @@ export class OrgState {
   private lmaSetup: LmaSetup = {
     version: DEFAULT_LMA.version,
     licenseRules: false,
+    recordTypeFollowsStatus: false,
     trackedFields: DEFAULT_LMA.trackedFields,
   };
   /** Users without access to the LMA's objects: the LMA is not there for them. */
@@ -298,6 +305,7 @@ export class OrgData {
       applyLicenseRules(old, next, {
         system: this.isSystem,
         enforce: this.state.lma.licenseRules,
+        recordTypeFollowsStatus: this.state.lma.recordTypeFollowsStatus,
         recordTypes: this.licenseRecordTypes(),
         wasEverActive: (licenseId) => this.wasEverActive(licenseId),
         recordTypeGiven: 'RecordTypeId' in changes,
@@ -412,6 +420,7 @@ export class OrgData {
       applyLicenseRules(undefined, row, {
         system: this.isSystem,
         enforce: this.state.lma.licenseRules,
+        recordTypeFollowsStatus: this.state.lma.recordTypeFollowsStatus,
         recordTypes: this.licenseRecordTypes(),
         wasEverActive: () => false,
         recordTypeGiven: 'RecordTypeId' in given,

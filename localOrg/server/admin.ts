@@ -20,6 +20,8 @@ export interface OrgView {
   isSandbox: boolean;
   /** False for an LMO user without permission on the LMA's objects. */
   lmaAccess: boolean;
+  /** False for a user without "View Setup and Configuration". */
+  setupAccess: boolean;
   edition: string;
   instanceUrl: string;
 }
@@ -34,6 +36,7 @@ export const orgView = (shared: Shared, org: OrgState): OrgView => ({
   refreshToken: org.refreshToken,
   isSandbox: org.isSandbox,
   lmaAccess: org.kind === 'lmo' && org.lmaAccess !== false,
+  setupAccess: org.setupAccess !== false,
   edition: org.edition,
   instanceUrl: shared.instanceUrl(),
 });
@@ -68,9 +71,12 @@ export class Admin {
     };
   }
 
-  /** Another LMO user; `lmaAccess: false`: the LMA's objects are not there for it. */
+  /**
+   * Another LMO user; `lmaAccess: false`: the LMA's objects are not there for it; `setupAccess:
+   * false`: without "View Setup and Configuration".
+   */
   async createLmoUser(
-    input: { firstName?: unknown; lastName?: unknown; lmaAccess?: unknown } = {},
+    input: { firstName?: unknown; lastName?: unknown; lmaAccess?: unknown; setupAccess?: unknown } = {},
   ): Promise<OrgView> {
     const name = (v: unknown, fallback: string): string => {
       if (v === undefined || v === null) return fallback;
@@ -80,10 +86,13 @@ export class Admin {
     };
     if (input.lmaAccess !== undefined && typeof input.lmaAccess !== 'boolean')
       throw new SalesforceError('INVALID_INPUT', 'lmaAccess must be true or false');
+    if (input.setupAccess !== undefined && typeof input.setupAccess !== 'boolean')
+      throw new SalesforceError('INVALID_INPUT', 'setupAccess must be true or false');
     const user = await this.world.createUser(this.world.lmo, {
       firstName: name(input.firstName, 'Sam'),
       lastName: name(input.lastName, input.lmaAccess === false ? 'Sales (no LMA access)' : 'Sales'),
       lmaAccess: input.lmaAccess !== false,
+      setupAccess: input.setupAccess !== false,
     });
     return orgView(this.shared, user);
   }

@@ -1,6 +1,7 @@
 // SOQL over REST: `/query`, `/queryAll`, `/query/{locator}`, the Tooling
 // equivalents and `columns=true` (what `sf data query` asks for).
 import { SalesforceError, invalidType, malformedQuery } from '../data/errors';
+import { SETUP_TOOLING_OBJECTS, canViewSetup } from '../world/lmoProblems';
 import { restTables, toolingTables } from '../world/virtualObjects';
 import { fromObject, parseSoql, queryVirtual } from '../world/virtualQuery';
 import type { QueryResult } from '../data/index';
@@ -33,6 +34,13 @@ function batchSize(ctx: Ctx): number {
 async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<QueryResult> {
   const target = fromObject(soql);
   if (!target) throw malformedQuery('unexpected token: missing FROM');
+  // Salesforce hides Setup's Tooling objects from users without View Setup and Configuration.
+  if (
+    ctx.tooling &&
+    !canViewSetup(ctx.org) &&
+    SETUP_TOOLING_OBJECTS.some((o) => o.toLowerCase() === target.toLowerCase())
+  )
+    throw invalidType(target);
   const tables = ctx.tooling
     ? toolingTables(ctx.world, ctx.org, ctx.version)
     : restTables(ctx.world, ctx.org, ctx.version);
@@ -50,9 +58,23 @@ async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<Que
   if (ctx.tooling) throw invalidType(target);
   // Salesforce answers the Dev Hub probe with INVALID_TYPE in orgs that are not Dev Hubs.
   if (target.toLowerCase() === 'scratchorginfo') throw invalidType(target);
-  return ctx.world
-    .data(ctx.org)
-    .query(soql, { includeDeleted, apiVersion: `v${ctx.version}`, jsonDoubles: true });
+  const data = ctx.world.data(ctx.org);
+  return data.query(soql, {
+    includeDeleted,
+    apiVersion: `v${ctx.version}`,
+    jsonDoubles: true,
+    timeZone: userTimeZone(data, ctx.org.userId),
+  });
+}
+
+/** The running user's TimeZoneSidKey, which SOQL's date literals follow (none: GMT). */
+function userTimeZone(data: ReturnType<Ctx['world']['data']>, userId: string): string | undefined {
+  try {
+    const value = data.retrieve('User', userId, ['TimeZoneSidKey']).TimeZoneSidKey;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const queryBase = (ctx: Ctx): string =>

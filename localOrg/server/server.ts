@@ -31,6 +31,7 @@ import { LOOPBACK_HOSTS } from '../address';
 import { query } from './query';
 import { apiVersion, limits, resources, sobjects, versions } from './rest';
 import { toolingSobjects } from './tooling';
+import { processRules } from '../world/lmoProblems';
 
 const invalidSession = (): SalesforceError =>
   new SalesforceError('INVALID_SESSION_ID', 'Session expired or invalid', [], 401);
@@ -118,6 +119,16 @@ export async function startServer(
     if (head === 'sobjects') return tooling ? toolingSobjects(ctx) : sobjects(ctx);
     if (tooling) return notFoundResponse();
     if (head === 'limits') return limits(ctx);
+    if (head === 'process' && rest[1] === 'rules' && rest.length === 3 && req.method === 'GET') {
+      const object = rest[2] ?? '';
+      // An object the org (or this user) doesn't have: a resource that does not exist.
+      try {
+        ctx.world.data(org).describe(object);
+      } catch {
+        throw notFound();
+      }
+      return json(processRules(ctx.world, ctx.org, object));
+    }
     if (head === 'composite' && rest[1] === 'sobjects') return collections(ctx);
     if (head === 'composite' && rest.length === 1) return composite(ctx);
     return notFoundResponse();

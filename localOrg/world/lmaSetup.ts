@@ -4,6 +4,8 @@
 //     numbers (the LMA-Ext metadata). Chosen when the world is created; its data is written to fit.
 //   - licenseRules: the Modify License page's limits as validation rules on every API write (an
 //     optional customization: a real LMA's metadata has none, and Status is not restricted).
+//   - recordTypeFollowsStatus: an API update of Status moves the record type too (UNCONFIRMED on a
+//     real LMO; off by default: the record type, and the LMA's License Status, stay behind).
 //   - trackedFields: the License fields whose changes history records (Set History Tracking).
 //   - users without access: LMO users without permission on the LMA's objects.
 import { SalesforceError } from '../data/errors';
@@ -13,7 +15,7 @@ import type { WorldCore } from './core';
 export type { LmaSetup };
 
 /** What can be changed on a running world (the version is chosen at creation). */
-export type LmaCustomizations = Pick<LmaSetup, 'licenseRules' | 'trackedFields'>;
+export type LmaCustomizations = Pick<LmaSetup, 'licenseRules' | 'recordTypeFollowsStatus' | 'trackedFields'>;
 
 /** The LMA setup and the users' access, as the world has them, applied to the data layer. */
 export function applyLmaSetup(world: WorldCore): void {
@@ -22,6 +24,7 @@ export function applyLmaSetup(world: WorldCore): void {
   lmo.setLma({
     version: saved.version ?? 'current',
     licenseRules: saved.licenseRules === true,
+    recordTypeFollowsStatus: saved.recordTypeFollowsStatus === true,
     ...(saved.trackedFields ? { trackedFields: saved.trackedFields } : {}),
   });
   for (const user of world.state.orgs)
@@ -34,6 +37,7 @@ export function lmaSetup(world: WorldCore): LmaSetup {
   return {
     version,
     licenseRules: saved.licenseRules === true,
+    recordTypeFollowsStatus: saved.recordTypeFollowsStatus === true,
     trackedFields: saved.trackedFields ?? trackedDefault(version),
   };
 }
@@ -60,14 +64,15 @@ export function chooseLmaVersion(world: WorldCore, version: LmaSetup['version'],
 /** Turns the customizations given on or off (or sets the tracked fields); returns the whole setup. */
 export function setLmaCustomizations(world: WorldCore, changes: Partial<LmaCustomizations>): LmaSetup {
   for (const key of Object.keys(changes)) {
-    if (key !== 'licenseRules' && key !== 'trackedFields')
+    if (key !== 'licenseRules' && key !== 'recordTypeFollowsStatus' && key !== 'trackedFields')
       throw new SalesforceError(
         'INVALID_INPUT',
-        `Unknown LMA customization '${key}' (known: licenseRules, trackedFields)`,
+        `Unknown LMA customization '${key}' (known: licenseRules, recordTypeFollowsStatus, trackedFields)`,
       );
   }
-  if (changes.licenseRules !== undefined && typeof changes.licenseRules !== 'boolean')
-    throw new SalesforceError('INVALID_INPUT', 'licenseRules must be true or false');
+  for (const key of ['licenseRules', 'recordTypeFollowsStatus'] as const)
+    if (changes[key] !== undefined && typeof changes[key] !== 'boolean')
+      throw new SalesforceError('INVALID_INPUT', `${key} must be true or false`);
   if (
     changes.trackedFields !== undefined &&
     (!Array.isArray(changes.trackedFields) || changes.trackedFields.some((f) => typeof f !== 'string'))
@@ -77,6 +82,9 @@ export function setLmaCustomizations(world: WorldCore, changes: Partial<LmaCusto
   const next = {
     ...before,
     ...(changes.licenseRules !== undefined ? { licenseRules: changes.licenseRules } : {}),
+    ...(changes.recordTypeFollowsStatus !== undefined
+      ? { recordTypeFollowsStatus: changes.recordTypeFollowsStatus }
+      : {}),
     ...(changes.trackedFields !== undefined ? { trackedFields: [...changes.trackedFields] } : {}),
   };
   // The data layer checks the tracked fields exist before anything is saved.
@@ -85,6 +93,7 @@ export function setLmaCustomizations(world: WorldCore, changes: Partial<LmaCusto
     lmo.setLma({
       version: next.version ?? 'current',
       licenseRules: next.licenseRules === true,
+      recordTypeFollowsStatus: next.recordTypeFollowsStatus === true,
       trackedFields: next.trackedFields ?? trackedDefault(next.version ?? 'current'),
     });
   } catch (e) {

@@ -1,11 +1,16 @@
 // Customizations of the LMO known to stop Leads or Licenses from being created, one flag each, so
 // that the LMO health check meets every finding against a real org shape (and a clean LMO stays
 // clean). Each shows where a real org shows it (Tooling ApexTrigger / ValidationRule, REST
-// DuplicateRule, describe, User.IsActive) and, where the platform's effect is certain, has it: a
+// DuplicateRule, FlowDefinitionView and /process/rules, describe, User.IsActive) and, where the
+// platform's effect is certain, has it: a
 // required field fails inserts without it, an inactive Lead Manager can't own the install's Lead,
 // the License validation rule rejects the LMA's inserts (world.state.licenseValidationRule), the
 // duplicate rule blocks the LMA's Lead of a repeat installer (same email). Only the LMA's inserts
-// meet the duplicate rule here; a trigger's effect depends on its code, so the seeded ones only show.
+// meet the duplicate rule here; a trigger's, workflow rule's or flow's effect depends on what it does,
+// so the seeded ones only show. A user without "View Setup and Configuration" (setupAccess false) gets
+// INVALID_TYPE for Setup's Tooling objects, as Salesforce answers such users, and no rows from the
+// REST ones (whether a real org refuses or answers them empty is UNCONFIRMED: empty is the reading
+// that would fool a check into "clean").
 import { SalesforceError } from '../data/errors';
 import { toId18 } from '../data/ids';
 import { LICENSE_RULES } from '../data/rules/license';
@@ -17,7 +22,10 @@ import type { WorldCore } from './core';
 
 export const LMO_PROBLEMS = [
   'beforeTrigger',
+  'beforeUpdateTrigger',
   'validationRule',
+  'workflowRule',
+  'recordTriggeredFlow',
   'requiredField',
   'inactiveLeadManager',
   'missingLeadManager',
@@ -30,7 +38,11 @@ export type LmoProblems = Record<LmoProblem, boolean>;
 
 export const LMO_PROBLEM_HELP: Record<LmoProblem, string> = {
   beforeTrigger: 'active before-insert Apex triggers on Lead (LeadRouting) and License (LicenseSync)',
+  beforeUpdateTrigger: 'an active before-update (only) Apex trigger on License (LicenseAudit)',
   validationRule: "an active validation rule on License that rejects the LMA's inserts",
+  workflowRule: 'an active workflow rule on Lead (Lead Follow-up) with a field update',
+  recordTriggeredFlow:
+    'active record-triggered flows: before-save on License (Stamp License Owner), after-save on Lead (Route New Leads)',
   requiredField:
     'a required custom field on Lead without a default (Region__c): Lead inserts without it fail',
   inactiveLeadManager: "the first package's Lead Manager is an inactive user: its installs get no Lead",
@@ -46,6 +58,12 @@ const id = (id15: string): string => toId18(id15) as string;
 const IDS = {
   trigger: id('01q5W000000LTRG'),
   licenseTrigger: id('01q5W000000LTR2'),
+  licenseUpdateTrigger: id('01q5W000000LTR3'),
+  workflowRule: id('01Q5W000000LWF1'),
+  licenseFlow: id('3005W000000LFL1'),
+  licenseFlowVersion: id('3015W000000LFL1'),
+  leadFlow: id('3005W000000LFL2'),
+  leadFlowVersion: id('3015W000000LFL2'),
   validationRule: id('03d5W000000LVR1'),
   duplicateRule: id('0Bm5W000000LDR1'),
   // The License object's CustomObject id: what TableEnumOrId and EntityDefinitionId hold for it.
@@ -282,8 +300,9 @@ export function lmoToolingTables(world: WorldCore, org: OrgState, version: strin
         'Body',
       ],
       rows: () => {
-        if (!isLmo || !lmoProblems(world).beforeTrigger) return [];
-        const trigger = (rowId: string, name: string, table: string, body: string): Row => ({
+        if (!isLmo) return [];
+        const flags = lmoProblems(world);
+        const trigger = (rowId: string, name: string, table: string, body: string, insert = true): Row => ({
           attributes: attrs('ApexTrigger', rowId, version, true),
           Id: rowId,
           Name: name,
@@ -294,7 +313,7 @@ export function lmoToolingTables(world: WorldCore, org: OrgState, version: strin
           Status: 'Active',
           IsValid: true,
           ApiVersion: 62,
-          UsageBeforeInsert: true,
+          UsageBeforeInsert: insert,
           UsageAfterInsert: false,
           UsageBeforeUpdate: true,
           UsageAfterUpdate: false,
@@ -304,7 +323,20 @@ export function lmoToolingTables(world: WorldCore, org: OrgState, version: strin
           UsageIsBulk: true,
           Body: body,
         });
+        const updateOnly = flags.beforeUpdateTrigger
+          ? [
+              trigger(
+                IDS.licenseUpdateTrigger,
+                'LicenseAudit',
+                IDS.licenseObject,
+                'trigger LicenseAudit on sfLma__License__c (before update) {\n    LicenseAudit.check(Trigger.new, Trigger.oldMap);\n}',
+                false,
+              ),
+            ]
+          : [];
+        if (!flags.beforeTrigger) return updateOnly;
         return [
+          ...updateOnly,
           trigger(
             IDS.trigger,
             'LeadRouting',
@@ -386,7 +418,7 @@ export function duplicateRuleTable(world: WorldCore, org: OrgState, version: str
       'Language',
     ],
     rows: () =>
-      org.kind === 'lmo' && lmoProblems(world).duplicateRule
+      org.kind === 'lmo' && canViewSetup(org) && lmoProblems(world).duplicateRule
         ? [
             {
               attributes: attrs('DuplicateRule', IDS.duplicateRule, version, false),
@@ -401,5 +433,141 @@ export function duplicateRuleTable(world: WorldCore, org: OrgState, version: str
             },
           ]
         : [],
+  };
+}
+
+/** Setup's Tooling objects, which Salesforce answers INVALID_TYPE for users without View Setup. */
+export const SETUP_TOOLING_OBJECTS = ['ApexTrigger', 'ValidationRule', 'EntityDefinition'];
+
+/** False for a user without "View Setup and Configuration". */
+export const canViewSetup = (org: OrgState): boolean => org.setupAccess !== false;
+
+/**
+ * FlowDefinitionView (REST): the LMO's record-triggered flows when seeded. TriggerObjectOrEventId
+ * holds what ApexTrigger.TableEnumOrId holds (a standard object's name, a custom object's id).
+ */
+export function flowDefinitionTable(world: WorldCore, org: OrgState, version: string): VirtualTable {
+  const flow = (
+    rowId: string,
+    versionId: string,
+    apiName: string,
+    label: string,
+    triggerType: string,
+    recordTriggerType: string,
+    object: string,
+    objectLabel: string,
+  ): Row => ({
+    attributes: attrs('FlowDefinitionView', rowId, version, false),
+    Id: rowId,
+    DurableId: rowId,
+    ApiName: apiName,
+    Label: label,
+    Description: null,
+    NamespacePrefix: null,
+    ProcessType: 'AutoLaunchedFlow',
+    TriggerType: triggerType,
+    RecordTriggerType: recordTriggerType,
+    TriggerObjectOrEventId: object,
+    TriggerObjectOrEventLabel: objectLabel,
+    IsActive: true,
+    ActiveVersionId: versionId,
+    LatestVersionId: versionId,
+    ManageableState: 'unmanaged',
+  });
+  return {
+    name: 'FlowDefinitionView',
+    fields: [
+      'Id',
+      'DurableId',
+      'ApiName',
+      'Label',
+      'Description',
+      'NamespacePrefix',
+      'ProcessType',
+      'TriggerType',
+      'RecordTriggerType',
+      'TriggerObjectOrEventId',
+      'TriggerObjectOrEventLabel',
+      'IsActive',
+      'ActiveVersionId',
+      'LatestVersionId',
+      'ManageableState',
+    ],
+    rows: () =>
+      org.kind === 'lmo' && canViewSetup(org) && lmoProblems(world).recordTriggeredFlow
+        ? [
+            flow(
+              IDS.licenseFlow,
+              IDS.licenseFlowVersion,
+              'Stamp_License_Owner',
+              'Stamp License Owner',
+              'RecordBeforeSave',
+              'CreateAndUpdate',
+              IDS.licenseObject,
+              'License',
+            ),
+            flow(
+              IDS.leadFlow,
+              IDS.leadFlowVersion,
+              'Route_New_Leads',
+              'Route New Leads',
+              'RecordAfterSave',
+              'Create',
+              'Lead',
+              'Lead',
+            ),
+          ]
+        : [],
+  };
+}
+
+/** UserPermissionAccess (REST): the running user's effective permissions, one row. */
+export function userPermissionAccessTable(org: OrgState, version: string): VirtualTable {
+  return {
+    name: 'UserPermissionAccess',
+    fields: [
+      'Id',
+      'PermissionsApiEnabled',
+      'PermissionsViewSetup',
+      'PermissionsModifyAllData',
+      'PermissionsViewAllData',
+    ],
+    rows: () => [
+      {
+        attributes: attrs('UserPermissionAccess', '000000000000000AAA', version, false),
+        Id: '000000000000000AAA',
+        PermissionsApiEnabled: true,
+        PermissionsViewSetup: canViewSetup(org),
+        PermissionsModifyAllData: !org.additionalUser,
+        PermissionsViewAllData: !org.additionalUser,
+      },
+    ],
+  };
+}
+
+/**
+ * `GET /process/rules/{sObject}`: the object's active workflow rules (REST API "Process Rules"). An
+ * object without any answers `{ "rules": {} }` (UNCONFIRMED: the docs show only a rule's answer).
+ */
+export function processRules(world: WorldCore, org: OrgState, object: string): Record<string, unknown> {
+  const seeded =
+    org.kind === 'lmo' &&
+    canViewSetup(org) &&
+    lmoProblems(world).workflowRule &&
+    object.toLowerCase() === 'lead';
+  if (!seeded) return { rules: {} };
+  return {
+    rules: {
+      Lead: [
+        {
+          actions: [{ id: '04Y5W000000LWU1', name: 'Set_Lead_Rating', type: 'FieldUpdate' }],
+          description: 'Rates new leads and queues them for follow-up.',
+          id: IDS.workflowRule.slice(0, 15),
+          name: 'Lead Follow-up',
+          namespacePrefix: null,
+          object: 'Lead',
+        },
+      ],
+    },
   };
 }

@@ -66,6 +66,7 @@ export function addUser(
     additionalUser: true,
   };
   delete user.lmaAccess;
+  delete user.setupAccess;
   state.orgs.push(user);
   return user;
 }

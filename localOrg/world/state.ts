@@ -36,6 +36,8 @@ export interface OrgState {
   additionalUser?: boolean;
   /** False: the user has no permission on the LMA's objects (an LMO user without the LMA's permission set). */
   lmaAccess?: boolean;
+  /** False: the user lacks "View Setup and Configuration" (Setup's Tooling objects answer INVALID_TYPE). */
+  setupAccess?: boolean;
 }
 
 export type LicenseStatusDefault = 'Trial' | 'Active';
@@ -122,7 +124,12 @@ export interface WorldState {
   /** Other customizations of the LMO that stop Leads or Licenses (world/lmoProblems.ts), by flag. */
   lmoProblems?: Partial<Record<string, boolean>>;
   /** Which LMA the LMO has and how it is customized (world/lmaSetup.ts); absent = LMA 1.20 as shipped. */
-  lma?: { version?: 'current' | 'older'; licenseRules?: boolean; trackedFields?: string[] };
+  lma?: {
+    version?: 'current' | 'older';
+    licenseRules?: boolean;
+    recordTypeFollowsStatus?: boolean;
+    trackedFields?: string[];
+  };
   orgs: OrgState[];
   packages: PackageState[];
   versions: VersionState[];

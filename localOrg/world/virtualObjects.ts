@@ -2,7 +2,12 @@
 // layer: the install-related Tooling objects, and the objects the auth probes of
 // @salesforce/core and the sf CLI query (ScratchOrgInfo, SandboxProcess).
 import { LATEST_VERSION } from '../data/apiVersion';
-import { duplicateRuleTable, lmoToolingTables } from './lmoProblems';
+import {
+  duplicateRuleTable,
+  flowDefinitionTable,
+  lmoToolingTables,
+  userPermissionAccessTable,
+} from './lmoProblems';
 import { stillPublishing, versionNumber } from './partnerConsole';
 import type { OrgState, VersionState } from './state';
 import type { Row, VirtualTable } from './virtualQuery';
@@ -266,7 +271,11 @@ export function toolingTables(world: World, org: OrgState, version: string): Map
 
 /** REST (non-Tooling) objects of an org that the world answers itself. */
 export function restTables(world: World, org: OrgState, version = LATEST_VERSION): Map<string, VirtualTable> {
-  const tables: VirtualTable[] = [duplicateRuleTable(world, org, version)];
+  const tables: VirtualTable[] = [
+    duplicateRuleTable(world, org, version),
+    flowDefinitionTable(world, org, version),
+    userPermissionAccessTable(org, version),
+  ];
   // Only a Dev Hub answers ScratchOrgInfo; elsewhere the query must fail (INVALID_TYPE) so
   // that @salesforce/core does not flag the org as a Dev Hub.
   if (org.kind === 'devhub') {

@@ -76,7 +76,13 @@ export class World extends WorldCore {
   /** Another user of an org (its own username, sessions, User row); `lmaAccess: false` in the LMO: no LMA. */
   async createUser(
     org: OrgState,
-    spec: { firstName: string; lastName: string; username?: string; lmaAccess?: boolean },
+    spec: {
+      firstName: string;
+      lastName: string;
+      username?: string;
+      lmaAccess?: boolean;
+      setupAccess?: boolean;
+    },
   ): Promise<OrgState> {
     const n = this.state.orgs.filter((o) => o.id === org.id).length + 1;
     const user = addUser(this.state, org, {
@@ -85,6 +91,7 @@ export class World extends WorldCore {
       username: spec.username ?? `user${n}.${org.username.replace(/^[^@]*@/, '')}`,
     });
     if (spec.lmaAccess === false) user.lmaAccess = false;
+    if (spec.setupAccess === false) user.setupAccess = false;
     const platform = this.platform(org);
     const { Id: _uid, ...row } = userRow(user);
     user.userId = (await platform.create('User', row)).id;

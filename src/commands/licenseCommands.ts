@@ -42,6 +42,14 @@ export const MAX_BULK_LICENSES = 5_000;
 export function licenseCommands(services: Services) {
   const { session } = services;
 
+  /** The save went through, but the LMA's own status stayed behind: offer its Modify License page. */
+  const finishOnModifyLicensePage = async (licenseId: string, message: string) => {
+    const open = 'Open in Salesforce';
+    if ((await vscode.window.showWarningMessage(message, open)) !== open) return;
+    const url = await session.frontDoorUrl(`/lightning/r/sfLma__License__c/${licenseId}/view`);
+    await vscode.env.openExternal(vscode.Uri.parse(url));
+  };
+
   /** The Licenses a command acts on: the tree selection, the clicked one, or one picked from a search. */
   const target = async (node: LmaNode | undefined, selected: readonly LmaNode[] | undefined) => {
     const chosen = (selected?.length ? selected : node ? [node] : []).filter(
@@ -70,7 +78,8 @@ export function licenseCommands(services: Services) {
         const outcome = await confirmAndSave(session, license, change, action);
         if (outcome.kind === 'saved') {
           services.licenseChanged();
-          void vscode.window.showInformationMessage(outcome.message);
+          if (outcome.lmaStatusBehind) void finishOnModifyLicensePage(license.id, outcome.message);
+          else void vscode.window.showInformationMessage(outcome.message);
         } else if (outcome.kind !== 'cancelled')
           void vscode.window.showErrorMessage(describeOutcome(outcome));
       });

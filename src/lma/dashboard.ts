@@ -3,10 +3,15 @@
  * whatever the number of licenses: licenses by status, trials expiring in the next 30 days (by day),
  * installs per day over the last 26 weeks, and seats licensed and used on active licenses. Aggregates
  * stay under Salesforce's 2,000 groups: at most 5 statuses, 31 days, 183 days.
+ *
+ * "Today" is the LMO user's today: SOQL's date literals (TODAY, NEXT_N_DAYS) follow the running
+ * user's time zone (User.TimeZoneSidKey), so the 7-day window and the weeks are cut on the same days,
+ * read in a sixth request beside the five.
  */
 import { lmaFieldsOf } from './lmaFields';
 import { queryPage, type LmoApi } from './lmoApi';
 import { packageCondition } from './packages';
+import { literal } from './soql';
 
 export const DASHBOARD_WEEKS = 26;
 
@@ -19,6 +24,9 @@ export interface DashboardData {
   /** Monday of each week (ISO date) and the installs that week, oldest first. */
   installsPerWeek: { weekStart: string; count: number }[];
   seats: { licensed: number; used: number; activeLicenses: number; siteLicenses: number };
+  /** The LMO user's time zone (User.TimeZoneSidKey) and today's date in it, which the figures count from. */
+  timeZone: string;
+  today: string;
   /** How many requests it took (always the same). */
   requests: number;
 }
@@ -41,7 +49,12 @@ export async function loadDashboard(
     return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   };
   const query = async (soql: string) => (await queryPage<Grouped>(api, soql)).records;
-  const [statuses, expiring, installs, seats, sites] = await Promise.all([
+  // The user's own row when the session knows who it is; else the org's default time zone.
+  const zoneQuery = api.username
+    ? `SELECT TimeZoneSidKey FROM User WHERE Username = ${literal(api.username)} LIMIT 1`
+    : 'SELECT TimeZoneSidKey FROM Organization LIMIT 1';
+  const [zone, statuses, expiring, installs, seats, sites] = await Promise.all([
+    queryPage<{ TimeZoneSidKey?: string | null }>(api, zoneQuery).then((page) => page.records),
     query(
       `SELECT sfLma__Status__c, COUNT(Id) total FROM sfLma__License__c ${where()} GROUP BY sfLma__Status__c`,
     ),
@@ -59,8 +72,10 @@ export async function loadDashboard(
     ),
   ]);
 
-  const day = isoDay(today);
-  const in7 = isoDay(addDays(today, 7));
+  const timeZone = zone[0]?.TimeZoneSidKey || 'GMT';
+  const userToday = dayIn(timeZone, today);
+  const day = isoDay(userToday);
+  const in7 = isoDay(addDays(userToday, 7));
   const expiringDays = expiring.map((row) => ({
     date: String(row.sfLma__Expiration__c).slice(0, 10),
     count: row.total,
@@ -76,7 +91,7 @@ export async function loadDashboard(
     trialsExpiringIn30Days: expiringDays.reduce((sum, row) => sum + row.count, 0),
     installsPerWeek: weeklyInstalls(
       installs.map((row) => ({ date: String(row.sfLma__Install_Date__c).slice(0, 10), count: row.total })),
-      today,
+      userToday,
     ),
     seats: {
       licensed: Number(seats[0]?.licensed ?? 0),
@@ -84,7 +99,9 @@ export async function loadDashboard(
       activeLicenses: seats[0]?.total ?? 0,
       siteLicenses: sites[0]?.total ?? 0,
     },
-    requests: 5,
+    timeZone,
+    today: day,
+    requests: 6,
   };
 }
 
@@ -112,3 +129,25 @@ function addDays(date: Date, days: number): Date {
 }
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * Midnight UTC of the date it is in `timeZone` at `now` (TimeZoneSidKey values are IANA names, as Intl
+ * takes them); UTC's date for a zone Intl doesn't know.
+ */
+export function dayIn(timeZone: string, now: Date): Date {
+  try {
+    const [y, m, d] = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    })
+      .format(now)
+      .split('-')
+      .map(Number);
+    if (y && m && d) return new Date(Date.UTC(y, m - 1, d));
+  } catch {
+    // An unknown zone: UTC below.
+  }
+  return addDays(now, 0);
+}

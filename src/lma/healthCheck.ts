@@ -1,13 +1,14 @@
 /**
  * The LMO health check: looks, through the REST and Tooling APIs of the one session, for the
- * customizations known to stop the LMA from creating Leads and Licenses (Salesforce's LMA best
- * practices: required custom fields, triggers and validation rules on its objects; a package whose
- * Lead Manager can't own leads; duplicate rules; State and Country/Territory picklists). Each check
- * that can't run (no Tooling access, an object the org lacks) is reported as such instead of failing
- * the whole report.
+ * customizations known to stop the LMA from creating or updating Leads and Licenses (Salesforce's LMA
+ * troubleshooting: before triggers on insert and update, required custom fields, validation rules and
+ * workflow rules on its objects, a package whose Lead Manager can't own leads; later docs: duplicate
+ * rules, State and Country/Territory picklists; record-triggered flows run in the same save). Each
+ * check that can't run (no permission to read Setup, an object the org lacks) is reported skipped,
+ * with the reason, so "nothing found" means every check ran.
  */
 import { toLmoError } from '../org/errors';
-import { queryAll, toolingQuery, type LmoApi } from './lmoApi';
+import { queryAll, queryPage, toolingQuery, type LmoApi } from './lmoApi';
 import { literal } from './soql';
 
 export type HealthSeverity = 'error' | 'warning' | 'info';
@@ -15,6 +16,8 @@ export type HealthSeverity = 'error' | 'warning' | 'info';
 export type HealthCheckId =
   | 'beforeTriggers'
   | 'validationRules'
+  | 'workflowRules'
+  | 'recordTriggeredFlows'
   | 'requiredFields'
   | 'leadManagers'
   | 'duplicateRules'
@@ -37,7 +40,7 @@ export interface HealthFinding {
 export interface HealthCheckResult {
   check: HealthCheckId;
   title: string;
-  /** 'skipped': the check could not run; `reason` says why. */
+  /** 'skipped': the check could not run; `reason` says why, as a clause ("skipped, because …"). */
   status: 'clean' | 'found' | 'skipped';
   reason?: string;
 }
@@ -55,8 +58,10 @@ export interface HealthReport {
 
 /** The checks, with the titles a report shows. */
 export const HEALTH_CHECKS: ReadonlyArray<{ check: HealthCheckId; title: string }> = [
-  { check: 'beforeTriggers', title: 'Before-insert triggers on Lead and License' },
+  { check: 'beforeTriggers', title: 'Before-insert and before-update triggers on Lead and License' },
   { check: 'validationRules', title: 'Active validation rules on Lead and License' },
+  { check: 'workflowRules', title: 'Active workflow rules on Lead and License' },
+  { check: 'recordTriggeredFlows', title: 'Record-triggered flows on Lead and License' },
   { check: 'requiredFields', title: 'Required custom fields without defaults on Lead and License' },
   { check: 'leadManagers', title: 'Lead Managers of packages' },
   { check: 'duplicateRules', title: 'Active duplicate rules on Lead' },
@@ -85,6 +90,9 @@ export const healthPaths = {
   record: (sobject: string, id: string): string =>
     `/lightning/r/${encodeURIComponent(sobject)}/${encodeURIComponent(id)}/view`,
   duplicateRule: (id: string): string => setupAddress('DuplicateRules', id),
+  workflowRule: (id: string): string => setupAddress('WorkflowRules', id),
+  // The flow definition's id (300…), as the Flows page opens it.
+  flow: (definitionId: string): string => setupAddress('Flows', definitionId),
   stateCountryPicklists: (): string => '/lightning/setup/AddressCleanerOverview/home',
 };
 
@@ -160,6 +168,8 @@ interface TriggerRow {
   Name: string;
   TableEnumOrId: string;
   NamespacePrefix: string | null;
+  UsageBeforeInsert: boolean;
+  UsageBeforeUpdate: boolean;
 }
 
 interface EntityRow {
@@ -167,9 +177,12 @@ interface EntityRow {
   DurableId: string;
 }
 
-async function beforeTriggers(api: LmoApi): Promise<HealthFinding[]> {
-  // TableEnumOrId holds a standard object's name but a custom object's id (01I…): ask EntityDefinition
-  // for both, and match names too in case an org answers with names.
+/**
+ * The ids an object is known by in Setup's tables: TableEnumOrId (ApexTrigger) and
+ * TriggerObjectOrEventId (FlowDefinitionView) hold a standard object's name but a custom object's id
+ * (01I…). EntityDefinition gives both; names alone are kept in case an org answers with names.
+ */
+async function objectKeys(api: LmoApi): Promise<{ values: string[]; objectOf: Map<string, string> }> {
   const values: string[] = [...OBJECTS];
   const objectOf = new Map<string, string>(OBJECTS.map((o) => [o.toLowerCase(), o]));
   try {
@@ -183,23 +196,50 @@ async function beforeTriggers(api: LmoApi): Promise<HealthFinding[]> {
       objectOf.set(e.DurableId.toLowerCase(), e.QualifiedApiName);
     }
   } catch {
-    // Names alone still find the triggers on Lead.
+    // Names alone still find what is on Lead.
   }
+  return { values, objectOf };
+}
+
+const sfLmaOwn = (namespace: string | null | undefined): boolean =>
+  (namespace ?? '').toLowerCase() === 'sflma';
+
+const whatIsLost = (object: string): string => (object === LICENSE ? 'License' : 'Lead (and no License)');
+
+async function beforeTriggers(
+  api: LmoApi,
+  keys: Promise<Awaited<ReturnType<typeof objectKeys>>>,
+): Promise<HealthFinding[]> {
+  const { values, objectOf } = await keys;
   const page = await toolingQuery<TriggerRow>(
     api,
-    `SELECT Id, Name, TableEnumOrId, NamespacePrefix FROM ApexTrigger WHERE Status = 'Active' AND UsageBeforeInsert = true AND TableEnumOrId IN (${values.map(literal).join(', ')})`,
+    `SELECT Id, Name, TableEnumOrId, NamespacePrefix, UsageBeforeInsert, UsageBeforeUpdate FROM ApexTrigger WHERE Status = 'Active' AND (UsageBeforeInsert = true OR UsageBeforeUpdate = true) AND TableEnumOrId IN (${values.map(literal).join(', ')})`,
   );
   return page.records
-    .filter((t) => (t.NamespacePrefix ?? '').toLowerCase() !== 'sflma')
+    .filter((t) => !sfLmaOwn(t.NamespacePrefix))
     .map((t) => {
       const object = objectOf.get(t.TableEnumOrId.toLowerCase()) ?? t.TableEnumOrId;
+      const label = objectLabel(object);
+      const events = [t.UsageBeforeInsert ? 'insert' : '', t.UsageBeforeUpdate ? 'update' : ''].filter(
+        Boolean,
+      );
+      const breaks = [
+        t.UsageBeforeInsert
+          ? `It runs when the LMA inserts a ${label}: an error it adds, or an exception it throws, rolls the insert back, and the install records no ${whatIsLost(object)}.`
+          : '',
+        t.UsageBeforeUpdate
+          ? object === LICENSE
+            ? 'It runs when the LMA updates a License (upgrades, uninstalls, seat and status changes from the subscriber org): an error rolls the update back, and the License stays as it was, out of step with the subscriber org.'
+            : 'It runs when the LMA updates a Lead (a repeat install of the same org, the Lead lookup set on its License): an error rolls that save back.'
+          : '',
+      ].filter(Boolean);
       return {
         id: `beforeTriggers:${t.Id}`,
         check: 'beforeTriggers' as const,
         severity: 'warning' as const,
-        title: `Before-insert trigger ${t.Name} on ${objectLabel(object)}`,
-        breaks: `It runs when the LMA inserts a ${objectLabel(object)}: an error it adds, or an exception it throws, rolls the insert back, and the install records no ${object === LICENSE ? 'License' : 'Lead (and no License)'}.`,
-        fix: `Make sure ${t.Name} never blocks records the LMA creates (skip them, or catch its errors), or deactivate it. Check with a test install.`,
+        title: `Before-${events.join(' and before-')} trigger ${t.Name} on ${label}`,
+        breaks: breaks.join(' '),
+        fix: `Salesforce recommends after triggers on the LMA's objects: move ${t.Name}'s logic to an after trigger, or make sure it never blocks the LMA's records (skip them, or catch its errors); or deactivate it. Check with a test install.`,
         path: healthPaths.apexTrigger(t.Id),
       };
     });
@@ -318,10 +358,90 @@ async function duplicateRules(api: LmoApi): Promise<HealthFinding[]> {
     severity: 'warning' as const,
     title: `Duplicate rule ${r.MasterLabel ?? r.DeveloperName} on Lead is active`,
     breaks:
-      'A rule that blocks on insert rejects the Lead of a repeat install (same person or company installing another package or a sandbox), and the License with it.',
-    fix: `Set ${r.MasterLabel ?? r.DeveloperName} to Allow (with an alert or report) on create, or bypass it for leads with Lead Source "Package Installation".`,
+      'When the installer matches a record your org already has (a Contact of a customer, or the Lead of an earlier install), the rule stops the Lead the LMA creates for the install, and no License is recorded with it.',
+    fix: `Set ${r.MasterLabel ?? r.DeveloperName} to Allow (with an alert or a report) on create, or leave leads with Lead Source "Package Installation" out of its conditions.`,
     path: healthPaths.duplicateRule(r.Id),
   }));
+}
+
+interface ProcessRule {
+  id: string;
+  name: string;
+  namespacePrefix: string | null;
+  object?: string;
+}
+
+/** `GET /process/rules/{sObject}`: the object's active workflow rules (REST API, "Process Rules"). */
+async function workflowRules(api: LmoApi): Promise<HealthFinding[]> {
+  const findings: HealthFinding[] = [];
+  for (const object of OBJECTS) {
+    const answer = await api.request<{ rules?: Record<string, ProcessRule[] | undefined> }>(
+      `/process/rules/${encodeURIComponent(object)}`,
+    );
+    const rules = Object.entries(answer.rules ?? {})
+      .filter(([name]) => name.toLowerCase() === object.toLowerCase())
+      .flatMap(([, list]) => list ?? []);
+    for (const r of rules) {
+      if (sfLmaOwn(r.namespacePrefix)) continue;
+      const label = objectLabel(object);
+      findings.push({
+        id: `workflowRules:${r.id}`,
+        check: 'workflowRules',
+        severity: 'warning',
+        title: `Workflow rule ${r.name} on ${label} is active`,
+        breaks: `It is evaluated on the LMA's saves of a ${label}; its field updates save the record again (validation rules and triggers run once more), and an update that fails rolls back the LMA's insert: the install records no ${whatIsLost(object)}.`,
+        fix: `Salesforce lists workflow rules among what stops the LMA: deactivate ${r.name}, or give it criteria that leave out the records the LMA writes${object === LEAD ? ' (Lead Source "Package Installation")' : ''}. Check with a test install.`,
+        path: healthPaths.workflowRule(r.id),
+      });
+    }
+  }
+  return findings;
+}
+
+interface FlowRow {
+  DurableId: string;
+  ApiName: string;
+  Label: string | null;
+  NamespacePrefix: string | null;
+  TriggerType: string | null;
+  RecordTriggerType: string | null;
+  TriggerObjectOrEventId: string | null;
+}
+
+const FLOW_EVENTS: Record<string, string> = {
+  Create: 'created',
+  Update: 'updated',
+  CreateAndUpdate: 'created or updated',
+};
+
+async function recordTriggeredFlows(
+  api: LmoApi,
+  keys: Promise<Awaited<ReturnType<typeof objectKeys>>>,
+): Promise<HealthFinding[]> {
+  const { values, objectOf } = await keys;
+  const flows = await queryAll<FlowRow>(
+    api,
+    `SELECT DurableId, ApiName, Label, NamespacePrefix, TriggerType, RecordTriggerType, TriggerObjectOrEventId FROM FlowDefinitionView WHERE IsActive = true AND TriggerType IN ('RecordBeforeSave', 'RecordAfterSave') AND TriggerObjectOrEventId IN (${values.map(literal).join(', ')})`,
+  );
+  return flows
+    .filter((f) => !sfLmaOwn(f.NamespacePrefix))
+    .map((f) => {
+      const key = f.TriggerObjectOrEventId ?? '';
+      const object = objectOf.get(key.toLowerCase()) ?? key;
+      const label = objectLabel(object);
+      const before = f.TriggerType === 'RecordBeforeSave';
+      const when = FLOW_EVENTS[f.RecordTriggerType ?? ''] ?? 'saved';
+      const name = f.Label ?? f.ApiName;
+      return {
+        id: `recordTriggeredFlows:${f.DurableId}`,
+        check: 'recordTriggeredFlows' as const,
+        severity: 'warning' as const,
+        title: `${before ? 'Before-save' : 'After-save'} flow ${name} on ${label}`,
+        breaks: `It runs in the same save as the LMA's ${label} when one is ${when}: a fault it doesn't handle${before ? '' : ' (an element that fails, a record it can’t update)'} rolls the LMA's save back, and the install records no ${whatIsLost(object)}.`,
+        fix: `Give ${name} fault paths, or entry conditions that leave out the records the LMA writes${object === LEAD ? ' (Lead Source "Package Installation")' : ''}, or deactivate it. Check with a test install.`,
+        path: healthPaths.flow(f.DurableId),
+      };
+    });
 }
 
 function stateCountryFinding(lead: Describe): HealthFinding[] {
@@ -333,41 +453,92 @@ function stateCountryFinding(lead: Describe): HealthFinding[] {
       severity: 'warning',
       title: 'State and Country/Territory picklists are enabled',
       breaks:
-        'The LMA writes the subscriber’s state and country as full names; a name that matches no picklist value (or its integration value) fails the Lead insert, and no License is created.',
-      fix: 'Make the integration values of states and countries match the full names installs send, or check each new install’s Lead in the first days.',
+        'Leads from installs arrive with full state and country names (“California”, “United States”); a name that matches no state’s or country’s integration value fails the Lead insert, and no License is created.',
+      fix: 'Set the integration value of each state and country to its full name (Setup, State and Country/Territory Picklists), as Salesforce advises for the LMA.',
       path: healthPaths.stateCountryPicklists(),
     },
   ];
 }
 
-/** Why a check could not run, in words; rethrows what ends the report (the org changed, the session is gone). */
-function skipReason(error: unknown): string {
+/** The permission that Setup's objects (Tooling, flows, workflow and duplicate rules) need. */
+export const VIEW_SETUP = 'View Setup and Configuration';
+
+/** The checks that read Setup: skipped, naming the permission, for a user without it. */
+const SETUP_CHECKS: ReadonlySet<HealthCheckId> = new Set([
+  'beforeTriggers',
+  'validationRules',
+  'workflowRules',
+  'recordTriggeredFlows',
+  'duplicateRules',
+]);
+
+const NO_SETUP_ACCESS = `the LMO user lacks the "${VIEW_SETUP}" permission, without which Salesforce doesn't let it read Setup (it answers INVALID_TYPE for the Tooling objects, and may answer nothing at all for the others). Ask an admin for that permission, or run the check as an admin.`;
+
+/**
+ * Whether the user may read Setup (`UserPermissionAccess.PermissionsViewSetup`, the running user's
+ * effective permissions). Undefined when the org doesn't say: the checks then run and speak for
+ * themselves.
+ */
+async function canViewSetup(api: LmoApi): Promise<boolean | undefined> {
+  try {
+    const page = await queryPage<{ PermissionsViewSetup?: boolean }>(
+      api,
+      'SELECT PermissionsViewSetup FROM UserPermissionAccess LIMIT 1',
+    );
+    const value = page.records[0]?.PermissionsViewSetup;
+    return typeof value === 'boolean' ? value : undefined;
+  } catch (error) {
+    const e = toLmoError(error);
+    if (e.kind === 'superseded' || e.kind === 'notConnected' || e.kind === 'sessionExpired') throw e;
+    return undefined;
+  }
+}
+
+/**
+ * Why a check could not run, as a clause after "skipped, because"; rethrows what ends the report
+ * (the org changed, the session is gone). `setup`: the check reads Setup's objects, which Salesforce
+ * hides (INVALID_TYPE) from users without View Setup and Configuration.
+ */
+function skipReason(error: unknown, setup: boolean): string {
   const e = toLmoError(error);
   if (e.kind === 'superseded' || e.kind === 'notConnected' || e.kind === 'sessionExpired') throw e;
   const code = e.errorCode ?? '';
   if (/INSUFFICIENT_ACCESS|API_DISABLED|FUNCTIONALITY_NOT_ENABLED/i.test(code) || e.status === 403) {
-    return `No permission to read it (${code || e.status}): the user needs "View Setup and Configuration" and API access to the Tooling API.`;
+    return `the LMO user has no permission to read it (${code || e.status}): it needs "${VIEW_SETUP}" and API Enabled.`;
+  }
+  if (code === 'INVALID_TYPE' && setup) {
+    return `the org doesn't let the LMO user read it (INVALID_TYPE: ${e.message}); Salesforce answers this way to users without "${VIEW_SETUP}".`;
   }
   if (code === 'INVALID_TYPE' || code === 'NOT_FOUND')
-    return `The org doesn't answer it (${code}): ${e.message}`;
+    return `the org doesn't answer it (${code}: ${e.message}).`;
   return `${code ? `${code}: ` : ''}${e.message}`;
 }
 
 export async function checkLmoHealth(api: LmoApi): Promise<HealthReport> {
+  // The access check first: without View Setup, the Setup checks are not asked (a real org may
+  // answer some of them with no rows, which would read as clean).
+  const setupAccess = await canViewSetup(api);
   // One describe each serves the required-field check and (Lead) the State/Country check.
   const describes = OBJECTS.map((o) => describe(api, o));
   // Each is awaited by its checks; this keeps a rejection from counting as unhandled in between.
   for (const d of describes) d.catch(() => undefined);
+  const keys = setupAccess === false ? undefined : objectKeys(api);
   const settle = async (check: HealthCheckId, run: () => Promise<HealthFinding[]>) => {
+    const setup = SETUP_CHECKS.has(check);
+    if (setup && setupAccess === false)
+      return { check, findings: [] as HealthFinding[], reason: NO_SETUP_ACCESS };
     try {
       return { check, findings: await run() };
     } catch (error) {
-      return { check, findings: [] as HealthFinding[], reason: skipReason(error) };
+      return { check, findings: [] as HealthFinding[], reason: skipReason(error, setup) };
     }
   };
+  const withKeys = keys as Promise<Awaited<ReturnType<typeof objectKeys>>>;
   const results = await Promise.all([
-    settle('beforeTriggers', () => beforeTriggers(api)),
+    settle('beforeTriggers', () => beforeTriggers(api, withKeys)),
     settle('validationRules', () => validationRules(api)),
+    settle('workflowRules', () => workflowRules(api)),
+    settle('recordTriggeredFlows', () => recordTriggeredFlows(api, withKeys)),
     settle('requiredFields', async () => (await Promise.all(describes)).flatMap(requiredFieldFindings)),
     settle('leadManagers', () => leadManagers(api)),
     settle('duplicateRules', () => duplicateRules(api)),

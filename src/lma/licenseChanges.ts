@@ -33,8 +33,17 @@ export interface EditableLicense {
   versionNumber: string | undefined;
   /** The first day of the trial: the install date, else the day the License was created. */
   trialStart: string;
-  /** The legacy License Type field: "Read-Only" (or "Uneditable") licenses can't be modified. */
+  /**
+   * The legacy License Type field: "Read-Only" (or "Uneditable") licenses can't be modified. It does not
+   * find AppExchange Checkout licenses (docs: a legacy field that can be ignored); nothing the API shows
+   * does, so the form says so before a save.
+   */
   licenseType: string | undefined;
+  /**
+   * The LMA's own License Status (sfLma__License_Status__c, the record type's name), which its list
+   * views and reports go by; undefined where the LMA lacks it.
+   */
+  lmaStatus?: string;
   /** Was the License ever Active (now, or in its history)? Then it can't return to Trial. */
   wasEverActive: boolean;
   /** The version the form loaded: a save compares against it, so no change is overwritten unseen. */
@@ -95,7 +104,7 @@ export function readOnlyReason(license: EditableLicense): string | undefined {
   if (license.status === 'Uninstalled')
     return `${license.name} is Uninstalled: the package was removed from the subscriber org, and an uninstalled license can't be edited.`;
   if (license.licenseType && /read-?only|uneditable/i.test(license.licenseType))
-    return `${license.name} is read-only (License Type "${license.licenseType}"), for example provisioned through AppExchange Checkout: change it there.`;
+    return `${license.name} is marked read-only by its License Type ("${license.licenseType}", a legacy field): change it where it was provisioned.`;
   return undefined;
 }
 

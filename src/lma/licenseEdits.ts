@@ -35,6 +35,7 @@ const EDIT_FIELD_LIST = [
   'Id',
   'Name',
   'sfLma__Status__c',
+  'sfLma__License_Status__c',
   'sfLma__Seats__c',
   'sfLma__Expiration__c',
   'sfLma__Install_Date__c',
@@ -54,6 +55,7 @@ interface EditRow {
   Id: string;
   Name: string;
   sfLma__Status__c: string | null;
+  sfLma__License_Status__c?: string | null;
   sfLma__Seats__c: number | null;
   sfLma__Expiration__c: string | null;
   sfLma__Install_Date__c: string | null;
@@ -132,6 +134,7 @@ function toEditable(row: EditRow, historyShowsActive: boolean): EditableLicense 
     versionNumber: row.sfLma__Version_Number__c ?? undefined,
     trialStart: (row.sfLma__Install_Date__c ?? row.CreatedDate).slice(0, 10),
     licenseType: row.sfLma__License_Type__c ?? undefined,
+    ...(row.sfLma__License_Status__c ? { lmaStatus: row.sfLma__License_Status__c } : {}),
     wasEverActive: historyShowsActive || row.sfLma__Status__c === 'Active',
     lastModifiedDate: row.LastModifiedDate,
     lastModifiedBy: row.LastModifiedBy?.Name ?? undefined,
@@ -147,12 +150,47 @@ export interface HistoryEntry {
   changes: { field: string; label: string; oldValue: string; newValue: string }[];
 }
 
+/** The labels of the four fields LMA 1.20 tracks; any other tracked field's label comes from describe. */
 const FIELD_LABELS: Record<string, string> = {
   sfLma__Status__c: 'Status',
   sfLma__Seats__c: 'Seats',
   sfLma__Expiration__c: 'Expiration',
   sfLma__Package_Version__c: 'Package Version',
 };
+
+/**
+ * A field's label as the org names it. Real LMOs may track more than the four fields (Lead, License
+ * Type, Used Licenses…): their labels come from one describe of License, asked only when such a field
+ * shows up; a field describe doesn't list (deleted since) gets its API name made readable, never shown raw.
+ */
+async function fieldLabels(api: LmoApi, fields: readonly string[]): Promise<(field: string) => string> {
+  const labels = new Map(Object.entries(FIELD_LABELS));
+  if (fields.some((f) => !labels.has(f))) {
+    try {
+      const d = await api.request<{ fields: { name: string; label: string }[] }>(
+        `/sobjects/${LICENSE}/describe`,
+      );
+      for (const f of d.fields) if (!labels.has(f.name)) labels.set(f.name, f.label);
+      // History names a lookup by its relationship too (Owner for OwnerId).
+      for (const f of d.fields)
+        if (f.name.endsWith('Id') && !labels.has(f.name.slice(0, -2)))
+          labels.set(f.name.slice(0, -2), f.label);
+    } catch {
+      // Readable names below.
+    }
+  }
+  return (field) => labels.get(field) ?? readableName(field);
+}
+
+/** `sfLma__Used_Licenses__c` → "Used Licenses": for a field describe doesn't know. */
+export function readableName(field: string): string {
+  return field
+    .replace(/^[A-Za-z0-9]+__(?=.+__c$)/, '')
+    .replace(/__c$/, '')
+    .replace(/_/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim();
+}
 
 /** The License's history, newest first, grouped by moment and user (the LMA writes one row per field). */
 export async function loadLicenseHistory(
@@ -163,6 +201,10 @@ export async function loadLicenseHistory(
   const rows = await queryAll<HistoryRow>(
     api,
     `SELECT Id, ParentId, Field, OldValue, NewValue, CreatedDate, CreatedBy.Name FROM sfLma__License__History WHERE ParentId = ${literal(licenseId)} ORDER BY CreatedDate DESC, Id DESC LIMIT ${limit}`,
+  );
+  const label = await fieldLabels(
+    api,
+    rows.map((r) => r.Field).filter((f) => f !== 'created'),
   );
   const entries: HistoryEntry[] = [];
   for (const row of rows) {
@@ -178,7 +220,7 @@ export async function loadLicenseHistory(
     }
     const change = {
       field: row.Field,
-      label: FIELD_LABELS[row.Field] ?? row.Field,
+      label: label(row.Field),
       oldValue: historyValue(row.Field, row.OldValue),
       newValue: historyValue(row.Field, row.NewValue),
     };
@@ -204,8 +246,21 @@ function looksLikeId(text: string): boolean {
   return /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(text) && /\d/.test(text);
 }
 
+/**
+ * Where the LMA's own License Status (the record type) disagrees with the Status, a sentence that says
+ * so and what to do; undefined where they agree (or the LMA has no License Status). An API write of
+ * Status may leave the record type, and with it the LMA's list views and reports, behind: a trial
+ * converted by API still shows as a trial in "Trials". The Modify License page moves both.
+ */
+export function lmaStatusLag(license: EditableLicense): string | undefined {
+  const { status, lmaStatus } = license;
+  if (!status || !lmaStatus || status === lmaStatus) return undefined;
+  return `The LMA still shows ${license.name} as ${lmaStatus}: its License Status comes from the record type, which this write of Status (${status}) did not move, so its list views and reports count it as ${lmaStatus}. Open it in Salesforce and finish the change on the Modify License page.`;
+}
+
 export type SaveOutcome =
-  | { kind: 'saved'; license: EditableLicense; message: string }
+  /** `lmaStatusBehind`: the re-read License's LMA status disagrees with its Status (lmaStatusLag). */
+  | { kind: 'saved'; license: EditableLicense; message: string; lmaStatusBehind?: string }
   | { kind: 'unchanged' }
   | { kind: 'refused'; plan: ChangePlan & { kind: 'refused' } }
   | { kind: 'needsConfirmation'; message: string }
@@ -268,9 +323,16 @@ export async function saveLicenseChange(
       errorCode: failure.errorCode,
     };
   }
+  // Re-read after every save: what the org holds now, and whether the LMA's own status followed.
   const after = (await loadEditableLicense(api, loaded.id)) ?? current;
   const summary = plan.changes.map((c) => `${c.label} ${c.before} → ${c.after}`).join(', ');
-  return { kind: 'saved', license: after, message: `Saved ${loaded.name}: ${summary}.` };
+  const behind = lmaStatusLag(after);
+  return {
+    kind: 'saved',
+    license: after,
+    message: `Saved ${loaded.name}: ${summary}.${behind ? ` ${behind}` : ''}`,
+    ...(behind ? { lmaStatusBehind: behind } : {}),
+  };
 }
 
 function confirmationGiven(confirmation: Confirmation, given: string | boolean): boolean {

@@ -6,6 +6,8 @@ export interface LmoApi {
   request<T>(path: string, options?: RequestOptions): Promise<T>;
   /** The LMA's fields in this LMO, when the caller read them already (LmoSession: once per connection). */
   readonly lmaFields?: LmaFields;
+  /** The connected user's username, when the caller knows it (LmoSession: the connected org's). */
+  readonly username?: string;
 }
 
 /** One page of a query; `batchSize` (200 to 2,000) asks Salesforce for smaller pages. */

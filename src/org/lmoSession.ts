@@ -74,6 +74,12 @@ export class LmoSession {
     return state.kind === 'connected' && state.lma.kind === 'installed' ? state.lma.fields : undefined;
   }
 
+  /** The connected user's username (undefined while not connected). */
+  get username(): string | undefined {
+    const state = this.current;
+    return state.kind === 'connected' ? state.org.username : undefined;
+  }
+
   /** True once the org answered REQUEST_LIMIT_EXCEEDED; anything that polls must stop. */
   get apiLimitReached(): boolean {
     return this.limitReached;

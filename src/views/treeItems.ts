@@ -177,11 +177,24 @@ function licenseItem(node: LicenseNode): vscode.TreeItem {
   ]
     .filter(Boolean)
     .join(' · ');
+  // A Status the LMA's record type didn't follow (an API write), except the LMA's own Expired trials.
+  const behind =
+    !!license.licenseStatus &&
+    license.licenseStatus !== license.status &&
+    !(license.licenseStatus === 'Expired' && license.status === 'Trial');
+  const open = `command:${commands.openInSalesforce}?${encodeURIComponent(
+    JSON.stringify([{ kind: 'license', license: { id: license.id } }]),
+  )}`;
   item.tooltip = new vscode.MarkdownString(
     [
       `**${license.name}** · ${license.status}${expired ? ' (expired)' : ''}`,
       ...(license.licenseStatus && license.licenseStatus !== license.status
         ? [`License Status (the LMA's record type): ${license.licenseStatus}`]
+        : []),
+      ...(behind
+        ? [
+            `The LMA still counts it as ${license.licenseStatus} in its list views and reports: its record type didn't follow the Status. [Open in Salesforce](${open}) and finish the change on the Modify License page.`,
+          ]
         : []),
       `Subscriber org: ${license.customerName ?? ''} \`${license.subscriberOrgId ?? 'unknown'}\``,
       `Seats: ${formatSeats(license.seats)}${license.usedLicenses !== undefined ? ` (${license.usedLicenses} used)` : ''}`,
@@ -189,6 +202,7 @@ function licenseItem(node: LicenseNode): vscode.TreeItem {
       `Version: ${license.versionNumber ?? 'unknown'} · Installed ${license.installDate ?? 'unknown'}`,
     ].join('\n\n'),
   );
+  if (behind) item.tooltip.isTrusted = { enabledCommands: [commands.openInSalesforce] };
   const status = license.status as LicenseGroupStatus;
   item.iconPath = expired
     ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))

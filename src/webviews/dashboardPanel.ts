@@ -45,7 +45,7 @@ export class DashboardPanel implements vscode.Disposable {
     );
   }
 
-  /** Loads the figures (five aggregate queries) and posts them; `ready` and `refresh` both load. */
+  /** Loads the figures (five aggregate queries and the user's time zone) and posts them; `ready` and `refresh` both load. */
   private async load(): Promise<void> {
     const state = this.services.session.state;
     let message: HostMessage;

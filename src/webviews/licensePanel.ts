@@ -124,7 +124,11 @@ export class LicensePanel implements vscode.Disposable {
       switch (outcome.kind) {
         case 'saved':
           this.services.licenseChanged();
-          return { kind: 'saved', message: outcome.message };
+          return {
+            kind: 'saved',
+            message: outcome.message,
+            ...(outcome.lmaStatusBehind ? { lmaStatusBehind: outcome.lmaStatusBehind } : {}),
+          };
         case 'conflict':
           return { kind: 'conflict', theirs: outcome.current, message: outcome.message };
         case 'cancelled':

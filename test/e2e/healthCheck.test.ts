@@ -34,7 +34,7 @@ test(
         await report.getByRole('button', { name: 'Check Again' }).click();
         await report.locator('#findings').waitFor({ timeout: 30_000 });
         const results = await rows.allInnerTexts();
-        assert.equal(results.length, 6);
+        assert.equal(results.length, 8);
         for (const row of results) assert.match(row, /Found$/, row);
         const findings = await report.locator('.finding h3').allInnerTexts();
         assert.ok(findings.length >= 6, findings.join('\n'));

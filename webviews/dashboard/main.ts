@@ -65,7 +65,8 @@ class LmoDashboard extends LitElement {
         ${this.seatsChart(data)}
       </section>
       <p class="muted">
-        ${data.requests} aggregate queries · ${new Date(message.loadedAt).toLocaleTimeString()}
+        Days as the LMO user's time zone counts them (${data.timeZone}; today is ${data.today}) ·
+        ${data.requests} queries · ${new Date(message.loadedAt).toLocaleTimeString()}
       </p>
     `;
   }

@@ -12,7 +12,7 @@ const severityWords: Record<HealthFinding['severity'], string> = {
   warning: 'Warning',
   info: 'Note',
 };
-const statusWords = { clean: 'Nothing found', found: 'Found', skipped: 'Could not run' } as const;
+const statusWords = { clean: 'Nothing found', found: 'Found', skipped: 'Skipped' } as const;
 
 class HealthReportView extends LitElement {
   static override properties = { message: { state: true } };
@@ -52,7 +52,9 @@ class HealthReportView extends LitElement {
                 class=${check.status === 'clean' ? 'pass' : check.status === 'found' ? 'fail' : 'warning'}
               >
                 <th scope="row">${check.title}</th>
-                <td>${statusWords[check.status]}${check.reason ? html`: ${check.reason}` : nothing}</td>
+                <td>
+                  ${statusWords[check.status]}${check.reason ? html`, because ${check.reason}` : nothing}
+                </td>
               </tr>`,
           )}
         </tbody>

@@ -145,6 +145,13 @@ class LicenseForm extends LitElement {
         <code>${license.subscriberOrgId ?? 'unknown'}</code> · in ${state.orgLabel}
       </p>
       ${this.renderCurrent(license)}
+      <p class="muted" id="how-it-saves">
+        Salesforce recommends changing licenses on the LMA's Modify License page. This form applies the same
+        rules as that page, and Salesforce records every change it saves in License History. Licenses
+        provisioned through AppExchange Checkout can't be changed, there or here; the LMO marks them in no
+        field the API shows, so this form can't tell them apart: if this License came from Checkout, change it
+        in Checkout.
+      </p>
       ${readOnly ? html`<p class="warning" role="alert" id="read-only">${readOnly}</p>` : this.renderForm(state)}
       ${this.renderHistory(state)}
     `;
@@ -152,8 +159,14 @@ class LicenseForm extends LitElement {
 
   private renderCurrent(license: EditableLicense) {
     return html`<p id="current">
-      Now: <strong>${license.status ?? 'no status'}</strong> · ${formatSeats(license.seats)} ·
-      ${formatExpiration(license.expiration)}
+      Now: <strong>${license.status ?? 'no status'}</strong>${
+        license.lmaStatus && license.lmaStatus !== license.status
+          ? html` <span class="warning" id="lma-status"
+              >(the LMA's License Status says ${license.lmaStatus}: finish on its Modify License page)</span
+            >`
+          : nothing
+      }
+      · ${formatSeats(license.seats)} · ${formatExpiration(license.expiration)}
       <span class="muted"
         >(last changed
         ${new Date(license.lastModifiedDate).toLocaleString()}${
@@ -326,6 +339,13 @@ class LicenseForm extends LitElement {
         </p>
       </div>`;
     }
+    if (outcome.kind === 'saved' && outcome.lmaStatusBehind)
+      return html`<div class="warning" role="alert" id="outcome">
+        <p>${outcome.message}</p>
+        <vscode-button @click=${() => this.host.post({ kind: 'openInSalesforce' })}
+          >Open in Salesforce to finish on Modify License</vscode-button
+        >
+      </div>`;
     const cls = outcome.kind === 'saved' ? 'success' : outcome.kind === 'cancelled' ? 'muted' : 'error';
     return html`<p class=${cls} role="alert" id="outcome">${outcome.message}</p>`;
   }

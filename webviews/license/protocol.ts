@@ -18,7 +18,8 @@ export interface LicenseFormState {
 }
 
 export type LicenseSaveOutcome =
-  | { kind: 'saved'; message: string }
+  /** `lmaStatusBehind`: saved, but the LMA's own License Status didn't follow (finish on Modify License). */
+  | { kind: 'saved'; message: string; lmaStatusBehind?: string }
   | { kind: 'cancelled'; message: string }
   /** The License changed since the form loaded it: `theirs` is what it holds now. Nothing was written. */
   | { kind: 'conflict'; message: string; theirs: EditableLicense }

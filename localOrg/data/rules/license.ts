@@ -1,8 +1,10 @@
 // The LMA's own behaviour on License writes, and the limits of its Modify License page as an optional
 // LMO customization.
 //
-// Always: the record type follows the Status (License Status is `$RecordType.Name`) when a Status
-// has a record type of its name and the caller did not set RecordTypeId.
+// The record type follows the Status (License Status is `$RecordType.Name`) when a Status has a
+// record type of its name and the caller did not set RecordTypeId: always on inserts and on the LMA's
+// own writes; on an API update only with `recordTypeFollowsStatus`. Whether anything moves it on a
+// real LMO when an API write changes Status is UNCONFIRMED: by default it stays behind.
 //
 // Only with the `licenseRules` customization: seat range, no return to Trial once Active, no edits
 // once Uninstalled, and the record-type picklist mapping. A real LMO's metadata has no such
@@ -16,6 +18,8 @@ export interface LicenseRuleContext {
   system: boolean;
   /** The `licenseRules` customization: enforce the Modify License limits on every API write. */
   enforce: boolean;
+  /** An API update of Status moves the record type too (off: it stays where it is). */
+  recordTypeFollowsStatus: boolean;
   /** License record types of the org: Id, Name, DeveloperName. */
   recordTypes: Row[];
   /** Whether the license's status was ever Active (from its history). */
@@ -56,7 +60,8 @@ export function applyLicenseRules(old: Row | undefined, next: Row, ctx: LicenseR
   const status = next[STATUS];
   const statusChanged = !old || old[STATUS] !== status;
   if (ctx.enforce) enforceModifyLicenseLimits(old, next, ctx, statusChanged);
-  if (!ctx.recordTypeGiven && statusChanged && typeof status === 'string') {
+  const follows = !old || ctx.system || ctx.recordTypeFollowsStatus;
+  if (!ctx.recordTypeGiven && statusChanged && typeof status === 'string' && follows) {
     // The LMA moves the license to the record type named after its status.
     const rt = ctx.recordTypes.find((r) => r.Name === status);
     if (rt) next.RecordTypeId = rt.Id;

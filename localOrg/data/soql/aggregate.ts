@@ -104,6 +104,7 @@ export interface AggregatePlan {
   limit: number | undefined;
   offset: number | undefined;
   now: Date;
+  timeZone?: string;
   path: (field: string) => ResolvedPath;
 }
 
@@ -135,6 +136,7 @@ export function runAggregate(rows: Iterable<Row>, plan: AggregatePlan): Row[] {
   const having = plan.having
     ? compile(boolTree(plan.having), {
         now: plan.now,
+        timeZone: plan.timeZone,
         path: resolveGroupRow,
         aggregate: (raw) => {
           const i = aggIndex({ rawValue: raw, ...parseFnRaw(raw) });

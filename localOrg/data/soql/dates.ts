@@ -1,6 +1,6 @@
-// SOQL date literals as inclusive day ranges, in UTC (the local org's orgs all
-// run on GMT). Weeks start on Sunday and fiscal years on 1 January, the
-// defaults of a new org.
+// SOQL date literals as inclusive day ranges of the running user's days: Salesforce resolves
+// `TODAY`, `NEXT_N_DAYS:n`… in the user's time zone (User.TimeZoneSidKey), and so does the local
+// org (zoneOffsetMs). Weeks start on Sunday and fiscal years on 1 January, the defaults of a new org.
 import { malformedQuery } from '../errors';
 
 export interface DayRange {
@@ -68,7 +68,33 @@ const FIXED: Record<string, [Parameters<typeof unitRange>[0], number]> = {
   NEXT_FISCAL_YEAR: ['YEAR', 1],
 };
 
-/** Resolve `TODAY`, `LAST_N_DAYS:5`, ... to a day range relative to `now`. */
+/**
+ * How far a time zone's wall clock is ahead of UTC at `now`, in ms (0 for GMT, an unknown zone, or
+ * none). TimeZoneSidKey values are IANA names ("America/Los_Angeles"), as Intl takes them.
+ */
+export function zoneOffsetMs(timeZone: string | undefined, now: Date): number {
+  if (!timeZone || timeZone === 'GMT' || timeZone === 'UTC') return 0;
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    }).formatToParts(now);
+  } catch {
+    return 0;
+  }
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
+  return wall - Math.floor(now.getTime() / 1000) * 1000;
+}
+
+/** Resolve `TODAY`, `LAST_N_DAYS:5`, ... to a day range relative to `now` (a wall-clock time: see zoneOffsetMs). */
 export function dateLiteralRange(literal: string, now: Date = new Date()): DayRange {
   const today = utc(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const upper = literal.toUpperCase();

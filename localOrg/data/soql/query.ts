@@ -33,6 +33,8 @@ export interface QueryOptions {
   apiVersion?: string;
   /** The clock for date literals (tests pin it). */
   now?: Date;
+  /** The running user's TimeZoneSidKey: date literals are its days (none: GMT). */
+  timeZone?: string;
   /** Doubles written as Salesforce writes them in JSON (`10.0`): for the HTTP answer, see jsonDouble. */
   jsonDoubles?: boolean;
 }
@@ -131,6 +133,7 @@ function filterOf(ctx: Ctx, schema: SObjectSchema, q: QueryBase, path: (f: strin
     const tree = boolTree(q.where);
     predicate = compile(tree, {
       now: ctx.now,
+      timeZone: ctx.opts.timeZone,
       path,
       semiJoin: (cond) => semiJoin(ctx, cond),
     });
@@ -308,7 +311,12 @@ function childStep(ctx: Ctx, parent: SObjectSchema, sub: Subquery): (row: Row, r
   checkLimitOffset(sub.limit, sub.offset);
   const path = (f: string): ResolvedPath => resolvePath(ctx.source, child, f, sub.sObjectAlias);
   const predicate = sub.where
-    ? compile(boolTree(sub.where), { now: ctx.now, path, semiJoin: (c) => semiJoin(ctx, c) })
+    ? compile(boolTree(sub.where), {
+        now: ctx.now,
+        timeZone: ctx.opts.timeZone,
+        path,
+        semiJoin: (c) => semiJoin(ctx, c),
+      })
     : undefined;
   const keys = sortKeys(sub.orderBy, (c) => orderPath(c, path));
   const project = projector(ctx, child, fields, path, false);
@@ -417,6 +425,7 @@ function execute(ctx: Ctx, q: Query): QueryResult {
     limit: q.limit,
     offset: q.offset,
     now: ctx.now,
+    timeZone: ctx.opts.timeZone,
     path,
   });
   return result(schema.name, out.length, (a, n) => out.slice(a, a + n));

@@ -10,7 +10,7 @@ import type {
 } from '@jetstreamapp/soql-parser-js';
 import { SalesforceError, malformedQuery } from '../errors';
 import type { Row } from '../schema/types';
-import { dateLiteralRange } from './dates';
+import { dateLiteralRange, zoneOffsetMs } from './dates';
 import type { Comparable } from './literals';
 import { comparable, isIdLike, isText, literalValue, unquote } from './literals';
 import { likeMatcher } from './like';
@@ -86,6 +86,8 @@ export interface CompileContext {
   /** HAVING: the getter of an aggregate expression over a group's rows. */
   aggregate?(fnRaw: string): (row: Row) => unknown;
   now: Date;
+  /** The running user's TimeZoneSidKey: date literals are its days. */
+  timeZone?: string;
 }
 
 export function compile(tree: BoolTree, ctx: CompileContext): Predicate {
@@ -180,9 +182,13 @@ function compileCondition(leaf: LeafCondition, ctx: CompileContext): Predicate {
         [f.name],
       );
     }
-    const r = dateLiteralRange(raw, ctx.now);
-    const lo = f.type === 'date' ? r.from : `${r.from}T00:00:00.000+0000`;
-    const hi = f.type === 'date' ? r.to : `${r.to}T23:59:59.999+0000`;
+    // The user's days: a date compares with the user's dates; a datetime with the UTC instants of
+    // the user's midnights.
+    const offset = zoneOffsetMs(ctx.timeZone, ctx.now);
+    const r = dateLiteralRange(raw, new Date(ctx.now.getTime() + offset));
+    const instant = (ms: number) => new Date(ms - offset).toISOString().replace('Z', '+0000');
+    const lo = f.type === 'date' ? r.from : instant(Date.parse(`${r.from}T00:00:00.000Z`));
+    const hi = f.type === 'date' ? r.to : instant(Date.parse(`${r.to}T23:59:59.999Z`));
     const inRange = (v: Comparable): boolean => v !== null && v >= lo && v <= hi;
     const test: Record<string, (v: Comparable) => boolean> = {
       '=': inRange,

@@ -44,14 +44,15 @@ interface Row {
   sfLma__Install_Date__c: string | null;
 }
 
-test('the whole LMO and one package, each in five requests, agreeing with the licenses themselves', async () => {
+test('the whole LMO and one package, each in six requests, agreeing with the licenses themselves', async () => {
   const today = new Date();
   const packages = await loadPackages(session);
   const billing = packages.find((p) => p.name === 'Acme Billing')!;
   for (const scope of [undefined, { packageRecordId: billing.id, packageName: billing.name }]) {
     const before = requests;
     const data = await loadDashboard(session, scope, today);
-    assert.equal(requests - before, 5);
+    assert.equal(requests - before, 6);
+    assert.equal(data.timeZone, 'GMT');
     const filter = scope
       ? ` WHERE sfLma__Package_Version__r.sfLma__Package__c = '${scope.packageRecordId}'`
       : '';
@@ -85,6 +86,85 @@ test('the whole LMO and one package, each in five requests, agreeing with the li
     assert.equal(data.installsPerWeek.length, 26);
     if (scope)
       assert.equal(total, billing.licenseTotal, 'the dashboard and the tree count the same licenses');
+  }
+});
+
+/** The date it is in a time zone now, YYYY-MM-DD. */
+const dateIn = (timeZone: string, at: Date, plusDays = 0): string => {
+  const today = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
+  const d = new Date(`${today}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + plusDays);
+  return d.toISOString().slice(0, 10);
+};
+
+test("today, the next 7 and 30 days are the LMO user's days (User.TimeZoneSidKey), as SOQL's date literals are", async () => {
+  const now = new Date();
+  // UTC+14 from 10:00 UTC, UTC-11 before 11:00 UTC: either way a zone whose date is not UTC's now.
+  const timeZone = now.getUTCHours() >= 10 ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago';
+  const userToday = dateIn(timeZone, now);
+  const utcToday = now.toISOString().slice(0, 10);
+  assert.notEqual(userToday, utcToday, 'the zone must differ from UTC for this test to mean anything');
+  const userId = org.orgs.lmo.userId;
+  const version = (
+    await queryAll<{ Id: string }>(session, 'SELECT Id FROM sfLma__Package_Version__c LIMIT 1')
+  )[0]!.Id;
+  // Trials on the days where the two readings part: the user's today and day 7 and 30, and the day
+  // after each, and UTC's today.
+  const days = [...new Set([0, 7, 8, 30, 31, -1].map((n) => dateIn(timeZone, now, n)).concat(utcToday))];
+  const created: string[] = [];
+  try {
+    for (const expiration of days) {
+      const { id } = await session.request<{ id: string }>('/sobjects/sfLma__License__c', {
+        method: 'POST',
+        body: {
+          sfLma__Status__c: 'Trial',
+          sfLma__Seats__c: 5,
+          sfLma__Expiration__c: expiration,
+          sfLma__Package_Version__c: version,
+        },
+      });
+      created.push(id);
+    }
+    await session.request(`/sobjects/User/${userId}`, {
+      method: 'PATCH',
+      body: { TimeZoneSidKey: timeZone },
+    });
+    // The local org answers date literals in the user's days, as Salesforce does.
+    const page = await session.request<{ records: { sfLma__Expiration__c: string }[] }>(
+      `/query?q=${encodeURIComponent(`SELECT sfLma__Expiration__c FROM sfLma__License__c WHERE Id IN ('${created.join("','")}') AND sfLma__Expiration__c = TODAY`)}`,
+    );
+    assert.deepEqual(
+      page.records.map((r) => r.sfLma__Expiration__c),
+      [userToday],
+    );
+
+    const data = await loadDashboard(session, undefined, now);
+    assert.equal(data.timeZone, timeZone);
+    assert.equal(data.today, userToday);
+    const rows = await queryAll<Row>(
+      session,
+      "SELECT sfLma__Status__c, sfLma__Seats__c, sfLma__Used_Licenses__c, sfLma__Expiration__c, sfLma__Install_Date__c FROM sfLma__License__c WHERE sfLma__Status__c = 'Trial'",
+    );
+    const trialsUntil = (last: string) =>
+      rows.filter(
+        (r) =>
+          r.sfLma__Expiration__c && r.sfLma__Expiration__c >= userToday && r.sfLma__Expiration__c <= last,
+      ).length;
+    assert.equal(data.trialsExpiringIn7Days, trialsUntil(dateIn(timeZone, now, 7)));
+    assert.equal(data.trialsExpiringIn30Days, trialsUntil(dateIn(timeZone, now, 30)));
+    // The weeks end with the user's week.
+    const monday = new Date(`${userToday}T00:00:00Z`);
+    monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+    assert.equal(data.installsPerWeek.at(-1)!.weekStart, monday.toISOString().slice(0, 10));
+  } finally {
+    await session.request(`/sobjects/User/${userId}`, { method: 'PATCH', body: { TimeZoneSidKey: 'GMT' } });
+    for (const id of created)
+      await session.request(`/sobjects/sfLma__License__c/${id}`, { method: 'DELETE' });
   }
 });
 

@@ -24,12 +24,12 @@ import { eventually, raw, startTestOrg } from '../localOrg/helpers';
 
 const quiet = { trace() {}, info() {}, warn() {}, error() {} };
 
-async function connect(org: LocalOrg, alias: string): Promise<LmoSession> {
-  await authorizeWithRefreshToken({
-    loginUrl: org.instanceUrl,
-    refreshToken: org.orgs.lmo.refreshToken,
-    alias,
-  });
+async function connect(
+  org: LocalOrg,
+  alias: string,
+  refreshToken = org.orgs.lmo.refreshToken,
+): Promise<LmoSession> {
+  await authorizeWithRefreshToken({ loginUrl: org.instanceUrl, refreshToken, alias });
   const session = new LmoSession({ log: quiet, checkLma: (request) => checkLmaPresence({ request }) });
   assert.equal((await session.connect(alias)).kind, 'connected');
   return session;
@@ -44,7 +44,24 @@ const EXPECTED: Record<
     check: 'beforeTriggers',
     severity: 'warning',
     // One on Lead, one on License (whose TableEnumOrId is the object's id, not its name).
-    title: /^Before-insert trigger (LeadRouting on Lead|LicenseSync on License)$/,
+    title: /^Before-insert and before-update trigger (LeadRouting on Lead|LicenseSync on License)$/,
+    count: 2,
+  },
+  beforeUpdateTrigger: {
+    check: 'beforeTriggers',
+    severity: 'warning',
+    title: /^Before-update trigger LicenseAudit on License$/,
+  },
+  workflowRule: {
+    check: 'workflowRules',
+    severity: 'warning',
+    title: /^Workflow rule Lead Follow-up on Lead is active$/,
+  },
+  recordTriggeredFlow: {
+    check: 'recordTriggeredFlows',
+    severity: 'warning',
+    // TriggerObjectOrEventId: the License's object id, Lead's name.
+    title: /^(Before-save flow Stamp License Owner on License|After-save flow Route New Leads on Lead)$/,
     count: 2,
   },
   validationRule: {
@@ -86,7 +103,7 @@ function assertClean(report: HealthReport): void {
     report.checks.map((c) => c.status),
     report.checks.map(() => 'clean'),
   );
-  assert.match(report.summary, /^Nothing found: none of the 6 checks that ran found anything/);
+  assert.match(report.summary, /^Nothing found: none of the 8 checks that ran found anything/);
 }
 
 describe('LMO health check', () => {
@@ -222,18 +239,20 @@ describe('LMO health check', () => {
       assert.deepEqual(status, {
         beforeTriggers: 'skipped',
         validationRules: 'skipped',
+        workflowRules: 'clean',
+        recordTriggeredFlows: 'clean',
         requiredFields: 'clean',
         leadManagers: 'clean',
         duplicateRules: 'found',
         stateCountryPicklists: 'clean',
       });
       for (const c of report.checks.filter((x) => x.status === 'skipped')) {
-        assert.match(c.reason ?? '', /No permission to read it \(INSUFFICIENT_ACCESS\)/);
+        assert.match(c.reason ?? '', /no permission to read it \(INSUFFICIENT_ACCESS\)/);
       }
       assert.equal(report.clean, false);
       assert.match(
         report.summary,
-        /^1 finding \(1 warning\) that can block Lead or License creation\. 2 checks could not run: Before-insert triggers on Lead and License; Active validation rules on Lead and License\.$/,
+        /^1 finding \(1 warning\) that can block Lead or License creation\. 2 checks could not run: Before-insert and before-update triggers on Lead and License; Active validation rules on Lead and License\.$/,
       );
     } finally {
       await org.lmo.setProblems({ duplicateRule: false });
@@ -254,10 +273,61 @@ describe('LMO health check', () => {
     assert.equal(status.requiredFields, 'skipped');
     assert.equal(status.beforeTriggers, 'clean');
     assert.equal(status.stateCountryPicklists, 'clean');
+    // The License's workflow rules: /process/rules/sfLma__License__c is a resource this org lacks.
+    assert.equal(status.workflowRules, 'skipped');
+    assert.match(report.checks.find((c) => c.check === 'workflowRules')?.reason ?? '', /NOT_FOUND/);
     assert.match(report.checks.find((c) => c.check === 'leadManagers')?.reason ?? '', /INVALID_TYPE/);
     assert.deepEqual(report.findings, []);
     assert.equal(report.clean, false);
-    assert.match(report.summary, /^Nothing found: .* 2 checks could not run: /);
+    assert.match(report.summary, /^Nothing found: .* 3 checks could not run: /);
+  });
+
+  test('a user without View Setup and Configuration: the Setup checks are skipped, naming the permission, never clean', async () => {
+    const setupProblems = {
+      beforeTrigger: true,
+      workflowRule: true,
+      recordTriggeredFlow: true,
+      duplicateRule: true,
+    };
+    await org.lmo.setProblems({ ...setupProblems, requiredField: true });
+    const user = await org.lmo.createUser({ setupAccess: false });
+    assert.equal(user.setupAccess, false);
+    const limited = await connect(org, 'hc-no-setup', user.refreshToken);
+    try {
+      // What such a user meets, as on Salesforce: Tooling's Setup objects are not there for it.
+      await assert.rejects(
+        limited.request(`/tooling/query?q=${encodeURIComponent('SELECT Id FROM ApexTrigger')}`),
+        (e: unknown) => e instanceof LmoError && e.errorCode === 'INVALID_TYPE',
+      );
+      const report = await checkLmoHealth(limited);
+      const status = Object.fromEntries(report.checks.map((c) => [c.check, c.status]));
+      assert.deepEqual(status, {
+        beforeTriggers: 'skipped',
+        validationRules: 'skipped',
+        workflowRules: 'skipped',
+        recordTriggeredFlows: 'skipped',
+        requiredFields: 'found',
+        leadManagers: 'clean',
+        duplicateRules: 'skipped',
+        stateCountryPicklists: 'clean',
+      });
+      for (const c of report.checks.filter((x) => x.status === 'skipped')) {
+        assert.match(c.reason ?? '', /lacks the "View Setup and Configuration" permission/, c.check);
+      }
+      assert.equal(report.clean, false);
+      assert.match(report.summary, /^1 finding \(1 error\) .* 5 checks could not run: /);
+      // The admin, on the same LMO, meets every seeded problem.
+      const full = await checkLmoHealth(session);
+      for (const check of ['beforeTriggers', 'workflowRules', 'recordTriggeredFlows', 'duplicateRules']) {
+        assert.equal(full.checks.find((c) => c.check === check)?.status, 'found', check);
+      }
+    } finally {
+      limited.dispose();
+      await org.lmo.setProblems({
+        ...Object.fromEntries(Object.keys(setupProblems).map((p) => [p, false])),
+        requiredField: false,
+      });
+    }
   });
 });
 
@@ -277,7 +347,8 @@ describe('LMO health check, every problem seeded at start', () => {
 
   test('finds one finding per problem, errors first', async () => {
     const report = await checkLmoHealth(session);
-    assert.equal(report.findings.length, LMO_PROBLEMS.length + 1, JSON.stringify(report.findings, null, 2));
+    // Two triggers and two flows, one finding for each other problem.
+    assert.equal(report.findings.length, LMO_PROBLEMS.length + 2, JSON.stringify(report.findings, null, 2));
     for (const problem of LMO_PROBLEMS) {
       const e = EXPECTED[problem];
       assert.ok(
@@ -294,7 +365,7 @@ describe('LMO health check, every problem seeded at start', () => {
         (a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b),
       ),
     );
-    assert.match(report.summary, /^8 findings \(3 errors, 5 warnings\)/);
+    assert.match(report.summary, /^12 findings \(3 errors, 9 warnings\)/);
     assert.deepEqual(org.lmo.problems(), Object.fromEntries(LMO_PROBLEMS.map((p) => [p, true])));
   });
 });

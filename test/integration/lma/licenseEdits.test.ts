@@ -268,3 +268,65 @@ test('a bulk change whose reads fail writes nothing and reports every License as
   assert.match(result.failed[0]!.reason, /Not written/);
   for (const license of licenses) assert.equal((await load(license.id)).seats, license.seats);
 });
+
+test("a Status write that leaves the LMA's record type behind is reported, with the Modify License page to finish it", async () => {
+  // The local org's default: an API write of Status leaves the record type where it was.
+  assert.equal(org.lmo.lma().recordTypeFollowsStatus, false);
+  // A running trial (expired ones are on the Expired record type).
+  const [row] = await queryAll<{ Id: string }>(
+    session,
+    "SELECT Id FROM sfLma__License__c WHERE sfLma__Status__c = 'Trial' AND sfLma__License_Status__c = 'Trial' AND sfLma__Seats__c > 0 ORDER BY Id DESC LIMIT 1",
+  );
+  const id = row!.Id;
+  taken.add(id);
+  const license = await load(id);
+  assert.equal(license.lmaStatus, 'Trial');
+  const outcome = await saveLicenseChange(session, license, { status: 'Active' }, { confirmed: true });
+  assert.equal(outcome.kind, 'saved', JSON.stringify(outcome));
+  if (outcome.kind !== 'saved') return;
+  // Re-read after the save: Status is Active, the LMA's own License Status still says Trial.
+  assert.equal(outcome.license.status, 'Active');
+  assert.equal(outcome.license.lmaStatus, 'Trial');
+  assert.match(outcome.lmaStatusBehind ?? '', /The LMA still shows .* as Trial/);
+  assert.match(outcome.lmaStatusBehind ?? '', /Modify License page/);
+  assert.match(outcome.message, /The LMA still shows/);
+});
+
+test('with the record type following Status (the other reading), the same write reports nothing behind', async () => {
+  org.lmo.customize({ recordTypeFollowsStatus: true });
+  try {
+    const [id] = await licenseIds('Trial', 1);
+    const license = await load(id!);
+    const outcome = await saveLicenseChange(session, license, { status: 'Active' }, { confirmed: true });
+    assert.equal(outcome.kind, 'saved', JSON.stringify(outcome));
+    if (outcome.kind !== 'saved') return;
+    assert.equal(outcome.license.lmaStatus, 'Active');
+    assert.equal(outcome.lmaStatusBehind, undefined);
+    assert.doesNotMatch(outcome.message, /still shows/);
+  } finally {
+    org.lmo.customize({ recordTypeFollowsStatus: false });
+  }
+});
+
+test('History shows a tracked field outside the four by its label from describe, never its API name', async () => {
+  const tracked = org.lmo.lma().trackedFields;
+  org.lmo.customize({ trackedFields: [...tracked, 'sfLma__Used_Licenses__c', 'sfLma__License_Type__c'] });
+  try {
+    const [id] = await licenseIds('Active', 1);
+    const before = await queryAll<{ sfLma__License_Type__c: string | null }>(
+      session,
+      `SELECT sfLma__License_Type__c FROM sfLma__License__c WHERE Id = '${id}'`,
+    );
+    await patch(id!, {
+      sfLma__Used_Licenses__c: 4,
+      sfLma__License_Type__c: `${before[0]?.sfLma__License_Type__c ?? ''} (renewed)`,
+    });
+    const history = await loadLicenseHistory(session, id!);
+    const labels = history.flatMap((entry) => entry.changes.map((c) => c.label));
+    assert.ok(labels.includes('Used Licenses'), labels.join(', '));
+    assert.ok(labels.includes('License Type'), labels.join(', '));
+    for (const label of labels) assert.doesNotMatch(label, /__c$|^sfLma__/, label);
+  } finally {
+    org.lmo.customize({ trackedFields: [...tracked] });
+  }
+});

@@ -97,13 +97,13 @@ const checks = (skipped: number): HealthCheckResult[] =>
 test('summarize says plainly when nothing was found, and which checks could not run', () => {
   assert.equal(
     summarize([], checks(0)),
-    'Nothing found: none of the 6 checks that ran found anything known to block Lead or License creation.',
+    'Nothing found: none of the 8 checks that ran found anything known to block Lead or License creation.',
   );
   assert.equal(
     summarize([finding('error', 'x'), finding('warning', 'y'), finding('warning', 'z')], checks(1)),
-    '3 findings (1 error, 2 warnings) that can block Lead or License creation. 1 check could not run: Before-insert triggers on Lead and License.',
+    '3 findings (1 error, 2 warnings) that can block Lead or License creation. 1 check could not run: Before-insert and before-update triggers on Lead and License.',
   );
-  assert.equal(summarize([], checks(6)), 'No check could run.');
+  assert.equal(summarize([], checks(HEALTH_CHECKS.length)), 'No check could run.');
 });
 
 test('checkLmoHealth: a refused request skips its check; an expired session ends the report', async () => {

@@ -33,11 +33,29 @@ test('by default the API accepts what a real LMO accepts: any Status or none, an
   assert.equal(get(trial).sfLma__Status__c, null);
   await fx.org.update(LIC, uninstalled, { sfLma__Seats__c: 3, sfLma__Status__c: 'Active' });
   assert.equal(get(uninstalled).sfLma__Seats__c, 3);
-  // The record type still follows a Status it has a record type for; an unknown Status leaves it.
-  assert.equal(get(uninstalled).sfLma__License_Status__c, 'Active');
+  // By default an API write of Status leaves the record type (and so the LMA's License Status) behind.
+  assert.equal(get(uninstalled).sfLma__License_Status__c, 'Uninstalled');
   assert.equal(get(trial).sfLma__License_Status__c, 'Trial');
   // Number(8,0): beyond 8 digits is out of range, as on Salesforce.
   await rejects(fx.org.update(LIC, active, { sfLma__Seats__c: 100_000_000 }), 'NUMBER_OUTSIDE_VALID_RANGE');
+});
+
+test('recordTypeFollowsStatus: an API write of Status moves the record type only when on; inserts and the LMA always', async () => {
+  const id = fx.licenses[1]!; // Trial
+  assert.equal(get(id).sfLma__License_Status__c, 'Trial');
+  await fx.org.update(LIC, id, { sfLma__Status__c: 'Active' });
+  assert.equal(get(id).sfLma__Status__c, 'Active');
+  assert.equal(get(id).sfLma__License_Status__c, 'Trial');
+  fx.org.setLma({ recordTypeFollowsStatus: true });
+  try {
+    await fx.org.update(LIC, id, { sfLma__Status__c: 'Suspended' });
+    assert.equal(get(id).sfLma__License_Status__c, 'Suspended');
+  } finally {
+    fx.org.setLma({ recordTypeFollowsStatus: false });
+  }
+  // An insert takes the record type of its Status either way.
+  const { id: created } = await fx.org.create(LIC, { sfLma__Status__c: 'Active', sfLma__Seats__c: 3 });
+  assert.equal(get(created).sfLma__License_Status__c, 'Active');
 });
 
 test('the licenseRules customization enforces the Modify License limits; turned off, they go', async () => {
@@ -81,9 +99,10 @@ test('an Active license cannot go back to Trial, even after Suspended (licenseRu
   await fx.org.update(LIC, id, { sfLma__Status__c: 'Suspended' });
   await rejects(fx.org.update(LIC, id, { sfLma__Status__c: 'Trial' }), 'FIELD_CUSTOM_VALIDATION_EXCEPTION');
   assert.equal(get(id).sfLma__Status__c, 'Suspended');
-  // Trial -> Active is fine and moves the record type.
+  // Trial -> Active is fine; the Trial record type allows Active, and stays (recordTypeFollowsStatus off).
   await fx.org.update(LIC, fx.licenses[1]!, { sfLma__Status__c: 'Active' });
-  assert.equal(get(fx.licenses[1]!).sfLma__License_Status__c, 'Active');
+  assert.equal(get(fx.licenses[1]!).sfLma__Status__c, 'Active');
+  assert.equal(get(fx.licenses[1]!).sfLma__License_Status__c, 'Trial');
 });
 
 test('uninstalled licenses cannot be edited, the platform still can (licenseRules)', async () => {

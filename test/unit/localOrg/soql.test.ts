@@ -139,6 +139,63 @@ describe('SOQL select and where', () => {
     assert.equal(q(`SELECT Id FROM sfLma__License__c WHERE CreatedDate > 2020-01-01T00:00:00Z`).totalSize, 5);
   });
 
+  test("date literals are the running user's days (its TimeZoneSidKey), dates and datetimes alike", () => {
+    const ids = (soql: string, opts = {}) => q(soql, opts).records.map((r) => r.Id);
+    const all = ids('SELECT Id FROM sfLma__License__c');
+    const created = q('SELECT CreatedDate FROM sfLma__License__c LIMIT 1').records[0]!.CreatedDate as string;
+    const createdAt = new Date(created.replace('+0000', 'Z'));
+    // A datetime: compared with the UTC instants of the user's midnights, so the instant it was
+    // created is on the user's today, and a day later on its yesterday, in any zone.
+    for (const timeZone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Europe/Berlin']) {
+      assert.deepEqual(
+        ids('SELECT Id FROM sfLma__License__c WHERE CreatedDate = TODAY', { now: createdAt, timeZone }),
+        all,
+      );
+      const nextDay = new Date(createdAt.getTime() + 86_400_000);
+      assert.deepEqual(
+        ids('SELECT Id FROM sfLma__License__c WHERE CreatedDate = YESTERDAY', { now: nextDay, timeZone }),
+        all,
+      );
+      assert.deepEqual(
+        ids('SELECT Id FROM sfLma__License__c WHERE CreatedDate = TODAY', { now: nextDay, timeZone }),
+        [],
+      );
+    }
+    // A date field: the user's date. At 23:30 UTC of a day, Kiritimati (UTC+14) is on the next day,
+    // Pago Pago (UTC-11) still on that day.
+    const expiring = q(
+      'SELECT Id, sfLma__Expiration__c FROM sfLma__License__c WHERE sfLma__Expiration__c != null LIMIT 1',
+    ).records[0]!;
+    const day = String(expiring.sfLma__Expiration__c);
+    const onDay = new Date(`${day}T23:30:00Z`);
+    assert.ok(
+      ids('SELECT Id FROM sfLma__License__c WHERE sfLma__Expiration__c = TODAY', { now: onDay }).includes(
+        expiring.Id,
+      ),
+    );
+    assert.ok(
+      ids('SELECT Id FROM sfLma__License__c WHERE sfLma__Expiration__c = YESTERDAY', {
+        now: onDay,
+        timeZone: 'Pacific/Kiritimati',
+      }).includes(expiring.Id),
+    );
+    assert.ok(
+      ids('SELECT Id FROM sfLma__License__c WHERE sfLma__Expiration__c = TODAY', {
+        now: onDay,
+        timeZone: 'Pacific/Pago_Pago',
+      }).includes(expiring.Id),
+    );
+    // GMT, an unknown zone or none: UTC's days.
+    for (const timeZone of ['GMT', 'Not/AZone', undefined]) {
+      assert.ok(
+        ids('SELECT Id FROM sfLma__License__c WHERE sfLma__Expiration__c = TODAY', {
+          now: onDay,
+          timeZone,
+        }).includes(expiring.Id),
+      );
+    }
+  });
+
   test('formula fields are computed and filterable', () => {
     const recs = q(
       `SELECT sfLma__Licensed_Seats__c, sfLma__Expiration_Date__c, sfLma__License_Status__c FROM sfLma__License__c ORDER BY Name`,
