@@ -13,11 +13,15 @@ const USAGE = `Usage: lma-local-org <command> [options]
 
   start [--port N] [--data DIR] [--seed demo|none|N] [--problem NAME ...]
         [--versions N] [--irregular] [--lma older] [--license-rules]
-                                                       run the local org (Ctrl+C stops it)
+        [--license-delay MS] [--replication-delay MS]   run the local org (Ctrl+C stops it)
       --versions N       N released versions per associated package (real LMOs have hundreds)
       --irregular        also licenses without Status, with an unknown Status, without a version
       --lma older        an older LMA: no License → Package, no org fields, no version numbers
       --license-rules    enforce the Modify License limits on every API write (a customization)
+      --license-delay MS the LMA writes the License this long after an install's SUCCESS (default 1500; 0: before it)
+      --replication-delay MS  a new or promoted version is invisible to test orgs this long (default 1500)
+  timing [--install MS] [--license-delay MS] [--replication-delay MS]
+                                                       show or change how long those steps take
   stop [--port N]                                      stop a running local org
   orgs [--port N]                                      list orgs, usernames and access tokens
   orgs create [--name NAME] [--sandbox]                create a subscriber test org
@@ -25,7 +29,8 @@ const USAGE = `Usage: lma-local-org <command> [options]
                                                        uninstall a package: its License becomes Uninstalled
   console packages                                     list packages, versions, associations
   console create-package --name NAME [--namespace NS]
-  console create-version --package 033… --version 1.2.0 [--beta] [--installable-after SECONDS] [--installation-key KEY]
+  console create-version --package 033… --version 1.2.0 [--beta] [--installable-after SECONDS]
+        [--visible-after SECONDS] [--installation-key KEY] [--remote-site URL ...] [--csp-trusted-site URL ...]
   console promote --version 04t…
   console associate --package 033… --status Trial|Active [--days N | --no-expiry] [--seats N|site]
   lmo license-validation-rule --message TEXT | --clear   a validation rule on License that blocks the LMA's inserts
@@ -44,6 +49,8 @@ ${PROBLEM_LINES}
   faults respond --status 503|403 [--count N]          fail the next N requests (no --count: until cleared)
   faults delay --ms N                                  slow every response
   faults fail-next-install [--message TEXT]
+  faults fail-next-install-creates --count N [--message TEXT]
+                                                       the next N install creates fail (INVALID_CROSS_REFERENCE_KEY)
   faults tamper --org lmo --sobject TYPE --id ID --set Field=Value [--set ...]
   faults clear
 
@@ -155,6 +162,7 @@ async function start(args: Args): Promise<void> {
       ...(flag(args, 'license-rules') === 'true' ? { licenseRules: true } : {}),
     },
     lmoProblems: problemFlags(args, [['problem', true]]),
+    timing: timingFlags(args),
   });
   const o = org.orgs;
   printOrgs(org.instanceUrl, [o.lmo, o.devhub, ...o.testOrgs]);
@@ -168,6 +176,22 @@ async function start(args: Args): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   // `lma-local-org stop` (admin shutdown) closes the server; with no handle left, the process exits.
+}
+
+/** --install, --license-delay, --replication-delay: whole milliseconds. */
+function timingFlags(args: Args): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, key] of [
+    ['install', 'installMs'],
+    ['license-delay', 'licenseDelayMs'],
+    ['replication-delay', 'replicationMs'],
+  ] as const) {
+    const value = flag(args, name);
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value)) throw new CliError(`--${name} takes whole milliseconds`);
+    out[key] = Number(value);
+  }
+  return out;
 }
 
 async function consoleCommand(args: Args, sub: string | undefined): Promise<unknown> {
@@ -187,7 +211,11 @@ async function consoleCommand(args: Args, sub: string | undefined): Promise<unkn
         name: flag(args, 'name'),
         installableAfterSeconds:
           flag(args, 'installable-after') === undefined ? undefined : Number(flag(args, 'installable-after')),
+        visibleAfterSeconds:
+          flag(args, 'visible-after') === undefined ? undefined : Number(flag(args, 'visible-after')),
         installationKey: flag(args, 'installation-key'),
+        remoteSites: args.flags.get('remote-site'),
+        cspTrustedSites: args.flags.get('csp-trusted-site'),
       });
     case 'promote':
       return admin(args, 'POST', `console/versions/${need(args, 'version')}/promote`, {});
@@ -223,6 +251,11 @@ async function faultsCommand(args: Args, sub: string | undefined): Promise<unkno
       return admin(args, 'POST', 'faults/delay', { ms: Number(need(args, 'ms')) });
     case 'fail-next-install':
       return admin(args, 'POST', 'faults/fail-next-install', { message: flag(args, 'message') });
+    case 'fail-next-install-creates':
+      return admin(args, 'POST', 'faults/fail-next-install-creates', {
+        count: Number(need(args, 'count')),
+        message: flag(args, 'message'),
+      });
     case 'tamper': {
       const fields: Record<string, unknown> = {};
       for (const pair of args.flags.get('set') ?? []) {
@@ -262,6 +295,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'stop':
         result = await admin(args, 'POST', 'shutdown', {});
         break;
+      case 'timing': {
+        const changes = timingFlags(args);
+        result = Object.keys(changes).length
+          ? await admin(args, 'PUT', 'timing', changes)
+          : await admin(args, 'GET', 'timing');
+        break;
+      }
       case 'orgs':
         if (sub === 'uninstall') {
           result = await admin(args, 'POST', `orgs/${encodeURIComponent(need(args, 'org'))}/uninstall`, {

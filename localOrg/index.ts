@@ -18,6 +18,7 @@ import {
 import { seedWorld, type SeedShape, type SeedSpec } from './world/seed';
 import type { AssociationState, LicenseDefaults, PackageState, VersionState } from './world/state';
 import { World } from './world/world';
+import type { Timing } from './world/timing';
 
 export type {
   OrgView,
@@ -28,6 +29,7 @@ export type {
   AssociationState,
   SeedSpec,
   SeedShape,
+  Timing,
   LmaSetup,
   LmaCustomizations,
 };
@@ -52,8 +54,14 @@ export interface StartLocalOrgOptions {
    * world has them), e.g. `{ requiredField: true, duplicateRule: true }`.
    */
   lmoProblems?: Partial<LmoProblems>;
-  /** How long a test install stays IN_PROGRESS (default 600 ms). */
+  /** How long a test install stays IN_PROGRESS (default 600 ms); the same as `timing.installMs`. */
   installDelayMs?: number;
+  /**
+   * How long the asynchronous steps take (world/timing.ts): installs, the LMA's Lead and License after
+   * an install's SUCCESS (`licenseDelayMs`, default 1.5 s; 0 writes them before SUCCESS), and a new
+   * version's replication to subscriber orgs (`replicationMs`, default 1.5 s of zero rows).
+   */
+  timing?: Partial<Timing>;
 }
 
 export interface LocalOrgs {
@@ -85,7 +93,12 @@ export interface LocalOrg {
         name?: string;
         /** Not installable (PACKAGE_UNAVAILABLE) for this long after its creation: a fresh release. */
         installableAfterSeconds?: number;
+        /** Invisible to subscriber orgs (zero rows) for this long; default: `timing.replicationMs`. */
+        visibleAfterSeconds?: number;
         installationKey?: string;
+        /** Remote site settings (URLs) and CSP trusted sites the version brings. */
+        remoteSites?: string[];
+        cspTrustedSites?: string[];
       },
     ): Promise<VersionState>;
     promote(versionId: string): Promise<VersionState>;
@@ -125,10 +138,17 @@ export interface LocalOrg {
     /** Delays every Salesforce request by `ms`. */
     slow(ms: number): void;
     failNextInstall(message?: string): void;
+    /**
+     * The next `count` PackageInstallRequest creates fail with a transient error (by default
+     * INVALID_CROSS_REFERENCE_KEY "invalid cross reference id", as CumulusCI meets right after a release).
+     */
+    failNextInstallCreates(count: number, message?: string): void;
     /** Changes a record behind the clients' backs. */
     tamper(org: string, sobject: string, id: string, fields: Record<string, unknown>): Promise<void>;
     clear(): void;
   };
+  /** How long installs, the LMA's writes after them and replication take; changes apply from now on. */
+  timing(changes?: Partial<Timing>): Timing;
   /** `sf org login access-token` commands for each org (token in SF_ACCESS_TOKEN). */
   loginCommands(): string[];
   close(): Promise<void>;
@@ -152,7 +172,10 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
     const { world, fresh } = await World.open({
       dir: options.dataDir,
       db,
-      installDelayMs: options.installDelayMs,
+      timing: {
+        ...(options.installDelayMs === undefined ? {} : { installMs: options.installDelayMs }),
+        ...options.timing,
+      },
     });
     if (options.lma?.version) chooseLmaVersion(world, options.lma.version, fresh);
     if (fresh) await seedWorld(world, options.seed ?? 'demo', options.seedShape);
@@ -200,9 +223,11 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         respondWith: (status, count = null) => admin.forceResponses(status, count),
         slow: (ms) => admin.slowResponses(ms),
         failNextInstall: (m) => admin.failNextInstall(m),
+        failNextInstallCreates: (n, m) => admin.failNextInstallCreates(n, m),
         tamper: (org, s, id, f) => admin.tamper(org, s, id, f),
         clear: () => admin.clearFaults(),
       },
+      timing: (changes = {}) => admin.setTiming(changes),
       loginCommands: () => loginCommands(shared.instanceUrl(), world.state.orgs.map(view)),
       close: () => close(),
     };

@@ -6,6 +6,7 @@ import { lmaSetup, setLmaCustomizations, type LmaCustomizations, type LmaSetup }
 import { isLmoProblem, lmoProblems, setLmoProblems, type LmoProblems } from '../world/lmoProblems';
 import { currentAccessToken, expireSessions, reauthorize } from '../world/orgs';
 import type { OrgState } from '../world/state';
+import { validTiming, type Timing } from '../world/timing';
 import type { Shared } from './context';
 import { LIMITS, header, json, jsonBody, type ApiRequest, type ApiResponse } from './http';
 
@@ -145,6 +146,27 @@ export class Admin {
       message || 'UNKNOWN_ERROR: The package could not be installed (injected fault).';
   }
 
+  /** The next `count` install creates fail with a transient error (see Installs.failCreates). */
+  failNextInstallCreates(count: unknown, message?: unknown): void {
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 100)
+      throw new SalesforceError('INVALID_INPUT', 'count is a whole number from 0 to 100');
+    if (message !== undefined && (typeof message !== 'string' || !message))
+      throw new SalesforceError('INVALID_INPUT', 'message is a non-empty string');
+    this.world.installs.failCreates = { count, message: (message as string | undefined) ?? null };
+  }
+
+  /** Changes the world's timing (world/timing.ts); the rest stays. */
+  setTiming(changes: Record<string, unknown>): Timing {
+    let valid: Partial<Timing>;
+    try {
+      valid = validTiming(changes);
+    } catch (e) {
+      throw new SalesforceError('INVALID_INPUT', (e as Error).message);
+    }
+    Object.assign(this.world.timing, valid);
+    return { ...this.world.timing };
+  }
+
   /** Changes a record behind the clients' backs (as another user in the org would). */
   async tamper(orgRef: string, sobject: string, id: string, fields: Record<string, unknown>): Promise<void> {
     await this.world.data(this.world.org(orgRef)).update(sobject, id, fields);
@@ -167,10 +189,15 @@ export class Admin {
   clearFaults(): void {
     this.shared.faults.clear();
     this.world.installs.failNext = null;
+    this.world.installs.failCreates = { count: 0, message: null };
   }
 
   faults() {
-    return { ...this.shared.faults.snapshot(), failNextInstall: this.world.installs.failNext };
+    return {
+      ...this.shared.faults.snapshot(),
+      failNextInstall: this.world.installs.failNext,
+      failNextInstallCreates: this.world.installs.failCreates.count,
+    };
   }
 
   /** `readBody` reads the request body (capped); it runs only once the request passed the checks. */
@@ -238,6 +265,13 @@ export class Admin {
       case 'POST faults/fail-next-install':
         this.failNextInstall(typeof body.message === 'string' ? body.message : undefined);
         return json(this.faults());
+      case 'POST faults/fail-next-install-creates':
+        this.failNextInstallCreates(body.count, body.message);
+        return json(this.faults());
+      case 'GET timing':
+        return json({ ...this.world.timing });
+      case 'PUT timing':
+        return json(this.setTiming(body));
       case 'POST faults/expire-session':
         return json(
           this.expireSession(String(body.org ?? 'lmo'), {

@@ -5,9 +5,12 @@ import { SalesforceError } from '../data/errors';
 import type { Database, OrgData } from '../data/index';
 import { worldId } from './ids';
 import { saveState, type OrgState, type WorldState } from './state';
+import { DEFAULT_TIMING, type Timing } from './timing';
 
 export class WorldCore {
   private readonly byToken = new Map<string, OrgState>();
+  /** How long installs, the LMA's writes and version replication take (world/timing.ts). */
+  readonly timing: Timing = { ...DEFAULT_TIMING };
 
   protected constructor(
     readonly state: WorldState,

@@ -1,11 +1,13 @@
 // Test installs: a PackageInstallRequest in a test org runs asynchronously
-// (IN_PROGRESS, then SUCCESS or ERROR). On success the LMA, if the package is
+// (IN_PROGRESS, then SUCCESS or ERROR). After a success the LMA, if the package is
 // associated with the LMO, writes a Lead and a License from the association's
-// defaults as they are at install time. Beta versions install but never reach
-// the LMA; unassociated packages get no License, as in real life.
+// defaults as they are at install time, `timing.licenseDelayMs` later (on
+// Salesforce often minutes later). An upgrade moves the org's License to the new
+// version and keeps its terms; after an uninstall, a new License. Beta versions
+// install but never reach the LMA; unassociated packages get no License.
 import { SalesforceError } from '../data/errors';
 import { leadOwner, refuseDuplicateLead } from './lmoProblems';
-import { stillPublishing, versionNumber, type PartnerConsole } from './partnerConsole';
+import { notYetReplicated, stillPublishing, versionNumber, type PartnerConsole } from './partnerConsole';
 import type { InstallRequestState, OrgState, VersionState } from './state';
 import type { WorldCore } from './core';
 
@@ -17,13 +19,21 @@ const addDays = (d: Date, days: number): string =>
 export class Installs {
   /** Set by the fail-next-install fault: the message of the next install's error. */
   failNext: string | null = null;
+  /** Set by the fail-next-install-creates fault: how many creates fail, and with what message. */
+  failCreates: { count: number; message: string | null } = { count: 0, message: null };
   private readonly settling = new Map<string, Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(
-    private readonly world: WorldCore & { readonly console: PartnerConsole },
-    public delayMs: number,
-  ) {}
+  constructor(private readonly world: WorldCore & { readonly console: PartnerConsole }) {}
+
+  private later(ms: number, action: () => Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void action().catch(() => undefined);
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
 
   async request(org: OrgState, body: Record<string, unknown>): Promise<InstallRequestState> {
     const key = body.SubscriberPackageVersionKey;
@@ -34,33 +44,42 @@ export class Installs {
         ['SubscriberPackageVersionKey'],
       );
     }
-    if (!this.world.console.version(key)) {
-      throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [
-        'SubscriberPackageVersionKey',
-      ]);
+    // A version this org's instance doesn't have yet (or at all) is an unknown reference.
+    const version = this.world.console.version(key);
+    const transient = this.failCreates.count > 0;
+    if (transient) this.failCreates.count--;
+    if (!version || transient || (org.kind === 'subscriber' && notYetReplicated(this.world, version))) {
+      throw new SalesforceError(
+        'INVALID_CROSS_REFERENCE_KEY',
+        (transient && this.failCreates.message) || 'invalid cross reference id',
+        ['SubscriberPackageVersionKey'],
+      );
     }
+    // The packaging library escapes \ and ' in the key of the request body (as in SOQL): read it back.
+    const { Password: password, ...fields } = body;
+    const given = typeof password === 'string' ? password.replace(/\\(.)/gs, '$1') : undefined;
     const now = this.world.now();
     const req: InstallRequestState = {
       id: this.world.nextId('0Hf'),
       orgId: org.id,
       subscriberPackageVersionKey: key,
-      fields: body,
+      // The key is checked now and never kept (world.json is a file on disk).
+      fields,
+      keyProblem:
+        version.installationKey && given !== version.installationKey
+          ? 'The installation key is missing or not valid for this package version.'
+          : null,
       status: 'IN_PROGRESS',
       errors: [],
       createdDate: now.toISOString(),
       lastModifiedDate: now.toISOString(),
-      completeAt: now.getTime() + this.delayMs,
+      completeAt: now.getTime() + this.world.timing.installMs,
       failWith: this.failNext,
     };
     this.failNext = null;
     this.world.state.installRequests.push(req);
     this.world.save();
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void this.settle(req).catch(() => undefined);
-    }, this.delayMs);
-    timer.unref();
-    this.timers.add(timer);
+    this.later(this.world.timing.installMs, () => this.settle(req));
     return req;
   }
 
@@ -81,9 +100,15 @@ export class Installs {
     }
   }
 
-  /** Requests that were in flight when the server stopped finish on the next start. */
+  /**
+   * Requests that were in flight when the server stopped finish on the next start, and the LMA
+   * writes what it had not written yet.
+   */
   async resume(): Promise<void> {
-    for (const req of this.world.state.installRequests) if (!FINAL.has(req.status)) await this.settle(req);
+    for (const req of this.world.state.installRequests) {
+      if (!FINAL.has(req.status)) await this.settle(req);
+      else if (req.lmaDueAt) await this.writeLma(req);
+    }
   }
 
   /**
@@ -150,7 +175,7 @@ export class Installs {
     if (FINAL.has(req.status)) return;
     const org = this.world.org(req.orgId);
     const version = this.world.console.version(req.subscriberPackageVersionKey) as VersionState;
-    const error = req.failWith ?? this.checkInstallable(org, version, req.fields.Password);
+    const error = req.failWith ?? this.checkInstallable(org, version, req.keyProblem ?? null);
     if (error) {
       this.complete(req, 'ERROR', [error]);
       return;
@@ -170,13 +195,34 @@ export class Installs {
         installedDate: today,
       });
     }
+    const delay = this.world.timing.licenseDelayMs;
+    if (delay === 0) {
+      await this.recordInLmaQuietly(org, version);
+      this.complete(req, 'SUCCESS', []);
+      return;
+    }
+    // The LMA hears of the install later: the License is never there before SUCCESS.
+    req.lmaDueAt = Date.now() + delay;
+    this.complete(req, 'SUCCESS', []);
+    this.later(delay, () => this.writeLma(req));
+  }
+
+  /** The LMA's writes for a successful install, once (a restart may find them still due). */
+  private async writeLma(req: InstallRequestState): Promise<void> {
+    if (!req.lmaDueAt) return;
+    req.lmaDueAt = null;
+    this.world.save();
+    const version = this.world.console.version(req.subscriberPackageVersionKey) as VersionState;
+    await this.recordInLmaQuietly(this.world.org(req.orgId), version);
+  }
+
+  private async recordInLmaQuietly(org: OrgState, version: VersionState): Promise<void> {
     try {
       await this.recordInLma(org, version);
     } catch {
       // The LMA failing to write (e.g. a validation rule in the LMO) does not fail the
       // install on Salesforce either: the license just doesn't appear.
     }
-    this.complete(req, 'SUCCESS', []);
   }
 
   private complete(req: InstallRequestState, status: 'SUCCESS' | 'ERROR', errors: string[]): void {
@@ -186,12 +232,11 @@ export class Installs {
     this.world.save();
   }
 
-  private checkInstallable(org: OrgState, version: VersionState, password: unknown): string | null {
+  private checkInstallable(org: OrgState, version: VersionState, keyProblem: string | null): string | null {
     if (org.kind === 'devhub') return 'You can’t install a package in the org that owns it.';
     if (stillPublishing(this.world, version))
       return 'The subscriber package version is not fully available. Try again in a few minutes.';
-    if (version.installationKey && password !== version.installationKey)
-      return 'The installation key is missing or not valid for this package version.';
+    if (keyProblem) return keyProblem;
     const current = this.world.state.installed.find(
       (i) => i.orgId === org.id && i.packageId === version.packageId,
     );

@@ -46,6 +46,22 @@ export function validateDefaults(input: unknown): LicenseDefaults {
 
 export const versionNumber = (v: VersionState): string => `${v.major}.${v.minor}.${v.patch}`;
 
+/** A version right after its release or promotion: subscriber orgs don't see it yet (zero rows). */
+export function notYetReplicated(world: WorldCore, v: VersionState): boolean {
+  return !!v.visibleAt && world.now().getTime() < Date.parse(v.visibleAt);
+}
+
+const siteList = (value: unknown, name: string): string[] => {
+  if (value === undefined) return [];
+  if (
+    !Array.isArray(value) ||
+    value.length > 100 ||
+    !value.every((url) => typeof url === 'string' && /^https:\/\/[^\s]{1,250}$/.test(url))
+  )
+    throw invalid(`${name} is a list of https:// URLs`);
+  return value as string[];
+};
+
 /** A version right after its release: not installable until its time comes. */
 export function stillPublishing(world: WorldCore, v: VersionState): boolean {
   return !!v.installableAt && world.now().getTime() < Date.parse(v.installableAt);
@@ -100,7 +116,10 @@ export class PartnerConsole {
       name?: unknown;
       releaseDate?: unknown;
       installableAfterSeconds?: unknown;
+      visibleAfterSeconds?: unknown;
       installationKey?: unknown;
+      remoteSites?: unknown;
+      cspTrustedSites?: unknown;
     },
   ): Promise<VersionState> {
     const pkg = this.package(packageId);
@@ -110,6 +129,11 @@ export class PartnerConsole {
     const delay = input.installableAfterSeconds ?? 0;
     if (typeof delay !== 'number' || !(delay >= 0))
       throw invalid('installableAfterSeconds must be a number ≥ 0');
+    const hidden = input.visibleAfterSeconds ?? this.world.timing.replicationMs / 1000;
+    if (typeof hidden !== 'number' || !(hidden >= 0))
+      throw invalid('visibleAfterSeconds must be a number ≥ 0');
+    const remoteSites = siteList(input.remoteSites, 'remoteSites');
+    const cspTrustedSites = siteList(input.cspTrustedSites, 'cspTrustedSites');
     if (
       input.installationKey !== undefined &&
       (typeof input.installationKey !== 'string' || !input.installationKey)
@@ -134,6 +158,10 @@ export class PartnerConsole {
           : this.world.now().toISOString().slice(0, 10),
       installableAt: delay > 0 ? new Date(this.world.now().getTime() + delay * 1000).toISOString() : null,
       installationKey: (input.installationKey as string | undefined) ?? null,
+      // A beta is replicated again when it is promoted (promote() sets the time).
+      visibleAt: hidden > 0 ? new Date(this.world.now().getTime() + hidden * 1000).toISOString() : null,
+      ...(remoteSites.length ? { remoteSites } : {}),
+      ...(cspTrustedSites.length ? { cspTrustedSites } : {}),
     };
     this.world.state.versions.push(version);
     this.world.save();
@@ -146,6 +174,8 @@ export class PartnerConsole {
     const v = this.version(versionId);
     if (!v) throw new SalesforceError('NOT_FOUND', `No package version '${versionId}'`, [], 404);
     v.isBeta = false;
+    const hidden = this.world.timing.replicationMs;
+    v.visibleAt = hidden > 0 ? new Date(this.world.now().getTime() + hidden).toISOString() : null;
     this.world.save();
     if (this.association(v.packageId)) await this.publishToLma(this.package(v.packageId));
     return v;

@@ -193,7 +193,12 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
     for (const [i, [v, beta]] of versions.entries()) {
       const age =
         versions.length > 6 ? Math.floor(((versions.length - i) * 700) / versions.length) : 700 - i * 120;
-      await console.createVersion(pkg.id, { version: v, beta, releaseDate: day(-age) });
+      await console.createVersion(pkg.id, {
+        version: v,
+        beta,
+        releaseDate: day(-age),
+        visibleAfterSeconds: 0,
+      });
     }
     if (!p.defaults) continue;
     await console.associate(pkg.id, p.defaults);

@@ -77,6 +77,14 @@ export interface VersionState {
   installableAt?: string | null;
   /** The installation key that installs of this version need, if any. */
   installationKey?: string | null;
+  /**
+   * Until this time subscriber orgs don't see the version at all (replication to their instances is
+   * not finished): their SubscriberPackageVersion query returns zero rows.
+   */
+  visibleAt?: string | null;
+  /** The remote site settings and CSP trusted sites the version brings (installs ask to enable them). */
+  remoteSites?: string[];
+  cspTrustedSites?: string[];
 }
 
 export interface AssociationState {
@@ -100,6 +108,10 @@ export interface InstallRequestState {
   completeAt: number;
   /** Set by the fail-next-install fault. */
   failWith: string | null;
+  /** The key's check, made when the request was created (the key itself is never kept). */
+  keyProblem?: string | null;
+  /** When the LMA writes its Lead and License for a successful install (epoch ms); null once written. */
+  lmaDueAt?: number | null;
 }
 
 export interface InstalledPackageState {

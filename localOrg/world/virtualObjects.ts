@@ -2,15 +2,16 @@
 // layer: the install-related Tooling objects, and the objects the auth probes of
 // @salesforce/core and the sf CLI query (ScratchOrgInfo, SandboxProcess).
 import { LATEST_VERSION } from '../data/apiVersion';
+import { SalesforceError } from '../data/errors';
 import {
   duplicateRuleTable,
   flowDefinitionTable,
   lmoToolingTables,
   userPermissionAccessTable,
 } from './lmoProblems';
-import { stillPublishing, versionNumber } from './partnerConsole';
+import { notYetReplicated, stillPublishing, versionNumber } from './partnerConsole';
 import type { OrgState, VersionState } from './state';
-import type { Row, VirtualTable } from './virtualQuery';
+import type { Condition, Row, VirtualTable } from './virtualQuery';
 import type { World } from './world';
 
 const attrs = (type: string, id: string, version: string, tooling: boolean): Row => ({
@@ -118,8 +119,8 @@ export function subscriberPackageVersionRow(world: World, v: VersionState, versi
     AppExchangeLogoUrl: null,
     ReleaseNotesUrl: null,
     PostInstallUrl: null,
-    RemoteSiteSettings: { settings: [] },
-    CspTrustedSites: { settings: [] },
+    RemoteSiteSettings: { settings: (v.remoteSites ?? []).map((url) => ({ secure: true, url })) },
+    CspTrustedSites: { settings: (v.cspTrustedSites ?? []).map((endpointUrl) => ({ endpointUrl })) },
     Profiles: { destinationProfiles: [], sourceProfiles: [] },
     Dependencies: null,
     InstallValidationStatus: stillPublishing(world, v) ? 'PACKAGE_UNAVAILABLE' : 'NO_ERRORS_DETECTED',
@@ -179,6 +180,33 @@ const INSTALL_FIELDS = [
   'Errors',
 ];
 
+/**
+ * A key-protected version can't be read without its key: the query fails, it never answers
+ * IsPasswordProtected = true (as the packaging library and CumulusCI meet it). The codes are the
+ * local org's reading of "an error name containing INSTALL_KEY"; the messages are Salesforce's.
+ */
+function checkInstallationKey(world: World, org: OrgState, conditions: Condition[]): void {
+  const ids = conditions
+    .filter((c) => c.field.toLowerCase() === 'id')
+    .flatMap((c) => c.values)
+    .filter((id): id is string => typeof id === 'string');
+  const keys = conditions.filter((c) => c.field.toLowerCase() === 'installationkey');
+  for (const id of ids) {
+    const v = world.console.version(id);
+    if (!v?.installationKey || (org.kind === 'subscriber' && notYetReplicated(world, v))) continue;
+    if (keys.length === 0)
+      throw new SalesforceError(
+        'INSTALL_KEY_REQUIRED',
+        'Please provide installationkey when querying against SubscriberPackageVersion that is protected by installationkey',
+      );
+    if (!keys.every((c) => c.operator === '=' && c.values[0] === v.installationKey))
+      throw new SalesforceError(
+        'INSTALL_KEY_INVALID',
+        'Invalid InstallationKey for SubscriberPackageVersion',
+      );
+  }
+}
+
 /** Tooling objects of an org, by lower-case name. */
 export function toolingTables(world: World, org: OrgState, version: string): Map<string, VirtualTable> {
   const s = world.state;
@@ -206,7 +234,12 @@ export function toolingTables(world: World, org: OrgState, version: string): Map
       name: 'SubscriberPackageVersion',
       fields: SPV_FIELDS,
       idOnly: true,
-      rows: () => s.versions.map((v) => subscriberPackageVersionRow(world, v, version)),
+      // A subscriber's instance doesn't have a version whose replication is not finished: zero rows.
+      rows: () =>
+        s.versions
+          .filter((v) => org.kind !== 'subscriber' || !notYetReplicated(world, v))
+          .map((v) => subscriberPackageVersionRow(world, v, version)),
+      check: (conditions) => checkInstallationKey(world, org, conditions),
     },
     {
       name: 'SubscriberPackage',

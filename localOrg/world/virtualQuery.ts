@@ -16,6 +16,15 @@ export interface VirtualTable {
   rows(): Row[];
   /** Salesforce restricts some tooling objects to `WHERE Id = ...` queries. */
   idOnly?: boolean;
+  /** Refuses a query before it runs (e.g. a key-protected version queried without its key). */
+  check?(conditions: Condition[]): void;
+}
+
+/** A `field op value` of a WHERE clause, its value unescaped. */
+export interface Condition {
+  field: string;
+  operator: string;
+  values: unknown[];
 }
 
 export interface VirtualResult {
@@ -55,7 +64,11 @@ const get = (row: Row, path: string): unknown => {
 };
 
 const literal = (raw: string, type: string | undefined): unknown => {
-  if (type === 'STRING') return raw.replace(/^'|'$/g, '').replace(/\\'/g, "'");
+  // SOQL escapes: \\ \' \" \n \t… (the packaging library escapes backslash and quote in keys).
+  if (type === 'STRING')
+    return raw
+      .replace(/^'|'$/g, '')
+      .replace(/\\(.)/gs, (_, ch: string) => ({ n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' })[ch] ?? ch);
   if (type === 'BOOLEAN') return raw.toLowerCase() === 'true';
   if (type === 'NULL') return null;
   if (type === 'INTEGER' || type === 'DECIMAL') return Number(raw);
@@ -135,6 +148,30 @@ function filtersById(where: WhereClause | undefined): boolean {
   return !!left && left.field?.toLowerCase() === 'id' && (left.operator === '=' || left.operator === 'IN');
 }
 
+/** Every `field op value` condition of a WHERE clause, whatever AND/OR/NOT joins them. */
+export function conditionsOf(where: WhereClause | undefined): Condition[] {
+  const out: Condition[] = [];
+  for (let w = where as { left?: Record<string, unknown> | null; right?: WhereClause } | undefined; w;) {
+    const cond = w.left as {
+      field?: string;
+      operator?: string;
+      value?: string | string[];
+      literalType?: string | string[];
+    } | null;
+    if (cond?.field && cond.operator && cond.value !== undefined) {
+      const types = Array.isArray(cond.literalType) ? cond.literalType : [cond.literalType];
+      const raw = Array.isArray(cond.value) ? cond.value : [cond.value];
+      out.push({
+        field: cond.field,
+        operator: cond.operator,
+        values: raw.map((v, i) => literal(v, types[i] ?? types[0])),
+      });
+    }
+    w = w.right as typeof w;
+  }
+  return out;
+}
+
 export function queryVirtual(table: VirtualTable, query: Query): VirtualResult {
   if (table.idOnly && !filtersById(query.where)) {
     throw new SalesforceError(
@@ -142,6 +179,7 @@ export function queryVirtual(table: VirtualTable, query: Query): VirtualResult {
       "Implementation restriction: You can only perform queries of the form Id = 'value', Id IN ('value1', 'value2'), or Id IN (SELECT ...) on this object.",
     );
   }
+  table.check?.(conditionsOf(query.where));
   if (query.groupBy || query.having) throw malformedQuery(`GROUP BY is not supported on ${table.name}`);
   let rows = table.rows().filter((r) => matches(r, query.where));
   const fields = query.fields ?? [];

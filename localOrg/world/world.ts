@@ -9,22 +9,24 @@ import { applyLmoSchema } from './lmoProblems';
 import { addOrg, addUser, organizationRow, userRow, type NewOrg } from './orgs';
 import { PartnerConsole } from './partnerConsole';
 import { emptyState, loadState, type OrgState, type WorldState } from './state';
+import type { Timing } from './timing';
 
 export interface WorldOptions {
   dir?: string;
   db: Database;
-  /** How long an install stays IN_PROGRESS. */
-  installDelayMs?: number;
+  /** How long installs, the LMA's writes after them and version replication take. */
+  timing?: Partial<Timing>;
 }
 
 export class World extends WorldCore {
   readonly console: PartnerConsole;
   readonly installs: Installs;
 
-  private constructor(state: WorldState, db: Database, dir: string | undefined, installDelayMs: number) {
+  private constructor(state: WorldState, db: Database, dir: string | undefined, timing: Partial<Timing>) {
     super(state, db, dir);
+    Object.assign(this.timing, timing);
     this.console = new PartnerConsole(this);
-    this.installs = new Installs(this, installDelayMs);
+    this.installs = new Installs(this);
   }
 
   /** Opens the saved world, or builds the base one (LMO + Dev Hub) when there is none. */
@@ -33,7 +35,7 @@ export class World extends WorldCore {
     const fresh = emptyState('');
     // Org ids are unique across Salesforce too: a random start keeps two worlds' ids apart.
     fresh.counter = 1 + randomInt(62 ** 6);
-    const world = new World(saved ?? fresh, options.db, options.dir, options.installDelayMs ?? 600);
+    const world = new World(saved ?? fresh, options.db, options.dir, options.timing ?? {});
     if (saved) {
       applyLmoSchema(world);
       applyLmaSetup(world);
