@@ -88,6 +88,7 @@ export const settings = {
   licenseTimeoutSeconds: 'lma.testInstall.licenseTimeoutSeconds',
   versionTimeoutSeconds: 'lma.testInstall.versionTimeoutSeconds',
   installTimeoutSeconds: 'lma.testInstall.installTimeoutSeconds',
+  remoteSites: 'lma.testInstall.remoteSites',
 } as const;
 export type SettingKey = (typeof settings)[keyof typeof settings];
 export const settingDefaults = {
@@ -95,6 +96,7 @@ export const settingDefaults = {
   [settings.licenseTimeoutSeconds]: 600,
   [settings.versionTimeoutSeconds]: 900,
   [settings.installTimeoutSeconds]: 1200,
+  [settings.remoteSites]: 'ask',
 } as const satisfies Record<SettingKey, string | number>;
 
 /** contextValues are `lma:<kind>[+<flag>…]`; menus match them with `viewItem =~ /^lma:<kind>\b/`. */

@@ -4,9 +4,11 @@ import { findPackageTerms } from '../lma/projectTerms';
 import type { Package, PackageVersion } from '../lma/records';
 import { toId15 } from '../lma/soql';
 import {
-  describeVersion,
+  checkVersionAccess,
+  readTargetOrg,
   runTestInstall,
   type InstallPhase,
+  type TargetOrgFacts,
   type TestInstallReport,
 } from '../lma/testInstall';
 import type { AuthorizedOrg, OrgConnection } from '../org/connection';
@@ -60,14 +62,18 @@ interface RunChoice {
   /** The 033 id of the package, for its installing mark in the tree. */
   subscriberPackageId: string | undefined;
   version: { id: string; label: string };
-  target: { alias: string; isSandbox: boolean };
+  target: { alias: string };
+  /** Held only for this run: never logged, kept or shown. */
   installationKey: string | undefined;
   connection: OrgConnection;
 }
 
 type Step<T> = T | 'back' | undefined;
 
-/** The multi-step input: package (from the palette), version, test org, installation key; Back works. */
+/**
+ * The multi-step input: package (from the palette), version, test org, then the installation key when
+ * the version has one (a masked input; a wrong key says so and asks again); Back works throughout.
+ */
 async function askRun(
   services: Services,
   node: PackageNode | VersionNode | undefined,
@@ -82,13 +88,16 @@ async function askRun(
     fixedVersion?.versionId !== undefined
       ? { id: fixedVersion.versionId, label: fixedVersion.versionNumber ?? fixedVersion.name }
       : undefined;
-  let target: { alias: string; isSandbox: boolean; isScratch: boolean } | undefined;
+  let target: { alias: string; isLocal: boolean } | undefined;
+  let opened: { alias: string; connection: OrgConnection; facts: TargetOrgFacts } | undefined;
+  let installationKey: string | undefined;
   const fromPalette = !node;
-  type StepName = 'package' | 'version' | 'target';
+  type StepName = 'package' | 'version' | 'target' | 'key';
   const steps: StepName[] = [
     ...(fromPalette ? ['package' as const] : []),
     ...(fixedVersion ? [] : ['version' as const]),
     'target',
+    'key',
   ];
   let index = 0;
   while (index < steps.length) {
@@ -113,19 +122,72 @@ async function askRun(
         answer = await pick(await targetItems(services), { title: 'Run Test Install: test org', back });
         if (answer && answer !== 'back') target = answer as typeof target;
         break;
+      case 'key': {
+        if (!version || !target) return undefined;
+        if (opened?.alias !== target.alias) opened = await openTarget(services, target);
+        if (!opened) return undefined;
+        const connection = opened.connection;
+        const versionId = version.id;
+        const access = await checkVersionAccess(connection, versionId).catch(() => undefined);
+        // Not visible yet (just released) or unreadable: the run waits for it and asks then if needed.
+        if (access?.kind !== 'keyRequired') {
+          answer = 'skip';
+          break;
+        }
+        answer = await askKey({
+          title: `Run Test Install: installation key of ${version.label}`,
+          prompt:
+            'This version is protected by an installation key. It is used for this install only, never stored.',
+          back,
+          check: async (key) => (await checkVersionAccess(connection, versionId, key)).kind !== 'keyInvalid',
+        });
+        if (answer && answer !== 'back') installationKey = answer as string;
+        break;
+      }
     }
     if (answer === undefined) return undefined;
     index += answer === 'back' ? -1 : 1;
   }
-  if (!version || !target) return undefined;
+  if (!version || !target || !opened) return undefined;
+  const { connection, facts } = opened;
+  // Sandbox or production from the org itself: the CLI auth store's flag is false for most sandboxes
+  // logged in by hand.
+  const production = !facts.isSandbox && !target.isLocal && !isLocalOrgUrl(connection.instanceUrl);
+  if (production) {
+    const proceed = await vscode.window.showWarningMessage(
+      `${connection.username} is a production org${facts.organizationType ? ` (${facts.organizationType})` : ''}. Install ${pkg?.name ?? 'the package'} ${version.label} into it?`,
+      {
+        modal: true,
+        detail:
+          'Its Organization record says it is not a sandbox. Test installs belong in a sandbox, scratch or test org: an install in production is real.',
+      },
+      'Install into Production',
+    );
+    if (proceed !== 'Install into Production') return undefined;
+  }
+  return {
+    packageName: pkg?.name ?? version.label,
+    subscriberPackageId: pkg?.packageId,
+    version,
+    target: { alias: opened.alias },
+    installationKey,
+    connection,
+  };
+}
 
-  if (target.alias === NEW_LOCAL_TEST_ORG) {
+/** Opens the chosen test org (creating a local one if asked) and reads what it is; never the LMO. */
+async function openTarget(
+  services: Services,
+  target: { alias: string; isLocal: boolean },
+): Promise<{ alias: string; connection: OrgConnection; facts: TargetOrgFacts } | undefined> {
+  let alias = target.alias;
+  if (alias === NEW_LOCAL_TEST_ORG) {
     const state = services.session.state;
     if (state.kind !== 'connected') return undefined;
-    target = { alias: await createLocalTestOrg(state.org.instanceUrl), isSandbox: false, isScratch: false };
+    alias = await createLocalTestOrg(state.org.instanceUrl);
   }
   const salesforce = await loadSalesforce();
-  const connection = await salesforce.openConnection(target.alias, (exchange) =>
+  const connection = await salesforce.openConnection(alias, (exchange) =>
     services.log.info(
       `[test org] ${exchange.method} ${exchange.path} → ${exchange.status} (${Math.round(exchange.ms)} ms)`,
     ),
@@ -137,38 +199,56 @@ async function askRun(
     );
     return undefined;
   }
-  let installationKey: string | undefined;
-  const described = await describeVersion(connection, version.id).catch(() => undefined);
-  if (described?.IsPasswordProtected) {
-    installationKey = await vscode.window.showInputBox({
-      title: `Installation key of ${version.label}`,
-      prompt: 'This version needs its installation key to install.',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (value) => (value ? undefined : 'Type the installation key'),
+  const facts = await readTargetOrg(connection);
+  // A new local test org keeps its alias for Back: choosing it again must not make another one.
+  target.alias = alias;
+  return { alias, connection, facts };
+}
+
+/**
+ * A masked input for the installation key, with Back: `check` tells a wrong key (the input stays open
+ * and says so) from a right one. Resolves to the key, 'back', or undefined when dismissed.
+ */
+function askKey(options: {
+  title: string;
+  prompt: string;
+  back: boolean;
+  check: (key: string) => Promise<boolean>;
+}): Promise<Step<string>> {
+  const input = vscode.window.createInputBox();
+  input.title = options.title;
+  input.prompt = options.prompt;
+  input.password = true;
+  input.ignoreFocusOut = true;
+  input.buttons = options.back ? [vscode.QuickInputButtons.Back] : [];
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (value: Step<string>) => {
+      if (settled) return;
+      settled = true;
+      resolve(value);
+      input.dispose();
+    };
+    input.onDidChangeValue(() => (input.validationMessage = undefined));
+    input.onDidAccept(async () => {
+      const key = input.value;
+      if (!key) {
+        input.validationMessage = 'Type the installation key.';
+        return;
+      }
+      input.busy = true;
+      input.enabled = false;
+      const right = await options.check(key).catch(() => true);
+      input.busy = false;
+      input.enabled = true;
+      if (right) return finish(key);
+      input.value = '';
+      input.validationMessage = 'Wrong installation key: type it again.';
     });
-    if (!installationKey) return undefined;
-  }
-  const production = !target.isSandbox && !target.isScratch && !isLocalOrgUrl(connection.instanceUrl);
-  if (production) {
-    const proceed = await vscode.window.showWarningMessage(
-      `${connection.username} is a production org. Install ${pkg?.name ?? 'the package'} ${version.label} into it?`,
-      {
-        modal: true,
-        detail: 'Test installs belong in a sandbox, scratch or test org: an install in production is real.',
-      },
-      'Install into Production',
-    );
-    if (proceed !== 'Install into Production') return undefined;
-  }
-  return {
-    packageName: pkg?.name ?? described?.Name ?? version.label,
-    subscriberPackageId: pkg?.packageId ?? described?.SubscriberPackageId,
-    version,
-    target: { alias: target.alias, isSandbox: target.isSandbox },
-    installationKey,
-    connection,
-  };
+    input.onDidTriggerButton(() => finish('back'));
+    input.onDidHide(() => finish(undefined));
+    input.show();
+  });
 }
 
 async function versionItems(
@@ -203,9 +283,7 @@ async function versionItems(
   return [...fromLmo, ...fromProject];
 }
 
-async function targetItems(
-  services: Services,
-): Promise<PickItem<{ alias: string; isSandbox: boolean; isScratch: boolean }>[]> {
+async function targetItems(services: Services): Promise<PickItem<{ alias: string; isLocal: boolean }>[]> {
   const state = services.session.state;
   const lmoId = state.kind === 'connected' ? toId15(state.org.orgId) : '';
   const salesforce = await loadSalesforce();
@@ -216,17 +294,18 @@ async function targetItems(
       label: org.aliases[0] ?? org.username,
       description: [
         org.aliases.length ? org.username : undefined,
-        org.isScratch ? 'scratch org' : org.isSandbox ? 'sandbox' : 'production or Developer Edition',
+        // The auth store's flags, as a hint only: the org's own Organization record decides.
+        org.isScratch ? 'scratch org' : org.isSandbox ? 'sandbox' : undefined,
       ]
         .filter(Boolean)
         .join(' · '),
-      value: { alias: org.aliases[0] ?? org.username, isSandbox: org.isSandbox, isScratch: org.isScratch },
+      value: { alias: org.aliases[0] ?? org.username, isLocal: isLocalOrgUrl(org.instanceUrl ?? '') },
     }));
   if (state.kind === 'connected' && isLocalOrgUrl(state.org.instanceUrl))
     items.unshift({
       label: '$(add) New local test org',
       description: 'a fresh subscriber org in the local org',
-      value: { alias: NEW_LOCAL_TEST_ORG, isSandbox: false, isScratch: true },
+      value: { alias: NEW_LOCAL_TEST_ORG, isLocal: true },
     });
   return items;
 }
@@ -258,14 +337,23 @@ function pick<T>(items: PickItem<T>[], options: { title: string; back: boolean }
   });
 }
 
+const minutes = (ms: number): string =>
+  ms < 60_000
+    ? `${Math.round(ms / 1000)} s`
+    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+
 const phaseText = (phase: InstallPhase): string => {
   switch (phase.kind) {
     case 'waitingForVersion':
-      return `Waiting for the version to become installable (${phase.status})…`;
+      return phase.status === 'NOT_VISIBLE'
+        ? `Waiting for the version to reach the test org's instance (just released?): ${minutes(phase.elapsedMs)} of at most ${minutes(phase.timeoutMs)}…`
+        : `Waiting for the version to become installable (${phase.status}): ${minutes(phase.elapsedMs)} of at most ${minutes(phase.timeoutMs)}…`;
+    case 'retryingInstall':
+      return `The test org refused the install request for now (${phase.error}); retry ${phase.attempt} in ${minutes(phase.delayMs)}…`;
     case 'installing':
       return `Installing in the test org (${phase.status})…`;
     case 'waitingForLmo':
-      return `Waiting for the LMO to record the License (look ${phase.attempt})…`;
+      return `${phase.installKind === 'upgrade' ? 'Upgrade: waiting for the LMO to move the License to this version' : phase.installKind === 'reinstall' ? 'Reinstall: waiting for the LMO to record a new License' : 'Waiting for the LMO to record the License'} (often minutes): ${minutes(phase.elapsedMs)} of at most ${minutes(phase.timeoutMs)}, look ${phase.attempt}…`;
   }
 };
 
@@ -276,6 +364,7 @@ async function run(services: Services, choice: RunChoice): Promise<void> {
   const milliseconds = (
     key: (typeof settings)['licenseTimeoutSeconds' | 'versionTimeoutSeconds' | 'installTimeoutSeconds'],
   ) => configuration.get<number>(key, settingDefaults[key]) * 1000;
+  const sitesSetting = configuration.get<string>(settings.remoteSites, settingDefaults[settings.remoteSites]);
   const projectText = await readProject(services);
   const done = services.testInstalls.start(choice.subscriberPackageId ?? choice.version.id);
   let report: TestInstallReport;
@@ -295,12 +384,35 @@ async function run(services: Services, choice: RunChoice): Promise<void> {
           target: {
             username: choice.connection.username,
             orgId: choice.connection.orgId,
-            isSandbox: choice.target.isSandbox,
             request: (path, options) => choice.connection.request(path, options),
           },
           versionId: choice.version.id,
           installationKey: choice.installationKey,
           packageName: choice.packageName,
+          enableRemoteSites:
+            sitesSetting === 'enable' ? true : sitesSetting === 'disable' ? false : undefined,
+          asks: {
+            installationKey: async (problem) =>
+              (await vscode.window.showInputBox({
+                title: `Installation key of ${choice.version.label}`,
+                prompt:
+                  problem === 'invalid'
+                    ? 'Wrong installation key: type it again.'
+                    : 'This version is protected by an installation key.',
+                password: true,
+                ignoreFocusOut: true,
+                validateInput: (value) => (value ? undefined : 'Type the installation key'),
+              })) || undefined,
+            remoteSites: async (sites) => {
+              const answer = await vscode.window.showWarningMessage(
+                `${choice.packageName} ${choice.version.label} may send or receive data from these sites. Enable its remote site settings and CSP trusted sites in the test org?`,
+                { modal: true, detail: sites.join('\n') },
+                'Enable',
+                "Don't Enable",
+              );
+              return answer === undefined ? undefined : answer === 'Enable';
+            },
+          },
           termsFor: (installed) =>
             projectText ? findPackageTerms(projectText, installed)?.terms : undefined,
           limits: {
@@ -310,7 +422,10 @@ async function run(services: Services, choice: RunChoice): Promise<void> {
           },
           waiting: {
             signal: controller.signal,
-            onPhase: (phase) => progress.report({ message: phaseText(phase) }),
+            onPhase: (phase) => {
+              progress.report({ message: phaseText(phase) });
+              if (phase.kind === 'retryingInstall') services.log.warn(`Test install: ${phaseText(phase)}`);
+            },
             onLmoError: (error) => afterRelogin(services.session, error, controller.signal),
           },
         });
@@ -321,7 +436,7 @@ async function run(services: Services, choice: RunChoice): Promise<void> {
   }
   await services.testInstalls.keep(report);
   services.log.info(
-    `Test install of ${report.packageName} ${report.versionName} into ${report.targetOrg.username}: ${report.outcome}`,
+    `Test install (${report.installKind ?? 'not started'}) of ${report.packageName} ${report.versionName} into ${report.targetOrg.username}: ${report.outcome}`,
   );
   if (report.outcome === 'cancelled') {
     void vscode.window.showInformationMessage(

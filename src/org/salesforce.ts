@@ -142,13 +142,19 @@ function observeExchanges(connection: Connection, observe: ExchangeObserver): vo
   };
 }
 
-/** The request path and query, with any parameter that could carry a credential blanked out. */
-function pathOf(url: string): string {
+/**
+ * The request path and query, with any parameter that could carry a credential blanked out, and the
+ * installation key of a SubscriberPackageVersion query (`InstallationKey = '…'`) too.
+ */
+export function pathOf(url: string): string {
   try {
     const parsed = new URL(url);
     for (const key of [...parsed.searchParams.keys()])
       if (/sid|token|secret|code|password/i.test(key)) parsed.searchParams.set(key, '***');
-    return decodeURIComponent(parsed.pathname + parsed.search);
+    return decodeURIComponent(parsed.pathname + parsed.search).replace(
+      /(InstallationKey[\s+]*=[\s+]*)'(?:[^'\\]|\\.)*'/gi,
+      "$1'***'",
+    );
   } catch {
     return '(unparsable url)';
   }

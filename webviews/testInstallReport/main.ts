@@ -4,7 +4,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { connectToHost, type Host } from '../shared/host';
 import { baseStyles, reportTableStyles } from '../shared/styles';
 import { css, html, LitElement, nothing } from 'lit';
-import type { Check, TestInstallOutcome, TestInstallReport } from '../../src/lma/testInstall';
+import type { Check, InstallKind, TestInstallOutcome, TestInstallReport } from '../../src/lma/testInstall';
 import type { HostMessage, ReportMessage } from './protocol';
 
 const headlines: Record<TestInstallOutcome, string> = {
@@ -13,6 +13,12 @@ const headlines: Record<TestInstallOutcome, string> = {
   noLicense: 'Failed: no License appeared in the LMO.',
   installFailed: 'Failed: the test install did not complete.',
   cancelled: 'Cancelled.',
+};
+
+const installKinds: Record<InstallKind, string> = {
+  new: 'New install: a new License with the default terms',
+  upgrade: 'Upgrade: the existing License moves to this version; its terms stay',
+  reinstall: 'Reinstall after an uninstall: a new License beside the Uninstalled one',
 };
 
 const resultWords: Record<Check['result'], string> = { pass: 'Pass', fail: 'Fail', info: 'Found' };
@@ -49,6 +55,21 @@ class TestInstallReportView extends LitElement {
         </dd>
         <dt>LMO</dt>
         <dd>${report.lmoUsername}</dd>
+        ${
+          report.installKind
+            ? html`<dt>Install</dt>
+                <dd id="installKind">${installKinds[report.installKind]}</dd>`
+            : nothing
+        }
+        ${
+          report.remoteSites
+            ? html`<dt>Remote sites</dt>
+                <dd id="remoteSites">
+                  ${report.remoteSites.enabled ? 'enabled' : 'not enabled'}:
+                  ${report.remoteSites.sites.join(', ')}
+                </dd>`
+            : nothing
+        }
         <dt>Expected terms</dt>
         <dd>${report.expectedTerms ?? 'none in sfdx-project.json'}</dd>
         <dt>Ran</dt>
