@@ -4,6 +4,9 @@
  * auth store, like `sf` itself.
  *
  *   lma-explorer test-install --lmo ALIAS --target-org ALIAS --version 04t… [--json]
+ *
+ * An installation key comes from --installation-key or LMA_INSTALLATION_KEY (so that CI keeps it out of
+ * shell history and process lists); it is never printed, logged or kept.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,9 +16,18 @@ import { checkLmaPresence, noAccessAdvice } from '../lma/lmaPresence';
 import { loadPackages } from '../lma/packages';
 import { findPackageTerms } from '../lma/projectTerms';
 import { toId15 } from '../lma/soql';
-import { runTestInstall, type TestInstallReport } from '../lma/testInstall';
+import {
+  checkVersionAccess,
+  keyInvalidMessage,
+  runTestInstall,
+  sitesOf,
+  type TestInstallReport,
+} from '../lma/testInstall';
 import { LmoSession } from '../org/lmoSession';
 import { loadSalesforce } from '../org/salesforceLoader';
+
+/** The environment variable that can carry the installation key instead of --installation-key. */
+const KEY_VARIABLE = 'LMA_INSTALLATION_KEY';
 
 /** The same defaults as the extension's settings (lma.testInstall.*). */
 const defaults = {
@@ -30,7 +42,10 @@ Installs a package version into a test org and verifies that the License Managem
 License and a Lead with the default licensing terms of sfdx-project.json (plugins.lma).
 
 Options:
-  --installation-key <key>       the version's installation key
+  --installation-key <key>       the version's installation key (or set ${KEY_VARIABLE}, which keeps it
+                                 out of shell history and process lists)
+  --remote-sites enable|disable  whether to enable the version's remote site settings and CSP trusted
+                                 sites (required when the version has any)
   --project <path>               sfdx-project.json with the terms (default: ./sfdx-project.json)
   --license-timeout <seconds>    how long to wait for the License in the LMO (default ${defaults.license})
   --version-timeout <seconds>    how long to wait for the version to become installable (default ${defaults.version})
@@ -69,6 +84,7 @@ function parse(args: string[]) {
       'target-org': { type: 'string' },
       version: { type: 'string' },
       'installation-key': { type: 'string' },
+      'remote-sites': { type: 'string' },
       project: { type: 'string' },
       'license-timeout': { type: 'string', default: defaults.license },
       'version-timeout': { type: 'string', default: defaults.version },
@@ -81,6 +97,9 @@ function parse(args: string[]) {
   if (missing.length) throw new Error(`Missing ${missing.map((name) => `--${name}`).join(', ')}.`);
   if (!/^04t[0-9A-Za-z]{12}([0-9A-Za-z]{3})?$/.test(values.version!))
     throw new Error(`--version must be a package version id (04t…, 15 or 18 characters).`);
+  const sites = values['remote-sites'];
+  if (sites !== undefined && sites !== 'enable' && sites !== 'disable')
+    throw new Error('--remote-sites takes enable or disable.');
   const seconds = (name: 'license-timeout' | 'version-timeout' | 'install-timeout') => {
     const value = Number(values[name]);
     if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number of seconds.`);
@@ -90,7 +109,8 @@ function parse(args: string[]) {
     lmo: values.lmo!,
     targetOrg: values['target-org']!,
     versionId: values.version!,
-    installationKey: values['installation-key'],
+    installationKey: values['installation-key'] || process.env[KEY_VARIABLE] || undefined,
+    enableRemoteSites: sites === undefined ? undefined : sites === 'enable',
     project: resolve(values.project ?? 'sfdx-project.json'),
     limits: {
       licenseTimeoutMs: seconds('license-timeout'),
@@ -135,9 +155,26 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
       console.error('The target org is the LMO itself: a test install goes into a separate test org.');
       return 2;
     }
-    const authorized = (await salesforce.listAuthorizedOrgs()).find(
-      (org) => org.username === target.username,
-    );
+    // One look at the version before anything is installed: a key problem or unanswered remote sites
+    // stop the run here (exit 2). A version not visible yet is waited for by the run.
+    const access = await checkVersionAccess(target, options.versionId, options.installationKey);
+    if (access.kind === 'keyRequired') {
+      console.error(
+        `Version ${options.versionId} is protected by an installation key: pass --installation-key <key> or set ${KEY_VARIABLE}.`,
+      );
+      return 2;
+    }
+    if (access.kind === 'keyInvalid') {
+      console.error(`${keyInvalidMessage(options.versionId)} Check --installation-key or ${KEY_VARIABLE}.`);
+      return 2;
+    }
+    const sites = access.kind === 'visible' ? sitesOf(access.version) : [];
+    if (sites.length && options.enableRemoteSites === undefined) {
+      console.error(
+        `Version ${options.versionId} brings remote site settings or CSP trusted sites:\n  ${sites.join('\n  ')}\nChoose: --remote-sites enable or --remote-sites disable.`,
+      );
+      return 2;
+    }
     const projectText = existsSync(options.project) ? readFileSync(options.project, 'utf8') : undefined;
     const packages = await loadPackages(session);
     const lmoPackage = packages.find((pkg) =>
@@ -151,15 +188,24 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
       target: {
         username: target.username,
         orgId: target.orgId,
-        isSandbox: authorized?.isSandbox ?? false,
         request: (path, requestOptions) => target.request(path, requestOptions),
       },
       versionId: options.versionId,
       installationKey: options.installationKey,
+      enableRemoteSites: options.enableRemoteSites,
       packageName: lmoPackage?.name,
       termsFor: (installed) => (projectText ? findPackageTerms(projectText, installed)?.terms : undefined),
       limits: options.limits,
-      waiting: { onPhase: (phase) => options.verbose && write(`… ${phase.kind}`) },
+      waiting: {
+        onPhase: (phase) => {
+          // Retries are always reported; the other phases with --verbose.
+          if (phase.kind === 'retryingInstall')
+            write(
+              `… install request refused for now (${phase.error}): retry ${phase.attempt} in ${Math.round(phase.delayMs / 1000)} s`,
+            );
+          else if (options.verbose) write(`… ${phase.kind}${'status' in phase ? ` ${phase.status}` : ''}`);
+        },
+      },
     });
     console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report.outcome === 'passed' ? 0 : 1;
@@ -174,7 +220,7 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
 /** The report as text: one line per check, then the messages. */
 export function formatReport(report: TestInstallReport): string {
   const lines = [
-    `Test install of ${report.packageName} ${report.versionName} (${report.versionId}) into ${report.targetOrg.username}: ${report.outcome.toUpperCase()}`,
+    `Test install${report.installKind ? ` (${report.installKind})` : ''} of ${report.packageName} ${report.versionName} (${report.versionId}) into ${report.targetOrg.username}${report.targetOrg.isSandbox ? ' (sandbox)' : ''}: ${report.outcome.toUpperCase()}`,
     `Expected: ${report.expectedTerms ?? 'no terms in sfdx-project.json'}`,
     ...report.checks.map(
       (check) =>

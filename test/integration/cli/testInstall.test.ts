@@ -50,12 +50,15 @@ async function testOrgAlias(): Promise<string> {
   return alias;
 }
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [bin, ...args],
-      { cwd: project, env: { ...process.env, HOME: home } },
+      { cwd: project, env: { ...process.env, HOME: home, ...env } },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
@@ -66,7 +69,7 @@ const released = (name: string) =>
   org.console
     .packages()
     .find((p) => p.name === name)!
-    .versions.filter((v) => !v.isBeta)
+    .versions.filter((v) => !v.isBeta && !v.installationKey && !v.remoteSites)
     .at(-1)!.id;
 
 test('a verified test install exits 0 and prints the report as JSON', { timeout: 60_000 }, async () => {
@@ -136,3 +139,71 @@ test('bad arguments exit 2 with the usage, and the LMO is refused as the target'
   assert.equal(itself.code, 2);
   assert.match(itself.stderr, /is the LMO itself/);
 });
+
+test(
+  'a key-protected version: exit 2 without a key, 2 with a wrong one, 0 with the key from the environment; the key is never printed',
+  { timeout: 120_000 },
+  async () => {
+    const key = 's3cret-cli-key';
+    const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
+    const locked = await org.console.createVersion(billing.id, { version: '7.0.0', installationKey: key });
+    const args = async () => [
+      'test-install',
+      '--lmo',
+      'cli-lmo',
+      '--target-org',
+      await testOrgAlias(),
+      '--version',
+      locked.id,
+      '--verbose',
+    ];
+    const none = await cli(await args());
+    assert.equal(none.code, 2, none.stderr + none.stdout);
+    assert.match(
+      none.stderr,
+      /protected by an installation key: pass --installation-key <key> or set LMA_INSTALLATION_KEY/,
+    );
+    const wrong = await cli([...(await args()), '--installation-key', 'guess']);
+    assert.equal(wrong.code, 2, wrong.stderr + wrong.stdout);
+    assert.match(wrong.stderr, /installation key is not valid for version/);
+    const right = await cli([...(await args()), '--json'], { LMA_INSTALLATION_KEY: key });
+    assert.equal(right.code, 0, right.stderr + right.stdout);
+    assert.equal((JSON.parse(right.stdout) as TestInstallReport).outcome, 'passed');
+    assert.ok(
+      !`${right.stdout}${right.stderr}`.includes(key),
+      'the key is in neither the report nor the --verbose log',
+    );
+    assert.match(right.stderr, /InstallationKey = '\*\*\*'/, 'the verbose log shows the query, key blanked');
+  },
+);
+
+test(
+  'remote sites: without --remote-sites the CLI refuses to guess (exit 2); with it, the report says what was chosen',
+  { timeout: 120_000 },
+  async () => {
+    const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
+    const sites = await org.console.createVersion(billing.id, {
+      version: '8.0.0',
+      remoteSites: ['https://api.acme.example'],
+    });
+    const args = async () => [
+      'test-install',
+      '--lmo',
+      'cli-lmo',
+      '--target-org',
+      await testOrgAlias(),
+      '--version',
+      sites.id,
+    ];
+    const unasked = await cli(await args());
+    assert.equal(unasked.code, 2, unasked.stderr + unasked.stdout);
+    assert.match(
+      unasked.stderr,
+      /https:\/\/api\.acme\.example[\s\S]*--remote-sites enable or --remote-sites disable/,
+    );
+    const enabled = await cli([...(await args()), '--remote-sites', 'enable']);
+    assert.equal(enabled.code, 0, enabled.stderr + enabled.stdout);
+    assert.match(enabled.stdout, /Remote sites and CSP trusted sites enabled: https:\/\/api\.acme\.example/);
+    assert.match(enabled.stdout, /new install/);
+  },
+);

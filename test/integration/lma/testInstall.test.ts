@@ -218,7 +218,10 @@ describe('test install and verification on the local org', () => {
     const { target } = await testOrg();
     // Zero rows: as on Salesforce, an unknown id looks like a version not replicated yet, so the run
     // waits up to the version timeout (short here: this version never comes).
-    const report = await run('04t000000000000AAA', target, project({}), { ...limits, versionTimeoutMs: 1_000 });
+    const report = await run('04t000000000000AAA', target, project({}), {
+      ...limits,
+      versionTimeoutMs: 1_000,
+    });
     assert.equal(report.outcome, 'installFailed');
     assert.match(report.messages[0]!, /can't see version 04t000000000000AAA after 1 s/);
     assert.match(report.messages.join('\n'), /Check the 04t id/);
@@ -448,8 +451,14 @@ describe('test installs as a real LMO answers them', () => {
     assert.equal(report.outcome, 'passed', JSON.stringify(report, null, 2));
     assert.deepEqual(asked, ['required', 'invalid']);
     const everything = [...paths, ...lmoLog, JSON.stringify(report)].join('\n');
-    assert.ok(!everything.includes(key) && !everything.includes("it\\'s"), 'the key is in no log and no report');
-    assert.ok(paths.some((path) => /InstallationKey = '\*\*\*'/.test(path)), paths.join('\n'));
+    assert.ok(
+      !everything.includes(key) && !everything.includes("it\\'s"),
+      'the key is in no log and no report',
+    );
+    assert.ok(
+      paths.some((path) => /InstallationKey = '\*\*\*'/.test(path)),
+      paths.join('\n'),
+    );
   });
 
   test('a key-protected version without a key and nobody to ask: a clear failure, nothing installed', async () => {
@@ -468,9 +477,11 @@ describe('test installs as a real LMO answers them', () => {
     assert.equal(wrong.outcome, 'installFailed');
     assert.match(wrong.messages[0]!, /installation key is not valid/);
     assert.equal(
-      (await session.request<{ totalSize: number }>(
-        `/query?q=${encodeURIComponent(`SELECT Id FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${view.id.slice(0, 15)}'`)}`,
-      )).totalSize,
+      (
+        await session.request<{ totalSize: number }>(
+          `/query?q=${encodeURIComponent(`SELECT Id FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${view.id.slice(0, 15)}'`)}`,
+        )
+      ).totalSize,
       0,
     );
   });
@@ -488,7 +499,9 @@ describe('test installs as a real LMO answers them', () => {
     });
     assert.equal(report.outcome, 'passed', JSON.stringify(report, null, 2));
     assert.ok(
-      phasesOf(phases, 'waitingForVersion').some((phase) => 'status' in phase && phase.status === 'NOT_VISIBLE'),
+      phasesOf(phases, 'waitingForVersion').some(
+        (phase) => 'status' in phase && phase.status === 'NOT_VISIBLE',
+      ),
       JSON.stringify(phases),
     );
   });
@@ -511,7 +524,12 @@ describe('test installs as a real LMO answers them', () => {
     // Past the bound, the error is the report's.
     org.faults.failNextInstallCreates(20);
     try {
-      const failed = await runTestInstall({ ...base(), target: (await testOrg()).target, versionId: released('Acme Billing').id, waiting: fast });
+      const failed = await runTestInstall({
+        ...base(),
+        target: (await testOrg()).target,
+        versionId: released('Acme Billing').id,
+        waiting: fast,
+      });
       assert.equal(failed.outcome, 'installFailed');
       assert.match(failed.messages.join('\n'), /invalid cross reference id/);
     } finally {
@@ -541,7 +559,10 @@ describe('test installs as a real LMO answers them', () => {
       const requests = await target.request<{ records: { EnableRss: boolean }[] }>(
         `/tooling/query?q=${encodeURIComponent('SELECT EnableRss FROM PackageInstallRequest')}`,
       );
-      assert.deepEqual(requests.records.map((r) => r.EnableRss), [answer]);
+      assert.deepEqual(
+        requests.records.map((r) => r.EnableRss),
+        [answer],
+      );
     }
     // A choice made beforehand (the setting, the CLI flag) is not asked again.
     const preset = await runTestInstall({
@@ -557,7 +578,12 @@ describe('test installs as a real LMO answers them', () => {
 
   test('a new install, then an upgrade that keeps terms someone edited, then a reinstall after an uninstall', async () => {
     const { target, view } = await testOrg();
-    const first = await runTestInstall({ ...base(), target, versionId: released('Acme Billing').id, waiting: fast });
+    const first = await runTestInstall({
+      ...base(),
+      target,
+      versionId: released('Acme Billing').id,
+      waiting: fast,
+    });
     assert.equal(first.outcome, 'passed', JSON.stringify(first, null, 2));
     assert.equal(first.installKind, 'new');
     const license = (await findRecordedLicense(session, view.id, pkg('Acme Billing').id))!;
@@ -610,7 +636,12 @@ describe('test installs as a real LMO answers them', () => {
     await state.orgs.write(target.username);
     const stored = (await listAuthorizedOrgs()).find((o) => o.aliases.includes(alias));
     assert.equal(stored?.isSandbox, false, 'the auth store does not know it is a sandbox');
-    const report = await runTestInstall({ ...base(), target, versionId: released('Acme Billing').id, waiting: fast });
+    const report = await runTestInstall({
+      ...base(),
+      target,
+      versionId: released('Acme Billing').id,
+      waiting: fast,
+    });
     assert.equal(report.outcome, 'passed', JSON.stringify(report, null, 2));
     assert.equal(report.targetOrg.isSandbox, true);
     assert.match(report.checks.find((check) => check.name === 'Seats')!.expected, /Site License/);
