@@ -375,7 +375,9 @@ describe('LMO problems through the admin API, across a restart, and in installs'
   let org: LocalOrg;
 
   before(async () => {
-    org = await startTestOrg({ dataDir });
+    // The LMA writes its Lead and License before the install reports SUCCESS here (by default it
+    // writes them later, as a real LMA does), so that a count right after an install is final.
+    org = await startTestOrg({ dataDir, timing: { licenseDelayMs: 0 } });
   });
   after(async () => {
     await org?.close();

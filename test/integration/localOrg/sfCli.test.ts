@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { LocalOrg } from '../../../localOrg/index';
-import { startTestOrg } from './helpers';
+import { eventually, startTestOrg } from './helpers';
 
 const run = promisify(execFile);
 // node_modules/.bin/sf runs under the machine's `node`; run its script under this (Node 24) binary instead.
@@ -116,14 +116,14 @@ it(
     assert.equal(install.status, 0, install.raw);
     assert.equal((install.result as { Status: string }).Status, 'SUCCESS');
 
-    const licenses =
-      org.console.packages().length &&
-      (await fetch(
+    // The LMA writes the License after the install's SUCCESS, as on Salesforce: wait for it.
+    const licenses = await eventually(async () => {
+      const found = await fetch(
         `${org.instanceUrl}/services/data/v62.0/query?q=${encodeURIComponent(`SELECT Id FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${test.id.slice(0, 15)}'`)}`,
-        {
-          headers: { Authorization: `Bearer ${org.orgs.lmo.accessToken}` },
-        },
-      ).then((r) => r.json() as Promise<{ totalSize: number }>));
-    assert.equal(licenses && licenses.totalSize, 1);
+        { headers: { Authorization: `Bearer ${org.orgs.lmo.accessToken}` } },
+      ).then((r) => r.json() as Promise<{ totalSize: number }>);
+      return found.totalSize ? found : undefined;
+    });
+    assert.equal(licenses.totalSize, 1);
   },
 );
