@@ -448,7 +448,7 @@ describe('LMO problems through the admin API, across a restart, and in installs'
   test('the problems and the added field survive a restart', async () => {
     await org.close();
     // A new port: fetch's pooled sockets to the old server would meet a closed connection.
-    org = await startTestOrg({ dataDir });
+    org = await startTestOrg({ dataDir, timing: { licenseDelayMs: 0 } });
     assert.equal(
       ((await raw(org, null, 'GET', '/_local/lmo/problems')).body as Record<string, boolean>).requiredField,
       true,
