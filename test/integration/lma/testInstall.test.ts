@@ -266,12 +266,13 @@ describe('test install and verification on the local org', () => {
   });
 
   test('a version released a moment ago is waited for until it is installable', async () => {
+    // The test org first: its login must not use up the version's time of PACKAGE_UNAVAILABLE.
+    const { target } = await testOrg();
     const fresh = await org.console.createVersion(pkg('Acme Billing').id, {
       version: '3.0.0',
-      installableAfterSeconds: 1,
+      installableAfterSeconds: 3,
       visibleAfterSeconds: 0,
     });
-    const { target } = await testOrg();
     const phases: string[] = [];
     const report = await runTestInstall({
       lmo: session,
