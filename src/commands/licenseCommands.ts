@@ -371,6 +371,10 @@ async function report(change: BulkChange, result: BulkResult): Promise<void> {
     `${new Date().toLocaleString()}: ${result.applied.length} changed, ${result.failed.length} not changed, ${result.raced.length} to check, ${result.unknown.length} unknown, ${result.notAttempted.length} not attempted.`,
     '',
     ...section(
+      "Changed, but the LMA's License Status (record type) stayed behind: finish each on its Modify License page in Salesforce",
+      result.lmaStatusBehind.map((f) => line(f.license, f.reason)),
+    ),
+    ...section(
       'Changed',
       result.applied.map((l) => line(l)),
     ),
@@ -392,7 +396,11 @@ async function report(change: BulkChange, result: BulkResult): Promise<void> {
     ),
   ].join('\n');
   const problems =
-    result.failed.length + result.raced.length + result.unknown.length + result.notAttempted.length;
+    result.failed.length +
+    result.raced.length +
+    result.unknown.length +
+    result.notAttempted.length +
+    result.lmaStatusBehind.length;
   const summary = `${describeBulkChange(change)}: ${result.applied.length} changed${problems ? `, ${problems} not as asked` : ''}.`;
   const show = 'Show Report';
   const answer = problems

@@ -182,7 +182,14 @@ interface EntityRow {
  * TriggerObjectOrEventId (FlowDefinitionView) hold a standard object's name but a custom object's id
  * (01I…). EntityDefinition gives both; names alone are kept in case an org answers with names.
  */
-async function objectKeys(api: LmoApi): Promise<{ values: string[]; objectOf: Map<string, string> }> {
+interface ObjectKeys {
+  /** Names and ids to match, e.g. `Lead`, `sfLma__License__c`, `01I…`. */
+  values: string[];
+  /** Lower-case name or id → the object's API name. */
+  objectOf: Map<string, string>;
+}
+
+async function objectKeys(api: LmoApi): Promise<ObjectKeys> {
   const values: string[] = [...OBJECTS];
   const objectOf = new Map<string, string>(OBJECTS.map((o) => [o.toLowerCase(), o]));
   try {
@@ -206,10 +213,7 @@ const sfLmaOwn = (namespace: string | null | undefined): boolean =>
 
 const whatIsLost = (object: string): string => (object === LICENSE ? 'License' : 'Lead (and no License)');
 
-async function beforeTriggers(
-  api: LmoApi,
-  keys: Promise<Awaited<ReturnType<typeof objectKeys>>>,
-): Promise<HealthFinding[]> {
+async function beforeTriggers(api: LmoApi, keys: Promise<ObjectKeys>): Promise<HealthFinding[]> {
   const { values, objectOf } = await keys;
   const page = await toolingQuery<TriggerRow>(
     api,
@@ -414,10 +418,7 @@ const FLOW_EVENTS: Record<string, string> = {
   CreateAndUpdate: 'created or updated',
 };
 
-async function recordTriggeredFlows(
-  api: LmoApi,
-  keys: Promise<Awaited<ReturnType<typeof objectKeys>>>,
-): Promise<HealthFinding[]> {
+async function recordTriggeredFlows(api: LmoApi, keys: Promise<ObjectKeys>): Promise<HealthFinding[]> {
   const { values, objectOf } = await keys;
   const flows = await queryAll<FlowRow>(
     api,
@@ -522,7 +523,9 @@ export async function checkLmoHealth(api: LmoApi): Promise<HealthReport> {
   const describes = OBJECTS.map((o) => describe(api, o));
   // Each is awaited by its checks; this keeps a rejection from counting as unhandled in between.
   for (const d of describes) d.catch(() => undefined);
-  const keys = setupAccess === false ? undefined : objectKeys(api);
+  // Asked once, by the first check that needs it (never without View Setup).
+  let keys: Promise<ObjectKeys> | undefined;
+  const keysOnce = (): Promise<ObjectKeys> => (keys ??= objectKeys(api));
   const settle = async (check: HealthCheckId, run: () => Promise<HealthFinding[]>) => {
     const setup = SETUP_CHECKS.has(check);
     if (setup && setupAccess === false)
@@ -533,12 +536,11 @@ export async function checkLmoHealth(api: LmoApi): Promise<HealthReport> {
       return { check, findings: [] as HealthFinding[], reason: skipReason(error, setup) };
     }
   };
-  const withKeys = keys as Promise<Awaited<ReturnType<typeof objectKeys>>>;
   const results = await Promise.all([
-    settle('beforeTriggers', () => beforeTriggers(api, withKeys)),
+    settle('beforeTriggers', () => beforeTriggers(api, keysOnce())),
     settle('validationRules', () => validationRules(api)),
     settle('workflowRules', () => workflowRules(api)),
-    settle('recordTriggeredFlows', () => recordTriggeredFlows(api, withKeys)),
+    settle('recordTriggeredFlows', () => recordTriggeredFlows(api, keysOnce())),
     settle('requiredFields', async () => (await Promise.all(describes)).flatMap(requiredFieldFindings)),
     settle('leadManagers', () => leadManagers(api)),
     settle('duplicateRules', () => duplicateRules(api)),

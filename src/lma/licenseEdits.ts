@@ -392,6 +392,8 @@ export interface BulkResult {
   unknown: BulkFailure[];
   /** Not attempted because the run was cancelled. */
   notAttempted: EditableLicense[];
+  /** Of the applied, those whose LMA License Status (record type) didn't follow (lmaStatusLag). */
+  lmaStatusBehind: BulkFailure[];
 }
 
 interface CollectionResult {
@@ -414,7 +416,14 @@ export async function applyBulkChange(
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<BulkResult> {
-  const result: BulkResult = { applied: [], failed: [], raced: [], unknown: [], notAttempted: [] };
+  const result: BulkResult = {
+    applied: [],
+    failed: [],
+    raced: [],
+    unknown: [],
+    notAttempted: [],
+    lmaStatusBehind: [],
+  };
   if (!confirmationGiven(bulk.confirmation, options.confirmed))
     throw new LmoError('salesforce', 'The bulk change needs its confirmation; nothing was written.');
   const today = options.today ?? new Date();
@@ -434,6 +443,11 @@ export async function applyBulkChange(
     }
     await writeChunk(api, ready.slice(i, i + COLLECTION_SIZE), today, result);
     options.onProgress?.(Math.min(i + COLLECTION_SIZE, ready.length), ready.length);
+  }
+  // Each chunk's Licenses were read again after its write: compare the LMA's status with theirs.
+  for (const license of result.applied) {
+    const behind = lmaStatusLag(license);
+    if (behind) result.lmaStatusBehind.push({ license, reason: behind });
   }
   return result;
 }

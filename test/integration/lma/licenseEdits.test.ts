@@ -330,3 +330,23 @@ test('History shows a tracked field outside the four by its label from describe,
     org.lmo.customize({ trackedFields: [...tracked] });
   }
 });
+
+test('a bulk change reads the Licenses back and lists those whose LMA License Status stayed behind', async () => {
+  const rows = await queryAll<{ Id: string }>(
+    session,
+    "SELECT Id FROM sfLma__License__c WHERE sfLma__Status__c = 'Active' AND sfLma__License_Status__c = 'Active' AND sfLma__Seats__c > 0 ORDER BY Id LIMIT 2000",
+  );
+  const ids = rows
+    .map((r) => r.Id)
+    .filter((id) => !taken.has(id))
+    .slice(0, 2);
+  assert.equal(ids.length, 2);
+  ids.forEach((id) => taken.add(id));
+  const licenses = await loadEditableLicenses(session, ids);
+  const plan = planBulkChange(licenses, { kind: 'status', status: 'Suspended' }, new Date());
+  const confirmation = plan.confirmation.kind === 'typed' ? plan.confirmation.accepts[0]! : true;
+  const result = await applyBulkChange(session, plan, { confirmed: confirmation });
+  assert.equal(result.applied.length, 2, JSON.stringify(result.failed));
+  assert.deepEqual(result.lmaStatusBehind.map((f) => f.license.id).sort(), [...ids].sort());
+  for (const f of result.lmaStatusBehind) assert.match(f.reason, /still shows .* as Active.*Modify License/);
+});
