@@ -91,9 +91,12 @@ export class Store {
         decodeChunks(line, (o, t, row) => this.applyRow(o, t, row)),
       );
       if (validBytes < totalBytes) {
-        // A crash tears only the last line; a bad line with more after it is damage, and replaying
-        // past it (or trimming it) would silently drop acknowledged writes.
-        if (!badLineIsLast(file, validBytes, totalBytes)) throw damaged(file, validBytes, totalBytes);
+        // A crash can tear only the write in progress: the last line of the newest journal, cut
+        // before its newline. A bad line that ends in its newline was written whole (and may have
+        // been acknowledged), and no write goes to a journal once a newer one exists: either is
+        // damage, and trimming it would silently drop acknowledged writes.
+        const torn = g === journals.at(-1) && !hasNewline(file, validBytes, totalBytes);
+        if (!torn) throw damaged(file, validBytes, totalBytes);
         // Drop a torn tail so later appends start on a clean line.
         fs.truncateSync(file, validBytes);
         this.warn(
@@ -272,19 +275,18 @@ export class Store {
   }
 }
 
-/** Whether the bad line at `from` is the file's last one (no newline after it but at the very end). */
-function badLineIsLast(file: string, from: number, total: number): boolean {
+/** Whether bytes `from`..`total` of `file` hold a newline (a torn write never does). */
+function hasNewline(file: string, from: number, total: number): boolean {
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(1024 * 1024);
     for (let pos = from; pos < total;) {
       const n = fs.readSync(fd, buf, 0, buf.length, pos);
       if (n === 0) break;
-      const nl = buf.subarray(0, n).indexOf(10);
-      if (nl >= 0) return pos + nl === total - 1;
+      if (buf.subarray(0, n).indexOf(10) >= 0) return true;
       pos += n;
     }
-    return true;
+    return false;
   } finally {
     fs.closeSync(fd);
   }

@@ -3,7 +3,7 @@
 // composite requests.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
@@ -226,6 +226,48 @@ it(`kill -9 during allOrNone collections and composite requests: each is all or 
       );
     } finally {
       await org.close();
+    }
+
+    // Damage is not a crash: a flipped byte in the last complete line of the newest journal, or in the
+    // last line of an older journal (a compaction that failed after switching journals leaves one),
+    // is refused with the file and the offset, and nothing is trimmed.
+    for (const where of ['newest', 'older'] as const) {
+      const copy = mkdtempSync(join(tmpdir(), 'lma-damage-'));
+      try {
+        cpSync(dataDir, copy, { recursive: true });
+        const journals = readdirSync(copy)
+          .filter((f) => /^journal-\d+\.jsonl$/.test(f))
+          .sort();
+        const newest = join(copy, journals.at(-1)!);
+        const target = newest;
+        let text = readFileSync(newest);
+        assert.equal(text.at(-1), 10, 'the journal ends with a whole line after kill -9');
+        if (where === 'older') {
+          // Split the newest journal at a line boundary into it and a next generation.
+          const split = text.lastIndexOf(10, text.length - 2) + 1;
+          assert.ok(split > 0, 'the journal has two lines');
+          const gen = Number(journals.at(-1)!.slice(8, 16)) + 1;
+          writeFileSync(join(copy, `journal-${String(gen).padStart(8, '0')}.jsonl`), text.subarray(split));
+          text = Buffer.from(text.subarray(0, split));
+        }
+        const lineStart = text.lastIndexOf(10, text.length - 2) + 1;
+        const at = text.indexOf('"Name"', lineStart);
+        assert.ok(at > 0, 'the last line holds a record');
+        text[at + 9] ^= 1; // one bit of a name, the checksum left as it was
+        writeFileSync(target, text);
+        const started = await startTestOrg({ dataDir: copy, seed: 'none' }).catch((e: Error) => e);
+        if (!(started instanceof Error)) {
+          await started.close();
+          assert.fail(`${where}: the local org started on a damaged journal`);
+        }
+        assert.ok(
+          started.message.startsWith(`${target} is damaged at byte offset ${lineStart} (of ${text.length})`),
+          started.message,
+        );
+        assert.deepEqual(readFileSync(target), text, `${where}: the damaged journal is left as it was`);
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

@@ -108,3 +108,52 @@ test('a damaged snapshot stops the start, naming the file and the offset', async
     e.message.startsWith(`${snapshot} is damaged at byte offset ${lineStart} (of ${text.length})`),
   );
 });
+
+/** The byte offset where the last complete line of `file` starts (the file ends with a newline). */
+const lastLineStart = (text: Buffer): number => text.lastIndexOf(10, text.length - 2) + 1;
+
+test('a damaged complete last line of the newest journal stops the start: only a line without its newline is torn', async () => {
+  const dir = tempDir();
+  await writePackages(dir, 5);
+  const journal = journalOf(dir);
+  const text = fs.readFileSync(journal);
+  assert.equal(text.at(-1), 10);
+  const start = lastLineStart(text);
+  const at = text.indexOf('"P4"', start);
+  text[at + 2] = '7'.charCodeAt(0); // P4 → P7 without fixing the checksum
+  fs.writeFileSync(journal, text);
+  const warnings: string[] = [];
+  await assert.rejects(openDatabase({ dir, warn: (m) => warnings.push(m) }), (e: Error) =>
+    e.message.startsWith(`${journal} is damaged at byte offset ${start} (of ${text.length})`),
+  );
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(fs.readFileSync(journal), text, 'nothing trimmed');
+});
+
+test('damage to the last line of an older journal (a newer one follows it) stops the start, and a torn tail there too', async () => {
+  for (const damage of ['flip', 'tear'] as const) {
+    const dir = tempDir();
+    await writePackages(dir, 6);
+    // Two journals, as a compaction that failed after switching to the next journal leaves them.
+    const older = journalOf(dir);
+    const text = fs.readFileSync(older);
+    const split = text.indexOf(10, text.indexOf('"P2"')) + 1;
+    const newer = older.replace(
+      /journal-(\d+)/,
+      (_, g: string) => `journal-${String(Number(g) + 1).padStart(8, '0')}`,
+    );
+    fs.writeFileSync(newer, text.subarray(split));
+    const head = Buffer.from(text.subarray(0, split));
+    if (damage === 'flip') head[head.indexOf('"P2"') + 2] = '8'.charCodeAt(0);
+    const olderText = damage === 'flip' ? head : head.subarray(0, head.length - 5); // cut inside its last line
+    fs.writeFileSync(older, olderText);
+    const start = damage === 'flip' ? lastLineStart(olderText) : olderText.lastIndexOf(10) + 1;
+    const warnings: string[] = [];
+    await assert.rejects(openDatabase({ dir, warn: (m) => warnings.push(m) }), (e: Error) =>
+      e.message.startsWith(`${older} is damaged at byte offset ${start} (of ${olderText.length})`),
+    );
+    assert.deepEqual(warnings, [], damage);
+    assert.deepEqual(fs.readFileSync(older), olderText, `${damage}: nothing trimmed`);
+    assert.deepEqual(fs.readFileSync(newer), text.subarray(split));
+  }
+});

@@ -68,20 +68,19 @@ test('a torn trailing line is ignored and truncated; earlier writes are intact',
   assert.equal(db3.org(ORG, { kind: 'lmo' }).query('SELECT COUNT() FROM sfLma__Package__c').totalSize, 6);
 });
 
-test('a complete line with a bad checksum is treated as torn', async () => {
+test('a complete last line with a bad checksum is damage, not a torn write: the start refuses', async () => {
   const dir = tempDir();
   const db = await openDatabase({ dir });
   const org = db.org(ORG, { kind: 'lmo' });
   await org.create('sfLma__Package__c', { Name: 'Kept' });
+  db.close();
   const journal = path.join(dir, journalFiles(dir).at(-1)!);
   const lines = fs.readFileSync(journal, 'utf8');
   const last = lines.trimEnd().split('\n').at(-1)!;
   fs.appendFileSync(journal, last.replace('Kept', 'Evil') + '\n');
-  const org2 = (await openDatabase({ dir })).org(ORG, { kind: 'lmo' });
-  assert.deepEqual(
-    org2.query('SELECT Name FROM sfLma__Package__c').records.map((r) => r.Name),
-    ['Kept'],
-  );
+  const size = fs.statSync(journal).size;
+  await assert.rejects(openDatabase({ dir }), /is damaged at byte offset/);
+  assert.equal(fs.statSync(journal).size, size, 'nothing trimmed');
 });
 
 test('compaction writes a snapshot, drops old journals, and keeps every row', async () => {
