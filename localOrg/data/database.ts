@@ -51,13 +51,15 @@ export class Database {
 
   /**
    * Run `fn` as one transaction: its writes become durable together (one journal line) if it returns
-   * `keep: true`, and are undone without a trace if it returns `keep: false` or throws. Nests.
+   * `keep: true`, and are undone without a trace if it returns `keep: false` or throws. Nests. While
+   * it runs, other requests' writes and transactions wait for it (see `Store.begin`).
    */
   async atomically<T>(fn: () => Promise<{ keep: boolean; value: T }>): Promise<T> {
+    if (this.store.busyForOthers()) await this.store.whenFree();
     const sp = this.store.begin();
     let outcome: { keep: boolean; value: T };
     try {
-      outcome = await fn();
+      outcome = await this.store.runAs(fn);
     } catch (e) {
       this.store.rollback(sp);
       throw e;
@@ -65,6 +67,24 @@ export class Database {
     if (outcome.keep) this.store.commit(sp);
     else this.store.rollback(sp);
     return outcome.value;
+  }
+
+  /** Whether a transaction is open: side effects then wait for `afterCommit`. */
+  get inTransaction(): boolean {
+    return this.store.inTransaction;
+  }
+
+  /**
+   * Start a side effect outside the store (an install, a timer) now, or once the open transaction
+   * commits; never if it rolls back.
+   */
+  afterCommit(effect: () => void): void {
+    this.store.afterCommit(effect);
+  }
+
+  /** Take back a change outside the store (the world's state) if the open transaction rolls back. */
+  onRollback(undo: () => void): void {
+    this.store.onRollback(undo);
   }
 
   /** Org ids that have data in the store. */

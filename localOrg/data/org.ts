@@ -280,6 +280,8 @@ export class OrgData {
   // ---- writes ----
 
   async create(sobject: string, fields: Row): Promise<SaveResult> {
+    const wait = this.turn();
+    if (wait) await wait;
     const s = this.writable(sobject, 'create');
     const { ops, id } = this.prepareCreate(s, this.fitToLma(s, fields), true);
     this.state.store.write(ops);
@@ -287,6 +289,8 @@ export class OrgData {
   }
 
   async update(sobject: string, id: string, fields: Row, options: UpdateOptions = {}): Promise<SaveResult> {
+    const wait = this.turn();
+    if (wait) await wait;
     const s = this.writable(sobject, 'update');
     const old = this.row(s, id);
     if (
@@ -327,6 +331,8 @@ export class OrgData {
 
   /** Soft delete (to the recycle bin): queryAll still sees it. Master-detail children go too; lookups to it are cleared. */
   async delete(sobject: string, id: string): Promise<SaveResult> {
+    const wait = this.turn();
+    if (wait) await wait;
     const s = this.schema.require(sobject);
     if (!s.def.deletable && !this.isSystem) {
       throw new SalesforceError('INVALID_TYPE', `sObject type '${s.name}' does not support delete`);
@@ -372,6 +378,8 @@ export class OrgData {
 
   /** Insert many rows with one fsync (seeds). All rows are checked before any is written. */
   async bulkInsert(sobject: string, rows: Row[], options: BulkOptions = {}): Promise<string[]> {
+    const wait = this.turn();
+    if (wait) await wait;
     const s = this.isSystem ? this.schema.require(sobject) : this.writable(sobject, 'create');
     const ops: PutOp[] = [];
     const ids: string[] = [];
@@ -385,6 +393,14 @@ export class OrgData {
   }
 
   // ---- internals ----
+
+  /**
+   * Wait while another request's transaction is open (it may span a query that yields): a write
+   * must neither land in it nor be undone by its rollback. No wait, not even a microtask, otherwise.
+   */
+  private turn(): Promise<void> | void {
+    if (this.state.store.busyForOthers()) return this.state.store.whenFree();
+  }
 
   private prepareCreate(s: SObjectSchema, fields: Row, history: boolean): { ops: PutOp[]; id: string } {
     const ctx = this.writeContext('create');

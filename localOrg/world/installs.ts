@@ -76,10 +76,22 @@ export class Installs {
       completeAt: now.getTime() + this.world.timing.installMs,
       failWith: this.failNext,
     };
+    const failNext = this.failNext;
     this.failNext = null;
+    // Inside an allOrNone request the install request exists for the rest of it, but the install
+    // starts only once the request commits: a rollback takes the request back and installs nothing.
+    const db = this.world.db;
     this.world.state.installRequests.push(req);
-    this.world.save();
-    this.later(this.world.timing.installMs, () => this.settle(req));
+    db.onRollback(() => {
+      const at = this.world.state.installRequests.indexOf(req);
+      if (at >= 0) this.world.state.installRequests.splice(at, 1);
+      this.failNext = failNext;
+      this.world.save();
+    });
+    db.afterCommit(() => {
+      this.world.save();
+      this.later(this.world.timing.installMs, () => this.settle(req));
+    });
     return req;
   }
 
@@ -88,12 +100,21 @@ export class Installs {
     const req = this.world.state.installRequests.find(
       (r) => r.orgId === org.id && r.id.slice(0, 15) === id.slice(0, 15),
     );
-    if (req && !FINAL.has(req.status) && Date.now() >= req.completeAt) await this.settle(req);
+    if (req && this.due(req)) await this.settle(req);
     return req;
+  }
+
+  /**
+   * Whether a read may finish the request now. Not inside a transaction: the LMA's writes are its
+   * own, and another request's rollback must not take them back (the timer finishes it instead).
+   */
+  private due(req: InstallRequestState): boolean {
+    return !FINAL.has(req.status) && Date.now() >= req.completeAt && !this.world.db.inTransaction;
   }
 
   /** Finishes the org's requests whose time has come (before a query reads them). */
   async settleDue(org: OrgState): Promise<void> {
+    if (this.world.db.inTransaction) return;
     const now = Date.now();
     for (const req of this.world.state.installRequests) {
       if (req.orgId === org.id && !FINAL.has(req.status) && now >= req.completeAt) await this.settle(req);

@@ -6,6 +6,7 @@
 // Files: snapshot.jsonl (header {gen}, then rows), journal-<gen>.jsonl. The
 // snapshot of generation G holds everything in journals before G, so a crash
 // between any two steps leaves a readable, complete state.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { mintedCounter } from '../ids';
@@ -39,6 +40,21 @@ export interface Savepoint {
   readonly outer: boolean;
   readonly ops: number;
   readonly undo: number;
+  readonly effects: number;
+  readonly undoEffects: number;
+}
+
+/** The open transaction: its writes are in memory but not yet in the journal. */
+interface Transaction {
+  /** Marks the async context that owns it (`Store.owns`): writes from any other context wait. */
+  readonly token: object;
+  ops: PutOp[];
+  /** Each touched row as it was before (undefined: it did not exist), oldest first. */
+  undo: Array<[Table, string, Row | undefined]>;
+  /** Side effects outside the store, started only once the transaction commits. */
+  effects: Array<() => void>;
+  /** How to take back changes outside the store (the world's state) if it rolls back. */
+  undoEffects: Array<() => void>;
 }
 
 export class Store {
@@ -49,9 +65,10 @@ export class Store {
   private journal: JournalWriter | undefined;
   private gen = 0;
   private counter = 0;
-  // The open transaction: its writes are in memory but not yet in the journal; `undo` holds each
-  // touched row as it was before (undefined: it did not exist), oldest first.
-  private tx: { ops: PutOp[]; undo: Array<[Table, string, Row | undefined]> } | undefined;
+  private tx: Transaction | undefined;
+  private readonly context = new AsyncLocalStorage<object>();
+  /** Resolved when the open transaction ends: writers from other async contexts wait for it. */
+  private waiters: Array<() => void> = [];
 
   constructor(options: StoreOptions) {
     this.dir = options.dir;
@@ -155,15 +172,59 @@ export class Store {
   /**
    * Start a transaction, or a savepoint inside the open one. Until the outermost `commit`, writes
    * change memory only; `commit` then journals them all as one checksummed line, so a crash leaves
-   * all of them or none. The server runs a transaction without awaiting I/O or timers, so no other
-   * request's writes land in it.
+   * all of them or none. Run the transaction's work through `runAs` so that its writes are told
+   * from other requests': while it is open, their writes (and transactions) wait in `whenFree`,
+   * so no other request's write lands in it or is undone by its rollback.
    */
   begin(): Savepoint {
     if (!this.tx) {
-      this.tx = { ops: [], undo: [] };
-      return { outer: true, ops: 0, undo: 0 };
+      this.tx = { token: {}, ops: [], undo: [], effects: [], undoEffects: [] };
+      return { outer: true, ops: 0, undo: 0, effects: 0, undoEffects: 0 };
     }
-    return { outer: false, ops: this.tx.ops.length, undo: this.tx.undo.length };
+    const tx = this.tx;
+    return {
+      outer: false,
+      ops: tx.ops.length,
+      undo: tx.undo.length,
+      effects: tx.effects.length,
+      undoEffects: tx.undoEffects.length,
+    };
+  }
+
+  /** Run `fn` as the open transaction's own work (its writes join the transaction). */
+  runAs<T>(fn: () => T): T {
+    const tx = this.tx;
+    return tx ? this.context.run(tx.token, fn) : fn();
+  }
+
+  /** Whether a transaction is open (owned by this async context or another). */
+  get inTransaction(): boolean {
+    return this.tx !== undefined;
+  }
+
+  /** Whether a transaction that this async context does not own is open: its writes must wait. */
+  busyForOthers(): boolean {
+    return this.tx !== undefined && this.context.getStore() !== this.tx.token;
+  }
+
+  /** Resolves once no transaction of another async context is open. */
+  async whenFree(): Promise<void> {
+    while (this.busyForOthers()) await new Promise<void>((r) => this.waiters.push(r));
+  }
+
+  /**
+   * A side effect outside the store (an install starting, a timer): run now outside a transaction,
+   * else once the transaction commits, never if it rolls back. It runs outside the transaction's
+   * context, so whatever it starts writes as another request would.
+   */
+  afterCommit(effect: () => void): void {
+    if (this.tx) this.tx.effects.push(effect);
+    else effect();
+  }
+
+  /** How to take back a change outside the store if the open transaction rolls back. */
+  onRollback(undo: () => void): void {
+    this.tx?.undoEffects.push(undo);
   }
 
   /** Keep the writes since `sp`; the outermost commit makes them durable (one fsync). */
@@ -171,15 +232,18 @@ export class Store {
     const tx = this.tx;
     if (!tx || !sp.outer) return;
     this.tx = undefined;
-    if (tx.ops.length === 0) return;
     try {
-      this.journal?.append([encodeLine(encodeOps(tx.ops))]);
+      if (tx.ops.length > 0) this.journal?.append([encodeLine(encodeOps(tx.ops))]);
     } catch (e) {
       // Not on disk, so not in memory either: the caller reports the failure.
       this.undoTo(tx.undo, 0);
+      this.undoEffectsTo(tx, 0);
+      this.release();
       throw e;
     }
+    this.release();
     this.maybeCompact();
+    for (const effect of tx.effects) this.context.exit(effect);
   }
 
   /** Undo every write since `sp` in memory; nothing of it was journalled. */
@@ -187,8 +251,25 @@ export class Store {
     const tx = this.tx;
     if (!tx) return;
     this.undoTo(tx.undo, sp.undo);
+    this.undoEffectsTo(tx, sp.undoEffects);
     tx.ops.length = sp.ops;
-    if (sp.outer) this.tx = undefined;
+    tx.effects.length = sp.effects;
+    if (sp.outer) {
+      this.tx = undefined;
+      this.release();
+    }
+  }
+
+  private undoEffectsTo(tx: Transaction, length: number): void {
+    for (let i = tx.undoEffects.length - 1; i >= length; i--) this.context.exit(tx.undoEffects[i]!);
+    tx.undoEffects.length = length;
+  }
+
+  /** Let the writers that waited for the transaction go on, in the order they came. */
+  private release(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
   }
 
   private undoTo(undo: Array<[Table, string, Row | undefined]>, length: number): void {

@@ -253,7 +253,7 @@ it(`kill -9 during allOrNone collections and composite requests: each is all or 
         const lineStart = text.lastIndexOf(10, text.length - 2) + 1;
         const at = text.indexOf('"Name"', lineStart);
         assert.ok(at > 0, 'the last line holds a record');
-        text[at + 9] ^= 1; // one bit of a name, the checksum left as it was
+        text[at + 9] = text[at + 9]! ^ 1; // one bit of a name, the checksum left as it was
         writeFileSync(target, text);
         const started = await startTestOrg({ dataDir: copy, seed: 'none' }).catch((e: Error) => e);
         if (!(started instanceof Error)) {
