@@ -196,7 +196,12 @@ export async function startServer(
     throw notFound();
   };
 
+  // The answer each connection is writing: a parse error after a valid request on the same
+  // keep-alive connection is answered only after it, so that every executed request gets its answer.
+  const answering = new WeakMap<Duplex, Promise<void>>();
+
   const server = createServer({ maxHeaderSize: LIMITS.headers }, (rawReq, res) => {
+    answering.set(rawReq.socket, new Promise<void>((r) => res.once('close', r)));
     // DNS rebinding: a web page's own host name resolving to 127.0.0.1 reaches this port with its
     // name in Host. Only the loopback names are this server. Any port: VS Code in a browser
     // (code-server) forwards localhost URLs through its own port, keeping its Host.
@@ -239,7 +244,11 @@ export async function startServer(
       if (!res.headersSent) res.destroy();
     });
   });
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const pending = answering.get(socket);
+    if (pending) void pending.then(() => answerClientError(err, socket));
+    else answerClientError(err, socket);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,45 @@
+// Every executed request gets its answer, and a refused one changes nothing: a valid POST followed by
+// garbage on the same keep-alive connection gets its 201 (then the 400 for the garbage); an admin
+// request refused for a bad value creates nothing.
+import '../isolatedHome';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, it } from 'node:test';
+import type { LocalOrg } from '../../../localOrg/index';
+import { raw, startTestOrg } from './helpers';
+
+const V = '/services/data/v62.0';
+let org: LocalOrg;
+before(async () => {
+  org = await startTestOrg({ seed: 'none' });
+});
+after(() => org?.close());
+
+/** Writes `text` on one connection and reads until the server closes it. */
+const exchange = (text: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const socket = connect(org.port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (c: string) => (answer += c));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', (e) => (answer ? resolve(answer) : reject(e)));
+    socket.write(text);
+  });
+
+it('a valid POST followed by garbage on the same connection gets its 201, then a 400 for the garbage', async () => {
+  const token = org.orgs.lmo.accessToken as string;
+  const body = JSON.stringify({ Name: 'Answered' });
+  const answer = await exchange(
+    `POST ${V}/sobjects/Account HTTP/1.1\r\nHost: 127.0.0.1:${org.port}\r\nAuthorization: Bearer ${token}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}` +
+      `\x01\x02 this is not HTTP\r\n\r\n`,
+  );
+  const soql = encodeURIComponent("SELECT Id FROM Account WHERE Name = 'Answered'");
+  const found = await raw(org, token, 'GET', `${V}/query?q=${soql}`);
+  const ids = (found.body as { records: Array<{ Id: string }> }).records.map((r) => r.Id);
+  assert.equal(ids.length, 1, 'the POST was executed once');
+  const statuses = [...answer.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+  assert.deepEqual(statuses, [201, 400], answer);
+  assert.ok(answer.includes(`"id":"${ids[0]}"`), 'the 201 carries the id of the record it created');
+});
