@@ -26,6 +26,21 @@ export class WorldCore {
     saveState(this.dir, this.state);
   }
 
+  /**
+   * A change of the world's state and its data as one: `fn`'s writes are one transaction, and if it
+   * throws they are rolled back and `undo` takes back what it changed in the state (saved again), so
+   * a refused request leaves nothing behind (no org, no token, no version).
+   */
+  async allOrNothing<T>(fn: () => Promise<T>, undo: () => void): Promise<T> {
+    try {
+      return await this.db.atomically(async () => ({ keep: true, value: await fn() }));
+    } catch (e) {
+      undo();
+      this.save();
+      throw e;
+    }
+  }
+
   private reindexTokens(): void {
     this.byToken.clear();
     for (const org of this.state.orgs) for (const t of org.accessTokens) this.byToken.set(t, org);

@@ -163,9 +163,15 @@ export class PartnerConsole {
       ...(remoteSites.length ? { remoteSites } : {}),
       ...(cspTrustedSites.length ? { cspTrustedSites } : {}),
     };
-    this.world.state.versions.push(version);
+    const versions = this.world.state.versions;
+    versions.push(version);
+    await this.world.allOrNothing(
+      async () => {
+        if (!version.isBeta && this.association(pkg.id)) await this.publishToLma(pkg);
+      },
+      () => versions.splice(versions.indexOf(version), 1),
+    );
     this.world.save();
-    if (!version.isBeta && this.association(pkg.id)) await this.publishToLma(pkg);
     return version;
   }
 
@@ -173,11 +179,21 @@ export class PartnerConsole {
   async promote(versionId: string): Promise<VersionState> {
     const v = this.version(versionId);
     if (!v) throw new SalesforceError('NOT_FOUND', `No package version '${versionId}'`, [], 404);
+    const wasBeta = v.isBeta;
     v.isBeta = false;
+    const visibleBefore = v.visibleAt;
     const hidden = this.world.timing.replicationMs;
     v.visibleAt = hidden > 0 ? new Date(this.world.now().getTime() + hidden).toISOString() : null;
+    await this.world.allOrNothing(
+      async () => {
+        if (this.association(v.packageId)) await this.publishToLma(this.package(v.packageId));
+      },
+      () => {
+        v.isBeta = wasBeta;
+        v.visibleAt = visibleBefore;
+      },
+    );
     this.world.save();
-    if (this.association(v.packageId)) await this.publishToLma(this.package(v.packageId));
     return v;
   }
 
@@ -186,14 +202,17 @@ export class PartnerConsole {
     const pkg = this.package(packageId);
     if (!this.world.state.lmoConnected) throw invalid('Connect the LMO in the Partner Console first');
     const defaults = validateDefaults(defaultsInput);
-    let assoc = this.association(pkg.id);
-    if (assoc) assoc.defaults = defaults;
-    else {
-      assoc = { packageId: pkg.id, defaults, associatedDate: this.world.now().toISOString() };
-      this.world.state.associations.push(assoc);
-    }
+    const associations = this.world.state.associations;
+    const existing = this.association(pkg.id);
+    const assoc = existing ?? { packageId: pkg.id, defaults, associatedDate: this.world.now().toISOString() };
+    const before = assoc.defaults;
+    if (existing) existing.defaults = defaults;
+    else associations.push(assoc);
+    await this.world.allOrNothing(
+      () => this.publishToLma(pkg),
+      () => (existing ? (existing.defaults = before) : associations.splice(associations.indexOf(assoc), 1)),
+    );
     this.world.save();
-    await this.publishToLma(pkg);
     return assoc;
   }
 

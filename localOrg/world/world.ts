@@ -66,11 +66,16 @@ export class World extends WorldCore {
 
   async createOrg(spec: NewOrg): Promise<OrgState> {
     const org = addOrg(this.state, spec, this.now());
-    const platform = this.platform(org);
-    const { Id: _id, ...organization } = organizationRow(org);
-    await platform.update('Organization', org.id, organization);
-    const { Id: _uid, ...user } = userRow(org);
-    org.userId = (await platform.create('User', user)).id;
+    await this.allOrNothing(
+      async () => {
+        const platform = this.platform(org);
+        const { Id: _id, ...organization } = organizationRow(org);
+        await platform.update('Organization', org.id, organization);
+        const { Id: _uid, ...user } = userRow(org);
+        org.userId = (await platform.create('User', user)).id;
+      },
+      () => this.state.orgs.splice(this.state.orgs.indexOf(org), 1),
+    );
     this.save();
     return org;
   }
@@ -94,9 +99,13 @@ export class World extends WorldCore {
     });
     if (spec.lmaAccess === false) user.lmaAccess = false;
     if (spec.setupAccess === false) user.setupAccess = false;
-    const platform = this.platform(org);
-    const { Id: _uid, ...row } = userRow(user);
-    user.userId = (await platform.create('User', row)).id;
+    await this.allOrNothing(
+      async () => {
+        const { Id: _uid, ...row } = userRow(user);
+        user.userId = (await this.platform(org).create('User', row)).id;
+      },
+      () => this.state.orgs.splice(this.state.orgs.indexOf(user), 1),
+    );
     this.save();
     if (org.kind === 'lmo') applyLmaSetup(this);
     return user;
