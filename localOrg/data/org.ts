@@ -19,7 +19,8 @@ import { DEFAULT_TRACKED_FIELDS, LICENSE, LICENSE_HISTORY, type LmaVersion } fro
 import { DEFAULT_LMA, schemaFor } from './schema/registry';
 import { Schema, type OrgKind, type SObjectSchema } from './schema/registry';
 import type { FieldDef, Row } from './schema/types';
-import { jsonDouble, runQuery } from './soql/query';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { jsonDouble, runQuery, runQueryAsync } from './soql/query';
 import type { QueryOptions, QueryResult } from './soql/query';
 import type { QuerySource } from './soql/source';
 import type { PutOp, Store } from './store/store';
@@ -239,6 +240,14 @@ export class OrgData {
 
   query(soql: string, options: QueryOptions = {}): QueryResult {
     return runQuery(this.source(), soql, options);
+  }
+
+  /**
+   * The same answer as `query`, for a server: a long WHERE lets the event loop run every few
+   * milliseconds, so that other requests are answered meanwhile (see runQueryAsync).
+   */
+  queryAsync(soql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    return runQueryAsync(this.source(), soql, options, () => nextTurn());
   }
 
   /** `jsonDoubles`: doubles as Salesforce writes them in JSON (the HTTP answer; soql/query.ts jsonDouble). */

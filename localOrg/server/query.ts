@@ -59,7 +59,7 @@ async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<Que
   // Salesforce answers the Dev Hub probe with INVALID_TYPE in orgs that are not Dev Hubs.
   if (target.toLowerCase() === 'scratchorginfo') throw invalidType(target);
   const data = ctx.world.data(ctx.org);
-  return data.query(soql, {
+  return data.queryAsync(soql, {
     includeDeleted,
     apiVersion: `v${ctx.version}`,
     jsonDoubles: true,

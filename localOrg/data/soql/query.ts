@@ -79,7 +79,15 @@ interface Ctx {
 
 const ALLOWED_WITH = new Set(['USER_MODE', 'SYSTEM_MODE']);
 
-export function runQuery(source: QuerySource, soql: string, opts: QueryOptions = {}): QueryResult {
+/** Salesforce's bound on a SOQL statement (SOQL and SOSL limits: 100,000 characters by default). */
+export const MAX_SOQL_LENGTH = 100_000;
+
+function prepare(source: QuerySource, soql: string, opts: QueryOptions): { ctx: Ctx; q: Query } {
+  if (soql.length > MAX_SOQL_LENGTH) {
+    throw malformedQuery(
+      `The SOQL statement is ${soql.length} characters long; SOQL statements cannot exceed ${MAX_SOQL_LENGTH} characters`,
+    );
+  }
   let q: Query;
   try {
     q = parseQuery(soql);
@@ -92,7 +100,91 @@ export function runQuery(source: QuerySource, soql: string, opts: QueryOptions =
     now: opts.now ?? new Date(),
     api: opts.apiVersion ?? `v${LATEST_VERSION}`,
   };
+  return { ctx, q };
+}
+
+export function runQuery(source: QuerySource, soql: string, opts: QueryOptions = {}): QueryResult {
+  const { ctx, q } = prepare(source, soql, opts);
   return execute(ctx, q);
+}
+
+/** How long the WHERE of one query is evaluated before it lets other work run (see runQueryAsync). */
+const SLICE_MS = 8;
+
+/**
+ * `runQuery` for a server that must keep answering: the WHERE is evaluated over the rows in slices
+ * of about SLICE_MS, awaiting `pause()` (a turn of the event loop) between them, and the rest of
+ * the query runs on the rows it matched. The rows are those of the table when the query started
+ * (writes replace row objects and a table's cached array, never change them), so the answer is
+ * the one a query run at once at its start would give, whatever other requests write meanwhile.
+ */
+export async function runQueryAsync(
+  source: QuerySource,
+  soql: string,
+  opts: QueryOptions,
+  pause: () => Promise<void>,
+): Promise<QueryResult> {
+  const { ctx, q } = prepare(source, soql, opts);
+  return execute(ctx, q, await prematch(ctx, q, pause));
+}
+
+/** The top-level WHERE's matches, computed in slices (undefined: no WHERE, or nothing to scan). */
+interface Prematched {
+  rows: readonly Row[];
+  /** The rows are the first matches in Id order already (the `firstInIdOrder` shape). */
+  idOrdered: boolean;
+}
+
+async function prematch(ctx: Ctx, q: Query, pause: () => Promise<void>): Promise<Prematched | undefined> {
+  if (!q.where || !q.sObject) return undefined;
+  const schema = ctx.source.schema.find(q.sObject);
+  if (!schema) return undefined;
+  let filter: Filter;
+  let keys: SortKey[];
+  let aggregate: boolean;
+  try {
+    // Whatever fails here fails again, with its proper error, when `execute` runs without it.
+    unsupported(q);
+    checkLimitOffset(q.limit, q.offset);
+    const path = (f: string): ResolvedPath => resolvePath(ctx.source, schema, f, q.sObjectAlias);
+    const fields = expandFields(q.fields ?? [], schema);
+    aggregate = fields.some(isAggregateFn) || q.groupBy !== undefined;
+    keys = aggregate ? [] : sortKeys(q.orderBy, (c) => orderPath(c, path));
+    filter = filterOf(ctx, schema, q, path);
+  } catch {
+    return undefined;
+  }
+  const { predicate, candidates } = filter;
+  if (!predicate) return undefined;
+  const includeDeleted = ctx.opts.includeDeleted === true;
+  const all =
+    candidates ?? (includeDeleted ? ctx.source.rows(schema.name) : ctx.source.liveRows(schema.name));
+  const rows: readonly Row[] = Array.isArray(all) ? (all as readonly Row[]) : [...all];
+  // ORDER BY Id [DESC] LIMIT n over a whole table: walk in Id order and stop at the n-th match.
+  const [key, ...more] = keys;
+  const idWalk =
+    !aggregate &&
+    !candidates &&
+    key !== undefined &&
+    !more.length &&
+    key.field === schema.field('Id') &&
+    q.limit !== undefined &&
+    Array.isArray(all) &&
+    inIdOrder(rows);
+  const wanted = idWalk ? (q.offset ?? 0) + (q.limit ?? 0) : Infinity;
+  const reverse = idWalk && key.desc;
+  const out: Row[] = [];
+  let since = performance.now();
+  for (let i = 0; i < rows.length && out.length < wanted; i++) {
+    if ((i & 63) === 0 && performance.now() - since > SLICE_MS) {
+      await pause();
+      since = performance.now();
+    }
+    const row = rows[reverse ? rows.length - 1 - i : i]!;
+    if (!includeDeleted && row.IsDeleted === true) continue;
+    if (predicate(row)) out.push(row);
+  }
+  return { rows: out, idOrdered: idWalk };
 }
 
 function unsupported(q: QueryBase): void {
@@ -349,7 +441,7 @@ function orderPath(
   return { get: p.get, field: p.field };
 }
 
-function execute(ctx: Ctx, q: Query): QueryResult {
+function execute(ctx: Ctx, q: Query, pre?: Prematched): QueryResult {
   unsupported(q);
   if (!q.sObject) throw malformedQuery('missing FROM');
   const schema = ctx.source.schema.require(q.sObject);
@@ -362,10 +454,17 @@ function execute(ctx: Ctx, q: Query): QueryResult {
   if (!aggregate) {
     const project = projector(ctx, schema, fields, path, true);
     const keys = sortKeys(q.orderBy, (c) => orderPath(c, path));
-    const filter = filterOf(ctx, schema, q, path);
-    let rows =
-      firstInIdOrder(ctx, schema, q, keys, filter) ??
-      sortRows(matchingRows(ctx, schema, q, path, filter), keys, (r) => r);
+    let rows = pre
+      ? pre.idOrdered
+        ? pre.rows
+        : sortRows(pre.rows, keys, (r) => r)
+      : (() => {
+          const filter = filterOf(ctx, schema, q, path);
+          return (
+            firstInIdOrder(ctx, schema, q, keys, filter) ??
+            sortRows(matchingRows(ctx, schema, q, path, filter), keys, (r) => r)
+          );
+        })();
     const from = q.offset ?? 0;
     if (from || q.limit !== undefined)
       rows = rows.slice(from, q.limit === undefined ? undefined : from + q.limit);
@@ -379,7 +478,7 @@ function execute(ctx: Ctx, q: Query): QueryResult {
     fields[0].functionName.toUpperCase() === 'COUNT' &&
     fields[0].parameters.length === 0;
   if (countOnly && !q.groupBy) {
-    const n = matchingRows(ctx, schema, q, path).length;
+    const n = (pre?.rows ?? matchingRows(ctx, schema, q, path)).length;
     const from = q.offset ?? 0;
     const total = Math.max(0, Math.min(n - from, q.limit ?? Infinity));
     return result(schema.name, total, () => []);
@@ -414,7 +513,7 @@ function execute(ctx: Ctx, q: Query): QueryResult {
       throw malformedQuery('unsupported item in an aggregate query');
     }
   }
-  const rows = matchingRows(ctx, schema, q, path);
+  const rows = pre?.rows ?? matchingRows(ctx, schema, q, path);
   const out = runAggregate(rows, {
     groupBy,
     selectedGroups,
