@@ -1,10 +1,12 @@
 // Composite (`/composite`): up to 25 subrequests in order, later ones able to
 // use earlier results through `@{referenceId.path}`; the whole call counts as
-// one API request. With allOrNone, the first failure halts the rest and rolls
-// back everything before it.
+// one API request (as Salesforce documents). No composite inside a composite,
+// and subrequest URLs are bounded as request URLs are. With allOrNone, the
+// first failure halts the rest and rolls back everything before it.
 import { SalesforceError } from '../data/errors';
 import type { Ctx } from './context';
 import {
+  LIMITS,
   errorResponse,
   json,
   jsonArray,
@@ -15,7 +17,14 @@ import {
   pathSegments,
   type ApiRequest,
   type ApiResponse,
+  uriTooLong,
 } from './http';
+
+/** `/services/data/vXX.X/[tooling/]composite[/…]` other than sObject Collections. */
+const isComposite = (segments: string[]): boolean => {
+  const rest = segments.slice(segments[3] === 'tooling' ? 4 : 3);
+  return rest[0] === 'composite' && rest[1] !== 'sobjects';
+};
 
 interface Subrequest {
   method?: string;
@@ -126,7 +135,17 @@ async function run(
       const url = substitute(sub.url ?? '', results);
       if (!url.startsWith('/services/data/'))
         throw new SalesforceError('INVALID_INPUT', `The URL ${url} is not a valid composite subrequest URL`);
+      // A subrequest's URL is bounded as a request's is (a query's SOQL travels in it).
+      if (url.length > LIMITS.url) throw uriTooLong();
       const { path, query } = parseTarget(url);
+      // Composite takes sObject, query and sObject Collections resources, not another composite:
+      // 25 subrequests per call, each one resource.
+      if (isComposite(pathSegments(path))) {
+        throw new SalesforceError(
+          'INVALID_INPUT',
+          `The URL ${path} is not a valid composite subrequest URL: a composite request can't contain another composite request`,
+        );
+      }
       const req: ApiRequest = {
         method: (sub.method ?? 'GET').toUpperCase(),
         path,

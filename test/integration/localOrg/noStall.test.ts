@@ -2,7 +2,7 @@
 // request sent while it runs is answered before it finishes. (bench/localOrgApi.ts measures the wait.)
 import '../isolatedHome';
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { LocalOrg } from '../../../localOrg/index';
 import { raw, startTestOrg } from './helpers';
 
@@ -60,4 +60,60 @@ it('a light request sent while a heavy query runs is answered before the heavy q
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal((res.body as { totalSize: number }).totalSize, 0);
   assert.ok(during >= 2, `${during} light requests answered while the heavy query ran (${sent} sent)`);
+});
+
+describe('composite is bounded as on Salesforce', () => {
+  const composite = (compositeRequest: unknown[]) =>
+    raw(org, token, 'POST', `${V}/composite`, { compositeRequest });
+  type Answer = { compositeResponse: Array<{ httpStatusCode: number; body: Array<{ errorCode: string }> }> };
+
+  it('26 subrequests are refused (25 at most); 25 count as one API request', async () => {
+    const get = (i: number) => ({ method: 'GET', url: `${V}/limits`, referenceId: `r${i}` });
+    const over = await composite(Array.from({ length: 26 }, (_, i) => get(i)));
+    assert.equal(over.status, 400);
+    assert.equal((over.body as Array<{ errorCode: string }>)[0]?.errorCode, 'LIMIT_EXCEEDED');
+    const before = await used();
+    const ok = await composite(Array.from({ length: 25 }, (_, i) => get(i)));
+    assert.equal(ok.status, 200);
+    // One for the composite, one for the /limits that reads the count.
+    assert.equal((await used()) - before, 2);
+  });
+
+  it('a composite inside a composite is refused, and nothing in it runs', async () => {
+    const res = await composite([
+      {
+        method: 'POST',
+        url: `${V}/composite`,
+        referenceId: 'nested',
+        body: {
+          compositeRequest: [
+            {
+              method: 'POST',
+              url: `${V}/sobjects/Account`,
+              referenceId: 'a',
+              body: { Name: 'Nested Inside' },
+            },
+          ],
+        },
+      },
+    ]);
+    assert.equal(res.status, 200);
+    const [nested] = (res.body as Answer).compositeResponse;
+    assert.equal(nested?.httpStatusCode, 400);
+    assert.equal(nested?.body[0]?.errorCode, 'INVALID_INPUT');
+    const soql = encodeURIComponent("SELECT COUNT() FROM Account WHERE Name = 'Nested Inside'");
+    const found = await raw(org, token, 'GET', `${V}/query?q=${soql}`);
+    assert.equal((found.body as { totalSize: number }).totalSize, 0);
+  });
+
+  it('a subrequest URL over 16 KB gets 414, as the same URL as a request does', async () => {
+    const soql = `SELECT Id FROM Account WHERE Name IN (${Array.from({ length: 2500 }, (_, i) => `'n${i}'`).join(',')})`;
+    const url = `${V}/query?q=${encodeURIComponent(soql)}`;
+    assert.ok(url.length > 16 * 1024);
+    assert.equal((await raw(org, token, 'GET', url)).status, 414);
+    const res = await composite([{ method: 'GET', url, referenceId: 'long' }]);
+    const [long] = (res.body as Answer).compositeResponse;
+    assert.equal(long?.httpStatusCode, 414);
+    assert.equal(long?.body[0]?.errorCode, 'URI_TOO_LONG');
+  });
 });
