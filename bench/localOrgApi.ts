@@ -1,6 +1,7 @@
 // Benchmark (not a test) of the local org over HTTP with jsforce, on a
 // 100,000-license world: status-by-package aggregate, lookup by subscriber org
-// id, a 2,000-row page; store start-up time and resident memory.
+// id, a 2,000-row page; store start-up time and resident memory; how long a light
+// request waits while a heavy query runs beside it.
 //   node --import tsx bench/localOrgApi.ts [licenses]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -133,6 +134,31 @@ async function main(): Promise<void> {
     });
     const first = await conn.query(soql);
     const nextPage = await timed(RUNS, () => conn.queryMore(first.nextRecordsUrl as string));
+    // A heavy query (LIKE terms ORed, seconds of work) and light requests (/limits) one after another
+    // beside it: each light request's wait, from sending to its answer, while the heavy one runs.
+    const terms = Array.from({ length: 100 }, (_, i) => `Name LIKE '%0%0%0%N${i}'`).join(' OR ');
+    const heavySoql = `SELECT Id FROM sfLma__License__c WHERE ${terms}`;
+    const headers = { Authorization: `Bearer ${server.lmoToken}` };
+    const heavyStarted = performance.now();
+    let heavyMs = 0;
+    const heavy = fetch(
+      `${server.instanceUrl}/services/data/v62.0/query?q=${encodeURIComponent(heavySoql)}`,
+      {
+        headers,
+      },
+    ).then(async (r) => {
+      await r.arrayBuffer();
+      heavyMs = performance.now() - heavyStarted;
+    });
+    const waits: number[] = [];
+    while (!heavyMs) {
+      const t = performance.now();
+      await (await fetch(`${server.instanceUrl}/services/data/v62.0/limits`, { headers })).arrayBuffer();
+      if (!heavyMs) waits.push(performance.now() - t);
+    }
+    await heavy;
+    const lightMedian = waits.length ? median(waits) : heavyMs;
+    const lightMax = waits.length ? Math.max(...waits) : heavyMs;
     const rssAfterQueriesMb = server.rssMb();
     server.stop();
 
@@ -157,6 +183,18 @@ async function main(): Promise<void> {
         `${rssAfterStartMb.toFixed(0)} MB`,
         '< 300 MB',
         rssAfterStartMb < 300,
+      ],
+      [
+        'heavy query beside light ones: 100 LIKE terms ORed over every License',
+        `${heavyMs.toFixed(0)} ms`,
+        '-',
+        true,
+      ],
+      [
+        `  a light request's wait meanwhile (/limits, ${waits.length} answered during it): median; longest`,
+        `${lightMedian.toFixed(1)} ms; ${lightMax.toFixed(1)} ms`,
+        '< 100 ms',
+        lightMax < 100,
       ],
       ['server resident memory after the queries above', `${rssAfterQueriesMb.toFixed(0)} MB`, '-', true],
     ];

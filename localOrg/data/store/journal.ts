@@ -1,6 +1,7 @@
 // Checksummed JSON lines: `<crc32 hex8> <json>\n`. A line is written whole and
-// fsynced before a write is acknowledged; on read, a line that is incomplete
-// or fails its checksum marks the torn tail of a crash, and reading stops there.
+// fsynced before a write is acknowledged; on read, reading stops at the first
+// line that is incomplete or fails its checksum (the store decides whether it
+// is the torn tail of a crash or damage).
 import fs from 'node:fs';
 import { crc32 } from 'node:zlib';
 
@@ -13,7 +14,7 @@ export function encodeLine(value: unknown): string {
 
 export interface ReadResult {
   values: unknown[];
-  /** Byte length of the valid prefix; anything after it is a torn tail. */
+  /** Byte length of the valid prefix; anything after it is a torn tail or damage. */
   validBytes: number;
   totalBytes: number;
 }
