@@ -157,8 +157,10 @@ async function main(): Promise<void> {
       if (!heavyMs) waits.push(performance.now() - t);
     }
     await heavy;
+    const sortedWaits = [...waits].sort((a, b) => a - b);
     const lightMedian = waits.length ? median(waits) : heavyMs;
-    const lightMax = waits.length ? Math.max(...waits) : heavyMs;
+    const lightP90 = waits.length ? (sortedWaits[Math.floor(sortedWaits.length * 0.9)] as number) : heavyMs;
+    const lightMax = waits.length ? (sortedWaits.at(-1) as number) : heavyMs;
     const rssAfterQueriesMb = server.rssMb();
     server.stop();
 
@@ -191,8 +193,8 @@ async function main(): Promise<void> {
         true,
       ],
       [
-        `  a light request's wait meanwhile (/limits, ${waits.length} answered during it): median; longest`,
-        `${lightMedian.toFixed(1)} ms; ${lightMax.toFixed(1)} ms`,
+        `  a light request's wait meanwhile (/limits, ${waits.length} answered during it): median; 90th percentile; longest`,
+        `${lightMedian.toFixed(1)} ms; ${lightP90.toFixed(1)} ms; ${lightMax.toFixed(1)} ms`,
         '< 100 ms',
         lightMax < 100,
       ],
