@@ -12,7 +12,7 @@ let org: LocalOrg;
 
 // Installs are due at once: a read of the request inside the composite finds it ready to finish.
 before(async () => {
-  org = await startTestOrg({ installDelayMs: 0 });
+  org = await startTestOrg({ timing: { installMs: 0, licenseDelayMs: 0, replicationMs: 0 } });
 });
 after(() => org?.close());
 

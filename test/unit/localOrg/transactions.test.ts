@@ -53,7 +53,7 @@ test('afterCommit runs on commit only; onRollback only on rollback; both outside
 
 test("the LMA's License of an install that comes due inside another request's transaction survives its rollback", async () => {
   const db = await openDatabase();
-  const { world } = await World.open({ db, installDelayMs: 0 });
+  const { world } = await World.open({ db, timing: { installMs: 0, licenseDelayMs: 0, replicationMs: 0 } });
   await seedWorld(world, 'demo');
   const test = await world.createOrg({
     kind: 'subscriber',
