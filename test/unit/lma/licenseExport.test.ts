@@ -54,7 +54,10 @@ test('text a spreadsheet would run as a formula gets a leading apostrophe', () =
 test('full-width formula signs, a leading NUL and a leading line feed are neutralised too', () => {
   // Spreadsheets fold the full-width forms to their ASCII signs (＝ U+FF1D, ＋ U+FF0B, － U+FF0D,
   // ＠ U+FF20), and some drop a leading NUL or line feed before they look at the first character.
-  assert.equal(csvCell('\uFF1DHYPERLINK("http://evil.example")'), `"'\uFF1DHYPERLINK(""http://evil.example"")"`);
+  assert.equal(
+    csvCell('\uFF1DHYPERLINK("http://evil.example")'),
+    `"'\uFF1DHYPERLINK(""http://evil.example"")"`,
+  );
   assert.equal(csvCell('\uFF0Bcmd|calc'), "'\uFF0Bcmd|calc");
   assert.equal(csvCell('\uFF0D1+1'), "'\uFF0D1+1");
   assert.equal(csvCell('\uFF0D1'), "'\uFF0D1");
