@@ -4,7 +4,7 @@
  * owns the rest of the file, syntax errors included). Pure functions of the text and the LMO's
  * packages, so tests call them directly as well as through the protocol.
  */
-import { findNodeAtLocation, getLocation, parseTree, type Location, type Node } from 'jsonc-parser';
+import { findNodeAtLocation, getLocation, visit, type Location, type Node } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionKind,
@@ -28,7 +28,6 @@ import {
 } from '../src/lma/licensingTerms';
 import { formattedModify, nodeValue, TERMS_PATH } from '../src/lma/projectTerms';
 import { licenseStatuses, type Package } from '../src/lma/records';
-import { findLmoPackage } from '../src/lma/sfdxProject';
 import { isSalesforceId, toId15 } from '../src/lma/soql';
 import { DIAGNOSTIC_SOURCE, lmoLabel, type LmoPackages } from './protocol';
 
@@ -42,21 +41,177 @@ interface FixData {
 }
 
 interface Project {
+  /** The text as analysed: the document's, with anything nested deeper than MAX_DEPTH blanked. */
+  text: string;
+  /** The parse tree of what this server reads (packageAliases, plugins.lma); other values are empty. */
   root: Node;
   /** packageAliases as written: alias → id. */
   aliases: Map<string, string>;
+  /** The 04t ids of each package alias's version aliases ("Acme@1.2.0-1"). */
+  versionIds: Map<string, string[]>;
 }
 
-function parse(text: string): Project | undefined {
-  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
-  if (root?.type !== 'object') return undefined;
-  const aliases = new Map<string, string>();
-  for (const property of findNodeAtLocation(root, ['packageAliases'])?.children ?? []) {
-    const [key, value] = property.children ?? [];
-    if (typeof key?.value === 'string' && typeof value?.value === 'string')
-      aliases.set(key.value, value.value);
+/**
+ * How deep the analysis walks. jsonc-parser parses by recursion, so a 100,000-deep array would
+ * overflow the stack; no setting this server reads is deeper than 5.
+ */
+export const MAX_DEPTH = 64;
+
+/**
+ * The text with the inside of every array or object nested MAX_DEPTH deep replaced by spaces
+ * (line breaks kept), so that offsets, lines and everything shallower stay as they are; the text itself
+ * when nothing is that deep. One pass, no recursion. Strings and comments are skipped as jsonc-parser's
+ * scanner skips them (a string also ends at a line break); a closing bracket counts only when it
+ * closes the innermost open one, so the walk is never shallower than jsonc-parser's.
+ */
+export function boundDepth(text: string, maxDepth = MAX_DEPTH): string {
+  const open: number[] = [];
+  let blanks: [number, number][] | undefined;
+  let blankFrom = -1;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // "…": to the closing quote, a line break or the end; \ escapes the next character.
+      for (i++; i < length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+        else if (d === 0x0a || d === 0x0d) {
+          i--;
+          break;
+        }
+      }
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? length : end - 1;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? length : end + 1;
+    } else if (c === 0x5b || c === 0x7b) {
+      open.push(c);
+      if (open.length === maxDepth + 1) blankFrom = i + 1;
+    } else if ((c === 0x5d && open.at(-1) === 0x5b) || (c === 0x7d && open.at(-1) === 0x7b)) {
+      open.pop();
+      if (open.length === maxDepth && blankFrom >= 0) {
+        (blanks ??= []).push([blankFrom, i]);
+        blankFrom = -1;
+      }
+    }
   }
-  return { root, aliases };
+  if (blankFrom >= 0) (blanks ??= []).push([blankFrom, length]);
+  if (!blanks) return text;
+  let bounded = '';
+  let at = 0;
+  for (const [from, to] of blanks) {
+    bounded += text.slice(at, from) + text.slice(from, to).replace(/[^\r\n]/g, ' ');
+    at = to;
+  }
+  return bounded + text.slice(at);
+}
+
+/** Whether a container at `path` is one this server reads; the others are parsed but not built. */
+function builds(path: (string | number)[]): boolean {
+  if (path.length === 0) return true;
+  if (path[0] === 'packageAliases' || path[0] === 'plugins') return path.length === 1 || path[1] === 'lma';
+  return false;
+}
+
+/**
+ * jsonc-parser's parseTree, building only what the analysis reads: the root's properties,
+ * packageAliases and plugins.lma with everything in it. Any other array or object is a node without
+ * children (its type, offset and length as parseTree gives them). One pass over the text.
+ */
+function partialTree(text: string): Node | undefined {
+  interface Built {
+    type: Node['type'];
+    offset: number;
+    length: number;
+    colonOffset?: number;
+    value?: unknown;
+    parent?: Built;
+    children?: Built[];
+  }
+  let parent: Built = { type: 'array', offset: -1, length: -1, children: [], parent: undefined };
+  const completeProperty = (end: number) => {
+    if (parent.type === 'property') {
+      parent.length = end - parent.offset;
+      parent = parent.parent!;
+    }
+  };
+  const begin = (type: 'object' | 'array', offset: number, path: () => (string | number)[]) => {
+    const node: Built = { type, offset, length: -1, parent, children: [] };
+    parent.children!.push(node);
+    parent = node;
+    return builds(path());
+  };
+  const end = (offset: number, length: number) => {
+    completeProperty(offset + length);
+    parent.length = offset + length - parent.offset;
+    parent = parent.parent!;
+    completeProperty(offset + length);
+  };
+  visit(
+    text,
+    {
+      onObjectBegin: (offset, _length, _line, _column, path) => begin('object', offset, path),
+      onArrayBegin: (offset, _length, _line, _column, path) => begin('array', offset, path),
+      onObjectEnd: end,
+      onArrayEnd: end,
+      onObjectProperty: (name, offset, length) => {
+        const property: Built = { type: 'property', offset, length: -1, parent, children: [] };
+        parent.children!.push(property);
+        parent = property;
+        property.children!.push({ type: 'string', value: name, offset, length, parent: property });
+      },
+      onLiteralValue: (value: unknown, offset, length) => {
+        const type = value === null ? 'null' : (typeof value as 'string' | 'number' | 'boolean');
+        parent.children!.push({ type, value, offset, length, parent });
+        completeProperty(offset + length);
+      },
+      onSeparator: (separator, offset) => {
+        if (parent.type !== 'property') return;
+        if (separator === ':') parent.colonOffset = offset;
+        else if (separator === ',') completeProperty(offset);
+      },
+    },
+    { allowTrailingComma: true, disallowComments: false },
+  );
+  const root = parent.children![0];
+  if (root) delete root.parent;
+  return root as Node | undefined;
+}
+
+let lastParsed: { text: string; project: Project | undefined } | undefined;
+
+/** The project of a document's text; the last one is kept, as completion and hover follow an edit. */
+function parse(documentText: string): Project | undefined {
+  if (lastParsed?.text === documentText) return lastParsed.project;
+  const text = boundDepth(documentText);
+  const root = partialTree(text);
+  let project: Project | undefined;
+  if (root?.type === 'object') {
+    const aliases = new Map<string, string>();
+    for (const property of findNodeAtLocation(root, ['packageAliases'])?.children ?? []) {
+      const [key, value] = property.children ?? [];
+      if (typeof key?.value === 'string' && typeof value?.value === 'string')
+        aliases.set(key.value, value.value);
+    }
+    const versionIds = new Map<string, string[]>();
+    for (const [name, id] of aliases) {
+      if (!id.startsWith('04t')) continue;
+      // "Acme@1.2.0-1" is a version of "Acme" (and a name with more "@"s, of each part before one).
+      for (let at = name.indexOf('@'); at >= 0; at = name.indexOf('@', at + 1)) {
+        const alias = name.slice(0, at);
+        const ids = versionIds.get(alias);
+        if (ids) ids.push(id);
+        else versionIds.set(alias, [id]);
+      }
+    }
+    project = { text, root, aliases, versionIds };
+  }
+  lastParsed = { text: documentText, project };
+  return project;
 }
 
 /** The package aliases that name a package (not a version "Name@1.2.0-1"). */
@@ -64,12 +219,41 @@ function packageAliases(project: Project): string[] {
   return [...project.aliases.keys()].filter((alias) => !alias.includes('@'));
 }
 
-/** The LMO package an alias stands for: by its 033 id or one of its 04t version aliases. */
+/** The LMO's packages (their place in the list) by the 15-character form of their 033 id, and of their versions' 04t ids. */
+interface LmoIndex {
+  byPackageId: Map<string, number>;
+  byVersionId: Map<string, number>;
+}
+const lmoIndexes = new WeakMap<Package[], LmoIndex>();
+
+function lmoIndex(packages: Package[]): LmoIndex {
+  const known = lmoIndexes.get(packages);
+  if (known) return known;
+  const index: LmoIndex = { byPackageId: new Map(), byVersionId: new Map() };
+  const add = (map: Map<string, number>, id: string | undefined, at: number) => {
+    if (id && isSalesforceId(id) && !map.has(toId15(id))) map.set(toId15(id), at);
+  };
+  for (const [at, lmoPackage] of packages.entries()) {
+    add(index.byPackageId, lmoPackage.packageId, at);
+    for (const version of lmoPackage.versions) add(index.byVersionId, version.versionId, at);
+  }
+  lmoIndexes.set(packages, index);
+  return index;
+}
+
+/**
+ * The LMO package an alias stands for: by its 033 id or one of its 04t version aliases, as
+ * findLmoPackage (src/lma/sfdxProject.ts) finds it (the first such package of the list), by lookups.
+ */
 export function lmoPackageOf(project: Project, alias: string, packages: Package[]): Package | undefined {
-  const versionIds = [...project.aliases]
-    .filter(([name, id]) => name.startsWith(`${alias}@`) && id.startsWith('04t'))
-    .map(([, id]) => id);
-  return findLmoPackage({ name: alias, packageAliasId: project.aliases.get(alias), versionIds }, packages);
+  const { byPackageId, byVersionId } = lmoIndex(packages);
+  const find = (map: Map<string, number>, id: string | undefined) =>
+    id && isSalesforceId(id) ? map.get(toId15(id)) : undefined;
+  const found = [
+    find(byPackageId, project.aliases.get(alias)),
+    ...(project.versionIds.get(alias) ?? []).map((id) => find(byVersionId, id)),
+  ].filter((at) => at !== undefined);
+  return found.length ? packages[Math.min(...found)] : undefined;
 }
 
 const rangeOf = (document: TextDocument, node: Node): Range => ({
@@ -169,14 +353,18 @@ export function diagnose(document: TextDocument, lmo: LmoPackages | undefined): 
           { code: 'notAssociated', path: entryPath },
         ),
       );
+    // The entry's properties by key, the first of each as findNodeAtLocation finds it: one pass.
+    const properties = new Map<string, Node>();
+    for (const property of valueNode.type === 'object' ? (valueNode.children ?? []) : [])
+      if (property.children?.length === 2 && !properties.has(String(property.children[0]!.value)))
+        properties.set(String(property.children[0]!.value), property);
     for (const problem of checkEntry(nodeValue(valueNode))) {
-      const propertyNode =
-        problem.key !== undefined ? findNodeAtLocation(valueNode, [problem.key])?.parent : undefined;
+      const propertyNode = problem.key !== undefined ? properties.get(problem.key) : undefined;
       const at =
         problem.code === 'unknownKey'
           ? propertyNode?.children?.[0]
           : problem.key !== undefined
-            ? findNodeAtLocation(valueNode, [problem.key])
+            ? propertyNode?.children?.[1]
             : keyNode;
       diagnostics.push(
         diagnostic(document, at ?? keyNode, problem.message, DiagnosticSeverity.Error, {
@@ -204,14 +392,17 @@ export function complete(
   offset: number,
   lmo: LmoPackages | undefined,
 ): CompletionItem[] {
-  const text = document.getText();
-  const project = parse(text);
+  const project = parse(document.getText());
   if (!project) return [];
+  const { text } = project;
   const location = getLocation(text, offset);
   const path = location.path.map(String);
+  if (path[0] !== 'plugins') return [];
   const range = typedRange(document, location, offset);
   // A key typed before an existing colon: complete the key alone, the value is already there.
-  const hasColon = /^\s*:/.test(text.slice(document.offsetAt(range.end)));
+  const colon = /\s*:/y;
+  colon.lastIndex = document.offsetAt(range.end);
+  const hasColon = colon.test(text);
   const inTerms = (depth: number) =>
     path.length === TERMS_PATH.length + depth && TERMS_PATH.every((part, i) => path[i] === part);
   const existing = (node: Node | undefined) =>
@@ -303,10 +494,9 @@ export function hover(
   offset: number,
   lmo: LmoPackages | undefined,
 ): Hover | undefined {
-  const text = document.getText();
-  const project = parse(text);
+  const project = parse(document.getText());
   if (!project) return undefined;
-  const location = getLocation(text, offset);
+  const location = getLocation(project.text, offset);
   const path = location.path.map(String);
   const onAliasKey =
     location.isAtPropertyKey &&
@@ -381,9 +571,9 @@ function versionHover(
 
 /** Quick fixes for this server's diagnostics, and "add terms" on an alias that has none. */
 export function codeActions(document: TextDocument, range: Range, diagnostics: Diagnostic[]): CodeAction[] {
-  const text = document.getText();
-  const project = parse(text);
+  const project = parse(document.getText());
   if (!project) return [];
+  const { text } = project;
   const actions: CodeAction[] = [];
   const edit = (path: (string | number)[], value: unknown): TextEdit[] =>
     formattedModify(text, path, value).map((change) => ({
