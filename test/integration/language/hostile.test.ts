@@ -84,7 +84,9 @@ test('a 100,000-deep nested array is answered without throwing, and the next doc
         client.codeActions({ start: client.at('"Acme": {'), end: client.at('"Acme": {') }, await diagnostics),
       );
       assert.ok(Array.isArray(actions));
+      const cleared = diagnosticsOf(client, uri);
       await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+      assert.deepEqual(await cleared, []);
     }
 
     const next = 'file:///project/other/sfdx-project.json';
