@@ -110,13 +110,6 @@ export function boundDepth(text: string, maxDepth = MAX_DEPTH): string {
   return bounded + text.slice(at);
 }
 
-/** Whether a container at `path` is one this server reads; the others are parsed but not built. */
-function builds(path: (string | number)[]): boolean {
-  if (path.length === 0) return true;
-  if (path[0] === 'packageAliases' || path[0] === 'plugins') return path.length === 1 || path[1] === 'lma';
-  return false;
-}
-
 /**
  * jsonc-parser's parseTree, building only what the analysis reads: the root's properties,
  * packageAliases and plugins.lma with everything in it. Any other array or object is a node without
@@ -132,18 +125,31 @@ function partialTree(text: string): Node | undefined {
     parent?: Built;
     children?: Built[];
   }
+  /** What is built inside a container: root 0, plugins 1, packageAliases 2 (its values), or all (plugins.lma). */
+  const reads = new Map<Built, number | 'all'>();
   let parent: Built = { type: 'array', offset: -1, length: -1, children: [], parent: undefined };
+  const top = parent;
   const completeProperty = (end: number) => {
     if (parent.type === 'property') {
       parent.length = end - parent.offset;
       parent = parent.parent!;
     }
   };
-  const begin = (type: 'object' | 'array', offset: number, path: () => (string | number)[]) => {
+  /** Adds the container; true when its inside is built (the root, packageAliases, plugins, plugins.lma…). */
+  const begin = (type: 'object' | 'array', offset: number) => {
     const node: Built = { type, offset, length: -1, parent, children: [] };
+    const inProperty = parent.type === 'property';
+    const container = inProperty ? parent.parent! : parent;
+    const key = inProperty ? parent.children![0]!.value : undefined;
+    const level = reads.get(container);
     parent.children!.push(node);
     parent = node;
-    return builds(path());
+    if (container === top) reads.set(node, 0);
+    else if (level === 'all' || (level === 1 && key === 'lma')) reads.set(node, 'all');
+    else if (level === 0 && (key === 'packageAliases' || key === 'plugins'))
+      reads.set(node, key === 'plugins' ? 1 : 2);
+    else return false;
+    return true;
   };
   const end = (offset: number, length: number) => {
     completeProperty(offset + length);
@@ -154,8 +160,8 @@ function partialTree(text: string): Node | undefined {
   visit(
     text,
     {
-      onObjectBegin: (offset, _length, _line, _column, path) => begin('object', offset, path),
-      onArrayBegin: (offset, _length, _line, _column, path) => begin('array', offset, path),
+      onObjectBegin: (offset) => begin('object', offset),
+      onArrayBegin: (offset) => begin('array', offset),
       onObjectEnd: end,
       onArrayEnd: end,
       onObjectProperty: (name, offset, length) => {
