@@ -45,8 +45,10 @@ interface Project {
   text: string;
   /** The parse tree of what this server reads (packageAliases, plugins.lma); other values are empty. */
   root: Node;
-  /** packageAliases as written: alias → id. */
+  /** packageAliases as written: alias → id (the last of a name written twice, as JSON.parse reads it). */
   aliases: Map<string, string>;
+  /** Where each alias's key is in packageAliases (the first of a name written twice). */
+  aliasKeys: Map<string, Range2>;
   /** The 04t ids of each package alias's version aliases ("Acme@1.2.0-1"). */
   versionIds: Map<string, string[]>;
 }
@@ -111,11 +113,16 @@ export function boundDepth(text: string, maxDepth = MAX_DEPTH): string {
 }
 
 /**
- * jsonc-parser's parseTree, building only what the analysis reads: the root's properties,
- * packageAliases and plugins.lma with everything in it. Any other array or object is a node without
- * children (its type, offset and length as parseTree gives them). One pass over the text.
+ * jsonc-parser's parseTree, building only what the analysis reads: the root's properties and
+ * plugins.lma with everything in it, and packageAliases read into maps (its object has no children in
+ * the tree). Any other array or object is a node without children (its type, offset and length as
+ * parseTree gives them). One pass over the text.
  */
-function partialTree(text: string): Node | undefined {
+function partialTree(text: string): {
+  root: Node | undefined;
+  aliases: Map<string, string>;
+  aliasKeys: Map<string, Range2>;
+} {
   interface Built {
     type: Node['type'];
     offset: number;
@@ -129,6 +136,12 @@ function partialTree(text: string): Node | undefined {
   const reads = new Map<Built, number | 'all'>();
   let parent: Built = { type: 'array', offset: -1, length: -1, children: [], parent: undefined };
   const top = parent;
+  // packageAliases (the first object of that name) is read straight into maps: no nodes for its
+  // thousands of entries.
+  let aliasesNode: Built | undefined;
+  let pendingAlias: { name: string; offset: number; length: number } | undefined;
+  const aliases = new Map<string, string>();
+  const aliasKeys = new Map<string, Range2>();
   const completeProperty = (end: number) => {
     if (parent.type === 'property') {
       parent.length = end - parent.offset;
@@ -138,6 +151,7 @@ function partialTree(text: string): Node | undefined {
   /** Adds the container; true when its inside is built (the root, packageAliases, plugins, plugins.lma…). */
   const begin = (type: 'object' | 'array', offset: number) => {
     const node: Built = { type, offset, length: -1, parent, children: [] };
+    if (parent === aliasesNode) pendingAlias = undefined;
     const inProperty = parent.type === 'property';
     const container = inProperty ? parent.parent! : parent;
     const key = inProperty ? parent.children![0]!.value : undefined;
@@ -146,9 +160,11 @@ function partialTree(text: string): Node | undefined {
     parent = node;
     if (container === top) reads.set(node, 0);
     else if (level === 'all' || (level === 1 && key === 'lma')) reads.set(node, 'all');
-    else if (level === 0 && (key === 'packageAliases' || key === 'plugins'))
-      reads.set(node, key === 'plugins' ? 1 : 2);
-    else return false;
+    else if (level === 0 && key === 'plugins') reads.set(node, 1);
+    else if (level === 0 && key === 'packageAliases' && type === 'object' && !aliasesNode) {
+      reads.set(node, 2);
+      aliasesNode = node;
+    } else return false;
     return true;
   };
   const end = (offset: number, length: number) => {
@@ -165,12 +181,25 @@ function partialTree(text: string): Node | undefined {
       onObjectEnd: end,
       onArrayEnd: end,
       onObjectProperty: (name, offset, length) => {
+        if (parent === aliasesNode) {
+          pendingAlias = { name, offset, length };
+          return;
+        }
         const property: Built = { type: 'property', offset, length: -1, parent, children: [] };
         parent.children!.push(property);
         parent = property;
         property.children!.push({ type: 'string', value: name, offset, length, parent: property });
       },
       onLiteralValue: (value: unknown, offset, length) => {
+        if (parent === aliasesNode) {
+          if (pendingAlias && typeof value === 'string') {
+            aliases.set(pendingAlias.name, value);
+            if (!aliasKeys.has(pendingAlias.name))
+              aliasKeys.set(pendingAlias.name, { offset: pendingAlias.offset, length: pendingAlias.length });
+          }
+          pendingAlias = undefined;
+          return;
+        }
         const type = value === null ? 'null' : (typeof value as 'string' | 'number' | 'boolean');
         parent.children!.push({ type, value, offset, length, parent });
         completeProperty(offset + length);
@@ -185,7 +214,13 @@ function partialTree(text: string): Node | undefined {
   );
   const root = parent.children![0];
   if (root) delete root.parent;
-  return root as Node | undefined;
+  return { root: root as Node | undefined, aliases, aliasKeys };
+}
+
+/** Where a text is: an offset and a length. */
+interface Range2 {
+  offset: number;
+  length: number;
 }
 
 let lastParsed: { text: string; project: Project | undefined } | undefined;
@@ -194,15 +229,9 @@ let lastParsed: { text: string; project: Project | undefined } | undefined;
 function parse(documentText: string): Project | undefined {
   if (lastParsed?.text === documentText) return lastParsed.project;
   const text = boundDepth(documentText);
-  const root = partialTree(text);
+  const { root, aliases, aliasKeys } = partialTree(text);
   let project: Project | undefined;
   if (root?.type === 'object') {
-    const aliases = new Map<string, string>();
-    for (const property of findNodeAtLocation(root, ['packageAliases'])?.children ?? []) {
-      const [key, value] = property.children ?? [];
-      if (typeof key?.value === 'string' && typeof value?.value === 'string')
-        aliases.set(key.value, value.value);
-    }
     const versionIds = new Map<string, string[]>();
     for (const [name, id] of aliases) {
       if (!id.startsWith('04t')) continue;
@@ -214,7 +243,7 @@ function parse(documentText: string): Project | undefined {
         else versionIds.set(alias, [id]);
       }
     }
-    project = { text, root, aliases, versionIds };
+    project = { text, root, aliases, aliasKeys, versionIds };
   }
   lastParsed = { text: documentText, project };
   return project;
@@ -262,7 +291,7 @@ export function lmoPackageOf(project: Project, alias: string, packages: Package[
   return found.length ? packages[Math.min(...found)] : undefined;
 }
 
-const rangeOf = (document: TextDocument, node: Node): Range => ({
+const rangeOf = (document: TextDocument, node: Range2): Range => ({
   start: document.positionAt(node.offset),
   end: document.positionAt(node.offset + node.length),
 });
@@ -510,7 +539,10 @@ export function hover(
       (path.length === TERMS_PATH.length + 1 && TERMS_PATH.every((part, i) => path[i] === part)));
   const alias = path.at(-1);
   if (!onAliasKey || !alias || !project.aliases.has(alias)) return undefined;
-  const node = findNodeAtLocation(project.root, path)?.parent?.children?.[0];
+  const node =
+    path[0] === 'packageAliases'
+      ? project.aliasKeys.get(alias)
+      : findNodeAtLocation(project.root, path)?.parent?.children?.[0];
   const range = node && rangeOf(document, node);
   if (alias.includes('@')) return versionHover(project, alias, lmo, range);
   if (!lmo?.connected)
