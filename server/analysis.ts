@@ -85,8 +85,8 @@ export function boundDepth(text: string, maxDepth = MAX_DEPTH): string {
         }
       }
     } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? length : end - 1;
+      // A line comment ends at a line feed or a carriage return.
+      while (i + 1 < length && text.charCodeAt(i + 1) !== 0x0a && text.charCodeAt(i + 1) !== 0x0d) i++;
     } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
       const end = text.indexOf('*/', i + 2);
       i = end < 0 ? length : end + 1;

@@ -95,6 +95,10 @@ test(`a ${DEEP.toLocaleString('en-US')}-deep nested array is answered without th
   assert.deepEqual(diagnose(documentOf(`{ "a": ${'['.repeat(DEEP)}`), undefined), []);
   const quoted = bigProject(1).replace('"force-app"', `"${'['.repeat(DEEP)}" /* ${'{'.repeat(DEEP)} */`);
   assert.equal(boundDepth(quoted), quoted);
+  // A line comment ends at a carriage return too: what follows it is counted.
+  const afterComment = boundDepth(`// x\r${'['.repeat(DEEP)}`);
+  assert.equal(afterComment.slice(0, 5 + MAX_DEPTH + 1), `// x\r${'['.repeat(MAX_DEPTH + 1)}`);
+  assert.equal(afterComment.trimEnd(), afterComment.slice(0, 5 + MAX_DEPTH + 1));
 });
 
 test('only what is nested deeper than the bound is blanked; offsets and line breaks stay', () => {
