@@ -228,6 +228,7 @@ let lastParsed: { text: string; project: Project | undefined } | undefined;
 /** The project of a document's text; the last one is kept, as completion and hover follow an edit. */
 function parse(documentText: string): Project | undefined {
   if (lastParsed?.text === documentText) return lastParsed.project;
+  lastParsed = undefined; // the previous tree can go while this one is built
   const text = boundDepth(documentText);
   const { root, aliases, aliasKeys } = partialTree(text);
   let project: Project | undefined;
