@@ -48,7 +48,7 @@ interface Project {
   /** packageAliases as written: alias → id (the last of a name written twice, as JSON.parse reads it). */
   aliases: Map<string, string>;
   /** Where each alias's key is in packageAliases (the first of a name written twice). */
-  aliasKeys: Map<string, Range2>;
+  aliasKeys: Map<string, Span>;
   /** The 04t ids of each package alias's version aliases ("Acme@1.2.0-1"). */
   versionIds: Map<string, string[]>;
 }
@@ -121,7 +121,7 @@ export function boundDepth(text: string, maxDepth = MAX_DEPTH): string {
 function partialTree(text: string): {
   root: Node | undefined;
   aliases: Map<string, string>;
-  aliasKeys: Map<string, Range2>;
+  aliasKeys: Map<string, Span>;
 } {
   interface Built {
     type: Node['type'];
@@ -141,7 +141,7 @@ function partialTree(text: string): {
   let aliasesNode: Built | undefined;
   let pendingAlias: { name: string; offset: number; length: number } | undefined;
   const aliases = new Map<string, string>();
-  const aliasKeys = new Map<string, Range2>();
+  const aliasKeys = new Map<string, Span>();
   const completeProperty = (end: number) => {
     if (parent.type === 'property') {
       parent.length = end - parent.offset;
@@ -218,7 +218,7 @@ function partialTree(text: string): {
 }
 
 /** Where a text is: an offset and a length. */
-interface Range2 {
+interface Span {
   offset: number;
   length: number;
 }
@@ -292,7 +292,7 @@ export function lmoPackageOf(project: Project, alias: string, packages: Package[
   return found.length ? packages[Math.min(...found)] : undefined;
 }
 
-const rangeOf = (document: TextDocument, node: Range2): Range => ({
+const rangeOf = (document: TextDocument, node: Span): Range => ({
   start: document.positionAt(node.offset),
   end: document.positionAt(node.offset + node.length),
 });
