@@ -4,7 +4,7 @@
  * owns the rest of the file, syntax errors included). Pure functions of the text and the LMO's
  * packages, so tests call them directly as well as through the protocol.
  */
-import { findNodeAtLocation, getLocation, parseTree, type Location, type Node } from 'jsonc-parser';
+import { findNodeAtLocation, getLocation, visit, type Location, type Node } from 'jsonc-parser';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionKind,
@@ -28,7 +28,6 @@ import {
 } from '../src/lma/licensingTerms';
 import { formattedModify, nodeValue, TERMS_PATH } from '../src/lma/projectTerms';
 import { licenseStatuses, type Package } from '../src/lma/records';
-import { findLmoPackage } from '../src/lma/sfdxProject';
 import { isSalesforceId, toId15 } from '../src/lma/soql';
 import { DIAGNOSTIC_SOURCE, lmoLabel, type LmoPackages } from './protocol';
 
@@ -42,21 +41,213 @@ interface FixData {
 }
 
 interface Project {
+  /** The text as analysed: the document's, with anything nested deeper than MAX_DEPTH blanked. */
+  text: string;
+  /** The parse tree of what this server reads (packageAliases, plugins.lma); other values are empty. */
   root: Node;
-  /** packageAliases as written: alias → id. */
+  /** packageAliases as written: alias → id (the last of a name written twice, as JSON.parse reads it). */
   aliases: Map<string, string>;
+  /** Where each alias's key is in packageAliases (the first of a name written twice). */
+  aliasKeys: Map<string, Span>;
+  /** The 04t ids of each package alias's version aliases ("Acme@1.2.0-1"). */
+  versionIds: Map<string, string[]>;
 }
 
-function parse(text: string): Project | undefined {
-  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
-  if (root?.type !== 'object') return undefined;
-  const aliases = new Map<string, string>();
-  for (const property of findNodeAtLocation(root, ['packageAliases'])?.children ?? []) {
-    const [key, value] = property.children ?? [];
-    if (typeof key?.value === 'string' && typeof value?.value === 'string')
-      aliases.set(key.value, value.value);
+/**
+ * How deep the analysis walks. jsonc-parser parses by recursion, so a 100,000-deep array would
+ * overflow the stack; no setting this server reads is deeper than 5.
+ */
+export const MAX_DEPTH = 64;
+
+/**
+ * The text with the inside of every array or object nested MAX_DEPTH deep replaced by spaces
+ * (line breaks kept), so that offsets, lines and everything shallower stay as they are; the text itself
+ * when nothing is that deep. One pass, no recursion. Strings and comments are skipped as jsonc-parser's
+ * scanner skips them (a string also ends at a line break); a closing bracket counts only when it
+ * closes the innermost open one, so the walk is never shallower than jsonc-parser's.
+ */
+export function boundDepth(text: string, maxDepth = MAX_DEPTH): string {
+  const open: number[] = [];
+  let blanks: [number, number][] | undefined;
+  let blankFrom = -1;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // "…": to the closing quote, a line break or the end; \ escapes the next character.
+      for (i++; i < length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+        else if (d === 0x0a || d === 0x0d) {
+          i--;
+          break;
+        }
+      }
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      // A line comment ends at a line feed or a carriage return.
+      while (i + 1 < length && text.charCodeAt(i + 1) !== 0x0a && text.charCodeAt(i + 1) !== 0x0d) i++;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? length : end + 1;
+    } else if (c === 0x5b || c === 0x7b) {
+      open.push(c);
+      if (open.length === maxDepth + 1) blankFrom = i + 1;
+    } else if ((c === 0x5d && open.at(-1) === 0x5b) || (c === 0x7d && open.at(-1) === 0x7b)) {
+      open.pop();
+      if (open.length === maxDepth && blankFrom >= 0) {
+        (blanks ??= []).push([blankFrom, i]);
+        blankFrom = -1;
+      }
+    }
   }
-  return { root, aliases };
+  if (blankFrom >= 0) (blanks ??= []).push([blankFrom, length]);
+  if (!blanks) return text;
+  let bounded = '';
+  let at = 0;
+  for (const [from, to] of blanks) {
+    bounded += text.slice(at, from) + text.slice(from, to).replace(/[^\r\n]/g, ' ');
+    at = to;
+  }
+  return bounded + text.slice(at);
+}
+
+/**
+ * jsonc-parser's parseTree, building only what the analysis reads: the root's properties and
+ * plugins.lma with everything in it, and packageAliases read into maps (its object has no children in
+ * the tree). Any other array or object is a node without children (its type, offset and length as
+ * parseTree gives them). One pass over the text.
+ */
+function partialTree(text: string): {
+  root: Node | undefined;
+  aliases: Map<string, string>;
+  aliasKeys: Map<string, Span>;
+} {
+  interface Built {
+    type: Node['type'];
+    offset: number;
+    length: number;
+    colonOffset?: number;
+    value?: unknown;
+    parent?: Built;
+    children?: Built[];
+  }
+  /** What is built inside a container: root 0, plugins 1, packageAliases 2 (its values), or all (plugins.lma). */
+  const reads = new Map<Built, number | 'all'>();
+  let parent: Built = { type: 'array', offset: -1, length: -1, children: [], parent: undefined };
+  const top = parent;
+  // packageAliases (the first object of that name) is read straight into maps: no nodes for its
+  // thousands of entries.
+  let aliasesNode: Built | undefined;
+  let pendingAlias: { name: string; offset: number; length: number } | undefined;
+  const aliases = new Map<string, string>();
+  const aliasKeys = new Map<string, Span>();
+  const completeProperty = (end: number) => {
+    if (parent.type === 'property') {
+      parent.length = end - parent.offset;
+      parent = parent.parent!;
+    }
+  };
+  /** Adds the container; true when its inside is built (the root, packageAliases, plugins, plugins.lma…). */
+  const begin = (type: 'object' | 'array', offset: number) => {
+    const node: Built = { type, offset, length: -1, parent, children: [] };
+    if (parent === aliasesNode) pendingAlias = undefined;
+    const inProperty = parent.type === 'property';
+    const container = inProperty ? parent.parent! : parent;
+    const key = inProperty ? parent.children![0]!.value : undefined;
+    const level = reads.get(container);
+    parent.children!.push(node);
+    parent = node;
+    if (container === top) reads.set(node, 0);
+    else if (level === 'all' || (level === 1 && key === 'lma')) reads.set(node, 'all');
+    else if (level === 0 && key === 'plugins') reads.set(node, 1);
+    else if (level === 0 && key === 'packageAliases' && type === 'object' && !aliasesNode) {
+      reads.set(node, 2);
+      aliasesNode = node;
+    } else return false;
+    return true;
+  };
+  const end = (offset: number, length: number) => {
+    completeProperty(offset + length);
+    parent.length = offset + length - parent.offset;
+    parent = parent.parent!;
+    completeProperty(offset + length);
+  };
+  visit(
+    text,
+    {
+      onObjectBegin: (offset) => begin('object', offset),
+      onArrayBegin: (offset) => begin('array', offset),
+      onObjectEnd: end,
+      onArrayEnd: end,
+      onObjectProperty: (name, offset, length) => {
+        if (parent === aliasesNode) {
+          pendingAlias = { name, offset, length };
+          return;
+        }
+        const property: Built = { type: 'property', offset, length: -1, parent, children: [] };
+        parent.children!.push(property);
+        parent = property;
+        property.children!.push({ type: 'string', value: name, offset, length, parent: property });
+      },
+      onLiteralValue: (value: unknown, offset, length) => {
+        if (parent === aliasesNode) {
+          if (pendingAlias && typeof value === 'string') {
+            aliases.set(pendingAlias.name, value);
+            if (!aliasKeys.has(pendingAlias.name))
+              aliasKeys.set(pendingAlias.name, { offset: pendingAlias.offset, length: pendingAlias.length });
+          }
+          pendingAlias = undefined;
+          return;
+        }
+        const type = value === null ? 'null' : (typeof value as 'string' | 'number' | 'boolean');
+        parent.children!.push({ type, value, offset, length, parent });
+        completeProperty(offset + length);
+      },
+      onSeparator: (separator, offset) => {
+        if (parent.type !== 'property') return;
+        if (separator === ':') parent.colonOffset = offset;
+        else if (separator === ',') completeProperty(offset);
+      },
+    },
+    { allowTrailingComma: true, disallowComments: false },
+  );
+  const root = parent.children![0];
+  if (root) delete root.parent;
+  return { root: root as Node | undefined, aliases, aliasKeys };
+}
+
+/** Where a text is: an offset and a length. */
+interface Span {
+  offset: number;
+  length: number;
+}
+
+let lastParsed: { text: string; project: Project | undefined } | undefined;
+
+/** The project of a document's text; the last one is kept, as completion and hover follow an edit. */
+function parse(documentText: string): Project | undefined {
+  if (lastParsed?.text === documentText) return lastParsed.project;
+  lastParsed = undefined; // the previous tree can go while this one is built
+  const text = boundDepth(documentText);
+  const { root, aliases, aliasKeys } = partialTree(text);
+  let project: Project | undefined;
+  if (root?.type === 'object') {
+    const versionIds = new Map<string, string[]>();
+    for (const [name, id] of aliases) {
+      if (!id.startsWith('04t')) continue;
+      // "Acme@1.2.0-1" is a version of "Acme" (and a name with more "@"s, of each part before one).
+      for (let at = name.indexOf('@'); at >= 0; at = name.indexOf('@', at + 1)) {
+        const alias = name.slice(0, at);
+        const ids = versionIds.get(alias);
+        if (ids) ids.push(id);
+        else versionIds.set(alias, [id]);
+      }
+    }
+    project = { text, root, aliases, aliasKeys, versionIds };
+  }
+  lastParsed = { text: documentText, project };
+  return project;
 }
 
 /** The package aliases that name a package (not a version "Name@1.2.0-1"). */
@@ -64,15 +255,44 @@ function packageAliases(project: Project): string[] {
   return [...project.aliases.keys()].filter((alias) => !alias.includes('@'));
 }
 
-/** The LMO package an alias stands for: by its 033 id or one of its 04t version aliases. */
-export function lmoPackageOf(project: Project, alias: string, packages: Package[]): Package | undefined {
-  const versionIds = [...project.aliases]
-    .filter(([name, id]) => name.startsWith(`${alias}@`) && id.startsWith('04t'))
-    .map(([, id]) => id);
-  return findLmoPackage({ name: alias, packageAliasId: project.aliases.get(alias), versionIds }, packages);
+/** The LMO's packages (their place in the list) by the 15-character form of their 033 id, and of their versions' 04t ids. */
+interface LmoIndex {
+  byPackageId: Map<string, number>;
+  byVersionId: Map<string, number>;
+}
+const lmoIndexes = new WeakMap<Package[], LmoIndex>();
+
+function lmoIndex(packages: Package[]): LmoIndex {
+  const known = lmoIndexes.get(packages);
+  if (known) return known;
+  const index: LmoIndex = { byPackageId: new Map(), byVersionId: new Map() };
+  const add = (map: Map<string, number>, id: string | undefined, at: number) => {
+    if (id && isSalesforceId(id) && !map.has(toId15(id))) map.set(toId15(id), at);
+  };
+  for (const [at, lmoPackage] of packages.entries()) {
+    add(index.byPackageId, lmoPackage.packageId, at);
+    for (const version of lmoPackage.versions) add(index.byVersionId, version.versionId, at);
+  }
+  lmoIndexes.set(packages, index);
+  return index;
 }
 
-const rangeOf = (document: TextDocument, node: Node): Range => ({
+/**
+ * The LMO package an alias stands for: by its 033 id or one of its 04t version aliases, as
+ * findLmoPackage (src/lma/sfdxProject.ts) finds it (the first such package of the list), by lookups.
+ */
+export function lmoPackageOf(project: Project, alias: string, packages: Package[]): Package | undefined {
+  const { byPackageId, byVersionId } = lmoIndex(packages);
+  const find = (map: Map<string, number>, id: string | undefined) =>
+    id && isSalesforceId(id) ? map.get(toId15(id)) : undefined;
+  const found = [
+    find(byPackageId, project.aliases.get(alias)),
+    ...(project.versionIds.get(alias) ?? []).map((id) => find(byVersionId, id)),
+  ].filter((at) => at !== undefined);
+  return found.length ? packages[Math.min(...found)] : undefined;
+}
+
+const rangeOf = (document: TextDocument, node: Span): Range => ({
   start: document.positionAt(node.offset),
   end: document.positionAt(node.offset + node.length),
 });
@@ -169,14 +389,18 @@ export function diagnose(document: TextDocument, lmo: LmoPackages | undefined): 
           { code: 'notAssociated', path: entryPath },
         ),
       );
+    // The entry's properties by key, the first of each as findNodeAtLocation finds it: one pass.
+    const properties = new Map<string, Node>();
+    for (const property of valueNode.type === 'object' ? (valueNode.children ?? []) : [])
+      if (property.children?.length === 2 && !properties.has(String(property.children[0]!.value)))
+        properties.set(String(property.children[0]!.value), property);
     for (const problem of checkEntry(nodeValue(valueNode))) {
-      const propertyNode =
-        problem.key !== undefined ? findNodeAtLocation(valueNode, [problem.key])?.parent : undefined;
+      const propertyNode = problem.key !== undefined ? properties.get(problem.key) : undefined;
       const at =
         problem.code === 'unknownKey'
           ? propertyNode?.children?.[0]
           : problem.key !== undefined
-            ? findNodeAtLocation(valueNode, [problem.key])
+            ? propertyNode?.children?.[1]
             : keyNode;
       diagnostics.push(
         diagnostic(document, at ?? keyNode, problem.message, DiagnosticSeverity.Error, {
@@ -204,14 +428,17 @@ export function complete(
   offset: number,
   lmo: LmoPackages | undefined,
 ): CompletionItem[] {
-  const text = document.getText();
-  const project = parse(text);
+  const project = parse(document.getText());
   if (!project) return [];
+  const { text } = project;
   const location = getLocation(text, offset);
   const path = location.path.map(String);
+  if (path[0] !== 'plugins') return [];
   const range = typedRange(document, location, offset);
   // A key typed before an existing colon: complete the key alone, the value is already there.
-  const hasColon = /^\s*:/.test(text.slice(document.offsetAt(range.end)));
+  const colon = /\s*:/y;
+  colon.lastIndex = document.offsetAt(range.end);
+  const hasColon = colon.test(text);
   const inTerms = (depth: number) =>
     path.length === TERMS_PATH.length + depth && TERMS_PATH.every((part, i) => path[i] === part);
   const existing = (node: Node | undefined) =>
@@ -303,10 +530,9 @@ export function hover(
   offset: number,
   lmo: LmoPackages | undefined,
 ): Hover | undefined {
-  const text = document.getText();
-  const project = parse(text);
+  const project = parse(document.getText());
   if (!project) return undefined;
-  const location = getLocation(text, offset);
+  const location = getLocation(project.text, offset);
   const path = location.path.map(String);
   const onAliasKey =
     location.isAtPropertyKey &&
@@ -314,7 +540,10 @@ export function hover(
       (path.length === TERMS_PATH.length + 1 && TERMS_PATH.every((part, i) => path[i] === part)));
   const alias = path.at(-1);
   if (!onAliasKey || !alias || !project.aliases.has(alias)) return undefined;
-  const node = findNodeAtLocation(project.root, path)?.parent?.children?.[0];
+  const node =
+    path[0] === 'packageAliases'
+      ? project.aliasKeys.get(alias)
+      : findNodeAtLocation(project.root, path)?.parent?.children?.[0];
   const range = node && rangeOf(document, node);
   if (alias.includes('@')) return versionHover(project, alias, lmo, range);
   if (!lmo?.connected)
@@ -381,9 +610,9 @@ function versionHover(
 
 /** Quick fixes for this server's diagnostics, and "add terms" on an alias that has none. */
 export function codeActions(document: TextDocument, range: Range, diagnostics: Diagnostic[]): CodeAction[] {
-  const text = document.getText();
-  const project = parse(text);
+  const project = parse(document.getText());
   if (!project) return [];
+  const { text } = project;
   const actions: CodeAction[] = [];
   const edit = (path: (string | number)[], value: unknown): TextEdit[] =>
     formattedModify(text, path, value).map((change) => ({

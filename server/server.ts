@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, complete, diagnose, hover } from './analysis';
+import { guarded } from './guard';
 import { LMO_CHANGED, LMO_PACKAGES, type LmoPackages } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -53,11 +54,13 @@ function refreshLmo(): Promise<void> {
   );
 }
 
+const log = { error: (message: string) => connection.console.error(message) };
+
 function validate(document: TextDocument): void {
   void connection.sendDiagnostics({
     uri: document.uri,
     version: document.version,
-    diagnostics: diagnose(document, lmo),
+    diagnostics: guarded(log, 'Diagnostics', document.uri, [], () => diagnose(document, lmo)),
   });
 }
 
@@ -68,17 +71,33 @@ documents.onDidClose(
 
 connection.onCompletion((params) => {
   const document = documents.get(params.textDocument.uri);
-  return document ? complete(document, document.offsetAt(params.position), lmo) : [];
+  return document
+    ? guarded(log, 'Completion', document.uri, [], () =>
+        complete(document, document.offsetAt(params.position), lmo),
+      )
+    : [];
 });
 
 connection.onHover((params) => {
   const document = documents.get(params.textDocument.uri);
-  return document ? (hover(document, document.offsetAt(params.position), lmo) ?? null) : null;
+  return document
+    ? guarded(
+        log,
+        'Hover',
+        document.uri,
+        null,
+        () => hover(document, document.offsetAt(params.position), lmo) ?? null,
+      )
+    : null;
 });
 
 connection.onCodeAction((params) => {
   const document = documents.get(params.textDocument.uri);
-  return document ? codeActions(document, params.range, params.context.diagnostics) : [];
+  return document
+    ? guarded(log, 'Code actions', document.uri, [], () =>
+        codeActions(document, params.range, params.context.diagnostics),
+      )
+    : [];
 });
 
 documents.listen(connection);

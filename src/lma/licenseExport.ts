@@ -83,12 +83,14 @@ export class ExportError extends Error {
 export type Cell = string | number | boolean | null | undefined;
 
 // A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), @SUM(…), +cmd|…),
-// tab and carriage return included (OWASP, "CSV Injection").
-const FORMULA_START = /^[=+\-@\t\r]/;
+// tab and carriage return included (OWASP, "CSV Injection"); their full-width forms ＝ ＋ － ＠, which
+// spreadsheets may fold to the ASCII signs; and a NUL or line feed, which some drop before looking.
+const FORMULA_SIGNS = '=+\\-@\\t\\r\\n\\0\\uFF1D\\uFF0B\\uFF0D\\uFF20';
+const FORMULA_START = new RegExp(`^[${FORMULA_SIGNS}]`);
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NEEDS_QUOTES = /[",\r\n]/;
 // Most text needs neither: one test lets it through as it is.
-const PLAIN_TEXT = /^(?![=+\-@\t\r])[^",\r\n]*$/;
+const PLAIN_TEXT = new RegExp(`^(?![${FORMULA_SIGNS}])[^",\\r\\n]*$`);
 
 /**
  * One CSV field. Numbers and booleans are written as they are (Seats -1 stays -1). Text that a

@@ -106,6 +106,8 @@ export function readProjectTerms(text: string): ProjectTermsResult {
 export function termsEdits(text: string, alias: string, terms: LicensingTerms | undefined): Edit[] {
   const parsed = parseProject(text);
   if ('error' in parsed) throw new ProjectTermsError(parsed.error);
+  const blocked = editBlocker(text, parsed.root, [...TERMS_PATH, alias]);
+  if (blocked) throw new Error(blocked);
   return formattedModify(text, [...TERMS_PATH, alias], terms ? toEntry(terms) : undefined);
 }
 
@@ -155,6 +157,42 @@ function removalEdits(text: string, path: JSONPath, removal: Edit): Edit[] {
   const comma = /^\s*,/.exec(text.slice(previous.offset + previous.length));
   if (!comma) return [lines];
   return [{ offset: previous.offset + previous.length + comma[0].length - 1, length: 1, content: '' }, lines];
+}
+
+/**
+ * Why an edit at `path` can't be made as asked, or undefined when it can: a value on the way that is
+ * not an object (jsonc-parser would throw "Can not add index to parent of type string"), or a key on
+ * the way written twice in its object (the edit would land on the first, while jsonc-parser's readers,
+ * JSON.parse and Salesforce's tools take the last: the save would "succeed" and read back unchanged).
+ */
+export function editBlocker(text: string, root: Node, path: readonly string[]): string | undefined {
+  let node: Node = root;
+  for (const [depth, key] of path.entries()) {
+    const where = path.slice(0, depth).join('.');
+    if (node.type !== 'object')
+      return `In sfdx-project.json, ${where} is ${kindOf(node)} (line ${lineAndColumn(text, node.offset).line}), not an object, so nothing can be written inside it. Make it an object or remove it.`;
+    const properties = (node.children ?? []).filter(
+      (property) => property.children?.[0]?.value === key && property.children.length === 2,
+    );
+    if (properties.length > 1) {
+      const lines = [...new Set(properties.map((property) => lineAndColumn(text, property.offset).line))];
+      const listed =
+        lines.length === 1
+          ? `line ${lines[0]}`
+          : `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+      return `sfdx-project.json has "${key}"${where ? ` in ${where}` : ''} ${properties.length === 2 ? 'twice' : `${properties.length} times`} (${listed}): an edit would change the first, while Salesforce's tools read the last. Remove all but one.`;
+    }
+    const next = properties[0]?.children?.[1];
+    if (!next) return undefined;
+    node = next;
+  }
+  return undefined;
+}
+
+function kindOf(node: Node): string {
+  if (node.type === 'array') return 'an array';
+  if (node.type === 'null') return 'null';
+  return `a ${node.type}`;
 }
 
 /** The text after writing `terms` for `alias`: what a test or a script without VS Code applies. */
@@ -266,6 +304,10 @@ export function planTermsSave(
       kind: 'rejected',
       message: `sfdx-project.json can't be read (line ${read.error.line}, column ${read.error.column}): ${read.error.message} Nothing was written.`,
     };
+  const blocked =
+    editBlocker(text, read.root, [...TERMS_PATH, alias]) ??
+    (addAlias ? editBlocker(text, read.root, ['packageAliases', addAlias.alias]) : undefined);
+  if (blocked) return { kind: 'rejected', message: `${blocked} Nothing was written.` };
   if (entryRevision(read.project, alias) !== revision)
     return {
       kind: 'conflict',

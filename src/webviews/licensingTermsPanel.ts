@@ -107,7 +107,11 @@ export class LicensingTermsPanel implements vscode.Disposable {
         this.ready = true;
         return this.postState();
       case 'save': {
-        const outcome = await this.save(message.terms, message.revision);
+        const outcome = await this.save(message.terms, message.revision).catch((error: unknown) => {
+          // The plan refuses what it can foresee with a message; anything else still gets an answer.
+          this.services.log.error(`Default licensing of ${this.target.alias}: ${String(error)}`);
+          return { kind: 'rejected', message: `The save failed: ${(error as Error).message}` } as const;
+        });
         await this.post({ kind: 'saveResult', outcome });
         return this.postState();
       }

@@ -1,6 +1,7 @@
 // The default-licensing form in code-server against the local org: open it from a package's
 // right-click menu, see a trial of 120 days refused, save valid terms, find exactly that change in
-// sfdx-project.json, and see the next install into a test org get those terms.
+// sfdx-project.json, see a save into a file whose plugins.lma is a string refused with a message, and
+// see the next install into a test org get the saved terms.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -119,6 +120,25 @@ test(
         assert.match(log, /rejected a message \(save takes exactly kind, terms and revision\)/);
         assert.match(log, /rejected a message \(unknown message kind "deleteEverything"\)/);
         assert.equal(fs.readFileSync(path.join(workspace, 'sfdx-project.json'), 'utf8'), after);
+
+        // A file where plugins.lma is a string: Save is refused with a message naming its line (it threw
+        // "Can not add index to parent of type string"), and nothing is written.
+        const file = path.join(workspace, 'sfdx-project.json');
+        const stringLma = before.replace(
+          '"someOtherTool": { "keep": true }',
+          '"someOtherTool": { "keep": true },\n        "lma": "on"',
+        );
+        fs.writeFileSync(file, stringLma);
+        // The form follows the file: no terms there now, so it shows the defaults.
+        await form.getByText('New installs get a 30-day trial for 10 seats.').waitFor({ timeout: 15_000 });
+        await form.locator('#seats input').fill('12');
+        await form.getByText('New installs get a 30-day trial for 12 seats.').waitFor();
+        await form.locator('#save').click();
+        await form
+          .locator('#outcome', { hasText: 'plugins.lma is a string (line 14), not an object' })
+          .waitFor({ timeout: 15_000 });
+        assert.match(await form.locator('#outcome').innerText(), /Nothing was written\.$/);
+        assert.equal(fs.readFileSync(file, 'utf8'), stringLma);
 
         // The next install into a test org gets the new terms from the local org's Partner Console.
         const testOrg = await org.createTestOrg({ name: 'Terms Check Co' });

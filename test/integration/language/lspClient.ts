@@ -28,13 +28,17 @@ export const uri = 'file:///project/sfdx-project.json';
 export class Client {
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   lmoRequests = 0;
+  /** Settles when the server process ends (its exit code, or the signal that ended it). */
+  readonly exited: Promise<number | string | null>;
   /** The document's text as last sent. */
   text = '';
   private version = 1;
   private constructor(
     private readonly child: ChildProcess,
     readonly connection: MessageConnection,
-  ) {}
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  }
 
   /** Starts the server; `lmo` answers its `lma/lmoPackages` requests, as the extension does. */
   static async start(lmo: () => Promise<LmoPackages>): Promise<Client> {

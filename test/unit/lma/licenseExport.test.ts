@@ -51,6 +51,24 @@ test('text a spreadsheet would run as a formula gets a leading apostrophe', () =
   assert.equal(csvCell('-'), "'-");
 });
 
+test('full-width formula signs, a leading NUL and a leading line feed are neutralised too', () => {
+  // Spreadsheets fold the full-width forms to their ASCII signs (＝ U+FF1D, ＋ U+FF0B, － U+FF0D,
+  // ＠ U+FF20), and some drop a leading NUL or line feed before they look at the first character.
+  assert.equal(
+    csvCell('\uFF1DHYPERLINK("http://evil.example")'),
+    `"'\uFF1DHYPERLINK(""http://evil.example"")"`,
+  );
+  assert.equal(csvCell('\uFF0Bcmd|calc'), "'\uFF0Bcmd|calc");
+  assert.equal(csvCell('\uFF0D1+1'), "'\uFF0D1+1");
+  assert.equal(csvCell('\uFF0D1'), "'\uFF0D1");
+  assert.equal(csvCell('\uFF20SUM(A1)'), "'\uFF20SUM(A1)");
+  assert.equal(csvCell('\0=1+1'), "'\0=1+1");
+  assert.equal(csvCell('\n=1+1'), `"'\n=1+1"`);
+  // Further in, they are text.
+  assert.equal(csvCell('Acme\uFF1D1'), 'Acme\uFF1D1');
+  assert.equal(csvCell('a\nb'), '"a\nb"');
+});
+
 test('text that is only a number, and text with a formula sign further in, is left alone', () => {
   assert.equal(csvCell('-1'), '-1');
   assert.equal(csvCell('+49'), '+49');
