@@ -21,6 +21,7 @@ import {
   type SettableStatus,
 } from '../../src/lma/licenseChanges';
 import { connectToHost } from '../shared/host';
+import { checkedRadioValue } from '../shared/radios';
 import { baseStyles, reportTableStyles } from '../shared/styles';
 import type {
   LicenseFormMessage,
@@ -108,6 +109,12 @@ class LicenseForm extends LitElement {
     this.outcome = undefined;
   }
 
+  /** A click, Space or an arrow key in the status group (see `checkedRadioValue`). */
+  private readonly statusPicked = (event: Event): void => {
+    const status = checkedRadioValue(event);
+    if (status && this.draft && status !== this.draft.status) this.edit({ status });
+  };
+
   private plan(): ChangePlan | undefined {
     const state = this.state;
     if (!state || !this.draft) return undefined;
@@ -187,14 +194,15 @@ class LicenseForm extends LitElement {
       <form @submit=${(event: Event) => this.save(event)} novalidate>
         <fieldset>
           <legend>Status</legend>
-          <vscode-radio-group variant="vertical" aria-label="Status">
+          <vscode-radio-group
+            variant="vertical"
+            aria-label="Status"
+            @change=${this.statusPicked}
+            @keydown=${this.statusPicked}
+          >
             ${statusChoices(license).map(
               (status) =>
-                html`<vscode-radio
-                  name="status"
-                  value=${status}
-                  ?checked=${d.status === status}
-                  @change=${() => this.edit({ status })}
+                html`<vscode-radio name="status" value=${status} .checked=${d.status === status}
                   >${status}${statusHint(status)}</vscode-radio
                 >`,
             )}

@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { checkedRadioValue } from '../shared/radios';
 import { baseStyles } from '../shared/styles';
 import { css, html, LitElement, nothing } from 'lit';
 import {
@@ -173,6 +174,12 @@ class LicensingTermsForm extends LitElement {
     vscode.setState({ draft: this.draft, revision: this.revision ?? '' });
   }
 
+  /** A click, Space or an arrow key in the status group (see `checkedRadioValue`). */
+  private readonly statusPicked = (event: Event): void => {
+    const status = checkedRadioValue(event);
+    if ((status === 'Trial' || status === 'Active') && status !== this.draft.status) this.edit({ status });
+  };
+
   private forgetDraft(): void {
     vscode.setState(undefined as unknown as SavedDraft);
   }
@@ -245,19 +252,16 @@ class LicensingTermsForm extends LitElement {
         }
         <fieldset>
           <legend>Status of new installs</legend>
-          <vscode-radio-group variant="vertical" aria-label="Status of new installs">
-            <vscode-radio
-              name="status"
-              value="Trial"
-              ?checked=${d.status === 'Trial'}
-              @change=${() => this.edit({ status: 'Trial' })}
+          <vscode-radio-group
+            variant="vertical"
+            aria-label="Status of new installs"
+            @change=${this.statusPicked}
+            @keydown=${this.statusPicked}
+          >
+            <vscode-radio name="status" value="Trial" .checked=${d.status === 'Trial'}
               >Trial (free, 1 to ${MAX_TRIAL_DAYS} days)</vscode-radio
             >
-            <vscode-radio
-              name="status"
-              value="Active"
-              ?checked=${d.status === 'Active'}
-              @change=${() => this.edit({ status: 'Active' })}
+            <vscode-radio name="status" value="Active" .checked=${d.status === 'Active'}
               >Active (paid or free without a trial)</vscode-radio
             >
           </vscode-radio-group>

@@ -31,6 +31,13 @@ export const baseStyles = css`
   .fail {
     color: var(--vscode-testing-iconFailed);
   }
+  /* vscode-elements draws only a faint 1px ring inside the box of a focused radio or checkbox. */
+  vscode-radio:focus-within,
+  vscode-checkbox:focus-within {
+    outline: 2px solid var(--vscode-focusBorder);
+    outline-offset: 2px;
+    border-radius: 2px;
+  }
   .actions {
     display: flex;
     gap: 0.5rem;
