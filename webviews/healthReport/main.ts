@@ -111,14 +111,20 @@ class HealthReportView extends LitElement {
       .finding {
         margin-bottom: 1rem;
       }
+      /* A badge: the severity's colour as its border, the text in the foreground (readable in every theme). */
+      .severity {
+        color: var(--vscode-foreground);
+        border: 1px solid var(--vscode-descriptionForeground);
+        border-left-width: 3px;
+        border-radius: 2px;
+        padding: 0 0.35em;
+        margin-right: 0.25em;
+      }
       .severity.error {
-        color: var(--vscode-errorForeground);
+        border-color: var(--vscode-errorForeground);
       }
       .severity.warning {
-        color: var(--vscode-editorWarning-foreground);
-      }
-      .severity.info {
-        color: var(--vscode-descriptionForeground);
+        border-color: var(--vscode-editorWarning-foreground);
       }
     `,
   ];

@@ -212,7 +212,7 @@ class LicenseForm extends LitElement {
               ? html`<p class="muted">Trial is not offered: this license has been Active.</p>`
               : nothing
           }
-          <p class="field-error" role="alert">${problem('status') ?? ''}</p>
+          <p class=${fieldErrorClass(problem('status'))} role="alert">${problem('status') ?? ''}</p>
         </fieldset>
 
         <div class="field">
@@ -232,7 +232,9 @@ class LicenseForm extends LitElement {
             @change=${(event: Event) => this.edit({ siteLicense: (event.target as HTMLInputElement).checked })}
             >Site license (every user of the subscriber org)</vscode-checkbox
           >
-          <p class="field-error" id="seats-error" role="alert">${problem('seats') ?? ''}</p>
+          <p class=${fieldErrorClass(problem('seats'))} id="seats-error" role="alert">
+            ${problem('seats') ?? ''}
+          </p>
         </div>
 
         <div class="field">
@@ -259,7 +261,9 @@ class LicenseForm extends LitElement {
                 </p>`
               : nothing
           }
-          <p class="field-error" id="expiration-error" role="alert">${problem('expiration') ?? ''}</p>
+          <p class=${fieldErrorClass(problem('expiration'))} id="expiration-error" role="alert">
+            ${problem('expiration') ?? ''}
+          </p>
         </div>
         ${general.map((p) => html`<p class="error" role="alert">${p.message}</p>`)}
         ${this.renderDiff(plan, license)}
@@ -400,7 +404,6 @@ class LicenseForm extends LitElement {
         max-width: 20rem;
       }
       .field-error {
-        color: var(--vscode-errorForeground);
         margin: 0;
         min-height: 1.2em;
       }
@@ -424,6 +427,10 @@ class LicenseForm extends LitElement {
       }
     `,
   ];
+}
+
+function fieldErrorClass(problem: string | undefined): string {
+  return problem ? 'field-error shown' : 'field-error';
 }
 
 function statusHint(status: SettableStatus): string {

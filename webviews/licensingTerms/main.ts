@@ -352,7 +352,9 @@ class LicensingTermsForm extends LitElement {
           aria-describedby=${`${id}-error`}
           @input=${(event: Event) => this.edit({ [id]: (event.target as HTMLInputElement).value })}
         ></vscode-textfield>
-        <p class="field-error" id=${`${id}-error`} role="alert">${shownError ?? ''}</p>
+        <p class=${shownError ? 'field-error shown' : 'field-error'} id=${`${id}-error`} role="alert">
+          ${shownError ?? ''}
+        </p>
       </div>
     `;
   }
@@ -417,7 +419,6 @@ class LicensingTermsForm extends LitElement {
         max-width: 16rem;
       }
       .field-error {
-        color: var(--vscode-errorForeground);
         margin: 0;
         min-height: 1.2em;
       }

@@ -18,18 +18,39 @@ export const baseStyles = css`
   .muted {
     color: var(--vscode-descriptionForeground);
   }
-  .error {
-    color: var(--vscode-errorForeground);
+  /* A status (saved, passed, failed, a warning, an error) is told by a bar of its colour beside text in
+     the theme's foreground: the status colours are too light for text on a light theme (green 2:1). */
+  .error,
+  .field-error,
+  .fail {
+    --lma-status-colour: var(--vscode-errorForeground);
   }
   .warning {
-    color: var(--vscode-editorWarning-foreground);
+    --lma-status-colour: var(--vscode-editorWarning-foreground);
   }
   .success,
   .pass {
-    color: var(--vscode-testing-iconPassed);
+    --lma-status-colour: var(--vscode-testing-iconPassed);
   }
+  .error,
+  .field-error,
+  .warning,
+  .success,
+  .pass,
   .fail {
-    color: var(--vscode-testing-iconFailed);
+    color: var(--vscode-foreground);
+  }
+  :is(p, div, span).error,
+  :is(p, div, span).warning,
+  :is(p, div, span).success,
+  :is(p, div, span).pass,
+  :is(p, div, span).fail,
+  .field-error.shown {
+    border-left: 3px solid var(--lma-status-colour);
+    padding-left: 0.5rem;
+  }
+  tr:is(.pass, .fail, .warning) > :first-child {
+    border-left: 3px solid var(--lma-status-colour);
   }
   /* vscode-elements draws only a faint 1px ring inside the box of a focused radio or checkbox. */
   vscode-radio:focus-within,

@@ -150,12 +150,6 @@ class TestInstallReportView extends LitElement {
       dd {
         margin: 0;
       }
-      tr.pass td:last-child {
-        color: var(--vscode-testing-iconPassed);
-      }
-      tr.fail td:last-child {
-        color: var(--vscode-testing-iconFailed);
-      }
       .advice {
         color: var(--vscode-foreground);
         margin-top: 0.25rem;

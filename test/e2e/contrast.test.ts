@@ -1,0 +1,230 @@
+// Every text of every webview readable in the light, dark and high-contrast themes, in code-server
+// against the local org: each webview is opened (test install report, default-licensing form, Modify
+// License form, dashboard, LMO health), then, theme by theme, the contrast of each visible text is
+// computed from its computed styles with WCAG 2's formula and must be at least 4.5:1. Screenshots of
+// each webview in each theme and the measures are saved under test-results/contrast/.
+import { home } from '../integration/isolatedHome.ts';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import { demoProject } from '../../scripts/demoProject.ts';
+import { demoOrgForThisFile, resultsDir, withSession } from './harness.ts';
+
+const demoOrg = demoOrgForThisFile('lmo-contrast');
+
+/** The themes as VS Code's theme picker names them, and the classes the workbench and webviews then carry. */
+const themes = [
+  { label: 'Light Modern', workbenchClass: 'vs', bodyClass: 'vscode-light' },
+  { label: 'Dark Modern', workbenchClass: 'vs-dark', bodyClass: 'vscode-dark' },
+  { label: 'Dark High Contrast', workbenchClass: 'hc-black', bodyClass: 'vscode-high-contrast' },
+] as const;
+
+const MINIMUM = 4.5;
+
+interface Measure {
+  text: string;
+  element: string;
+  foreground: string;
+  background: string;
+  ratio: number;
+}
+
+/**
+ * Runs in the webview: every visible, non-empty text node (through shadow roots, slots included),
+ * its colour (`fill` in SVG) blended by the opacity of its ancestors over the first opaque
+ * background behind it, and the WCAG 2 contrast ratio. Text of disabled controls is exempt (WCAG 1.4.3).
+ */
+const measureScript = `(() => {
+  const parse = (value) => {
+    const m = /^rgba?\\(([\\d.]+),?\\s*([\\d.]+),?\\s*([\\d.]+)(?:,?\\s*\\/?\\s*([\\d.]+%?))?\\)$/.exec(value.trim());
+    if (!m) return undefined;
+    const a = m[4] === undefined ? 1 : m[4].endsWith('%') ? parseFloat(m[4]) / 100 : parseFloat(m[4]);
+    return { r: +m[1], g: +m[2], b: +m[3], a };
+  };
+  const over = (top, bottom) => ({
+    r: top.r * top.a + bottom.r * (1 - top.a),
+    g: top.g * top.a + bottom.g * (1 - top.a),
+    b: top.b * top.a + bottom.b * (1 - top.a),
+    a: 1,
+  });
+  const luminance = (c) => {
+    const ch = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b);
+  };
+  const show = (c) => 'rgb(' + Math.round(c.r) + ', ' + Math.round(c.g) + ', ' + Math.round(c.b) + ')';
+  const parentOf = (el) => el.assignedSlot || el.parentElement || (el.parentNode && el.parentNode.host) || null;
+  const pageBackground = () => {
+    const body = parse(getComputedStyle(document.body).backgroundColor);
+    if (body && body.a > 0) return body;
+    return parse(getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim().replace(/^#(..)(..)(..)$/, (_, r, g, b) => 'rgb(' + parseInt(r, 16) + ', ' + parseInt(g, 16) + ', ' + parseInt(b, 16) + ')')) || { r: 255, g: 255, b: 255, a: 1 };
+  };
+  const backgroundBehind = (el) => {
+    const layers = [];
+    for (let e = el; e; e = parentOf(e)) {
+      const bg = parse(getComputedStyle(e).backgroundColor);
+      if (bg && bg.a > 0) { layers.push(bg); if (bg.a >= 1) break; }
+    }
+    let colour = layers.length && layers[layers.length - 1].a >= 1 ? layers.pop() : pageBackground();
+    while (layers.length) colour = over(layers.pop(), colour);
+    return colour;
+  };
+  const label = (el) => el.localName + (el.id ? '#' + el.id : '') + (el.classList.length ? '.' + Array.from(el.classList).join('.') : '');
+  const results = [];
+  const visit = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType === Node.ELEMENT_NODE) {
+        if (node.shadowRoot) visit(node.shadowRoot);
+        continue;
+      }
+      const text = node.textContent.trim();
+      const el = node.parentElement;
+      if (!text || !el || ['STYLE', 'SCRIPT', 'TITLE'].includes(el.tagName) || el.closest('title')) continue;
+      if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 || rect.height === 0) continue;
+      let disabled = false;
+      let opacity = 1;
+      for (let e = el; e; e = parentOf(e)) {
+        if (e.hasAttribute('disabled') || e.getAttribute('aria-disabled') === 'true') disabled = true;
+        opacity *= parseFloat(getComputedStyle(e).opacity);
+      }
+      if (disabled) continue;
+      const style = getComputedStyle(el);
+      const colour = parse(el instanceof SVGElement ? style.fill : style.color);
+      const background = backgroundBehind(el);
+      if (!colour) { results.push({ text, element: label(el), foreground: style.color, background: show(background), ratio: 0 }); continue; }
+      const foreground = over({ ...colour, a: colour.a * opacity }, background);
+      const [hi, lo] = [luminance(foreground), luminance(background)].sort((a, b) => b - a);
+      results.push({ text: text.slice(0, 80), element: label(el), foreground: show(foreground), background: show(background), ratio: Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100 });
+    }
+  };
+  visit(document.body);
+  return results;
+})()`;
+
+/** Picks the theme in VS Code's theme picker (Ctrl+K Ctrl+T), as a user would. */
+async function switchTheme(page: Page, theme: (typeof themes)[number]): Promise<void> {
+  if (await page.locator(`.monaco-workbench.${theme.workbenchClass}`).count()) return;
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+T');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor();
+  await input.fill(theme.label);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme.label }).first().waitFor();
+  await input.press('Enter');
+  await page.locator(`.monaco-workbench.${theme.workbenchClass}`).waitFor();
+}
+
+/** The frame of the visible webview (hidden panels keep their iframes). */
+async function visibleWebview(page: Page): Promise<Frame> {
+  const outer = page.locator('iframe.webview.ready:visible');
+  const body = await outer
+    .contentFrame()
+    .locator('#active-frame')
+    .contentFrame()
+    .locator('body')
+    .elementHandle();
+  return (await body!.ownerFrame())!;
+}
+
+test(
+  'every text of every webview has a contrast of at least 4.5:1 in light, dark and high-contrast themes',
+  { timeout: 600_000 },
+  async () => {
+    const dir = path.join(resultsDir, 'contrast');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    await withSession(
+      'contrast',
+      async ({ workbench, page }) => {
+        await workbench.openViewContainer('License Management');
+        await workbench.connectTo('lmo-contrast');
+        await workbench.expandTreeItem(/^Packages/);
+        const packageItem = workbench.treeItem('Acme Billing').first();
+        await packageItem.waitFor({ timeout: 30_000 });
+
+        // The test install report (a passing one: green is what was hard to read).
+        await workbench.contextMenu(packageItem, 'Run Test Install…');
+        const quickPick = page.locator('.quick-input-widget');
+        await quickPick.locator('.quick-input-title', { hasText: 'version of Acme Billing' }).waitFor();
+        await quickPick.locator('.quick-input-list .monaco-list-row').first().click();
+        await quickPick.locator('.quick-input-title', { hasText: 'test org' }).waitFor();
+        await quickPick
+          .locator('.quick-input-list .monaco-list-row', { hasText: 'New local test org' })
+          .click();
+        const report = workbench.activeWebview();
+        await report.locator('#outcome', { hasText: 'Passed' }).waitFor({ timeout: 90_000 });
+
+        // The default-licensing form, saved once so that its success message shows.
+        await workbench.dismissHover();
+        await workbench.contextMenu(packageItem, 'Edit Default Licensing…');
+        const terms = workbench.activeWebview();
+        await terms
+          .getByRole('heading', { name: 'Default Licensing: Acme Billing' })
+          .waitFor({ timeout: 30_000 });
+        await terms.locator('#seats input').fill('12');
+        await terms.locator('#save').click();
+        await terms.locator('#outcome', { hasText: 'Saved to' }).waitFor({ timeout: 15_000 });
+
+        // The Modify License form of an Active license, with a change typed (the diff and its note).
+        await workbench.expandTreeItem(/^Acme Billing/);
+        await workbench.expandTreeItem(/^Active/);
+        const license = workbench.treeItem(/seats/).first();
+        await license.waitFor({ timeout: 30_000 });
+        await workbench.dismissHover();
+        await workbench.contextMenu(license, 'Modify License…');
+        const form = workbench.activeWebview();
+        await form.locator('#current').waitFor({ timeout: 30_000 });
+        await form.locator('#seats input').fill('0');
+        await form.locator('#seats-error', { hasText: 'Seats must be' }).waitFor();
+
+        // The dashboard, and the health report with every problem seeded (errors and warnings).
+        await workbench.dismissHover();
+        await workbench.contextMenu(workbench.treeItem(/^lmo-contrast/).first(), 'Show Dashboard');
+        await workbench.activeWebview().locator('svg.chart').first().waitFor({ timeout: 30_000 });
+        await demoOrg().lmo.setProblems({ requiredField: true, inactiveLeadManager: true });
+        await workbench.runCommand('LMA: Check LMO Health');
+        await workbench.activeWebview().locator('#findings').waitFor({ timeout: 30_000 });
+
+        const tabs = page.locator('.editor-group-container .tabs-container .tab');
+        const tabCount = await tabs.count();
+        assert.equal(tabCount, 5, (await tabs.allInnerTexts()).join(', '));
+        const failures: string[] = [];
+        const all: Record<string, Measure[]> = {};
+        for (const theme of themes) {
+          await switchTheme(page, theme);
+          for (let i = 0; i < tabCount; i++) {
+            const tab = tabs.nth(i);
+            const title = (await tab.innerText()).trim();
+            await tab.click();
+            await page.locator('iframe.webview.ready:visible').waitFor();
+            const frame = await visibleWebview(page);
+            // Wait until the webview took the theme's colours (its --vscode-* variables follow the workbench).
+            await frame.waitForFunction(`document.body.classList.contains('${theme.bodyClass}')`);
+            await workbench.dismissHover();
+            const slug = `${theme.label}-${title}`.replace(/[^\w.-]+/g, '-').toLowerCase();
+            await page.screenshot({ path: path.join(dir, `${slug}.png`) });
+            const measures = (await frame.evaluate(measureScript)) as Measure[];
+            assert.ok(measures.length > 5, `${title}: only ${measures.length} texts found`);
+            all[`${theme.label} · ${title}`] = measures;
+            for (const m of measures)
+              if (m.ratio < MINIMUM)
+                failures.push(
+                  `${theme.label} · ${title}: ${m.ratio}:1 “${m.text}” (${m.element}, ${m.foreground} on ${m.background})`,
+                );
+          }
+        }
+        fs.writeFileSync(path.join(dir, 'measures.json'), JSON.stringify(all, null, 2));
+        fs.writeFileSync(path.join(dir, 'failures.txt'), failures.join('\n') + '\n');
+        assert.deepEqual(failures, [], `Texts under ${MINIMUM}:1:\n${failures.join('\n')}`);
+      },
+      {
+        projectJson: demoProject(demoOrg().console.packages()),
+        env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' },
+      },
+    );
+  },
+);
