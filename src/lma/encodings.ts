@@ -41,6 +41,33 @@ export function formatExpiration(expiration: string | null | undefined): string 
 }
 
 /**
+ * A license row of the tree, short enough for the default side-bar width (what matters first):
+ * "25 seats · exp 2027-01-03", "site · no expiry", "5 seats · expired 2026-11-28". The tooltip says the rest.
+ */
+export function licenseRowSummary(
+  license: { seats: number | null | undefined; expiration: string | null | undefined },
+  today: Date | string = new Date(),
+): string {
+  const { seats, expiration } = license;
+  const seatText =
+    seats === null || seats === undefined
+      ? 'no seats'
+      : isSiteLicense(seats)
+        ? 'site'
+        : `${seatCount.format(seats)} ${seats === 1 ? 'seat' : 'seats'}`;
+  return `${seatText} · ${expirationWords(expiration, today)}`;
+}
+
+/** The one wording of an Expiration in rows and tooltips: "exp 2027-01-03", "expired 2026-11-28", "no expiry". */
+export function expirationWords(
+  expiration: string | null | undefined,
+  today: Date | string = new Date(),
+): string {
+  if (doesNotExpire(expiration)) return 'no expiry';
+  return `${isExpired(expiration, today) ? 'expired' : 'exp'} ${expiration!.slice(0, 10)}`;
+}
+
+/**
  * Expired: it has an expiration date and that day is over (the date is the last day of access).
  * `today` may be given as its ISO day ("2025-06-15"), which spares a conversion per license.
  */

@@ -54,7 +54,8 @@ export class LmoTreeModel {
   /** Package nodes whose package is being loaded again, by node id. */
   private readonly refreshing = new Set<string>();
   private readonly pages = new Map<string, LicensePages>();
-  private search: { text: string; licenses: License[]; serial: number } | undefined;
+  private search:
+    { text: string; licenses: License[]; packageNames: Map<string, string>; serial: number } | undefined;
   private searches = 0;
   /** The node instances last handed out, by id: redraws must name those instances. */
   private readonly shown = new Map<string, LmaNode>();
@@ -149,9 +150,16 @@ export class LmoTreeModel {
   /** Shows the licenses matching `text` in a results node at the top of the tree. */
   async findLicenses(text: string): Promise<number> {
     const epoch = this.epoch;
-    const licenses = await findLicenses(this.session, text);
+    const [licenses, packages] = await Promise.all([
+      findLicenses(this.session, text),
+      this.loadedPackages().catch(() => [] as Package[]),
+    ]);
     if (epoch !== this.epoch) return licenses.length;
-    this.search = { text, licenses, serial: ++this.searches };
+    // Package of each version, so that a result names its package.
+    const packageNames = new Map(
+      packages.flatMap((pkg) => pkg.versions.map((v) => [v.id, pkg.name] as const)),
+    );
+    this.search = { text, licenses, packageNames, serial: ++this.searches };
     this.redraw(this.rootId());
     return licenses.length;
   }
@@ -259,6 +267,8 @@ export class LmoTreeModel {
           id: `${node.id}/${license.id}`,
           parent: node,
           license,
+          packageName:
+            (license.packageVersionId && node.packageNames.get(license.packageVersionId)) || undefined,
         }));
       case 'workspacePackages':
         return this.workspacePackageNodes(node);
@@ -282,6 +292,7 @@ export class LmoTreeModel {
         parent: node,
         text: this.search.text,
         licenses: this.search.licenses,
+        packageNames: this.search.packageNames,
       });
     children.push({ kind: 'packages', id: this.packagesNodeId(), parent: node });
     if (await this.project.packages())

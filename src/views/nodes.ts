@@ -60,6 +60,8 @@ export interface StatusGroupNode extends Base {
 export interface LicenseNode extends Base {
   kind: 'license';
   license: License;
+  /** In search results (where customers of several packages meet): the License's package. */
+  packageName?: string;
 }
 export interface LoadMoreNode extends Base {
   kind: 'loadMore';
@@ -69,6 +71,8 @@ export interface SearchNode extends Base {
   kind: 'search';
   text: string;
   licenses: License[];
+  /** Package name by Package Version record id. */
+  packageNames: ReadonlyMap<string, string>;
 }
 export interface WorkspacePackagesNode extends Base {
   kind: 'workspacePackages';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatExpiration, formatSeats, isExpired } from '../lma/encodings';
+import { expirationWords, formatSeats, isExpired, licenseRowSummary } from '../lma/encodings';
 import { OTHER_STATUS, type LicenseGroupStatus } from '../lma/records';
 import type { TestInstallOutcome } from '../lma/testInstall';
 import { contextValue, type LicenseNode, type LmaNode, type TestInstallMark } from './nodes';
@@ -64,9 +64,10 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
     case 'package': {
       const { pkg } = node;
       const item = new vscode.TreeItem(pkg.name, C.Collapsed);
+      // The count first: the inline icons cover the end of the row on hover.
       item.description = [
-        pkg.latestVersion ? `v${pkg.latestVersion}` : undefined,
         `${pkg.licenseTotal.toLocaleString('en-US')} ${pkg.licenseTotal === 1 ? 'license' : 'licenses'}`,
+        pkg.latestVersion ? `v${pkg.latestVersion}` : undefined,
         testInstall?.running
           ? 'installing…'
           : testInstall?.last && testInstallWords[testInstall.last.outcome],
@@ -170,9 +171,12 @@ function licenseItem(node: LicenseNode): vscode.TreeItem {
     license.customerName ?? license.subscriberOrgId ?? license.name,
     vscode.TreeItemCollapsibleState.None,
   );
+  // What matters first and short, for the default side-bar width; the tooltip says the rest. In search
+  // results, the package and the org id's last characters tell same-named customers apart.
   item.description = [
-    formatSeats(license.seats),
-    expired ? `expired ${license.expiration?.slice(0, 10)}` : formatExpiration(license.expiration),
+    node.packageName,
+    node.packageName && license.subscriberOrgId ? `org …${license.subscriberOrgId.slice(-5)}` : undefined,
+    licenseRowSummary(license),
     license.isSandbox ? 'sandbox' : undefined,
   ]
     .filter(Boolean)
@@ -187,7 +191,7 @@ function licenseItem(node: LicenseNode): vscode.TreeItem {
   )}`;
   item.tooltip = new vscode.MarkdownString(
     [
-      `**${license.name}** · ${license.status}${expired ? ' (expired)' : ''}`,
+      `**${license.name}** · ${license.status}${expired ? ' (expired)' : ''}${node.packageName ? ` · ${node.packageName}` : ''}`,
       ...(license.licenseStatus && license.licenseStatus !== license.status
         ? [`License Status (the LMA's record type): ${license.licenseStatus}`]
         : []),
@@ -198,7 +202,7 @@ function licenseItem(node: LicenseNode): vscode.TreeItem {
         : []),
       `Subscriber org: ${license.customerName ?? ''} \`${license.subscriberOrgId ?? 'unknown'}\``,
       `Seats: ${formatSeats(license.seats)}${license.usedLicenses !== undefined ? ` (${license.usedLicenses} used)` : ''}`,
-      `Expiration: ${formatExpiration(license.expiration)}`,
+      `Expiration: ${expirationWords(license.expiration)}`,
       `Version: ${license.versionNumber ?? 'unknown'} · Installed ${license.installDate ?? 'unknown'}`,
     ].join('\n\n'),
   );

@@ -138,7 +138,7 @@ function everyContextValue(): Set<string> {
       { ...base, kind: 'license' as const, license: license(status, '2000-01-01') },
     ]),
     loadMore: [{ ...base, kind: 'loadMore', group }],
-    search: [{ ...base, kind: 'search', text: 'acme', licenses: [] }],
+    search: [{ ...base, kind: 'search', text: 'acme', licenses: [], packageNames: new Map() }],
     workspacePackages: [{ ...base, kind: 'workspacePackages' }],
     workspacePackage: [
       { ...base, kind: 'workspacePackage', workspacePackage, lmoPackage: pkg },

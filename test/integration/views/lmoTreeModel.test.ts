@@ -124,6 +124,10 @@ describe('on an LMO with 3,000 licenses', () => {
     assert.equal(first?.kind, 'search');
     const found = await model.children(first);
     assert.ok(found.some((node) => node.kind === 'license' && node.license.id === license.license.id));
+    // Same-named customers are told apart by their package in the results.
+    const same = found.find((node) => node.kind === 'license' && node.license.id === license.license.id);
+    assert.equal(same?.kind === 'license' && same.packageName, packages[0]!.pkg.name);
+    assert.ok(found.every((node) => node.kind === 'license' && node.packageName));
 
     model.clearSearch();
     assert.deepEqual(

@@ -5,6 +5,7 @@ import {
   formatExpiration,
   formatSeats,
   isExpired,
+  licenseRowSummary,
   validateSeats,
 } from '../../../src/lma/encodings';
 
@@ -40,4 +41,22 @@ test('a license is expired only after its last day', () => {
   assert.ok(!isExpired('2026-11-28', today));
   assert.ok(!isExpired('1970-01-01', today));
   assert.ok(!isExpired(null, today));
+});
+
+test('a license row says seats and expiration short enough for the default side-bar width', () => {
+  const today = '2026-11-29';
+  assert.equal(
+    licenseRowSummary({ seats: 25, expiration: '2027-01-03' }, today),
+    '25 seats · exp 2027-01-03',
+  );
+  assert.equal(licenseRowSummary({ seats: -1, expiration: undefined }, today), 'site · no expiry');
+  assert.equal(licenseRowSummary({ seats: 1, expiration: '1970-01-01' }, today), '1 seat · no expiry');
+  assert.equal(
+    licenseRowSummary({ seats: 1200, expiration: '2026-11-28' }, today),
+    '1,200 seats · expired 2026-11-28',
+  );
+  assert.equal(
+    licenseRowSummary({ seats: undefined, expiration: '2026-11-29' }, today),
+    'no seats · exp 2026-11-29',
+  );
 });
