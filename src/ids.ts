@@ -40,6 +40,9 @@ export const commands = {
 } as const;
 export type CommandId = (typeof commands)[keyof typeof commands];
 
+/** URI schemes of the extension's virtual documents. */
+export const uriSchemes = { report: 'lma-report' } as const;
+
 /** The view container of the activity bar and its view. */
 export const viewContainers = { lma: 'lma' } as const;
 export const views = { lmo: 'lma.lmo' } as const;

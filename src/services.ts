@@ -13,6 +13,7 @@ import { LmoTreeProvider } from './views/lmoTree';
 import { LmoTreeModel } from './views/lmoTreeModel';
 import type { LmaNode } from './views/nodes';
 import { SetupProgress } from './views/setup';
+import { ReportDocuments } from './views/reportDocuments';
 
 /**
  * The one services object: built once by `createServices` in activate() and handed to every command
@@ -41,6 +42,8 @@ export interface Services {
   showLicenses(subscriberOrgId: string): Promise<void>;
   /** A License changed: the tree shows its new values. */
   licenseChanged(): void;
+  /** Read-only reports (a bulk change's), shown as virtual documents. */
+  readonly reports: ReportDocuments;
 }
 
 /** Creates the services; `disposables` go into the extension context's subscriptions. */
@@ -54,6 +57,7 @@ export function createServices(context: vscode.ExtensionContext): {
   const project = new WorkspaceProject();
   const testInstalls = new TestInstalls(context.workspaceState);
   const tree = new LmoTreeModel(session, project, testInstalls);
+  const reports = new ReportDocuments();
   const treeProvider = new LmoTreeProvider(tree);
   const treeView = vscode.window.createTreeView(views.lmo, {
     treeDataProvider: treeProvider,
@@ -78,6 +82,7 @@ export function createServices(context: vscode.ExtensionContext): {
       await vscode.commands.executeCommand(workbenchCommands.focusLmoView);
     },
     licenseChanged: () => tree.licensesChanged(),
+    reports,
   };
   const setup = new SetupProgress(base);
   return {
@@ -90,6 +95,7 @@ export function createServices(context: vscode.ExtensionContext): {
       treeProvider,
       treeView,
       setup,
+      reports,
       { dispose: () => session.dispose() },
       { dispose: () => void localOrg.dispose() },
     ],

@@ -295,7 +295,7 @@ async function runBulk(
       },
     );
     services.licenseChanged();
-    await report(change, result);
+    await report(services, change, result);
   });
 }
 
@@ -351,7 +351,7 @@ async function preview(plan: BulkPlan, change: BulkChange): Promise<BulkPlan | u
 }
 
 /** A Markdown report of the run: every License that changed, failed (and why), raced or is unknown. */
-async function report(change: BulkChange, result: BulkResult): Promise<void> {
+async function report(services: Services, change: BulkChange, result: BulkResult): Promise<void> {
   const line = (l: EditableLicense, reason = '') =>
     `| ${l.name} | ${l.customerName ?? ''} | ${l.subscriberOrgId ?? ''} | ${reason.replace(/\|/g, '\\|')} |`;
   const section = (title: string, rows: string[]) =>
@@ -359,7 +359,7 @@ async function report(change: BulkChange, result: BulkResult): Promise<void> {
       ? [
           `## ${title} (${rows.length})`,
           '',
-          '| License | Customer | Subscriber org | |',
+          '| License | Customer | Subscriber org | Reason |',
           '| --- | --- | --- | --- |',
           ...rows,
           '',
@@ -402,12 +402,16 @@ async function report(change: BulkChange, result: BulkResult): Promise<void> {
     result.notAttempted.length +
     result.lmaStatusBehind.length;
   const summary = `${describeBulkChange(change)}: ${result.applied.length} changed${problems ? `, ${problems} not as asked` : ''}.`;
+  // A read-only report (never an unsaved buffer that asks to be saved on close), and a Save As.
+  const uri = services.reports.add(`bulk-change-${new Date().toISOString().slice(0, 10)}.md`, text);
   const show = 'Show Report';
+  const saveAs = 'Save Report As…';
   const answer = problems
-    ? await vscode.window.showWarningMessage(summary, show)
-    : await vscode.window.showInformationMessage(summary, show);
-  if (answer === show) {
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-    await vscode.window.showTextDocument(document);
+    ? await vscode.window.showWarningMessage(summary, show, saveAs)
+    : await vscode.window.showInformationMessage(summary, show, saveAs);
+  if (answer === show) await services.reports.show(uri);
+  if (answer === saveAs) {
+    const saved = await services.reports.saveAs(uri);
+    if (saved) await vscode.window.showTextDocument(saved);
   }
 }

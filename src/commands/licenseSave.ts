@@ -28,7 +28,7 @@ export async function askConfirmation(
       return vscode.window.showInputBox({
         title: `${action}: confirm`,
         prompt: `${confirmation.message} ${confirmation.prompt}`,
-        placeHolder: confirmation.accepts[0],
+        // No placeholder: the name to type as a placeholder looks already filled in. The prompt says it.
         ignoreFocusOut: true,
         validateInput: (value) => (isConfirmed(confirmation, value) ? undefined : confirmation.prompt),
       });

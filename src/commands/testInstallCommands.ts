@@ -107,19 +107,24 @@ async function askRun(
       case 'package':
         answer = await pick(
           packages.map((p) => ({ label: p.name, description: p.packageId, value: p })),
-          { title: 'Run Test Install: package', back },
+          { title: 'Run Test Install: package', placeholder: 'Choose the package to install', back },
         );
         if (answer && answer !== 'back') pkg = answer as Package;
         break;
       case 'version':
         answer = await pick(await versionItems(services, pkg), {
           title: `Run Test Install: version of ${pkg?.name ?? 'the package'}`,
+          placeholder: 'Choose the released version to install (newest first)',
           back,
         });
         if (answer && answer !== 'back') version = answer as { id: string; label: string };
         break;
       case 'target':
-        answer = await pick(await targetItems(services), { title: 'Run Test Install: test org', back });
+        answer = await pick(await targetItems(services), {
+          title: 'Run Test Install: test org',
+          placeholder: 'Choose the test org to install into (the LMO itself is not offered)',
+          back,
+        });
         if (answer && answer !== 'back') target = answer as typeof target;
         break;
       case 'key': {
@@ -315,13 +320,16 @@ interface PickItem<T> extends vscode.QuickPickItem {
 }
 
 /** A quick pick with a Back button: resolves to the value, 'back', or undefined when dismissed. */
-function pick<T>(items: PickItem<T>[], options: { title: string; back: boolean }): Promise<Step<T>> {
+function pick<T>(
+  items: PickItem<T>[],
+  options: { title: string; placeholder: string; back: boolean },
+): Promise<Step<T>> {
   const quickPick = vscode.window.createQuickPick<PickItem<T>>();
   quickPick.title = options.title;
   quickPick.items = items;
   quickPick.ignoreFocusOut = true;
   quickPick.buttons = options.back ? [vscode.QuickInputButtons.Back] : [];
-  if (items.length === 0) quickPick.placeholder = 'Nothing to choose from';
+  quickPick.placeholder = items.length === 0 ? 'Nothing to choose from' : options.placeholder;
   return new Promise((resolve) => {
     let settled = false;
     const finish = (value: Step<T>) => {

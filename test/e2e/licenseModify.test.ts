@@ -119,6 +119,8 @@ test(
           .first()
           .waitFor();
         const input = box.locator('input.input');
+        // What to type is said in the prompt; as a placeholder it would look already filled in.
+        assert.ok(!(await input.getAttribute('placeholder')), 'no placeholder in the confirmation box');
         await input.fill('someone else');
         await box.locator('.quick-input-message', { hasText: /Type the customer name/ }).waitFor();
         await input.press('Enter'); // refused: the box stays open

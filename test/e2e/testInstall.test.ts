@@ -34,10 +34,19 @@ test(
         // Step 1: the version, newest released first. Step 2: the test org.
         const quickPick = page.locator('.quick-input-widget');
         await quickPick.locator('.quick-input-title', { hasText: 'version of Acme Billing' }).waitFor();
+        // Each step says what it chooses.
+        assert.match(
+          (await quickPick.locator('input.input').getAttribute('placeholder')) ?? '',
+          /Choose the released version/,
+        );
         const firstVersion = quickPick.locator('.quick-input-list .monaco-list-row').first();
         assert.match(await firstVersion.innerText(), /2\.1\.0[\s\S]*released/);
         await firstVersion.click();
         await quickPick.locator('.quick-input-title', { hasText: 'test org' }).waitFor();
+        assert.match(
+          (await quickPick.locator('input.input').getAttribute('placeholder')) ?? '',
+          /Choose the test org/,
+        );
         const lmoRows = quickPick.locator('.quick-input-list .monaco-list-row', { hasText: 'lmo-install' });
         assert.equal(await lmoRows.count(), 0, 'the LMO itself is never offered as the test org');
         await quickPick
