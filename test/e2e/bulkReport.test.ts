@@ -33,8 +33,10 @@ test(
         await box.locator('.quick-input-title', { hasText: /preview of \d+ licenses/ }).waitFor();
         await input.press('Enter');
 
-        const toast = await workbench.waitForNotification(/Add 1 seats: \d+ changed/);
-        const item = page.locator('.notifications-toasts .notification-list-item', { has: toast });
+        await workbench.waitForNotification(/Add 1 seats: \d+ changed/);
+        const item = page.locator('.notifications-toasts .notification-list-item', {
+          hasText: /Add 1 seats: \d+ changed/,
+        });
         await item.getByRole('button', { name: 'Show Report' }).click();
         const tab = page.locator('.tabs-container .tab', { hasText: /bulk-change-.*\.md/ });
         await tab.waitFor({ timeout: 15_000 });
