@@ -3,8 +3,30 @@
  * required on the first connection, because loading these libraries takes about half a second and
  * activation must not pay for it (`npm run bench` measures activation).
  */
-import { AuthInfo, Connection, StateAggregator, WebOAuthServer } from '@salesforce/core';
+import { AuthInfo, Connection, Lifecycle, StateAggregator, WebOAuthServer } from '@salesforce/core';
 import type { AuthorizedOrg, ExchangeObserver, OrgConnection, RequestOptions } from './connection';
+
+/**
+ * Whether a warning of @salesforce/core is its "Using insecure protocol: http:" about a loopback
+ * address: the local org, whose traffic never leaves the machine. Any other http: URL (a real org
+ * is never on loopback) still warns.
+ */
+export function isLoopbackHttpWarning(warning: string): boolean {
+  const match = /^Using insecure protocol: http: on url: (\S+)$/.exec(warning);
+  if (!match) return false;
+  try {
+    const url = new URL(match[1]!);
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+// With no listener, @salesforce/core sends its warnings to process.emitWarning; this listener does
+// the same for every warning but the local org's loopback one.
+Lifecycle.getInstance().onWarning(async (warning: string) => {
+  if (!isLoopbackHttpWarning(warning)) process.emitWarning(warning);
+});
 
 /** Orgs in the CLI auth store; re-read each time so logins made with `sf` meanwhile show up. */
 export async function listAuthorizedOrgs(): Promise<AuthorizedOrg[]> {
