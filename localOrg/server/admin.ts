@@ -7,6 +7,7 @@ import { isLmoProblem, lmoProblems, setLmoProblems, type LmoProblems } from '../
 import { currentAccessToken, expireSessions, reauthorize } from '../world/orgs';
 import type { OrgState } from '../world/state';
 import type { Shared } from './context';
+import { showsAdminSecret } from './adminSecret';
 import { LIMITS, header, json, jsonBody, type ApiRequest, type ApiResponse } from './http';
 
 export interface OrgView {
@@ -45,7 +46,11 @@ export const orgView = (shared: Shared, org: OrgState): OrgView => ({
 export class Admin {
   constructor(
     private readonly shared: Shared,
+    /** What a request must show (`Authorization: Bearer <secret>`); see adminSecret.ts. */
+    private readonly secret: string,
     private readonly onShutdown: () => void = () => undefined,
+    /** Where the secret is written, for the refusal's message. */
+    private readonly secretFile: () => string = () => 'the admin secret file',
   ) {}
 
   private get world() {
@@ -175,9 +180,27 @@ export class Admin {
 
   /** `readBody` reads the request body (capped); it runs only once the request passed the checks. */
   async handle(req: ApiRequest, readBody?: (limit: number) => Promise<void>): Promise<ApiResponse> {
-    // A web page must not drive this API: no cross-origin callers, JSON bodies only.
+    // A web page must not drive this API: no cross-origin callers (a link or a redirect carries no
+    // Origin, but the browser says where it came from), JSON bodies only.
     if (header(req, 'origin'))
       throw new SalesforceError('INSUFFICIENT_ACCESS', 'Cross-origin requests are refused', [], 403);
+    const site = header(req, 'sec-fetch-site');
+    if (site !== undefined && site !== 'none' && site !== 'same-origin')
+      throw new SalesforceError(
+        'INSUFFICIENT_ACCESS',
+        `Requests from another site are refused (${site})`,
+        [],
+        403,
+      );
+    // Only the user who started the server can read the secret; nothing is answered without it.
+    if (!showsAdminSecret(header(req, 'authorization'), this.secret)) {
+      throw new SalesforceError(
+        'INVALID_SESSION_ID',
+        `The admin API needs the secret in ${this.secretFile()} (Authorization: Bearer <secret>)`,
+        [],
+        401,
+      );
+    }
     const hasBody = req.method === 'POST' || req.method === 'PUT';
     if (hasBody) await readBody?.(LIMITS.adminBody);
     if (hasBody && req.rawBody && !(header(req, 'content-type') ?? '').includes('application/json')) {

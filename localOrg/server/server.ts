@@ -9,6 +9,7 @@ import { SalesforceError, notFound } from '../data/errors';
 import type { OrgState } from '../world/state';
 import type { World } from '../world/world';
 import { Admin } from './admin';
+import { adminSecretPath, newAdminSecret, removeAdminSecret, writeAdminSecret } from './adminSecret';
 import { ApiUsage } from './apiUsage';
 import { collections } from './collections';
 import { composite } from './composite';
@@ -66,6 +67,9 @@ function requireJson(req: ApiRequest): void {
 export interface LocalOrgServer {
   shared: Shared;
   admin: Admin;
+  /** What the admin API asks for; also written to `adminSecretFile`. */
+  adminSecret: string;
+  adminSecretFile: string;
   server: Server;
   port: number;
   close(): Promise<void>;
@@ -75,6 +79,7 @@ export async function startServer(
   world: World,
   options: { port?: number; onShutdown?: () => void },
 ): Promise<LocalOrgServer> {
+  const adminSecret = newAdminSecret();
   let port = options.port ?? 0;
   const shared: Shared = {
     world,
@@ -83,7 +88,12 @@ export async function startServer(
     faults: new Faults(),
     instanceUrl: () => `http://127.0.0.1:${port}`,
   };
-  const admin = new Admin(shared, () => options.onShutdown?.());
+  const admin = new Admin(
+    shared,
+    adminSecret,
+    () => options.onShutdown?.(),
+    () => adminSecretPath(port),
+  );
 
   // The token only ever comes in the Authorization header, as on Salesforce: a web page can't set
   // that header on another site's URL without a CORS preflight, which the local org refuses.
@@ -249,15 +259,25 @@ export async function startServer(
     });
   });
   port = (server.address() as AddressInfo).port;
+  let adminSecretFile: string;
+  try {
+    adminSecretFile = writeAdminSecret(port, adminSecret);
+  } catch (e) {
+    server.close();
+    throw e;
+  }
   return {
     shared,
     admin,
+    adminSecret,
+    adminSecretFile,
     server,
     get port() {
       return port;
     },
     close: () =>
       new Promise<void>((resolve) => {
+        removeAdminSecret(port, adminSecret);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

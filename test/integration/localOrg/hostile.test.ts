@@ -4,7 +4,10 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LocalOrg } from '../../../localOrg/index';
 import { startTestOrg } from './helpers';
@@ -306,6 +309,83 @@ describe('OAuth, from a web page', () => {
     assert.ok((json(ok) as { access_token: string }).access_token);
     const reused = await exchange({ code, redirect_uri: redirect, code_verifier: verifier });
     assert.equal((json(reused) as { error: string }).error, 'invalid_grant');
+  });
+});
+
+describe('the admin API, from another user or a web page', () => {
+  const tokensIn = (text: string): string[] =>
+    [org.orgs.lmo, org.orgs.devhub, ...org.orgs.testOrgs].flatMap((o) =>
+      [o.accessToken, o.refreshToken].filter((t): t is string => !!t && text.includes(t)),
+    );
+
+  it('answers nothing without the secret: 401, no token in the body, nothing created', async () => {
+    const before = org.orgs.testOrgs.length;
+    for (const [method, path, body] of [
+      ['GET', '/_local/orgs', undefined],
+      ['GET', '/_local/world', undefined],
+      ['POST', '/_local/orgs', '{}'],
+      ['POST', '/_local/lmo/users', '{}'],
+      ['POST', '/_local/orgs/lmo/reauthorize', '{}'],
+    ] as const) {
+      for (const authorization of [undefined, 'Bearer wrong-secret', `Bearer ${token}`, org.adminSecret]) {
+        const a = await send(port, {
+          method,
+          path,
+          headers: {
+            ...(authorization ? { Authorization: authorization } : {}),
+            ...(body ? { 'Content-Type': 'application/json' } : {}),
+          },
+          body,
+        });
+        const what = `${method} ${path} with ${authorization === undefined ? 'no secret' : authorization.slice(0, 12)}`;
+        assert.equal(a.status, 401, what);
+        assert.equal((json(a) as Array<{ errorCode: string }>)[0]?.errorCode, 'INVALID_SESSION_ID', what);
+        assert.deepEqual(tokensIn(a.text), [], what);
+      }
+    }
+    assert.equal(org.orgs.testOrgs.length, before);
+  });
+
+  it('refuses a cross-site request without an Origin even with the secret (a link, a redirect)', async () => {
+    for (const site of ['cross-site', 'same-site']) {
+      const a = await send(port, {
+        path: '/_local/orgs',
+        headers: { ...linkFromEvil, 'Sec-Fetch-Site': site, Authorization: `Bearer ${org.adminSecret}` },
+      });
+      assert.equal(a.status, 403, site);
+      assert.deepEqual(tokensIn(a.text), [], site);
+    }
+  });
+
+  it('answers with the secret, which only this user can read from ~/.lma-local-org', async () => {
+    const file = join(homedir(), '.lma-local-org', `admin-${port}.secret`);
+    assert.equal(org.adminSecretFile, file);
+    assert.equal(readFileSync(file, 'utf8').trim(), org.adminSecret);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(statSync(join(file, '..')).mode & 0o777, 0o700);
+    for (const site of [undefined, 'none', 'same-origin']) {
+      const a = await send(port, {
+        path: '/_local/orgs',
+        headers: { Authorization: `Bearer ${org.adminSecret}`, ...(site ? { 'Sec-Fetch-Site': site } : {}) },
+      });
+      assert.equal(a.status, 200, a.text);
+      assert.equal(
+        (json(a) as { lmo: { refreshToken: string } }).lmo.refreshToken,
+        org.orgs.lmo.refreshToken,
+      );
+    }
+  });
+
+  it('removes the secret file when the server stops; each start has a secret of its own', async () => {
+    const other = await startTestOrg({ seed: 'none' });
+    const file = join(homedir(), '.lma-local-org', `admin-${other.port}.secret`);
+    try {
+      assert.notEqual(other.adminSecret, org.adminSecret);
+      assert.ok(existsSync(file));
+    } finally {
+      await other.close();
+    }
+    assert.ok(!existsSync(file));
   });
 });
 
