@@ -312,6 +312,89 @@ describe('OAuth, from a web page', () => {
   });
 });
 
+describe('revoked tokens', () => {
+  const redirect = 'http://localhost:1717/OauthRedirect';
+  const form = (fields: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+
+  /** The browser login of the sf CLI (code with PKCE, then the exchange): the token answer. */
+  async function login(username: string): Promise<{ access_token: string; refresh_token: string }> {
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const path = `/services/oauth2/authorize?${new URLSearchParams({
+      response_type: 'code',
+      client_id: 'PlatformCLI',
+      redirect_uri: redirect,
+      code_challenge: challenge,
+    }).toString()}`;
+    const page = await send(port, { path });
+    const formToken = /name="login_form" value="([^"]+)"/.exec(page.text)?.[1] as string;
+    const posted = await send(port, { path, ...form({ login_form: formToken, username }) });
+    const code = new URL(String(posted.headers.location)).searchParams.get('code') as string;
+    const a = await send(port, {
+      path: '/services/oauth2/token',
+      ...form({ grant_type: 'authorization_code', code, redirect_uri: redirect, code_verifier: verifier }),
+    });
+    assert.equal(a.status, 200, a.text);
+    return json(a) as { access_token: string; refresh_token: string };
+  }
+  const refresh = (refreshToken: string) =>
+    send(port, {
+      path: '/services/oauth2/token',
+      ...form({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'PlatformCLI' }),
+    });
+  const revoke = (fields: Record<string, string>) =>
+    send(port, { path: '/services/oauth2/revoke', ...form(fields) });
+
+  it('a revoked refresh token stays revoked: the next login gets a new one', async () => {
+    const user = org.orgs.devhub.username;
+    const first = await login(user);
+    assert.equal((await refresh(first.refresh_token)).status, 200);
+    assert.equal((await revoke({ token: first.refresh_token })).status, 200);
+    assert.deepEqual(json(await refresh(first.refresh_token)), {
+      error: 'invalid_grant',
+      error_description: 'expired access/refresh token',
+    });
+
+    const second = await login(user);
+    assert.notEqual(second.refresh_token, first.refresh_token);
+    assert.equal((await refresh(first.refresh_token)).status, 400, 'the revoked token came back');
+    assert.equal((await refresh(second.refresh_token)).status, 200);
+  });
+
+  it('each login has its own refresh token; the earlier ones work until a sixth login revokes the oldest', async () => {
+    const user = org.orgs.devhub.username;
+    const tokens = [(await login(user)).refresh_token];
+    for (let i = 0; i < 4; i++) tokens.push((await login(user)).refresh_token);
+    assert.equal(new Set(tokens).size, 5);
+    for (const t of tokens) assert.equal((await refresh(t)).status, 200);
+    tokens.push((await login(user)).refresh_token);
+    assert.equal((await refresh(tokens[0] as string)).status, 400);
+    for (const t of tokens.slice(1)) assert.equal((await refresh(t)).status, 200);
+  });
+
+  it('revoking an unknown, empty, missing or already revoked token answers 400 invalid_token', async () => {
+    const { refresh_token: revoked, access_token: access } = await login(org.orgs.devhub.username);
+    assert.equal((await revoke({ token: revoked })).status, 200);
+    assert.equal(
+      (await revoke({ token: access })).status,
+      400,
+      'revoking the refresh token revoked its sessions',
+    );
+    for (const fields of [{ token: revoked }, { token: 'no-such-token' }, { token: '' }, {}]) {
+      const a = await revoke(fields);
+      assert.equal(a.status, 400, JSON.stringify(fields));
+      assert.equal((json(a) as { error: string }).error, 'invalid_token', JSON.stringify(fields));
+    }
+    const live = await login(org.orgs.devhub.username);
+    assert.equal((await revoke({ token: live.access_token })).status, 200);
+    assert.equal((await refresh(live.refresh_token)).status, 200, 'an access token revoked alone');
+  });
+});
+
 describe('the admin API, from another user or a web page', () => {
   const tokensIn = (text: string): string[] =>
     [org.orgs.lmo, org.orgs.devhub, ...org.orgs.testOrgs].flatMap((o) =>
