@@ -110,8 +110,31 @@ export class Admin {
     return setLmaCustomizations(this.world, changes);
   }
 
-  async createTestOrg(input: { name?: string; sandbox?: boolean; edition?: string } = {}): Promise<OrgView> {
-    return orgView(this.shared, await this.world.createTestOrg(input));
+  /** Checked before anything is created: a refused request leaves no org behind. */
+  async createTestOrg(
+    input: { name?: unknown; sandbox?: unknown; edition?: unknown } = {},
+  ): Promise<OrgView> {
+    const text = (field: string, v: unknown, max: number): string | undefined => {
+      if (v === undefined || v === null) return undefined;
+      if (typeof v !== 'string' || !v.trim())
+        throw new SalesforceError(
+          'INVALID_INPUT',
+          `${field} must be a name (text), not ${JSON.stringify(v)}`,
+        );
+      if (v.trim().length > max)
+        throw new SalesforceError('STRING_TOO_LONG', `${field}: data value too large (max length=${max})`, [
+          field,
+        ]);
+      return v.trim();
+    };
+    if (input.sandbox !== undefined && input.sandbox !== null && typeof input.sandbox !== 'boolean')
+      throw new SalesforceError('INVALID_INPUT', 'sandbox must be true or false');
+    const options = {
+      name: text('name', input.name, 80),
+      sandbox: input.sandbox === true,
+      edition: text('edition', input.edition, 40),
+    };
+    return orgView(this.shared, await this.world.createTestOrg(options));
   }
 
   /** Uninstalls a package from a test org; the LMA marks its License Uninstalled. */
@@ -203,7 +226,9 @@ export class Admin {
     }
     const hasBody = req.method === 'POST' || req.method === 'PUT';
     if (hasBody) await readBody?.(LIMITS.adminBody);
-    if (hasBody && req.rawBody && !(header(req, 'content-type') ?? '').includes('application/json')) {
+    // The media type is what comes before any parameter: `text/plain; x=application/json` is text.
+    const mediaType = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (hasBody && req.rawBody && mediaType !== 'application/json') {
       throw new SalesforceError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json', [], 415);
     }
     const body = hasBody && req.rawBody ? jsonBody(req) : {};

@@ -206,11 +206,25 @@ export async function startServer(
     throw notFound();
   };
 
-  const server = createServer({ maxHeaderSize: LIMITS.headers }, (rawReq, res) => {
+  // requireHostHeader off: Node would answer a request without Host with a bare 400; this one says why.
+  const server = createServer({ maxHeaderSize: LIMITS.headers, requireHostHeader: false }, (rawReq, res) => {
+    if (!rawReq.headers.host) {
+      const body = JSON.stringify([
+        { message: 'The request has no Host header', errorCode: 'BAD_REQUEST', fields: [] },
+      ]);
+      res
+        .writeHead(400, {
+          'Content-Type': 'application/json;charset=UTF-8',
+          'Content-Length': String(Buffer.byteLength(body)),
+          Connection: 'close',
+        })
+        .end(body);
+      return;
+    }
     // DNS rebinding: a web page's own host name resolving to 127.0.0.1 reaches this port with its
     // name in Host. Only the loopback names are this server. Any port: VS Code in a browser
     // (code-server) forwards localhost URLs through its own port, keeping its Host.
-    const host = (rawReq.headers.host ?? '').toLowerCase();
+    const host = rawReq.headers.host.toLowerCase();
     const hostname = host.replace(/:\d+$/, '');
     if (!LOOPBACK_HOSTS.includes(hostname)) {
       const body = JSON.stringify([

@@ -384,7 +384,13 @@ describe('revoked tokens', () => {
       400,
       'revoking the refresh token revoked its sessions',
     );
-    for (const fields of [{ token: revoked }, { token: 'no-such-token' }, { token: '' }, {}]) {
+    const refused: Array<Record<string, string>> = [
+      { token: revoked },
+      { token: 'no-such-token' },
+      { token: '' },
+      {},
+    ];
+    for (const fields of refused) {
       const a = await revoke(fields);
       assert.equal(a.status, 400, JSON.stringify(fields));
       assert.equal((json(a) as { error: string }).error, 'invalid_token', JSON.stringify(fields));
