@@ -16,6 +16,7 @@ import { composite } from './composite';
 import type { Ctx, Shared } from './context';
 import { Cursors } from './cursors';
 import { Faults } from './faults';
+import { browserSession, frontDoor, uiPage } from './frontDoor';
 import {
   LIMITS,
   errorResponse,
@@ -203,6 +204,14 @@ export async function startServer(
       }
       return dataApi(req, org, version);
     }
+    // Salesforce's front door: an access token in, a browser session (cookie) out, then retURL.
+    if (s[0] === 'secur' && s[1] === 'frontdoor.jsp' && s.length === 2) {
+      if (req.method === 'POST') await body(LIMITS.smallBody);
+      else if (req.method !== 'GET') throw notFound();
+      return frontDoor(shared, req);
+    }
+    const browser = req.method === 'GET' ? browserSession(req) : undefined;
+    if (browser) return uiPage(shared, browser, req);
     throw notFound();
   };
 
