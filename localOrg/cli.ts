@@ -1,7 +1,9 @@
 // `lma-local-org`: start the local org, or drive a running one through its
 // admin API (/_local/...). Bundled to dist/localOrgCli.js; bin/lma-local-org.js
 // is the shim that runs it.
+import { readFileSync } from 'node:fs';
 import { DEFAULT_PORT } from './address';
+import { adminSecretPath } from './server/adminSecret';
 import { loginCommands, startLocalOrg, type OrgView } from './index';
 import { LMO_PROBLEM_HELP, LMO_PROBLEMS, isLmoProblem, type LmoProblems } from './world/lmoProblems';
 import type { SeedSpec } from './world/seed';
@@ -54,7 +56,8 @@ ${PROBLEM_LINES}
   faults tamper --org lmo --sobject TYPE --id ID --set Field=Value [--set ...]
   faults clear
 
-Admin commands talk to http://127.0.0.1:PORT (default ${DEFAULT_PORT}).`;
+Admin commands talk to http://127.0.0.1:PORT (default ${DEFAULT_PORT}) with the secret the server wrote
+to ~/.lma-local-org/admin-PORT.secret (readable by you only).`;
 
 interface Args {
   positional: string[];
@@ -88,13 +91,29 @@ function need(args: Args, name: string): string {
   return v;
 }
 
+/** The secret the server on `port` wrote for its user (see localOrg/server/adminSecret.ts). */
+function readSecret(port: number): string {
+  const file = adminSecretPath(port);
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new CliError(
+      `No local org of yours runs on port ${port} (${file} is missing). Start one with: lma-local-org start --port ${port}`,
+    );
+  }
+}
+
 async function admin(args: Args, method: string, path: string, body?: unknown): Promise<unknown> {
   const port = Number(flag(args, 'port') ?? DEFAULT_PORT);
+  const secret = readSecret(port);
   let res: Response;
   try {
     res = await fetch(`http://127.0.0.1:${port}/_local/${path}`, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: `Bearer ${secret}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -166,6 +185,7 @@ async function start(args: Args): Promise<void> {
   });
   const o = org.orgs;
   printOrgs(org.instanceUrl, [o.lmo, o.devhub, ...o.testOrgs]);
+  console.log(`\nAdmin API secret (for /_local/…, Authorization: Bearer): ${org.adminSecretFile}`);
   console.log('\nPress Ctrl+C to stop.');
   let stopping = false;
   const stop = (): void => {

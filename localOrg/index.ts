@@ -73,6 +73,12 @@ export interface LocalOrgs {
 export interface LocalOrg {
   instanceUrl: string;
   port: number;
+  /**
+   * What the admin API (`/_local/…`) asks for, as `Authorization: Bearer <adminSecret>`; other processes
+   * of the same user read it from `adminSecretFile` (`~/.lma-local-org/admin-<port>.secret`, 0600).
+   */
+  adminSecret: string;
+  adminSecretFile: string;
   /** The orgs as they are now (tokens change after a refresh or an expired session). */
   readonly orgs: LocalOrgs;
   createTestOrg(options?: { name?: string; sandbox?: boolean; edition?: string }): Promise<OrgView>;
@@ -197,6 +203,8 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
     return {
       instanceUrl: shared.instanceUrl(),
       port: server.port,
+      adminSecret: server.adminSecret,
+      adminSecretFile: server.adminSecretFile,
       get orgs() {
         return { lmo: view(world.lmo), devhub: view(world.devhub), testOrgs: world.testOrgs.map(view) };
       },

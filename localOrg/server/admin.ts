@@ -8,6 +8,7 @@ import { currentAccessToken, expireSessions, reauthorize } from '../world/orgs';
 import type { OrgState } from '../world/state';
 import { validTiming, type Timing } from '../world/timing';
 import type { Shared } from './context';
+import { showsAdminSecret } from './adminSecret';
 import { LIMITS, header, json, jsonBody, type ApiRequest, type ApiResponse } from './http';
 
 export interface OrgView {
@@ -46,7 +47,11 @@ export const orgView = (shared: Shared, org: OrgState): OrgView => ({
 export class Admin {
   constructor(
     private readonly shared: Shared,
+    /** What a request must show (`Authorization: Bearer <secret>`); see adminSecret.ts. */
+    private readonly secret: string,
     private readonly onShutdown: () => void = () => undefined,
+    /** Where the secret is written, for the refusal's message. */
+    private readonly secretFile: () => string = () => 'the admin secret file',
   ) {}
 
   private get world() {
@@ -106,8 +111,31 @@ export class Admin {
     return setLmaCustomizations(this.world, changes);
   }
 
-  async createTestOrg(input: { name?: string; sandbox?: boolean; edition?: string } = {}): Promise<OrgView> {
-    return orgView(this.shared, await this.world.createTestOrg(input));
+  /** Checked before anything is created: a refused request leaves no org behind. */
+  async createTestOrg(
+    input: { name?: unknown; sandbox?: unknown; edition?: unknown } = {},
+  ): Promise<OrgView> {
+    const text = (field: string, v: unknown, max: number): string | undefined => {
+      if (v === undefined || v === null) return undefined;
+      if (typeof v !== 'string' || !v.trim())
+        throw new SalesforceError(
+          'INVALID_INPUT',
+          `${field} must be a name (text), not ${JSON.stringify(v)}`,
+        );
+      if (v.trim().length > max)
+        throw new SalesforceError('STRING_TOO_LONG', `${field}: data value too large (max length=${max})`, [
+          field,
+        ]);
+      return v.trim();
+    };
+    if (input.sandbox !== undefined && input.sandbox !== null && typeof input.sandbox !== 'boolean')
+      throw new SalesforceError('INVALID_INPUT', 'sandbox must be true or false');
+    const options = {
+      name: text('name', input.name, 80),
+      sandbox: input.sandbox === true,
+      edition: text('edition', input.edition, 40),
+    };
+    return orgView(this.shared, await this.world.createTestOrg(options));
   }
 
   /** Uninstalls a package from a test org; the LMA marks its License Uninstalled. */
@@ -202,12 +230,32 @@ export class Admin {
 
   /** `readBody` reads the request body (capped); it runs only once the request passed the checks. */
   async handle(req: ApiRequest, readBody?: (limit: number) => Promise<void>): Promise<ApiResponse> {
-    // A web page must not drive this API: no cross-origin callers, JSON bodies only.
+    // A web page must not drive this API: no cross-origin callers (a link or a redirect carries no
+    // Origin, but the browser says where it came from), JSON bodies only.
     if (header(req, 'origin'))
       throw new SalesforceError('INSUFFICIENT_ACCESS', 'Cross-origin requests are refused', [], 403);
+    const site = header(req, 'sec-fetch-site');
+    if (site !== undefined && site !== 'none' && site !== 'same-origin')
+      throw new SalesforceError(
+        'INSUFFICIENT_ACCESS',
+        `Requests from another site are refused (${site})`,
+        [],
+        403,
+      );
+    // Only the user who started the server can read the secret; nothing is answered without it.
+    if (!showsAdminSecret(header(req, 'authorization'), this.secret)) {
+      throw new SalesforceError(
+        'INVALID_SESSION_ID',
+        `The admin API needs the secret in ${this.secretFile()} (Authorization: Bearer <secret>)`,
+        [],
+        401,
+      );
+    }
     const hasBody = req.method === 'POST' || req.method === 'PUT';
     if (hasBody) await readBody?.(LIMITS.adminBody);
-    if (hasBody && req.rawBody && !(header(req, 'content-type') ?? '').includes('application/json')) {
+    // The media type is what comes before any parameter: `text/plain; x=application/json` is text.
+    const mediaType = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (hasBody && req.rawBody && mediaType !== 'application/json') {
       throw new SalesforceError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json', [], 415);
     }
     const body = hasBody && req.rawBody ? jsonBody(req) : {};

@@ -62,6 +62,16 @@ const sobjectRecord = (value: unknown): SObjectRecord => {
       `Cannot deserialize instance of sObject from ${jsonKind(value)}`,
     );
   }
+  // An Id is a string: anything else is a body Salesforce can't deserialize (the whole request fails).
+  for (const key of ['Id', 'id']) {
+    const id = (value as SObjectRecord)[key];
+    if (id !== undefined && id !== null && typeof id !== 'string') {
+      throw new SalesforceError(
+        'JSON_PARSER_ERROR',
+        `Cannot deserialize instance of id from ${jsonKind(id)} for '${key}'`,
+      );
+    }
+  }
   return value as SObjectRecord;
 };
 
@@ -100,7 +110,7 @@ export async function collections(ctx: Ctx): Promise<ApiResponse> {
       refuseIdOnInsert(rec);
       return { id: (await data.create(sobject, writableFields(rec))).id, success: true, errors: [] };
     }
-    const id = String(rec.Id ?? rec.id ?? '');
+    const id = (rec.Id ?? rec.id ?? '') as string;
     if (!id) throw new SalesforceError('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
     await data.update(sobject, id, writableFields(rec));
     return { id, success: true, errors: [] };

@@ -84,6 +84,21 @@ function subrequest(value: unknown): Subrequest {
       );
     }
   }
+  const headers = sub.httpHeaders;
+  if (headers !== undefined && (headers === null || typeof headers !== 'object' || Array.isArray(headers))) {
+    throw new SalesforceError(
+      'JSON_PARSER_ERROR',
+      `Cannot deserialize instance of map from ${jsonKind(headers)} for 'httpHeaders'`,
+    );
+  }
+  for (const [name, v] of Object.entries(headers ?? {})) {
+    if (typeof v !== 'string') {
+      throw new SalesforceError(
+        'JSON_PARSER_ERROR',
+        `Cannot deserialize instance of string from ${jsonKind(v)} for 'httpHeaders.${name}'`,
+      );
+    }
+  }
   return sub as Subrequest;
 }
 

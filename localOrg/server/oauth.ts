@@ -2,7 +2,7 @@
 // grants), authorize (a login page: pick a user of the local org, Log In),
 // userinfo, revoke and the identity URL `/id/{orgId}/{userId}`.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { issueAccessToken } from '../world/orgs';
+import { approveLogin, issueAccessToken, refreshTokenValid, revokeToken } from '../world/orgs';
 import type { OrgState } from '../world/state';
 import type { Shared } from './context';
 import { LATEST_VERSION } from './context';
@@ -94,8 +94,10 @@ export function token(shared: Shared, req: ApiRequest): ApiResponse {
   const p = formParams(req);
   const grant = p.get('grant_type');
   if (grant === 'refresh_token') {
-    const org = shared.world.orgByRefreshToken(p.get('refresh_token') ?? '');
-    if (!org || org.refreshRevoked) return oauthError('invalid_grant', 'expired access/refresh token');
+    const refreshToken = p.get('refresh_token') ?? '';
+    const org = shared.world.orgByRefreshToken(refreshToken);
+    if (!org || !refreshTokenValid(org, refreshToken))
+      return oauthError('invalid_grant', 'expired access/refresh token');
     return tokenResponse(shared, org, false);
   }
   if (grant === 'authorization_code') {
@@ -109,7 +111,8 @@ export function token(shared: Shared, req: ApiRequest): ApiResponse {
     if (entry.codeChallenge !== null && !verifierMatches(entry.codeChallenge, p.get('code_verifier')))
       return oauthError('invalid_grant', 'invalid code verifier');
     const org = shared.world.org(entry.orgId);
-    if (org.refreshRevoked) org.refreshRevoked = false;
+    // Each login is a new approval with a refresh token of its own; a revoked one never comes back.
+    approveLogin(org);
     return tokenResponse(shared, org, true);
   }
   return oauthError('unsupported_grant_type', 'grant type not supported');
@@ -239,14 +242,13 @@ This local org has no passwords: it runs on this computer, for tests and demos.<
   };
 }
 
+/**
+ * `/services/oauth2/revoke`: a refresh token (with the access tokens) or an access token. Salesforce
+ * answers 200, and 400 `invalid_token` for a token that is unknown, empty or already revoked.
+ */
 export function revoke(shared: Shared, req: ApiRequest): ApiResponse {
   const t = formParams(req).get('token') ?? '';
-  for (const org of shared.world.state.orgs) {
-    if (org.refreshToken === t) {
-      org.refreshRevoked = true;
-      org.accessTokens = [];
-    } else org.accessTokens = org.accessTokens.filter((a) => a !== t);
-  }
+  if (!revokeToken(shared.world.state.orgs, t)) return oauthError('invalid_token', 'Token was invalid');
   shared.world.save();
   return { status: 200, body: undefined };
 }

@@ -9,12 +9,14 @@ import { SalesforceError, notFound } from '../data/errors';
 import type { OrgState } from '../world/state';
 import type { World } from '../world/world';
 import { Admin } from './admin';
+import { adminSecretPath, newAdminSecret, removeAdminSecret, writeAdminSecret } from './adminSecret';
 import { ApiUsage } from './apiUsage';
 import { collections } from './collections';
 import { composite } from './composite';
 import type { Ctx, Shared } from './context';
 import { Cursors } from './cursors';
 import { Faults } from './faults';
+import { browserSession, frontDoor, uiPage } from './frontDoor';
 import {
   LIMITS,
   errorResponse,
@@ -66,6 +68,9 @@ function requireJson(req: ApiRequest): void {
 export interface LocalOrgServer {
   shared: Shared;
   admin: Admin;
+  /** What the admin API asks for; also written to `adminSecretFile`. */
+  adminSecret: string;
+  adminSecretFile: string;
   server: Server;
   port: number;
   close(): Promise<void>;
@@ -75,6 +80,7 @@ export async function startServer(
   world: World,
   options: { port?: number; onShutdown?: () => void },
 ): Promise<LocalOrgServer> {
+  const adminSecret = newAdminSecret();
   let port = options.port ?? 0;
   const shared: Shared = {
     world,
@@ -83,7 +89,12 @@ export async function startServer(
     faults: new Faults(),
     instanceUrl: () => `http://127.0.0.1:${port}`,
   };
-  const admin = new Admin(shared, () => options.onShutdown?.());
+  const admin = new Admin(
+    shared,
+    adminSecret,
+    () => options.onShutdown?.(),
+    () => adminSecretPath(port),
+  );
 
   // The token only ever comes in the Authorization header, as on Salesforce: a web page can't set
   // that header on another site's URL without a CORS preflight, which the local org refuses.
@@ -193,6 +204,14 @@ export async function startServer(
       }
       return dataApi(req, org, version);
     }
+    // Salesforce's front door: an access token in, a browser session (cookie) out, then retURL.
+    if (s[0] === 'secur' && s[1] === 'frontdoor.jsp' && s.length === 2) {
+      if (req.method === 'POST') await body(LIMITS.smallBody);
+      else if (req.method !== 'GET') throw notFound();
+      return frontDoor(shared, req);
+    }
+    const browser = req.method === 'GET' ? browserSession(req) : undefined;
+    if (browser) return uiPage(shared, browser, req);
     throw notFound();
   };
 
@@ -200,12 +219,26 @@ export async function startServer(
   // keep-alive connection is answered only after it, so that every executed request gets its answer.
   const answering = new WeakMap<Duplex, Promise<void>>();
 
-  const server = createServer({ maxHeaderSize: LIMITS.headers }, (rawReq, res) => {
+  // requireHostHeader off: Node would answer a request without Host with a bare 400; this one says why.
+  const server = createServer({ maxHeaderSize: LIMITS.headers, requireHostHeader: false }, (rawReq, res) => {
     answering.set(rawReq.socket, new Promise<void>((r) => res.once('close', r)));
+    if (!rawReq.headers.host) {
+      const body = JSON.stringify([
+        { message: 'The request has no Host header', errorCode: 'BAD_REQUEST', fields: [] },
+      ]);
+      res
+        .writeHead(400, {
+          'Content-Type': 'application/json;charset=UTF-8',
+          'Content-Length': String(Buffer.byteLength(body)),
+          Connection: 'close',
+        })
+        .end(body);
+      return;
+    }
     // DNS rebinding: a web page's own host name resolving to 127.0.0.1 reaches this port with its
     // name in Host. Only the loopback names are this server. Any port: VS Code in a browser
     // (code-server) forwards localhost URLs through its own port, keeping its Host.
-    const host = (rawReq.headers.host ?? '').toLowerCase();
+    const host = rawReq.headers.host.toLowerCase();
     const hostname = host.replace(/:\d+$/, '');
     if (!LOOPBACK_HOSTS.includes(hostname)) {
       const body = JSON.stringify([
@@ -258,15 +291,25 @@ export async function startServer(
     });
   });
   port = (server.address() as AddressInfo).port;
+  let adminSecretFile: string;
+  try {
+    adminSecretFile = writeAdminSecret(port, adminSecret);
+  } catch (e) {
+    server.close();
+    throw e;
+  }
   return {
     shared,
     admin,
+    adminSecret,
+    adminSecretFile,
     server,
     get port() {
       return port;
     },
     close: () =>
       new Promise<void>((resolve) => {
+        removeAdminSecret(port, adminSecret);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -76,7 +76,10 @@ export class WorldCore {
   }
 
   orgByRefreshToken(token: string): OrgState | undefined {
-    return this.state.orgs.find((o) => o.refreshToken === token);
+    if (!token) return undefined;
+    return this.state.orgs.find(
+      (o) => o.refreshToken === token || (o.earlierRefreshTokens?.includes(token) ?? false),
+    );
   }
 
   /** An org by 'lmo', 'devhub', id (15 or 18), username or name. */

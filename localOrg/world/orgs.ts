@@ -84,14 +84,57 @@ export function issueAccessToken(org: OrgState): string {
 
 export function expireSessions(org: OrgState, options: { revokeRefreshToken?: boolean } = {}): void {
   org.accessTokens = [];
-  if (options.revokeRefreshToken) org.refreshRevoked = true;
+  if (options.revokeRefreshToken) {
+    org.refreshRevoked = true;
+    delete org.earlierRefreshTokens;
+  }
 }
 
 /** Give a revoked org a fresh refresh token (admin use, e.g. after a test). */
 export function reauthorize(org: OrgState): void {
   org.refreshToken = newRefreshToken();
   org.refreshRevoked = false;
+  delete org.earlierRefreshTokens;
   issueAccessToken(org);
+}
+
+/** Approvals (refresh tokens) Salesforce keeps per user and connected app; a sixth revokes the oldest. */
+export const MAX_APPROVALS = 5;
+
+/**
+ * A new login (approval) of the user: a new refresh token, as on Salesforce. The earlier ones keep
+ * working (other clients hold them), up to MAX_APPROVALS; a revoked one stays revoked.
+ */
+export function approveLogin(org: OrgState): void {
+  const earlier = [...(org.earlierRefreshTokens ?? []), ...(org.refreshRevoked ? [] : [org.refreshToken])];
+  org.earlierRefreshTokens = earlier.slice(-(MAX_APPROVALS - 1));
+  org.refreshToken = newRefreshToken();
+  org.refreshRevoked = false;
+}
+
+/** Whether `token` is a refresh token of `org` that still works. */
+export const refreshTokenValid = (org: OrgState, token: string): boolean =>
+  (org.refreshToken === token && !org.refreshRevoked) || (org.earlierRefreshTokens?.includes(token) ?? false);
+
+/**
+ * Revokes a refresh token (and the user's access tokens: here they aren't tied to one refresh token)
+ * or one access token. False when it is no token that works.
+ */
+export function revokeToken(orgs: OrgState[], token: string): boolean {
+  if (!token) return false;
+  for (const org of orgs) {
+    if (refreshTokenValid(org, token)) {
+      if (org.refreshToken === token) org.refreshRevoked = true;
+      else org.earlierRefreshTokens = org.earlierRefreshTokens?.filter((t) => t !== token);
+      org.accessTokens = [];
+      return true;
+    }
+    if (org.accessTokens.includes(token)) {
+      org.accessTokens = org.accessTokens.filter((a) => a !== token);
+      return true;
+    }
+  }
+  return false;
 }
 
 export function organizationRow(org: OrgState): Record<string, unknown> {

@@ -30,8 +30,15 @@ export interface OrgState {
   createdDate: string;
   /** Access tokens still valid, newest last. */
   accessTokens: string[];
+  /** The refresh token of the newest login (approval). */
   refreshToken: string;
+  /** Whether `refreshToken` was revoked; a revoked token never works again, a new login gets a new one. */
   refreshRevoked: boolean;
+  /**
+   * Refresh tokens of the user's earlier logins that still work, oldest first: Salesforce keeps five
+   * approvals per user and connected app, and a sixth revokes the oldest.
+   */
+  earlierRefreshTokens?: string[];
   /** Another user of the org with this id (its own username and sessions); absent for the org's admin. */
   additionalUser?: boolean;
   /** False: the user has no permission on the LMA's objects (an LMO user without the LMA's permission set). */

@@ -1,4 +1,7 @@
-import { DEFAULT_PORT, LOOPBACK_HOSTS } from '../../localOrg/address';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ADMIN_SECRET_FOLDER, DEFAULT_PORT, LOOPBACK_HOSTS, adminSecretFile } from '../../localOrg/address';
 import type * as LocalOrgModule from '../../localOrg/index';
 import { loadSalesforce } from './salesforceLoader';
 
@@ -50,12 +53,32 @@ export class LocalOrgLauncher {
   }
 
   private async fetchLmoRefreshToken(instanceUrl: string): Promise<string> {
-    const response = await fetch(`${instanceUrl}/_local/orgs`);
+    const response = await adminFetch(instanceUrl, 'orgs');
     if (!response.ok)
-      throw new Error(`Port ${DEFAULT_PORT} is in use by something other than the local org.`);
+      throw new Error(`Port ${DEFAULT_PORT} is in use by something other than your local org.`);
     const orgs = (await response.json()) as { lmo: { refreshToken: string } };
     return orgs.lmo.refreshToken;
   }
+}
+
+/**
+ * A request to the local org's admin API (`/_local/…`), with the secret its server wrote for this user
+ * (`~/.lma-local-org/admin-<port>.secret`): the admin API answers nothing without it.
+ */
+async function adminFetch(instanceUrl: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const url = new URL(instanceUrl);
+  const port = Number(url.port || 80);
+  const file = join(homedir(), ADMIN_SECRET_FOLDER, adminSecretFile(port));
+  const secret = await readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => {
+      throw new Error(`No local org of yours runs on port ${port}: ${file} is missing.`);
+    },
+  );
+  return fetch(`${url.origin}/_local/${path}`, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${secret}` },
+  });
 }
 
 /** The local org's instances live on the loopback interface; no real org does. */
@@ -72,8 +95,9 @@ export async function applyLocalPartnerConsoleTerms(
   packageRef: string,
   terms: { status: string; lengthDays: number | null; seats: number | string },
 ): Promise<void> {
-  const response = await fetch(
-    `${instanceUrl}/_local/console/packages/${encodeURIComponent(packageRef)}/association`,
+  const response = await adminFetch(
+    instanceUrl,
+    `console/packages/${encodeURIComponent(packageRef)}/association`,
     { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(terms) },
   );
   if (response.ok) return;
@@ -89,7 +113,7 @@ export async function createLocalTestOrg(
   instanceUrl: string,
   options: { sandbox?: boolean } = {},
 ): Promise<string> {
-  const response = await fetch(`${instanceUrl}/_local/orgs`, {
+  const response = await adminFetch(instanceUrl, 'orgs', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ sandbox: options.sandbox === true }),

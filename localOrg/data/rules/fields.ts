@@ -36,6 +36,37 @@ const parseError = (f: FieldDef, value: unknown): SalesforceError =>
     [f.name],
   );
 
+/** What Salesforce reads as a number in a string: decimal notation only (no hex, binary or Infinity). */
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** A scalar JSON value (objects and arrays are refused, whatever their toString does). */
+const scalar = (value: unknown): value is string | number | boolean =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+
+/**
+ * Salesforce stores dates from 1700-01-01 to 4000-12-31 (SOQL and SOSL Reference, "Minimum and Maximum
+ * Dates"); a write outside them fails with FIELD_INTEGRITY_EXCEPTION.
+ */
+function checkDateRange(f: FieldDef, value: string): void {
+  const year = Number(value.slice(0, 4));
+  if (/^\d{4}-/.test(value) && year >= 1700 && year <= 4000) return;
+  throw new SalesforceError(
+    'FIELD_INTEGRITY_EXCEPTION',
+    `${f.label}: invalid date: ${value.slice(0, 40)} (dates run from 1700-01-01 to 4000-12-31)`,
+    [f.name],
+  );
+}
+
+const tooLong = (f: FieldDef, s: string, max: number): SalesforceError =>
+  new SalesforceError(
+    'STRING_TOO_LONG',
+    `${f.label}: data value too large: ${s.slice(0, 100)} (max length=${max})`,
+    [f.name],
+  );
+
+/** A picklist's values are at most 255 characters, as a text field's (Salesforce's picklist length). */
+const PICKLIST_LENGTH = 255;
+
 export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unknown {
   if (value === null || value === undefined || value === '') return f.type === 'boolean' ? false : null;
   switch (f.type) {
@@ -46,7 +77,7 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
     case 'double':
     case 'currency':
     case 'percent': {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      const n = typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isFinite(n)) throw parseError(f, value);
       const digits = (f.precision ?? 18) - (f.scale ?? 0);
       if (Math.abs(Math.trunc(n)) >= 10 ** digits) {
@@ -61,14 +92,17 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
     case 'date':
       if (typeof value !== 'string' || !DATE.test(value) || !isCalendarDate(value))
         throw parseError(f, value);
+      checkDateRange(f, value);
       return value;
     case 'datetime': {
       const v = typeof value === 'string' ? normalizeDateTime(value) : undefined;
       if (v === undefined) throw parseError(f, value);
+      checkDateRange(f, v);
       return v;
     }
     case 'reference': {
-      const s = String(value);
+      if (typeof value !== 'string') throw parseError(f, value);
+      const s = value;
       const target = f.referenceTo?.[0] ?? '';
       if (!isWellFormedId(s))
         throw new SalesforceError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${s}`, [f.name]);
@@ -78,7 +112,9 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
       return toId18(s);
     }
     case 'picklist': {
+      if (!scalar(value)) throw parseError(f, value);
       const s = String(value);
+      if (s.length > (f.length ?? PICKLIST_LENGTH)) throw tooLong(f, s, f.length ?? PICKLIST_LENGTH);
       const values = f.picklist?.values ?? [];
       if (f.picklist?.restricted && !values.includes(s)) {
         throw new SalesforceError(
@@ -92,16 +128,9 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
     case 'anyType':
       return value;
     default: {
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-        throw parseError(f, value);
+      if (!scalar(value)) throw parseError(f, value);
       const s = String(value);
-      if (f.length !== undefined && s.length > f.length) {
-        throw new SalesforceError(
-          'STRING_TOO_LONG',
-          `${f.label}: data value too large: ${s.slice(0, 100)} (max length=${f.length})`,
-          [f.name],
-        );
-      }
+      if (f.length !== undefined && s.length > f.length) throw tooLong(f, s, f.length);
       return s;
     }
   }

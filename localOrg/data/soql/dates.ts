@@ -94,8 +94,31 @@ export function zoneOffsetMs(timeZone: string | undefined, now: Date): number {
   return wall - Math.floor(now.getTime() / 1000) * 1000;
 }
 
-/** Resolve `TODAY`, `LAST_N_DAYS:5`, ... to a day range relative to `now` (a wall-clock time: see zoneOffsetMs). */
+/** Salesforce's valid dates (SOQL and SOSL Reference, "Minimum and Maximum Dates"). */
+const FIRST_DAY = '1700-01-01';
+const LAST_DAY = '4000-12-31';
+const inRange = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && d >= FIRST_DAY && d <= LAST_DAY;
+
+/**
+ * Resolve `TODAY`, `LAST_N_DAYS:5`, ... to a day range relative to `now` (a wall-clock time: see
+ * zoneOffsetMs). A range that leaves the valid dates (`LAST_N_DAYS:99999999999`) is a malformed query.
+ */
 export function dateLiteralRange(literal: string, now: Date = new Date()): DayRange {
+  let range: DayRange;
+  try {
+    range = literalRange(literal, now);
+  } catch (e) {
+    if (e instanceof RangeError) range = { from: '', to: '' };
+    else throw e;
+  }
+  if (!inRange(range.from) || !inRange(range.to))
+    throw malformedQuery(
+      `date literal out of range: ${literal.slice(0, 40)} (dates run from ${FIRST_DAY} to ${LAST_DAY})`,
+    );
+  return range;
+}
+
+function literalRange(literal: string, now: Date): DayRange {
   const today = utc(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const upper = literal.toUpperCase();
   const fixed = FIXED[upper];
@@ -104,8 +127,8 @@ export function dateLiteralRange(literal: string, now: Date = new Date()): DayRa
     /^(LAST_N|NEXT_N|N)_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS|FISCAL_QUARTERS|FISCAL_YEARS)(_AGO)?:(\d+)$/.exec(
       upper,
     );
-  if (upper === 'LAST_90_DAYS') return dateLiteralRange('LAST_N_DAYS:90', now);
-  if (upper === 'NEXT_90_DAYS') return dateLiteralRange('NEXT_N_DAYS:90', now);
+  if (upper === 'LAST_90_DAYS') return literalRange('LAST_N_DAYS:90', now);
+  if (upper === 'NEXT_90_DAYS') return literalRange('NEXT_N_DAYS:90', now);
   if (!m) throw malformedQuery(`unexpected date literal: ${literal}`);
   const unit = m[2]!.replace('FISCAL_', '').replace(/S$/, '') as Parameters<typeof unitRange>[0];
   const n = Number(m[4]);

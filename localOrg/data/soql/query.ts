@@ -346,10 +346,15 @@ function projector(
   const steps: ((row: Row, rec: Row) => void)[] = [];
   const urlBase = `/services/data/${ctx.api}/sobjects/`;
   const attrs = (type: string, id: unknown): Row => ({ type, url: `${urlBase}${type}/${String(id)}` });
+  // Salesforce refuses a field selected twice ("duplicate field selected"), however it is spelled.
+  const selected = new Set<string>();
   for (const f of fields) {
     if (f.type === 'Field' || f.type === 'FieldRelationship') {
       const name = f.type === 'Field' ? f.field : [...f.relationships, f.field].join('.');
       const p = path(name);
+      const canonical = [...p.hops.map((h) => h.name), p.field.name].join('.').toLowerCase();
+      if (selected.has(canonical)) throw malformedQuery(`duplicate field selected: ${name}`);
+      selected.add(canonical);
       const read = p.hops.length ? resolvePath(ctx.source, p.owner, p.field.name).get : p.get;
       const hops = p.hops;
       const key = p.field.name;

@@ -430,14 +430,14 @@ describe('LMO problems through the admin API, across a restart, and in installs'
   }
 
   test('PUT /_local/lmo/problems turns problems on and off; unknown names are refused', async () => {
-    const on = await raw(org, null, 'PUT', '/_local/lmo/problems', {
+    const on = await raw(org, org.adminSecret, 'PUT', '/_local/lmo/problems', {
       requiredField: true,
       duplicateRule: true,
     });
     assert.equal(on.status, 200);
     assert.equal((on.body as Record<string, boolean>).requiredField, true);
     assert.equal((on.body as Record<string, boolean>).beforeTrigger, false);
-    const bad = await raw(org, null, 'PUT', '/_local/lmo/problems', { noSuchProblem: true });
+    const bad = await raw(org, org.adminSecret, 'PUT', '/_local/lmo/problems', { noSuchProblem: true });
     assert.equal(bad.status, 400);
     const rules = await lmoQuery(
       "SELECT Id, MasterLabel FROM DuplicateRule WHERE SobjectType = 'Lead' AND IsActive = true",
@@ -450,7 +450,8 @@ describe('LMO problems through the admin API, across a restart, and in installs'
     // A new port: fetch's pooled sockets to the old server would meet a closed connection.
     org = await startTestOrg({ dataDir, timing: { licenseDelayMs: 0 } });
     assert.equal(
-      ((await raw(org, null, 'GET', '/_local/lmo/problems')).body as Record<string, boolean>).requiredField,
+      ((await raw(org, org.adminSecret, 'GET', '/_local/lmo/problems')).body as Record<string, boolean>)
+        .requiredField,
       true,
     );
     const lead = (

@@ -45,7 +45,7 @@ describe('bodies that are JSON but not what the resource takes', () => {
       ['PUT', '/_local/lmo/problems'],
       ['POST', '/_local/console/packages'],
     ] as const) {
-      const r = await raw(org, path.startsWith('/_local') ? null : token, method, path, null);
+      const r = await raw(org, path.startsWith('/_local') ? org.adminSecret : token, method, path, null);
       assert.deepEqual(refusal(r), [400, 'JSON_PARSER_ERROR'], `${method} ${path}`);
     }
   });
@@ -146,6 +146,221 @@ describe('bodies that are JSON but not what the resource takes', () => {
       `${V}/query?q=${encodeURIComponent('SELECT Id FROM sfLma__License__c WHERE CreatedDate > 2026-02-30T00:00:00Z')}`,
     );
     assert.equal(dt.status, 400);
+  });
+});
+
+describe('values Salesforce refuses (never a 500, never stored as something else)', () => {
+  const licenseQuery = (fields: string) =>
+    raw(
+      org,
+      token,
+      'GET',
+      `${V}/query?q=${encodeURIComponent(`SELECT ${fields} FROM sfLma__License__c LIMIT 1`)}`,
+    );
+  async function aLicense(): Promise<Record<string, unknown> & { Id: string }> {
+    const r = await licenseQuery(
+      'Id, sfLma__Status__c, sfLma__Seats__c, sfLma__Expiration__c, sfLma__Package_Version__c',
+    );
+    return (r.body as { records: Array<Record<string, unknown> & { Id: string }> }).records[0]!;
+  }
+  async function readLicense(id: string): Promise<Record<string, unknown>> {
+    const r = await raw(org, token, 'GET', `${V}/sobjects/sfLma__License__c/${id}`);
+    return r.body as Record<string, unknown>;
+  }
+  const patch = (id: string, fields: Record<string, unknown>) =>
+    raw(org, token, 'PATCH', `${V}/sobjects/sfLma__License__c/${id}`, fields);
+
+  it('an object whose toString is not a function, in a picklist and in a lookup: 400 JSON_PARSER_ERROR', async () => {
+    const lic = await aLicense();
+    const before = await readLicense(lic.Id);
+    for (const field of [
+      'sfLma__Status__c',
+      'sfLma__Package_Version__c',
+      'sfLma__Seats__c',
+      'sfLma__Expiration__c',
+    ]) {
+      const r = await patch(lic.Id, { [field]: { toString: 1 } });
+      assert.deepEqual(refusal(r), [400, 'JSON_PARSER_ERROR'], field);
+    }
+    assert.deepEqual(await readLicense(lic.Id), before);
+  });
+
+  it('an object or an array in a picklist or text field: 400 JSON_PARSER_ERROR, not "[object Object]" or "1,2"', async () => {
+    const lic = await aLicense();
+    const before = await readLicense(lic.Id);
+    for (const value of [{ a: 1 }, [1, 2], []]) {
+      for (const field of ['sfLma__Status__c', 'sfLma__Subscriber_Org_ID__c']) {
+        const r = await patch(lic.Id, { [field]: value });
+        assert.deepEqual(refusal(r), [400, 'JSON_PARSER_ERROR'], `${field} ${JSON.stringify(value)}`);
+      }
+    }
+    assert.deepEqual(await readLicense(lic.Id), before);
+  });
+
+  it('a 10,000-character Status in its 255-character picklist: 400 STRING_TOO_LONG', async () => {
+    const lic = await aLicense();
+    const r = await patch(lic.Id, { sfLma__Status__c: 'A'.repeat(10_000) });
+    assert.deepEqual(refusal(r), [400, 'STRING_TOO_LONG']);
+    assert.equal((await readLicense(lic.Id)).sfLma__Status__c, lic.sfLma__Status__c);
+    assert.equal((await patch(lic.Id, { sfLma__Status__c: 'A'.repeat(255) })).status, 204);
+    assert.equal((await patch(lic.Id, { sfLma__Status__c: lic.sfLma__Status__c })).status, 204);
+  });
+
+  it('Seats as "0x10", "0b1", "Infinity" or "10abc": 400 JSON_PARSER_ERROR, not 16; "12" is a number', async () => {
+    const lic = await aLicense();
+    for (const seats of ['0x10', '0b1', '0o7', 'Infinity', '1_000', '10abc']) {
+      const r = await patch(lic.Id, { sfLma__Seats__c: seats });
+      assert.deepEqual(refusal(r), [400, 'JSON_PARSER_ERROR'], seats);
+    }
+    assert.equal((await readLicense(lic.Id)).sfLma__Seats__c, lic.sfLma__Seats__c);
+    assert.equal((await patch(lic.Id, { sfLma__Seats__c: '12' })).status, 204);
+    assert.equal((await readLicense(lic.Id)).sfLma__Seats__c, 12);
+    assert.equal((await patch(lic.Id, { sfLma__Seats__c: lic.sfLma__Seats__c })).status, 204);
+  });
+
+  it('dates outside 1700-01-01..4000-12-31 in a write: 400 FIELD_INTEGRITY_EXCEPTION; the bounds are accepted', async () => {
+    const lic = await aLicense();
+    for (const date of ['0000-01-01', '1699-12-31', '4001-01-01', '9999-12-31']) {
+      const r = await patch(lic.Id, { sfLma__Expiration__c: date });
+      assert.deepEqual(refusal(r), [400, 'FIELD_INTEGRITY_EXCEPTION'], date);
+    }
+    assert.equal((await readLicense(lic.Id)).sfLma__Expiration__c, lic.sfLma__Expiration__c);
+    for (const date of ['1700-01-01', '4000-12-31'])
+      assert.equal((await patch(lic.Id, { sfLma__Expiration__c: date })).status, 204, date);
+    assert.equal((await patch(lic.Id, { sfLma__Expiration__c: lic.sfLma__Expiration__c })).status, 204);
+  });
+
+  it('"Id": {"toString":1} in an sObject Collections update: 400 JSON_PARSER_ERROR, nothing written', async () => {
+    const lic = await aLicense();
+    const r = await raw(org, token, 'PATCH', `${V}/composite/sobjects`, {
+      allOrNone: false,
+      records: [
+        { attributes: { type: 'sfLma__License__c' }, Id: { toString: 1 }, sfLma__Seats__c: 3 },
+        { attributes: { type: 'sfLma__License__c' }, Id: lic.Id, sfLma__Seats__c: 3 },
+      ],
+    });
+    assert.deepEqual(refusal(r), [400, 'JSON_PARSER_ERROR']);
+    assert.equal((await readLicense(lic.Id)).sfLma__Seats__c, lic.sfLma__Seats__c);
+  });
+
+  it('an object as a composite httpHeaders value: 400 JSON_PARSER_ERROR, no subrequest runs', async () => {
+    const before = await count('SELECT COUNT() FROM Account');
+    const r = await raw(org, token, 'POST', `${V}/composite`, {
+      compositeRequest: [
+        { method: 'POST', url: `${V}/sobjects/Account`, referenceId: 'a', body: { Name: 'Headers First' } },
+        {
+          method: 'GET',
+          url: `${V}/limits`,
+          referenceId: 'b',
+          httpHeaders: { 'If-Modified-Since': { toString: 1 } },
+        },
+      ],
+    });
+    assert.deepEqual(refusal(r), [400, 'JSON_PARSER_ERROR']);
+    assert.equal(await count('SELECT COUNT() FROM Account'), before);
+  });
+
+  it('date literals past the valid dates (LAST_N_DAYS:99999999999, NEXT_N_YEARS:300000): 400 MALFORMED_QUERY', async () => {
+    for (const literal of [
+      'LAST_N_DAYS:99999999999',
+      'NEXT_N_YEARS:300000',
+      'N_YEARS_AGO:5000',
+      'NEXT_N_DAYS:1e3',
+    ]) {
+      const r = await raw(
+        org,
+        token,
+        'GET',
+        `${V}/query?q=${encodeURIComponent(`SELECT Id FROM sfLma__License__c WHERE sfLma__Expiration__c = ${literal}`)}`,
+      );
+      assert.deepEqual(refusal(r), [400, 'MALFORMED_QUERY'], literal);
+    }
+    const withinRange = await raw(
+      org,
+      token,
+      'GET',
+      `${V}/query?q=${encodeURIComponent('SELECT COUNT() FROM sfLma__License__c WHERE CreatedDate = LAST_N_DAYS:36500')}`,
+    );
+    assert.equal(withinRange.status, 200);
+  });
+
+  it('the same field twice in a SELECT: 400 MALFORMED_QUERY "duplicate field selected"', async () => {
+    for (const fields of [
+      'Id, Name, Id',
+      'Name, NAME',
+      'Owner.Name, owner.name',
+      'Id, Name, Account.Id, Id',
+    ]) {
+      const r = await raw(
+        org,
+        token,
+        'GET',
+        `${V}/query?q=${encodeURIComponent(`SELECT ${fields} FROM Contact`)}`,
+      );
+      assert.deepEqual(refusal(r), [400, 'MALFORMED_QUERY'], fields);
+      assert.match((r.body as Array<{ message: string }>)[0]!.message, /duplicate field selected: /i, fields);
+    }
+    assert.equal(
+      (
+        await raw(
+          org,
+          token,
+          'GET',
+          `${V}/query?q=${encodeURIComponent('SELECT Id, Name, Account.Name, Account.Id FROM Contact')}`,
+        )
+      ).status,
+      200,
+    );
+  });
+
+  it('the admin API: an edition that is not a name (400, no org created), a body typed text/plain (415)', async () => {
+    const before = org.orgs.testOrgs.length;
+    for (const edition of [{ a: 1 }, ['Developer'], 5, '']) {
+      const r = await raw(org, org.adminSecret, 'POST', '/_local/orgs', { edition });
+      assert.deepEqual(refusal(r), [400, 'INVALID_INPUT'], JSON.stringify(edition));
+    }
+    const long = await raw(org, org.adminSecret, 'POST', '/_local/orgs', { edition: 'x'.repeat(200) });
+    assert.deepEqual(refusal(long), [400, 'STRING_TOO_LONG']);
+    const longName = await raw(org, org.adminSecret, 'POST', '/_local/orgs', { name: 'n'.repeat(100) });
+    assert.deepEqual(refusal(longName), [400, 'STRING_TOO_LONG']);
+    for (const type of [
+      'text/plain; x=application/json',
+      'text/plain',
+      'application/jsonx',
+      'multipart/form-data; boundary=application/json',
+    ]) {
+      const r = await raw(org, org.adminSecret, 'POST', '/_local/orgs', {}, { 'Content-Type': type });
+      assert.deepEqual(refusal(r), [415, 'UNSUPPORTED_MEDIA_TYPE'], type);
+    }
+    assert.equal(org.orgs.testOrgs.length, before);
+    const ok = await raw(
+      org,
+      org.adminSecret,
+      'POST',
+      '/_local/orgs',
+      { edition: 'Enterprise Edition' },
+      { 'Content-Type': 'application/json; charset=utf-8' },
+    );
+    assert.equal(ok.status, 201);
+  });
+
+  it('HTTP/1.1 without a Host header: 400 with a Salesforce error body', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(org.port, '127.0.0.1');
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (c: string) => (text += c));
+      socket.on('end', () => resolve(text));
+      socket.on('error', (e) => (text ? resolve(text) : reject(e)));
+      socket.write(`GET ${V}/limits HTTP/1.1\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`);
+    });
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as Array<{
+      errorCode: string;
+      message: string;
+    }>;
+    assert.equal(body[0]?.errorCode, 'BAD_REQUEST');
+    assert.match(body[0]!.message, /Host/);
   });
 });
 

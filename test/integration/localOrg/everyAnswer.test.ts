@@ -45,50 +45,52 @@ it('a valid POST followed by garbage on the same connection gets its 201, then a
 });
 
 it('POST /_local/orgs with a name too long for the org answers 400 and creates no org and no token', async () => {
-  const before = (await raw(org, null, 'GET', '/_local/orgs')).body as { testOrgs: unknown[] };
-  const res = await raw(org, null, 'POST', '/_local/orgs', { name: 'N'.repeat(100) });
+  const before = (await raw(org, org.adminSecret, 'GET', '/_local/orgs')).body as { testOrgs: unknown[] };
+  const res = await raw(org, org.adminSecret, 'POST', '/_local/orgs', { name: 'N'.repeat(100) });
   assert.equal(res.status, 400, JSON.stringify(res.body));
   assert.equal((res.body as Array<{ errorCode: string }>)[0]?.errorCode, 'STRING_TOO_LONG');
-  const now = (await raw(org, null, 'GET', '/_local/orgs')).body as { testOrgs: unknown[] };
+  const now = (await raw(org, org.adminSecret, 'GET', '/_local/orgs')).body as { testOrgs: unknown[] };
   assert.equal(now.testOrgs.length, before.testOrgs.length, 'no org was created');
-  const world = JSON.stringify((await raw(org, null, 'GET', '/_local/world')).body);
+  const world = JSON.stringify((await raw(org, org.adminSecret, 'GET', '/_local/world')).body);
   assert.ok(!world.includes('N'.repeat(100)), 'the org is nowhere in the world');
 });
 
 it('a Partner Console version or association the LMA cannot record answers 400 and is not kept', async () => {
-  const pkg = await raw(org, null, 'POST', '/_local/console/packages', {
+  const pkg = await raw(org, org.adminSecret, 'POST', '/_local/console/packages', {
     name: 'Long Versions',
     namespace: 'lv',
   });
   assert.equal(pkg.status, 201, JSON.stringify(pkg.body));
   const id = (pkg.body as { id: string }).id;
-  const assoc = await raw(org, null, 'PUT', `/_local/console/packages/${id}/association`, {
+  const assoc = await raw(org, org.adminSecret, 'PUT', `/_local/console/packages/${id}/association`, {
     status: 'Active',
     lengthDays: null,
     seats: 'site',
   });
   assert.equal(assoc.status, 200, JSON.stringify(assoc.body));
-  const bad = await raw(org, null, 'POST', `/_local/console/packages/${id}/versions`, {
+  const bad = await raw(org, org.adminSecret, 'POST', `/_local/console/packages/${id}/versions`, {
     version: '1.0.0',
     name: 'V'.repeat(100),
   });
   assert.equal(bad.status, 400, JSON.stringify(bad.body));
-  const packages = (await raw(org, null, 'GET', '/_local/console/packages')).body as Array<{
+  const packages = (await raw(org, org.adminSecret, 'GET', '/_local/console/packages')).body as Array<{
     id: string;
     versions: unknown[];
   }>;
   assert.deepEqual(packages.find((p) => p.id === id)?.versions, [], 'the refused version is not kept');
 
-  const longName = await raw(org, null, 'POST', '/_local/console/packages', { name: 'P'.repeat(100) });
+  const longName = await raw(org, org.adminSecret, 'POST', '/_local/console/packages', {
+    name: 'P'.repeat(100),
+  });
   assert.equal(longName.status, 201);
   const longId = (longName.body as { id: string }).id;
-  const refused = await raw(org, null, 'PUT', `/_local/console/packages/${longId}/association`, {
+  const refused = await raw(org, org.adminSecret, 'PUT', `/_local/console/packages/${longId}/association`, {
     status: 'Active',
     lengthDays: null,
     seats: 'site',
   });
   assert.equal(refused.status, 400, JSON.stringify(refused.body));
-  const after = (await raw(org, null, 'GET', '/_local/console/packages')).body as Array<{
+  const after = (await raw(org, org.adminSecret, 'GET', '/_local/console/packages')).body as Array<{
     id: string;
     association: unknown;
   }>;

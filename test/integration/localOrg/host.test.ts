@@ -6,9 +6,15 @@ import { request } from 'node:http';
 import { it } from 'node:test';
 import { startTestOrg } from './helpers';
 
-function get(port: number, host: string, path: string): Promise<{ status: number; body: string }> {
+function get(
+  port: number,
+  host: string,
+  path: string,
+  secret: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { Host: host } }, (res) => {
+    const headers = { Host: host, Authorization: `Bearer ${secret}` };
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -29,7 +35,7 @@ it('refuses a rebound Host and serves 127.0.0.1, localhost and [::1] on any port
       `127.0.0.1.evil.example:${p}`,
       `localhost.evil.example`,
     ]) {
-      const res = await get(p, host, '/_local/orgs');
+      const res = await get(p, host, '/_local/orgs', org.adminSecret);
       assert.equal(res.status, 421, host);
       assert.ok(!res.body.includes(String(org.orgs.lmo.accessToken)), host);
       assert.equal(
@@ -46,7 +52,7 @@ it('refuses a rebound Host and serves 127.0.0.1, localhost and [::1] on any port
       `127.0.0.1:${p + 1}`,
       'localhost',
     ]) {
-      assert.equal((await get(p, host, '/_local/orgs')).status, 200, host);
+      assert.equal((await get(p, host, '/_local/orgs', org.adminSecret)).status, 200, host);
     }
   } finally {
     await org.close();

@@ -4,7 +4,10 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LocalOrg } from '../../../localOrg/index';
 import { startTestOrg } from './helpers';
@@ -306,6 +309,172 @@ describe('OAuth, from a web page', () => {
     assert.ok((json(ok) as { access_token: string }).access_token);
     const reused = await exchange({ code, redirect_uri: redirect, code_verifier: verifier });
     assert.equal((json(reused) as { error: string }).error, 'invalid_grant');
+  });
+});
+
+describe('revoked tokens', () => {
+  const redirect = 'http://localhost:1717/OauthRedirect';
+  const form = (fields: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+
+  /** The browser login of the sf CLI (code with PKCE, then the exchange): the token answer. */
+  async function login(username: string): Promise<{ access_token: string; refresh_token: string }> {
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const path = `/services/oauth2/authorize?${new URLSearchParams({
+      response_type: 'code',
+      client_id: 'PlatformCLI',
+      redirect_uri: redirect,
+      code_challenge: challenge,
+    }).toString()}`;
+    const page = await send(port, { path });
+    const formToken = /name="login_form" value="([^"]+)"/.exec(page.text)?.[1] as string;
+    const posted = await send(port, { path, ...form({ login_form: formToken, username }) });
+    const code = new URL(String(posted.headers.location)).searchParams.get('code') as string;
+    const a = await send(port, {
+      path: '/services/oauth2/token',
+      ...form({ grant_type: 'authorization_code', code, redirect_uri: redirect, code_verifier: verifier }),
+    });
+    assert.equal(a.status, 200, a.text);
+    return json(a) as { access_token: string; refresh_token: string };
+  }
+  const refresh = (refreshToken: string) =>
+    send(port, {
+      path: '/services/oauth2/token',
+      ...form({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'PlatformCLI' }),
+    });
+  const revoke = (fields: Record<string, string>) =>
+    send(port, { path: '/services/oauth2/revoke', ...form(fields) });
+
+  it('a revoked refresh token stays revoked: the next login gets a new one', async () => {
+    const user = org.orgs.devhub.username;
+    const first = await login(user);
+    assert.equal((await refresh(first.refresh_token)).status, 200);
+    assert.equal((await revoke({ token: first.refresh_token })).status, 200);
+    assert.deepEqual(json(await refresh(first.refresh_token)), {
+      error: 'invalid_grant',
+      error_description: 'expired access/refresh token',
+    });
+
+    const second = await login(user);
+    assert.notEqual(second.refresh_token, first.refresh_token);
+    assert.equal((await refresh(first.refresh_token)).status, 400, 'the revoked token came back');
+    assert.equal((await refresh(second.refresh_token)).status, 200);
+  });
+
+  it('each login has its own refresh token; the earlier ones work until a sixth login revokes the oldest', async () => {
+    const user = org.orgs.devhub.username;
+    const tokens = [(await login(user)).refresh_token];
+    for (let i = 0; i < 4; i++) tokens.push((await login(user)).refresh_token);
+    assert.equal(new Set(tokens).size, 5);
+    for (const t of tokens) assert.equal((await refresh(t)).status, 200);
+    tokens.push((await login(user)).refresh_token);
+    assert.equal((await refresh(tokens[0] as string)).status, 400);
+    for (const t of tokens.slice(1)) assert.equal((await refresh(t)).status, 200);
+  });
+
+  it('revoking an unknown, empty, missing or already revoked token answers 400 invalid_token', async () => {
+    const { refresh_token: revoked, access_token: access } = await login(org.orgs.devhub.username);
+    assert.equal((await revoke({ token: revoked })).status, 200);
+    assert.equal(
+      (await revoke({ token: access })).status,
+      400,
+      'revoking the refresh token revoked its sessions',
+    );
+    const refused: Array<Record<string, string>> = [
+      { token: revoked },
+      { token: 'no-such-token' },
+      { token: '' },
+      {},
+    ];
+    for (const fields of refused) {
+      const a = await revoke(fields);
+      assert.equal(a.status, 400, JSON.stringify(fields));
+      assert.equal((json(a) as { error: string }).error, 'invalid_token', JSON.stringify(fields));
+    }
+    const live = await login(org.orgs.devhub.username);
+    assert.equal((await revoke({ token: live.access_token })).status, 200);
+    assert.equal((await refresh(live.refresh_token)).status, 200, 'an access token revoked alone');
+  });
+});
+
+describe('the admin API, from another user or a web page', () => {
+  const tokensIn = (text: string): string[] =>
+    [org.orgs.lmo, org.orgs.devhub, ...org.orgs.testOrgs].flatMap((o) =>
+      [o.accessToken, o.refreshToken].filter((t): t is string => !!t && text.includes(t)),
+    );
+
+  it('answers nothing without the secret: 401, no token in the body, nothing created', async () => {
+    const before = org.orgs.testOrgs.length;
+    for (const [method, path, body] of [
+      ['GET', '/_local/orgs', undefined],
+      ['GET', '/_local/world', undefined],
+      ['POST', '/_local/orgs', '{}'],
+      ['POST', '/_local/lmo/users', '{}'],
+      ['POST', '/_local/orgs/lmo/reauthorize', '{}'],
+    ] as const) {
+      for (const authorization of [undefined, 'Bearer wrong-secret', `Bearer ${token}`, org.adminSecret]) {
+        const a = await send(port, {
+          method,
+          path,
+          headers: {
+            ...(authorization ? { Authorization: authorization } : {}),
+            ...(body ? { 'Content-Type': 'application/json' } : {}),
+          },
+          body,
+        });
+        const what = `${method} ${path} with ${authorization === undefined ? 'no secret' : authorization.slice(0, 12)}`;
+        assert.equal(a.status, 401, what);
+        assert.equal((json(a) as Array<{ errorCode: string }>)[0]?.errorCode, 'INVALID_SESSION_ID', what);
+        assert.deepEqual(tokensIn(a.text), [], what);
+      }
+    }
+    assert.equal(org.orgs.testOrgs.length, before);
+  });
+
+  it('refuses a cross-site request without an Origin even with the secret (a link, a redirect)', async () => {
+    for (const site of ['cross-site', 'same-site']) {
+      const a = await send(port, {
+        path: '/_local/orgs',
+        headers: { ...linkFromEvil, 'Sec-Fetch-Site': site, Authorization: `Bearer ${org.adminSecret}` },
+      });
+      assert.equal(a.status, 403, site);
+      assert.deepEqual(tokensIn(a.text), [], site);
+    }
+  });
+
+  it('answers with the secret, which only this user can read from ~/.lma-local-org', async () => {
+    const file = join(homedir(), '.lma-local-org', `admin-${port}.secret`);
+    assert.equal(org.adminSecretFile, file);
+    assert.equal(readFileSync(file, 'utf8').trim(), org.adminSecret);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(statSync(join(file, '..')).mode & 0o777, 0o700);
+    for (const site of [undefined, 'none', 'same-origin']) {
+      const a = await send(port, {
+        path: '/_local/orgs',
+        headers: { Authorization: `Bearer ${org.adminSecret}`, ...(site ? { 'Sec-Fetch-Site': site } : {}) },
+      });
+      assert.equal(a.status, 200, a.text);
+      assert.equal(
+        (json(a) as { lmo: { refreshToken: string } }).lmo.refreshToken,
+        org.orgs.lmo.refreshToken,
+      );
+    }
+  });
+
+  it('removes the secret file when the server stops; each start has a secret of its own', async () => {
+    const other = await startTestOrg({ seed: 'none' });
+    const file = join(homedir(), '.lma-local-org', `admin-${other.port}.secret`);
+    try {
+      assert.notEqual(other.adminSecret, org.adminSecret);
+      assert.ok(existsSync(file));
+    } finally {
+      await other.close();
+    }
+    assert.ok(!existsSync(file));
   });
 });
 

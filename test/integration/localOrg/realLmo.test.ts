@@ -241,7 +241,9 @@ describe('an LMO with LMA 1.20 (demo world)', () => {
     assert.equal(installed.totalSize, 0);
     await assert.rejects(org.uninstall(test.id, billing.id), /not installed/);
     // The same admin API over HTTP, and a clear error for a package that is not there.
-    const bad = await raw(org, null, 'POST', `/_local/orgs/${test.id}/uninstall`, { package: 'Nope' });
+    const bad = await raw(org, org.adminSecret, 'POST', `/_local/orgs/${test.id}/uninstall`, {
+      package: 'Nope',
+    });
     assert.equal(bad.status, 404);
 
     assert.equal(await install(org, test.accessToken as string, released[1]!.id), 'SUCCESS');

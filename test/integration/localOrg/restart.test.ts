@@ -44,24 +44,27 @@ it('keeps orgs, tokens, the Partner Console and records across a restart', async
 it('serves the admin API to local tools and refuses web pages', async () => {
   const org = await startTestOrg({ seed: 'none' });
   try {
-    const orgs = await raw(org, null, 'GET', '/_local/orgs');
+    const orgs = await raw(org, org.adminSecret, 'GET', '/_local/orgs');
     assert.equal(
       (orgs.body as { lmo: { refreshToken: string } }).lmo.refreshToken,
       org.orgs.lmo.refreshToken,
     );
-    const created = await raw(org, null, 'POST', '/_local/orgs', { sandbox: true });
+    const created = await raw(org, org.adminSecret, 'POST', '/_local/orgs', { sandbox: true });
     assert.equal(created.status, 201);
     assert.equal((created.body as { isSandbox: boolean }).isSandbox, true);
     const csrf = await raw(
       org,
-      null,
+      org.adminSecret,
       'POST',
       '/_local/faults/respond',
       { status: 503 },
       { Origin: 'https://evil.example' },
     );
     assert.equal(csrf.status, 403);
-    assert.equal(((await raw(org, null, 'GET', '/_local/faults')).body as { forced: unknown }).forced, null);
+    assert.equal(
+      ((await raw(org, org.adminSecret, 'GET', '/_local/faults')).body as { forced: unknown }).forced,
+      null,
+    );
     const unknown = await raw(org, org.orgs.lmo.accessToken, 'GET', '/services/data/v62.0/nowhere');
     assert.equal(unknown.status, 404);
     assert.equal((unknown.body as Array<{ errorCode: string }>)[0]?.errorCode, 'NOT_FOUND');
