@@ -155,9 +155,17 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
       console.error('The target org is the LMO itself: a test install goes into a separate test org.');
       return 2;
     }
-    // One look at the version before anything is installed: a key problem or unanswered remote sites
-    // stop the run here (exit 2). A version not visible yet is waited for by the run.
-    const access = await checkVersionAccess(target, options.versionId, options.installationKey);
+    // A look at the version before anything is installed: a key problem or unanswered remote sites
+    // stop the run here (exit 2). A version not visible yet (still replicating) is waited for first,
+    // since its key and sites are known only once it is; the run then has what is left of the wait.
+    const versionDeadline = Date.now() + options.limits.versionTimeoutMs;
+    let access = await checkVersionAccess(target, options.versionId, options.installationKey);
+    if (access.kind === 'notVisible')
+      console.error(`Version ${options.versionId} is not visible to the test org yet: waiting for it.`);
+    while (access.kind === 'notVisible' && Date.now() < versionDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, versionDeadline - Date.now())));
+      access = await checkVersionAccess(target, options.versionId, options.installationKey);
+    }
     if (access.kind === 'keyRequired') {
       console.error(
         `Version ${options.versionId} is protected by an installation key: pass --installation-key <key> or set ${KEY_VARIABLE}.`,
@@ -195,7 +203,7 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
       enableRemoteSites: options.enableRemoteSites,
       packageName: lmoPackage?.name,
       termsFor: (installed) => (projectText ? findPackageTerms(projectText, installed)?.terms : undefined),
-      limits: options.limits,
+      limits: { ...options.limits, versionTimeoutMs: Math.max(0, versionDeadline - Date.now()) },
       waiting: {
         onPhase: (phase) => {
           // Retries are always reported; the other phases with --verbose.
