@@ -592,6 +592,17 @@ const foundTerms = (license: RecordedLicense) => ({
   expiration: formatExpiration(license.expiration),
 });
 
+/** Status, Seats and Expiration as found, for information, when there is nothing to compare them with. */
+function termsFoundOnly(found: ReturnType<typeof foundTerms>, why: string): Check[] {
+  return (
+    [
+      ['Status', found.status],
+      ['Seats', found.seats],
+      ['Expiration', found.expiration],
+    ] as const
+  ).map(([name, value]) => ({ name, expected: why, found: value, result: 'info' }));
+}
+
 /** Compares the recorded License and Lead with the terms (or, without terms, reports what was found). */
 export function verifyLicense(
   license: RecordedLicense,
@@ -603,16 +614,7 @@ export function verifyLicense(
   ];
   const found = foundTerms(license);
   if (!terms) {
-    checks.push(
-      { name: 'Status', expected: 'no terms in sfdx-project.json', found: found.status, result: 'info' },
-      { name: 'Seats', expected: 'no terms in sfdx-project.json', found: found.seats, result: 'info' },
-      {
-        name: 'Expiration',
-        expected: 'no terms in sfdx-project.json',
-        found: found.expiration,
-        result: 'info',
-      },
-    );
+    checks.push(...termsFoundOnly(found, 'no terms in sfdx-project.json'));
   } else {
     // A sandbox's install gets a site license (docs); a scratch org's is unconfirmed: either passes.
     const sandbox = options.isSandbox || license.isSandbox;
@@ -715,16 +717,7 @@ export function verifyUpgrade(
     },
   ];
   if (!previous) {
-    checks.push(
-      { name: 'Status', expected: 'no earlier License to compare', found: now.status, result: 'info' },
-      { name: 'Seats', expected: 'no earlier License to compare', found: now.seats, result: 'info' },
-      {
-        name: 'Expiration',
-        expected: 'no earlier License to compare',
-        found: now.expiration,
-        result: 'info',
-      },
-    );
+    checks.push(...termsFoundOnly(now, 'no earlier License to compare'));
   } else {
     const before = foundTerms(previous);
     const kept = (name: 'Status' | 'Seats' | 'Expiration', key: keyof typeof before): Check => ({

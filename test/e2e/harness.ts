@@ -282,6 +282,14 @@ export class Workbench {
     await org.click();
   }
 
+  /** Waits until no view of the side bar is loading (none shows its progress bar). */
+  async waitForViewsToLoad(): Promise<void> {
+    await this.page
+      .locator('.part.sidebar .monaco-progress-container.active:not(.done)')
+      .first()
+      .waitFor({ state: 'detached', timeout: 60_000 });
+  }
+
   /**
    * Opens the command palette and types `text` into it. The palette closes when the focus leaves
    * it, so this waits until the palette holds the focus before typing, and when it closes anyway the
@@ -289,11 +297,8 @@ export class Workbench {
    */
   async typeInPalette(text: string): Promise<Locator> {
     // A tree view that last had the focus takes it again when a refresh of it completes, which
-    // would close the palette: let the side bar's views finish loading first (their progress bars).
-    await this.page
-      .locator('.part.sidebar .monaco-progress-container.active:not(.done)')
-      .first()
-      .waitFor({ state: 'detached', timeout: 60_000 });
+    // would close the palette: let the side bar's views finish loading first.
+    await this.waitForViewsToLoad();
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor();

@@ -91,7 +91,9 @@ test(
         await workbench.expandTreeItem(/^Packages/);
         await workbench.runCommand('LMA: Refresh'); // three requests fail at once
         await workbench.waitForNotification(/session to lmo-b has expired/);
-        await page.waitForTimeout(1500);
+        // Every request of the Refresh has failed once the tree has nothing left to load: any second
+        // prompt would have been shown by then.
+        await workbench.waitForViewsToLoad();
         const prompts = (await workbench.notifications()).filter((text) => /has expired/.test(text));
         assert.equal(prompts.length, 1, `prompts: ${prompts.join(' | ')}`);
         await workbench
