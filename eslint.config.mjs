@@ -78,6 +78,7 @@ export default tseslint.config(
     files: [
       'src/lma/**/*.ts',
       'src/org/**/*.ts',
+      'src/protocol/**/*.ts',
       'src/views/nodes.ts',
       'src/views/*Model.ts',
       'server/**/*.ts',

@@ -14,10 +14,10 @@ import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, complete, diagnose, hover } from '../server/analysis.ts';
 import { startLocalOrg } from '../localOrg/index.ts';
-import { LMO_PACKAGES, type LmoPackages } from '../server/protocol.ts';
+import { LMO_PACKAGES, type LmoPackages } from '../src/protocol/languageServer.ts';
 import { answerLmoPackages } from '../src/language/lmoAnswer.ts';
-import { checkLmaPresence } from '../src/lma/lmaPresence.ts';
-import { loadPackages } from '../src/lma/packages.ts';
+import { checkLmaPresence } from '../src/lma/records/lmaPresence.ts';
+import { loadPackages } from '../src/lma/records/packages.ts';
 import { LmoSession } from '../src/org/lmoSession.ts';
 import { authorizeWithRefreshToken } from '../src/org/salesforce.ts';
 

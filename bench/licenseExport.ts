@@ -201,7 +201,7 @@ async function main(): Promise<void> {
       );
       if (totalSize > pkg.licenses) pkg = { id: p.Id, name: p.Name, licenses: totalSize };
     }
-    const { licenseExportSoql } = await import('../src/lma/licenseExport');
+    const { licenseExportSoql } = await import('../src/lma/workflows/licenseExport');
     const soql = licenseExportSoql({ package: { id: pkg.id, name: pkg.name } });
 
     // One throw-away CLI home for both: sf logs in there, and our session reads the same auth store.

@@ -3,8 +3,8 @@
 // then exportLicensesToFile. Prints the result, the time of the export alone and, when run with
 // --expose-gc, the largest live heap seen after a collection.
 //   node exporter.js <alias> <package record id> <package name> <file>
-import { exportLicensesToFile } from '../src/lma/licenseExport';
-import { checkLmaPresence } from '../src/lma/lmaPresence';
+import { exportLicensesToFile } from '../src/lma/workflows/licenseExport';
+import { checkLmaPresence } from '../src/lma/records/lmaPresence';
 import { LmoSession } from '../src/org/lmoSession';
 
 async function main(alias: string, packageId: string, packageName: string, file: string): Promise<void> {

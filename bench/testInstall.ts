@@ -8,8 +8,8 @@
 // Run: node --import tsx bench/testInstall.ts (prints a table)
 import '../test/integration/isolatedHome.ts';
 import { startLocalOrg } from '../localOrg/index.ts';
-import { checkLmaPresence } from '../src/lma/lmaPresence.ts';
-import { runTestInstall } from '../src/lma/testInstall.ts';
+import { checkLmaPresence } from '../src/lma/records/lmaPresence.ts';
+import { runTestInstall } from '../src/lma/workflows/testInstall.ts';
 import { LmoSession } from '../src/org/lmoSession.ts';
 import { authorizeWithRefreshToken, openConnection } from '../src/org/salesforce.ts';
 

@@ -12,9 +12,9 @@ import '../test/integration/isolatedHome.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startLocalOrg, type StartLocalOrgOptions } from '../localOrg/index.ts';
-import { loadLicensePage } from '../src/lma/licenses.ts';
-import { checkLmaPresence } from '../src/lma/lmaPresence.ts';
-import { loadLmoPackages, loadVersionCounts } from '../src/lma/packages.ts';
+import { loadLicensePage } from '../src/lma/records/licenses.ts';
+import { checkLmaPresence } from '../src/lma/records/lmaPresence.ts';
+import { loadLmoPackages, loadVersionCounts } from '../src/lma/records/packages.ts';
 import { LmoSession } from '../src/org/lmoSession.ts';
 import { authorizeWithRefreshToken } from '../src/org/salesforce.ts';
 

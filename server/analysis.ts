@@ -18,18 +18,18 @@ import {
   type Range,
   type TextEdit,
 } from 'vscode-languageserver-types';
-import { MAX_SEATS, MAX_TRIAL_DAYS } from '../src/lma/encodings';
+import { MAX_SEATS, MAX_TRIAL_DAYS } from '../src/lma/rules/encodings';
 import {
   checkEntry,
   DOES_NOT_EXPIRE,
   SITE_LICENSE,
   termsEntryKeys,
   type ProblemCode,
-} from '../src/lma/licensingTerms';
-import { formattedModify, nodeValue, TERMS_PATH } from '../src/lma/projectTerms';
-import { licenseStatuses, type Package } from '../src/lma/records';
-import { isSalesforceId, toId15 } from '../src/lma/soql';
-import { DIAGNOSTIC_SOURCE, lmoLabel, type LmoPackages } from './protocol';
+} from '../src/lma/rules/licensingTerms';
+import { formattedModify, nodeValue, TERMS_PATH } from '../src/lma/project/projectTerms';
+import { licenseStatuses, type Package } from '../src/lma/records/types';
+import { isSalesforceId, toId15 } from '../src/lma/records/soql';
+import { DIAGNOSTIC_SOURCE, lmoLabel, type LmoPackages } from '../src/protocol/languageServer';
 
 const PLUGIN_KEYS = ['defaultLicensing'];
 
@@ -279,7 +279,7 @@ function lmoIndex(packages: Package[]): LmoIndex {
 
 /**
  * The LMO package an alias stands for: by its 033 id or one of its 04t version aliases, as
- * findLmoPackage (src/lma/sfdxProject.ts) finds it (the first such package of the list), by lookups.
+ * findLmoPackage (src/lma/project/sfdxProject.ts) finds it (the first such package of the list), by lookups.
  */
 export function lmoPackageOf(project: Project, alias: string, packages: Package[]): Package | undefined {
   const { byPackageId, byVersionId } = lmoIndex(packages);

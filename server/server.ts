@@ -1,7 +1,7 @@
 /**
  * The language server of sfdx-project.json: diagnostics, completion, hover and quick fixes for the
  * default licensing terms (`plugins.lma`) and the package aliases. Org data comes from the extension
- * over `lma/lmoPackages` (server/protocol.ts); without an org it still checks the rules.
+ * over `lma/lmoPackages` (src/protocol/languageServer.ts); without an org it still checks the rules.
  */
 import {
   createConnection,
@@ -12,7 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, complete, diagnose, hover } from './analysis';
 import { guarded } from './guard';
-import { LMO_CHANGED, LMO_PACKAGES, type LmoPackages } from './protocol';
+import { LMO_CHANGED, LMO_PACKAGES, type LmoPackages } from '../src/protocol/languageServer';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { views, workbenchCommands } from './ids';
-import { checkLmaPresence } from './lma/lmaPresence';
-import type { Package } from './lma/records';
-import { TestInstalls } from './lma/testInstallHistory';
+import { checkLmaPresence } from './lma/records/lmaPresence';
+import type { Package } from './lma/records/types';
+import { TestInstalls } from './lma/workflows/testInstallHistory';
 import type { Listen } from './org/emitter';
 import { LocalOrgLauncher } from './org/localOrg';
 import { LmoSession } from './org/lmoSession';

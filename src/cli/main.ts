@@ -12,17 +12,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { settingDefaults, settings } from '../ids';
-import { checkLmaPresence, noAccessAdvice } from '../lma/lmaPresence';
-import { loadPackages } from '../lma/packages';
-import { findPackageTerms } from '../lma/projectTerms';
-import { toId15 } from '../lma/soql';
+import { checkLmaPresence, noAccessAdvice } from '../lma/records/lmaPresence';
+import { loadPackages } from '../lma/records/packages';
+import { findPackageTerms } from '../lma/project/projectTerms';
+import { toId15 } from '../lma/records/soql';
 import {
   checkVersionAccess,
   keyInvalidMessage,
   runTestInstall,
   sitesOf,
   type TestInstallReport,
-} from '../lma/testInstall';
+} from '../lma/workflows/testInstall';
 import { LmoSession } from '../org/lmoSession';
 import { loadSalesforce } from '../org/salesforceLoader';
 

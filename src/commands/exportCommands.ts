@@ -2,8 +2,13 @@ import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { commands } from '../ids';
-import { ExportError, exportFileName, exportLicensesToFile, type LicenseGroup } from '../lma/licenseExport';
-import { licenseStatuses } from '../lma/records';
+import {
+  ExportError,
+  exportFileName,
+  exportLicensesToFile,
+  type LicenseGroup,
+} from '../lma/workflows/licenseExport';
+import { licenseStatuses } from '../lma/records/types';
 import type { Services } from '../services';
 import type { PackageNode, StatusGroupNode } from '../views/nodes';
 import type { CommandHandlers } from './commandTable';

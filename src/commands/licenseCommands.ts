@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { commands } from '../ids';
-import { formatExpiration, isoDate, MAX_TRIAL_DAYS } from '../lma/encodings';
+import { formatExpiration, isoDate, MAX_TRIAL_DAYS } from '../lma/rules/encodings';
 import {
   convertToActive,
   describeBulkChange,
@@ -15,14 +15,14 @@ import {
   type EditableLicense,
   type LicenseChange,
   type SettableStatus,
-} from '../lma/licenseChanges';
+} from '../lma/rules/licenseChanges';
 import {
   applyBulkChange,
   loadEditableLicense,
   loadEditableLicenses,
   type BulkResult,
-} from '../lma/licenseEdits';
-import { loadLicenseIds } from '../lma/licenses';
+} from '../lma/workflows/licenseEdits';
+import { loadLicenseIds } from '../lma/records/licenses';
 import { toLmoError } from '../org/errors';
 import type { LmoSession } from '../org/lmoSession';
 import type { LicenseNode, LmaNode, StatusGroupNode } from '../views/nodes';

@@ -5,8 +5,8 @@ import {
   type Confirmation,
   type EditableLicense,
   type LicenseChange,
-} from '../lma/licenseChanges';
-import { saveLicenseChange, type SaveOutcome } from '../lma/licenseEdits';
+} from '../lma/rules/licenseChanges';
+import { saveLicenseChange, type SaveOutcome } from '../lma/workflows/licenseEdits';
 import type { LmoSession } from '../org/lmoSession';
 
 /**

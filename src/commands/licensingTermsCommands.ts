@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { Package } from '../lma/records';
-import { findLmoPackage, SfdxProjectError, type WorkspacePackage } from '../lma/sfdxProject';
+import type { Package } from '../lma/records/types';
+import { findLmoPackage, SfdxProjectError, type WorkspacePackage } from '../lma/project/sfdxProject';
 import type { PackageNode, WorkspacePackageNode } from '../views/nodes';
 import type { WorkspaceProject } from '../state/workspaceProject';
 import { LicensingTermsPanel, type TermsTarget } from '../webviews/licensingTermsPanel';

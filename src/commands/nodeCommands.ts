@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { searchTermProblem } from '../lma/licenses';
-import type { Package, PackageVersion } from '../lma/records';
+import { searchTermProblem } from '../lma/records/licenses';
+import type { Package, PackageVersion } from '../lma/records/types';
 import { toLmoError } from '../org/errors';
 import type { Services } from '../services';
 import type { LmoTreeModel } from '../views/lmoTreeModel';

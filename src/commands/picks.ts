@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { findLicenses, searchTermProblem } from '../lma/licenses';
-import type { License } from '../lma/records';
+import { findLicenses, searchTermProblem } from '../lma/records/licenses';
+import type { License } from '../lma/records/types';
 import type { LmoSession } from '../org/lmoSession';
 
 /** From the palette, a command that acts on one License asks what to look for, then which match. */

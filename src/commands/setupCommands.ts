@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { commands, workbenchCommands } from '../ids';
-import { SfdxProjectError } from '../lma/sfdxProject';
+import { SfdxProjectError } from '../lma/project/sfdxProject';
 import type { Services } from '../services';
 import type { CommandHandlers } from './commandTable';
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { releasedNewestFirst } from '../lma/packages';
-import { findPackageTerms } from '../lma/projectTerms';
-import type { Package, PackageVersion } from '../lma/records';
-import { toId15 } from '../lma/soql';
+import { releasedNewestFirst } from '../lma/records/packages';
+import { findPackageTerms } from '../lma/project/projectTerms';
+import type { Package, PackageVersion } from '../lma/records/types';
+import { toId15 } from '../lma/records/soql';
 import {
   checkVersionAccess,
   readTargetOrg,
@@ -10,7 +10,7 @@ import {
   type InstallPhase,
   type TargetOrgFacts,
   type TestInstallReport,
-} from '../lma/testInstall';
+} from '../lma/workflows/testInstall';
 import type { AuthorizedOrg, OrgConnection } from '../org/connection';
 import { toLmoError } from '../org/errors';
 import { createLocalTestOrg, isLocalOrgUrl } from '../org/localOrg';

@@ -9,7 +9,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { LMO_CHANGED, LMO_PACKAGES, type LmoPackages } from '../../server/protocol';
+import { LMO_CHANGED, LMO_PACKAGES, type LmoPackages } from '../protocol/languageServer';
 import { languageClientId } from '../ids';
 
 export interface ProjectLanguageClient {

@@ -2,8 +2,8 @@
  * The extension's answer to the language server's `lma/lmoPackages`, from the one session's state.
  * Kept free of `vscode` so that the language-server tests answer exactly as the extension does.
  */
-import type { LmoPackages } from '../../server/protocol';
-import type { Package } from '../lma/records';
+import type { LmoPackages } from '../protocol/languageServer';
+import type { Package } from '../lma/records/types';
 import type { SessionState } from '../org/lmoSession';
 
 export async function answerLmoPackages(

@@ -1,5 +1,5 @@
-import type { LmaFields } from '../lma/lmaFields';
-import type { LmaPresence } from '../lma/lmaPresence';
+import type { LmaFields } from '../lma/records/lmaFields';
+import type { LmaPresence } from '../lma/records/lmaPresence';
 import { parseLimitInfo, type ApiUsage } from './apiUsage';
 import type { ExchangeObserver, OrgConnection, RequestOptions } from './connection';
 import { Emitter } from './emitter';
@@ -27,7 +27,7 @@ export type SessionState =
   | { kind: 'expired'; org: OrgIdentity | undefined; target: string; message: string }
   | { kind: 'failed'; target: string; error: LmoError };
 
-/** Checks the LMA in a freshly opened connection (supplied by the domain layer, see src/lma/lmaPresence.ts). */
+/** Checks the LMA in a freshly opened connection (supplied by the domain layer, see src/lma/records/lmaPresence.ts). */
 export type LmaCheck = (request: OrgConnection['request']) => Promise<LmaPresence>;
 
 export interface SessionOptions {
@@ -68,7 +68,7 @@ export class LmoSession {
     return this.usage;
   }
 
-  /** The LMA's fields in the connected LMO, read once per connection (src/lma/lmaFields.ts). */
+  /** The LMA's fields in the connected LMO, read once per connection (src/lma/records/lmaFields.ts). */
   get lmaFields(): LmaFields | undefined {
     const state = this.current;
     return state.kind === 'connected' && state.lma.kind === 'installed' ? state.lma.fields : undefined;
@@ -150,7 +150,7 @@ export class LmoSession {
     }
   }
 
-  /** A time (ms since the epoch) that the LMO's clock has certainly reached; see src/lma/licenseEdits.ts. */
+  /** A time (ms since the epoch) that the LMO's clock has certainly reached; see src/lma/workflows/licenseEdits.ts. */
   serverTimeAtLeast(): number | undefined {
     const clock = this.serverClock;
     return clock && clock.serverDate + (performance.now() - clock.receivedAt);

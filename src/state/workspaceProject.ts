@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readWorkspacePackages, SfdxProjectError, type WorkspacePackage } from '../lma/sfdxProject';
+import { readWorkspacePackages, SfdxProjectError, type WorkspacePackage } from '../lma/project/sfdxProject';
 
 /**
  * The open folder's sfdx-project.json, read once and again after it changes on disk or is saved

@@ -1,8 +1,8 @@
-import { findLicenses, loadLicensePage } from '../lma/licenses';
-import { loadLmoPackages, loadPackage, loadVersionCounts, type LmoPackages } from '../lma/packages';
-import { licenseGroupStatuses, type License, type Package } from '../lma/records';
-import { findLmoPackage, type SfdxProjectError, type WorkspacePackage } from '../lma/sfdxProject';
-import type { TestInstalls } from '../lma/testInstallHistory';
+import { findLicenses, loadLicensePage } from '../lma/records/licenses';
+import { loadLmoPackages, loadPackage, loadVersionCounts, type LmoPackages } from '../lma/records/packages';
+import { licenseGroupStatuses, type License, type Package } from '../lma/records/types';
+import { findLmoPackage, type SfdxProjectError, type WorkspacePackage } from '../lma/project/sfdxProject';
+import type { TestInstalls } from '../lma/workflows/testInstallHistory';
 import { Emitter, type Listen, type Subscription } from '../org/emitter';
 import { toLmoError, type LmoError } from '../org/errors';
 import type { LmoSession } from '../org/lmoSession';

@@ -1,9 +1,9 @@
 import { contextValueFlags as flag, contextValuePrefix } from '../ids';
-import { isExpired } from '../lma/encodings';
-import type { License, LicenseGroupStatus, Package, PackageVersion } from '../lma/records';
-import type { WorkspacePackage } from '../lma/sfdxProject';
-import type { TestInstallReport } from '../lma/testInstall';
-import type { LmaPresence } from '../lma/lmaPresence';
+import { isExpired } from '../lma/rules/encodings';
+import type { License, LicenseGroupStatus, Package, PackageVersion } from '../lma/records/types';
+import type { WorkspacePackage } from '../lma/project/sfdxProject';
+import type { TestInstallReport } from '../lma/workflows/testInstall';
+import type { LmaPresence } from '../lma/records/lmaPresence';
 import type { OrgIdentity } from '../org/lmoSession';
 
 /**

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { contextKeys } from '../ids';
-import { readProjectTerms } from '../lma/projectTerms';
-import { lmoKindWarning, loadOrgKind, setupState, type SetupState } from '../lma/setupChecks';
+import { readProjectTerms } from '../lma/project/projectTerms';
+import { lmoKindWarning, loadOrgKind, setupState, type SetupState } from '../lma/workflows/setupChecks';
 import { isLocalOrgUrl } from '../org/localOrg';
 import type { Services } from '../services';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LmoSession, SessionState } from '../org/lmoSession';
 import { commands, statusBarItems } from '../ids';
-import { noAccessAdvice } from '../lma/lmaPresence';
+import { noAccessAdvice } from '../lma/records/lmaPresence';
 
 /** The LMO in the status bar: who, in what condition, and today's API calls. Click to switch orgs. */
 export class LmoStatusBar implements vscode.Disposable {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { expirationWords, formatSeats, isExpired, licenseRowSummary } from '../lma/encodings';
-import { OTHER_STATUS, type LicenseGroupStatus } from '../lma/records';
-import type { TestInstallOutcome } from '../lma/testInstall';
+import { expirationWords, formatSeats, isExpired, licenseRowSummary } from '../lma/rules/encodings';
+import { OTHER_STATUS, type LicenseGroupStatus } from '../lma/records/types';
+import type { TestInstallOutcome } from '../lma/workflows/testInstall';
 import { contextValue, type LicenseNode, type LmaNode, type TestInstallMark } from './nodes';
 import { commands, setupWalkthroughId, workbenchCommands } from '../ids';
 

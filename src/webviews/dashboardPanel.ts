@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
-import { loadDashboard } from '../lma/dashboard';
-import type { Package } from '../lma/records';
-import { parseDashboardMessage, type HostMessage } from '../../webviews/dashboard/protocol';
+import { loadDashboard } from '../lma/records/dashboard';
+import type { Package } from '../lma/records/types';
+import { parseDashboardMessage, type HostMessage } from '../protocol/dashboard';
 import { webviewTypes } from '../ids';
 import type { Services } from '../services';
 import { createWebviewPanel } from './webviewHtml';

@@ -1,11 +1,7 @@
 import * as vscode from 'vscode';
 import { webviewTypes } from '../ids';
-import { checkLmoHealth, type HealthReport } from '../lma/healthCheck';
-import {
-  parseHealthMessage,
-  type HealthMessage,
-  type HostMessage,
-} from '../../webviews/healthReport/protocol';
+import { checkLmoHealth, type HealthReport } from '../lma/workflows/healthCheck';
+import { parseHealthMessage, type HealthMessage, type HostMessage } from '../protocol/healthReport';
 import type { Services } from '../services';
 import { createWebviewPanel } from './webviewHtml';
 

@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
 import { webviewTypes } from '../ids';
-import { isoDate } from '../lma/encodings';
-import type { EditableLicense } from '../lma/licenseChanges';
-import { loadEditableLicense, loadLicenseHistory } from '../lma/licenseEdits';
+import { isoDate } from '../lma/rules/encodings';
+import type { EditableLicense } from '../lma/rules/licenseChanges';
+import { loadEditableLicense, loadLicenseHistory } from '../lma/workflows/licenseEdits';
 import { toLmoError } from '../org/errors';
 import {
   parseLicenseFormMessage,
   type LicenseFormMessage,
   type LicenseHostMessage,
   type LicenseSaveOutcome,
-} from '../../webviews/license/protocol';
+} from '../protocol/license';
 import { confirmAndSave, describeOutcome } from '../commands/licenseSave';
 import type { Services } from '../services';
 import { createWebviewPanel } from './webviewHtml';

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { webviewTypes } from '../ids';
-import type { LicensingTerms } from '../lma/licensingTerms';
-import { entryRevision, planTermsSave, readProjectTerms } from '../lma/projectTerms';
-import type { Package } from '../lma/records';
+import type { LicensingTerms } from '../lma/rules/licensingTerms';
+import { entryRevision, planTermsSave, readProjectTerms } from '../lma/project/projectTerms';
+import type { Package } from '../lma/records/types';
 import { applyLocalPartnerConsoleTerms, isLocalOrgUrl } from '../org/localOrg';
 import {
   parseFormMessage,
@@ -13,7 +13,7 @@ import {
   type HostMessage,
   type LmoState,
   type SaveOutcome,
-} from '../../webviews/licensingTerms/protocol';
+} from '../protocol/licensingTerms';
 import type { Services } from '../services';
 import { createWebviewPanel } from './webviewHtml';
 

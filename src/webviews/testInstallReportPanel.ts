@@ -1,10 +1,6 @@
 import * as vscode from 'vscode';
-import type { TestInstallReport } from '../lma/testInstall';
-import {
-  parseReportMessage,
-  type HostMessage,
-  type ReportMessage,
-} from '../../webviews/testInstallReport/protocol';
+import type { TestInstallReport } from '../lma/workflows/testInstall';
+import { parseReportMessage, type HostMessage, type ReportMessage } from '../protocol/testInstallReport';
 import type { Services } from '../services';
 import { createWebviewPanel } from './webviewHtml';
 import { commands, webviewTypes } from '../ids';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
-import { readProjectTerms } from '../../src/lma/projectTerms.ts';
+import { readProjectTerms } from '../../src/lma/project/projectTerms.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { withSession } from './harness.ts';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
-import { writeTerms } from '../../src/lma/projectTerms.ts';
+import { writeTerms } from '../../src/lma/project/projectTerms.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { eventually, withSession } from './harness.ts';
 

@@ -46,7 +46,7 @@ const cases: { code: string; forbidden: string[]; allowed: string[] }[] = [
     allowed: ['src/org/salesforce.ts'],
   },
   {
-    code: "import { MAX_SEATS as x } from '../../src/lma/encodings';",
+    code: "import { MAX_SEATS as x } from '../../src/lma/rules/encodings';",
     forbidden: ['localOrg/world/x.ts', 'localOrg/data/rules/x.ts'],
     allowed: ['server/x.ts', 'webviews/x/main.ts', 'test/unit/x.test.ts'],
   },

@@ -18,8 +18,13 @@ import {
   views,
   walkthroughs,
 } from '../../src/ids';
-import { LMA_1_20_FIELDS } from '../../src/lma/lmaFields';
-import { licenseGroupStatuses, licenseStatuses, type License, type Package } from '../../src/lma/records';
+import { LMA_1_20_FIELDS } from '../../src/lma/records/lmaFields';
+import {
+  licenseGroupStatuses,
+  licenseStatuses,
+  type License,
+  type Package,
+} from '../../src/lma/records/types';
 import { contextValue, type LmaNode } from '../../src/views/nodes';
 
 interface Manifest {

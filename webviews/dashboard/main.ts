@@ -4,8 +4,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { connectToHost, type Host } from '../shared/host';
 import { baseStyles } from '../shared/styles';
 import { css, html, LitElement, svg, nothing } from 'lit';
-import type { DashboardData } from '../../src/lma/dashboard';
-import type { DashboardMessage, HostMessage } from './protocol';
+import type { DashboardData } from '../../src/lma/records/dashboard';
+import type { DashboardMessage, HostMessage } from '../../src/protocol/dashboard';
 
 const statusColours: Record<string, string> = {
   Active: 'var(--vscode-charts-green)',

@@ -2,10 +2,10 @@
 // breaks, how to fix it and a link to the record in Salesforce. It only renders what the host posts.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { css, html, LitElement, nothing } from 'lit';
-import type { HealthFinding } from '../../src/lma/healthCheck';
+import type { HealthFinding } from '../../src/lma/workflows/healthCheck';
 import { connectToHost, type Host } from '../shared/host';
 import { baseStyles, reportTableStyles } from '../shared/styles';
-import type { HealthMessage, HostMessage } from './protocol';
+import type { HealthMessage, HostMessage } from '../../src/protocol/healthReport';
 
 const severityWords: Record<HealthFinding['severity'], string> = {
   error: 'Error',

@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { css, html, LitElement, nothing } from 'lit';
-import { formatExpiration, formatSeats, isSiteLicense, MAX_TRIAL_DAYS } from '../../src/lma/encodings';
+import { formatExpiration, formatSeats, isSiteLicense, MAX_TRIAL_DAYS } from '../../src/lma/rules/encodings';
 import {
   customerLabel,
   lastTrialDay,
@@ -19,7 +19,7 @@ import {
   type EditableLicense,
   type LicenseChange,
   type SettableStatus,
-} from '../../src/lma/licenseChanges';
+} from '../../src/lma/rules/licenseChanges';
 import { connectToHost } from '../shared/host';
 import { checkedRadioValue } from '../shared/radios';
 import { baseStyles, reportTableStyles } from '../shared/styles';
@@ -28,7 +28,7 @@ import type {
   LicenseFormState,
   LicenseHostMessage,
   LicenseSaveOutcome,
-} from './protocol';
+} from '../../src/protocol/license';
 
 /** What the user typed, as typed, so that "1.5" or "abc" can be named as errors. */
 interface Draft {

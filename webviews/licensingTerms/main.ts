@@ -19,10 +19,10 @@ import {
   SANDBOX_NOTE,
   type DefaultStatus,
   type LicensingTerms,
-} from '../../src/lma/licensingTerms';
-import { MAX_TRIAL_DAYS } from '../../src/lma/encodings';
-import { licenseStatuses } from '../../src/lma/records';
-import type { FormMessage, FormState, HostMessage, SaveOutcome } from './protocol';
+} from '../../src/lma/rules/licensingTerms';
+import { MAX_TRIAL_DAYS } from '../../src/lma/rules/encodings';
+import { licenseStatuses } from '../../src/lma/records/types';
+import type { FormMessage, FormState, HostMessage, SaveOutcome } from '../../src/protocol/licensingTerms';
 
 interface VsCodeApi {
   postMessage(message: FormMessage): void;

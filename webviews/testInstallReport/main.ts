@@ -4,8 +4,13 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { connectToHost, type Host } from '../shared/host';
 import { baseStyles, reportTableStyles } from '../shared/styles';
 import { css, html, LitElement, nothing } from 'lit';
-import type { Check, InstallKind, TestInstallOutcome, TestInstallReport } from '../../src/lma/testInstall';
-import type { HostMessage, ReportMessage } from './protocol';
+import type {
+  Check,
+  InstallKind,
+  TestInstallOutcome,
+  TestInstallReport,
+} from '../../src/lma/workflows/testInstall';
+import type { HostMessage, ReportMessage } from '../../src/protocol/testInstallReport';
 
 const headlines: Record<TestInstallOutcome, string> = {
   passed: 'Passed: the LMO recorded the License and Lead as expected.',

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
-import { writeTerms } from '../../../src/lma/projectTerms';
-import type { TestInstallReport } from '../../../src/lma/testInstall';
+import { writeTerms } from '../../../src/lma/project/projectTerms';
+import type { TestInstallReport } from '../../../src/lma/workflows/testInstall';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 
 const bin = path.resolve(import.meta.dirname, '../../../bin/lma-explorer.js');

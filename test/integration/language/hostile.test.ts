@@ -9,7 +9,7 @@ import {
   type LogMessageParams,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
-import type { LmoPackages } from '../../../server/protocol';
+import type { LmoPackages } from '../../../src/protocol/languageServer';
 import { Client, uri } from './lspClient';
 
 const disconnected = async (): Promise<LmoPackages> => ({ connected: false });

@@ -20,7 +20,7 @@ import type {
   Range,
   TextEdit,
 } from 'vscode-languageserver-types';
-import { LMO_CHANGED, LMO_PACKAGES, type LmoPackages } from '../../../server/protocol';
+import { LMO_CHANGED, LMO_PACKAGES, type LmoPackages } from '../../../src/protocol/languageServer';
 
 export const serverModule = path.resolve(import.meta.dirname, '../../../dist/server.js');
 export const uri = 'file:///project/sfdx-project.json';

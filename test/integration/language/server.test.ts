@@ -7,11 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import type { Diagnostic, Hover, TextEdit } from 'vscode-languageserver-types';
 import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
 import { answerLmoPackages } from '../../../src/language/lmoAnswer';
-import { checkLmaPresence } from '../../../src/lma/lmaPresence';
-import { loadPackages } from '../../../src/lma/packages';
+import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import { loadPackages } from '../../../src/lma/records/packages';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
-import { LMO_CHANGED, type LmoPackages } from '../../../server/protocol';
+import { LMO_CHANGED, type LmoPackages } from '../../../src/protocol/languageServer';
 import { Client, uri } from './lspClient';
 
 let org: LocalOrg;

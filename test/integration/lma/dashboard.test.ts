@@ -4,10 +4,10 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
-import { loadDashboard, weeklyInstalls } from '../../../src/lma/dashboard';
-import { queryAll } from '../../../src/lma/lmoApi';
-import { checkLmaPresence } from '../../../src/lma/lmaPresence';
-import { loadPackages } from '../../../src/lma/packages';
+import { loadDashboard, weeklyInstalls } from '../../../src/lma/records/dashboard';
+import { queryAll } from '../../../src/lma/records/lmoApi';
+import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import { loadPackages } from '../../../src/lma/records/packages';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 

@@ -14,9 +14,13 @@ import {
   type LocalOrg,
   type OrgView,
 } from '../../../localOrg/index';
-import { checkLmoHealth, type HealthCheckId, type HealthReport } from '../../../src/lma/healthCheck';
-import { checkLmaPresence } from '../../../src/lma/lmaPresence';
-import type { LmoApi } from '../../../src/lma/lmoApi';
+import {
+  checkLmoHealth,
+  type HealthCheckId,
+  type HealthReport,
+} from '../../../src/lma/workflows/healthCheck';
+import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import type { LmoApi } from '../../../src/lma/records/lmoApi';
 import { LmoError } from '../../../src/org/errors';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';

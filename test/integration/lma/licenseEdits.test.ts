@@ -4,16 +4,16 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
-import { planBulkChange, type EditableLicense } from '../../../src/lma/licenseChanges';
+import { planBulkChange, type EditableLicense } from '../../../src/lma/rules/licenseChanges';
 import {
   applyBulkChange,
   loadEditableLicense,
   loadEditableLicenses,
   loadLicenseHistory,
   saveLicenseChange,
-} from '../../../src/lma/licenseEdits';
-import { queryAll } from '../../../src/lma/lmoApi';
-import { checkLmaPresence } from '../../../src/lma/lmaPresence';
+} from '../../../src/lma/workflows/licenseEdits';
+import { queryAll } from '../../../src/lma/records/lmoApi';
+import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 

@@ -21,12 +21,12 @@ import {
   LICENSE_EXPORT_COLUMNS,
   writeLicensesCsv,
   type ExportProgress,
-} from '../../../src/lma/licenseExport';
-import { loadLicensePage } from '../../../src/lma/licenses';
-import { checkLmaPresence } from '../../../src/lma/lmaPresence';
-import type { LmoApi } from '../../../src/lma/lmoApi';
-import { loadPackages } from '../../../src/lma/packages';
-import type { LicenseStatus, Package } from '../../../src/lma/records';
+} from '../../../src/lma/workflows/licenseExport';
+import { loadLicensePage } from '../../../src/lma/records/licenses';
+import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import type { LmoApi } from '../../../src/lma/records/lmoApi';
+import { loadPackages } from '../../../src/lma/records/packages';
+import type { LicenseStatus, Package } from '../../../src/lma/records/types';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 import { parseCsv } from '../../unit/lma/parseCsv';

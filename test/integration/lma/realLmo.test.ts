@@ -5,21 +5,21 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
-import { loadDashboard } from '../../../src/lma/dashboard';
-import { findLicenses, loadLicenseIds, loadLicensePage } from '../../../src/lma/licenses';
-import { loadEditableLicenses } from '../../../src/lma/licenseEdits';
-import { checkLmaPresence, noAccessAdvice } from '../../../src/lma/lmaPresence';
-import { queryPage } from '../../../src/lma/lmoApi';
-import { loadLmoPackages, loadVersionCounts } from '../../../src/lma/packages';
+import { loadDashboard } from '../../../src/lma/records/dashboard';
+import { findLicenses, loadLicenseIds, loadLicensePage } from '../../../src/lma/records/licenses';
+import { loadEditableLicenses } from '../../../src/lma/workflows/licenseEdits';
+import { checkLmaPresence, noAccessAdvice } from '../../../src/lma/records/lmaPresence';
+import { queryPage } from '../../../src/lma/records/lmoApi';
+import { loadLmoPackages, loadVersionCounts } from '../../../src/lma/records/packages';
 import {
   licenseGroupStatuses,
   licenseStatuses,
   OTHER_STATUS,
   type LicenseGroupStatus,
   type Package,
-} from '../../../src/lma/records';
-import { findRecordedLicense } from '../../../src/lma/testInstall';
-import { TestInstalls } from '../../../src/lma/testInstallHistory';
+} from '../../../src/lma/records/types';
+import { findRecordedLicense } from '../../../src/lma/workflows/testInstall';
+import { TestInstalls } from '../../../src/lma/workflows/testInstallHistory';
 import { Emitter } from '../../../src/org/emitter';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';

@@ -4,8 +4,8 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
-import { checkLmaPresence } from '../../../src/lma/lmaPresence';
-import { loadOrgKind } from '../../../src/lma/setupChecks';
+import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import { loadOrgKind } from '../../../src/lma/workflows/setupChecks';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 

@@ -4,16 +4,16 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startLocalOrg, type LocalOrg, type OrgView } from '../../../localOrg/index';
-import { checkLmaPresence } from '../../../src/lma/lmaPresence';
-import { findPackageTerms, writeTerms } from '../../../src/lma/projectTerms';
+import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import { findPackageTerms, writeTerms } from '../../../src/lma/project/projectTerms';
 import {
   checkVersionAccess,
   findRecordedLicense,
   runTestInstall,
   type InstallPhase,
   type TestInstallRun,
-} from '../../../src/lma/testInstall';
-import type { LicensingTerms } from '../../../src/lma/licensingTerms';
+} from '../../../src/lma/workflows/testInstall';
+import type { LicensingTerms } from '../../../src/lma/rules/licensingTerms';
 import { StateAggregator } from '@salesforce/core';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken, listAuthorizedOrgs, openConnection } from '../../../src/org/salesforce';

@@ -2,9 +2,9 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
-import { loadLicensePage } from '../../../src/lma/licenses';
-import { checkLmaPresence } from '../../../src/lma/lmaPresence';
-import { loadPackages } from '../../../src/lma/packages';
+import { loadLicensePage } from '../../../src/lma/records/licenses';
+import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import { loadPackages } from '../../../src/lma/records/packages';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 

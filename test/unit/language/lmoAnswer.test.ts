@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { answerLmoPackages } from '../../../src/language/lmoAnswer';
-import { LMA_1_20_FIELDS } from '../../../src/lma/lmaFields';
-import type { Package } from '../../../src/lma/records';
+import { LMA_1_20_FIELDS } from '../../../src/lma/records/lmaFields';
+import type { Package } from '../../../src/lma/records/types';
 import type { SessionState } from '../../../src/org/lmoSession';
 
 const org = {

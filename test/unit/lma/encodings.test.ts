@@ -7,7 +7,7 @@ import {
   isExpired,
   licenseRowSummary,
   validateSeats,
-} from '../../../src/lma/encodings';
+} from '../../../src/lma/rules/encodings';
 
 test('seats: -1 is a site license, others are counts', () => {
   assert.equal(formatSeats(-1), 'Site License');

@@ -11,7 +11,7 @@ import {
   type DescribeField,
   type HealthCheckResult,
   type HealthFinding,
-} from '../../../src/lma/healthCheck';
+} from '../../../src/lma/workflows/healthCheck';
 import { LmoError } from '../../../src/org/errors';
 
 const field = (name: string, over: Partial<DescribeField> = {}): DescribeField => ({

@@ -12,7 +12,7 @@ import {
   trialDaysLeft,
   type ChangePlan,
   type EditableLicense,
-} from '../../../src/lma/licenseChanges';
+} from '../../../src/lma/rules/licenseChanges';
 
 const today = new Date('2026-11-29T12:00:00Z');
 

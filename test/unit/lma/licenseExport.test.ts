@@ -11,10 +11,10 @@ import {
   licenseExportSoql,
   writeLicensesCsv,
   ExportError,
-} from '../../../src/lma/licenseExport';
-import { toLicense, type LicenseRow } from '../../../src/lma/licenses';
-import { LMA_1_20_FIELDS } from '../../../src/lma/lmaFields';
-import type { LmoApi } from '../../../src/lma/lmoApi';
+} from '../../../src/lma/workflows/licenseExport';
+import { toLicense, type LicenseRow } from '../../../src/lma/records/licenses';
+import { LMA_1_20_FIELDS } from '../../../src/lma/records/lmaFields';
+import type { LmoApi } from '../../../src/lma/records/lmoApi';
 import { parseCsv } from './parseCsv';
 
 test('fields with a comma, a quote, CR or LF are quoted, quotes doubled; others are bare', () => {

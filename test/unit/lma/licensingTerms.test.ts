@@ -9,7 +9,7 @@ import {
   licenseSeats,
   toEntry,
   type LicensingTerms,
-} from '../../../src/lma/licensingTerms';
+} from '../../../src/lma/rules/licensingTerms';
 
 const codes = (entry: unknown) => checkEntry(entry).map((problem) => problem.code);
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupConditions, licenseFields } from '../../../src/lma/licenses';
-import { hasField, LMA_1_20_FIELDS, selectable, type LmaFields } from '../../../src/lma/lmaFields';
-import { noAccessAdvice } from '../../../src/lma/lmaPresence';
+import { groupConditions, licenseFields } from '../../../src/lma/records/licenses';
+import { hasField, LMA_1_20_FIELDS, selectable, type LmaFields } from '../../../src/lma/records/lmaFields';
+import { noAccessAdvice } from '../../../src/lma/records/lmaPresence';
 
 /** The LMA-Ext metadata's License, Package and Package Version (an older LMA). */
 const OLDER: LmaFields = {

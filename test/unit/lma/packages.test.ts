@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareVersionNumbers, releasedNewestFirst } from '../../../src/lma/packages';
-import type { PackageVersion } from '../../../src/lma/records';
+import { compareVersionNumbers, releasedNewestFirst } from '../../../src/lma/records/packages';
+import type { PackageVersion } from '../../../src/lma/records/types';
 
 const version = (versionNumber: string, isBeta = false): PackageVersion => ({
   id: versionNumber,

@@ -8,7 +8,7 @@ import {
   writeTerms,
   ProjectTermsError,
   type SavePlan,
-} from '../../../src/lma/projectTerms';
+} from '../../../src/lma/project/projectTerms';
 import { applyEdits } from 'jsonc-parser';
 
 const editsOf = (plan: SavePlan) => {

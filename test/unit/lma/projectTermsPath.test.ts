@@ -10,7 +10,7 @@ import {
   readProjectTerms,
   writeTerms,
   type SavePlan,
-} from '../../../src/lma/projectTerms';
+} from '../../../src/lma/project/projectTerms';
 
 const trial = { status: 'Trial', lengthDays: 45, seats: 25 } as const;
 const aliases = `  "packageAliases": {

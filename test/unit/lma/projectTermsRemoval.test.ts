@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyEdits } from 'jsonc-parser';
-import { formattedModify } from '../../../src/lma/projectTerms';
+import { formattedModify } from '../../../src/lma/project/projectTerms';
 
 const remove = (text: string, path: string[]) => applyEdits(text, formattedModify(text, path, undefined));
 

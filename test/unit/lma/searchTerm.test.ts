@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_SEARCH_TERM, searchTermProblem } from '../../../src/lma/licenses';
+import { MAX_SEARCH_TERM, searchTermProblem } from '../../../src/lma/records/licenses';
 
 test('a search term is refused when empty or longer than any name it could match', () => {
   assert.equal(searchTermProblem('   '), 'Type what to look for');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Package } from '../../../src/lma/records';
-import { lmoKindWarning, setupState, type SetupInputs } from '../../../src/lma/setupChecks';
+import type { Package } from '../../../src/lma/records/types';
+import { lmoKindWarning, setupState, type SetupInputs } from '../../../src/lma/workflows/setupChecks';
 
 const lmoPackage = (name: string, packageId: string): Package => ({
   id: `a0${name}`,

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Package } from '../../../src/lma/records';
-import { findLmoPackage, readWorkspacePackages, SfdxProjectError } from '../../../src/lma/sfdxProject';
+import type { Package } from '../../../src/lma/records/types';
+import {
+  findLmoPackage,
+  readWorkspacePackages,
+  SfdxProjectError,
+} from '../../../src/lma/project/sfdxProject';
 
 const project = JSON.stringify({
   packageDirectories: [{ path: 'force-app', package: 'Invoicing', versionNumber: '1.2.0.NEXT' }],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { containsPattern, isSalesforceId, literal, toId15, toId18 } from '../../../src/lma/soql';
+import { containsPattern, isSalesforceId, literal, toId15, toId18 } from '../../../src/lma/records/soql';
 
 test('literal escapes quotes and backslashes so input cannot end the string', () => {
   assert.equal(literal("O'Brien"), "'O\\'Brien'");

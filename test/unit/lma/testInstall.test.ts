@@ -11,7 +11,7 @@ import {
   verifyUpgrade,
   type BeforeInstall,
   type RecordedLicense,
-} from '../../../src/lma/testInstall';
+} from '../../../src/lma/workflows/testInstall';
 import { pathOf } from '../../../src/org/salesforce';
 
 test('key problems are recognised by an INSTALL_KEY code or, the codes being unconfirmed, by the message', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openDatabase } from '../../../localOrg/data';
 import { likeMatcher } from '../../../localOrg/data/soql/like';
-import { containsPattern } from '../../../src/lma/soql';
+import { containsPattern } from '../../../src/lma/records/soql';
 import { LMO_ID } from './fixture';
 
 const like = (pattern: string, value: string): boolean => likeMatcher(pattern)(value);
@@ -62,7 +62,7 @@ describe('LIKE', () => {
     assert.ok(checked > 100_000);
   });
 
-  test('Find License for "%", "_" or "\\" finds only what contains it (containsPattern of src/lma/soql)', async () => {
+  test('Find License for "%", "_" or "\\" finds only what contains it (containsPattern of src/lma/records/soql)', async () => {
     const db = await openDatabase({});
     const org = db.org(LMO_ID, { kind: 'lmo' });
     for (const Name of ['Growth 100% Ltd', 'Acme_Labs', 'Back\\slash Inc', 'Plain Corp'])

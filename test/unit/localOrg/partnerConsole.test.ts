@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import { MAX_SEATS, PERPETUAL_DATE, SITE_LICENSE } from '../../../localOrg/data/schema/lma';
 import { validateDefaults } from '../../../localOrg/world/partnerConsole';
 import { MAX_TRIAL_DAYS } from '../../../localOrg/world/state';
-import * as encodings from '../../../src/lma/encodings';
-import * as terms from '../../../src/lma/licensingTerms';
+import * as encodings from '../../../src/lma/rules/encodings';
+import * as terms from '../../../src/lma/rules/licensingTerms';
 
 test('the seat limit, the site-license seats, the does-not-expire date and the longest trial agree', () => {
   assert.equal(MAX_SEATS, encodings.MAX_SEATS);

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { codeActions, complete, diagnose, hover } from '../../../server/analysis';
-import type { LmoPackages } from '../../../server/protocol';
-import type { Package } from '../../../src/lma/records';
+import type { LmoPackages } from '../../../src/protocol/languageServer';
+import type { Package } from '../../../src/lma/records/types';
 
 // A 2GP project: the package alias is a 0Ho id the LMA never stores; only its 04t versions match.
 const text = `{

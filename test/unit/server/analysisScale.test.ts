@@ -7,8 +7,8 @@ import { Session } from 'node:inspector/promises';
 import { after, before, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { boundDepth, codeActions, complete, diagnose, hover, MAX_DEPTH } from '../../../server/analysis';
-import type { LmoPackages } from '../../../server/protocol';
-import type { Package } from '../../../src/lma/records';
+import type { LmoPackages } from '../../../src/protocol/languageServer';
+import type { Package } from '../../../src/lma/records/types';
 
 const DEEP = 100_000;
 const nest = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseLicenseFormMessage } from '../../../webviews/license/protocol';
+import { parseLicenseFormMessage } from '../../../src/protocol/license';
 
 test('the declared messages of the Modify License form are accepted as they are', () => {
   for (const kind of ['ready', 'reload', 'openInSalesforce'])

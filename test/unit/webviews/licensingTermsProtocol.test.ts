@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseFormMessage } from '../../../webviews/licensingTerms/protocol';
+import { parseFormMessage } from '../../../src/protocol/licensingTerms';
 
 const terms = { status: 'Trial', lengthDays: 30, seats: 25 };
 

@@ -1,9 +1,9 @@
 // The report webviews' gates: each accepts its declared messages and refuses any other shape.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDashboardMessage } from '../../../webviews/dashboard/protocol';
-import { parseHealthMessage } from '../../../webviews/healthReport/protocol';
-import { parseReportMessage } from '../../../webviews/testInstallReport/protocol';
+import { parseDashboardMessage } from '../../../src/protocol/dashboard';
+import { parseHealthMessage } from '../../../src/protocol/healthReport';
+import { parseReportMessage } from '../../../src/protocol/testInstallReport';
 
 test('the report webviews accept exactly their declared messages', () => {
   assert.deepEqual(parseDashboardMessage({ kind: 'refresh' }), { message: { kind: 'refresh' } });

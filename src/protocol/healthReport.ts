@@ -2,8 +2,8 @@
  * The message protocol of the LMO health report, shared by the webview (webviews/healthReport) and the
  * extension host (src/webviews/healthReportPanel.ts).
  */
-import type { HealthReport } from '../../src/lma/healthCheck';
-import { parseMessage, type Parsed } from '../shared/messages';
+import type { HealthReport } from '../lma/workflows/healthCheck';
+import { parseMessage, type Parsed } from './messages';
 
 /** Host → webview. */
 export type HostMessage =

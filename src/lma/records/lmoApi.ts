@@ -1,4 +1,4 @@
-import type { QueryPage, RequestOptions } from '../org/connection';
+import type { QueryPage, RequestOptions } from '../../org/connection';
 import type { LmaFields } from './lmaFields';
 
 /** What the domain needs of the session: one authenticated REST request (LmoSession.request). */

@@ -4,11 +4,11 @@
  * that org, and compare them with the package's default terms. The test org is reached through its
  * own connection; the LMO only through the session. No `vscode` here: the CLI runs the same code.
  */
-import { lmaFieldsOf, selectable } from './lmaFields';
-import { doesNotExpire, formatExpiration, formatSeats, isSiteLicense } from './encodings';
-import { describeTerms, expirationFor, licenseSeats, type LicensingTerms } from './licensingTerms';
-import { queryPage, toolingQuery, type LmoApi } from './lmoApi';
-import { literal, toId15, toId18 } from './soql';
+import { lmaFieldsOf, selectable } from '../records/lmaFields';
+import { doesNotExpire, formatExpiration, formatSeats, isSiteLicense } from '../rules/encodings';
+import { describeTerms, expirationFor, licenseSeats, type LicensingTerms } from '../rules/licensingTerms';
+import { queryPage, toolingQuery, type LmoApi } from '../records/lmoApi';
+import { literal, toId15, toId18 } from '../records/soql';
 
 /** How this install relates to what the test org and the LMO had before it (see `classifyInstall`). */
 export type InstallKind = 'new' | 'upgrade' | 'reinstall';

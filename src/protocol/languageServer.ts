@@ -3,7 +3,7 @@
  * reaches the server only by asking the extension, which answers from its one LMO session: the server
  * never connects to Salesforce itself.
  */
-import type { Package } from '../src/lma/records';
+import type { Package } from '../lma/records/types';
 
 /** The LMO the answer comes from, as the session knows it. */
 export interface LmoIdentity {

@@ -13,14 +13,14 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { QueryPage } from '../org/connection';
-import { toLmoError } from '../org/errors';
-import { doesNotExpire, formatExpiration, formatSeats, isExpired, isoDate } from './encodings';
-import { groupConditions, licenseFields, toLicense, type LicenseRow } from './licenses';
-import { LMA_1_20_FIELDS, lmaFieldsOf, type LmaFields } from './lmaFields';
-import { queryPage, type LmoApi } from './lmoApi';
-import { licenseGroupStatuses, type License, type LicenseGroupStatus } from './records';
-import { isSalesforceId } from './soql';
+import type { QueryPage } from '../../org/connection';
+import { toLmoError } from '../../org/errors';
+import { doesNotExpire, formatExpiration, formatSeats, isExpired, isoDate } from '../rules/encodings';
+import { groupConditions, licenseFields, toLicense, type LicenseRow } from '../records/licenses';
+import { LMA_1_20_FIELDS, lmaFieldsOf, type LmaFields } from '../records/lmaFields';
+import { queryPage, type LmoApi } from '../records/lmoApi';
+import { licenseGroupStatuses, type License, type LicenseGroupStatus } from '../records/types';
+import { isSalesforceId } from '../records/soql';
 
 /** What to export: a package's licenses (through their Package Version, as the tree counts them). */
 export interface LicenseGroup {

@@ -7,9 +7,9 @@
  * check that can't run (no permission to read Setup, an object the org lacks) is reported skipped,
  * with the reason, so "nothing found" means every check ran.
  */
-import { toLmoError } from '../org/errors';
-import { queryAll, queryPage, toolingQuery, type LmoApi } from './lmoApi';
-import { literal } from './soql';
+import { toLmoError } from '../../org/errors';
+import { queryAll, queryPage, toolingQuery, type LmoApi } from '../records/lmoApi';
+import { literal } from '../records/soql';
 
 export type HealthSeverity = 'error' | 'warning' | 'info';
 

@@ -2,8 +2,8 @@
  * The message protocol of the test-install report, shared by the webview (webviews/testInstallReport)
  * and the extension host (src/webviews/testInstallReportPanel.ts).
  */
-import type { TestInstallReport } from '../../src/lma/testInstall';
-import { parseMessage, type Parsed } from '../shared/messages';
+import type { TestInstallReport } from '../lma/workflows/testInstall';
+import { parseMessage, type Parsed } from './messages';
 
 /** Host → webview. */
 export type HostMessage = { kind: 'report'; report: TestInstallReport };

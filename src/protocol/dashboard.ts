@@ -2,8 +2,8 @@
  * The message protocol of the LMO dashboard, shared by the webview (webviews/dashboard) and the
  * extension host (src/webviews/dashboardPanel.ts).
  */
-import type { DashboardData } from '../../src/lma/dashboard';
-import { parseMessage, type Parsed } from '../shared/messages';
+import type { DashboardData } from '../lma/records/dashboard';
+import { parseMessage, type Parsed } from './messages';
 
 /** Host → webview: the figures, or why there are none. */
 export type HostMessage =

@@ -9,7 +9,7 @@
  * chunk is re-read just before its write, and License History is read after it to report any change that
  * landed in between.
  */
-import { lmaFieldsOf, selectable } from './lmaFields';
+import { lmaFieldsOf, selectable } from '../records/lmaFields';
 import {
   apiFieldOf,
   isConfirmed,
@@ -20,11 +20,11 @@ import {
   type Confirmation,
   type EditableLicense,
   type LicenseChange,
-} from './licenseChanges';
-import { PERPETUAL_DATE } from './encodings';
-import { queryAll, type LmoApi } from './lmoApi';
-import { literal } from './soql';
-import { LmoError, toLmoError } from '../org/errors';
+} from '../rules/licenseChanges';
+import { PERPETUAL_DATE } from '../rules/encodings';
+import { queryAll, type LmoApi } from '../records/lmoApi';
+import { literal } from '../records/soql';
+import { LmoError, toLmoError } from '../../org/errors';
 
 /** sObject Collections take at most 200 records a request. */
 export const COLLECTION_SIZE = 200;

@@ -1,7 +1,7 @@
 import { LMA_1_20_FIELDS, lmaFieldsOf, selectable, type LmaFields } from './lmaFields';
 import { queryAll, queryPage, type LmoApi } from './lmoApi';
 import { packageCondition } from './packages';
-import { licenseStatuses, OTHER_STATUS, type License, type LicenseGroupStatus } from './records';
+import { licenseStatuses, OTHER_STATUS, type License, type LicenseGroupStatus } from './types';
 import { containsPattern, isSalesforceId, literal, toId15, toId18 } from './soql';
 
 export const LICENSE_PAGE_SIZE = 200;

@@ -4,9 +4,9 @@
  * `parseLicenseFormMessage` accepts only these shapes, and the host checks every rule again and asks
  * any confirmation itself (a modal, or a typed name), never taking the webview's word for it.
  */
-import type { EditableLicense, LicenseChange } from '../../src/lma/licenseChanges';
-import type { HistoryEntry } from '../../src/lma/licenseEdits';
-import { parseMessage, type Parsed } from '../shared/messages';
+import type { EditableLicense, LicenseChange } from '../lma/rules/licenseChanges';
+import type { HistoryEntry } from '../lma/workflows/licenseEdits';
+import { parseMessage, type Parsed } from './messages';
 
 export interface LicenseFormState {
   license: EditableLicense;

@@ -15,7 +15,13 @@ import {
   type Node,
   type ParseError,
 } from 'jsonc-parser';
-import { checkTerms, fromEntry, toEntry, type LicensingTerms, type TermsProblem } from './licensingTerms';
+import {
+  checkTerms,
+  fromEntry,
+  toEntry,
+  type LicensingTerms,
+  type TermsProblem,
+} from '../rules/licensingTerms';
 
 /** Where the terms live in sfdx-project.json. */
 export const TERMS_PATH = ['plugins', 'lma', 'defaultLicensing'] as const;

@@ -1,5 +1,5 @@
-import type { Package } from './records';
-import { isSalesforceId, toId15 } from './soql';
+import type { Package } from '../records/types';
+import { isSalesforceId, toId15 } from '../records/soql';
 
 /** A package declared in the workspace's sfdx-project.json. */
 export interface WorkspacePackage {

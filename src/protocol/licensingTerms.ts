@@ -3,10 +3,10 @@
  * and the extension host (src/webviews/licensingTermsPanel.ts). The host trusts nothing the webview
  * posts: `parseFormMessage` accepts only the shapes declared here, with no extra fields.
  */
-import type { LicensingTerms } from '../../src/lma/licensingTerms';
-import type { LicenseStatus } from '../../src/lma/records';
-import type { TestInstallOutcome } from '../../src/lma/testInstall';
-import { parseMessage, type Parsed } from '../shared/messages';
+import type { LicensingTerms } from '../lma/rules/licensingTerms';
+import type { LicenseStatus } from '../lma/records/types';
+import type { TestInstallOutcome } from '../lma/workflows/testInstall';
+import { parseMessage, type Parsed } from './messages';
 
 /** What the form shows; the host posts it after `ready` and again whenever the file or the org changes. */
 export interface FormState {

@@ -4,9 +4,9 @@
  * of sfdx-project.json is associated, every associated package has default terms, and its last test
  * install passed. The setup walkthrough's steps complete from these (context keys, src/views/setup.ts).
  */
-import { queryPage, type LmoApi } from './lmoApi';
-import type { Package } from './records';
-import { findLmoPackage, type WorkspacePackage } from './sfdxProject';
+import { queryPage, type LmoApi } from '../records/lmoApi';
+import type { Package } from '../records/types';
+import { findLmoPackage, type WorkspacePackage } from '../project/sfdxProject';
 import type { TestInstallOutcome } from './testInstall';
 
 export interface SetupInputs {

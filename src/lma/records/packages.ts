@@ -7,7 +7,7 @@ import {
   type LicenseStatus,
   type Package,
   type PackageVersion,
-} from './records';
+} from './types';
 import { literal } from './soql';
 
 interface PackageRow {

@@ -1,6 +1,6 @@
-import { savedState } from '../ids';
-import { Emitter } from '../org/emitter';
-import { toId15 } from './soql';
+import { savedState } from '../../ids';
+import { Emitter } from '../../org/emitter';
+import { toId15 } from '../records/soql';
 import type { TestInstallReport } from './testInstall';
 
 /** Where runs are kept: VS Code's workspace state (a Memento) in the extension, a map in tests. */

@@ -1,4 +1,4 @@
-import { toLmoError } from '../org/errors';
+import { toLmoError } from '../../org/errors';
 import {
   describeLmaFields,
   LMA_OBJECT_LABELS,
