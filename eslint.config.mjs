@@ -76,6 +76,7 @@ export default tseslint.config(
   {
     // The tree's nodes and model are view state without VS Code, so they run in integration tests.
     files: [
+      'src/base/**/*.ts',
       'src/lma/**/*.ts',
       'src/org/**/*.ts',
       'src/protocol/**/*.ts',

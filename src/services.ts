@@ -3,7 +3,7 @@ import { views, workbenchCommands } from './ids';
 import { checkLmaPresence } from './lma/records/lmaPresence';
 import type { Package } from './lma/records/types';
 import { TestInstalls } from './lma/workflows/testInstallHistory';
-import type { Listen } from './org/emitter';
+import type { Listen } from './base/emitter';
 import { LocalOrgLauncher } from './org/localOrg';
 import { LmoSession } from './org/lmoSession';
 import { OrgChoice } from './state/orgChoice';

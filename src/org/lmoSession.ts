@@ -2,8 +2,9 @@ import type { LmaFields } from '../lma/records/lmaFields';
 import type { LmaPresence } from '../lma/records/lmaPresence';
 import { parseLimitInfo, type ApiUsage } from './apiUsage';
 import type { ExchangeObserver, OrgConnection, RequestOptions } from './connection';
-import { Emitter } from './emitter';
-import { LmoError, toLmoError } from './errors';
+import { Emitter } from '../base/emitter';
+import { LmoError } from '../base/lmoError';
+import { toLmoError } from './errors';
 import { shortenForLog, type Log } from './log';
 import { loadSalesforce } from './salesforceLoader';
 

@@ -3,8 +3,9 @@ import { loadLmoPackages, loadPackage, loadVersionCounts, type LmoPackages } fro
 import { licenseGroupStatuses, type License, type Package } from '../lma/records/types';
 import { findLmoPackage, type SfdxProjectError, type WorkspacePackage } from '../lma/project/sfdxProject';
 import type { TestInstalls } from '../lma/workflows/testInstallHistory';
-import { Emitter, type Listen, type Subscription } from '../org/emitter';
-import { toLmoError, type LmoError } from '../org/errors';
+import { Emitter, type Listen, type Subscription } from '../base/emitter';
+import type { LmoError } from '../base/lmoError';
+import { toLmoError } from '../org/errors';
 import type { LmoSession } from '../org/lmoSession';
 import type {
   LmaNode,

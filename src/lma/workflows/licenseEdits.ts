@@ -24,7 +24,8 @@ import {
 import { PERPETUAL_DATE } from '../rules/encodings';
 import { queryAll, type LmoApi } from '../records/lmoApi';
 import { literal } from '../records/soql';
-import { LmoError, toLmoError } from '../../org/errors';
+import { LmoError } from '../../base/lmoError';
+import { toLmoError } from '../../org/errors';
 
 /** sObject Collections take at most 200 records a request. */
 export const COLLECTION_SIZE = 200;

@@ -1,5 +1,5 @@
 import { savedState } from '../../ids';
-import { Emitter } from '../../org/emitter';
+import { Emitter } from '../../base/emitter';
 import { toId15 } from '../records/soql';
 import type { TestInstallReport } from './testInstall';
 

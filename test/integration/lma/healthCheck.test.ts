@@ -21,7 +21,7 @@ import {
 } from '../../../src/lma/workflows/healthCheck';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import type { LmoApi } from '../../../src/lma/records/lmoApi';
-import { LmoError } from '../../../src/org/errors';
+import { LmoError } from '../../../src/base/lmoError';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
 import { eventually, raw, startTestOrg } from '../localOrg/helpers';

@@ -20,7 +20,7 @@ import {
 } from '../../../src/lma/records/types';
 import { findRecordedLicense } from '../../../src/lma/workflows/testInstall';
 import { TestInstalls } from '../../../src/lma/workflows/testInstallHistory';
-import { Emitter } from '../../../src/org/emitter';
+import { Emitter } from '../../../src/base/emitter';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 import { LmoTreeModel } from '../../../src/views/lmoTreeModel';

@@ -8,7 +8,7 @@ import { LICENSE_PAGE_SIZE } from '../../../src/lma/records/licenses';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { readWorkspacePackages } from '../../../src/lma/project/sfdxProject';
 import { TestInstalls } from '../../../src/lma/workflows/testInstallHistory';
-import { Emitter } from '../../../src/org/emitter';
+import { Emitter } from '../../../src/base/emitter';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 import { LmoTreeModel } from '../../../src/views/lmoTreeModel';

@@ -12,7 +12,7 @@ import {
   type HealthCheckResult,
   type HealthFinding,
 } from '../../../src/lma/workflows/healthCheck';
-import { LmoError } from '../../../src/org/errors';
+import { LmoError } from '../../../src/base/lmoError';
 
 const field = (name: string, over: Partial<DescribeField> = {}): DescribeField => ({
   name,
