@@ -13,7 +13,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, complete, diagnose, hover } from '../server/analysis.ts';
-import { startLocalOrg } from '../localOrg/index.ts';
+import { startLocalOrg } from 'lma-local-org';
 import { LMO_PACKAGES, type LmoPackages } from '../src/protocol/languageServer.ts';
 import { answerLmoPackages } from '../src/language/lmoAnswer.ts';
 import { checkLmaPresence } from '../src/lma/records/lmaPresence.ts';

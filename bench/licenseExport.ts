@@ -20,9 +20,9 @@ import {
 } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
-import { startLocalOrg } from '../localOrg/index';
+import { startLocalOrg } from 'lma-local-org';
 
 const mode = process.argv[2];
 // Acme Billing gets 60% of a seeded world's licenses: 167,000 gives it about 100,000.
@@ -71,7 +71,7 @@ interface ServerProcess {
 }
 
 async function startServerProcess(dir: string): Promise<ServerProcess> {
-  const cli = join(__dirname, '..', 'dist', 'localOrgCli.js');
+  const cli = join(dirname(require.resolve('lma-local-org/package.json')), 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} not found: run \`npm run build\` first.`);
   const child = spawn(
     process.execPath,

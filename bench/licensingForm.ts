@@ -7,7 +7,7 @@ import { home } from '../test/integration/isolatedHome.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { startLocalOrg } from '../localOrg/index.ts';
+import { startLocalOrg } from 'lma-local-org';
 import { authorizeWithRefreshToken } from '../src/org/salesforce.ts';
 import { demoProject } from '../scripts/demoProject.ts';
 import { repoRoot } from '../scripts/codeServer.ts';

@@ -6,9 +6,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Connection } from '@jsforce/jsforce-node';
-import { startLocalOrg } from '../localOrg/index';
+import { startLocalOrg } from 'lma-local-org';
 
 const BUILD = process.argv[2] === '--build';
 const LICENSES = Number(process.argv[BUILD ? 4 : 2] ?? 100_000);
@@ -46,12 +46,12 @@ interface ServerProcess {
   stop(): void;
 }
 
-/** Starts `dist/localOrgCli.js start` on a saved world and waits for its banner. */
+/** Starts `lma-local-org`'s bundled CLI (localOrg/dist/cli.js) with `start` on a saved world and waits for its banner. */
 async function startServerProcess(dir: string): Promise<ServerProcess> {
-  const cli = join(__dirname, '..', 'dist', 'localOrgCli.js');
+  const cli = join(dirname(require.resolve('lma-local-org/package.json')), 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} not found: run \`npm run build\` first.`);
   const started = performance.now();
-  // The flag bin/lma-local-org.js adds for `start`.
+  // The flag localOrg/bin/lma-local-org.js adds for `start`.
   const child = spawn(
     process.execPath,
     ['--max-semi-space-size=8', cli, 'start', '--port', '0', '--data', dir],

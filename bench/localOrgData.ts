@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../localOrg/data';
+import { openDatabase } from 'lma-local-org/data';
 
 const LMO = '00D000000000LMO';
 const argv = process.argv.slice(2);

@@ -7,7 +7,7 @@
 //                   what the LMO held before the install counts as one more request.
 // Run: node --import tsx bench/testInstall.ts (prints a table)
 import '../test/integration/isolatedHome.ts';
-import { startLocalOrg } from '../localOrg/index.ts';
+import { startLocalOrg } from 'lma-local-org';
 import { checkLmaPresence } from '../src/lma/records/lmaPresence.ts';
 import { runTestInstall } from '../src/lma/workflows/testInstall.ts';
 import { LmoSession } from '../src/org/lmoSession.ts';

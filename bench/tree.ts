@@ -11,7 +11,7 @@
 import '../test/integration/isolatedHome.ts';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startLocalOrg, type StartLocalOrgOptions } from '../localOrg/index.ts';
+import { startLocalOrg, type StartLocalOrgOptions } from 'lma-local-org';
 import { loadLicensePage } from '../src/lma/records/licenses.ts';
 import { checkLmaPresence } from '../src/lma/records/lmaPresence.ts';
 import { loadLmoPackages, loadVersionCounts } from '../src/lma/records/packages.ts';

@@ -1,5 +1,5 @@
 // `lma-local-org`: start the local org, or drive a running one through its
-// admin API (/_local/...). Bundled to dist/localOrgCli.js; bin/lma-local-org.js
+// admin API (/_local/...). Bundled to dist/cli.js; bin/lma-local-org.js
 // is the shim that runs it.
 import { readFileSync } from 'node:fs';
 import { DEFAULT_PORT } from './address';

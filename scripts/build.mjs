@@ -4,8 +4,9 @@
 //   dist/cli.js         the headless `lma-explorer` command (bin/lma-explorer.js)
 //   dist/languageClient.js  vscode-languageclient, required when an sfdx-project.json is first opened
 //   dist/server.js      the sfdx-project.json language server (its own process)
-//   dist/localOrg.js    the local org, required when the user picks "Use the local org"
-//   dist/localOrgCli.js the local org's command line (bin/lma-local-org.js)
+//   dist/localOrg.js    the local org (the lma-local-org workspace), required when the user picks "Use the local org"
+//   localOrg/dist/cli.js the local org's command line (its bin, localOrg/bin/lma-local-org.js; the
+//                       workspace's own `npm run build` makes the same file)
 //   dist/webviews/*.js  browser code of the webview forms
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
@@ -45,10 +46,10 @@ const builds = [
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { languageClient: 'src/language/languageClient.ts' }, outdir: 'dist' },
   ...(existsSync('localOrg/index.ts')
-    ? [{ ...node, entryPoints: { localOrg: 'localOrg/index.ts' }, outdir: 'dist' }]
+    ? [{ ...node, entryPoints: { localOrg: 'lma-local-org' }, outdir: 'dist' }]
     : []),
   ...(existsSync('localOrg/cli.ts')
-    ? [{ ...node, entryPoints: { localOrgCli: 'localOrg/cli.ts' }, outdir: 'dist' }]
+    ? [{ ...node, entryPoints: { cli: 'localOrg/cli.ts' }, outdir: 'localOrg/dist' }]
     : []),
   ...(existsSync('server/server.ts')
     ? [{ ...node, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' }]

@@ -1,16 +1,19 @@
 // Fails when package-lock.json is out of step with package.json, the drift that makes `npm install`
-// rewrite the lockfile of a fresh clone. npm recomputes the lockfile from copies of both files in a
-// scratch folder (no install, no scripts, the local cache first); any difference is printed.
+// rewrite the lockfile of a fresh clone. npm recomputes the lockfile from copies of both files (and of
+// each workspace's package.json) in a scratch folder (no install, no scripts, the local cache first);
+// any difference is printed.
 // Usage: node scripts/checkLockfile.mjs
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'lma-lockfile-'));
 try {
-  for (const file of ['package.json', 'package-lock.json'])
+  const { workspaces = [] } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  for (const workspace of workspaces) mkdirSync(join(scratch, workspace), { recursive: true });
+  for (const file of ['package.json', 'package-lock.json', ...workspaces.map((w) => `${w}/package.json`)])
     copyFileSync(join(root, file), join(scratch, file));
   try {
     execFileSync(

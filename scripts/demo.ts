@@ -26,7 +26,7 @@ async function prepare(): Promise<DemoSetup> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lma-demo-home-'));
   process.env.HOME = home;
   process.env.SF_DISABLE_LOG_FILE = 'true';
-  const { startLocalOrg } = await import('../localOrg/index.ts');
+  const { startLocalOrg } = await import('lma-local-org');
   const { authorizeWithRefreshToken } = await import('../src/org/salesforce.ts');
   const org = await startLocalOrg({ seed: 'demo' });
   await authorizeWithRefreshToken({

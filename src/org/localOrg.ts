@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_SECRET_FOLDER, DEFAULT_PORT, LOOPBACK_HOSTS, adminSecretFile } from '../../localOrg/address';
-import type * as LocalOrgModule from '../../localOrg/index';
+import { ADMIN_SECRET_FOLDER, DEFAULT_PORT, LOOPBACK_HOSTS, adminSecretFile } from 'lma-local-org/address';
+import type * as LocalOrgModule from 'lma-local-org';
 import { loadSalesforce } from './salesforceLoader';
 
 /** The alias under which the local org's LMO is saved in the CLI auth store (`sf org list` shows it). */

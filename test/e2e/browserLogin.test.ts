@@ -3,7 +3,7 @@
 import '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { withSession } from './harness.ts';
 
 let org: LocalOrg;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
-import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { createSfdxWorkspace, repoRoot, startCodeServer, type CodeServer } from '../../scripts/codeServer.ts';
 import { EXTENSION_ID } from '../../src/ids.ts';

@@ -3,7 +3,7 @@
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LMO_PROBLEMS } from '../../localOrg/index.ts';
+import { LMO_PROBLEMS } from 'lma-local-org';
 import { demoProject } from '../../scripts/demoProject.ts';
 import { demoOrgForThisFile, withSession } from './harness.ts';
 

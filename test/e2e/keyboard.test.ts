@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
-import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { readProjectTerms } from '../../src/lma/project/projectTerms.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { withSession } from './harness.ts';

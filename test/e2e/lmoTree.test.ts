@@ -4,7 +4,7 @@
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { withSession } from './harness.ts';
 

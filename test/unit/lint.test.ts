@@ -66,3 +66,18 @@ test('the local org may import its own modules', async () => {
     [],
   );
 });
+
+test("the local org's own tests import nothing from src/ nor vscode, and may drive it with jsforce", async () => {
+  for (const file of ['localOrg/test/unit/x.test.ts', 'localOrg/test/integration/x.test.ts']) {
+    for (const code of [
+      "import { MAX_SEATS as x } from '../../../src/lma/rules/encodings';",
+      "import * as x from 'vscode';",
+    ])
+      assert.equal((await restrictions(file, code)).length, 1, `${file} may run: ${code}`);
+    assert.deepEqual(
+      await restrictions(file, "import { Connection as x } from '@jsforce/jsforce-node';"),
+      [],
+      `${file} may not import jsforce`,
+    );
+  }
+});

@@ -5,7 +5,7 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Diagnostic, Hover, TextEdit } from 'vscode-languageserver-types';
-import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { answerLmoPackages } from '../../../src/language/lmoAnswer';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { loadPackages } from '../../../src/lma/records/packages';

@@ -3,7 +3,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { loadDashboard, weeklyInstalls } from '../../../src/lma/records/dashboard';
 import { queryAll } from '../../../src/lma/records/lmoApi';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';

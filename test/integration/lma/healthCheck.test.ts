@@ -7,13 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  LMO_PROBLEMS,
-  startLocalOrg,
-  type LmoProblem,
-  type LocalOrg,
-  type OrgView,
-} from '../../../localOrg/index';
+import { LMO_PROBLEMS, startLocalOrg, type LmoProblem, type LocalOrg, type OrgView } from 'lma-local-org';
 import {
   checkLmoHealth,
   type HealthCheckId,
@@ -24,7 +18,7 @@ import type { LmoApi } from '../../../src/lma/records/lmoApi';
 import { LmoError } from '../../../src/base/lmoError';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
-import { eventually, raw, startTestOrg } from '../localOrg/helpers';
+import { eventually, raw, startTestOrg } from 'lma-local-org/testing';
 
 const quiet = { trace() {}, info() {}, warn() {}, error() {} };
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import {
   ExportError,
   exportLicensesToFile,

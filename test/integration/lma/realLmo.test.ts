@@ -4,7 +4,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { loadDashboard } from '../../../src/lma/records/dashboard';
 import { findLicenses, loadLicenseIds, loadLicensePage } from '../../../src/lma/records/licenses';
 import { loadEditableLicenses } from '../../../src/lma/workflows/licenseEdits';

@@ -3,7 +3,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { loadOrgKind } from '../../../src/lma/workflows/setupChecks';
 import { LmoSession } from '../../../src/org/lmoSession';

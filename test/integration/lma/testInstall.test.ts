@@ -3,7 +3,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startLocalOrg, type LocalOrg, type OrgView } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg, type OrgView } from 'lma-local-org';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { findPackageTerms, writeTerms } from '../../../src/lma/project/projectTerms';
 import {

@@ -5,8 +5,8 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as CoreModule from '@salesforce/core';
-import type { LocalOrg } from '../../../localOrg/index';
-import { eventually, raw, sleep, startTestOrg } from './helpers';
+import type { LocalOrg } from 'lma-local-org';
+import { eventually, raw, sleep, startTestOrg } from 'lma-local-org/testing';
 
 type Core = typeof CoreModule;
 type Conn = Awaited<ReturnType<Core['Connection']['create']>>;

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { LocalOrg } from '../../../localOrg/index';
-import { eventually, startTestOrg } from './helpers';
+import type { LocalOrg } from 'lma-local-org';
+import { eventually, startTestOrg } from 'lma-local-org/testing';
 
 const run = promisify(execFile);
 // node_modules/.bin/sf runs under the machine's `node`; run its script under this (Node 24) binary instead.

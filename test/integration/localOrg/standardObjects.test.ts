@@ -4,8 +4,8 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as CoreModule from '@salesforce/core';
-import type { LocalOrg } from '../../../localOrg/index';
-import { startTestOrg } from './helpers';
+import type { LocalOrg } from 'lma-local-org';
+import { startTestOrg } from 'lma-local-org/testing';
 
 type Conn = Awaited<ReturnType<(typeof CoreModule)['Connection']['create']>>;
 type Field = {

@@ -5,7 +5,7 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
 
 let org: LocalOrg;

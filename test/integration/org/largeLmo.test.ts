@@ -1,7 +1,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { loadLicensePage } from '../../../src/lma/records/licenses';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { loadPackages } from '../../../src/lma/records/packages';

@@ -4,7 +4,7 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { renameSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { applyLocalPartnerConsoleTerms, createLocalTestOrg } from '../../../src/org/localOrg';
 
 let org: LocalOrg;

@@ -3,7 +3,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { LICENSE_PAGE_SIZE } from '../../../src/lma/records/licenses';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { readWorkspacePackages } from '../../../src/lma/project/sfdxProject';

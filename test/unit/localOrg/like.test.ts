@@ -2,10 +2,10 @@
 // regular expression, without its backtracking.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { openDatabase } from '../../../localOrg/data';
+import { openDatabase } from 'lma-local-org/data';
 import { likeMatcher } from '../../../localOrg/data/soql/like';
 import { containsPattern } from '../../../src/lma/records/soql';
-import { LMO_ID } from './fixture';
+const LMO_ID = '00D000000000001EAA';
 
 const like = (pattern: string, value: string): boolean => likeMatcher(pattern)(value);
 

@@ -1,7 +1,7 @@
 // allOrNone is all or nothing: in process (a failed batch leaves no record, not even for queryAll,
 // and no update) and across kill -9 of the server at random points during allOrNone collections and
 // composite requests.
-import '../isolatedHome';
+import './isolatedHome';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 // Durability and the admin API: a restarted local org keeps its orgs, tokens
 // and records; a second one on the same port fails with EADDRINUSE; the admin
 // API refuses cross-origin callers.
-import '../isolatedHome';
+import './isolatedHome';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

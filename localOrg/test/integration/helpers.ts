@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startLocalOrg, type LocalOrg, type StartLocalOrgOptions } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg, type StartLocalOrgOptions } from '../../index';
 
 export async function startTestOrg(options: StartLocalOrgOptions = {}): Promise<LocalOrg> {
   return startLocalOrg({ port: 0, seed: 'demo', installDelayMs: 200, ...options });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
-import { openDatabase } from '../../../localOrg/data';
+import { openDatabase } from '../../data';
 
 const ORG = '00D000000000009EAA';
 const dirs: string[] = [];

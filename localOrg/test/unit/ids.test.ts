@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { caseSuffix, isWellFormedId, toId18 } from '../../../localOrg/data';
-import { mintId } from '../../../localOrg/data/ids';
+import { caseSuffix, isWellFormedId, toId18 } from '../../data';
+import { mintId } from '../../data/ids';
 
 test('case-safe suffix matches Salesforce examples', () => {
   // Known pair from Salesforce documentation/community: 001A0000006Vm9r -> 001A0000006Vm9rIAC

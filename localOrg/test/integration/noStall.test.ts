@@ -1,9 +1,9 @@
 // One heavy request doesn't stall the others: a long query yields to the event loop, so that a light
 // request sent while it runs is answered before it finishes. (bench/localOrgApi.ts measures the wait.)
-import '../isolatedHome';
+import './isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LocalOrg } from '../../../localOrg/index';
+import type { LocalOrg } from '../../index';
 import { raw, startTestOrg } from './helpers';
 
 const V = '/services/data/v62.0';

@@ -1,6 +1,6 @@
 // `lma-local-org start` runs the server in a child process (for its V8 flags): a kill -9 of the
 // command must not leave that child running, holding the port and the data folder.
-import '../isolatedHome';
+import './isolatedHome';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { it } from 'node:test';
 import { sleep } from './helpers';
 
-const bin = resolve(__dirname, '../../../bin/lma-local-org.js');
+const bin = resolve(__dirname, '../../bin/lma-local-org.js');
 
 // A zombie (exited, not yet reaped where PID 1 doesn't reap) counts as gone.
 const alive = (pid: number): boolean => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { openDatabase } from '../../../localOrg/data';
+import { openDatabase } from '../../data';
 
 const ORG = '00D000000000077';
 

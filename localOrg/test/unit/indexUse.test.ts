@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { schemaFor } from '../../../localOrg/data';
-import type { Row } from '../../../localOrg/data';
-import type { QuerySource } from '../../../localOrg/data/soql/source';
-import { runQuery } from '../../../localOrg/data/soql/query';
+import { schemaFor } from '../../data';
+import type { Row } from '../../data';
+import type { QuerySource } from '../../data/soql/source';
+import { runQuery } from '../../data/soql/query';
 
 const license: Row = {
   Id: 'a0L4L0000000001AAA',

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Shim for `npx lma-local-org`: runs the bundled CLI (built from localOrg/cli.ts).
+// Shim for `npx lma-local-org`: runs the bundled CLI (dist/cli.js, built from cli.ts by `npm run build`).
 'use strict';
 
 // A long-running `start` holds the whole world in memory; V8's default young generation makes the
@@ -22,7 +22,7 @@ if (process.argv[2] === 'start' && !process.execArgv.includes(SEMI_SPACE)) {
     process.channel.unref();
     process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   }
-  const { main } = require('../dist/localOrgCli.js');
+  const { main } = require('../dist/cli.js');
   main(process.argv.slice(2)).then(
     (code) => {
       if (code >= 0) process.exitCode = code;

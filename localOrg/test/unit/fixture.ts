@@ -1,6 +1,6 @@
 // A small LMO: two packages, three versions, a lead and five licenses.
-import { openDatabase } from '../../../localOrg/data';
-import type { OrgData } from '../../../localOrg/data';
+import { openDatabase } from '../../data';
+import type { OrgData } from '../../data';
 
 export const LMO_ID = '00D000000000001EAA';
 

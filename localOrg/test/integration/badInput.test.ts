@@ -1,14 +1,14 @@
 // Bad input over HTTP: each request gets the status and error code a real org answers with (or, where
 // that is unknown, the safe refusal CONTRIBUTING.md lists), never a 500, a reset connection or a
 // silent success; and a pathological LIKE can't hold up the server.
-import '../isolatedHome';
+import './isolatedHome';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { LocalOrg } from '../../../localOrg/index';
+import type { LocalOrg } from '../../index';
 import { raw, startChildOrg, startTestOrg, type RawResponse } from './helpers';
 
 let org: LocalOrg;

@@ -1,6 +1,6 @@
 // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends Host: evil.example:<port>; the
 // local org answers only to its loopback names with its own port.
-import '../isolatedHome';
+import './isolatedHome';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { it } from 'node:test';

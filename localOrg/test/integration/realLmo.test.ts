@@ -2,11 +2,11 @@
 // over HTTP: the LMA's generated relationship names, Seats as a double, history rows with DataType,
 // no validation rules unless customized, aggregates refused past 2,000 groups, users without access to
 // the LMA, an older LMA's schema, and uninstalls.
-import '../isolatedHome';
+import './isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Connection } from '@jsforce/jsforce-node';
-import type { LocalOrg } from '../../../localOrg/index';
+import type { LocalOrg } from '../../index';
 import { eventually, raw, startTestOrg } from './helpers';
 
 const connect = (org: LocalOrg, accessToken: string | null): Connection =>

@@ -1,5 +1,5 @@
 // Child process for the kill test: writes forever, printing each acknowledged write.
-import { openDatabase } from '../../../localOrg/data';
+import { openDatabase } from '../../data';
 
 async function main(): Promise<void> {
   const db = await openDatabase({ dir: process.argv[2]!, compactBytes: 4096 });

@@ -1,10 +1,10 @@
 // A rolled-back allOrNone request leaves nothing behind outside the data store either: an install it
-// requested never starts (test/unit/localOrg/transactions.test.ts: nor are the LMA's own writes taken
+// requested never starts (test/unit/transactions.test.ts: nor are the LMA's own writes taken
 // back by another request's rollback).
-import '../isolatedHome';
+import './isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import type { LocalOrg } from '../../../localOrg/index';
+import type { LocalOrg } from '../../index';
 import { eventually, raw, startTestOrg } from './helpers';
 
 const V = '/services/data/v62.0';

@@ -1,6 +1,6 @@
 // world.json as users meet it: missing beside a journal with records, the start is refused (a new
 // world would orphan them); truncated, the error names the file.
-import '../isolatedHome';
+import './isolatedHome';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

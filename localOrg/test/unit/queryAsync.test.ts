@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { runQueryAsync } from '../../../localOrg/data/soql/query';
+import { runQueryAsync } from '../../data/soql/query';
 import { lmoFixture } from './fixture';
 
 const QUERIES = [

@@ -1,16 +1,16 @@
 // `lma-local-org` admin commands as a process: they read the secret the running server wrote for this
 // user, and without it get nothing.
-import { home } from '../isolatedHome';
+import { home } from './isolatedHome';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, it } from 'node:test';
-import type { LocalOrg } from '../../../localOrg/index';
+import type { LocalOrg } from '../../index';
 import { startTestOrg } from './helpers';
 
-const bin = resolve(__dirname, '../../../bin/lma-local-org.js');
+const bin = resolve(__dirname, '../../bin/lma-local-org.js');
 let org: LocalOrg;
 
 before(async () => {

@@ -1,7 +1,7 @@
 // What a hostile web page open in the user's browser can send to the local org on 127.0.0.1, request by
 // request, with the headers a browser puts on them, and what each gets: nothing that reads or writes
 // data, hands out a code or a token, or makes the server buffer a large body.
-import '../isolatedHome';
+import './isolatedHome';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { LocalOrg } from '../../../localOrg/index';
+import type { LocalOrg } from '../../index';
 import { startTestOrg } from './helpers';
 
 interface Answer {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import { SalesforceError } from '../../../localOrg/data';
+import { SalesforceError } from '../../data';
 import type { Fixture } from './fixture';
 import { lmoFixture } from './fixture';
 

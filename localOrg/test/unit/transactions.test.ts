@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { setImmediate as turn } from 'node:timers/promises';
 import { test } from 'node:test';
-import { openDatabase } from '../../../localOrg/data';
-import { seedWorld } from '../../../localOrg/world/seed';
-import { World } from '../../../localOrg/world/world';
+import { openDatabase } from '../../data';
+import { seedWorld } from '../../world/seed';
+import { World } from '../../world/world';
 
 const ORG = '00D000000000009EAA';
 

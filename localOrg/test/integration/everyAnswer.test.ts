@@ -1,11 +1,11 @@
 // Every executed request gets its answer, and a refused one changes nothing: a valid POST followed by
 // garbage on the same keep-alive connection gets its 201 (then the 400 for the garbage); an admin
 // request refused for a bad value creates nothing.
-import '../isolatedHome';
+import './isolatedHome';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, it } from 'node:test';
-import type { LocalOrg } from '../../../localOrg/index';
+import type { LocalOrg } from '../../index';
 import { raw, startTestOrg } from './helpers';
 
 const V = '/services/data/v62.0';
