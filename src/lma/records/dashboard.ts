@@ -9,8 +9,8 @@
  * read in a sixth request beside the five.
  */
 import { lmaFieldsOf } from './lmaFields';
+import { packageCondition } from './licenseScope';
 import { queryPage, type LmoApi } from './lmoApi';
-import { packageCondition } from './packages';
 import { literal } from './soql';
 
 export const DASHBOARD_WEEKS = 26;
@@ -41,9 +41,8 @@ export async function loadDashboard(
   scope: { packageRecordId: string; packageName: string } | undefined,
   today: Date = new Date(),
 ): Promise<DashboardData> {
-  // A package's licenses as the tree counts them (packages.ts: through the Package Version, or License → Package).
-  const inPackage =
-    scope && packageCondition(api.lmaFields ?? (await lmaFieldsOf(api)), scope.packageRecordId);
+  // A package's licenses as the tree counts them (licenseScope.ts: through the Package Version, or License → Package).
+  const inPackage = scope && packageCondition(await lmaFieldsOf(api), scope.packageRecordId);
   const where = (condition?: string) => {
     const conditions = [condition, inPackage].filter(Boolean);
     return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';

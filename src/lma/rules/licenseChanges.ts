@@ -386,3 +386,15 @@ export function planBulkChange(licenses: EditableLicense[], change: BulkChange, 
   }
   return { items, ready: ready.length, confirmation };
 }
+
+/**
+ * Where the LMA's own License Status (the record type) disagrees with the Status, a sentence that says
+ * so and what to do; undefined where they agree (or the LMA has no License Status). An API write of
+ * Status may leave the record type, and with it the LMA's list views and reports, behind: a trial
+ * converted by API still shows as a trial in "Trials". The Modify License page moves both.
+ */
+export function lmaStatusLag(license: EditableLicense): string | undefined {
+  const { status, lmaStatus } = license;
+  if (!status || !lmaStatus || status === lmaStatus) return undefined;
+  return `The LMA still shows ${license.name} as ${lmaStatus}: its License Status comes from the record type, which this write of Status (${status}) did not move, so its list views and reports count it as ${lmaStatus}. Open it in Salesforce and finish the change on the Modify License page.`;
+}
