@@ -2,7 +2,7 @@ import { LMA_1_20_FIELDS, lmaFieldsOf, selectable, type LmaFields } from './lmaF
 import { queryAll, queryPage, type LmoApi } from './lmoApi';
 import { groupConditions } from './licenseScope';
 import { LICENSE_FIELDS, toLicense, type LicenseRow } from './licenseRecord';
-import type { License, LicenseGroupStatus } from './types';
+import type { License, LicenseGroup, LicenseGroupStatus } from './types';
 import { containsPattern, isSalesforceId, literal, toId15, toId18 } from './soql';
 
 export { groupConditions } from './licenseScope';
@@ -86,4 +86,10 @@ export async function findLicenses(api: LmoApi, text: string, limit = LICENSE_PA
   const soql = `SELECT ${licenseFields(await lmaFieldsOf(api))} FROM sfLma__License__c WHERE ${[...byOrgId, ...byName].join(' OR ')} ORDER BY Id DESC LIMIT ${limit}`;
   const page = await queryPage<LicenseRow>(api, soql);
   return page.records.map(toLicense);
+}
+
+/** The query the export pages through (the bench gives `sf data query` the very same). */
+export function licenseExportSoql(group: LicenseGroup, fields: LmaFields = LMA_1_20_FIELDS): string {
+  const conditions = groupConditions({ packageId: group.package.id, status: group.status }, fields);
+  return `SELECT ${licenseFields(fields)} FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id DESC`;
 }

@@ -65,3 +65,11 @@ export interface License {
   versionNumber: string | undefined;
   createdDate: string;
 }
+
+/** What to export: a package's licenses (through their Package Version, as the tree counts them). */
+export interface LicenseGroup {
+  /** The sfLma__Package__c record. */
+  package: { id: string; name: string };
+  /** One Status group of the package (Other included); every license when absent. */
+  status?: LicenseGroupStatus;
+}

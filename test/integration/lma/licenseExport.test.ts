@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
+import { exportLicensesToFile } from '../../../src/files/licenseExportFile';
 import {
   ExportError,
-  exportLicensesToFile,
   LICENSE_EXPORT_COLUMNS,
   writeLicensesCsv,
   type ExportProgress,
