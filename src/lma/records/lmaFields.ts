@@ -1,13 +1,5 @@
-import { queryPage, type LmoApi } from './lmoApi';
-import type { QueryPage } from '../../org/connection';
-import {
-  LMA_OBJECTS,
-  relationshipTarget,
-  type FieldPath,
-  type LmaFields,
-  type LmaObject,
-  type Row,
-} from './objects';
+import type { LmoApi } from './lmoApi';
+import { LMA_OBJECTS, relationshipTarget, type FieldPath, type LmaFields, type LmaObject } from './objects';
 
 export { LMA_1_20_FIELDS, LMA_OBJECT_LABELS, LMA_OBJECTS, type LmaFields, type LmaObject } from './objects';
 
@@ -78,16 +70,4 @@ export async function selectList<O extends LmaObject>(
   wanted: readonly FieldPath<O>[],
 ): Promise<string> {
   return selectable(await lmaFieldsOf(api), object, wanted).join(', ');
-}
-
-/** One page of `SELECT <wanted this org has> FROM <object> <rest>`, typed by the declaration. */
-export async function selectPage<O extends LmaObject, P extends FieldPath<O>>(
-  api: LmoApi,
-  object: O,
-  wanted: readonly P[],
-  rest: string,
-  batchSize?: number,
-): Promise<QueryPage<Row<O, P>>> {
-  const soql = `SELECT ${await selectList(api, object, wanted)} FROM ${LMA_OBJECTS[object]} ${rest}`;
-  return queryPage<Row<O, P>>(api, soql, batchSize);
 }
