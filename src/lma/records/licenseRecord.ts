@@ -105,16 +105,16 @@ export function toEditable(row: EditRow, historyShowsActive: boolean): EditableL
   };
 }
 
-/** The LMO's License for one subscriber org and package, with its Lead, as a test install checks it. */
-export interface RecordedLicense {
-  id: string;
-  name: string;
+/**
+ * The LMO's License for one subscriber org and package, with its Lead, as a test install checks it: a
+ * view of the `License` whose values stay null as read (a check says "none" where the tree says nothing).
+ */
+export interface RecordedLicense extends Pick<License, 'id' | 'name' | 'isSandbox'> {
   status: string | null;
   seats: number | null;
   expiration: string | null;
   installDate: string | null;
   subscriberOrgId: string | null;
-  isSandbox: boolean;
   versionId: string | null;
   versionNumber: string | null;
   lead: { id: string; leadSource: string | null; company: string | null } | undefined;

@@ -13,24 +13,26 @@ import {
   PERPETUAL_DATE,
   validateSeats,
 } from './encodings';
+import type { License } from '../records/types';
 
 /** The statuses a user may set. Uninstalled is set by the platform only. */
 export const settableStatuses = ['Active', 'Trial', 'Suspended'] as const;
 export type SettableStatus = (typeof settableStatuses)[number];
 
-/** A License as the Modify License form loads it: the values it may change and what decides the rules. */
-export interface EditableLicense {
-  id: string;
-  name: string;
+/**
+ * A License as the Modify License form loads it: the values it may change and what decides the rules.
+ * A view of the `License` (records/licenseRecord.ts reads both): its identity, customer, org and
+ * version as the tree has them, its Status, Seats and Expiration as the rules compare them.
+ */
+export interface EditableLicense extends Pick<
+  License,
+  'id' | 'name' | 'customerName' | 'subscriberOrgId' | 'versionNumber'
+> {
   status: string | undefined;
   seats: number | undefined;
   /** ISO date, or undefined when it does not expire (null and 1970-01-01 both mean that). */
   expiration: string | undefined;
-  /** Who installed: account, lead company or lead name. */
-  customerName: string | undefined;
-  subscriberOrgId: string | undefined;
   packageName: string | undefined;
-  versionNumber: string | undefined;
   /** The first day of the trial: the install date, else the day the License was created. */
   trialStart: string;
   /**
