@@ -5,9 +5,6 @@ import { LICENSE_FIELDS, toLicense, type LicenseRow } from './licenseRecord';
 import type { License, LicenseGroup, LicenseGroupStatus } from './types';
 import { containsPattern, isSalesforceId, literal, toId15, toId18 } from './soql';
 
-export { groupConditions } from './licenseScope';
-export { toLicense, type LicenseRow } from './licenseRecord';
-
 export const LICENSE_PAGE_SIZE = 200;
 
 /** The SELECT list of the tree's License fields that this org's License has (older LMAs lack several). */

@@ -41,9 +41,6 @@ const VERSION_FIELDS = [
 type PackageRow = Row<'package', (typeof PACKAGE_FIELDS)[number]>;
 type VersionRow = Row<'packageVersion', (typeof VERSION_FIELDS)[number]>;
 
-/** Which package a License belongs to: `licenseScope.ts` (its Package Version's, or its own lookup). */
-export { packageCondition } from './licenseScope';
-
 /** Rows one aggregate may answer: Salesforce refuses more (EXCEEDED_ID_LIMIT), so the count asks LIMIT 2000. */
 const AGGREGATE_ROWS = 2000;
 /** Packages counted by one pair of exact aggregates: 4 statuses × 2 package keys × 100 stay below 2,000. */

@@ -29,9 +29,8 @@ import { LmoError } from '../../base/lmoError';
 import { toLmoError } from '../../org/errors';
 
 // The reads moved to records/ and the status rule to rules/: callers outside the domain keep these names.
-export { COLLECTION_SIZE, loadEditableLicense, loadEditableLicenses } from '../records/editableLicenses';
-export { loadLicenseHistory, readableName, type HistoryEntry } from '../records/licenseHistory';
-export { lmaStatusLag } from '../rules/licenseChanges';
+export { loadEditableLicense, loadEditableLicenses } from '../records/editableLicenses';
+export { loadLicenseHistory, type HistoryEntry } from '../records/licenseHistory';
 
 /** What the session offers beyond requests: a lower bound of the org's clock (from its Date headers). */
 export interface LmoClock {

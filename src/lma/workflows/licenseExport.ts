@@ -20,15 +20,7 @@ import { licenseGroupStatuses, type LicenseGroup } from '../records/types';
 import { isSalesforceId } from '../records/soql';
 
 // The CSV rules and the query moved to rules/ and records/: callers keep these names here.
-export {
-  csvCell,
-  csvRow,
-  exportFileName,
-  expirationText,
-  LICENSE_EXPORT_COLUMNS,
-  licenseCsvRow,
-  type Cell,
-} from '../rules/licenseCsv';
+export { exportFileName } from '../rules/licenseCsv';
 export type { LicenseGroup } from '../records/types';
 export { licenseExportSoql } from '../records/licenses';
 

@@ -39,16 +39,9 @@ import {
 
 // The reads moved to records/ and the checks to rules/: callers outside the domain keep these names.
 export { findRecordedLicense } from '../records/orgLicenses';
-export {
-  checkVersionAccess,
-  readTargetOrg,
-  sitesOf,
-  type SubscriberPackageVersion,
-  type TargetOrgFacts,
-  type VersionAccess,
-} from '../records/testOrg';
-export { keyInvalidMessage, keyRequiredMessage } from '../rules/packageInstall';
-export type { BeforeInstall, Check, InstallKind } from '../rules/testInstallChecks';
+export { checkVersionAccess, readTargetOrg, sitesOf, type TargetOrgFacts } from '../records/testOrg';
+export { keyInvalidMessage } from '../rules/packageInstall';
+export type { Check, InstallKind } from '../rules/testInstallChecks';
 
 /** The phases a run goes through, for progress reports and the log. */
 export type InstallPhase =

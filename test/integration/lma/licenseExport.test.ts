@@ -16,12 +16,8 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { exportLicensesToFile } from '../../../src/files/licenseExportFile';
-import {
-  ExportError,
-  LICENSE_EXPORT_COLUMNS,
-  writeLicensesCsv,
-  type ExportProgress,
-} from '../../../src/lma/workflows/licenseExport';
+import { ExportError, writeLicensesCsv, type ExportProgress } from '../../../src/lma/workflows/licenseExport';
+import { LICENSE_EXPORT_COLUMNS } from '../../../src/lma/rules/licenseCsv';
 import { loadLicensePage } from '../../../src/lma/records/licenses';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import type { LmoApi } from '../../../src/lma/records/lmoApi';
