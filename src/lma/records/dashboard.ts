@@ -8,7 +8,7 @@
  * user's time zone (User.TimeZoneSidKey), so the 7-day window and the weeks are cut on the same days,
  * read in a sixth request beside the five.
  */
-import { lmaFieldsOf } from './lmaFields';
+import { withLmaFields } from './lmaFields';
 import { packageCondition } from './licenseScope';
 import { queryPage, type LmoApi } from './lmoApi';
 import { literal } from './soql';
@@ -36,13 +36,28 @@ interface Grouped {
   [field: string]: unknown;
 }
 
-export async function loadDashboard(
+export function loadDashboard(
   api: LmoApi,
   scope: { packageRecordId: string; packageName: string } | undefined,
   today: Date = new Date(),
 ): Promise<DashboardData> {
+  if (!scope) return loadFigures(api, undefined, today);
   // A package's licenses as the tree counts them (licenseScope.ts: through the Package Version, or License → Package).
-  const inPackage = scope && packageCondition(await lmaFieldsOf(api), scope.packageRecordId);
+  return withLmaFields(api, (fields) =>
+    loadFigures(
+      api,
+      { name: scope.packageName, condition: packageCondition(fields, scope.packageRecordId) },
+      today,
+    ),
+  );
+}
+
+async function loadFigures(
+  api: LmoApi,
+  scope: { name: string; condition: string } | undefined,
+  today: Date,
+): Promise<DashboardData> {
+  const inPackage = scope?.condition;
   const where = (condition?: string) => {
     const conditions = [condition, inPackage].filter(Boolean);
     return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
@@ -80,7 +95,7 @@ export async function loadDashboard(
     count: row.total,
   }));
   return {
-    packageName: scope?.packageName,
+    packageName: scope?.name,
     byStatus: statuses
       .map((row) => ({ status: (row.sfLma__Status__c as string | null) ?? '(no status)', count: row.total }))
       .sort((a, b) => b.count - a.count),

@@ -5,7 +5,7 @@
 import type { EditableLicense } from '../rules/licenseChanges';
 import { EDIT_FIELDS, toEditable, type EditRow } from './licenseRecord';
 import { everActive } from './licenseHistory';
-import { selectList } from './lmaFields';
+import { selectList, withLmaFields } from './lmaFields';
 import { queryAll, type LmoApi } from './lmoApi';
 import { literal } from './soql';
 
@@ -19,10 +19,11 @@ export async function loadEditableLicenses(api: LmoApi, ids: string[]): Promise<
     const chunk = ids.slice(i, i + COLLECTION_SIZE);
     const list = chunk.map(literal).join(', ');
     // Only the fields this LMO has (older LMAs lack the version number): lmaFields.ts.
-    const fields = await selectList(api, 'license', EDIT_FIELDS);
-    const rows = await queryAll<EditRow>(
-      api,
-      `SELECT ${fields} FROM sfLma__License__c WHERE Id IN (${list})`,
+    const rows = await withLmaFields(api, (fields) =>
+      queryAll<EditRow>(
+        api,
+        `SELECT ${selectList(fields, 'license', EDIT_FIELDS)} FROM sfLma__License__c WHERE Id IN (${list})`,
+      ),
     );
     const active = rows.length ? await everActive(api, list) : new Set<string>();
     const byId = new Map(rows.map((r) => [r.Id, r]));

@@ -1,4 +1,4 @@
-import { LMA_1_20_FIELDS, lmaFieldsOf, selectable, type LmaFields } from './lmaFields';
+import { LMA_1_20_FIELDS, selectList, withLmaFields, type LmaFields } from './lmaFields';
 import { queryAll, queryPage, type LmoApi } from './lmoApi';
 import { groupConditions } from './licenseScope';
 import { LICENSE_FIELDS, toLicense, type LicenseRow } from './licenseRecord';
@@ -9,7 +9,7 @@ export const LICENSE_PAGE_SIZE = 200;
 
 /** The SELECT list of the tree's License fields that this org's License has (older LMAs lack several). */
 export function licenseFields(fields: LmaFields = LMA_1_20_FIELDS): string {
-  return selectable(fields, 'license', LICENSE_FIELDS).join(', ');
+  return selectList(fields, 'license', LICENSE_FIELDS);
 }
 
 export interface LicensePage {
@@ -27,10 +27,11 @@ export async function loadLicensePage(
   group: { packageId: string; status: LicenseGroupStatus },
   after?: string,
 ): Promise<LicensePage> {
-  const fields = await lmaFieldsOf(api);
-  const conditions = [...groupConditions(group, fields), ...(after ? [`Id < ${literal(after)}`] : [])];
-  const soql = `SELECT ${licenseFields(fields)} FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id DESC LIMIT ${LICENSE_PAGE_SIZE + 1}`;
-  const page = await queryPage<LicenseRow>(api, soql);
+  const page = await withLmaFields(api, (fields) => {
+    const conditions = [...groupConditions(group, fields), ...(after ? [`Id < ${literal(after)}`] : [])];
+    const soql = `SELECT ${licenseFields(fields)} FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id DESC LIMIT ${LICENSE_PAGE_SIZE + 1}`;
+    return queryPage<LicenseRow>(api, soql);
+  });
   const rows = page.records.slice(0, LICENSE_PAGE_SIZE);
   return {
     licenses: rows.map(toLicense),
@@ -43,9 +44,12 @@ export async function loadLicenseIds(
   api: LmoApi,
   group: { packageId: string; status: LicenseGroupStatus },
 ): Promise<string[]> {
-  const conditions = groupConditions(group, await lmaFieldsOf(api));
-  const soql = `SELECT Id FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id`;
-  return (await queryAll<{ Id: string }>(api, soql)).map((row) => row.Id);
+  const rows = await withLmaFields(api, (fields) => {
+    const conditions = groupConditions(group, fields);
+    const soql = `SELECT Id FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id`;
+    return queryAll<{ Id: string }>(api, soql);
+  });
+  return rows.map((row) => row.Id);
 }
 
 /** The longest name a search looks in (Account Name, Lead Company): a longer term matches nothing. */
@@ -80,8 +84,12 @@ export async function findLicenses(api: LmoApi, text: string, limit = LICENSE_PA
     `sfLma__Account__r.Name LIKE ${pattern}`,
     `Name = ${literal(term)}`,
   ];
-  const soql = `SELECT ${licenseFields(await lmaFieldsOf(api))} FROM sfLma__License__c WHERE ${[...byOrgId, ...byName].join(' OR ')} ORDER BY Id DESC LIMIT ${limit}`;
-  const page = await queryPage<LicenseRow>(api, soql);
+  const page = await withLmaFields(api, (fields) =>
+    queryPage<LicenseRow>(
+      api,
+      `SELECT ${licenseFields(fields)} FROM sfLma__License__c WHERE ${[...byOrgId, ...byName].join(' OR ')} ORDER BY Id DESC LIMIT ${limit}`,
+    ),
+  );
   return page.records.map(toLicense);
 }
 

@@ -63,11 +63,20 @@ export function selectable(fields: LmaFields, object: LmaObject, wanted: readonl
   return wanted.filter((field) => hasField(fields, object, field));
 }
 
-/** The SELECT list of `wanted` that this org has: the one place a query asks which LMA this is. */
-export async function selectList<O extends LmaObject>(
-  api: LmoApi,
+/** The SELECT list of `wanted` that this org's `object` has. */
+export function selectList<O extends LmaObject>(
+  fields: LmaFields,
   object: O,
   wanted: readonly FieldPath<O>[],
-): Promise<string> {
-  return selectable(await lmaFieldsOf(api), object, wanted).join(', ');
+): string {
+  return selectable(fields, object, wanted).join(', ');
+}
+
+/**
+ * Runs `read` with this org's LMA fields: the one way a query learns which LMA it asks. When the
+ * session knows them, at once, so the request goes out in the same tick as the call (before an org
+ * switch can come between); else after one describe (`lmaFieldsOf`).
+ */
+export function withLmaFields<T>(api: LmoApi, read: (fields: LmaFields) => Promise<T>): Promise<T> {
+  return api.lmaFields ? read(api.lmaFields) : lmaFieldsOf(api).then(read);
 }

@@ -1,6 +1,6 @@
 /** The LMO's Licenses of one subscriber org and package, as a test install looks for them. */
 import { RECORDED_FIELDS, toRecorded, type RecordedLicense, type RecordedRow } from './licenseRecord';
-import { selectList } from './lmaFields';
+import { selectList, withLmaFields } from './lmaFields';
 import { queryPage, type LmoApi } from './lmoApi';
 import { literal, toId15, toId18 } from './soql';
 
@@ -11,9 +11,11 @@ export async function loadOrgLicenses(
   subscriberPackageId: string,
 ): Promise<RecordedLicense[]> {
   const ids = [...new Set([toId15(subscriberOrgId), toId18(subscriberOrgId)])].map(literal).join(', ');
-  const page = await queryPage<RecordedRow>(
-    lmo,
-    `SELECT ${await selectList(lmo, 'license', RECORDED_FIELDS)} FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c IN (${ids}) ORDER BY CreatedDate DESC`,
+  const page = await withLmaFields(lmo, (fields) =>
+    queryPage<RecordedRow>(
+      lmo,
+      `SELECT ${selectList(fields, 'license', RECORDED_FIELDS)} FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c IN (${ids}) ORDER BY CreatedDate DESC`,
+    ),
   );
   const packageId15 = toId15(subscriberPackageId);
   const orgId15 = toId15(subscriberOrgId);

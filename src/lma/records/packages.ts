@@ -1,4 +1,4 @@
-import { lmaFieldsOf, selectList, type LmaFields } from './lmaFields';
+import { selectList, withLmaFields, type LmaFields } from './lmaFields';
 import { inPackages, noPackageCondition, packageKeys } from './licenseScope';
 import type { FieldPath, Row } from './objects';
 import { queryAll, queryPage, type LmoApi } from './lmoApi';
@@ -77,16 +77,23 @@ export async function loadPackage(api: LmoApi, packageRecordId: string): Promise
   return pkg;
 }
 
-async function loadPackagesWhere(api: LmoApi, packageRecordId: string | undefined): Promise<LmoPackages> {
-  const fields = await lmaFieldsOf(api);
+function loadPackagesWhere(api: LmoApi, packageRecordId: string | undefined): Promise<LmoPackages> {
+  return withLmaFields(api, (fields) => loadPackagesIn(api, fields, packageRecordId));
+}
+
+async function loadPackagesIn(
+  api: LmoApi,
+  fields: LmaFields,
+  packageRecordId: string | undefined,
+): Promise<LmoPackages> {
   const only = (field: string) => (packageRecordId ? ` WHERE ${field} = ${literal(packageRecordId)}` : '');
   const packagesQuery = queryAll<PackageRow>(
     api,
-    `SELECT ${await selectList(api, 'package', PACKAGE_FIELDS)} FROM sfLma__Package__c${only('Id')} ORDER BY Name`,
+    `SELECT ${selectList(fields, 'package', PACKAGE_FIELDS)} FROM sfLma__Package__c${only('Id')} ORDER BY Name`,
   );
   const versionsQuery = queryAll<VersionRow>(
     api,
-    `SELECT ${await selectList(api, 'packageVersion', VERSION_FIELDS)} FROM sfLma__Package_Version__c${only('sfLma__Package__c')}`,
+    `SELECT ${selectList(fields, 'packageVersion', VERSION_FIELDS)} FROM sfLma__Package_Version__c${only('sfLma__Package__c')}`,
   );
   const countsQuery = countLicenses(api, fields, packageRecordId, async () =>
     packageRecordId ? [packageRecordId] : (await packagesQuery).map((row) => row.Id),

@@ -14,7 +14,7 @@ import { isoDate } from '../rules/encodings';
 import { csvRow, LICENSE_EXPORT_COLUMNS, licenseCsvRow, type RowContext } from '../rules/licenseCsv';
 import { licenseExportSoql } from '../records/licenses';
 import { toLicense, type LicenseRow } from '../records/licenseRecord';
-import { lmaFieldsOf } from '../records/lmaFields';
+import { withLmaFields } from '../records/lmaFields';
 import { queryPage, type LmoApi } from '../records/lmoApi';
 import { licenseGroupStatuses, type LicenseGroup } from '../records/types';
 import { isSalesforceId } from '../records/soql';
@@ -142,7 +142,7 @@ export async function writeLicensesCsv(
     requests++;
     const request = path
       ? api.request<QueryPage<LicenseRow>>(path)
-      : lmaFieldsOf(api).then((fields) => queryPage<LicenseRow>(api, licenseExportSoql(group, fields)));
+      : withLmaFields(api, (fields) => queryPage<LicenseRow>(api, licenseExportSoql(group, fields)));
     try {
       return await abortable(request, signal, progress);
     } catch (error) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EDIT_FIELDS, LICENSE_FIELDS, RECORDED_FIELDS } from '../../../src/lma/records/licenseRecord';
 import { licenseFields } from '../../../src/lma/records/licenses';
-import { hasField, selectList } from '../../../src/lma/records/lmaFields';
+import { hasField, selectList, withLmaFields } from '../../../src/lma/records/lmaFields';
 import type { LmoApi } from '../../../src/lma/records/lmoApi';
 import {
   LICENSE_OBJECT,
@@ -54,9 +54,8 @@ test('lookups lead to their declared object; every field a License view reads is
   assert.deepEqual(RECORDED_FIELDS.slice(0, LICENSE_FIELDS.length), [...LICENSE_FIELDS]);
 });
 
-test('an older LMA: the SELECT list leaves out what it lacks, through lookups too', async () => {
-  const api: LmoApi = { request: () => assert.fail('the fields are known'), lmaFields: OLDER_LMA_FIELDS };
-  const select = await selectList(api, 'license', RECORDED_FIELDS);
+test('an older LMA: the SELECT list leaves out what it lacks, through lookups too', () => {
+  const select = selectList(OLDER_LMA_FIELDS, 'license', RECORDED_FIELDS);
   assert.doesNotMatch(select, /Is_Sandbox|Org_Instance|Version_Number/);
   assert.match(select, /sfLma__Package_Version__r\.sfLma__Version_ID__c/);
   assert.equal(
@@ -66,4 +65,21 @@ test('an older LMA: the SELECT list leaves out what it lacks, through lookups to
       .filter((f) => LICENSE_FIELDS.includes(f as never))
       .join(', '),
   );
+});
+
+test('a query whose fields the session knows goes out in the same tick; else after one describe', async () => {
+  let read = false;
+  const known: LmoApi = { request: () => assert.fail('no describe'), lmaFields: OLDER_LMA_FIELDS };
+  const answer = withLmaFields(known, async (fields) => ((read = true), fields));
+  assert.ok(read, 'read before the caller yields (an org switch can come in the next tick)');
+  assert.equal(await answer, OLDER_LMA_FIELDS);
+
+  const paths: string[] = [];
+  const unknown: LmoApi = {
+    request: async <T>(path: string) => (paths.push(path), { fields: [{ name: 'Id' }] } as T),
+  };
+  const fields = await withLmaFields(unknown, async (f) => f);
+  await withLmaFields(unknown, async (f) => f);
+  assert.deepEqual(fields.license, ['Id']);
+  assert.equal(paths.length, 3, 'the three objects, described once');
 });
