@@ -6,12 +6,12 @@
  * - `License`: the tree's list, the search, the export (LICENSE_FIELDS).
  * - `EditableLicense` (rules/licenseChanges.ts): the Modify License form and bulk changes, which also
  *   need who changed it last (the conflict check), the License Type and the package's name (EDIT_FIELDS).
- * - `RecordedLicense`: a test install's check of what the LMA recorded, which also needs the version's
+ * - `RecordedLicense` (types.ts): a test install's check of what the LMA recorded, which also needs the version's
  *   04t id and number, the package's 033 id and the Lead (RECORDED_FIELDS). Values stay null as read.
  */
 import { normalizeExpiration, type EditableLicense } from '../rules/licenseChanges';
 import type { FieldPath, Row } from './objects';
-import type { License } from './types';
+import type { License, RecordedLicense } from './types';
 
 /** The License fields of `License`, as LMA 1.20 has them (older LMAs lack several: lmaFields.ts). */
 export const LICENSE_FIELDS = [
@@ -103,21 +103,6 @@ export function toEditable(row: EditRow, historyShowsActive: boolean): EditableL
     lastModifiedDate: row.LastModifiedDate,
     lastModifiedBy: row.LastModifiedBy?.Name ?? undefined,
   };
-}
-
-/**
- * The LMO's License for one subscriber org and package, with its Lead, as a test install checks it: a
- * view of the `License` whose values stay null as read (a check says "none" where the tree says nothing).
- */
-export interface RecordedLicense extends Pick<License, 'id' | 'name' | 'isSandbox'> {
-  status: string | null;
-  seats: number | null;
-  expiration: string | null;
-  installDate: string | null;
-  subscriberOrgId: string | null;
-  versionId: string | null;
-  versionNumber: string | null;
-  lead: { id: string; leadSource: string | null; company: string | null } | undefined;
 }
 
 /** The test install's view. Older LMAs have no sandbox flag: such a License reads as a production install. */

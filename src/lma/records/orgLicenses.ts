@@ -1,5 +1,6 @@
 /** The LMO's Licenses of one subscriber org and package, as a test install looks for them. */
-import { RECORDED_FIELDS, toRecorded, type RecordedLicense, type RecordedRow } from './licenseRecord';
+import { RECORDED_FIELDS, toRecorded, type RecordedRow } from './licenseRecord';
+import type { RecordedLicense } from './types';
 import { selectList, withLmaFields } from './lmaFields';
 import { queryPage, type LmoApi } from './lmoApi';
 import { literal, toId15, toId18 } from './soql';

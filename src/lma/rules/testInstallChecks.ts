@@ -2,7 +2,7 @@
  * What a test install checks in the LMO, as pure functions: which License is this install's, and how
  * it compares with the package's default terms (a new install) or with the License before (an upgrade).
  */
-import type { RecordedLicense } from '../records/licenseRecord';
+import type { RecordedLicense } from '../records/types';
 import { toId15 } from '../records/soql';
 import { doesNotExpire, formatExpiration, formatSeats, isSiteLicense } from './encodings';
 import { expirationFor, licenseSeats, type LicensingTerms } from './licensingTerms';

@@ -4,7 +4,7 @@
  * that org, and compare them with the package's default terms. The test org is reached through its
  * own connection; the LMO only through the session. No `vscode` here: the CLI runs the same code.
  */
-import type { RecordedLicense } from '../records/licenseRecord';
+import type { RecordedLicense } from '../records/types';
 import type { LmoApi } from '../records/lmoApi';
 import { loadOrgLicenses } from '../records/orgLicenses';
 import { toId15 } from '../records/soql';

@@ -2,7 +2,7 @@
 // and kept out of the request log, which License is this install's, and what an upgrade verifies.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RecordedLicense } from '../../../src/lma/records/licenseRecord';
+import type { RecordedLicense } from '../../../src/lma/records/types';
 import {
   escapeInstallationKey,
   installationKeyProblem,
