@@ -22,6 +22,15 @@ const layers = {
       },
     ],
   },
+  files: {
+    patterns: [
+      {
+        regex: '^(node:)?fs(/|$)',
+        message:
+          'The domain reads and writes no files: file I/O is an adapter (src/files/), which hands the domain a stream.',
+      },
+    ],
+  },
   src: {
     patterns: [
       {
@@ -85,6 +94,11 @@ export default tseslint.config(
       'server/**/*.ts',
     ],
     rules: restrict('vscode', 'salesforce'),
+  },
+  {
+    // The domain does no file I/O (the export's file writer is src/files/licenseExportFile.ts).
+    files: ['src/lma/**/*.ts'],
+    rules: restrict('vscode', 'salesforce', 'files'),
   },
   {
     files: ['localOrg/**/*.ts'],

@@ -3,7 +3,7 @@
 // then exportLicensesToFile. Prints the result, the time of the export alone and, when run with
 // --expose-gc, the largest live heap seen after a collection.
 //   node exporter.js <alias> <package record id> <package name> <file>
-import { exportLicensesToFile } from '../src/lma/workflows/licenseExport';
+import { exportLicensesToFile } from '../src/files/licenseExportFile';
 import { checkLmaPresence } from '../src/lma/records/lmaPresence';
 import { LmoSession } from '../src/org/lmoSession';
 

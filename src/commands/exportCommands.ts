@@ -2,12 +2,8 @@ import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { commands } from '../ids';
-import {
-  ExportError,
-  exportFileName,
-  exportLicensesToFile,
-  type LicenseGroup,
-} from '../lma/workflows/licenseExport';
+import { exportLicensesToFile } from '../files/licenseExportFile';
+import { ExportError, exportFileName, type LicenseGroup } from '../lma/workflows/licenseExport';
 import { licenseStatuses } from '../lma/records/types';
 import type { Services } from '../services';
 import type { PackageNode, StatusGroupNode } from '../views/nodes';

@@ -46,6 +46,21 @@ const cases: { code: string; forbidden: string[]; allowed: string[] }[] = [
     allowed: ['src/org/salesforce.ts'],
   },
   {
+    code: "import { createWriteStream as x } from 'node:fs';",
+    forbidden: ['src/lma/x.ts', 'src/lma/workflows/x.ts', 'src/lma/records/x.ts'],
+    allowed: ['src/files/x.ts', 'src/commands/x.ts', 'src/org/x.ts'],
+  },
+  {
+    code: "import { rename as x } from 'node:fs/promises';",
+    forbidden: ['src/lma/workflows/x.ts'],
+    allowed: ['src/files/x.ts'],
+  },
+  {
+    code: "import { readFileSync as x } from 'fs';",
+    forbidden: ['src/lma/project/x.ts'],
+    allowed: ['src/state/x.ts'],
+  },
+  {
     code: "import { MAX_SEATS as x } from '../../src/lma/rules/encodings';",
     forbidden: ['localOrg/world/x.ts', 'localOrg/data/rules/x.ts'],
     allowed: ['server/x.ts', 'webviews/x/main.ts', 'test/unit/x.test.ts'],

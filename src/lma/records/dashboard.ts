@@ -8,9 +8,9 @@
  * user's time zone (User.TimeZoneSidKey), so the 7-day window and the weeks are cut on the same days,
  * read in a sixth request beside the five.
  */
-import { lmaFieldsOf } from './lmaFields';
+import { withLmaFields } from './lmaFields';
+import { packageCondition } from './licenseScope';
 import { queryPage, type LmoApi } from './lmoApi';
-import { packageCondition } from './packages';
 import { literal } from './soql';
 
 export const DASHBOARD_WEEKS = 26;
@@ -36,14 +36,28 @@ interface Grouped {
   [field: string]: unknown;
 }
 
-export async function loadDashboard(
+export function loadDashboard(
   api: LmoApi,
   scope: { packageRecordId: string; packageName: string } | undefined,
   today: Date = new Date(),
 ): Promise<DashboardData> {
-  // A package's licenses as the tree counts them (packages.ts: through the Package Version, or License → Package).
-  const inPackage =
-    scope && packageCondition(api.lmaFields ?? (await lmaFieldsOf(api)), scope.packageRecordId);
+  if (!scope) return loadFigures(api, undefined, today);
+  // A package's licenses as the tree counts them (licenseScope.ts: through the Package Version, or License → Package).
+  return withLmaFields(api, (fields) =>
+    loadFigures(
+      api,
+      { name: scope.packageName, condition: packageCondition(fields, scope.packageRecordId) },
+      today,
+    ),
+  );
+}
+
+async function loadFigures(
+  api: LmoApi,
+  scope: { name: string; condition: string } | undefined,
+  today: Date,
+): Promise<DashboardData> {
+  const inPackage = scope?.condition;
   const where = (condition?: string) => {
     const conditions = [condition, inPackage].filter(Boolean);
     return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
@@ -81,7 +95,7 @@ export async function loadDashboard(
     count: row.total,
   }));
   return {
-    packageName: scope?.packageName,
+    packageName: scope?.name,
     byStatus: statuses
       .map((row) => ({ status: (row.sfLma__Status__c as string | null) ?? '(no status)', count: row.total }))
       .sort((a, b) => b.count - a.count),

@@ -1,11 +1,7 @@
 import type { LmoApi } from './lmoApi';
+import { LMA_OBJECTS, relationshipTarget, type FieldPath, type LmaFields, type LmaObject } from './objects';
 
-/** The fields each of the LMA's objects has in this org, as describe lists them (older LMAs lack some). */
-export interface LmaFields {
-  license: readonly string[];
-  package: readonly string[];
-  packageVersion: readonly string[];
-}
+export { LMA_1_20_FIELDS, LMA_OBJECT_LABELS, LMA_OBJECTS, type LmaFields, type LmaObject } from './objects';
 
 /**
  * One policy for every LMA: query only the fields the org's describe lists. LMA 1.20 added License →
@@ -13,72 +9,6 @@ export interface LmaFields {
  * older LMAs lack them, and a query naming one fails whole (INVALID_FIELD). The session describes
  * the three objects once per connection (lmaPresence.ts); every query builder here reads that.
  */
-export const LMA_OBJECTS = {
-  license: 'sfLma__License__c',
-  package: 'sfLma__Package__c',
-  packageVersion: 'sfLma__Package_Version__c',
-} as const;
-
-export type LmaObject = keyof typeof LMA_OBJECTS;
-
-/** The objects' labels, as a permission set lists them. */
-export const LMA_OBJECT_LABELS: Record<LmaObject, string> = {
-  license: 'License',
-  package: 'Package',
-  packageVersion: 'Package Version',
-};
-
-/**
- * The fields the extension reads, as LMA 1.20 has them: what a caller without a describe assumes
- * (unit tests, a query built before connecting).
- */
-export const LMA_1_20_FIELDS: LmaFields = {
-  license: [
-    'Id',
-    'Name',
-    'CreatedDate',
-    'CreatedById',
-    'LastModifiedDate',
-    'LastModifiedById',
-    'RecordTypeId',
-    'sfLma__Status__c',
-    'sfLma__License_Status__c',
-    'sfLma__Seats__c',
-    'sfLma__Used_Licenses__c',
-    'sfLma__Expiration__c',
-    'sfLma__Install_Date__c',
-    'sfLma__Subscriber_Org_ID__c',
-    'sfLma__Subscriber_Org_Is_Sandbox__c',
-    'sfLma__Org_Instance__c',
-    'sfLma__Org_Type__c',
-    'sfLma__Package_Version__c',
-    'sfLma__Package__c',
-    'sfLma__Version_Number__c',
-    'sfLma__Lead__c',
-    'sfLma__Account__c',
-    'sfLma__Contact__c',
-    'sfLma__License_Type__c',
-  ],
-  package: [
-    'Id',
-    'Name',
-    'sfLma__Package_ID__c',
-    'sfLma__Developer_Name__c',
-    'sfLma__Latest_Version__c',
-    'sfLma__Lead_Manager__c',
-  ],
-  packageVersion: [
-    'Id',
-    'Name',
-    'sfLma__Package__c',
-    'sfLma__Version__c',
-    'sfLma__Version_Number__c',
-    'sfLma__Version_ID__c',
-    'sfLma__Release_Date__c',
-    'sfLma__Is_Beta__c',
-    'sfLma__Sequence__c',
-  ],
-};
 
 interface Describe {
   fields: { name: string }[];
@@ -114,6 +44,9 @@ export function lmaFieldsOf(api: LmoApi): Promise<LmaFields> {
 const lookupOf = (relationship: string): string =>
   relationship.endsWith('__r') ? relationship.replace(/__r$/, '__c') : `${relationship}Id`;
 
+const isLmaObject = (object: string | undefined): object is LmaObject =>
+  !!object && Object.hasOwn(LMA_OBJECTS, object);
+
 /** Whether `object` has `field`, or, for `sfLma__X__r.Field`, the lookup it goes through (and the target field, for LMA objects). */
 export function hasField(fields: LmaFields, object: LmaObject, field: string): boolean {
   const has = (o: LmaObject, name: string) => fields[o].some((f) => f.toLowerCase() === name.toLowerCase());
@@ -121,13 +54,29 @@ export function hasField(fields: LmaFields, object: LmaObject, field: string): b
   if (!rest.length) return has(object, field);
   if (!has(object, lookupOf(first!))) return false;
   // Parents outside the LMA (Lead, Account, User) are standard objects: their fields are there.
-  const target = (
-    { sfLma__Package_Version__r: 'packageVersion', sfLma__Package__r: 'package' } as Record<string, LmaObject>
-  )[first!];
-  return target ? hasField(fields, target, rest.join('.')) : true;
+  const target = relationshipTarget(object, first!);
+  return isLmaObject(target) ? hasField(fields, target, rest.join('.')) : true;
 }
 
 /** The fields of `wanted` this org has, for a SELECT list. */
 export function selectable(fields: LmaFields, object: LmaObject, wanted: readonly string[]): string[] {
   return wanted.filter((field) => hasField(fields, object, field));
+}
+
+/** The SELECT list of `wanted` that this org's `object` has. */
+export function selectList<O extends LmaObject>(
+  fields: LmaFields,
+  object: O,
+  wanted: readonly FieldPath<O>[],
+): string {
+  return selectable(fields, object, wanted).join(', ');
+}
+
+/**
+ * Runs `read` with this org's LMA fields: the one way a query learns which LMA it asks. When the
+ * session knows them, at once, so the request goes out in the same tick as the call (before an org
+ * switch can come between); else after one describe (`lmaFieldsOf`).
+ */
+export function withLmaFields<T>(api: LmoApi, read: (fields: LmaFields) => Promise<T>): Promise<T> {
+  return api.lmaFields ? read(api.lmaFields) : lmaFieldsOf(api).then(read);
 }

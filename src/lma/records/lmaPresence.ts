@@ -1,11 +1,6 @@
 import { toLmoError } from '../../org/errors';
-import {
-  describeLmaFields,
-  LMA_OBJECT_LABELS,
-  LMA_OBJECTS,
-  type LmaFields,
-  type LmaObject,
-} from './lmaFields';
+import { describeLmaFields } from './lmaFields';
+import { LMA_OBJECT_LABELS, LMA_OBJECTS, type LmaFields, type LmaObject } from './objects';
 import { queryPage, toolingQuery, type LmoApi } from './lmoApi';
 
 /**

@@ -1,4 +1,6 @@
-import { hasField, lmaFieldsOf, selectable, type LmaFields } from './lmaFields';
+import { selectList, withLmaFields, type LmaFields } from './lmaFields';
+import { inPackages, noPackageCondition, packageKeys } from './licenseScope';
+import type { FieldPath, Row } from './objects';
 import { queryAll, queryPage, type LmoApi } from './lmoApi';
 import {
   licenseStatuses,
@@ -9,26 +11,6 @@ import {
   type PackageVersion,
 } from './types';
 import { literal } from './soql';
-
-interface PackageRow {
-  Id: string;
-  Name: string;
-  sfLma__Package_ID__c?: string | null;
-  sfLma__Developer_Name__c?: string | null;
-  sfLma__Latest_Version__c?: string | null;
-}
-
-interface VersionRow {
-  Id: string;
-  Name: string;
-  sfLma__Package__c: string;
-  sfLma__Version_Number__c?: string | null;
-  sfLma__Version__c?: string | null;
-  sfLma__Version_ID__c?: string | null;
-  sfLma__Release_Date__c?: string | null;
-  sfLma__Is_Beta__c?: boolean | null;
-  sfLma__Sequence__c?: number | null;
-}
 
 /** A count grouped by the version's package and (LMA 1.20) the License's own Package lookup. */
 interface CountRow {
@@ -44,7 +26,7 @@ const PACKAGE_FIELDS = [
   'sfLma__Package_ID__c',
   'sfLma__Developer_Name__c',
   'sfLma__Latest_Version__c',
-];
+] as const satisfies readonly FieldPath<'package'>[];
 const VERSION_FIELDS = [
   'Id',
   'Name',
@@ -55,18 +37,9 @@ const VERSION_FIELDS = [
   'sfLma__Release_Date__c',
   'sfLma__Is_Beta__c',
   'sfLma__Sequence__c',
-];
-
-/**
- * Which package a License belongs to, in SOQL: its Package Version's package (master-detail, never
- * wrong), or, for a License without a version, its own Package lookup (LMA 1.20 has one; older LMAs
- * don't, and their licenses without a version belong to no package). Counts and lists use the same.
- */
-export function packageCondition(fields: LmaFields, packageRecordId: string): string {
-  const byVersion = `sfLma__Package_Version__r.sfLma__Package__c = ${literal(packageRecordId)}`;
-  if (!hasField(fields, 'license', 'sfLma__Package__c')) return byVersion;
-  return `(${byVersion} OR (sfLma__Package_Version__c = null AND sfLma__Package__c = ${literal(packageRecordId)}))`;
-}
+] as const satisfies readonly FieldPath<'packageVersion'>[];
+type PackageRow = Row<'package', (typeof PACKAGE_FIELDS)[number]>;
+type VersionRow = Row<'packageVersion', (typeof VERSION_FIELDS)[number]>;
 
 /** Rows one aggregate may answer: Salesforce refuses more (EXCEEDED_ID_LIMIT), so the count asks LIMIT 2000. */
 const AGGREGATE_ROWS = 2000;
@@ -104,16 +77,23 @@ export async function loadPackage(api: LmoApi, packageRecordId: string): Promise
   return pkg;
 }
 
-async function loadPackagesWhere(api: LmoApi, packageRecordId: string | undefined): Promise<LmoPackages> {
-  const fields = api.lmaFields ?? (await lmaFieldsOf(api));
+function loadPackagesWhere(api: LmoApi, packageRecordId: string | undefined): Promise<LmoPackages> {
+  return withLmaFields(api, (fields) => loadPackagesIn(api, fields, packageRecordId));
+}
+
+async function loadPackagesIn(
+  api: LmoApi,
+  fields: LmaFields,
+  packageRecordId: string | undefined,
+): Promise<LmoPackages> {
   const only = (field: string) => (packageRecordId ? ` WHERE ${field} = ${literal(packageRecordId)}` : '');
   const packagesQuery = queryAll<PackageRow>(
     api,
-    `SELECT ${selectable(fields, 'package', PACKAGE_FIELDS).join(', ')} FROM sfLma__Package__c${only('Id')} ORDER BY Name`,
+    `SELECT ${selectList(fields, 'package', PACKAGE_FIELDS)} FROM sfLma__Package__c${only('Id')} ORDER BY Name`,
   );
   const versionsQuery = queryAll<VersionRow>(
     api,
-    `SELECT ${selectable(fields, 'packageVersion', VERSION_FIELDS).join(', ')} FROM sfLma__Package_Version__c${only('sfLma__Package__c')}`,
+    `SELECT ${selectList(fields, 'packageVersion', VERSION_FIELDS)} FROM sfLma__Package_Version__c${only('sfLma__Package__c')}`,
   );
   const countsQuery = countLicenses(api, fields, packageRecordId, async () =>
     packageRecordId ? [packageRecordId] : (await packagesQuery).map((row) => row.Id),
@@ -262,23 +242,12 @@ interface CountQueries {
 }
 
 function countQueries(fields: LmaFields): CountQueries {
-  const withLookup = hasField(fields, 'license', 'sfLma__Package__c');
-  const keys = [
-    'sfLma__Package_Version__r.sfLma__Package__c versionPackage',
-    ...(withLookup ? ['sfLma__Package__c licensePackage'] : []),
-  ];
+  const keys = packageKeys(fields);
   return {
-    keys: keys.join(', '),
-    groupBy: keys.map((k) => k.split(' ')[0]).join(', '),
-    inPackages: (ids) => {
-      const list = ids.map(literal).join(', ');
-      return withLookup
-        ? `(sfLma__Package_Version__r.sfLma__Package__c IN (${list}) OR (sfLma__Package_Version__c = null AND sfLma__Package__c IN (${list})))`
-        : `sfLma__Package_Version__r.sfLma__Package__c IN (${list})`;
-    },
-    noPackage: withLookup
-      ? 'sfLma__Package_Version__c = null AND sfLma__Package__c = null'
-      : 'sfLma__Package_Version__c = null',
+    keys: keys.select,
+    groupBy: keys.groupBy,
+    inPackages: (ids) => inPackages(fields, ids),
+    noPackage: noPackageCondition(fields),
   };
 }
 

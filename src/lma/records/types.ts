@@ -65,3 +65,26 @@ export interface License {
   versionNumber: string | undefined;
   createdDate: string;
 }
+
+/** What to export: a package's licenses (through their Package Version, as the tree counts them). */
+export interface LicenseGroup {
+  /** The sfLma__Package__c record. */
+  package: { id: string; name: string };
+  /** One Status group of the package (Other included); every license when absent. */
+  status?: LicenseGroupStatus;
+}
+
+/**
+ * The LMO's License for one subscriber org and package, with its Lead, as a test install checks it: a
+ * view of the `License` whose values stay null as read (a check says "none" where the tree says nothing).
+ */
+export interface RecordedLicense extends Pick<License, 'id' | 'name' | 'isSandbox'> {
+  status: string | null;
+  seats: number | null;
+  expiration: string | null;
+  installDate: string | null;
+  subscriberOrgId: string | null;
+  versionId: string | null;
+  versionNumber: string | null;
+  lead: { id: string; leadSource: string | null; company: string | null } | undefined;
+}

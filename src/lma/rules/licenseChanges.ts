@@ -13,24 +13,26 @@ import {
   PERPETUAL_DATE,
   validateSeats,
 } from './encodings';
+import type { License } from '../records/types';
 
 /** The statuses a user may set. Uninstalled is set by the platform only. */
 export const settableStatuses = ['Active', 'Trial', 'Suspended'] as const;
 export type SettableStatus = (typeof settableStatuses)[number];
 
-/** A License as the Modify License form loads it: the values it may change and what decides the rules. */
-export interface EditableLicense {
-  id: string;
-  name: string;
+/**
+ * A License as the Modify License form loads it: the values it may change and what decides the rules.
+ * A view of the `License` (records/licenseRecord.ts reads both): its identity, customer, org and
+ * version as the tree has them, its Status, Seats and Expiration as the rules compare them.
+ */
+export interface EditableLicense extends Pick<
+  License,
+  'id' | 'name' | 'customerName' | 'subscriberOrgId' | 'versionNumber'
+> {
   status: string | undefined;
   seats: number | undefined;
   /** ISO date, or undefined when it does not expire (null and 1970-01-01 both mean that). */
   expiration: string | undefined;
-  /** Who installed: account, lead company or lead name. */
-  customerName: string | undefined;
-  subscriberOrgId: string | undefined;
   packageName: string | undefined;
-  versionNumber: string | undefined;
   /** The first day of the trial: the install date, else the day the License was created. */
   trialStart: string;
   /**
@@ -385,4 +387,16 @@ export function planBulkChange(licenses: EditableLicense[], change: BulkChange, 
       : { kind: 'confirm', message };
   }
   return { items, ready: ready.length, confirmation };
+}
+
+/**
+ * Where the LMA's own License Status (the record type) disagrees with the Status, a sentence that says
+ * so and what to do; undefined where they agree (or the LMA has no License Status). An API write of
+ * Status may leave the record type, and with it the LMA's list views and reports, behind: a trial
+ * converted by API still shows as a trial in "Trials". The Modify License page moves both.
+ */
+export function lmaStatusLag(license: EditableLicense): string | undefined {
+  const { status, lmaStatus } = license;
+  if (!status || !lmaStatus || status === lmaStatus) return undefined;
+  return `The LMA still shows ${license.name} as ${lmaStatus}: its License Status comes from the record type, which this write of Status (${status}) did not move, so its list views and reports count it as ${lmaStatus}. Open it in Salesforce and finish the change on the Modify License page.`;
 }

@@ -9,6 +9,7 @@
  */
 import { toLmoError } from '../../org/errors';
 import { queryAll, queryPage, toolingQuery, type LmoApi } from '../records/lmoApi';
+import { LICENSE_OBJECT, type FieldPath, type Row } from '../records/objects';
 import { literal } from '../records/soql';
 
 export type HealthSeverity = 'error' | 'warning' | 'info';
@@ -69,7 +70,7 @@ export const HEALTH_CHECKS: ReadonlyArray<{ check: HealthCheckId; title: string 
 ];
 
 export const LEAD = 'Lead';
-export const LICENSE = 'sfLma__License__c';
+export const LICENSE = LICENSE_OBJECT;
 const OBJECTS = [LEAD, LICENSE] as const;
 const objectLabel = (name: string): string => (name === LICENSE ? 'License' : name);
 
@@ -303,17 +304,19 @@ function requiredFieldFindings(d: Describe): HealthFinding[] {
   }));
 }
 
-interface PackageRow {
-  Id: string;
-  Name: string;
-  sfLma__Lead_Manager__c: string | null;
-  sfLma__Lead_Manager__r: { Name: string | null; IsActive: boolean } | null;
-}
+const LEAD_MANAGER_FIELDS = [
+  'Id',
+  'Name',
+  'sfLma__Lead_Manager__c',
+  'sfLma__Lead_Manager__r.Name',
+  'sfLma__Lead_Manager__r.IsActive',
+] as const satisfies readonly FieldPath<'package'>[];
+type PackageRow = Row<'package', (typeof LEAD_MANAGER_FIELDS)[number]>;
 
 async function leadManagers(api: LmoApi): Promise<HealthFinding[]> {
   const packages = await queryAll<PackageRow>(
     api,
-    'SELECT Id, Name, sfLma__Lead_Manager__c, sfLma__Lead_Manager__r.Name, sfLma__Lead_Manager__r.IsActive FROM sfLma__Package__c ORDER BY Name',
+    `SELECT ${LEAD_MANAGER_FIELDS.join(', ')} FROM sfLma__Package__c ORDER BY Name`,
   );
   const findings: HealthFinding[] = [];
   for (const p of packages) {

@@ -9,10 +9,10 @@
  * chunk is re-read just before its write, and License History is read after it to report any change that
  * landed in between.
  */
-import { lmaFieldsOf, selectable } from '../records/lmaFields';
 import {
   apiFieldOf,
   isConfirmed,
+  lmaStatusLag,
   normalizeExpiration,
   planLicenseChange,
   type BulkPlan,
@@ -21,65 +21,16 @@ import {
   type EditableLicense,
   type LicenseChange,
 } from '../rules/licenseChanges';
-import { PERPETUAL_DATE } from '../rules/encodings';
-import { queryAll, type LmoApi } from '../records/lmoApi';
-import { literal } from '../records/soql';
+import { COLLECTION_SIZE, loadEditableLicense, loadEditableLicenses } from '../records/editableLicenses';
+import { loadHistorySince } from '../records/licenseHistory';
+import type { LmoApi } from '../records/lmoApi';
+import { LICENSE_OBJECT } from '../records/objects';
 import { LmoError } from '../../base/lmoError';
 import { toLmoError } from '../../org/errors';
 
-/** sObject Collections take at most 200 records a request. */
-export const COLLECTION_SIZE = 200;
-
-const LICENSE = 'sfLma__License__c';
-
-const EDIT_FIELD_LIST = [
-  'Id',
-  'Name',
-  'sfLma__Status__c',
-  'sfLma__License_Status__c',
-  'sfLma__Seats__c',
-  'sfLma__Expiration__c',
-  'sfLma__Install_Date__c',
-  'sfLma__Subscriber_Org_ID__c',
-  'sfLma__License_Type__c',
-  'sfLma__Version_Number__c',
-  'sfLma__Lead__r.Company',
-  'sfLma__Lead__r.Name',
-  'sfLma__Account__r.Name',
-  'sfLma__Package_Version__r.sfLma__Package__r.Name',
-  'CreatedDate',
-  'LastModifiedDate',
-  'LastModifiedBy.Name',
-];
-
-interface EditRow {
-  Id: string;
-  Name: string;
-  sfLma__Status__c: string | null;
-  sfLma__License_Status__c?: string | null;
-  sfLma__Seats__c: number | null;
-  sfLma__Expiration__c: string | null;
-  sfLma__Install_Date__c: string | null;
-  sfLma__Subscriber_Org_ID__c: string | null;
-  sfLma__License_Type__c: string | null;
-  sfLma__Version_Number__c?: string | null;
-  sfLma__Lead__r: { Company: string | null; Name: string | null } | null;
-  sfLma__Account__r: { Name: string | null } | null;
-  sfLma__Package_Version__r: { sfLma__Package__r: { Name: string | null } | null } | null;
-  CreatedDate: string;
-  LastModifiedDate: string;
-  LastModifiedBy: { Name: string | null } | null;
-}
-
-interface HistoryRow {
-  Id: string;
-  ParentId: string;
-  Field: string;
-  OldValue: unknown;
-  NewValue: unknown;
-  CreatedDate: string;
-  CreatedBy: { Name: string | null } | null;
-}
+// The reads moved to records/ and the status rule to rules/: callers outside the domain keep these names.
+export { loadEditableLicense, loadEditableLicenses } from '../records/editableLicenses';
+export { loadLicenseHistory, type HistoryEntry } from '../records/licenseHistory';
 
 /** What the session offers beyond requests: a lower bound of the org's clock (from its Date headers). */
 export interface LmoClock {
@@ -88,176 +39,6 @@ export interface LmoClock {
 }
 
 export type EditApi = LmoApi & LmoClock;
-
-/** The Licenses with these ids as the form edits them; ids that no longer exist are absent. */
-export async function loadEditableLicenses(api: LmoApi, ids: string[]): Promise<EditableLicense[]> {
-  const result: EditableLicense[] = [];
-  for (let i = 0; i < ids.length; i += COLLECTION_SIZE) {
-    const chunk = ids.slice(i, i + COLLECTION_SIZE);
-    const list = chunk.map(literal).join(', ');
-    // Only the fields this LMO has (older LMAs lack the version number): lmaFields.ts.
-    const fields = selectable(api.lmaFields ?? (await lmaFieldsOf(api)), 'license', EDIT_FIELD_LIST).join(
-      ', ',
-    );
-    const rows = await queryAll<EditRow>(api, `SELECT ${fields} FROM ${LICENSE} WHERE Id IN (${list})`);
-    // History's values can't be filtered in SOQL: read the Status rows and look for Active here.
-    const statusRows = rows.length
-      ? await queryAll<{ ParentId: string; NewValue: unknown }>(
-          api,
-          `SELECT ParentId, NewValue FROM sfLma__License__History WHERE ParentId IN (${list}) AND Field = 'sfLma__Status__c'`,
-        )
-      : [];
-    const everActive = new Set(statusRows.filter((r) => r.NewValue === 'Active').map((r) => r.ParentId));
-    const byId = new Map(rows.map((r) => [r.Id, r]));
-    for (const id of chunk) {
-      const row = byId.get(id) ?? rows.find((r) => r.Id.slice(0, 15) === id.slice(0, 15) && id.length === 15);
-      if (row) result.push(toEditable(row, everActive.has(row.Id)));
-    }
-  }
-  return result;
-}
-
-export async function loadEditableLicense(api: LmoApi, id: string): Promise<EditableLicense | undefined> {
-  return (await loadEditableLicenses(api, [id]))[0];
-}
-
-function toEditable(row: EditRow, historyShowsActive: boolean): EditableLicense {
-  return {
-    id: row.Id,
-    name: row.Name,
-    status: row.sfLma__Status__c ?? undefined,
-    seats: row.sfLma__Seats__c ?? undefined,
-    expiration: normalizeExpiration(row.sfLma__Expiration__c),
-    customerName:
-      row.sfLma__Account__r?.Name ?? row.sfLma__Lead__r?.Company ?? row.sfLma__Lead__r?.Name ?? undefined,
-    subscriberOrgId: row.sfLma__Subscriber_Org_ID__c ?? undefined,
-    packageName: row.sfLma__Package_Version__r?.sfLma__Package__r?.Name ?? undefined,
-    versionNumber: row.sfLma__Version_Number__c ?? undefined,
-    trialStart: (row.sfLma__Install_Date__c ?? row.CreatedDate).slice(0, 10),
-    licenseType: row.sfLma__License_Type__c ?? undefined,
-    ...(row.sfLma__License_Status__c ? { lmaStatus: row.sfLma__License_Status__c } : {}),
-    wasEverActive: historyShowsActive || row.sfLma__Status__c === 'Active',
-    lastModifiedDate: row.LastModifiedDate,
-    lastModifiedBy: row.LastModifiedBy?.Name ?? undefined,
-  };
-}
-
-/** One change in a License's history: the fields one user changed at one moment. */
-export interface HistoryEntry {
-  at: string;
-  by: string | undefined;
-  /** `created` when the License was created by an install. */
-  created: boolean;
-  changes: { field: string; label: string; oldValue: string; newValue: string }[];
-}
-
-/** The labels of the four fields LMA 1.20 tracks; any other tracked field's label comes from describe. */
-const FIELD_LABELS: Record<string, string> = {
-  sfLma__Status__c: 'Status',
-  sfLma__Seats__c: 'Seats',
-  sfLma__Expiration__c: 'Expiration',
-  sfLma__Package_Version__c: 'Package Version',
-};
-
-/**
- * A field's label as the org names it. Real LMOs may track more than the four fields (Lead, License
- * Type, Used Licenses…): their labels come from one describe of License, asked only when such a field
- * shows up; a field describe doesn't list (deleted since) gets its API name made readable, never shown raw.
- */
-async function fieldLabels(api: LmoApi, fields: readonly string[]): Promise<(field: string) => string> {
-  const labels = new Map(Object.entries(FIELD_LABELS));
-  if (fields.some((f) => !labels.has(f))) {
-    try {
-      const d = await api.request<{ fields: { name: string; label: string }[] }>(
-        `/sobjects/${LICENSE}/describe`,
-      );
-      for (const f of d.fields) if (!labels.has(f.name)) labels.set(f.name, f.label);
-      // History names a lookup by its relationship too (Owner for OwnerId).
-      for (const f of d.fields)
-        if (f.name.endsWith('Id') && !labels.has(f.name.slice(0, -2)))
-          labels.set(f.name.slice(0, -2), f.label);
-    } catch {
-      // Readable names below.
-    }
-  }
-  return (field) => labels.get(field) ?? readableName(field);
-}
-
-/** `sfLma__Used_Licenses__c` → "Used Licenses": for a field describe doesn't know. */
-export function readableName(field: string): string {
-  return field
-    .replace(/^[A-Za-z0-9]+__(?=.+__c$)/, '')
-    .replace(/__c$/, '')
-    .replace(/_/g, ' ')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .trim();
-}
-
-/** The License's history, newest first, grouped by moment and user (the LMA writes one row per field). */
-export async function loadLicenseHistory(
-  api: LmoApi,
-  licenseId: string,
-  limit = 200,
-): Promise<HistoryEntry[]> {
-  const rows = await queryAll<HistoryRow>(
-    api,
-    `SELECT Id, ParentId, Field, OldValue, NewValue, CreatedDate, CreatedBy.Name FROM sfLma__License__History WHERE ParentId = ${literal(licenseId)} ORDER BY CreatedDate DESC, Id DESC LIMIT ${limit}`,
-  );
-  const label = await fieldLabels(
-    api,
-    rows.map((r) => r.Field).filter((f) => f !== 'created'),
-  );
-  const entries: HistoryEntry[] = [];
-  for (const row of rows) {
-    const by = row.CreatedBy?.Name ?? undefined;
-    let entry = entries.at(-1);
-    if (!entry || entry.at !== row.CreatedDate || entry.by !== by) {
-      entry = { at: row.CreatedDate, by, created: false, changes: [] };
-      entries.push(entry);
-    }
-    if (row.Field === 'created') {
-      entry.created = true;
-      continue;
-    }
-    const change = {
-      field: row.Field,
-      label: label(row.Field),
-      oldValue: historyValue(row.Field, row.OldValue),
-      newValue: historyValue(row.Field, row.NewValue),
-    };
-    // A lookup change is written twice, as ids and as names: keep the names.
-    const twin = entry.changes.find((c) => c.field === row.Field);
-    if (twin) {
-      if (looksLikeId(twin.newValue) && !looksLikeId(change.newValue)) Object.assign(twin, change);
-      continue;
-    }
-    entry.changes.push(change);
-  }
-  return entries;
-}
-
-function historyValue(field: string, value: unknown): string {
-  if (value === null || value === undefined || value === '') return '(blank)';
-  if (field === 'sfLma__Seats__c' && Number(value) === -1) return 'Site License';
-  if (field === 'sfLma__Expiration__c' && String(value).startsWith(PERPETUAL_DATE)) return 'Does not expire';
-  return String(value);
-}
-
-function looksLikeId(text: string): boolean {
-  return /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(text) && /\d/.test(text);
-}
-
-/**
- * Where the LMA's own License Status (the record type) disagrees with the Status, a sentence that says
- * so and what to do; undefined where they agree (or the LMA has no License Status). An API write of
- * Status may leave the record type, and with it the LMA's list views and reports, behind: a trial
- * converted by API still shows as a trial in "Trials". The Modify License page moves both.
- */
-export function lmaStatusLag(license: EditableLicense): string | undefined {
-  const { status, lmaStatus } = license;
-  if (!status || !lmaStatus || status === lmaStatus) return undefined;
-  return `The LMA still shows ${license.name} as ${lmaStatus}: its License Status comes from the record type, which this write of Status (${status}) did not move, so its list views and reports count it as ${lmaStatus}. Open it in Salesforce and finish the change on the Modify License page.`;
-}
 
 export type SaveOutcome =
   /** `lmaStatusBehind`: the re-read License's LMA status disagrees with its Status (lmaStatusLag). */
@@ -304,7 +85,7 @@ export async function saveLicenseChange(
   if (current.lastModifiedDate !== loaded.lastModifiedDate) return conflict(current);
 
   try {
-    await api.request(`/sobjects/${LICENSE}/${loaded.id}`, {
+    await api.request(`/sobjects/${LICENSE_OBJECT}/${loaded.id}`, {
       method: 'PATCH',
       body: plan.fields,
       headers: { 'If-Unmodified-Since': new Date(loaded.lastModifiedDate).toUTCString() },
@@ -498,7 +279,11 @@ async function writeChunk(
       method: 'PATCH',
       body: {
         allOrNone: false,
-        records: writable.map((w) => ({ attributes: { type: LICENSE }, id: w.license.id, ...w.plan.fields })),
+        records: writable.map((w) => ({
+          attributes: { type: LICENSE_OBJECT },
+          id: w.license.id,
+          ...w.plan.fields,
+        })),
       },
     });
   } catch (error) {
@@ -593,9 +378,10 @@ async function concurrentChanges(
 ): Promise<Map<string, string>> {
   const readAt = (w: (typeof written)[number]) => Date.parse(w.license.lastModifiedDate);
   const since = new Date(Math.min(...written.map(readAt))).toISOString().replace(/\.\d+Z$/, 'Z');
-  const rows = await queryAll<HistoryRow>(
+  const rows = await loadHistorySince(
     api,
-    `SELECT Id, ParentId, Field, OldValue, NewValue, CreatedDate, CreatedBy.Name FROM sfLma__License__History WHERE ParentId IN (${written.map((w) => literal(w.license.id)).join(', ')}) AND CreatedDate >= ${since}`,
+    written.map((w) => w.license.id),
+    since,
   );
   const races = new Map<string, string>();
   for (const w of written) {

@@ -15,13 +15,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
-import {
-  ExportError,
-  exportLicensesToFile,
-  LICENSE_EXPORT_COLUMNS,
-  writeLicensesCsv,
-  type ExportProgress,
-} from '../../../src/lma/workflows/licenseExport';
+import { exportLicensesToFile } from '../../../src/files/licenseExportFile';
+import { ExportError, writeLicensesCsv, type ExportProgress } from '../../../src/lma/workflows/licenseExport';
+import { LICENSE_EXPORT_COLUMNS } from '../../../src/lma/rules/licenseCsv';
 import { loadLicensePage } from '../../../src/lma/records/licenses';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import type { LmoApi } from '../../../src/lma/records/lmoApi';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
+import { writeLicensesCsv, ExportError } from '../../../src/lma/workflows/licenseExport';
 import {
   csvCell,
   csvRow,
@@ -8,11 +9,9 @@ import {
   expirationText,
   LICENSE_EXPORT_COLUMNS,
   licenseCsvRow,
-  licenseExportSoql,
-  writeLicensesCsv,
-  ExportError,
-} from '../../../src/lma/workflows/licenseExport';
-import { toLicense, type LicenseRow } from '../../../src/lma/records/licenses';
+} from '../../../src/lma/rules/licenseCsv';
+import { toLicense, type LicenseRow } from '../../../src/lma/records/licenseRecord';
+import { licenseExportSoql } from '../../../src/lma/records/licenses';
 import { LMA_1_20_FIELDS } from '../../../src/lma/records/lmaFields';
 import type { LmoApi } from '../../../src/lma/records/lmoApi';
 import { parseCsv } from './parseCsv';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupConditions, licenseFields } from '../../../src/lma/records/licenses';
+import { licenseFields } from '../../../src/lma/records/licenses';
+import { groupConditions } from '../../../src/lma/records/licenseScope';
 import { hasField, LMA_1_20_FIELDS, selectable, type LmaFields } from '../../../src/lma/records/lmaFields';
 import { noAccessAdvice } from '../../../src/lma/records/lmaPresence';
 

@@ -2,16 +2,18 @@
 // and kept out of the request log, which License is this install's, and what an upgrade verifies.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { RecordedLicense } from '../../../src/lma/records/types';
 import {
   escapeInstallationKey,
   installationKeyProblem,
-  isThisInstallsLicense,
   isTransientCreateError,
+} from '../../../src/lma/rules/packageInstall';
+import {
+  isThisInstallsLicense,
   verifyLicense,
   verifyUpgrade,
   type BeforeInstall,
-  type RecordedLicense,
-} from '../../../src/lma/workflows/testInstall';
+} from '../../../src/lma/rules/testInstallChecks';
 import { pathOf } from '../../../src/org/salesforce';
 
 test('key problems are recognised by an INSTALL_KEY code or, the codes being unconfirmed, by the message', () => {
