@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import imports from './scripts/lintImports.mjs';
 
 const layers = {
   vscode: {
@@ -33,6 +34,88 @@ const layers = {
   },
 };
 
+// Who may import whom in the project's own code, by resolved path (scripts/lintImports.mjs): each file
+// takes the most specific entry; a folder ends in `/`. The direction of ARCHITECTURE.md's Layers:
+// base ← org ← lma ← protocol, state ← views, webviews, language, cli ← commands ← services ← extension.
+const below = (...parts) => parts.map((part) => (part.endsWith('.ts') ? `src/${part}` : `src/${part}/`));
+const fix = 'move what it needs down to a layer both may import (ARCHITECTURE.md, Layers).';
+const direction = [
+  {
+    files: 'src/base/',
+    may: below('base'),
+    why: `src/base is what every layer may use: it imports nothing.`,
+  },
+  { files: 'src/ids.ts', may: [], why: 'the ids are a table every layer may use: it imports nothing.' },
+  {
+    files: 'src/org/',
+    may: [...below('base', 'org'), 'localOrg/'],
+    why: `the session lies below the domain: ${fix}`,
+  },
+  {
+    files: 'src/lma/',
+    may: below('base', 'org', 'lma', 'ids.ts'),
+    why: `the domain knows no UI, panel or protocol: ${fix}`,
+  },
+  {
+    files: 'src/protocol/',
+    may: below('base', 'lma', 'protocol'),
+    why: `the protocols lie below both of their sides: ${fix}`,
+  },
+  {
+    files: 'src/state/',
+    may: below('base', 'org', 'lma', 'state', 'ids.ts'),
+    why: `saved state lies below the views, commands and panels that use it: ${fix}`,
+  },
+  {
+    files: 'src/views/',
+    may: below('base', 'org', 'lma', 'protocol', 'state', 'views', 'ids.ts'),
+    why: `the views are built by services.ts and used by commands: ${fix}`,
+  },
+  {
+    files: 'src/webviews/',
+    may: [
+      ...below('base', 'org', 'lma', 'protocol', 'state', 'webviews', 'ids.ts'),
+      // Until the license save is a use case of src/lma/workflows (issue 20's command pipeline).
+      'src/commands/licenseSave.ts',
+    ],
+    mayType: below('services.ts'),
+    why: `panels are opened by commands and take \`Pick<Services, …>\` (import type): ${fix}`,
+  },
+  {
+    files: 'src/language/',
+    may: below('base', 'org', 'lma', 'protocol', 'state', 'language', 'ids.ts'),
+    mayType: below('services.ts'),
+    why: `the language client is started by extension.ts and takes \`Services\` (import type): ${fix}`,
+  },
+  {
+    files: 'src/cli/',
+    may: below('base', 'org', 'lma', 'protocol', 'cli', 'ids.ts'),
+    why: `the command line runs without VS Code, so none of its state, views or commands: ${fix}`,
+  },
+  {
+    files: 'src/commands/',
+    may: below('base', 'org', 'lma', 'protocol', 'state', 'views', 'webviews', 'commands', 'ids.ts'),
+    mayType: below('services.ts'),
+    why: `commands are registered by extension.ts and take \`Services\` (import type): ${fix}`,
+  },
+  {
+    files: 'src/services.ts',
+    may: below('base', 'org', 'lma', 'protocol', 'state', 'views', 'webviews', 'language', 'ids.ts'),
+    why: `services.ts builds what the commands use; only extension.ts wires the commands: ${fix}`,
+  },
+  { files: 'src/extension.ts', may: ['src/'], why: 'activate() may wire anything.' },
+  {
+    files: 'server/',
+    may: ['server/', ...below('base', 'lma', 'protocol')],
+    why: `the language server shares only the domain and its protocol with the extension: ${fix}`,
+  },
+  {
+    files: 'webviews/',
+    may: ['webviews/', ...below('base', 'lma', 'protocol')],
+    why: `a webview's browser code shares only the domain and its protocol with the extension: ${fix}`,
+  },
+];
+
 /** One no-restricted-imports rule with the given layers' restrictions (a later match replaces an earlier one). */
 function restrict(...names) {
   const chosen = names.map((name) => layers[name]);
@@ -57,6 +140,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    // The project's own code: no import circle, and each part imports only the parts below it.
+    files: ['src/**/*.ts', 'server/**/*.ts', 'webviews/**/*.ts', 'localOrg/**/*.ts'],
+    plugins: { layers: imports },
+    rules: {
+      'layers/no-cycle': 'error',
+      'layers/direction': ['error', direction, { parts: ['src/', 'server/', 'webviews/', 'localOrg/'] }],
     },
   },
   {
