@@ -166,9 +166,11 @@ export default tseslint.config(
     rules: restrict('salesforce'),
   },
   {
-    // The tree's nodes and model are view state without VS Code, so they run in integration tests.
+    // The tree's nodes and model are view state without VS Code, so they run in integration tests; the
+    // command line runs without VS Code.
     files: [
       'src/base/**/*.ts',
+      'src/cli/**/*.ts',
       'src/lma/**/*.ts',
       'src/org/**/*.ts',
       'src/protocol/**/*.ts',

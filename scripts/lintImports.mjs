@@ -3,7 +3,7 @@
 // `layers/no-cycle`, no import circle, `import type` included. Used by eslint.config.mjs, proved by
 // test/unit/lint.test.ts. Only relative imports are followed; packages are no-restricted-imports' job.
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 const root = dirname(import.meta.dirname);

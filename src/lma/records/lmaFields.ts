@@ -1,11 +1,7 @@
+import type { LmaFields } from '../../org/lmoSession';
 import type { LmoApi } from './lmoApi';
 
-/** The fields each of the LMA's objects has in this org, as describe lists them (older LMAs lack some). */
-export interface LmaFields {
-  license: readonly string[];
-  package: readonly string[];
-  packageVersion: readonly string[];
-}
+export type { LmaFields };
 
 /**
  * One policy for every LMA: query only the fields the org's describe lists. LMA 1.20 added License →

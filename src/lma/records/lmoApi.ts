@@ -1,5 +1,5 @@
 import type { QueryPage, RequestOptions } from '../../org/connection';
-import type { LmaFields } from './lmaFields';
+import type { LmaFields } from '../../org/lmoSession';
 
 /** What the domain needs of the session: one authenticated REST request (LmoSession.request). */
 export interface LmoApi {
