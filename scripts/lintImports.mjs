@@ -151,7 +151,8 @@ const direction = {
       },
     ],
     messages: {
-      refused: '{{file}} may not import {{target}}: {{why}}',
+      refused:
+        '{{file}} may not import {{target}}: {{why}} Move what it needs down to a layer both may import (ARCHITECTURE.md, Layers).',
     },
   },
   create(context) {
