@@ -36,9 +36,8 @@ const layers = {
 
 // Who may import whom in the project's own code, by resolved path (scripts/lintImports.mjs): each file
 // takes the most specific entry; a folder ends in `/`. The direction of ARCHITECTURE.md's Layers:
-// base ← org ← lma ← protocol, state ← views, webviews, language, cli ← commands ← extension, and
-// services.ts (which builds the views) ← extension; commands, panels and the language client take the
-// `Services` type only (import type), which services.ts never imports back.
+// base ← org ← lma ← protocol, state ← views, webviews, language, files, cli ← commands ← services.ts
+// ← extension.ts; commands, panels and the language client take the `Services` type only (import type).
 const below = (...parts) => parts.map((part) => (part.endsWith('.ts') ? `src/${part}` : `src/${part}/`));
 const direction = [
   {
@@ -89,20 +88,37 @@ const direction = [
     why: 'the language client is started by extension.ts and takes `Services` (import type).',
   },
   {
+    files: 'src/files/',
+    may: below('base', 'org', 'lma', 'files', 'ids.ts'),
+    why: 'the file adapters serve the commands and the command line, without VS Code.',
+  },
+  {
     files: 'src/cli/',
-    may: below('base', 'org', 'lma', 'protocol', 'cli', 'ids.ts'),
+    may: below('base', 'org', 'lma', 'protocol', 'files', 'cli', 'ids.ts'),
     why: 'the command line runs without VS Code, so none of its state, views or commands.',
   },
   {
     files: 'src/commands/',
-    may: below('base', 'org', 'lma', 'protocol', 'state', 'views', 'webviews', 'commands', 'ids.ts'),
+    may: below('base', 'org', 'lma', 'protocol', 'state', 'views', 'webviews', 'files', 'commands', 'ids.ts'),
     mayType: below('services.ts'),
     why: 'commands are registered by extension.ts and take `Services` (import type).',
   },
   {
     files: 'src/services.ts',
-    may: below('base', 'org', 'lma', 'protocol', 'state', 'views', 'webviews', 'language', 'ids.ts'),
-    why: 'services.ts builds what the commands use; only extension.ts wires the commands.',
+    may: below(
+      'base',
+      'org',
+      'lma',
+      'protocol',
+      'state',
+      'views',
+      'webviews',
+      'language',
+      'files',
+      'commands',
+      'ids.ts',
+    ),
+    why: 'services.ts builds the services of every adapter; only extension.ts imports it.',
   },
   { files: 'src/extension.ts', may: ['src/'], why: 'activate() may wire anything.' },
   {
