@@ -9,14 +9,13 @@ import ts from 'typescript';
 const root = dirname(import.meta.dirname);
 const extensions = ['.ts', '.tsx', '.mts', '/index.ts'];
 
-/** The repository-relative path (with `/`) of a relative import from `file`, the file when it exists. */
+/** The file a relative import from `file` names (an absolute path); undefined for a package or no file. */
 function resolveImport(file, specifier) {
   if (!specifier.startsWith('.')) return undefined;
   const base = resolve(dirname(file), specifier);
   const candidates = [base, ...extensions.map((e) => base + e)];
   if (/\.[cm]?js$/.test(base)) candidates.push(base.replace(/\.([cm]?)js$/, '.$1ts'));
-  const found = candidates.find(isFile);
-  return found ?? undefined;
+  return candidates.find(isFile);
 }
 
 function isFile(path) {
@@ -29,7 +28,7 @@ function isFile(path) {
 
 const repoPath = (path) => relative(root, path).split(sep).join('/');
 
-/** The import specifiers of a source file, `import type` and `import()` included (TypeScript's scanner). */
+/** The project files a file on disk imports, `import type` and `import()` included (TypeScript's scanner). */
 const parsed = new Map();
 function importsOnDisk(file) {
   let mtime;
