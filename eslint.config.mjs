@@ -165,7 +165,11 @@ export default tseslint.config(
     plugins: { layers: imports },
     rules: {
       'layers/no-cycle': 'error',
-      'layers/direction': ['error', direction, { parts: ['src/', 'server/', 'webviews/', 'localOrg/'] }],
+      'layers/direction': [
+        'error',
+        direction,
+        { parts: ['src/', 'server/', 'webviews/', 'localOrg/'], packages: { 'lma-local-org': 'localOrg/' } },
+      ],
     },
   },
   {

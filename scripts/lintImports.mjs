@@ -145,7 +145,10 @@ const direction = {
       },
       {
         type: 'object',
-        properties: { parts: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          parts: { type: 'array', items: { type: 'string' } },
+          packages: { type: 'object', additionalProperties: { type: 'string' } },
+        },
         additionalProperties: false,
       },
     ],
@@ -155,7 +158,7 @@ const direction = {
     },
   },
   create(context) {
-    const [layers = [], { parts = [] } = {}] = context.options;
+    const [layers = [], { parts = [], packages = {} } = {}] = context.options;
     const self = context.physicalFilename;
     const file = repoPath(self);
     // The most specific entry names the file's layer (src/services.ts before src/).
@@ -164,9 +167,16 @@ const direction = {
       .sort((a, b) => b.files.length - a.files.length)[0];
     if (!layer) return {};
     return forEachImport((node, specifier, typeOnly) => {
-      if (!specifier.startsWith('.')) return;
-      const resolved = resolveImport(self, specifier);
-      const target = resolved ? repoPath(resolved) : repoPath(resolve(dirname(self), specifier)) + '.ts';
+      let target;
+      if (specifier.startsWith('.')) {
+        const resolved = resolveImport(self, specifier);
+        target = resolved ? repoPath(resolved) : repoPath(resolve(dirname(self), specifier)) + '.ts';
+      } else {
+        // A workspace package of the repository, imported by its name (lma-local-org: localOrg/).
+        const name = Object.keys(packages).find((n) => specifier === n || specifier.startsWith(`${n}/`));
+        if (!name) return;
+        target = packages[name] + specifier.slice(name.length + 1);
+      }
       // Only the parts the table governs; what lies elsewhere (tests, packages) is not a layer.
       if (!parts.some((part) => within(target, part))) return;
       if (layer.may.some((entry) => within(target, entry))) return;

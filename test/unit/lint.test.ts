@@ -225,6 +225,22 @@ for (const { target, typeOnly, forbidden, allowed } of directions)
       );
   });
 
+test('only the session imports the local org (the lma-local-org workspace), by name or by path', async () => {
+  for (const code of [
+    "import type * as x from 'lma-local-org';",
+    "import { DEFAULT_PORT as x } from 'lma-local-org/address';",
+  ]) {
+    for (const file of ['src/lma/x.ts', 'src/commands/x.ts', 'src/services.ts', 'server/x.ts'])
+      assert.equal((await messages('layers/direction', file, code)).length, 1, `${file} may run: ${code}`);
+    assert.deepEqual(await messages('layers/direction', 'src/org/x.ts', code), [], code);
+  }
+  assert.equal(
+    (await messages('layers/direction', 'src/views/x.ts', importOf('src/views/x.ts', 'localOrg/address')))
+      .length,
+    1,
+  );
+});
+
 // layers/no-cycle: `file` imports `back`, a real module that already imports `file` (directly or not).
 const cycles: { file: string; back: string; typeOnly?: boolean; path: string[] }[] = [
   {
