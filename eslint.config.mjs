@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import imports from './scripts/lintImports.mjs';
 
 const layers = {
   vscode: {
@@ -42,6 +43,105 @@ const layers = {
   },
 };
 
+// Who may import whom in the project's own code, by resolved path (scripts/lintImports.mjs): each file
+// takes the most specific entry; a folder ends in `/`. The direction of ARCHITECTURE.md's Layers:
+// base ← org ← lma ← protocol, state ← views, webviews, language, files, cli ← commands ← services.ts
+// ← extension.ts; commands, panels and the language client take the `Services` type only (import type).
+const below = (...parts) => parts.map((part) => (part.endsWith('.ts') ? `src/${part}` : `src/${part}/`));
+const direction = [
+  {
+    files: 'src/base/',
+    may: below('base'),
+    why: 'src/base is what every layer may use: it imports nothing.',
+  },
+  { files: 'src/ids.ts', may: [], why: 'the ids are a table every layer may use: it imports nothing.' },
+  {
+    files: 'src/org/',
+    may: [...below('base', 'org'), 'localOrg/'],
+    why: 'the session lies below the domain.',
+  },
+  {
+    files: 'src/lma/',
+    may: below('base', 'org', 'lma', 'ids.ts'),
+    why: 'the domain knows no UI, panel or protocol.',
+  },
+  {
+    files: 'src/protocol/',
+    may: below('base', 'lma', 'protocol'),
+    why: 'the protocols lie below both of their sides.',
+  },
+  {
+    files: 'src/state/',
+    may: below('base', 'org', 'lma', 'state', 'ids.ts'),
+    why: 'saved state lies below the views, commands and panels that use it.',
+  },
+  {
+    files: 'src/views/',
+    may: below('base', 'org', 'lma', 'protocol', 'state', 'views', 'ids.ts'),
+    why: 'the views are built by services.ts and used by commands.',
+  },
+  {
+    files: 'src/webviews/',
+    may: [
+      ...below('base', 'org', 'lma', 'protocol', 'state', 'webviews', 'ids.ts'),
+      // Until the license save is a use case of src/lma/workflows (issue 20's command pipeline).
+      'src/commands/licenseSave.ts',
+    ],
+    mayType: below('services.ts'),
+    why: 'panels are opened by commands and take `Pick<Services, …>` (import type).',
+  },
+  {
+    files: 'src/language/',
+    may: below('base', 'org', 'lma', 'protocol', 'state', 'language', 'ids.ts'),
+    mayType: below('services.ts'),
+    why: 'the language client is started by extension.ts and takes `Services` (import type).',
+  },
+  {
+    files: 'src/files/',
+    may: below('base', 'org', 'lma', 'files', 'ids.ts'),
+    why: 'the file adapters serve the commands and the command line, without VS Code.',
+  },
+  {
+    files: 'src/cli/',
+    may: below('base', 'org', 'lma', 'protocol', 'files', 'cli', 'ids.ts'),
+    why: 'the command line runs without VS Code, so none of its state, views or commands.',
+  },
+  {
+    files: 'src/commands/',
+    may: below('base', 'org', 'lma', 'protocol', 'state', 'views', 'webviews', 'files', 'commands', 'ids.ts'),
+    mayType: below('services.ts'),
+    why: 'commands are registered by extension.ts and take `Services` (import type).',
+  },
+  {
+    files: 'src/services.ts',
+    may: below(
+      'base',
+      'org',
+      'lma',
+      'protocol',
+      'state',
+      'views',
+      'webviews',
+      'language',
+      'files',
+      'commands',
+      'ids.ts',
+    ),
+    why: 'services.ts builds the services of every adapter; only extension.ts imports it.',
+  },
+  { files: 'src/extension.ts', may: ['src/'], why: 'activate() may wire anything.' },
+  {
+    files: 'server/',
+    may: ['server/', ...below('base', 'lma', 'protocol')],
+    why: 'the language server shares only the domain and its protocol with the extension.',
+  },
+  {
+    files: 'webviews/',
+    may: ['webviews/', ...below('base', 'lma', 'protocol')],
+    why: `a webview's browser code shares only the domain and its protocol with the extension.`,
+  },
+];
+
 /** One no-restricted-imports rule with the given layers' restrictions (a later match replaces an earlier one). */
 function restrict(...names) {
   const chosen = names.map((name) => layers[name]);
@@ -69,6 +169,19 @@ export default tseslint.config(
     },
   },
   {
+    // The project's own code: no import circle, and each part imports only the parts below it.
+    files: ['src/**/*.ts', 'server/**/*.ts', 'webviews/**/*.ts', 'localOrg/**/*.ts'],
+    plugins: { layers: imports },
+    rules: {
+      'layers/no-cycle': 'error',
+      'layers/direction': [
+        'error',
+        direction,
+        { parts: ['src/', 'server/', 'webviews/', 'localOrg/'], packages: { 'lma-local-org': 'localOrg/' } },
+      ],
+    },
+  },
+  {
     // Plain CommonJS entry points that load the bundles.
     files: ['bin/**/*.js', 'localOrg/bin/**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
@@ -83,9 +196,11 @@ export default tseslint.config(
     rules: restrict('salesforce'),
   },
   {
-    // The tree's nodes and model are view state without VS Code, so they run in integration tests.
+    // The tree's nodes and model are view state without VS Code, so they run in integration tests; the
+    // command line runs without VS Code.
     files: [
       'src/base/**/*.ts',
+      'src/cli/**/*.ts',
       'src/lma/**/*.ts',
       'src/org/**/*.ts',
       'src/protocol/**/*.ts',

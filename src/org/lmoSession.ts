@@ -1,5 +1,3 @@
-import type { LmaFields } from '../lma/records/lmaFields';
-import type { LmaPresence } from '../lma/records/lmaPresence';
 import { parseLimitInfo, type ApiUsage } from './apiUsage';
 import type { ExchangeObserver, OrgConnection, RequestOptions } from './connection';
 import { Emitter } from '../base/emitter';
@@ -7,6 +5,27 @@ import { LmoError } from '../base/lmoError';
 import { toLmoError } from './errors';
 import { shortenForLog, type Log } from './log';
 import { loadSalesforce } from './salesforceLoader';
+
+/**
+ * The fields each of the LMA's objects has in this org, as describe lists them (older LMAs lack some):
+ * read by the domain once per connection (src/lma/records/lmaFields.ts), kept by the session.
+ */
+export interface LmaFields {
+  license: readonly string[];
+  package: readonly string[];
+  packageVersion: readonly string[];
+}
+
+/**
+ * Whether the License Management App is in the org for this user, and which version when readable:
+ * installed (with its objects' fields), not installed, or installed but its objects hidden from this
+ * user (`missing`: the objects, by label, the user needs Read on). The domain checks it
+ * (src/lma/records/lmaPresence.ts); the session, below the domain, only keeps it.
+ */
+export type LmaPresence =
+  | { kind: 'installed'; version: string | undefined; fields: LmaFields }
+  | { kind: 'notInstalled' }
+  | { kind: 'noAccess'; version: string | undefined; missing: string[] };
 
 /** Who the session is connected to. */
 export interface OrgIdentity {

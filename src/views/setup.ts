@@ -2,13 +2,23 @@ import * as vscode from 'vscode';
 import { contextKeys } from '../ids';
 import { readProjectTerms } from '../lma/project/projectTerms';
 import { lmoKindWarning, loadOrgKind, setupState, type SetupState } from '../lma/workflows/setupChecks';
+import type { Listen } from '../base/emitter';
+import type { Package } from '../lma/records/types';
+import type { TestInstalls } from '../lma/workflows/testInstallHistory';
 import { isLocalOrgUrl } from '../org/localOrg';
-import type { Services } from '../services';
+import type { LmoSession } from '../org/lmoSession';
+import type { PartnerConsoleConfirmations } from '../state/partnerConsoleConfirmations';
+import type { WorkspaceProject } from '../state/workspaceProject';
 
-export type SetupServices = Pick<
-  Services,
-  'session' | 'project' | 'testInstalls' | 'packages' | 'onDidReloadPackages' | 'partnerConsole'
->;
+/** What the walkthrough reads of `Services` (spelt out: services.ts builds this view, so can't be imported). */
+export interface SetupServices {
+  readonly session: LmoSession;
+  readonly project: WorkspaceProject;
+  readonly testInstalls: TestInstalls;
+  readonly partnerConsole: PartnerConsoleConfirmations;
+  packages(): Promise<Package[]>;
+  readonly onDidReloadPackages: Listen<void>;
+}
 
 /** The context key of each walkthrough step, completed by `onContext:` events in package.json. */
 const stepKeys: Record<

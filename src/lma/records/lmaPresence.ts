@@ -1,17 +1,10 @@
 import { toLmoError } from '../../org/errors';
 import { describeLmaFields } from './lmaFields';
-import { LMA_OBJECT_LABELS, LMA_OBJECTS, type LmaFields, type LmaObject } from './objects';
+import { LMA_OBJECT_LABELS, LMA_OBJECTS, type LmaObject } from './objects';
 import { queryPage, toolingQuery, type LmoApi } from './lmoApi';
+import type { LmaPresence } from '../../org/lmoSession';
 
-/**
- * Whether the License Management App is in the org for this user, and which version when readable:
- * installed (with its objects' fields), not installed, or installed but its objects hidden from this
- * user (`missing`: the objects, by label, the user needs Read on).
- */
-export type LmaPresence =
-  | { kind: 'installed'; version: string | undefined; fields: LmaFields }
-  | { kind: 'notInstalled' }
-  | { kind: 'noAccess'; version: string | undefined; missing: string[] };
+export type { LmaPresence };
 
 /**
  * Is this org an LMO, and may this user read it? A real org answers INVALID_TYPE on the LMA's objects

@@ -6,6 +6,8 @@
  * (/work/shared/reference/lma-domain.md §1: tidyops, LMA 1.20; LMA-Ext, an older LMA).
  */
 
+import type { LmaFields } from '../../org/lmoSession';
+
 export type FieldType = 'id' | 'text' | 'picklist' | 'number' | 'checkbox' | 'date' | 'datetime' | 'lookup';
 
 export interface FieldDeclaration {
@@ -192,12 +194,8 @@ export const LMA_OBJECT_LABELS: Record<LmaObject, string> = {
   packageVersion: OBJECTS.packageVersion.label,
 };
 
-/** The fields each of the LMA's objects has in this org, as describe lists them (older LMAs lack some). */
-export interface LmaFields {
-  license: readonly string[];
-  package: readonly string[];
-  packageVersion: readonly string[];
-}
+/** The fields each of the LMA's objects has in this org: the session keeps them, the domain reads them. */
+export type { LmaFields };
 
 const declared = (object: LmaObject, lma: '1.20' | 'older'): string[] =>
   Object.entries(OBJECTS[object].fields as Record<string, FieldDeclaration>)
