@@ -22,10 +22,11 @@ export interface CommandUi {
     message: string,
     actions: readonly string[],
   ): Promise<string | undefined>;
-  /** Runs `task` under a cancellable progress notification: Cancel aborts `signal`. */
+  /** Runs `task` under a progress notification: its Cancel (when `cancellable`) aborts `signal`. */
   withProgress<T>(
     title: string,
     task: (signal: AbortSignal, report: (message: string, increment?: number) => void) => Promise<T>,
+    options?: { cancellable?: boolean },
   ): Promise<T>;
   executeCommand(id: string): Promise<unknown>;
   /** Writes a failure to the log that Show Log opens. */
@@ -54,11 +55,13 @@ type Resolved<N extends Needs> = { [K in keyof N]: N[K] extends Need<infer T> ? 
 export interface Run {
   /**
    * A step that can take over a second: a progress notification with Cancel, which aborts `signal`.
-   * A run whose signal was aborted ends silently, whatever the step throws then.
+   * A run whose signal was aborted ends silently, whatever the step throws then. A step that can't
+   * stop half-way says `cancellable: false`.
    */
   progress<T>(
     title: string,
     task: (signal: AbortSignal, report: (message: string, increment?: number) => void) => Promise<T>,
+    options?: { cancellable?: boolean },
   ): Promise<T>;
 }
 
@@ -66,8 +69,8 @@ export interface CommandSpec<N extends Needs> {
   /** Names the command in its failure message: "<title>: <what went wrong>". */
   readonly title: string;
   readonly needs?: N;
-  /** Words the failure message instead of "<title>: <message>". */
-  readonly failure?: (message: string) => string;
+  /** Words the failure message instead of "<title>: <message>"; it gets the command's arguments too. */
+  readonly failure?: (message: string, args: readonly unknown[]) => string;
 }
 
 const met = <T>(value: T): Resolution<T> => ({ kind: 'met', value });
@@ -84,11 +87,15 @@ export class CommandPipeline {
     return async (...args: A) => {
       let cancelled = false;
       const run: Run = {
-        progress: (title, task) =>
-          this.ui.withProgress(title, (signal, report) => {
-            signal.addEventListener('abort', () => (cancelled = true), { once: true });
-            return task(signal, report);
-          }),
+        progress: (title, task, options) =>
+          this.ui.withProgress(
+            title,
+            (signal, report) => {
+              signal.addEventListener('abort', () => (cancelled = true), { once: true });
+              return task(signal, report);
+            },
+            { cancellable: options?.cancellable ?? true },
+          ),
       };
       try {
         const resolved: Record<string, unknown> = {};
@@ -101,7 +108,7 @@ export class CommandPipeline {
         await handler(resolved as Resolved<N>, run, ...args);
       } catch (error) {
         if (cancelled || isAbort(error)) return;
-        await this.failed(error, spec);
+        await this.failed(error, spec, args);
       }
     };
   }
@@ -123,10 +130,10 @@ export class CommandPipeline {
     });
   }
 
-  private async failed(error: unknown, spec: CommandSpec<Needs>): Promise<void> {
+  private async failed(error: unknown, spec: CommandSpec<Needs>, args: readonly unknown[]): Promise<void> {
     const failure = toLmoError(error);
     const message = spec.failure
-      ? spec.failure(failure.message)
+      ? spec.failure(failure.message, args)
       : spec.title
         ? `${spec.title}: ${failure.message}`
         : failure.message;
@@ -215,6 +222,15 @@ export function connectedLmo(session: SessionPort): Need<ConnectedLmo> {
           fix: { label: 'Connect Again', command: commands.reconnect },
         };
     }
+  };
+}
+
+/** The LMO when one is connected and usable, else undefined: for a command that can do without it. */
+export function lmoIfConnected(session: SessionPort): Need<ConnectedLmo | undefined> {
+  const lmo = connectedLmo(session);
+  return async (args) => {
+    const resolution = await lmo(args);
+    return met(resolution.kind === 'met' ? resolution.value : undefined);
   };
 }
 

@@ -14,10 +14,14 @@ export function vscodeCommandUi(log: Pick<vscode.LogOutputChannel, 'error'>): Co
             : vscode.window.showInformationMessage;
       return show(message, ...actions);
     },
-    withProgress: (title, task) =>
+    withProgress: (title, task, options) =>
       Promise.resolve(
         vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+          {
+            location: vscode.ProgressLocation.Notification,
+            title,
+            cancellable: options?.cancellable ?? true,
+          },
           (progress, token) => {
             const controller = new AbortController();
             token.onCancellationRequested(() => controller.abort());
