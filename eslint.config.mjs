@@ -206,6 +206,7 @@ export default tseslint.config(
       'src/protocol/**/*.ts',
       'src/views/nodes.ts',
       'src/views/*Model.ts',
+      'src/commands/pipeline.ts',
       'server/**/*.ts',
     ],
     rules: restrict('vscode', 'salesforce'),

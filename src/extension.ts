@@ -8,6 +8,7 @@ import { lmoReportCommands } from './commands/lmoReportCommands';
 import { nodeCommands } from './commands/nodeCommands';
 import { setupCommands } from './commands/setupCommands';
 import { testInstallCommands } from './commands/testInstallCommands';
+import { commandPipeline } from './commands/vscodePipeline';
 import { contextKeys, settings, type LmaState } from './ids';
 import { ProjectLanguage } from './language/projectLanguage';
 import type { SessionState } from './org/lmoSession';
@@ -42,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.commands.executeCommand('setContext', contextKeys.state, contextState(state));
       if (state.kind === 'expired') void promptRelogin(services);
     }),
-    ...registerCommands(handlers),
+    ...registerCommands(handlers, commandPipeline(services)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(settings.lmo) && choice.target) void switchTo(services, choice.target);
     }),

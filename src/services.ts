@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
+import { askConfirmation } from './commands/askConfirmation';
 import { views, workbenchCommands } from './ids';
 import { checkLmaPresence } from './lma/records/lmaPresence';
 import type { Package } from './lma/records/types';
+import type { AskConfirmation } from './lma/workflows/licenseSave';
 import { TestInstalls } from './lma/workflows/testInstallHistory';
 import type { Listen } from './base/emitter';
 import { LocalOrgLauncher } from './org/localOrg';
@@ -44,6 +46,8 @@ export interface Services {
   licenseChanged(): void;
   /** Read-only reports (a bulk change's), shown as virtual documents. */
   readonly reports: ReportDocuments;
+  /** The confirmation a License save asks in VS Code's own UI (the use case's port). */
+  readonly askConfirmation: AskConfirmation;
 }
 
 /** Creates the services; `disposables` go into the extension context's subscriptions. */
@@ -83,6 +87,7 @@ export function createServices(context: vscode.ExtensionContext): {
     },
     licenseChanged: () => tree.licensesChanged(),
     reports,
+    askConfirmation,
   };
   const setup = new SetupProgress(base);
   return {

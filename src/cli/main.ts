@@ -14,7 +14,6 @@ import { parseArgs } from 'node:util';
 import { settingDefaults, settings } from '../ids';
 import { checkLmaPresence, noAccessAdvice } from '../lma/records/lmaPresence';
 import { loadPackages } from '../lma/records/packages';
-import { findPackageTerms } from '../lma/project/projectTerms';
 import { toId15 } from '../lma/records/soql';
 import {
   checkVersionAccess,
@@ -23,6 +22,7 @@ import {
   sitesOf,
   type TestInstallReport,
 } from '../lma/workflows/testInstall';
+import { prepareTestInstall } from '../lma/workflows/testInstallPreparation';
 import { LmoSession } from '../org/lmoSession';
 import { loadSalesforce } from '../org/salesforceLoader';
 
@@ -148,13 +148,20 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
       return 2;
     }
     const salesforce = await loadSalesforce();
-    const target = await salesforce.openConnection(options.targetOrg, (exchange) =>
-      log.info(`[test org] ${exchange.method} ${exchange.path} → ${exchange.status}`),
-    );
-    if (toId15(target.orgId) === toId15(state.org.orgId)) {
-      console.error('The target org is the LMO itself: a test install goes into a separate test org.');
+    const prepared = await prepareTestInstall({
+      lmoOrgId: state.org.orgId,
+      openTarget: () =>
+        salesforce.openConnection(options.targetOrg, (exchange) =>
+          log.info(`[test org] ${exchange.method} ${exchange.path} → ${exchange.status}`),
+        ),
+      readProject: async () =>
+        existsSync(options.project) ? readFileSync(options.project, 'utf8') : undefined,
+    });
+    if (prepared.kind === 'targetIsLmo') {
+      console.error(prepared.message);
       return 2;
     }
+    const target = prepared.connection;
     // A look at the version before anything is installed: a key problem or unanswered remote sites
     // stop the run here (exit 2). A version not visible yet (still replicating) is waited for first,
     // since its key and sites are known only once it is; the run then has what is left of the wait.
@@ -183,7 +190,6 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
       );
       return 2;
     }
-    const projectText = existsSync(options.project) ? readFileSync(options.project, 'utf8') : undefined;
     const packages = await loadPackages(session);
     const lmoPackage = packages.find((pkg) =>
       pkg.versions.some(
@@ -193,16 +199,12 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
     const report = await runTestInstall({
       lmo: session,
       lmoUsername: state.org.username,
-      target: {
-        username: target.username,
-        orgId: target.orgId,
-        request: (path, requestOptions) => target.request(path, requestOptions),
-      },
+      target: prepared.target,
       versionId: options.versionId,
       installationKey: options.installationKey,
       enableRemoteSites: options.enableRemoteSites,
       packageName: lmoPackage?.name,
-      termsFor: (installed) => (projectText ? findPackageTerms(projectText, installed)?.terms : undefined),
+      termsFor: prepared.termsFor,
       limits: { ...options.limits, versionTimeoutMs: Math.max(0, versionDeadline - Date.now()) },
       waiting: {
         onPhase: (phase) => {

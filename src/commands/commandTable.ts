@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CommandId } from '../ids';
+import type { CommandPipeline } from './pipeline';
 
 /** A command's handler; its arguments are whatever VS Code passes (a tree node, nothing from the palette). */
 export type CommandHandler = (...args: never[]) => unknown;
@@ -11,8 +12,13 @@ export type CommandHandler = (...args: never[]) => unknown;
  */
 export type CommandHandlers = { readonly [K in CommandId]: CommandHandler };
 
-export function registerCommands(handlers: CommandHandlers): vscode.Disposable[] {
+/**
+ * Registers every handler inside the pipeline's error boundary (a handler built with
+ * `pipeline.command` has its own, with its title; this one catches the rest), so that no command
+ * ends in an unhandled rejection.
+ */
+export function registerCommands(handlers: CommandHandlers, pipeline: CommandPipeline): vscode.Disposable[] {
   return Object.entries<CommandHandler>(handlers).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown),
+    vscode.commands.registerCommand(id, pipeline.guard(handler as (...args: unknown[]) => unknown)),
   );
 }

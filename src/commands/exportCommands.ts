@@ -8,42 +8,36 @@ import { licenseStatuses } from '../lma/records/types';
 import type { Services } from '../services';
 import type { PackageNode, StatusGroupNode } from '../views/nodes';
 import type { CommandHandlers } from './commandTable';
+import { connectedLmo } from './pipeline';
+import { commandPipeline } from './vscodePipeline';
 
 type ExportServices = Pick<Services, 'session' | 'log' | 'packages'>;
 
 /** "Export Licenses…": on a package or a status group of the tree, or from the palette. */
 export function exportCommands(services: ExportServices) {
+  const pipeline = commandPipeline(services);
   return {
-    [commands.exportLicenses]: async (node?: PackageNode | StatusGroupNode) => {
-      if (services.session.state.kind !== 'connected') {
-        void vscode.window.showWarningMessage(
-          'Connect the License Management Org first: licenses are read there.',
-        );
-        return;
-      }
-      let group: LicenseGroup | undefined;
-      try {
-        group = node ? groupOf(node) : await pickGroup(services);
-      } catch (error) {
-        void vscode.window.showErrorMessage(
-          `Couldn't load the packages of the LMO: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        return;
-      }
-      if (!group) return;
-      const target = await vscode.window.showSaveDialog({
-        title: `Export Licenses of ${describe(group)}`,
-        defaultUri: vscode.Uri.joinPath(defaultFolder(), exportFileName(group)),
-        filters: { 'CSV (comma-separated values)': ['csv'] },
-        saveLabel: 'Export',
-      });
-      if (!target) return;
-      if (target.scheme !== 'file') {
-        void vscode.window.showErrorMessage(`Choose a file on disk: ${target.toString()} can't be written.`);
-        return;
-      }
-      await exportTo(services, group, target);
-    },
+    [commands.exportLicenses]: pipeline.command(
+      { title: 'Export Licenses', needs: { lmo: connectedLmo(services.session) } },
+      async (_needs, _run, node?: PackageNode | StatusGroupNode) => {
+        const group = node ? groupOf(node) : await pickGroup(services);
+        if (!group) return;
+        const target = await vscode.window.showSaveDialog({
+          title: `Export Licenses of ${describe(group)}`,
+          defaultUri: vscode.Uri.joinPath(defaultFolder(), exportFileName(group)),
+          filters: { 'CSV (comma-separated values)': ['csv'] },
+          saveLabel: 'Export',
+        });
+        if (!target) return;
+        if (target.scheme !== 'file') {
+          void vscode.window.showErrorMessage(
+            `Choose a file on disk: ${target.toString()} can't be written.`,
+          );
+          return;
+        }
+        await exportTo(services, group, target);
+      },
+    ),
   } satisfies Partial<CommandHandlers>;
 }
 

@@ -23,14 +23,16 @@ import {
   type BulkResult,
 } from '../lma/workflows/licenseEdits';
 import { loadLicenseIds } from '../lma/records/licenses';
-import { toLmoError } from '../org/errors';
 import type { LmoSession } from '../org/lmoSession';
-import type { LicenseNode, LmaNode, StatusGroupNode } from '../views/nodes';
+import type { LmaNode, StatusGroupNode } from '../views/nodes';
 import type { Services } from '../services';
 import { LicensePanel } from '../webviews/licensePanel';
 import type { CommandHandlers } from './commandTable';
 import { pickLicense } from './picks';
-import { askConfirmation, confirmAndSave, describeOutcome } from './licenseSave';
+import { confirmAndSave, describeOutcome } from '../lma/workflows/licenseSave';
+import { askConfirmation } from './askConfirmation';
+import { connectedLmo, licenseSelection, type Run } from './pipeline';
+import { commandPipeline } from './vscodePipeline';
 
 /** A bulk change covers at most this many Licenses: a preview longer than that is not a preview any more. */
 export const MAX_BULK_LICENSES = 5_000;
@@ -50,46 +52,42 @@ export function licenseCommands(services: Services) {
     await vscode.env.openExternal(vscode.Uri.parse(url));
   };
 
+  const pipeline = commandPipeline(services);
+  const lmo = connectedLmo(session);
   /** The Licenses a command acts on: the tree selection, the clicked one, or one picked from a search. */
-  const target = async (node: LmaNode | undefined, selected: readonly LmaNode[] | undefined) => {
-    const chosen = (selected?.length ? selected : node ? [node] : []).filter(
-      (n): n is LicenseNode => n.kind === 'license',
-    );
-    if (chosen.length) return chosen.map((n) => n.license.id);
-    const picked = await pickLicense(session);
-    return picked ? [picked.id] : [];
-  };
+  const licenses = licenseSelection(() => pickLicense(session));
+  const nothingSaved = (title: string) => (message: string) => `${title}: nothing was saved. ${message}`;
 
-  const quickAction =
-    (
-      action: string,
-      single: (license: EditableLicense) => Promise<LicenseChange | undefined>,
-      bulk: () => Promise<BulkChange | undefined>,
-    ) =>
-    async (node?: LmaNode, selected?: readonly LmaNode[]) => {
-      const ids = await target(node, selected);
-      if (ids.length > 1) return runBulk(services, ids, bulk);
-      if (!ids[0]) return;
-      await run(action, async () => {
+  const quickAction = (
+    action: string,
+    single: (license: EditableLicense) => Promise<LicenseChange | undefined>,
+    bulk: () => Promise<BulkChange | undefined>,
+  ) =>
+    pipeline.command(
+      { title: action, needs: { lmo, licenses }, failure: nothingSaved(action) },
+      async ({ licenses: ids }, run, _node?: LmaNode, _selected?: readonly LmaNode[]) => {
+        if (ids.length > 1) return runBulk(services, run, ids, bulk);
         const license = await loadEditableLicense(session, ids[0]!);
         if (!license) return void vscode.window.showErrorMessage('This License no longer exists in the LMO.');
         const change = await single(license);
         if (!change) return;
-        const outcome = await confirmAndSave(session, license, change, action);
+        const outcome = await confirmAndSave(session, license, change, action, askConfirmation);
         if (outcome.kind === 'saved') {
           services.licenseChanged();
           if (outcome.lmaStatusBehind) void finishOnModifyLicensePage(license.id, outcome.message);
           else void vscode.window.showInformationMessage(outcome.message);
         } else if (outcome.kind !== 'cancelled')
           void vscode.window.showErrorMessage(describeOutcome(outcome));
-      });
-    };
+      },
+    );
 
   return {
-    [commands.modifyLicense]: async (node?: LmaNode) => {
-      const [id] = await target(node, undefined);
-      if (id) LicensePanel.show(services, id, node?.kind === 'license' ? node.license.name : id);
-    },
+    [commands.modifyLicense]: pipeline.command(
+      { title: 'Modify License', needs: { lmo, licenses } },
+      ({ licenses: [id] }, _run, node?: LmaNode) => {
+        if (id) LicensePanel.show(services, id, node?.kind === 'license' ? node.license.name : id);
+      },
+    ),
 
     [commands.extendTrial]: quickAction(
       'Extend Trial',
@@ -135,22 +133,22 @@ export function licenseCommands(services: Services) {
       async () => ({ kind: 'status', status: 'Active' }),
     ),
 
-    [commands.bulkChangeLicenses]: async (node?: LmaNode, selected?: readonly LmaNode[]) => {
-      const group = (selected?.length ? selected : node ? [node] : []).find(
-        (n): n is StatusGroupNode => n.kind === 'statusGroup',
-      );
-      const ids = group ? await groupLicenseIds(session, group) : await target(node, selected);
-      if (ids?.length) await runBulk(services, ids, askBulkChange);
-    },
+    [commands.bulkChangeLicenses]: pipeline.command(
+      { title: 'Bulk change', needs: { lmo }, failure: nothingSaved('Bulk change') },
+      async (_needs, run, node?: LmaNode, selected?: readonly LmaNode[]) => {
+        const group = (selected?.length ? selected : node ? [node] : []).find(
+          (n): n is StatusGroupNode => n.kind === 'statusGroup',
+        );
+        const picked = group ? undefined : await licenses([node, selected]);
+        const ids = group
+          ? await groupLicenseIds(session, group)
+          : picked?.kind === 'met'
+            ? picked.value
+            : undefined;
+        if (ids?.length) await runBulk(services, run, ids, askBulkChange);
+      },
+    ),
   } satisfies Partial<CommandHandlers>;
-}
-
-async function run(title: string, task: () => Promise<void>): Promise<void> {
-  try {
-    await task();
-  } catch (error) {
-    void vscode.window.showErrorMessage(`${title}: nothing was saved. ${toLmoError(error).message}`);
-  }
 }
 
 async function askDays(title: string, max: number | undefined): Promise<number | undefined> {
@@ -256,6 +254,7 @@ async function groupLicenseIds(session: LmoSession, group: StatusGroupNode): Pro
 /** Bulk: the change, a preview of every License with before/after, the confirmation, the writes, a report. */
 async function runBulk(
   services: Services,
+  run: Run,
   ids: string[],
   ask: () => Promise<BulkChange | undefined>,
 ): Promise<void> {
@@ -264,39 +263,29 @@ async function runBulk(
     return void vscode.window.showErrorMessage(`A bulk change covers at most ${MAX_BULK_LICENSES} licenses.`);
   const change = await ask();
   if (!change) return;
-  await run('Bulk change', async () => {
-    const licenses = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Reading ${ids.length} licenses…` },
-      () => loadEditableLicenses(session, ids),
-    );
-    const plan = planBulkChange(licenses, change, new Date());
-    const approved = await preview(plan, change);
-    if (!approved) return;
-    const confirmed = await askConfirmation(approved.confirmation, describeBulkChange(change));
-    if (confirmed === undefined) return;
-    const result = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `${describeBulkChange(change)}`,
-        cancellable: true,
+  const licenses = await run.progress(
+    `Reading ${ids.length} licenses…`,
+    () => loadEditableLicenses(session, ids),
+    { cancellable: false },
+  );
+  const plan = planBulkChange(licenses, change, new Date());
+  const approved = await preview(plan, change);
+  if (!approved) return;
+  const confirmed = await askConfirmation(approved.confirmation, describeBulkChange(change));
+  if (confirmed === undefined) return;
+  let reported = 0;
+  const result = await run.progress(describeBulkChange(change), (signal, progress) =>
+    applyBulkChange(session, approved, {
+      confirmed,
+      signal,
+      onProgress: (done, total) => {
+        progress(`${done} of ${total}`, ((done - reported) / total) * 100);
+        reported = done;
       },
-      (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
-        return applyBulkChange(session, approved, {
-          confirmed,
-          signal: abort.signal,
-          onProgress: (done, total) => {
-            progress.report({ message: `${done} of ${total}`, increment: ((done - reported) / total) * 100 });
-            reported = done;
-          },
-        });
-      },
-    );
-    services.licenseChanged();
-    await report(services, change, result);
-  });
+    }),
+  );
+  services.licenseChanged();
+  await report(services, change, result);
 }
 
 /**

@@ -7,14 +7,21 @@ import { LicensingTermsPanel, type TermsTarget } from '../webviews/licensingTerm
 import { commands } from '../ids';
 import type { Services } from '../services';
 import type { CommandHandlers } from './commandTable';
+import { lmoIfConnected } from './pipeline';
+import { commandPipeline } from './vscodePipeline';
 
 /** "Edit Default Licensing…": on a package of the tree (LMO or workspace), or a package picked from the palette. */
 export function licensingTermsCommands(services: Services) {
+  const pipeline = commandPipeline(services);
   return {
-    [commands.editDefaultLicensing]: async (node?: PackageNode | WorkspacePackageNode) => {
-      const target = node ? await targetOf(services, node) : await pickTarget(services);
-      if (target) LicensingTermsPanel.show(services, target);
-    },
+    [commands.editDefaultLicensing]: pipeline.command(
+      // The LMO is optional: without one, the project's packages are still there to edit.
+      { title: 'Edit Default Licensing', needs: { lmo: lmoIfConnected(services.session) } },
+      async ({ lmo }, _run, node?: PackageNode | WorkspacePackageNode) => {
+        const target = node ? await targetOf(services, node) : await pickTarget(services, lmo !== undefined);
+        if (target) LicensingTermsPanel.show(services, target);
+      },
+    ),
   } satisfies Partial<CommandHandlers>;
 }
 
@@ -49,9 +56,8 @@ function fromLmo(pkg: Package, workspace: WorkspacePackage[]): TermsTarget {
   };
 }
 
-async function pickTarget(services: Services): Promise<TermsTarget | undefined> {
+async function pickTarget(services: Services, connected: boolean): Promise<TermsTarget | undefined> {
   const workspace = await workspacePackages(services.project);
-  const connected = services.session.state.kind === 'connected';
   const lmoPackages = connected ? await services.packages().catch(() => []) : [];
   const items: (vscode.QuickPickItem & { target: TermsTarget })[] = [
     ...workspace.map((workspacePackage) => {

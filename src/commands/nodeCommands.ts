@@ -1,16 +1,20 @@
 import * as vscode from 'vscode';
 import { searchTermProblem } from '../lma/records/licenses';
 import type { Package, PackageVersion } from '../lma/records/types';
-import { toLmoError } from '../org/errors';
 import type { Services } from '../services';
 import type { LmoTreeModel } from '../views/lmoTreeModel';
 import type { LicenseNode, LmaNode, PackageNode, StatusGroupNode, VersionNode } from '../views/nodes';
 import { commands, views, workbenchCommands } from '../ids';
 import type { CommandHandlers } from './commandTable';
 import { pickLicense } from './picks';
+import { connectedLmo } from './pipeline';
+import { commandPipeline } from './vscodePipeline';
 
 /** The tree's commands. Run from the palette (no node), those that need a package ask for one. */
-export function nodeCommands({ session, tree, treeView }: Services) {
+export function nodeCommands(services: Services) {
+  const { session, tree, treeView } = services;
+  const pipeline = commandPipeline(services);
+  const needs = { lmo: connectedLmo(session) };
   const pickPackage = async (node: PackageNode | undefined): Promise<Package | undefined> => {
     if (node) return node.pkg;
     const packages = await tree.loadedPackages();
@@ -23,16 +27,19 @@ export function nodeCommands({ session, tree, treeView }: Services) {
 
   return {
     // On a package (its context menu): that package only. From the view title or the palette: all.
-    [commands.refresh]: async (node?: LmaNode) => {
-      if (node?.kind !== 'package') return tree.refresh();
-      await tree.refreshPackage(node).catch((error: unknown) => {
-        const failure = toLmoError(error);
-        if (failure.kind === 'superseded' || failure.kind === 'sessionExpired') return; // The state change shows it.
-        void vscode.window.showErrorMessage(`Couldn't refresh ${node.pkg.name}: ${failure.message}`);
-      });
-    },
+    [commands.refresh]: pipeline.command(
+      {
+        title: 'Refresh',
+        // An expired session or an org switch is shown by the state change, not as this failure.
+        failure: (message, [node]) => `Couldn't refresh ${(node as PackageNode).pkg.name}: ${message}`,
+      },
+      async (_needs, _run, node?: LmaNode) => {
+        if (node?.kind !== 'package') return tree.refresh();
+        await tree.refreshPackage(node);
+      },
+    ),
 
-    [commands.findLicense]: async () => {
+    [commands.findLicense]: pipeline.command({ title: 'Find License', needs }, async () => {
       const text = await vscode.window.showInputBox({
         title: 'Find License',
         prompt: 'Subscriber org id (15 or 18 characters), org name, or lead or account name',
@@ -46,45 +53,60 @@ export function nodeCommands({ session, tree, treeView }: Services) {
       );
       await vscode.commands.executeCommand(workbenchCommands.focusLmoView);
       if (found === 0) void vscode.window.showInformationMessage(`No license matches “${text.trim()}”.`);
-    },
+    }),
 
     [commands.clearSearch]: () => tree.clearSearch(),
 
     [commands.loadMore]: (node: { group: StatusGroupNode } | undefined) =>
       node ? tree.loadMore(node.group) : undefined,
 
-    [commands.showLicenses]: async (node?: PackageNode) => {
-      const pkg = await pickPackage(node);
-      if (!pkg) return;
-      const packageNode = node ?? (await findShownPackage(tree, pkg));
-      if (packageNode) await treeView.reveal(packageNode, { expand: 1, focus: true, select: true });
-    },
+    [commands.showLicenses]: pipeline.command(
+      { title: 'Show Licenses', needs },
+      async (_needs, _run, node?: PackageNode) => {
+        const pkg = await pickPackage(node);
+        if (!pkg) return;
+        const packageNode = node ?? (await findShownPackage(tree, pkg));
+        if (packageNode) await treeView.reveal(packageNode, { expand: 1, focus: true, select: true });
+      },
+    ),
 
-    [commands.copyPackageId]: async (node?: PackageNode) => {
-      const pkg = await pickPackage(node);
-      if (!pkg) return;
-      await copy(pkg.packageId ?? pkg.id, `Package id of ${pkg.name}`);
-    },
+    [commands.copyPackageId]: pipeline.command(
+      { title: 'Copy Package Id', needs },
+      async (_needs, _run, node?: PackageNode) => {
+        const pkg = await pickPackage(node);
+        if (!pkg) return;
+        await copy(pkg.packageId ?? pkg.id, `Package id of ${pkg.name}`);
+      },
+    ),
 
-    [commands.copyVersionId]: async (node?: VersionNode) => {
-      const version = node?.version ?? (await pickVersion(await pickPackage(undefined)));
-      if (version?.versionId) await copy(version.versionId, `Version id of ${version.name}`);
-    },
+    [commands.copyVersionId]: pipeline.command(
+      { title: 'Copy Version Id', needs },
+      async (_needs, _run, node?: VersionNode) => {
+        const version = node?.version ?? (await pickVersion(await pickPackage(undefined)));
+        if (version?.versionId) await copy(version.versionId, `Version id of ${version.name}`);
+      },
+    ),
 
-    [commands.copySubscriberOrgId]: async (node?: LicenseNode) => {
-      const license = node?.license ?? (await pickLicense(session));
-      if (license?.subscriberOrgId)
-        await copy(license.subscriberOrgId, `Subscriber org id of ${license.name}`);
-    },
+    [commands.copySubscriberOrgId]: pipeline.command(
+      { title: 'Copy Subscriber Org Id', needs },
+      async (_needs, _run, node?: LicenseNode) => {
+        const license = node?.license ?? (await pickLicense(session));
+        if (license?.subscriberOrgId)
+          await copy(license.subscriberOrgId, `Subscriber org id of ${license.name}`);
+      },
+    ),
 
-    [commands.openInSalesforce]: async (node?: PackageNode | VersionNode | LicenseNode) => {
-      const record = node
-        ? recordOf(node)
-        : await pickPackage(undefined).then((pkg) => pkg && { object: 'sfLma__Package__c', id: pkg.id });
-      if (!record) return;
-      const url = await session.frontDoorUrl(`/lightning/r/${record.object}/${record.id}/view`);
-      await vscode.env.openExternal(vscode.Uri.parse(url));
-    },
+    [commands.openInSalesforce]: pipeline.command(
+      { title: 'Open in Salesforce', needs },
+      async (_needs, _run, node?: PackageNode | VersionNode | LicenseNode) => {
+        const record = node
+          ? recordOf(node)
+          : await pickPackage(undefined).then((pkg) => pkg && { object: 'sfLma__Package__c', id: pkg.id });
+        if (!record) return;
+        const url = await session.frontDoorUrl(`/lightning/r/${record.object}/${record.id}/view`);
+        await vscode.env.openExternal(vscode.Uri.parse(url));
+      },
+    ),
   } satisfies Partial<CommandHandlers>;
 }
 

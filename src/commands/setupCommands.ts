@@ -1,40 +1,36 @@
 import * as vscode from 'vscode';
 import { commands, workbenchCommands } from '../ids';
-import { SfdxProjectError } from '../lma/project/sfdxProject';
+import type { WorkspacePackage } from '../lma/project/sfdxProject';
 import type { Services } from '../services';
 import type { CommandHandlers } from './commandTable';
+import { connectedLmo, connectedOrg, project } from './pipeline';
+import { commandPipeline } from './vscodePipeline';
 
 /** The setup walkthrough's own steps: confirm the Partner Console, check the package associations. */
 export function setupCommands(services: Services) {
+  const pipeline = commandPipeline(services);
   return {
-    [commands.confirmPartnerConsole]: async () => {
-      const state = services.session.state;
-      if (state.kind !== 'connected') {
-        void vscode.window.showWarningMessage('Connect the License Management Org first.');
-        return;
-      }
-      await services.partnerConsole.confirm(state.org.orgId);
-      await services.setup.state(); // Checks again, which completes the walkthrough step.
-    },
-    [commands.checkAssociations]: () => reportAssociations(services),
+    [commands.confirmPartnerConsole]: pipeline.command(
+      { title: 'Confirm the Partner Console', needs: { org: connectedOrg(services.session) } },
+      async ({ org }) => {
+        await services.partnerConsole.confirm(org.orgId);
+        await services.setup.state(); // Checks again, which completes the walkthrough step.
+      },
+    ),
+    [commands.checkAssociations]: pipeline.command(
+      {
+        title: 'Check Package Associations',
+        needs: { project: project(services.project), lmo: connectedLmo(services.session) },
+      },
+      ({ project }) => reportAssociations(services, project),
+    ),
   } satisfies Partial<CommandHandlers>;
 }
 
 /** Says which workspace packages the LMO doesn't know, for the walkthrough's step 3. */
-async function reportAssociations({ setup, project }: Services): Promise<void> {
-  const packages = await project.packages();
-  if (packages instanceof SfdxProjectError) {
-    void vscode.window.showErrorMessage(packages.message);
-    return;
-  }
+async function reportAssociations({ setup }: Services, packages: WorkspacePackage[]): Promise<void> {
   const state = await setup.state();
-  if (!state.lmaInstalled) {
-    void vscode.window.showWarningMessage(
-      'Connect the License Management Org first: associations are checked there.',
-    );
-    return;
-  }
-  if (!packages?.length) {
+  if (!packages.length) {
     void vscode.window.showInformationMessage('sfdx-project.json declares no package to check.');
     return;
   }

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { releasedNewestFirst } from '../lma/records/packages';
-import { findPackageTerms } from '../lma/project/projectTerms';
 import type { Package, PackageVersion } from '../lma/records/types';
 import { toId15 } from '../lma/records/soql';
 import {
@@ -11,7 +10,8 @@ import {
   type TargetOrgFacts,
   type TestInstallReport,
 } from '../lma/workflows/testInstall';
-import type { AuthorizedOrg, OrgConnection } from '../org/connection';
+import { prepareTestInstall, type PreparedTestInstall } from '../lma/workflows/testInstallPreparation';
+import type { AuthorizedOrg } from '../org/connection';
 import { toLmoError } from '../org/errors';
 import { createLocalTestOrg, isLocalOrgUrl } from '../org/localOrg';
 import type { LmoSession } from '../org/lmoSession';
@@ -21,22 +21,23 @@ import { TestInstallReportPanel } from '../webviews/testInstallReportPanel';
 import { commands, settingDefaults, settings } from '../ids';
 import type { Services } from '../services';
 import type { CommandHandlers } from './commandTable';
+import { connectedLmo, type ConnectedLmo, type Run } from './pipeline';
+import { commandPipeline } from './vscodePipeline';
 
 const NEW_LOCAL_TEST_ORG = 'new-local-test-org';
 
 /** "Run Test Install…": on a package or a version of the tree, or from the palette. */
 export function testInstallCommands(services: Services) {
+  const pipeline = commandPipeline(services);
   return {
-    [commands.runTestInstall]: async (node?: PackageNode | VersionNode) => {
-      if (services.session.state.kind !== 'connected') {
-        void vscode.window.showWarningMessage(
-          'Connect the License Management Org first: the test install is verified there.',
-        );
-        return;
-      }
-      const choice = await askRun(services, node);
-      if (choice) await run(services, choice);
-    },
+    // The test install is verified in the LMO: it needs one.
+    [commands.runTestInstall]: pipeline.command(
+      { title: 'Run Test Install', needs: { lmo: connectedLmo(services.session) } },
+      async ({ lmo }, progress, node?: PackageNode | VersionNode) => {
+        const choice = await askRun(services, lmo, node);
+        if (choice) await run(services, lmo, progress, choice);
+      },
+    ),
     [commands.showTestInstallHistory]: async () => {
       const runs = services.testInstalls.runs();
       if (runs.length === 0) {
@@ -65,7 +66,8 @@ interface RunChoice {
   target: { alias: string };
   /** Held only for this run: never logged, kept or shown. */
   installationKey: string | undefined;
-  connection: OrgConnection;
+  /** The test org open, and the terms to verify (prepareTestInstall). */
+  prepared: PreparedTestInstall;
 }
 
 type Step<T> = T | 'back' | undefined;
@@ -76,6 +78,7 @@ type Step<T> = T | 'back' | undefined;
  */
 async function askRun(
   services: Services,
+  lmo: ConnectedLmo,
   node: PackageNode | VersionNode | undefined,
 ): Promise<RunChoice | undefined> {
   const packages = await services.packages();
@@ -89,7 +92,7 @@ async function askRun(
       ? { id: fixedVersion.versionId, label: fixedVersion.versionNumber ?? fixedVersion.name }
       : undefined;
   let target: { alias: string; isLocal: boolean } | undefined;
-  let opened: { alias: string; connection: OrgConnection; facts: TargetOrgFacts } | undefined;
+  let opened: { alias: string; prepared: PreparedTestInstall; facts: TargetOrgFacts } | undefined;
   let installationKey: string | undefined;
   const fromPalette = !node;
   type StepName = 'package' | 'version' | 'target' | 'key';
@@ -120,7 +123,7 @@ async function askRun(
         if (answer && answer !== 'back') version = answer as { id: string; label: string };
         break;
       case 'target':
-        answer = await pick(await targetItems(services), {
+        answer = await pick(await targetItems(lmo), {
           title: 'Run Test Install: test org',
           placeholder: 'Choose the test org to install into (the LMO itself is not offered)',
           back,
@@ -129,9 +132,9 @@ async function askRun(
         break;
       case 'key': {
         if (!version || !target) return undefined;
-        if (opened?.alias !== target.alias) opened = await openTarget(services, target);
+        if (opened?.alias !== target.alias) opened = await openTarget(services, lmo, target);
         if (!opened) return undefined;
-        const connection = opened.connection;
+        const connection = opened.prepared.connection;
         const versionId = version.id;
         const access = await checkVersionAccess(connection, versionId).catch(() => undefined);
         // Not visible yet (just released) or unreadable: the run waits for it and asks then if needed.
@@ -154,7 +157,8 @@ async function askRun(
     index += answer === 'back' ? -1 : 1;
   }
   if (!version || !target || !opened) return undefined;
-  const { connection, facts } = opened;
+  const { prepared, facts } = opened;
+  const { connection } = prepared;
   // Sandbox or production from the org itself: the CLI auth store's flag is false for most sandboxes
   // logged in by hand.
   const production = !facts.isSandbox && !target.isLocal && !isLocalOrgUrl(connection.instanceUrl);
@@ -176,38 +180,40 @@ async function askRun(
     version,
     target: { alias: opened.alias },
     installationKey,
-    connection,
+    prepared,
   };
 }
 
-/** Opens the chosen test org (creating a local one if asked) and reads what it is; never the LMO. */
+/**
+ * Opens the chosen test org (creating a local one if asked) through the preparation the CLI shares
+ * (never the LMO; the terms from the editor's sfdx-project.json), and reads what it is.
+ */
 async function openTarget(
   services: Services,
+  lmo: ConnectedLmo,
   target: { alias: string; isLocal: boolean },
-): Promise<{ alias: string; connection: OrgConnection; facts: TargetOrgFacts } | undefined> {
-  let alias = target.alias;
-  if (alias === NEW_LOCAL_TEST_ORG) {
-    const state = services.session.state;
-    if (state.kind !== 'connected') return undefined;
-    alias = await createLocalTestOrg(state.org.instanceUrl);
-  }
+): Promise<{ alias: string; prepared: PreparedTestInstall; facts: TargetOrgFacts } | undefined> {
+  const alias =
+    target.alias === NEW_LOCAL_TEST_ORG ? await createLocalTestOrg(lmo.org.instanceUrl) : target.alias;
   const salesforce = await loadSalesforce();
-  const connection = await salesforce.openConnection(alias, (exchange) =>
-    services.log.info(
-      `[test org] ${exchange.method} ${exchange.path} → ${exchange.status} (${Math.round(exchange.ms)} ms)`,
-    ),
-  );
-  const lmo = services.session.state;
-  if (lmo.kind === 'connected' && toId15(lmo.org.orgId) === toId15(connection.orgId)) {
-    void vscode.window.showErrorMessage(
-      'The test org must not be the LMO: a test install goes into a separate org.',
-    );
+  const prepared = await prepareTestInstall({
+    lmoOrgId: lmo.org.orgId,
+    openTarget: () =>
+      salesforce.openConnection(alias, (exchange) =>
+        services.log.info(
+          `[test org] ${exchange.method} ${exchange.path} → ${exchange.status} (${Math.round(exchange.ms)} ms)`,
+        ),
+      ),
+    readProject: () => readProject(services),
+  });
+  if (prepared.kind === 'targetIsLmo') {
+    void vscode.window.showErrorMessage(prepared.message);
     return undefined;
   }
-  const facts = await readTargetOrg(connection);
+  const facts = await readTargetOrg(prepared.connection);
   // A new local test org keeps its alias for Back: choosing it again must not make another one.
   target.alias = alias;
-  return { alias, connection, facts };
+  return { alias, prepared, facts };
 }
 
 /**
@@ -288,9 +294,8 @@ async function versionItems(
   return [...fromLmo, ...fromProject];
 }
 
-async function targetItems(services: Services): Promise<PickItem<{ alias: string; isLocal: boolean }>[]> {
-  const state = services.session.state;
-  const lmoId = state.kind === 'connected' ? toId15(state.org.orgId) : '';
+async function targetItems(lmo: ConnectedLmo): Promise<PickItem<{ alias: string; isLocal: boolean }>[]> {
+  const lmoId = toId15(lmo.org.orgId);
   const salesforce = await loadSalesforce();
   const orgs: AuthorizedOrg[] = await salesforce.listAuthorizedOrgs().catch(() => []);
   const items = orgs
@@ -306,7 +311,7 @@ async function targetItems(services: Services): Promise<PickItem<{ alias: string
         .join(' · '),
       value: { alias: org.aliases[0] ?? org.username, isLocal: isLocalOrgUrl(org.instanceUrl ?? '') },
     }));
-  if (state.kind === 'connected' && isLocalOrgUrl(state.org.instanceUrl))
+  if (isLocalOrgUrl(lmo.org.instanceUrl))
     items.unshift({
       label: '$(add) New local test org',
       description: 'a fresh subscriber org in the local org',
@@ -365,35 +370,22 @@ const phaseText = (phase: InstallPhase): string => {
   }
 };
 
-async function run(services: Services, choice: RunChoice): Promise<void> {
-  const lmo = services.session.state;
-  if (lmo.kind !== 'connected') return;
+async function run(services: Services, lmo: ConnectedLmo, progress: Run, choice: RunChoice): Promise<void> {
   const configuration = vscode.workspace.getConfiguration();
   const milliseconds = (
     key: (typeof settings)['licenseTimeoutSeconds' | 'versionTimeoutSeconds' | 'installTimeoutSeconds'],
   ) => configuration.get<number>(key, settingDefaults[key]) * 1000;
   const sitesSetting = configuration.get<string>(settings.remoteSites, settingDefaults[settings.remoteSites]);
-  const projectText = await readProject(services);
   const done = services.testInstalls.start(choice.subscriberPackageId ?? choice.version.id);
   let report: TestInstallReport;
   try {
-    report = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `Test install of ${choice.packageName} ${choice.version.label} into ${choice.target.alias}`,
-        cancellable: true,
-      },
-      (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
+    report = await progress.progress(
+      `Test install of ${choice.packageName} ${choice.version.label} into ${choice.target.alias}`,
+      (signal, say) => {
         return runTestInstall({
           lmo: services.session,
           lmoUsername: lmo.org.username,
-          target: {
-            username: choice.connection.username,
-            orgId: choice.connection.orgId,
-            request: (path, options) => choice.connection.request(path, options),
-          },
+          target: choice.prepared.target,
           versionId: choice.version.id,
           installationKey: choice.installationKey,
           packageName: choice.packageName,
@@ -421,20 +413,19 @@ async function run(services: Services, choice: RunChoice): Promise<void> {
               return answer === undefined ? undefined : answer === 'Enable';
             },
           },
-          termsFor: (installed) =>
-            projectText ? findPackageTerms(projectText, installed)?.terms : undefined,
+          termsFor: choice.prepared.termsFor,
           limits: {
             versionTimeoutMs: milliseconds(settings.versionTimeoutSeconds),
             installTimeoutMs: milliseconds(settings.installTimeoutSeconds),
             licenseTimeoutMs: milliseconds(settings.licenseTimeoutSeconds),
           },
           waiting: {
-            signal: controller.signal,
+            signal,
             onPhase: (phase) => {
-              progress.report({ message: phaseText(phase) });
+              say(phaseText(phase));
               if (phase.kind === 'retryingInstall') services.log.warn(`Test install: ${phaseText(phase)}`);
             },
-            onLmoError: (error) => afterRelogin(services.session, error, controller.signal),
+            onLmoError: (error) => afterRelogin(services.session, error, signal),
           },
         });
       },

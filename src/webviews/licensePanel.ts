@@ -10,11 +10,14 @@ import {
   type LicenseHostMessage,
   type LicenseSaveOutcome,
 } from '../protocol/license';
-import { confirmAndSave, describeOutcome } from '../commands/licenseSave';
+import { confirmAndSave, describeOutcome } from '../lma/workflows/licenseSave';
 import type { Services } from '../services';
 import { createWebviewPanel } from './webviewHtml';
 
-export type LicenseFormServices = Pick<Services, 'extensionUri' | 'session' | 'log' | 'licenseChanged'>;
+export type LicenseFormServices = Pick<
+  Services,
+  'extensionUri' | 'session' | 'log' | 'licenseChanged' | 'askConfirmation'
+>;
 
 /**
  * The Modify License form of one License: current values, the change as a before/after diff, and the
@@ -120,7 +123,13 @@ export class LicensePanel implements vscode.Disposable {
       };
     }
     try {
-      const outcome = await confirmAndSave(this.services.session, loaded, message.change, 'Save License');
+      const outcome = await confirmAndSave(
+        this.services.session,
+        loaded,
+        message.change,
+        'Save License',
+        this.services.askConfirmation,
+      );
       switch (outcome.kind) {
         case 'saved':
           this.services.licenseChanged();

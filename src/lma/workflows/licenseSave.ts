@@ -1,40 +1,21 @@
-import * as vscode from 'vscode';
 import {
-  isConfirmed,
   planLicenseChange,
   type Confirmation,
   type EditableLicense,
   type LicenseChange,
-} from '../lma/rules/licenseChanges';
-import { saveLicenseChange, type SaveOutcome } from '../lma/workflows/licenseEdits';
-import type { LmoSession } from '../org/lmoSession';
+} from '../rules/licenseChanges';
+import type { LmoSession } from '../../org/lmoSession';
+import { saveLicenseChange, type SaveOutcome } from './licenseEdits';
 
 /**
- * Asks what `confirmation` needs, in VS Code's own UI (never the webview's word): a modal for a plain
- * confirmation, an input box that must match the customer for a typed one. Undefined when cancelled.
+ * The confirmation port: asks what `confirmation` needs in the host's own UI (never a webview's word).
+ * Resolves to the typed text, true for a plain confirmation, false when none was needed, undefined
+ * when the user cancelled. The VS Code adapter is src/commands/askConfirmation.ts.
  */
-export async function askConfirmation(
+export type AskConfirmation = (
   confirmation: Confirmation,
   action: string,
-): Promise<string | boolean | undefined> {
-  switch (confirmation.kind) {
-    case 'none':
-      return false;
-    case 'confirm': {
-      const answer = await vscode.window.showWarningMessage(confirmation.message, { modal: true }, action);
-      return answer === action ? true : undefined;
-    }
-    case 'typed': {
-      return vscode.window.showInputBox({
-        title: `${action}: confirm`,
-        prompt: `${confirmation.message} ${confirmation.prompt}`,
-        // No placeholder: the name to type as a placeholder looks already filled in. The prompt says it.
-        ignoreFocusOut: true,
-        validateInput: (value) => (isConfirmed(confirmation, value) ? undefined : confirmation.prompt),
-      });
-    }
-  }
-}
+) => Promise<string | boolean | undefined>;
 
 /** Plans, confirms and saves one License change: the one path for the form and every quick action. */
 export async function confirmAndSave(
@@ -42,6 +23,7 @@ export async function confirmAndSave(
   loaded: EditableLicense,
   change: LicenseChange,
   action: string,
+  askConfirmation: AskConfirmation,
 ): Promise<SaveOutcome | { kind: 'cancelled' }> {
   const plan = planLicenseChange(loaded, change, new Date());
   const confirmed = plan.kind === 'ready' ? await askConfirmation(plan.confirmation, action) : false;
