@@ -31,6 +31,15 @@ async function names(project: ProjectDocument): Promise<string[] | string | unde
 
 describe('The project document in the extension host', () => {
   let project: ProjectDocument;
+  // code-server, as every web build of VS Code, saves after a delay by default: unsaved edits would
+  // reach the disk a second later, and a reader of the disk alone would seem to follow them.
+  const files = () => vscode.workspace.getConfiguration('files');
+  let autoSave: string | undefined;
+  before(async () => {
+    autoSave = files().inspect<string>('autoSave')?.globalValue;
+    await files().update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+  });
+  after(() => files().update('autoSave', autoSave, vscode.ConfigurationTarget.Global));
   beforeEach(() => {
     project = new ProjectDocument();
   });
