@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../../localOrg/index';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import type { TestInstallReport } from '../../../src/lma/workflows/testInstall';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 
