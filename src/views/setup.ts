@@ -7,12 +7,12 @@ import type { TestInstalls } from '../lma/workflows/testInstallHistory';
 import { isLocalOrgUrl } from '../org/localOrg';
 import type { LmoSession } from '../org/lmoSession';
 import type { PartnerConsoleConfirmations } from '../state/partnerConsoleConfirmations';
-import type { WorkspaceProject } from '../state/workspaceProject';
+import type { ProjectDocument } from '../state/projectDocument';
 
 /** What the walkthrough reads of `Services` (spelt out: services.ts builds this view, so can't be imported). */
 export interface SetupServices {
   readonly session: LmoSession;
-  readonly project: WorkspaceProject;
+  readonly project: ProjectDocument;
   readonly testInstalls: TestInstalls;
   readonly partnerConsole: PartnerConsoleConfirmations;
   packages(): Promise<Package[]>;
