@@ -207,6 +207,7 @@ export default tseslint.config(
       'src/views/nodes.ts',
       'src/views/*Model.ts',
       'src/commands/pipeline.ts',
+      'src/state/*Model.ts',
       'server/**/*.ts',
     ],
     rules: restrict('vscode', 'salesforce'),

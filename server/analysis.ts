@@ -26,6 +26,7 @@ import {
   termsEntryKeys,
   type ProblemCode,
 } from '../src/lma/rules/licensingTerms';
+import { boundDepth, MAX_DEPTH, readableText } from '../src/lma/project/boundDepth';
 import { formattedModify, nodeValue, TERMS_PATH } from '../src/lma/project/projectTerms';
 import { licenseStatuses, type Package } from '../src/lma/records/types';
 import { isSalesforceId, toId15 } from '../src/lma/records/soql';
@@ -40,7 +41,7 @@ interface FixData {
   path: (string | number)[];
 }
 
-interface Project {
+export interface Project {
   /** The text as analysed: the document's, with anything nested deeper than MAX_DEPTH blanked. */
   text: string;
   /** The parse tree of what this server reads (packageAliases, plugins.lma); other values are empty. */
@@ -51,66 +52,15 @@ interface Project {
   aliasKeys: Map<string, Span>;
   /** The 04t ids of each package alias's version aliases ("Acme@1.2.0-1"). */
   versionIds: Map<string, string[]>;
+  /**
+   * The text doesn't parse. The project document (`readProjectDocument`) then reads no aliases at all,
+   * so the analysis claims nothing about them (an alias unknown, a package not associated); rules of an
+   * entry as written, completion and hover go on, as a file is malformed at each keystroke of an edit.
+   */
+  malformed: boolean;
 }
 
-/**
- * How deep the analysis walks. jsonc-parser parses by recursion, so a 100,000-deep array would
- * overflow the stack; no setting this server reads is deeper than 5.
- */
-export const MAX_DEPTH = 64;
-
-/**
- * The text with the inside of every array or object nested MAX_DEPTH deep replaced by spaces
- * (line breaks kept), so that offsets, lines and everything shallower stay as they are; the text itself
- * when nothing is that deep. One pass, no recursion. Strings and comments are skipped as jsonc-parser's
- * scanner skips them (a string also ends at a line break); a closing bracket counts only when it
- * closes the innermost open one, so the walk is never shallower than jsonc-parser's.
- */
-export function boundDepth(text: string, maxDepth = MAX_DEPTH): string {
-  const open: number[] = [];
-  let blanks: [number, number][] | undefined;
-  let blankFrom = -1;
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // "…": to the closing quote, a line break or the end; \ escapes the next character.
-      for (i++; i < length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-        else if (d === 0x0a || d === 0x0d) {
-          i--;
-          break;
-        }
-      }
-    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
-      // A line comment ends at a line feed or a carriage return.
-      while (i + 1 < length && text.charCodeAt(i + 1) !== 0x0a && text.charCodeAt(i + 1) !== 0x0d) i++;
-    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? length : end + 1;
-    } else if (c === 0x5b || c === 0x7b) {
-      open.push(c);
-      if (open.length === maxDepth + 1) blankFrom = i + 1;
-    } else if ((c === 0x5d && open.at(-1) === 0x5b) || (c === 0x7d && open.at(-1) === 0x7b)) {
-      open.pop();
-      if (open.length === maxDepth && blankFrom >= 0) {
-        (blanks ??= []).push([blankFrom, i]);
-        blankFrom = -1;
-      }
-    }
-  }
-  if (blankFrom >= 0) (blanks ??= []).push([blankFrom, length]);
-  if (!blanks) return text;
-  let bounded = '';
-  let at = 0;
-  for (const [from, to] of blanks) {
-    bounded += text.slice(at, from) + text.slice(from, to).replace(/[^\r\n]/g, ' ');
-    at = to;
-  }
-  return bounded + text.slice(at);
-}
+export { boundDepth, MAX_DEPTH };
 
 /**
  * jsonc-parser's parseTree, building only what the analysis reads: the root's properties and
@@ -122,6 +72,7 @@ function partialTree(text: string): {
   root: Node | undefined;
   aliases: Map<string, string>;
   aliasKeys: Map<string, Span>;
+  malformed: boolean;
 } {
   interface Built {
     type: Node['type'];
@@ -142,6 +93,7 @@ function partialTree(text: string): {
   let pendingAlias: { name: string; offset: number; length: number } | undefined;
   const aliases = new Map<string, string>();
   const aliasKeys = new Map<string, Span>();
+  let malformed = false;
   const completeProperty = (end: number) => {
     if (parent.type === 'property') {
       parent.length = end - parent.offset;
@@ -151,7 +103,11 @@ function partialTree(text: string): {
   /** Adds the container; true when its inside is built (the root, packageAliases, plugins, plugins.lma…). */
   const begin = (type: 'object' | 'array', offset: number) => {
     const node: Built = { type, offset, length: -1, parent, children: [] };
-    if (parent === aliasesNode) pendingAlias = undefined;
+    if (parent === aliasesNode) {
+      // A name written again with a value that is not a string: JSON.parse reads no id for it.
+      if (pendingAlias) aliases.delete(pendingAlias.name);
+      pendingAlias = undefined;
+    }
     const inProperty = parent.type === 'property';
     const container = inProperty ? parent.parent! : parent;
     const key = inProperty ? parent.children![0]!.value : undefined;
@@ -196,7 +152,7 @@ function partialTree(text: string): {
             aliases.set(pendingAlias.name, value);
             if (!aliasKeys.has(pendingAlias.name))
               aliasKeys.set(pendingAlias.name, { offset: pendingAlias.offset, length: pendingAlias.length });
-          }
+          } else if (pendingAlias) aliases.delete(pendingAlias.name);
           pendingAlias = undefined;
           return;
         }
@@ -209,12 +165,15 @@ function partialTree(text: string): {
         if (separator === ':') parent.colonOffset = offset;
         else if (separator === ',') completeProperty(offset);
       },
+      onError: () => {
+        malformed = true;
+      },
     },
     { allowTrailingComma: true, disallowComments: false },
   );
   const root = parent.children![0];
   if (root) delete root.parent;
-  return { root: root as Node | undefined, aliases, aliasKeys };
+  return { root: root as Node | undefined, aliases, aliasKeys, malformed };
 }
 
 /** Where a text is: an offset and a length. */
@@ -229,8 +188,8 @@ let lastParsed: { text: string; project: Project | undefined } | undefined;
 function parse(documentText: string): Project | undefined {
   if (lastParsed?.text === documentText) return lastParsed.project;
   lastParsed = undefined; // the previous tree can go while this one is built
-  const text = boundDepth(documentText);
-  const { root, aliases, aliasKeys } = partialTree(text);
+  const text = readableText(documentText);
+  const { root, aliases, aliasKeys, malformed } = partialTree(text);
   let project: Project | undefined;
   if (root?.type === 'object') {
     const versionIds = new Map<string, string[]>();
@@ -244,10 +203,15 @@ function parse(documentText: string): Project | undefined {
         else versionIds.set(alias, [id]);
       }
     }
-    project = { text, root, aliases, aliasKeys, versionIds };
+    project = { text, root, aliases, aliasKeys, versionIds, malformed };
   }
   lastParsed = { text: documentText, project };
   return project;
+}
+
+/** The project as this analysis reads a text (for the test that it agrees with `readProjectDocument`). */
+export function analysedProject(text: string): Project | undefined {
+  return parse(text);
 }
 
 /** The package aliases that name a package (not a version "Name@1.2.0-1"). */
@@ -366,7 +330,9 @@ export function diagnose(document: TextDocument, lmo: LmoPackages | undefined): 
     if (!keyNode || !valueNode) continue;
     const alias = String(keyNode.value);
     const entryPath = [...TERMS_PATH, alias];
-    if (!project.aliases.has(alias))
+    if (project.malformed) {
+      // What the file means is unknown until it parses (see Project.malformed).
+    } else if (!project.aliases.has(alias))
       diagnostics.push(
         diagnostic(
           document,

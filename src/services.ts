@@ -10,7 +10,7 @@ import { LocalOrgLauncher } from './org/localOrg';
 import { LmoSession } from './org/lmoSession';
 import { OrgChoice } from './state/orgChoice';
 import { PartnerConsoleConfirmations } from './state/partnerConsoleConfirmations';
-import { WorkspaceProject } from './state/workspaceProject';
+import { ProjectDocument } from './state/projectDocument';
 import { LmoTreeProvider } from './views/lmoTree';
 import { LmoTreeModel } from './views/lmoTreeModel';
 import type { LmaNode } from './views/nodes';
@@ -30,7 +30,7 @@ export interface Services {
   readonly choice: OrgChoice;
   readonly localOrg: LocalOrgLauncher;
   /** sfdx-project.json of the workspace. */
-  readonly project: WorkspaceProject;
+  readonly project: ProjectDocument;
   readonly testInstalls: TestInstalls;
   readonly partnerConsole: PartnerConsoleConfirmations;
   readonly tree: LmoTreeModel;
@@ -58,7 +58,7 @@ export function createServices(context: vscode.ExtensionContext): {
   const log = vscode.window.createOutputChannel('LMA Explorer', { log: true });
   const session = new LmoSession({ log, checkLma: (request) => checkLmaPresence({ request }) });
   const localOrg = new LocalOrgLauncher(vscode.Uri.joinPath(context.globalStorageUri, 'local-org').fsPath);
-  const project = new WorkspaceProject();
+  const project = new ProjectDocument();
   const testInstalls = new TestInstalls(context.workspaceState);
   const tree = new LmoTreeModel(session, project, testInstalls);
   const reports = new ReportDocuments();

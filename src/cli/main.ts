@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { settingDefaults, settings } from '../ids';
 import { checkLmaPresence, noAccessAdvice } from '../lma/records/lmaPresence';
 import { loadPackages } from '../lma/records/packages';
+import { readProjectDocument } from '../lma/project/projectDocument';
 import { toId15 } from '../lma/records/soql';
 import {
   checkVersionAccess,
@@ -154,8 +155,15 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
         salesforce.openConnection(options.targetOrg, (exchange) =>
           log.info(`[test org] ${exchange.method} ${exchange.path} → ${exchange.status}`),
         ),
-      readProject: async () =>
-        existsSync(options.project) ? readFileSync(options.project, 'utf8') : undefined,
+      readProject: async () => {
+        if (!existsSync(options.project)) return undefined;
+        const project = readProjectDocument(readFileSync(options.project, 'utf8'));
+        for (const problem of project.problems)
+          console.error(
+            `${options.project} (line ${problem.line}, column ${problem.column}): ${problem.message}${project.parseError ? ' Its terms are not checked.' : ''}`,
+          );
+        return project;
+      },
     });
     if (prepared.kind === 'targetIsLmo') {
       console.error(prepared.message);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Package } from '../lma/records/types';
 import { findLmoPackage, SfdxProjectError, type WorkspacePackage } from '../lma/project/sfdxProject';
 import type { PackageNode, WorkspacePackageNode } from '../views/nodes';
-import type { WorkspaceProject } from '../state/workspaceProject';
+import type { ProjectDocument } from '../state/projectDocument';
 import { LicensingTermsPanel, type TermsTarget } from '../webviews/licensingTermsPanel';
 import { commands } from '../ids';
 import type { Services } from '../services';
@@ -25,7 +25,7 @@ export function licensingTermsCommands(services: Services) {
   } satisfies Partial<CommandHandlers>;
 }
 
-async function workspacePackages(project: WorkspaceProject): Promise<WorkspacePackage[]> {
+async function workspacePackages(project: ProjectDocument): Promise<WorkspacePackage[]> {
   const packages = await project.packages();
   return packages instanceof SfdxProjectError || !packages ? [] : packages;
 }

@@ -204,7 +204,7 @@ async function openTarget(
           `[test org] ${exchange.method} ${exchange.path} → ${exchange.status} (${Math.round(exchange.ms)} ms)`,
         ),
       ),
-    readProject: () => readProject(services),
+    readProject: () => services.project.facts(),
   });
   if (prepared.kind === 'targetIsLmo') {
     void vscode.window.showErrorMessage(prepared.message);
@@ -465,13 +465,4 @@ async function afterRelogin(
       resolve('stop');
     });
   });
-}
-
-async function readProject(services: Services): Promise<string | undefined> {
-  const uri = services.project.projectFile();
-  if (!uri) return undefined;
-  return vscode.workspace.openTextDocument(uri).then(
-    (document) => document.getText(),
-    () => undefined,
-  );
 }

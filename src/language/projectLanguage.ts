@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { isSfdxProjectFile } from '../state/projectDocument';
 import type * as LanguageClientModule from './languageClient';
 import { answerLmoPackages } from './lmoAnswer';
 
@@ -9,9 +10,10 @@ export type ProjectLanguageServices = Pick<
   'extensionUri' | 'session' | 'log' | 'packages' | 'onDidReloadPackages'
 >;
 
-// The client's documentSelector, { scheme: 'file', pattern: '**/sfdx-project.json' }, in code.
+// The client's documentSelector, { scheme: 'file', pattern: '**/sfdx-project.json' }, in code: the file
+// name the project document follows.
 const isProjectFile = (document: vscode.TextDocument) =>
-  document.uri.scheme === 'file' && document.uri.path.endsWith('/sfdx-project.json');
+  document.uri.scheme === 'file' && isSfdxProjectFile(document.uri);
 
 /**
  * Starts the sfdx-project.json language server the first time such a file is shown, and answers its

@@ -20,7 +20,7 @@ import type {
 } from './nodes';
 import { commands } from '../ids';
 
-/** The packages sfdx-project.json declares (`WorkspaceProject` in the extension). */
+/** The packages sfdx-project.json declares (`ProjectDocument` in the extension). */
 export interface ProjectPackages {
   packages(): Promise<WorkspacePackage[] | SfdxProjectError | undefined>;
   readonly onDidChange: Listen<void>;

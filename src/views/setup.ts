@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { contextKeys } from '../ids';
-import { readProjectTerms } from '../lma/project/projectTerms';
 import { lmoKindWarning, loadOrgKind, setupState, type SetupState } from '../lma/workflows/setupChecks';
 import type { Listen } from '../base/emitter';
 import type { Package } from '../lma/records/types';
@@ -8,12 +7,12 @@ import type { TestInstalls } from '../lma/workflows/testInstallHistory';
 import { isLocalOrgUrl } from '../org/localOrg';
 import type { LmoSession } from '../org/lmoSession';
 import type { PartnerConsoleConfirmations } from '../state/partnerConsoleConfirmations';
-import type { WorkspaceProject } from '../state/workspaceProject';
+import type { ProjectDocument } from '../state/projectDocument';
 
 /** What the walkthrough reads of `Services` (spelt out: services.ts builds this view, so can't be imported). */
 export interface SetupServices {
   readonly session: LmoSession;
-  readonly project: WorkspaceProject;
+  readonly project: ProjectDocument;
   readonly testInstalls: TestInstalls;
   readonly partnerConsole: PartnerConsoleConfirmations;
   packages(): Promise<Package[]>;
@@ -115,15 +114,8 @@ export class SetupProgress implements vscode.Disposable {
   }
 
   private async aliasesWithTerms(): Promise<Set<string>> {
-    const uri = this.services.project.projectFile();
-    if (!uri) return new Set();
-    const text = await vscode.workspace.openTextDocument(uri).then(
-      (document) => document.getText(),
-      () => undefined,
-    );
-    const read = text === undefined ? undefined : readProjectTerms(text);
-    if (!read?.ok) return new Set();
-    return new Set([...read.project.entries].filter(([, entry]) => entry.terms).map(([alias]) => alias));
+    const facts = await this.services.project.facts();
+    return new Set([...(facts?.entries ?? [])].filter(([, entry]) => entry.terms).map(([alias]) => alias));
   }
 
   private async warnAboutOrgKind(orgId: string, instanceUrl: string): Promise<void> {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { webviewTypes } from '../ids';
 import type { LicensingTerms } from '../lma/rules/licensingTerms';
-import { entryRevision, planTermsSave, readProjectTerms } from '../lma/project/projectTerms';
+import { entryRevision, planTermsSave } from '../lma/project/projectTerms';
 import type { Package } from '../lma/records/types';
 import { applyLocalPartnerConsoleTerms, isLocalOrgUrl } from '../org/localOrg';
 import {
@@ -195,17 +195,18 @@ export class LicensingTermsPanel implements vscode.Disposable {
     const document = await this.openProject();
     if (!document) return { kind: 'missing', message: NO_PROJECT };
     const path = vscode.workspace.asRelativePath(document.uri);
-    const read = readProjectTerms(document.getText());
-    if (!read.ok) return { kind: 'malformed', path, ...read.error };
-    const entry = read.project.entries.get(this.target.alias);
+    const read = await this.services.project.facts();
+    if (!read) return { kind: 'missing', message: NO_PROJECT };
+    if (read.parseError) return { kind: 'malformed', path, ...read.parseError };
+    const entry = read.entries.get(this.target.alias);
     return {
       kind: 'ok',
       path,
       terms: entry?.terms,
       problems: entry?.problems.map((problem) => problem.message) ?? [],
-      revision: entryRevision(read.project, this.target.alias),
+      revision: entryRevision(read, this.target.alias),
       addsAlias:
-        this.target.addAlias && !read.project.packageAliases.includes(this.target.addAlias.alias)
+        this.target.addAlias && !read.packageAliases.includes(this.target.addAlias.alias)
           ? this.target.addAlias.alias
           : undefined,
       dirty: document.isDirty,
@@ -235,8 +236,7 @@ export class LicensingTermsPanel implements vscode.Disposable {
   private async openFile(): Promise<void> {
     const document = await this.openProject();
     if (!document) return;
-    const read = readProjectTerms(document.getText());
-    const offset = read.ok ? 0 : read.error.offset;
+    const offset = (await this.services.project.facts())?.parseError?.offset ?? 0;
     const position = document.positionAt(offset);
     await vscode.window.showTextDocument(document, {
       viewColumn: vscode.ViewColumn.Beside,

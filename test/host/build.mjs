@@ -24,6 +24,8 @@ export async function buildHostTests() {
     target: 'node20',
     sourcemap: 'inline',
     external: ['vscode', 'mocha'],
+    // As scripts/build.mjs: jsonc-parser's UMD "main" has a dynamic require no bundler can follow.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     logLevel: 'warning',
   });
   return outDir;

@@ -22,6 +22,7 @@ import {
   type LicensingTerms,
   type TermsProblem,
 } from '../rules/licensingTerms';
+import { readableText } from './boundDepth';
 
 /** Where the terms live in sfdx-project.json. */
 export const TERMS_PATH = ['plugins', 'lma', 'defaultLicensing'] as const;
@@ -54,7 +55,7 @@ export type ProjectTermsResult =
 /** Parses sfdx-project.json leniently about comments and trailing commas, strictly about everything else. */
 export function parseProject(text: string): { root: Node } | { error: ProjectParseError } {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const root = parseTree(readableText(text), errors, { allowTrailingComma: true, disallowComments: false });
   const first = errors[0];
   if (first || !root) {
     const offset = first?.offset ?? 0;
@@ -81,13 +82,25 @@ export function readProjectTerms(text: string): ProjectTermsResult {
   const parsed = parseProject(text);
   if ('error' in parsed) return { ok: false, error: parsed.error };
   const { root } = parsed;
+  return {
+    ok: true,
+    project: { packageAliases: packageAliasesOf(root), entries: termsEntriesOf(root) },
+    root,
+  };
+}
+
+/** The aliases of `packageAliases` that name a package (not a version: no "@"), in the file's order. */
+export function packageAliasesOf(root: Node): string[] {
   const aliasesNode = findNodeAtLocation(root, ['packageAliases']);
-  const packageAliases =
-    aliasesNode?.type === 'object'
-      ? (aliasesNode.children ?? [])
-          .map((property) => property.children?.[0]?.value as unknown)
-          .filter((alias): alias is string => typeof alias === 'string' && !alias.includes('@'))
-      : [];
+  return aliasesNode?.type === 'object'
+    ? (aliasesNode.children ?? [])
+        .map((property) => property.children?.[0]?.value as unknown)
+        .filter((alias): alias is string => typeof alias === 'string' && !alias.includes('@'))
+    : [];
+}
+
+/** Each alias under `plugins.lma.defaultLicensing` and its entry as written, checked by the rules. */
+export function termsEntriesOf(root: Node): Map<string, TermsEntryState> {
   const entries = new Map<string, TermsEntryState>();
   const termsNode = findNodeAtLocation(root, [...TERMS_PATH]);
   if (termsNode?.type === 'object')
@@ -102,7 +115,7 @@ export function readProjectTerms(text: string): ProjectTermsResult {
         problems: 'problems' in result ? result.problems : [],
       });
     }
-  return { ok: true, project: { packageAliases, entries }, root };
+  return entries;
 }
 
 /**
@@ -228,7 +241,7 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
-function canonical(value: unknown): unknown {
+export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (typeof value === 'object' && value !== null)
     return Object.fromEntries(
@@ -347,31 +360,4 @@ function changedMiddle(before: string, after: string): Edit {
     length: before.length - start - end,
     content: after.slice(start, after.length - end),
   };
-}
-
-/**
- * The terms of an installed package, found by what a project may record of it: an alias whose id is
- * its 033 package id or the installed 04t version, or an alias named like the package.
- */
-export function findPackageTerms(
-  text: string,
-  installed: { subscriberPackageId: string; versionId: string; packageName: string },
-): { alias: string; terms: LicensingTerms | undefined } | undefined {
-  const parsed = parseProject(text);
-  if ('error' in parsed) return undefined;
-  const read = readProjectTerms(text);
-  if (!read.ok) return undefined;
-  const aliasesNode = findNodeAtLocation(parsed.root, ['packageAliases']);
-  const aliases = aliasesNode?.type === 'object' ? (nodeValue(aliasesNode) as Record<string, unknown>) : {};
-  const same = (id: unknown, other: string) =>
-    typeof id === 'string' && id.length >= 15 && id.slice(0, 15) === other.slice(0, 15);
-  const alias =
-    Object.keys(aliases).find(
-      (name) => !name.includes('@') && same(aliases[name], installed.subscriberPackageId),
-    ) ??
-    Object.keys(aliases)
-      .find((name) => name.includes('@') && same(aliases[name], installed.versionId))
-      ?.split('@')[0] ??
-    (read.project.entries.has(installed.packageName) ? installed.packageName : undefined);
-  return alias === undefined ? undefined : { alias, terms: read.project.entries.get(alias)?.terms };
 }

@@ -1,5 +1,5 @@
 import type { OrgConnection } from '../../org/connection';
-import { findPackageTerms } from '../project/projectTerms';
+import { findPackageTerms, readProjectDocument, type ProjectFacts } from '../project/projectDocument';
 import { toId15 } from '../records/soql';
 import type { TestInstallRun } from './testInstall';
 
@@ -26,12 +26,13 @@ export interface PreparedTestInstall {
 export async function prepareTestInstall(ports: {
   lmoOrgId: string;
   openTarget: () => Promise<OrgConnection>;
-  readProject: () => Promise<string | undefined>;
+  readProject: () => Promise<ProjectFacts | string | undefined>;
 }): Promise<PreparedTestInstall | { kind: 'targetIsLmo'; message: string }> {
   const connection = await ports.openTarget();
   if (toId15(connection.orgId) === toId15(ports.lmoOrgId))
     return { kind: 'targetIsLmo', message: TARGET_IS_LMO };
-  const projectText = await ports.readProject();
+  const read = await ports.readProject();
+  const project = typeof read === 'string' ? readProjectDocument(read) : read;
   return {
     kind: 'ready',
     connection,
@@ -40,6 +41,6 @@ export async function prepareTestInstall(ports: {
       orgId: connection.orgId,
       request: (path, options) => connection.request(path, options),
     },
-    termsFor: (installed) => (projectText ? findPackageTerms(projectText, installed)?.terms : undefined),
+    termsFor: (installed) => (project ? findPackageTerms(project, installed)?.terms : undefined),
   };
 }

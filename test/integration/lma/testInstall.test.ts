@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startLocalOrg, type LocalOrg, type OrgView } from 'lma-local-org';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
-import { findPackageTerms, writeTerms } from '../../../src/lma/project/projectTerms';
+import { findPackageTerms } from '../../../src/lma/project/projectDocument';
+import { writeTerms } from '../../../src/lma/project/projectTerms';
 import {
   checkVersionAccess,
   findRecordedLicense,
