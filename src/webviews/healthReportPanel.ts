@@ -34,11 +34,17 @@ export class HealthReportPanel {
   static register(services: HealthServices): vscode.Disposable {
     return registerPanelSerializer(HealthReportPanel.viewType, (webviewPanel) => {
       showPage(webviewPanel, services.extensionUri, 'healthReport', TITLE);
-      const panel = HealthReportPanel.open.get(ONE)
-        ? undefined
-        : HealthReportPanel.open.add(ONE, new HealthReportPanel(services, webviewPanel));
-      if (panel) void panel.check();
-      else webviewPanel.dispose();
+      if (HealthReportPanel.open.get(ONE)) return webviewPanel.dispose();
+      const panel = HealthReportPanel.open.add(ONE, new HealthReportPanel(services, webviewPanel));
+      // The window is connecting to its LMO again: the checks run once it is there.
+      if (services.session.state.kind !== 'connecting') return void panel.check();
+      void panel.post({ kind: 'checking' });
+      const connected = services.session.onDidChangeState((state) => {
+        if (state.kind === 'connecting') return;
+        connected.dispose();
+        void panel.check();
+      });
+      panel.host.own(connected);
     });
   }
 

@@ -70,6 +70,8 @@ export class LicensePanel {
   private loaded: EditableLicense | undefined;
   private readonly licenseId: string;
   private orgId: string | undefined;
+  /** A form reopened by a window reload shows "Loading…" until the session connects to its org. */
+  private awaitingOrg: boolean;
 
   private constructor(
     private readonly services: LicenseFormServices,
@@ -92,13 +94,12 @@ export class LicensePanel {
       restoredState,
     });
     this.host.onMessage((message) => this.handle(message));
-    // A form reopened by a window reload waits for the session to connect to its org.
-    let awaitingOrg = !this.connectedTo(this.orgId);
+    this.awaitingOrg = !this.connectedTo(this.orgId);
     this.host.own(
       services.session.onDidChangeState((state) => {
         const connected = state.kind === 'connected' ? state.org.orgId : undefined;
-        if (awaitingOrg && !connected) return;
-        awaitingOrg = false;
+        if (this.awaitingOrg && !connected) return;
+        this.awaitingOrg = false;
         this.orgId ??= connected;
         // Another org, or none: this License is not there.
         if (connected && connected === this.orgId) void this.postState();
@@ -174,7 +175,7 @@ export class LicensePanel {
 
   private async postState(): Promise<void> {
     // A hidden form's page is torn down: it loads again when it says `ready`.
-    if (!this.host.isReady) return;
+    if (!this.host.isReady || this.awaitingOrg) return;
     const { session } = this.services;
     try {
       const [license, history] = await Promise.all([

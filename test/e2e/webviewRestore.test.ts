@@ -1,5 +1,5 @@
 // A form survives a window reload: the default-licensing form and the Modify License form, each with an
-// unsaved draft, are open when code-server's page reloads; VS Code reopens both (each panel type has a
+// unsaved draft, are open when the window reloads (Developer: Reload Window in code-server); VS Code reopens both (each panel type has a
 // serializer) and each shows the draft the user had typed, not what the file or the LMO holds. Nothing
 // was written by the reload.
 import { home } from '../integration/isolatedHome.ts';
@@ -88,7 +88,14 @@ test('an unsaved draft survives a window reload', { timeout: 300_000 }, async ()
       await terms.locator('#trialDays input').fill('45');
       await terms.getByText(/New installs get a 45-day trial/).waitFor();
 
-      await page.reload();
+      // Developer: Reload Window, as a user (or an extension update) reloads: VS Code keeps the editors and
+      // each webview's state, then loads the page again.
+      const input = await workbench.typeInPalette('>Developer: Reload Window');
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' })
+        .first()
+        .waitFor();
+      await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), input.press('Enter')]);
       await workbench.waitUntilReady();
 
       terms = await webviewOf(page, workbench, 'Default Licensing: Acme Billing');
