@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from '../../localOrg/index.ts';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import type { Page } from 'playwright-core';
 import { withSession, type Workbench } from './harness.ts';
