@@ -208,6 +208,7 @@ export default tseslint.config(
       'src/views/*Model.ts',
       'src/commands/pipeline.ts',
       'src/state/*Model.ts',
+      'src/webviews/host/webviewHost.ts',
       'server/**/*.ts',
     ],
     rules: restrict('vscode', 'salesforce'),

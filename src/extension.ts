@@ -14,6 +14,7 @@ import { ProjectLanguage } from './language/projectLanguage';
 import type { SessionState } from './org/lmoSession';
 import { createServices } from './services';
 import { LmoStatusBar } from './views/statusBar';
+import { registerPanels } from './webviews/panels';
 
 /**
  * Wiring only: create the services, register every view and command, then (without awaiting) connect
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (state.kind === 'expired') void promptRelogin(services);
     }),
     ...registerCommands(handlers, commandPipeline(services)),
+    ...registerPanels(services),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(settings.lmo) && choice.target) void switchTo(services, choice.target);
     }),

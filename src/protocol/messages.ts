@@ -24,3 +24,28 @@ export function parseMessage<M extends { kind: string }>(
       : { error: `unexpected fields in ${String(fields.kind)}` };
   return parse(fields, keys) ?? { error: `unknown message kind ${JSON.stringify(fields.kind)}` };
 }
+
+/**
+ * The host's first message after every `ready`, in every protocol (webviews/shared/host.ts takes it): what
+ * the panel shows (`subject`, which the page keeps in its saved state so that a reloaded window reopens
+ * the same panel) and, after a reload, the `state` the page had saved (its unsaved draft).
+ */
+export const HOST_MESSAGE_KIND = 'restore';
+export interface HostEnvelope {
+  kind: typeof HOST_MESSAGE_KIND;
+  subject: unknown;
+  state?: unknown;
+}
+
+/** What a page keeps in VS Code's webview state (`setState`): its subject and its own state. */
+export interface SavedPage {
+  subject: unknown;
+  state?: unknown;
+}
+
+/** The saved state VS Code hands a serializer, if it has the shape pages write; else undefined. */
+export function parseSavedPage(saved: unknown): SavedPage | undefined {
+  if (typeof saved !== 'object' || saved === null || !('subject' in saved)) return undefined;
+  const page = saved as { subject: unknown; state?: unknown };
+  return page.state === undefined ? { subject: page.subject } : { subject: page.subject, state: page.state };
+}

@@ -1,51 +1,65 @@
 import type * as vscode from 'vscode';
 import { loadDashboard } from '../lma/records/dashboard';
 import type { Package } from '../lma/records/types';
-import { parseDashboardMessage, type HostMessage } from '../protocol/dashboard';
+import type { SavedPage } from '../protocol/messages';
+import { parseDashboardMessage, type DashboardMessage, type HostMessage } from '../protocol/dashboard';
 import { webviewTypes } from '../ids';
 import type { Services } from '../services';
-import { createWebviewPanel } from './webviewHtml';
+import { PanelRegistry, WebviewHost } from './host/webviewHost';
+import { panelPort, registerPanelSerializer } from './host/vscodePanel';
+import { createWebviewPanel, showPage } from './host/webviewHtml';
 
 export type DashboardServices = Pick<Services, 'extensionUri' | 'session' | 'log'>;
 
+/** The package a dashboard is scoped to (none: the whole LMO); what a reloaded window reopens. */
+type DashboardSubject = { packageRecordId: string; packageName: string } | null;
+
 /** The dashboard of the LMO or of one package: one panel per scope; showing it again reveals it. */
-export class DashboardPanel implements vscode.Disposable {
-  private static readonly open = new Map<string, DashboardPanel>();
+export class DashboardPanel {
+  private static readonly open = new PanelRegistry<DashboardPanel>();
   static readonly viewType = webviewTypes.dashboard;
 
   static show(services: DashboardServices, pkg: Package | undefined): void {
-    const key = pkg?.id ?? 'lmo';
-    const existing = DashboardPanel.open.get(key);
-    if (existing) {
-      existing.panel.reveal();
-      return;
-    }
-    DashboardPanel.open.set(key, new DashboardPanel(services, pkg, key));
+    const subject: DashboardSubject = pkg ? { packageRecordId: pkg.id, packageName: pkg.name } : null;
+    DashboardPanel.open.show(keyOf(subject), () => {
+      const panel = createWebviewPanel(
+        services.extensionUri,
+        DashboardPanel.viewType,
+        titleOf(subject),
+        'dashboard',
+      );
+      return new DashboardPanel(services, panel, subject);
+    });
   }
 
-  private readonly panel: vscode.WebviewPanel;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private disposed = false;
+  /** Reopens a dashboard after a window reload (its scope is what the page saved). */
+  static register(services: DashboardServices): vscode.Disposable {
+    return registerPanelSerializer(DashboardPanel.viewType, (panel, saved) => {
+      const subject = subjectOf(saved);
+      showPage(panel, services.extensionUri, 'dashboard', titleOf(subject));
+      DashboardPanel.open.add(keyOf(subject), new DashboardPanel(services, panel, subject));
+    });
+  }
+
+  readonly host: WebviewHost<DashboardMessage, HostMessage, DashboardSubject>;
 
   private constructor(
     private readonly services: DashboardServices,
-    private readonly pkg: Package | undefined,
-    private readonly key: string,
+    panel: vscode.WebviewPanel,
+    private readonly subject: DashboardSubject,
   ) {
-    const title = pkg ? `Dashboard: ${pkg.name}` : 'LMO Dashboard';
-    this.panel = createWebviewPanel(services.extensionUri, DashboardPanel.viewType, title, 'dashboard');
-    this.subscriptions.push(
-      this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const parsed = parseDashboardMessage(raw);
-        if ('error' in parsed) services.log.warn(`Dashboard: rejected a message (${parsed.error}).`);
-        else void this.load();
-      }),
-      services.session.onDidChangeState(() => void this.load()),
-    );
+    this.host = new WebviewHost(panelPort(panel), {
+      label: 'Dashboard',
+      parse: parseDashboardMessage,
+      subject,
+      log: services.log,
+    });
+    // `ready` and `refresh` both load.
+    this.host.onMessage(() => this.load());
+    this.host.own(services.session.onDidChangeState(() => void this.load()));
   }
 
-  /** Loads the figures (five aggregate queries and the user's time zone) and posts them; `ready` and `refresh` both load. */
+  /** Loads the figures (five aggregate queries and the user's time zone) and posts them. */
   private async load(): Promise<void> {
     const state = this.services.session.state;
     let message: HostMessage;
@@ -53,10 +67,7 @@ export class DashboardPanel implements vscode.Disposable {
       message = { kind: 'error', message: 'No License Management Org is connected.' };
     else
       try {
-        const data = await loadDashboard(
-          this.services.session,
-          this.pkg && { packageRecordId: this.pkg.id, packageName: this.pkg.name },
-        );
+        const data = await loadDashboard(this.services.session, this.subject ?? undefined);
         message = {
           kind: 'data',
           data,
@@ -66,14 +77,22 @@ export class DashboardPanel implements vscode.Disposable {
       } catch (error) {
         message = { kind: 'error', message: `The LMO did not answer: ${(error as Error).message}` };
       }
-    if (!this.disposed) await this.panel.webview.postMessage(message);
+    await this.host.post(message);
   }
+}
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    DashboardPanel.open.delete(this.key);
-    for (const subscription of this.subscriptions) subscription.dispose();
-    this.panel.dispose();
-  }
+function keyOf(subject: DashboardSubject): string {
+  return subject?.packageRecordId ?? 'lmo';
+}
+
+function titleOf(subject: DashboardSubject): string {
+  return subject ? `Dashboard: ${subject.packageName}` : 'LMO Dashboard';
+}
+
+/** The scope a page saved, checked: the page is a web page, its state is no more trusted than its messages. */
+function subjectOf(saved: SavedPage | undefined): DashboardSubject {
+  const subject = saved?.subject as Record<string, unknown> | null | undefined;
+  return subject && typeof subject.packageRecordId === 'string' && typeof subject.packageName === 'string'
+    ? { packageRecordId: subject.packageRecordId, packageName: subject.packageName }
+    : null;
 }

@@ -3,42 +3,66 @@ import { webviewTypes } from '../ids';
 import { checkLmoHealth, type HealthReport } from '../lma/workflows/healthCheck';
 import { parseHealthMessage, type HealthMessage, type HostMessage } from '../protocol/healthReport';
 import type { Services } from '../services';
-import { createWebviewPanel } from './webviewHtml';
+import { PanelRegistry, WebviewHost } from './host/webviewHost';
+import { panelPort, registerPanelSerializer } from './host/vscodePanel';
+import { createWebviewPanel, showPage } from './host/webviewHtml';
 
 export type HealthServices = Pick<Services, 'extensionUri' | 'session' | 'log'>;
 
+const TITLE = 'LMO Health';
+const ONE = 'health';
+
 /** "LMA: Check LMO Health": one report panel; showing it again runs the checks again. */
-export class HealthReportPanel implements vscode.Disposable {
-  private static current: HealthReportPanel | undefined;
+export class HealthReportPanel {
+  private static readonly open = new PanelRegistry<HealthReportPanel>();
   static readonly viewType = webviewTypes.healthReport;
 
   static show(services: HealthServices): void {
-    const panel = (HealthReportPanel.current ??= new HealthReportPanel(services));
-    panel.panel.reveal();
+    const { panel } = HealthReportPanel.open.show(ONE, () => {
+      const webviewPanel = createWebviewPanel(
+        services.extensionUri,
+        HealthReportPanel.viewType,
+        TITLE,
+        'healthReport',
+      );
+      return new HealthReportPanel(services, webviewPanel);
+    });
     void panel.check();
   }
 
-  private readonly panel: vscode.WebviewPanel;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  /** Reopens the report after a window reload: the checks run again (a report is a moment of the LMO). */
+  static register(services: HealthServices): vscode.Disposable {
+    return registerPanelSerializer(HealthReportPanel.viewType, (webviewPanel) => {
+      showPage(webviewPanel, services.extensionUri, 'healthReport', TITLE);
+      if (HealthReportPanel.open.get(ONE)) return webviewPanel.dispose();
+      const panel = HealthReportPanel.open.add(ONE, new HealthReportPanel(services, webviewPanel));
+      // The window is connecting to its LMO again: the checks run once it is there.
+      if (services.session.state.kind !== 'connecting') return void panel.check();
+      void panel.post({ kind: 'checking' });
+      const connected = services.session.onDidChangeState((state) => {
+        if (state.kind === 'connecting') return;
+        connected.dispose();
+        void panel.check();
+      });
+      panel.host.own(connected);
+    });
+  }
+
+  readonly host: WebviewHost<HealthMessage, HostMessage, null>;
   private report: HealthReport | undefined;
   private last: HostMessage | undefined;
-  private disposed = false;
 
-  private constructor(private readonly services: HealthServices) {
-    this.panel = createWebviewPanel(
-      services.extensionUri,
-      HealthReportPanel.viewType,
-      'LMO Health',
-      'healthReport',
-    );
-    this.subscriptions.push(
-      this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const parsed = parseHealthMessage(raw);
-        if ('error' in parsed) services.log.warn(`LMO health report: rejected a message (${parsed.error}).`);
-        else void this.handle(parsed.message);
-      }),
-    );
+  private constructor(
+    private readonly services: HealthServices,
+    panel: vscode.WebviewPanel,
+  ) {
+    this.host = new WebviewHost(panelPort(panel), {
+      label: 'LMO health report',
+      parse: parseHealthMessage,
+      subject: null,
+      log: services.log,
+    });
+    this.host.onMessage((message) => this.handle(message));
   }
 
   private async handle(message: HealthMessage): Promise<void> {
@@ -88,14 +112,6 @@ export class HealthReportPanel implements vscode.Disposable {
 
   private async post(message: HostMessage): Promise<void> {
     this.last = message;
-    if (!this.disposed) await this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    HealthReportPanel.current = undefined;
-    for (const subscription of this.subscriptions) subscription.dispose();
-    this.panel.dispose();
+    await this.host.post(message);
   }
 }

@@ -12,87 +12,110 @@ import {
 } from '../protocol/license';
 import { confirmAndSave, describeOutcome } from '../lma/workflows/licenseSave';
 import type { Services } from '../services';
-import { createWebviewPanel } from './webviewHtml';
+import { PanelRegistry, WebviewHost } from './host/webviewHost';
+import { panelPort, registerPanelSerializer } from './host/vscodePanel';
+import { createWebviewPanel, showPage } from './host/webviewHtml';
 
 export type LicenseFormServices = Pick<
   Services,
   'extensionUri' | 'session' | 'log' | 'licenseChanged' | 'askConfirmation'
 >;
 
+/** The License a form edits, in the org it was opened in: what a reloaded window reopens. */
+interface LicenseSubject {
+  licenseId: string;
+  title: string;
+  orgId: string | undefined;
+}
+
 /**
  * The Modify License form of one License: current values, the change as a before/after diff, and the
  * License history. One panel per License; showing it again reveals it and reloads it.
  */
-export class LicensePanel implements vscode.Disposable {
-  private static readonly open = new Map<string, LicensePanel>();
+export class LicensePanel {
+  private static readonly open = new PanelRegistry<LicensePanel>();
   static readonly viewType = webviewTypes.license;
 
   static show(services: LicenseFormServices, licenseId: string, title: string): LicensePanel {
-    const existing = LicensePanel.open.get(licenseId);
-    if (existing) {
-      existing.panel.reveal();
-      void existing.postState();
-      return existing;
-    }
-    const panel = new LicensePanel(services, licenseId, title);
-    LicensePanel.open.set(licenseId, panel);
+    const state = services.session.state;
+    const subject = { licenseId, title, orgId: state.kind === 'connected' ? state.org.orgId : undefined };
+    const { panel, created } = LicensePanel.open.show(licenseId, () => {
+      const webviewPanel = createWebviewPanel(
+        services.extensionUri,
+        LicensePanel.viewType,
+        `License ${title}`,
+        'license',
+      );
+      return new LicensePanel(services, webviewPanel, subject);
+    });
+    if (!created) void panel.postState();
     return panel;
   }
 
-  private readonly panel: vscode.WebviewPanel;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private ready = false;
-  private disposed = false;
+  /** Reopens the forms after a window reload, with the draft each page kept. */
+  static register(services: LicenseFormServices): vscode.Disposable {
+    return registerPanelSerializer(LicensePanel.viewType, (webviewPanel, saved) => {
+      const subject = subjectOf(saved?.subject);
+      if (!subject || LicensePanel.open.get(subject.licenseId)) return webviewPanel.dispose();
+      showPage(webviewPanel, services.extensionUri, 'license', `License ${subject.title}`);
+      LicensePanel.open.add(
+        subject.licenseId,
+        new LicensePanel(services, webviewPanel, subject, saved?.state),
+      );
+    });
+  }
+
+  readonly host: WebviewHost<LicenseFormMessage, LicenseHostMessage, LicenseSubject>;
   /** The License as last shown: a save is checked against this version. */
   private loaded: EditableLicense | undefined;
-  private readonly orgId: string | undefined;
+  private readonly licenseId: string;
+  private orgId: string | undefined;
+  /** A form reopened by a window reload shows "Loading…" until the session connects to its org. */
+  private awaitingOrg: boolean;
 
   private constructor(
     private readonly services: LicenseFormServices,
-    private readonly licenseId: string,
-    title: string,
+    panel: vscode.WebviewPanel,
+    subject: LicenseSubject,
+    restoredState?: unknown,
   ) {
-    const state = services.session.state;
-    this.orgId = state.kind === 'connected' ? state.org.orgId : undefined;
-    this.panel = createWebviewPanel(
-      services.extensionUri,
-      LicensePanel.viewType,
-      `License ${title}`,
-      'license',
-    );
-    this.subscriptions.push(
-      this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
-      // A rebuilt (hidden, then shown) webview says `ready` again; until then nothing is posted.
-      this.panel.onDidChangeViewState(() => {
-        if (!this.panel.visible) this.ready = false;
+    this.licenseId = subject.licenseId;
+    this.orgId = subject.orgId;
+    this.host = new WebviewHost(panelPort(panel), {
+      label: 'Modify License form',
+      parse: parseLicenseFormMessage,
+      subject,
+      log: services.log,
+      rejectedNote: 'nothing was written',
+      onRejected: () => ({
+        kind: 'saveResult',
+        outcome: { kind: 'rejected', message: 'The form sent a message the extension does not accept.' },
       }),
+      restoredState,
+    });
+    this.host.onMessage((message) => this.handle(message));
+    this.awaitingOrg = !this.connectedTo(this.orgId);
+    this.host.own(
       services.session.onDidChangeState((state) => {
+        const connected = state.kind === 'connected' ? state.org.orgId : undefined;
+        if (this.awaitingOrg && !connected) return;
+        this.awaitingOrg = false;
+        this.orgId ??= connected;
         // Another org, or none: this License is not there.
-        if (state.kind === 'connected' && state.org.orgId === this.orgId) void this.postState();
-        else this.panel.dispose();
+        if (connected && connected === this.orgId) void this.postState();
+        else this.host.dispose();
       }),
     );
   }
 
-  private async receive(raw: unknown): Promise<void> {
-    const parsed = parseLicenseFormMessage(raw);
-    if ('error' in parsed) {
-      this.services.log.warn(
-        `Modify License form: rejected a message (${parsed.error}); nothing was written.`,
-      );
-      return this.post({
-        kind: 'saveResult',
-        outcome: { kind: 'rejected', message: 'The form sent a message the extension does not accept.' },
-      });
-    }
-    await this.handle(parsed.message);
+  private connectedTo(orgId: string | undefined): boolean {
+    const state = this.services.session.state;
+    return state.kind === 'connected' && state.org.orgId === orgId;
   }
 
   private async handle(message: LicenseFormMessage): Promise<void> {
     switch (message.kind) {
       case 'ready':
-        this.ready = true;
         return this.postState();
       case 'reload':
         return this.postState();
@@ -151,7 +174,8 @@ export class LicensePanel implements vscode.Disposable {
   }
 
   private async postState(): Promise<void> {
-    if (!this.ready) return;
+    // A hidden form's page is torn down: it loads again when it says `ready`.
+    if (!this.host.isReady || this.awaitingOrg) return;
     const { session } = this.services;
     try {
       const [license, history] = await Promise.all([
@@ -182,14 +206,16 @@ export class LicensePanel implements vscode.Disposable {
   }
 
   private async post(message: LicenseHostMessage): Promise<void> {
-    if (!this.disposed) await this.panel.webview.postMessage(message);
+    await this.host.post(message);
   }
+}
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    LicensePanel.open.delete(this.licenseId);
-    for (const subscription of this.subscriptions) subscription.dispose();
-    this.panel.dispose();
-  }
+/** The License a page saved, checked (the page's state is no more trusted than its messages). */
+function subjectOf(saved: unknown): LicenseSubject | undefined {
+  const subject = saved as Partial<Record<keyof LicenseSubject, unknown>> | null | undefined;
+  if (typeof subject !== 'object' || subject === null) return undefined;
+  const { licenseId, title, orgId } = subject;
+  if (typeof licenseId !== 'string' || !/^[a-zA-Z0-9]{15,18}$/.test(licenseId) || typeof title !== 'string')
+    return undefined;
+  return { licenseId, title, orgId: typeof orgId === 'string' ? orgId : undefined };
 }

@@ -15,7 +15,9 @@ import {
   type SaveOutcome,
 } from '../protocol/licensingTerms';
 import type { Services } from '../services';
-import { createWebviewPanel } from './webviewHtml';
+import { PanelRegistry, WebviewHost } from './host/webviewHost';
+import { panelPort, registerPanelSerializer } from './host/vscodePanel';
+import { createWebviewPanel, showPage } from './host/webviewHtml';
 
 const NO_PROJECT =
   'This workspace has no sfdx-project.json. Open the folder of your Salesforce DX project: the terms are kept in its sfdx-project.json, next to the package aliases.';
@@ -38,43 +40,57 @@ export type TermsFormServices = Pick<
  * The default-licensing form of one package: a webview that edits the package's entry under
  * `plugins.lma.defaultLicensing` in sfdx-project.json. One panel per package; showing it again reveals it.
  */
-export class LicensingTermsPanel implements vscode.Disposable {
-  private static readonly open = new Map<string, LicensingTermsPanel>();
+export class LicensingTermsPanel {
+  private static readonly open = new PanelRegistry<LicensingTermsPanel>();
   static readonly viewType = webviewTypes.licensingTerms;
 
   static show(services: TermsFormServices, target: TermsTarget): LicensingTermsPanel {
-    const existing = LicensingTermsPanel.open.get(target.alias);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = new LicensingTermsPanel(services, target);
-    LicensingTermsPanel.open.set(target.alias, panel);
-    return panel;
+    return LicensingTermsPanel.open.show(target.alias, () => {
+      const panel = createWebviewPanel(
+        services.extensionUri,
+        LicensingTermsPanel.viewType,
+        titleOf(target),
+        'licensingTerms',
+      );
+      return new LicensingTermsPanel(services, panel, target);
+    }).panel;
   }
 
-  private readonly panel: vscode.WebviewPanel;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private ready = false;
-  private disposed = false;
+  /** Reopens the forms after a window reload, with the unsaved draft each page kept. */
+  static register(services: TermsFormServices): vscode.Disposable {
+    return registerPanelSerializer(LicensingTermsPanel.viewType, (panel, saved) => {
+      const target = targetOf(saved?.subject);
+      if (!target || LicensingTermsPanel.open.get(target.alias)) return panel.dispose();
+      showPage(panel, services.extensionUri, 'licensingTerms', titleOf(target));
+      LicensingTermsPanel.open.add(
+        target.alias,
+        new LicensingTermsPanel(services, panel, target, saved?.state),
+      );
+    });
+  }
+
+  readonly host: WebviewHost<FormMessage, HostMessage, TermsTarget>;
 
   private constructor(
     private readonly services: TermsFormServices,
+    panel: vscode.WebviewPanel,
     private readonly target: TermsTarget,
+    restoredState?: unknown,
   ) {
-    this.panel = createWebviewPanel(
-      services.extensionUri,
-      LicensingTermsPanel.viewType,
-      `Default Licensing: ${target.packageName}`,
-      'licensingTerms',
-    );
-    this.subscriptions.push(
-      this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
-      // A rebuilt (hidden, then shown) webview says `ready` again; until then nothing is posted.
-      this.panel.onDidChangeViewState(() => {
-        if (!this.panel.visible) this.ready = false;
+    this.host = new WebviewHost(panelPort(panel), {
+      label: 'Default licensing form',
+      parse: parseFormMessage,
+      subject: target,
+      log: services.log,
+      rejectedNote: 'nothing was written',
+      onRejected: () => ({
+        kind: 'saveResult',
+        outcome: { kind: 'rejected', message: 'The form sent a message the extension does not accept.' },
       }),
+      restoredState,
+    });
+    this.host.onMessage((message) => this.handle(message));
+    this.host.own(
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (this.isProjectFile(event.document.uri)) void this.postState();
       }),
@@ -86,25 +102,9 @@ export class LicensingTermsPanel implements vscode.Disposable {
     );
   }
 
-  private async receive(raw: unknown): Promise<void> {
-    const parsed = parseFormMessage(raw);
-    if ('error' in parsed) {
-      this.services.log.warn(
-        `Default licensing form: rejected a message (${parsed.error}); nothing was written.`,
-      );
-      await this.post({
-        kind: 'saveResult',
-        outcome: { kind: 'rejected', message: 'The form sent a message the extension does not accept.' },
-      });
-      return;
-    }
-    await this.handle(parsed.message);
-  }
-
   private async handle(message: FormMessage): Promise<void> {
     switch (message.kind) {
       case 'ready':
-        this.ready = true;
         return this.postState();
       case 'save': {
         const outcome = await this.save(message.terms, message.revision).catch((error: unknown) => {
@@ -170,7 +170,8 @@ export class LicensingTermsPanel implements vscode.Disposable {
   }
 
   private async postState(): Promise<void> {
-    if (!this.ready) return;
+    // A hidden form's page is torn down: it gets the state when it says `ready` again.
+    if (!this.host.isReady) return;
     await this.post({ kind: 'state', state: await this.formState() });
   }
 
@@ -249,14 +250,33 @@ export class LicensingTermsPanel implements vscode.Disposable {
   }
 
   private async post(message: HostMessage): Promise<void> {
-    await this.panel.webview.postMessage(message);
+    await this.host.post(message);
   }
+}
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    LicensingTermsPanel.open.delete(this.target.alias);
-    for (const subscription of this.subscriptions) subscription.dispose();
-    this.panel.dispose();
-  }
+function titleOf(target: TermsTarget): string {
+  return `Default Licensing: ${target.packageName}`;
+}
+
+/** The package a page saved, checked (the page's state is no more trusted than its messages). */
+function targetOf(saved: unknown): TermsTarget | undefined {
+  const target = saved as Partial<Record<keyof TermsTarget, unknown>> | null | undefined;
+  if (typeof target !== 'object' || target === null) return undefined;
+  const { packageName, alias, addAlias, lmoPackage } = target;
+  if (typeof packageName !== 'string' || typeof alias !== 'string' || !alias) return undefined;
+  const add = addAlias as Partial<Record<'alias' | 'packageId', unknown>> | null | undefined;
+  const addsAlias =
+    typeof add?.alias === 'string' && typeof add.packageId === 'string'
+      ? { alias: add.alias, packageId: add.packageId }
+      : undefined;
+  const pkg = lmoPackage as Partial<Package> | null | undefined;
+  return {
+    packageName,
+    alias,
+    addAlias: addsAlias,
+    lmoPackage:
+      typeof pkg?.id === 'string' && (pkg.packageId === undefined || typeof pkg.packageId === 'string')
+        ? (pkg as Package)
+        : undefined,
+  };
 }

@@ -17,6 +17,7 @@ import {
   viewContainers,
   views,
   walkthroughs,
+  webviewTypes,
 } from '../../src/ids';
 import { LMA_1_20_FIELDS } from '../../src/lma/records/lmaFields';
 import {
@@ -286,5 +287,11 @@ describe('package.json and src/ids.ts', () => {
     );
     assert.deepEqual(declared, settingDefaults);
     assert.deepEqual(Object.keys(declared).sort(), Object.values(settings).sort());
+  });
+
+  test('every webview panel type activates the extension when a reloaded window restores it', () => {
+    const events = (manifest as Manifest & { activationEvents: string[] }).activationEvents;
+    const restored = events.filter((e) => e.startsWith('onWebviewPanel:')).map((e) => e.slice(15));
+    assert.deepEqual(restored.sort(), (Object.values(webviewTypes) as string[]).sort());
   });
 });

@@ -3,6 +3,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { css, html, LitElement, nothing } from 'lit';
 import type { HealthFinding } from '../../src/lma/workflows/healthCheck';
+import { checksTable } from '../shared/checksTable';
 import { connectToHost, type Host } from '../shared/host';
 import { baseStyles, reportTableStyles } from '../shared/styles';
 import type { HealthMessage, HostMessage } from '../../src/protocol/healthReport';
@@ -35,30 +36,17 @@ class HealthReportView extends LitElement {
     return html`
       <h1>LMO Health · ${message.orgLabel}</h1>
       <p id="summary" class=${report.clean ? 'pass' : 'warning'} role="status">${report.summary}</p>
-      <table>
-        <caption>
-          Checks
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Check</th>
-            <th scope="col">Result</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${report.checks.map(
-            (check) =>
-              html`<tr
-                class=${check.status === 'clean' ? 'pass' : check.status === 'found' ? 'fail' : 'warning'}
-              >
-                <th scope="row">${check.title}</th>
-                <td>
-                  ${statusWords[check.status]}${check.reason ? html`, because ${check.reason}` : nothing}
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${checksTable({
+        caption: 'Checks',
+        columns: ['Check', 'Result'],
+        rows: report.checks.map((check) => ({
+          header: check.title,
+          cells: [
+            html`${statusWords[check.status]}${check.reason ? html`, because ${check.reason}` : nothing}`,
+          ],
+          status: check.status === 'clean' ? 'pass' : check.status === 'found' ? 'fail' : 'warning',
+        })),
+      })}
       ${
         report.findings.length
           ? html`<h2>Findings</h2>

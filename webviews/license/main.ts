@@ -2,11 +2,8 @@
 // before/after diff checked by the extension's own rules as the user types, and the License history.
 // Saving sends the change; the host checks everything again and asks any confirmation itself.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { css, html, LitElement, nothing } from 'lit';
 import { formatExpiration, formatSeats, isSiteLicense, MAX_TRIAL_DAYS } from '../../src/lma/rules/encodings';
 import {
@@ -20,9 +17,11 @@ import {
   type LicenseChange,
   type SettableStatus,
 } from '../../src/lma/rules/licenseChanges';
+import { checksTable } from '../shared/checksTable';
 import { connectToHost } from '../shared/host';
 import { checkedRadioValue } from '../shared/radios';
 import { baseStyles, reportTableStyles } from '../shared/styles';
+import { valueOrSpecialField } from '../shared/valueOrSpecial';
 import type {
   LicenseFormMessage,
   LicenseFormState,
@@ -76,11 +75,21 @@ class LicenseForm extends LitElement {
   declare failure: string | undefined;
   declare saving: boolean;
   private dirty = false;
-  private readonly host = connectToHost<LicenseHostMessage, LicenseFormMessage>((m) => this.receive(m));
+  private readonly host = connectToHost<LicenseHostMessage, LicenseFormMessage, Draft>(
+    (m) => this.receive(m),
+    (draft) => this.restore(draft),
+  );
 
   constructor() {
     super();
     this.saving = false;
+  }
+
+  /** The unsaved draft this form kept when it was hidden or the window reloaded. */
+  private restore(draft: Draft): void {
+    if (!isDraft(draft)) return;
+    this.draft = draft;
+    this.dirty = true;
   }
 
   private receive(message: LicenseHostMessage): void {
@@ -98,7 +107,7 @@ class LicenseForm extends LitElement {
       case 'saveResult':
         this.saving = false;
         this.outcome = message.outcome;
-        if (message.outcome.kind === 'saved') this.dirty = false;
+        if (message.outcome.kind === 'saved') this.forget();
         return;
     }
   }
@@ -107,6 +116,13 @@ class LicenseForm extends LitElement {
     this.draft = { ...this.draft!, ...change };
     this.dirty = true;
     this.outcome = undefined;
+    this.host.save(this.draft);
+  }
+
+  /** The draft is saved or discarded: nothing of it is kept. */
+  private forget(): void {
+    this.dirty = false;
+    this.host.save(undefined);
   }
 
   /** A click, Space or an arrow key in the status group (see `checkedRadioValue`). */
@@ -215,56 +231,40 @@ class LicenseForm extends LitElement {
           <p class=${fieldErrorClass(problem('status'))} role="alert">${problem('status') ?? ''}</p>
         </fieldset>
 
-        <div class="field">
-          <vscode-label for="seats">Seats</vscode-label>
-          <vscode-textfield
-            id="seats"
-            inputmode="numeric"
-            .value=${d.seats}
-            ?disabled=${d.siteLicense}
-            ?invalid=${!!problem('seats')}
-            aria-describedby="seats-error"
-            @input=${(event: Event) => this.edit({ seats: (event.target as HTMLInputElement).value })}
-          ></vscode-textfield>
-          <vscode-checkbox
-            id="siteLicense"
-            ?checked=${d.siteLicense}
-            @change=${(event: Event) => this.edit({ siteLicense: (event.target as HTMLInputElement).checked })}
-            >Site license (every user of the subscriber org)</vscode-checkbox
-          >
-          <p class=${fieldErrorClass(problem('seats'))} id="seats-error" role="alert">
-            ${problem('seats') ?? ''}
-          </p>
-        </div>
-
-        <div class="field">
-          <vscode-label for="expiration">Expiration (last day of access, YYYY-MM-DD)</vscode-label>
-          <vscode-textfield
-            id="expiration"
-            placeholder="YYYY-MM-DD"
-            .value=${d.expiration}
-            ?disabled=${d.doesNotExpire}
-            ?invalid=${!!problem('expiration')}
-            aria-describedby="expiration-error"
-            @input=${(event: Event) => this.edit({ expiration: (event.target as HTMLInputElement).value })}
-          ></vscode-textfield>
-          <vscode-checkbox
-            id="doesNotExpire"
-            ?checked=${d.doesNotExpire}
-            @change=${(event: Event) => this.edit({ doesNotExpire: (event.target as HTMLInputElement).checked })}
-            >Does not expire</vscode-checkbox
-          >
-          ${
+        ${valueOrSpecialField({
+          id: 'seats',
+          label: 'Seats',
+          value: d.seats,
+          error: problem('seats'),
+          inputmode: 'numeric',
+          onValue: (seats) => this.edit({ seats }),
+          special: {
+            id: 'siteLicense',
+            label: 'Site license (every user of the subscriber org)',
+            checked: d.siteLicense,
+            onChange: (siteLicense) => this.edit({ siteLicense }),
+          },
+        })}
+        ${valueOrSpecialField({
+          id: 'expiration',
+          label: 'Expiration (last day of access, YYYY-MM-DD)',
+          value: d.expiration,
+          error: problem('expiration'),
+          placeholder: 'YYYY-MM-DD',
+          onValue: (expiration) => this.edit({ expiration }),
+          special: {
+            id: 'doesNotExpire',
+            label: 'Does not expire',
+            checked: d.doesNotExpire,
+            onChange: (doesNotExpire) => this.edit({ doesNotExpire }),
+          },
+          note:
             d.status === 'Trial'
               ? html`<p class="muted">
                   A trial runs until ${lastTrialDay(license)} at the latest (${MAX_TRIAL_DAYS} days).
                 </p>`
-              : nothing
-          }
-          <p class=${fieldErrorClass(problem('expiration'))} id="expiration-error" role="alert">
-            ${problem('expiration') ?? ''}
-          </p>
-        </div>
+              : nothing,
+        })}
         ${general.map((p) => html`<p class="error" role="alert">${p.message}</p>`)}
         ${this.renderDiff(plan, license)}
         <div class="actions">
@@ -280,7 +280,7 @@ class LicenseForm extends LitElement {
             secondary
             ?disabled=${!this.dirty}
             @click=${() => {
-              this.dirty = false;
+              this.forget();
               this.draft = draftOf(license);
               this.outcome = undefined;
             }}
@@ -299,28 +299,15 @@ class LicenseForm extends LitElement {
     if (plan?.kind !== 'ready') return nothing;
     const confirmation = plan.confirmation;
     return html`
-      <table id="diff">
-        <caption>
-          Your change
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Field</th>
-            <th scope="col">Before</th>
-            <th scope="col">After</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${plan.changes.map(
-            (c) =>
-              html`<tr>
-                <th scope="row">${c.label}</th>
-                <td>${c.before}</td>
-                <td><strong>${c.after}</strong></td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${checksTable({
+        id: 'diff',
+        caption: 'Your change',
+        columns: ['Field', 'Before', 'After'],
+        rows: plan.changes.map((c) => ({
+          header: c.label,
+          cells: [c.before, html`<strong>${c.after}</strong>`],
+        })),
+      })}
       ${
         confirmation.kind === 'none'
           ? nothing
@@ -427,6 +414,20 @@ class LicenseForm extends LitElement {
       }
     `,
   ];
+}
+
+/** A draft kept by an earlier page of this form (its own state, checked all the same). */
+function isDraft(draft: unknown): draft is Draft {
+  const d = draft as Partial<Record<keyof Draft, unknown>> | null;
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    typeof d.status === 'string' &&
+    typeof d.seats === 'string' &&
+    typeof d.siteLicense === 'boolean' &&
+    typeof d.expiration === 'string' &&
+    typeof d.doesNotExpire === 'boolean'
+  );
 }
 
 function fieldErrorClass(problem: string | undefined): string {

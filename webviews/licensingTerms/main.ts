@@ -1,14 +1,13 @@
 // The default-licensing form (browser side). It renders what the host posts, validates as the user
 // types with the extension's own rules, and sends Save; the host checks everything again.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-form-helper/index.js';
-import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { connectToHost, type Host } from '../shared/host';
 import { checkedRadioValue } from '../shared/radios';
 import { baseStyles } from '../shared/styles';
+import { valueOrSpecialField, type ValueOrSpecial } from '../shared/valueOrSpecial';
 import { css, html, LitElement, nothing } from 'lit';
 import {
   checkActiveDays,
@@ -24,13 +23,6 @@ import { MAX_TRIAL_DAYS } from '../../src/lma/rules/encodings';
 import { licenseStatuses } from '../../src/lma/records/types';
 import type { FormMessage, FormState, HostMessage, SaveOutcome } from '../../src/protocol/licensingTerms';
 
-interface VsCodeApi {
-  postMessage(message: FormMessage): void;
-  getState(): SavedDraft | undefined;
-  setState(state: SavedDraft): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
 /** What the user typed, as typed: fields hold text so that "12.5" or "abc" can be named as errors. */
 interface Draft {
   status: DefaultStatus;
@@ -41,15 +33,13 @@ interface Draft {
   siteLicense: boolean;
 }
 
-/** Kept by VS Code while the panel is hidden (the webview is rebuilt when shown again). */
+/** Kept by VS Code while the panel is hidden (the webview is rebuilt when shown again) or the window reloads. */
 interface SavedDraft {
   draft: Draft;
   revision: string;
 }
 
 type FieldErrors = Partial<Record<'trialDays' | 'activeDays' | 'seats', string>>;
-
-const vscode = acquireVsCodeApi();
 
 function draftOf(terms: LicensingTerms | undefined): Draft {
   if (!terms)
@@ -101,6 +91,23 @@ function validate(draft: Draft): { terms: LicensingTerms | undefined; errors: Fi
   };
 }
 
+/** A draft kept by an earlier page of this form (its own state, checked all the same). */
+function isSavedDraft(saved: unknown): saved is SavedDraft {
+  const s = saved as { draft?: Partial<Record<keyof Draft, unknown>>; revision?: unknown } | null;
+  const d = s?.draft;
+  return (
+    typeof s?.revision === 'string' &&
+    typeof d === 'object' &&
+    d !== null &&
+    (d.status === 'Trial' || d.status === 'Active') &&
+    typeof d.trialDays === 'string' &&
+    typeof d.activeDays === 'string' &&
+    typeof d.doesNotExpire === 'boolean' &&
+    typeof d.seats === 'string' &&
+    typeof d.siteLicense === 'boolean'
+  );
+}
+
 class LicensingTermsForm extends LitElement {
   static override properties = {
     state: { state: true },
@@ -118,20 +125,26 @@ class LicensingTermsForm extends LitElement {
   private dirty = false;
   /** The terms of the Save in flight, to name them if the file changed meanwhile. */
   private sent: LicensingTerms | undefined;
+  private readonly host: Host<FormMessage, SavedDraft>;
 
   constructor() {
     super();
     this.state = undefined;
     this.outcome = undefined;
     this.saving = false;
-    const saved = vscode.getState();
-    this.draft = saved?.draft ?? draftOf(undefined);
-    if (saved) {
-      this.revision = saved.revision;
-      this.dirty = true;
-    }
-    window.addEventListener('message', (event: MessageEvent<HostMessage>) => this.receive(event.data));
-    vscode.postMessage({ kind: 'ready' });
+    this.draft = draftOf(undefined);
+    this.host = connectToHost<HostMessage, FormMessage, SavedDraft>(
+      (message) => this.receive(message),
+      (saved) => this.restore(saved),
+    );
+  }
+
+  /** The unsaved draft this form kept when it was hidden or the window reloaded. */
+  private restore(saved: SavedDraft): void {
+    if (!isSavedDraft(saved)) return;
+    this.draft = saved.draft;
+    this.revision = saved.revision;
+    this.dirty = true;
   }
 
   private receive(message: HostMessage): void {
@@ -171,7 +184,7 @@ class LicensingTermsForm extends LitElement {
     this.draft = { ...this.draft, ...change };
     this.dirty = true;
     this.outcome = undefined;
-    vscode.setState({ draft: this.draft, revision: this.revision ?? '' });
+    this.host.save({ draft: this.draft, revision: this.revision ?? '' });
   }
 
   /** A click, Space or an arrow key in the status group (see `checkedRadioValue`). */
@@ -181,7 +194,7 @@ class LicensingTermsForm extends LitElement {
   };
 
   private forgetDraft(): void {
-    vscode.setState(undefined as unknown as SavedDraft);
+    this.host.save(undefined);
   }
 
   private save(event?: Event): void {
@@ -191,7 +204,7 @@ class LicensingTermsForm extends LitElement {
     if (!terms || file?.kind !== 'ok' || this.saving) return;
     this.saving = true;
     this.sent = terms;
-    vscode.postMessage({ kind: 'save', terms, revision: this.revision ?? file.revision });
+    this.host.post({ kind: 'save', terms, revision: this.revision ?? file.revision });
   }
 
   protected override render() {
@@ -233,7 +246,7 @@ class LicensingTermsForm extends LitElement {
             ${file.path} can't be read (line ${file.line}, column ${file.column}): ${file.message} The form
             won't write to it until it is fixed.
           </p>
-          <vscode-button secondary @click=${() => vscode.postMessage({ kind: 'openFile' })}>
+          <vscode-button secondary @click=${() => this.host.post({ kind: 'openFile' })}>
             Open ${file.path} at the error
           </vscode-button>
         </div>
@@ -269,25 +282,20 @@ class LicensingTermsForm extends LitElement {
 
         ${
           d.status === 'Trial'
-            ? this.numberField('trialDays', 'Trial length (days)', d.trialDays, errors.trialDays, false)
-            : html`
-                ${this.numberField('activeDays', 'License length (days)', d.activeDays, errors.activeDays, d.doesNotExpire)}
-                <vscode-checkbox
-                  id="doesNotExpire"
-                  ?checked=${d.doesNotExpire}
-                  @change=${(event: Event) =>
-                    this.edit({ doesNotExpire: (event.target as HTMLInputElement).checked })}
-                  >Does not expire</vscode-checkbox
-                >
-              `
+            ? this.numberField('trialDays', 'Trial length (days)', d.trialDays, errors.trialDays)
+            : this.numberField('activeDays', 'License length (days)', d.activeDays, errors.activeDays, {
+                id: 'doesNotExpire',
+                label: 'Does not expire',
+                checked: d.doesNotExpire,
+                onChange: (doesNotExpire) => this.edit({ doesNotExpire }),
+              })
         }
-        ${this.numberField('seats', 'Seats', d.seats, errors.seats, d.siteLicense)}
-        <vscode-checkbox
-          id="siteLicense"
-          ?checked=${d.siteLicense}
-          @change=${(event: Event) => this.edit({ siteLicense: (event.target as HTMLInputElement).checked })}
-          >Site license (every user of the subscriber org)</vscode-checkbox
-        >
+        ${this.numberField('seats', 'Seats', d.seats, errors.seats, {
+          id: 'siteLicense',
+          label: 'Site license (every user of the subscriber org)',
+          checked: d.siteLicense,
+          onChange: (siteLicense) => this.edit({ siteLicense }),
+        })}
         <p class="muted">${SANDBOX_NOTE}</p>
 
         <p class="summary" role="status" aria-live="polite" id="summary">
@@ -317,7 +325,7 @@ class LicensingTermsForm extends LitElement {
           >
             ${this.saving ? 'Saving…' : `Save to ${file.path}`}
           </vscode-button>
-          <vscode-button secondary @click=${() => vscode.postMessage({ kind: 'openFile' })}>
+          <vscode-button secondary @click=${() => this.host.post({ kind: 'openFile' })}>
             Open ${file.path}
           </vscode-button>
         </div>
@@ -337,26 +345,18 @@ class LicensingTermsForm extends LitElement {
     label: string,
     value: string,
     error: string | undefined,
-    disabled: boolean,
+    special?: ValueOrSpecial['special'],
   ) {
-    const shownError = disabled ? undefined : error;
-    return html`
-      <div class="field">
-        <vscode-label for=${id}>${label}</vscode-label>
-        <vscode-textfield
-          id=${id}
-          inputmode="numeric"
-          .value=${value}
-          ?disabled=${disabled}
-          ?invalid=${!!shownError}
-          aria-describedby=${`${id}-error`}
-          @input=${(event: Event) => this.edit({ [id]: (event.target as HTMLInputElement).value })}
-        ></vscode-textfield>
-        <p class=${shownError ? 'field-error shown' : 'field-error'} id=${`${id}-error`} role="alert">
-          ${shownError ?? ''}
-        </p>
-      </div>
-    `;
+    return valueOrSpecialField({
+      id,
+      label,
+      value,
+      // A value the special one replaces is not checked.
+      error: special?.checked ? undefined : error,
+      inputmode: 'numeric',
+      onValue: (text) => this.edit({ [id]: text }),
+      ...(special ? { special } : {}),
+    });
   }
 
   private renderLmo(state: FormState) {
@@ -388,7 +388,7 @@ class LicensingTermsForm extends LitElement {
             </p>`
           : html`<p>
               Salesforce reads these terms from the Partner Console, not from this file: apply them there too.
-              <vscode-button secondary @click=${() => vscode.postMessage({ kind: 'openPartnerConsole' })}>
+              <vscode-button secondary @click=${() => this.host.post({ kind: 'openPartnerConsole' })}>
                 Apply these terms in the Partner Console
               </vscode-button>
             </p>`
@@ -416,6 +416,10 @@ class LicensingTermsForm extends LitElement {
         display: flex;
         flex-direction: column;
         gap: 0.25rem;
+      }
+      /* The text and its error are narrow; a special value's checkbox keeps the line it had below. */
+      .field > vscode-textfield,
+      .field > .field-error {
         max-width: 16rem;
       }
       .field-error {

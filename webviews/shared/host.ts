@@ -1,17 +1,56 @@
-// The webview's end of its message protocol: one VS Code API per page (it can be acquired only once),
-// typed by the form's protocol, and the `ready` handshake sent once the page listens.
-declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
+// The page's side of the webview host (src/webviews/host/webviewHost.ts): every page talks to the
+// extension through this. It says `ready` once it listens, takes the host's first message (`restore`:
+// what the panel shows, and after a window reload the state the page saved), and keeps the page's own
+// state (a form's unsaved draft) in VS Code's webview state together with that subject, so that a hidden
+// panel's rebuilt page and a reloaded window both get it back.
+import { HOST_MESSAGE_KIND, type HostEnvelope, type SavedPage } from '../../src/protocol/messages';
 
-export interface Host<ToHost> {
+declare function acquireVsCodeApi(): {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+};
+
+export interface Host<ToHost, State = never> {
   post(message: ToHost): void;
+  /** Keeps the page's state (undefined: forgets it) until the panel closes, across a reload too. */
+  save(state: State | undefined): void;
 }
 
-/** Listens for the host's messages, then tells the host the page is ready for them. */
-export function connectToHost<FromHost, ToHost extends { kind: string }>(
+/**
+ * Listens for the host's messages, then tells the host the page is ready for them. `onRestore` gets the
+ * state this page saved before it was torn down (hidden, or the window reloaded), before any other
+ * message of the host.
+ */
+export function connectToHost<FromHost, ToHost extends { kind: string }, State = never>(
   onMessage: (message: FromHost) => void,
-): Host<ToHost> {
+  onRestore?: (state: State) => void,
+): Host<ToHost, State> {
   const api = acquireVsCodeApi();
-  window.addEventListener('message', (event: MessageEvent<FromHost>) => onMessage(event.data));
+  const kept = api.getState() as SavedPage | undefined;
+  let page: SavedPage = { subject: kept?.subject, state: kept?.state };
+  let told = false;
+  const keep = () => api.setState(page.state === undefined ? { subject: page.subject } : page);
+  window.addEventListener('message', (event: MessageEvent<FromHost | HostEnvelope>) => {
+    const message = event.data;
+    if ((message as HostEnvelope | undefined)?.kind !== HOST_MESSAGE_KIND) {
+      onMessage(message as FromHost);
+      return;
+    }
+    const envelope = message as HostEnvelope;
+    const state = page.state ?? envelope.state;
+    page = { subject: envelope.subject, state };
+    keep();
+    if (told) return;
+    told = true;
+    if (state !== undefined) onRestore?.(state as State);
+  });
   api.postMessage({ kind: 'ready' });
-  return { post: (message) => api.postMessage(message) };
+  return {
+    post: (message) => api.postMessage(message),
+    save: (state) => {
+      page = { subject: page.subject, state };
+      keep();
+    },
+  };
 }

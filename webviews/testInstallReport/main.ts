@@ -1,6 +1,7 @@
 // The test-install report (browser side): a row per check, what was expected and found, and what to
 // do about a failure. It only renders what the host posts.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { checksTable } from '../shared/checksTable';
 import { connectToHost, type Host } from '../shared/host';
 import { baseStyles, reportTableStyles } from '../shared/styles';
 import { css, html, LitElement, nothing } from 'lit';
@@ -31,14 +32,20 @@ const resultWords: Record<Check['result'], string> = { pass: 'Pass', fail: 'Fail
 class TestInstallReportView extends LitElement {
   static override properties = { report: { state: true } };
   declare report: TestInstallReport | undefined;
-  private readonly host: Host<ReportMessage>;
+  private readonly host: Host<ReportMessage, TestInstallReport>;
 
   constructor() {
     super();
     this.report = undefined;
-    this.host = connectToHost<HostMessage, ReportMessage>((message) => {
-      if (message?.kind === 'report') this.report = message.report;
-    });
+    // The page keeps the report it shows: a reloaded window reopens the panel with it (it holds no key).
+    this.host = connectToHost<HostMessage, ReportMessage, TestInstallReport>(
+      (message) => {
+        if (message?.kind !== 'report') return;
+        this.report = message.report;
+        this.host.save(message.report);
+      },
+      (report) => (this.report ??= report),
+    );
   }
 
   protected override render() {
@@ -84,32 +91,19 @@ class TestInstallReportView extends LitElement {
       </dl>
       ${
         report.checks.length
-          ? html`<table>
-              <caption>
-                Checks
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Check</th>
-                  <th scope="col">Expected</th>
-                  <th scope="col">Found</th>
-                  <th scope="col">Result</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${report.checks.map(
-                  (check) =>
-                    html`<tr class=${check.result}>
-                      <th scope="row">${check.name}</th>
-                      <td>${check.expected}</td>
-                      <td>${check.found}</td>
-                      <td>
-                        ${resultWords[check.result]}${check.advice ? html`<div class="advice">${check.advice}</div>` : nothing}
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
+          ? checksTable({
+              caption: 'Checks',
+              columns: ['Check', 'Expected', 'Found', 'Result'],
+              rows: report.checks.map((check) => ({
+                header: check.name,
+                cells: [
+                  check.expected,
+                  check.found,
+                  html`${resultWords[check.result]}${check.advice ? html`<div class="advice">${check.advice}</div>` : nothing}`,
+                ],
+                status: check.result,
+              })),
+            })
           : nothing
       }
       ${

@@ -22,7 +22,19 @@ export function createWebviewPanel(
     vscode.ViewColumn.Active,
     webviewOptions(extensionUri),
   );
+  return showPage(panel, extensionUri, bundle, title);
+}
+
+/** Loads the page into a panel: a new one, or one VS Code restored after a reload (the serializer's). */
+export function showPage(
+  panel: vscode.WebviewPanel,
+  extensionUri: vscode.Uri,
+  bundle: string,
+  title: string,
+): vscode.WebviewPanel {
+  panel.webview.options = webviewOptions(extensionUri);
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lma.svg');
+  panel.title = title;
   panel.webview.html = webviewHtml(panel.webview, extensionUri, bundle, title);
   return panel;
 }

@@ -1,0 +1,21 @@
+import type * as vscode from 'vscode';
+import type { Services } from '../services';
+import { DashboardPanel } from './dashboardPanel';
+import { HealthReportPanel } from './healthReportPanel';
+import { LicensePanel } from './licensePanel';
+import { LicensingTermsPanel } from './licensingTermsPanel';
+import { TestInstallReportPanel } from './testInstallReportPanel';
+
+/**
+ * The serializers of every panel type, registered in activate(): a panel open when the window reloads
+ * opens again with what it showed (package.json has an `onWebviewPanel:` activation event for each).
+ */
+export function registerPanels(services: Services): vscode.Disposable[] {
+  return [
+    DashboardPanel.register(services),
+    HealthReportPanel.register(services),
+    LicensePanel.register(services),
+    LicensingTermsPanel.register(services),
+    TestInstallReportPanel.register(services),
+  ];
+}
