@@ -12,7 +12,7 @@ import {
 } from '../protocol/license';
 import { confirmAndSave, describeOutcome } from '../lma/workflows/licenseSave';
 import type { Services } from '../services';
-import { PanelRegistry, WebviewHost } from './host/webviewHost';
+import { PanelRegistry, refusedSave, WebviewHost } from './host/webviewHost';
 import { panelPort, registerPanelSerializer } from './host/vscodePanel';
 import { createWebviewPanel, showPage } from './host/webviewHtml';
 
@@ -86,11 +86,7 @@ export class LicensePanel {
       parse: parseLicenseFormMessage,
       subject,
       log: services.log,
-      rejectedNote: 'nothing was written',
-      onRejected: () => ({
-        kind: 'saveResult',
-        outcome: { kind: 'rejected', message: 'The form sent a message the extension does not accept.' },
-      }),
+      ...refusedSave,
       restoredState,
     });
     this.host.onMessage((message) => this.handle(message));

@@ -15,7 +15,7 @@ import {
   type SaveOutcome,
 } from '../protocol/licensingTerms';
 import type { Services } from '../services';
-import { PanelRegistry, WebviewHost } from './host/webviewHost';
+import { PanelRegistry, refusedSave, WebviewHost } from './host/webviewHost';
 import { panelPort, registerPanelSerializer } from './host/vscodePanel';
 import { createWebviewPanel, showPage } from './host/webviewHtml';
 
@@ -82,11 +82,7 @@ export class LicensingTermsPanel {
       parse: parseFormMessage,
       subject: target,
       log: services.log,
-      rejectedNote: 'nothing was written',
-      onRejected: () => ({
-        kind: 'saveResult',
-        outcome: { kind: 'rejected', message: 'The form sent a message the extension does not accept.' },
-      }),
+      ...refusedSave,
       restoredState,
     });
     this.host.onMessage((message) => this.handle(message));

@@ -85,6 +85,9 @@ test(
           .locator('.part.panel .output-view, .part.panel [id="workbench.panel.output"]')
           .first()
           .waitFor();
+        // The log takes the focus (OutputChannel.show without preserveFocus) once its editor is ready,
+        // which can be after the view is drawn: a palette opened before that would close again.
+        await page.waitForFunction("document.activeElement?.closest('.part.panel') != null");
         await walkthrough.waitUntilChecked('installLma');
         // The local org's LMO is connected to its Partner Console: that step completes too.
         await walkthrough.waitUntilChecked('connectPartnerConsole');

@@ -42,6 +42,18 @@ export interface HostOptions<In extends { kind: string }, Out extends { kind: st
 }
 
 /**
+ * A form's answer to a message its protocol refuses: the save it may have meant is refused, so the page
+ * stops waiting, and nothing is written (the forms' protocols share this `saveResult`).
+ */
+export const refusedSave = {
+  rejectedNote: 'nothing was written',
+  onRejected: () => ({
+    kind: 'saveResult' as const,
+    outcome: { kind: 'rejected' as const, message: 'The form sent a message the extension does not accept.' },
+  }),
+};
+
+/**
  * One panel's connection to its page. Messages posted before the page says `ready` (or while a hidden
  * panel's page is torn down) wait in a queue and go out, in order, once it does; a later message of the
  * same kind replaces a waiting one (the page would show only the later). After dispose, posting does
