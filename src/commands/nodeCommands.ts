@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { searchTermProblem } from '../lma/records/licenses';
 import type { Package, PackageVersion } from '../lma/records/types';
+import { LMA_OBJECTS } from '../lma/records/objects';
 import type { Services } from '../services';
 import type { LmoTreeModel } from '../views/lmoTreeModel';
 import type { LicenseNode, LmaNode, PackageNode, StatusGroupNode, VersionNode } from '../views/nodes';
@@ -101,7 +102,7 @@ export function nodeCommands(services: Services) {
       async (_needs, _run, node?: PackageNode | VersionNode | LicenseNode) => {
         const record = node
           ? recordOf(node)
-          : await pickPackage(undefined).then((pkg) => pkg && { object: 'sfLma__Package__c', id: pkg.id });
+          : await pickPackage(undefined).then((pkg) => pkg && { object: LMA_OBJECTS.package, id: pkg.id });
         if (!record) return;
         const url = await session.frontDoorUrl(`/lightning/r/${record.object}/${record.id}/view`);
         await vscode.env.openExternal(vscode.Uri.parse(url));
@@ -126,11 +127,11 @@ async function pickVersion(pkg: Package | undefined): Promise<PackageVersion | u
 function recordOf(node: PackageNode | VersionNode | LicenseNode): { object: string; id: string } {
   switch (node.kind) {
     case 'package':
-      return { object: 'sfLma__Package__c', id: node.pkg.id };
+      return { object: LMA_OBJECTS.package, id: node.pkg.id };
     case 'version':
-      return { object: 'sfLma__Package_Version__c', id: node.version.id };
+      return { object: LMA_OBJECTS.packageVersion, id: node.version.id };
     case 'license':
-      return { object: 'sfLma__License__c', id: node.license.id };
+      return { object: LMA_OBJECTS.license, id: node.license.id };
   }
 }
 

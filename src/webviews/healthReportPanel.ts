@@ -88,7 +88,7 @@ export class HealthReportPanel {
     if (state.kind !== 'connected' || state.lma.kind !== 'installed') {
       await this.post({
         kind: 'error',
-        message: 'Connect a License Management Org first: the checks run there.',
+        message: 'Connect your License Management Org first: the checks run there.',
       });
       return;
     }
