@@ -31,6 +31,18 @@ export function connectToHost<FromHost, ToHost extends { kind: string }, State =
   let page: SavedPage = { subject: kept?.subject, state: kept?.state };
   let told = false;
   const keep = () => api.setState(page.state === undefined ? { subject: page.subject } : page);
+  // A draft is written to VS Code's webview state when the focus leaves a text field or the page, never
+  // while a text field has the focus: in code-server, setState during typing lost the next keystroke
+  // (the keyboard e2e test typed "30" and the field held "0").
+  let unsaved = false;
+  const flush = () => {
+    if (!unsaved) return;
+    unsaved = false;
+    keep();
+  };
+  document.addEventListener('focusout', flush);
+  window.addEventListener('blur', flush);
+  document.addEventListener('visibilitychange', flush);
   window.addEventListener('message', (event: MessageEvent<FromHost | HostEnvelope>) => {
     const message = event.data;
     if ((message as HostEnvelope | undefined)?.kind !== HOST_MESSAGE_KIND) {
@@ -50,7 +62,17 @@ export function connectToHost<FromHost, ToHost extends { kind: string }, State =
     post: (message) => api.postMessage(message),
     save: (state) => {
       page = { subject: page.subject, state };
-      keep();
+      unsaved = true;
+      if (!typingIn(document.activeElement)) flush();
     },
   };
+}
+
+/** Whether the focus is in a text field, through the shadow roots of the page's elements (a Lit form, a vscode-textfield). */
+function typingIn(element: Element | null): boolean {
+  let inner = element;
+  while (inner?.shadowRoot?.activeElement) inner = inner.shadowRoot.activeElement;
+  return inner instanceof HTMLInputElement
+    ? !['checkbox', 'radio', 'button', 'submit'].includes(inner.type)
+    : inner instanceof HTMLTextAreaElement;
 }
