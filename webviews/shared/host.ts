@@ -31,16 +31,16 @@ export function connectToHost<FromHost, ToHost extends { kind: string }, State =
   let page: SavedPage = { subject: kept?.subject, state: kept?.state };
   let told = false;
   const keep = () => api.setState(page.state === undefined ? { subject: page.subject } : page);
-  // A draft is written to VS Code's webview state when the focus leaves a text field or the page, never
-  // while a text field has the focus: in code-server, setState during typing lost the next keystroke
-  // (the keyboard e2e test typed "30" and the field held "0").
+  // A draft is written to VS Code's webview state when the page loses the focus or is hidden (a reload,
+  // another editor, the palette), never while the user works in it: in code-server, a setState made
+  // while the page has the focus can select the focused text field's content a moment later, so that
+  // the next keystroke replaced it (the keyboard e2e test typed "30" and the field held "0").
   let unsaved = false;
   const flush = () => {
     if (!unsaved) return;
     unsaved = false;
     keep();
   };
-  document.addEventListener('focusout', flush);
   window.addEventListener('blur', flush);
   document.addEventListener('visibilitychange', flush);
   window.addEventListener('message', (event: MessageEvent<FromHost | HostEnvelope>) => {
@@ -63,16 +63,7 @@ export function connectToHost<FromHost, ToHost extends { kind: string }, State =
     save: (state) => {
       page = { subject: page.subject, state };
       unsaved = true;
-      if (!typingIn(document.activeElement)) flush();
+      if (!document.hasFocus()) flush();
     },
   };
-}
-
-/** Whether the focus is in a text field, through the shadow roots of the page's elements (a Lit form, a vscode-textfield). */
-function typingIn(element: Element | null): boolean {
-  let inner = element;
-  while (inner?.shadowRoot?.activeElement) inner = inner.shadowRoot.activeElement;
-  return inner instanceof HTMLInputElement
-    ? !['checkbox', 'radio', 'button', 'submit'].includes(inner.type)
-    : inner instanceof HTMLTextAreaElement;
 }
