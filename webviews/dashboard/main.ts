@@ -141,6 +141,7 @@ class LmoDashboard extends LitElement {
         viewBox="0 0 ${width} 30"
       >
         <rect
+          class="track"
           x="0"
           y="4"
           width=${width - 100}

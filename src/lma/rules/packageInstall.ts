@@ -77,6 +77,8 @@ export function installStatusWords(status: string | undefined): string {
     case 'UNINSTALL_IN_PROGRESS':
       return 'an uninstall is still running';
     default:
-      return status.startsWith('UNKNOWN_EXCEPTION') ? 'Salesforce had a passing error' : 'not yet installable';
+      return status.startsWith('UNKNOWN_EXCEPTION')
+        ? 'Salesforce had a passing error'
+        : 'not yet installable';
   }
 }

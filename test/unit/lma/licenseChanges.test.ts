@@ -215,12 +215,21 @@ test('a bulk plan checks each license and asks one confirmation for all it block
 
 test('a bulk change that adds seats or extends the term of paying customers asks a confirmation that names them', () => {
   const active = license({ id: 'a1', customerName: 'Globex', seats: 5 });
-  const trial = license({ id: 'a2', customerName: 'Initech', status: 'Trial', wasEverActive: false, seats: 5 });
+  const trial = license({
+    id: 'a2',
+    customerName: 'Initech',
+    status: 'Trial',
+    wasEverActive: false,
+    seats: 5,
+  });
   const seats = planBulkChange([active, trial], { kind: 'addSeats', seats: 3 }, today);
   assert.equal(seats.ready, 2);
   assert.equal(seats.confirmation.kind, 'confirm');
   const message = seats.confirmation.kind === 'confirm' ? seats.confirmation.message : '';
-  assert.match(message, /Add 3 seats gives 1 paying customer \(an Active License\) more than they have now: Globex\./);
+  assert.match(
+    message,
+    /Add 3 seats gives 1 paying customer \(an Active License\) more than they have now: Globex\./,
+  );
   assert.doesNotMatch(message, /Initech/);
 
   const extend = planBulkChange([active], { kind: 'extendExpiration', days: 30 }, today);

@@ -166,6 +166,14 @@ test('install and availability statuses are shown in words, never as the API val
   assert.equal(installStatusWords('IN_PROGRESS'), 'in progress');
   assert.equal(installStatusWords('PACKAGE_UNAVAILABLE'), 'still being published');
   assert.equal(installStatusWords('UNINSTALL_IN_PROGRESS'), 'an uninstall is still running');
-  for (const raw of ['IN_PROGRESS', 'SUCCESS', 'ERROR', 'UNKNOWN', 'PACKAGE_UNAVAILABLE_ZIP', 'UNKNOWN_EXCEPTION_42', 'SOMETHING_NEW'])
+  for (const raw of [
+    'IN_PROGRESS',
+    'SUCCESS',
+    'ERROR',
+    'UNKNOWN',
+    'PACKAGE_UNAVAILABLE_ZIP',
+    'UNKNOWN_EXCEPTION_42',
+    'SOMETHING_NEW',
+  ])
     assert.doesNotMatch(installStatusWords(raw), /[A-Z]{2,}_|[A-Z]{4,}/, `${raw} in words`);
 });
