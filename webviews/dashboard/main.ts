@@ -7,11 +7,14 @@ import { css, html, LitElement, svg, nothing } from 'lit';
 import type { DashboardData } from '../../src/lma/records/dashboard';
 import type { DashboardMessage, HostMessage } from '../../src/protocol/dashboard';
 
+// The theme's chart tokens, each chosen to stand 3:1 against the editor background (WCAG 1.4.11) in the
+// light, dark and high-contrast themes, as test/e2e/contrast.test.ts measures: charts.orange is 2.9:1 on
+// Light Modern's white, and disabledForeground is half transparent.
 const statusColours: Record<string, string> = {
   Active: 'var(--vscode-charts-green)',
   Trial: 'var(--vscode-charts-blue)',
-  Suspended: 'var(--vscode-charts-orange)',
-  Uninstalled: 'var(--vscode-disabledForeground)',
+  Suspended: 'var(--vscode-charts-red)',
+  Uninstalled: 'var(--vscode-charts-foreground)',
 };
 const number = (n: number) => n.toLocaleString('en-US');
 
