@@ -71,18 +71,18 @@ function reconnect(services: Services): Promise<void> {
 
 /**
  * Called once per transition to "expired" (never per failed request), so the user sees one prompt.
- * "Log in again" runs the browser login for the same login URL, then reconnects the same user.
+ * "Log In Again" runs the browser login for the same login URL, then reconnects the same user.
  */
 export async function promptRelogin(services: Services): Promise<void> {
   const state = services.session.state;
   if (state.kind !== 'expired') return;
   const action = await vscode.window.showWarningMessage(
     `The session to ${state.target} has expired. Log in again to keep working with its licenses.`,
-    'Log in again',
-    'Choose another org',
+    'Log In Again',
+    'Choose Another Org',
   );
-  if (action === 'Choose another org') return connect(services);
-  if (action !== 'Log in again') return;
+  if (action === 'Choose Another Org') return connect(services);
+  if (action !== 'Log In Again') return;
   if (state.target === LOCAL_ORG_ALIAS) return switchTo(services, LOCAL_ORG_ALIAS);
   const loginUrl = state.org?.loginUrl ?? PRODUCTION_LOGIN_URL;
   const username = await browserLogin(loginUrl, undefined);

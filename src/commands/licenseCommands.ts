@@ -3,6 +3,7 @@ import { commands } from '../ids';
 import { formatExpiration, isoDate, MAX_TRIAL_DAYS } from '../lma/rules/encodings';
 import {
   convertToActive,
+  bulkActionLabel,
   describeBulkChange,
   extendTrial,
   planBulkChange,
@@ -271,7 +272,18 @@ async function runBulk(
   const plan = planBulkChange(licenses, change, new Date());
   const approved = await preview(plan, change);
   if (!approved) return;
-  const confirmed = await askConfirmation(approved.confirmation, describeBulkChange(change));
+  // The quick pick's button can only say "OK" (VS Code has no label for it), so the write happens on a
+  // button that names it: the plan's confirmation, or, when it needs none, a modal that says what changes.
+  const action = bulkActionLabel(approved.ready);
+  const confirmed = await askConfirmation(
+    approved.confirmation.kind === 'none'
+      ? {
+          kind: 'confirm',
+          message: `${describeBulkChange(change)}: ${approved.ready} ${approved.ready === 1 ? 'License' : 'Licenses'} will change.`,
+        }
+      : approved.confirmation,
+    action,
+  );
   if (confirmed === undefined) return;
   let reported = 0;
   const result = await run.progress(describeBulkChange(change), (signal, progress) =>
@@ -325,6 +337,7 @@ async function preview(plan: BulkPlan, change: BulkChange): Promise<BulkPlan | u
   }
   const picked = await vscode.window.showQuickPick(items, {
     title: `${describeBulkChange(change)}: preview of ${plan.items.length} licenses (uncheck any to leave out)`,
+    placeHolder: 'Uncheck any License to leave out, then OK to review and apply the change',
     canPickMany: true,
     matchOnDescription: true,
     matchOnDetail: true,

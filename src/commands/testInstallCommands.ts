@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { releasedNewestFirst } from '../lma/records/packages';
 import type { Package, PackageVersion } from '../lma/records/types';
 import { toId15 } from '../lma/records/soql';
+import { installStatusWords } from '../lma/rules/packageInstall';
 import {
   checkVersionAccess,
   readTargetOrg,
@@ -360,11 +361,11 @@ const phaseText = (phase: InstallPhase): string => {
     case 'waitingForVersion':
       return phase.status === 'NOT_VISIBLE'
         ? `Waiting for the version to reach the test org's instance (just released?): ${minutes(phase.elapsedMs)} of at most ${minutes(phase.timeoutMs)}…`
-        : `Waiting for the version to become installable (${phase.status}): ${minutes(phase.elapsedMs)} of at most ${minutes(phase.timeoutMs)}…`;
+        : `Waiting for the version to become installable (${installStatusWords(phase.status)}): ${minutes(phase.elapsedMs)} of at most ${minutes(phase.timeoutMs)}…`;
     case 'retryingInstall':
       return `The test org refused the install request for now (${phase.error}); retry ${phase.attempt} in ${minutes(phase.delayMs)}…`;
     case 'installing':
-      return `Installing in the test org (${phase.status})…`;
+      return `Installing in the test org (${installStatusWords(phase.status)})…`;
     case 'waitingForLmo':
       return `${phase.installKind === 'upgrade' ? 'Upgrade: waiting for the LMO to move the License to this version' : phase.installKind === 'reinstall' ? 'Reinstall: waiting for the LMO to record a new License' : 'Waiting for the LMO to record the License'} (often minutes): ${minutes(phase.elapsedMs)} of at most ${minutes(phase.timeoutMs)}, look ${phase.attempt}…`;
   }

@@ -1,7 +1,8 @@
 // Every text of every webview readable in the light, dark and high-contrast themes, in code-server
 // against the local org: each webview is opened (test install report, default-licensing form, Modify
 // License form, dashboard, LMO health), then, theme by theme, the contrast of each visible text is
-// computed from its computed styles with WCAG 2's formula and must be at least 4.5:1. Screenshots of
+// computed from its computed styles with WCAG 2's formula and must be at least 4.5:1, and each bar of
+// the dashboard's charts at least 3:1 against the background (graphics, WCAG 1.4.11). Screenshots of
 // each webview in each theme and the measures are saved under test-results/contrast/.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
@@ -36,7 +37,7 @@ interface Measure {
  * its colour (`fill` in SVG) blended by the opacity of its ancestors over the first opaque
  * background behind it, and the WCAG 2 contrast ratio. Text of disabled controls is exempt (WCAG 1.4.3).
  */
-const measureScript = `(() => {
+const colourHelpers = `
   const parse = (value) => {
     const m = /^rgba?\\(([\\d.]+),?\\s*([\\d.]+),?\\s*([\\d.]+)(?:,?\\s*\\/?\\s*([\\d.]+%?))?\\)$/.exec(value.trim());
     if (!m) return undefined;
@@ -71,7 +72,10 @@ const measureScript = `(() => {
     return colour;
   };
   const label = (el) => el.localName + (el.id ? '#' + el.id : '') + (el.classList.length ? '.' + Array.from(el.classList).join('.') : '');
-  const results = [];
+`;
+
+const measureScript = `(() => {
+${colourHelpers}  const results = [];
   const visit = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -105,6 +109,30 @@ const measureScript = `(() => {
   return results;
 })()`;
 
+/**
+ * Runs in the dashboard: each bar of its charts (an SVG rect in svg.chart, the seats bar's track
+ * excepted: it is a background) with its fill blended by its opacity over the page's background, and
+ * the WCAG 2 contrast ratio, which graphics need at 3:1 (WCAG 1.4.11).
+ */
+const barsScript = `(() => {
+${colourHelpers}
+  const background = pageBackground();
+  return Array.from(document.querySelectorAll('*'))
+    .flatMap((el) => (el.shadowRoot ? Array.from(el.shadowRoot.querySelectorAll('svg.chart rect:not(.track)')) : []))
+    .concat(Array.from(document.querySelectorAll('svg.chart rect:not(.track)')))
+    .filter((rect) => rect.getBoundingClientRect().width > 0)
+    .map((rect) => {
+      const colour = parse(getComputedStyle(rect).fill);
+      const name = (rect.getAttribute('aria-label') || rect.textContent || rect.getAttribute('fill') || '').trim().slice(0, 60);
+      if (!colour) return { text: name, element: label(rect), foreground: getComputedStyle(rect).fill, background: show(background), ratio: 0 };
+      const foreground = over({ ...colour, a: colour.a * parseFloat(getComputedStyle(rect).opacity) * parseFloat(getComputedStyle(rect).fillOpacity || '1') }, background);
+      const [hi, lo] = [luminance(foreground), luminance(background)].sort((a, b) => b - a);
+      return { text: name, element: label(rect), foreground: show(foreground), background: show(background), ratio: Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100 };
+    });
+})()`;
+
+const GRAPHICS_MINIMUM = 3;
+
 /** Picks the theme in VS Code's theme picker (Ctrl+K Ctrl+T), as a user would. */
 async function switchTheme(page: Page, theme: (typeof themes)[number]): Promise<void> {
   if (await page.locator(`.monaco-workbench.${theme.workbenchClass}`).count()) return;
@@ -131,7 +159,7 @@ async function visibleWebview(page: Page): Promise<Frame> {
 }
 
 test(
-  'every text of every webview has a contrast of at least 4.5:1 in light, dark and high-contrast themes',
+  'every text of every webview has a contrast of at least 4.5:1, and every dashboard bar 3:1, in light, dark and high-contrast themes',
   { timeout: 600_000 },
   async () => {
     const dir = path.join(resultsDir, 'contrast');
@@ -194,6 +222,7 @@ test(
         assert.equal(tabCount, 5, (await tabs.allInnerTexts()).join(', '));
         const failures: string[] = [];
         const all: Record<string, Measure[]> = {};
+        let dashboardBars = 0;
         for (const theme of themes) {
           await switchTheme(page, theme);
           for (let i = 0; i < tabCount; i++) {
@@ -215,8 +244,21 @@ test(
                 failures.push(
                   `${theme.label} · ${title}: ${m.ratio}:1 “${m.text}” (${m.element}, ${m.foreground} on ${m.background})`,
                 );
+            if (await frame.locator('svg.chart').count()) {
+              // The dashboard's bars: each series readable against the background (3:1 for graphics).
+              const bars = (await frame.evaluate(barsScript)) as Measure[];
+              assert.ok(bars.length >= 3, `${title}: only ${bars.length} bars found`);
+              all[`${theme.label} · ${title} · bars`] = bars;
+              dashboardBars += bars.length;
+              for (const m of bars)
+                if (m.ratio < GRAPHICS_MINIMUM)
+                  failures.push(
+                    `${theme.label} · ${title}: bar ${m.ratio}:1 “${m.text}” (${m.element}, ${m.foreground} on ${m.background})`,
+                  );
+            }
           }
         }
+        assert.ok(dashboardBars > 0, 'the dashboard’s bars were measured');
         fs.writeFileSync(path.join(dir, 'measures.json'), JSON.stringify(all, null, 2));
         fs.writeFileSync(path.join(dir, 'failures.txt'), failures.join('\n') + '\n');
         assert.deepEqual(failures, [], `Texts under ${MINIMUM}:1:\n${failures.join('\n')}`);

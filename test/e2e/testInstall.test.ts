@@ -83,7 +83,7 @@ test(
           .treeItem(/Acme Billing.*test install passed/)
           .first()
           .waitFor({ timeout: 30_000 });
-        await report.getByRole('button', { name: 'Show the License in the tree' }).click();
+        await report.getByRole('button', { name: 'Show the License in the Tree' }).click();
         await workbench
           .treeItem(/Licenses matching/)
           .first()

@@ -284,7 +284,7 @@ class LicenseForm extends LitElement {
               this.draft = draftOf(license);
               this.outcome = undefined;
             }}
-            >Discard changes</vscode-button
+            >Discard Changes</vscode-button
           >
           <vscode-button secondary @click=${() => this.host.post({ kind: 'openInSalesforce' })}>
             Open in Salesforce

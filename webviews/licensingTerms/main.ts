@@ -247,7 +247,7 @@ class LicensingTermsForm extends LitElement {
             won't write to it until it is fixed.
           </p>
           <vscode-button secondary @click=${() => this.host.post({ kind: 'openFile' })}>
-            Open ${file.path} at the error
+            Open ${file.path} at the Error
           </vscode-button>
         </div>
       `;
@@ -389,7 +389,7 @@ class LicensingTermsForm extends LitElement {
           : html`<p>
               Salesforce reads these terms from the Partner Console, not from this file: apply them there too.
               <vscode-button secondary @click=${() => this.host.post({ kind: 'openPartnerConsole' })}>
-                Apply these terms in the Partner Console
+                Apply These Terms in the Partner Console
               </vscode-button>
             </p>`
       }

@@ -117,7 +117,7 @@ class TestInstallReportView extends LitElement {
         ${
           licenseFound
             ? html`<vscode-button @click=${() => this.host.post({ kind: 'showLicense' })}
-                >Show the License in the tree</vscode-button
+                >Show the License in the Tree</vscode-button
               >`
             : nothing
         }

@@ -371,22 +371,58 @@ export function planBulkChange(licenses: EditableLicense[], change: BulkChange, 
   const ready = items.filter((i) => i.plan.kind === 'ready');
   const blocking = ready.filter((i) => i.plan.kind === 'ready' && i.plan.confirmation.kind !== 'none');
   const paying = blocking.filter((i) => i.plan.kind === 'ready' && i.plan.confirmation.kind === 'typed');
+  const raised = ready.filter((i) => raisesPaidTerms(i.license, i.plan));
   let confirmation: Confirmation = { kind: 'none' };
+  if (raised.length) {
+    // More seats or a longer term for paying customers: what their contracts cover is not in the LMA,
+    // so the user confirms it, as the form confirms a change that blocks a customer.
+    const names = raised.slice(0, 5).map((i) => i.license.customerName ?? i.license.name);
+    const more = raised.length > names.length ? ` and ${raised.length - names.length} more` : '';
+    confirmation = {
+      kind: 'confirm',
+      message: `${describeBulkChange(change)} gives ${raised.length} paying ${raised.length === 1 ? 'customer (an Active License)' : 'customers (Active Licenses)'} more than they have now: ${names.join(', ')}${more}. Check that their contracts cover it.`,
+    };
+  }
   if (blocking.length) {
     const names = blocking.slice(0, 5).map((i) => i.license.customerName ?? i.license.name);
     const more = blocking.length > names.length ? ` and ${blocking.length - names.length} more` : '';
     const message = `${describeBulkChange(change)} blocks ${blocking.length} ${blocking.length === 1 ? 'customer' : 'customers'} at once: ${names.join(', ')}${more}.`;
     const phrase = `${blocking.length} ${blocking.length === 1 ? 'license' : 'licenses'}`;
+    const alsoRaised = confirmation.kind === 'confirm' ? ` ${confirmation.message}` : '';
     confirmation = paying.length
       ? {
           kind: 'typed',
-          message: `${message} ${paying.length} of them ${paying.length === 1 ? 'is' : 'are'} Active: paying customers.`,
+          message: `${message} ${paying.length} of them ${paying.length === 1 ? 'is' : 'are'} Active: paying customers.${alsoRaised}`,
           prompt: `Type “${phrase}” to confirm.`,
           accepts: [phrase],
         }
-      : { kind: 'confirm', message };
+      : { kind: 'confirm', message: `${message}${alsoRaised}` };
   }
   return { items, ready: ready.length, confirmation };
+}
+
+/** The button that applies a bulk change names it: "Change 3 Licenses". */
+export function bulkActionLabel(count: number): string {
+  return `Change ${count.toLocaleString('en-US')} ${count === 1 ? 'License' : 'Licenses'}`;
+}
+
+/**
+ * Whether a ready change adds seats to, or extends the term of, a paying customer (an Active License):
+ * more seats (or a site license), a later expiration (or none).
+ */
+export function raisesPaidTerms(license: EditableLicense, plan: ChangePlan): boolean {
+  if (plan.kind !== 'ready' || license.status !== 'Active') return false;
+  const seats = plan.fields.sfLma__Seats__c;
+  const moreSeats =
+    typeof seats === 'number' &&
+    !isSiteLicense(license.seats) &&
+    (isSiteLicense(seats) || seats > (license.seats ?? 0));
+  const expiration = plan.fields.sfLma__Expiration__c;
+  const longer =
+    typeof expiration === 'string' &&
+    !!license.expiration &&
+    (expiration === PERPETUAL_DATE || expiration > license.expiration);
+  return moreSeats || longer;
 }
 
 /**

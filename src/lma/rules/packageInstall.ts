@@ -53,3 +53,32 @@ export const CREATE_RETRIES = [5_000, 10_000, 20_000, 40_000, 60_000];
 
 /** The packaging library's escapeInstallationKey: the request body carries the key escaped as in SOQL. */
 export const escapeInstallationKey = (key: string): string => key.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+
+/**
+ * A status of the install request or of the version's availability in words, for progress messages: the
+ * API's values (IN_PROGRESS, PACKAGE_UNAVAILABLE…) are never shown raw. An unknown value gets a neutral
+ * phrase; the log keeps the raw value.
+ */
+export function installStatusWords(status: string | undefined): string {
+  switch (status) {
+    case 'IN_PROGRESS':
+      return 'in progress';
+    case 'SUCCESS':
+      return 'done';
+    case 'ERROR':
+      return 'failed';
+    case 'UNKNOWN':
+    case undefined:
+      return 'status not known yet';
+    case 'PACKAGE_UNAVAILABLE':
+    case 'PACKAGE_UNAVAILABLE_CRC':
+    case 'PACKAGE_UNAVAILABLE_ZIP':
+      return 'still being published';
+    case 'UNINSTALL_IN_PROGRESS':
+      return 'an uninstall is still running';
+    default:
+      return status.startsWith('UNKNOWN_EXCEPTION')
+        ? 'Salesforce had a passing error'
+        : 'not yet installable';
+  }
+}

@@ -22,6 +22,7 @@ import {
   escapeInstallationKey,
   INSTALLABLE,
   installationKeyProblem,
+  installStatusWords,
   isTransientCreateError,
   keyInvalidMessage,
   keyRequiredMessage,
@@ -162,7 +163,7 @@ export async function waitUntilInstallable(
       throw new TestInstallError(
         status === 'NOT_VISIBLE'
           ? `The test org can't see version ${versionId} after ${seconds(waiting.timeoutMs)}: the id is wrong, or the version has not reached this org's instance yet.`
-          : `Version ${versionId} was still not installable (${status}) after ${seconds(waiting.timeoutMs)}.`,
+          : `Version ${versionId} was still not installable (${installStatusWords(status)}) after ${seconds(waiting.timeoutMs)}.`,
         [
           status === 'NOT_VISIBLE'
             ? 'Check the 04t id. A version just released takes a while to reach every instance: try again later, or raise lma.testInstall.versionTimeoutSeconds.'

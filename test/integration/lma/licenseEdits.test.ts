@@ -176,12 +176,13 @@ test('a bulk change applies what it can and reports each License that failed, an
   const licenses = await loadEditableLicenses(session, [...ids, uninstalled!]);
   const plan = planBulkChange(licenses, { kind: 'addSeats', seats: 2 }, new Date());
   assert.equal(plan.ready, 4);
-  assert.equal(plan.confirmation.kind, 'none');
+  // More seats for paying customers asks a plain confirmation (issue 24), given here.
+  assert.equal(plan.confirmation.kind, 'confirm');
   // Between preview and apply: one License changes, one is deleted.
   await patch(ids[0]!, { sfLma__Seats__c: 999 });
   await session.request(`/sobjects/sfLma__License__c/${ids[1]}`, { method: 'DELETE' });
   const before = requests;
-  const result = await applyBulkChange(session, plan, { confirmed: false });
+  const result = await applyBulkChange(session, plan, { confirmed: true });
   // Re-read (2), write (1), read back and check History for races (3).
   assert.equal(requests - before, 6, lines.slice(before).join('\n'));
   assert.deepEqual(result.applied.map((l) => l.id).sort(), [ids[2], ids[3]].sort());
@@ -221,7 +222,7 @@ test('250 licenses are written in two sObject Collections requests, each License
   const before = lines.length;
   let progress: number[] = [];
   const result = await applyBulkChange(session, plan, {
-    confirmed: false,
+    confirmed: true,
     onProgress: (done) => (progress = [...progress, done]),
   });
   const writes = lines
@@ -243,7 +244,7 @@ test('with the LMO enforcing its own rules, a License Salesforce refuses is repo
     const licenses = await loadEditableLicenses(session, ids);
     const plan = planBulkChange(licenses, { kind: 'addSeats', seats: 1 }, new Date());
     assert.equal(plan.ready, 3, 'the extension has no rule against it');
-    const result = await applyBulkChange(session, plan, { confirmed: false });
+    const result = await applyBulkChange(session, plan, { confirmed: true });
     assert.deepEqual(result.applied.map((l) => l.id).sort(), [ids[1], ids[2]].sort());
     assert.equal(result.failed.length, 1);
     assert.equal(result.failed[0]!.license.id, ids[0]);

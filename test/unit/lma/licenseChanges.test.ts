@@ -5,6 +5,7 @@ import {
   extendTrial,
   isConfirmed,
   planBulkChange,
+  bulkActionLabel,
   planLicenseChange,
   reactivate,
   statusChoices,
@@ -210,4 +211,38 @@ test('a bulk plan checks each license and asks one confirmation for all it block
   );
   assert.match(problems(extend.items[0]!.plan), /does not expire/);
   assert.deepEqual(ready(extend.items[1]!.plan).fields, { sfLma__Expiration__c: '2027-07-30' });
+});
+
+test('a bulk change that adds seats or extends the term of paying customers asks a confirmation that names them', () => {
+  const active = license({ id: 'a1', customerName: 'Globex', seats: 5 });
+  const trial = license({
+    id: 'a2',
+    customerName: 'Initech',
+    status: 'Trial',
+    wasEverActive: false,
+    seats: 5,
+  });
+  const seats = planBulkChange([active, trial], { kind: 'addSeats', seats: 3 }, today);
+  assert.equal(seats.ready, 2);
+  assert.equal(seats.confirmation.kind, 'confirm');
+  const message = seats.confirmation.kind === 'confirm' ? seats.confirmation.message : '';
+  assert.match(
+    message,
+    /Add 3 seats gives 1 paying customer \(an Active License\) more than they have now: Globex\./,
+  );
+  assert.doesNotMatch(message, /Initech/);
+
+  const extend = planBulkChange([active], { kind: 'extendExpiration', days: 30 }, today);
+  assert.equal(extend.confirmation.kind, 'confirm');
+  const perpetual = planBulkChange([active], { kind: 'expiration', expiration: null }, today);
+  assert.equal(perpetual.confirmation.kind, 'confirm');
+  // Fewer seats or a trial's extension raise nothing a customer pays for: no confirmation.
+  assert.equal(planBulkChange([active], { kind: 'seats', seats: 2 }, today).confirmation.kind, 'none');
+  assert.equal(planBulkChange([trial], { kind: 'addSeats', seats: 3 }, today).confirmation.kind, 'none');
+  // Blocking paying customers still asks the typed confirmation, and says what else it raises.
+  const both = planBulkChange([active], { kind: 'expiration', expiration: '2026-01-01' }, today);
+  assert.equal(both.confirmation.kind, 'typed');
+
+  assert.equal(bulkActionLabel(3), 'Change 3 Licenses');
+  assert.equal(bulkActionLabel(1), 'Change 1 License');
 });

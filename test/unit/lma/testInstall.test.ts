@@ -6,6 +6,7 @@ import type { RecordedLicense } from '../../../src/lma/records/types';
 import {
   escapeInstallationKey,
   installationKeyProblem,
+  installStatusWords,
   isTransientCreateError,
 } from '../../../src/lma/rules/packageInstall';
 import {
@@ -159,4 +160,20 @@ test('a sandbox is a sandbox when the org or the License says so; a scratch org 
   assert.equal(seatsOf(site, { isSandbox: false }), 'fail');
   assert.equal(seatsOf(site, { isSandbox: true, isScratch: true }), 'pass');
   assert.equal(seatsOf(license({}), { isSandbox: true, isScratch: true }), 'pass');
+});
+
+test('install and availability statuses are shown in words, never as the API value', () => {
+  assert.equal(installStatusWords('IN_PROGRESS'), 'in progress');
+  assert.equal(installStatusWords('PACKAGE_UNAVAILABLE'), 'still being published');
+  assert.equal(installStatusWords('UNINSTALL_IN_PROGRESS'), 'an uninstall is still running');
+  for (const raw of [
+    'IN_PROGRESS',
+    'SUCCESS',
+    'ERROR',
+    'UNKNOWN',
+    'PACKAGE_UNAVAILABLE_ZIP',
+    'UNKNOWN_EXCEPTION_42',
+    'SOMETHING_NEW',
+  ])
+    assert.doesNotMatch(installStatusWords(raw), /[A-Z]{2,}_|[A-Z]{4,}/, `${raw} in words`);
 });
