@@ -319,15 +319,33 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
   }
 
-  /** Right-clicks a locator and picks an entry of the context menu (VS Code's menus live in a shadow root; locators pierce it). */
+  /**
+   * Right-clicks a locator and picks an entry of the context menu (VS Code's menus live in a shadow
+   * root; locators pierce it). A tree refresh that re-renders the row closes a menu that just opened,
+   * or opens it for the row being replaced: then the menu is opened again.
+   */
   async contextMenu(target: Locator, entry: string): Promise<void> {
-    await target.click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
     const item = menu.getByRole('menuitem', { name: entry }).first();
-    // The menu ignores a click that comes too soon after it opened; hovering focuses the entry and
-    // Enter runs it, whatever the timing.
-    await item.hover();
-    await menu.locator('.action-item.focused').getByRole('menuitem', { name: entry }).waitFor();
+    const focused = menu.locator('.action-item.focused').getByRole('menuitem', { name: entry });
+    await eventually(`the context menu entry "${entry}"`, async () => {
+      if (!(await menu.isVisible())) await target.click({ button: 'right' });
+      await menu.waitFor();
+      if ((await item.count()) === 0) {
+        await this.page.keyboard.press('Escape');
+        await menu.waitFor({ state: 'hidden' });
+        return undefined;
+      }
+      // The menu ignores a click that comes too soon after it opened; hovering focuses the entry
+      // and Enter runs it, whatever the timing.
+      try {
+        await item.hover({ timeout: 10_000 });
+        await focused.waitFor({ timeout: 10_000 });
+        return true;
+      } catch {
+        return undefined; // the menu closed under the pointer
+      }
+    });
     await this.page.keyboard.press('Enter');
     await menu.waitFor({ state: 'hidden' });
   }
