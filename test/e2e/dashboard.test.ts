@@ -27,6 +27,23 @@ test('the dashboard of the LMO renders its figures and charts', { timeout: 300_0
       assert.match(figures, /seats in use/);
       assert.equal(await dashboard.locator('svg.chart').count(), 3);
       assert.equal(await dashboard.getByRole('img', { name: /^Licenses by status: Active \d+/ }).count(), 1);
+      // A figure opens its Licenses, by keyboard: a results node in the tree with as many as it says.
+      const trials = Number((await dashboard.locator('#trials-7').innerText()).replace(/,/g, ''));
+      assert.ok(trials > 0, 'the demo has trials expiring in the next 7 days');
+      const figure = dashboard.getByRole('button', { name: /trials expire in the next 7 days/ });
+      await figure.focus();
+      await page.keyboard.press('Enter');
+      await workbench
+        .treeItem(new RegExp(`^Trials expiring in the next 7 days\\W+${trials}$`))
+        .first()
+        .waitFor({ timeout: 30_000 });
+      // …and its first License selected in it.
+      await page
+        .locator('.part.sidebar')
+        .getByRole('treeitem', { name: / · org …/, selected: true })
+        .waitFor({ timeout: 30_000 });
+      // Every status's count is a button too.
+      assert.ok((await dashboard.getByRole('button', { name: /^Active: \d+/ }).count()) === 1);
       const dir = path.join(resultsDir, 'dashboard');
       fs.mkdirSync(dir, { recursive: true });
       await page.screenshot({ path: path.join(dir, 'screenshot.png') });
