@@ -95,10 +95,7 @@ test(
         // …revealed and selected: the one selected row is the report's License in the results (a
         // results row names its package and org id), no longer the package the command ran on.
         const selected = page.locator('.part.sidebar').getByRole('treeitem', { selected: true });
-        await page
-          .locator('.part.sidebar')
-          .getByRole('treeitem', { name: /Acme Billing · org …/, selected: true })
-          .waitFor({ timeout: 30_000 });
+        await selected.filter({ hasText: /Acme Billing · org …/ }).waitFor({ timeout: 30_000 });
         assert.equal(await selected.count(), 1);
       },
       {
