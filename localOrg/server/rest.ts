@@ -6,6 +6,7 @@ import { header, json, jsonKind, noContent, type ApiResponse } from './http';
 import { recordBody } from './multipart';
 import { identityUrl } from './oauth';
 import { describedAt, withVersion } from './records';
+import { recentItems } from './recent';
 import { getDeleted, getUpdated } from './replication';
 
 const RELEASES = ['Spring', 'Summer', 'Winter'];
@@ -45,7 +46,7 @@ export function apiVersion(segment: string): string {
 }
 
 /**
- * `GET /services/data/vNN.0`: the resources this org serves. Salesforce lists more (search, recent,
+ * `GET /services/data/vNN.0`: the resources this org serves. Salesforce lists more (search,
  * analytics…); a client that follows the index must not meet a 404, so only served ones are listed.
  */
 export function resources(ctx: Ctx): ApiResponse {
@@ -55,7 +56,7 @@ export function resources(ctx: Ctx): ApiResponse {
     return json({ sobjects: `${base}/sobjects`, query: `${base}/query` });
   }
   const base = `/services/data/v${ctx.version}`;
-  const names = ['sobjects', 'query', 'queryAll', 'limits', 'composite', 'tooling'];
+  const names = ['sobjects', 'query', 'queryAll', 'limits', 'composite', 'tooling', 'recent'];
   return json({
     ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])),
     identity: identityUrl(ctx as Shared, ctx.org),
@@ -178,7 +179,8 @@ async function sobjectsOf(ctx: Ctx): Promise<ApiResponse> {
     if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD,POST');
     const describe = data.describe(type) as Record<string, unknown>;
     const { fields: _f, childRelationships: _c, recordTypeInfos: _r, ...objectDescribe } = describe;
-    return json(describedAt({ objectDescribe, recentItems: [] }, ctx.version));
+    const recent = await recentItems(ctx, String(describe.name));
+    return json({ objectDescribe: describedAt(objectDescribe, ctx.version), recentItems: recent });
   }
   if (third === 'describe' && ctx.rest.length === 3) {
     if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD');

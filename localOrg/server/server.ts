@@ -32,6 +32,7 @@ import { authorize, identity, isRegisteredRedirect, revoke, token, userinfo } fr
 import { LOOPBACK_HOSTS } from '../address';
 import { isMultipart } from './multipart';
 import { query } from './query';
+import { recent } from './recent';
 import { apiVersion, limits, resources, sobjects, versions } from './rest';
 import { toolingSobjects } from './tooling';
 import { processRules } from '../world/lmoProblems';
@@ -135,6 +136,7 @@ export async function startServer(
     if (head === 'sobjects') return tooling ? toolingSobjects(ctx) : sobjects(ctx);
     if (tooling) return notFoundResponse();
     if (head === 'limits') return limits(ctx);
+    if (head === 'recent' && rest.length === 1) return recent(ctx);
     if (head === 'process' && rest[1] === 'rules' && rest.length === 3 && req.method === 'GET') {
       const object = rest[2] ?? '';
       // An object the org (or this user) doesn't have: a resource that does not exist.

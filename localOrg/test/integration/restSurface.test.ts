@@ -102,7 +102,7 @@ describe('the REST surface a real client expects (issue 25)', () => {
     assert.equal(errorCode(unknown), 'INVALID_TYPE');
   });
 
-  it('accepts FOR VIEW and FOR REFERENCE: each sets its own date (LastViewedDate, LastReferencedDate), nothing else', async () => {
+  it('accepts FOR VIEW and FOR REFERENCE: each sets its own date (LastViewedDate, LastReferencedDate), nothing else; /recent lists them', async () => {
     const soql = 'SELECT Id, LastModifiedDate, LastViewedDate, LastReferencedDate FROM Account ORDER BY Id';
     type Row = {
       Id: string;
@@ -124,6 +124,26 @@ describe('the REST surface a real client expects (issue 25)', () => {
     assert.equal(bv.LastViewedDate, b.LastViewedDate, 'FOR REFERENCE leaves LastViewedDate');
     assert.ok(bv.LastReferencedDate && Date.parse(bv.LastReferencedDate) >= t0, JSON.stringify(bv));
     assert.equal(av.LastModifiedDate, a.LastModifiedDate, 'a view is not a modification');
+    // The records viewed or referenced are the recent items, the newest first.
+    const recent = (await conn.recent(2)) as unknown as Array<{
+      Id: string;
+      Name: string;
+      attributes: { type: string };
+    }>;
+    assert.deepEqual(
+      recent.map((r) => [r.Id, r.attributes.type, typeof r.Name]),
+      [
+        [b.Id, 'Account', 'string'],
+        [a.Id, 'Account', 'string'],
+      ],
+    );
+    const recentAccounts = (await conn.sobject('Account').recent()) as Array<{ Id: string }>;
+    assert.deepEqual(
+      recentAccounts.slice(0, 2).map((r) => r.Id),
+      [b.Id, a.Id],
+    );
+    const badLimit = await get(org, '/services/data/v62.0/recent?limit=0');
+    assert.equal(badLimit.status, 400);
     // FOR UPDATE locks records in Apex only: the REST API still refuses it.
     const update = await get(
       org,
