@@ -120,6 +120,8 @@ export const savedState = {
   testInstalls: 'lma.testInstalls',
   /** globalState: ids of the LMOs the user confirmed as connected to the Partner Console. */
   partnerConsoleConfirmed: 'lma.partnerConsoleConfirmed',
+  /** workspaceState: the owner org chosen for each package's push upgrades, by 033 id (15 characters). */
+  pushOwners: 'lma.pushOwners',
 } as const;
 
 /** The status bar item's id (VS Code lists it under this id in the status bar's menu). */

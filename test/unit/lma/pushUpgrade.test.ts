@@ -10,6 +10,7 @@ import {
   type PushScope,
 } from '../../../src/lma/records/pushUpgrade';
 import type { LmoApi } from '../../../src/lma/records/lmoApi';
+import { choosePushOwner, describePushOwner } from '../../../src/lma/records/pushOwner';
 import { toId18 } from '../../../src/lma/records/soql';
 import type { PackageVersion } from '../../../src/lma/records/types';
 import {
@@ -337,4 +338,19 @@ test('the push objects are declared once with their API names', () => {
     pushError: 'PackagePushError',
     packageSubscriber: 'PackageSubscriber',
   });
+});
+
+test("the owner org: the LMO when it owns the package, else the one remembered, else the project's Dev Hub as a suggestion", () => {
+  assert.deepEqual(choosePushOwner({ lmoOwns: true, remembered: 'hub', projectDevHub: 'dh' }), {
+    kind: 'lmo',
+  });
+  assert.deepEqual(choosePushOwner({ lmoOwns: false, remembered: 'hub', projectDevHub: 'dh' }), {
+    kind: 'other',
+    target: 'hub',
+    source: 'remembered',
+  });
+  const unknown = choosePushOwner({ lmoOwns: false, remembered: undefined, projectDevHub: 'dh' });
+  assert.deepEqual(unknown, { kind: 'unknown', suggestion: 'dh' });
+  assert.equal(describePushOwner(unknown), "Pushes run in the package's owner org (suggested: dh)");
+  assert.equal(describePushOwner({ kind: 'lmo' }), 'Pushes run in this LMO');
 });
