@@ -9,7 +9,7 @@ import { packageCondition } from './licenseScope';
 import { queryAll, queryPage, type LmoApi } from './lmoApi';
 import { PUSH_OBJECTS, type Row } from './objects';
 import { containsPattern, literal, toId15, toId18 } from './soql';
-import type { PackageVersion } from './types';
+import type { Package, PackageVersion } from './types';
 import { compareVersionNumbers } from './packages';
 import type {
   KnownVersion,
@@ -248,4 +248,35 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * The scope of a push to `versionId` (04t, 15 or 18 characters): the LMO's package that has the
+ * version, its versions and the target. A message when the LMO has no such version.
+ */
+export function scopeForVersion(
+  packages: readonly Package[],
+  versionId: string,
+): { scope: PushScope } | { problem: string } {
+  const id = toId15(versionId);
+  for (const pkg of packages) {
+    const version = pkg.versions.find((v) => v.versionId && toId15(v.versionId) === id);
+    if (!version) continue;
+    return {
+      scope: {
+        packageRecordId: pkg.id,
+        versions: pkg.versions,
+        target: {
+          versionId: toId18(version.versionId!),
+          versionNumber: version.versionNumber,
+          isBeta: version.isBeta,
+          packageId: pkg.packageId ? toId18(pkg.packageId) : undefined,
+          packageName: pkg.name,
+        },
+      },
+    };
+  }
+  return {
+    problem: `The LMO has no Package Version ${versionId}: only a version the LMA knows (of a package registered to it) can be pushed.`,
+  };
 }

@@ -122,7 +122,7 @@ export function orgIdProblem(value: string): string | undefined {
 }
 
 export function describeOrgIdProblems(problems: readonly OrgIdProblem[]): string {
-  const shown = problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message}`);
+  const shown = problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message.replace(/\.$/, '')}`);
   const more = problems.length > shown.length ? ` (and ${problems.length - shown.length} more)` : '';
   return `${problems.length} of the org ids can't be used, so nothing was pushed: ${shown.join('; ')}${more}.`;
 }
