@@ -37,6 +37,8 @@ export const commands = {
   suspendLicense: 'lma.suspendLicense',
   reactivateLicense: 'lma.reactivateLicense',
   bulkChangeLicenses: 'lma.bulkChangeLicenses',
+  pushUpgradeVersion: 'lma.pushUpgradeVersion',
+  pushUpgradeOrgs: 'lma.pushUpgradeOrgs',
 } as const;
 export type CommandId = (typeof commands)[keyof typeof commands];
 

@@ -8,7 +8,9 @@ import { TestInstalls } from './lma/workflows/testInstallHistory';
 import type { Listen } from './base/emitter';
 import { LocalOrgLauncher } from './org/localOrg';
 import { LmoSession } from './org/lmoSession';
+import { OwnerOrgConnections } from './org/ownerOrgs';
 import { OrgChoice } from './state/orgChoice';
+import { PushOwners } from './state/pushOwners';
 import { PartnerConsoleConfirmations } from './state/partnerConsoleConfirmations';
 import { ProjectDocument } from './state/projectDocument';
 import { LmoTreeProvider } from './views/lmoTree';
@@ -48,6 +50,10 @@ export interface Services {
   readonly reports: ReportDocuments;
   /** The confirmation a License save asks in VS Code's own UI (the use case's port). */
   readonly askConfirmation: AskConfirmation;
+  /** Connections to packages' owner orgs when the LMO does not own their push upgrades. */
+  readonly ownerOrgs: OwnerOrgConnections;
+  /** The owner org chosen for each package's pushes. */
+  readonly pushOwners: PushOwners;
 }
 
 /** Creates the services; `disposables` go into the extension context's subscriptions. */
@@ -88,6 +94,8 @@ export function createServices(context: vscode.ExtensionContext): {
     licenseChanged: () => tree.licensesChanged(),
     reports,
     askConfirmation,
+    ownerOrgs: new OwnerOrgConnections({ log }),
+    pushOwners: new PushOwners(context.workspaceState),
   };
   const setup = new SetupProgress(base);
   return {

@@ -280,3 +280,21 @@ export function scopeForVersion(
     problem: `The LMO has no Package Version ${versionId}: only a version the LMA knows (of a package registered to it) can be pushed.`,
   };
 }
+
+/** The subscriber org ids of these Licenses (the tree's selection), 18 characters, each once. */
+export async function orgIdsOfLicenses(api: LmoApi, licenseIds: readonly string[]): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const part of chunk(licenseIds, IDS_PER_QUERY)) {
+    const rows = await queryAll<{ sfLma__Subscriber_Org_ID__c: string | null }>(
+      api,
+      `SELECT sfLma__Subscriber_Org_ID__c FROM sfLma__License__c WHERE Id IN (${part.map(literal).join(', ')})`,
+    );
+    for (const row of rows)
+      if (
+        row.sfLma__Subscriber_Org_ID__c &&
+        /^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/.test(row.sfLma__Subscriber_Org_ID__c)
+      )
+        ids.add(toId18(row.sfLma__Subscriber_Org_ID__c));
+  }
+  return [...ids];
+}

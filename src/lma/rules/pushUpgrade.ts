@@ -449,3 +449,55 @@ export function failuresCsv(failures: readonly PushFailure[]): string {
   );
   return [header.join(','), ...rows].join('\r\n') + '\r\n';
 }
+
+const table = (title: string, by: Record<string, number>): string[] =>
+  Object.keys(by).length
+    ? [`| ${title} | Orgs |`, '| --- | ---: |', ...Object.entries(by).map(([k, n]) => `| ${k} | ${n} |`), '']
+    : [];
+
+/** The preview as a Markdown report: the head line, jobs by version, status and org type, the orgs left out. */
+export function previewMarkdown(preview: PushPreview): string {
+  const version = preview.target.versionNumber ?? preview.target.versionId;
+  return [
+    `# Push ${preview.target.packageName ?? 'the package'} ${version}`,
+    '',
+    describePreview(preview),
+    '',
+    ...table('Current version', preview.byVersion),
+    ...table('License status', preview.byStatus),
+    ...table('Org type', preview.byOrgType),
+    ...(preview.excluded.length
+      ? [
+          '## Left out',
+          '',
+          '| Org | Customer | Why |',
+          '| --- | --- | --- |',
+          ...preview.excluded.map(
+            (e) =>
+              `| ${e.orgId} | ${(e.customer ?? '').replace(/\|/g, '\\|')} | ${EXCLUSION_TEXT[e.reason]} |`,
+          ),
+          '',
+        ]
+      : []),
+  ].join('\n');
+}
+
+/** A request's failures as Markdown, grouped by error type and title. */
+export function failuresMarkdown(requestId: string, groups: readonly FailureGroup[]): string {
+  const cell = (text: string | undefined) => (text ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return [
+    `# Failures of push request ${requestId}`,
+    '',
+    ...(groups.length ? [] : ['No job failed.', '']),
+    ...groups.flatMap((g) => [
+      `## ${g.errorType}: ${cell(g.title)} (${g.failures.length})`,
+      '',
+      '| Org | Customer | Message | Details |',
+      '| --- | --- | --- | --- |',
+      ...g.failures.map(
+        (f) => `| ${f.orgId} | ${cell(f.customer)} | ${cell(f.message)} | ${cell(f.details)} |`,
+      ),
+      '',
+    ]),
+  ].join('\n');
+}

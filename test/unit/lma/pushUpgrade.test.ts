@@ -20,12 +20,14 @@ import {
   describeSchedule,
   exclusionReason,
   failuresCsv,
+  failuresMarkdown,
   groupFailures,
   inBatches,
   isAbortable,
   parseOrgIdList,
   parseSchedule,
   pollDelay,
+  previewMarkdown,
   previewProblem,
   pushConfirmation,
   targetProblem,
@@ -353,4 +355,37 @@ test("the owner org: the LMO when it owns the package, else the one remembered, 
   assert.deepEqual(unknown, { kind: 'unknown', suggestion: 'dh' });
   assert.equal(describePushOwner(unknown), "Pushes run in the package's owner org (suggested: dh)");
   assert.equal(describePushOwner({ kind: 'lmo' }), 'Pushes run in this LMO');
+});
+
+test('the preview and the failures as Markdown reports: tables, and a pipe in a name escaped', () => {
+  const preview = buildPreview(
+    [candidate(1), candidate(5, { customer: 'A | B' })],
+    [subscriber(1), subscriber(5, { versionId: v3.versionId })],
+    { ...target, packageName: 'Acme' },
+    known,
+  );
+  const text = previewMarkdown(preview);
+  assert.match(
+    text,
+    /^# Push Acme 1\.2\.0\.1\n\n1 org will get a job \(1 production, 0 sandbox\); 1 left out/,
+  );
+  assert.match(text, /\| Current version \| Orgs \|\n\| --- \| ---: \|\n\| 1\.0\.0\.1 \| 1 \|/);
+  assert.match(text, /\| 00D000000000005EAA \| A \\\| B \| already on the target version or above \|/);
+  const failures = failuresMarkdown(
+    '0DV000000000001',
+    groupFailures([
+      {
+        orgId: orgId(1),
+        customer: 'C',
+        errorType: 'DeployError',
+        title: 'Missing field',
+        message: 'line\nbreak',
+        details: 'd',
+        severity: 'Error',
+      },
+    ]),
+  );
+  assert.match(failures, /## DeployError: Missing field \(1\)/);
+  assert.match(failures, /\| 00D000000000001 \| C \| line break \| d \|/);
+  assert.match(failuresMarkdown('0DV1', []), /No job failed\./);
 });
