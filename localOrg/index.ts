@@ -189,6 +189,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
     if (Object.keys(customizations).length) setLmaCustomizations(world, customizations);
     if (options.lmoProblems) await setLmoProblems(world, options.lmoProblems);
     await world.installs.resume();
+    world.pushes.resume();
     let close: () => Promise<void> = async () => undefined;
     const server = await startServer(world, { port: options.port ?? 0, onShutdown: () => void close() });
     const { shared, admin } = server;
@@ -196,6 +197,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
       if (closed) return;
       closed = true;
       world.installs.stop();
+      world.pushes.stop();
       await server.close();
       db.close();
     };

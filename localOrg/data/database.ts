@@ -22,7 +22,7 @@ export interface OrgOptions {
 
 /** Equality indexes: Id, lookups and fields the schema marks `indexed`, across every org kind. */
 function indexesFor(sobject: string): IndexSpec[] {
-  const s = schemaFor('lmo').find(sobject) ?? schemaFor('subscriber').find(sobject);
+  const s = schemaFor('lmo').find(sobject) ?? schemaFor('devhub').find(sobject);
   if (!s) return [{ field: 'Id', idLike: true }];
   return s.fields
     .filter((f) => f.indexed)

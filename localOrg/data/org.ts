@@ -65,8 +65,17 @@ export interface LmaSetup {
   trackedFields: readonly string[];
 }
 
+/**
+ * A rule the org's platform applies to writes of one object (push requests: which versions, which
+ * transitions): it may refuse the write by throwing a SalesforceError, or fill fields of `next`.
+ * `old` is undefined on create. Set by the world (world/pushUpgrades.ts); not kept in the store.
+ */
+export type WriteRule = (old: Row | undefined, next: Row, info: { system: boolean; userId: string }) => void;
+
 /** Shared per-org state: the facade instances for different users point at one of these. */
 export class OrgState {
+  /** Write rules by lower-case object name. */
+  readonly writeRules = new Map<string, WriteRule>();
   schema: Schema;
   private readonly autoNumbers = new Map<string, number>();
   private readonly addedFields = new Map<string, FieldDef[]>();
@@ -210,6 +219,11 @@ export class OrgData {
     this.state.setLmaAccess(userId, access);
   }
 
+  /** The platform's rule for writes of `sobject` in this org (replaces an earlier one). */
+  setWriteRule(sobject: string, rule: WriteRule): void {
+    this.state.writeRules.set(sobject.toLowerCase(), rule);
+  }
+
   /** The same org, writing as `userId`. */
   asUser(userId: string): OrgData {
     return new OrgData(this.state, toId18(userId) ?? userId, false);
@@ -288,11 +302,13 @@ export class OrgData {
 
   // ---- writes ----
 
-  async create(sobject: string, fields: Row): Promise<SaveResult> {
+  /** `options.id`: the platform's own record with an id minted elsewhere (a package version's 04t). */
+  async create(sobject: string, fields: Row, options: { id?: string } = {}): Promise<SaveResult> {
     const wait = this.turn();
     if (wait) await wait;
     const s = this.writable(sobject, 'create');
-    const { ops, id } = this.prepareCreate(s, this.fitToLma(s, fields), true);
+    if (options.id !== undefined && !this.isSystem) throw new Error('only the platform chooses record ids');
+    const { ops, id } = this.prepareCreate(s, this.fitToLma(s, fields), true, options.id);
     this.state.store.write(ops);
     return { id, success: true, errors: [] };
   }
@@ -313,6 +329,10 @@ export class OrgData {
     const changes = checkFields(s, this.fitToLma(s, fields), ctx);
     const next: Row = { ...old, ...changes };
     checkRequired(s, next);
+    this.state.writeRules.get(s.name.toLowerCase())?.(old, next, {
+      system: this.isSystem,
+      userId: this.userId,
+    });
     const ops: PutOp[] = [];
     if (s.name === LICENSE) {
       applyLicenseRules(old, next, {
@@ -411,11 +431,16 @@ export class OrgData {
     if (this.state.store.busyForOthers()) return this.state.store.whenFree();
   }
 
-  private prepareCreate(s: SObjectSchema, fields: Row, history: boolean): { ops: PutOp[]; id: string } {
+  private prepareCreate(
+    s: SObjectSchema,
+    fields: Row,
+    history: boolean,
+    chosenId?: string,
+  ): { ops: PutOp[]; id: string } {
     const ctx = this.writeContext('create');
     const given = checkFields(s, fields, ctx);
     const at = now();
-    const id = this.newId(s.name);
+    const id = chosenId ?? this.newId(s.name);
     const keys: string[] = [];
     const values: unknown[] = [];
     // Standard objects have dozens of fields most records leave empty (addresses, phones): those are
@@ -438,8 +463,14 @@ export class OrgData {
       values.push(value);
     }
     // A fixed-shape object per layout keeps 100k rows compact in memory (rows written alike share it).
-    const row = shapedRow(keys, values);
+    let row = shapedRow(keys, values);
     checkRequired(s, row);
+    const rule = this.state.writeRules.get(s.name.toLowerCase());
+    if (rule) {
+      const filled = { ...row };
+      rule(undefined, filled, { system: this.isSystem, userId: this.userId });
+      row = filled;
+    }
     const ops: PutOp[] = [['p', this.orgId, s.name, row]];
     if (s.name === LICENSE) {
       applyLicenseRules(undefined, row, {

@@ -28,6 +28,14 @@ export interface OrgView {
   instanceUrl: string;
 }
 
+/** An optional name of up to 80 characters from the admin API. */
+const optionalString = (v: unknown, field: string): string | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || !v.trim() || v.length > 80)
+    throw new SalesforceError('INVALID_INPUT', `${field} is a name of up to 80 characters`);
+  return v.trim();
+};
+
 export const orgView = (shared: Shared, org: OrgState): OrgView => ({
   id: org.id,
   kind: org.kind,
@@ -200,6 +208,19 @@ export class Admin {
     await this.world.data(this.world.org(orgRef)).update(sobject, id, fields);
   }
 
+  /** Another user of an org (`pushAccess: false`: without the permission to push upgrades). */
+  async createOrgUser(orgRef: string, body: Record<string, unknown>): Promise<OrgView> {
+    const org = this.world.org(orgRef);
+    if (body.pushAccess !== undefined && typeof body.pushAccess !== 'boolean')
+      throw new SalesforceError('INVALID_INPUT', 'pushAccess is true or false');
+    const user = await this.world.createUser(org, {
+      firstName: optionalString(body.firstName, 'firstName') ?? 'Other',
+      lastName: optionalString(body.lastName, 'lastName') ?? 'User',
+      ...(body.pushAccess === false ? { pushAccess: false } : {}),
+    });
+    return orgView(this.shared, user);
+  }
+
   setLicenseValidationRule(message: string | null): void {
     this.world.state.licenseValidationRule = message;
     this.world.save();
@@ -266,7 +287,11 @@ export class Admin {
     const shape = parts
       .map((p, i) => {
         const isId =
-          (parts[i - 1] === 'orgs' || parts[i - 1] === 'packages' || parts[i - 1] === 'versions') && i > 0;
+          (parts[i - 1] === 'orgs' ||
+            parts[i - 1] === 'packages' ||
+            parts[i - 1] === 'versions' ||
+            parts[i - 1] === 'pushes') &&
+          i > 0;
         if (isId) ids.push(p);
         return isId ? ':id' : p;
       })
@@ -296,6 +321,39 @@ export class Admin {
         return json(await console.associate(a, body));
       case 'POST console/versions/:id/promote':
         return json(await console.promote(a));
+      case 'POST console/versions/:id/deprecate':
+        return json(console.deprecate(a));
+      case 'POST packaging-orgs':
+        return json(
+          orgView(
+            this.shared,
+            await this.world.createPackagingOrg({ name: optionalString(body.name, 'name') }),
+          ),
+          201,
+        );
+      case 'POST orgs/:id/users':
+        return json(await this.createOrgUser(a, body), 201);
+      case 'GET pushes':
+        return json(
+          this.world.pushes.list({
+            owner: req.query.get('owner') ?? undefined,
+            status: req.query.get('status') ?? undefined,
+          }),
+        );
+      case 'GET pushes/:id':
+        return json(this.world.pushes.show(a));
+      case 'POST pushes/:id/advance': {
+        const count = body.count ?? 1;
+        if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 100_000)
+          throw new SalesforceError('INVALID_INPUT', 'count is a whole number from 1 to 100000');
+        return json(await this.world.pushes.advance(a, count));
+      }
+      case 'GET push-outcomes':
+        return json(this.world.state.pushOutcomes ?? {});
+      case 'PUT push-outcomes':
+        return json(await this.world.pushes.setOutcome(body));
+      case 'PUT push-subscribers':
+        return json(await this.world.pushes.setSubscriber(body));
       case 'GET faults':
         return json(this.faults());
       case 'DELETE faults':

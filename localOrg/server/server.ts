@@ -125,6 +125,8 @@ export async function startServer(
       },
     };
     const head = rest[0];
+    // A package's owner org: its catalog and subscribers follow the world before anything reads them.
+    if (org.kind === 'devhub') await world.pushes.prepare(org);
     if (head === undefined) return tooling ? notFoundResponse() : resources(ctx);
     if (head === 'query' || head === 'queryAll') return query(ctx);
     if (head === 'sobjects') return tooling ? toolingSobjects(ctx) : sobjects(ctx);

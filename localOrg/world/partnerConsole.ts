@@ -93,15 +93,28 @@ export class PartnerConsole {
     return this.world.state.associations.find((a) => a.packageId === packageId);
   }
 
-  createPackage(input: { name?: unknown; namespace?: unknown; description?: unknown }): PackageState {
+  createPackage(input: {
+    name?: unknown;
+    namespace?: unknown;
+    description?: unknown;
+    /** The owner org (a 1GP packaging org); default the Dev Hub. */
+    owner?: unknown;
+    /** False: Salesforce has not enabled push upgrades for it. */
+    pushEnabled?: unknown;
+  }): PackageState {
     if (typeof input.name !== 'string' || !input.name.trim()) throw invalid('name is required');
+    const owner = input.owner === undefined ? this.world.devhub : this.world.org(String(input.owner));
+    if (owner.kind !== 'devhub') throw invalid('owner is the Dev Hub or a packaging org');
+    if (input.pushEnabled !== undefined && typeof input.pushEnabled !== 'boolean')
+      throw invalid('pushEnabled is true or false');
     const pkg: PackageState = {
       id: this.world.nextId('033'),
       name: input.name.trim(),
       namespace: typeof input.namespace === 'string' && input.namespace ? input.namespace : null,
       description: typeof input.description === 'string' ? input.description : '',
-      devHubOrgId: this.world.devhub.id,
+      devHubOrgId: owner.id,
       createdDate: this.world.now().toISOString(),
+      ...(input.pushEnabled === false ? { pushEnabled: false } : {}),
     };
     this.world.state.packages.push(pkg);
     this.world.save();
@@ -173,6 +186,15 @@ export class PartnerConsole {
     );
     this.world.save();
     return version;
+  }
+
+  /** Deprecates a version: nobody can install it or be pushed to it any more. */
+  deprecate(versionId: string): VersionState {
+    const v = this.version(versionId);
+    if (!v) throw new SalesforceError('NOT_FOUND', `No package version '${versionId}'`, [], 404);
+    v.isDeprecated = true;
+    this.world.save();
+    return v;
   }
 
   /** Beta → released (managed-released / promoted). */

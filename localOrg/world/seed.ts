@@ -3,7 +3,8 @@
 // history) and sized worlds (`--seed 100000`) for benchmarks. Deterministic: a
 // seeded PRNG decides everything; dates are relative to today so the demo
 // always has trials about to expire.
-import type { Row as SObjectRecord } from '../data/index';
+import { toId18, type Row as SObjectRecord } from '../data/index';
+import { PACKAGE_SUBSCRIBER } from '../data/schema/push';
 import { versionNumber } from './partnerConsole';
 import { seededRandom, type Random } from './prng';
 import type { LicenseDefaults } from './state';
@@ -24,6 +25,8 @@ export interface SeedShape {
    * version but no Package (licenses from before the License → Package lookup existed).
    */
   irregular?: boolean;
+  /** At most this many PackageSubscriber rows in the Dev Hub (default: one per installed License). */
+  subscribers?: number;
 }
 
 /** The demo's versions, or `count` released versions (1.0.0, 1.1.0, … 1.49.0, 2.0.0, …). */
@@ -181,7 +184,7 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
   const lmaPackages: Array<{
     spec: PackageSpec;
     rowId: string;
-    versionRows: Array<{ id: string; number: string }>;
+    versionRows: Array<{ id: string; number: string; versionId: string }>;
   }> = [];
   for (const p of PACKAGES) {
     const pkg = console.createPackage({
@@ -213,7 +216,11 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
       rowId,
       versionRows: rows.records.map((r) => {
         const v = console.version(String(r.sfLma__Version_ID__c));
-        return { id: String(r.Id), number: v ? versionNumber(v) : '' };
+        return {
+          id: String(r.Id),
+          number: v ? versionNumber(v) : '',
+          versionId: String(r.sfLma__Version_ID__c),
+        };
       }),
     });
   }
@@ -357,6 +364,18 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
     }
   }
   const licenseIds = await lmo.bulkInsert('sfLma__License__c', licenses);
+  await seedSubscribers(
+    world,
+    licenses.map((l, i) => ({
+      license: l,
+      company: (plans[i] as (typeof plans)[number]).company,
+      versionId:
+        (plans[i] as (typeof plans)[number]).pkg.versionRows.find((v) => v.id === l.sfLma__Package_Version__c)
+          ?.versionId ?? null,
+      packageId: (plans[i] as (typeof plans)[number]).pkg.versionRows[0]?.versionId ?? null,
+    })),
+    shape.subscribers,
+  );
 
   // History through real edits, as the LMA records it: trials converted, seats raised.
   const edits = Math.min(120, Math.floor(licenseCount / 5));
@@ -369,5 +388,129 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
       .update('sfLma__License__c', licenseIds[idx] as string, { sfLma__Seats__c: seats })
       .catch(() => undefined);
     l.sfLma__Seats__c = seats;
+  }
+}
+
+const ORG_STATUS: Record<string, string> = {
+  ACTIVE: 'Active',
+  FREE: 'Free',
+  SIGNING_UP: 'Trial',
+  DELETED: 'Inactive',
+};
+
+/** The seeded push failures: one org per error type, in the words such errors come in (UNCONFIRMED). */
+const FAILURES: Array<[string, string, string]> = [
+  ['ApexTestFailure', 'Apex test failure', 'InvoiceTest.testPost: System.AssertException: Assertion Failed'],
+  [
+    'DeployError',
+    'Deployment error',
+    'Field Invoice__c.Region__c: a custom field of this name already exists',
+  ],
+  [
+    'FeatureMissing',
+    'Required feature missing',
+    'The org lacks the feature Multi-Currency that the package needs',
+  ],
+  ['IneligibleUpgrade', 'Ineligible upgrade', 'The package was installed with a different namespace'],
+  ['LimitExceeded', 'Limit exceeded', 'Maximum number of custom objects (200) exceeded'],
+  [
+    'LockingFailure',
+    'Locking failure',
+    'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record',
+  ],
+  ['PACError', 'Package access error', 'The package can’t access the org’s Apex classes'],
+  [
+    'UnclassifiedError',
+    'Unclassified error',
+    'An unexpected error occurred. Contact Salesforce support (error id 1234-5678)',
+  ],
+];
+
+/**
+ * Who has each package, in the owner org (the Dev Hub): one PackageSubscriber row per License that is
+ * not Uninstalled, with the License's org id, version, sandbox flag and org status. Then the orgs
+ * whose pushes go wrong, from the first package's production subscribers on an older version: one
+ * failing with each error type, one that fails once and passes on retry, two whose customers block
+ * pushes, three inactive orgs.
+ */
+async function seedSubscribers(
+  world: World,
+  rows: Array<{
+    license: SObjectRecord;
+    company: string;
+    versionId: string | null;
+    packageId: string | null;
+  }>,
+  cap: number | undefined,
+): Promise<void> {
+  const devhub = world.devhub;
+  await world.pushes.prepare(devhub);
+  const data = world.platform(devhub);
+  const subscribers: SObjectRecord[] = [];
+  for (const { license: l, company, versionId } of rows) {
+    if (l.sfLma__Status__c === 'Uninstalled' || !versionId) continue;
+    const version = world.console.version(versionId);
+    if (!version) continue;
+    subscribers.push({
+      OrgKey: toId18(String(l.sfLma__Subscriber_Org_ID__c)),
+      OrgName: company,
+      OrgType: l.sfLma__Subscriber_Org_Is_Sandbox__c ? 'Sandbox' : 'Production',
+      OrgStatus: ORG_STATUS[String(l.sfLma__Org_Status_Formula__c)] ?? 'Active',
+      InstanceName: l.sfLma__Org_Instance__c,
+      InstalledStatus: 'i',
+      HasRestrictionEnabled: false,
+      MetadataPackageVersionId: toId18(version.id),
+      MetadataPackageId: toId18(version.packageId),
+    });
+    if (cap !== undefined && subscribers.length >= cap) break;
+  }
+  const ids = await data.bulkInsert(PACKAGE_SUBSCRIBER, subscribers);
+  const first = world.state.packages[0];
+  if (!first) return;
+  const latest = world.state.versions
+    .filter((v) => v.packageId === first.id && !v.isBeta)
+    .map((v) => toId18(v.id))
+    .at(-1);
+  const candidates = subscribers
+    .map((s, i) => ({ s, id: ids[i] as string }))
+    .filter(
+      ({ s }) =>
+        s.MetadataPackageId === toId18(first.id) &&
+        s.MetadataPackageVersionId !== latest &&
+        s.OrgType === 'Production' &&
+        s.OrgStatus === 'Active',
+    )
+    .sort((a, b) => String(a.s.OrgKey).localeCompare(String(b.s.OrgKey)));
+  const outcomes = (world.state.pushOutcomes ??= {});
+  let next = 0;
+  const take = () => candidates[next++];
+  for (const [errorType, title, message] of FAILURES) {
+    const c = take();
+    if (!c) return;
+    outcomes[String(c.s.OrgKey)] = {
+      errorType,
+      title,
+      message,
+      details: `${String(c.s.OrgName)}: ${message}`,
+      remaining: null,
+    };
+  }
+  const once = take();
+  if (once)
+    outcomes[String(once.s.OrgKey)] = {
+      errorType: 'LockingFailure',
+      title: 'Locking failure',
+      message: 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record (passes on retry)',
+      details: '',
+      remaining: 1,
+    };
+  world.save();
+  for (let k = 0; k < 2; k++) {
+    const c = take();
+    if (c) await data.update(PACKAGE_SUBSCRIBER, c.id, { HasRestrictionEnabled: true });
+  }
+  for (let k = 0; k < 3; k++) {
+    const c = take();
+    if (c) await data.update(PACKAGE_SUBSCRIBER, c.id, { OrgStatus: 'Inactive' });
   }
 }

@@ -45,6 +45,10 @@ export interface OrgState {
   lmaAccess?: boolean;
   /** False: the user lacks "View Setup and Configuration" (Setup's Tooling objects answer INVALID_TYPE). */
   setupAccess?: boolean;
+  /** False: the user lacks the permission to push upgrades ("Create and Update Second-Generation Packages", 1GP "Upload AppExchange Packages"). */
+  pushAccess?: boolean;
+  /** A 1GP packaging org: it owns packages and pushes their upgrades, but it is not a Dev Hub. */
+  packagingOrg?: boolean;
 }
 
 export type LicenseStatusDefault = 'Trial' | 'Active';
@@ -66,8 +70,11 @@ export interface PackageState {
   name: string;
   namespace: string | null;
   description: string;
+  /** The owner org: the Dev Hub (2GP), or a 1GP packaging org. */
   devHubOrgId: string;
   createdDate: string;
+  /** False: Salesforce has not enabled push upgrades for this managed package (a support case does). */
+  pushEnabled?: boolean;
 }
 
 export interface VersionState {
@@ -92,6 +99,19 @@ export interface VersionState {
   /** The remote site settings and CSP trusted sites the version brings (installs ask to enable them). */
   remoteSites?: string[];
   cspTrustedSites?: string[];
+  /** A deprecated version: nobody can install it or be pushed to it. */
+  isDeprecated?: boolean;
+}
+
+/** How a subscriber org answers a push (seeds and tests set it): the error its job fails with. */
+export interface PushOutcomeState {
+  errorType: string;
+  title: string;
+  message: string;
+  details: string;
+  severity?: 'Error' | 'Warning';
+  /** How many more pushes fail (then they succeed); null: every push fails. */
+  remaining: number | null;
 }
 
 export interface AssociationState {
@@ -155,6 +175,8 @@ export interface WorldState {
   associations: AssociationState[];
   installRequests: InstallRequestState[];
   installed: InstalledPackageState[];
+  /** Subscriber orgs whose pushes fail, by 18-character org id (world/pushUpgrades.ts). */
+  pushOutcomes?: Record<string, PushOutcomeState>;
 }
 
 export const emptyState = (seed: string): WorldState => ({

@@ -13,16 +13,29 @@ export interface Timing {
    * their instances): their SubscriberPackageVersion query returns zero rows meanwhile.
    */
   replicationMs: number;
+  /**
+   * How long a started push request (Status Pending, its scheduled time come) waits before it is In
+   * Progress: on Salesforce a push may start hours after its scheduled time.
+   */
+  pushStartMs: number;
+  /** How long each job of a push request in progress takes (one job at a time). */
+  pushJobMs: number;
 }
 
-export const DEFAULT_TIMING: Timing = { installMs: 600, licenseDelayMs: 1_500, replicationMs: 1_500 };
+export const DEFAULT_TIMING: Timing = {
+  installMs: 600,
+  licenseDelayMs: 1_500,
+  replicationMs: 1_500,
+  pushStartMs: 1_000,
+  pushJobMs: 200,
+};
 
 /** Checks a partial Timing from the admin API or the CLI: whole milliseconds, at most a day. */
 export function validTiming(input: Record<string, unknown>): Partial<Timing> {
   const out: Partial<Timing> = {};
   for (const [key, value] of Object.entries(input)) {
     if (!(key in DEFAULT_TIMING))
-      throw new Error(`Unknown timing "${key}" (installMs, licenseDelayMs, replicationMs).`);
+      throw new Error(`Unknown timing "${key}" (${Object.keys(DEFAULT_TIMING).join(', ')}).`);
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 86_400_000)
       throw new Error(`${key} is a whole number of milliseconds from 0 to 86400000.`);
     out[key as keyof Timing] = value;

@@ -311,7 +311,7 @@ export function restTables(world: World, org: OrgState, version = LATEST_VERSION
   ];
   // Only a Dev Hub answers ScratchOrgInfo; elsewhere the query must fail (INVALID_TYPE) so
   // that @salesforce/core does not flag the org as a Dev Hub.
-  if (org.kind === 'devhub') {
+  if (org.kind === 'devhub' && !org.packagingOrg) {
     tables.push({
       name: 'ScratchOrgInfo',
       fields: ['Id', 'OrgName', 'Status', 'ScratchOrg', 'SignupUsername', 'ExpirationDate'],

@@ -8,6 +8,7 @@ import { applyLmaSetup } from './lmaSetup';
 import { applyLmoSchema } from './lmoProblems';
 import { addOrg, addUser, organizationRow, userRow, type NewOrg } from './orgs';
 import { PartnerConsole } from './partnerConsole';
+import { PushUpgrades } from './pushUpgrades';
 import { emptyState, loadState, type OrgState, type WorldState } from './state';
 import type { Timing } from './timing';
 
@@ -21,12 +22,14 @@ export interface WorldOptions {
 export class World extends WorldCore {
   readonly console: PartnerConsole;
   readonly installs: Installs;
+  readonly pushes: PushUpgrades;
 
   private constructor(state: WorldState, db: Database, dir: string | undefined, timing: Partial<Timing>) {
     super(state, db, dir);
     Object.assign(this.timing, timing);
     this.console = new PartnerConsole(this);
     this.installs = new Installs(this);
+    this.pushes = new PushUpgrades(this);
   }
 
   /** Opens the saved world, or builds the base one (LMO + Dev Hub) when there is none. */
@@ -39,6 +42,7 @@ export class World extends WorldCore {
     if (saved) {
       applyLmoSchema(world);
       applyLmaSetup(world);
+      world.pushes.install();
       return { world, fresh: false };
     }
     // Usernames are unique across all of Salesforce, and the CLI auth store is keyed by them:
@@ -77,6 +81,23 @@ export class World extends WorldCore {
       () => this.state.orgs.splice(this.state.orgs.indexOf(org), 1),
     );
     this.save();
+    if (org.kind === 'devhub') this.pushes.install();
+    return org;
+  }
+
+  /** A 1GP packaging org: it owns its packages and pushes their upgrades, but it is no Dev Hub. */
+  async createPackagingOrg(options: { name?: string } = {}): Promise<OrgState> {
+    const n = this.state.orgs.filter((o) => o.packagingOrg).length + 1;
+    const org = await this.createOrg({
+      kind: 'devhub',
+      name: options.name ?? `Packaging Org ${n} (1GP)`,
+      username: `packager-${n}-${Date.now().toString(36)}@packaging.local-org.example`,
+      firstName: 'Paula',
+      lastName: `Packager ${n}`,
+      edition: 'Developer Edition',
+    });
+    org.packagingOrg = true;
+    this.save();
     return org;
   }
 
@@ -89,6 +110,7 @@ export class World extends WorldCore {
       username?: string;
       lmaAccess?: boolean;
       setupAccess?: boolean;
+      pushAccess?: boolean;
     },
   ): Promise<OrgState> {
     const n = this.state.orgs.filter((o) => o.id === org.id).length + 1;
@@ -99,6 +121,7 @@ export class World extends WorldCore {
     });
     if (spec.lmaAccess === false) user.lmaAccess = false;
     if (spec.setupAccess === false) user.setupAccess = false;
+    if (spec.pushAccess === false) user.pushAccess = false;
     await this.allOrNothing(
       async () => {
         const { Id: _uid, ...row } = userRow(user);

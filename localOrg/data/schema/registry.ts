@@ -11,6 +11,7 @@ import {
   recordTypeObject,
   userObject,
 } from './standard';
+import { pushObjects } from './push';
 import type { FieldDef, SObjectDef } from './types';
 
 export type OrgKind = 'lmo' | 'devhub' | 'subscriber';
@@ -99,11 +100,13 @@ export class Schema {
     options: SchemaOptions = {},
   ) {
     this.kind = kind;
-    // Only the LMO has the LMA installed.
+    // Only the LMO has the LMA installed; only a package's owner org (Dev Hub or packaging org) pushes.
     const defs =
       kind === 'lmo' && !options.withoutLma
         ? [...STANDARD_OBJECTS, ...lmaObjects(options.lma ?? DEFAULT_LMA)]
-        : STANDARD_OBJECTS;
+        : kind === 'devhub'
+          ? [...STANDARD_OBJECTS, ...pushObjects]
+          : STANDARD_OBJECTS;
     for (const def of defs) {
       const extra = added.get(def.name.toLowerCase()) ?? [];
       const full = extra.length ? { ...def, fields: [...def.fields, ...extra] } : def;
