@@ -298,3 +298,24 @@ export async function orgIdsOfLicenses(api: LmoApi, licenseIds: readonly string[
   }
   return [...ids];
 }
+
+/**
+ * What the owner org says of the target (MetadataPackageVersion: ReleaseState Beta, IsDeprecated): the
+ * LMA's Package Version doesn't record a deprecation. Undefined where the org has no such row or object.
+ */
+export async function readOwnerVersion(
+  owner: LmoApi,
+  versionId: string,
+): Promise<{ isBeta: boolean; isDeprecated: boolean } | undefined> {
+  try {
+    const page = await queryPage<{ ReleaseState?: string | null; IsDeprecated?: boolean | null }>(
+      owner,
+      `SELECT ReleaseState, IsDeprecated FROM MetadataPackageVersion WHERE Id = ${literal(toId18(versionId))}`,
+    );
+    const row = page.records[0];
+    return row && { isBeta: row.ReleaseState === 'Beta', isDeprecated: row.IsDeprecated === true };
+  } catch (error) {
+    if (/INVALID_TYPE|not supported/i.test(String((error as Error).message))) return undefined;
+    throw error;
+  }
+}

@@ -8,7 +8,14 @@
 import { LmoError } from '../../base/lmoError';
 import { queryAll, queryPage, type LmoApi } from '../records/lmoApi';
 import { PUSH_OBJECTS } from '../records/objects';
-import { chunk, readCandidates, readSubscribers, versionsById, type PushScope } from '../records/pushUpgrade';
+import {
+  chunk,
+  readCandidates,
+  readOwnerVersion,
+  readSubscribers,
+  versionsById,
+  type PushScope,
+} from '../records/pushUpgrade';
 import { literal, toId15, toId18 } from '../records/soql';
 import {
   buildPreview,
@@ -39,6 +46,16 @@ export async function planPush(
 ): Promise<PushPreview> {
   const problem = targetProblem(scope.target);
   if (problem) throw new LmoError('salesforce', problem);
+  // The owner org knows what the LMA doesn't: a deprecated version (or a beta the LMA lists as released).
+  const known = await readOwnerVersion(owner, scope.target.versionId);
+  if (known) {
+    const ownerProblem = targetProblem({
+      ...scope.target,
+      isBeta: known.isBeta,
+      isDeprecated: known.isDeprecated,
+    });
+    if (ownerProblem) throw new LmoError('salesforce', ownerProblem);
+  }
   const listed =
     selection.orgIds && selection.orgIds.length <= LISTED_SUBSCRIBERS_LIMIT ? selection.orgIds : undefined;
   const [candidates, subscribers] = await Promise.all([

@@ -6,7 +6,7 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
-import { raw } from 'lma-local-org/testing';
+import { eventually, raw } from 'lma-local-org/testing';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { queryAll, type LmoApi } from '../../../src/lma/records/lmoApi';
 import { loadPackages } from '../../../src/lma/records/packages';
@@ -290,4 +290,69 @@ test('a connection lost while jobs are created: the request is left not started;
   assert.equal(finished.kind, 'started', JSON.stringify(finished));
   const done = await watchPush(owner, report.requestId, fast);
   assert.equal(done.jobs.Succeeded, 2, JSON.stringify(done));
+});
+
+test('a deprecated target: a clear message before anything is read or created', async () => {
+  const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
+  const older = billing.versions.filter((v) => !v.isBeta).at(-2)!.id;
+  const found = scopeForVersion(await loadPackages(session), older);
+  assert.ok('scope' in found);
+  await admin('POST', `console/versions/${older}/deprecate`);
+  await assert.rejects(
+    planPush(session, owner, found.scope),
+    /is deprecated: a deprecated version can't be pushed/,
+  );
+});
+
+test('a 1GP package pushed from its packaging org, chosen as the owner org', async () => {
+  const packaging = (await admin('POST', 'packaging-orgs', { name: 'Classic Packaging Org' })) as {
+    id: string;
+    refreshToken: string;
+  };
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: packaging.refreshToken,
+    alias: 'push-1gp',
+  });
+  const pkg = org.console.createPackage({
+    name: 'Acme Classic',
+    namespace: 'acmeclassic',
+    owner: packaging.id,
+  } as never);
+  await org.console.associate(pkg.id, { status: 'Active', lengthDays: null, seats: 10 });
+  const v1 = await org.console.createVersion(pkg.id, { version: '1.0.0', visibleAfterSeconds: 0 });
+  const v2 = await org.console.createVersion(pkg.id, { version: '1.1.0', visibleAfterSeconds: 0 });
+  const customer = await org.createTestOrg({ name: 'Classic Customer' });
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: customer.refreshToken,
+    alias: 'push-1gp-customer',
+  });
+  const subscriber = await openConnection('push-1gp-customer', () => {});
+  await subscriber.request('/tooling/sobjects/PackageInstallRequest', {
+    method: 'POST',
+    body: { SubscriberPackageVersionKey: v1.id, SecurityType: 'none' },
+  });
+  const classicOwner = await new OwnerOrgConnections({ log: silentLog, open: openConnection }).connect(
+    'push-1gp',
+  );
+  assert.equal(await ownsPackage(classicOwner, pkg.id), true);
+  assert.equal(await ownsPackage(owner, pkg.id), false, 'the Dev Hub does not own a 1GP package');
+  // Wait for the install to reach the LMO (its License) and the packaging org (its subscriber).
+  const scope1gp = await eventually(async () => {
+    const found = scopeForVersion(await loadPackages(session), v2.id);
+    if ('problem' in found) return undefined;
+    const preview = await planPush(session, classicOwner, found.scope);
+    return preview.jobs.length ? found.scope : undefined;
+  }, 30_000);
+  const preview = await planPush(session, classicOwner, scope1gp);
+  assert.deepEqual(
+    preview.jobs.map((j) => j.orgId),
+    [toId18(customer.id)],
+  );
+  const scheduled = await schedulePush(classicOwner, preview);
+  assert.equal(scheduled.kind, 'started', JSON.stringify(scheduled));
+  if (scheduled.kind !== 'started') return;
+  const done = await watchPush(classicOwner, scheduled.requestId, fast);
+  assert.equal(done.status, 'Succeeded', JSON.stringify(done));
 });
