@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
+import { eventually, raw } from 'lma-local-org/testing';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { queryAll } from '../../../src/lma/records/lmoApi';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { silentLog } from '../../../src/org/log';
-import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
+import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
+import { toId18 } from '../../../src/lma/records/soql';
+import type { PushPreview } from '../../../src/lma/rules/pushUpgrade';
 
 const bin = path.resolve(import.meta.dirname, '../../../bin/lma-explorer.js');
 let org: LocalOrg;
@@ -131,3 +134,143 @@ test('a beta target, and a version the LMO does not have: exit 2 with the reason
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /The LMO has no Package Version 04t000000000999/);
 });
+
+test(
+  'plan, schedule, report, retry and abort with --json against the Dev Hub as the owner org',
+  { timeout: 120_000 },
+  async () => {
+    await org.timing({ pushStartMs: 0, pushJobMs: 0 } as never);
+    await authorizeWithRefreshToken({
+      loginUrl: org.instanceUrl,
+      refreshToken: org.orgs.devhub.refreshToken,
+      alias: 'push-cli-hub',
+    });
+    const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
+    const latest = versionOf('Acme Billing', false)!;
+    const hub = await openConnection('push-cli-hub', () => {});
+    const lmo = await openConnection('push-lmo', () => {});
+    const licensed = new Set(
+      (
+        await queryAll<{ sfLma__Subscriber_Org_ID__c: string }>(
+          lmo,
+          "SELECT sfLma__Subscriber_Org_ID__c FROM sfLma__License__c WHERE sfLma__Status__c IN ('Active', 'Trial') AND sfLma__Subscriber_Org_ID__c != null",
+        )
+      ).map((r) => toId18(r.sfLma__Subscriber_Org_ID__c)),
+    );
+    const seeded = new Set(
+      Object.keys((await raw(org, org.adminSecret, 'GET', '/_local/push-outcomes')).body as object),
+    );
+    const orgs = (
+      await queryAll<{ OrgKey: string }>(
+        hub,
+        `SELECT OrgKey FROM PackageSubscriber WHERE MetadataPackageId = '${billing.id}' AND MetadataPackageVersionId != '${latest}' AND OrgStatus = 'Active' AND HasRestrictionEnabled = false AND InstalledStatus = 'i' AND OrgType = 'Sandbox' ORDER BY OrgKey`,
+      )
+    )
+      .map((r) => toId18(r.OrgKey))
+      .filter((k) => licensed.has(k) && !seeded.has(k))
+      .slice(0, 2);
+    assert.equal(orgs.length, 2, 'two plain sandbox subscribers');
+    await raw(org, org.adminSecret, 'PUT', '/_local/push-outcomes', {
+      org: orgs[0],
+      errorType: 'ApexTestFailure',
+      times: 1,
+    });
+    const file = path.join(dir, 'push-orgs.csv');
+    writeFileSync(file, orgs.join('\n'));
+    const common = [
+      '--lmo',
+      'push-lmo',
+      '--owner-org',
+      'push-cli-hub',
+      '--version',
+      latest,
+      '--org-ids',
+      file,
+      '--json',
+    ];
+
+    const plan = await cli(['plan', ...common]);
+    assert.equal(plan.code, 0, plan.stderr);
+    const preview = (JSON.parse(plan.stdout) as { preview: PushPreview }).preview;
+    assert.deepEqual(preview.jobs.map((j) => j.orgId).sort(), [...orgs].sort());
+    assert.equal(preview.productionOrgs, 0);
+
+    const wrong = await cli(['schedule', ...common, '--production-orgs', '3']);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /The plan counts 0 production orgs, not 3: nothing was scheduled/);
+    const dry = await cli(['schedule', ...common, '--production-orgs', '0', '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(
+      (JSON.parse(dry.stdout) as { schedule?: unknown }).schedule,
+      undefined,
+      'a dry run creates nothing',
+    );
+
+    const scheduled = await cli(['schedule', ...common, '--production-orgs', '0']);
+    assert.equal(scheduled.code, 0, scheduled.stderr + scheduled.stdout);
+    const report = (
+      JSON.parse(scheduled.stdout) as { schedule: { kind: string; requestId: string; jobs: number } }
+    ).schedule;
+    assert.equal(report.kind, 'started');
+    assert.equal(report.jobs, 2);
+
+    const reportArgs = [
+      'report',
+      '--lmo',
+      'push-lmo',
+      '--owner-org',
+      'push-cli-hub',
+      '--request',
+      report.requestId,
+      '--json',
+    ];
+    const ended = await eventually(async () => {
+      const r = await cli(reportArgs);
+      const body = JSON.parse(r.stdout) as {
+        request: { status: string };
+        failures: { errorType: string; failures: { orgId: string }[] }[];
+      };
+      return ['Succeeded', 'Failed'].includes(body.request.status) ? { code: r.code, body } : undefined;
+    }, 60_000);
+    assert.equal(ended.code, 1, 'a push with a failure exits 1');
+    assert.deepEqual(
+      ended.body.failures.map((g) => [g.errorType, g.failures.map((f) => f.orgId)]),
+      [['ApexTestFailure', [orgs[0]]]],
+    );
+
+    const retry = await cli([
+      'retry',
+      '--lmo',
+      'push-lmo',
+      '--owner-org',
+      'push-cli-hub',
+      '--request',
+      report.requestId,
+      '--production-orgs',
+      '0',
+      '--json',
+    ]);
+    assert.equal(retry.code, 0, retry.stderr + retry.stdout);
+    const retried = JSON.parse(retry.stdout) as { preview: PushPreview; schedule: { requestId: string } };
+    assert.deepEqual(
+      retried.preview.jobs.map((j) => j.orgId),
+      [orgs[0]],
+    );
+
+    const abortDone = await cli([
+      'abort',
+      '--lmo',
+      'push-lmo',
+      '--owner-org',
+      'push-cli-hub',
+      '--request',
+      report.requestId,
+      '--json',
+    ]);
+    assert.equal(abortDone.code, 1, 'a finished request cannot be aborted');
+    assert.match(
+      (JSON.parse(abortDone.stdout) as { message: string }).message,
+      /only a request that is Created or Pending can be aborted/,
+    );
+  },
+);
