@@ -22,15 +22,25 @@ const USAGE = `Usage: lma-local-org <command> [options]
       --license-rules    enforce the Modify License limits on every API write (a customization)
       --license-delay MS the LMA writes the License this long after an install's SUCCESS (default 1500; 0: before it)
       --replication-delay MS  a new or promoted version is invisible to test orgs this long (default 1500)
-  timing [--install MS] [--license-delay MS] [--replication-delay MS]
-                                                       show or change how long those steps take
+      --subscribers N    at most N PackageSubscriber rows in the Dev Hub (default: one per installed License)
+  timing [--install MS] [--license-delay MS] [--replication-delay MS] [--push-start MS] [--push-job MS]
+                                                       show or change how long those steps take (a started
+                                                       push request waits --push-start, then each job --push-job)
+  pushes [list] [--owner devhub|ORG] [--status STATUS] push requests of the Dev Hub and packaging orgs, newest first
+  pushes show --id 0DV…                                a push request, its jobs and their errors
+  pushes advance --id 0DV… [--count N]                 run the request's next N jobs now
+  pushes fail --org 00D… --error-type TYPE [--times N] [--message TEXT] | --org 00D… --clear
+                                                       how a subscriber's pushes fail (TYPE: ApexTestFailure, DeployError…)
+  pushes subscriber --org 00D… [--org-status Active|Inactive|…] [--blocks-pushes on|off]
+  packaging-orgs create [--name NAME]                  a 1GP packaging org (owns packages, pushes, is no Dev Hub)
   stop [--port N]                                      stop a running local org
   orgs [--port N]                                      list orgs, usernames and access tokens
   orgs create [--name NAME] [--sandbox]                create a subscriber test org
   orgs uninstall --org ID|USERNAME|NAME --package 033…|NAME
                                                        uninstall a package: its License becomes Uninstalled
   console packages                                     list packages, versions, associations
-  console create-package --name NAME [--namespace NS]
+  console create-package --name NAME [--namespace NS] [--owner ORG] [--no-push]
+  console deprecate --version 04t…
   console create-version --package 033… --version 1.2.0 [--beta] [--installable-after SECONDS]
         [--visible-after SECONDS] [--installation-key KEY] [--remote-site URL ...] [--csp-trusted-site URL ...]
   console promote --version 04t…
@@ -168,6 +178,9 @@ async function start(args: Args): Promise<void> {
     throw new CliError('--lma must be older or current');
   const versions = flag(args, 'versions');
   if (versions !== undefined && !/^\d+$/.test(versions)) throw new CliError('--versions must be a number');
+  const subscribers = flag(args, 'subscribers');
+  if (subscribers !== undefined && !/^\d+$/.test(subscribers))
+    throw new CliError('--subscribers must be a number');
   const org = await startLocalOrg({
     port,
     dataDir: flag(args, 'data'),
@@ -175,6 +188,7 @@ async function start(args: Args): Promise<void> {
     seedShape: {
       ...(versions !== undefined ? { versionsPerPackage: Number(versions) } : {}),
       irregular: flag(args, 'irregular') === 'true',
+      ...(subscribers !== undefined ? { subscribers: Number(subscribers) } : {}),
     },
     lma: {
       ...(lma ? { version: lma } : {}),
@@ -198,13 +212,15 @@ async function start(args: Args): Promise<void> {
   // `lma-local-org stop` (admin shutdown) closes the server; with no handle left, the process exits.
 }
 
-/** --install, --license-delay, --replication-delay: whole milliseconds. */
+/** --install, --license-delay, --replication-delay, --push-start, --push-job: whole milliseconds. */
 function timingFlags(args: Args): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, key] of [
     ['install', 'installMs'],
     ['license-delay', 'licenseDelayMs'],
     ['replication-delay', 'replicationMs'],
+    ['push-start', 'pushStartMs'],
+    ['push-job', 'pushJobMs'],
   ] as const) {
     const value = flag(args, name);
     if (value === undefined) continue;
@@ -223,7 +239,11 @@ async function consoleCommand(args: Args, sub: string | undefined): Promise<unkn
       return admin(args, 'POST', 'console/packages', {
         name: need(args, 'name'),
         namespace: flag(args, 'namespace'),
+        ...(flag(args, 'owner') !== undefined ? { owner: flag(args, 'owner') } : {}),
+        ...(flag(args, 'no-push') === 'true' ? { pushEnabled: false } : {}),
       });
+    case 'deprecate':
+      return admin(args, 'POST', `console/versions/${encodeURIComponent(need(args, 'version'))}/deprecate`);
     case 'create-version':
       return admin(args, 'POST', `console/packages/${need(args, 'package')}/versions`, {
         version: need(args, 'version'),
@@ -303,6 +323,82 @@ async function faultsCommand(args: Args, sub: string | undefined): Promise<unkno
   }
 }
 
+interface PushRow {
+  id: string;
+  ownerOrgName: string;
+  packageName: string;
+  versionNumber: string;
+  status: string;
+  scheduledStartTime: string | null;
+  startTime: string | null;
+  endTime: string | null;
+  jobs: Record<string, number>;
+}
+
+function pushesList(args: Args): Promise<unknown> {
+  const query = new URLSearchParams();
+  const owner = flag(args, 'owner');
+  const status = flag(args, 'status');
+  if (owner) query.set('owner', owner);
+  if (status) query.set('status', status);
+  const q = query.toString();
+  return admin(args, 'GET', `pushes${q ? `?${q}` : ''}`);
+}
+
+function printPushes(rows: PushRow[]): void {
+  if (!rows.length) {
+    console.log('No push requests.');
+    return;
+  }
+  for (const r of rows) {
+    const jobs = Object.entries(r.jobs)
+      .map(([status, n]) => `${n} ${status}`)
+      .join(', ');
+    console.log(`${r.id}  ${r.status.padEnd(11)} ${r.packageName} ${r.versionNumber}  (${r.ownerOrgName})`);
+    console.log(
+      `    scheduled ${r.scheduledStartTime ?? 'now'}, started ${r.startTime ?? '-'}, ended ${r.endTime ?? '-'}; jobs: ${jobs || 'none'}`,
+    );
+  }
+}
+
+async function pushesCommand(args: Args, sub: string): Promise<unknown> {
+  switch (sub) {
+    case 'show':
+      return admin(args, 'GET', `pushes/${encodeURIComponent(need(args, 'id'))}`);
+    case 'advance': {
+      const count = flag(args, 'count') ?? '1';
+      if (!/^\d+$/.test(count)) throw new CliError('--count takes a whole number');
+      return admin(args, 'POST', `pushes/${encodeURIComponent(need(args, 'id'))}/advance`, {
+        count: Number(count),
+      });
+    }
+    case 'fail': {
+      if (flag(args, 'clear') === 'true')
+        return admin(args, 'PUT', 'push-outcomes', { org: need(args, 'org'), clear: true });
+      const times = flag(args, 'times');
+      if (times !== undefined && !/^\d+$/.test(times)) throw new CliError('--times takes a whole number');
+      return admin(args, 'PUT', 'push-outcomes', {
+        org: need(args, 'org'),
+        errorType: need(args, 'error-type'),
+        ...(times !== undefined ? { times: Number(times) } : {}),
+        ...(flag(args, 'message') !== undefined ? { message: flag(args, 'message') } : {}),
+      });
+    }
+    case 'subscriber': {
+      const blocks = flag(args, 'blocks-pushes');
+      if (blocks !== undefined && blocks !== 'on' && blocks !== 'off')
+        throw new CliError('--blocks-pushes takes on or off');
+      return admin(args, 'PUT', 'push-subscribers', {
+        org: need(args, 'org'),
+        ...(flag(args, 'org-status') !== undefined ? { orgStatus: flag(args, 'org-status') } : {}),
+        ...(blocks !== undefined ? { blocksPushes: blocks === 'on' } : {}),
+      });
+    }
+    default:
+      throw new CliError(`unknown pushes command: ${sub}`);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const [command, sub] = args.positional;
@@ -348,6 +444,17 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case 'faults':
         result = await faultsCommand(args, sub);
+        break;
+      case 'pushes':
+        if (sub === undefined || sub === 'list') {
+          printPushes((await pushesList(args)) as PushRow[]);
+          return 0;
+        }
+        result = await pushesCommand(args, sub);
+        break;
+      case 'packaging-orgs':
+        if (sub !== 'create') throw new CliError('usage: packaging-orgs create [--name NAME]');
+        result = await admin(args, 'POST', 'packaging-orgs', { name: flag(args, 'name') });
         break;
       case 'lmo':
         if (sub === 'lma') {

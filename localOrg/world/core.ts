@@ -59,7 +59,9 @@ export class WorldCore {
   }
 
   get devhub(): OrgState {
-    return this.state.orgs.find((o) => o.kind === 'devhub' && !o.additionalUser && !o.packagingOrg) as OrgState;
+    return this.state.orgs.find(
+      (o) => o.kind === 'devhub' && !o.additionalUser && !o.packagingOrg,
+    ) as OrgState;
   }
 
   get testOrgs(): OrgState[] {
