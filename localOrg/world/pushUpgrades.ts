@@ -321,9 +321,10 @@ export class PushUpgrades {
         `The organization ${key} isn't a subscriber of this package.`,
         ['SubscriberOrganizationKey'],
       );
+    // The org's key first: the data layer uses the first indexed term (a request may have 10,000 jobs).
     const twin = data
       .query(
-        `SELECT Id, SubscriberOrganizationKey FROM ${PUSH_JOB} WHERE PackagePushRequestId = '${requestId}' AND SubscriberOrganizationKey = '${key}'`,
+        `SELECT Id, SubscriberOrganizationKey FROM ${PUSH_JOB} WHERE SubscriberOrganizationKey = '${key}' AND PackagePushRequestId = '${requestId}'`,
       )
       .records.some((r) => id15(String(r.SubscriberOrganizationKey)) === id15(key));
     if (twin)
