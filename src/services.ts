@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { askConfirmation } from './commands/askConfirmation';
 import { views, workbenchCommands } from './ids';
 import { checkLmaPresence } from './lma/records/lmaPresence';
+import { choosePushOwner, describePushOwner, ownsPackage } from './lma/records/pushOwner';
 import type { DashboardFigure } from './lma/records/dashboard';
 import type { Package } from './lma/records/types';
 import type { AskConfirmation } from './lma/workflows/licenseSave';
@@ -77,7 +78,23 @@ export function createServices(context: vscode.ExtensionContext): {
   const testInstalls = new TestInstalls(context.workspaceState);
   const tree = new LmoTreeModel(session, project, testInstalls);
   const reports = new ReportDocuments();
-  const treeProvider = new LmoTreeProvider(tree);
+  const pushOwners = new PushOwners(context.workspaceState);
+  const lmoOwns = new Map<string, Promise<boolean>>();
+  const treeProvider = new LmoTreeProvider(tree, async (pkg) => {
+    if (!pkg.packageId) return describePushOwner({ kind: 'unknown', suggestion: undefined });
+    const org = session.state.kind === 'connected' ? session.state.org.orgId : '';
+    const key = `${org}/${pkg.packageId}`;
+    let owns = lmoOwns.get(key);
+    if (!owns) lmoOwns.set(key, (owns = ownsPackage(session, pkg.packageId)));
+    owns.catch(() => lmoOwns.delete(key));
+    return describePushOwner(
+      choosePushOwner({
+        lmoOwns: await owns,
+        remembered: pushOwners.get(pkg.packageId),
+        projectDevHub: undefined,
+      }),
+    );
+  });
   const treeView = vscode.window.createTreeView(views.lmo, {
     treeDataProvider: treeProvider,
     showCollapseAll: true,
@@ -119,7 +136,7 @@ export function createServices(context: vscode.ExtensionContext): {
     reports,
     askConfirmation,
     ownerOrgs: new OwnerOrgConnections({ log }),
-    pushOwners: new PushOwners(context.workspaceState),
+    pushOwners,
   };
   const setup = new SetupProgress(base);
   return {
