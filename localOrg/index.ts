@@ -16,7 +16,14 @@ import {
   type LmaSetup,
 } from './world/lmaSetup';
 import { seedWorld, type SeedShape, type SeedSpec } from './world/seed';
-import type { AssociationState, LicenseDefaults, PackageState, VersionState } from './world/state';
+import type { PushRequestSummary, PushUpgrades } from './world/pushUpgrades';
+import type {
+  AssociationState,
+  LicenseDefaults,
+  PackageState,
+  PushOutcomeState,
+  VersionState,
+} from './world/state';
 import { World } from './world/world';
 import type { Timing } from './world/timing';
 
@@ -90,7 +97,16 @@ export interface LocalOrg {
   /** The Partner Console (no Salesforce API exists for it). */
   console: {
     packages(): PackageView[];
-    createPackage(input: { name: string; namespace?: string; description?: string }): PackageState;
+    /** `owner`: a 1GP packaging org (`pushes.createPackagingOrg`); `pushEnabled: false`: Salesforce hasn't enabled pushes. */
+    createPackage(input: {
+      name: string;
+      namespace?: string;
+      description?: string;
+      owner?: string;
+      pushEnabled?: boolean;
+    }): PackageState;
+    /** Deprecates a version: it can't be pushed any more. */
+    deprecate(versionId: string): VersionState;
     createVersion(
       packageId: string,
       input: {
@@ -110,6 +126,23 @@ export interface LocalOrg {
     promote(versionId: string): Promise<VersionState>;
     /** Associates the package with the LMO, or changes its default license terms (future installs only). */
     associate(packageId: string, defaults: LicenseDefaults): Promise<AssociationState>;
+  };
+  /** Push upgrades in the Dev Hub and 1GP packaging orgs (world/pushUpgrades.ts). */
+  pushes: {
+    /** Push requests of every owner org (or one), newest first, with their jobs counted by status. */
+    list(options?: { owner?: string; status?: string }): PushRequestSummary[];
+    /** One request with its jobs, their orgs and errors. */
+    show(requestId: string): ReturnType<PushUpgrades['show']>;
+    /** Runs the request's next `count` jobs now, whatever `timing.pushJobMs` is; its job counts after. */
+    advance(requestId: string, count?: number): Promise<Record<string, number>>;
+    /** How an org's pushes fail: `{ org, errorType, message?, times? }` or `{ org, clear: true }`. */
+    setOutcome(input: Record<string, unknown>): Promise<Record<string, PushOutcomeState>>;
+    /** An org's status or push restriction: `{ org, orgStatus?, blocksPushes? }`. */
+    setSubscriber(input: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
+    /** A 1GP packaging org: it owns packages and pushes, and is no Dev Hub. */
+    createPackagingOrg(options?: { name?: string }): Promise<OrgView>;
+    /** Another user of an org; `pushAccess: false`: without the permission to push upgrades. */
+    createUser(org: string, input?: { pushAccess?: boolean }): Promise<OrgView>;
   };
   /** Customizations of the LMO. */
   lmo: {
@@ -218,6 +251,16 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         createVersion: (id, i) => world.console.createVersion(id, i),
         promote: (id) => world.console.promote(id),
         associate: (id, d) => world.console.associate(id, d),
+        deprecate: (id) => world.console.deprecate(id),
+      },
+      pushes: {
+        list: (o) => world.pushes.list(o),
+        show: (id) => world.pushes.show(id),
+        advance: (id, count = 1) => world.pushes.advance(id, count),
+        setOutcome: (input) => world.pushes.setOutcome(input),
+        setSubscriber: (input) => world.pushes.setSubscriber(input),
+        createPackagingOrg: async (o) => view(await world.createPackagingOrg(o)),
+        createUser: (orgRef, input = {}) => admin.createOrgUser(orgRef, input),
       },
       lmo: {
         lma: () => lmaSetup(world),

@@ -4,6 +4,9 @@
 // failures and a retry; a 1GP package pushed from its packaging org.
 import './isolatedHome';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Connection } from '@jsforce/jsforce-node';
 import type { LocalOrg } from '../../index';
@@ -250,7 +253,7 @@ describe('push upgrades in the Dev Hub (demo world)', () => {
       name: 'Closed Pkg',
       namespace: 'closed',
       pushEnabled: false,
-    } as never);
+    });
     const cv = await org.console.createVersion(closed.id, { version: '1.0.0', visibleAfterSeconds: 0 });
     assert.equal(
       await codeOf(hub.sobject('PackagePushRequest').create({ PackageVersionId: cv.id })),
@@ -376,8 +379,8 @@ describe('a 1GP package pushed from its packaging org', () => {
     const pkg = org.console.createPackage({
       name: 'Acme Classic',
       namespace: 'acmeclassic',
-      owner: packaging.id,
-    } as never);
+      owner: String(packaging.id),
+    });
     await org.console.associate(pkg.id, { status: 'Active', lengthDays: null, seats: 10 });
     const v1 = await org.console.createVersion(pkg.id, { version: '1.0.0', visibleAfterSeconds: 0 });
     const v2 = await org.console.createVersion(pkg.id, { version: '1.1.0', visibleAfterSeconds: 0 });
@@ -429,5 +432,49 @@ describe('a 1GP package pushed from its packaging org', () => {
       `SELECT sfLma__Version_Number__c FROM sfLma__License__c WHERE sfLma__Subscriber_Org_ID__c = '${test.id.slice(0, 15)}'`,
     );
     assert.equal(lic.records[0]!.sfLma__Version_Number__c, '1.1.0');
+  });
+});
+
+describe('a push request across a restart', () => {
+  it('a request In Progress when the server stops goes on when it starts again on the same data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lma-push-restart-'));
+    try {
+      let org = await startTestOrg({ dataDir: dir, timing: { pushStartMs: 0, pushJobMs: 86_400_000 } });
+      let hub = connect(org, org.orgs.devhub.accessToken);
+      const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
+      const latest = billing.versions.filter((v) => !v.isBeta).at(-1)!.id;
+      const { records } = await hub.query<Rec>(
+        `SELECT OrgKey FROM PackageSubscriber WHERE MetadataPackageId = '${billing.id}' AND MetadataPackageVersionId != '${latest}' AND OrgStatus = 'Active' AND HasRestrictionEnabled = false ORDER BY OrgKey DESC LIMIT 2`,
+      );
+      const req = (await hub
+        .sobject('PackagePushRequest')
+        .create({ PackageVersionId: latest })) as SaveOutcome;
+      await hub.sobject('PackagePushJob').create(
+        records.map((r) => ({ PackagePushRequestId: req.id, SubscriberOrganizationKey: String(r.OrgKey) })),
+        { allOrNone: true },
+      );
+      await hub.sobject('PackagePushRequest').update({ Id: req.id!, Status: 'Pending' });
+      await eventually(async () =>
+        (await hub.sobject('PackagePushRequest').retrieve(req.id!)).Status === 'In Progress'
+          ? true
+          : undefined,
+      );
+      assert.deepEqual(await org.pushes.advance(req.id!, 1), { Succeeded: 1, Created: 1 });
+      await org.close();
+      org = await startTestOrg({ dataDir: dir, timing: { pushStartMs: 0, pushJobMs: 0 } });
+      try {
+        hub = connect(org, org.orgs.devhub.accessToken);
+        const done = await eventually(async () => {
+          const r = await hub.sobject('PackagePushRequest').retrieve(req.id!);
+          return r.Status === 'Succeeded' || r.Status === 'Failed' ? r : undefined;
+        }, 20_000);
+        assert.equal(done.Status, 'Succeeded');
+        assert.deepEqual(org.pushes.show(req.id!).jobs, { Succeeded: 2 });
+      } finally {
+        await org.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
