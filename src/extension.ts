@@ -3,6 +3,7 @@ import { registerCommands, type CommandHandlers } from './commands/commandTable'
 import { connectCommands, promptRelogin, switchTo } from './commands/connect';
 import { exportCommands } from './commands/exportCommands';
 import { licenseCommands } from './commands/licenseCommands';
+import { pushUpgradeCommands } from './commands/pushUpgradeCommands';
 import { licensingTermsCommands } from './commands/licensingTermsCommands';
 import { lmoReportCommands } from './commands/lmoReportCommands';
 import { nodeCommands } from './commands/nodeCommands';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...setupCommands(services),
     ...exportCommands(services),
     ...licenseCommands(services),
+    ...pushUpgradeCommands(services),
   };
 
   context.subscriptions.push(

@@ -37,6 +37,8 @@ export const commands = {
   suspendLicense: 'lma.suspendLicense',
   reactivateLicense: 'lma.reactivateLicense',
   bulkChangeLicenses: 'lma.bulkChangeLicenses',
+  pushUpgradeVersion: 'lma.pushUpgradeVersion',
+  pushUpgradeOrgs: 'lma.pushUpgradeOrgs',
 } as const;
 export type CommandId = (typeof commands)[keyof typeof commands];
 
@@ -120,6 +122,8 @@ export const savedState = {
   testInstalls: 'lma.testInstalls',
   /** globalState: ids of the LMOs the user confirmed as connected to the Partner Console. */
   partnerConsoleConfirmed: 'lma.partnerConsoleConfirmed',
+  /** workspaceState: the owner org chosen for each package's push upgrades, by 033 id (15 characters). */
+  pushOwners: 'lma.pushOwners',
 } as const;
 
 /** The status bar item's id (VS Code lists it under this id in the status bar's menu). */

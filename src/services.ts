@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { askConfirmation } from './commands/askConfirmation';
 import { views, workbenchCommands } from './ids';
 import { checkLmaPresence } from './lma/records/lmaPresence';
+import { choosePushOwner, describePushOwner, ownsPackage } from './lma/records/pushOwner';
 import type { DashboardFigure } from './lma/records/dashboard';
 import type { Package } from './lma/records/types';
 import type { AskConfirmation } from './lma/workflows/licenseSave';
@@ -9,7 +10,9 @@ import { TestInstalls } from './lma/workflows/testInstallHistory';
 import type { Listen } from './base/emitter';
 import { LocalOrgLauncher } from './org/localOrg';
 import { LmoSession } from './org/lmoSession';
+import { OwnerOrgConnections } from './org/ownerOrgs';
 import { OrgChoice } from './state/orgChoice';
+import { PushOwners } from './state/pushOwners';
 import { PartnerConsoleConfirmations } from './state/partnerConsoleConfirmations';
 import { ProjectDocument } from './state/projectDocument';
 import { LmoTreeProvider } from './views/lmoTree';
@@ -57,6 +60,10 @@ export interface Services {
   readonly reports: ReportDocuments;
   /** The confirmation a License save asks in VS Code's own UI (the use case's port). */
   readonly askConfirmation: AskConfirmation;
+  /** Connections to packages' owner orgs when the LMO does not own their push upgrades. */
+  readonly ownerOrgs: OwnerOrgConnections;
+  /** The owner org chosen for each package's pushes. */
+  readonly pushOwners: PushOwners;
 }
 
 /** Creates the services; `disposables` go into the extension context's subscriptions. */
@@ -71,7 +78,23 @@ export function createServices(context: vscode.ExtensionContext): {
   const testInstalls = new TestInstalls(context.workspaceState);
   const tree = new LmoTreeModel(session, project, testInstalls);
   const reports = new ReportDocuments();
-  const treeProvider = new LmoTreeProvider(tree);
+  const pushOwners = new PushOwners(context.workspaceState);
+  const lmoOwns = new Map<string, Promise<boolean>>();
+  const treeProvider = new LmoTreeProvider(tree, async (pkg) => {
+    if (!pkg.packageId) return describePushOwner({ kind: 'unknown', suggestion: undefined });
+    const org = session.state.kind === 'connected' ? session.state.org.orgId : '';
+    const key = `${org}/${pkg.packageId}`;
+    let owns = lmoOwns.get(key);
+    if (!owns) lmoOwns.set(key, (owns = ownsPackage(session, pkg.packageId)));
+    owns.catch(() => lmoOwns.delete(key));
+    return describePushOwner(
+      choosePushOwner({
+        lmoOwns: await owns,
+        remembered: pushOwners.get(pkg.packageId),
+        projectDevHub: undefined,
+      }),
+    );
+  });
   const treeView = vscode.window.createTreeView(views.lmo, {
     treeDataProvider: treeProvider,
     showCollapseAll: true,
@@ -112,6 +135,8 @@ export function createServices(context: vscode.ExtensionContext): {
     licenseChanged: () => tree.licensesChanged(),
     reports,
     askConfirmation,
+    ownerOrgs: new OwnerOrgConnections({ log }),
+    pushOwners,
   };
   const setup = new SetupProgress(base);
   return {

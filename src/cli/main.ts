@@ -4,6 +4,7 @@
  * auth store, like `sf` itself.
  *
  *   lma-explorer test-install --lmo ALIAS --target-org ALIAS --version 04t… [--json]
+ *   lma-explorer push-upgrade plan|schedule|report|retry|abort … (src/cli/pushUpgrade.ts)
  *
  * An installation key comes from --installation-key or LMA_INSTALLATION_KEY (so that CI keeps it out of
  * shell history and process lists); it is never printed, logged or kept.
@@ -25,6 +26,7 @@ import {
 } from '../lma/workflows/testInstall';
 import { prepareTestInstall } from '../lma/workflows/testInstallPreparation';
 import { LmoSession } from '../org/lmoSession';
+import { pushUpgrade } from './pushUpgrade';
 import { loadSalesforce } from '../org/salesforceLoader';
 
 /** The environment variable that can carry the installation key instead of --installation-key. */
@@ -54,7 +56,9 @@ Options:
   --json                         print the report as JSON
   --verbose                      log every request to stderr
 
-Exit codes: 0 verified, 1 verification failed or no License, 2 the run could not start.`;
+Exit codes: 0 verified, 1 verification failed or no License, 2 the run could not start.
+
+Push upgrades: lma-explorer push-upgrade --help`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -62,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === 'push-upgrade') return pushUpgrade(rest);
   if (command !== 'test-install') {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;

@@ -3,7 +3,14 @@
  * required on the first connection, because loading these libraries takes about half a second and
  * activation must not pay for it (`npm run bench` measures activation).
  */
-import { AuthInfo, Connection, Lifecycle, StateAggregator, WebOAuthServer } from '@salesforce/core';
+import {
+  AuthInfo,
+  ConfigAggregator,
+  Connection,
+  Lifecycle,
+  StateAggregator,
+  WebOAuthServer,
+} from '@salesforce/core';
 import type { AuthorizedOrg, ExchangeObserver, OrgConnection, RequestOptions } from './connection';
 
 /**
@@ -42,6 +49,17 @@ export async function listAuthorizedOrgs(): Promise<AuthorizedOrg[]> {
     isDevHub: org.isDevHub ?? false,
     isExpired: org.isExpired,
   }));
+}
+
+/**
+ * The project's `target-dev-hub` (its .sf/config.json, else the user's global config), as `sf` reads
+ * it: the suggested owner org of a package's push upgrades. Undefined when none is set.
+ */
+export async function projectDevHub(projectPath: string | undefined): Promise<string | undefined> {
+  await ConfigAggregator.clearInstance(projectPath);
+  const config = await ConfigAggregator.create(projectPath ? { projectPath } : {});
+  const value = config.getPropertyValue('target-dev-hub');
+  return typeof value === 'string' && value ? value : undefined;
 }
 
 /** Resolves an alias to its username; a username resolves to itself. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LmoTreeModel } from './lmoTreeModel';
+import type { Package } from '../lma/records/types';
 import type { LmaNode } from './nodes';
 import { toTreeItem } from './treeItems';
 
@@ -12,12 +13,31 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(readonly model: LmoTreeModel) {
+  /**
+   * `describePushOwner`: which org owns a package's push upgrades, in one line, added to the package's
+   * tooltip when it shows (one request the first time for each package).
+   */
+  constructor(
+    readonly model: LmoTreeModel,
+    private readonly describePushOwner?: (pkg: Package) => Promise<string>,
+  ) {
     this.subscription = model.onDidChange((node) => this.changed.fire(node));
   }
 
   getTreeItem(node: LmaNode): vscode.TreeItem {
     return toTreeItem(node, this.model.isBusy(node), this.model.testInstallMark(node));
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, node: LmaNode): Promise<vscode.TreeItem> {
+    if (
+      node.kind !== 'package' ||
+      !this.describePushOwner ||
+      !(item.tooltip instanceof vscode.MarkdownString)
+    )
+      return item;
+    const owner = await this.describePushOwner(node.pkg).catch(() => undefined);
+    if (owner) item.tooltip.appendMarkdown(`\n\n${owner}`);
+    return item;
   }
 
   getParent(node: LmaNode): LmaNode | undefined {

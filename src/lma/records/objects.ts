@@ -31,7 +31,12 @@ export interface ObjectDeclaration {
 /** The LMA's three objects (those the session describes: older LMAs lack some of their fields). */
 export type LmaObject = 'license' | 'package' | 'packageVersion';
 /** Every object a query of the extension names, the LMA's and the standard parents it reads through. */
-export type ObjectName = LmaObject | 'licenseHistory' | 'lead' | 'account' | 'user';
+export type ObjectName = LmaObject | 'licenseHistory' | 'lead' | 'account' | 'user' | PushObject;
+/**
+ * The push-upgrade objects: they live in the package's OWNER org (the Dev Hub for 2GP and unlocked
+ * packages, the packaging org for 1GP), which is the LMO only when the partner business org is both.
+ */
+export type PushObject = 'pushRequest' | 'pushJob' | 'pushError' | 'packageSubscriber';
 
 const system = {
   Id: { label: 'Record ID', type: 'id', required: true },
@@ -175,7 +180,76 @@ export const OBJECTS = {
       IsActive: { label: 'Active', type: 'checkbox', required: true },
     },
   },
+  /**
+   * Push upgrades, in the package's owner org (/work/shared/reference/lma-domain.md, isv-operations.md:
+   * PackagePushRequest 0DV, statuses Created, Pending, In Progress, Succeeded, Failed, Canceled).
+   */
+  pushRequest: {
+    apiName: 'PackagePushRequest',
+    label: 'Package Push Request',
+    fields: {
+      Id: system.Id,
+      PackageVersionId: { label: 'Package Version ID', type: 'text', required: true },
+      ScheduledStartTime: { label: 'Scheduled Start Time', type: 'datetime' },
+      Status: { label: 'Status', type: 'picklist', required: true },
+      StartTime: { label: 'Start Time', type: 'datetime' },
+      EndTime: { label: 'End Time', type: 'datetime' },
+      DurationSeconds: { label: 'Duration Seconds', type: 'number' },
+      CreatedDate: system.CreatedDate,
+    },
+  },
+  pushJob: {
+    apiName: 'PackagePushJob',
+    label: 'Package Push Job',
+    fields: {
+      Id: system.Id,
+      PackagePushRequestId: { label: 'Package Push Request ID', type: 'text', required: true },
+      SubscriberOrganizationKey: { label: 'Subscriber Organization Key', type: 'text', required: true },
+      Status: { label: 'Status', type: 'picklist', required: true },
+      StartTime: { label: 'Start Time', type: 'datetime' },
+      EndTime: { label: 'End Time', type: 'datetime' },
+    },
+  },
+  /** Read only: one row per error of a job (ErrorType ApexTestFailure, DeployError, …). */
+  pushError: {
+    apiName: 'PackagePushError',
+    label: 'Package Push Error',
+    fields: {
+      Id: system.Id,
+      PackagePushJobId: { label: 'Package Push Job ID', type: 'text', required: true },
+      ErrorSeverity: { label: 'Error Severity', type: 'picklist' },
+      ErrorType: { label: 'Error Type', type: 'picklist' },
+      ErrorTitle: { label: 'Error Title', type: 'text' },
+      ErrorMessage: { label: 'Error Message', type: 'text' },
+      ErrorDetails: { label: 'Error Details', type: 'text' },
+    },
+  },
+  /** Who has the package installed: OrgKey is the 18-character subscriber org id. */
+  packageSubscriber: {
+    apiName: 'PackageSubscriber',
+    label: 'Package Subscriber',
+    fields: {
+      Id: system.Id,
+      OrgKey: { label: 'Org Key', type: 'text', required: true },
+      OrgName: { label: 'Org Name', type: 'text' },
+      OrgType: { label: 'Org Type', type: 'picklist' },
+      OrgStatus: { label: 'Org Status', type: 'picklist' },
+      InstanceName: { label: 'Instance Name', type: 'text' },
+      InstalledStatus: { label: 'Installed Status', type: 'picklist' },
+      MetadataPackageId: { label: 'Metadata Package ID', type: 'text' },
+      MetadataPackageVersionId: { label: 'Metadata Package Version ID', type: 'text' },
+      HasRestrictionEnabled: { label: 'Has Restriction Enabled', type: 'checkbox' },
+    },
+  },
 } as const satisfies Record<ObjectName, ObjectDeclaration>;
+
+/** The push objects' API names, for REST paths and sObject Collections. */
+export const PUSH_OBJECTS: Record<PushObject, string> = {
+  pushRequest: OBJECTS.pushRequest.apiName,
+  pushJob: OBJECTS.pushJob.apiName,
+  pushError: OBJECTS.pushError.apiName,
+  packageSubscriber: OBJECTS.packageSubscriber.apiName,
+};
 
 /** The License's API name, for the requests that name the object (REST paths, sObject Collections). */
 export const LICENSE_OBJECT = OBJECTS.license.apiName;

@@ -1,0 +1,120 @@
+// Benchmark of push upgrades on the local org (issue 21), for the package with the most subscribers of a
+// seeded world (PUSH_BENCH_LICENSES Licenses, default 25,000; one PackageSubscriber per installed License):
+//   live count  = one selection's counts (countSelection: one aggregate over the LMO's Licenses)
+//   plan        = the preview (planPush): the LMO's candidates and the owner org's subscribers
+//   schedule    = the request, its jobs 200 per sObject Collections request, then Pending (scheduled a
+//                 day ahead, then aborted, so the local org doesn't run them)
+// Requests are counted per org from the request logs. `sf package push-upgrade schedule` inserts its jobs
+// with Bulk API 2.0, which the local org does not serve: its row says so instead of a figure.
+// Run: node --import tsx bench/pushUpgrade.ts (prints a table)
+import '../test/integration/isolatedHome.ts';
+import { startLocalOrg } from 'lma-local-org';
+import { checkLmaPresence } from '../src/lma/records/lmaPresence.ts';
+import { queryPage } from '../src/lma/records/lmoApi.ts';
+import { loadPackages } from '../src/lma/records/packages.ts';
+import { countSelection, scopeForVersion } from '../src/lma/records/pushUpgrade.ts';
+import { releasedNewestFirst } from '../src/lma/records/packages.ts';
+import { DEFAULT_SELECTION } from '../src/lma/rules/pushUpgrade.ts';
+import { abortPush, planPush, schedulePush } from '../src/lma/workflows/pushUpgrade.ts';
+import { LmoSession } from '../src/org/lmoSession.ts';
+import { OwnerOrgConnections } from '../src/org/ownerOrgs.ts';
+import { authorizeWithRefreshToken, openConnection } from '../src/org/salesforce.ts';
+
+const LICENSES = Number(process.env.PUSH_BENCH_LICENSES ?? 25_000);
+
+async function main() {
+  const started = performance.now();
+  const org = await startLocalOrg({ seed: LICENSES });
+  const seededMs = performance.now() - started;
+  let lmoRequests = 0;
+  let ownerRequests = 0;
+  const count = (line: string) => {
+    if (/^\[owner org/.test(line)) ownerRequests++;
+    else if (/^(GET|POST|PATCH|DELETE) /.test(line)) lmoRequests++;
+  };
+  const log = { trace: count, info: count, warn: count, error: count };
+  const session = new LmoSession({ log, checkLma: (request) => checkLmaPresence({ request }) });
+  try {
+    await authorizeWithRefreshToken({
+      loginUrl: org.instanceUrl,
+      refreshToken: org.orgs.lmo.refreshToken,
+      alias: 'bench-push-lmo',
+    });
+    await authorizeWithRefreshToken({
+      loginUrl: org.instanceUrl,
+      refreshToken: org.orgs.devhub.refreshToken,
+      alias: 'bench-push-hub',
+    });
+    await session.connect('bench-push-lmo');
+    const owner = await new OwnerOrgConnections({ log, open: openConnection }).connect('bench-push-hub');
+    const groups = await queryPage<{ MetadataPackageId: string; total: number }>(
+      owner,
+      'SELECT MetadataPackageId, COUNT(Id) total FROM PackageSubscriber GROUP BY MetadataPackageId',
+    );
+    const biggest = [...groups.records].sort((a, b) => b.total - a.total)[0]!;
+    const packages = await loadPackages(session);
+    const pkg = packages.find(
+      (p) => p.packageId && p.packageId.slice(0, 15) === biggest.MetadataPackageId.slice(0, 15),
+    )!;
+    const target = [...pkg.versions].sort(releasedNewestFirst)[0]!;
+    const found = scopeForVersion(packages, target.versionId!);
+    if ('problem' in found) throw new Error(found.problem);
+    const scope = found.scope;
+
+    const measure = async <T>(run: () => Promise<T>) => {
+      const [lmo0, owner0, t0] = [lmoRequests, ownerRequests, performance.now()];
+      const value = await run();
+      return { value, ms: performance.now() - t0, lmo: lmoRequests - lmo0, owner: ownerRequests - owner0 };
+    };
+    const counted = await measure(() => countSelection(session, scope, DEFAULT_SELECTION));
+    const planned = await measure(() => planPush(session, owner, scope, DEFAULT_SELECTION));
+    const preview = planned.value;
+    const scheduled = await measure(() =>
+      schedulePush(owner, preview, { when: new Date(Date.now() + 86_400_000) }),
+    );
+    const report = scheduled.value;
+    if (report.kind === 'started') await abortPush(owner, report.requestId);
+
+    const rows: string[][] = [
+      ['step', 'what', 'time (ms)', 'LMO requests', 'owner-org requests'],
+      [
+        'live count',
+        `${counted.value.total} Licenses`,
+        counted.ms.toFixed(0),
+        String(counted.lmo),
+        String(counted.owner),
+      ],
+      [
+        'plan + preview',
+        `${preview.jobs.length} jobs, ${preview.excluded.length} left out`,
+        planned.ms.toFixed(0),
+        String(planned.lmo),
+        String(planned.owner),
+      ],
+      [
+        'schedule (extension)',
+        `${report.kind === 'started' ? report.jobs : 0} jobs, ${report.kind}`,
+        scheduled.ms.toFixed(0),
+        String(scheduled.lmo),
+        String(scheduled.owner),
+      ],
+      ['schedule (sf package push-upgrade)', 'not run: the local org has no Bulk API 2.0', '—', '—', '—'],
+    ];
+    console.log(
+      `Push upgrades: ${pkg.name}, ${biggest.total} subscribers, target ${target.versionNumber} (world of ${LICENSES} Licenses seeded in ${(seededMs / 1000).toFixed(1)} s)\n`,
+    );
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const [n, row] of rows.entries()) {
+      console.log(`| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
+      if (n === 0) console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+    }
+  } finally {
+    session.dispose();
+    await org.close();
+  }
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

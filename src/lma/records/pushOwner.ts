@@ -1,0 +1,56 @@
+/**
+ * Which org owns a package's push upgrades: the packaging org of a 1GP package or the Dev Hub of a 2GP
+ * or unlocked one. That org lists the package among its `MetadataPackage` records (UNCONFIRMED that a
+ * Dev Hub lists its 2GP packages there: Package Visualizer reads MetadataPackage in the Dev Hub); an
+ * org without the object (INVALID_TYPE) owns no package. When the LMO owns it, its one session pushes.
+ */
+import { queryPage, type LmoApi } from './lmoApi';
+import { literal, toId15, toId18 } from './soql';
+
+export async function ownsPackage(api: LmoApi, packageId: string): Promise<boolean> {
+  try {
+    const page = await queryPage<{ Id: string }>(
+      api,
+      `SELECT Id FROM MetadataPackage WHERE Id IN (${literal(toId15(packageId))}, ${literal(toId18(packageId))})`,
+    );
+    return page.records.length > 0;
+  } catch (error) {
+    if (/INVALID_TYPE|not supported|sObject type .* is not supported/i.test(String((error as Error).message)))
+      return false;
+    throw error;
+  }
+}
+
+/** Where a package's pushes run, as the user sees it. */
+export type PushOwner =
+  | { kind: 'lmo' }
+  | { kind: 'other'; target: string; source: 'remembered' | 'project' }
+  | { kind: 'unknown'; suggestion: string | undefined };
+
+/**
+ * The owner org to use: the LMO when it owns the package; else the org remembered for this package;
+ * else the project's `target-dev-hub`, as a suggestion the user confirms (it is then remembered).
+ */
+export function choosePushOwner(options: {
+  lmoOwns: boolean;
+  remembered: string | undefined;
+  projectDevHub: string | undefined;
+}): PushOwner {
+  if (options.lmoOwns) return { kind: 'lmo' };
+  if (options.remembered) return { kind: 'other', target: options.remembered, source: 'remembered' };
+  return { kind: 'unknown', suggestion: options.projectDevHub };
+}
+
+/** One line for the tree and the panel: who owns the pushes. */
+export function describePushOwner(owner: PushOwner): string {
+  switch (owner.kind) {
+    case 'lmo':
+      return 'Pushes run in this LMO';
+    case 'other':
+      return `Pushes run in ${owner.target}`;
+    case 'unknown':
+      return owner.suggestion
+        ? `Pushes run in the package's owner org (suggested: ${owner.suggestion})`
+        : "Pushes run in the package's owner org: choose it";
+  }
+}
