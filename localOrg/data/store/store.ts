@@ -202,7 +202,10 @@ export class Store {
         tables++;
         return true;
       });
-      if (validBytes < totalBytes) throw damaged(file, validBytes, totalBytes);
+      if (validBytes < totalBytes)
+        throw older
+          ? damaged(file, validBytes, totalBytes)
+          : damagedSnapshot(file, validBytes, totalBytes, true);
       if (older) return true;
       if (!header) throw cutShort(file, totalBytes, 'its header');
       if (table && table.seen < table.lines)
@@ -248,7 +251,7 @@ export class Store {
       return true;
     });
     if (validBytes < end || lines !== segment.lines)
-      throw damaged(file, validBytes, fs.fstatSync(segment.file.fd).size);
+      throw damagedSnapshot(file, validBytes, fs.fstatSync(segment.file.fd).size, false);
     for (const [table, s] of this.segments) if (s === segment) this.segments.delete(table);
   }
 
@@ -567,6 +570,18 @@ function newerFormat(file: string, version: unknown): Error {
   return new Error(
     `${file} is in snapshot format ${String(version)}, which this version of the local org can't read ` +
       `(it reads ${SNAPSHOT_VERSION} and older); use the newer version that wrote it.`,
+  );
+}
+
+/** A snapshot's damage: its lines can't be dropped from the end (the counts would no longer hold). */
+function damagedSnapshot(file: string, offset: number, total: number, starting: boolean): Error {
+  return new Error(
+    `${file} is damaged at byte offset ${offset} (of ${total}); ` +
+      (starting
+        ? 'the local org will not start, so that nothing after the damage is dropped silently. '
+        : 'the records of the table read there are not served, so that none is dropped silently. ') +
+      `The snapshot holds every record older than the journals beside it: restore it from a copy, or ` +
+      `move the data folder away to start afresh.`,
   );
 }
 
