@@ -241,6 +241,8 @@ export class Store {
   /** Decode a table's lines from the snapshot (checking each again: the file may have changed since). */
   private readSegment(segment: Segment, put: (row: Row) => void): void {
     const file = path.join(this.dir!, SNAPSHOT);
+    if (segment.file.fd < 0)
+      throw new Error(`${file}: the local org's store is closed; its tables can't be read.`);
     const end = segment.offset + segment.length;
     let lines = 0;
     const validBytes = scanLines(segment.file.fd, segment.offset, end, (body) => {
@@ -486,7 +488,10 @@ export class Store {
       this.segments.set(table, segment);
       table.defer((put) => this.readSegment(segment, put));
     }
-    if (old) fs.closeSync(old.fd);
+    if (old) {
+      fs.closeSync(old.fd);
+      old.fd = -1;
+    }
     for (const f of fs.readdirSync(dir)) {
       const m = /^journal-(\d+)\.jsonl$/.exec(f);
       if (m && Number(m[1]) < nextGen) fs.rmSync(path.join(dir, f));
@@ -497,8 +502,11 @@ export class Store {
   close(): void {
     this.journal?.close();
     this.journal = undefined;
-    // Tables not read yet can't be read once the store is closed.
-    if (this.snapshotFile) fs.closeSync(this.snapshotFile.fd);
+    // Tables not read yet can't be read once the store is closed (its descriptor may be reused).
+    if (this.snapshotFile) {
+      fs.closeSync(this.snapshotFile.fd);
+      this.snapshotFile.fd = -1;
+    }
     this.snapshotFile = undefined;
   }
 
