@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mintedCounter } from '../ids';
 import type { Row } from '../schema/types';
-import { JournalWriter, encodeLine, fsyncDir, readLines } from './journal';
+import { JournalWriter, encodeLine, fsyncDir, readLines, scanLines } from './journal';
 import { Table } from './table';
 import { decodeChunks, encodeOps } from './codec';
 import type { PutOp } from './codec';
@@ -32,6 +32,26 @@ export interface StoreOptions {
 }
 
 const SNAPSHOT = 'snapshot.jsonl';
+/**
+ * Snapshot format: a header line {v, gen, counter, tables}; then, per table, a line {o, t, lines}
+ * followed by that many lines of its rows. Older snapshots (header {gen}, rows of any table on any
+ * line) are read whole once and rewritten.
+ */
+const SNAPSHOT_VERSION = 2;
+interface SnapshotHeader {
+  v?: number;
+  gen: number;
+  /** The highest id counter minted (ids of tables not read yet must not be minted again). */
+  counter: number;
+  tables: number;
+}
+/** A table's lines in the open snapshot. */
+interface Segment {
+  file: { fd: number };
+  offset: number;
+  length: number;
+  lines: number;
+}
 const ROWS_PER_LINE = 1000;
 const journalName = (gen: number): string => `journal-${String(gen).padStart(8, '0')}.jsonl`;
 
@@ -89,13 +109,7 @@ export class Store {
       if (/\.jsonl$|^world\.json$/.test(f)) fs.chmodSync(path.join(this.dir, f), 0o600);
     }
     for (const f of fs.readdirSync(this.dir)) if (f.endsWith('.tmp')) fs.rmSync(path.join(this.dir, f));
-    const snapshot = path.join(this.dir, SNAPSHOT);
-    const snap = readLines(snapshot, (value) => {
-      if (Array.isArray(value)) decodeChunks(value, (o, t, row) => this.applyRow(o, t, row));
-      else this.gen = (value as { gen: number }).gen;
-    });
-    // A snapshot is fsynced before it is renamed into place: any bad line in it is damage, not a crash.
-    if (snap.validBytes < snap.totalBytes) throw damaged(snapshot, snap.validBytes, snap.totalBytes);
+    const converted = this.openSnapshot(path.join(this.dir, SNAPSHOT));
     const journals = fs
       .readdirSync(this.dir)
       .filter((f) => /^journal-\d+\.jsonl$/.test(f))
@@ -124,6 +138,123 @@ export class Store {
       this.gen = g;
     }
     this.journal = new JournalWriter(path.join(this.dir, journalName(this.gen)));
+    if (converted) {
+      // Read once in the older format (every row replayed); from now on in the current one.
+      this.compact();
+      this.warn(`${path.join(this.dir, SNAPSHOT)}: rewritten in the current snapshot format.`);
+    }
+  }
+
+  /**
+   * Check the snapshot's every line and note where each table's rows are, without decoding them: a
+   * table is read on first use (`Table.load`). The snapshot is fsynced before it is renamed into
+   * place, so any bad or missing line is damage (never a crash's torn write): the start stops.
+   * Returns true when the snapshot is in the older format (read whole here; to be rewritten).
+   */
+  private openSnapshot(file: string): boolean {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+    let keep = false;
+    try {
+      const totalBytes = fs.fstatSync(fd).size;
+      let header: SnapshotHeader | undefined;
+      let older = false;
+      // The table whose lines come next, and how many of its lines are still to come.
+      let table: { org: string; sobject: string; lines: number; offset: number; seen: number } | undefined;
+      let tables = 0;
+      const file0 = { fd };
+      const validBytes = scanLines(fd, 0, totalBytes, (body, offset) => {
+        if (!header && !older) {
+          const value = parseJson(body) as SnapshotHeader | undefined;
+          if (!value || typeof value !== 'object' || typeof value.gen !== 'number') return false;
+          if (value.v === undefined) older = true;
+          else if (value.v !== SNAPSHOT_VERSION) throw newerFormat(file, value.v);
+          else header = value;
+          this.gen = value.gen;
+          return true;
+        }
+        if (older) {
+          const value = parseJson(body);
+          if (!Array.isArray(value)) return false;
+          decodeChunks(value, (o, t, row) => this.applyRow(o, t, row));
+          return true;
+        }
+        if (table && table.seen < table.lines) {
+          table.seen++;
+          return true;
+        }
+        if (table) this.deferTable(file0, table, offset);
+        const value = parseJson(body) as { o?: unknown; t?: unknown; lines?: unknown } | undefined;
+        if (!value || typeof value.o !== 'string' || typeof value.t !== 'string') return false;
+        if (typeof value.lines !== 'number') return false;
+        table = {
+          org: value.o,
+          sobject: value.t,
+          lines: value.lines,
+          offset: offset + body.length + 10,
+          seen: 0,
+        };
+        tables++;
+        return true;
+      });
+      if (validBytes < totalBytes)
+        throw older
+          ? damaged(file, validBytes, totalBytes)
+          : damagedSnapshot(file, validBytes, totalBytes, true);
+      if (older) return true;
+      if (!header) throw cutShort(file, totalBytes, 'its header');
+      if (table && table.seen < table.lines)
+        throw cutShort(file, totalBytes, `${table.lines - table.seen} more lines of ${table.sobject}`);
+      if (table) this.deferTable(file0, table, totalBytes);
+      if (tables < header.tables) throw cutShort(file, totalBytes, `${header.tables - tables} more tables`);
+      this.counter = Math.max(this.counter, header.counter);
+      this.snapshotFile = file0;
+      keep = true;
+      return false;
+    } finally {
+      if (!keep) fs.closeSync(fd);
+    }
+  }
+
+  /** The open snapshot (deferred tables read their rows from it); replaced by each compaction. */
+  private snapshotFile: { fd: number } | undefined;
+  /** Where each deferred table's lines are in the open snapshot. */
+  private readonly segments = new Map<Table, Segment>();
+
+  private deferTable(
+    file: { fd: number },
+    t: { org: string; sobject: string; lines: number; offset: number },
+    end: number,
+  ): void {
+    const table = this.table(t.org, t.sobject);
+    if (t.lines === 0) return;
+    const segment = { file, offset: t.offset, length: end - t.offset, lines: t.lines };
+    this.segments.set(table, segment);
+    table.defer((put) => this.readSegment(segment, put), true);
+  }
+
+  /** Decode a table's lines from the snapshot (checking each again: the file may have changed since). */
+  private readSegment(segment: Segment, put: (row: Row) => void): void {
+    const file = path.join(this.dir!, SNAPSHOT);
+    if (segment.file.fd < 0)
+      throw new Error(`${file}: the local org's store is closed; its tables can't be read.`);
+    const end = segment.offset + segment.length;
+    let lines = 0;
+    const validBytes = scanLines(segment.file.fd, segment.offset, end, (body) => {
+      const value = parseJson(body);
+      if (!Array.isArray(value)) return false;
+      decodeChunks(value, (_o, _t, row) => put(row));
+      lines++;
+      return true;
+    });
+    if (validBytes < end || lines !== segment.lines)
+      throw damagedSnapshot(file, validBytes, fs.fstatSync(segment.file.fd).size, false);
+    for (const [table, s] of this.segments) if (s === segment) this.segments.delete(table);
   }
 
   get durable(): boolean {
@@ -292,7 +423,10 @@ export class Store {
     }
   }
 
-  /** Rewrite the state as a snapshot and start a new journal. */
+  /**
+   * Rewrite the state as a snapshot and start a new journal. A table not read yet is copied from the
+   * old snapshot as it is (its lines, then its pending rows), so compacting never reads it.
+   */
   compact(): void {
     // An open transaction's rows must not reach the snapshot before its commit.
     if (!this.dir || !this.journal || this.tx) return;
@@ -302,28 +436,62 @@ export class Store {
     this.journal = new JournalWriter(path.join(dir, journalName(nextGen)));
     const tmp = path.join(dir, `${SNAPSHOT}.tmp`);
     const fd = fs.openSync(tmp, 'w', 0o600);
+    const moved: Array<[Table, Segment]> = [];
+    const file = { fd: -1 };
     try {
-      fs.writeSync(fd, encodeLine({ gen: nextGen }));
-      let chunk: PutOp[] = [];
-      const flush = (): void => {
-        if (chunk.length) fs.writeSync(fd, encodeLine(encodeOps(chunk)));
-        chunk = [];
+      let offset = 0;
+      const write = (text: string | Buffer): void => {
+        const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+        for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off);
+        offset += buf.length;
       };
-      for (const [org, tables] of this.orgs) {
-        for (const [sobject, table] of tables) {
-          for (const row of table.rows.values()) {
-            chunk.push(['p', org, sobject, row]);
-            if (chunk.length >= ROWS_PER_LINE) flush();
-          }
-        }
+      const all: Array<[string, string, Table]> = [];
+      for (const [org, tables] of this.orgs)
+        for (const [sobject, table] of tables) all.push([org, sobject, table]);
+      const header: SnapshotHeader = {
+        v: SNAPSHOT_VERSION,
+        gen: nextGen,
+        counter: this.counter,
+        tables: all.length,
+      };
+      write(encodeLine(header));
+      for (const [org, sobject, table] of all) {
+        const segment = table.deferred ? this.segments.get(table) : undefined;
+        const rows = segment ? table.pendingRows() : [...table.rows.values()];
+        const lines: string[] = [];
+        for (let i = 0; i < rows.length; i += ROWS_PER_LINE)
+          lines.push(
+            encodeLine(encodeOps(rows.slice(i, i + ROWS_PER_LINE).map((r) => ['p', org, sobject, r]))),
+          );
+        write(encodeLine({ o: org, t: sobject, lines: (segment?.lines ?? 0) + lines.length }));
+        const start = offset;
+        if (segment) copyBytes(segment.file.fd, segment.offset, segment.length, write);
+        for (const line of lines) write(line);
+        if (segment)
+          moved.push([
+            table,
+            { file, offset: start, length: offset - start, lines: segment.lines + lines.length },
+          ]);
       }
-      flush();
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, path.join(dir, SNAPSHOT));
     fsyncDir(dir);
+    // Deferred tables now read from the new snapshot: their pending rows are in it.
+    file.fd = fs.openSync(path.join(dir, SNAPSHOT), 'r');
+    const old = this.snapshotFile;
+    this.snapshotFile = file;
+    this.segments.clear();
+    for (const [table, segment] of moved) {
+      this.segments.set(table, segment);
+      table.defer((put) => this.readSegment(segment, put));
+    }
+    if (old) {
+      fs.closeSync(old.fd);
+      old.fd = -1;
+    }
     for (const f of fs.readdirSync(dir)) {
       const m = /^journal-(\d+)\.jsonl$/.exec(f);
       if (m && Number(m[1]) < nextGen) fs.rmSync(path.join(dir, f));
@@ -334,6 +502,12 @@ export class Store {
   close(): void {
     this.journal?.close();
     this.journal = undefined;
+    // Tables not read yet can't be read once the store is closed (its descriptor may be reused).
+    if (this.snapshotFile) {
+      fs.closeSync(this.snapshotFile.fd);
+      this.snapshotFile.fd = -1;
+    }
+    this.snapshotFile = undefined;
   }
 
   private maybeCompact(): void {
@@ -371,6 +545,52 @@ function hasNewline(file: string, from: number, total: number): boolean {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Copy `length` bytes of `fd` from `offset` through `write`, 4 MiB at a time. */
+function copyBytes(fd: number, offset: number, length: number, write: (b: Buffer) => void): void {
+  const buf = Buffer.allocUnsafe(Math.min(length, 4 * 1024 * 1024));
+  for (let done = 0; done < length;) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, length - done), offset + done);
+    if (n === 0) throw new Error('the snapshot ended early while it was being copied');
+    write(buf.subarray(0, n));
+    done += n;
+  }
+}
+
+function cutShort(file: string, total: number, missing: string): Error {
+  return new Error(
+    `${file} is cut short: it ends at byte ${total} where ${missing} should follow; the local org will ` +
+      `not start, so that the records of the missing part are not dropped silently. Restore the file ` +
+      `from a copy, or move the data folder away to start afresh.`,
+  );
+}
+
+function newerFormat(file: string, version: unknown): Error {
+  return new Error(
+    `${file} is in snapshot format ${String(version)}, which this version of the local org can't read ` +
+      `(it reads ${SNAPSHOT_VERSION} and older); use the newer version that wrote it.`,
+  );
+}
+
+/** A snapshot's damage: its lines can't be dropped from the end (the counts would no longer hold). */
+function damagedSnapshot(file: string, offset: number, total: number, starting: boolean): Error {
+  return new Error(
+    `${file} is damaged at byte offset ${offset} (of ${total}); ` +
+      (starting
+        ? 'the local org will not start, so that nothing after the damage is dropped silently. '
+        : 'the records of the table read there are not served, so that none is dropped silently. ') +
+      `The snapshot holds every record older than the journals beside it: restore it from a copy, or ` +
+      `move the data folder away to start afresh.`,
+  );
 }
 
 function damaged(file: string, offset: number, total: number): Error {

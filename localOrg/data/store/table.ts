@@ -14,8 +14,18 @@ export function indexKey(value: unknown, idLike: boolean): unknown {
   return (idLike ? value.slice(0, 15) : value).toLowerCase();
 }
 
+/** Reads a table's rows from the snapshot, handing each to `put`; throws if the file is damaged. */
+export type TableLoader = (put: (row: Row) => void) => void;
+
 export class Table {
-  readonly rows = new Map<string, Row>();
+  private readonly map = new Map<string, Row>();
+  /**
+   * The table's rows in the snapshot, not read yet: a table is read on its first use, so a start
+   * costs only the tables something uses. Writes replayed from journals (or made) meanwhile wait in
+   * `pending` and are applied over the snapshot's rows, in order, when it is read.
+   */
+  private loader: TableLoader | undefined;
+  private pending: Row[] = [];
   // A key maps to one row key, or to a Set when several rows share it (saves a Set per unique value).
   // An index is built on its first lookup, not while the store replays: opening a 100,000-license
   // store then costs only the rows, and indexes nobody queries cost nothing.
@@ -30,6 +40,45 @@ export class Table {
       if (spec.field !== 'Id') this.indexes.set(spec.field.toLowerCase(), { spec, map: undefined });
   }
 
+  /** Every row, keyed by its 15-character id (reads the snapshot's rows first if not yet read). */
+  get rows(): ReadonlyMap<string, Row> {
+    this.load();
+    return this.map;
+  }
+
+  /** Whether the table still waits to be read from the snapshot. */
+  get deferred(): boolean {
+    return this.loader !== undefined;
+  }
+
+  /** Rows written since the snapshot that `defer` names, not yet applied (for compaction). */
+  pendingRows(): readonly Row[] {
+    return this.pending;
+  }
+
+  /** Read the rows from `loader` on first use; `pending` rows (already in it) are dropped. */
+  defer(loader: TableLoader, keepPending = false): void {
+    this.loader = loader;
+    if (!keepPending) this.pending = [];
+  }
+
+  /** Read the table's rows from the snapshot now, if they weren't yet. */
+  load(): void {
+    const loader = this.loader;
+    if (!loader) return;
+    const map = this.map;
+    try {
+      loader((row) => map.set(String(row.Id).slice(0, 15), row));
+    } catch (e) {
+      map.clear(); // try again on the next use, and fail as loudly again
+      throw e;
+    }
+    this.loader = undefined;
+    const pending = this.pending;
+    this.pending = [];
+    for (const row of pending) this.put(row);
+  }
+
   private all: Row[] | undefined;
   private live: Row[] | undefined;
 
@@ -38,16 +87,19 @@ export class Table {
    * and the live list spares each query reading IsDeleted on 100,000 rows of different shapes.
    */
   list(): readonly Row[] {
-    return (this.all ??= [...this.rows.values()]);
+    this.load();
+    return (this.all ??= [...this.map.values()]);
   }
 
   /** The rows not deleted (soft delete keeps deleted rows for queryAll). */
   liveList(): readonly Row[] {
+    this.load();
     return (this.live ??= this.list().filter((row) => row.IsDeleted !== true));
   }
 
   get(id: string): Row | undefined {
-    return this.rows.get(id.slice(0, 15));
+    this.load();
+    return this.map.get(id.slice(0, 15));
   }
 
   hasIndex(field: string): boolean {
@@ -58,39 +110,46 @@ export class Table {
   lookup(field: string, value: unknown): Set<string> | undefined {
     const index = this.indexes.get(field.toLowerCase());
     if (!index) return undefined;
+    this.load();
     if (!index.map) {
       index.map = new Map();
-      for (const [key, row] of this.rows) addKey(index.map, index.spec, row[index.spec.field], key);
+      for (const [key, row] of this.map) addKey(index.map, index.spec, row[index.spec.field], key);
     }
     const hit = index.map.get(indexKey(value, index.spec.idLike));
     return hit === undefined ? new Set() : typeof hit === 'string' ? new Set([hit]) : hit;
   }
 
   put(row: Row): void {
-    const key = String(row.Id).slice(0, 15);
-    const old = this.rows.get(key);
-    for (const { spec, map } of this.indexes.values()) {
-      if (!map) continue;
-      const before = old?.[spec.field];
-      const after = row[spec.field];
-      if (old && before === after) continue;
-      if (old && before != null) {
-        const k = indexKey(before, spec.idLike);
-        const hit = map.get(k);
-        if (hit === key) map.delete(k);
-        else if (typeof hit === 'object') hit.delete(key);
-      }
-      addKey(map, spec, after, key);
+    if (this.loader) {
+      this.pending.push(row);
+      return;
     }
-    this.rows.set(key, row);
+    const key = String(row.Id).slice(0, 15);
+    const old = this.map.get(key);
+    if (this.indexes.size)
+      for (const { spec, map } of this.indexes.values()) {
+        if (!map) continue;
+        const before = old?.[spec.field];
+        const after = row[spec.field];
+        if (old && before === after) continue;
+        if (old && before != null) {
+          const k = indexKey(before, spec.idLike);
+          const hit = map.get(k);
+          if (hit === key) map.delete(k);
+          else if (typeof hit === 'object') hit.delete(key);
+        }
+        addKey(map, spec, after, key);
+      }
+    this.map.set(key, row);
     this.all = undefined;
     this.live = undefined;
   }
 
   /** Take a row out again (a rolled-back create): it leaves no trace, not even for queryAll. */
   remove(id: string): void {
+    this.load();
     const key = id.slice(0, 15);
-    const old = this.rows.get(key);
+    const old = this.map.get(key);
     if (!old) return;
     for (const { spec, map } of this.indexes.values()) {
       const before = old[spec.field];
@@ -100,7 +159,7 @@ export class Table {
       if (hit === key) map.delete(k);
       else if (typeof hit === 'object') hit.delete(key);
     }
-    this.rows.delete(key);
+    this.map.delete(key);
     this.all = undefined;
     this.live = undefined;
   }
