@@ -19,6 +19,7 @@ import { seedWorld, type SeedShape, type SeedSpec } from './world/seed';
 import type { AssociationState, LicenseDefaults, PackageState, VersionState } from './world/state';
 import { World } from './world/world';
 import type { Timing } from './world/timing';
+import type { DeclaredParameter, SubscriberFeatureValue } from './world/fma';
 
 export type {
   OrgView,
@@ -32,6 +33,8 @@ export type {
   Timing,
   LmaSetup,
   LmaCustomizations,
+  DeclaredParameter,
+  SubscriberFeatureValue,
 };
 export { LMO_PROBLEMS, type LmoProblem, type LmoProblems };
 
@@ -54,6 +57,11 @@ export interface StartLocalOrgOptions {
    * world has them), e.g. `{ requiredField: true, duplicateRule: true }`.
    */
   lmoProblems?: Partial<LmoProblems>;
+  /**
+   * Whether the LMO has the Feature Management App (namespace sfFma; a support case on Salesforce).
+   * Omitted: as the world has it (a new world: not installed).
+   */
+  fma?: boolean;
   /** How long a test install stays IN_PROGRESS (default 600 ms); the same as `timing.installMs`. */
   installDelayMs?: number;
   /**
@@ -110,6 +118,23 @@ export interface LocalOrg {
     promote(versionId: string): Promise<VersionState>;
     /** Associates the package with the LMO, or changes its default license terms (future installs only). */
     associate(packageId: string, defaults: LicenseDefaults): Promise<AssociationState>;
+    /**
+     * The feature parameters the package declares (replacing its list); with the FMA installed, its
+     * Licenses get their values (installs from now on too).
+     */
+    declareFeatureParameters(
+      packageId: string,
+      parameters: DeclaredParameter[],
+    ): Promise<DeclaredParameter[]>;
+  };
+  /** Feature parameter values as subscriber test orgs hold them. */
+  subscriber: {
+    featureParameters(org: string): Promise<SubscriberFeatureValue[]>;
+    /** A Subscriber-to-LMO value set by the package's code in the org; it reaches the LMO later. */
+    setFeatureParameter(
+      org: string,
+      input: { package: string; fullName: string; value: boolean | number | string | null },
+    ): SubscriberFeatureValue;
   };
   /** Customizations of the LMO. */
   lmo: {
@@ -126,7 +151,11 @@ export interface LocalOrg {
       lastName?: string;
       lmaAccess?: boolean;
       setupAccess?: boolean;
+      /** False: may read the Feature Management App's objects but not edit them. */
+      fmaEditAccess?: boolean;
     }): Promise<OrgView>;
+    /** Installs the Feature Management App in the LMO, or takes it away. */
+    setFma(installed: boolean): { installed: boolean };
     /** An active validation rule on License that rejects the LMA's inserts (null removes it). */
     setLicenseValidationRule(message: string | null): void;
     /** Which problems (customizations known to block Lead or License creation) the LMO has. */
@@ -188,7 +217,9 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
     const { version: _version, ...customizations } = options.lma ?? {};
     if (Object.keys(customizations).length) setLmaCustomizations(world, customizations);
     if (options.lmoProblems) await setLmoProblems(world, options.lmoProblems);
+    if (options.fma !== undefined && options.fma !== world.fma.installed) world.fma.setInstalled(options.fma);
     await world.installs.resume();
+    await world.fma.settleDue();
     let close: () => Promise<void> = async () => undefined;
     const server = await startServer(world, { port: options.port ?? 0, onShutdown: () => void close() });
     const { shared, admin } = server;
@@ -196,6 +227,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
       if (closed) return;
       closed = true;
       world.installs.stop();
+      world.fma.stop();
       await server.close();
       db.close();
     };
@@ -216,11 +248,17 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         createVersion: (id, i) => world.console.createVersion(id, i),
         promote: (id) => world.console.promote(id),
         associate: (id, d) => world.console.associate(id, d),
+        declareFeatureParameters: (id, p) => world.fma.declare(id, p),
+      },
+      subscriber: {
+        featureParameters: (org) => world.fma.subscriberValues(org),
+        setFeatureParameter: (org, input) => world.fma.setSubscriberValue(org, input),
       },
       lmo: {
         lma: () => lmaSetup(world),
         customize: (changes) => admin.customizeLma(changes),
         createUser: (input) => admin.createLmoUser(input),
+        setFma: (installed) => admin.setFma({ installed }),
         setLicenseValidationRule: (message) => admin.setLicenseValidationRule(message),
         problems: () => admin.lmoProblems(),
         setProblems: (changes) => admin.setLmoProblems(changes),

@@ -13,16 +13,26 @@ export interface Timing {
    * their instances): their SubscriberPackageVersion query returns zero rows meanwhile.
    */
   replicationMs: number;
+  /** How long an LMO-to-subscriber feature parameter value takes to reach the subscriber org ("several minutes"). */
+  fmaToSubscriberMs: number;
+  /** How long a subscriber-to-LMO feature parameter value takes to reach the LMO ("up to 24 hours"). */
+  fmaToLmoMs: number;
 }
 
-export const DEFAULT_TIMING: Timing = { installMs: 600, licenseDelayMs: 1_500, replicationMs: 1_500 };
+export const DEFAULT_TIMING: Timing = {
+  installMs: 600,
+  licenseDelayMs: 1_500,
+  replicationMs: 1_500,
+  fmaToSubscriberMs: 1_500,
+  fmaToLmoMs: 3_000,
+};
 
 /** Checks a partial Timing from the admin API or the CLI: whole milliseconds, at most a day. */
 export function validTiming(input: Record<string, unknown>): Partial<Timing> {
   const out: Partial<Timing> = {};
   for (const [key, value] of Object.entries(input)) {
     if (!(key in DEFAULT_TIMING))
-      throw new Error(`Unknown timing "${key}" (installMs, licenseDelayMs, replicationMs).`);
+      throw new Error(`Unknown timing "${key}" (${Object.keys(DEFAULT_TIMING).join(', ')}).`);
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 86_400_000)
       throw new Error(`${key} is a whole number of milliseconds from 0 to 86400000.`);
     out[key as keyof Timing] = value;

@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 // them the Partner Console and installs. The parts it is built from never import this file.
 import type { Database } from '../data/index';
 import { WorldCore } from './core';
+import { Fma } from './fma';
 import { Installs } from './installs';
 import { applyLmaSetup } from './lmaSetup';
 import { applyLmoSchema } from './lmoProblems';
@@ -21,12 +22,15 @@ export interface WorldOptions {
 export class World extends WorldCore {
   readonly console: PartnerConsole;
   readonly installs: Installs;
+  readonly fma: Fma;
 
   private constructor(state: WorldState, db: Database, dir: string | undefined, timing: Partial<Timing>) {
     super(state, db, dir);
     Object.assign(this.timing, timing);
     this.console = new PartnerConsole(this);
     this.installs = new Installs(this);
+    this.fma = new Fma(this);
+    this.installs.onLicense = (packageId, licenseId) => this.fma.onLicense(packageId, licenseId);
   }
 
   /** Opens the saved world, or builds the base one (LMO + Dev Hub) when there is none. */
@@ -89,6 +93,7 @@ export class World extends WorldCore {
       username?: string;
       lmaAccess?: boolean;
       setupAccess?: boolean;
+      fmaEditAccess?: boolean;
     },
   ): Promise<OrgState> {
     const n = this.state.orgs.filter((o) => o.id === org.id).length + 1;
@@ -99,6 +104,7 @@ export class World extends WorldCore {
     });
     if (spec.lmaAccess === false) user.lmaAccess = false;
     if (spec.setupAccess === false) user.setupAccess = false;
+    if (spec.fmaEditAccess === false) user.fmaEditAccess = false;
     await this.allOrNothing(
       async () => {
         const { Id: _uid, ...row } = userRow(user);

@@ -1,6 +1,7 @@
 // Which sObjects an org has (by kind), looked up case-insensitively as
 // Salesforce does, with child relationships derived from the lookups.
 import { invalidField, invalidType } from '../errors';
+import { fmaObjects } from './fma';
 import { DEFAULT_TRACKED_FIELDS, lmaObjects, type LmaSchemaOptions } from './lma';
 import {
   accountObject,
@@ -77,6 +78,10 @@ export interface SchemaOptions {
   lma?: LmaSchemaOptions;
   /** As a user without access to the LMA's objects sees the LMO: they are not there. */
   withoutLma?: boolean;
+  /** The LMO has the Feature Management App (LMO only). */
+  fma?: boolean;
+  /** As a user without edit access to the FMA's objects sees them: readable, not writable. */
+  fmaReadOnly?: boolean;
 }
 const STANDARD_OBJECTS = [
   organizationObject,
@@ -102,7 +107,11 @@ export class Schema {
     // Only the LMO has the LMA installed.
     const defs =
       kind === 'lmo' && !options.withoutLma
-        ? [...STANDARD_OBJECTS, ...lmaObjects(options.lma ?? DEFAULT_LMA)]
+        ? [
+            ...STANDARD_OBJECTS,
+            ...lmaObjects(options.lma ?? DEFAULT_LMA),
+            ...(options.fma ? fmaObjects(options.fmaReadOnly === true) : []),
+          ]
         : STANDARD_OBJECTS;
     for (const def of defs) {
       const extra = added.get(def.name.toLowerCase()) ?? [];
