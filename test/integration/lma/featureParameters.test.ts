@@ -1,0 +1,292 @@
+// Feature parameters (the Feature Management App) through the real session against the local org:
+// detection with and without the FMA and with read-only access, reading a License's parameters,
+// editing each type with the guard rails of License saves, and every refusal sending no write.
+import '../isolatedHome';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startLocalOrg, type DeclaredParameter, type LocalOrg } from 'lma-local-org';
+import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import { queryAll } from '../../../src/lma/records/lmoApi';
+import { detectFma, loadLicenseFeatureParameters } from '../../../src/lma/records/featureParameters';
+import type { FeatureLicense, FeatureParameterValue } from '../../../src/lma/rules/featureParameters';
+import { saveFeatureParameter } from '../../../src/lma/workflows/featureParameterSave';
+import type { AskConfirmation } from '../../../src/lma/workflows/licenseSave';
+import { LmoSession } from '../../../src/org/lmoSession';
+import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
+
+let org: LocalOrg;
+let session: LmoSession;
+const writes: string[] = [];
+
+const PARAMETERS: DeclaredParameter[] = [
+  {
+    fullName: 'BetaReports',
+    label: 'Beta Reports',
+    type: 'Boolean',
+    direction: 'LmoToSubscriber',
+    value: false,
+    introducedIn: '1.0.0',
+  },
+  {
+    fullName: 'MaxProjects',
+    label: 'Max Projects',
+    type: 'Integer',
+    direction: 'LmoToSubscriber',
+    value: 10,
+    introducedIn: '1.1.0',
+  },
+  {
+    fullName: 'RenewalDate',
+    label: 'Renewal Date',
+    type: 'Date',
+    direction: 'LmoToSubscriber',
+    value: '2027-01-31',
+    introducedIn: '1.1.0',
+  },
+  {
+    fullName: 'ActiveUsers',
+    label: 'Active Users',
+    type: 'Integer',
+    direction: 'SubscriberToLmo',
+    value: 0,
+    introducedIn: '1.0.0',
+  },
+];
+
+async function connect(alias: string, refreshToken: string): Promise<LmoSession> {
+  await authorizeWithRefreshToken({ loginUrl: org.instanceUrl, refreshToken, alias });
+  const log = (line: string) => {
+    if (/^(PATCH|POST|DELETE) /.test(line)) writes.push(line);
+  };
+  const s = new LmoSession({
+    log: { trace: log, info: log, warn: log, error: log },
+    checkLma: (request) => checkLmaPresence({ request }),
+  });
+  await s.connect(alias);
+  return s;
+}
+
+before(async () => {
+  org = await startLocalOrg({ seed: 'demo', fma: true });
+  const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
+  await org.console.declareFeatureParameters(billing.id, PARAMETERS);
+  session = await connect('fma-lmo', org.orgs.lmo.refreshToken);
+});
+after(async () => {
+  session?.dispose();
+  await org?.close();
+});
+
+/** Licenses of Acme Billing with their customer, each used by one test only. */
+const taken = new Set<string>();
+async function license(): Promise<FeatureLicense> {
+  const rows = await queryAll<{
+    Id: string;
+    Name: string;
+    sfLma__Subscriber_Org_ID__c: string;
+    sfLma__Account__r: { Name: string } | null;
+  }>(
+    session,
+    "SELECT Id, Name, sfLma__Subscriber_Org_ID__c, sfLma__Account__r.Name FROM sfLma__License__c WHERE sfLma__Package__r.Name = 'Acme Billing' ORDER BY Id LIMIT 50",
+  );
+  const row = rows.find((r) => !taken.has(r.Id))!;
+  taken.add(row.Id);
+  return {
+    id: row.Id,
+    name: row.Name,
+    customerName: row.sfLma__Account__r?.Name,
+    subscriberOrgId: row.sfLma__Subscriber_Org_ID__c,
+  };
+}
+
+async function parameter(
+  licenseId: string,
+  label: string,
+  s: LmoSession = session,
+): Promise<FeatureParameterValue> {
+  const found = (await loadLicenseFeatureParameters(s, licenseId)).find((p) => p.label === label);
+  assert.ok(found, `${label} on ${licenseId}`);
+  return found;
+}
+
+const noConfirmation: AskConfirmation = async () => {
+  throw new Error('no confirmation expected');
+};
+const fast = { editable: true, sleep: async () => undefined };
+
+test('detection: installed and editable, not installed, and read-only for a user without edit access', async () => {
+  assert.deepEqual(await detectFma(session), { kind: 'installed', editable: true });
+  org.lmo.setFma(false);
+  try {
+    assert.deepEqual(await detectFma(session), { kind: 'notInstalled' });
+  } finally {
+    org.lmo.setFma(true);
+  }
+  const user = await org.lmo.createUser({ firstName: 'Rita', lastName: 'Reader', fmaEditAccess: false });
+  const reader = await connect('fma-reader', user.refreshToken);
+  try {
+    assert.deepEqual(await detectFma(reader), { kind: 'installed', editable: false });
+    // Such a user reads the values, and a save is refused before anything is sent.
+    const l = await license();
+    const beta = await parameter(l.id, 'Beta Reports', reader);
+    const before = writes.length;
+    const outcome = await saveFeatureParameter(reader, l, beta, true, noConfirmation, { editable: false });
+    assert.equal(outcome.kind, 'refused');
+    assert.match(outcome.message, /Edit access/);
+    assert.equal(writes.length, before, 'no write was sent');
+    assert.equal((await parameter(l.id, 'Beta Reports')).value, false);
+  } finally {
+    reader.dispose();
+  }
+});
+
+test('a License’s parameters: type, direction, label, value and the version that introduced each', async () => {
+  const l = await license();
+  const params = await loadLicenseFeatureParameters(session, l.id);
+  assert.deepEqual(
+    params.map((p) => [p.label, p.type, p.direction, p.value, p.introducedIn]),
+    [
+      ['Active Users', 'Integer', 'SubscriberToLmo', 0, '1.0.0'],
+      ['Beta Reports', 'Boolean', 'LmoToSubscriber', false, '1.0.0'],
+      ['Max Projects', 'Integer', 'LmoToSubscriber', 10, '1.1.0'],
+      ['Renewal Date', 'Date', 'LmoToSubscriber', '2027-01-31', '1.1.0'],
+    ],
+  );
+});
+
+test('each type is saved and read back; turning a Boolean on needs no confirmation', async () => {
+  const l = await license();
+  const on = await saveFeatureParameter(
+    session,
+    l,
+    await parameter(l.id, 'Beta Reports'),
+    true,
+    noConfirmation,
+    fast,
+  );
+  assert.equal(on.kind, 'saved');
+  assert.match(on.message, /Beta Reports off → on.*reaches the customer’s org within minutes/);
+  assert.equal((await parameter(l.id, 'Beta Reports')).value, true);
+
+  const more = await saveFeatureParameter(
+    session,
+    l,
+    await parameter(l.id, 'Max Projects'),
+    250,
+    noConfirmation,
+    fast,
+  );
+  assert.equal(more.kind, 'saved');
+  assert.equal((await parameter(l.id, 'Max Projects')).value, 250);
+
+  const date = await saveFeatureParameter(
+    session,
+    l,
+    await parameter(l.id, 'Renewal Date'),
+    '2028-02-29',
+    noConfirmation,
+    fast,
+  );
+  assert.equal(date.kind, 'saved');
+  assert.equal((await parameter(l.id, 'Renewal Date')).value, '2028-02-29');
+});
+
+test('taking something away asks a confirmation naming the customer; declining writes nothing', async () => {
+  const l = await license();
+  const asked: string[] = [];
+  const decline: AskConfirmation = async (c) => {
+    asked.push(c.kind === 'none' ? '' : c.message);
+    return undefined;
+  };
+  const before = writes.length;
+  const lower = await saveFeatureParameter(
+    session,
+    l,
+    await parameter(l.id, 'Max Projects'),
+    5,
+    decline,
+    fast,
+  );
+  assert.equal(lower.kind, 'cancelled');
+  assert.equal(writes.length, before);
+  assert.match(asked[0]!, /Max Projects 10 → 5 takes a feature away/);
+  assert.ok(asked[0]!.includes(l.name) && asked[0]!.includes(String(l.subscriberOrgId)), asked[0]);
+  assert.equal((await parameter(l.id, 'Max Projects')).value, 10);
+
+  const accept: AskConfirmation = async () => true;
+  const beta = await saveFeatureParameter(
+    session,
+    l,
+    await parameter(l.id, 'Beta Reports'),
+    true,
+    noConfirmation,
+    fast,
+  );
+  assert.equal(beta.kind, 'saved');
+  const off = await saveFeatureParameter(
+    session,
+    l,
+    await parameter(l.id, 'Beta Reports'),
+    false,
+    accept,
+    fast,
+  );
+  assert.equal(off.kind, 'saved');
+  assert.equal((await parameter(l.id, 'Beta Reports')).value, false);
+});
+
+test('a change made since the value was read is reported, not overwritten', async () => {
+  const l = await license();
+  const loaded = await parameter(l.id, 'Max Projects');
+  // Someone else raises it in the LMO after our read.
+  await session.request(`/sobjects/sfFma__FeatureParameterInteger__c/${loaded.id}`, {
+    method: 'PATCH',
+    body: { sfFma__Value__c: 40 },
+  });
+  const outcome = await saveFeatureParameter(session, l, loaded, 20, noConfirmation, fast);
+  assert.equal(outcome.kind, 'conflict');
+  assert.match(outcome.message, /Nothing was saved/);
+  assert.equal((await parameter(l.id, 'Max Projects')).value, 40);
+});
+
+test('refused with a clear message and no write: subscriber-to-LMO, 10 digits, a date that doesn’t exist, deleted meanwhile', async () => {
+  const l = await license();
+  const before = writes.length;
+  const subscriber = await saveFeatureParameter(
+    session,
+    l,
+    await parameter(l.id, 'Active Users'),
+    3,
+    noConfirmation,
+    fast,
+  );
+  assert.equal(subscriber.kind, 'refused');
+  assert.match(subscriber.message, /set by the customer’s org.*arrives within 24 hours/);
+  const big = await saveFeatureParameter(
+    session,
+    l,
+    await parameter(l.id, 'Max Projects'),
+    1_000_000_000,
+    noConfirmation,
+    fast,
+  );
+  assert.equal(big.kind, 'refused');
+  assert.match(big.message, /at most 9 digits/);
+  const feb30 = await saveFeatureParameter(
+    session,
+    l,
+    await parameter(l.id, 'Renewal Date'),
+    '2026-02-30',
+    noConfirmation,
+    fast,
+  );
+  assert.equal(feb30.kind, 'refused');
+  assert.match(feb30.message, /2026-02-30 is not a date that exists/);
+  assert.equal(writes.length, before, 'no write was sent');
+
+  const beta = await parameter(l.id, 'Beta Reports');
+  await session.request(`/sobjects/sfFma__FeatureParameterBoolean__c/${beta.id}`, { method: 'DELETE' });
+  const gone = await saveFeatureParameter(session, l, beta, true, noConfirmation, fast);
+  assert.equal(gone.kind, 'deleted');
+  assert.match(gone.message, /deleted meanwhile/);
+});
