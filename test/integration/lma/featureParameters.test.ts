@@ -12,6 +12,7 @@ import type { FeatureLicense, FeatureParameterValue } from '../../../src/lma/rul
 import { saveFeatureParameter } from '../../../src/lma/workflows/featureParameterSave';
 import type { AskConfirmation } from '../../../src/lma/workflows/licenseSave';
 import { LmoSession } from '../../../src/org/lmoSession';
+import { FeatureParameterSection } from '../../../src/webviews/featureParameterSection';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 
 let org: LocalOrg;
@@ -289,4 +290,69 @@ test('refused with a clear message and no write: subscriber-to-LMO, 10 digits, a
   const gone = await saveFeatureParameter(session, l, beta, true, noConfirmation, fast);
   assert.equal(gone.kind, 'deleted');
   assert.match(gone.message, /deleted meanwhile/);
+});
+
+test('the section refuses forged page messages: a subscriber-to-LMO value, a value it never showed', async () => {
+  const l = await license();
+  const section = new FeatureParameterSection(session, l, noConfirmation);
+  const loaded = await section.load();
+  assert.equal(loaded.kind, 'loaded');
+  const shown = loaded.kind === 'loaded' ? loaded.parameters : [];
+  const active = shown.find((p) => p.label === 'Active Users')!;
+  const before = writes.length;
+  const forged = await section.handle({
+    kind: 'saveFeatureParameter',
+    licenseId: l.id,
+    id: active.id,
+    value: 99,
+  });
+  const result = forged?.find((m) => m.kind === 'featureSaveResult');
+  assert.equal(result?.kind === 'featureSaveResult' && result.result.kind, 'refused');
+  const other = await license();
+  const foreign = (await parameter(other.id, 'Max Projects')).id;
+  const unseen = await section.handle({
+    kind: 'saveFeatureParameter',
+    licenseId: l.id,
+    id: foreign,
+    value: 1,
+  });
+  const unseenResult = unseen?.find((m) => m.kind === 'featureSaveResult');
+  assert.equal(unseenResult?.kind === 'featureSaveResult' && unseenResult.result.kind, 'refused');
+  assert.equal(writes.length, before, 'no write was sent');
+  assert.equal((await parameter(l.id, 'Active Users')).value, 0);
+  assert.equal((await parameter(other.id, 'Max Projects')).value, 10);
+
+  // A genuine save through the section answers the result and the section as the org now holds it.
+  const beta = shown.find((p) => p.label === 'Beta Reports')!;
+  const saved = await section.handle({
+    kind: 'saveFeatureParameter',
+    licenseId: l.id,
+    id: beta.id,
+    value: true,
+  });
+  const savedResult = saved?.find((m) => m.kind === 'featureSaveResult');
+  assert.equal(savedResult?.kind === 'featureSaveResult' && savedResult.result.kind, 'saved');
+  const now = saved?.find((m) => m.kind === 'featureParameters');
+  assert.equal(
+    now?.kind === 'featureParameters' && now.section.kind === 'loaded'
+      ? now.section.parameters.find((p) => p.label === 'Beta Reports')?.value
+      : undefined,
+    true,
+  );
+});
+
+test('without the FMA the section explains it once instead of failing', async () => {
+  const l = await license();
+  org.lmo.setFma(false);
+  try {
+    const section = new FeatureParameterSection(session, l, noConfirmation);
+    const loaded = await section.load();
+    assert.equal(loaded.kind, 'notInstalled');
+    assert.match(
+      loaded.kind === 'notInstalled' ? loaded.explanation : '',
+      /Feature Management App.*Partner Support/,
+    );
+  } finally {
+    org.lmo.setFma(true);
+  }
 });
