@@ -10,6 +10,11 @@ import { queryAll } from '../../../src/lma/records/lmoApi';
 import { detectFma, loadLicenseFeatureParameters } from '../../../src/lma/records/featureParameters';
 import type { FeatureLicense, FeatureParameterValue } from '../../../src/lma/rules/featureParameters';
 import { saveFeatureParameter } from '../../../src/lma/workflows/featureParameterSave';
+import {
+  applyBulkFeatureChange,
+  licenseIdsOf,
+  previewBulkFeatureChange,
+} from '../../../src/lma/workflows/featureParameterBulk';
 import type { AskConfirmation } from '../../../src/lma/workflows/licenseSave';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { FeatureParameterSection } from '../../../src/webviews/featureParameterSection';
@@ -355,4 +360,103 @@ test('without the FMA the section explains it once instead of failing', async ()
   } finally {
     org.lmo.setFma(true);
   }
+});
+
+test('bulk: one parameter for several Licenses, preview, confirmation naming customers, and a mixed report', async () => {
+  const [a, b, c, d, e] = [
+    await license(),
+    await license(),
+    await license(),
+    await license(),
+    await license(),
+  ];
+  const max = await parameter(a.id, 'Max Projects');
+  const target = { id: max.parameterId, label: 'Max Projects', type: 'Integer' as const };
+  // d already has the value; b's value record is deleted; e is lowered below 10 by nobody (raised here first).
+  const dMax = await parameter(d.id, 'Max Projects');
+  await saveFeatureParameter(session, d, dMax, 500, noConfirmation, fast);
+  await session.request(
+    `/sobjects/sfFma__FeatureParameterInteger__c/${(await parameter(b.id, 'Max Projects')).id}`,
+    {
+      method: 'DELETE',
+    },
+  );
+  const eMax = await parameter(e.id, 'Max Projects');
+  await saveFeatureParameter(session, e, eMax, 900, noConfirmation, fast);
+
+  const scope = { kind: 'selection' as const, licenseIds: [a.id, b.id, c.id, d.id, e.id] };
+  const preview = await previewBulkFeatureChange(session, target, scope, 500);
+  assert.equal(preview.summary, '3 to change, 1 unchanged, 1 refused');
+  assert.equal(preview.confirmation.kind, 'confirm', 'e goes from 900 down to 500');
+  assert.match(
+    preview.confirmation.kind === 'confirm' ? preview.confirmation.message : '',
+    new RegExp(e.name),
+  );
+
+  // c changes after the preview: it is reported, not overwritten.
+  const cMax = await parameter(c.id, 'Max Projects');
+  await session.request(`/sobjects/sfFma__FeatureParameterInteger__c/${cMax.id}`, {
+    method: 'PATCH',
+    body: { sfFma__Value__c: 77 },
+  });
+  const asked: string[] = [];
+  const report = await applyBulkFeatureChange(
+    session,
+    preview,
+    async (conf) => {
+      asked.push(conf.kind === 'none' ? '' : conf.message);
+      return true;
+    },
+    { editable: true },
+  );
+  assert.ok(!('kind' in report));
+  assert.equal(asked.length, 1);
+  assert.deepEqual(report.applied.map((l) => l.id).sort(), [a.id, e.id].sort());
+  assert.deepEqual(
+    report.unchanged.map((l) => l.id),
+    [d.id],
+  );
+  assert.deepEqual(
+    report.failed
+      .map((f) => [
+        f.license.id,
+        /deleted|no Max Projects/.test(f.reason) ? 'gone' : /changed/.test(f.reason) ? 'changed' : f.reason,
+      ])
+      .sort(),
+    [
+      [b.id, 'gone'],
+      [c.id, 'changed'],
+    ].sort(),
+  );
+  assert.match(report.message, /set to 500 on 2 Licenses, 1 already had it, 2 not changed.*within minutes/);
+  assert.equal((await parameter(a.id, 'Max Projects')).value, 500);
+  assert.equal((await parameter(c.id, 'Max Projects')).value, 77);
+  assert.equal((await parameter(e.id, 'Max Projects')).value, 500);
+});
+
+test('bulk by Status group reads the group’s Licenses; declining the confirmation writes nothing', async () => {
+  const billing = (
+    await queryAll<{ Id: string }>(session, "SELECT Id FROM sfLma__Package__c WHERE Name = 'Acme Billing'")
+  )[0]!;
+  const ids = await licenseIdsOf(session, { kind: 'group', packageId: billing.Id, status: 'Active' });
+  const counted = await queryAll<{ Id: string }>(
+    session,
+    `SELECT Id FROM sfLma__License__c WHERE sfLma__Package_Version__r.sfLma__Package__c = '${billing.Id}' AND sfLma__Status__c = 'Active'`,
+  );
+  assert.equal(ids.length, counted.length);
+  assert.ok(ids.length > 0);
+  const l = await license();
+  const beta = await parameter(l.id, 'Beta Reports');
+  await saveFeatureParameter(session, l, beta, true, noConfirmation, fast);
+  const preview = await previewBulkFeatureChange(
+    session,
+    { id: beta.parameterId, label: 'Beta Reports', type: 'Boolean' },
+    { kind: 'selection', licenseIds: [l.id] },
+    false,
+  );
+  const before = writes.length;
+  const outcome = await applyBulkFeatureChange(session, preview, async () => undefined, { editable: true });
+  assert.deepEqual(outcome, { kind: 'cancelled' });
+  assert.equal(writes.length, before);
+  assert.equal((await parameter(l.id, 'Beta Reports')).value, true);
 });
