@@ -3,6 +3,7 @@
  * feature parameters of a License (one query per value junction: the FMA keeps Boolean, Integer and
  * Date values in three objects). Objects and fields: `objects.ts` (FMA metadata).
  */
+import { LmoError } from '../../base/lmoError';
 import { toLmoError } from '../../org/errors';
 import {
   directionOf,
@@ -139,4 +140,118 @@ export async function loadFeatureParameterValue(
     `SELECT ${SELECT} FROM ${FMA_JUNCTIONS[type]} WHERE Id = ${literal(id)}`,
   );
   return rows[0] ? toValue(type, rows[0]) : undefined;
+}
+
+/** A parameter of a package with how many Licenses hold each value. */
+export interface FeatureParameterCounts {
+  id: string;
+  fullName: string;
+  label: string;
+  type: FeatureType;
+  direction: FeatureParameterValue['direction'];
+  introducedIn: string | undefined;
+  /** Each value held and by how many Licenses, most held first. */
+  values: { value: FeatureValue; licenses: number }[];
+}
+
+/** The versioned base of the REST API (`/services/data/v62.0`), read once per session from its resources. */
+const bases = new WeakMap<LmoApi, Promise<string>>();
+function restBase(api: LmoApi): Promise<string> {
+  let base = bases.get(api);
+  if (!base) {
+    base = api
+      .request<Record<string, string>>('/')
+      .then((resources) => (resources.query ?? '/services/data/v62.0/query').replace(/\/query$/, ''));
+    base.catch(() => bases.delete(api));
+    bases.set(api, base);
+  }
+  return base;
+}
+
+interface CompositeAnswer {
+  compositeResponse: { referenceId: string; httpStatusCode: number; body: unknown }[];
+}
+
+/**
+ * The package's parameters and, for each, how many Licenses hold each value: the parameters and one
+ * aggregate per value junction, in one composite request (one API call, as Salesforce counts it).
+ */
+export async function loadFeatureParameterCounts(
+  api: LmoApi,
+  packageId: string,
+): Promise<FeatureParameterCounts[]> {
+  const base = await restBase(api);
+  const byPackage = `sfFma__FeatureParameter__r.sfFma__Package__c = ${literal(packageId)}`;
+  const query = (referenceId: string, soql: string) => ({
+    method: 'GET',
+    referenceId,
+    url: `${base}/query?q=${encodeURIComponent(soql)}`,
+  });
+  const answer = await api.request<CompositeAnswer>('/composite', {
+    method: 'POST',
+    body: {
+      allOrNone: false,
+      compositeRequest: [
+        query(
+          'parameters',
+          `SELECT Id, Name, sfFma__FullName__c, sfFma__DataType__c, sfFma__DataFlowDirection__c, sfFma__IntroducedInPackageVersion__c FROM ${OBJECTS.featureParameter.apiName} WHERE sfFma__Package__c = ${literal(packageId)} ORDER BY Name`,
+        ),
+        ...(Object.entries(FMA_JUNCTIONS) as [FeatureType, string][]).map(([type, object]) =>
+          query(
+            type,
+            `SELECT sfFma__FeatureParameter__c parameter, sfFma__Value__c value, COUNT(Id) licenses FROM ${object} WHERE ${byPackage} GROUP BY sfFma__FeatureParameter__c, sfFma__Value__c`,
+          ),
+        ),
+      ],
+    },
+  });
+  const failed = answer.compositeResponse.find((r) => r.httpStatusCode >= 300);
+  if (failed) {
+    const error = (Array.isArray(failed.body) ? failed.body[0] : failed.body) as {
+      message?: string;
+      errorCode?: string;
+    };
+    throw new LmoError(
+      'salesforce',
+      error?.message ?? 'The feature parameter counts could not be read.',
+      error?.errorCode,
+      failed.httpStatusCode,
+    );
+  }
+  const records = <T>(ref: string): T[] =>
+    ((answer.compositeResponse.find((r) => r.referenceId === ref)?.body as { records?: T[] }) ?? {})
+      .records ?? [];
+  const counts = new Map<string, { value: FeatureValue; licenses: number }[]>();
+  for (const type of Object.keys(FMA_JUNCTIONS) as FeatureType[])
+    for (const row of records<{ parameter: string; value: FeatureValue; licenses: number }>(type)) {
+      const list = counts.get(row.parameter) ?? [];
+      list.push({
+        value: type === 'Boolean' ? row.value === true : (row.value ?? null),
+        licenses: row.licenses,
+      });
+      counts.set(row.parameter, list);
+    }
+  return records<{
+    Id: string;
+    Name: string;
+    sfFma__FullName__c: string | null;
+    sfFma__DataType__c: string | null;
+    sfFma__DataFlowDirection__c: string | null;
+    sfFma__IntroducedInPackageVersion__c: string | null;
+  }>('parameters').flatMap((p) => {
+    const type = typeOf(p.sfFma__DataType__c);
+    const direction = directionOf(p.sfFma__DataFlowDirection__c);
+    if (!type || !direction) return [];
+    return [
+      {
+        id: p.Id,
+        fullName: p.sfFma__FullName__c ?? p.Name,
+        label: p.Name,
+        type,
+        direction,
+        introducedIn: p.sfFma__IntroducedInPackageVersion__c ?? undefined,
+        values: (counts.get(p.Id) ?? []).sort((a, b) => b.licenses - a.licenses),
+      },
+    ];
+  });
 }

@@ -7,7 +7,11 @@ import { after, before, test } from 'node:test';
 import { startLocalOrg, type DeclaredParameter, type LocalOrg } from 'lma-local-org';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { queryAll } from '../../../src/lma/records/lmoApi';
-import { detectFma, loadLicenseFeatureParameters } from '../../../src/lma/records/featureParameters';
+import {
+  detectFma,
+  loadFeatureParameterCounts,
+  loadLicenseFeatureParameters,
+} from '../../../src/lma/records/featureParameters';
 import type { FeatureLicense, FeatureParameterValue } from '../../../src/lma/rules/featureParameters';
 import { saveFeatureParameter } from '../../../src/lma/workflows/featureParameterSave';
 import {
@@ -23,6 +27,7 @@ import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 let org: LocalOrg;
 let session: LmoSession;
 const writes: string[] = [];
+const requests: string[] = [];
 
 const PARAMETERS: DeclaredParameter[] = [
   {
@@ -63,6 +68,7 @@ async function connect(alias: string, refreshToken: string): Promise<LmoSession>
   await authorizeWithRefreshToken({ loginUrl: org.instanceUrl, refreshToken, alias });
   const log = (line: string) => {
     if (/^(PATCH|POST|DELETE) /.test(line)) writes.push(line);
+    if (/^(GET|PATCH|POST|DELETE) /.test(line)) requests.push(line);
   };
   const s = new LmoSession({
     log: { trace: log, info: log, warn: log, error: log },
@@ -459,4 +465,35 @@ test('bulk by Status group reads the group’s Licenses; declining the confirmat
   assert.deepEqual(outcome, { kind: 'cancelled' });
   assert.equal(writes.length, before);
   assert.equal((await parameter(l.id, 'Beta Reports')).value, true);
+});
+
+test('the tree’s counts: each parameter of a package with how many Licenses hold each value, in one request', async () => {
+  const billing = (
+    await queryAll<{ Id: string }>(session, "SELECT Id FROM sfLma__Package__c WHERE Name = 'Acme Billing'")
+  )[0]!;
+  const l = await license();
+  await saveFeatureParameter(session, l, await parameter(l.id, 'Beta Reports'), true, noConfirmation, fast);
+  await loadFeatureParameterCounts(session, billing.Id); // the REST base, read once per session
+  const before = requests.length;
+  const counts = await loadFeatureParameterCounts(session, billing.Id);
+  assert.equal(requests.length - before, 1, requests.slice(before).join('\n'));
+  // Against the records themselves.
+  for (const p of counts) {
+    const object = `sfFma__FeatureParameter${p.type}__c`;
+    const rows = await queryAll<{ sfFma__Value__c: boolean | number | string | null }>(
+      session,
+      `SELECT sfFma__Value__c FROM ${object} WHERE sfFma__FeatureParameter__c = '${p.id}'`,
+    );
+    const expected = new Map<string, number>();
+    for (const r of rows) {
+      const key = JSON.stringify(p.type === 'Boolean' ? r.sfFma__Value__c === true : r.sfFma__Value__c);
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    assert.deepEqual(new Map(p.values.map((v) => [JSON.stringify(v.value), v.licenses])), expected, p.label);
+  }
+  assert.deepEqual(
+    counts.map((p) => p.label),
+    ['Active Users', 'Beta Reports', 'Max Projects', 'Renewal Date'],
+  );
+  assert.ok(counts.find((p) => p.label === 'Beta Reports')!.values.some((v) => v.value === true));
 });
