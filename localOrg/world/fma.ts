@@ -141,14 +141,20 @@ export class Fma {
         .platform(this.world.lmo)
         .query(
           `SELECT Id FROM sfLma__License__c WHERE sfLma__Package_Version__r.sfLma__Package__c = '${packageRowId}'`,
-        ).records;
-      for (const l of licenses) await this.onLicense(pkg.id, String(l.Id));
+        )
+        .records.map((l) => String(l.Id));
+      await this.giveValues(pkg.id, licenses);
     }
     return parameters;
   }
 
   /** The FMA's writes for a License the LMA wrote for an install: the parameters, then the License's values. */
   async onLicense(packageId: string, licenseId: string): Promise<void> {
+    await this.giveValues(packageId, [licenseId]);
+  }
+
+  /** The package's parameter records (created once), then a value for each License that lacks one (one write per type). */
+  private async giveValues(packageId: string, licenseIds: string[]): Promise<void> {
     const declared = this.declared(packageId);
     if (!this.installed || !declared.length) return;
     const pkg = this.world.console.package(packageId);
@@ -173,15 +179,23 @@ export class Fma {
         ).id;
       }
       const junction = JUNCTION_OF[p.type];
-      const has = lmo.query(
-        `SELECT Id FROM ${junction} WHERE sfFma__FeatureParameter__c = '${parameterId}' AND sfFma__License__c = '${licenseId}'`,
-      ).records.length;
-      if (!has)
-        await lmo.create(junction, {
-          sfFma__FeatureParameter__c: parameterId,
-          sfFma__License__c: licenseId,
-          sfFma__Value__c: p.value,
-        });
+      const has = new Set(
+        lmo
+          .query(
+            `SELECT sfFma__License__c FROM ${junction} WHERE sfFma__FeatureParameter__c = '${parameterId}'`,
+          )
+          .records.map((r) => String(r.sfFma__License__c)),
+      );
+      const missing = licenseIds.filter((id) => !has.has(id));
+      if (missing.length)
+        await lmo.bulkInsert(
+          junction,
+          missing.map((licenseId) => ({
+            sfFma__FeatureParameter__c: parameterId,
+            sfFma__License__c: licenseId,
+            sfFma__Value__c: p.value,
+          })),
+        );
     }
   }
 
