@@ -4,6 +4,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { PassThrough } from 'node:stream';
 import { startLocalOrg, type DeclaredParameter, type LocalOrg } from 'lma-local-org';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { queryAll } from '../../../src/lma/records/lmoApi';
@@ -14,6 +15,7 @@ import {
 } from '../../../src/lma/records/featureParameters';
 import type { FeatureLicense, FeatureParameterValue } from '../../../src/lma/rules/featureParameters';
 import { saveFeatureParameter } from '../../../src/lma/workflows/featureParameterSave';
+import { writeFeatureParametersCsv } from '../../../src/lma/workflows/featureParameterExport';
 import {
   applyBulkFeatureChange,
   licenseIdsOf,
@@ -496,4 +498,32 @@ test('the tree’s counts: each parameter of a package with how many Licenses ho
     ['Active Users', 'Beta Reports', 'Max Projects', 'Renewal Date'],
   );
   assert.ok(counts.find((p) => p.label === 'Beta Reports')!.values.some((v) => v.value === true));
+});
+
+test('export: the feature parameters of a package as CSV, one row per License', async () => {
+  const billing = (
+    await queryAll<{ Id: string }>(session, "SELECT Id FROM sfLma__Package__c WHERE Name = 'Acme Billing'")
+  )[0]!;
+  const l = await license();
+  await saveFeatureParameter(session, l, await parameter(l.id, 'Max Projects'), 42, noConfirmation, fast);
+  const chunks: string[] = [];
+  const out = new PassThrough();
+  out.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+  const result = await writeFeatureParametersCsv(session, billing.Id, out);
+  out.end();
+  const lines = chunks.join('').split('\r\n').filter(Boolean);
+  const total = await queryAll<{ Id: string }>(
+    session,
+    `SELECT Id FROM sfLma__License__c WHERE sfLma__Package_Version__r.sfLma__Package__c = '${billing.Id}' OR (sfLma__Package_Version__c = null AND sfLma__Package__c = '${billing.Id}')`,
+  );
+  assert.equal(result.licenses, total.length);
+  assert.equal(lines.length, total.length + 1);
+  assert.equal(
+    lines[0],
+    'License ID,License Name,Status,Subscriber Org ID,Account,"Active Users (Integer, subscriber to LMO)","Beta Reports (Boolean, LMO to subscriber)","Max Projects (Integer, LMO to subscriber)","Renewal Date (Date, LMO to subscriber)"',
+  );
+  const row = lines.find((line) => line.startsWith(`${l.id},`));
+  assert.ok(row);
+  // The last columns hold no commas: Active Users, Beta Reports, Max Projects, Renewal Date.
+  assert.deepEqual(row.split(',').slice(-3), ['false', '42', '2027-01-31']);
 });
