@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { askConfirmation } from './commands/askConfirmation';
 import { views, workbenchCommands } from './ids';
 import { checkLmaPresence } from './lma/records/lmaPresence';
+import type { DashboardFigure } from './lma/records/dashboard';
 import type { Package } from './lma/records/types';
 import type { AskConfirmation } from './lma/workflows/licenseSave';
 import { TestInstalls } from './lma/workflows/testInstallHistory';
@@ -40,8 +41,16 @@ export interface Services {
   packages(): Promise<Package[]>;
   /** Fires when the tree loads packages again (Refresh, an org switch): the LMO may have changed. */
   readonly onDidReloadPackages: Listen<void>;
-  /** Shows the licenses of a subscriber org in the tree (its search results). */
-  showLicenses(subscriberOrgId: string): Promise<void>;
+  /**
+   * Shows the licenses of a subscriber org in the tree (its search results) and reveals and selects
+   * one: the one of `packageName` when given and found, else the first.
+   */
+  showLicenses(subscriberOrgId: string, packageName?: string): Promise<void>;
+  /** Shows the Licenses a dashboard figure counts in the tree's results node, revealed; answers how many. */
+  showFigure(
+    figure: DashboardFigure,
+    scope: { packageRecordId: string; packageName: string } | undefined,
+  ): Promise<number>;
   /** A License changed: the tree shows its new values. */
   licenseChanged(): void;
   /** Read-only reports (a bulk change's), shown as virtual documents. */
@@ -81,9 +90,24 @@ export function createServices(context: vscode.ExtensionContext): {
     treeView,
     packages: () => tree.loadedPackages(),
     onDidReloadPackages: tree.onDidReload,
-    showLicenses: async (subscriberOrgId: string) => {
+    showLicenses: async (subscriberOrgId: string, packageName?: string) => {
       await tree.findLicenses(subscriberOrgId);
       await vscode.commands.executeCommand(workbenchCommands.focusLmoView);
+      const found = await tree.resultNodes();
+      const license = found.find((node) => node.packageName === packageName) ?? found[0];
+      // Selected and focused, so the License's commands and keyboard act on it at once.
+      if (license) await treeView.reveal(license, { select: true, focus: true });
+    },
+    showFigure: async (
+      figure: DashboardFigure,
+      scope: { packageRecordId: string; packageName: string } | undefined,
+    ) => {
+      const count = await tree.showFigure(figure, scope);
+      await vscode.commands.executeCommand(workbenchCommands.focusLmoView);
+      const [first] = await tree.resultNodes();
+      // The results node opened and in view; the selection moves to its first License.
+      if (first) await treeView.reveal(first, { select: true, focus: true });
+      return count;
     },
     licenseChanged: () => tree.licensesChanged(),
     reports,

@@ -371,6 +371,28 @@ export class OrgData {
     return { id: String(old.Id), success: true, errors: [] };
   }
 
+  /**
+   * A query `FOR VIEW` or `FOR REFERENCE` returned these records: their LastViewedDate (VIEW) or
+   * LastReferencedDate (REFERENCE) becomes now, on objects that have the field; nothing else changes,
+   * not even LastModifiedDate or SystemModstamp. The dates are kept per record, not per user.
+   */
+  async markViewed(sobject: string, ids: string[], how: 'VIEW' | 'REFERENCE'): Promise<void> {
+    const s = this.schema.require(sobject);
+    const field = how === 'VIEW' ? 'LastViewedDate' : 'LastReferencedDate';
+    if (ids.length === 0 || !s.field(field)) return;
+    const wait = this.turn();
+    if (wait) await wait;
+    const at = now();
+    const ops: PutOp[] = [];
+    for (const id of ids) {
+      const id18 = toId18(id);
+      const row = id18 === undefined ? undefined : this.table(s.name).get(id18);
+      if (!row || row.IsDeleted === true) continue;
+      ops.push(['p', this.orgId, s.name, { ...row, [field]: at }]);
+    }
+    if (ops.length) this.state.store.write(ops);
+  }
+
   /** Soft delete (to the recycle bin): queryAll still sees it. Master-detail children go too; lookups to it are cleared. */
   async delete(sobject: string, id: string): Promise<SaveResult> {
     const wait = this.turn();

@@ -2,7 +2,7 @@
 // per-record results in input order (errors use `statusCode`, not `errorCode`).
 // allOrNone runs as one store transaction: all records are journalled together
 // or not at all; deletes are checked before any is made.
-import { SalesforceError } from '../data/errors';
+import { SalesforceError, notFound } from '../data/errors';
 import type { OrgData, Row as SObjectRecord } from '../data/index';
 import type { Ctx } from './context';
 import {
@@ -26,11 +26,20 @@ interface Outcome {
   created?: boolean;
 }
 
+/** A record's failure in an upsert, which says whether the record was to be created. */
+class UpsertFailure {
+  constructor(
+    readonly error: unknown,
+    readonly created: boolean,
+  ) {}
+}
+
 const failure = (e: unknown): Outcome => {
-  const err = toSalesforceError(e);
+  const err = toSalesforceError(e instanceof UpsertFailure ? e.error : e);
   return {
     success: false,
     errors: [{ statusCode: err.errorCode, message: err.message, fields: err.fields }],
+    ...(e instanceof UpsertFailure ? { created: e.created } : {}),
   };
 };
 
@@ -100,11 +109,13 @@ export async function collections(ctx: Ctx): Promise<ApiResponse> {
       405,
     );
   }
+  const upsertBy = m === 'PATCH' && type ? upsertKey(data, type, ctx.rest[3]) : undefined;
   const body = jsonBody(ctx.req);
   const records = jsonArray(body, 'records').map(sobjectRecord);
   const allOrNone = jsonBoolean(body, 'allOrNone');
   tooMany(records.length);
   const save = async (rec: SObjectRecord): Promise<Outcome> => {
+    if (upsertBy) return upsert(data, upsertBy, rec);
     const sobject = typeOf(rec);
     if (m === 'POST') {
       refuseIdOnInsert(rec);
@@ -131,13 +142,107 @@ export async function collections(ctx: Ctx): Promise<ApiResponse> {
         outcomes.push({ id: null, ...failure(e) });
         const answer = records.map((_, i) => {
           const o = outcomes[i];
-          return o && !o.success ? o : { id: null, success: false, errors: [ROLLED_BACK] };
+          if (o && !o.success) return o;
+          // An upsert's rolled-back record still says whether it was to be created.
+          const created = upsertBy ? { created: o ? o.created === true : true } : {};
+          return { id: null, success: false, errors: [ROLLED_BACK], ...created };
         });
         return { keep: false, value: json(answer) };
       }
     }
     return { keep: true, value: json(outcomes) };
   });
+}
+
+interface UpsertKey {
+  /** The object's API name, as the schema spells it. */
+  type: string;
+  /** The external id field, as the schema spells it. */
+  field: string;
+}
+
+/**
+ * `PATCH /composite/sobjects/{Type}/{ExternalIdField}` (API 46.0+): upsert by an external id field
+ * ("Only external ids are supported. Don't use record ids": REST API, "Upsert Records Using sObject
+ * Collections"). A type the org lacks is a resource that doesn't exist (404, as its other URLs); a
+ * field that is no external id refuses the whole request.
+ */
+function upsertKey(data: OrgData, type: string, field: string | undefined): UpsertKey {
+  let describe: Record<string, unknown>;
+  try {
+    describe = data.describe(type);
+  } catch (e) {
+    if (e instanceof SalesforceError && e.errorCode === 'INVALID_TYPE') throw notFound();
+    throw e;
+  }
+  const name = String(describe.name);
+  const def = (describe.fields as Array<{ name: string; externalId: boolean }>).find(
+    (f) => f.name.toLowerCase() === (field ?? '').toLowerCase(),
+  );
+  if (!def?.externalId) {
+    throw new SalesforceError(
+      'INVALID_FIELD',
+      `Field name provided, ${field ?? ''} is not an External ID or indexed field for ${name}`,
+      field ? [field] : [],
+    );
+  }
+  return { type: name, field: def.name };
+}
+
+const soqlString = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** One record of an upsert: matched by its external id, updated or created. */
+async function upsert(data: OrgData, key: UpsertKey, rec: SObjectRecord): Promise<Outcome> {
+  const given = Object.keys(rec).find((k) => k.toLowerCase() === key.field.toLowerCase());
+  const value = given === undefined ? undefined : rec[given];
+  let created = true;
+  try {
+    const recordType = typeOf(rec);
+    if (recordType.toLowerCase() !== key.type.toLowerCase()) {
+      throw new SalesforceError(
+        'INVALID_TYPE',
+        `The record's type ${recordType} is not the type of the request, ${key.type}`,
+      );
+    }
+    if (Object.keys(rec).some((k) => k.toLowerCase() === 'id' && rec[k] != null)) {
+      throw new SalesforceError(
+        'INVALID_FIELD_FOR_INSERT_UPDATE',
+        'Record ids are not supported in an upsert by external id: use the external id field',
+        ['Id'],
+      );
+    }
+    if (value === undefined || value === null || value === '') {
+      throw new SalesforceError('MISSING_ARGUMENT', `${key.field} not specified`, [key.field]);
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new SalesforceError(
+        'JSON_PARSER_ERROR',
+        `Cannot deserialize instance of ${key.field} from ${jsonKind(value)}`,
+        [key.field],
+      );
+    }
+    const matches = (
+      await data.queryAsync(
+        `SELECT Id FROM ${key.type} WHERE ${key.field} = ${soqlString(String(value))} LIMIT 2`,
+      )
+    ).records.map((r) => String(r.Id));
+    if (matches.length > 1) {
+      throw new SalesforceError(
+        'DUPLICATE_EXTERNAL_ID',
+        `${key.field}: more than one record found for external id field: [${matches.join(', ')}]`,
+        [key.field],
+      );
+    }
+    const fields = writableFields(rec);
+    if (matches[0]) {
+      created = false;
+      await data.update(key.type, matches[0], fields);
+      return { id: matches[0], success: true, errors: [], created: false };
+    }
+    return { id: (await data.create(key.type, fields)).id, success: true, errors: [], created: true };
+  } catch (e) {
+    throw new UpsertFailure(e, created);
+  }
 }
 
 async function retrieveMany(ctx: Ctx, data: OrgData, type: string): Promise<ApiResponse> {

@@ -8,8 +8,31 @@ import type { QueryResult } from '../data/index';
 import type { Ctx } from './context';
 import { header, json, type ApiResponse } from './http';
 import { columnMetadata } from './columns';
+import { explain } from './explain';
+import { composeQuery } from '@jetstreamapp/soql-parser-js';
 
 const DEFAULT_BATCH = 2000;
+
+/** The FOR VIEW / FOR REFERENCE clause, last in a query. */
+const FOR_VIEW = /\bFOR\s+(VIEW|REFERENCE)\s*$/i;
+
+/**
+ * A query FOR VIEW or FOR REFERENCE tells Salesforce the records were shown (SOQL "FOR VIEW", "FOR
+ * REFERENCE"): every record it returns gets its LastViewedDate / LastReferencedDate.
+ */
+async function markViewed(ctx: Ctx, soql: string, how: 'VIEW' | 'REFERENCE'): Promise<void> {
+  const parsed = parseSoql(soql);
+  if (parsed.groupBy || parsed.fields?.some((f) => f.type === 'FieldFunctionExpression')) return;
+  const data = ctx.world.data(ctx.org);
+  const ids = await data.queryAsync(
+    composeQuery({ ...parsed, fields: [{ type: 'Field', field: 'Id' }], for: undefined }),
+  );
+  await data.markViewed(
+    ids.sobject,
+    ids.records.map((r) => String(r.Id)),
+    how,
+  );
+}
 
 /**
  * More groups than one batch holds: Salesforce refuses the aggregate outright rather than page it
@@ -101,6 +124,8 @@ export async function query(ctx: Ctx): Promise<ApiResponse> {
     });
   }
   const soql = ctx.req.query.get('q');
+  const plan = ctx.req.query.get('explain');
+  if (!soql && plan && !ctx.tooling) return explain(ctx, plan);
   if (!soql) throw malformedQuery("The 'q' parameter is required.");
   if (ctx.req.query.get('columns') === 'true') {
     const parsed = parseSoql(soql);
@@ -108,6 +133,8 @@ export async function query(ctx: Ctx): Promise<ApiResponse> {
     return json(columnMetadata(parsed));
   }
   const result = await run(ctx, soql, ctx.rest[0] === 'queryAll');
+  const viewed = ctx.tooling ? undefined : FOR_VIEW.exec(soql)?.[1]?.toUpperCase();
+  if (viewed === 'VIEW' || viewed === 'REFERENCE') await markViewed(ctx, soql, viewed);
   const first = result.page(0, 1)[0] as { attributes?: { type?: string } } | undefined;
   // Aggregate results come in one answer and can't be paged; COUNT() has no rows at all.
   const rows =

@@ -2,9 +2,12 @@
 import { SalesforceError, notFound } from '../data/errors';
 import type { Ctx, Shared } from './context';
 import { LATEST_VERSION, OLDEST_VERSION } from './context';
-import { header, json, jsonBody, jsonKind, noContent, type ApiResponse } from './http';
+import { header, json, jsonKind, noContent, type ApiResponse } from './http';
+import { recordBody } from './multipart';
 import { identityUrl } from './oauth';
-import { withVersion } from './records';
+import { describedAt, withVersion } from './records';
+import { recentItems } from './recent';
+import { getDeleted, getUpdated } from './replication';
 
 const RELEASES = ['Spring', 'Summer', 'Winter'];
 
@@ -42,9 +45,18 @@ export function apiVersion(segment: string): string {
   return `${major}.0`;
 }
 
+/**
+ * `GET /services/data/vNN.0`: the resources this org serves. Salesforce lists more (search,
+ * analytics…); a client that follows the index must not meet a 404, so only served ones are listed.
+ */
 export function resources(ctx: Ctx): ApiResponse {
+  if (ctx.tooling) {
+    // The Tooling API's own index, likewise only what the local org serves of it.
+    const base = `/services/data/v${ctx.version}/tooling`;
+    return json({ sobjects: `${base}/sobjects`, query: `${base}/query` });
+  }
   const base = `/services/data/v${ctx.version}`;
-  const names = ['sobjects', 'query', 'queryAll', 'limits', 'composite', 'tooling', 'search', 'recent'];
+  const names = ['sobjects', 'query', 'queryAll', 'limits', 'composite', 'tooling', 'recent'];
   return json({
     ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])),
     identity: identityUrl(ctx as Shared, ctx.org),
@@ -115,6 +127,18 @@ function ifUnmodifiedSince(ctx: Ctx): Date | undefined {
 }
 
 /**
+ * The resources under `/sobjects/{Type}/` that are not record ids. The local org has no list views and
+ * no quick actions: it answers as Salesforce does for an object that has none.
+ */
+const SOBJECT_RESOURCES: Record<string, (ctx: Ctx, type: string) => ApiResponse | Promise<ApiResponse>> = {
+  updated: getUpdated,
+  deleted: getDeleted,
+  listviews: (_ctx, type) =>
+    json({ done: true, listviews: [], nextRecordsUrl: null, size: 0, sobjectType: type }),
+  quickActions: () => json([]),
+};
+
+/**
  * `/sobjects[/{Type}[/describe | /{Id}]]` on the org's data. A type the org lacks (or the user may not
  * see, as the LMA's objects for a user without access) is a resource that does not exist: 404
  * NOT_FOUND, as Salesforce answers these URLs; SOQL names such a type INVALID_TYPE.
@@ -141,11 +165,11 @@ async function sobjectsOf(ctx: Ctx): Promise<ApiResponse> {
   const m = ctx.req.method;
   if (!type) {
     if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD');
-    return json(withVersion(data.describeGlobal(), ctx.version));
+    return json(describedAt(data.describeGlobal(), ctx.version));
   }
   if (third === undefined) {
     if (m === 'POST') {
-      const body = jsonBody(ctx.req);
+      const body = recordBody(ctx.req, data.describe(type));
       refuseIdOnInsert(body);
       const { id } = await data.create(type, writableFields(body));
       return json({ id, success: true, errors: [] }, 201, {
@@ -155,13 +179,20 @@ async function sobjectsOf(ctx: Ctx): Promise<ApiResponse> {
     if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD,POST');
     const describe = data.describe(type) as Record<string, unknown>;
     const { fields: _f, childRelationships: _c, recordTypeInfos: _r, ...objectDescribe } = describe;
-    return json(withVersion({ objectDescribe, recentItems: [] }, ctx.version));
+    const recent = await recentItems(ctx, String(describe.name));
+    return json({ objectDescribe: describedAt(objectDescribe, ctx.version), recentItems: recent });
   }
   if (third === 'describe' && ctx.rest.length === 3) {
     if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD');
-    return json(withVersion(data.describe(type), ctx.version));
+    return json(describedAt(data.describe(type), ctx.version));
   }
   if (ctx.rest.length !== 3) throw notFound();
+  const resource = SOBJECT_RESOURCES[third];
+  if (resource) {
+    const name = String(data.describe(type).name); // an unknown type: 404 as for its other URLs
+    if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD');
+    return resource(ctx, name);
+  }
   const id = idFrom(ctx, 2);
   if (m === 'GET') {
     const fields = ctx.req.query
@@ -178,7 +209,7 @@ async function sobjectsOf(ctx: Ctx): Promise<ApiResponse> {
     await data.update(
       type,
       id,
-      writableFields(jsonBody(ctx.req)),
+      writableFields(recordBody(ctx.req, data.describe(type))),
       since ? { ifUnmodifiedSince: since } : undefined,
     );
     return noContent();

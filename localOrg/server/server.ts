@@ -30,7 +30,9 @@ import {
 } from './http';
 import { authorize, identity, isRegisteredRedirect, revoke, token, userinfo } from './oauth';
 import { LOOPBACK_HOSTS } from '../address';
+import { isMultipart } from './multipart';
 import { query } from './query';
+import { recent } from './recent';
 import { apiVersion, limits, resources, sobjects, versions } from './rest';
 import { toolingSobjects } from './tooling';
 import { processRules } from '../world/lmoProblems';
@@ -52,11 +54,15 @@ const hasBody = (method: string): boolean => method === 'POST' || method === 'PA
 
 /**
  * Salesforce's REST API accepts JSON and XML bodies and answers others with 415; the local org
- * speaks JSON only. A missing Content-Type is read as JSON.
+ * speaks JSON only, and takes multipart/form-data where Salesforce takes blob fields (a record's
+ * sObject URL). A missing Content-Type is read as JSON.
  */
 function requireJson(req: ApiRequest): void {
   const type = header(req, 'content-type');
   if (type === undefined || /^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) return;
+  // A record with blob fields comes as multipart/form-data to its sObject URL (`multipart.ts`).
+  const sobjectRow = req.segments.indexOf('sobjects') === (req.segments[3] === 'tooling' ? 4 : 3);
+  if (sobjectRow && isMultipart(req) && req.segments[0] === 'services') return;
   throw new SalesforceError(
     'UNSUPPORTED_MEDIA_TYPE',
     `Content-Type header specified in HTTP request is not supported: ${type.split(';')[0]?.trim()}`,
@@ -125,11 +131,12 @@ export async function startServer(
       },
     };
     const head = rest[0];
-    if (head === undefined) return tooling ? notFoundResponse() : resources(ctx);
+    if (head === undefined) return resources(ctx);
     if (head === 'query' || head === 'queryAll') return query(ctx);
     if (head === 'sobjects') return tooling ? toolingSobjects(ctx) : sobjects(ctx);
     if (tooling) return notFoundResponse();
     if (head === 'limits') return limits(ctx);
+    if (head === 'recent' && rest.length === 1) return recent(ctx);
     if (head === 'process' && rest[1] === 'rules' && rest.length === 3 && req.method === 'GET') {
       const object = rest[2] ?? '';
       // An object the org (or this user) doesn't have: a resource that does not exist.

@@ -1,9 +1,10 @@
 // Tooling API sObjects: PackageInstallRequest (create + poll) and read-only
 // describe/retrieve of the world's tooling objects.
-import { SalesforceError, invalidType, notFound } from '../data/errors';
+import { SalesforceError, notFound } from '../data/errors';
 import { installRequestRow, toolingTables } from '../world/virtualObjects';
 import type { Ctx } from './context';
-import { json, jsonBody, type ApiResponse } from './http';
+import { json, type ApiResponse } from './http';
+import { recordBody } from './multipart';
 
 function describeOf(name: string, fields: string[]): Record<string, unknown> {
   return {
@@ -45,8 +46,10 @@ export async function toolingSobjects(ctx: Ctx): Promise<ApiResponse> {
       }),
     });
   }
+  // A type the Tooling API doesn't have here: its URLs are resources that don't exist, 404 as on the
+  // data API (Salesforce answers both alike; SOQL names such a type INVALID_TYPE).
   const table = tables.get(type.toLowerCase());
-  if (!table) throw invalidType(type);
+  if (!table) throw notFound();
   if (third === 'describe') return json(describeOf(table.name, table.fields));
   if (third === undefined) {
     if (ctx.req.method === 'POST') {
@@ -62,7 +65,10 @@ export async function toolingSobjects(ctx: Ctx): Promise<ApiResponse> {
           'Install packages into a test org (the local org installs into subscriber orgs only).',
         );
       }
-      const req = await ctx.world.installs.request(ctx.org, jsonBody(ctx.req));
+      const req = await ctx.world.installs.request(
+        ctx.org,
+        recordBody(ctx.req, describeOf(table.name, table.fields)),
+      );
       return json({ id: req.id, success: true, errors: [] }, 201, {
         Location: `/services/data/v${ctx.version}/tooling/sobjects/PackageInstallRequest/${req.id}`,
       });

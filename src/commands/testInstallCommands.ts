@@ -27,6 +27,9 @@ import { commandPipeline } from './vscodePipeline';
 
 const NEW_LOCAL_TEST_ORG = 'new-local-test-org';
 
+/** What the command runs on: a package or version of the tree, or a package (the default-licensing form). */
+type RunTarget = Pick<PackageNode, 'kind' | 'pkg'> | VersionNode;
+
 /** "Run Test Install…": on a package or a version of the tree, or from the palette. */
 export function testInstallCommands(services: Services) {
   const pipeline = commandPipeline(services);
@@ -34,7 +37,7 @@ export function testInstallCommands(services: Services) {
     // The test install is verified in the LMO: it needs one.
     [commands.runTestInstall]: pipeline.command(
       { title: 'Run Test Install', needs: { lmo: connectedLmo(services.session) } },
-      async ({ lmo }, progress, node?: PackageNode | VersionNode) => {
+      async ({ lmo }, progress, node?: RunTarget) => {
         const choice = await askRun(services, lmo, node);
         if (choice) await run(services, lmo, progress, choice);
       },
@@ -80,7 +83,7 @@ type Step<T> = T | 'back' | undefined;
 async function askRun(
   services: Services,
   lmo: ConnectedLmo,
-  node: PackageNode | VersionNode | undefined,
+  node: RunTarget | undefined,
 ): Promise<RunChoice | undefined> {
   const packages = await services.packages();
   const fixedVersion = node?.kind === 'version' ? node.version : undefined;

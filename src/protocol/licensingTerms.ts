@@ -62,24 +62,34 @@ export type FormMessage =
   | { kind: 'ready' }
   | { kind: 'save'; terms: LicensingTerms; revision: string }
   | { kind: 'openFile' }
-  | { kind: 'openPartnerConsole' };
+  | { kind: 'openPartnerConsole' }
+  /** "Run Test Install…": the host runs the test-install command for this form's package. */
+  | { kind: 'runTestInstall' };
 
 export const PARTNER_CONSOLE_URL = 'https://partners.salesforce.com/';
 
 /** The message if it has exactly a declared shape (values not yet checked against the rules); else why not. */
 export function parseFormMessage(message: unknown): Parsed<FormMessage> {
-  return parseMessage<FormMessage>(message, ['ready', 'openFile', 'openPartnerConsole'], (m, keys) => {
-    if (m.kind !== 'save') return undefined;
-    if (keys !== 'kind,revision,terms') return { error: 'save takes exactly kind, terms and revision' };
-    if (typeof m.revision !== 'string') return { error: 'save.revision must be a string' };
-    const t = m.terms as Record<string, unknown> | null;
-    if (typeof t !== 'object' || t === null || Object.keys(t).sort().join(',') !== 'lengthDays,seats,status')
-      return { error: 'save.terms takes exactly status, lengthDays and seats' };
-    if (typeof t.status !== 'string') return { error: 'save.terms.status must be a string' };
-    if (t.lengthDays !== null && typeof t.lengthDays !== 'number')
-      return { error: 'save.terms.lengthDays must be a number or null' };
-    if (typeof t.seats !== 'number' && typeof t.seats !== 'string')
-      return { error: 'save.terms.seats must be a number or "site"' };
-    return { message: { kind: 'save', terms: t as unknown as LicensingTerms, revision: m.revision } };
-  });
+  return parseMessage<FormMessage>(
+    message,
+    ['ready', 'openFile', 'openPartnerConsole', 'runTestInstall'],
+    (m, keys) => {
+      if (m.kind !== 'save') return undefined;
+      if (keys !== 'kind,revision,terms') return { error: 'save takes exactly kind, terms and revision' };
+      if (typeof m.revision !== 'string') return { error: 'save.revision must be a string' };
+      const t = m.terms as Record<string, unknown> | null;
+      if (
+        typeof t !== 'object' ||
+        t === null ||
+        Object.keys(t).sort().join(',') !== 'lengthDays,seats,status'
+      )
+        return { error: 'save.terms takes exactly status, lengthDays and seats' };
+      if (typeof t.status !== 'string') return { error: 'save.terms.status must be a string' };
+      if (t.lengthDays !== null && typeof t.lengthDays !== 'number')
+        return { error: 'save.terms.lengthDays must be a number or null' };
+      if (typeof t.seats !== 'number' && typeof t.seats !== 'string')
+        return { error: 'save.terms.seats must be a number or "site"' };
+      return { message: { kind: 'save', terms: t as unknown as LicensingTerms, revision: m.revision } };
+    },
+  );
 }

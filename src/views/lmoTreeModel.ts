@@ -1,4 +1,5 @@
 import { findLicenses, loadLicensePage } from '../lma/records/licenses';
+import { figureTitle, loadFigureLicenses, type DashboardFigure } from '../lma/records/dashboard';
 import { loadLmoPackages, loadPackage, loadVersionCounts, type LmoPackages } from '../lma/records/packages';
 import { licenseGroupStatuses, type License, type Package } from '../lma/records/types';
 import { findLmoPackage, type SfdxProjectError, type WorkspacePackage } from '../lma/project/sfdxProject';
@@ -8,6 +9,7 @@ import type { LmoError } from '../base/lmoError';
 import { toLmoError } from '../org/errors';
 import type { LmoSession } from '../org/lmoSession';
 import type {
+  LicenseNode,
   LmaNode,
   LmoNode,
   MessageNode,
@@ -55,8 +57,18 @@ export class LmoTreeModel {
   /** Package nodes whose package is being loaded again, by node id. */
   private readonly refreshing = new Set<string>();
   private readonly pages = new Map<string, LicensePages>();
+  /** The results node: a search's, or a dashboard figure's Licenses (`title`); `rerun` loads it again. */
   private search:
-    { text: string; licenses: License[]; packageNames: Map<string, string>; serial: number } | undefined;
+    | {
+        text: string;
+        title: string | undefined;
+        licenses: License[];
+        more: boolean;
+        packageNames: Map<string, string>;
+        serial: number;
+        rerun: () => Promise<number>;
+      }
+    | undefined;
   private searches = 0;
   /** The node instances last handed out, by id: redraws must name those instances. */
   private readonly shown = new Map<string, LmaNode>();
@@ -90,9 +102,9 @@ export class LmoTreeModel {
 
   /** Licenses changed in the LMO (a save, a bulk change): reload everything, and the search again. */
   licensesChanged(): void {
-    const text = this.search?.text;
+    const rerun = this.search?.rerun;
     this.refresh();
-    if (text) this.findLicenses(text).catch(() => undefined);
+    if (rerun) rerun().catch(() => undefined);
   }
 
   /**
@@ -149,20 +161,59 @@ export class LmoTreeModel {
   }
 
   /** Shows the licenses matching `text` in a results node at the top of the tree. */
-  async findLicenses(text: string): Promise<number> {
+  findLicenses(text: string): Promise<number> {
+    return this.showResults(text, undefined, async () => ({
+      licenses: await findLicenses(this.session, text),
+      more: false,
+    }));
+  }
+
+  /**
+   * Shows the Licenses a dashboard figure counts (in the dashboard's package, when it has one) in the
+   * results node, titled by the figure; answers how many it holds.
+   */
+  showFigure(
+    figure: DashboardFigure,
+    scope: { packageRecordId: string; packageName: string } | undefined,
+  ): Promise<number> {
+    const title = figureTitle(figure, scope?.packageName);
+    return this.showResults(title, title, () =>
+      loadFigureLicenses(this.session, figure, scope?.packageRecordId),
+    );
+  }
+
+  private async showResults(
+    text: string,
+    title: string | undefined,
+    load: () => Promise<{ licenses: License[]; more: boolean }>,
+  ): Promise<number> {
     const epoch = this.epoch;
-    const [licenses, packages] = await Promise.all([
-      findLicenses(this.session, text),
-      this.loadedPackages().catch(() => [] as Package[]),
-    ]);
-    if (epoch !== this.epoch) return licenses.length;
+    const [found, packages] = await Promise.all([load(), this.loadedPackages().catch(() => [] as Package[])]);
+    if (epoch !== this.epoch) return found.licenses.length;
     // Package of each version, so that a result names its package.
     const packageNames = new Map(
       packages.flatMap((pkg) => pkg.versions.map((v) => [v.id, pkg.name] as const)),
     );
-    this.search = { text, licenses, packageNames, serial: ++this.searches };
+    this.search = {
+      text,
+      title,
+      licenses: found.licenses,
+      more: found.more,
+      packageNames,
+      serial: ++this.searches,
+      rerun: () => this.showResults(text, title, load),
+    };
     this.redraw(this.rootId());
-    return licenses.length;
+    return found.licenses.length;
+  }
+
+  /** The License nodes of the results node as the tree hands them out (what `TreeView.reveal` takes). */
+  async resultNodes(): Promise<LicenseNode[]> {
+    const [root] = await this.children();
+    if (!root) return [];
+    const results = (await this.children(root)).find((node) => node.kind === 'search');
+    if (!results) return [];
+    return (await this.children(results)).filter((node): node is LicenseNode => node.kind === 'license');
   }
 
   clearSearch(): void {
@@ -292,6 +343,8 @@ export class LmoTreeModel {
         id: `${node.id}/search/${this.search.serial}`,
         parent: node,
         text: this.search.text,
+        title: this.search.title,
+        more: this.search.more,
         licenses: this.search.licenses,
         packageNames: this.search.packageNames,
       });

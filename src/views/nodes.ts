@@ -70,6 +70,10 @@ export interface LoadMoreNode extends Base {
 export interface SearchNode extends Base {
   kind: 'search';
   text: string;
+  /** A dashboard figure's list: its title instead of "Licenses matching …". */
+  title?: string;
+  /** More Licenses match than the node holds. */
+  more?: boolean;
   licenses: License[];
   /** Package name by Package Version record id. */
   packageNames: ReadonlyMap<string, string>;

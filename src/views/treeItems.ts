@@ -121,8 +121,13 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
       return withId(item, node);
     }
     case 'search': {
-      const item = new vscode.TreeItem(`Licenses matching “${node.text}”`, C.Expanded);
-      item.description = node.licenses.length === 0 ? 'none found' : String(node.licenses.length);
+      const item = new vscode.TreeItem(node.title ?? `Licenses matching “${node.text}”`, C.Expanded);
+      item.description =
+        node.licenses.length === 0
+          ? 'none found'
+          : node.more
+            ? `first ${node.licenses.length.toLocaleString('en-US')}, more in the LMO`
+            : String(node.licenses.length);
       item.iconPath = new vscode.ThemeIcon('search');
       return withId(item, node);
     }

@@ -1,5 +1,5 @@
-import type * as vscode from 'vscode';
-import { loadDashboard } from '../lma/records/dashboard';
+import * as vscode from 'vscode';
+import { loadDashboard, type DashboardFigure } from '../lma/records/dashboard';
 import type { Package } from '../lma/records/types';
 import type { SavedPage } from '../protocol/messages';
 import { parseDashboardMessage, type DashboardMessage, type HostMessage } from '../protocol/dashboard';
@@ -9,7 +9,7 @@ import { PanelRegistry, WebviewHost } from './host/webviewHost';
 import { panelPort, registerPanelSerializer } from './host/vscodePanel';
 import { createWebviewPanel, showPage } from './host/webviewHtml';
 
-export type DashboardServices = Pick<Services, 'extensionUri' | 'session' | 'log'>;
+export type DashboardServices = Pick<Services, 'extensionUri' | 'session' | 'log' | 'showFigure'>;
 
 /** The package a dashboard is scoped to (none: the whole LMO); what a reloaded window reopens. */
 type DashboardSubject = { packageRecordId: string; packageName: string } | null;
@@ -54,9 +54,23 @@ export class DashboardPanel {
       subject,
       log: services.log,
     });
-    // `ready` and `refresh` both load.
-    this.host.onMessage(() => this.load());
+    // `ready` and `refresh` both load; a figure opens its Licenses in the tree.
+    this.host.onMessage((message) =>
+      message.kind === 'openFigure' ? this.openFigure(message.figure) : this.load(),
+    );
     this.host.own(services.session.onDidChangeState(() => void this.load()));
+  }
+
+  /** Lists the Licenses a figure counts in the tree's results node (a failure is logged and shown; the figures stay). */
+  private async openFigure(figure: DashboardFigure): Promise<void> {
+    try {
+      await this.services.showFigure(figure, this.subject ?? undefined);
+    } catch (error) {
+      this.services.log.error(`Dashboard: listing a figure's Licenses failed: ${String(error)}`);
+      void vscode.window.showErrorMessage(
+        `Open the Licenses: the LMO did not answer: ${(error as Error).message}`,
+      );
+    }
   }
 
   /** Loads the figures (five aggregate queries and the user's time zone) and posts them. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { webviewTypes } from '../ids';
+import { commands, webviewTypes } from '../ids';
 import type { LicensingTerms } from '../lma/rules/licensingTerms';
 import { entryRevision, planTermsSave } from '../lma/project/projectTerms';
 import type { Package } from '../lma/records/types';
@@ -116,6 +116,15 @@ export class LicensingTermsPanel {
       case 'openPartnerConsole':
         await vscode.env.openExternal(vscode.Uri.parse(PARTNER_CONSOLE_URL));
         return;
+      case 'runTestInstall': {
+        // The command's own steps (version, test org) follow; a package the LMO doesn't know is picked there.
+        const pkg = this.target.lmoPackage;
+        await vscode.commands.executeCommand(
+          commands.runTestInstall,
+          pkg ? { kind: 'package', pkg } : undefined,
+        );
+        return;
+      }
     }
   }
 

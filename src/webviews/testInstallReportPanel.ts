@@ -72,7 +72,7 @@ export class TestInstallReportPanel {
         if (report) await this.host.post({ kind: 'report', report });
         return;
       case 'showLicense':
-        if (report) await this.services.showLicenses(report.targetOrg.orgId);
+        if (report) await this.services.showLicenses(report.targetOrg.orgId, report.packageName);
         return;
       case 'editTerms':
         await vscode.commands.executeCommand(commands.editDefaultLicensing);

@@ -27,6 +27,22 @@ test('the dashboard of the LMO renders its figures and charts', { timeout: 300_0
       assert.match(figures, /seats in use/);
       assert.equal(await dashboard.locator('svg.chart').count(), 3);
       assert.equal(await dashboard.getByRole('img', { name: /^Licenses by status: Active \d+/ }).count(), 1);
+      // A figure opens its Licenses, by keyboard: a results node in the tree with as many as it says.
+      const trials = Number((await dashboard.locator('#trials-7').innerText()).replace(/,/g, ''));
+      assert.ok(trials > 0, 'the demo has trials expiring in the next 7 days');
+      const figure = dashboard.getByRole('button', { name: /trials expire in the next 7 days/ });
+      await figure.focus();
+      await page.keyboard.press('Enter');
+      const results = workbench.treeItem(/^Trials expiring in the next 7 days/).first();
+      await results.waitFor({ timeout: 30_000 });
+      // The node's description is how many Licenses it holds: the figure's number.
+      assert.match(await results.innerText(), new RegExp(`days\\s*${trials}$`));
+      // …and its first License selected in it (a results row names its package and org id).
+      const selected = page.locator('.part.sidebar').getByRole('treeitem', { selected: true });
+      await selected.filter({ hasText: / · org …/ }).waitFor({ timeout: 30_000 });
+      assert.equal(await selected.count(), 1);
+      // Every status's count is a button too.
+      assert.ok((await dashboard.getByRole('button', { name: /^Active: \d+/ }).count()) === 1);
       const dir = path.join(resultsDir, 'dashboard');
       fs.mkdirSync(dir, { recursive: true });
       await page.screenshot({ path: path.join(dir, 'screenshot.png') });

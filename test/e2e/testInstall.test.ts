@@ -92,6 +92,11 @@ test(
           .treeItem(/Test Org|Trial/)
           .first()
           .waitFor({ timeout: 30_000 });
+        // …revealed and selected: the one selected row is the report's License in the results (a
+        // results row names its package and org id), no longer the package the command ran on.
+        const selected = page.locator('.part.sidebar').getByRole('treeitem', { selected: true });
+        await selected.filter({ hasText: /Acme Billing · org …/ }).waitFor({ timeout: 30_000 });
+        assert.equal(await selected.count(), 1);
       },
       {
         projectJson: demoProject(demoOrg().console.packages()),

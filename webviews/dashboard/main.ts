@@ -4,7 +4,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { connectToHost, type Host } from '../shared/host';
 import { baseStyles } from '../shared/styles';
 import { css, html, LitElement, svg, nothing } from 'lit';
-import type { DashboardData } from '../../src/lma/records/dashboard';
+import type { DashboardData, DashboardFigure } from '../../src/lma/records/dashboard';
 import type { DashboardMessage, HostMessage } from '../../src/protocol/dashboard';
 
 // The theme's chart tokens, each chosen to stand 3:1 against the editor background (WCAG 1.4.11) in the
@@ -44,21 +44,30 @@ class LmoDashboard extends LitElement {
         <vscode-button secondary @click=${() => this.host.post({ kind: 'refresh' })}>Refresh</vscode-button>
       </header>
       <ul class="figures" aria-label="Figures">
-        <li><strong>${number(total)}</strong> licenses</li>
+        <li>${this.figureLink({ kind: 'all' }, html`<strong>${number(total)}</strong> licenses`)}</li>
         <li>
-          <strong id="trials-7">${number(data.trialsExpiringIn7Days)}</strong> trials expire in the next 7
-          days
+          ${this.figureLink(
+            { kind: 'trialsExpiring', days: 7 },
+            html`<strong id="trials-7">${number(data.trialsExpiringIn7Days)}</strong> trials expire in the
+              next 7 days`,
+          )}
         </li>
-        <li><strong id="trials-30">${number(data.trialsExpiringIn30Days)}</strong> in the next 30 days</li>
+        <li>
+          ${this.figureLink(
+            { kind: 'trialsExpiring', days: 30 },
+            html`<strong id="trials-30">${number(data.trialsExpiringIn30Days)}</strong> in the next 30 days`,
+          )}
+        </li>
         <li>
           <strong>${number(data.seats.used)}</strong> of <strong>${number(data.seats.licensed)}</strong> seats
-          in use on ${number(data.seats.activeLicenses)} active licenses, and
-          ${number(data.seats.siteLicenses)} site licenses
+          in use on
+          ${this.figureLink({ kind: 'activeWithSeats' }, `${number(data.seats.activeLicenses)} active licenses`)},
+          and ${this.figureLink({ kind: 'siteLicenses' }, `${number(data.seats.siteLicenses)} site licenses`)}
         </li>
       </ul>
       <section aria-labelledby="by-status">
         <h2 id="by-status">Licenses by status</h2>
-        ${this.statusChart(data, total)}
+        ${this.statusChart(data, total)} ${this.statusLinks(data)}
       </section>
       <section aria-labelledby="installs">
         <h2 id="installs">Installs per week, last ${data.installsPerWeek.length} weeks</h2>
@@ -73,6 +82,34 @@ class LmoDashboard extends LitElement {
         ${data.requests} queries · ${new Date(message.loadedAt).toLocaleTimeString()}
       </p>
     `;
+  }
+
+  /**
+   * A figure that counts Licenses, as a button (reachable and pressed by keyboard): the host lists those
+   * Licenses in the tree.
+   */
+  private figureLink(figure: DashboardFigure, content: unknown) {
+    return html`<button
+      type="button"
+      class="figure-link"
+      data-figure=${JSON.stringify(figure)}
+      title="Show these Licenses in the tree"
+      @click=${() => this.host.post({ kind: 'openFigure', figure })}
+    >
+      ${content}
+    </button>`;
+  }
+
+  /** Each status's count as a button that lists its Licenses (the chart itself is an image). */
+  private statusLinks(data: DashboardData) {
+    return html`<ul class="status-links" aria-label="Licenses by status">
+      ${data.byStatus.map(
+        (row) =>
+          html`<li>
+            ${this.figureLink({ kind: 'status', status: row.status }, `${row.status}: ${number(row.count)}`)}
+          </li>`,
+      )}
+    </ul>`;
   }
 
   private statusChart(data: DashboardData, total: number) {
@@ -187,6 +224,31 @@ class LmoDashboard extends LitElement {
       }
       .figures strong {
         font-size: 1.3em;
+      }
+      /* A figure that opens its Licenses: a link's look, the theme's focus ring. */
+      .figure-link {
+        font: inherit;
+        color: var(--vscode-textLink-foreground);
+        background: none;
+        border: none;
+        padding: 0;
+        cursor: pointer;
+        text-align: left;
+        text-decoration: underline;
+      }
+      .figure-link:hover {
+        color: var(--vscode-textLink-activeForeground);
+      }
+      .figure-link:focus-visible {
+        outline: 1px solid var(--vscode-focusBorder);
+        outline-offset: 2px;
+      }
+      .status-links {
+        list-style: none;
+        padding: 0;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 1rem;
       }
       .chart {
         width: 100%;

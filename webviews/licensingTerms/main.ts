@@ -219,7 +219,14 @@ class LicensingTermsForm extends LitElement {
 
   private renderLastTestInstall(state: FormState) {
     const last = state.lastTestInstall;
-    if (!last) return html`<p class="muted" id="verification">Never verified with a test install.</p>`;
+    const runButton = html`<vscode-button
+      secondary
+      id="run-test-install"
+      @click=${() => this.host.post({ kind: 'runTestInstall' })}
+      >Run Test Install…</vscode-button
+    >`;
+    if (!last)
+      return html`<p class="muted" id="verification">Never verified with a test install. ${runButton}</p>`;
     const when = new Date(last.finishedAt).toLocaleString();
     const verdict =
       last.outcome === 'passed'
@@ -232,7 +239,7 @@ class LicensingTermsForm extends LitElement {
               ? 'cancelled'
               : 'the install did not complete';
     return html`<p id="verification" class=${last.outcome === 'passed' ? 'success' : 'warning'}>
-      Last test install (${last.versionName}, ${when}): ${verdict}.
+      Last test install (${last.versionName}, ${when}): ${verdict}. ${runButton}
     </p>`;
   }
 

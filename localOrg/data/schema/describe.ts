@@ -196,9 +196,11 @@ export function describeSObject(schema: Schema, s: SObjectSchema, recordTypes: R
     recordTypeInfos,
     searchLayoutable: !s.def.historyOf,
     supportedScopes: [{ label: 'All records', name: 'everything' }],
+    // Only resources the local org answers (Salesforce lists layouts, compactLayouts… too).
     urls: {
       ...urls(s.name),
-      compactLayouts: `/services/data/${API}/sobjects/${s.name}/describe/compactLayouts`,
+      listviews: `/services/data/${API}/sobjects/${s.name}/listviews`,
+      quickActions: `/services/data/${API}/sobjects/${s.name}/quickActions`,
     },
   };
 }

@@ -188,7 +188,10 @@ async function prematch(ctx: Ctx, q: Query, pause: () => Promise<void>): Promise
 }
 
 function unsupported(q: QueryBase): void {
-  if (q.for) throw malformedQuery(`FOR ${q.for} is not supported`);
+  // FOR VIEW / FOR REFERENCE only mark the records returned (the HTTP layer does, `markViewed`);
+  // FOR UPDATE locks records in Apex and is refused by the API.
+  if (q.for && q.for.toUpperCase() !== 'VIEW' && q.for.toUpperCase() !== 'REFERENCE')
+    throw malformedQuery(`FOR ${q.for} is not supported`);
   if (q.update) throw malformedQuery(`UPDATE ${q.update} is not supported`);
   if (q.withDataCategory) throw malformedQuery('WITH DATA CATEGORY is not supported');
   if (q.usingScope && q.usingScope.toLowerCase() !== 'everything')

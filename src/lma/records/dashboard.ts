@@ -10,8 +10,11 @@
  */
 import { withLmaFields } from './lmaFields';
 import { packageCondition } from './licenseScope';
-import { queryPage, type LmoApi } from './lmoApi';
+import { licenseFields } from './licenses';
+import { toLicense, type LicenseRow } from './licenseRecord';
+import { queryAll, queryPage, type LmoApi } from './lmoApi';
 import { literal } from './soql';
+import type { License } from './types';
 
 export const DASHBOARD_WEEKS = 26;
 
@@ -29,6 +32,86 @@ export interface DashboardData {
   today: string;
   /** How many requests it took (always the same). */
   requests: number;
+}
+
+/**
+ * A figure of the dashboard that counts Licenses: clicking it lists those Licenses. Each figure's
+ * condition is the one its count is queried with (`figureCondition`), so the list holds what the figure says.
+ */
+export type DashboardFigure =
+  | { kind: 'all' }
+  | { kind: 'status'; status: string }
+  | { kind: 'trialsExpiring'; days: 7 | 30 }
+  | { kind: 'activeWithSeats' }
+  | { kind: 'siteLicenses' };
+
+/** The name a status has on the dashboard when a License has none. */
+export const NO_STATUS = '(no status)';
+
+const TRIAL = "sfLma__Status__c = 'Trial'";
+const trialsExpiring = (days: number) =>
+  `${TRIAL} AND sfLma__Expiration__c >= TODAY AND sfLma__Expiration__c <= NEXT_N_DAYS:${days}`;
+const ACTIVE_WITH_SEATS = "sfLma__Status__c = 'Active' AND sfLma__Seats__c > 0";
+const ACTIVE_SITE = "sfLma__Status__c = 'Active' AND sfLma__Seats__c = -1";
+
+/** The SOQL condition of a figure (undefined: every License); a status enters only as an escaped literal. */
+export function figureCondition(figure: DashboardFigure): string | undefined {
+  switch (figure.kind) {
+    case 'all':
+      return undefined;
+    case 'status':
+      return figure.status === NO_STATUS
+        ? 'sfLma__Status__c = null'
+        : `sfLma__Status__c = ${literal(figure.status)}`;
+    case 'trialsExpiring':
+      return trialsExpiring(figure.days);
+    case 'activeWithSeats':
+      return ACTIVE_WITH_SEATS;
+    case 'siteLicenses':
+      return ACTIVE_SITE;
+  }
+}
+
+/** How a figure's list is titled in the tree. */
+export function figureTitle(figure: DashboardFigure, packageName: string | undefined): string {
+  const of = packageName ? ` of ${packageName}` : '';
+  switch (figure.kind) {
+    case 'all':
+      return `All Licenses${of}`;
+    case 'status':
+      return `${figure.status} Licenses${of}`;
+    case 'trialsExpiring':
+      return `Trials${of} expiring in the next ${figure.days} days`;
+    case 'activeWithSeats':
+      return `Active Licenses${of} with seats`;
+    case 'siteLicenses':
+      return `Active site Licenses${of}`;
+  }
+}
+
+/** The most Licenses a figure's list loads into the tree (one query); the node says when there are more. */
+export const FIGURE_LIST_LIMIT = 2000;
+
+/**
+ * The Licenses a dashboard figure counts, newest first, in one query of at most `limit` rows (and one
+ * more, to know whether there are more), in the dashboard's scope.
+ */
+export function loadFigureLicenses(
+  api: LmoApi,
+  figure: DashboardFigure,
+  packageRecordId: string | undefined,
+  limit = FIGURE_LIST_LIMIT,
+): Promise<{ licenses: License[]; more: boolean }> {
+  return withLmaFields(api, async (fields) => {
+    const conditions = [
+      figureCondition(figure),
+      packageRecordId ? packageCondition(fields, packageRecordId) : undefined,
+    ].filter(Boolean);
+    const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+    const soql = `SELECT ${licenseFields(fields)} FROM sfLma__License__c${where} ORDER BY Id DESC LIMIT ${limit + 1}`;
+    const rows = await queryAll<LicenseRow>(api, soql);
+    return { licenses: rows.slice(0, limit).map(toLicense), more: rows.length > limit };
+  });
 }
 
 interface Grouped {
@@ -73,17 +156,15 @@ async function loadFigures(
       `SELECT sfLma__Status__c, COUNT(Id) total FROM sfLma__License__c ${where()} GROUP BY sfLma__Status__c`,
     ),
     query(
-      `SELECT sfLma__Expiration__c, COUNT(Id) total FROM sfLma__License__c ${where("sfLma__Status__c = 'Trial' AND sfLma__Expiration__c >= TODAY AND sfLma__Expiration__c <= NEXT_N_DAYS:30")} GROUP BY sfLma__Expiration__c`,
+      `SELECT sfLma__Expiration__c, COUNT(Id) total FROM sfLma__License__c ${where(trialsExpiring(30))} GROUP BY sfLma__Expiration__c`,
     ),
     query(
       `SELECT sfLma__Install_Date__c, COUNT(Id) total FROM sfLma__License__c ${where(`sfLma__Install_Date__c = LAST_N_DAYS:${DASHBOARD_WEEKS * 7}`)} GROUP BY sfLma__Install_Date__c`,
     ),
     query(
-      `SELECT SUM(sfLma__Seats__c) licensed, SUM(sfLma__Used_Licenses__c) used, COUNT(Id) total FROM sfLma__License__c ${where("sfLma__Status__c = 'Active' AND sfLma__Seats__c > 0")}`,
+      `SELECT SUM(sfLma__Seats__c) licensed, SUM(sfLma__Used_Licenses__c) used, COUNT(Id) total FROM sfLma__License__c ${where(ACTIVE_WITH_SEATS)}`,
     ),
-    query(
-      `SELECT COUNT(Id) total FROM sfLma__License__c ${where("sfLma__Status__c = 'Active' AND sfLma__Seats__c = -1")}`,
-    ),
+    query(`SELECT COUNT(Id) total FROM sfLma__License__c ${where(ACTIVE_SITE)}`),
   ]);
 
   const timeZone = zone[0]?.TimeZoneSidKey || 'GMT';
@@ -97,7 +178,7 @@ async function loadFigures(
   return {
     packageName: scope?.name,
     byStatus: statuses
-      .map((row) => ({ status: (row.sfLma__Status__c as string | null) ?? '(no status)', count: row.total }))
+      .map((row) => ({ status: (row.sfLma__Status__c as string | null) ?? NO_STATUS, count: row.total }))
       .sort((a, b) => b.count - a.count),
     trialsExpiringIn7Days: expiringDays
       .filter((row) => row.date >= day && row.date <= in7)

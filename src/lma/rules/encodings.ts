@@ -36,8 +36,13 @@ export function doesNotExpire(expiration: string | null | undefined): boolean {
   return !expiration || expiration.startsWith(PERPETUAL_DATE);
 }
 
-export function formatExpiration(expiration: string | null | undefined): string {
-  return doesNotExpire(expiration) ? 'Does not expire' : `Expires ${expiration!.slice(0, 10)}`;
+/** An Expiration in a sentence: "Does not expire", "Expired 2026-11-28", or "Expires 2027-01-31". */
+export function formatExpiration(
+  expiration: string | null | undefined,
+  today: Date | string = new Date(),
+): string {
+  if (doesNotExpire(expiration)) return 'Does not expire';
+  return `${isExpired(expiration, today) ? 'Expired' : 'Expires'} ${expiration!.slice(0, 10)}`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * human ones ("-1" and "Site License"), safe to open in a spreadsheet; and the file's suggested name.
  */
 import type { License, LicenseGroup } from '../records/types';
-import { doesNotExpire, formatExpiration, formatSeats, isExpired } from './encodings';
+import { formatExpiration, formatSeats } from './encodings';
 
 // CSV (RFC 4180): comma-separated, CRLF line ends, a field quoted when it holds a quote, comma, CR or LF,
 // with quotes doubled.
@@ -67,16 +67,10 @@ export const LICENSE_EXPORT_COLUMNS: readonly Column[] = [
   { header: 'Seats (display)', cell: (l) => formatSeats(l.seats) },
   { header: 'Used Licenses', cell: (l) => l.usedLicenses },
   { header: 'Expiration', cell: (l) => l.expiration },
-  { header: 'Expiration (display)', cell: (l, c) => expirationText(l.expiration, c.today) },
+  { header: 'Expiration (display)', cell: (l, c) => formatExpiration(l.expiration, c.today) },
   { header: 'Install Date', cell: (l) => l.installDate },
   { header: 'Created Date', cell: (l) => l.createdDate },
 ];
-
-/** "Does not expire" (null or 1970-01-01), "Expired 2024-05-01", or "Expires 2026-01-31". */
-export function expirationText(expiration: string | undefined, today: Date | string): string {
-  if (doesNotExpire(expiration)) return 'Does not expire';
-  return isExpired(expiration, today) ? `Expired ${expiration!.slice(0, 10)}` : formatExpiration(expiration);
-}
 
 export function licenseCsvRow(license: License, context: RowContext): string {
   return csvRow(LICENSE_EXPORT_COLUMNS.map((column) => column.cell(license, context)));

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { LICENSE_PAGE_SIZE } from '../../../src/lma/records/licenses';
+import { FIGURE_LIST_LIMIT, loadDashboard, type DashboardFigure } from '../../../src/lma/records/dashboard';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { readWorkspacePackages } from '../../../src/lma/project/sfdxProject';
 import { TestInstalls } from '../../../src/lma/workflows/testInstallHistory';
@@ -180,6 +181,81 @@ describe('on an LMO with 3,000 licenses', () => {
     const licenses = await model.children(newActive);
     assert.equal(requests - afterRefresh, 1, "the refreshed package's group loads again");
     assert.ok(!licenses.some((node) => node.kind === 'license' && node.license.id === active.license.id));
+  });
+});
+
+describe('on the demo LMO', () => {
+  beforeEach(async () => {
+    if (session.state.kind !== 'connected' || session.state.org.orgId !== demo.orgs.lmo.id)
+      assert.equal((await session.connect('tree-demo')).kind, 'connected');
+    redraws = [];
+  });
+
+  test('a dashboard figure lists in the results node exactly the Licenses it counts', async () => {
+    const [pkg] = await packageNodes();
+    assert.ok(pkg);
+    for (const scope of [undefined, { packageRecordId: pkg.pkg.id, packageName: pkg.pkg.name }]) {
+      const data = await loadDashboard(session, scope);
+      const figures: [DashboardFigure, number][] = [
+        [{ kind: 'all' }, data.byStatus.reduce((sum, row) => sum + row.count, 0)],
+        [{ kind: 'trialsExpiring', days: 7 }, data.trialsExpiringIn7Days],
+        [{ kind: 'trialsExpiring', days: 30 }, data.trialsExpiringIn30Days],
+        [{ kind: 'activeWithSeats' }, data.seats.activeLicenses],
+        [{ kind: 'siteLicenses' }, data.seats.siteLicenses],
+        ...data.byStatus.map((row): [DashboardFigure, number] => [
+          { kind: 'status', status: row.status },
+          row.count,
+        ]),
+      ];
+      assert.ok(data.trialsExpiringIn7Days > 0 && data.trialsExpiringIn30Days > data.trialsExpiringIn7Days);
+      for (const [figure, expected] of figures) {
+        const shown = Math.min(expected, FIGURE_LIST_LIMIT);
+        const what = `${JSON.stringify(figure)} of ${scope?.packageName ?? 'the LMO'}`;
+        assert.equal(await model.showFigure(figure, scope), shown, what);
+        const [results] = await model.children(await child(undefined, 'lmo'));
+        assert.ok(results?.kind === 'search', what);
+        assert.equal(results.licenses.length, shown, what);
+        assert.equal(results.more ?? false, expected > FIGURE_LIST_LIMIT, what);
+        const nodes = await model.resultNodes();
+        assert.equal(nodes.length, shown, what);
+        assert.equal(new Set(nodes.map((node) => node.license.id)).size, shown, `${what}: no License twice`);
+        if (figure.kind === 'status')
+          assert.ok(
+            nodes.every((node) => node.license.status === figure.status),
+            what,
+          );
+        if (scope)
+          assert.ok(
+            nodes.every((node) => node.packageName === scope.packageName),
+            what,
+          );
+      }
+    }
+    // A change of Licenses loads the last figure's list again, under its title.
+    const [last] = await model.children(await child(undefined, 'lmo'));
+    assert.ok(last?.kind === 'search' && last.title);
+    const nextChange = () =>
+      new Promise<void>((resolve) => {
+        const listening = model.onDidChange(() => {
+          listening.dispose();
+          resolve();
+        });
+      });
+    const changed = nextChange();
+    model.licensesChanged();
+    await changed;
+    let again: LmaNode | undefined;
+    for (;;) {
+      // Listening before looking, so the redraw of the reloaded list can't pass unseen.
+      const redrawn = nextChange();
+      again = (await model.children(await child(undefined, 'lmo'))).find((n) => n.kind === 'search');
+      if (again) break;
+      await redrawn;
+    }
+    assert.ok(again.kind === 'search');
+    assert.equal(again.title, last.title);
+    assert.equal(again.licenses.length, last.licenses.length);
+    model.clearSearch();
   });
 });
 

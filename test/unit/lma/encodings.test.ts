@@ -32,7 +32,10 @@ test('null and 1970-01-01 both mean "does not expire"', () => {
   assert.ok(doesNotExpire('1970-01-01'));
   assert.ok(!doesNotExpire('2027-03-01'));
   assert.equal(formatExpiration('1970-01-01'), 'Does not expire');
-  assert.equal(formatExpiration('2027-03-01'), 'Expires 2027-03-01');
+  const today = new Date('2026-11-28T12:00:00Z');
+  assert.equal(formatExpiration('2027-03-01', today), 'Expires 2027-03-01');
+  // The diff and bulk previews say a past date as the tree does.
+  assert.equal(formatExpiration('2026-11-27', today), 'Expired 2026-11-27');
 });
 
 test('a license is expired only after its last day', () => {

@@ -6,10 +6,10 @@ import {
   csvCell,
   csvRow,
   exportFileName,
-  expirationText,
   LICENSE_EXPORT_COLUMNS,
   licenseCsvRow,
 } from '../../../src/lma/rules/licenseCsv';
+import { formatExpiration } from '../../../src/lma/rules/encodings';
 import { toLicense, type LicenseRow } from '../../../src/lma/records/licenseRecord';
 import { licenseExportSoql } from '../../../src/lma/records/licenses';
 import { LMA_1_20_FIELDS } from '../../../src/lma/records/lmaFields';
@@ -134,10 +134,10 @@ test('a license row has every field the tree shows, raw and human, in the header
 });
 
 test('human values: no expiration, an expired and a future date, seats, production', () => {
-  assert.equal(expirationText(undefined, today), 'Does not expire');
-  assert.equal(expirationText('1970-01-01', today), 'Does not expire');
-  assert.equal(expirationText('2025-06-14', today), 'Expired 2025-06-14');
-  assert.equal(expirationText('2025-06-15', today), 'Expires 2025-06-15');
+  assert.equal(formatExpiration(undefined, today), 'Does not expire');
+  assert.equal(formatExpiration('1970-01-01', today), 'Does not expire');
+  assert.equal(formatExpiration('2025-06-14', today), 'Expired 2025-06-14');
+  assert.equal(formatExpiration('2025-06-15', today), 'Expires 2025-06-15');
   const license = toLicense({
     ...fullRow,
     sfLma__Seats__c: 25,

@@ -7,6 +7,7 @@ const terms = { status: 'Trial', lengthDays: 30, seats: 25 };
 test('the declared messages are accepted as they are', () => {
   assert.deepEqual(parseFormMessage({ kind: 'ready' }), { message: { kind: 'ready' } });
   assert.deepEqual(parseFormMessage({ kind: 'openFile' }), { message: { kind: 'openFile' } });
+  assert.deepEqual(parseFormMessage({ kind: 'runTestInstall' }), { message: { kind: 'runTestInstall' } });
   assert.deepEqual(parseFormMessage({ kind: 'save', terms, revision: '' }), {
     message: { kind: 'save', terms, revision: '' },
   });
@@ -23,6 +24,7 @@ test('wrong types, extra fields and unknown kinds are rejected with a reason', (
     [{ kind: 'delete' }, /unknown message kind "delete"/],
     [{}, /unknown message kind undefined/],
     [{ kind: 'ready', extra: 1 }, /unexpected fields/],
+    [{ kind: 'runTestInstall', versionId: '04t000000000001' }, /unexpected fields in runTestInstall/],
     [{ kind: 'save', terms, revision: '', path: '/etc/passwd' }, /exactly kind, terms and revision/],
     [{ kind: 'save', terms, revision: 3 }, /revision must be a string/],
     [
