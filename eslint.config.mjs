@@ -209,6 +209,7 @@ export default tseslint.config(
       'src/commands/pipeline.ts',
       'src/state/*Model.ts',
       'src/webviews/host/webviewHost.ts',
+      'src/webviews/featureParameterSection.ts',
       'server/**/*.ts',
     ],
     rules: restrict('vscode', 'salesforce'),

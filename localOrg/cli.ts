@@ -14,16 +14,18 @@ const PROBLEM_LINES = LMO_PROBLEMS.map((p) => `      ${p.padEnd(22)} ${LMO_PROBL
 const USAGE = `Usage: lma-local-org <command> [options]
 
   start [--port N] [--data DIR] [--seed demo|none|N] [--problem NAME ...]
-        [--versions N] [--irregular] [--lma older] [--license-rules]
+        [--versions N] [--irregular] [--lma older] [--license-rules] [--fma]
         [--license-delay MS] [--replication-delay MS]   run the local org (Ctrl+C stops it)
       --versions N       N released versions per associated package (real LMOs have hundreds)
       --irregular        also licenses without Status, with an unknown Status, without a version
       --lma older        an older LMA: no License → Package, no org fields, no version numbers
       --license-rules    enforce the Modify License limits on every API write (a customization)
+      --fma              the LMO has the Feature Management App (sfFma objects)
       --license-delay MS the LMA writes the License this long after an install's SUCCESS (default 1500; 0: before it)
       --replication-delay MS  a new or promoted version is invisible to test orgs this long (default 1500)
       --subscribers N    at most N PackageSubscriber rows in the Dev Hub (default: one per installed License)
   timing [--install MS] [--license-delay MS] [--replication-delay MS] [--push-start MS] [--push-job MS]
+         [--fma-to-subscriber MS] [--fma-to-lmo MS]
                                                        show or change how long those steps take (a started
                                                        push request waits --push-start, then each job --push-job)
   pushes [list] [--owner devhub|ORG] [--status STATUS] push requests of the Dev Hub and packaging orgs, newest first
@@ -38,6 +40,9 @@ const USAGE = `Usage: lma-local-org <command> [options]
   orgs create [--name NAME] [--sandbox]                create a subscriber test org
   orgs uninstall --org ID|USERNAME|NAME --package 033…|NAME
                                                        uninstall a package: its License becomes Uninstalled
+  orgs feature-parameters --org ID|USERNAME|NAME       the feature parameter values a test org holds
+  orgs feature-parameters --org ORG --package 033…|NAME --name PARAM --value V
+                                                       set a Subscriber-to-LMO value there (reaches the LMO later)
   console packages                                     list packages, versions, associations
   console create-package --name NAME [--namespace NS] [--owner ORG] [--no-push]
   console deprecate --version 04t…
@@ -45,6 +50,8 @@ const USAGE = `Usage: lma-local-org <command> [options]
         [--visible-after SECONDS] [--installation-key KEY] [--remote-site URL ...] [--csp-trusted-site URL ...]
   console promote --version 04t…
   console associate --package 033… --status Trial|Active [--days N | --no-expiry] [--seats N|site]
+  console feature-parameters --package 033… [--file PARAMS.json]
+                                                       show or declare (a JSON list) the package's feature parameters
   lmo license-validation-rule --message TEXT | --clear   a validation rule on License that blocks the LMA's inserts
   lmo lma                                              which LMA the LMO has, and its customizations
   lmo lma [--license-rules on|off] [--record-type-follows-status on|off] [--track FIELD,FIELD|none]
@@ -53,6 +60,8 @@ const USAGE = `Usage: lma-local-org <command> [options]
                                                        type (default off), the License fields history tracks
   lmo users create [--no-lma-access] [--no-setup-access] [--first-name F] [--last-name L]
                                                        another LMO user (prints its access token)
+  lmo fma [--installed on|off]                          whether the LMO has the Feature Management App
+  lmo users create --no-fma-edit-access                 a user who may read the FMA's objects but not edit them
   lmo problems                                         which problems the LMO has
   lmo problems [--on NAME ...] [--off NAME ...]        seed (or remove) problems that block Lead or License creation
 ${PROBLEM_LINES}
@@ -196,6 +205,7 @@ async function start(args: Args): Promise<void> {
     },
     lmoProblems: problemFlags(args, [['problem', true]]),
     timing: timingFlags(args),
+    ...(flag(args, 'fma') === 'true' ? { fma: true } : {}),
   });
   const o = org.orgs;
   printOrgs(org.instanceUrl, [o.lmo, o.devhub, ...o.testOrgs]);
@@ -221,6 +231,8 @@ function timingFlags(args: Args): Record<string, number> {
     ['replication-delay', 'replicationMs'],
     ['push-start', 'pushStartMs'],
     ['push-job', 'pushJobMs'],
+    ['fma-to-subscriber', 'fmaToSubscriberMs'],
+    ['fma-to-lmo', 'fmaToLmoMs'],
   ] as const) {
     const value = flag(args, name);
     if (value === undefined) continue;
@@ -267,6 +279,18 @@ async function consoleCommand(args: Args, sub: string | undefined): Promise<unkn
         lengthDays: flag(args, 'no-expiry') === 'true' || days === undefined ? null : Number(days),
         seats: seats === 'site' ? 'site' : Number(seats),
       });
+    }
+    case 'feature-parameters': {
+      const path = `console/packages/${encodeURIComponent(need(args, 'package'))}/feature-parameters`;
+      const file = flag(args, 'file');
+      if (!file) return admin(args, 'GET', path);
+      let parameters: unknown;
+      try {
+        parameters = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new CliError(`${file}: ${(e as Error).message}`);
+      }
+      return admin(args, 'PUT', path, { parameters });
     }
     default:
       throw new CliError(`unknown console command: ${sub}`);
@@ -399,6 +423,14 @@ async function pushesCommand(args: Args, sub: string): Promise<unknown> {
   }
 }
 
+/** A value typed on the command line: true/false, a whole number, or a date as given. */
+function parseValue(text: string): unknown {
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (text === 'null') return null;
+  if (/^-?\d+$/.test(text)) return Number(text);
+  return text;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const [command, sub] = args.positional;
@@ -419,7 +451,17 @@ export async function main(argv: string[]): Promise<number> {
         break;
       }
       case 'orgs':
-        if (sub === 'uninstall') {
+        if (sub === 'feature-parameters') {
+          const path = `orgs/${encodeURIComponent(need(args, 'org'))}/feature-parameters`;
+          const name = flag(args, 'name');
+          result = name
+            ? await admin(args, 'PUT', path, {
+                package: need(args, 'package'),
+                fullName: name,
+                value: parseValue(need(args, 'value')),
+              })
+            : await admin(args, 'GET', path);
+        } else if (sub === 'uninstall') {
           result = await admin(args, 'POST', `orgs/${encodeURIComponent(need(args, 'org'))}/uninstall`, {
             package: need(args, 'package'),
           });
@@ -482,11 +524,22 @@ export async function main(argv: string[]): Promise<number> {
           if (args.positional[2] !== 'create')
             throw new CliError('usage: lmo users create [--no-lma-access] [--no-setup-access]');
           result = await admin(args, 'POST', 'lmo/users', {
+            fmaEditAccess: flag(args, 'no-fma-edit-access') !== 'true',
             lmaAccess: flag(args, 'no-lma-access') !== 'true',
             setupAccess: flag(args, 'no-setup-access') !== 'true',
             ...(flag(args, 'first-name') ? { firstName: flag(args, 'first-name') } : {}),
             ...(flag(args, 'last-name') ? { lastName: flag(args, 'last-name') } : {}),
           });
+          break;
+        }
+        if (sub === 'fma') {
+          const installed = flag(args, 'installed');
+          if (installed !== undefined && installed !== 'on' && installed !== 'off')
+            throw new CliError('--installed takes on or off');
+          result =
+            installed === undefined
+              ? await admin(args, 'GET', 'lmo/fma')
+              : await admin(args, 'PUT', 'lmo/fma', { installed: installed === 'on' });
           break;
         }
         if (sub === 'problems') {

@@ -26,6 +26,7 @@ import type {
 } from './world/state';
 import { World } from './world/world';
 import type { Timing } from './world/timing';
+import type { DeclaredParameter, SubscriberFeatureValue } from './world/fma';
 
 export type {
   OrgView,
@@ -39,6 +40,8 @@ export type {
   Timing,
   LmaSetup,
   LmaCustomizations,
+  DeclaredParameter,
+  SubscriberFeatureValue,
 };
 export { LMO_PROBLEMS, type LmoProblem, type LmoProblems };
 
@@ -61,6 +64,11 @@ export interface StartLocalOrgOptions {
    * world has them), e.g. `{ requiredField: true, duplicateRule: true }`.
    */
   lmoProblems?: Partial<LmoProblems>;
+  /**
+   * Whether the LMO has the Feature Management App (namespace sfFma; a support case on Salesforce).
+   * Omitted: as the world has it (a new world: not installed).
+   */
+  fma?: boolean;
   /** How long a test install stays IN_PROGRESS (default 600 ms); the same as `timing.installMs`. */
   installDelayMs?: number;
   /**
@@ -126,6 +134,23 @@ export interface LocalOrg {
     promote(versionId: string): Promise<VersionState>;
     /** Associates the package with the LMO, or changes its default license terms (future installs only). */
     associate(packageId: string, defaults: LicenseDefaults): Promise<AssociationState>;
+    /**
+     * The feature parameters the package declares (replacing its list); with the FMA installed, its
+     * Licenses get their values (installs from now on too).
+     */
+    declareFeatureParameters(
+      packageId: string,
+      parameters: DeclaredParameter[],
+    ): Promise<DeclaredParameter[]>;
+  };
+  /** Feature parameter values as subscriber test orgs hold them. */
+  subscriber: {
+    featureParameters(org: string): Promise<SubscriberFeatureValue[]>;
+    /** A Subscriber-to-LMO value set by the package's code in the org; it reaches the LMO later. */
+    setFeatureParameter(
+      org: string,
+      input: { package: string; fullName: string; value: boolean | number | string | null },
+    ): SubscriberFeatureValue;
   };
   /** Push upgrades in the Dev Hub and 1GP packaging orgs (world/pushUpgrades.ts). */
   pushes: {
@@ -159,7 +184,11 @@ export interface LocalOrg {
       lastName?: string;
       lmaAccess?: boolean;
       setupAccess?: boolean;
+      /** False: may read the Feature Management App's objects but not edit them. */
+      fmaEditAccess?: boolean;
     }): Promise<OrgView>;
+    /** Installs the Feature Management App in the LMO, or takes it away. */
+    setFma(installed: boolean): { installed: boolean };
     /** An active validation rule on License that rejects the LMA's inserts (null removes it). */
     setLicenseValidationRule(message: string | null): void;
     /** Which problems (customizations known to block Lead or License creation) the LMO has. */
@@ -221,8 +250,10 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
     const { version: _version, ...customizations } = options.lma ?? {};
     if (Object.keys(customizations).length) setLmaCustomizations(world, customizations);
     if (options.lmoProblems) await setLmoProblems(world, options.lmoProblems);
+    if (options.fma !== undefined && options.fma !== world.fma.installed) world.fma.setInstalled(options.fma);
     await world.installs.resume();
     world.pushes.resume();
+    await world.fma.settleDue();
     let close: () => Promise<void> = async () => undefined;
     const server = await startServer(world, { port: options.port ?? 0, onShutdown: () => void close() });
     const { shared, admin } = server;
@@ -231,6 +262,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
       closed = true;
       world.installs.stop();
       world.pushes.stop();
+      world.fma.stop();
       await server.close();
       db.close();
     };
@@ -252,6 +284,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         promote: (id) => world.console.promote(id),
         associate: (id, d) => world.console.associate(id, d),
         deprecate: (id) => world.console.deprecate(id),
+        declareFeatureParameters: (id, p) => world.fma.declare(id, p),
       },
       pushes: {
         list: (o) => world.pushes.list(o),
@@ -262,10 +295,15 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         createPackagingOrg: async (o) => view(await world.createPackagingOrg(o)),
         createUser: (orgRef, input = {}) => admin.createOrgUser(orgRef, input),
       },
+      subscriber: {
+        featureParameters: (org) => world.fma.subscriberValues(org),
+        setFeatureParameter: (org, input) => world.fma.setSubscriberValue(org, input),
+      },
       lmo: {
         lma: () => lmaSetup(world),
         customize: (changes) => admin.customizeLma(changes),
         createUser: (input) => admin.createLmoUser(input),
+        setFma: (installed) => admin.setFma({ installed }),
         setLicenseValidationRule: (message) => admin.setLicenseValidationRule(message),
         problems: () => admin.lmoProblems(),
         setProblems: (changes) => admin.setLmoProblems(changes),

@@ -16,6 +16,7 @@ import { checkFields, checkId, checkRequired } from './rules/fields';
 import type { WriteContext } from './rules/fields';
 import { describeGlobal, describeSObject } from './schema/describe';
 import { DEFAULT_TRACKED_FIELDS, LICENSE, LICENSE_HISTORY, type LmaVersion } from './schema/lma';
+import { FEATURE_PARAMETER, JUNCTION_OF, SUBSCRIBER_TO_LMO, SUBSCRIBER_VALUE_MESSAGE } from './schema/fma';
 import { DEFAULT_LMA, schemaFor } from './schema/registry';
 import { Schema, type OrgKind, type SObjectSchema } from './schema/registry';
 import type { FieldDef, Row } from './schema/types';
@@ -43,6 +44,8 @@ export interface SaveResult {
   errors: [];
 }
 
+const FMA_JUNCTIONS = new Set(Object.values(JUNCTION_OF));
+
 const now = (): string => new Date().toISOString().replace('Z', '+0000');
 
 /** How an LMO's LMA is set up: its metadata, and the customizations of it the org has. */
@@ -63,6 +66,8 @@ export interface LmaSetup {
   recordTypeFollowsStatus: boolean;
   /** License fields whose changes history records (Set History Tracking); default: the LMA version's. */
   trackedFields: readonly string[];
+  /** The Feature Management App is installed in the LMO (a support case on Salesforce); off unless set. */
+  fma?: boolean;
 }
 
 /**
@@ -88,6 +93,9 @@ export class OrgState {
   /** Users without access to the LMA's objects: the LMA is not there for them. */
   private readonly withoutLma = new Set<string>();
   private schemaWithoutLma: Schema | undefined;
+  /** Users who may read the FMA's objects but not edit them. */
+  private readonly fmaReadOnly = new Set<string>();
+  private schemaFmaReadOnly: Schema | undefined;
   systemUserId: string | undefined;
 
   constructor(
@@ -139,10 +147,34 @@ export class OrgState {
     else this.withoutLma.add(id);
   }
 
+  /** Takes edit access to the FMA's objects away from a user (read access stays), or gives it back. */
+  setFmaEditAccess(userId: string, access: boolean): void {
+    const id = toId18(userId) ?? userId;
+    if (access) this.fmaReadOnly.delete(id);
+    else this.fmaReadOnly.add(id);
+  }
+
   /** The schema as a user sees it. */
   schemaOf(userId: string, system: boolean): Schema {
-    if (system || !this.withoutLma.has(userId)) return this.schema;
-    return (this.schemaWithoutLma ??= new Schema(this.kind, this.addedFields, { withoutLma: true }));
+    if (system) return this.schema;
+    if (this.withoutLma.has(userId))
+      return (this.schemaWithoutLma ??= new Schema(this.kind, this.addedFields, { withoutLma: true }));
+    if (this.lmaSetup.fma && this.fmaReadOnly.has(userId))
+      return (this.schemaFmaReadOnly ??= new Schema(this.kind, this.addedFields, {
+        lma: this.lmaSchemaOptions(),
+        fma: true,
+        fmaReadOnly: true,
+      }));
+    return this.schema;
+  }
+
+  private lmaSchemaOptions() {
+    const setup = this.lmaSetup;
+    return {
+      version: setup.version,
+      restrictedStatus: setup.licenseRules,
+      trackedFields: setup.trackedFields,
+    };
   }
 
   private rebuild(): void {
@@ -150,18 +182,14 @@ export class OrgState {
     const isDefault =
       setup.version === DEFAULT_LMA.version &&
       !setup.licenseRules &&
-      setup.trackedFields === DEFAULT_LMA.trackedFields;
+      setup.trackedFields === DEFAULT_LMA.trackedFields &&
+      !setup.fma;
     this.schema =
       this.addedFields.size || !isDefault
-        ? new Schema(this.kind, this.addedFields, {
-            lma: {
-              version: setup.version,
-              restrictedStatus: setup.licenseRules,
-              trackedFields: setup.trackedFields,
-            },
-          })
+        ? new Schema(this.kind, this.addedFields, { lma: this.lmaSchemaOptions(), fma: setup.fma === true })
         : schemaFor(this.kind);
     this.schemaWithoutLma = undefined;
+    this.schemaFmaReadOnly = undefined;
   }
 
   /** Next value of an autonumber field (e.g. License Name `L-{00000}`). */
@@ -215,6 +243,10 @@ export class OrgData {
   }
 
   /** Takes the LMA's objects away from a user of this org (no permission on them), or gives them back. */
+  setFmaEditAccess(userId: string, access: boolean): void {
+    this.state.setFmaEditAccess(userId, access);
+  }
+
   setLmaAccess(userId: string, access: boolean): void {
     this.state.setLmaAccess(userId, access);
   }
@@ -333,6 +365,7 @@ export class OrgData {
       system: this.isSystem,
       userId: this.userId,
     });
+    this.checkFmaValue(s, old, next);
     const ops: PutOp[] = [];
     if (s.name === LICENSE) {
       applyLicenseRules(old, next, {
@@ -461,6 +494,7 @@ export class OrgData {
   ): { ops: PutOp[]; id: string } {
     const ctx = this.writeContext('create');
     const given = checkFields(s, fields, ctx);
+    this.checkFmaValue(s, undefined, given);
     const at = now();
     const id = chosenId ?? this.newId(s.name);
     const keys: string[] = [];
@@ -508,6 +542,20 @@ export class OrgData {
           ops.push(['p', this.orgId, LICENSE_HISTORY, h]);
     }
     return { ops, id };
+  }
+
+  /**
+   * The FMA's `sfFma__MetricValueUpdatePrevention` rule on its value junctions: a Subscriber to LMO value
+   * is changed only by the FMA itself (here: the platform's writes).
+   */
+  private checkFmaValue(s: SObjectSchema, old: Row | undefined, next: Row): void {
+    if (this.isSystem || !FMA_JUNCTIONS.has(s.name)) return;
+    if (old && old.sfFma__Value__c === next.sfFma__Value__c) return;
+    const parameter = this.table(FEATURE_PARAMETER).get(String(next.sfFma__FeatureParameter__c));
+    if (parameter?.sfFma__DataFlowDirection__c === SUBSCRIBER_TO_LMO)
+      throw new SalesforceError('FIELD_CUSTOM_VALIDATION_EXCEPTION', SUBSCRIBER_VALUE_MESSAGE, [
+        'sfFma__Value__c',
+      ]);
   }
 
   private writable(sobject: string, mode: 'create' | 'update'): SObjectSchema {

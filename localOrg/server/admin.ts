@@ -90,7 +90,13 @@ export class Admin {
    * false`: without "View Setup and Configuration".
    */
   async createLmoUser(
-    input: { firstName?: unknown; lastName?: unknown; lmaAccess?: unknown; setupAccess?: unknown } = {},
+    input: {
+      firstName?: unknown;
+      lastName?: unknown;
+      lmaAccess?: unknown;
+      setupAccess?: unknown;
+      fmaEditAccess?: unknown;
+    } = {},
   ): Promise<OrgView> {
     const name = (v: unknown, fallback: string): string => {
       if (v === undefined || v === null) return fallback;
@@ -102,13 +108,28 @@ export class Admin {
       throw new SalesforceError('INVALID_INPUT', 'lmaAccess must be true or false');
     if (input.setupAccess !== undefined && typeof input.setupAccess !== 'boolean')
       throw new SalesforceError('INVALID_INPUT', 'setupAccess must be true or false');
+    if (input.fmaEditAccess !== undefined && typeof input.fmaEditAccess !== 'boolean')
+      throw new SalesforceError('INVALID_INPUT', 'fmaEditAccess must be true or false');
     const user = await this.world.createUser(this.world.lmo, {
       firstName: name(input.firstName, 'Sam'),
       lastName: name(input.lastName, input.lmaAccess === false ? 'Sales (no LMA access)' : 'Sales'),
       lmaAccess: input.lmaAccess !== false,
       setupAccess: input.setupAccess !== false,
+      fmaEditAccess: input.fmaEditAccess !== false,
     });
     return orgView(this.shared, user);
+  }
+
+  /** Whether the LMO has the Feature Management App. */
+  fma(): { installed: boolean } {
+    return { installed: this.world.fma.installed };
+  }
+
+  setFma(input: { installed?: unknown }): { installed: boolean } {
+    if (typeof input.installed !== 'boolean')
+      throw new SalesforceError('INVALID_INPUT', 'Expected { "installed": true | false }');
+    this.world.fma.setInstalled(input.installed);
+    return this.fma();
   }
 
   lmaSetup(): LmaSetup {
@@ -413,6 +434,18 @@ export class Admin {
         }
         return json(await this.setLmoProblems(changes));
       }
+      case 'GET lmo/fma':
+        return json(this.fma());
+      case 'PUT lmo/fma':
+        return json(this.setFma(body));
+      case 'GET console/packages/:id/feature-parameters':
+        return json(this.world.fma.declared(console.package(a).id));
+      case 'PUT console/packages/:id/feature-parameters':
+        return json(await this.world.fma.declare(a, body.parameters));
+      case 'GET orgs/:id/feature-parameters':
+        return json(await this.world.fma.subscriberValues(a));
+      case 'PUT orgs/:id/feature-parameters':
+        return json(this.world.fma.setSubscriberValue(a, body));
       case 'POST shutdown':
         setImmediate(this.onShutdown);
         return json({ stopping: true });

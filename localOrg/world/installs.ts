@@ -21,6 +21,8 @@ export class Installs {
   failNext: string | null = null;
   /** Set by the fail-next-install-creates fault: how many creates fail, and with what message. */
   failCreates: { count: number; message: string | null } = { count: 0, message: null };
+  /** What else follows the LMA's License for an install (the Feature Management App's values). */
+  onLicense: (packageId: string, licenseId: string) => Promise<void> = async () => undefined;
   private readonly settling = new Map<string, Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -295,6 +297,7 @@ export class Installs {
         ...upgrade,
         sfLma__Last_Modified__c: this.world.now().toISOString(),
       });
+      await this.onLicense(pkg.id, licenseId);
       return;
     }
     const now = this.world.now();
@@ -312,7 +315,7 @@ export class Installs {
       OwnerId: ownerId,
     });
     const seats = org.isSandbox || d.seats === 'site' ? -1 : d.seats;
-    await lmo.create('sfLma__License__c', {
+    const { id: newLicenseId } = await lmo.create('sfLma__License__c', {
       sfLma__Status__c: d.status,
       sfLma__Seats__c: seats,
       sfLma__Used_Licenses__c: seats === -1 ? null : 0,
@@ -331,5 +334,6 @@ export class Installs {
       sfLma__License_Type__c: 'Editable',
       sfLma__Last_Modified__c: now.toISOString(),
     });
+    await this.onLicense(pkg.id, newLicenseId);
   }
 }

@@ -26,9 +26,13 @@ export function applyLmaSetup(world: WorldCore): void {
     licenseRules: saved.licenseRules === true,
     recordTypeFollowsStatus: saved.recordTypeFollowsStatus === true,
     ...(saved.trackedFields ? { trackedFields: saved.trackedFields } : {}),
+    fma: world.state.fma?.installed === true,
   });
   for (const user of world.state.orgs)
-    if (user.id === world.lmo.id) lmo.setLmaAccess(user.userId, user.lmaAccess !== false);
+    if (user.id === world.lmo.id) {
+      lmo.setLmaAccess(user.userId, user.lmaAccess !== false);
+      lmo.setFmaEditAccess(user.userId, user.fmaEditAccess !== false);
+    }
 }
 
 export function lmaSetup(world: WorldCore): LmaSetup {

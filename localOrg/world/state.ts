@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { OrgKind } from '../data/index';
+import type { FeatureDataType } from '../data/schema/fma';
 
 export interface OrgState {
   id: string;
@@ -49,6 +50,8 @@ export interface OrgState {
   pushAccess?: boolean;
   /** A 1GP packaging org: it owns packages and pushes their upgrades, but it is not a Dev Hub. */
   packagingOrg?: boolean;
+  /** False: the LMO user may read the Feature Management App's objects but not edit them. */
+  fmaEditAccess?: boolean;
 }
 
 export type LicenseStatusDefault = 'Trial' | 'Active';
@@ -169,6 +172,8 @@ export interface WorldState {
     recordTypeFollowsStatus?: boolean;
     trackedFields?: string[];
   };
+  /** The Feature Management App in the LMO (world/fma.ts); absent = not installed. */
+  fma?: FmaState;
   orgs: OrgState[];
   packages: PackageState[];
   versions: VersionState[];
@@ -237,4 +242,40 @@ export function saveState(dir: string | undefined, state: WorldState): void {
     closeSync(fd);
   }
   renameSync(tmp, join(dir, FILE));
+}
+
+// The Feature Management App's part of the world (world/fma.ts).
+export type FeatureDirection = 'LmoToSubscriber' | 'SubscriberToLmo';
+export type FeatureValue = boolean | number | string | null;
+
+/** A parameter as the package declares it (metadata `FeatureParameter<Type>`). */
+export interface DeclaredParameter {
+  /** The developer name, e.g. `BetaReports`. */
+  fullName: string;
+  /** `masterLabel`. */
+  label: string;
+  type: FeatureDataType;
+  direction: FeatureDirection;
+  /** The default value (`value`): a Boolean, a whole number or a `YYYY-MM-DD` date. */
+  value: FeatureValue;
+  /** The package version that introduced it, e.g. `1.2.0`. */
+  introducedIn: string | null;
+}
+
+export interface SubscriberFeatureValue {
+  package: string;
+  fullName: string;
+  type: FeatureDataType;
+  direction: FeatureDirection;
+  value: FeatureValue;
+}
+
+export interface FmaState {
+  installed?: boolean;
+  /** Declared parameters by package id (033). */
+  declared?: Record<string, DeclaredParameter[]>;
+  /** The values subscriber orgs hold: `${orgId}/${packageId}/${fullName}` → value and when it arrived. */
+  subscriber?: Record<string, { value: FeatureValue; at: string }>;
+  /** Subscriber-to-LMO values on their way to the LMO. */
+  pending?: { orgId: string; packageId: string; fullName: string; value: FeatureValue; dueAt: number }[];
 }

@@ -20,6 +20,10 @@ export interface Timing {
   pushStartMs: number;
   /** How long each job of a push request in progress takes (one job at a time). */
   pushJobMs: number;
+  /** How long an LMO-to-subscriber feature parameter value takes to reach the subscriber org ("several minutes"). */
+  fmaToSubscriberMs: number;
+  /** How long a subscriber-to-LMO feature parameter value takes to reach the LMO ("up to 24 hours"). */
+  fmaToLmoMs: number;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -28,6 +32,8 @@ export const DEFAULT_TIMING: Timing = {
   replicationMs: 1_500,
   pushStartMs: 1_000,
   pushJobMs: 200,
+  fmaToSubscriberMs: 1_500,
+  fmaToLmoMs: 3_000,
 };
 
 /** Checks a partial Timing from the admin API or the CLI: whole milliseconds, at most a day. */

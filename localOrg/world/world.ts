@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 // them the Partner Console and installs. The parts it is built from never import this file.
 import type { Database } from '../data/index';
 import { WorldCore } from './core';
+import { Fma } from './fma';
 import { Installs } from './installs';
 import { applyLmaSetup } from './lmaSetup';
 import { applyLmoSchema } from './lmoProblems';
@@ -23,6 +24,7 @@ export class World extends WorldCore {
   readonly console: PartnerConsole;
   readonly installs: Installs;
   readonly pushes: PushUpgrades;
+  readonly fma: Fma;
 
   private constructor(state: WorldState, db: Database, dir: string | undefined, timing: Partial<Timing>) {
     super(state, db, dir);
@@ -30,6 +32,8 @@ export class World extends WorldCore {
     this.console = new PartnerConsole(this);
     this.installs = new Installs(this);
     this.pushes = new PushUpgrades(this);
+    this.fma = new Fma(this);
+    this.installs.onLicense = (packageId, licenseId) => this.fma.onLicense(packageId, licenseId);
   }
 
   /** Opens the saved world, or builds the base one (LMO + Dev Hub) when there is none. */
@@ -111,6 +115,7 @@ export class World extends WorldCore {
       lmaAccess?: boolean;
       setupAccess?: boolean;
       pushAccess?: boolean;
+      fmaEditAccess?: boolean;
     },
   ): Promise<OrgState> {
     const n = this.state.orgs.filter((o) => o.id === org.id).length + 1;
@@ -122,6 +127,7 @@ export class World extends WorldCore {
     if (spec.lmaAccess === false) user.lmaAccess = false;
     if (spec.setupAccess === false) user.setupAccess = false;
     if (spec.pushAccess === false) user.pushAccess = false;
+    if (spec.fmaEditAccess === false) user.fmaEditAccess = false;
     await this.allOrNothing(
       async () => {
         const { Id: _uid, ...row } = userRow(user);

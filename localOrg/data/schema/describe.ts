@@ -130,7 +130,7 @@ function describeField(f: FieldDef): Row {
     referenceTargetField: null,
     referenceTo: f.referenceTo ?? [],
     relationshipName: f.relationshipName ?? null,
-    relationshipOrder: f.masterDetail ? 0 : null,
+    relationshipOrder: f.masterDetail ? (f.relationshipOrder ?? 0) : null,
     restrictedDelete: false,
     restrictedPicklist: f.picklist?.restricted === true,
     scale: f.scale ?? 0,

@@ -1,6 +1,7 @@
 // Which sObjects an org has (by kind), looked up case-insensitively as
 // Salesforce does, with child relationships derived from the lookups.
 import { invalidField, invalidType } from '../errors';
+import { fmaObjects } from './fma';
 import { DEFAULT_TRACKED_FIELDS, lmaObjects, type LmaSchemaOptions } from './lma';
 import {
   accountObject,
@@ -78,6 +79,10 @@ export interface SchemaOptions {
   lma?: LmaSchemaOptions;
   /** As a user without access to the LMA's objects sees the LMO: they are not there. */
   withoutLma?: boolean;
+  /** The LMO has the Feature Management App (LMO only). */
+  fma?: boolean;
+  /** As a user without edit access to the FMA's objects sees them: readable, not writable. */
+  fmaReadOnly?: boolean;
 }
 const STANDARD_OBJECTS = [
   organizationObject,
@@ -103,7 +108,11 @@ export class Schema {
     // Only the LMO has the LMA installed; only a package's owner org (Dev Hub or packaging org) pushes.
     const defs =
       kind === 'lmo' && !options.withoutLma
-        ? [...STANDARD_OBJECTS, ...lmaObjects(options.lma ?? DEFAULT_LMA)]
+        ? [
+            ...STANDARD_OBJECTS,
+            ...lmaObjects(options.lma ?? DEFAULT_LMA),
+            ...(options.fma ? fmaObjects(options.fmaReadOnly === true) : []),
+          ]
         : kind === 'devhub'
           ? [...STANDARD_OBJECTS, ...pushObjects]
           : STANDARD_OBJECTS;

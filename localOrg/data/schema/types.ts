@@ -44,6 +44,8 @@ export interface FieldDef {
   cascadeDelete?: boolean;
   /** A master-detail field (to its master): describe says so through relationshipOrder. */
   masterDetail?: boolean;
+  /** Of a junction's two master-detail fields, the second master's is 1 (describe's relationshipOrder). */
+  relationshipOrder?: number;
   /** Required on create: not nillable and no default. */
   required?: boolean;
   createable: boolean;

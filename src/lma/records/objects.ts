@@ -31,12 +31,15 @@ export interface ObjectDeclaration {
 /** The LMA's three objects (those the session describes: older LMAs lack some of their fields). */
 export type LmaObject = 'license' | 'package' | 'packageVersion';
 /** Every object a query of the extension names, the LMA's and the standard parents it reads through. */
-export type ObjectName = LmaObject | 'licenseHistory' | 'lead' | 'account' | 'user' | PushObject;
+export type ObjectName = LmaObject | 'licenseHistory' | 'lead' | 'account' | 'user' | PushObject | FmaObject;
 /**
  * The push-upgrade objects: they live in the package's OWNER org (the Dev Hub for 2GP and unlocked
  * packages, the packaging org for 1GP), which is the LMO only when the partner business org is both.
  */
 export type PushObject = 'pushRequest' | 'pushJob' | 'pushError' | 'packageSubscriber';
+/** The Feature Management App's objects (namespace sfFma), in LMOs that have it (FMA metadata). */
+export type FmaObject =
+  'featureParameter' | 'featureParameterBoolean' | 'featureParameterInteger' | 'featureParameterDate';
 
 const system = {
   Id: { label: 'Record ID', type: 'id', required: true },
@@ -241,6 +244,99 @@ export const OBJECTS = {
       HasRestrictionEnabled: { label: 'Has Restriction Enabled', type: 'checkbox' },
     },
   },
+  featureParameter: {
+    apiName: 'sfFma__FeatureParameter__c',
+    label: 'Feature Parameter',
+    fields: {
+      Id: system.Id,
+      Name: { label: 'Feature Parameter Name', type: 'text', required: true },
+      CreatedById: system.CreatedById,
+      sfFma__FullName__c: { label: 'Full Name', type: 'text' },
+      sfFma__DataType__c: { label: 'Data Type', type: 'picklist' },
+      sfFma__DataFlowDirection__c: { label: 'Data Flow Direction', type: 'picklist' },
+      sfFma__Package__c: {
+        label: 'Package',
+        type: 'lookup',
+        to: 'package',
+        relationship: 'sfFma__Package__r',
+        required: true,
+      },
+      sfFma__IntroducedInPackageVersion__c: { label: 'Introduced in Package Version', type: 'text' },
+      sfFma__Namespace_Prefix__c: { label: 'Namespace Prefix', type: 'text' },
+    },
+  },
+  featureParameterBoolean: {
+    apiName: 'sfFma__FeatureParameterBoolean__c',
+    label: 'Feature Parameter Boolean',
+    fields: {
+      Id: system.Id,
+      LastModifiedDate: system.LastModifiedDate,
+      LastModifiedById: system.LastModifiedById,
+      sfFma__FeatureParameter__c: {
+        label: 'Feature Parameter',
+        type: 'lookup',
+        to: 'featureParameter',
+        relationship: 'sfFma__FeatureParameter__r',
+        required: true,
+      },
+      sfFma__License__c: {
+        label: 'License',
+        type: 'lookup',
+        to: 'license',
+        relationship: 'sfFma__License__r',
+        required: true,
+      },
+      sfFma__Value__c: { label: 'Feature Parameter Value', type: 'checkbox' },
+    },
+  },
+  featureParameterInteger: {
+    apiName: 'sfFma__FeatureParameterInteger__c',
+    label: 'Feature Parameter Integer',
+    fields: {
+      Id: system.Id,
+      LastModifiedDate: system.LastModifiedDate,
+      LastModifiedById: system.LastModifiedById,
+      sfFma__FeatureParameter__c: {
+        label: 'Feature Parameter',
+        type: 'lookup',
+        to: 'featureParameter',
+        relationship: 'sfFma__FeatureParameter__r',
+        required: true,
+      },
+      sfFma__License__c: {
+        label: 'License',
+        type: 'lookup',
+        to: 'license',
+        relationship: 'sfFma__License__r',
+        required: true,
+      },
+      sfFma__Value__c: { label: 'Feature Parameter Value', type: 'number' },
+    },
+  },
+  featureParameterDate: {
+    apiName: 'sfFma__FeatureParameterDate__c',
+    label: 'Feature Parameter Date',
+    fields: {
+      Id: system.Id,
+      LastModifiedDate: system.LastModifiedDate,
+      LastModifiedById: system.LastModifiedById,
+      sfFma__FeatureParameter__c: {
+        label: 'Feature Parameter',
+        type: 'lookup',
+        to: 'featureParameter',
+        relationship: 'sfFma__FeatureParameter__r',
+        required: true,
+      },
+      sfFma__License__c: {
+        label: 'License',
+        type: 'lookup',
+        to: 'license',
+        relationship: 'sfFma__License__r',
+        required: true,
+      },
+      sfFma__Value__c: { label: 'Feature Parameter Value', type: 'date' },
+    },
+  },
 } as const satisfies Record<ObjectName, ObjectDeclaration>;
 
 /** The push objects' API names, for REST paths and sObject Collections. */
@@ -253,6 +349,13 @@ export const PUSH_OBJECTS: Record<PushObject, string> = {
 
 /** The License's API name, for the requests that name the object (REST paths, sObject Collections). */
 export const LICENSE_OBJECT = OBJECTS.license.apiName;
+
+/** The FMA's value junction of each parameter type. */
+export const FMA_JUNCTIONS = {
+  Boolean: OBJECTS.featureParameterBoolean.apiName,
+  Integer: OBJECTS.featureParameterInteger.apiName,
+  Date: OBJECTS.featureParameterDate.apiName,
+} as const;
 
 /** The LMA's objects' API names. */
 export const LMA_OBJECTS: Record<LmaObject, string> = {

@@ -146,7 +146,7 @@ function isPreconditionFailed(error: LmoError): boolean {
 }
 
 /** Waits until the org's clock is certainly past the second of `lastModifiedDate` (see the header comment). */
-async function waitPastSecondOf(
+export async function waitPastSecondOf(
   api: LmoClock,
   lastModifiedDate: string,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),

@@ -1,0 +1,102 @@
+// Benchmark of the tree's Feature Parameters node (issue 22): a package's parameters with how many
+// Licenses hold each value, on the local org with the Feature Management App, for the package with the
+// most Licenses of a seeded world (at least 10,000), each License holding a value of each of four
+// parameters (Boolean, two Integers, a Date). Requests are counted by the session's log.
+// Run: node --import tsx bench/featureParameters.ts [licenses]   (prints a table; target: 1 request)
+import '../test/integration/isolatedHome.ts';
+import { startLocalOrg } from 'lma-local-org';
+import { loadFeatureParameterCounts } from '../src/lma/records/featureParameters.ts';
+import { checkLmaPresence } from '../src/lma/records/lmaPresence.ts';
+import { loadLmoPackages } from '../src/lma/records/packages.ts';
+import { LmoSession } from '../src/org/lmoSession.ts';
+import { authorizeWithRefreshToken } from '../src/org/salesforce.ts';
+
+const RUNS = 7;
+const seed = Number(process.argv[2] ?? 40_000);
+
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function main(): Promise<void> {
+  const org = await startLocalOrg({ seed, fma: true });
+  try {
+    await authorizeWithRefreshToken({
+      loginUrl: org.instanceUrl,
+      refreshToken: org.orgs.lmo.refreshToken,
+      alias: 'bench-fma',
+    });
+    let requests = 0;
+    const count = (line: string) => void (/^(GET|POST|PATCH) /.test(line) && requests++);
+    const session = new LmoSession({
+      log: { trace: count, info: count, warn: count, error: count },
+      checkLma: (request) => checkLmaPresence({ request }),
+    });
+    await session.connect('bench-fma');
+    const { packages } = await loadLmoPackages(session);
+    const biggest = [...packages].sort((a, b) => b.licenseTotal - a.licenseTotal)[0]!;
+    const declared = org.console.packages().find((p) => p.name === biggest.name)!;
+    const started = performance.now();
+    await org.console.declareFeatureParameters(declared.id, [
+      {
+        fullName: 'BetaReports',
+        label: 'Beta Reports',
+        type: 'Boolean',
+        direction: 'LmoToSubscriber',
+        value: false,
+        introducedIn: '1.0.0',
+      },
+      {
+        fullName: 'MaxProjects',
+        label: 'Max Projects',
+        type: 'Integer',
+        direction: 'LmoToSubscriber',
+        value: 10,
+        introducedIn: '1.0.0',
+      },
+      {
+        fullName: 'ActiveUsers',
+        label: 'Active Users',
+        type: 'Integer',
+        direction: 'SubscriberToLmo',
+        value: 0,
+        introducedIn: '1.0.0',
+      },
+      {
+        fullName: 'RenewalDate',
+        label: 'Renewal Date',
+        type: 'Date',
+        direction: 'LmoToSubscriber',
+        value: '2027-01-31',
+        introducedIn: '1.0.0',
+      },
+    ]);
+    const declaring = performance.now() - started;
+    await loadFeatureParameterCounts(session, biggest.id); // the REST base, once per session
+    const times: number[] = [];
+    let perRun = 0;
+    let held = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const before = requests;
+      const t = performance.now();
+      const counts = await loadFeatureParameterCounts(session, biggest.id);
+      times.push(performance.now() - t);
+      perRun = requests - before;
+      held = counts[0]?.values.reduce((n, v) => n + v.licenses, 0) ?? 0;
+    }
+    session.dispose();
+    console.table([
+      {
+        measure: `Feature Parameters node: ${biggest.name}, ${biggest.licenseTotal} Licenses, 4 parameters`,
+        'median ms': Math.round(median(times)),
+        'first ms': Math.round(times[0]!),
+        requests: perRun,
+        'Licenses counted (first parameter)': held,
+        'declaring the parameters (local org) ms': Math.round(declaring),
+      },
+    ]);
+  } finally {
+    await org.close();
+  }
+}
+
+void main();
