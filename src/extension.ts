@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands, type CommandHandlers } from './commands/commandTable';
 import { connectCommands, promptRelogin, switchTo } from './commands/connect';
 import { exportCommands } from './commands/exportCommands';
+import { customerCommands } from './commands/customerCommands';
 import { licenseCommands } from './commands/licenseCommands';
 import { licensingTermsCommands } from './commands/licensingTermsCommands';
 import { lmoReportCommands } from './commands/lmoReportCommands';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...setupCommands(services),
     ...exportCommands(services),
     ...licenseCommands(services),
+    ...customerCommands(services),
   };
 
   context.subscriptions.push(

@@ -37,6 +37,7 @@ export const commands = {
   suspendLicense: 'lma.suspendLicense',
   reactivateLicense: 'lma.reactivateLicense',
   bulkChangeLicenses: 'lma.bulkChangeLicenses',
+  openCustomer: 'lma.openCustomer',
 } as const;
 export type CommandId = (typeof commands)[keyof typeof commands];
 
@@ -132,6 +133,7 @@ export const webviewTypes = {
   dashboard: 'lma.dashboard',
   healthReport: 'lma.healthReport',
   license: 'lma.license',
+  customer: 'lma.customer',
 } as const;
 
 /** The language client's id (its output channel and trace setting). */
