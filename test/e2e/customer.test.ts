@@ -1,0 +1,79 @@
+// The customer view in code-server against the local org: Find License by a subscriber org id, Open
+// Customer on the result, see the org and its five packages' Licenses, then Log In to Subscriber Org
+// opens the LMA's subscriber login page (the local org's, which names the org) in a new tab.
+import { home } from '../integration/isolatedHome.ts';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
+import { demoProject } from '../../scripts/demoProject.ts';
+import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
+import { customerWithFivePackages } from '../integration/lma/customerWorld.ts';
+import { withSession } from './harness.ts';
+
+let org: LocalOrg;
+let customer: { orgId: string };
+
+before(async () => {
+  org = await startLocalOrg({ seed: 'demo', installDelayMs: 0, timing: { licenseDelayMs: 0 } });
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: org.orgs.lmo.refreshToken,
+    alias: 'lmo-customer',
+  });
+  customer = await customerWithFivePackages(org, 'Fabrikam Five');
+});
+after(async () => {
+  await org?.close();
+});
+
+test(
+  'Find License → Open Customer shows the org and its five Licenses; Log In to Subscriber Org opens the login page',
+  { timeout: 300_000 },
+  async () => {
+    await withSession(
+      'customer',
+      async ({ workbench, page, saveArtifacts }) => {
+        await workbench.openViewContainer('License Management');
+        await workbench.connectTo('lmo-customer');
+        await workbench.expandTreeItem(/^Packages/);
+
+        await workbench.runCommand('LMA: Find License');
+        const box = page.locator('.quick-input-widget');
+        await box.locator('.quick-input-title', { hasText: 'Find License' }).waitFor();
+        await box.locator('input').fill(customer.orgId);
+        await box.locator('input').press('Enter');
+        const result = workbench.treeItem(/Fabrikam Five/).first();
+        await result.waitFor({ timeout: 30_000 });
+
+        await workbench.dismissHover();
+        await workbench.contextMenu(result, 'Open Customer');
+        const view = workbench.activeWebview();
+        await view.getByRole('heading', { name: 'Fabrikam Five', level: 1 }).waitFor({ timeout: 30_000 });
+        await view.getByRole('heading', { name: 'Licenses (5)' }).waitFor();
+        assert.match(await view.locator('#read-at').innerText(), /Read from lmo-customer at/);
+        const orgFacts = await view.getByRole('definition').allInnerTexts();
+        assert.ok(
+          orgFacts.some((t) => t.includes(customer.orgId.slice(0, 15))),
+          orgFacts.join(' | '),
+        );
+        // Each License has the tree's actions (a Trial: Extend Trial) and Open in Salesforce.
+        assert.ok((await view.getByRole('button', { name: 'Extend Trial…' }).count()) >= 1);
+        await saveArtifacts('customer-view');
+
+        // Keyboard: Log In to Subscriber Org is a button reached by Tab; Enter opens the login in a tab.
+        const logIn = view.getByRole('button', { name: 'Log In to Subscriber Org' });
+        const opened = page.context().waitForEvent('page', { timeout: 60_000 });
+        await logIn.focus();
+        await logIn.press('Enter');
+        const tab = await opened;
+        await tab
+          .getByRole('heading', { name: 'Logged in to subscriber org Fabrikam Five' })
+          .waitFor({ timeout: 30_000 });
+      },
+      {
+        projectJson: demoProject(org.console.packages()),
+        env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' },
+      },
+    );
+  },
+);
