@@ -91,6 +91,14 @@ test('a customer with five packages: the org, every License with its package and
     [['Seats', '42']],
   );
   assert.ok(Date.parse(read.readAt) > 0);
+  // Refresh Licenses: the package's last refresh and the next a week later; never for a new package.
+  const billing = read.licenses.find((l) => l.package.name === 'Acme Billing')!.package;
+  assert.ok(billing.lastLicenseRefresh);
+  const week = new Date(`${billing.lastLicenseRefresh}T00:00:00Z`);
+  week.setUTCDate(week.getUTCDate() + 7);
+  assert.equal(billing.nextAvailableRefresh, week.toISOString().slice(0, 10));
+  const extra = read.licenses.find((l) => l.package.name?.startsWith('Extra'))!.package;
+  assert.deepEqual([extra.lastLicenseRefresh, extra.nextAvailableRefresh], [undefined, undefined]);
 });
 
 test('the 15-character id finds the same customer; an org without Licenses is none; a bad id sends nothing', async () => {
