@@ -8,7 +8,7 @@ import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { demoProject } from '../../scripts/demoProject.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { customerWithFivePackages } from '../integration/lma/customerWorld.ts';
-import { withSession } from './harness.ts';
+import { eventually, withSession } from './harness.ts';
 
 let org: LocalOrg;
 let customer: { orgId: string };
@@ -60,15 +60,32 @@ test(
         assert.ok((await view.getByRole('button', { name: 'Extend Trial…' }).count()) >= 1);
         await saveArtifacts('customer-view');
 
-        // Keyboard: Log In to Subscriber Org is a button reached by Tab; Enter opens the login in a tab.
+        // Keyboard: Log In to Subscriber Org is a button reached by Tab; Enter opens the LMO's front door
+        // in a new tab, on its way to the LMA's subscriber login page for this org.
+        const requested: string[] = [];
+        page.context().on('request', (request) => requested.push(request.url()));
         const logIn = view.getByRole('button', { name: 'Log In to Subscriber Org' });
         const opened = page.context().waitForEvent('page', { timeout: 60_000 });
         await logIn.focus();
         await logIn.press('Enter');
-        const tab = await opened;
-        await tab
-          .getByRole('heading', { name: 'Logged in to subscriber org Fabrikam Five' })
-          .waitFor({ timeout: 30_000 });
+        await opened;
+        const frontDoor = await eventually('the front door request', () =>
+          requested.find((u) => u.includes('/secur/frontdoor.jsp')),
+        );
+        // code-server sends localhost addresses through its own proxy (/proxy/<port>/…), which mangles the
+        // redirect's query: follow the same front-door request to the local org itself, as a browser would.
+        const params = new URL(frontDoor).searchParams;
+        assert.equal(
+          params.get('retURL'),
+          `/partnerbt/lmo/subOrgLogin.apexp?directLoginOrgId=${customer.orgId}`,
+        );
+        const door = await fetch(`${org.instanceUrl}/secur/frontdoor.jsp?${params}`, { redirect: 'manual' });
+        assert.equal(door.status, 302);
+        const login = await fetch(new URL(door.headers.get('location')!, org.instanceUrl), {
+          headers: { cookie: door.headers.get('set-cookie')!.split(';')[0]! },
+        });
+        assert.equal(login.status, 200);
+        assert.match(await login.text(), /<h1>Logged in to subscriber org Fabrikam Five<\/h1>/);
       },
       {
         projectJson: demoProject(org.console.packages()),
