@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands, type CommandHandlers } from './commands/commandTable';
 import { connectCommands, promptRelogin, switchTo } from './commands/connect';
 import { exportCommands } from './commands/exportCommands';
+import { customerCommands } from './commands/customerCommands';
 import { licenseCommands } from './commands/licenseCommands';
 import { pushUpgradeCommands } from './commands/pushUpgradeCommands';
 import { licensingTermsCommands } from './commands/licensingTermsCommands';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...exportCommands(services),
     ...licenseCommands(services),
     ...pushUpgradeCommands(services),
+    ...customerCommands(services),
   };
 
   context.subscriptions.push(

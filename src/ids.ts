@@ -39,6 +39,7 @@ export const commands = {
   bulkChangeLicenses: 'lma.bulkChangeLicenses',
   pushUpgradeVersion: 'lma.pushUpgradeVersion',
   pushUpgradeOrgs: 'lma.pushUpgradeOrgs',
+  openCustomer: 'lma.openCustomer',
 } as const;
 export type CommandId = (typeof commands)[keyof typeof commands];
 
@@ -136,6 +137,7 @@ export const webviewTypes = {
   dashboard: 'lma.dashboard',
   healthReport: 'lma.healthReport',
   license: 'lma.license',
+  customer: 'lma.customer',
 } as const;
 
 /** The language client's id (its output channel and trace setting). */

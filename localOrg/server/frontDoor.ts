@@ -13,7 +13,7 @@ const sessions = new Map<string, { org: OrgState; expires: number }>();
 const SESSION_MS = 2 * 60 * 60_000;
 const COOKIE = 'sid';
 
-const escapeHtml = (s: string): string =>
+export const escapeHtml = (s: string): string =>
   s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
@@ -27,7 +27,7 @@ const PAGE_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
 };
 
-const page = (status: number, title: string, body: string): ApiResponse => ({
+export const page = (status: number, title: string, body: string): ApiResponse => ({
   status,
   headers: PAGE_HEADERS,
   body: `<!doctype html>

@@ -17,6 +17,7 @@ import type { Ctx, Shared } from './context';
 import { Cursors } from './cursors';
 import { Faults } from './faults';
 import { browserSession, frontDoor, uiPage } from './frontDoor';
+import { SUBSCRIBER_LOGIN_PATH, subscriberLogin } from './subscriberLogin';
 import {
   LIMITS,
   errorResponse,
@@ -220,6 +221,7 @@ export async function startServer(
       return frontDoor(shared, req);
     }
     const browser = req.method === 'GET' ? browserSession(req) : undefined;
+    if (browser && req.path === SUBSCRIBER_LOGIN_PATH) return subscriberLogin(shared, browser, req);
     if (browser) return uiPage(shared, browser, req);
     throw notFound();
   };

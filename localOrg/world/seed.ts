@@ -207,6 +207,10 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
     await console.associate(pkg.id, p.defaults);
     const rowId = await console.lmaPackageId(pkg);
     const lmo = world.lmaData();
+    // Refresh Licenses was pressed (once a week at most): Acme Billing's next is days away, the other's due.
+    await lmo.update('sfLma__Package__c', rowId, {
+      sfLma__Last_License_Refresh__c: day(lmaPackages.length === 0 ? -3 : -10),
+    });
     // By Version ID (the 04t id), which every LMA has; the version number comes from the console.
     const rows = lmo.query(
       `SELECT Id, sfLma__Version_ID__c FROM sfLma__Package_Version__c WHERE sfLma__Package__c = '${rowId}' ORDER BY sfLma__Sequence__c`,

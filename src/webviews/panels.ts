@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Services } from '../services';
+import { CustomerPanel } from './customerPanel';
 import { DashboardPanel } from './dashboardPanel';
 import { HealthReportPanel } from './healthReportPanel';
 import { LicensePanel } from './licensePanel';
@@ -12,6 +13,7 @@ import { TestInstallReportPanel } from './testInstallReportPanel';
  */
 export function registerPanels(services: Services): vscode.Disposable[] {
   return [
+    CustomerPanel.register(services),
     DashboardPanel.register(services),
     HealthReportPanel.register(services),
     LicensePanel.register(services),

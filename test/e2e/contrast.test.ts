@@ -1,6 +1,6 @@
 // Every text of every webview readable in the light, dark and high-contrast themes, in code-server
 // against the local org: each webview is opened (test install report, default-licensing form, Modify
-// License form, dashboard, LMO health), then, theme by theme, the contrast of each visible text is
+// License form, customer view, dashboard, LMO health), then, theme by theme, the contrast of each visible text is
 // computed from its computed styles with WCAG 2's formula and must be at least 4.5:1, and each bar of
 // the dashboard's charts at least 3:1 against the background (graphics, WCAG 1.4.11). Screenshots of
 // each webview in each theme and the measures are saved under test-results/contrast/.
@@ -209,6 +209,11 @@ test(
         await form.locator('#seats input').fill('0');
         await form.locator('#seats-error', { hasText: 'Seats must be' }).waitFor();
 
+        // The customer view of the same License's subscriber org (issue 22).
+        await workbench.dismissHover();
+        await workbench.contextMenu(license, 'Open Customer');
+        await workbench.activeWebview().locator('#read-at').waitFor({ timeout: 30_000 });
+
         // The dashboard, and the health report with every problem seeded (errors and warnings).
         await workbench.dismissHover();
         await workbench.contextMenu(workbench.treeItem(/^lmo-contrast/).first(), 'Show Dashboard');
@@ -219,7 +224,7 @@ test(
 
         const tabs = page.locator('.editor-group-container .tabs-container .tab');
         const tabCount = await tabs.count();
-        assert.equal(tabCount, 5, (await tabs.allInnerTexts()).join(', '));
+        assert.equal(tabCount, 6, (await tabs.allInnerTexts()).join(', '));
         const failures: string[] = [];
         const all: Record<string, Measure[]> = {};
         let dashboardBars = 0;

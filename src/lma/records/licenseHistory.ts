@@ -4,7 +4,7 @@ import { queryAll, type LmoApi } from './lmoApi';
 import { LICENSE_OBJECT, OBJECTS, type FieldDeclaration, type Row } from './objects';
 import { literal } from './soql';
 
-const HISTORY_FIELDS = [
+export const HISTORY_FIELDS = [
   'Id',
   'ParentId',
   'Field',
@@ -63,9 +63,12 @@ const FIELD_LABELS: Record<string, string> = Object.fromEntries(
  * Type, Used Licenses…): their labels come from one describe of License, asked only when such a field
  * shows up; a field describe doesn't list (deleted since) gets its API name made readable, never shown raw.
  */
-async function fieldLabels(api: LmoApi, fields: readonly string[]): Promise<(field: string) => string> {
+export async function historyLabels(
+  api: LmoApi,
+  fields: readonly string[],
+): Promise<(field: string) => string> {
   const labels = new Map(Object.entries(FIELD_LABELS));
-  if (fields.some((f) => !labels.has(f))) {
+  if (fields.some((f) => f !== 'created' && !labels.has(f))) {
     try {
       const d = await api.request<{ fields: { name: string; label: string }[] }>(
         `/sobjects/${LICENSE_OBJECT}/describe`,
@@ -102,10 +105,15 @@ export async function loadLicenseHistory(
     api,
     `${HISTORY_SELECT} WHERE ParentId = ${literal(licenseId)} ORDER BY CreatedDate DESC, Id DESC LIMIT ${limit}`,
   );
-  const label = await fieldLabels(
+  const label = await historyLabels(
     api,
-    rows.map((r) => r.Field).filter((f) => f !== 'created'),
+    rows.map((r) => r.Field),
   );
+  return groupHistory(rows, label);
+}
+
+/** History rows (newest first) as entries: one per moment and user, a lookup change once, by its names. */
+export function groupHistory(rows: readonly HistoryRow[], label: (field: string) => string): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
   for (const row of rows) {
     const by = row.CreatedBy?.Name ?? undefined;

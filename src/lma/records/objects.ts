@@ -31,7 +31,8 @@ export interface ObjectDeclaration {
 /** The LMA's three objects (those the session describes: older LMAs lack some of their fields). */
 export type LmaObject = 'license' | 'package' | 'packageVersion';
 /** Every object a query of the extension names, the LMA's and the standard parents it reads through. */
-export type ObjectName = LmaObject | 'licenseHistory' | 'lead' | 'account' | 'user' | PushObject | FmaObject;
+export type ObjectName =
+  LmaObject | 'licenseHistory' | 'lead' | 'account' | 'contact' | 'user' | PushObject | FmaObject;
 /**
  * The push-upgrade objects: they live in the package's OWNER org (the Dev Hub for 2GP and unlocked
  * packages, the packaging org for 1GP), which is the LMO only when the partner business org is both.
@@ -81,6 +82,8 @@ export const OBJECTS = {
       },
       sfLma__Org_Instance__c: { label: 'Org Instance', type: 'text', since: '1.20' },
       sfLma__Org_Type__c: { label: 'Org Type', type: 'text', since: '1.20' },
+      sfLma__Org_Status__c: { label: 'Org Status', type: 'text', since: '1.20' },
+      sfLma__Org_Trial_Expiration__c: { label: 'Org Trial Expiration', type: 'text', since: '1.20' },
       sfLma__Package_Version__c: {
         label: 'Package Version',
         type: 'lookup',
@@ -102,7 +105,12 @@ export const OBJECTS = {
         to: 'account',
         relationship: 'sfLma__Account__r',
       },
-      sfLma__Contact__c: { label: 'Contact', type: 'lookup' },
+      sfLma__Contact__c: {
+        label: 'Contact',
+        type: 'lookup',
+        to: 'contact',
+        relationship: 'sfLma__Contact__r',
+      },
       sfLma__License_Type__c: { label: 'License Type', type: 'text' },
     },
   },
@@ -121,6 +129,9 @@ export const OBJECTS = {
         to: 'user',
         relationship: 'sfLma__Lead_Manager__r',
       },
+      /** Set by the package's Refresh Licenses button (once a week; no API); the next is 7 days later. */
+      sfLma__Last_License_Refresh__c: { label: 'Last License Refresh', type: 'date', since: '1.20' },
+      sfLma__Next_Available_Refresh__c: { label: 'Next Available Refresh', type: 'date', since: '1.20' },
     },
   },
   packageVersion: {
@@ -173,6 +184,11 @@ export const OBJECTS = {
     apiName: 'Account',
     label: 'Account',
     fields: { Id: system.Id, Name: { label: 'Account Name', type: 'text' } },
+  },
+  contact: {
+    apiName: 'Contact',
+    label: 'Contact',
+    fields: { Id: system.Id, Name: { label: 'Full Name', type: 'text' } },
   },
   user: {
     apiName: 'User',

@@ -28,17 +28,20 @@ test('the LMA objects: API names and labels from the declaration', () => {
   assert.equal(OBJECTS.license.fields.sfLma__Seats__c.type, 'number');
 });
 
-test('an older LMA lacks what 1.20 added: License → Package, the subscriber org fields, the version numbers', () => {
+test('an older LMA lacks what 1.20 added: License → Package, the subscriber org fields, the version numbers, the refresh dates', () => {
   const added = (object: 'license' | 'package' | 'packageVersion') =>
     LMA_1_20_FIELDS[object].filter((f) => !OLDER_LMA_FIELDS[object].includes(f));
   assert.deepEqual(added('license'), [
     'sfLma__Subscriber_Org_Is_Sandbox__c',
     'sfLma__Org_Instance__c',
     'sfLma__Org_Type__c',
+    'sfLma__Org_Status__c',
+    'sfLma__Org_Trial_Expiration__c',
     'sfLma__Package__c',
     'sfLma__Version_Number__c',
   ]);
-  assert.deepEqual(added('package'), []);
+  // The Refresh Licenses dates (issue 22's reminder).
+  assert.deepEqual(added('package'), ['sfLma__Last_License_Refresh__c', 'sfLma__Next_Available_Refresh__c']);
   assert.deepEqual(added('packageVersion'), ['sfLma__Version_Number__c']);
 });
 

@@ -1,0 +1,242 @@
+import * as vscode from 'vscode';
+import { commands, webviewTypes, type CommandId } from '../ids';
+import { loadCustomer, type Customer } from '../lma/records/customer';
+import { LMA_OBJECTS } from '../lma/records/objects';
+import { isoDate } from '../lma/rules/encodings';
+import { loginRefusal, subscriberLoginPath, SUBSCRIBERS_TAB } from '../lma/rules/subscriberLogin';
+import { toLmoError } from '../org/errors';
+import {
+  licenseActions,
+  parseCustomerMessage,
+  type CustomerHostMessage,
+  type CustomerMessage,
+  type LicenseAction,
+} from '../protocol/customer';
+import type { SavedPage } from '../protocol/messages';
+import type { Services } from '../services';
+import { PanelRegistry, WebviewHost } from './host/webviewHost';
+import { panelPort, registerPanelSerializer } from './host/vscodePanel';
+import { createWebviewPanel, showPage } from './host/webviewHtml';
+
+export type CustomerServices = Pick<Services, 'extensionUri' | 'session' | 'log' | 'onDidReloadPackages'>;
+
+/** The subscriber org a customer view shows, in the LMO it was opened in: what a reloaded window reopens. */
+interface CustomerSubject {
+  orgId: string;
+  title: string;
+  lmoId: string | undefined;
+}
+
+const ACTION_COMMANDS: Record<LicenseAction, CommandId> = {
+  modify: commands.modifyLicense,
+  extendTrial: commands.extendTrial,
+  convertToActive: commands.convertToActive,
+  suspend: commands.suspendLicense,
+  reactivate: commands.reactivateLicense,
+};
+
+/**
+ * The customer view: one subscriber org, every License it holds with the tree's actions, its History,
+ * and the support login. One panel per subscriber org; it reads again after any License change in the
+ * extension (the tree's reload) and says when it read.
+ */
+export class CustomerPanel {
+  private static readonly open = new PanelRegistry<CustomerPanel>();
+  static readonly viewType = webviewTypes.customer;
+
+  static show(services: CustomerServices, orgId: string, title: string): CustomerPanel {
+    const key = orgId.slice(0, 15);
+    const state = services.session.state;
+    const subject = { orgId, title, lmoId: state.kind === 'connected' ? state.org.orgId : undefined };
+    const { panel, created } = CustomerPanel.open.show(key, () => {
+      const webviewPanel = createWebviewPanel(
+        services.extensionUri,
+        CustomerPanel.viewType,
+        titleOf(subject),
+        'customer',
+      );
+      return new CustomerPanel(services, webviewPanel, subject);
+    });
+    if (!created) void panel.load();
+    return panel;
+  }
+
+  /** Reopens customer views after a window reload (the org is what the page saved). */
+  static register(services: CustomerServices): vscode.Disposable {
+    return registerPanelSerializer(CustomerPanel.viewType, (webviewPanel, saved) => {
+      const subject = subjectOf(saved);
+      if (!subject || CustomerPanel.open.get(subject.orgId.slice(0, 15))) return webviewPanel.dispose();
+      showPage(webviewPanel, services.extensionUri, 'customer', titleOf(subject));
+      CustomerPanel.open.add(subject.orgId.slice(0, 15), new CustomerPanel(services, webviewPanel, subject));
+    });
+  }
+
+  readonly host: WebviewHost<CustomerMessage, CustomerHostMessage, CustomerSubject>;
+  /** What the view shows: every id the page names is checked against it. */
+  private shown: Customer | undefined;
+  private lmoId: string | undefined;
+  private loading = 0;
+
+  private constructor(
+    private readonly services: CustomerServices,
+    private readonly panel: vscode.WebviewPanel,
+    private readonly subject: CustomerSubject,
+  ) {
+    this.lmoId = subject.lmoId;
+    this.host = new WebviewHost(panelPort(panel), {
+      label: 'Customer view',
+      parse: parseCustomerMessage,
+      subject,
+      log: services.log,
+      rejectedNote: 'nothing was done',
+    });
+    this.host.onMessage((message) => this.handle(message));
+    this.host.own(
+      services.session.onDidChangeState((state) => {
+        if (state.kind !== 'connected') return;
+        this.lmoId ??= state.org.orgId;
+        // Another LMO: this customer's Licenses are not there.
+        if (state.org.orgId !== this.lmoId) this.host.dispose();
+      }),
+    );
+    // A License changed anywhere in the extension (a save, a bulk change, Refresh): read again.
+    this.host.own(services.onDidReloadPackages(() => void this.load()));
+  }
+
+  private async handle(message: CustomerMessage): Promise<void> {
+    switch (message.kind) {
+      case 'ready':
+      case 'refresh':
+        return this.load();
+      case 'licenseAction':
+        return this.licenseAction(message.action, message.licenseId);
+      case 'openInSalesforce':
+        return this.openRecord(message.recordId);
+      case 'logIn':
+        return this.logIn();
+    }
+  }
+
+  /** Runs the tree's command on a License the view shows, as if the user had right-clicked it there. */
+  private async licenseAction(action: LicenseAction, licenseId: string): Promise<void> {
+    const entry = this.shown?.licenses.find((l) => l.license.id === licenseId);
+    if (!entry || !licenseActions(entry.license).includes(action)) {
+      this.services.log.warn(
+        `Customer view: ${action} on ${licenseId} refused: not a License it offers that for`,
+      );
+      return this.notice('That License is not in this view any more. Nothing was changed.', 'error');
+    }
+    // The shape of the tree's License node, which the commands take (this layer may not import the tree's).
+    const node = {
+      kind: 'license',
+      id: `customer:${licenseId}`,
+      license: entry.license,
+      packageName: entry.package.name,
+    } as const;
+    await vscode.commands.executeCommand(ACTION_COMMANDS[action], node, [node]);
+  }
+
+  /** Opens a record the view shows (a License, its package, the org's Account, Lead or Contact). */
+  private async openRecord(recordId: string): Promise<void> {
+    const customer = this.shown;
+    const object = customer && objectOf(customer, recordId);
+    if (!object) {
+      this.services.log.warn(
+        `Customer view: Open in Salesforce of ${recordId} refused: not a record it shows`,
+      );
+      return;
+    }
+    await this.openInLmo(`/lightning/r/${object}/${recordId}/view`);
+  }
+
+  /**
+   * "Log In to Subscriber Org": said before anything opens when the org can't be logged into; else the
+   * LMA's subscriber login through the session's front door (no second login to the LMO).
+   */
+  private async logIn(): Promise<void> {
+    const org = this.shown?.org;
+    if (!org) return;
+    const refusal = loginRefusal(org);
+    if (refusal) return this.notice(refusal, 'error');
+    await this.openInLmo(subscriberLoginPath(org.id18));
+    const other = 'Open Subscribers Tab';
+    void vscode.window
+      .showInformationMessage(
+        `Opened the LMA's login to ${org.name ?? org.id18}. If the page doesn't log you in (the customer must grant login access, and you need the "Log in to Subscriber Org" permission), search the org on the LMA's Subscribers tab.`,
+        other,
+      )
+      .then((choice) => (choice === other ? this.openInLmo(SUBSCRIBERS_TAB) : undefined));
+  }
+
+  private async openInLmo(path: string): Promise<void> {
+    try {
+      const url = await this.services.session.frontDoorUrl(path);
+      await vscode.env.openExternal(vscode.Uri.parse(url));
+    } catch (error) {
+      await this.notice(`Could not open Salesforce: ${toLmoError(error).message}`, 'error');
+    }
+  }
+
+  private async notice(message: string, level: 'info' | 'error'): Promise<void> {
+    await this.host.post({ kind: 'notice', message, level });
+  }
+
+  /** Reads the customer (one request) and posts it; a slower earlier read never overwrites a later one. */
+  async load(): Promise<void> {
+    if (!this.host.isReady) return;
+    const { session } = this.services;
+    const state = session.state;
+    if (state.kind !== 'connected' || state.lma.kind !== 'installed') {
+      await this.host.post({
+        kind: 'error',
+        message: 'Connect your License Management Org to see this customer.',
+      });
+      return;
+    }
+    const mine = ++this.loading;
+    let message: CustomerHostMessage;
+    try {
+      const customer = await loadCustomer(session, this.subject.orgId);
+      const orgLabel = state.org.alias ?? state.org.username;
+      if (mine !== this.loading) return;
+      this.shown = customer;
+      if (customer) {
+        this.panel.title = titleOf({ ...this.subject, title: customer.org.name ?? this.subject.title });
+        message = { kind: 'state', customer, orgLabel, today: isoDate(new Date()) };
+      } else
+        message = { kind: 'notFound', orgId: this.subject.orgId, orgLabel, readAt: new Date().toISOString() };
+    } catch (error) {
+      if (mine !== this.loading) return;
+      message = { kind: 'error', message: `The LMO did not answer: ${toLmoError(error).message}` };
+    }
+    await this.host.post(message);
+  }
+}
+
+/** The object of a record the view shows, for its Lightning URL; undefined for any other id. */
+function objectOf(customer: Customer, recordId: string): string | undefined {
+  const same = (id: string | undefined) => !!id && id.slice(0, 15) === recordId.slice(0, 15);
+  if (customer.licenses.some((l) => same(l.license.id))) return LMA_OBJECTS.license;
+  if (customer.licenses.some((l) => same(l.package.id))) return LMA_OBJECTS.package;
+  if (same(customer.org.account?.id)) return 'Account';
+  if (same(customer.org.lead?.id)) return 'Lead';
+  if (same(customer.org.contact?.id)) return 'Contact';
+  return undefined;
+}
+
+function titleOf(subject: Pick<CustomerSubject, 'title'>): string {
+  return `Customer: ${subject.title}`;
+}
+
+/** The org a page saved, checked (the page's state is no more trusted than its messages). */
+function subjectOf(saved: SavedPage | undefined): CustomerSubject | undefined {
+  const subject = saved?.subject as Partial<Record<keyof CustomerSubject, unknown>> | null | undefined;
+  if (typeof subject !== 'object' || subject === null) return undefined;
+  const { orgId, title, lmoId } = subject;
+  if (typeof orgId !== 'string' || !/^00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$/.test(orgId)) return undefined;
+  return {
+    orgId,
+    title: typeof title === 'string' ? title.slice(0, 200) : orgId,
+    lmoId: typeof lmoId === 'string' ? lmoId : undefined,
+  };
+}

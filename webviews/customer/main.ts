@@ -1,0 +1,246 @@
+// The customer view (browser side): one subscriber org, its Licenses across packages with the tree's
+// actions, each package's Refresh Licenses dates and each License's History. Every action is a
+// button (keyboard: Tab and Enter); the host does the work and re-reads, so the page only shows.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { css, html, LitElement, nothing } from 'lit';
+import type { Customer, CustomerLicense } from '../../src/lma/records/customer';
+import { formatExpiration, formatSeats } from '../../src/lma/rules/encodings';
+import {
+  LICENSE_ACTION_LABELS,
+  licenseActions,
+  type CustomerHostMessage,
+  type CustomerMessage,
+} from '../../src/protocol/customer';
+import { connectToHost, type Host } from '../shared/host';
+import { baseStyles } from '../shared/styles';
+
+class CustomerView extends LitElement {
+  static override properties = { message: { state: true }, notice: { state: true } };
+  declare message: CustomerHostMessage | undefined;
+  declare notice: (CustomerHostMessage & { kind: 'notice' }) | undefined;
+  private readonly host: Host<CustomerMessage>;
+
+  constructor() {
+    super();
+    this.message = undefined;
+    this.notice = undefined;
+    this.host = connectToHost<CustomerHostMessage, CustomerMessage>((message) => {
+      if (message.kind === 'notice') this.notice = message;
+      else {
+        this.message = message;
+        this.notice = undefined;
+      }
+    });
+  }
+
+  private post(message: CustomerMessage) {
+    this.host.post(message);
+  }
+
+  protected override render() {
+    const message = this.message;
+    if (!message) return html`<p role="status">Loading…</p>`;
+    if (message.kind === 'error') return html`<p class="error" role="alert">${message.message}</p>`;
+    if (message.kind === 'notFound')
+      return html`<h1>Subscriber org ${message.orgId}</h1>
+        <p role="status">${message.orgLabel} holds no License for this org.</p>
+        ${this.readLine(message.readAt)}`;
+    if (message.kind !== 'state') return nothing;
+    const { customer } = message;
+    return html`
+      <header>
+        <h1>${customer.org.name ?? customer.org.id18}</h1>
+        <vscode-button @click=${() => this.post({ kind: 'logIn' })}>Log In to Subscriber Org</vscode-button>
+        <vscode-button secondary @click=${() => this.post({ kind: 'refresh' })}>Refresh</vscode-button>
+      </header>
+      ${
+        this.notice
+          ? html`<p class=${this.notice.level === 'error' ? 'error' : 'success'} role="alert">
+              ${this.notice.message}
+            </p>`
+          : nothing
+      }
+      ${this.org(customer)}
+      <section aria-labelledby="licenses">
+        <h2 id="licenses">Licenses (${customer.licenses.length})</h2>
+        ${customer.licenses.map((entry) => this.license(entry, message.today))}
+      </section>
+      ${this.readLine(customer.readAt, message.orgLabel)}
+    `;
+  }
+
+  private readLine(readAt: string, orgLabel?: string) {
+    return html`<p class="muted" id="read-at">
+      Read from ${orgLabel ?? 'the LMO'} at ${new Date(readAt).toLocaleString()}
+    </p>`;
+  }
+
+  private org(customer: Customer) {
+    const { org } = customer;
+    const link = (id: string | undefined, text: string | undefined) =>
+      id
+        ? html`<a href="#" @click=${(e: Event) => this.open(e, id)}>${text ?? id}</a>`
+        : html`<span class="muted">none</span>`;
+    return html`<dl class="org" aria-label="Subscriber org">
+      <dt>Org id</dt>
+      <dd><code>${org.id15}</code> · <code>${org.id18}</code></dd>
+      <dt>Edition</dt>
+      <dd>${org.edition ?? '—'}</dd>
+      <dt>Instance</dt>
+      <dd>${org.instance ?? '—'}</dd>
+      <dt>Type</dt>
+      <dd>${org.isSandbox ? 'Sandbox' : 'Production'}</dd>
+      <dt>Org status</dt>
+      <dd>${org.status ?? '—'}${org.trialExpiration ? ` (expires ${org.trialExpiration})` : ''}</dd>
+      <dt>Account</dt>
+      <dd>${link(org.account?.id, org.account?.name)}</dd>
+      <dt>Lead</dt>
+      <dd>
+        ${link(org.lead?.id, org.lead ? [org.lead.name, org.lead.company].filter(Boolean).join(', ') : undefined)}
+      </dd>
+      <dt>Contact</dt>
+      <dd>${link(org.contact?.id, org.contact?.name)}</dd>
+    </dl>`;
+  }
+
+  private open(event: Event, recordId: string) {
+    event.preventDefault();
+    this.post({ kind: 'openInSalesforce', recordId });
+  }
+
+  private license(entry: CustomerLicense, today: string) {
+    const { license, package: pkg } = entry;
+    const heading = `${pkg.name ?? 'No package'} · ${license.name}`;
+    const id = `license-${license.id}`;
+    return html`<article aria-labelledby=${id}>
+      <h3 id=${id}>${heading}</h3>
+      <table>
+        <tr>
+          <th scope="row">Status</th>
+          <td>
+            ${license.status}${license.licenseStatus && license.licenseStatus !== license.status ? ` (LMA: ${license.licenseStatus})` : ''}
+          </td>
+        </tr>
+        <tr>
+          <th scope="row">Seats</th>
+          <td>${license.seats === undefined ? '—' : formatSeats(license.seats)}</td>
+        </tr>
+        <tr>
+          <th scope="row">Used</th>
+          <td>${license.usedLicenses ?? '—'}</td>
+        </tr>
+        <tr>
+          <th scope="row">Expiration</th>
+          <td>${formatExpiration(license.expiration)}</td>
+        </tr>
+        <tr>
+          <th scope="row">Version</th>
+          <td>${license.versionNumber ?? '—'}</td>
+        </tr>
+        <tr>
+          <th scope="row">License refresh</th>
+          <td>${this.refresh(entry, today)}</td>
+        </tr>
+      </table>
+      <div class="actions" role="group" aria-label="Actions on ${heading}">
+        ${licenseActions(license).map(
+          (action) =>
+            html`<vscode-button
+              secondary
+              @click=${() => this.post({ kind: 'licenseAction', action, licenseId: license.id })}
+              >${LICENSE_ACTION_LABELS[action]}</vscode-button
+            >`,
+        )}
+        <vscode-button secondary @click=${() => this.post({ kind: 'openInSalesforce', recordId: license.id })}
+          >Open in Salesforce</vscode-button
+        >
+      </div>
+      <details>
+        <summary>History (${entry.history.length})</summary>
+        ${
+          entry.history.length
+            ? html`<ul class="history">
+                ${entry.history.map(
+                  (h) =>
+                    html`<li>
+                      ${new Date(h.at).toLocaleString()} · ${h.by ?? 'unknown'}:
+                      ${h.created ? 'created' : nothing}
+                      ${h.changes.map((c) => html`${c.label} ${c.oldValue} → ${c.newValue}; `)}
+                    </li>`,
+                )}
+              </ul>`
+            : html`<p class="muted">No tracked changes.</p>`
+        }
+      </details>
+    </article>`;
+  }
+
+  /** Refresh Licenses: once a week per package, only on the package's page in Salesforce (no API). */
+  private refresh(entry: CustomerLicense, today: string) {
+    const { package: pkg } = entry;
+    const last = pkg.lastLicenseRefresh;
+    const next = pkg.nextAvailableRefresh;
+    const when = !last
+      ? 'never refreshed'
+      : `last ${last}; ${next && next > today ? `next available ${next}` : 'available now'}`;
+    return html`${when}
+    ${
+      pkg.id
+        ? html` ·
+            <a href="#" @click=${(e: Event) => this.open(e, pkg.id!)}
+              >Refresh Licenses in Salesforce (${pkg.name ?? 'package'})</a
+            >`
+        : nothing
+    }`;
+  }
+
+  static override styles = [
+    baseStyles,
+    css`
+      header {
+        display: flex;
+        gap: 0.5rem;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+      header h1 {
+        margin-right: auto;
+      }
+      .org {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 0.2rem 1rem;
+      }
+      .org dd {
+        margin: 0;
+      }
+      article {
+        border-top: 1px solid var(--vscode-panel-border);
+        padding: 0.5rem 0 1rem;
+      }
+      table {
+        border-collapse: collapse;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 0.1rem 0.75rem 0.1rem 0;
+      }
+      .actions {
+        display: flex;
+        gap: 0.4rem;
+        flex-wrap: wrap;
+        margin: 0.5rem 0;
+      }
+      a {
+        color: var(--vscode-textLink-foreground);
+      }
+      a:focus-visible {
+        outline: 1px solid var(--vscode-focusBorder);
+      }
+    `,
+  ];
+}
+
+if (!customElements.get('lma-customer')) customElements.define('lma-customer', CustomerView);
+document.body.append(document.createElement('lma-customer'));
