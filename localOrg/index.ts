@@ -26,6 +26,7 @@ import type {
 } from './world/state';
 import { World } from './world/world';
 import type { Timing } from './world/timing';
+import { appAnalyticsOf, type AppAnalyticsSettings } from './world/appAnalytics';
 
 export type {
   OrgView,
@@ -37,6 +38,7 @@ export type {
   SeedSpec,
   SeedShape,
   Timing,
+  AppAnalyticsSettings,
   LmaSetup,
   LmaCustomizations,
 };
@@ -69,6 +71,8 @@ export interface StartLocalOrgOptions {
    * version's replication to subscriber orgs (`replicationMs`, default 1.5 s of zero rows).
    */
   timing?: Partial<Timing>;
+  /** App Analytics in the LMO (world/appAnalytics.ts): on, its delays, limits and dataset size. */
+  appAnalytics?: Partial<AppAnalyticsSettings>;
 }
 
 export interface LocalOrgs {
@@ -188,6 +192,11 @@ export interface LocalOrg {
   };
   /** How long installs, the LMA's writes after them and replication take; changes apply from now on. */
   timing(changes?: Partial<Timing>): Timing;
+  /**
+   * App Analytics: on or off, how long a request takes (`completeAfterMs`), how long its link works,
+   * the daily download limit, the dataset's size (`syntheticOrgs`), a seeded failure (`failNext`).
+   */
+  appAnalytics(changes?: Partial<AppAnalyticsSettings>): AppAnalyticsSettings;
   /** `sf org login access-token` commands for each org (token in SF_ACCESS_TOKEN). */
   loginCommands(): string[];
   close(): Promise<void>;
@@ -223,6 +232,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
     if (options.lmoProblems) await setLmoProblems(world, options.lmoProblems);
     await world.installs.resume();
     world.pushes.resume();
+    if (options.appAnalytics) appAnalyticsOf(world).configure(options.appAnalytics);
     let close: () => Promise<void> = async () => undefined;
     const server = await startServer(world, { port: options.port ?? 0, onShutdown: () => void close() });
     const { shared, admin } = server;
@@ -281,6 +291,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         clear: () => admin.clearFaults(),
       },
       timing: (changes = {}) => admin.setTiming(changes),
+      appAnalytics: (changes = {}) => appAnalyticsOf(world).configure(changes),
       loginCommands: () => loginCommands(shared.instanceUrl(), world.state.orgs.map(view)),
       close: () => close(),
     };
