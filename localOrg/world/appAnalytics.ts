@@ -78,6 +78,11 @@ export interface AppAnalyticsSettings {
   syntheticOrgs: number;
   /** The next request fails with this message (a seeded failure); null: none. */
   failNext: string | null;
+  /**
+   * The next Complete request's file is broken this way (for clients' bad-input paths): cut off
+   * mid-row, not gzip though named so, with other columns, or with an unclosed quote; null: none.
+   */
+  corruptNext: 'truncated' | 'notGzip' | 'columns' | 'unclosedQuote' | null;
 }
 
 export const DEFAULT_SETTINGS: AppAnalyticsSettings = {
@@ -89,6 +94,7 @@ export const DEFAULT_SETTINGS: AppAnalyticsSettings = {
   dataMonths: 24,
   syntheticOrgs: 0,
   failNext: null,
+  corruptNext: null,
 };
 
 interface RequestRecord {
@@ -107,6 +113,7 @@ interface RequestRecord {
   /** Read once: New before, Pending after (until the delay has passed). */
   seen: boolean;
   failWith: string | null;
+  corrupt: AppAnalyticsSettings['corruptNext'];
   secret: string;
   /** Filled when the request completes. */
   outcome?: { state: 'Complete' | 'NoData' | 'Failed'; file?: Buffer; error?: string; at: number };
@@ -334,9 +341,11 @@ export class AppAnalytics {
       createdMs: now,
       seen: false,
       failWith: this.settings.failNext,
+      corrupt: this.settings.corruptNext,
       secret: randomBytes(16).toString('hex'),
     });
     this.settings.failNext = null;
+    this.settings.corruptNext = null;
     void org;
     return id;
   }
@@ -421,8 +430,10 @@ export class AppAnalytics {
     } else if (r.fields.FileType !== 'csv') {
       r.outcome = { state: 'Failed', error: 'The local org writes csv files only', at: now };
     } else {
-      const csv = await this.generate(r, now);
-      const file = csv === null || r.fields.FileCompression !== 'gzip' ? csv : await gzipAsync(csv);
+      const csv = corrupted(await this.generate(r, now), r.corrupt);
+      const gzipped = r.fields.FileCompression === 'gzip' && r.corrupt !== 'notGzip';
+      let file = csv === null || !gzipped ? csv : await gzipAsync(csv);
+      if (file && r.corrupt === 'truncated') file = file.subarray(0, Math.floor(file.length * 0.6));
       r.outcome = file === null ? { state: 'NoData', at: now } : { state: 'Complete', file, at: now };
     }
   }
@@ -606,6 +617,16 @@ export class AppAnalytics {
 }
 
 const gzipAsync = promisify(gzip);
+
+function corrupted(csv: Buffer | null, how: AppAnalyticsSettings['corruptNext']): Buffer | null {
+  if (csv === null || how === null || how === 'truncated' || how === 'notGzip') return csv;
+  const text = csv.toString('utf8');
+  const nl = text.indexOf('\n');
+  if (how === 'columns') return Buffer.from(`org,users,events${text.slice(nl)}`);
+  // An unclosed quote in the second row: the rest of the file is one field.
+  const second = text.indexOf('\n', nl + 1);
+  return Buffer.from(`${text.slice(0, second + 1)}"${text.slice(second + 1)}`);
+}
 const yieldToOthers = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 function monthsBetween(a: string, b: string): number {
