@@ -144,7 +144,7 @@ export async function loadUsage(
   }
   const notes: string[] = [];
   for (let round = 0; ; round++) {
-    const outcome = await requestAndDownload(api, cache, question, key, options, notes);
+    const outcome = await requestAndDownload(api, cache, question, options, notes);
     if (outcome.kind !== 'expired') return outcome;
     if (round === 1)
       return {
@@ -161,7 +161,6 @@ async function requestAndDownload(
   api: LmoApi,
   cache: UsageCache,
   question: UsageQuestion,
-  key: CacheKey,
   options: UsageOptions,
   notes: string[],
 ): Promise<UsageOutcome> {
@@ -191,6 +190,23 @@ async function requestAndDownload(
       };
     throw e;
   }
+  return followRequest(api, cache, question, requestId, options, notes);
+}
+
+/**
+ * A request already created (its id): polled until it ends, then its file downloaded into the cache
+ * as `loadUsage` does. The benchmark starts here, once the request is Complete.
+ */
+export async function followRequest(
+  api: LmoApi,
+  cache: UsageCache,
+  question: UsageQuestion,
+  requestId: string,
+  options: UsageOptions = {},
+  notes: string[] = [],
+): Promise<UsageOutcome> {
+  const { signal, onProgress } = options;
+  const key = cacheKey(question);
   let row: AppAnalyticsRequestRow;
   for (let polls = 0; ; polls++) {
     row = await readRequest(api, requestId);
