@@ -79,13 +79,17 @@ async function main() {
           month(12),
           month(1),
           join(dir, `cache-${run}`),
+          id,
         ],
         { env: { ...process.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        process.stderr.write(d);
+      });
       const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
       if (status !== 0) throw new Error(stderr);
       const line = stdout.trim().split('\n').at(-1)!;
