@@ -27,6 +27,7 @@ import type {
 import { World } from './world/world';
 import type { Timing } from './world/timing';
 import type { DeclaredParameter, SubscriberFeatureValue } from './world/fma';
+import { appAnalyticsOf, type AppAnalyticsSettings } from './world/appAnalytics';
 
 export type {
   OrgView,
@@ -38,6 +39,7 @@ export type {
   SeedSpec,
   SeedShape,
   Timing,
+  AppAnalyticsSettings,
   LmaSetup,
   LmaCustomizations,
   DeclaredParameter,
@@ -77,6 +79,8 @@ export interface StartLocalOrgOptions {
    * version's replication to subscriber orgs (`replicationMs`, default 1.5 s of zero rows).
    */
   timing?: Partial<Timing>;
+  /** App Analytics in the LMO (world/appAnalytics.ts): on, its delays, limits and dataset size. */
+  appAnalytics?: Partial<AppAnalyticsSettings>;
 }
 
 export interface LocalOrgs {
@@ -217,6 +221,11 @@ export interface LocalOrg {
   };
   /** How long installs, the LMA's writes after them and replication take; changes apply from now on. */
   timing(changes?: Partial<Timing>): Timing;
+  /**
+   * App Analytics: on or off, how long a request takes (`completeAfterMs`), how long its link works,
+   * the daily download limit, the dataset's size (`syntheticOrgs`), a seeded failure (`failNext`).
+   */
+  appAnalytics(changes?: Partial<AppAnalyticsSettings>): AppAnalyticsSettings;
   /** `sf org login access-token` commands for each org (token in SF_ACCESS_TOKEN). */
   loginCommands(): string[];
   close(): Promise<void>;
@@ -254,6 +263,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
     await world.installs.resume();
     world.pushes.resume();
     await world.fma.settleDue();
+    if (options.appAnalytics) appAnalyticsOf(world).configure(options.appAnalytics);
     let close: () => Promise<void> = async () => undefined;
     const server = await startServer(world, { port: options.port ?? 0, onShutdown: () => void close() });
     const { shared, admin } = server;
@@ -319,6 +329,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         clear: () => admin.clearFaults(),
       },
       timing: (changes = {}) => admin.setTiming(changes),
+      appAnalytics: (changes = {}) => appAnalyticsOf(world).configure(changes),
       loginCommands: () => loginCommands(shared.instanceUrl(), world.state.orgs.map(view)),
       close: () => close(),
     };

@@ -3,6 +3,7 @@
 import { SalesforceError, invalidType, malformedQuery } from '../data/errors';
 import { SETUP_TOOLING_OBJECTS, canViewSetup } from '../world/lmoProblems';
 import { restTables, toolingTables } from '../world/virtualObjects';
+import { REQUEST_FIELDS, appAnalyticsOf } from '../world/appAnalytics';
 import { fromObject, parseSoql, queryVirtual } from '../world/virtualQuery';
 import type { QueryResult } from '../data/index';
 import type { Ctx } from './context';
@@ -67,6 +68,15 @@ async function run(ctx: Ctx, soql: string, includeDeleted: boolean): Promise<Que
   const tables = ctx.tooling
     ? toolingTables(ctx.world, ctx.org, ctx.version)
     : restTables(ctx.world, ctx.org, ctx.version);
+  const analytics = appAnalyticsOf(ctx.world);
+  if (!ctx.tooling && analytics.available(ctx.org) && target.toLowerCase() === 'appanalyticsqueryrequest') {
+    await analytics.settleDue();
+    tables.set('appanalyticsqueryrequest', {
+      name: 'AppAnalyticsQueryRequest',
+      fields: REQUEST_FIELDS,
+      rows: () => analytics.rows(ctx.instanceUrl(), ctx.version),
+    });
+  }
   const table = tables.get(target.toLowerCase());
   if (table) {
     if (ctx.tooling) await ctx.world.installs.settleDue(ctx.org);

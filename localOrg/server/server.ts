@@ -9,6 +9,7 @@ import { SalesforceError, notFound } from '../data/errors';
 import type { OrgState } from '../world/state';
 import type { World } from '../world/world';
 import { Admin } from './admin';
+import { APP_ANALYTICS_OBJECT, appAnalyticsSobjects, serveAnalyticsDownload } from './appAnalytics';
 import { adminSecretPath, newAdminSecret, removeAdminSecret, writeAdminSecret } from './adminSecret';
 import { ApiUsage } from './apiUsage';
 import { collections } from './collections';
@@ -136,6 +137,8 @@ export async function startServer(
     if (org.kind === 'devhub') await world.pushes.prepare(org);
     if (head === undefined) return resources(ctx);
     if (head === 'query' || head === 'queryAll') return query(ctx);
+    if (head === 'sobjects' && !tooling && rest[1]?.toLowerCase() === APP_ANALYTICS_OBJECT.toLowerCase())
+      return appAnalyticsSobjects(ctx);
     if (head === 'sobjects') return tooling ? toolingSobjects(ctx) : sobjects(ctx);
     if (tooling) return notFoundResponse();
     if (head === 'limits') return limits(ctx);
@@ -260,6 +263,11 @@ export async function startServer(
         },
       ]);
       res.writeHead(421, { 'Content-Type': 'application/json', Connection: 'close' }).end(body);
+      return;
+    }
+    // App Analytics downloads: binary, and authorized by the secret in the path (a presigned link).
+    if (rawReq.url?.startsWith('/_analytics/')) {
+      serveAnalyticsDownload(world, rawReq, res);
       return;
     }
     void (async () => {

@@ -1,0 +1,68 @@
+// The measured process of bench/appAnalytics.ts: a session connected to a CLI-authorized LMO, then one
+// App Analytics request already Complete (its id): one read of it, the download streamed to the cache while it is read, the monthly usage, the join with Licenses, and the
+// usage panel's first message. Prints times and memory as JSON.
+//   node --import tsx bench/appAnalyticsChild.ts <alias> <package record id> <033 id> <start> <end> <cache dir> <request id>
+import { AppAnalyticsCache } from '../src/files/appAnalyticsCache';
+import { licensesForUsage } from '../src/lma/records/appAnalytics';
+import { checkLmaPresence } from '../src/lma/records/lmaPresence';
+import { joinUsage, unusedActive } from '../src/lma/rules/appAnalytics';
+import { followRequest } from '../src/lma/workflows/appAnalytics';
+import { LmoSession } from '../src/org/lmoSession';
+
+async function main(
+  alias: string,
+  recordId: string,
+  packageId: string,
+  start: string,
+  end: string,
+  dir: string,
+  requestId: string,
+) {
+  const quiet = () => undefined;
+  const session = new LmoSession({
+    log: { trace: quiet, info: quiet, warn: quiet, error: quiet },
+    checkLma: (request) => checkLmaPresence({ request }),
+  });
+  const state = await session.connect(alias);
+  if (state.kind !== 'connected') throw new Error(`not connected: ${JSON.stringify(state)}`);
+  const rssBefore = process.memoryUsage().rss;
+  let heapPeak = 0;
+  const sample = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 20);
+  const t0 = performance.now();
+  const outcome = await followRequest(
+    session,
+    new AppAnalyticsCache(dir),
+    { dataType: 'PackageUsageSummary', packageId, start, end },
+    requestId,
+  );
+  if (outcome.kind !== 'ready') throw new Error(JSON.stringify(outcome));
+  const loaded = performance.now();
+  const { licenses, requests } = await licensesForUsage(session, recordId);
+  const rows = joinUsage(outcome.report!, licenses);
+  const message = JSON.stringify({ report: outcome.report, rows, unused: unusedActive(rows).length });
+  const rendered = performance.now();
+  clearInterval(sample);
+  heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  console.log(
+    JSON.stringify({
+      rows: outcome.rows,
+      bytes: outcome.entry.bytes,
+      orgs: outcome.report!.orgs.length,
+      atRisk: outcome.report!.atRisk.length,
+      licenses: licenses.length,
+      licenseRequests: requests,
+      messageBytes: message.length,
+      downloadAndReadMs: loaded - t0,
+      totalMs: rendered - t0,
+      rssBeforeMb: rssBefore / 2 ** 20,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      heapPeakMb: heapPeak / 2 ** 20,
+    }),
+  );
+}
+
+const [alias, recordId, packageId, start, end, dir, requestId] = process.argv.slice(2);
+main(alias!, recordId!, packageId!, start!, end!, dir!, requestId!).catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  cacheKey,
+  checkQuestion,
+  CsvStream,
+  decline,
+  joinedCsvLines,
+  joinUsage,
+  pollDelayMs,
+  requestFields,
+  unusedActive,
+  UsageFileError,
+  UsageSummaryAggregator,
+  type UsageQuestion,
+} from '../../../src/lma/rules/appAnalytics';
+
+const PKG = '033000000000001';
+const NOW = new Date('2026-12-05T00:00:00Z');
+const q = (over: Partial<UsageQuestion> = {}): UsageQuestion => ({
+  dataType: 'PackageUsageSummary',
+  packageId: PKG,
+  start: '2025-12',
+  end: '2026-11',
+  ...over,
+});
+
+describe('App Analytics questions', () => {
+  test('a period in the future, longer than retention, backwards or malformed is refused with a reason', () => {
+    assert.equal(checkQuestion(q(), NOW), null);
+    assert.match(checkQuestion(q({ start: '2027-01', end: '2027-02' }), NOW)!, /starts in the future/);
+    assert.match(checkQuestion(q({ end: '2027-03' }), NOW)!, /ends in the future/);
+    assert.match(checkQuestion(q({ start: '2014-01' }), NOW)!, /keeps usage summaries .* for 10 years/);
+    const logs = q({ dataType: 'PackageUsageLog', start: '2026-10-01', end: '2026-12-04' });
+    assert.match(checkQuestion(logs, NOW)!, /45 days/);
+    assert.equal(checkQuestion({ ...logs, start: '2026-11-01' }, NOW), null);
+    assert.match(checkQuestion(q({ start: '2026-11', end: '2026-01' }), NOW)!, /ends .* before it starts/);
+    assert.match(checkQuestion(q({ start: '2026-13' }), NOW)!, /YYYY-MM/);
+    assert.match(checkQuestion(q({ packageId: '04t000000000001' }), NOW)!, /not a package id/);
+    assert.match(checkQuestion(q({ orgIds: ["00D' OR 1=1"] }), NOW)!, /not an org id/);
+  });
+
+  test('the request covers the period; the cache key names package, kind, period and orgs', () => {
+    const f = requestFields(q({ orgIds: ['00D000000000001'] }));
+    assert.equal(f.StartTime, '2025-12-01T00:00:00.000Z');
+    assert.equal(f.EndTime, '2026-11-30T23:59:59.000Z');
+    assert.equal(f.OrganizationIds, '00D000000000001');
+    assert.equal(f.FileCompression, 'gzip');
+    assert.deepEqual(cacheKey(q()), { packageId: PKG, name: 'PackageUsageSummary-2025-12-2026-11' });
+    assert.notEqual(
+      cacheKey(q({ orgIds: ['00D000000000001'] })).name,
+      cacheKey(q({ orgIds: ['00D000000000002'] })).name,
+    );
+  });
+
+  test('polls back off to at most 10 s', () => {
+    assert.equal(pollDelayMs(0), 500);
+    assert.ok(pollDelayMs(3) > pollDelayMs(2));
+    assert.equal(pollDelayMs(50), 10_000);
+  });
+});
+
+describe('CsvStream', () => {
+  const read = (chunks: string[], required = ['a', 'b']) => {
+    const rows: string[][] = [];
+    const csv = new CsvStream(required, (cells) => rows.push([...cells]));
+    for (const c of chunks) csv.push(c);
+    csv.end();
+    return rows;
+  };
+
+  test('reads quotes, doubled quotes, CRLF and commas across any chunk boundary', () => {
+    const text = 'a,b\r\n"x, ""y""",2\r\nplain,"multi\nline"\n';
+    const whole = read([text]);
+    assert.deepEqual(whole, [
+      ['x, "y"', '2'],
+      ['plain', 'multi\nline'],
+    ]);
+    for (let i = 1; i < text.length; i++)
+      assert.deepEqual(read([text.slice(0, i), text.slice(i)]), whole, `split at ${i}`);
+    assert.deepEqual(read(text.split('')), whole);
+  });
+
+  test('a truncated row, an unclosed quote, missing columns or an empty file is an error naming it', () => {
+    assert.throws(
+      () => read(['a,b\n1,2\n3']),
+      (e: Error) => e instanceof UsageFileError && /line 3 has 1 values for 2 columns/.test(e.message),
+    );
+    assert.throws(() => read(['a,b\n1,"2\n3,4\n']), /ends inside a quoted value that starts on line 2/);
+    assert.throws(() => read(['x,y\n1,2\n']), /columns App Analytics writes: a, b missing \(it has x, y\)/);
+    assert.throws(() => read(['']), /empty/);
+    assert.throws(() => read(['a,b\n1,2"x\n']), /stray quote/);
+  });
+});
+
+describe('Usage from summaries', () => {
+  const summary = (rows: Array<[string, string, string, string, number]>) => {
+    const agg = new UsageSummaryAggregator();
+    const csv = new CsvStream(
+      ['month', 'organization_id', 'custom_entity', 'custom_entity_type', 'user_id_token', 'num_events'],
+      (c, i) => agg.add(c, i),
+    );
+    csv.push('month,organization_id,custom_entity,custom_entity_type,user_id_token,num_events\n');
+    for (const [m, o, e, t, n] of rows) csv.push(`${m},${o},${e},${t},005-${o.slice(-1)}${n % 7},${n}\n`);
+    csv.end();
+    return agg;
+  };
+
+  test('active orgs and users per month, top objects and pages, at-risk orgs by their decline', () => {
+    const rows: Array<[string, string, string, string, number]> = [];
+    const months = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'];
+    months.forEach((m, i) => {
+      for (let u = 0; u < 4; u++) rows.push([m, '00D00000000000A', 'ns__Invoice__c', 'CustomObject', u + 10]);
+      // B: 4 users, then 1 in the last three months.
+      const usersB = i < 3 ? 4 : 1;
+      for (let u = 0; u < usersB; u++)
+        rows.push([m, '00D00000000000B', 'ns__Dashboard', 'VisualforcePage', u + 20]);
+    });
+    const report = summary(rows).report(0.5);
+    assert.deepEqual(report.months, months);
+    assert.deepEqual(report.perMonth[0], { month: '2026-01', activeOrgs: 2, activeUsers: 8 });
+    assert.deepEqual(report.perMonth[5], { month: '2026-06', activeOrgs: 2, activeUsers: 5 });
+    assert.equal(report.objects[0]!.name, 'ns__Invoice__c');
+    assert.equal(report.pages[0]!.name, 'ns__Dashboard');
+    assert.deepEqual(
+      report.atRisk.map((o) => o.orgId),
+      ['00D00000000000B'],
+    );
+    assert.equal(report.atRisk[0]!.decline, 0.75);
+    assert.equal(summary(rows).report(0.8).atRisk.length, 0, 'the threshold decides');
+    assert.equal(decline([1, 1, 1, 1, 1]), null, 'too few months');
+    assert.equal(decline([0, 0, 0, 3, 3, 3]), null, 'no earlier usage');
+  });
+
+  test('joined with Licenses: Active Licenses without usage, and the CSV', () => {
+    const report = summary([['2026-01', '00D00000000000A', 'o', 'CustomObject', 1]]).report();
+    const rows = joinUsage(report, [
+      { id: 'a0L1', orgId: '00D00000000000AEAA', customer: '=Acme', status: 'Active', seats: 10, used: 2 },
+      { id: 'a0L2', orgId: '00D00000000000C', customer: 'Idle, Inc.', status: 'Active', seats: 5, used: 0 },
+      { id: 'a0L3', orgId: '00D00000000000D', customer: 'Gone', status: 'Uninstalled', seats: 5, used: 0 },
+    ]);
+    assert.equal(rows.find((r) => r.orgId === '00D00000000000A')!.license!.id, 'a0L1');
+    assert.deepEqual(
+      unusedActive(rows).map((r) => r.license!.id),
+      ['a0L2'],
+    );
+    const lines = joinedCsvLines(report.months, rows);
+    assert.equal(lines[0], 'Org ID,Customer,License,Status,Seats,Used,At risk,Decline %,Users 2026-01\r\n');
+    assert.equal(lines[1], "00D00000000000A,'=Acme,a0L1,Active,10,2,no,,1\r\n");
+    assert.equal(lines[2], '00D00000000000C,"Idle, Inc.",a0L2,Active,5,0,no,,0\r\n');
+  });
+});
