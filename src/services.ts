@@ -14,6 +14,7 @@ import { OwnerOrgConnections } from './org/ownerOrgs';
 import { OrgChoice } from './state/orgChoice';
 import { PushOwners } from './state/pushOwners';
 import { PartnerConsoleConfirmations } from './state/partnerConsoleConfirmations';
+import { BulkExportJobs } from './state/bulkExportJobs';
 import { ProjectDocument } from './state/projectDocument';
 import { LmoTreeProvider } from './views/lmoTree';
 import { LmoTreeModel } from './views/lmoTreeModel';
@@ -37,6 +38,8 @@ export interface Services {
   readonly project: ProjectDocument;
   readonly testInstalls: TestInstalls;
   readonly partnerConsole: PartnerConsoleConfirmations;
+  /** The Bulk API 2.0 jobs exports created and haven't deleted yet. */
+  readonly bulkExportJobs: BulkExportJobs;
   readonly tree: LmoTreeModel;
   readonly treeView: vscode.TreeView<LmaNode>;
   readonly setup: SetupProgress;
@@ -109,6 +112,7 @@ export function createServices(context: vscode.ExtensionContext): {
     project,
     testInstalls,
     partnerConsole: new PartnerConsoleConfirmations(context.globalState),
+    bulkExportJobs: new BulkExportJobs(context.globalState),
     tree,
     treeView,
     packages: () => tree.loadedPackages(),
