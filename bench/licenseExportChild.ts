@@ -18,7 +18,7 @@ async function main(
   const quiet = () => undefined;
   const session = new LmoSession({
     log: { trace: quiet, info: quiet, warn: quiet, error: quiet },
-    checkLma: (request) => checkLmaPresence({ request }),
+    checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
   });
   const state = await session.connect(alias);
   if (state.kind !== 'connected') throw new Error(`not connected: ${JSON.stringify(state)}`);

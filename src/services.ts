@@ -75,7 +75,10 @@ export function createServices(context: vscode.ExtensionContext): {
   disposables: vscode.Disposable[];
 } {
   const log = vscode.window.createOutputChannel('LMA Explorer', { log: true });
-  const session = new LmoSession({ log, checkLma: (request) => checkLmaPresence({ request }) });
+  const session = new LmoSession({
+    log,
+    checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
+  });
   const localOrg = new LocalOrgLauncher(vscode.Uri.joinPath(context.globalStorageUri, 'local-org').fsPath);
   const project = new ProjectDocument();
   const testInstalls = new TestInstalls(context.workspaceState);

@@ -33,6 +33,8 @@ export interface OrgConnection {
   readonly orgId: string;
   readonly instanceUrl: string;
   readonly loginUrl: string | undefined;
+  /** The API version of `request`'s relative paths (`62.0`): a composite's subrequests name it. */
+  readonly apiVersion?: string;
   /** A REST request; `path` is relative to `/services/data/vXX.X` or absolute from the host. */
   request<T>(path: string, options?: RequestOptions): Promise<T>;
   /** A URL that opens `path` in the browser already logged in (frontdoor.jsp). */

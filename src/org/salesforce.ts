@@ -91,6 +91,7 @@ export async function openConnection(
     orgId: fields.orgId ?? '',
     instanceUrl: connection.instanceUrl,
     loginUrl: fields.loginUrl,
+    apiVersion: connection.version,
     request: <T>(path: string, options: RequestOptions = {}) =>
       options.raw
         ? (rawRequest(connection, observe, path, options) as Promise<T>)
