@@ -91,41 +91,49 @@ export async function resultsPage(
 export function parseBulkCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
-  let field = '';
-  let inQuotes = false;
-  let any = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (inQuotes) {
-      if (ch !== '"') field += ch;
-      else if (text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else inQuotes = false;
-    } else if (ch === '"') {
-      inQuotes = true;
-      any = true;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-      any = true;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    let field: string;
+    if (text.charCodeAt(i) === 34) {
+      // A quoted field: up to the quote that isn't doubled.
+      let value = '';
+      let from = i + 1;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote < 0) throw new Error('a quote that is never closed');
+        if (text.charCodeAt(quote + 1) === 34) {
+          value += text.slice(from, quote + 1);
+          from = quote + 2;
+        } else {
+          value += text.slice(from, quote);
+          i = quote + 1;
+          break;
+        }
+      }
+      field = value;
+    } else {
+      let end = i;
+      while (end < n) {
+        const c = text.charCodeAt(end);
+        if (c === 44 || c === 10 || c === 13) break;
+        end++;
+      }
+      field = text.slice(i, end);
+      i = end;
+    }
+    row.push(field);
+    const c = text.charCodeAt(i);
+    if (c === 44) {
+      i++;
+      if (i === n) row.push('');
+    } else if (c === 13 || c === 10 || i >= n) {
+      i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : i < n ? 1 : 0;
       rows.push(row);
       row = [];
-      field = '';
-      any = false;
-    } else {
-      field += ch;
-      any = true;
-    }
+    } else throw new Error(`characters after a closing quote at ${i}`);
   }
-  if (inQuotes) throw new Error('a quote that is never closed');
-  if (any) {
-    row.push(field);
-    rows.push(row);
-  }
+  if (row.length) rows.push(row);
   return rows;
 }
 
@@ -141,36 +149,47 @@ function declaration(object: ObjectName, path: string): FieldDeclaration | undef
 }
 
 /**
- * A CSV row as the typed row a REST query answers: numbers and checkboxes typed, an empty field null,
+ * CSV rows as the typed rows a REST query answers: numbers and checkboxes typed, an empty field null,
  * datetimes in REST's `+0000` form, a path through a lookup nested (`sfLma__Lead__r: { Company }`), a
- * lookup whose fields are all empty null (REST answers null for a missing parent).
+ * lookup whose fields are all empty null (REST answers null for a missing parent). The header is read
+ * once; the function it returns makes each row.
  */
-export function csvToRow<R>(object: ObjectName, header: readonly string[], values: readonly string[]): R {
-  const row: Record<string, unknown> = {};
-  header.forEach((path, i) => {
-    const text = values[i] ?? '';
-    const type = declaration(object, path)?.type;
-    let value: unknown = text;
-    if (text === '') value = null;
-    else if (type === 'number') value = Number(text);
-    else if (type === 'checkbox') value = text === 'true';
-    else if (type === 'datetime') value = text.replace(/Z$/, '+0000');
-    const parts = path.split('.');
-    let target = row;
-    for (const part of parts.slice(0, -1)) {
-      const next = (target[part] ??= {}) as Record<string, unknown>;
-      target = next;
+export function csvRows<R>(object: ObjectName, header: readonly string[]): (values: readonly string[]) => R {
+  const columns = header.map((path) => ({ parts: path.split('.'), type: declaration(object, path)?.type }));
+  const parents = [...new Set(columns.filter((c) => c.parts.length > 1).map((c) => c.parts[0]!))];
+  return (values) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) {
+      const { parts, type } = columns[i]!;
+      const text = values[i] ?? '';
+      const value =
+        text === ''
+          ? null
+          : type === 'number'
+            ? Number(text)
+            : type === 'checkbox'
+              ? text === 'true'
+              : type === 'datetime'
+                ? text.replace(/Z$/, '+0000')
+                : text;
+      let target = row;
+      for (let p = 0; p < parts.length - 1; p++)
+        target = (target[parts[p]!] ??= {}) as Record<string, unknown>;
+      target[parts[parts.length - 1]!] = value;
     }
-    target[parts.at(-1)!] = value;
-  });
-  const nullParents = (record: Record<string, unknown>): void => {
-    for (const [key, value] of Object.entries(record)) {
-      if (value && typeof value === 'object') {
-        nullParents(value as Record<string, unknown>);
-        if (Object.values(value).every((v) => v === null)) record[key] = null;
-      }
+    for (const parent of parents) {
+      const value = row[parent] as Record<string, unknown> | null;
+      if (value && Object.values(value).every((v) => v === null || (typeof v === 'object' && isEmpty(v))))
+        row[parent] = null;
     }
+    return row as R;
   };
-  nullParents(row);
-  return row as R;
+}
+
+const isEmpty = (value: object): boolean =>
+  Object.values(value).every((v) => v === null || (typeof v === 'object' && isEmpty(v as object)));
+
+/** One CSV row as a typed row (`csvRows` for many). */
+export function csvToRow<R>(object: ObjectName, header: readonly string[], values: readonly string[]): R {
+  return csvRows<R>(object, header)(values);
 }

@@ -16,7 +16,7 @@ import { licenseExportBulkSoql, licenseExportSoql } from '../records/licenses';
 import {
   abortQueryJob,
   createQueryJob,
-  csvToRow,
+  csvRows,
   deleteQueryJob,
   queryJobInfo,
   resultsPage,
@@ -254,13 +254,8 @@ export async function writeLicensesCsv(
       let locator: string | undefined;
       do {
         const page = await ask(() => resultsPage(api, job.id, locator, bulk.maxRecords ?? BULK_MAX_RECORDS));
-        await put(
-          page.rows
-            .map((values) =>
-              licenseCsvRow(toLicense(csvToRow<LicenseRow>('license', page.header, values)), context),
-            )
-            .join(''),
-        );
+        const toRow = csvRows<LicenseRow>('license', page.header);
+        await put(page.rows.map((values) => licenseCsvRow(toLicense(toRow(values)), context)).join(''));
         written += page.rows.length;
         progress.done += page.rows.length;
         progress.total = Math.max(progress.total, progress.done);
