@@ -312,6 +312,7 @@ async function main(): Promise<void> {
       rows: number;
     };
     const bulkHeapRun = await runMeasured(['--expose-gc', ...ourArgs(heapFile + '-bulk', true)], env, work);
+    if (bulkHeapRun.code !== 0) throw new Error(`the Bulk heap run failed: ${bulkHeapRun.stderr}`);
     const { liveHeapMb: bulkLiveHeapMb } = JSON.parse(bulkHeapRun.stdout.trim().split('\n').at(-1)!) as {
       liveHeapMb: number;
     };

@@ -104,7 +104,7 @@ export const settingDefaults = {
   [settings.versionTimeoutSeconds]: 900,
   [settings.installTimeoutSeconds]: 1200,
   [settings.remoteSites]: 'ask',
-  [settings.exportBulkThreshold]: 10000,
+  [settings.exportBulkThreshold]: 12000,
 } as const satisfies Record<SettingKey, string | number>;
 
 /** contextValues are `lma:<kind>[+<flag>…]`; menus match them with `viewItem =~ /^lma:<kind>\b/`. */
