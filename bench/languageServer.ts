@@ -255,7 +255,7 @@ async function main(): Promise<void> {
     });
     const session = new LmoSession({
       log: { trace() {}, info() {}, warn() {}, error() {} },
-      checkLma: (request) => checkLmaPresence({ request }),
+      checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
     });
     await session.connect('bench-ls-lmo');
     const ids = world.console.packages().map((p) => p.id);

@@ -1,13 +1,14 @@
-// Benchmark of "Export Licenses" (issue 10) against the official CLI, in one run on one local org:
-//   ours = exportLicensesToFile through an LmoSession (the extension's code, bundled as the extension
-//          bundles it: bench/licenseExportChild.ts), in a process of its own
-//   sf   = `sf data query --query <the same SOQL> --result-format csv --output-file …`
+// Benchmark of "Export Licenses" (issues 10 and 25) against the official CLI, in one run on one local org:
+//   ours      = exportLicensesToFile through an LmoSession (the extension's code, bundled as the extension
+//               bundles it: bench/licenseExportChild.ts), in a process of its own, through REST
+//   ours bulk = the same with Bulk API 2.0 after the first page (threshold 1)
+//   sf        = `sf data query --query <the same SOQL> --result-format csv --output-file …`
+//   sf bulk   = `sf data export bulk --query <the same SOQL> --output-file …` (Bulk API 2.0)
 // The local org runs in its own process (as `lma-local-org start`) with a package of about 100,000
 // licenses. API requests are the org's own count (/limits before and after each process); peak
 // resident memory is each process's own maxRSS, read by a preload at exit.
-// `sf data query` has no --bulk any more, and `sf data export bulk` needs Bulk API 2.0 (/jobs/query),
-// which the local org doesn't serve: the REST query is the only CLI export it can be compared with.
-// Run: npm run bench:export [-- licenses] (after `npm run build`; prints a table)
+// Run: npm run bench:export [-- licenses] (after `npm run build`; prints a table). LMA_BENCH_RUNS sets the
+// runs of each (5).
 import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -27,7 +28,7 @@ import { startLocalOrg } from 'lma-local-org';
 const mode = process.argv[2];
 // Acme Billing gets 60% of a seeded world's licenses: 167,000 gives it about 100,000.
 const LICENSES = Number((mode === '--build' ? process.argv[4] : process.argv[2]) ?? 167_000);
-const RUNS = 5;
+const RUNS = Number(process.env.LMA_BENCH_RUNS ?? 5);
 const API = 'v62.0';
 const SF = join(__dirname, '..', 'node_modules', '@salesforce', 'cli', 'bin', 'run.js');
 
@@ -236,23 +237,38 @@ async function main(): Promise<void> {
     );
     if (login.status !== 0) throw new Error(`sf org login failed: ${login.stdout}${login.stderr}`);
 
-    const ours: Array<
-      Measured & { requests: number; exportRequests: number; exportMs: number; rows: number; bytes: number }
-    > = [];
-    const theirs: Array<Measured & { requests: number; rows: number; bytes: number }> = [];
+    type Ours = Measured & {
+      requests: number;
+      exportRequests: number;
+      exportMs: number;
+      rows: number;
+      bytes: number;
+    };
+    type Theirs = Measured & { requests: number; rows: number; bytes: number };
+    const ours: Ours[] = [];
+    const oursBulk: Ours[] = [];
+    const theirs: Theirs[] = [];
+    const theirsBulk: Theirs[] = [];
     // Warm the server's query path once, so that neither side pays for the first, cold query.
     await api(`/query?q=${encodeURIComponent(soql)}`);
 
-    const ourArgs = (file: string) => [exporter, 'bench-lmo', pkg.id, pkg.name, file];
-    const runOurs = async (run: number) => {
-      const file = join(work, `ours-${run}.csv`);
-      const measured = await requestsOf(() => runMeasured(ourArgs(file), env, work));
+    const ourArgs = (file: string, bulk = false) => [
+      exporter,
+      'bench-lmo',
+      pkg.id,
+      pkg.name,
+      file,
+      ...(bulk ? ['bulk'] : []),
+    ];
+    const runOurs = async (run: number, bulk = false) => {
+      const file = join(work, `ours-${bulk ? 'bulk-' : ''}${run}.csv`);
+      const measured = await requestsOf(() => runMeasured(ourArgs(file, bulk), env, work));
       if (measured.value.code !== 0) throw new Error(`our export failed: ${measured.value.stderr}`);
       const report = JSON.parse(measured.value.stdout.trim().split('\n').at(-1)!) as {
         requests: number;
         exportMs: number;
       };
-      ours.push({
+      (bulk ? oursBulk : ours).push({
         ...measured.value,
         requests: measured.requests,
         exportRequests: report.requests,
@@ -262,15 +278,19 @@ async function main(): Promise<void> {
       });
       rmSync(file);
     };
-    const runSf = async (run: number) => {
-      const file = join(work, `sf-${run}.csv`);
-      const args = ['data', 'query', '--target-org', 'bench-lmo', '--query', soql, '--result-format', 'csv'];
+    const runSf = async (run: number, bulk = false) => {
+      const file = join(work, `sf-${bulk ? 'bulk-' : ''}${run}.csv`);
+      const args = bulk
+        ? ['data', 'export', 'bulk', '--target-org', 'bench-lmo', '--query', soql, '--wait', '10']
+        : ['data', 'query', '--target-org', 'bench-lmo', '--query', soql, '--result-format', 'csv'];
       const measured = await requestsOf(() =>
         runMeasured(['--no-deprecation', SF, ...args, '--output-file', file], env, work),
       );
       if (measured.value.code !== 0)
-        throw new Error(`sf data query failed: ${measured.value.stdout}${measured.value.stderr}`);
-      theirs.push({
+        throw new Error(
+          `sf data ${bulk ? 'export bulk' : 'query'} failed: ${measured.value.stdout}${measured.value.stderr}`,
+        );
+      (bulk ? theirsBulk : theirs).push({
         ...measured.value,
         requests: measured.requests,
         rows: csvRecords(file),
@@ -280,8 +300,8 @@ async function main(): Promise<void> {
     };
     // Taking turns at going first, so that neither is always the one on a freshly warmed server.
     for (let run = 0; run < RUNS; run++) {
-      if (run % 2 === 0) await runOurs(run).then(() => runSf(run));
-      else await runSf(run).then(() => runOurs(run));
+      const order = [() => runOurs(run), () => runSf(run), () => runOurs(run, true), () => runSf(run, true)];
+      for (const step of run % 2 === 0 ? order : order.reverse()) await step();
     }
 
     // One more, untimed, that looks at the live heap: flat if pages are dropped once written.
@@ -290,6 +310,11 @@ async function main(): Promise<void> {
     const { liveHeapMb, rows: heapRows } = JSON.parse(heapRun.stdout.trim().split('\n').at(-1)!) as {
       liveHeapMb: number;
       rows: number;
+    };
+    const bulkHeapRun = await runMeasured(['--expose-gc', ...ourArgs(heapFile + '-bulk', true)], env, work);
+    if (bulkHeapRun.code !== 0) throw new Error(`the Bulk heap run failed: ${bulkHeapRun.stderr}`);
+    const { liveHeapMb: bulkLiveHeapMb } = JSON.parse(bulkHeapRun.stdout.trim().split('\n').at(-1)!) as {
+      liveHeapMb: number;
     };
 
     // What each side spends outside the export itself: for sf, a one-row query (start-up, login, columns).
@@ -316,42 +341,70 @@ async function main(): Promise<void> {
     console.log(
       `\nExport of ${pkg.licenses.toLocaleString('en-US')} licenses (${pkg.name}, a local org of ${LICENSES.toLocaleString('en-US')}; server in its own process; ${RUNS} runs each, median (min–max); Node ${process.version})\n`,
     );
-    console.log('| | LMA Explorer export | `sf data query --result-format csv` |');
-    console.log('|---|---|---|');
-    const row = (what: string, a: string, b: string) => console.log(`| ${what} | ${a} | ${b} |`);
+    console.log(
+      '| | LMA Explorer, REST | LMA Explorer, Bulk API 2.0 | `sf data query --result-format csv` | `sf data export bulk` |',
+    );
+    console.log('|---|---|---|---|---|');
+    const row = (what: string, ...cells: string[]) => console.log(`| ${what} | ${cells.join(' | ')} |`);
+    const requestsCell = (runs: Ours[]) =>
+      `${median(runs.map((r) => r.requests))} (the export: ${median(runs.map((r) => r.exportRequests))}; connecting: the rest)`;
     row(
       "API requests (the org's count, whole process)",
-      `${median(ours.map((r) => r.requests))} (the export: ${median(ours.map((r) => r.exportRequests))}; connecting: the rest)`,
+      requestsCell(ours),
+      requestsCell(oursBulk),
       String(median(theirs.map((r) => r.requests))),
+      String(median(theirsBulk.map((r) => r.requests))),
     );
     row(
       'wall time, process start to exit (ms)',
       range(ours.map((r) => r.wallMs)),
+      range(oursBulk.map((r) => r.wallMs)),
       range(theirs.map((r) => r.wallMs)),
+      range(theirsBulk.map((r) => r.wallMs)),
     );
     row(
       '  of which the export, session connected (ms)',
       range(ours.map((r) => r.exportMs)),
+      range(oursBulk.map((r) => r.exportMs)),
       'n/a (the CLI logs in for each command)',
+      'n/a (polls every 5 s)',
     );
     row(
       '  of which start-up and login (ms)',
       range(ours.map((r) => r.wallMs - r.exportMs)),
+      range(oursBulk.map((r) => r.wallMs - r.exportMs)),
       `${oneRow.wallMs.toFixed(0)} (a one-row \`sf data query\`, once)`,
+      '',
     );
     row(
       'peak resident memory of the process (MB)',
       range(ours.map((r) => r.peakRssMb)),
+      range(oursBulk.map((r) => r.peakRssMb)),
       range(theirs.map((r) => r.peakRssMb)),
+      range(theirsBulk.map((r) => r.peakRssMb)),
     );
     row(
-      'live JS heap after a collection, every 10,000 licenses (max, MB)',
+      'live JS heap after a collection (max, MB; REST every 10,000 licenses, Bulk every page)',
       `${liveHeapMb.toFixed(0)} (one more run, ${heapRows.toLocaleString('en-US')} rows)`,
+      `${bulkLiveHeapMb.toFixed(0)} (one more run)`,
       'n/a (holds every record until it writes)',
+      'n/a',
     );
-    row('rows written', String(ours[0]!.rows), String(theirs[0]!.rows));
-    row('file size', mb(ours[0]!.bytes), mb(theirs[0]!.bytes));
-    if (ours.some((r) => r.rows !== pkg.licenses) || theirs.some((r) => r.rows !== pkg.licenses))
+    row(
+      'rows written',
+      String(ours[0]!.rows),
+      String(oursBulk[0]!.rows),
+      String(theirs[0]!.rows),
+      String(theirsBulk[0]!.rows),
+    );
+    row(
+      'file size',
+      mb(ours[0]!.bytes),
+      mb(oursBulk[0]!.bytes),
+      mb(theirs[0]!.bytes),
+      mb(theirsBulk[0]!.bytes),
+    );
+    if ([...ours, ...oursBulk, ...theirs, ...theirsBulk].some((r) => r.rows !== pkg.licenses))
       console.log(`\nNOTE: a file has a row count other than the package's ${pkg.licenses} licenses.`);
   } finally {
     server?.stop();

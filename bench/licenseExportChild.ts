@@ -2,16 +2,23 @@
 // (dist/salesforce.js loaded at the first connection): a session connected to a CLI-authorized org,
 // then exportLicensesToFile. Prints the result, the time of the export alone and, when run with
 // --expose-gc, the largest live heap seen after a collection.
-//   node exporter.js <alias> <package record id> <package name> <file>
+//   node exporter.js <alias> <package record id> <package name> <file> [bulk]
+// With `bulk`, the licenses after the first page come through a Bulk API 2.0 query job (threshold 1).
 import { exportLicensesToFile } from '../src/files/licenseExportFile';
 import { checkLmaPresence } from '../src/lma/records/lmaPresence';
 import { LmoSession } from '../src/org/lmoSession';
 
-async function main(alias: string, packageId: string, packageName: string, file: string): Promise<void> {
+async function main(
+  alias: string,
+  packageId: string,
+  packageName: string,
+  file: string,
+  bulk: boolean,
+): Promise<void> {
   const quiet = () => undefined;
   const session = new LmoSession({
     log: { trace: quiet, info: quiet, warn: quiet, error: quiet },
-    checkLma: (request) => checkLmaPresence({ request }),
+    checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
   });
   const state = await session.connect(alias);
   if (state.kind !== 'connected') throw new Error(`not connected: ${JSON.stringify(state)}`);
@@ -23,8 +30,9 @@ async function main(alias: string, packageId: string, packageName: string, file:
     { package: { id: packageId, name: packageName } },
     file,
     {
+      ...(bulk ? { bulk: { threshold: 1 } } : {}),
       onProgress: ({ done }) => {
-        if (!gc || done % 10_000 !== 0) return;
+        if (!gc || (done % 10_000 !== 0 && !bulk)) return;
         gc();
         liveHeapMb = Math.max(liveHeapMb, process.memoryUsage().heapUsed / 1024 / 1024);
       },
@@ -33,8 +41,8 @@ async function main(alias: string, packageId: string, packageName: string, file:
   console.log(JSON.stringify({ ...result, exportMs: performance.now() - connected, liveHeapMb }));
 }
 
-const [alias, packageId, packageName, file] = process.argv.slice(2);
-main(alias!, packageId!, packageName!, file!).catch((error: unknown) => {
+const [alias, packageId, packageName, file, via] = process.argv.slice(2);
+main(alias!, packageId!, packageName!, file!, via === 'bulk').catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -33,7 +33,10 @@ async function main() {
     else if (/^(GET|POST|PATCH|DELETE) /.test(line)) lmoRequests++;
   };
   const log = { trace: count, info: count, warn: count, error: count };
-  const session = new LmoSession({ log, checkLma: (request) => checkLmaPresence({ request }) });
+  const session = new LmoSession({
+    log,
+    checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
+  });
   try {
     await authorizeWithRefreshToken({
       loginUrl: org.instanceUrl,

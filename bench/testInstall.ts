@@ -23,7 +23,7 @@ async function main() {
   };
   const session = new LmoSession({
     log: { trace: counting, info: counting, warn: counting, error: counting },
-    checkLma: (request) => checkLmaPresence({ request }),
+    checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
   });
   const rows: { requests: number; ms: number }[] = [];
   try {

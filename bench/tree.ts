@@ -74,7 +74,7 @@ async function treeFigures(
     const count = (line: string) => void (/^(GET|POST) /.test(line) && requests++);
     const session = new LmoSession({
       log: { trace: count, info: count, warn: count, error: count },
-      checkLma: (request) => checkLmaPresence({ request }),
+      checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
     });
     const connecting = performance.now();
     await session.connect('bench-lmo');

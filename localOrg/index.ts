@@ -28,6 +28,7 @@ import { World } from './world/world';
 import type { Timing } from './world/timing';
 import type { DeclaredParameter, SubscriberFeatureValue } from './world/fma';
 import { appAnalyticsOf, type AppAnalyticsSettings } from './world/appAnalytics';
+import { bulk2Jobs, type Bulk2Jobs } from './server/bulk2';
 
 export type {
   OrgView,
@@ -219,6 +220,8 @@ export interface LocalOrg {
     tamper(org: string, sobject: string, id: string, fields: Record<string, unknown>): Promise<void>;
     clear(): void;
   };
+  /** The Bulk API 2.0 jobs and their switches (localOrg/server/bulk2.ts). */
+  bulk: Bulk2Jobs;
   /** How long installs, the LMA's writes after them and replication take; changes apply from now on. */
   timing(changes?: Partial<Timing>): Timing;
   /**
@@ -328,6 +331,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         tamper: (org, s, id, f) => admin.tamper(org, s, id, f),
         clear: () => admin.clearFaults(),
       },
+      bulk: bulk2Jobs(world),
       timing: (changes = {}) => admin.setTiming(changes),
       appAnalytics: (changes = {}) => appAnalyticsOf(world).configure(changes),
       loginCommands: () => loginCommands(shared.instanceUrl(), world.state.orgs.map(view)),

@@ -95,6 +95,7 @@ export const settings = {
   versionTimeoutSeconds: 'lma.testInstall.versionTimeoutSeconds',
   installTimeoutSeconds: 'lma.testInstall.installTimeoutSeconds',
   remoteSites: 'lma.testInstall.remoteSites',
+  exportBulkThreshold: 'lma.export.bulkThreshold',
 } as const;
 export type SettingKey = (typeof settings)[keyof typeof settings];
 export const settingDefaults = {
@@ -103,6 +104,7 @@ export const settingDefaults = {
   [settings.versionTimeoutSeconds]: 900,
   [settings.installTimeoutSeconds]: 1200,
   [settings.remoteSites]: 'ask',
+  [settings.exportBulkThreshold]: 12000,
 } as const satisfies Record<SettingKey, string | number>;
 
 /** contextValues are `lma:<kind>[+<flag>…]`; menus match them with `viewItem =~ /^lma:<kind>\b/`. */
@@ -125,6 +127,8 @@ export const savedState = {
   partnerConsoleConfirmed: 'lma.partnerConsoleConfirmed',
   /** workspaceState: the owner org chosen for each package's push upgrades, by 033 id (15 characters). */
   pushOwners: 'lma.pushOwners',
+  /** globalState: Bulk API 2.0 jobs an export created and hasn't deleted yet, by org id. */
+  bulkExportJobs: 'lma.bulkExportJobs',
 } as const;
 
 /** The status bar item's id (VS Code lists it under this id in the status bar's menu). */

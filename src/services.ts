@@ -14,6 +14,7 @@ import { OwnerOrgConnections } from './org/ownerOrgs';
 import { OrgChoice } from './state/orgChoice';
 import { PushOwners } from './state/pushOwners';
 import { PartnerConsoleConfirmations } from './state/partnerConsoleConfirmations';
+import { BulkExportJobs } from './state/bulkExportJobs';
 import { ProjectDocument } from './state/projectDocument';
 import { LmoTreeProvider } from './views/lmoTree';
 import { LmoTreeModel } from './views/lmoTreeModel';
@@ -37,6 +38,8 @@ export interface Services {
   readonly project: ProjectDocument;
   readonly testInstalls: TestInstalls;
   readonly partnerConsole: PartnerConsoleConfirmations;
+  /** The Bulk API 2.0 jobs exports created and haven't deleted yet. */
+  readonly bulkExportJobs: BulkExportJobs;
   readonly tree: LmoTreeModel;
   readonly treeView: vscode.TreeView<LmaNode>;
   readonly setup: SetupProgress;
@@ -72,7 +75,10 @@ export function createServices(context: vscode.ExtensionContext): {
   disposables: vscode.Disposable[];
 } {
   const log = vscode.window.createOutputChannel('LMA Explorer', { log: true });
-  const session = new LmoSession({ log, checkLma: (request) => checkLmaPresence({ request }) });
+  const session = new LmoSession({
+    log,
+    checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
+  });
   const localOrg = new LocalOrgLauncher(vscode.Uri.joinPath(context.globalStorageUri, 'local-org').fsPath);
   const project = new ProjectDocument();
   const testInstalls = new TestInstalls(context.workspaceState);
@@ -109,6 +115,7 @@ export function createServices(context: vscode.ExtensionContext): {
     project,
     testInstalls,
     partnerConsole: new PartnerConsoleConfirmations(context.globalState),
+    bulkExportJobs: new BulkExportJobs(context.globalState),
     tree,
     treeView,
     packages: () => tree.loadedPackages(),

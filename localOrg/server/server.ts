@@ -37,6 +37,7 @@ import { query } from './query';
 import { recent } from './recent';
 import { apiVersion, limits, resources, sobjects, versions } from './rest';
 import { toolingSobjects } from './tooling';
+import { BULK_UPLOAD_LIMIT, bulk2, isBulkUpload } from './bulk2';
 import { processRules } from '../world/lmoProblems';
 
 const invalidSession = (): SalesforceError =>
@@ -155,6 +156,7 @@ export async function startServer(
     }
     if (head === 'composite' && rest[1] === 'sobjects') return collections(ctx);
     if (head === 'composite' && rest.length === 1) return composite(ctx);
+    if (head === 'jobs') return bulk2(ctx);
     return notFoundResponse();
   };
 
@@ -212,8 +214,9 @@ export async function startServer(
         throw new SalesforceError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', [], 403);
       }
       if (hasBody(req.method)) {
-        requireJson(req);
-        await body(LIMITS.dataBody);
+        // A Bulk API 2.0 upload is CSV (checked by its route), up to 150 MB.
+        if (!isBulkUpload(req)) requireJson(req);
+        await body(isBulkUpload(req) ? BULK_UPLOAD_LIMIT : LIMITS.dataBody);
       }
       return dataApi(req, org, version);
     }

@@ -134,7 +134,10 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
   const log = options.verbose
     ? { trace: write, info: write, warn: write, error: write }
     : { trace: quiet, info: quiet, warn: write, error: write };
-  const session = new LmoSession({ log, checkLma: (request) => checkLmaPresence({ request }) });
+  const session = new LmoSession({
+    log,
+    checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
+  });
   try {
     const state = await session.connect(options.lmo);
     if (state.kind !== 'connected') {

@@ -185,7 +185,10 @@ export async function pushUpgrade(args: string[]): Promise<number> {
   const log: Log = options.verbose
     ? { trace: write, info: write, warn: write, error: write }
     : { trace: quiet, info: quiet, warn: write, error: write };
-  const session = new LmoSession({ log, checkLma: (request) => checkLmaPresence({ request }) });
+  const session = new LmoSession({
+    log,
+    checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
+  });
   try {
     const state = await session.connect(options.lmo);
     if (state.kind !== 'connected') {

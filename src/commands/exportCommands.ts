@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { commands } from '../ids';
+import { commands, settingDefaults, settings } from '../ids';
 import { exportLicensesToFile } from '../files/licenseExportFile';
 import { ExportError, exportFileName, type LicenseGroup } from '../lma/workflows/licenseExport';
 import { licenseStatuses } from '../lma/records/types';
@@ -11,7 +11,17 @@ import type { CommandHandlers } from './commandTable';
 import { connectedLmo } from './pipeline';
 import { commandPipeline } from './vscodePipeline';
 
-type ExportServices = Pick<Services, 'session' | 'log' | 'packages'>;
+type ExportServices = Pick<Services, 'session' | 'log' | 'packages' | 'bulkExportJobs'>;
+
+/** Bulk API 2.0 past the setting's number of licenses (0: never), with this org's ledger of jobs. */
+function bulkOptions(services: ExportServices) {
+  const threshold = vscode.workspace
+    .getConfiguration()
+    .get<number>(settings.exportBulkThreshold, settingDefaults[settings.exportBulkThreshold]);
+  const orgId = services.session.state.kind === 'connected' ? services.session.state.org.orgId : undefined;
+  if (!threshold || threshold < 0 || !orgId) return undefined;
+  return { threshold, jobs: services.bulkExportJobs.forOrg(orgId) };
+}
 
 /** "Export Licenses…": on a package or a status group of the tree, or from the palette. */
 export function exportCommands(services: ExportServices) {
@@ -98,6 +108,7 @@ async function exportTo(services: ExportServices, group: LicenseGroup, target: v
         token.onCancellationRequested(() => controller.abort());
         let reported = 0;
         return exportLicensesToFile(services.session, group, target.fsPath, {
+          bulk: bulkOptions(services),
           signal: controller.signal,
           onProgress: ({ done, total }) => {
             const percent = total ? (100 * done) / total : 0;
@@ -111,14 +122,15 @@ async function exportTo(services: ExportServices, group: LicenseGroup, target: v
       },
     );
     services.log.info(
-      `Exported ${result.rows} licenses of ${what} to ${result.file} (${result.bytes} bytes, ${result.requests} requests)`,
+      `Exported ${result.rows} licenses of ${what} to ${result.file} (${result.bytes} bytes, ${result.requests} requests${result.via === 'bulk' ? ', through Bulk API 2.0' : ''})`,
     );
+    if (result.notice) services.log.warn(result.notice);
     const changed =
       result.rows === result.total
         ? ''
         : ` (the LMO counted ${result.total.toLocaleString('en-US')} when it started)`;
     const action = await vscode.window.showInformationMessage(
-      `Exported ${count(result.rows)} of ${what} to ${basename(result.file)}${changed}.`,
+      `Exported ${count(result.rows)} of ${what} to ${basename(result.file)}${changed}.${result.notice ? ` ${result.notice}` : ''}`,
       'Open',
       'Reveal',
     );

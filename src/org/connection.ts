@@ -7,9 +7,23 @@ export interface QueryPage<T> {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   body?: unknown;
+  /** A body sent as it is (a Bulk API 2.0 CSV upload), instead of `body` as JSON. */
+  text?: { contentType: string; content: string };
   headers?: Record<string, string>;
+  /**
+   * Answer with the status, headers and body text (`TextResponse`) instead of the parsed JSON: for
+   * Bulk API 2.0's CSV answers and their `Sforce-Locator` header. Errors still throw as for JSON.
+   */
+  raw?: boolean;
+}
+
+/** What a request with `raw: true` resolves to. Header names are lower case. */
+export interface TextResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  body: string;
 }
 
 /** What the session needs of an authenticated org connection; `salesforce.ts` implements it over jsforce. */
@@ -19,6 +33,8 @@ export interface OrgConnection {
   readonly orgId: string;
   readonly instanceUrl: string;
   readonly loginUrl: string | undefined;
+  /** The API version of `request`'s relative paths (`62.0`): a composite's subrequests name it. */
+  readonly apiVersion?: string;
   /** A REST request; `path` is relative to `/services/data/vXX.X` or absolute from the host. */
   request<T>(path: string, options?: RequestOptions): Promise<T>;
   /** A URL that opens `path` in the browser already logged in (frontdoor.jsp). */

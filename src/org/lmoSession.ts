@@ -48,7 +48,7 @@ export type SessionState =
   | { kind: 'failed'; target: string; error: LmoError };
 
 /** Checks the LMA in a freshly opened connection (supplied by the domain layer, see src/lma/records/lmaPresence.ts). */
-export type LmaCheck = (request: OrgConnection['request']) => Promise<LmaPresence>;
+export type LmaCheck = (request: OrgConnection['request'], apiVersion?: string) => Promise<LmaPresence>;
 
 export interface SessionOptions {
   log: Log;
@@ -112,8 +112,9 @@ export class LmoSession {
       const open = this.options.open ?? defaultOpen;
       const connection = await open(target, this);
       if (generation !== this.generation) return this.current;
-      const lma = await this.options.checkLma((path, options) =>
-        this.send(connection, generation, path, options),
+      const lma = await this.options.checkLma(
+        (path, options) => this.send(connection, generation, path, options),
+        connection.apiVersion,
       );
       if (generation !== this.generation) return this.current;
       this.connection = connection;

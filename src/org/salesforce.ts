@@ -11,7 +11,13 @@ import {
   StateAggregator,
   WebOAuthServer,
 } from '@salesforce/core';
-import type { AuthorizedOrg, ExchangeObserver, OrgConnection, RequestOptions } from './connection';
+import type {
+  AuthorizedOrg,
+  ExchangeObserver,
+  OrgConnection,
+  RequestOptions,
+  TextResponse,
+} from './connection';
 
 /**
  * Whether a warning of @salesforce/core is its "Using insecure protocol: http:" about a loopback
@@ -85,16 +91,25 @@ export async function openConnection(
     orgId: fields.orgId ?? '',
     instanceUrl: connection.instanceUrl,
     loginUrl: fields.loginUrl,
+    apiVersion: connection.version,
     request: <T>(path: string, options: RequestOptions = {}) =>
-      connection.request<T>({
-        method: options.method ?? 'GET',
-        url: path,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        headers: {
-          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...options.headers,
-        },
-      }) as Promise<T>,
+      options.raw
+        ? (rawRequest(connection, observe, path, options) as Promise<T>)
+        : (connection.request<T>({
+            method: options.method ?? 'GET',
+            url: path,
+            body:
+              options.text?.content ??
+              (options.body === undefined ? undefined : JSON.stringify(options.body)),
+            headers: {
+              ...(options.text
+                ? { 'content-type': options.text.contentType }
+                : options.body === undefined
+                  ? {}
+                  : { 'content-type': 'application/json' }),
+              ...options.headers,
+            },
+          }) as Promise<T>),
     frontDoorUrl: async (path) => {
       // Refresh first so the token in the URL is a live one.
       await connection.refreshAuth().catch(() => undefined);
@@ -140,6 +155,100 @@ export async function authorizeWithRefreshToken(options: {
     setDefaultDevHub: false,
   });
   return authInfo.getUsername();
+}
+
+/**
+ * A request whose answer is kept as text with its status and headers (Bulk API 2.0's CSV pages and
+ * their `Sforce-Locator`), sent with fetch as `sf data export bulk` does: jsforce's transport leaves a
+ * body that breaks off mid-download as an uncaught stream error and a promise that never settles. The
+ * connection's token is used, refreshed once on 401; the exchange is observed like every other one.
+ * An error answer throws as jsforce's do (`errorCode`, `statusCode`); a body that breaks off throws a
+ * network error.
+ */
+async function rawRequest(
+  connection: Connection,
+  observe: ExchangeObserver,
+  path: string,
+  options: RequestOptions,
+): Promise<TextResponse> {
+  const url = /^https?:/.test(path)
+    ? path
+    : new URL(
+        path.startsWith('/services/') ? path : `/services/data/v${connection.version}${path}`,
+        connection.instanceUrl,
+      ).href;
+  const method = options.method ?? 'GET';
+  const body =
+    options.text?.content ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const send = async (): Promise<Response> => {
+    const started = performance.now();
+    const exchange = { method, path: pathOf(url) };
+    try {
+      const response = await fetch(url, {
+        method,
+        body,
+        headers: {
+          ...(options.text
+            ? { 'content-type': options.text.contentType }
+            : body === undefined
+              ? {}
+              : { 'content-type': 'application/json' }),
+          ...options.headers,
+          authorization: `Bearer ${connection.accessToken ?? ''}`,
+        },
+      });
+      observe({
+        ...exchange,
+        status: response.status,
+        ms: performance.now() - started,
+        limitInfo: response.headers.get('sforce-limit-info') ?? undefined,
+        date: response.headers.get('date') ?? undefined,
+      });
+      return response;
+    } catch (error) {
+      observe({
+        ...exchange,
+        status: 'failed',
+        ms: performance.now() - started,
+        limitInfo: undefined,
+        date: undefined,
+      });
+      throw error;
+    }
+  };
+  let response = await send();
+  if (response.status === 401) {
+    await response.body?.cancel();
+    await connection.refreshAuth();
+    response = await send();
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw Object.assign(
+      new Error(`the connection closed before the answer was complete (${(error as Error).message})`),
+      { code: 'ECONNRESET', cause: error },
+    );
+  }
+  if (response.status >= 400) {
+    let first: { errorCode?: string; message?: string } | undefined;
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      first = (Array.isArray(parsed) ? parsed[0] : parsed) as typeof first;
+    } catch {
+      first = undefined;
+    }
+    const errorCode = first?.errorCode ?? `ERROR_HTTP_${response.status}`;
+    throw Object.assign(new Error(first?.message ?? text.slice(0, 500)), {
+      name: errorCode,
+      errorCode,
+      statusCode: response.status,
+    });
+  }
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => (headers[key] = value));
+  return { status: response.status, headers, body: text };
 }
 
 /**

@@ -98,3 +98,13 @@ export function licenseExportSoql(group: LicenseGroup, fields: LmaFields = LMA_1
   const conditions = groupConditions({ packageId: group.package.id, status: group.status }, fields);
   return `SELECT ${licenseFields(fields)} FROM sfLma__License__c WHERE ${conditions.join(' AND ')} ORDER BY Id DESC`;
 }
+
+/**
+ * The export's query for Bulk API 2.0: the same licenses below `belowId` (the REST export's first page
+ * holds those above it), without ORDER BY, which Bulk API 2.0 queries should not have (it turns off
+ * their chunking: "Understanding Bulk API 2.0 Query").
+ */
+export function licenseExportBulkSoql(group: LicenseGroup, fields: LmaFields, belowId: string): string {
+  const conditions = groupConditions({ packageId: group.package.id, status: group.status }, fields);
+  return `SELECT ${licenseFields(fields)} FROM sfLma__License__c WHERE ${conditions.join(' AND ')} AND Id < ${literal(belowId)}`;
+}

@@ -1,8 +1,8 @@
 import { toLmoError } from '../../org/errors';
-import { describeLmaFields } from './lmaFields';
+import { describeAll } from './lmaFields';
 import { LMA_OBJECT_LABELS, LMA_OBJECTS, type LmaObject } from './objects';
 import { queryPage, toolingQuery, type LmoApi } from './lmoApi';
-import type { LmaPresence } from '../../org/lmoSession';
+import type { LmaFields, LmaPresence } from '../../org/lmoSession';
 
 export type { LmaPresence };
 
@@ -14,6 +14,7 @@ export type { LmaPresence };
  * once, here: every query of the connection then names only fields the org has (lmaFields.ts).
  */
 export async function checkLmaPresence(api: LmoApi): Promise<LmaPresence> {
+  if (api.apiVersion) return checkInTwoRequests(api);
   try {
     await queryPage(api, 'SELECT Id FROM sfLma__License__c LIMIT 1');
   } catch (error) {
@@ -22,16 +23,38 @@ export async function checkLmaPresence(api: LmoApi): Promise<LmaPresence> {
     if (!installed) return { kind: 'notInstalled' };
     return { kind: 'noAccess', version: installed.version, missing: await hiddenObjects(api) };
   }
-  const [installed, fields] = await Promise.all([
-    readInstalledLma(api),
-    describeLmaFields(api).catch(async (error: unknown) => {
-      // License is readable, but Package or Package Version is not: the tree can't load either.
-      if (isUnknownObject(error)) return undefined;
-      throw toLmoError(error);
-    }),
-  ]);
+  const [installed, fields] = await Promise.all([readInstalledLma(api), readFields(api)]);
   if (!fields) return { kind: 'noAccess', version: installed?.version, missing: await hiddenObjects(api) };
   return { kind: 'installed', version: installed?.version, fields };
+}
+
+/**
+ * The same answer in two requests at once: the three describes in one composite (an object the LMA
+ * lacks, or this user can't see, answers NOT_FOUND there, as the License query would INVALID_TYPE) and
+ * the installed LMA through Tooling.
+ */
+async function checkInTwoRequests(api: LmoApi): Promise<LmaPresence> {
+  const [installed, fields] = await Promise.all([readInstalledLma(api), readFields(api)]);
+  if (fields) return { kind: 'installed', version: installed?.version, fields };
+  if (!installed) return { kind: 'notInstalled' };
+  return { kind: 'noAccess', version: installed.version, missing: await hiddenObjects(api) };
+}
+
+/** The LMA's fields, or undefined when one of its objects is unknown to this user (not there, or no access). */
+async function readFields(api: LmoApi): Promise<LmaFields | undefined> {
+  const all = describeAll(api);
+  try {
+    const names = async (object: LmaObject) => (await all[object]).fields.map((f) => f.name);
+    const [license, pkg, packageVersion] = await Promise.all([
+      names('license'),
+      names('package'),
+      names('packageVersion'),
+    ]);
+    return { license, package: pkg, packageVersion };
+  } catch (error) {
+    if (isUnknownObject(error)) return undefined;
+    throw toLmoError(error);
+  }
 }
 
 /** What a user without access to the LMA's objects asks their admin for, in a sentence. */

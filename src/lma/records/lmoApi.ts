@@ -8,6 +8,8 @@ export interface LmoApi {
   readonly lmaFields?: LmaFields;
   /** The connected user's username, when the caller knows it (LmoSession: the connected org's). */
   readonly username?: string;
+  /** The API version of `request`'s paths (`62.0`), when known: a composite's subrequests name it. */
+  readonly apiVersion?: string;
 }
 
 /** One page of a query; `batchSize` (200 to 2,000) asks Salesforce for smaller pages. */

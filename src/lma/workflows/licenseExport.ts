@@ -12,7 +12,17 @@ import type { QueryPage } from '../../org/connection';
 import { toLmoError } from '../../org/errors';
 import { isoDate } from '../rules/encodings';
 import { csvRow, LICENSE_EXPORT_COLUMNS, licenseCsvRow, type RowContext } from '../rules/licenseCsv';
-import { licenseExportSoql } from '../records/licenses';
+import { licenseExportBulkSoql, licenseExportSoql } from '../records/licenses';
+import {
+  abortQueryJob,
+  createQueryJob,
+  csvRows,
+  deleteQueryJob,
+  queryJobInfo,
+  resultsPage,
+  UNFINISHED_STATES,
+  type BulkJobInfo,
+} from '../records/bulkQuery';
 import { toLicense, type LicenseRow } from '../records/licenseRecord';
 import { withLmaFields } from '../records/lmaFields';
 import { queryPage, type LmoApi } from '../records/lmoApi';
@@ -43,7 +53,33 @@ export interface ExportOptions {
   byteOrderMark?: boolean;
   /** The day against which "Expired" is judged; now by default. */
   today?: Date;
+  /** Bulk API 2.0 for exports of more than `bulk.threshold` licenses; REST only without it. */
+  bulk?: BulkExportOptions;
 }
+
+/**
+ * The Bulk API 2.0 jobs this user's exports created and haven't deleted yet: a job left behind by a
+ * crash (or a lost connection) is found here and deleted by the next export. Kept by the caller
+ * (VS Code's global state, per org).
+ */
+export interface BulkJobLedger {
+  list(): readonly string[];
+  add(id: string): void | Promise<void>;
+  remove(id: string): void | Promise<void>;
+}
+
+export interface BulkExportOptions {
+  /** Exports of more licenses than this read through Bulk API 2.0 after their first REST page. */
+  threshold: number;
+  jobs?: BulkJobLedger;
+  /** Rows asked for per results page (`maxRecords`); 50,000 by default. */
+  maxRecords?: number;
+  /** Milliseconds to wait before the job's state is asked again; 250 ms doubling to 2 s by default. */
+  pollDelay?: (attempt: number) => number;
+}
+
+/** Rows per Bulk API results page: a page is held whole in memory before it is written (about 15 MB). */
+export const BULK_MAX_RECORDS = 50_000;
 
 export interface ExportResult {
   /** Licenses written. */
@@ -51,8 +87,12 @@ export interface ExportResult {
   /** What the LMO reported when the export started (differs from rows only if it changed meanwhile). */
   total: number;
   bytes: number;
-  /** Query requests made: one per page. */
+  /** Requests made: one per REST page; through Bulk API, the job's create, polls, pages and delete. */
   requests: number;
+  /** Whether the licenses after the first page came through Bulk API 2.0. */
+  via: 'rest' | 'bulk';
+  /** Why a Bulk API job gave way to REST, for the log and the user. */
+  notice?: string;
 }
 
 export type ExportFailure = 'input' | 'cancelled' | 'salesforce' | 'file';
@@ -163,11 +203,91 @@ export async function writeLicensesCsv(
     }
   };
 
+  let via: ExportResult['via'] = 'rest';
+  let notice: string | undefined;
+
+  /**
+   * The licenses below `lastId` through a Bulk API 2.0 query job. 'done' when they are all written; a
+   * notice when the job was refused, failed or was aborted before any of its rows was written (the
+   * caller goes on through REST). A page that breaks off after rows were written stops the export with
+   * an ExportError (the file is then deleted): going on through REST would write those rows twice.
+   * The job is deleted in the org however this ends (aborted first if it is still running).
+   */
+  const readThroughBulk = async (
+    bulk: BulkExportOptions,
+    lastId: string,
+  ): Promise<'done' | { notice: string }> => {
+    const ask = async <T>(request: () => Promise<T>): Promise<T> => {
+      if (signal?.aborted) throw cancelled(progress);
+      requests++;
+      return abortable(request(), signal, progress);
+    };
+    let job: BulkJobInfo;
+    try {
+      job = await ask(() =>
+        withLmaFields(api, (fields) => createQueryJob(api, licenseExportBulkSoql(group, fields, lastId))),
+      );
+    } catch (error) {
+      if (error instanceof ExportError) throw error;
+      return {
+        notice: `Bulk API 2.0 refused the export's query (${toLmoError(error).message}); the licenses were read through REST instead.`,
+      };
+    }
+    await bulk.jobs?.add(job.id);
+    let state = job.state;
+    let written = 0;
+    try {
+      for (let attempt = 0; UNFINISHED_STATES.includes(state); attempt++) {
+        await pause((bulk.pollDelay ?? defaultPollDelay)(attempt), signal, progress);
+        state = (await ask(() => queryJobInfo(api, job.id))).state;
+        job = { ...job, state };
+      }
+      if (state !== 'JobComplete') {
+        const info = await ask(() => queryJobInfo(api, job.id)).catch(() => job);
+        return {
+          notice:
+            state === 'Failed'
+              ? `The Bulk API 2.0 job ${job.id} failed (${info.errorMessage ?? 'no reason given'}); the licenses were read through REST instead.`
+              : `The Bulk API 2.0 job ${job.id} was aborted in the org; the licenses were read through REST instead.`,
+        };
+      }
+      let locator: string | undefined;
+      do {
+        const page = await ask(() => resultsPage(api, job.id, locator, bulk.maxRecords ?? BULK_MAX_RECORDS));
+        const toRow = csvRows<LicenseRow>('license', page.header);
+        await put(page.rows.map((values) => licenseCsvRow(toLicense(toRow(values)), context)).join(''));
+        written += page.rows.length;
+        progress.done += page.rows.length;
+        progress.total = Math.max(progress.total, progress.done);
+        onProgress?.({ ...progress });
+        locator = page.locator;
+      } while (locator);
+      return 'done';
+    } catch (error) {
+      if (error instanceof ExportError) throw error;
+      const failure = toLmoError(error);
+      if (written === 0) {
+        return {
+          notice: `The Bulk API 2.0 job ${job.id} could not be read (${failure.message}); the licenses were read through REST instead.`,
+        };
+      }
+      throw new ExportError(
+        'salesforce',
+        `Reading the licenses through Bulk API 2.0 failed after ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} licenses: ${failure.message}`,
+        { ...progress },
+        { cause: failure },
+      );
+    } finally {
+      requests += await removeJob(api, job.id, UNFINISHED_STATES.includes(state), bulk.jobs);
+    }
+  };
+
   try {
     await put(
       (options.byteOrderMark === false ? '' : '\uFEFF') +
         csvRow(LICENSE_EXPORT_COLUMNS.map((column) => column.header)),
     );
+    if (options.bulk?.jobs?.list().length) requests += await cleanAbandonedJobs(api, options.bulk.jobs);
     let next: string | undefined;
     let first = true;
     do {
@@ -176,13 +296,22 @@ export async function writeLicensesCsv(
       if (first) {
         progress.total = page.totalSize;
         onProgress?.({ ...progress });
-        first = false;
       }
       await put(page.records.map((row) => licenseCsvRow(toLicense(row), context)).join(''));
       progress.done += page.records.length;
       progress.total = Math.max(progress.total, progress.done);
       onProgress?.({ ...progress });
       next = page.done ? undefined : page.nextRecordsUrl;
+      const bulk = options.bulk;
+      const lastId = page.records.at(-1)?.Id;
+      if (first && next && lastId && bulk && page.totalSize > bulk.threshold) {
+        const outcome = await readThroughBulk(bulk, lastId);
+        if (outcome === 'done') {
+          via = 'bulk';
+          next = undefined;
+        } else notice = outcome.notice;
+      }
+      first = false;
     } while (next);
 
     if (signal?.aborted) throw cancelled(progress);
@@ -194,12 +323,78 @@ export async function writeLicensesCsv(
       if (signal?.aborted) throw cancelled(progress);
       throw fileError(error);
     }
-    return { rows: progress.done, total: progress.total, bytes, requests };
+    return {
+      rows: progress.done,
+      total: progress.total,
+      bytes,
+      requests,
+      via,
+      ...(notice ? { notice } : {}),
+    };
   } finally {
     out.off('error', onOutError);
     // Keep listening until the caller destroys `out`: a late write error must not crash the process.
     out.on('error', () => undefined);
   }
+}
+
+const defaultPollDelay = (attempt: number): number => Math.min(2000, 250 * 2 ** attempt);
+
+/** Waits `ms` before the job's state is asked again; a cancel ends the wait at once. */
+function pause(ms: number, signal: AbortSignal | undefined, progress: ExportProgress): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled(progress));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Deletes a job in the org (aborting it first if it may still run) and forgets it in the ledger; if the
+ * org can't be reached the ledger keeps it for the next export. Returns the requests made. A job the
+ * org no longer has (deleted, or expired) is forgotten too.
+ */
+async function removeJob(api: LmoApi, id: string, running: boolean, jobs?: BulkJobLedger): Promise<number> {
+  let requests = 0;
+  try {
+    if (running) {
+      requests++;
+      await abortQueryJob(api, id).catch((error: unknown) => {
+        // Finished meanwhile: nothing to abort, it can be deleted as it is.
+        if (toLmoError(error).errorCode !== 'INVALIDJOBSTATE') throw error;
+      });
+    }
+    requests++;
+    await deleteQueryJob(api, id);
+    await jobs?.remove(id);
+  } catch (error) {
+    if (toLmoError(error).errorCode === 'NOT_FOUND') await jobs?.remove(id);
+  }
+  return requests;
+}
+
+/** Deletes the jobs earlier exports left behind (a crash mid-export); returns the requests made. */
+export async function cleanAbandonedJobs(api: LmoApi, jobs: BulkJobLedger): Promise<number> {
+  let requests = 0;
+  for (const id of [...jobs.list()]) {
+    let running = false;
+    try {
+      requests++;
+      running = UNFINISHED_STATES.includes((await queryJobInfo(api, id)).state);
+    } catch (error) {
+      if (toLmoError(error).errorCode === 'NOT_FOUND') await jobs.remove(id);
+      continue;
+    }
+    requests += await removeJob(api, id, running, jobs);
+  }
+  return requests;
 }
 
 /** Waits for 'drain'; rejects on an error or close of `out`, or a cancel. */

@@ -1,0 +1,37 @@
+import type * as vscode from 'vscode';
+import { savedState } from '../ids';
+import type { BulkJobLedger } from '../lma/workflows/licenseExport';
+
+/**
+ * The Bulk API 2.0 jobs an export created and hasn't deleted yet, kept in VS Code's global state by
+ * org id: a job left behind when the window closed or crashed mid-export is deleted by the next
+ * export from the same LMO (`cleanAbandonedJobs`).
+ */
+export class BulkExportJobs {
+  constructor(private readonly globalState: vscode.Memento) {}
+
+  /** The ledger of one org's jobs, as the export takes it. */
+  forOrg(orgId: string): BulkJobLedger {
+    return {
+      list: () => this.all()[orgId] ?? [],
+      add: (id) => this.set(orgId, [...new Set([...(this.all()[orgId] ?? []), id])]),
+      remove: (id) =>
+        this.set(
+          orgId,
+          (this.all()[orgId] ?? []).filter((known) => known !== id),
+        ),
+    };
+  }
+
+  private all(): Record<string, string[]> {
+    return this.globalState.get<Record<string, string[]>>(savedState.bulkExportJobs) ?? {};
+  }
+
+  private async set(orgId: string, ids: string[]): Promise<void> {
+    const { [orgId]: _, ...others } = this.all();
+    await this.globalState.update(
+      savedState.bulkExportJobs,
+      ids.length ? { ...others, [orgId]: ids } : others,
+    );
+  }
+}

@@ -1,0 +1,77 @@
+// What connecting to an LMO costs in API requests, counted by the local org itself: the LMA's three
+// objects are described in one composite request, beside the one Tooling query of the installed LMA.
+// Users without access to the objects and orgs without the LMA are still told apart.
+import '../isolatedHome';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
+import { raw } from 'lma-local-org/testing';
+import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import { LmoSession } from '../../../src/org/lmoSession';
+import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
+
+describe('connecting to an LMO', () => {
+  let world: LocalOrg;
+  before(async () => {
+    world = await startLocalOrg({ seed: 'demo' });
+  });
+  after(async () => world?.close());
+
+  /** The org's own count of API requests today (the /limits request counts itself). */
+  const used = async (token: string): Promise<number> => {
+    const limits = (await raw(world, token, 'GET', '/services/data/v62.0/limits')).body as {
+      DailyApiRequests: { Max: number; Remaining: number };
+    };
+    return limits.DailyApiRequests.Max - limits.DailyApiRequests.Remaining;
+  };
+
+  const connect = async (alias: string) => {
+    const session = new LmoSession({
+      log: { trace: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
+    });
+    return { session, state: await session.connect(alias) };
+  };
+
+  test('costs 2 API requests: one composite of the three describes, one Tooling query', async () => {
+    const token = world.orgs.lmo.accessToken as string;
+    // Saving the login (as `sf org login` does) is not connecting: it happens once, not per process.
+    await authorizeWithRefreshToken({
+      loginUrl: world.instanceUrl,
+      refreshToken: world.orgs.lmo.refreshToken,
+      alias: 'connect-lmo',
+    });
+    const before = await used(token);
+    const { state } = await connect('connect-lmo');
+    const after = await used(token);
+    assert.equal(state.kind, 'connected');
+    assert.equal(state.kind === 'connected' && state.lma.kind, 'installed');
+    const lma = state.kind === 'connected' ? state.lma : undefined;
+    assert.ok(lma?.kind === 'installed' && lma.fields.license.includes('sfLma__Seats__c'));
+    assert.ok(lma?.kind === 'installed' && lma.fields.packageVersion.includes('sfLma__Version_Number__c'));
+    assert.ok(lma?.kind === 'installed' && lma.version);
+    // The refresh of the access token is OAuth, not an API request; /limits counts itself once.
+    assert.equal(after - before - 1, 2);
+  });
+
+  test('a user without access to the LMA is told so, naming the objects', async () => {
+    const user = await world.lmo.createUser({ lmaAccess: false });
+    await authorizeWithRefreshToken({
+      loginUrl: world.instanceUrl,
+      refreshToken: user.refreshToken,
+      alias: 'connect-no-access',
+    });
+    const { state } = await connect('connect-no-access');
+    assert.equal(state.kind === 'connected' && state.lma.kind, 'noAccess');
+  });
+
+  test('an org without the LMA (the Dev Hub) is told apart', async () => {
+    await authorizeWithRefreshToken({
+      loginUrl: world.instanceUrl,
+      refreshToken: world.orgs.devhub.refreshToken,
+      alias: 'connect-devhub',
+    });
+    const { state } = await connect('connect-devhub');
+    assert.equal(state.kind === 'connected' && state.lma.kind, 'notInstalled');
+  });
+});
