@@ -59,6 +59,8 @@ export class UsagePanel {
   readonly host: WebviewHost<UsageMessage, HostMessage, UsageSubject>;
   private view: UsageView | undefined;
   private exporter: UsageExport | undefined;
+  /** The command is loading for this panel (a new page's `ready` must not start a second load). */
+  private pending = false;
 
   private constructor(
     private readonly services: UsageServices,
@@ -78,10 +80,12 @@ export class UsagePanel {
   async show(view: UsageView, exporter: UsageExport): Promise<void> {
     this.view = view;
     this.exporter = exporter;
+    this.pending = false;
     await this.host.post({ kind: 'view', view });
   }
 
   async loading(): Promise<void> {
+    this.pending = true;
     await this.host.post({ kind: 'loading', packageName: this.subject.packageName });
   }
 
@@ -89,6 +93,7 @@ export class UsagePanel {
     switch (message.kind) {
       case 'ready':
         // A page shown again has lost what it showed; a reopened panel has nothing yet: load it.
+        if (this.pending) return this.loading();
         if (this.view) return this.host.post({ kind: 'view', view: this.view });
         return this.load(false);
       case 'refresh':
