@@ -210,6 +210,7 @@ export default tseslint.config(
       'src/state/*Model.ts',
       'src/webviews/host/webviewHost.ts',
       'src/webviews/featureParameterSection.ts',
+      'src/files/usageExportFile.ts',
       'server/**/*.ts',
     ],
     rules: restrict('vscode', 'salesforce'),

@@ -7,6 +7,7 @@ import { licenseCommands } from './commands/licenseCommands';
 import { pushUpgradeCommands } from './commands/pushUpgradeCommands';
 import { licensingTermsCommands } from './commands/licensingTermsCommands';
 import { lmoReportCommands } from './commands/lmoReportCommands';
+import { usageCommands } from './commands/usageCommands';
 import { nodeCommands } from './commands/nodeCommands';
 import { setupCommands } from './commands/setupCommands';
 import { testInstallCommands } from './commands/testInstallCommands';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...licensingTermsCommands(services),
     ...testInstallCommands(services),
     ...lmoReportCommands(services),
+    ...usageCommands(services),
     ...setupCommands(services),
     ...exportCommands(services),
     ...licenseCommands(services),

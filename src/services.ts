@@ -8,6 +8,7 @@ import type { Package } from './lma/records/types';
 import type { AskConfirmation } from './lma/workflows/licenseSave';
 import { TestInstalls } from './lma/workflows/testInstallHistory';
 import type { Listen } from './base/emitter';
+import { AppAnalyticsCache } from './files/appAnalyticsCache';
 import { LocalOrgLauncher } from './org/localOrg';
 import { LmoSession } from './org/lmoSession';
 import { OwnerOrgConnections } from './org/ownerOrgs';
@@ -67,6 +68,8 @@ export interface Services {
   readonly ownerOrgs: OwnerOrgConnections;
   /** The owner org chosen for each package's pushes. */
   readonly pushOwners: PushOwners;
+  /** App Analytics files already downloaded (the extension's global storage). */
+  readonly usageCache: AppAnalyticsCache;
 }
 
 /** Creates the services; `disposables` go into the extension context's subscriptions. */
@@ -144,6 +147,7 @@ export function createServices(context: vscode.ExtensionContext): {
     askConfirmation,
     ownerOrgs: new OwnerOrgConnections({ log }),
     pushOwners,
+    usageCache: new AppAnalyticsCache(vscode.Uri.joinPath(context.globalStorageUri, 'app-analytics').fsPath),
   };
   const setup = new SetupProgress(base);
   return {

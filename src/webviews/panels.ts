@@ -6,6 +6,7 @@ import { HealthReportPanel } from './healthReportPanel';
 import { LicensePanel } from './licensePanel';
 import { LicensingTermsPanel } from './licensingTermsPanel';
 import { TestInstallReportPanel } from './testInstallReportPanel';
+import { UsagePanel } from './usagePanel';
 
 /**
  * The serializers of every panel type, registered in activate(): a panel open when the window reloads
@@ -19,5 +20,6 @@ export function registerPanels(services: Services): vscode.Disposable[] {
     LicensePanel.register(services),
     LicensingTermsPanel.register(services),
     TestInstallReportPanel.register(services),
+    UsagePanel.register(services),
   ];
 }

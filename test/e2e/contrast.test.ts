@@ -1,6 +1,6 @@
 // Every text of every webview readable in the light, dark and high-contrast themes, in code-server
 // against the local org: each webview is opened (test install report, default-licensing form, Modify
-// License form, customer view, dashboard, LMO health), then, theme by theme, the contrast of each visible text is
+// License form, customer view, dashboard, App Analytics usage, LMO health), then, theme by theme, the contrast of each visible text is
 // computed from its computed styles with WCAG 2's formula and must be at least 4.5:1, and each bar of
 // the dashboard's charts at least 3:1 against the background (graphics, WCAG 1.4.11). Screenshots of
 // each webview in each theme and the measures are saved under test-results/contrast/.
@@ -218,13 +218,20 @@ test(
         await workbench.dismissHover();
         await workbench.contextMenu(workbench.treeItem(/^lmo-contrast/).first(), 'Show Dashboard');
         await workbench.activeWebview().locator('svg.chart').first().waitFor({ timeout: 30_000 });
+        // The App Analytics usage of a package (issue 23): its charts, at-risk orgs and unused Licenses.
+        await workbench.dismissHover();
+        await workbench.contextMenu(packageItem, 'Show Usage (App Analytics)');
+        await workbench
+          .activeWebview()
+          .getByRole('heading', { name: /^At-risk orgs/ })
+          .waitFor({ timeout: 60_000 });
         await demoOrg().lmo.setProblems({ requiredField: true, inactiveLeadManager: true });
         await workbench.runCommand('LMA: Check LMO Health');
         await workbench.activeWebview().locator('#findings').waitFor({ timeout: 30_000 });
 
         const tabs = page.locator('.editor-group-container .tabs-container .tab');
         const tabCount = await tabs.count();
-        assert.equal(tabCount, 6, (await tabs.allInnerTexts()).join(', '));
+        assert.equal(tabCount, 7, (await tabs.allInnerTexts()).join(', '));
         const failures: string[] = [];
         const all: Record<string, Measure[]> = {};
         let dashboardBars = 0;

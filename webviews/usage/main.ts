@@ -1,0 +1,253 @@
+// The App Analytics usage of a package (browser side): charts drawn as plain SVG in the theme's chart
+// colours, every number also as text (each chart's table), every org a button that shows its License
+// in the tree.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { connectToHost, type Host } from '../shared/host';
+import { baseStyles } from '../shared/styles';
+import { css, html, LitElement, svg, nothing } from 'lit';
+import type { EntityUsage, JoinedRow } from '../../src/lma/rules/appAnalytics';
+import type { HostMessage, UsageMessage, UsageView } from '../../src/protocol/usage';
+
+// The theme's chart tokens (3:1 against the editor background in light, dark and high contrast, as
+// test/e2e/contrast.test.ts measures for the dashboard; charts.orange is avoided for the same reason).
+const colours = {
+  orgs: 'var(--vscode-charts-blue)',
+  users: 'var(--vscode-charts-green)',
+  objects: 'var(--vscode-charts-purple)',
+  pages: 'var(--vscode-charts-blue)',
+};
+const number = (n: number) => n.toLocaleString('en-US');
+type Usage = Extract<UsageView, { kind: 'usage' }>;
+
+class UsagePage extends LitElement {
+  static override properties = { message: { state: true } };
+  declare message: HostMessage | undefined;
+  private readonly host: Host<UsageMessage>;
+
+  constructor() {
+    super();
+    this.message = undefined;
+    this.host = connectToHost<HostMessage, UsageMessage>((message) => {
+      this.message = message;
+    });
+  }
+
+  protected override render() {
+    const message = this.message;
+    if (!message) return html`<p role="status">Loading…</p>`;
+    if (message.kind === 'loading')
+      return html`${this.header(message.packageName, false)}
+        <p role="status">Asking App Analytics for the usage of ${message.packageName}…</p>`;
+    const view = message.view;
+    if (view.kind === 'explain')
+      return html`${this.header(view.packageName, false)}
+        <section class="explain" role="status" aria-labelledby="explain">
+          <h2 id="explain">${view.title}</h2>
+          <p>${view.message}</p>
+        </section>`;
+    return this.usage(view);
+  }
+
+  private header(packageName: string, canExport: boolean) {
+    return html`<header>
+      <h1>Usage of ${packageName}</h1>
+      <span>
+        <vscode-button id="refresh" secondary @click=${() => this.host.post({ kind: 'refresh' })}
+          >Refresh</vscode-button
+        >
+        ${
+          canExport
+            ? html`<vscode-button id="export" secondary @click=${() => this.host.post({ kind: 'exportCsv' })}
+                >Export CSV</vscode-button
+              >`
+            : nothing
+        }
+      </span>
+    </header>`;
+  }
+
+  private usage(view: Usage) {
+    const { report } = view;
+    return html`
+      ${this.header(view.packageName, true)}
+      <p class="muted">
+        Monthly summaries ${view.period.start} to ${view.period.end} · ${number(report.rows)} rows ·
+        ${view.source === 'cache' ? 'from the cache, downloaded' : 'downloaded'}
+        ${new Date(view.downloadedAt).toLocaleString()}
+      </p>
+      ${view.notes.map((note) => html`<p class="note" role="status">${note}</p>`)}
+      <section aria-labelledby="at-risk">
+        <h2 id="at-risk">At-risk orgs (users fell by more than half)</h2>
+        ${this.orgList(
+          view.rows.filter((r) => r.atRisk),
+          'No org’s usage fell past the threshold.',
+          (r) => (r.usage?.decline == null ? '' : `users down ${Math.round(r.usage.decline * 100)}%`),
+        )}
+      </section>
+      <section aria-labelledby="unused">
+        <h2 id="unused">Active Licenses with no usage</h2>
+        ${this.orgList(view.unused, 'Every Active License’s org used the package.', (r) =>
+          r.license?.seats == null ? '' : `${number(r.license.seats)} seats`,
+        )}
+      </section>
+      <section aria-labelledby="per-month">
+        <h2 id="per-month">Active orgs and users per month</h2>
+        ${this.monthChart(view, 'activeOrgs', 'Active orgs', colours.orgs)}
+        ${this.monthChart(view, 'activeUsers', 'Active users', colours.users)} ${this.monthTable(view)}
+      </section>
+      <section aria-labelledby="objects">
+        <h2 id="objects">Custom objects used most</h2>
+        ${this.entityChart(report.objects, 'Custom objects', colours.objects)}
+      </section>
+      <section aria-labelledby="pages">
+        <h2 id="pages">Pages used most</h2>
+        ${this.entityChart(report.pages, 'Pages', colours.pages)}
+      </section>
+    `;
+  }
+
+  /** Orgs as buttons: each shows the org's License of this package in the tree. */
+  private orgList(rows: readonly JoinedRow[], none: string, detail: (r: JoinedRow) => string) {
+    if (rows.length === 0) return html`<p class="muted">${none}</p>`;
+    return html`<ul class="orgs">
+      ${rows.map(
+        (r) =>
+          html`<li>
+            <button
+              type="button"
+              class="org-link"
+              data-org=${r.orgId}
+              title="Show this org's License in the tree"
+              @click=${() => this.host.post({ kind: 'showOrg', orgId: r.orgId })}
+            >
+              ${r.license?.customer ?? 'No License'} · ${r.orgId}
+            </button>
+            <span class="muted">${detail(r)}</span>
+          </li>`,
+      )}
+    </ul>`;
+  }
+
+  private monthChart(view: Usage, key: 'activeOrgs' | 'activeUsers', label: string, colour: string) {
+    const months = view.report.perMonth;
+    const width = 560;
+    const height = 100;
+    const max = Math.max(1, ...months.map((m) => m[key]));
+    const bar = (width - 40) / Math.max(months.length, 1);
+    return html`<h3>${label}</h3>
+      <svg
+        class="chart"
+        role="img"
+        aria-label="${label} per month: ${months.map((m) => `${m.month} ${m[key]}`).join(', ')}"
+        viewBox="0 0 ${width} ${height + 20}"
+      >
+        ${months.map((m, i) => {
+          const h = (m[key] / max) * height;
+          return svg`<rect x=${30 + i * bar} y=${height - h} width=${bar - 3} height=${Math.max(h, 0.5)} fill=${colour}><title>${m.month}: ${m[key]}</title></rect>
+            <text x=${30 + i * bar} y=${height + 14} class="value">${number(m[key])}</text>`;
+        })}
+        <text x="0" y="12" class="value">${number(max)}</text>
+      </svg>`;
+  }
+
+  private monthTable(view: Usage) {
+    return html`<table aria-label="Active orgs and users per month">
+      <thead>
+        <tr>
+          <th scope="col">Month</th>
+          <th scope="col">Active orgs</th>
+          <th scope="col">Active users</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${view.report.perMonth.map(
+          (m) =>
+            html`<tr>
+              <td>${m.month}</td>
+              <td>${number(m.activeOrgs)}</td>
+              <td>${number(m.activeUsers)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  private entityChart(entities: readonly EntityUsage[], label: string, colour: string) {
+    if (entities.length === 0) return html`<p class="muted">None in this period.</p>`;
+    const width = 560;
+    const max = Math.max(1, ...entities.map((e) => e.events));
+    return html`<svg
+      class="chart"
+      role="img"
+      aria-label="${label}: ${entities.map((e) => `${e.name} ${e.events}`).join(', ')}"
+      viewBox="0 0 ${width} ${entities.length * 24}"
+    >
+      ${entities.map(
+        (e, i) => svg`
+          <text x="0" y=${i * 24 + 16} class="label">${e.name}</text>
+          <rect x="200" y=${i * 24 + 4} height="16" width=${Math.max(1, (e.events / max) * (width - 300))} fill=${colour}></rect>
+          <text x=${206 + (e.events / max) * (width - 300)} y=${i * 24 + 16} class="value">${number(e.events)}</text>`,
+      )}
+    </svg>`;
+  }
+
+  static override styles = [
+    baseStyles,
+    css`
+      header {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+      }
+      h2 {
+        font-size: 1.1em;
+        font-weight: 600;
+        margin-top: 1.5rem;
+      }
+      h3 {
+        font-size: 1em;
+        font-weight: 600;
+      }
+      .orgs {
+        list-style: none;
+        padding: 0;
+      }
+      .org-link {
+        background: none;
+        border: none;
+        padding: 0;
+        font: inherit;
+        color: var(--vscode-textLink-foreground);
+        text-decoration: underline;
+        cursor: pointer;
+      }
+      .org-link:hover {
+        color: var(--vscode-textLink-activeForeground);
+      }
+      .org-link:focus-visible {
+        outline: 1px solid var(--vscode-focusBorder);
+        outline-offset: 2px;
+      }
+      .chart {
+        width: 100%;
+        max-width: 560px;
+      }
+      .label,
+      .value {
+        fill: var(--vscode-foreground);
+        font-size: 12px;
+      }
+      table {
+        border-collapse: collapse;
+      }
+      td,
+      th {
+        text-align: left;
+        padding: 0.1rem 0.75rem 0.1rem 0;
+      }
+    `,
+  ];
+}
+
+if (!customElements.get('lma-usage')) customElements.define('lma-usage', UsagePage);
+document.body.append(document.createElement('lma-usage'));
