@@ -300,17 +300,21 @@ async function previewAndSchedule(
     void vscode.window.showInformationMessage(`Push request ${requestId}: ${state.status}.${refused}`);
     return;
   }
-  const action = await vscode.window.showWarningMessage(
-    `Push request ${requestId}: ${state.status}, ${failed} of the orgs failed.${refused}`,
-    'Show Failures',
-    'Retry Failed Orgs',
-  );
-  if (action === 'Show Failures') {
+  // Showing the failures keeps the offer to retry them: the notification comes back until one is chosen.
+  let action: string | undefined;
+  for (;;) {
+    action = await vscode.window.showWarningMessage(
+      `Push request ${requestId}: ${state.status}, ${failed} of the orgs failed.${refused}`,
+      'Show Failures',
+      'Retry Failed Orgs',
+    );
+    if (action !== 'Show Failures') break;
     const failures = await readFailures(owner, requestId, services.session);
     await services.reports.show(
       services.reports.add('push-failures.md', failuresMarkdown(requestId, groupFailures(failures))),
     );
-  } else if (action === 'Retry Failed Orgs')
+  }
+  if (action === 'Retry Failed Orgs')
     await previewAndSchedule(services, run, owner, scope, selection, () =>
       planRetry(services.session, owner, scope, requestId),
     );
