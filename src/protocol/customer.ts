@@ -5,6 +5,11 @@
  * own commands (Modify License, Extend Trial…), so every confirmation is VS Code's, never the page's.
  */
 import type { Customer, CustomerLicense } from '../lma/records/customer';
+import {
+  parseFeaturePageMessage,
+  type FeatureHostMessage,
+  type FeaturePageMessage,
+} from './featureParameters';
 import { parseMessage, type Parsed } from './messages';
 
 /** The License actions the tree offers, by the id the page posts. */
@@ -37,7 +42,9 @@ export type CustomerHostMessage =
   | { kind: 'notFound'; orgId: string; orgLabel: string; readAt: string }
   | { kind: 'error'; message: string }
   /** Something the host did for the page (a refusal to log in, a link it could not open). */
-  | { kind: 'notice'; message: string; level: 'info' | 'error' };
+  | { kind: 'notice'; message: string; level: 'info' | 'error' }
+  /** Each License's feature parameters section (src/protocol/featureParameters.ts). */
+  | FeatureHostMessage;
 
 /** Webview → host. `recordId` must be one of the records the view shows (License, package, org's parents). */
 export type CustomerMessage =
@@ -45,7 +52,9 @@ export type CustomerMessage =
   | { kind: 'refresh' }
   | { kind: 'licenseAction'; action: LicenseAction; licenseId: string }
   | { kind: 'openInSalesforce'; recordId: string }
-  | { kind: 'logIn' };
+  | { kind: 'logIn' }
+  /** A feature parameters section's save or refresh, checked by its own gate. */
+  | FeaturePageMessage;
 
 const isId = (value: unknown): value is string =>
   typeof value === 'string' && /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(value);
@@ -67,7 +76,7 @@ export function parseCustomerMessage(message: unknown): Parsed<CustomerMessage> 
         if (!isId(m.recordId)) return { error: 'openInSalesforce.recordId must be a record id' };
         return { message: { kind: 'openInSalesforce', recordId: m.recordId } };
       default:
-        return undefined;
+        return parseFeaturePageMessage(m, keys);
     }
   });
 }

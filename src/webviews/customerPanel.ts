@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { commands, webviewTypes, type CommandId } from '../ids';
 import { loadCustomer, type Customer } from '../lma/records/customer';
+import { detectFma, type FmaPresence } from '../lma/records/featureParameters';
 import { LMA_OBJECTS } from '../lma/records/objects';
 import { isoDate } from '../lma/rules/encodings';
 import { loginRefusal, subscriberLoginPath, SUBSCRIBERS_TAB } from '../lma/rules/subscriberLogin';
@@ -12,13 +13,18 @@ import {
   type CustomerMessage,
   type LicenseAction,
 } from '../protocol/customer';
+import type { FeaturePageMessage } from '../protocol/featureParameters';
 import type { SavedPage } from '../protocol/messages';
 import type { Services } from '../services';
+import { FeatureParameterSection } from './featureParameterSection';
 import { PanelRegistry, WebviewHost } from './host/webviewHost';
 import { panelPort, registerPanelSerializer } from './host/vscodePanel';
 import { createWebviewPanel, showPage } from './host/webviewHtml';
 
-export type CustomerServices = Pick<Services, 'extensionUri' | 'session' | 'log' | 'onDidReloadPackages'>;
+export type CustomerServices = Pick<
+  Services,
+  'extensionUri' | 'session' | 'log' | 'onDidReloadPackages' | 'askConfirmation'
+>;
 
 /** The subscriber org a customer view shows, in the LMO it was opened in: what a reloaded window reopens. */
 interface CustomerSubject {
@@ -76,6 +82,10 @@ export class CustomerPanel {
   private shown: Customer | undefined;
   private lmoId: string | undefined;
   private loading = 0;
+  /** Each shown License's feature parameters section, by License id. */
+  private readonly sections = new Map<string, FeatureParameterSection>();
+  /** Whether the LMO has the FMA: detected once for the view, shared by its sections. */
+  private fma: Promise<FmaPresence> | undefined;
 
   private constructor(
     private readonly services: CustomerServices,
@@ -114,7 +124,75 @@ export class CustomerPanel {
         return this.openRecord(message.recordId);
       case 'logIn':
         return this.logIn();
+      case 'saveFeatureParameter':
+      case 'refreshFeatureParameters':
+        return this.featureMessage(message);
     }
+  }
+
+  /** A section's save or refresh, answered by the section of a License the view shows, else refused. */
+  private async featureMessage(message: FeaturePageMessage): Promise<void> {
+    const section = this.sections.get(message.licenseId);
+    const replies = section && (await section.handle(message));
+    if (!replies) {
+      this.services.log.warn(
+        `Customer view: ${message.kind} on ${message.licenseId} refused: not a License it shows`,
+      );
+      return this.notice('That License is not in this view any more. Nothing was changed.', 'error');
+    }
+    for (const reply of replies) {
+      await this.host.post(reply);
+      if (reply.kind === 'featureSaveResult' && reply.result.kind === 'saved')
+        void vscode.window.showInformationMessage(reply.result.message);
+    }
+  }
+
+  /**
+   * Reads each License's feature parameters and posts each section as it arrives (the FMA detected once
+   * for the view: without it, every section is the one explanation, and no values are asked for).
+   */
+  private async loadFeatureSections(customer: Customer, mine: number): Promise<void> {
+    const { session, askConfirmation } = this.services;
+    const detect = () => {
+      const detection = (this.fma ??= detectFma(session));
+      // A failed detection is tried again on the next read, not remembered.
+      detection.catch(() => {
+        if (this.fma === detection) this.fma = undefined;
+      });
+      return detection;
+    };
+    const ids = new Set(customer.licenses.map((l) => l.license.id));
+    for (const id of this.sections.keys()) if (!ids.has(id)) this.sections.delete(id);
+    await Promise.all(
+      customer.licenses.map(async ({ license }) => {
+        let section = this.sections.get(license.id);
+        if (!section) {
+          section = new FeatureParameterSection(
+            session,
+            {
+              id: license.id,
+              name: license.name,
+              customerName: customer.org.account?.name ?? customer.org.name,
+              subscriberOrgId: customer.org.id18,
+            },
+            askConfirmation,
+            detect,
+          );
+          this.sections.set(license.id, section);
+        }
+        let loaded;
+        try {
+          loaded = await section.load();
+        } catch (error) {
+          loaded = {
+            kind: 'failed',
+            licenseId: license.id,
+            message: `Could not read the feature parameters: ${toLmoError(error).message}`,
+          } as const;
+        }
+        if (mine === this.loading) await this.host.post({ kind: 'featureParameters', section: loaded });
+      }),
+    );
   }
 
   /** Runs the tree's command on a License the view shows, as if the user had right-clicked it there. */
@@ -210,6 +288,7 @@ export class CustomerPanel {
       message = { kind: 'error', message: `The LMO did not answer: ${toLmoError(error).message}` };
     }
     await this.host.post(message);
+    if (message.kind === 'state') await this.loadFeatureSections(message.customer, mine);
   }
 }
 

@@ -28,11 +28,13 @@ export class FeatureParameterSection {
     private readonly api: EditApi,
     private readonly license: FeatureLicense,
     private readonly askConfirmation: AskConfirmation,
+    /** How the FMA is detected: a page with several sections passes one shared detection. */
+    private readonly detect: () => Promise<FmaPresence> = () => detectFma(api),
   ) {}
 
   /** Reads the section again (detection once per section, the values every time). */
   async load(): Promise<FeatureSection> {
-    this.presence ??= await detectFma(this.api);
+    this.presence ??= await this.detect();
     const presence = this.presence;
     if (presence.kind === 'notInstalled')
       return (this.section = { kind: 'notInstalled', explanation: FMA_EXPLANATION });

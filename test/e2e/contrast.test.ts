@@ -1,6 +1,7 @@
 // Every text of every webview readable in the light, dark and high-contrast themes, in code-server
 // against the local org: each webview is opened (test install report, default-licensing form, Modify
-// License form, customer view, dashboard, App Analytics usage, LMO health), then, theme by theme, the contrast of each visible text is
+// License form, customer view with its feature parameters, dashboard, App Analytics usage, LMO health),
+// then, theme by theme, the contrast of each visible text is
 // computed from its computed styles with WCAG 2's formula and must be at least 4.5:1, and each bar of
 // the dashboard's charts at least 3:1 against the background (graphics, WCAG 1.4.11). Screenshots of
 // each webview in each theme and the measures are saved under test-results/contrast/.
@@ -209,10 +210,36 @@ test(
         await form.locator('#seats input').fill('0');
         await form.locator('#seats-error', { hasText: 'Seats must be' }).waitFor();
 
-        // The customer view of the same License's subscriber org (issue 22).
+        // The customer view of the same License's subscriber org (issue 22), with its feature parameters:
+        // the LMO gets the FMA and Acme Billing declares one parameter of each direction (its Licenses then
+        // hold their values), so the section shows an editable and a read-only value.
+        demoOrg().lmo.setFma(true);
+        const billing = demoOrg()
+          .console.packages()
+          .find((p) => p.name === 'Acme Billing')!;
+        await demoOrg().console.declareFeatureParameters(billing.id, [
+          {
+            fullName: 'BetaReports',
+            label: 'Beta Reports',
+            type: 'Boolean',
+            direction: 'LmoToSubscriber',
+            value: false,
+            introducedIn: '1.0.0',
+          },
+          {
+            fullName: 'ActiveUsers',
+            label: 'Active Users',
+            type: 'Integer',
+            direction: 'SubscriberToLmo',
+            value: 0,
+            introducedIn: '1.0.0',
+          },
+        ]);
         await workbench.dismissHover();
         await workbench.contextMenu(license, 'Open Customer');
-        await workbench.activeWebview().locator('#read-at').waitFor({ timeout: 30_000 });
+        const customerView = workbench.activeWebview();
+        await customerView.locator('#read-at').waitFor({ timeout: 30_000 });
+        await customerView.locator('table.feature-parameters').first().waitFor({ timeout: 30_000 });
 
         // The dashboard, and the health report with every problem seeded (errors and warnings).
         await workbench.dismissHover();

@@ -1,6 +1,8 @@
 // The customer view in code-server against the local org: Find License by a subscriber org id, Open
 // Customer on the result, see the org and its five packages' Licenses, then Log In to Subscriber Org
-// opens the LMA's subscriber login page (the local org's, which names the org) in a new tab.
+// opens the LMA's subscriber login page (the local org's, which names the org) in a new tab. The LMO has
+// the Feature Management App and Acme Billing declares feature parameters: a Boolean turned on by keyboard
+// in the view reaches the customer's org.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -14,7 +16,32 @@ let org: LocalOrg;
 let customer: { orgId: string };
 
 before(async () => {
-  org = await startLocalOrg({ seed: 'demo', installDelayMs: 0, timing: { licenseDelayMs: 0 } });
+  org = await startLocalOrg({
+    seed: 'demo',
+    fma: true,
+    installDelayMs: 0,
+    timing: { licenseDelayMs: 0, fmaToSubscriberMs: 0 },
+  });
+  // Declared before the customer installs, so its Acme Billing License gets the parameters' values.
+  const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
+  await org.console.declareFeatureParameters(billing.id, [
+    {
+      fullName: 'BetaReports',
+      label: 'Beta Reports',
+      type: 'Boolean',
+      direction: 'LmoToSubscriber',
+      value: false,
+      introducedIn: '1.0.0',
+    },
+    {
+      fullName: 'ActiveUsers',
+      label: 'Active Users',
+      type: 'Integer',
+      direction: 'SubscriberToLmo',
+      value: 0,
+      introducedIn: '1.0.0',
+    },
+  ]);
   await authorizeWithRefreshToken({
     loginUrl: org.instanceUrl,
     refreshToken: org.orgs.lmo.refreshToken,
@@ -59,6 +86,35 @@ test(
         // Each License has the tree's actions (a Trial: Extend Trial) and Open in Salesforce.
         assert.ok((await view.getByRole('button', { name: 'Extend Trial…' }).count()) >= 1);
         await saveArtifacts('customer-view');
+
+        // Feature parameters: Acme Billing's License shows its two, the Subscriber-to-LMO one read-only (its
+        // one switch is Beta Reports; vscode-checkbox does not keep aria-label on its host element).
+        const billing = view.getByRole('article', { name: /^Acme Billing · / });
+        await billing.getByRole('heading', { name: /^Feature parameters of Acme Billing/ }).waitFor();
+        const beta = billing.locator('vscode-checkbox').first();
+        await beta.waitFor({ timeout: 30_000 });
+        await billing
+          .getByText('Set by the customer’s org; arrives within 24 hours', { exact: false })
+          .waitFor();
+        // Keyboard: Space turns Beta Reports on; Enter on its Save button saves (no confirmation for on).
+        await beta.focus();
+        await page.keyboard.press('Space');
+        const save = billing.getByRole('button', { name: 'Save Beta Reports' });
+        await eventually('Save Beta Reports enabled', async () =>
+          (await save.getAttribute('disabled')) === null ? true : undefined,
+        );
+        await save.focus();
+        await save.press('Enter');
+        await billing
+          .getByRole('status')
+          .filter({ hasText: /Beta Reports off → on/ })
+          .waitFor();
+        const reached = await eventually('Beta Reports on in the customer’s org', async () =>
+          (await org.subscriber.featureParameters(customer.orgId)).find(
+            (v) => v.fullName === 'BetaReports' && v.value === true,
+          ),
+        );
+        assert.equal(reached.direction, 'LmoToSubscriber');
 
         // Keyboard: Log In to Subscriber Org is a button reached by Tab; Enter opens the LMO's front door
         // in a new tab, on its way to the LMA's subscriber login page for this org.

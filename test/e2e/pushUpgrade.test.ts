@@ -157,9 +157,13 @@ test(
         await quickPick.locator('.quick-input-title', { hasText: 'confirm' }).waitFor();
         await confirm.fill(`${failed} production`);
         await confirm.press('Enter');
+        // Listed as soon as it is inserted; started (no longer Created) once all its jobs are in.
         const retryId = await eventually(
-          'the retry request',
-          () => org.pushes.list().find((r) => !before.includes(r.id) && r.id !== requestId)?.id,
+          'the retry request, started',
+          () =>
+            org.pushes
+              .list()
+              .find((r) => !before.includes(r.id) && r.id !== requestId && r.status !== 'Created')?.id,
         );
         const failedOrgs = org.pushes
           .show(requestId)

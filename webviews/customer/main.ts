@@ -1,32 +1,67 @@
 // The customer view (browser side): one subscriber org, its Licenses across packages with the tree's
 // actions, each package's Refresh Licenses dates and each License's History. Every action is a
 // button (keyboard: Tab and Enter); the host does the work and re-reads, so the page only shows.
+// Each License shows its feature parameters (the shared part; without the FMA, its explanation once).
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { css, html, LitElement, nothing } from 'lit';
 import type { Customer, CustomerLicense } from '../../src/lma/records/customer';
 import { formatExpiration, formatSeats } from '../../src/lma/rules/encodings';
+import type { FeatureValue } from '../../src/lma/rules/featureParameters';
+import type { FeatureSaveResult, FeatureSection } from '../../src/protocol/featureParameters';
 import {
   LICENSE_ACTION_LABELS,
   licenseActions,
   type CustomerHostMessage,
   type CustomerMessage,
 } from '../../src/protocol/customer';
+import { featureParametersPart } from '../shared/featureParameters';
 import { connectToHost, type Host } from '../shared/host';
 import { baseStyles } from '../shared/styles';
 
 class CustomerView extends LitElement {
-  static override properties = { message: { state: true }, notice: { state: true } };
+  static override properties = {
+    message: { state: true },
+    notice: { state: true },
+    sections: { state: true },
+    drafts: { state: true },
+    saveResult: { state: true },
+  };
   declare message: CustomerHostMessage | undefined;
   declare notice: (CustomerHostMessage & { kind: 'notice' }) | undefined;
+  /** Each License's feature parameters section, by License id; `fma` when the LMO has none to show. */
+  declare sections: ReadonlyMap<string, FeatureSection>;
+  declare drafts: ReadonlyMap<string, FeatureValue | string>;
+  declare saveResult: FeatureSaveResult | undefined;
+  private fmaMissing: FeatureSection | undefined;
   private readonly host: Host<CustomerMessage>;
 
   constructor() {
     super();
     this.message = undefined;
     this.notice = undefined;
+    this.sections = new Map();
+    this.drafts = new Map();
+    this.saveResult = undefined;
     this.host = connectToHost<CustomerHostMessage, CustomerMessage>((message) => {
       if (message.kind === 'notice') this.notice = message;
-      else {
+      else if (message.kind === 'featureParameters') {
+        const section = message.section;
+        if (section.kind === 'notInstalled' || section.kind === 'noAccess') {
+          this.fmaMissing = section;
+          this.sections = new Map();
+        } else {
+          this.fmaMissing = undefined;
+          this.sections = new Map(this.sections).set(section.licenseId, section);
+        }
+      } else if (message.kind === 'featureSaveResult') {
+        this.saveResult = message.result;
+        // What was saved (or found unchanged) is no longer a draft; anything else stays as typed.
+        if (message.result.kind === 'saved' || message.result.kind === 'unchanged') {
+          const drafts = new Map(this.drafts);
+          drafts.delete(message.result.parameterId);
+          this.drafts = drafts;
+        }
+      } else {
         this.message = message;
         this.notice = undefined;
       }
@@ -63,6 +98,11 @@ class CustomerView extends LitElement {
       ${this.org(customer)}
       <section aria-labelledby="licenses">
         <h2 id="licenses">Licenses (${customer.licenses.length})</h2>
+        ${
+          this.fmaMissing
+            ? featureParametersPart({ ...this.featurePart(), section: this.fmaMissing, explained: false })
+            : nothing
+        }
         ${customer.licenses.map((entry) => this.license(entry, message.today))}
       </section>
       ${this.readLine(customer.readAt, message.orgLabel)}
@@ -155,6 +195,7 @@ class CustomerView extends LitElement {
           >Open in Salesforce</vscode-button
         >
       </div>
+      ${this.featureParameters(license.id, heading)}
       <details>
         <summary>History (${entry.history.length})</summary>
         ${
@@ -173,6 +214,27 @@ class CustomerView extends LitElement {
         }
       </details>
     </article>`;
+  }
+
+  private featurePart() {
+    return {
+      drafts: this.drafts,
+      result: this.saveResult,
+      onDraft: (id: string, value: FeatureValue | string) => {
+        this.drafts = new Map(this.drafts).set(id, value);
+      },
+      post: (message: CustomerMessage) => this.post(message),
+    };
+  }
+
+  /** A License's feature parameters; nothing when the LMO has no FMA (explained once above). */
+  private featureParameters(licenseId: string, heading: string) {
+    if (this.fmaMissing) return nothing;
+    const id = `fp-heading-${licenseId}`;
+    return html`<section class="features" aria-labelledby=${id}>
+      <h4 id=${id} aria-label="Feature parameters of ${heading}">Feature parameters</h4>
+      ${featureParametersPart({ ...this.featurePart(), section: this.sections.get(licenseId), explained: true })}
+    </section>`;
   }
 
   /** Refresh Licenses: once a week per package, only on the package's page in Salesforce (no API). */

@@ -41,3 +41,26 @@ test("a License offers the tree's actions for its Status, none once Uninstalled"
   assert.deepEqual(of('Uninstalled'), []);
   assert.deepEqual(of('Something else'), ['modify']);
 });
+
+test("the customer view's gate accepts the feature parameters section's messages, and refuses forged ones", () => {
+  const save = {
+    kind: 'saveFeatureParameter',
+    licenseId: 'a0L000000000001AAA',
+    id: 'a1F000000000001',
+    value: true,
+  };
+  assert.deepEqual(parseCustomerMessage(save), { message: save });
+  const refresh = { kind: 'refreshFeatureParameters', licenseId: 'a0L000000000001AAA' };
+  assert.deepEqual(parseCustomerMessage(refresh), { message: refresh });
+  const refused: [unknown, RegExp][] = [
+    [{ ...save, id: "a1F' OR Id != '" }, /id must be a record id/],
+    [{ ...save, value: { evil: 1 } }, /value must be/],
+    [{ ...save, extra: 1 }, /exactly kind, licenseId, id and value/],
+    [{ kind: 'refreshFeatureParameters' }, /exactly kind and licenseId/],
+  ];
+  for (const [message, reason] of refused) {
+    const parsed = parseCustomerMessage(message);
+    assert.ok('error' in parsed, JSON.stringify(message));
+    assert.match(parsed.error, reason);
+  }
+});
