@@ -3,49 +3,18 @@
 // row that fails, and `sf data import bulk` of Leads. The CLI polls every 5 s, so there are few runs.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { promisify } from 'node:util';
 import { Connection } from '@jsforce/jsforce-node';
 import type { LocalOrg } from 'lma-local-org';
+import { sfProcess } from './sfProcess';
 import { startTestOrg } from 'lma-local-org/testing';
 
-const run = promisify(execFile);
-// node_modules/.bin/sf runs under the machine's `node`; run its script under this (Node 24) binary instead.
-const SF = join(__dirname, '../../../node_modules/@salesforce/cli/bin/run.js');
-const home = mkdtempSync(join(tmpdir(), 'lma-sf-home-'));
+const { sf, home, dispose } = sfProcess({ cwd: 'home', timeoutMs: 180_000 });
 
 let org: LocalOrg;
 let conn: Connection;
-
-async function sf(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ status: number; result: unknown; raw: string }> {
-  const { stdout } = await run(process.execPath, ['--no-deprecation', SF, ...args, '--json'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: home,
-      USERPROFILE: home,
-      SF_DISABLE_TELEMETRY: 'true',
-      SF_AUTOUPDATE_DISABLE: 'true',
-      SF_USE_PROGRESS_BAR: 'false',
-      SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-      SF_DISABLE_LOG_FILE: 'true',
-      SF_SKIP_NEW_VERSION_CHECK: 'true',
-      SF_DISABLE_DNS_CHECK: 'true',
-      ...env,
-    },
-    cwd: home,
-    timeout: 180_000,
-    maxBuffer: 20 * 1024 * 1024,
-  }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
-  const parsed = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { status: number; result: unknown };
-  return { ...parsed, raw: stdout };
-}
 
 before(async () => {
   org = await startTestOrg();
@@ -65,7 +34,7 @@ before(async () => {
 
 after(async () => {
   await org?.close();
-  rmSync(home, { recursive: true, force: true });
+  dispose();
 });
 
 it('sf data export bulk writes every License the REST query sees', { timeout: 300_000 }, async () => {

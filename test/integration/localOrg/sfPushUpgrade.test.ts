@@ -3,46 +3,15 @@
 // doesn't serve yet: the request and jobs here are inserted through jsforce as the CLI's REST calls would.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { promisify } from 'node:util';
 import { Connection } from '@jsforce/jsforce-node';
 import type { LocalOrg } from 'lma-local-org';
+import { sfProcess } from './sfProcess';
 import { eventually, raw, startTestOrg } from 'lma-local-org/testing';
 
-const run = promisify(execFile);
-const SF = join(__dirname, '../../../node_modules/@salesforce/cli/bin/run.js');
-const home = mkdtempSync(join(tmpdir(), 'lma-sf-home-'));
+const { sf, dispose } = sfProcess();
 
 let org: LocalOrg;
-
-async function sf(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ status: number; result: unknown; raw: string }> {
-  const { stdout } = await run(process.execPath, ['--no-deprecation', SF, ...args, '--json'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: home,
-      USERPROFILE: home,
-      SF_DISABLE_TELEMETRY: 'true',
-      SF_AUTOUPDATE_DISABLE: 'true',
-      SF_USE_PROGRESS_BAR: 'false',
-      SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-      SF_DISABLE_LOG_FILE: 'true',
-      SF_SKIP_NEW_VERSION_CHECK: 'true',
-      SF_DISABLE_DNS_CHECK: 'true',
-      ...env,
-    },
-    timeout: 120_000,
-    maxBuffer: 20 * 1024 * 1024,
-  }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
-  const parsed = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { status: number; result: unknown };
-  return { ...parsed, raw: stdout };
-}
 
 before(async () => {
   org = await startTestOrg({ timing: { pushStartMs: 0, pushJobMs: 0 } });
@@ -50,7 +19,7 @@ before(async () => {
 
 after(async () => {
   await org?.close();
-  rmSync(home, { recursive: true, force: true });
+  dispose();
 });
 
 it('lists, reports and aborts push requests with --json', { timeout: 300_000 }, async () => {
