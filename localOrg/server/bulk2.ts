@@ -81,6 +81,8 @@ export interface Bulk2Switches {
   holdIngestJobsAfter: number | null;
   /** The next ingest jobs fail after processing this many rows (state Failed, this message); the rest unprocessed. */
   failNextIngestJobs: { count: number; after: number; message: string } | null;
+  /** Ingest results listed last row first (Salesforce keeps no upload order: UNCONFIRMED that it ever does). */
+  reverseIngestResults: boolean;
 }
 
 export class Bulk2Jobs {
@@ -92,6 +94,7 @@ export class Bulk2Jobs {
     unsupportedQuery: 'fail-job',
     holdIngestJobsAfter: null,
     failNextIngestJobs: null,
+    reverseIngestResults: false,
   };
   private readonly held = new Set<() => void>();
   private queryJobsToday: number[] = [];
@@ -284,7 +287,7 @@ export async function bulk2(ctx: Ctx): Promise<ApiResponse> {
   };
   if (!(sub in lists)) throw notFound();
   if (m !== 'GET') throw methodNotAllowed(m, 'GET');
-  return ingestResults(job, sub as keyof typeof lists);
+  return ingestResults(job, sub as keyof typeof lists, jobs.switches.reverseIngestResults);
 }
 
 function listJobs(ctx: Ctx, jobs: Bulk2Jobs, kind: 'query' | 'ingest'): ApiResponse {
@@ -720,11 +723,14 @@ async function runIngestJob(ctx: Ctx, jobs: Bulk2Jobs, job: IngestJob): Promise<
 function ingestResults(
   job: IngestJob,
   which: 'successfulResults' | 'failedResults' | 'unprocessedrecords',
+  reverse = false,
 ): ApiResponse {
   if (!FINISHED.includes(job.state)) {
     throw invalidState(`Job ${job.id} is ${job.state}: its results are ready once it has finished`);
   }
   const list =
     which === 'successfulResults' ? job.successful : which === 'failedResults' ? job.failed : job.unprocessed;
-  return { status: 200, body: list.join(''), headers: { 'Content-Type': 'text/csv' } };
+  const [head, ...rows] = list;
+  const ordered = reverse && head !== undefined ? [head, ...rows.reverse()] : list;
+  return { status: 200, body: ordered.join(''), headers: { 'Content-Type': 'text/csv' } };
 }
