@@ -98,6 +98,7 @@ export const settings = {
   installTimeoutSeconds: 'lma.testInstall.installTimeoutSeconds',
   remoteSites: 'lma.testInstall.remoteSites',
   exportBulkThreshold: 'lma.export.bulkThreshold',
+  bulkChangeIngestThreshold: 'lma.bulkChange.ingestThreshold',
 } as const;
 export type SettingKey = (typeof settings)[keyof typeof settings];
 export const settingDefaults = {
@@ -107,6 +108,7 @@ export const settingDefaults = {
   [settings.installTimeoutSeconds]: 1200,
   [settings.remoteSites]: 'ask',
   [settings.exportBulkThreshold]: 12000,
+  [settings.bulkChangeIngestThreshold]: 2000,
 } as const satisfies Record<SettingKey, string | number>;
 
 /** contextValues are `lma:<kind>[+<flag>…]`; menus match them with `viewItem =~ /^lma:<kind>\b/`. */

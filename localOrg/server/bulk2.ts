@@ -77,6 +77,12 @@ export interface Bulk2Switches {
    * Which one Salesforce does is UNCONFIRMED.
    */
   unsupportedQuery: 'fail-job' | 'refuse';
+  /** Ingest jobs stop InProgress after processing this many rows, until released (a test's Cancel mid-job). */
+  holdIngestJobsAfter: number | null;
+  /** The next ingest jobs fail after processing this many rows (state Failed, this message); the rest unprocessed. */
+  failNextIngestJobs: { count: number; after: number; message: string } | null;
+  /** Ingest results listed last row first (Salesforce keeps no upload order: UNCONFIRMED that it ever does). */
+  reverseIngestResults: boolean;
 }
 
 export class Bulk2Jobs {
@@ -86,13 +92,17 @@ export class Bulk2Jobs {
     failNextQueryJobs: null,
     breakNextResultsPage: null,
     unsupportedQuery: 'fail-job',
+    holdIngestJobsAfter: null,
+    failNextIngestJobs: null,
+    reverseIngestResults: false,
   };
   private readonly held = new Set<() => void>();
   private queryJobsToday: number[] = [];
 
-  /** Lets held query jobs run (and stops holding new ones). */
+  /** Lets held query and ingest jobs run (and stops holding new ones). */
   release(): void {
     this.switches.holdQueryJobs = false;
+    this.switches.holdIngestJobsAfter = null;
     for (const go of this.held) go();
     this.held.clear();
   }
@@ -100,6 +110,20 @@ export class Bulk2Jobs {
   async waitIfHeld(): Promise<void> {
     if (!this.switches.holdQueryJobs) return;
     await new Promise<void>((r) => this.held.add(r));
+  }
+
+  /** Holds an ingest job that has processed `rows` rows, while `holdIngestJobsAfter` says so. */
+  async waitIfIngestHeld(rows: number): Promise<void> {
+    if (this.switches.holdIngestJobsAfter !== rows) return;
+    await new Promise<void>((r) => this.held.add(r));
+  }
+
+  /** Whether an ingest job that has processed `rows` rows fails now, and with what message. */
+  ingestFailure(rows: number): string | undefined {
+    const fail = this.switches.failNextIngestJobs;
+    if (!fail || fail.after !== rows) return undefined;
+    if (--fail.count <= 0) this.switches.failNextIngestJobs = null;
+    return fail.message;
   }
 
   countQueryJob(): boolean {
@@ -263,7 +287,7 @@ export async function bulk2(ctx: Ctx): Promise<ApiResponse> {
   };
   if (!(sub in lists)) throw notFound();
   if (m !== 'GET') throw methodNotAllowed(m, 'GET');
-  return ingestResults(job, sub as keyof typeof lists);
+  return ingestResults(job, sub as keyof typeof lists, jobs.switches.reverseIngestResults);
 }
 
 function listJobs(ctx: Ctx, jobs: Bulk2Jobs, kind: 'query' | 'ingest'): ApiResponse {
@@ -604,7 +628,6 @@ const errorText = (e: unknown): string => {
 };
 
 async function runIngestJob(ctx: Ctx, jobs: Bulk2Jobs, job: IngestJob): Promise<void> {
-  void jobs;
   if (job.state !== 'UploadComplete') return;
   job.state = 'InProgress';
   job.systemModstamp = timestamp();
@@ -650,6 +673,9 @@ async function runIngestJob(ctx: Ctx, jobs: Bulk2Jobs, job: IngestJob): Promise<
   const idColumn = head.findIndex((h) => h.toLowerCase() === 'id');
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as string[];
+    await jobs.waitIfIngestHeld(i);
+    const failure = job.state === 'InProgress' ? jobs.ingestFailure(i) : undefined;
+    if (failure) finish(job, 'Failed', failure);
     if (job.state !== 'InProgress') {
       job.unprocessed = [unprocessedHead, ...rows.slice(i).map((r) => csvLine(r, f))];
       return;
@@ -697,11 +723,14 @@ async function runIngestJob(ctx: Ctx, jobs: Bulk2Jobs, job: IngestJob): Promise<
 function ingestResults(
   job: IngestJob,
   which: 'successfulResults' | 'failedResults' | 'unprocessedrecords',
+  reverse = false,
 ): ApiResponse {
   if (!FINISHED.includes(job.state)) {
     throw invalidState(`Job ${job.id} is ${job.state}: its results are ready once it has finished`);
   }
   const list =
     which === 'successfulResults' ? job.successful : which === 'failedResults' ? job.failed : job.unprocessed;
-  return { status: 200, body: list.join(''), headers: { 'Content-Type': 'text/csv' } };
+  const [head, ...rows] = list;
+  const ordered = reverse && head !== undefined ? [head, ...rows.reverse()] : list;
+  return { status: 200, body: ordered.join(''), headers: { 'Content-Type': 'text/csv' } };
 }

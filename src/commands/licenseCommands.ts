@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { commands } from '../ids';
+import { commands, settingDefaults, settings } from '../ids';
 import { formatExpiration, isoDate, MAX_TRIAL_DAYS } from '../lma/rules/encodings';
 import {
   convertToActive,
@@ -290,6 +290,9 @@ async function runBulk(
     applyBulkChange(session, approved, {
       confirmed,
       signal,
+      ingestThreshold: vscode.workspace
+        .getConfiguration()
+        .get<number>(settings.bulkChangeIngestThreshold, settingDefaults[settings.bulkChangeIngestThreshold]),
       onProgress: (done, total) => {
         progress(`${done} of ${total}`, ((done - reported) / total) * 100);
         reported = done;

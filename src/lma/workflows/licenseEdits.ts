@@ -7,7 +7,10 @@
  * org's clock has passed the second of the loaded version: a change after the re-read then always has a
  * later second and gets 412. Bulk writes go through sObject Collections, which take no such header: each
  * chunk is re-read just before its write, and License History is read after it to report any change that
- * landed in between.
+ * landed in between. Past `ingestThreshold` Licenses, a bulk change writes through one Bulk API 2.0 ingest
+ * job instead (records/bulkIngest.ts), with the same guard rails: every License is re-read just before the
+ * upload (changed or deleted ones are left out), read back after the job with License History, and
+ * reported in the same lists.
  */
 import {
   apiFieldOf,
@@ -25,6 +28,7 @@ import { COLLECTION_SIZE, loadEditableLicense, loadEditableLicenses } from '../r
 import { loadHistorySince } from '../records/licenseHistory';
 import type { LmoApi } from '../records/lmoApi';
 import { LICENSE_OBJECT } from '../records/objects';
+import { IngestResultsUnknown, runIngestJob, type IngestOptions } from '../records/bulkIngest';
 import { LmoError } from '../../base/lmoError';
 import { toLmoError } from '../../org/errors';
 
@@ -184,19 +188,33 @@ interface CollectionResult {
   errors: { statusCode?: string; message: string; fields?: string[] }[];
 }
 
+export interface BulkOptions {
+  confirmed: string | boolean;
+  today?: Date;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * More Licenses to write than this go through one Bulk API 2.0 ingest job instead of sObject
+   * Collections (the setting `lma.bulkChange.ingestThreshold`); 0 or absent: always Collections.
+   */
+  ingestThreshold?: number;
+  /** The ingest job's polling (tests replace the timer). */
+  ingest?: Pick<IngestOptions, 'pollMs' | 'maxPollMs' | 'sleep' | 'onJob'>;
+}
+
+/** Whether a bulk change of `licenses` ready Licenses writes through a Bulk API 2.0 ingest job. */
+export const writesThroughIngest = (licenses: number, threshold: number | undefined): boolean =>
+  !!threshold && threshold > 0 && licenses > threshold;
+
 /**
- * Applies a confirmed bulk plan, 200 Licenses a request. Every License ends in exactly one list of the
- * result; a request that fails as a whole is re-read to learn which of its Licenses were written.
+ * Applies a confirmed bulk plan, 200 Licenses a request, or one ingest job past `ingestThreshold`. Every
+ * License ends in exactly one list of the result; a request that fails as a whole (or a job whose results
+ * can't be read) is re-read to learn which of its Licenses were written.
  */
 export async function applyBulkChange(
   api: EditApi,
   bulk: BulkPlan,
-  options: {
-    confirmed: string | boolean;
-    today?: Date;
-    signal?: AbortSignal;
-    onProgress?: (done: number, total: number) => void;
-  },
+  options: BulkOptions,
 ): Promise<BulkResult> {
   const result: BulkResult = {
     applied: [],
@@ -218,14 +236,17 @@ export async function applyBulkChange(
         reason: item.plan.problems.map((p) => p.message).join(' '),
       });
   }
-  for (let i = 0; i < ready.length; i += COLLECTION_SIZE) {
-    if (options.signal?.aborted) {
-      result.notAttempted.push(...ready.slice(i).map((r) => r.license));
-      break;
+  if (writesThroughIngest(ready.length, options.ingestThreshold))
+    await writeThroughIngest(api, ready, today, result, options);
+  else
+    for (let i = 0; i < ready.length; i += COLLECTION_SIZE) {
+      if (options.signal?.aborted) {
+        result.notAttempted.push(...ready.slice(i).map((r) => r.license));
+        break;
+      }
+      await writeChunk(api, ready.slice(i, i + COLLECTION_SIZE), today, result);
+      options.onProgress?.(Math.min(i + COLLECTION_SIZE, ready.length), ready.length);
     }
-    await writeChunk(api, ready.slice(i, i + COLLECTION_SIZE), today, result);
-    options.onProgress?.(Math.min(i + COLLECTION_SIZE, ready.length), ready.length);
-  }
   // Each chunk's Licenses were read again after its write: compare the LMA's status with theirs.
   for (const license of result.applied) {
     const behind = lmaStatusLag(license);
@@ -234,12 +255,120 @@ export async function applyBulkChange(
   return result;
 }
 
-async function writeChunk(
+type ReadyItem = { license: EditableLicense; plan: ChangePlan & { kind: 'ready' } };
+
+async function writeChunk(api: EditApi, chunk: ReadyItem[], today: Date, result: BulkResult): Promise<void> {
+  const writable = await recheck(api, chunk, today, result);
+  if (!writable.length) return;
+  let answers: CollectionResult[];
+  try {
+    answers = await api.request<CollectionResult[]>('/composite/sobjects', {
+      method: 'PATCH',
+      body: {
+        allOrNone: false,
+        records: writable.map((w) => ({
+          attributes: { type: LICENSE_OBJECT },
+          id: w.license.id,
+          ...w.plan.fields,
+        })),
+      },
+    });
+  } catch (error) {
+    // The request failed as a whole: some of it may have been written. Read back to know which.
+    await readBackUnknown(api, writable, toLmoError(error).message, result);
+    return;
+  }
+  const written: typeof writable = [];
+  writable.forEach((w, index) => {
+    const answer = answers[index];
+    if (answer?.success) written.push(w);
+    else
+      result.failed.push({
+        license: w.license,
+        reason:
+          (answer?.errors ?? [])
+            .map((e) => `${e.message}${e.statusCode ? ` (${e.statusCode})` : ''}`)
+            .join(' ') || 'Salesforce did not say why.',
+      });
+  });
+  await confirmWritten(api, written, result);
+}
+
+/**
+ * Past the threshold: every License re-read just before the upload (200 a read, as Collections would),
+ * one ingest job for those still as the preview saw them, each row's result, then the same read back.
+ */
+async function writeThroughIngest(
   api: EditApi,
-  chunk: { license: EditableLicense; plan: ChangePlan & { kind: 'ready' } }[],
+  ready: ReadyItem[],
   today: Date,
   result: BulkResult,
+  options: BulkOptions,
 ): Promise<void> {
+  const writable: ReadyItem[] = [];
+  for (let i = 0; i < ready.length; i += COLLECTION_SIZE) {
+    if (options.signal?.aborted) {
+      result.notAttempted.push(...writable.map((w) => w.license), ...ready.slice(i).map((r) => r.license));
+      return;
+    }
+    writable.push(...(await recheck(api, ready.slice(i, i + COLLECTION_SIZE), today, result)));
+  }
+  if (!writable.length) return;
+  if (options.signal?.aborted) {
+    result.notAttempted.push(...writable.map((w) => w.license));
+    return;
+  }
+  let outcome;
+  try {
+    outcome = await runIngestJob(api, {
+      object: LICENSE_OBJECT,
+      operation: 'update',
+      rows: writable.map((w) => ({ Id: w.license.id, ...w.plan.fields })),
+      signal: options.signal,
+      onProgress: options.onProgress,
+      ...options.ingest,
+    });
+  } catch (error) {
+    const reason = toLmoError(error instanceof IngestResultsUnknown ? (error.cause ?? error) : error).message;
+    if (error instanceof IngestResultsUnknown) {
+      // The job existed and its results are unknown: read back to know which Licenses it wrote.
+      for (let i = 0; i < writable.length; i += COLLECTION_SIZE)
+        await readBackUnknown(api, writable.slice(i, i + COLLECTION_SIZE), reason, result);
+    } else
+      for (const w of writable) result.failed.push({ license: w.license, reason: `Not written: ${reason}` });
+    return;
+  }
+  const written: ReadyItem[] = [];
+  outcome.results.forEach((answer, index) => {
+    const w = writable[index]!;
+    if (answer.kind === 'success') written.push(w);
+    else if (answer.kind === 'failed')
+      result.failed.push({
+        license: w.license,
+        reason: `${answer.message}${answer.errorCode ? ` (${answer.errorCode})` : ''}`,
+      });
+    else if (outcome.state === 'Aborted') result.notAttempted.push(w.license);
+    else
+      result.failed.push({
+        license: w.license,
+        reason: `Not written: the Bulk API job ${outcome.state === 'Failed' ? `failed (${outcome.errorMessage ?? 'Salesforce did not say why'})` : 'did not process it'}.`,
+      });
+  });
+  options.onProgress?.(writable.length, writable.length);
+  for (let i = 0; i < written.length; i += COLLECTION_SIZE)
+    await confirmWritten(api, written.slice(i, i + COLLECTION_SIZE), result);
+}
+
+/**
+ * The chunk's Licenses as the org holds them now: those changed or deleted since the preview, or that a
+ * rule now refuses, go to `failed`; the rest come back with the plan made again on what the org holds.
+ */
+async function recheck(
+  api: EditApi,
+  chunk: ReadyItem[],
+  today: Date,
+  result: BulkResult,
+): Promise<ReadyItem[]> {
   let current: Map<string, EditableLicense>;
   try {
     current = new Map(
@@ -253,7 +382,7 @@ async function writeChunk(
   } catch (error) {
     for (const c of chunk)
       result.failed.push({ license: c.license, reason: `Not written: ${toLmoError(error).message}` });
-    return;
+    return [];
   }
   const writable: typeof chunk = [];
   for (const item of chunk) {
@@ -272,59 +401,36 @@ async function writeChunk(
         result.failed.push({ license: now, reason: again.problems.map((p) => p.message).join(' ') });
     }
   }
-  if (!writable.length) return;
-  let answers: CollectionResult[];
+  return writable;
+}
+
+/** A write that failed as a whole may have been written in part: read back to know which. */
+async function readBackUnknown(api: EditApi, writable: ReadyItem[], reason: string, result: BulkResult) {
   try {
-    answers = await api.request<CollectionResult[]>('/composite/sobjects', {
-      method: 'PATCH',
-      body: {
-        allOrNone: false,
-        records: writable.map((w) => ({
-          attributes: { type: LICENSE_OBJECT },
-          id: w.license.id,
-          ...w.plan.fields,
-        })),
-      },
-    });
-  } catch (error) {
-    // The request failed as a whole: some of it may have been written. Read back to know which.
-    const reason = toLmoError(error).message;
-    try {
-      const after = new Map(
-        (
-          await loadEditableLicenses(
-            api,
-            writable.map((w) => w.license.id),
-          )
-        ).map((l) => [l.id, l]),
-      );
-      for (const w of writable) {
-        const now = after.get(w.license.id);
-        if (now && holds(now, w.plan)) result.applied.push(now);
-        else result.failed.push({ license: w.license, reason: `Not written: ${reason}` });
-      }
-    } catch {
-      for (const w of writable)
-        result.unknown.push({
-          license: w.license,
-          reason: `The write failed (${reason}) and could not be checked.`,
-        });
+    const after = new Map(
+      (
+        await loadEditableLicenses(
+          api,
+          writable.map((w) => w.license.id),
+        )
+      ).map((l) => [l.id, l]),
+    );
+    for (const w of writable) {
+      const now = after.get(w.license.id);
+      if (now && holds(now, w.plan)) result.applied.push(now);
+      else result.failed.push({ license: w.license, reason: `Not written: ${reason}` });
     }
-    return;
-  }
-  const written: typeof writable = [];
-  writable.forEach((w, index) => {
-    const answer = answers[index];
-    if (answer?.success) written.push(w);
-    else
-      result.failed.push({
+  } catch {
+    for (const w of writable)
+      result.unknown.push({
         license: w.license,
-        reason:
-          (answer?.errors ?? [])
-            .map((e) => `${e.message}${e.statusCode ? ` (${e.statusCode})` : ''}`)
-            .join(' ') || 'Salesforce did not say why.',
+        reason: `The write failed (${reason}) and could not be checked.`,
       });
-  });
+  }
+}
+
+/** Written, as Salesforce said: read back, and License History for a change that landed in between. */
+async function confirmWritten(api: EditApi, written: ReadyItem[], result: BulkResult): Promise<void> {
   if (!written.length) return;
   let after = new Map<string, EditableLicense>();
   let races = new Map<string, string>();

@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { raw } from 'lma-local-org/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportLicensesToFile } from '../../../src/files/licenseExportFile';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import { loadPackages } from '../../../src/lma/records/packages';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 
@@ -52,6 +57,38 @@ describe('connecting to an LMO', () => {
     assert.ok(lma?.kind === 'installed' && lma.version);
     // The refresh of the access token is OAuth, not an API request; /limits counts itself once.
     assert.equal(after - before - 1, 2);
+  });
+
+  test("a process that connects and exports a package's Licenses through REST: 2 requests and one per 2,000 Licenses, counted by the org", async () => {
+    const token = world.orgs.lmo.accessToken as string;
+    await authorizeWithRefreshToken({
+      loginUrl: world.instanceUrl,
+      refreshToken: world.orgs.lmo.refreshToken,
+      alias: 'connect-export',
+    });
+    // The package and its count, read before: the export's own process knows them from the tree.
+    const reader = await connect('connect-export');
+    const pkg = (await loadPackages(reader.session)).sort((a, b) => b.licenseTotal - a.licenseTotal)[0]!;
+    reader.session.dispose();
+    const dir = mkdtempSync(join(tmpdir(), 'lma-export-count-'));
+    try {
+      const before = await used(token);
+      const { session, state } = await connect('connect-export');
+      assert.equal(state.kind, 'connected');
+      const result = await exportLicensesToFile(
+        session,
+        { package: { id: pkg.id, name: pkg.name } },
+        join(dir, 'export.csv'),
+        {},
+      );
+      const after = await used(token);
+      session.dispose();
+      assert.equal(result.rows, pkg.licenseTotal);
+      // The REST export's floor is one page per 2,000 Licenses; connecting adds the two above.
+      assert.equal(after - before - 1, 2 + Math.ceil(pkg.licenseTotal / 2000));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a user without access to the LMA is told so, naming the objects', async () => {

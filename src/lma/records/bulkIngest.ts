@@ -1,0 +1,228 @@
+/**
+ * One Bulk API 2.0 ingest job, as the domain writes through it: create the job, upload the rows as one
+ * CSV, `UploadComplete`, poll with backoff until it finishes (Cancel aborts it), read its successful,
+ * failed and unprocessed results, and delete the job. The answer is one result per input row, in input
+ * order, so a caller reports each record as it would from an sObject Collections answer.
+ */
+import type { TextResponse } from '../../org/connection';
+import { parseBulkCsv, type BulkJobInfo } from './bulkQuery';
+import type { LmoApi } from './lmoApi';
+
+export type IngestOperation = 'insert' | 'update' | 'delete';
+export type IngestValue = string | number | boolean | null | undefined;
+
+export type IngestRowResult =
+  | { kind: 'success'; id: string }
+  /** Salesforce's message and code, as `sf__Error` says them (`CODE:message:fields --`). */
+  | { kind: 'failed'; message: string; errorCode: string | undefined }
+  /** Not processed: the job was aborted or failed before it reached the row. */
+  | { kind: 'unprocessed' };
+
+export interface IngestOutcome {
+  /** How the job ended: JobComplete, Failed (with the job's errorMessage) or Aborted. */
+  state: 'JobComplete' | 'Failed' | 'Aborted';
+  jobId: string;
+  errorMessage: string | undefined;
+  results: IngestRowResult[];
+}
+
+/** The results of a job that was created but whose results could not be read (a lost connection). */
+export class IngestResultsUnknown extends Error {
+  override readonly name = 'IngestResultsUnknown';
+  constructor(
+    readonly jobId: string,
+    cause: unknown,
+  ) {
+    super(`the results of Bulk API job ${jobId} could not be read`, { cause });
+  }
+}
+
+export interface IngestOptions {
+  object: string;
+  operation: IngestOperation;
+  /** One object per record: field API name → value. `undefined` or absent leaves the field as it is; `null` clears it. */
+  rows: readonly Record<string, IngestValue>[];
+  signal?: AbortSignal;
+  /** Records the org has processed so far, of all. */
+  onProgress?: (processed: number, total: number) => void;
+  /** The job's id as soon as it exists (to clean it up after a crash). */
+  onJob?: (jobId: string) => void;
+  /** Waits between polls, doubled up to `maxPollMs`; tests may replace the timer. */
+  pollMs?: number;
+  maxPollMs?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const FINISHED = ['JobComplete', 'Failed', 'Aborted'] as const;
+type Finished = (typeof FINISHED)[number];
+const isFinished = (state: string): state is Finished => (FINISHED as readonly string[]).includes(state);
+
+/** A CSV value as Bulk API 2.0 reads it: `#N/A` is null, an empty field leaves the value as it is. */
+function csvValue(value: IngestValue): string {
+  if (value === null) return '#N/A';
+  if (value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The rows as one CSV (header: every field any row has, in first-seen order) and each row's line. */
+export function ingestCsv(rows: readonly Record<string, IngestValue>[]): { header: string[]; csv: string } {
+  const header: string[] = [];
+  const seen = new Set<string>();
+  for (const row of rows)
+    for (const key of Object.keys(row))
+      if (!seen.has(key)) {
+        seen.add(key);
+        header.push(key);
+      }
+  const lines = [header.map(csvValue).join(',')];
+  for (const row of rows) lines.push(header.map((h) => csvValue(row[h])).join(','));
+  return { header, csv: lines.join('\n') + '\n' };
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+const jobPath = (id: string) => `/jobs/ingest/${encodeURIComponent(id)}`;
+
+/**
+ * Runs one ingest job over `rows` and answers each row's result in input order. Throws before the job
+ * exists (nothing written); once it exists, a cancelled run aborts it, and the job is deleted at the end
+ * whatever happened. Results that can't be read throw `IngestResultsUnknown`: the caller must read back.
+ */
+export async function runIngestJob(api: LmoApi, options: IngestOptions): Promise<IngestOutcome> {
+  const { header, csv } = ingestCsv(options.rows);
+  const total = options.rows.length;
+  const sleep = options.sleep ?? defaultSleep;
+  let job = await api.request<BulkJobInfo>('/jobs/ingest', {
+    method: 'POST',
+    body: {
+      object: options.object,
+      operation: options.operation,
+      contentType: 'CSV',
+      columnDelimiter: 'COMMA',
+      lineEnding: 'LF',
+    },
+  });
+  const id = job.id;
+  options.onJob?.(id);
+  try {
+    if (!options.signal?.aborted) {
+      await api.request(`${jobPath(id)}/batches`, {
+        method: 'PUT',
+        text: { contentType: 'text/csv', content: csv },
+      });
+      job = await api.request<BulkJobInfo>(jobPath(id), {
+        method: 'PATCH',
+        body: { state: 'UploadComplete' },
+      });
+    }
+    let wait = options.pollMs ?? 500;
+    while (!isFinished(job.state)) {
+      if (options.signal?.aborted) {
+        job = await abort(api, id);
+        break;
+      }
+      await sleep(wait, options.signal);
+      wait = Math.min(wait * 2, options.maxPollMs ?? 5_000);
+      if (options.signal?.aborted) continue;
+      job = await api.request<BulkJobInfo>(jobPath(id));
+      options.onProgress?.(job.numberRecordsProcessed ?? 0, total);
+    }
+    const state = job.state as Finished;
+    let results: IngestRowResult[];
+    try {
+      results = await readResults(api, id, header, options.rows);
+    } catch (error) {
+      throw new IngestResultsUnknown(id, error);
+    }
+    return { state, jobId: id, errorMessage: job.errorMessage, results };
+  } catch (error) {
+    if (error instanceof IngestResultsUnknown) throw error;
+    // The job exists but its end is not known: stop it, so nothing more is written unseen.
+    await abort(api, id).catch(() => undefined);
+    throw new IngestResultsUnknown(id, error);
+  } finally {
+    await api.request(jobPath(id), { method: 'DELETE' }).catch(() => undefined);
+  }
+}
+
+async function abort(api: LmoApi, id: string): Promise<BulkJobInfo> {
+  try {
+    return await api.request<BulkJobInfo>(jobPath(id), { method: 'PATCH', body: { state: 'Aborted' } });
+  } catch (error) {
+    // It finished meanwhile (Salesforce refuses to abort a finished job): its state says how.
+    const info = await api.request<BulkJobInfo>(jobPath(id));
+    if (isFinished(info.state)) return info;
+    throw error;
+  }
+}
+
+/** `sf__Error` is `CODE:message:fields --`; the message itself may hold colons. */
+export function parseIngestError(text: string): { message: string; errorCode: string | undefined } {
+  const trimmed = text.replace(/\s*--\s*$/, '');
+  const match = /^([A-Z_]+):(.*?)(?::([^:]*))?$/s.exec(trimmed);
+  if (!match) return { message: trimmed || 'Salesforce did not say why.', errorCode: undefined };
+  return { message: match[2]!.trim() || 'Salesforce did not say why.', errorCode: match[1] };
+}
+
+/**
+ * Each row's result, in input order. The results echo each row's uploaded values after `sf__Id` (and
+ * `sf__Created` or `sf__Error`); Salesforce keeps no input order, so rows are matched by those values.
+ */
+async function readResults(
+  api: LmoApi,
+  id: string,
+  header: string[],
+  rows: readonly Record<string, IngestValue>[],
+): Promise<IngestRowResult[]> {
+  const key = (values: readonly string[]) => JSON.stringify(values);
+  const waiting = new Map<string, number[]>();
+  rows.forEach((row, index) => {
+    const k = key(header.map((h) => (row[h] === null ? '#N/A' : row[h] === undefined ? '' : String(row[h]))));
+    const list = waiting.get(k);
+    if (list) list.push(index);
+    else waiting.set(k, [index]);
+  });
+  // An update's rows also by their Id, should Salesforce echo a value in another form than uploaded.
+  const idField = header.findIndex((h) => h.toLowerCase() === 'id');
+  const byId = new Map<string, number>();
+  if (idField >= 0) rows.forEach((row, index) => byId.set(String(row[header[idField]!] ?? ''), index));
+  const results: IngestRowResult[] = rows.map(() => ({ kind: 'unprocessed' }));
+  const taken = new Set<number>();
+  const read = async (which: 'successfulResults' | 'failedResults') => {
+    const res = await api.request<TextResponse>(`${jobPath(id)}/${which}`, {
+      raw: true,
+      headers: { Accept: 'text/csv' },
+    });
+    const table = parseBulkCsv(res.body);
+    const head = table.shift();
+    if (!head) return;
+    const columns = header.map((h) => head.findIndex((c) => c.toLowerCase() === h.toLowerCase()));
+    const idColumn = head.indexOf('sf__Id');
+    const errorColumn = head.indexOf('sf__Error');
+    for (const line of table) {
+      const k = key(columns.map((c) => (c < 0 ? '' : (line[c] ?? ''))));
+      let index = waiting.get(k)?.shift();
+      if (index === undefined && idField >= 0) index = byId.get(line[idColumn] ?? '');
+      if (index === undefined || taken.has(index)) continue;
+      taken.add(index);
+      results[index] =
+        which === 'successfulResults'
+          ? { kind: 'success', id: line[idColumn] ?? '' }
+          : { kind: 'failed', ...parseIngestError(line[errorColumn] ?? '') };
+    }
+  };
+  await read('successfulResults');
+  await read('failedResults');
+  // What neither list holds was not processed (`unprocessedrecords` lists it; its rows add nothing).
+  return results;
+}
