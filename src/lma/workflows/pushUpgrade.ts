@@ -36,7 +36,8 @@ const LISTED_SUBSCRIBERS_LIMIT = 2000;
 
 /**
  * The preview of a push: the candidate orgs from the LMO, the package's subscribers from the owner org,
- * one job or one exclusion reason per org. Throws (before any read) when the target can't be pushed.
+ * one job or one exclusion reason per org. Throws when the target can't be pushed: before any read
+ * when the LMA says so, after the reads (nothing written) when the owner org does.
  */
 export async function planPush(
   lmo: LmoApi,
@@ -46,8 +47,16 @@ export async function planPush(
 ): Promise<PushPreview> {
   const problem = targetProblem(scope.target);
   if (problem) throw new LmoError('salesforce', problem);
+  const listed =
+    selection.orgIds && selection.orgIds.length <= LISTED_SUBSCRIBERS_LIMIT ? selection.orgIds : undefined;
+  // The three reads at once (each page after a query's first in one composite request): the owner
+  // org's word on the target, the LMO's candidates and the package's subscribers.
+  const [known, candidates, subscribers] = await Promise.all([
+    readOwnerVersion(owner, scope.target.versionId),
+    readCandidates(lmo, scope, selection),
+    readSubscribers(owner, scope.target.packageId!, listed),
+  ]);
   // The owner org knows what the LMA doesn't: a deprecated version (or a beta the LMA lists as released).
-  const known = await readOwnerVersion(owner, scope.target.versionId);
   if (known) {
     const ownerProblem = targetProblem({
       ...scope.target,
@@ -56,12 +65,6 @@ export async function planPush(
     });
     if (ownerProblem) throw new LmoError('salesforce', ownerProblem);
   }
-  const listed =
-    selection.orgIds && selection.orgIds.length <= LISTED_SUBSCRIBERS_LIMIT ? selection.orgIds : undefined;
-  const [candidates, subscribers] = await Promise.all([
-    readCandidates(lmo, scope, selection),
-    readSubscribers(owner, scope.target.packageId!, listed),
-  ]);
   return buildPreview(candidates, subscribers, scope.target, versionsById(scope.versions));
 }
 

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { eventually, raw } from 'lma-local-org/testing';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
-import { queryAll, type LmoApi } from '../../../src/lma/records/lmoApi';
+import { queryAll, queryAllInFew, type LmoApi } from '../../../src/lma/records/lmoApi';
 import { loadPackages } from '../../../src/lma/records/packages';
 import { ownsPackage } from '../../../src/lma/records/pushOwner';
 import { scopeForVersion, type PushScope } from '../../../src/lma/records/pushUpgrade';
@@ -292,7 +292,7 @@ test('a connection lost while jobs are created: the request is left not started;
   assert.equal(done.jobs.Succeeded, 2, JSON.stringify(done));
 });
 
-test('a deprecated target: a clear message before anything is read or created', async () => {
+test('a deprecated target: a clear message before anything is created', async () => {
   const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
   const older = billing.versions.filter((v) => !v.isBeta).at(-2)!.id;
   const found = scopeForVersion(await loadPackages(session), older);
@@ -355,4 +355,74 @@ test('a 1GP package pushed from its packaging org, chosen as the owner org', asy
   if (scheduled.kind !== 'started') return;
   const done = await watchPush(classicOwner, scheduled.requestId, fast);
   assert.equal(done.status, 'Succeeded', JSON.stringify(done));
+});
+
+/** `api` with its requests counted (a composite is one request, as Salesforce counts it). */
+function counted(api: LmoApi): { api: LmoApi; requests: string[] } {
+  const requests: string[] = [];
+  return {
+    requests,
+    api: {
+      get lmaFields() {
+        return api.lmaFields;
+      },
+      request: <T>(path: string, options?: Parameters<LmoApi['request']>[1]) => {
+        requests.push(`${options?.method ?? 'GET'} ${path.slice(0, 40)}`);
+        return api.request<T>(path, options);
+      },
+    },
+  };
+}
+
+test('a query read in few requests: the pages after the first in one composite, the same rows as page by page', async () => {
+  const soql = 'SELECT OrgKey, OrgStatus FROM PackageSubscriber';
+  const byPage = await queryAll<{ OrgKey: string }>(owner, soql);
+  assert.ok(byPage.length > 400, `the demo world's Dev Hub has ${byPage.length} subscribers`);
+  const few = counted(owner);
+  const rows = await queryAllInFew<{ OrgKey: string }>(few.api, soql, 200);
+  assert.deepEqual(rows.map((r) => r.OrgKey).sort(), byPage.map((r) => r.OrgKey).sort());
+  assert.deepEqual(
+    few.requests.map((r) => r.split(' ')[0] + ' ' + r.split(' ')[1]!.split('?')[0]),
+    ['GET /query', 'POST /composite'],
+  );
+});
+
+test('the preview reads in at most 2 LMO and 2 owner-org requests, and its number is the number of jobs created', async () => {
+  const lmo = counted(session);
+  const hub = counted(owner);
+  // A pasted list with orgs the owner org refuses a job for: strangers (INVALID_CROSS_REFERENCE_KEY).
+  const orgIds = await plainOrgs(3);
+  const strangers = [toId18('00D0000000STRA1'), toId18('00D0000000STRA2')];
+  const listed = await planPush(lmo.api, hub.api, scope, {
+    ...DEFAULT_SELECTION,
+    orgIds: [...orgIds, ...strangers],
+  });
+  assert.equal(listed.jobs.length, 3);
+  assert.deepEqual(
+    listed.excluded.map((e) => [e.orgId, e.reason]),
+    strangers.map((s) => [s, 'notSubscriber']),
+  );
+  assert.ok(
+    lmo.requests.length <= 2 && hub.requests.length <= 2,
+    [...lmo.requests, ...hub.requests].join('\n'),
+  );
+  lmo.requests.length = hub.requests.length = 0;
+  const whole = await planPush(lmo.api, hub.api, scope, DEFAULT_SELECTION);
+  assert.ok(
+    lmo.requests.length <= 2 && hub.requests.length <= 2,
+    [...lmo.requests, ...hub.requests].join('\n'),
+  );
+  for (const preview of [listed, whole]) {
+    const report = await schedulePush(owner, preview, { when: new Date(Date.now() + 86_400_000) });
+    assert.equal(report.kind, 'started', JSON.stringify(report).slice(0, 500));
+    if (report.kind !== 'started') return;
+    const jobs = await queryAll<{ Id: string }>(
+      owner,
+      `SELECT Id FROM PackagePushJob WHERE PackagePushRequestId = '${report.requestId}'`,
+    );
+    assert.equal(jobs.length, preview.jobs.length);
+    assert.equal(report.jobs, preview.jobs.length);
+    assert.deepEqual(report.refused, []);
+    assert.equal((await abortPush(owner, report.requestId)).kind, 'aborted');
+  }
 });
