@@ -426,3 +426,86 @@ test('the preview reads in at most 2 LMO and 2 owner-org requests, and its numbe
     assert.equal((await abortPush(owner, report.requestId)).kind, 'aborted');
   }
 });
+
+/** A hand-made preview of these orgs, every one a job (the owner org decides which it refuses). */
+const previewOf = (orgIds: string[]) =>
+  buildPreview(
+    orgIds.map((orgId) => ({
+      orgId,
+      customer: undefined,
+      licenseStatus: 'Active',
+      isSandbox: false,
+      versionNumber: '1.0',
+    })),
+    orgIds.map((orgKey) => ({
+      orgKey,
+      orgName: 'x',
+      orgType: 'Sandbox',
+      orgStatus: 'Active',
+      installedStatus: 'i',
+      versionId: undefined,
+      blocksPushes: false,
+    })),
+    scope.target,
+    new Map(),
+  );
+
+test('jobs through a Bulk API 2.0 ingest job past the threshold: the same report as through Collections, a refused org with its error', async () => {
+  const stranger = toId18('00D0000000BULK1');
+  const reports = [];
+  for (const bulkThreshold of [1, 10_000]) {
+    const orgIds = await plainOrgs(3);
+    const hub = counted(owner);
+    const report = await schedulePush(hub.api, previewOf([...orgIds, stranger]), {
+      when: new Date(Date.now() + 86_400_000),
+      bulkThreshold,
+    });
+    assert.equal(report.kind, 'started', JSON.stringify(report));
+    if (report.kind !== 'started') return;
+    assert.equal(report.jobs, 3);
+    const jobs = await queryAll<{ SubscriberOrganizationKey: string }>(
+      owner,
+      `SELECT SubscriberOrganizationKey FROM PackagePushJob WHERE PackagePushRequestId = '${report.requestId}'`,
+    );
+    assert.deepEqual(jobs.map((j) => toId18(j.SubscriberOrganizationKey)).sort(), [...orgIds].sort());
+    assert.equal((await readPushRequest(owner, report.requestId))?.status, 'Pending');
+    assert.equal(
+      hub.requests.some((r) => r.startsWith('POST /jobs/ingest')),
+      bulkThreshold === 1,
+      hub.requests.join('\n'),
+    );
+    reports.push(report.refused);
+    await abortPush(owner, report.requestId);
+  }
+  assert.equal(reports[0]!.length, 1);
+  assert.equal(reports[0]![0]!.orgId, stranger);
+  assert.match(reports[0]![0]!.message, /^INVALID_CROSS_REFERENCE_KEY: /);
+  assert.deepEqual(reports[0], reports[1]);
+});
+
+test('a connection lost during the ingest job: the request is left Created with its orgs; finishing it adds none twice and starts it', async () => {
+  const orgIds = await plainOrgs(3);
+  let lostOnce = false;
+  const flaky: LmoApi = {
+    request: async <T>(path: string, options?: Parameters<LmoApi['request']>[1]) => {
+      if (/\/failedResults$/.test(path) && !lostOnce) {
+        lostOnce = true;
+        await org.faults.respondWith(503, 1);
+      }
+      return owner.request<T>(path, options);
+    },
+  };
+  const report = await schedulePush(flaky, previewOf(orgIds), { bulkThreshold: 1 });
+  assert.equal(report.kind, 'interrupted', JSON.stringify(report).slice(0, 500));
+  if (report.kind !== 'interrupted') return;
+  assert.deepEqual(report.remaining, orgIds);
+  assert.match(report.message, /the request is not started\. Finish it or abort it\./);
+  assert.equal((await readPushRequest(owner, report.requestId))?.status, 'Created');
+  const finished = await finishSchedule(owner, report.requestId, report.remaining, { bulkThreshold: 1 });
+  assert.equal(finished.kind, 'started', JSON.stringify(finished));
+  if (finished.kind !== 'started') return;
+  assert.equal(finished.jobs, 3);
+  assert.deepEqual(finished.refused, []);
+  const done = await watchPush(owner, report.requestId, fast);
+  assert.equal(done.jobs.Succeeded, 3, JSON.stringify(done));
+});
