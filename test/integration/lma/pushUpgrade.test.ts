@@ -509,3 +509,36 @@ test('a connection lost during the ingest job: the request is left Created with 
   const done = await watchPush(owner, report.requestId, fast);
   assert.equal(done.jobs.Succeeded, 3, JSON.stringify(done));
 });
+
+test('an owner org whose user does not see HasRestrictionEnabled (the other reading): the preview reads without it, and a blocking customer gets a job', async () => {
+  const blocked = await queryAll<{ OrgKey: string }>(
+    owner,
+    `SELECT OrgKey FROM PackageSubscriber WHERE MetadataPackageId = '${scope.target.packageId}' AND HasRestrictionEnabled = true AND OrgStatus = 'Active' AND InstalledStatus = 'i' AND MetadataPackageVersionId != '${scope.target.versionId}'`,
+  );
+  assert.ok(blocked.length > 0, 'the demo world has a customer blocking pushes');
+  const orgIds = [toId18(blocked[0]!.OrgKey), ...(await plainOrgs(1))];
+  const selection = { ...DEFAULT_SELECTION, orgIds };
+  const seen = await planPush(session, owner, scope, selection);
+  assert.deepEqual(
+    seen.excluded.map((e) => e.reason),
+    ['blocksPushes'],
+  );
+  const user = (await admin('POST', `orgs/${org.orgs.devhub.id}/users`, {
+    subscriberRestrictionAccess: false,
+  })) as { refreshToken: string };
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: user.refreshToken,
+    alias: 'push-hub-no-restriction',
+  });
+  const blind = await new OwnerOrgConnections({ log: silentLog, open: openConnection }).connect(
+    'push-hub-no-restriction',
+  );
+  await assert.rejects(
+    queryAll(blind, 'SELECT HasRestrictionEnabled FROM PackageSubscriber LIMIT 1'),
+    /INVALID_FIELD|No such column/,
+  );
+  const unseen = await planPush(session, blind, scope, selection);
+  assert.equal(unseen.excluded.length, 0, JSON.stringify(unseen.excluded));
+  assert.deepEqual(unseen.jobs.map((j) => j.orgId).sort(), [...orgIds].sort());
+});
