@@ -1,7 +1,9 @@
 // Push upgrades through the real session and an owner org that is not the LMO (the local Dev Hub, from
 // the CLI auth store): the preview's exclusions one per reason; scheduling and completion with a
 // seeded failure; the failures grouped; a retry of only the failed orgs; abort; a request with no
-// valid job; a connection lost while jobs are created, then finished.
+// valid job; a connection lost while jobs are created, then finished; the preview's requests and its
+// number against the jobs created; jobs through a Bulk API 2.0 ingest job; an owner org whose user
+// doesn't see HasRestrictionEnabled.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
