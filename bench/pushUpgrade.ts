@@ -4,8 +4,10 @@
 //   plan        = the preview (planPush): the LMO's candidates and the owner org's subscribers
 //   schedule    = the request, its jobs 200 per sObject Collections request, then Pending (scheduled a
 //                 day ahead, then aborted, so the local org doesn't run them)
-// Requests are counted per org from the request logs. `sf package push-upgrade schedule` inserts its jobs
-// with Bulk API 2.0, which the local org does not serve: its row says so instead of a figure.
+//   schedule (Collections) = the same jobs through sObject Collections (bulkThreshold past the job count)
+// Requests are counted per org from the request logs. `sf package push-upgrade schedule` (this repository's
+// @salesforce/cli) uploads an empty CSV to its ingest job (content-length 0, seen in the local org's
+// request), so its schedule fails before any job: its row says so instead of a figure.
 // Run: node --import tsx bench/pushUpgrade.ts (prints a table)
 import '../test/integration/isolatedHome.ts';
 import { startLocalOrg } from 'lma-local-org';
@@ -77,6 +79,13 @@ async function main() {
     );
     const report = scheduled.value;
     if (report.kind === 'started') await abortPush(owner, report.requestId);
+    const collections = await measure(() =>
+      schedulePush(owner, preview, {
+        when: new Date(Date.now() + 86_400_000),
+        bulkThreshold: preview.jobs.length + 1,
+      }),
+    );
+    if (collections.value.kind === 'started') await abortPush(owner, collections.value.requestId);
 
     const rows: string[][] = [
       ['step', 'what', 'time (ms)', 'LMO requests', 'owner-org requests'],
@@ -95,13 +104,20 @@ async function main() {
         String(planned.owner),
       ],
       [
-        'schedule (extension)',
+        'schedule (extension, Bulk API 2.0)',
         `${report.kind === 'started' ? report.jobs : 0} jobs, ${report.kind}`,
         scheduled.ms.toFixed(0),
         String(scheduled.lmo),
         String(scheduled.owner),
       ],
-      ['schedule (sf package push-upgrade)', 'not run: the local org has no Bulk API 2.0', '—', '—', '—'],
+      [
+        'schedule (extension, Collections)',
+        `${collections.value.kind === 'started' ? collections.value.jobs : 0} jobs, ${collections.value.kind}`,
+        collections.ms.toFixed(0),
+        String(collections.lmo),
+        String(collections.owner),
+      ],
+      ['schedule (sf package push-upgrade)', 'fails: the CLI uploads an empty CSV', '—', '—', '—'],
     ];
     console.log(
       `Push upgrades: ${pkg.name}, ${biggest.total} subscribers, target ${target.versionNumber} (world of ${LICENSES} Licenses seeded in ${(seededMs / 1000).toFixed(1)} s)\n`,

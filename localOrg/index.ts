@@ -171,8 +171,14 @@ export interface LocalOrg {
     setSubscriber(input: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
     /** A 1GP packaging org: it owns packages and pushes, and is no Dev Hub. */
     createPackagingOrg(options?: { name?: string }): Promise<OrgView>;
-    /** Another user of an org; `pushAccess: false`: without the permission to push upgrades. */
-    createUser(org: string, input?: { pushAccess?: boolean }): Promise<OrgView>;
+    /**
+     * Another user of an org; `pushAccess: false`: without the permission to push upgrades;
+     * `subscriberRestrictionAccess: false`: a Dev Hub user who doesn't see PackageSubscriber.HasRestrictionEnabled.
+     */
+    createUser(
+      org: string,
+      input?: { pushAccess?: boolean; subscriberRestrictionAccess?: boolean },
+    ): Promise<OrgView>;
   };
   /** Customizations of the LMO. */
   lmo: {

@@ -93,6 +93,9 @@ export class OrgState {
   /** Users without access to the LMA's objects: the LMA is not there for them. */
   private readonly withoutLma = new Set<string>();
   private schemaWithoutLma: Schema | undefined;
+  /** Dev Hub users who don't see PackageSubscriber.HasRestrictionEnabled (the UNCONFIRMED other reading). */
+  private readonly withoutRestriction = new Set<string>();
+  private schemaWithoutRestriction: Schema | undefined;
   /** Users who may read the FMA's objects but not edit them. */
   private readonly fmaReadOnly = new Set<string>();
   private schemaFmaReadOnly: Schema | undefined;
@@ -140,6 +143,13 @@ export class OrgState {
     this.rebuild();
   }
 
+  /** Hides PackageSubscriber.HasRestrictionEnabled from a Dev Hub user, or shows it again. */
+  setSubscriberRestrictionAccess(userId: string, access: boolean): void {
+    const id = toId18(userId) ?? userId;
+    if (access) this.withoutRestriction.delete(id);
+    else this.withoutRestriction.add(id);
+  }
+
   /** Takes the LMA's objects away from a user (no permission on them), or gives them back. */
   setLmaAccess(userId: string, access: boolean): void {
     const id = toId18(userId) ?? userId;
@@ -157,6 +167,10 @@ export class OrgState {
   /** The schema as a user sees it. */
   schemaOf(userId: string, system: boolean): Schema {
     if (system) return this.schema;
+    if (this.withoutRestriction.has(userId))
+      return (this.schemaWithoutRestriction ??= new Schema(this.kind, this.addedFields, {
+        withoutSubscriberRestriction: true,
+      }));
     if (this.withoutLma.has(userId))
       return (this.schemaWithoutLma ??= new Schema(this.kind, this.addedFields, { withoutLma: true }));
     if (this.lmaSetup.fma && this.fmaReadOnly.has(userId))
@@ -189,6 +203,7 @@ export class OrgState {
         ? new Schema(this.kind, this.addedFields, { lma: this.lmaSchemaOptions(), fma: setup.fma === true })
         : schemaFor(this.kind);
     this.schemaWithoutLma = undefined;
+    this.schemaWithoutRestriction = undefined;
     this.schemaFmaReadOnly = undefined;
   }
 
@@ -245,6 +260,10 @@ export class OrgData {
   /** Takes the LMA's objects away from a user of this org (no permission on them), or gives them back. */
   setFmaEditAccess(userId: string, access: boolean): void {
     this.state.setFmaEditAccess(userId, access);
+  }
+
+  setSubscriberRestrictionAccess(userId: string, access: boolean): void {
+    this.state.setSubscriberRestrictionAccess(userId, access);
   }
 
   setLmaAccess(userId: string, access: boolean): void {

@@ -229,15 +229,24 @@ export class Admin {
     await this.world.data(this.world.org(orgRef)).update(sobject, id, fields);
   }
 
-  /** Another user of an org (`pushAccess: false`: without the permission to push upgrades). */
+  /**
+   * Another user of an org (`pushAccess: false`: without the permission to push upgrades;
+   * `subscriberRestrictionAccess: false`: a Dev Hub user who doesn't see PackageSubscriber.HasRestrictionEnabled).
+   */
   async createOrgUser(orgRef: string, body: Record<string, unknown>): Promise<OrgView> {
     const org = this.world.org(orgRef);
     if (body.pushAccess !== undefined && typeof body.pushAccess !== 'boolean')
       throw new SalesforceError('INVALID_INPUT', 'pushAccess is true or false');
+    if (
+      body.subscriberRestrictionAccess !== undefined &&
+      typeof body.subscriberRestrictionAccess !== 'boolean'
+    )
+      throw new SalesforceError('INVALID_INPUT', 'subscriberRestrictionAccess is true or false');
     const user = await this.world.createUser(org, {
       firstName: optionalString(body.firstName, 'firstName') ?? 'Other',
       lastName: optionalString(body.lastName, 'lastName') ?? 'User',
       ...(body.pushAccess === false ? { pushAccess: false } : {}),
+      ...(body.subscriberRestrictionAccess === false ? { subscriberRestrictionAccess: false } : {}),
     });
     return orgView(this.shared, user);
   }

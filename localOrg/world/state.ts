@@ -48,6 +48,8 @@ export interface OrgState {
   setupAccess?: boolean;
   /** False: the user lacks the permission to push upgrades ("Create and Update Second-Generation Packages", 1GP "Upload AppExchange Packages"). */
   pushAccess?: boolean;
+  /** False: a Dev Hub user who doesn't see PackageSubscriber.HasRestrictionEnabled (UNCONFIRMED that every owner org has it). */
+  subscriberRestrictionAccess?: boolean;
   /** A 1GP packaging org: it owns packages and pushes their upgrades, but it is not a Dev Hub. */
   packagingOrg?: boolean;
   /** False: the LMO user may read the Feature Management App's objects but not edit them. */

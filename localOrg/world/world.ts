@@ -47,6 +47,10 @@ export class World extends WorldCore {
       applyLmoSchema(world);
       applyLmaSetup(world);
       world.pushes.install();
+      // Dev Hub users who don't see PackageSubscriber.HasRestrictionEnabled, after a restart too.
+      for (const user of world.state.orgs)
+        if (user.subscriberRestrictionAccess === false && user.userId)
+          world.db.org(user.id, { kind: user.kind }).setSubscriberRestrictionAccess(user.userId, false);
       return { world, fresh: false };
     }
     // Usernames are unique across all of Salesforce, and the CLI auth store is keyed by them:
@@ -115,6 +119,7 @@ export class World extends WorldCore {
       lmaAccess?: boolean;
       setupAccess?: boolean;
       pushAccess?: boolean;
+      subscriberRestrictionAccess?: boolean;
       fmaEditAccess?: boolean;
     },
   ): Promise<OrgState> {
@@ -127,6 +132,7 @@ export class World extends WorldCore {
     if (spec.lmaAccess === false) user.lmaAccess = false;
     if (spec.setupAccess === false) user.setupAccess = false;
     if (spec.pushAccess === false) user.pushAccess = false;
+    if (spec.subscriberRestrictionAccess === false) user.subscriberRestrictionAccess = false;
     if (spec.fmaEditAccess === false) user.fmaEditAccess = false;
     await this.allOrNothing(
       async () => {
@@ -137,6 +143,8 @@ export class World extends WorldCore {
     );
     this.save();
     if (org.kind === 'lmo') applyLmaSetup(this);
+    if (user.subscriberRestrictionAccess === false && user.userId)
+      this.db.org(org.id, { kind: org.kind }).setSubscriberRestrictionAccess(user.userId, false);
     return user;
   }
 

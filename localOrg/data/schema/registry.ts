@@ -83,6 +83,8 @@ export interface SchemaOptions {
   fma?: boolean;
   /** As a user without edit access to the FMA's objects sees them: readable, not writable. */
   fmaReadOnly?: boolean;
+  /** As a Dev Hub user who can't see PackageSubscriber.HasRestrictionEnabled sees it: the field is not there. */
+  withoutSubscriberRestriction?: boolean;
 }
 const STANDARD_OBJECTS = [
   organizationObject,
@@ -114,7 +116,16 @@ export class Schema {
             ...(options.fma ? fmaObjects(options.fmaReadOnly === true) : []),
           ]
         : kind === 'devhub'
-          ? [...STANDARD_OBJECTS, ...pushObjects]
+          ? [
+              ...STANDARD_OBJECTS,
+              ...(options.withoutSubscriberRestriction
+                ? pushObjects.map((o) =>
+                    o.name === 'PackageSubscriber'
+                      ? { ...o, fields: o.fields.filter((f) => f.name !== 'HasRestrictionEnabled') }
+                      : o,
+                  )
+                : pushObjects),
+            ]
           : STANDARD_OBJECTS;
     for (const def of defs) {
       const extra = added.get(def.name.toLowerCase()) ?? [];

@@ -6,7 +6,7 @@
  */
 import { hasField, withLmaFields, type LmaFields } from './lmaFields';
 import { packageCondition } from './licenseScope';
-import { queryAll, queryPage, type LmoApi } from './lmoApi';
+import { queryAll, queryAllInFew, queryPage, type LmoApi } from './lmoApi';
 import { PUSH_OBJECTS, type Row } from './objects';
 import { containsPattern, literal, toId15, toId18 } from './soql';
 import type { Package, PackageVersion } from './types';
@@ -132,17 +132,14 @@ interface CandidateRow {
   sfLma__Subscriber_Org_ID__c: string | null;
   sfLma__Status__c: string | null;
   sfLma__Subscriber_Org_Is_Sandbox__c?: boolean | null;
-  sfLma__Package_Version__r?: {
-    sfLma__Version_Number__c?: string | null;
-    sfLma__Version__c?: string | null;
-  } | null;
+  sfLma__Package_Version__c?: string | null;
   sfLma__Account__r?: { Name: string | null } | null;
   sfLma__Lead__r?: { Company: string | null } | null;
 }
 
 /**
  * The selected orgs as the LMO knows them: one row per License, only the fields a preview needs, 2,000
- * a page. A pasted list's ids without a License are candidates too (the owner org may know them).
+ * a page, the pages after the first in composite requests of 25 (`queryAllInFew`). A pasted list's ids without a License are candidates too (the owner org may know them).
  */
 export function readCandidates(
   api: LmoApi,
@@ -154,26 +151,27 @@ export function readCandidates(
       'sfLma__Subscriber_Org_ID__c',
       'sfLma__Status__c',
       'sfLma__Subscriber_Org_Is_Sandbox__c',
-      'sfLma__Package_Version__r.sfLma__Version_Number__c',
-      'sfLma__Package_Version__r.sfLma__Version__c',
+      'sfLma__Package_Version__c',
       'sfLma__Account__r.Name',
       'sfLma__Lead__r.Company',
     ].filter((f) => hasField(fields, 'license', f));
-    const rows = await queryAll<CandidateRow>(
+    const rows = await queryAllInFew<CandidateRow>(
       api,
-      `SELECT ${wanted.join(', ')} FROM sfLma__License__c WHERE ${selectionConditions(fields, scope, selection).join(' AND ')} AND sfLma__Subscriber_Org_ID__c != null ORDER BY Id`,
+      `SELECT ${wanted.join(', ')} FROM sfLma__License__c WHERE ${selectionConditions(fields, scope, selection).join(' AND ')} AND sfLma__Subscriber_Org_ID__c != null`,
     );
+    // The version number from the package's versions (the tree's): no join to the version records.
+    const numberOf = new Map(scope.versions.map((v) => [v.id, v.versionNumber]));
     const candidates: PushCandidate[] = [];
     for (const row of rows) {
       const orgId = row.sfLma__Subscriber_Org_ID__c ?? '';
       if (!/^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/.test(orgId)) continue;
-      const version = row.sfLma__Package_Version__r;
       candidates.push({
         orgId: toId18(orgId),
         customer: row.sfLma__Account__r?.Name ?? row.sfLma__Lead__r?.Company ?? undefined,
         licenseStatus: row.sfLma__Status__c ?? undefined,
         isSandbox: row.sfLma__Subscriber_Org_Is_Sandbox__c ?? undefined,
-        versionNumber: version?.sfLma__Version_Number__c ?? version?.sfLma__Version__c ?? undefined,
+        versionNumber:
+          (row.sfLma__Package_Version__c && numberOf.get(row.sfLma__Package_Version__c)) || undefined,
       });
     }
     if (selection.orgIds) {
@@ -227,10 +225,10 @@ export async function readSubscribers(
     const select = (extra: string) =>
       `SELECT ${SUBSCRIBER_FIELDS.join(', ')}${extra} FROM ${PUSH_OBJECTS.packageSubscriber} ${where}`;
     try {
-      rows.push(...(await queryAll<SubscriberRow>(owner, select(', HasRestrictionEnabled'))));
+      rows.push(...(await queryAllInFew<SubscriberRow>(owner, select(', HasRestrictionEnabled'))));
     } catch (error) {
       if (!/INVALID_FIELD|No such column/i.test(String((error as Error).message ?? error))) throw error;
-      rows.push(...(await queryAll<SubscriberRow>(owner, select(''))));
+      rows.push(...(await queryAllInFew<SubscriberRow>(owner, select(''))));
     }
   }
   return rows.map((row) => ({

@@ -6,7 +6,9 @@
  * owns the package) holds the push objects. Outcomes a user reads are a report, never a throw.
  */
 import { LmoError } from '../../base/lmoError';
-import { queryAll, queryPage, type LmoApi } from '../records/lmoApi';
+import type { TextResponse } from '../../org/connection';
+import { parseBulkCsv } from '../records/bulkQuery';
+import { queryAll, queryAllInFew, queryPage, type LmoApi } from '../records/lmoApi';
 import { PUSH_OBJECTS } from '../records/objects';
 import {
   chunk,
@@ -36,7 +38,8 @@ const LISTED_SUBSCRIBERS_LIMIT = 2000;
 
 /**
  * The preview of a push: the candidate orgs from the LMO, the package's subscribers from the owner org,
- * one job or one exclusion reason per org. Throws (before any read) when the target can't be pushed.
+ * one job or one exclusion reason per org. Throws when the target can't be pushed: before any read
+ * when the LMA says so, after the reads (nothing written) when the owner org does.
  */
 export async function planPush(
   lmo: LmoApi,
@@ -46,8 +49,16 @@ export async function planPush(
 ): Promise<PushPreview> {
   const problem = targetProblem(scope.target);
   if (problem) throw new LmoError('salesforce', problem);
+  const listed =
+    selection.orgIds && selection.orgIds.length <= LISTED_SUBSCRIBERS_LIMIT ? selection.orgIds : undefined;
+  // The three reads at once (each page after a query's first in one composite request): the owner
+  // org's word on the target, the LMO's candidates and the package's subscribers.
+  const [known, candidates, subscribers] = await Promise.all([
+    readOwnerVersion(owner, scope.target.versionId),
+    readCandidates(lmo, scope, selection),
+    readSubscribers(owner, scope.target.packageId!, listed),
+  ]);
   // The owner org knows what the LMA doesn't: a deprecated version (or a beta the LMA lists as released).
-  const known = await readOwnerVersion(owner, scope.target.versionId);
   if (known) {
     const ownerProblem = targetProblem({
       ...scope.target,
@@ -56,12 +67,6 @@ export async function planPush(
     });
     if (ownerProblem) throw new LmoError('salesforce', ownerProblem);
   }
-  const listed =
-    selection.orgIds && selection.orgIds.length <= LISTED_SUBSCRIBERS_LIMIT ? selection.orgIds : undefined;
-  const [candidates, subscribers] = await Promise.all([
-    readCandidates(lmo, scope, selection),
-    readSubscribers(owner, scope.target.packageId!, listed),
-  ]);
   return buildPreview(candidates, subscribers, scope.target, versionsById(scope.versions));
 }
 
@@ -96,7 +101,17 @@ export interface ScheduleOptions {
   when?: Date;
   signal?: AbortSignal;
   onProgress?: (created: number, total: number) => void;
+  /** Jobs from this many on go through one Bulk API 2.0 ingest job (default `BULK_JOBS_THRESHOLD`). */
+  bulkThreshold?: number;
 }
+
+/**
+ * From this many jobs on, a push's jobs go through one Bulk API 2.0 ingest job (as
+ * `sf package push-upgrade schedule` inserts them) instead of sObject Collections of 200: 2,000 jobs
+ * are 10 Collections requests, and an ingest job takes about 6 (create, upload, close, 1–2 polls,
+ * failed results) whatever the number of jobs (bench/pushUpgrade.ts, CONTRIBUTING).
+ */
+export const BULK_JOBS_THRESHOLD = 2000;
 
 interface SaveResult {
   id?: string;
@@ -134,14 +149,39 @@ export async function schedulePush(
   );
 }
 
-/** Adds the jobs still missing of an interrupted request and starts it. */
-export function finishSchedule(
+/**
+ * Adds the jobs still missing of an interrupted request and starts it. Orgs that have a job in the
+ * request already (an ingest job that went on after the connection was lost) are left out.
+ */
+export async function finishSchedule(
   owner: LmoApi,
   requestId: string,
   remaining: readonly string[],
   options: ScheduleOptions = {},
 ): Promise<ScheduleReport> {
-  return addJobsAndStart(owner, requestId, remaining, options);
+  let existing: JobRow[];
+  try {
+    existing = await queryAllInFew<JobRow>(
+      owner,
+      `SELECT Id, SubscriberOrganizationKey FROM ${PUSH_OBJECTS.pushJob} WHERE PackagePushRequestId = ${literal(requestId)}`,
+    );
+  } catch (error) {
+    return {
+      kind: 'interrupted',
+      requestId,
+      created: 0,
+      remaining: [...remaining],
+      refused: [],
+      message: `The owner org could not be read (${messageOf(error)}): the request is not started. Finish it or abort it.`,
+    };
+  }
+  const have = new Set(existing.map((j) => toId18(j.SubscriberOrganizationKey)));
+  return addJobsAndStart(
+    owner,
+    requestId,
+    remaining.filter((id) => !have.has(toId18(id))),
+    options,
+  );
 }
 
 async function addJobsAndStart(
@@ -150,6 +190,11 @@ async function addJobsAndStart(
   orgIds: readonly string[],
   options: ScheduleOptions,
 ): Promise<ScheduleReport> {
+  if (orgIds.length && orgIds.length >= (options.bulkThreshold ?? BULK_JOBS_THRESHOLD)) {
+    const added = await addJobsInBulk(owner, requestId, orgIds, options);
+    if ('kind' in added) return added;
+    return start(owner, requestId, added.created, added.refused, options);
+  }
   const refused: RefusedJob[] = [];
   let created = 0;
   const batches = inBatches(orgIds);
@@ -200,6 +245,17 @@ async function addJobsAndStart(
     });
     options.onProgress?.(created, orgIds.length);
   }
+  return start(owner, requestId, created, refused, options);
+}
+
+/** Starts a request whose jobs are added (`created` now), or cancels it when it has none. */
+async function start(
+  owner: LmoApi,
+  requestId: string,
+  created: number,
+  refused: RefusedJob[],
+  options: ScheduleOptions,
+): Promise<ScheduleReport> {
   const jobs = created + (await existingJobs(owner, requestId, created));
   if (!jobs) {
     await owner
@@ -231,6 +287,94 @@ async function addJobsAndStart(
     };
   }
   return { kind: 'started', requestId, jobs, refused, scheduledFor: options.when?.toISOString() };
+}
+
+interface IngestJobInfo {
+  id: string;
+  state: 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+  errorMessage?: string;
+  numberRecordsProcessed?: number;
+  numberRecordsFailed?: number;
+}
+
+/** The wait before poll `attempt` of an ingest job: 250 ms, growing to 2 s. */
+const ingestPollDelay = (attempt: number): number => Math.min(2000, 250 * 1.5 ** attempt);
+
+/**
+ * The jobs in one Bulk API 2.0 ingest job (create, upload the CSV, UploadComplete, poll, failed
+ * results), each refused org with its error as the Collections path reports it. A failure on the way
+ * leaves the request Created: the report is `interrupted` with every org (`finishSchedule` leaves out
+ * those whose job was created after all).
+ */
+async function addJobsInBulk(
+  owner: LmoApi,
+  requestId: string,
+  orgIds: readonly string[],
+  options: ScheduleOptions,
+): Promise<{ created: number; refused: RefusedJob[] } | ScheduleReport> {
+  const interrupted = (message: string): ScheduleReport => ({
+    kind: 'interrupted',
+    requestId,
+    created: 0,
+    remaining: [...orgIds],
+    refused: [],
+    message,
+  });
+  const lost = (error: unknown) =>
+    interrupted(
+      `The connection failed while the ${orgIds.length} jobs were created in bulk (${messageOf(error)}): the request is not started. Finish it or abort it.`,
+    );
+  let job: IngestJobInfo;
+  try {
+    job = await owner.request<IngestJobInfo>('/jobs/ingest', {
+      method: 'POST',
+      body: { object: PUSH_OBJECTS.pushJob, operation: 'insert', contentType: 'CSV', lineEnding: 'LF' },
+    });
+    const csv = [
+      'PackagePushRequestId,SubscriberOrganizationKey',
+      ...orgIds.map((id) => `${requestId},${id}`),
+      '',
+    ].join('\n');
+    await owner.request(`/jobs/ingest/${job.id}/batches`, {
+      method: 'PUT',
+      text: { contentType: 'text/csv', content: csv },
+    });
+    job = await owner.request<IngestJobInfo>(`/jobs/ingest/${job.id}`, {
+      method: 'PATCH',
+      body: { state: 'UploadComplete' },
+    });
+    for (let attempt = 0; !['JobComplete', 'Failed', 'Aborted'].includes(job.state); attempt++) {
+      if (options.signal?.aborted)
+        return interrupted('Cancelled while the jobs were created: the request is not started.');
+      await wait(ingestPollDelay(attempt), undefined);
+      job = await owner.request<IngestJobInfo>(`/jobs/ingest/${job.id}`);
+    }
+    if (job.state !== 'JobComplete')
+      return interrupted(
+        `Salesforce did not create the jobs (the ingest job ${job.id} is ${job.state}${job.errorMessage ? `: ${job.errorMessage}` : ''}): the request is not started. Finish it or abort it.`,
+      );
+    const failed = await owner.request<TextResponse>(`/jobs/ingest/${job.id}/failedResults`, {
+      raw: true,
+      headers: { Accept: 'text/csv' },
+    });
+    const [header, ...rows] = parseBulkCsv(failed.body);
+    const error = header?.indexOf('sf__Error') ?? -1;
+    const key = header?.indexOf('SubscriberOrganizationKey') ?? -1;
+    const refused = rows
+      .filter((r) => r.length > 1)
+      .map((r) => ({ orgId: toId18(r[key] ?? ''), message: ingestError(r[error] ?? '') }));
+    const created = (job.numberRecordsProcessed ?? orgIds.length) - refused.length;
+    options.onProgress?.(created, orgIds.length);
+    return { created, refused };
+  } catch (error) {
+    return lost(error);
+  }
+}
+
+/** Bulk API 2.0's `sf__Error` (`CODE:message:fields --`) as the Collections path words it (`CODE: message`). */
+export function ingestError(text: string): string {
+  const m = /^([A-Z_]+):(.*?)(?::[^:]*)?\s*--\s*$/s.exec(text.trim());
+  return m ? `${m[1]}: ${m[2]!.trim()}` : text.trim() || 'refused';
 }
 
 /** Jobs the request had before this call (an interrupted request being finished): 0 on a fresh one. */

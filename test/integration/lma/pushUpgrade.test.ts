@@ -1,14 +1,16 @@
 // Push upgrades through the real session and an owner org that is not the LMO (the local Dev Hub, from
 // the CLI auth store): the preview's exclusions one per reason; scheduling and completion with a
 // seeded failure; the failures grouped; a retry of only the failed orgs; abort; a request with no
-// valid job; a connection lost while jobs are created, then finished.
+// valid job; a connection lost while jobs are created, then finished; the preview's requests and its
+// number against the jobs created; jobs through a Bulk API 2.0 ingest job; an owner org whose user
+// doesn't see HasRestrictionEnabled.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { eventually, raw } from 'lma-local-org/testing';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
-import { queryAll, type LmoApi } from '../../../src/lma/records/lmoApi';
+import { queryAll, queryAllInFew, type LmoApi } from '../../../src/lma/records/lmoApi';
 import { loadPackages } from '../../../src/lma/records/packages';
 import { ownsPackage } from '../../../src/lma/records/pushOwner';
 import { scopeForVersion, type PushScope } from '../../../src/lma/records/pushUpgrade';
@@ -292,7 +294,7 @@ test('a connection lost while jobs are created: the request is left not started;
   assert.equal(done.jobs.Succeeded, 2, JSON.stringify(done));
 });
 
-test('a deprecated target: a clear message before anything is read or created', async () => {
+test('a deprecated target: a clear message before anything is created', async () => {
   const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
   const older = billing.versions.filter((v) => !v.isBeta).at(-2)!.id;
   const found = scopeForVersion(await loadPackages(session), older);
@@ -355,4 +357,190 @@ test('a 1GP package pushed from its packaging org, chosen as the owner org', asy
   if (scheduled.kind !== 'started') return;
   const done = await watchPush(classicOwner, scheduled.requestId, fast);
   assert.equal(done.status, 'Succeeded', JSON.stringify(done));
+});
+
+/** `api` with its requests counted (a composite is one request, as Salesforce counts it). */
+function counted(api: LmoApi): { api: LmoApi; requests: string[] } {
+  const requests: string[] = [];
+  return {
+    requests,
+    api: {
+      get lmaFields() {
+        return api.lmaFields;
+      },
+      request: <T>(path: string, options?: Parameters<LmoApi['request']>[1]) => {
+        requests.push(`${options?.method ?? 'GET'} ${path.slice(0, 40)}`);
+        return api.request<T>(path, options);
+      },
+    },
+  };
+}
+
+test('a query read in few requests: the pages after the first in one composite, the same rows as page by page', async () => {
+  const soql = 'SELECT OrgKey, OrgStatus FROM PackageSubscriber';
+  const byPage = await queryAll<{ OrgKey: string }>(owner, soql);
+  assert.ok(byPage.length > 400, `the demo world's Dev Hub has ${byPage.length} subscribers`);
+  const few = counted(owner);
+  const rows = await queryAllInFew<{ OrgKey: string }>(few.api, soql, 200);
+  assert.deepEqual(rows.map((r) => r.OrgKey).sort(), byPage.map((r) => r.OrgKey).sort());
+  assert.deepEqual(
+    few.requests.map((r) => r.split(' ')[0] + ' ' + r.split(' ')[1]!.split('?')[0]),
+    ['GET /query', 'POST /composite'],
+  );
+});
+
+test('the preview reads in at most 2 LMO and 2 owner-org requests, and its number is the number of jobs created', async () => {
+  const lmo = counted(session);
+  const hub = counted(owner);
+  // A pasted list with orgs the owner org refuses a job for: strangers (INVALID_CROSS_REFERENCE_KEY).
+  const orgIds = await plainOrgs(3);
+  const strangers = [toId18('00D0000000STRA1'), toId18('00D0000000STRA2')];
+  const listed = await planPush(lmo.api, hub.api, scope, {
+    ...DEFAULT_SELECTION,
+    orgIds: [...orgIds, ...strangers],
+  });
+  assert.equal(listed.jobs.length, 3);
+  assert.deepEqual(
+    listed.excluded.map((e) => [e.orgId, e.reason]),
+    strangers.map((s) => [s, 'notSubscriber']),
+  );
+  assert.ok(
+    lmo.requests.length <= 2 && hub.requests.length <= 2,
+    [...lmo.requests, ...hub.requests].join('\n'),
+  );
+  lmo.requests.length = hub.requests.length = 0;
+  const whole = await planPush(lmo.api, hub.api, scope, DEFAULT_SELECTION);
+  assert.ok(
+    lmo.requests.length <= 2 && hub.requests.length <= 2,
+    [...lmo.requests, ...hub.requests].join('\n'),
+  );
+  for (const preview of [listed, whole]) {
+    const report = await schedulePush(owner, preview, { when: new Date(Date.now() + 86_400_000) });
+    assert.equal(report.kind, 'started', JSON.stringify(report).slice(0, 500));
+    if (report.kind !== 'started') return;
+    const jobs = await queryAll<{ Id: string }>(
+      owner,
+      `SELECT Id FROM PackagePushJob WHERE PackagePushRequestId = '${report.requestId}'`,
+    );
+    assert.equal(jobs.length, preview.jobs.length);
+    assert.equal(report.jobs, preview.jobs.length);
+    assert.deepEqual(report.refused, []);
+    assert.equal((await abortPush(owner, report.requestId)).kind, 'aborted');
+  }
+});
+
+/** A hand-made preview of these orgs, every one a job (the owner org decides which it refuses). */
+const previewOf = (orgIds: string[]) =>
+  buildPreview(
+    orgIds.map((orgId) => ({
+      orgId,
+      customer: undefined,
+      licenseStatus: 'Active',
+      isSandbox: false,
+      versionNumber: '1.0',
+    })),
+    orgIds.map((orgKey) => ({
+      orgKey,
+      orgName: 'x',
+      orgType: 'Sandbox',
+      orgStatus: 'Active',
+      installedStatus: 'i',
+      versionId: undefined,
+      blocksPushes: false,
+    })),
+    scope.target,
+    new Map(),
+  );
+
+test('jobs through a Bulk API 2.0 ingest job past the threshold: the same report as through Collections, a refused org with its error', async () => {
+  const stranger = toId18('00D0000000BULK1');
+  const reports = [];
+  for (const bulkThreshold of [1, 10_000]) {
+    const orgIds = await plainOrgs(3);
+    const hub = counted(owner);
+    const report = await schedulePush(hub.api, previewOf([...orgIds, stranger]), {
+      when: new Date(Date.now() + 86_400_000),
+      bulkThreshold,
+    });
+    assert.equal(report.kind, 'started', JSON.stringify(report));
+    if (report.kind !== 'started') return;
+    assert.equal(report.jobs, 3);
+    const jobs = await queryAll<{ SubscriberOrganizationKey: string }>(
+      owner,
+      `SELECT SubscriberOrganizationKey FROM PackagePushJob WHERE PackagePushRequestId = '${report.requestId}'`,
+    );
+    assert.deepEqual(jobs.map((j) => toId18(j.SubscriberOrganizationKey)).sort(), [...orgIds].sort());
+    assert.equal((await readPushRequest(owner, report.requestId))?.status, 'Pending');
+    assert.equal(
+      hub.requests.some((r) => r.startsWith('POST /jobs/ingest')),
+      bulkThreshold === 1,
+      hub.requests.join('\n'),
+    );
+    reports.push(report.refused);
+    await abortPush(owner, report.requestId);
+  }
+  assert.equal(reports[0]!.length, 1);
+  assert.equal(reports[0]![0]!.orgId, stranger);
+  assert.match(reports[0]![0]!.message, /^INVALID_CROSS_REFERENCE_KEY: /);
+  assert.deepEqual(reports[0], reports[1]);
+});
+
+test('a connection lost during the ingest job: the request is left Created with its orgs; finishing it adds none twice and starts it', async () => {
+  const orgIds = await plainOrgs(3);
+  let lostOnce = false;
+  const flaky: LmoApi = {
+    request: async <T>(path: string, options?: Parameters<LmoApi['request']>[1]) => {
+      if (/\/failedResults$/.test(path) && !lostOnce) {
+        lostOnce = true;
+        await org.faults.respondWith(503, 1);
+      }
+      return owner.request<T>(path, options);
+    },
+  };
+  const report = await schedulePush(flaky, previewOf(orgIds), { bulkThreshold: 1 });
+  assert.equal(report.kind, 'interrupted', JSON.stringify(report).slice(0, 500));
+  if (report.kind !== 'interrupted') return;
+  assert.deepEqual(report.remaining, orgIds);
+  assert.match(report.message, /the request is not started\. Finish it or abort it\./);
+  assert.equal((await readPushRequest(owner, report.requestId))?.status, 'Created');
+  const finished = await finishSchedule(owner, report.requestId, report.remaining, { bulkThreshold: 1 });
+  assert.equal(finished.kind, 'started', JSON.stringify(finished));
+  if (finished.kind !== 'started') return;
+  assert.equal(finished.jobs, 3);
+  assert.deepEqual(finished.refused, []);
+  const done = await watchPush(owner, report.requestId, fast);
+  assert.equal(done.jobs.Succeeded, 3, JSON.stringify(done));
+});
+
+test('an owner org whose user does not see HasRestrictionEnabled (the other reading): the preview reads without it, and a blocking customer gets a job', async () => {
+  const blocked = await queryAll<{ OrgKey: string }>(
+    owner,
+    `SELECT OrgKey FROM PackageSubscriber WHERE MetadataPackageId = '${scope.target.packageId}' AND HasRestrictionEnabled = true AND OrgStatus = 'Active' AND InstalledStatus = 'i' AND MetadataPackageVersionId != '${scope.target.versionId}'`,
+  );
+  assert.ok(blocked.length > 0, 'the demo world has a customer blocking pushes');
+  const orgIds = [toId18(blocked[0]!.OrgKey), ...(await plainOrgs(1))];
+  const selection = { ...DEFAULT_SELECTION, orgIds };
+  const seen = await planPush(session, owner, scope, selection);
+  assert.deepEqual(
+    seen.excluded.map((e) => e.reason),
+    ['blocksPushes'],
+  );
+  const user = (await admin('POST', `orgs/${org.orgs.devhub.id}/users`, {
+    subscriberRestrictionAccess: false,
+  })) as { refreshToken: string };
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: user.refreshToken,
+    alias: 'push-hub-no-restriction',
+  });
+  const blind = await new OwnerOrgConnections({ log: silentLog, open: openConnection }).connect(
+    'push-hub-no-restriction',
+  );
+  await assert.rejects(
+    queryAll(blind, 'SELECT HasRestrictionEnabled FROM PackageSubscriber LIMIT 1'),
+    /INVALID_FIELD|No such column/,
+  );
+  const unseen = await planPush(session, blind, scope, selection);
+  assert.equal(unseen.excluded.length, 0, JSON.stringify(unseen.excluded));
+  assert.deepEqual(unseen.jobs.map((j) => j.orgId).sort(), [...orgIds].sort());
 });

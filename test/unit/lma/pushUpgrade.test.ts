@@ -389,3 +389,16 @@ test('the preview and the failures as Markdown reports: tables, and a pipe in a 
   assert.match(failures, /\| 00D000000000001 \| C \| line break \| d \|/);
   assert.match(failuresMarkdown('0DV1', []), /No job failed\./);
 });
+
+test('ingestError words a Bulk API 2.0 sf__Error as the Collections path does', async () => {
+  const { ingestError } = await import('../../../src/lma/workflows/pushUpgrade');
+  assert.equal(
+    ingestError(
+      "INVALID_CROSS_REFERENCE_KEY:The organization 00D0000000BULK1 isn't a subscriber of this package.:SubscriberOrganizationKey --",
+    ),
+    "INVALID_CROSS_REFERENCE_KEY: The organization 00D0000000BULK1 isn't a subscriber of this package.",
+  );
+  assert.equal(ingestError('DUPLICATE_VALUE:dup: 1 --'), 'DUPLICATE_VALUE: dup');
+  assert.equal(ingestError('something else'), 'something else');
+  assert.equal(ingestError(''), 'refused');
+});
