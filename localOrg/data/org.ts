@@ -486,9 +486,16 @@ export class OrgData {
     const s = this.isSystem ? this.schema.require(sobject) : this.writable(sobject, 'create');
     const ops: PutOp[] = [];
     const ids: string[] = [];
+    const ctx = this.writeContext('create');
     for (const fields of rows) {
-      const prepared = this.prepareCreate(s, this.fitToLma(s, fields), options.history === true);
-      ops.push(...prepared.ops);
+      const prepared = this.prepareCreate(
+        s,
+        this.fitToLma(s, fields),
+        options.history === true,
+        undefined,
+        ctx,
+      );
+      for (const op of prepared.ops) ops.push(op);
       ids.push(prepared.id);
     }
     this.state.store.writeBulk(ops);
@@ -510,8 +517,8 @@ export class OrgData {
     fields: Row,
     history: boolean,
     chosenId?: string,
+    ctx: WriteContext = this.writeContext('create'),
   ): { ops: PutOp[]; id: string } {
-    const ctx = this.writeContext('create');
     const given = checkFields(s, fields, ctx);
     this.checkFmaValue(s, undefined, given);
     const at = now();

@@ -140,7 +140,7 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
 export function checkFields(schema: SObjectSchema, input: Row, ctx: WriteContext): Row {
   const out: Row = {};
   for (const [key, value] of Object.entries(input)) {
-    if (IGNORED.has(key.toLowerCase())) continue;
+    if (key.length <= 10 && IGNORED.has(key.toLowerCase())) continue;
     const f = schema.field(key);
     if (!f) {
       throw new SalesforceError(
@@ -164,16 +164,15 @@ export function checkFields(schema: SObjectSchema, input: Row, ctx: WriteContext
 
 /** Required fields of the row about to be stored. */
 export function checkRequired(schema: SObjectSchema, row: Row): void {
-  const missing = schema.fields
-    .filter((f) => f.required && (row[f.name] === null || row[f.name] === undefined))
-    .map((f) => f.name);
-  if (missing.length) {
-    throw new SalesforceError(
-      'REQUIRED_FIELD_MISSING',
-      `Required fields are missing: [${missing.join(', ')}]`,
-      missing,
-    );
-  }
+  let complete = true;
+  for (const f of schema.required) if (row[f.name] == null) complete = false;
+  if (complete) return;
+  const missing = schema.required.filter((f) => row[f.name] == null).map((f) => f.name);
+  throw new SalesforceError(
+    'REQUIRED_FIELD_MISSING',
+    `Required fields are missing: [${missing.join(', ')}]`,
+    missing,
+  );
 }
 
 export function checkId(schema: SObjectSchema, id: string): string {

@@ -81,6 +81,15 @@ export class Table {
 
   private all: Row[] | undefined;
   private live: Row[] | undefined;
+  private changeCount = 0;
+
+  /**
+   * How many writes changed the table's rows in memory: compaction copies a table whose count is the
+   * same as when it last wrote it, instead of encoding its rows again.
+   */
+  get changes(): number {
+    return this.changeCount;
+  }
 
   /**
    * Every row as an array, cached until the next write. Scans read these arrays instead of the Map,
@@ -143,6 +152,7 @@ export class Table {
     this.map.set(key, row);
     this.all = undefined;
     this.live = undefined;
+    this.changeCount++;
   }
 
   /** Take a row out again (a rolled-back create): it leaves no trace, not even for queryAll. */
@@ -162,6 +172,7 @@ export class Table {
     this.map.delete(key);
     this.all = undefined;
     this.live = undefined;
+    this.changeCount++;
   }
 }
 
