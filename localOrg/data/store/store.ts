@@ -7,6 +7,7 @@
 // snapshot of generation G holds everything in journals before G, so a crash
 // between any two steps leaves a readable, complete state.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { mintedCounter } from '../ids';
@@ -35,6 +36,11 @@ export interface StoreOptions {
    * and again by the compaction that the journal's growth soon causes.
    */
   bulkSnapshotRows?: number;
+  /**
+   * How a table read in slices (`Table.loadAsync`) lets other work run between slices of about
+   * `ms` milliseconds (default: the event loop's next turn, every 20 ms; at least a line a slice).
+   */
+  readSlices?: { ms?: number; pause?: () => Promise<void> };
 }
 
 const SNAPSHOT = 'snapshot.jsonl';
@@ -101,11 +107,15 @@ export class Store {
     this.indexSpecs = options.indexes ?? (() => [{ field: 'Id', idLike: true }]);
     this.compactBytes = options.compactBytes ?? 64 * 1024 * 1024;
     this.bulkSnapshotRows = options.bulkSnapshotRows ?? 10_000;
+    this.sliceMs = options.readSlices?.ms ?? 20;
+    this.pause = options.readSlices?.pause ?? (() => nextTurn());
     this.warn = options.warn ?? ((m) => process.stderr.write(`${m}\n`));
   }
 
   private readonly warn: (message: string) => void;
   private readonly bulkSnapshotRows: number;
+  private readonly sliceMs: number;
+  private readonly pause: () => Promise<void>;
 
   /** Load snapshot and journals (durable mode). */
   open(): void {
@@ -248,7 +258,11 @@ export class Store {
     if (t.lines === 0) return;
     const segment = { file, offset: t.offset, length: end - t.offset, lines: t.lines };
     this.segments.set(table, segment);
-    table.defer((put) => this.readSegment(segment, put), true);
+    table.defer(
+      (put) => this.readSegment(segment, put),
+      true,
+      (put, wanted) => this.readSegmentInSlices(segment, put, wanted),
+    );
   }
 
   /** Decode a table's lines from the snapshot (checking each again: the file may have changed since). */
@@ -267,6 +281,48 @@ export class Store {
     });
     if (validBytes < end || lines !== segment.lines)
       throw damagedSnapshot(file, validBytes, fs.fstatSync(segment.file.fd).size, false);
+    this.segmentRead(segment);
+  }
+
+  /**
+   * `readSegment` in slices of about `sliceMs`, letting other work run between them (`pause`); stops
+   * when the read is no longer `wanted` (the table was read whole meanwhile, or moved by a compaction).
+   */
+  private async readSegmentInSlices(
+    segment: Segment,
+    put: (row: Row) => void,
+    wanted: () => boolean,
+  ): Promise<void> {
+    const file = path.join(this.dir!, SNAPSHOT);
+    const end = segment.offset + segment.length;
+    let lines = 0;
+    let at = segment.offset;
+    for (;;) {
+      if (!wanted()) return;
+      if (segment.file.fd < 0)
+        throw new Error(`${file}: the local org's store is closed; its tables can't be read.`);
+      const started = performance.now();
+      let slice = 0;
+      let paused = false;
+      at = scanLines(segment.file.fd, at, end, (body) => {
+        if (slice > 0 && performance.now() - started >= this.sliceMs) return !(paused = true);
+        const value = parseJson(body);
+        if (!Array.isArray(value)) return false;
+        decodeChunks(value, (_o, _t, row) => put(row));
+        lines++;
+        slice++;
+        return true;
+      });
+      if (!paused) break;
+      await this.pause();
+    }
+    if (at < end || lines !== segment.lines)
+      throw damagedSnapshot(file, at, fs.fstatSync(segment.file.fd).size, false);
+    this.segmentRead(segment);
+  }
+
+  /** A segment's table is read: its rows are the segment's lines until its next change. */
+  private segmentRead(segment: Segment): void {
     for (const [table, s] of this.segments)
       if (s === segment) {
         this.segments.delete(table);
@@ -290,6 +346,11 @@ export class Store {
     let t = tables.get(sobject);
     if (!t) tables.set(sobject, (t = new Table(this.indexSpecs(sobject))));
     return t;
+  }
+
+  /** An org's tables by sObject (those used or in the snapshot). */
+  tablesOf(org: string): ReadonlyMap<string, Table> {
+    return this.orgs.get(org) ?? new Map();
   }
 
   orgIds(): string[] {
@@ -499,7 +560,7 @@ export class Store {
       for (const [org, sobject, table] of all) {
         const added = extraRows.get(table) ?? [];
         const deferred = table.deferred ? this.segments.get(table) : undefined;
-        const clean = deferred ? undefined : this.clean.get(table);
+        const clean = table.deferred ? undefined : this.clean.get(table);
         const segment = deferred ?? (clean && clean.changes === table.changes ? clean.segment : undefined);
         const kept = deferred ? table.pendingRows() : segment ? [] : [...table.rows.values()];
         const rows = added.length ? kept.concat(added) : kept;
@@ -537,7 +598,11 @@ export class Store {
     for (const [, org, sobject, row] of extra) this.applyRow(org, sobject, row);
     for (const [table, segment] of moved) {
       this.segments.set(table, segment);
-      table.defer((put) => this.readSegment(segment, put));
+      table.defer(
+        (put) => this.readSegment(segment, put),
+        false,
+        (put, wanted) => this.readSegmentInSlices(segment, put, wanted),
+      );
     }
     for (const [table, segment] of written) this.clean.set(table, { segment, changes: table.changes });
     if (old) {
