@@ -499,7 +499,7 @@ export class OrgData {
     const s = this.isSystem ? this.schema.require(sobject) : this.writable(sobject, 'create');
     const ops: PutOp[] = [];
     const ids: string[] = [];
-    const ctx = this.writeContext('create');
+    const ctx = { ...this.writeContext('create'), checked: new Map<string, Map<string, string>>() };
     for (const fields of rows) {
       const prepared = this.prepareCreate(
         s,

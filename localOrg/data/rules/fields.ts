@@ -12,7 +12,17 @@ export interface WriteContext {
   /** The platform itself (installs, LMA jobs): may write read-only fields. */
   system: boolean;
   exists(sobject: string, id: string): boolean;
+  /**
+   * References already checked in this write, by target: id as given → stored id. For a bulk insert,
+   * whose rows name the same few parents over and over (nothing is deleted while it runs).
+   */
+  checked?: Map<string, Map<string, string>>;
 }
+
+/** Date and date-time values seen valid, and their stored form: seeds repeat a few hundred days. */
+const validDates = new Set<string>();
+const storedDateTimes = new Map<string, string>();
+const REMEMBERED = 10_000;
 
 const IGNORED = new Set(['attributes', 'id']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -90,26 +100,42 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
       return f.scale === 0 ? Math.round(n) : n;
     }
     case 'date':
+      if (typeof value === 'string' && validDates.has(value)) return value;
       if (typeof value !== 'string' || !DATE.test(value) || !isCalendarDate(value))
         throw parseError(f, value);
       checkDateRange(f, value);
+      if (validDates.size >= REMEMBERED) validDates.clear();
+      validDates.add(value);
       return value;
     case 'datetime': {
+      const known = typeof value === 'string' ? storedDateTimes.get(value) : undefined;
+      if (known !== undefined) return known;
       const v = typeof value === 'string' ? normalizeDateTime(value) : undefined;
       if (v === undefined) throw parseError(f, value);
       checkDateRange(f, v);
+      if (storedDateTimes.size >= REMEMBERED) storedDateTimes.clear();
+      storedDateTimes.set(value as string, v);
       return v;
     }
     case 'reference': {
       if (typeof value !== 'string') throw parseError(f, value);
       const s = value;
       const target = f.referenceTo?.[0] ?? '';
+      let checked = ctx.checked?.get(target);
+      const known = checked?.get(s);
+      if (known !== undefined) return known;
       if (!isWellFormedId(s))
         throw new SalesforceError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${s}`, [f.name]);
       if (!ctx.exists(target, s)) {
         throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
       }
-      return toId18(s);
+      const id18 = toId18(s) as string;
+      if (ctx.checked) {
+        if (!checked) ctx.checked.set(target, (checked = new Map()));
+        // Only ids named again pay off: keep a bounded few (the first rows' parents are the common ones).
+        if (checked.size < REMEMBERED) checked.set(s, id18);
+      }
+      return id18;
     }
     case 'picklist': {
       if (!scalar(value)) throw parseError(f, value);
