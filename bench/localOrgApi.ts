@@ -2,7 +2,9 @@
 // 100,000-license world: status-by-package aggregate, lookup by subscriber org
 // id, a 2,000-row page; store start-up time and resident memory; how long a light
 // request waits while a heavy query runs beside it.
-//   node --import tsx bench/localOrgApi.ts [licenses]
+//   node --import tsx bench/localOrgApi.ts [licenses] [--data <seeded dir>]
+// With --data, the world seeded there (by an earlier `startLocalOrg({ dataDir, seed })`) is reopened
+// instead of seeding one (a 1,000,000-license seed takes minutes); the folder is left in place.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,10 @@ import { Connection } from '@jsforce/jsforce-node';
 import { startLocalOrg } from 'lma-local-org';
 
 const BUILD = process.argv[2] === '--build';
-const LICENSES = Number(process.argv[BUILD ? 4 : 2] ?? 100_000);
+const DATA = process.argv.includes('--data') ? process.argv[process.argv.indexOf('--data') + 1] : undefined;
+const LICENSES = Number(
+  (BUILD ? process.argv[4] : process.argv.slice(2).find((a) => /^\d+$/.test(a))) ?? 100_000,
+);
 const RUNS = 30;
 
 const median = (xs: number[]): number => {
@@ -33,9 +38,11 @@ async function timed(runs: number, fn: (i: number) => PromiseLike<unknown>): Pro
 /** Child process: seed the world, so the measuring process holds only an opened store. */
 async function build(dir: string): Promise<void> {
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const seeded = await startLocalOrg({ dataDir: dir, seed: LICENSES });
+  const { user, system } = process.cpuUsage(cpu);
   await seeded.close();
-  console.log(JSON.stringify({ seedMs: performance.now() - t }));
+  console.log(JSON.stringify({ seedMs: performance.now() - t, seedCpuMs: (user + system) / 1000 }));
 }
 
 interface ServerProcess {
@@ -82,17 +89,21 @@ async function startServerProcess(dir: string): Promise<ServerProcess> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'lma-bench-'));
+  const dir = DATA ?? mkdtempSync(join(tmpdir(), 'lma-bench-'));
   // Stopped however the run ends: a server left running would keep the benchmark's pipe open.
   let stopServer: (() => void) | undefined;
   try {
-    const child = spawnSync(
-      process.execPath,
-      [...process.execArgv, __filename, '--build', dir, String(LICENSES)],
-      { encoding: 'utf8' },
-    );
-    if (child.status !== 0) throw new Error(`seeding failed: ${child.stderr}`);
-    const { seedMs } = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { seedMs: number };
+    let seed = { seedMs: NaN, seedCpuMs: NaN };
+    if (!DATA) {
+      const child = spawnSync(
+        process.execPath,
+        [...process.execArgv, __filename, '--build', dir, String(LICENSES)],
+        { encoding: 'utf8' },
+      );
+      if (child.status !== 0) throw new Error(`seeding failed: ${child.stderr}`);
+      seed = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as typeof seed;
+    }
+    const { seedMs, seedCpuMs } = seed;
 
     // The server runs as users run it (`lma-local-org start`, the bundled CLI) in its own process,
     // so its start-up and resident memory are measured without the benchmark's client in them.
@@ -108,10 +119,44 @@ async function main(): Promise<void> {
 
     // The first request that needs the Licenses reads their table from the snapshot (tables are read on
     // first use): its time, and the resident memory once they are in.
+    // Light requests (/limits) one after another meanwhile: the read must not hold them up.
     const firstReadStarted = performance.now();
-    const total = await conn.query('SELECT COUNT() FROM sfLma__License__c');
-    const firstLicenseReadMs = performance.now() - firstReadStarted;
+    let firstLicenseReadMs = 0;
+    const counted = (async () => {
+      const r = await conn.query('SELECT COUNT() FROM sfLma__License__c');
+      firstLicenseReadMs = performance.now() - firstReadStarted;
+      return r;
+    })();
+    const readWaits: number[] = [];
+    while (!firstLicenseReadMs) {
+      const t = performance.now();
+      await (
+        await fetch(`${server.instanceUrl}/services/data/v62.0/limits`, {
+          headers: { Authorization: `Bearer ${server.lmoToken}` },
+        })
+      ).arrayBuffer();
+      if (!firstLicenseReadMs) readWaits.push(performance.now() - t);
+    }
+    const total = await counted;
     const rssAfterLicensesMb = server.rssMb();
+    const leadsStarted = performance.now();
+    const leads = await conn.query('SELECT COUNT() FROM Lead');
+    const firstLeadReadMs = performance.now() - leadsStarted;
+    const rssAfterLeadsMb = server.rssMb();
+    // Printed at once: the rest of a 1,000,000-license run takes many minutes more.
+    console.error(
+      JSON.stringify({
+        startupMs,
+        rssAfterStartMb,
+        firstLicenseReadMs,
+        lightWaits: readWaits.length,
+        lightMedianMs: readWaits.length ? median(readWaits) : undefined,
+        lightMaxMs: readWaits.length ? Math.max(...readWaits) : undefined,
+        rssAfterLicensesMb,
+        firstLeadReadMs,
+        rssAfterLeadsMb,
+      }),
+    );
     const sample = await conn.query<{ sfLma__Subscriber_Org_ID__c: string }>(
       'SELECT sfLma__Subscriber_Org_ID__c FROM sfLma__License__c LIMIT 200',
     );
@@ -179,7 +224,12 @@ async function main(): Promise<void> {
     const judged = LICENSES === 100_000;
     const rows: Array<[string, string, string, boolean]> = [
       ['licenses in the LMO', String(total.totalSize), '100,000', total.totalSize >= LICENSES],
-      ['seed (bulk insert, once, separate process)', `${seedMs.toFixed(0)} ms`, '-', true],
+      [
+        'seed (bulk insert, once, separate process): wall; CPU',
+        DATA ? 'not seeded (--data)' : `${seedMs.toFixed(0)} ms; ${seedCpuMs.toFixed(0)} ms`,
+        '-',
+        true,
+      ],
       [
         'server start-up, reopening the store (process start to listening)',
         `${startupMs.toFixed(0)} ms`,
@@ -192,7 +242,21 @@ async function main(): Promise<void> {
         '-',
         true,
       ],
+      [
+        `  a light request's wait meanwhile (/limits, ${readWaits.length} answered during it): median; longest`,
+        readWaits.length
+          ? `${median(readWaits).toFixed(1)} ms; ${Math.max(...readWaits).toFixed(1)} ms`
+          : 'none answered',
+        '-',
+        true,
+      ],
       ['server resident memory once the Licenses are read', `${rssAfterLicensesMb.toFixed(0)} MB`, '-', true],
+      [
+        `first Lead query (reads the ${leads.totalSize.toLocaleString('en-US')} Leads); resident memory then`,
+        `${firstLeadReadMs.toFixed(0)} ms; ${rssAfterLeadsMb.toFixed(0)} MB`,
+        '-',
+        true,
+      ],
       ['status-by-package aggregate (median)', `${aggregate.toFixed(1)} ms`, '< 50 ms', aggregate < 50],
       ['lookup by subscriber org id (median)', `${lookup.toFixed(2)} ms`, '< 5 ms', lookup < 5],
       ['2,000-row first page, jsforce (median)', `${firstPage.toFixed(1)} ms`, '< 30 ms', firstPage < 30],
@@ -235,7 +299,7 @@ async function main(): Promise<void> {
       );
   } finally {
     stopServer?.();
-    rmSync(dir, { recursive: true, force: true });
+    if (!DATA) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -5,6 +5,7 @@ import { OrgData, OrgState } from './org';
 import { schemaFor } from './schema/registry';
 import type { OrgKind } from './schema/registry';
 import { Store } from './store/store';
+import type { StoreOptions } from './store/store';
 import type { IndexSpec } from './store/table';
 
 export interface DatabaseOptions {
@@ -12,6 +13,8 @@ export interface DatabaseOptions {
   dir?: string;
   compactBytes?: number;
   warn?: (message: string) => void;
+  /** How tables are read in slices (tests hold a read between slices). */
+  readSlices?: StoreOptions['readSlices'];
 }
 
 export interface OrgOptions {
@@ -107,6 +110,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     indexes: indexesFor,
     compactBytes: options.compactBytes,
     warn: options.warn,
+    readSlices: options.readSlices,
   });
   store.open();
   return new Database(store);

@@ -311,8 +311,21 @@ export class OrgData {
    * The same answer as `query`, for a server: a long WHERE lets the event loop run every few
    * milliseconds, so that other requests are answered meanwhile (see runQueryAsync).
    */
-  queryAsync(soql: string, options: QueryOptions = {}): Promise<QueryResult> {
+  async queryAsync(soql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    await this.tablesRead(soql);
     return runQueryAsync(this.source(), soql, options, () => nextTurn());
+  }
+
+  /**
+   * The tables a query names (its object, a subquery's or semi-join's) that are not read yet, read in
+   * slices first: a million Licenses take seconds to read, and other requests are answered meanwhile.
+   * A table reached otherwise (a relationship's parent) is read whole when the query meets it.
+   */
+  private async tablesRead(soql: string): Promise<void> {
+    const reads: Array<Promise<void>> = [];
+    for (const [sobject, table] of this.state.store.tablesOf(this.orgId))
+      if (table.deferred && new RegExp(`\\b${sobject}\\b`, 'i').test(soql)) reads.push(table.loadAsync());
+    if (reads.length) await Promise.all(reads);
   }
 
   /** `jsonDoubles`: doubles as Salesforce writes them in JSON (the HTTP answer; soql/query.ts jsonDouble). */
@@ -486,9 +499,16 @@ export class OrgData {
     const s = this.isSystem ? this.schema.require(sobject) : this.writable(sobject, 'create');
     const ops: PutOp[] = [];
     const ids: string[] = [];
+    const ctx = { ...this.writeContext('create'), checked: new Map<string, Map<string, string>>() };
     for (const fields of rows) {
-      const prepared = this.prepareCreate(s, this.fitToLma(s, fields), options.history === true);
-      ops.push(...prepared.ops);
+      const prepared = this.prepareCreate(
+        s,
+        this.fitToLma(s, fields),
+        options.history === true,
+        undefined,
+        ctx,
+      );
+      for (const op of prepared.ops) ops.push(op);
       ids.push(prepared.id);
     }
     this.state.store.writeBulk(ops);
@@ -510,8 +530,8 @@ export class OrgData {
     fields: Row,
     history: boolean,
     chosenId?: string,
+    ctx: WriteContext = this.writeContext('create'),
   ): { ops: PutOp[]; id: string } {
-    const ctx = this.writeContext('create');
     const given = checkFields(s, fields, ctx);
     this.checkFmaValue(s, undefined, given);
     const at = now();

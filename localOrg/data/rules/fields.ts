@@ -12,7 +12,17 @@ export interface WriteContext {
   /** The platform itself (installs, LMA jobs): may write read-only fields. */
   system: boolean;
   exists(sobject: string, id: string): boolean;
+  /**
+   * References already checked in this write, by target: id as given → stored id. For a bulk insert,
+   * whose rows name the same few parents over and over (nothing is deleted while it runs).
+   */
+  checked?: Map<string, Map<string, string>>;
 }
+
+/** Date and date-time values seen valid, and their stored form: seeds repeat a few hundred days. */
+const validDates = new Set<string>();
+const storedDateTimes = new Map<string, string>();
+const REMEMBERED = 10_000;
 
 const IGNORED = new Set(['attributes', 'id']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -90,26 +100,42 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
       return f.scale === 0 ? Math.round(n) : n;
     }
     case 'date':
+      if (typeof value === 'string' && validDates.has(value)) return value;
       if (typeof value !== 'string' || !DATE.test(value) || !isCalendarDate(value))
         throw parseError(f, value);
       checkDateRange(f, value);
+      if (validDates.size >= REMEMBERED) validDates.clear();
+      validDates.add(value);
       return value;
     case 'datetime': {
+      const known = typeof value === 'string' ? storedDateTimes.get(value) : undefined;
+      if (known !== undefined) return known;
       const v = typeof value === 'string' ? normalizeDateTime(value) : undefined;
       if (v === undefined) throw parseError(f, value);
       checkDateRange(f, v);
+      if (storedDateTimes.size >= REMEMBERED) storedDateTimes.clear();
+      storedDateTimes.set(value as string, v);
       return v;
     }
     case 'reference': {
       if (typeof value !== 'string') throw parseError(f, value);
       const s = value;
       const target = f.referenceTo?.[0] ?? '';
+      let checked = ctx.checked?.get(target);
+      const known = checked?.get(s);
+      if (known !== undefined) return known;
       if (!isWellFormedId(s))
         throw new SalesforceError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${s}`, [f.name]);
       if (!ctx.exists(target, s)) {
         throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
       }
-      return toId18(s);
+      const id18 = toId18(s) as string;
+      if (ctx.checked) {
+        if (!checked) ctx.checked.set(target, (checked = new Map()));
+        // Only ids named again pay off: keep a bounded few (the first rows' parents are the common ones).
+        if (checked.size < REMEMBERED) checked.set(s, id18);
+      }
+      return id18;
     }
     case 'picklist': {
       if (!scalar(value)) throw parseError(f, value);
@@ -140,7 +166,7 @@ export function storedValue(f: FieldDef, value: unknown, ctx: WriteContext): unk
 export function checkFields(schema: SObjectSchema, input: Row, ctx: WriteContext): Row {
   const out: Row = {};
   for (const [key, value] of Object.entries(input)) {
-    if (IGNORED.has(key.toLowerCase())) continue;
+    if (key.length <= 10 && IGNORED.has(key.toLowerCase())) continue;
     const f = schema.field(key);
     if (!f) {
       throw new SalesforceError(
@@ -164,16 +190,15 @@ export function checkFields(schema: SObjectSchema, input: Row, ctx: WriteContext
 
 /** Required fields of the row about to be stored. */
 export function checkRequired(schema: SObjectSchema, row: Row): void {
-  const missing = schema.fields
-    .filter((f) => f.required && (row[f.name] === null || row[f.name] === undefined))
-    .map((f) => f.name);
-  if (missing.length) {
-    throw new SalesforceError(
-      'REQUIRED_FIELD_MISSING',
-      `Required fields are missing: [${missing.join(', ')}]`,
-      missing,
-    );
-  }
+  let complete = true;
+  for (const f of schema.required) if (row[f.name] == null) complete = false;
+  if (complete) return;
+  const missing = schema.required.filter((f) => row[f.name] == null).map((f) => f.name);
+  throw new SalesforceError(
+    'REQUIRED_FIELD_MISSING',
+    `Required fields are missing: [${missing.join(', ')}]`,
+    missing,
+  );
 }
 
 export function checkId(schema: SObjectSchema, id: string): string {

@@ -30,6 +30,8 @@ export class SObjectSchema {
   readonly fields: readonly FieldDef[];
   readonly childRelationships: ChildRelationship[] = [];
   private readonly byName = new Map<string, FieldDef>();
+  /** By the name as declared: most writes spell fields so, which spares lower-casing each key. */
+  private readonly byExactName = new Map<string, FieldDef>();
   private readonly byRelationship = new Map<string, FieldDef>();
 
   constructor(def: SObjectDef) {
@@ -37,6 +39,7 @@ export class SObjectSchema {
     this.fields = def.fields;
     for (const f of def.fields) {
       this.byName.set(f.name.toLowerCase(), f);
+      this.byExactName.set(f.name, f);
       if (f.relationshipName) this.byRelationship.set(f.relationshipName.toLowerCase(), f);
     }
   }
@@ -46,7 +49,14 @@ export class SObjectSchema {
   }
 
   field(name: string): FieldDef | undefined {
-    return this.byName.get(name.toLowerCase());
+    return this.byExactName.get(name) ?? this.byName.get(name.toLowerCase());
+  }
+
+  private requiredFields: readonly FieldDef[] | undefined;
+
+  /** The fields a stored row must have a value for. */
+  get required(): readonly FieldDef[] {
+    return (this.requiredFields ??= this.fields.filter((f) => f.required));
   }
 
   /** The field or INVALID_FIELD naming it. */

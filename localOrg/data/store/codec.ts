@@ -79,9 +79,19 @@ export function decodeChunks(value: unknown, onRow: (org: string, sobject: strin
 }
 
 const shapes = new Map<string, (values: unknown[]) => Row>();
+/** The last layout built: rows written one after another (a seed's) mostly share it. */
+let lastKeys: readonly string[] = [];
+let lastMake: ((values: unknown[]) => Row) | undefined;
+
+const sameKeys = (a: readonly string[], b: readonly string[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
 
 /** Build rows with a fixed key order as compact fixed-shape objects (see factoryFor). */
 export function shapedRow(keys: readonly string[], values: unknown[]): Row {
+  if (lastMake && sameKeys(keys, lastKeys)) return lastMake(values);
   const cacheKey = keys.join(',');
   let make = shapes.get(cacheKey);
   if (!make) {
@@ -91,5 +101,7 @@ export function shapedRow(keys: readonly string[], values: unknown[]): Row {
     ) as (values: unknown[]) => Row;
     shapes.set(cacheKey, make);
   }
+  lastKeys = [...keys];
+  lastMake = make;
   return make(values);
 }

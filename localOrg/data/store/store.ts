@@ -7,6 +7,7 @@
 // snapshot of generation G holds everything in journals before G, so a crash
 // between any two steps leaves a readable, complete state.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { mintedCounter } from '../ids';
@@ -29,6 +30,17 @@ export interface StoreOptions {
   compactBytes?: number;
   /** Told what a start repaired (a trimmed torn tail); default: standard error. */
   warn?: (message: string) => void;
+  /**
+   * A bulk write of at least this many rows (a seed's table) goes straight into a new snapshot
+   * instead of the journal (default 10,000): its rows are encoded once, not once for the journal
+   * and again by the compaction that the journal's growth soon causes.
+   */
+  bulkSnapshotRows?: number;
+  /**
+   * How a table read in slices (`Table.loadAsync`) lets other work run between slices of about
+   * `ms` milliseconds (default: the event loop's next turn, every 20 ms; at least a line a slice).
+   */
+  readSlices?: { ms?: number; pause?: () => Promise<void> };
 }
 
 const SNAPSHOT = 'snapshot.jsonl';
@@ -94,10 +106,16 @@ export class Store {
     this.dir = options.dir;
     this.indexSpecs = options.indexes ?? (() => [{ field: 'Id', idLike: true }]);
     this.compactBytes = options.compactBytes ?? 64 * 1024 * 1024;
+    this.bulkSnapshotRows = options.bulkSnapshotRows ?? 10_000;
+    this.sliceMs = options.readSlices?.ms ?? 20;
+    this.pause = options.readSlices?.pause ?? (() => nextTurn());
     this.warn = options.warn ?? ((m) => process.stderr.write(`${m}\n`));
   }
 
   private readonly warn: (message: string) => void;
+  private readonly bulkSnapshotRows: number;
+  private readonly sliceMs: number;
+  private readonly pause: () => Promise<void>;
 
   /** Load snapshot and journals (durable mode). */
   open(): void {
@@ -225,6 +243,11 @@ export class Store {
   private snapshotFile: { fd: number } | undefined;
   /** Where each deferred table's lines are in the open snapshot. */
   private readonly segments = new Map<Table, Segment>();
+  /**
+   * Where each table read (or written) whole is in the open snapshot, with its `Table.changes` then:
+   * while that count holds, the lines there are still its rows, and compaction copies them.
+   */
+  private readonly clean = new Map<Table, { segment: Segment; changes: number }>();
 
   private deferTable(
     file: { fd: number },
@@ -235,7 +258,11 @@ export class Store {
     if (t.lines === 0) return;
     const segment = { file, offset: t.offset, length: end - t.offset, lines: t.lines };
     this.segments.set(table, segment);
-    table.defer((put) => this.readSegment(segment, put), true);
+    table.defer(
+      (put) => this.readSegment(segment, put),
+      true,
+      (put, wanted) => this.readSegmentInSlices(segment, put, wanted),
+    );
   }
 
   /** Decode a table's lines from the snapshot (checking each again: the file may have changed since). */
@@ -254,7 +281,54 @@ export class Store {
     });
     if (validBytes < end || lines !== segment.lines)
       throw damagedSnapshot(file, validBytes, fs.fstatSync(segment.file.fd).size, false);
-    for (const [table, s] of this.segments) if (s === segment) this.segments.delete(table);
+    this.segmentRead(segment);
+  }
+
+  /**
+   * `readSegment` in slices of about `sliceMs`, letting other work run between them (`pause`); stops
+   * when the read is no longer `wanted` (the table was read whole meanwhile, or moved by a compaction).
+   */
+  private async readSegmentInSlices(
+    segment: Segment,
+    put: (row: Row) => void,
+    wanted: () => boolean,
+  ): Promise<void> {
+    const file = path.join(this.dir!, SNAPSHOT);
+    const end = segment.offset + segment.length;
+    let lines = 0;
+    let at = segment.offset;
+    for (;;) {
+      if (!wanted()) return;
+      if (segment.file.fd < 0)
+        throw new Error(`${file}: the local org's store is closed; its tables can't be read.`);
+      const started = performance.now();
+      let slice = 0;
+      let paused = false;
+      at = scanLines(segment.file.fd, at, end, (body) => {
+        if (slice > 0 && performance.now() - started >= this.sliceMs) return !(paused = true);
+        const value = parseJson(body);
+        if (!Array.isArray(value)) return false;
+        decodeChunks(value, (_o, _t, row) => put(row));
+        lines++;
+        slice++;
+        return true;
+      });
+      if (!paused) break;
+      await this.pause();
+    }
+    if (at < end || lines !== segment.lines)
+      throw damagedSnapshot(file, at, fs.fstatSync(segment.file.fd).size, false);
+    this.segmentRead(segment);
+  }
+
+  /** A segment's table is read: its rows are the segment's lines until its next change. */
+  private segmentRead(segment: Segment): void {
+    for (const [table, s] of this.segments)
+      if (s === segment) {
+        this.segments.delete(table);
+        // Read, its rows are the segment's lines until its next change (pending rows are one).
+        this.clean.set(table, { segment, changes: table.changes });
+      }
   }
 
   get durable(): boolean {
@@ -274,6 +348,11 @@ export class Store {
     return t;
   }
 
+  /** An org's tables by sObject (those used or in the snapshot). */
+  tablesOf(org: string): ReadonlyMap<string, Table> {
+    return this.orgs.get(org) ?? new Map();
+  }
+
   orgIds(): string[] {
     return [...this.orgs.keys()];
   }
@@ -287,9 +366,16 @@ export class Store {
     this.maybeCompact();
   }
 
-  /** Many rows, one fsync: for seeds. Each line of rows is atomic on its own. */
+  /**
+   * Many rows, one fsync: for seeds. Each line of rows is atomic on its own. At `bulkSnapshotRows`
+   * rows or more, the rows go into a new snapshot (a compaction that adds them), all or nothing.
+   */
   writeBulk(ops: PutOp[]): void {
     if (this.tx) return this.writeInTransaction(ops);
+    if (this.journal && ops.length >= this.bulkSnapshotRows) {
+      this.compact(ops);
+      return;
+    }
     if (this.journal) {
       const lines: string[] = [];
       for (let i = 0; i < ops.length; i += ROWS_PER_LINE)
@@ -425,11 +511,18 @@ export class Store {
 
   /**
    * Rewrite the state as a snapshot and start a new journal. A table not read yet is copied from the
-   * old snapshot as it is (its lines, then its pending rows), so compacting never reads it.
+   * old snapshot as it is (its lines, then its pending rows), so compacting never reads it; so is a
+   * table unchanged since it was read or last written. `extra` rows (a bulk write) follow their
+   * table's lines and are applied in memory only once the snapshot is in place: if writing it
+   * fails, none of them is kept.
    */
-  compact(): void {
+  compact(extra: PutOp[] = []): void {
     // An open transaction's rows must not reach the snapshot before its commit.
-    if (!this.dir || !this.journal || this.tx) return;
+    if (!this.dir || !this.journal || this.tx) {
+      if (extra.length)
+        throw new Error('a bulk write into the snapshot needs a durable store and no transaction');
+      return;
+    }
     const dir = this.dir;
     const nextGen = this.gen + 1;
     this.journal.close();
@@ -437,7 +530,16 @@ export class Store {
     const tmp = path.join(dir, `${SNAPSHOT}.tmp`);
     const fd = fs.openSync(tmp, 'w', 0o600);
     const moved: Array<[Table, Segment]> = [];
+    const written: Array<[Table, Segment]> = [];
     const file = { fd: -1 };
+    // The extra rows by table (a table they create is made now, empty: harmless if this fails).
+    const extraRows = new Map<Table, Row[]>();
+    for (const [, org, sobject, row] of extra) {
+      const table = this.table(org, sobject);
+      let rows = extraRows.get(table);
+      if (!rows) extraRows.set(table, (rows = []));
+      rows.push(row);
+    }
     try {
       let offset = 0;
       const write = (text: string | Buffer): void => {
@@ -456,8 +558,12 @@ export class Store {
       };
       write(encodeLine(header));
       for (const [org, sobject, table] of all) {
-        const segment = table.deferred ? this.segments.get(table) : undefined;
-        const rows = segment ? table.pendingRows() : [...table.rows.values()];
+        const added = extraRows.get(table) ?? [];
+        const deferred = table.deferred ? this.segments.get(table) : undefined;
+        const clean = table.deferred ? undefined : this.clean.get(table);
+        const segment = deferred ?? (clean && clean.changes === table.changes ? clean.segment : undefined);
+        const kept = deferred ? table.pendingRows() : segment ? [] : [...table.rows.values()];
+        const rows = added.length ? kept.concat(added) : kept;
         const lines: string[] = [];
         for (let i = 0; i < rows.length; i += ROWS_PER_LINE)
           lines.push(
@@ -467,11 +573,13 @@ export class Store {
         const start = offset;
         if (segment) copyBytes(segment.file.fd, segment.offset, segment.length, write);
         for (const line of lines) write(line);
-        if (segment)
-          moved.push([
-            table,
-            { file, offset: start, length: offset - start, lines: segment.lines + lines.length },
-          ]);
+        const now = {
+          file,
+          offset: start,
+          length: offset - start,
+          lines: (segment?.lines ?? 0) + lines.length,
+        };
+        (deferred ? moved : written).push([table, now]);
       }
       fs.fsyncSync(fd);
     } finally {
@@ -484,10 +592,19 @@ export class Store {
     const old = this.snapshotFile;
     this.snapshotFile = file;
     this.segments.clear();
+    this.clean.clear();
+    // The bulk write is in the snapshot: now in memory too (a deferred table's pending rows are
+    // dropped just below, being in its new lines).
+    for (const [, org, sobject, row] of extra) this.applyRow(org, sobject, row);
     for (const [table, segment] of moved) {
       this.segments.set(table, segment);
-      table.defer((put) => this.readSegment(segment, put));
+      table.defer(
+        (put) => this.readSegment(segment, put),
+        false,
+        (put, wanted) => this.readSegmentInSlices(segment, put, wanted),
+      );
     }
+    for (const [table, segment] of written) this.clean.set(table, { segment, changes: table.changes });
     if (old) {
       fs.closeSync(old.fd);
       old.fd = -1;

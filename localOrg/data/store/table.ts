@@ -16,15 +16,23 @@ export function indexKey(value: unknown, idLike: boolean): unknown {
 
 /** Reads a table's rows from the snapshot, handing each to `put`; throws if the file is damaged. */
 export type TableLoader = (put: (row: Row) => void) => void;
+/**
+ * The same read in slices that let the event loop run between them; `wanted` says whether the read
+ * is still wanted (not done otherwise, nor moved to a new snapshot): when it isn't, it stops.
+ */
+export type AsyncTableLoader = (put: (row: Row) => void, wanted: () => boolean) => Promise<void>;
 
 export class Table {
-  private readonly map = new Map<string, Row>();
+  private map = new Map<string, Row>();
   /**
    * The table's rows in the snapshot, not read yet: a table is read on its first use, so a start
    * costs only the tables something uses. Writes replayed from journals (or made) meanwhile wait in
    * `pending` and are applied over the snapshot's rows, in order, when it is read.
    */
   private loader: TableLoader | undefined;
+  private asyncLoader: AsyncTableLoader | undefined;
+  /** The read in slices under way (`loadAsync`). */
+  private loading: Promise<void> | undefined;
   private pending: Row[] = [];
   // A key maps to one row key, or to a Set when several rows share it (saves a Set per unique value).
   // An index is built on its first lookup, not while the store replays: opening a 100,000-license
@@ -57,23 +65,61 @@ export class Table {
   }
 
   /** Read the rows from `loader` on first use; `pending` rows (already in it) are dropped. */
-  defer(loader: TableLoader, keepPending = false): void {
+  defer(loader: TableLoader, keepPending = false, asyncLoader?: AsyncTableLoader): void {
     this.loader = loader;
+    this.asyncLoader = asyncLoader;
     if (!keepPending) this.pending = [];
   }
 
-  /** Read the table's rows from the snapshot now, if they weren't yet. */
+  /**
+   * Read the table's rows from the snapshot now, if they weren't yet. A read in slices under way
+   * (`loadAsync`) is overtaken: this one reads the table whole, at once.
+   */
   load(): void {
     const loader = this.loader;
     if (!loader) return;
-    const map = this.map;
-    try {
-      loader((row) => map.set(String(row.Id).slice(0, 15), row));
-    } catch (e) {
-      map.clear(); // try again on the next use, and fail as loudly again
-      throw e;
+    const map = new Map<string, Row>();
+    loader((row) => map.set(String(row.Id).slice(0, 15), row)); // throws: tried again on the next use
+    this.loaded(map);
+  }
+
+  /**
+   * Read the table's rows without holding the event loop: in slices, between which other work runs.
+   * Resolves once they are read (at once if they were); the table's other methods, called meanwhile,
+   * read it whole at once (`load`). Fails as `load` does on damage, and the next use tries again.
+   */
+  loadAsync(): Promise<void> {
+    if (!this.loader) return Promise.resolve();
+    if (!this.asyncLoader) {
+      try {
+        this.load();
+        return Promise.resolve();
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
     }
+    return (this.loading ??= this.readInSlices(this.loader, this.asyncLoader));
+  }
+
+  private async readInSlices(loader: TableLoader, asyncLoader: AsyncTableLoader): Promise<void> {
+    const map = new Map<string, Row>();
+    const wanted = (): boolean => this.loader === loader;
+    try {
+      await asyncLoader((row) => map.set(String(row.Id).slice(0, 15), row), wanted);
+    } catch (e) {
+      if (wanted()) throw e;
+    } finally {
+      this.loading = undefined;
+    }
+    // Read whole meanwhile, or moved to a new snapshot by a compaction (then read from there).
+    if (!wanted()) return this.loadAsync();
+    this.loaded(map);
+  }
+
+  private loaded(map: Map<string, Row>): void {
+    this.map = map;
     this.loader = undefined;
+    this.asyncLoader = undefined;
     const pending = this.pending;
     this.pending = [];
     for (const row of pending) this.put(row);
@@ -81,6 +127,15 @@ export class Table {
 
   private all: Row[] | undefined;
   private live: Row[] | undefined;
+  private changeCount = 0;
+
+  /**
+   * How many writes changed the table's rows in memory: compaction copies a table whose count is the
+   * same as when it last wrote it, instead of encoding its rows again.
+   */
+  get changes(): number {
+    return this.changeCount;
+  }
 
   /**
    * Every row as an array, cached until the next write. Scans read these arrays instead of the Map,
@@ -143,6 +198,7 @@ export class Table {
     this.map.set(key, row);
     this.all = undefined;
     this.live = undefined;
+    this.changeCount++;
   }
 
   /** Take a row out again (a rolled-back create): it leaves no trace, not even for queryAll. */
@@ -162,6 +218,7 @@ export class Table {
     this.map.delete(key);
     this.all = undefined;
     this.live = undefined;
+    this.changeCount++;
   }
 }
 

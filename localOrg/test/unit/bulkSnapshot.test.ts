@@ -1,0 +1,102 @@
+// A seed's bulk write goes straight into a new snapshot (its rows encoded once, not for the journal
+// and again for the compaction its growth causes), all or nothing; and compaction copies a table
+// that has not changed since it was written or read instead of encoding its rows again.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, test } from 'node:test';
+import { openStore } from '../../data/store/store';
+import type { PutOp } from '../../data/store/codec';
+
+const ORG = '00D000000000009EAA';
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lma-bulk-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const id = (prefix: string, n: number): string => `${prefix}${String(n).padStart(12, '0')}AAA`;
+const rows = (sobject: string, prefix: string, from: number, n: number): PutOp[] =>
+  Array.from({ length: n }, (_, i) => [
+    'p',
+    ORG,
+    sobject,
+    { Id: id(prefix, from + i), Name: `Row ${from + i}`, IsDeleted: false },
+  ]);
+const journalBytes = (dir: string): number =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith('journal-'))
+    .reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
+
+test('a bulk write of many rows lands in a new snapshot, not in the journal, and reads back whole', async () => {
+  const dir = tempDir();
+  const store = await openStore({ dir, bulkSnapshotRows: 100 });
+  store.write(rows('Account', '001', 1, 3));
+  assert.ok(journalBytes(dir) > 0, 'a single write is journalled');
+  store.writeBulk(rows('Account', '001', 4, 500));
+  assert.equal(journalBytes(dir), 0, 'the bulk write and the journal before it are in the snapshot');
+  assert.equal(store.table(ORG, 'Account').get(id('001', 250))?.Name, 'Row 250', 'in memory at once');
+  store.writeBulk(rows('Account', '001', 1, 2)); // below the threshold: journalled
+  assert.ok(journalBytes(dir) > 0);
+  store.close();
+  const reopened = await openStore({ dir });
+  const accounts = reopened.table(ORG, 'Account');
+  assert.equal(accounts.rows.size, 503);
+  assert.equal(accounts.get(id('001', 503))?.Name, 'Row 503');
+  reopened.close();
+});
+
+test('a bulk write whose snapshot cannot be written is not kept, and the store goes on', async () => {
+  const dir = tempDir();
+  const store = await openStore({ dir, bulkSnapshotRows: 100 });
+  store.write(rows('Account', '001', 1, 1));
+  // The snapshot's temporary file can't be created: a directory holds its name.
+  fs.mkdirSync(path.join(dir, 'snapshot.jsonl.tmp'));
+  assert.throws(() => store.writeBulk(rows('Contact', '003', 1, 200)), /EISDIR|illegal operation/);
+  assert.equal(store.table(ORG, 'Contact').get(id('003', 5)), undefined, 'nothing of it in memory');
+  fs.rmdirSync(path.join(dir, 'snapshot.jsonl.tmp'));
+  store.write(rows('Account', '001', 2, 1));
+  store.close();
+  const reopened = await openStore({ dir });
+  assert.equal(reopened.table(ORG, 'Contact').rows.size, 0, 'nothing of it on disk');
+  assert.equal(reopened.table(ORG, 'Account').rows.size, 2, 'the writes around it are');
+  reopened.close();
+});
+
+test('compaction copies a table unchanged since it was written or read, and encodes it again once changed', async () => {
+  const dir = tempDir();
+  const store = await openStore({ dir, bulkSnapshotRows: 100 });
+  store.writeBulk(rows('Lead', '00Q', 1, 300));
+  const leads = store.table(ORG, 'Lead');
+  assert.equal(leads.deferred, false, 'written in this process: in memory');
+  // Encoding the table would read its rows: make that fail, so only a copy passes.
+  const unread = (): never => assert.fail('compaction read the rows of an unchanged table');
+  Object.defineProperty(leads, 'rows', { get: unread, configurable: true });
+  store.write(rows('Account', '001', 1, 1));
+  store.compact();
+  store.writeBulk(rows('Contact', '003', 1, 150));
+  delete (leads as { rows?: unknown }).rows; // the prototype's getter again
+  store.write([['p', ORG, 'Lead', { Id: id('00Q', 7), Name: 'Changed', IsDeleted: false }]]);
+  store.compact(); // changed: encoded again
+  store.close();
+
+  // Read after a start: unchanged, it is copied too.
+  const again = await openStore({ dir });
+  const read = again.table(ORG, 'Lead');
+  assert.equal(read.get(id('00Q', 7))?.Name, 'Changed');
+  Object.defineProperty(read, 'rows', { get: unread, configurable: true });
+  again.compact();
+  again.close();
+  const last = await openStore({ dir });
+  assert.equal(last.table(ORG, 'Lead').rows.size, 300);
+  assert.equal(last.table(ORG, 'Lead').get(id('00Q', 7))?.Name, 'Changed');
+  assert.equal(last.table(ORG, 'Contact').rows.size, 150);
+  assert.equal(last.table(ORG, 'Account').rows.size, 1);
+  last.close();
+});
