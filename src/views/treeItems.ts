@@ -1,11 +1,16 @@
 import * as vscode from 'vscode';
-import { expirationWords, formatSeats, isExpired, licenseRowSummary } from '../lma/rules/encodings';
+import { expirationWords, formatSeats, isExpired, isoDate, licenseRowSummary } from '../lma/rules/encodings';
+import { licenseRefreshText } from '../lma/rules/licenseRefresh';
 import { OTHER_STATUS, type LicenseGroupStatus } from '../lma/records/types';
 import type { TestInstallOutcome } from '../lma/workflows/testInstall';
 import { contextValue, type LicenseNode, type LmaNode, type TestInstallMark } from './nodes';
 import { commands, setupWalkthroughId, workbenchCommands } from '../ids';
 
 /** How the tree shows its nodes (`nodes.ts` says what they are, `lmoTreeModel.ts` what they hold). */
+
+/** Refresh Licenses has no API: the button is on the package's record page. */
+const REFRESH_HOW =
+  'Once a week, with the button on the package’s page in Salesforce (no API): right-click the package → Open in Salesforce.';
 
 const statusIcons: Record<LicenseGroupStatus, vscode.ThemeIcon> = {
   Active: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
@@ -78,7 +83,8 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
         `**${pkg.name}**\n\nPackage id: ${pkg.packageId ?? 'unknown'}\n\nLatest version: ${pkg.latestVersion ?? 'none'}\n\n` +
           Object.entries(pkg.licenseCounts)
             .map(([status, count]) => `${status}: ${count}`)
-            .join(' · '),
+            .join(' · ') +
+          `\n\nRefresh Licenses: ${licenseRefreshText(pkg, isoDate(new Date()))}. ${REFRESH_HOW}`,
       );
       item.iconPath = new vscode.ThemeIcon(busy || testInstall?.running ? 'loading~spin' : 'package');
       return withId(item, node, testInstall);
