@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { expirationWords, formatSeats, isExpired, isoDate, licenseRowSummary } from '../lma/rules/encodings';
 import { licenseRefreshText } from '../lma/rules/licenseRefresh';
+import { SET_BY_CUSTOMER } from '../lma/rules/featureParameters';
+import { parameterKind, valueCounts } from './featureParameterNodes';
 import { OTHER_STATUS, type LicenseGroupStatus } from '../lma/records/types';
 import type { TestInstallOutcome } from '../lma/workflows/testInstall';
 import { contextValue, type LicenseNode, type LmaNode, type TestInstallMark } from './nodes';
@@ -159,6 +161,32 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
         tooltip.isTrusted = { enabledCommands: [workbenchCommands.openWalkthrough] };
         item.tooltip = tooltip;
       }
+      return withId(item, node);
+    }
+    case 'featureParameters': {
+      const item = new vscode.TreeItem('Feature Parameters', C.Collapsed);
+      item.iconPath = new vscode.ThemeIcon('settings');
+      item.tooltip =
+        'The package’s feature parameters (Feature Management App) and how many Licenses hold each value.';
+      return withId(item, node);
+    }
+    case 'featureParameter': {
+      const { parameter } = node;
+      const item = new vscode.TreeItem(parameter.label, C.None);
+      item.description = valueCounts(parameter);
+      item.tooltip = new vscode.MarkdownString(
+        `**${parameter.label}** (${parameter.fullName})\n\n${parameterKind(parameter)}` +
+          (parameter.introducedIn ? ` · introduced in ${parameter.introducedIn}` : '') +
+          `\n\nLicenses by value: ${valueCounts(parameter)}` +
+          (parameter.direction === 'SubscriberToLmo' ? `\n\n${SET_BY_CUSTOMER}` : ''),
+      );
+      item.iconPath = new vscode.ThemeIcon(
+        parameter.type === 'Boolean'
+          ? 'symbol-boolean'
+          : parameter.type === 'Integer'
+            ? 'symbol-number'
+            : 'calendar',
+      );
       return withId(item, node);
     }
     case 'message': {
