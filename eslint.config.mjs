@@ -205,6 +205,7 @@ export default tseslint.config(
       'src/org/**/*.ts',
       'src/protocol/**/*.ts',
       'src/views/nodes.ts',
+      'src/views/featureParameterNodes.ts',
       'src/views/*Model.ts',
       'src/commands/pipeline.ts',
       'src/state/*Model.ts',

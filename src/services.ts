@@ -70,6 +70,11 @@ export interface Services {
   readonly pushOwners: PushOwners;
   /** App Analytics files already downloaded (the extension's global storage). */
   readonly usageCache: AppAnalyticsCache;
+  /**
+   * Opens a URL in the user's browser exactly as written: the one way a URL leaves the extension
+   * (`openUrl` below says why not `vscode.Uri.parse`).
+   */
+  openExternal(url: string): Promise<boolean>;
 }
 
 /** Creates the services; `disposables` go into the extension context's subscriptions. */
@@ -148,6 +153,7 @@ export function createServices(context: vscode.ExtensionContext): {
     ownerOrgs: new OwnerOrgConnections({ log }),
     pushOwners,
     usageCache: new AppAnalyticsCache(vscode.Uri.joinPath(context.globalStorageUri, 'app-analytics').fsPath),
+    openExternal: openUrl,
   };
   const setup = new SetupProgress(base);
   return {
@@ -165,4 +171,22 @@ export function createServices(context: vscode.ExtensionContext): {
       { dispose: () => void localOrg.dispose() },
     ],
   };
+}
+
+/**
+ * Opens `url` in the browser with its query exactly as written (a front door's
+ * `retURL=%2Fpage%3Fid%3D…` must arrive encoded once). Given a `vscode.Uri`, or a URL that VS Code's
+ * external-URI resolver rewrites (code-server sends localhost through its `/proxy/<port>/`), the
+ * workbench opens `encodeURI(uri.toString(true))`: the query decoded, its `?` printed as `%3F`, then
+ * every `%` encoded again (`…apexp%253FdirectLoginOrgId=…`); see CONTRIBUTING, "Opening a URL". So the
+ * address is resolved here, without its query (`asExternalUri`: unchanged for a Salesforce org, the
+ * proxy for localhost in code-server), the query put back as written, and the result handed over as a
+ * string, which the workbench opens as is when it resolves to itself (the API types a Uri; VS Code takes
+ * a string since 1.75, microsoft/vscode#173239).
+ */
+async function openUrl(url: string): Promise<boolean> {
+  const { origin, pathname, search, hash } = new URL(url);
+  const address = await vscode.env.asExternalUri(vscode.Uri.parse(`${origin}${pathname}`));
+  const target = `${address.toString(true)}${search}${hash}`;
+  return vscode.env.openExternal(target as unknown as vscode.Uri);
 }

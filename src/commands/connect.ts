@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { AuthorizedOrg } from '../org/connection';
 import { LOCAL_ORG_ALIAS, type LocalOrgLauncher } from '../org/localOrg';
-import type { LmoSession } from '../org/lmoSession';
 import type { Services } from '../services';
 import type { CommandHandlers } from './commandTable';
 import { loadSalesforce } from '../org/salesforceLoader';
@@ -26,7 +25,7 @@ type Pick = vscode.QuickPickItem & { run?: () => Promise<string | undefined> };
 
 /** LMA: Connect License Management Org… — CLI-authorized orgs, a new login, or the local org. */
 async function connect(services: Services): Promise<void> {
-  const picked = await vscode.window.showQuickPick(orgPicks(services.session, services.localOrg), {
+  const picked = await vscode.window.showQuickPick(orgPicks(services), {
     title: 'Connect License Management Org',
     placeHolder: 'Choose the org where the License Management App runs',
     matchOnDescription: true,
@@ -85,11 +84,12 @@ export async function promptRelogin(services: Services): Promise<void> {
   if (action !== 'Log In Again') return;
   if (state.target === LOCAL_ORG_ALIAS) return switchTo(services, LOCAL_ORG_ALIAS);
   const loginUrl = state.org?.loginUrl ?? PRODUCTION_LOGIN_URL;
-  const username = await browserLogin(loginUrl, undefined);
+  const username = await browserLogin(services, loginUrl, undefined);
   if (username) await switchTo(services, username);
 }
 
-async function orgPicks(session: LmoSession, localOrg: LocalOrgLauncher): Promise<Pick[]> {
+async function orgPicks(services: Services): Promise<Pick[]> {
+  const { session, localOrg } = services;
   const salesforce = await loadSalesforce();
   const orgs = await salesforce.listAuthorizedOrgs().catch((error: unknown) => {
     void vscode.window.showWarningMessage(`Could not read the Salesforce CLI's orgs: ${String(error)}`);
@@ -119,7 +119,7 @@ async function orgPicks(session: LmoSession, localOrg: LocalOrgLauncher): Promis
     {
       label: '$(globe) Log in to a new org…',
       detail: 'Opens the Salesforce login page in your browser (production, sandbox or a My Domain URL)',
-      run: pickLoginUrlAndLogIn,
+      run: () => pickLoginUrlAndLogIn(services),
     },
     {
       label: '$(beaker) Use the local org (demo data)',
@@ -129,7 +129,7 @@ async function orgPicks(session: LmoSession, localOrg: LocalOrgLauncher): Promis
   ];
 }
 
-async function pickLoginUrlAndLogIn(): Promise<string | undefined> {
+async function pickLoginUrlAndLogIn(services: Services): Promise<string | undefined> {
   const choice = await vscode.window.showQuickPick(
     [
       { label: 'Production or Developer Edition', url: PRODUCTION_LOGIN_URL },
@@ -157,18 +157,22 @@ async function pickLoginUrlAndLogIn(): Promise<string | undefined> {
     validateInput: (value) =>
       /^[\w.-]*$/.test(value) ? undefined : 'Letters, digits, ".", "_" and "-" only',
   });
-  return browserLogin(loginUrl.trim(), alias || undefined);
+  return browserLogin(services, loginUrl.trim(), alias || undefined);
 }
 
-async function browserLogin(loginUrl: string, alias: string | undefined): Promise<string | undefined> {
+async function browserLogin(
+  services: Services,
+  loginUrl: string,
+  alias: string | undefined,
+): Promise<string | undefined> {
   const salesforce = await loadSalesforce();
   // A browser may block the tab (VS Code in a browser, code-server) or the user may close it: the
   // notification keeps a way to open the login page until the login completes.
   const openLoginPage = (url: string) => {
     void vscode.window
       .showInformationMessage(`Finish logging in at ${loginUrl} in your browser.`, 'Open Login Page')
-      .then((action) => action && vscode.env.openExternal(vscode.Uri.parse(url)));
-    return vscode.env.openExternal(vscode.Uri.parse(url));
+      .then((action) => action && services.openExternal(url));
+    return services.openExternal(url);
   };
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Logging in at ${loginUrl}…` },

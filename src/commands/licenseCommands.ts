@@ -50,7 +50,7 @@ export function licenseCommands(services: Services) {
     const open = 'Open in Salesforce';
     if ((await vscode.window.showWarningMessage(message, open)) !== open) return;
     const url = await session.frontDoorUrl(`/lightning/r/sfLma__License__c/${licenseId}/view`);
-    await vscode.env.openExternal(vscode.Uri.parse(url));
+    await services.openExternal(url);
   };
 
   const pipeline = commandPipeline(services);

@@ -105,7 +105,7 @@ export function nodeCommands(services: Services) {
           : await pickPackage(undefined).then((pkg) => pkg && { object: LMA_OBJECTS.package, id: pkg.id });
         if (!record) return;
         const url = await session.frontDoorUrl(`/lightning/r/${record.object}/${record.id}/view`);
-        await vscode.env.openExternal(vscode.Uri.parse(url));
+        await services.openExternal(url);
       },
     ),
   } satisfies Partial<CommandHandlers>;

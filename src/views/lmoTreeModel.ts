@@ -2,13 +2,21 @@ import { findLicenses, loadLicensePage } from '../lma/records/licenses';
 import { figureTitle, loadFigureLicenses, type DashboardFigure } from '../lma/records/dashboard';
 import { loadLmoPackages, loadPackage, loadVersionCounts, type LmoPackages } from '../lma/records/packages';
 import { licenseGroupStatuses, type License, type Package } from '../lma/records/types';
+import {
+  detectFma,
+  loadFeatureParameterCounts,
+  type FeatureParameterCounts,
+  type FmaPresence,
+} from '../lma/records/featureParameters';
 import { findLmoPackage, type SfdxProjectError, type WorkspacePackage } from '../lma/project/sfdxProject';
 import type { TestInstalls } from '../lma/workflows/testInstallHistory';
 import { Emitter, type Listen, type Subscription } from '../base/emitter';
 import type { LmoError } from '../base/lmoError';
 import { toLmoError } from '../org/errors';
 import type { LmoSession } from '../org/lmoSession';
+import { featureParameterNodes, featureParametersNode, fmaExplanationNode } from './featureParameterNodes';
 import type {
+  FeatureParametersNode,
   LicenseNode,
   LmaNode,
   LmoNode,
@@ -57,6 +65,10 @@ export class LmoTreeModel {
   /** Package nodes whose package is being loaded again, by node id. */
   private readonly refreshing = new Set<string>();
   private readonly pages = new Map<string, LicensePages>();
+  /** Whether the LMO has the Feature Management App, detected once per load (undefined: couldn't tell). */
+  private fma: Promise<FmaPresence | undefined> | undefined;
+  /** Each package's feature parameters with their value counts, by package record id. */
+  private readonly featureCounts = new Map<string, Promise<FeatureParameterCounts[]>>();
   /** The results node: a search's, or a dashboard figure's Licenses (`title`); `rerun` loads it again. */
   private search:
     | {
@@ -94,6 +106,8 @@ export class LmoTreeModel {
     this.packagesLoading = false;
     this.refreshing.clear();
     this.pages.clear();
+    this.fma = undefined;
+    this.featureCounts.clear();
     this.search = undefined;
     this.shown.clear();
     this.changed.fire(undefined);
@@ -133,6 +147,7 @@ export class LmoTreeModel {
         : lmo.packages.filter((pkg) => pkg.id !== node.pkg.id),
     }));
     this.versionCounts.delete(node.pkg.id);
+    this.featureCounts.delete(node.pkg.id);
     const under = (id: string) => id === node.id || id.startsWith(`${node.id}/`);
     for (const id of this.pages.keys()) if (under(id)) this.pages.delete(id);
     for (const id of this.shown.keys()) if (under(id)) this.shown.delete(id);
@@ -308,7 +323,9 @@ export class LmoTreeModel {
       case 'packages':
         return this.packageNodes(node);
       case 'package':
-        return packageChildren(node);
+        return this.packageChildren(node);
+      case 'featureParameters':
+        return this.featureParameterNodes(node);
       case 'versions':
         return this.versionNodes(node);
       case 'statusGroup':
@@ -328,6 +345,7 @@ export class LmoTreeModel {
       case 'license':
       case 'loadMore':
       case 'workspacePackage':
+      case 'featureParameter':
       case 'message':
         return [];
       default:
@@ -355,7 +373,10 @@ export class LmoTreeModel {
   }
 
   private async packageNodes(node: PackagesNode): Promise<LmaNode[]> {
-    const { packages, licensesWithoutPackage } = await this.loadedLmo();
+    const [{ packages, licensesWithoutPackage }, fma] = await Promise.all([
+      this.loadedLmo(),
+      this.fmaPresence(),
+    ]);
     if (packages.length === 0)
       return [
         message(node, 'info', 'No packages yet: associate a package with this LMO in the Partner Console.'),
@@ -377,7 +398,41 @@ export class LmoTreeModel {
         detail:
           'These licenses have no Package Version (and no Package), so they belong to no package here. Find License finds them by subscriber org id or customer name.',
       });
+    const explanation = fmaExplanationNode(node, fma);
+    if (explanation) nodes.push(explanation);
     return nodes;
+  }
+
+  /** Versions, the Status groups, and Feature Parameters when the LMO has the FMA. */
+  private async packageChildren(node: PackageNode): Promise<LmaNode[]> {
+    const parameters = featureParametersNode(node, await this.fmaPresence());
+    return parameters ? [...packageChildren(node), parameters] : packageChildren(node);
+  }
+
+  /** The FMA's presence for this load: one detection shared by every package (a failure: no node). */
+  private fmaPresence(): Promise<FmaPresence | undefined> {
+    if (!this.fma) this.fma = detectFma(this.session).catch(() => undefined);
+    return this.fma;
+  }
+
+  /** A package's parameters with how many Licenses hold each value: one composite request. */
+  private async featureParameterNodes(node: FeatureParametersNode): Promise<LmaNode[]> {
+    const fma = await this.fmaPresence();
+    if (fma?.kind !== 'installed') return featureParameterNodes(node, fma, undefined);
+    let counts = this.featureCounts.get(node.pkg.id);
+    if (!counts) {
+      counts = loadFeatureParameterCounts(this.session, node.pkg.id);
+      this.featureCounts.set(node.pkg.id, counts);
+      counts.catch(() => this.featureCounts.delete(node.pkg.id));
+    }
+    return featureParameterNodes(node, fma, await counts);
+  }
+
+  /** Feature parameter values of a package changed (a bulk set): count them again and redraw its node. */
+  featureParametersChanged(packageRecordId: string): void {
+    this.featureCounts.delete(packageRecordId);
+    for (const node of this.shown.values())
+      if (node.kind === 'featureParameters' && node.pkg.id === packageRecordId) this.redraw(node.id);
   }
 
   /** A package's versions with their license counts: one aggregate when the Versions node opens. */
@@ -486,6 +541,7 @@ const stableKinds = new Set<LmaNode['kind']>([
   'statusGroup',
   'license',
   'loadMore',
+  'featureParameters',
 ]);
 
 function message(parent: LmaNode, icon: MessageNode['icon'], label: string): MessageNode {

@@ -5,6 +5,7 @@ import type { WorkspacePackage } from '../lma/project/sfdxProject';
 import type { TestInstallReport } from '../lma/workflows/testInstall';
 import type { LmaPresence } from '../lma/records/lmaPresence';
 import type { OrgIdentity } from '../org/lmoSession';
+import type { FeatureParameterCounts } from '../lma/records/featureParameters';
 
 /**
  * The nodes of the License Management tree. Ids are built from the org id and record ids, so they are
@@ -23,6 +24,8 @@ export type LmaNode =
   | SearchNode
   | WorkspacePackagesNode
   | WorkspacePackageNode
+  | FeatureParametersNode
+  | FeatureParameterNode
   | MessageNode;
 
 interface Base {
@@ -86,6 +89,17 @@ export interface WorkspacePackageNode extends Base {
   workspacePackage: WorkspacePackage;
   lmoPackage: Package | undefined;
 }
+/** A package's feature parameters (the LMO has the Feature Management App): featureParameterNodes.ts. */
+export interface FeatureParametersNode extends Base {
+  kind: 'featureParameters';
+  pkg: Package;
+}
+/** One parameter of a package with how many Licenses hold each value. */
+export interface FeatureParameterNode extends Base {
+  kind: 'featureParameter';
+  pkg: Package;
+  parameter: FeatureParameterCounts;
+}
 /** A leaf that says something instead of data: loading, empty, or an error with a retry. */
 export interface MessageNode extends Base {
   kind: 'message';
@@ -124,12 +138,15 @@ export function contextValue(node: LmaNode, testInstall?: TestInstallMark, today
       return compose(node.kind, node.lmoPackage ? flag.associated : flag.unassociated);
     case 'message':
       return compose(node.kind, node.icon);
+    case 'featureParameter':
+      return compose(node.kind, node.parameter.direction.toLowerCase(), node.parameter.type.toLowerCase());
     case 'lmo':
     case 'packages':
     case 'versions':
     case 'loadMore':
     case 'search':
     case 'workspacePackages':
+    case 'featureParameters':
       return compose(node.kind);
   }
 }

@@ -1,11 +1,18 @@
 import * as vscode from 'vscode';
-import { expirationWords, formatSeats, isExpired, licenseRowSummary } from '../lma/rules/encodings';
+import { expirationWords, formatSeats, isExpired, isoDate, licenseRowSummary } from '../lma/rules/encodings';
+import { licenseRefreshText } from '../lma/rules/licenseRefresh';
+import { SET_BY_CUSTOMER } from '../lma/rules/featureParameters';
+import { parameterKind, valueCounts } from './featureParameterNodes';
 import { OTHER_STATUS, type LicenseGroupStatus } from '../lma/records/types';
 import type { TestInstallOutcome } from '../lma/workflows/testInstall';
 import { contextValue, type LicenseNode, type LmaNode, type TestInstallMark } from './nodes';
 import { commands, setupWalkthroughId, workbenchCommands } from '../ids';
 
 /** How the tree shows its nodes (`nodes.ts` says what they are, `lmoTreeModel.ts` what they hold). */
+
+/** Refresh Licenses has no API: the button is on the package's record page. */
+const REFRESH_HOW =
+  'Once a week, with the button on the package’s page in Salesforce (no API): right-click the package → Open in Salesforce.';
 
 const statusIcons: Record<LicenseGroupStatus, vscode.ThemeIcon> = {
   Active: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
@@ -78,7 +85,8 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
         `**${pkg.name}**\n\nPackage id: ${pkg.packageId ?? 'unknown'}\n\nLatest version: ${pkg.latestVersion ?? 'none'}\n\n` +
           Object.entries(pkg.licenseCounts)
             .map(([status, count]) => `${status}: ${count}`)
-            .join(' · '),
+            .join(' · ') +
+          `\n\nRefresh Licenses: ${licenseRefreshText(pkg, isoDate(new Date()))}. ${REFRESH_HOW}`,
       );
       item.iconPath = new vscode.ThemeIcon(busy || testInstall?.running ? 'loading~spin' : 'package');
       return withId(item, node, testInstall);
@@ -153,6 +161,32 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
         tooltip.isTrusted = { enabledCommands: [workbenchCommands.openWalkthrough] };
         item.tooltip = tooltip;
       }
+      return withId(item, node);
+    }
+    case 'featureParameters': {
+      const item = new vscode.TreeItem('Feature Parameters', C.Collapsed);
+      item.iconPath = new vscode.ThemeIcon('settings');
+      item.tooltip =
+        'The package’s feature parameters (Feature Management App) and how many Licenses hold each value.';
+      return withId(item, node);
+    }
+    case 'featureParameter': {
+      const { parameter } = node;
+      const item = new vscode.TreeItem(parameter.label, C.None);
+      item.description = valueCounts(parameter);
+      item.tooltip = new vscode.MarkdownString(
+        `**${parameter.label}** (${parameter.fullName})\n\n${parameterKind(parameter)}` +
+          (parameter.introducedIn ? ` · introduced in ${parameter.introducedIn}` : '') +
+          `\n\nLicenses by value: ${valueCounts(parameter)}` +
+          (parameter.direction === 'SubscriberToLmo' ? `\n\n${SET_BY_CUSTOMER}` : ''),
+      );
+      item.iconPath = new vscode.ThemeIcon(
+        parameter.type === 'Boolean'
+          ? 'symbol-boolean'
+          : parameter.type === 'Integer'
+            ? 'symbol-number'
+            : 'calendar',
+      );
       return withId(item, node);
     }
     case 'message': {

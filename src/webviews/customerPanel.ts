@@ -23,7 +23,7 @@ import { createWebviewPanel, showPage } from './host/webviewHtml';
 
 export type CustomerServices = Pick<
   Services,
-  'extensionUri' | 'session' | 'log' | 'onDidReloadPackages' | 'askConfirmation'
+  'extensionUri' | 'session' | 'log' | 'onDidReloadPackages' | 'askConfirmation' | 'openExternal'
 >;
 
 /** The subscriber org a customer view shows, in the LMO it was opened in: what a reloaded window reopens. */
@@ -249,7 +249,7 @@ export class CustomerPanel {
   private async openInLmo(path: string): Promise<void> {
     try {
       const url = await this.services.session.frontDoorUrl(path);
-      await vscode.env.openExternal(vscode.Uri.parse(url));
+      await this.services.openExternal(url);
     } catch (error) {
       await this.notice(`Could not open Salesforce: ${toLmoError(error).message}`, 'error');
     }

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { webviewTypes } from '../ids';
 import { checkLmoHealth, type HealthReport } from '../lma/workflows/healthCheck';
 import { parseHealthMessage, type HealthMessage, type HostMessage } from '../protocol/healthReport';
@@ -7,7 +7,7 @@ import { PanelRegistry, WebviewHost } from './host/webviewHost';
 import { panelPort, registerPanelSerializer } from './host/vscodePanel';
 import { createWebviewPanel, showPage } from './host/webviewHtml';
 
-export type HealthServices = Pick<Services, 'extensionUri' | 'session' | 'log'>;
+export type HealthServices = Pick<Services, 'extensionUri' | 'session' | 'log' | 'openExternal'>;
 
 const TITLE = 'LMO Health';
 const ONE = 'health';
@@ -77,7 +77,7 @@ export class HealthReportPanel {
         const finding = this.report?.findings.find((candidate) => candidate.id === message.findingId);
         if (!finding) return;
         const url = await this.services.session.frontDoorUrl(finding.path);
-        await vscode.env.openExternal(vscode.Uri.parse(url));
+        await this.services.openExternal(url);
         return;
       }
     }

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { webviewTypes } from '../ids';
 import { isoDate } from '../lma/rules/encodings';
 import type { EditableLicense } from '../lma/rules/licenseChanges';
@@ -18,7 +18,7 @@ import { createWebviewPanel, showPage } from './host/webviewHtml';
 
 export type LicenseFormServices = Pick<
   Services,
-  'extensionUri' | 'session' | 'log' | 'licenseChanged' | 'askConfirmation'
+  'extensionUri' | 'session' | 'log' | 'licenseChanged' | 'askConfirmation' | 'openExternal'
 >;
 
 /** The License a form edits, in the org it was opened in: what a reloaded window reopens. */
@@ -117,7 +117,7 @@ export class LicensePanel {
         return this.postState();
       case 'openInSalesforce': {
         const url = await this.services.session.frontDoorUrl(`/${this.licenseId}`);
-        await vscode.env.openExternal(vscode.Uri.parse(url));
+        await this.services.openExternal(url);
         return;
       }
       case 'save': {

@@ -33,7 +33,7 @@ export interface TermsTarget {
 
 export type TermsFormServices = Pick<
   Services,
-  'extensionUri' | 'session' | 'log' | 'packages' | 'project' | 'testInstalls'
+  'extensionUri' | 'session' | 'log' | 'packages' | 'project' | 'testInstalls' | 'openExternal'
 >;
 
 /**
@@ -114,7 +114,7 @@ export class LicensingTermsPanel {
       case 'openFile':
         return this.openFile();
       case 'openPartnerConsole':
-        await vscode.env.openExternal(vscode.Uri.parse(PARTNER_CONSOLE_URL));
+        await this.services.openExternal(PARTNER_CONSOLE_URL);
         return;
       case 'runTestInstall': {
         // The command's own steps (version, test org) follow; a package the LMO doesn't know is picked there.

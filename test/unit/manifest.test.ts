@@ -150,6 +150,23 @@ function everyContextValue(): Set<string> {
       { ...base, kind: 'workspacePackage', workspacePackage, lmoPackage: pkg },
       { ...base, kind: 'workspacePackage', workspacePackage, lmoPackage: undefined },
     ],
+    featureParameters: [{ ...base, kind: 'featureParameters', pkg }],
+    featureParameter: (['LmoToSubscriber', 'SubscriberToLmo'] as const).flatMap((direction) =>
+      (['Boolean', 'Integer', 'Date'] as const).map((type) => ({
+        ...base,
+        kind: 'featureParameter' as const,
+        pkg,
+        parameter: {
+          id: 'p',
+          fullName: 'P',
+          label: 'P',
+          type,
+          direction,
+          introducedIn: undefined,
+          values: [],
+        },
+      })),
+    ),
     message: (['error', 'info', 'loading'] as const).map((icon) => ({
       ...base,
       kind: 'message' as const,

@@ -7,6 +7,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import type { Customer, CustomerLicense } from '../../src/lma/records/customer';
 import { formatExpiration, formatSeats } from '../../src/lma/rules/encodings';
 import type { FeatureValue } from '../../src/lma/rules/featureParameters';
+import { licenseRefreshText } from '../../src/lma/rules/licenseRefresh';
 import type { FeatureSaveResult, FeatureSection } from '../../src/protocol/featureParameters';
 import {
   LICENSE_ACTION_LABELS,
@@ -240,11 +241,7 @@ class CustomerView extends LitElement {
   /** Refresh Licenses: once a week per package, only on the package's page in Salesforce (no API). */
   private refresh(entry: CustomerLicense, today: string) {
     const { package: pkg } = entry;
-    const last = pkg.lastLicenseRefresh;
-    const next = pkg.nextAvailableRefresh;
-    const when = !last
-      ? 'never refreshed'
-      : `last ${last}; ${next && next > today ? `next available ${next}` : 'available now'}`;
+    const when = licenseRefreshText(pkg, today);
     return html`${when}
     ${
       pkg.id

@@ -26,6 +26,8 @@ const PACKAGE_FIELDS = [
   'sfLma__Package_ID__c',
   'sfLma__Developer_Name__c',
   'sfLma__Latest_Version__c',
+  'sfLma__Last_License_Refresh__c',
+  'sfLma__Next_Available_Refresh__c',
 ] as const satisfies readonly FieldPath<'package'>[];
 const VERSION_FIELDS = [
   'Id',
@@ -129,6 +131,8 @@ async function loadPackagesIn(
       versions,
       licenseCounts: count?.byStatus ?? {},
       licenseTotal: count?.total ?? 0,
+      lastLicenseRefresh: row.sfLma__Last_License_Refresh__c ?? undefined,
+      nextAvailableRefresh: row.sfLma__Next_Available_Refresh__c ?? undefined,
     };
   });
   return { packages, licensesWithoutPackage: packageRecordId ? 0 : counts.withoutPackage };

@@ -24,6 +24,9 @@ export interface Package {
   licenseCounts: Partial<Record<LicenseGroupStatus, number>>;
   /** The package's licenses: through their Package Version, or (without one) License → Package. */
   licenseTotal: number;
+  /** Refresh Licenses dates (LMA 1.20; undefined in older LMAs or never refreshed): rules/licenseRefresh.ts. */
+  lastLicenseRefresh?: string;
+  nextAvailableRefresh?: string;
 }
 
 export interface PackageVersion {

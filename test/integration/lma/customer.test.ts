@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { loadCustomer, subscriberOrgIdProblem } from '../../../src/lma/records/customer';
 import { loadLicenseHistory } from '../../../src/lma/records/licenseHistory';
+import { loadLmoPackages } from '../../../src/lma/records/packages';
 import { queryAll } from '../../../src/lma/records/lmoApi';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { toId18 } from '../../../src/lma/records/soql';
@@ -99,6 +100,18 @@ test('a customer with five packages: the org, every License with its package and
   assert.equal(billing.nextAvailableRefresh, week.toISOString().slice(0, 10));
   const extra = read.licenses.find((l) => l.package.name?.startsWith('Extra'))!.package;
   assert.deepEqual([extra.lastLicenseRefresh, extra.nextAvailableRefresh], [undefined, undefined]);
+  // The tree's packages carry the same dates (the package node's reminder).
+  const { packages } = await loadLmoPackages(session);
+  const inTree = packages.find((p) => p.name === 'Acme Billing')!;
+  assert.deepEqual(
+    [inTree.lastLicenseRefresh, inTree.nextAvailableRefresh],
+    [billing.lastLicenseRefresh, billing.nextAvailableRefresh],
+  );
+  const extraInTree = packages.find((p) => p.name.startsWith('Extra'))!;
+  assert.deepEqual(
+    [extraInTree.lastLicenseRefresh, extraInTree.nextAvailableRefresh],
+    [undefined, undefined],
+  );
 });
 
 test('the 15-character id finds the same customer; an org without Licenses is none; a bad id sends nothing', async () => {
