@@ -87,6 +87,7 @@ export class LicensePanel {
       subject,
       log: services.log,
       ...refusedSave,
+      draftOutlivesPanel: true,
       restoredState,
     });
     this.host.onMessage((message) => this.handle(message));

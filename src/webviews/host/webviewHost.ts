@@ -39,6 +39,11 @@ export interface HostOptions<In extends { kind: string }, Out extends { kind: st
   onRejected?: () => Out | undefined;
   /** The page's saved state when the panel was restored after a reload (`restore` of the serializer). */
   restoredState?: unknown;
+  /**
+   * The page's state is a draft of the user's (a form): when the panel closes before it is saved, the
+   * next panel of the same subject gets it back. Other pages' state (a report) ends with the panel.
+   */
+  draftOutlivesPanel?: true;
 }
 
 /**
@@ -106,9 +111,9 @@ export class WebviewHost<
     return this.disposed;
   }
 
-  /** The page's unsaved state as it last told it (undefined: none, or saved or discarded). */
+  /** The page's unsaved draft as it last told it (undefined: none, saved or discarded, or not a form). */
   get keptState(): unknown {
-    return this.pageState;
+    return this.options.draftOutlivesPanel ? this.pageState : undefined;
   }
 
   /**
@@ -116,7 +121,8 @@ export class WebviewHost<
    * marked as reopened (call before the page says `ready`; a restored state from a reload wins).
    */
   reopenWith(state: unknown): void {
-    if (this.disposed || this.restoredState !== undefined || state === undefined) return;
+    if (this.disposed || !this.options.draftOutlivesPanel) return;
+    if (this.restoredState !== undefined || state === undefined) return;
     this.restoredState = state;
     this.pageState = state;
     this.reopened = true;

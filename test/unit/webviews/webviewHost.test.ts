@@ -63,7 +63,7 @@ class FakePanel implements PanelPort {
   }
 }
 
-function hostOf(panel: FakePanel, restoredState?: unknown) {
+function hostOf(panel: FakePanel, restoredState?: unknown, draftOutlivesPanel?: true) {
   const warnings: string[] = [];
   const received: LicenseFormMessage[] = [];
   const host = new WebviewHost<LicenseFormMessage, LicenseHostMessage, { licenseId: string }>(panel, {
@@ -73,6 +73,7 @@ function hostOf(panel: FakePanel, restoredState?: unknown) {
     log: { warn: (message) => warnings.push(message) },
     rejectedNote: 'nothing was written',
     restoredState,
+    ...(draftOutlivesPanel ? { draftOutlivesPanel } : {}),
   });
   host.onMessage((message) => {
     received.push(message);
@@ -221,7 +222,7 @@ describe('PanelRegistry', () => {
     const create = () => {
       const panel = new FakePanel();
       panels.push(panel);
-      const { host, warnings } = hostOf(panel);
+      const { host, warnings } = hostOf(panel, undefined, true);
       logs.push(warnings);
       return { host };
     };
@@ -254,5 +255,24 @@ describe('PanelRegistry', () => {
     registry.show('b', create);
     await panels[3]!.send({ kind: 'ready' });
     assert.deepEqual(panels[3]!.page, [{ kind: 'restore', subject: { licenseId: 'a0B000000000001AAA' } }]);
+  });
+
+  test('a page whose state is not a draft (a report) leaves nothing when its panel closes', async () => {
+    const registry = new PanelRegistry<{
+      host: WebviewHost<LicenseFormMessage, LicenseHostMessage, { licenseId: string }>;
+    }>();
+    const panels: FakePanel[] = [];
+    const create = () => {
+      const panel = new FakePanel();
+      panels.push(panel);
+      return { host: hostOf(panel).host };
+    };
+    registry.show('a', create);
+    await panels[0]!.send({ kind: 'ready' });
+    await panels[0]!.send({ kind: 'keepState', state: { report: 'the last one' } });
+    panels[0]!.dispose();
+    registry.show('a', create);
+    await panels[1]!.send({ kind: 'ready' });
+    assert.deepEqual(panels[1]!.page, [{ kind: 'restore', subject: { licenseId: 'a0B000000000001AAA' } }]);
   });
 });
