@@ -219,20 +219,21 @@ export class WebviewHost<
   }
 }
 
+/** What the registry needs of a panel: its host (a `WebviewHost`). */
+export interface RegisteredPanel {
+  host: {
+    reveal(): void;
+    onDidDispose(listener: () => void): void;
+    readonly keptState?: unknown;
+    reopenWith?(state: unknown): void;
+  };
+}
+
 /**
  * One panel per subject: showing a subject again reveals its panel. A panel closed while its page had
  * unsaved state (a form's draft) leaves that state here, for the next panel of the same subject only.
  */
-export class PanelRegistry<
-  Panel extends {
-    host: {
-      reveal(): void;
-      onDidDispose(listener: () => void): void;
-      readonly keptState?: unknown;
-      reopenWith?(state: unknown): void;
-    };
-  },
-> {
+export class PanelRegistry<Panel extends RegisteredPanel> {
   private readonly open = new Map<string, Panel>();
   private readonly closedWithState = new Map<string, unknown>();
 
