@@ -5,6 +5,7 @@
 // Run: node --import tsx bench/featureParameters.ts [licenses]   (prints a table; target: 1 request)
 import '../test/integration/isolatedHome.ts';
 import { startLocalOrg } from 'lma-local-org';
+import { featureParameters } from 'lma-local-org/testing';
 import { checkLmaPresence } from '../src/lma/records/lmaPresence.ts';
 import { loadLmoPackages } from '../src/lma/records/packages.ts';
 import { TestInstalls } from '../src/lma/workflows/testInstallHistory.ts';
@@ -39,40 +40,10 @@ async function main(): Promise<void> {
     const biggest = [...packages].sort((a, b) => b.licenseTotal - a.licenseTotal)[0]!;
     const declared = org.console.packages().find((p) => p.name === biggest.name)!;
     const started = performance.now();
-    await org.console.declareFeatureParameters(declared.id, [
-      {
-        fullName: 'BetaReports',
-        label: 'Beta Reports',
-        type: 'Boolean',
-        direction: 'LmoToSubscriber',
-        value: false,
-        introducedIn: '1.0.0',
-      },
-      {
-        fullName: 'MaxProjects',
-        label: 'Max Projects',
-        type: 'Integer',
-        direction: 'LmoToSubscriber',
-        value: 10,
-        introducedIn: '1.0.0',
-      },
-      {
-        fullName: 'ActiveUsers',
-        label: 'Active Users',
-        type: 'Integer',
-        direction: 'SubscriberToLmo',
-        value: 0,
-        introducedIn: '1.0.0',
-      },
-      {
-        fullName: 'RenewalDate',
-        label: 'Renewal Date',
-        type: 'Date',
-        direction: 'LmoToSubscriber',
-        value: '2027-01-31',
-        introducedIn: '1.0.0',
-      },
-    ]);
+    await org.console.declareFeatureParameters(
+      declared.id,
+      featureParameters('BetaReports', 'MaxProjects', 'ActiveUsers', 'RenewalDate'),
+    );
     const declaring = performance.now() - started;
     const model = new LmoTreeModel(
       session,

@@ -28,13 +28,36 @@ export function parseMessage<M extends { kind: string }>(
 /**
  * The host's first message after every `ready`, in every protocol (webviews/shared/host.ts takes it): what
  * the panel shows (`subject`, which the page keeps in its saved state so that a reloaded window reopens
- * the same panel) and, after a reload, the `state` the page had saved (its unsaved draft).
+ * the same panel) and, after a reload, the `state` the page had saved (its unsaved draft); `reopened` when
+ * that state is the draft of a panel of the same subject that was closed before it was saved.
  */
 export const HOST_MESSAGE_KIND = 'restore';
 export interface HostEnvelope {
   kind: typeof HOST_MESSAGE_KIND;
   subject: unknown;
   state?: unknown;
+  reopened?: true;
+}
+
+/**
+ * The page's message to the host in every protocol, before the protocol's gate: its own state (a form's
+ * unsaved draft; none once saved or discarded), sent as it changes. VS Code forgets a closed panel's
+ * webview state, so the host keeps the last one and gives it to the next panel of the same subject.
+ */
+export const PAGE_STATE_KIND = 'keepState';
+export interface PageStateMessage {
+  kind: typeof PAGE_STATE_KIND;
+  state?: unknown;
+}
+
+/** A page's state message, if `raw` is one. */
+export function pageStateOf(raw: unknown): PageStateMessage | undefined {
+  if (typeof raw !== 'object' || raw === null || (raw as { kind?: unknown }).kind !== PAGE_STATE_KIND)
+    return undefined;
+  const keys = Object.keys(raw).filter((key) => key !== 'kind');
+  if (keys.some((key) => key !== 'state')) return undefined;
+  const state = (raw as { state?: unknown }).state;
+  return state === undefined ? { kind: PAGE_STATE_KIND } : { kind: PAGE_STATE_KIND, state };
 }
 
 /** What a page keeps in VS Code's webview state (`setState`): its subject and its own state. */

@@ -18,8 +18,8 @@ import type { SavedPage } from '../protocol/messages';
 import type { Services } from '../services';
 import { FeatureParameterSection } from './featureParameterSection';
 import { PanelRegistry, WebviewHost } from './host/webviewHost';
-import { panelPort, registerPanelSerializer } from './host/vscodePanel';
-import { createWebviewPanel, showPage } from './host/webviewHtml';
+import { openPanel, registerPanelType, type PanelType } from './host/panelType';
+import { panelPort } from './host/vscodePanel';
 
 export type CustomerServices = Pick<
   Services,
@@ -51,30 +51,28 @@ export class CustomerPanel {
   static readonly viewType = webviewTypes.customer;
 
   static show(services: CustomerServices, orgId: string, title: string): CustomerPanel {
-    const key = orgId.slice(0, 15);
     const state = services.session.state;
     const subject = { orgId, title, lmoId: state.kind === 'connected' ? state.org.orgId : undefined };
-    const { panel, created } = CustomerPanel.open.show(key, () => {
-      const webviewPanel = createWebviewPanel(
-        services.extensionUri,
-        CustomerPanel.viewType,
-        titleOf(subject),
-        'customer',
-      );
-      return new CustomerPanel(services, webviewPanel, subject);
-    });
+    const { panel, created } = openPanel(services.extensionUri, CustomerPanel.type(services), subject);
     if (!created) void panel.load();
     return panel;
   }
 
   /** Reopens customer views after a window reload (the org is what the page saved). */
   static register(services: CustomerServices): vscode.Disposable {
-    return registerPanelSerializer(CustomerPanel.viewType, (webviewPanel, saved) => {
-      const subject = subjectOf(saved);
-      if (!subject || CustomerPanel.open.get(subject.orgId.slice(0, 15))) return webviewPanel.dispose();
-      showPage(webviewPanel, services.extensionUri, 'customer', titleOf(subject));
-      CustomerPanel.open.add(subject.orgId.slice(0, 15), new CustomerPanel(services, webviewPanel, subject));
-    });
+    return registerPanelType(services.extensionUri, CustomerPanel.type(services), subjectOf);
+  }
+
+  /** One view per subscriber org (its 15-character id). */
+  private static type(services: CustomerServices): PanelType<CustomerSubject, CustomerPanel> {
+    return {
+      viewType: CustomerPanel.viewType,
+      bundle: 'customer',
+      registry: CustomerPanel.open,
+      key: (subject) => subject.orgId.slice(0, 15),
+      title: titleOf,
+      make: (webviewPanel, subject) => new CustomerPanel(services, webviewPanel, subject),
+    };
   }
 
   readonly host: WebviewHost<CustomerMessage, CustomerHostMessage, CustomerSubject>;

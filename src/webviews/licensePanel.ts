@@ -13,8 +13,8 @@ import {
 import { confirmAndSave, describeOutcome } from '../lma/workflows/licenseSave';
 import type { Services } from '../services';
 import { PanelRegistry, refusedSave, WebviewHost } from './host/webviewHost';
-import { panelPort, registerPanelSerializer } from './host/vscodePanel';
-import { createWebviewPanel, showPage } from './host/webviewHtml';
+import { openPanel, registerPanelType, type PanelType } from './host/panelType';
+import { panelPort } from './host/vscodePanel';
 
 export type LicenseFormServices = Pick<
   Services,
@@ -39,30 +39,29 @@ export class LicensePanel {
   static show(services: LicenseFormServices, licenseId: string, title: string): LicensePanel {
     const state = services.session.state;
     const subject = { licenseId, title, orgId: state.kind === 'connected' ? state.org.orgId : undefined };
-    const { panel, created } = LicensePanel.open.show(licenseId, () => {
-      const webviewPanel = createWebviewPanel(
-        services.extensionUri,
-        LicensePanel.viewType,
-        `License ${title}`,
-        'license',
-      );
-      return new LicensePanel(services, webviewPanel, subject);
-    });
+    const { panel, created } = openPanel(services.extensionUri, LicensePanel.type(services), subject);
     if (!created) void panel.postState();
     return panel;
   }
 
   /** Reopens the forms after a window reload, with the draft each page kept. */
   static register(services: LicenseFormServices): vscode.Disposable {
-    return registerPanelSerializer(LicensePanel.viewType, (webviewPanel, saved) => {
-      const subject = subjectOf(saved?.subject);
-      if (!subject || LicensePanel.open.get(subject.licenseId)) return webviewPanel.dispose();
-      showPage(webviewPanel, services.extensionUri, 'license', `License ${subject.title}`);
-      LicensePanel.open.add(
-        subject.licenseId,
-        new LicensePanel(services, webviewPanel, subject, saved?.state),
-      );
-    });
+    return registerPanelType(services.extensionUri, LicensePanel.type(services), (saved) =>
+      subjectOf(saved?.subject),
+    );
+  }
+
+  /** One form per License. */
+  private static type(services: LicenseFormServices): PanelType<LicenseSubject, LicensePanel> {
+    return {
+      viewType: LicensePanel.viewType,
+      bundle: 'license',
+      registry: LicensePanel.open,
+      key: (subject) => subject.licenseId,
+      title: (subject) => `License ${subject.title}`,
+      make: (webviewPanel, subject, restoredState) =>
+        new LicensePanel(services, webviewPanel, subject, restoredState),
+    };
   }
 
   readonly host: WebviewHost<LicenseFormMessage, LicenseHostMessage, LicenseSubject>;
@@ -87,6 +86,7 @@ export class LicensePanel {
       subject,
       log: services.log,
       ...refusedSave,
+      draftOutlivesPanel: true,
       restoredState,
     });
     this.host.onMessage((message) => this.handle(message));

@@ -83,6 +83,7 @@ export class LicensingTermsPanel {
       subject: target,
       log: services.log,
       ...refusedSave,
+      draftOutlivesPanel: true,
       restoredState,
     });
     this.host.onMessage((message) => this.handle(message));

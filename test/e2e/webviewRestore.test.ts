@@ -116,3 +116,63 @@ test('an unsaved draft survives a window reload', { timeout: 300_000 }, async ()
     { env: { HOME: home }, projectJson: projectText() },
   );
 });
+
+test(
+  'a form closed with the keyboard while a field has the focus keeps its draft',
+  { timeout: 300_000 },
+  async () => {
+    await withSession(
+      'webview-closed-draft',
+      async ({ workbench, page }) => {
+        await workbench.openViewContainer('License Management');
+        await workbench.connectTo('lmo-restore');
+        await workbench.expandTreeItem(/^Packages/);
+        const packageItem = workbench.treeItem('Acme Billing').first();
+        await packageItem.waitFor({ timeout: 30_000 });
+        await workbench.expandTreeItem(/^Acme Billing/);
+        await workbench.expandTreeItem(/^Active/);
+        const licenseItem = workbench.treeItem(customer).first();
+        await licenseItem.waitFor({ timeout: 30_000 });
+        const tabs = (title: string) => page.locator('.tabs-container .tab', { hasText: title });
+
+        // Seats typed into the Modify License form; Ctrl+W while the field still has the focus closes it.
+        await workbench.contextMenu(licenseItem, 'Modify License…');
+        let license = workbench.activeWebview();
+        await license.getByRole('heading', { level: 1 }).waitFor({ timeout: 30_000 });
+        const seats = license.locator('#seats input');
+        await seats.fill('4321');
+        await license.locator('#diff', { hasText: '4,321 seats' }).waitFor();
+        await seats.press('Control+w');
+        await tabs('License ').first().waitFor({ state: 'detached' });
+
+        // Opened again: the typed seats are back, and the form says where they come from.
+        await workbench.dismissHover();
+        await workbench.contextMenu(licenseItem, 'Modify License…');
+        license = workbench.activeWebview();
+        await license.locator('#diff', { hasText: '4,321 seats' }).waitFor({ timeout: 30_000 });
+        await license.locator('#reopened-draft').waitFor();
+        assert.equal(await license.locator('#seats input').inputValue(), '4321');
+
+        // The same for the default-licensing form.
+        await workbench.dismissHover();
+        await workbench.contextMenu(packageItem, 'Edit Default Licensing…');
+        let terms = workbench.activeWebview();
+        await terms
+          .getByRole('heading', { name: 'Default Licensing: Acme Billing' })
+          .waitFor({ timeout: 30_000 });
+        const trialDays = terms.locator('#trialDays input');
+        await trialDays.fill('45');
+        await terms.getByText(/New installs get a 45-day trial/).waitFor();
+        await trialDays.press('Control+w');
+        await tabs('Default Licensing').first().waitFor({ state: 'detached' });
+        await workbench.dismissHover();
+        await workbench.contextMenu(packageItem, 'Edit Default Licensing…');
+        terms = workbench.activeWebview();
+        await terms.getByText(/New installs get a 45-day trial/).waitFor({ timeout: 30_000 });
+        await terms.locator('#reopened-draft').waitFor();
+        assert.equal(await terms.locator('#trialDays input').inputValue(), '45');
+      },
+      { env: { HOME: home }, projectJson: projectText() },
+    );
+  },
+);

@@ -60,6 +60,9 @@ function changeOf(license: EditableLicense, draft: Draft): LicenseChange {
   return change;
 }
 
+const REOPENED_NOTE =
+  'These are the changes you had not saved when this form was closed. Save them, or Discard Changes.';
+
 class LicenseForm extends LitElement {
   static override properties = {
     state: { state: true },
@@ -67,6 +70,7 @@ class LicenseForm extends LitElement {
     outcome: { state: true },
     failure: { state: true },
     saving: { state: true },
+    reopened: { state: true },
   };
 
   declare state: LicenseFormState | undefined;
@@ -74,22 +78,26 @@ class LicenseForm extends LitElement {
   declare outcome: LicenseSaveOutcome | undefined;
   declare failure: string | undefined;
   declare saving: boolean;
+  /** The draft is a closed form's, given back when the form opened again: the form says so. */
+  declare reopened: boolean;
   private dirty = false;
   private readonly host = connectToHost<LicenseHostMessage, LicenseFormMessage, Draft>(
     (m) => this.receive(m),
-    (draft) => this.restore(draft),
+    (draft, reopened) => this.restore(draft, reopened),
   );
 
   constructor() {
     super();
     this.saving = false;
+    this.reopened = false;
   }
 
-  /** The unsaved draft this form kept when it was hidden or the window reloaded. */
-  private restore(draft: Draft): void {
+  /** The unsaved draft this form kept when it was hidden, the window reloaded or the form was closed. */
+  private restore(draft: Draft, reopened: boolean): void {
     if (!isDraft(draft)) return;
     this.draft = draft;
     this.dirty = true;
+    this.reopened = reopened;
   }
 
   private receive(message: LicenseHostMessage): void {
@@ -122,6 +130,7 @@ class LicenseForm extends LitElement {
   /** The draft is saved or discarded: nothing of it is kept. */
   private forget(): void {
     this.dirty = false;
+    this.reopened = false;
     this.host.save(undefined);
   }
 
@@ -167,6 +176,7 @@ class LicenseForm extends LitElement {
         ${license.packageName ?? 'Unknown package'} ${license.versionNumber ?? ''} · subscriber org
         <code>${license.subscriberOrgId ?? 'unknown'}</code> · in ${state.orgLabel}
       </p>
+      ${this.reopened ? html`<p role="status" id="reopened-draft">${REOPENED_NOTE}</p>` : nothing}
       ${this.renderCurrent(license)}
       <p class="muted" id="how-it-saves">
         Salesforce recommends changing licenses on the LMA's Modify License page. This form applies the same

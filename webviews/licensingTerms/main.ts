@@ -114,12 +114,15 @@ class LicensingTermsForm extends LitElement {
     draft: { state: true },
     outcome: { state: true },
     saving: { state: true },
+    reopened: { state: true },
   };
 
   declare state: FormState | undefined;
   declare draft: Draft;
   declare outcome: SaveOutcome | undefined;
   declare saving: boolean;
+  /** The draft is a closed form's, given back when the form opened again: the form says so. */
+  declare reopened: boolean;
   /** The entry the draft started from: sent back with Save so a concurrent change is never overwritten. */
   private revision: string | undefined;
   private dirty = false;
@@ -132,19 +135,21 @@ class LicensingTermsForm extends LitElement {
     this.state = undefined;
     this.outcome = undefined;
     this.saving = false;
+    this.reopened = false;
     this.draft = draftOf(undefined);
     this.host = connectToHost<HostMessage, FormMessage, SavedDraft>(
       (message) => this.receive(message),
-      (saved) => this.restore(saved),
+      (saved, reopened) => this.restore(saved, reopened),
     );
   }
 
-  /** The unsaved draft this form kept when it was hidden or the window reloaded. */
-  private restore(saved: SavedDraft): void {
+  /** The unsaved draft this form kept when it was hidden, the window reloaded or the form was closed. */
+  private restore(saved: SavedDraft, reopened: boolean): void {
     if (!isSavedDraft(saved)) return;
     this.draft = saved.draft;
     this.revision = saved.revision;
     this.dirty = true;
+    this.reopened = reopened;
   }
 
   private receive(message: HostMessage): void {
@@ -194,6 +199,7 @@ class LicensingTermsForm extends LitElement {
   };
 
   private forgetDraft(): void {
+    this.reopened = false;
     this.host.save(undefined);
   }
 
@@ -212,6 +218,13 @@ class LicensingTermsForm extends LitElement {
     if (!state) return html`<p class="muted" role="status">Loading…</p>`;
     return html`
       <h1>Default Licensing: ${state.packageName}</h1>
+      ${
+        this.reopened
+          ? html`<p class="note" role="status" id="reopened-draft">
+              These are the terms you had not saved when this form was closed: save them, or change them back.
+            </p>`
+          : nothing
+      }
       <p class="note" role="note">${FUTURE_INSTALLS_NOTE}</p>
       ${this.renderLmo(state)} ${this.renderLastTestInstall(state)} ${this.renderFile(state)}
     `;

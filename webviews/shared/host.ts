@@ -2,8 +2,16 @@
 // extension through this. It says `ready` once it listens, takes the host's first message (`restore`:
 // what the panel shows, and after a window reload the state the page saved), and keeps the page's own
 // state (a form's unsaved draft) in VS Code's webview state together with that subject, so that a hidden
-// panel's rebuilt page and a reloaded window both get it back.
-import { HOST_MESSAGE_KIND, type HostEnvelope, type SavedPage } from '../../src/protocol/messages';
+// panel's rebuilt page and a reloaded window both get it back. VS Code forgets that state when the panel
+// closes, so the page also tells the host its state as it changes: a panel of the same subject opened
+// after a close gets the draft back (`reopened`), even when the panel closed while a field had the focus.
+import {
+  HOST_MESSAGE_KIND,
+  PAGE_STATE_KIND,
+  type HostEnvelope,
+  type PageStateMessage,
+  type SavedPage,
+} from '../../src/protocol/messages';
 
 declare function acquireVsCodeApi(): {
   postMessage(message: unknown): void;
@@ -19,12 +27,13 @@ export interface Host<ToHost, State = never> {
 
 /**
  * Listens for the host's messages, then tells the host the page is ready for them. `onRestore` gets the
- * state this page saved before it was torn down (hidden, or the window reloaded), before any other
- * message of the host.
+ * state this page saved before it was torn down (hidden, or the window reloaded), or the draft of a
+ * closed panel of the same subject (`reopened`, which the page says), before any other message of the
+ * host.
  */
 export function connectToHost<FromHost, ToHost extends { kind: string }, State = never>(
   onMessage: (message: FromHost) => void,
-  onRestore?: (state: State) => void,
+  onRestore?: (state: State, reopened: boolean) => void,
 ): Host<ToHost, State> {
   const api = acquireVsCodeApi();
   const kept = api.getState() as SavedPage | undefined;
@@ -50,18 +59,24 @@ export function connectToHost<FromHost, ToHost extends { kind: string }, State =
       return;
     }
     const envelope = message as HostEnvelope;
-    const state = page.state ?? envelope.state;
+    const own = page.state;
+    const state = own ?? envelope.state;
     page = { subject: envelope.subject, state };
     keep();
     if (told) return;
     told = true;
-    if (state !== undefined) onRestore?.(state as State);
+    if (state !== undefined) onRestore?.(state as State, own === undefined && envelope.reopened === true);
   });
   api.postMessage({ kind: 'ready' });
   return {
     post: (message) => api.postMessage(message),
     save: (state) => {
       page = { subject: page.subject, state };
+      api.postMessage(
+        (state === undefined
+          ? { kind: PAGE_STATE_KIND }
+          : { kind: PAGE_STATE_KIND, state }) satisfies PageStateMessage,
+      );
       unsaved = true;
       if (!document.hasFocus()) flush();
     },

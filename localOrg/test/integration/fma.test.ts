@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Connection } from '@jsforce/jsforce-node';
 import type { LocalOrg } from '../../index';
-import { eventually, raw, startTestOrg } from './helpers';
+import { eventually, featureParameters, raw, startTestOrg } from './helpers';
 
 const connect = (org: LocalOrg, accessToken: string | null): Connection =>
   new Connection({ instanceUrl: org.instanceUrl, accessToken: accessToken as string, version: '62.0' });
@@ -31,32 +31,7 @@ interface Field {
   referenceTo: string[];
 }
 
-const PARAMETERS = [
-  {
-    fullName: 'BetaReports',
-    label: 'Beta Reports',
-    type: 'Boolean',
-    direction: 'LmoToSubscriber',
-    value: false,
-    introducedIn: '1.0.0',
-  },
-  {
-    fullName: 'MaxProjects',
-    label: 'Max Projects',
-    type: 'Integer',
-    direction: 'LmoToSubscriber',
-    value: 10,
-    introducedIn: '1.1.0',
-  },
-  {
-    fullName: 'ActivatedOn',
-    label: 'Activated On',
-    type: 'Date',
-    direction: 'SubscriberToLmo',
-    value: null,
-    introducedIn: '1.1.0',
-  },
-] as const;
+const PARAMETERS = featureParameters('BetaReports', 'MaxProjects', 'ActivatedOn');
 
 describe('an LMO without the Feature Management App', () => {
   let org: LocalOrg;
@@ -90,7 +65,7 @@ describe('an LMO with the Feature Management App', () => {
     });
     lmo = connect(org, org.orgs.lmo.accessToken);
     const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
-    await org.console.declareFeatureParameters(billing.id, [...PARAMETERS]);
+    await org.console.declareFeatureParameters(billing.id, PARAMETERS);
     test = await org.createTestOrg();
     const released = billing.versions.filter((v) => !v.isBeta);
     assert.equal(await install(org, test.accessToken as string, released[0]!.id), 'SUCCESS');

@@ -78,3 +78,5 @@ export async function startChildOrg(dataDir: string): Promise<ChildOrg> {
     },
   };
 }
+
+export { featureParameters, type FixtureParameter } from './fmaFixture';

@@ -56,6 +56,37 @@ const system = {
   },
 } as const;
 
+/**
+ * The FMA's value junction of one parameter type (sfFma__FeatureParameterBoolean__c, …Integer__c,
+ * …Date__c): the same fields on each, only the value's type differs.
+ */
+function fmaValueObject<K extends 'Boolean' | 'Integer' | 'Date', T extends FieldType>(kind: K, type: T) {
+  return {
+    apiName: `sfFma__FeatureParameter${kind}__c`,
+    label: `Feature Parameter ${kind}`,
+    fields: {
+      Id: system.Id,
+      LastModifiedDate: system.LastModifiedDate,
+      LastModifiedById: system.LastModifiedById,
+      sfFma__FeatureParameter__c: {
+        label: 'Feature Parameter',
+        type: 'lookup',
+        to: 'featureParameter',
+        relationship: 'sfFma__FeatureParameter__r',
+        required: true,
+      },
+      sfFma__License__c: {
+        label: 'License',
+        type: 'lookup',
+        to: 'license',
+        relationship: 'sfFma__License__r',
+        required: true,
+      },
+      sfFma__Value__c: { label: 'Feature Parameter Value', type },
+    },
+  } as const;
+}
+
 export const OBJECTS = {
   license: {
     apiName: 'sfLma__License__c',
@@ -281,78 +312,9 @@ export const OBJECTS = {
       sfFma__Namespace_Prefix__c: { label: 'Namespace Prefix', type: 'text' },
     },
   },
-  featureParameterBoolean: {
-    apiName: 'sfFma__FeatureParameterBoolean__c',
-    label: 'Feature Parameter Boolean',
-    fields: {
-      Id: system.Id,
-      LastModifiedDate: system.LastModifiedDate,
-      LastModifiedById: system.LastModifiedById,
-      sfFma__FeatureParameter__c: {
-        label: 'Feature Parameter',
-        type: 'lookup',
-        to: 'featureParameter',
-        relationship: 'sfFma__FeatureParameter__r',
-        required: true,
-      },
-      sfFma__License__c: {
-        label: 'License',
-        type: 'lookup',
-        to: 'license',
-        relationship: 'sfFma__License__r',
-        required: true,
-      },
-      sfFma__Value__c: { label: 'Feature Parameter Value', type: 'checkbox' },
-    },
-  },
-  featureParameterInteger: {
-    apiName: 'sfFma__FeatureParameterInteger__c',
-    label: 'Feature Parameter Integer',
-    fields: {
-      Id: system.Id,
-      LastModifiedDate: system.LastModifiedDate,
-      LastModifiedById: system.LastModifiedById,
-      sfFma__FeatureParameter__c: {
-        label: 'Feature Parameter',
-        type: 'lookup',
-        to: 'featureParameter',
-        relationship: 'sfFma__FeatureParameter__r',
-        required: true,
-      },
-      sfFma__License__c: {
-        label: 'License',
-        type: 'lookup',
-        to: 'license',
-        relationship: 'sfFma__License__r',
-        required: true,
-      },
-      sfFma__Value__c: { label: 'Feature Parameter Value', type: 'number' },
-    },
-  },
-  featureParameterDate: {
-    apiName: 'sfFma__FeatureParameterDate__c',
-    label: 'Feature Parameter Date',
-    fields: {
-      Id: system.Id,
-      LastModifiedDate: system.LastModifiedDate,
-      LastModifiedById: system.LastModifiedById,
-      sfFma__FeatureParameter__c: {
-        label: 'Feature Parameter',
-        type: 'lookup',
-        to: 'featureParameter',
-        relationship: 'sfFma__FeatureParameter__r',
-        required: true,
-      },
-      sfFma__License__c: {
-        label: 'License',
-        type: 'lookup',
-        to: 'license',
-        relationship: 'sfFma__License__r',
-        required: true,
-      },
-      sfFma__Value__c: { label: 'Feature Parameter Value', type: 'date' },
-    },
-  },
+  featureParameterBoolean: fmaValueObject('Boolean', 'checkbox'),
+  featureParameterInteger: fmaValueObject('Integer', 'number'),
+  featureParameterDate: fmaValueObject('Date', 'date'),
 } as const satisfies Record<ObjectName, ObjectDeclaration>;
 
 /** The push objects' API names, for REST paths and sObject Collections. */

@@ -3,7 +3,7 @@
 // disposed guard, the protocol gate and the state a reloaded window gives back. `vscodePanel.ts` adapts a
 // `vscode.WebviewPanel` to `PanelPort`; the unit tests drive the host through a fake one.
 import type { Parsed } from '../../protocol/messages';
-import { HOST_MESSAGE_KIND, type HostEnvelope } from '../../protocol/messages';
+import { HOST_MESSAGE_KIND, pageStateOf, type HostEnvelope } from '../../protocol/messages';
 
 export interface Disposable {
   dispose(): void;
@@ -39,6 +39,11 @@ export interface HostOptions<In extends { kind: string }, Out extends { kind: st
   onRejected?: () => Out | undefined;
   /** The page's saved state when the panel was restored after a reload (`restore` of the serializer). */
   restoredState?: unknown;
+  /**
+   * The page's state is a draft of the user's (a form): when the panel closes before it is saved, the
+   * next panel of the same subject gets it back. Other pages' state (a report) ends with the panel.
+   */
+  draftOutlivesPanel?: true;
 }
 
 /**
@@ -73,12 +78,17 @@ export class WebviewHost<
   private receiver: ((message: In) => void | Promise<void>) | undefined;
   /** Given to the first page only: a later page has what the first one saved since (or forgot). */
   private restoredState: unknown;
+  /** The restored state is the draft of a closed panel of this subject (the page says so). */
+  private reopened = false;
+  /** The page's own state as it last told it (its unsaved draft), kept for a panel reopened after a close. */
+  private pageState: unknown;
 
   constructor(
     private readonly panel: PanelPort,
     private readonly options: HostOptions<In, Out, Subject>,
   ) {
     this.restoredState = options.restoredState;
+    this.pageState = options.restoredState;
     this.subscriptions.push(
       panel.onDidReceiveMessage((raw) => void this.receiveRaw(raw)),
       panel.onDidDispose(() => this.dispose()),
@@ -99,6 +109,23 @@ export class WebviewHost<
 
   get isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /** The page's unsaved draft as it last told it (undefined: none, saved or discarded, or not a form). */
+  get keptState(): unknown {
+    return this.options.draftOutlivesPanel ? this.pageState : undefined;
+  }
+
+  /**
+   * A new panel of a subject whose earlier panel was closed with unsaved state: its page gets that state,
+   * marked as reopened (call before the page says `ready`; a restored state from a reload wins).
+   */
+  reopenWith(state: unknown): void {
+    if (this.disposed || !this.options.draftOutlivesPanel) return;
+    if (this.restoredState !== undefined || state === undefined) return;
+    this.restoredState = state;
+    this.pageState = state;
+    this.reopened = true;
   }
 
   /** Where the accepted messages go (`ready` included, after the queue went out). */
@@ -158,6 +185,11 @@ export class WebviewHost<
 
   private async receiveRaw(raw: unknown): Promise<void> {
     if (this.disposed) return;
+    const pageState = pageStateOf(raw);
+    if (pageState) {
+      this.pageState = pageState.state;
+      return;
+    }
     const parsed = this.options.parse(raw);
     if ('error' in parsed) {
       const note = this.options.rejectedNote ? `; ${this.options.rejectedNote}` : '';
@@ -178,34 +210,55 @@ export class WebviewHost<
       kind: HOST_MESSAGE_KIND,
       subject: this.options.subject,
       ...(this.restoredState === undefined ? {} : { state: this.restoredState }),
+      ...(this.restoredState !== undefined && this.reopened ? { reopened: true as const } : {}),
     };
     this.restoredState = undefined;
+    this.reopened = false;
     await this.send(envelope);
     for (const message of this.queue.splice(0)) await this.send(message);
   }
 }
 
-/** One panel per subject: showing a subject again reveals its panel. */
-export class PanelRegistry<
-  Panel extends { host: { reveal(): void; onDidDispose(listener: () => void): void } },
-> {
-  private readonly open = new Map<string, Panel>();
+/** What the registry needs of a panel: its host (a `WebviewHost`). */
+export interface RegisteredPanel {
+  host: {
+    reveal(): void;
+    onDidDispose(listener: () => void): void;
+    readonly keptState?: unknown;
+    reopenWith?(state: unknown): void;
+  };
+}
 
-  /** The open panel of `key`, revealed; else a new one from `create`. */
+/**
+ * One panel per subject: showing a subject again reveals its panel. A panel closed while its page had
+ * unsaved state (a form's draft) leaves that state here, for the next panel of the same subject only.
+ */
+export class PanelRegistry<Panel extends RegisteredPanel> {
+  private readonly open = new Map<string, Panel>();
+  private readonly closedWithState = new Map<string, unknown>();
+
+  /** The open panel of `key`, revealed; else a new one from `create`, given a closed one's draft. */
   show(key: string, create: () => Panel): { panel: Panel; created: boolean } {
     const existing = this.open.get(key);
     if (existing) {
       existing.host.reveal();
       return { panel: existing, created: false };
     }
-    return { panel: this.add(key, create()), created: true };
+    const panel = create();
+    const kept = this.closedWithState.get(key);
+    if (kept !== undefined) panel.host.reopenWith?.(kept);
+    return { panel: this.add(key, panel), created: true };
   }
 
   /** A panel VS Code restored after a reload (a second restore of the same subject replaces nothing). */
   add(key: string, panel: Panel): Panel {
     this.open.set(key, panel);
+    this.closedWithState.delete(key);
     panel.host.onDidDispose(() => {
       if (this.open.get(key) === panel) this.open.delete(key);
+      const kept = panel.host.keptState;
+      if (kept === undefined) this.closedWithState.delete(key);
+      else this.closedWithState.set(key, kept);
     });
     return panel;
   }

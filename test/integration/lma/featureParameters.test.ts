@@ -5,7 +5,8 @@ import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PassThrough } from 'node:stream';
-import { startLocalOrg, type DeclaredParameter, type LocalOrg } from 'lma-local-org';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
+import { featureParameters } from 'lma-local-org/testing';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { queryAll } from '../../../src/lma/records/lmoApi';
 import {
@@ -31,40 +32,7 @@ let session: LmoSession;
 const writes: string[] = [];
 const requests: string[] = [];
 
-const PARAMETERS: DeclaredParameter[] = [
-  {
-    fullName: 'BetaReports',
-    label: 'Beta Reports',
-    type: 'Boolean',
-    direction: 'LmoToSubscriber',
-    value: false,
-    introducedIn: '1.0.0',
-  },
-  {
-    fullName: 'MaxProjects',
-    label: 'Max Projects',
-    type: 'Integer',
-    direction: 'LmoToSubscriber',
-    value: 10,
-    introducedIn: '1.1.0',
-  },
-  {
-    fullName: 'RenewalDate',
-    label: 'Renewal Date',
-    type: 'Date',
-    direction: 'LmoToSubscriber',
-    value: '2027-01-31',
-    introducedIn: '1.1.0',
-  },
-  {
-    fullName: 'ActiveUsers',
-    label: 'Active Users',
-    type: 'Integer',
-    direction: 'SubscriberToLmo',
-    value: 0,
-    introducedIn: '1.0.0',
-  },
-];
+const PARAMETERS = featureParameters('BetaReports', 'MaxProjects', 'RenewalDate', 'ActiveUsers');
 
 async function connect(alias: string, refreshToken: string): Promise<LmoSession> {
   await authorizeWithRefreshToken({ loginUrl: org.instanceUrl, refreshToken, alias });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Package } from '../../../src/lma/records/types';
+import { lmoPackage } from './packageFixture';
 import {
   findLmoPackage,
   readWorkspacePackages,
@@ -35,28 +35,9 @@ test('a malformed file is an error, not an empty project', () => {
 });
 
 test('matches an LMO package by a 04t version id or the 033 id, in 15 or 18 characters', () => {
-  const lmo = (id: string, packageId: string, versionId: string): Package => ({
-    id,
-    name: id,
-    packageId,
-    developerName: undefined,
-    latestVersion: undefined,
-    licenseCounts: {},
-    licenseTotal: 0,
-    versions: [
-      {
-        id: `${id}v`,
-        packageId: id,
-        name: 'v',
-        versionNumber: '1.1.0',
-        versionId,
-        releaseDate: undefined,
-        isBeta: false,
-        sequence: 1,
-        licenseTotal: 0,
-      },
-    ],
-  });
+  const lmo = (id: string, packageId: string, versionId: string) =>
+    lmoPackage(id, packageId, versionId, '1.1.0');
+
   const packages = [
     lmo('a', '033000000000009AAA', '04t000000000011'), // 15-character 04t, as the LMA may store
     lmo('b', '033000000000002', '04t000000000099AAA'),

@@ -12,31 +12,9 @@ import { analysedProject, diagnose, lmoPackageOf } from '../../../server/analysi
 import { readProjectDocument } from '../../../src/lma/project/projectDocument';
 import { nodeValue, TERMS_PATH } from '../../../src/lma/project/projectTerms';
 import { findLmoPackage } from '../../../src/lma/project/sfdxProject';
-import type { Package } from '../../../src/lma/records/types';
+import { lmoPackage } from '../lma/packageFixture';
 import type { LmoPackages } from '../../../src/protocol/languageServer';
 
-const lmoPackage = (id: string, packageId: string, versionId: string): Package => ({
-  id,
-  name: id,
-  packageId,
-  developerName: undefined,
-  latestVersion: undefined,
-  licenseCounts: {},
-  licenseTotal: 0,
-  versions: [
-    {
-      id: `${id}v`,
-      packageId: id,
-      name: 'v',
-      versionNumber: '1.0.0',
-      versionId,
-      releaseDate: undefined,
-      isBeta: false,
-      sequence: 1,
-      licenseTotal: 0,
-    },
-  ],
-});
 const lmo: LmoPackages = {
   connected: true,
   org: { username: 'admin@acme.lmo', orgId: '00D000000000001AAA' },

@@ -63,7 +63,7 @@ class FakePanel implements PanelPort {
   }
 }
 
-function hostOf(panel: FakePanel, restoredState?: unknown) {
+function hostOf(panel: FakePanel, restoredState?: unknown, draftOutlivesPanel?: true) {
   const warnings: string[] = [];
   const received: LicenseFormMessage[] = [];
   const host = new WebviewHost<LicenseFormMessage, LicenseHostMessage, { licenseId: string }>(panel, {
@@ -73,6 +73,7 @@ function hostOf(panel: FakePanel, restoredState?: unknown) {
     log: { warn: (message) => warnings.push(message) },
     rejectedNote: 'nothing was written',
     restoredState,
+    ...(draftOutlivesPanel ? { draftOutlivesPanel } : {}),
   });
   host.onMessage((message) => {
     received.push(message);
@@ -210,5 +211,68 @@ describe('PanelRegistry', () => {
     assert.equal(registry.get('a'), undefined);
     assert.equal(registry.show('a', create).created, true);
     assert.equal(panels.length, 3);
+  });
+
+  test('a panel closed with an unsaved draft gives it to the next panel of its subject, once', async () => {
+    const registry = new PanelRegistry<{
+      host: WebviewHost<LicenseFormMessage, LicenseHostMessage, { licenseId: string }>;
+    }>();
+    const panels: FakePanel[] = [];
+    const logs: string[][] = [];
+    const create = () => {
+      const panel = new FakePanel();
+      panels.push(panel);
+      const { host, warnings } = hostOf(panel, undefined, true);
+      logs.push(warnings);
+      return { host };
+    };
+    const draft = {
+      status: 'Active',
+      seats: '4321',
+      siteLicense: false,
+      expiration: '',
+      doesNotExpire: true,
+    };
+    registry.show('a', create);
+    await panels[0]!.send({ kind: 'ready' });
+    // The page tells the host its draft as the user types (closing the panel gives the page no chance).
+    await panels[0]!.send({ kind: 'keepState', state: draft });
+    panels[0]!.dispose();
+    assert.deepEqual(logs[0], [], 'the draft is the host’s message, not refused by the form’s protocol');
+
+    registry.show('a', create);
+    await panels[1]!.send({ kind: 'ready' });
+    assert.deepEqual(panels[1]!.page, [
+      { kind: 'restore', subject: { licenseId: 'a0B000000000001AAA' }, state: draft, reopened: true },
+    ]);
+    // Given once: a draft saved or discarded in the reopened form is not brought back again.
+    await panels[1]!.send({ kind: 'keepState' });
+    panels[1]!.dispose();
+    registry.show('a', create);
+    await panels[2]!.send({ kind: 'ready' });
+    assert.deepEqual(panels[2]!.page, [{ kind: 'restore', subject: { licenseId: 'a0B000000000001AAA' } }]);
+    // Another subject's panel never gets it.
+    registry.show('b', create);
+    await panels[3]!.send({ kind: 'ready' });
+    assert.deepEqual(panels[3]!.page, [{ kind: 'restore', subject: { licenseId: 'a0B000000000001AAA' } }]);
+  });
+
+  test('a page whose state is not a draft (a report) leaves nothing when its panel closes', async () => {
+    const registry = new PanelRegistry<{
+      host: WebviewHost<LicenseFormMessage, LicenseHostMessage, { licenseId: string }>;
+    }>();
+    const panels: FakePanel[] = [];
+    const create = () => {
+      const panel = new FakePanel();
+      panels.push(panel);
+      return { host: hostOf(panel).host };
+    };
+    registry.show('a', create);
+    await panels[0]!.send({ kind: 'ready' });
+    await panels[0]!.send({ kind: 'keepState', state: { report: 'the last one' } });
+    panels[0]!.dispose();
+    registry.show('a', create);
+    await panels[1]!.send({ kind: 'ready' });
+    assert.deepEqual(panels[1]!.page, [{ kind: 'restore', subject: { licenseId: 'a0B000000000001AAA' } }]);
   });
 });
