@@ -95,16 +95,7 @@ async function main() {
       // Asynchronous: the local org runs in this process and must answer meanwhile.
       const child = spawn(
         process.execPath,
-        [
-          childJs,
-          'bench-lmo',
-          recordId,
-          billing.id,
-          month(12),
-          month(1),
-          join(dir, `cache-${run}`),
-          id,
-        ],
+        [childJs, 'bench-lmo', recordId, billing.id, month(12), month(1), join(dir, `cache-${run}`), id],
         { env: { ...process.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let stdout = '';
@@ -135,7 +126,7 @@ async function main() {
       'request → panel first message (ms), median and range': `${median('totalMs').toFixed(0)} (${range('totalMs')})`,
       'CPU time of that span (ms), median and range': `${median('cpuMs').toFixed(0)} (${range('cpuMs')})`,
       'peak RSS of the process (MB); RSS at start; after connecting (MB)': `${median('peakRssMb').toFixed(0)} (${range('peakRssMb')}); ${median('rssStartMb').toFixed(0)}; ${median('rssBeforeMb').toFixed(0)}`,
-      'largest heap seen (MB)': `${median('heapPeakMb').toFixed(0)} (${range('heapPeakMb')})`,
+      'largest heap seen (MB); heap after connecting': `${median('heapPeakMb').toFixed(0)} (${range('heapPeakMb')}); ${median('heapBeforeMb').toFixed(0)}`,
       'load average (1 min)': (await import('node:os')).loadavg()[0]!.toFixed(1),
     });
   } finally {

@@ -26,7 +26,7 @@ async function main(
   });
   const state = await session.connect(alias);
   if (state.kind !== 'connected') throw new Error(`not connected: ${JSON.stringify(state)}`);
-  const rssBefore = process.memoryUsage().rss;
+  const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
   let heapPeak = 0;
   const sample = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 20);
   const cpu0 = process.cpuUsage();
@@ -59,6 +59,7 @@ async function main(
       totalMs: rendered - t0,
       cpuMs: (cpu.user + cpu.system) / 1000,
       rssStartMb: rssStart / 2 ** 20,
+      heapBeforeMb: heapBefore / 2 ** 20,
       rssBeforeMb: rssBefore / 2 ** 20,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       heapPeakMb: heapPeak / 2 ** 20,

@@ -81,6 +81,21 @@ describe('CsvStream', () => {
     assert.deepEqual(read(text.split('')), whole);
   });
 
+  test('only the required columns are read; a row with quotes among plain rows, in any chunks', () => {
+    const text = 'x,a,y,b\r\n1,p,2,q\r\n3,"r,""s""",4,t\r\n5,p,6,q\n7,u,8,"v\nw"\n';
+    const want = [
+      ['', 'p', '', 'q'],
+      ['', 'r,"s"', '', 't'],
+      ['', 'p', '', 'q'],
+      ['', 'u', '', 'v\nw'],
+    ];
+    assert.deepEqual(read([text]), want);
+    for (let i = 1; i < text.length; i++)
+      assert.deepEqual(read([text.slice(0, i), text.slice(i)]), want, `split at ${i}`);
+    assert.deepEqual(read(text.split('')), want);
+    assert.throws(() => read(['x,a,y,b\n1,p,2,q\n', '3,p\n']), /line 3 has 2 values for 4 columns/);
+  });
+
   test('a truncated row, an unclosed quote, missing columns or an empty file is an error naming it', () => {
     assert.throws(
       () => read(['a,b\n1,2\n3']),
