@@ -4,7 +4,13 @@ import { commands } from '../ids';
 import { writeUsageCsv } from '../files/usageExportFile';
 import { licensesForUsage } from '../lma/records/appAnalytics';
 import type { Package } from '../lma/records/types';
-import { joinedCsvLines, joinUsage, unusedActive, type UsageQuestion } from '../lma/rules/appAnalytics';
+import {
+  joinedCsvLines,
+  joinUsage,
+  lastMonths,
+  unusedActive,
+  type UsageQuestion,
+} from '../lma/rules/appAnalytics';
 import { loadUsage, type UsageOutcome, type UsageProgress } from '../lma/workflows/appAnalytics';
 import type { UsageView } from '../protocol/usage';
 import type { Services } from '../services';
@@ -18,9 +24,6 @@ type UsageServices = Pick<
   Services,
   'extensionUri' | 'session' | 'log' | 'packages' | 'showLicenses' | 'usageCache'
 >;
-
-/** Months of usage summaries the panel asks for: this one and the eleven before it. */
-export const USAGE_MONTHS = 12;
 
 /**
  * App Analytics: "Show Usage" of a package (its node, the palette, or the panel's Refresh with
@@ -105,20 +108,6 @@ async function packageOf(
     { title: 'Show Usage (App Analytics)', placeHolder: 'Package of the License Management Org' },
   );
   return picked?.pkg;
-}
-
-/** Monthly summaries of the last `USAGE_MONTHS` months, this one included (UTC). */
-export function lastMonths(packageId: string, now: Date): UsageQuestion {
-  const month = (offset: number): string => {
-    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - offset, 1));
-    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-  };
-  return {
-    dataType: 'PackageUsageSummary',
-    packageId,
-    start: month(USAGE_MONTHS - 1),
-    end: month(0),
-  };
 }
 
 function describeProgress(p: UsageProgress): string {

@@ -101,6 +101,23 @@ export function requestFields(q: UsageQuestion): Record<string, string> {
   };
 }
 
+/** Months of usage summaries the panel and the CLI ask for by default: this one and the eleven before it. */
+export const USAGE_MONTHS = 12;
+
+/** Monthly summaries of the last `USAGE_MONTHS` months, this one included (UTC). */
+export function lastMonths(packageId: string, now: Date): UsageQuestion {
+  const month = (offset: number): string => {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - offset, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  };
+  return {
+    dataType: 'PackageUsageSummary',
+    packageId,
+    start: month(USAGE_MONTHS - 1),
+    end: month(0),
+  };
+}
+
 /** The cache's name for a question: the package, the kind, the period and (hashed) the orgs. */
 export function cacheKey(q: UsageQuestion): { packageId: string; name: string } {
   const orgs = q.orgIds?.length
