@@ -14,8 +14,9 @@ import { checkLmaPresence, noAccessAdvice } from '../lma/records/lmaPresence';
 import { loadPackages } from '../lma/records/packages';
 import { toId15 } from '../lma/records/soql';
 import {
-  AT_RISK_WINDOW,
+  atRiskDrop,
   DEFAULT_AT_RISK_THRESHOLD,
+  describeAtRisk,
   joinedCsvLines,
   joinUsage,
   lastMonths,
@@ -38,6 +39,8 @@ org joined to its License. Answered from the cache when it has the period, else 
 Options:
   --period <YYYY-MM[..YYYY-MM]>  the months (default: the last 12, this one included)
   --org <00D…[,00D…]>            only these subscriber orgs
+  --at-risk-drop <0.05–0.95|N%>  at risk: users of the last 3 months fell by more than this against the
+                                 3 before (default 0.5, by more than half)
   --refresh                      ask App Analytics again even when the cache has the answer
   --csv <file>                   write the joined table (one line per org) to this file
   --cache-dir <folder>           the cache (default: ${CACHE_VARIABLE} or ~/.lma-explorer/app-analytics)
@@ -63,6 +66,7 @@ export function parseUsageArgs(args: string[], now: Date = new Date()) {
       period: { type: 'string' },
       org: { type: 'string' },
       refresh: { type: 'boolean', default: false },
+      'at-risk-drop': { type: 'string' },
       csv: { type: 'string' },
       'cache-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -83,9 +87,16 @@ export function parseUsageArgs(args: string[], now: Date = new Date()) {
   const orgIds = values.org?.split(',').map((o) => o.trim());
   for (const id of orgIds ?? [])
     if (!ORG_ID.test(id)) throw new UsageError(`--org takes org ids (00D…): "${id}" is not one.`);
+  let drop: number = DEFAULT_AT_RISK_THRESHOLD;
+  if (values['at-risk-drop'] !== undefined) {
+    const chosen = atRiskDrop(values['at-risk-drop']);
+    if (chosen.problem) throw new UsageError(`--at-risk-drop: ${chosen.problem.replace(/, so .*$/, '.')}`);
+    drop = chosen.drop;
+  }
   return {
     lmo: values.lmo,
     pkg,
+    atRiskDrop: drop,
     period,
     orgIds,
     refresh: values.refresh!,
@@ -163,6 +174,7 @@ export async function usage(args: string[]): Promise<number> {
     };
     const outcome = await loadUsage(session, new AppAnalyticsCache(options.cacheDir), question, {
       refresh: options.refresh,
+      threshold: options.atRiskDrop,
       now: options.now,
       onProgress: (p) => {
         if (p.phase === 'note') write(p.message);
@@ -183,7 +195,7 @@ export async function usage(args: string[]): Promise<number> {
       return 1;
     }
     const { licenses } = await licensesForUsage(session, pkg.id, options.orgIds);
-    const rows = joinUsage(outcome.report, licenses);
+    const rows = joinUsage(outcome.report, licenses, options.atRiskDrop);
     const unused = unusedActive(rows);
     if (options.csv) await writeUsageCsv(options.csv, joinedCsvLines(outcome.report.months, rows));
     console.log(
@@ -201,12 +213,13 @@ export async function usage(args: string[]): Promise<number> {
               report: outcome.report,
               rows,
               unused,
+              atRiskDrop: options.atRiskDrop,
               ...(options.csv ? { csv: options.csv } : {}),
             },
             null,
             2,
           )
-        : formatUsage(pkg.name, question, outcome, rows, unused, options.csv),
+        : formatUsage(pkg.name, question, outcome, rows, unused, options.atRiskDrop, options.csv),
     );
     return 0;
   } catch (error) {
@@ -228,6 +241,7 @@ export function formatUsage(
   outcome: Extract<UsageOutcome, { kind: 'ready' }>,
   rows: readonly JoinedRow[],
   unused: readonly JoinedRow[],
+  drop: number,
   csv?: string,
 ): string {
   const report = outcome.report!;
@@ -246,7 +260,7 @@ export function formatUsage(
     `Custom objects used most: ${report.objects.map((e) => `${e.name} (${n(e.events)})`).join(', ') || 'none'}`,
     `Pages used most: ${report.pages.map((e) => `${e.name} (${n(e.events)})`).join(', ') || 'none'}`,
     '',
-    `At risk, users fell by more than ${Math.round(DEFAULT_AT_RISK_THRESHOLD * 100)}% over the last ${AT_RISK_WINDOW} months: ${n(atRisk.length)}`,
+    `At risk, ${describeAtRisk(drop)}: ${n(atRisk.length)}`,
     ...atRisk.map((r) => `  ${who(r)}  −${Math.round((r.usage?.decline ?? 0) * 100)}%`),
     `Active Licenses without usage: ${n(unused.length)}`,
     ...unused.map((r) => `  ${who(r)}  ${r.license?.seats ?? ''} seats, ${r.license?.used ?? 0} used`),

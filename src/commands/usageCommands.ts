@@ -1,10 +1,11 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { commands } from '../ids';
+import { commands, settingDefaults, settings } from '../ids';
 import { writeUsageCsv } from '../files/usageExportFile';
 import { licensesForUsage } from '../lma/records/appAnalytics';
 import type { Package } from '../lma/records/types';
 import {
+  atRiskDrop,
   joinedCsvLines,
   joinUsage,
   lastMonths,
@@ -54,14 +55,16 @@ export function usageCommands(services: UsageServices) {
           );
         await panel.loading();
         const question = lastMonths(pkg.packageId, new Date());
+        const threshold = atRiskDropSetting(services);
         try {
           const view = await run.progress(`App Analytics usage of ${pkg.name}`, async (signal, report) => {
             const outcome = await loadUsage(services.session, services.usageCache, question, {
               signal,
               refresh: options?.refresh === true,
+              threshold,
               onProgress: (p) => report(describeProgress(p)),
             });
-            return viewOf(services, pkg, question, outcome);
+            return viewOf(services, pkg, question, outcome, threshold);
           });
           await panel.show(view, exporter);
         } catch (error) {
@@ -89,6 +92,19 @@ export function usageCommands(services: UsageServices) {
       );
     }),
   } satisfies Partial<CommandHandlers>;
+}
+
+/** The setting lma.usage.atRiskDrop: out of range, a warning naming it and the default, never a throw. */
+function atRiskDropSetting(services: UsageServices): number {
+  const value = vscode.workspace
+    .getConfiguration()
+    .get<unknown>(settings.usageAtRiskDrop, settingDefaults[settings.usageAtRiskDrop]);
+  const { drop, problem } = atRiskDrop(value);
+  if (problem) {
+    services.log.warn(`Usage: ${settings.usageAtRiskDrop}: ${problem}`);
+    void vscode.window.showWarningMessage(`${problem} (setting ${settings.usageAtRiskDrop})`);
+  }
+  return drop;
 }
 
 /** The package of a tree node, of a panel's subject (found again among the loaded ones), or picked. */
@@ -151,6 +167,7 @@ async function viewOf(
   pkg: Package,
   question: UsageQuestion,
   outcome: UsageOutcome,
+  threshold: number,
 ): Promise<UsageView> {
   switch (outcome.kind) {
     case 'ready': {
@@ -162,7 +179,7 @@ async function viewOf(
           message: 'The file has no summary rows.',
         };
       const { licenses } = await licensesForUsage(services.session, pkg.id);
-      const rows = joinUsage(outcome.report, licenses);
+      const rows = joinUsage(outcome.report, licenses, threshold);
       return {
         kind: 'usage',
         packageName: pkg.name,
@@ -172,6 +189,7 @@ async function viewOf(
         report: outcome.report,
         rows,
         unused: unusedActive(rows),
+        atRiskDrop: threshold,
         notes: outcome.notes,
       };
     }

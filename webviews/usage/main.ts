@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { connectToHost, type Host } from '../shared/host';
 import { baseStyles } from '../shared/styles';
 import { css, html, LitElement, svg, nothing } from 'lit';
-import type { EntityUsage, JoinedRow } from '../../src/lma/rules/appAnalytics';
+import { describeAtRisk, type EntityUsage, type JoinedRow } from '../../src/lma/rules/appAnalytics';
 import type { HostMessage, UsageMessage, UsageView } from '../../src/protocol/usage';
 
 // The theme's chart tokens (3:1 against the editor background in light, dark and high contrast, as
@@ -77,7 +77,7 @@ class UsagePage extends LitElement {
       </p>
       ${view.notes.map((note) => html`<p class="note" role="status">${note}</p>`)}
       <section aria-labelledby="at-risk">
-        <h2 id="at-risk">At-risk orgs (users fell by more than half)</h2>
+        <h2 id="at-risk">At-risk orgs (${describeAtRisk(view.atRiskDrop)})</h2>
         ${this.orgList(
           view.rows.filter((r) => r.atRisk),
           'No org’s usage fell past the threshold.',

@@ -84,6 +84,20 @@ test('a complete answer: months, objects, at-risk orgs with their customer, the 
   assert.ok(json.report.atRisk.length > 0);
   assert.ok(json.rows.some((r) => r.license?.customer));
 
+  const steep = await cli([
+    'Acme Billing',
+    '--lmo',
+    'usage-lmo',
+    '--period',
+    period,
+    '--at-risk-drop',
+    '95%',
+  ]);
+  assert.equal(steep.code, 0, steep.stderr);
+  assert.match(steep.stdout, /At risk, users fell by more than 95% over the last 3 months: \d+/);
+  const count = (text: string) => Number(/At risk, .*: (\d+)/.exec(text)![1]);
+  assert.ok(count(steep.stdout) < count(first.stdout), 'a steeper drop lists fewer orgs');
+
   const refreshed = await cli([
     'Acme Billing',
     '--lmo',
@@ -134,6 +148,10 @@ test('bad arguments, an unknown package or a period in the future: exit 2 with t
     [['Acme Billing', '--lmo', 'usage-lmo', '--period', '2026'], /--period takes a month/],
     [['Acme Billing', '--lmo', 'usage-lmo', '--org', "00D' OR 1=1"], /--org takes org ids/],
     [['No Such Package', '--lmo', 'usage-lmo'], /"No Such Package" is not a package of usage-lmo/],
+    [
+      ['Acme Billing', '--lmo', 'usage-lmo', '--at-risk-drop', '0.99'],
+      /--at-risk-drop: The at-risk drop must be between 5% and 95%/,
+    ],
     [['Acme Billing', '--lmo', 'usage-lmo', '--period', '2099-01..2099-02'], /starts in the future/],
   ];
   for (const [args, message] of cases) {
