@@ -1,7 +1,7 @@
 // The measured process of bench/appAnalytics.ts: a session connected to a CLI-authorized LMO, then one
 // App Analytics request already Complete (its id): one read of it, the download streamed to the cache while it is read, the monthly usage, the join with Licenses, and the
-// usage panel's first message. Prints times and memory as JSON.
-//   node --import tsx bench/appAnalyticsChild.ts <alias> <package record id> <033 id> <start> <end> <cache dir> <request id>
+// usage panel's first message. Prints times and memory as JSON. Bundled by bench/appAnalytics.ts.
+//   node usage.js <alias> <package record id> <033 id> <start> <end> <cache dir> <request id>
 import { AppAnalyticsCache } from '../src/files/appAnalyticsCache';
 import { licensesForUsage } from '../src/lma/records/appAnalytics';
 import { checkLmaPresence } from '../src/lma/records/lmaPresence';
@@ -18,6 +18,7 @@ async function main(
   dir: string,
   requestId: string,
 ) {
+  const rssStart = process.memoryUsage().rss;
   const quiet = () => undefined;
   const session = new LmoSession({
     log: { trace: quiet, info: quiet, warn: quiet, error: quiet },
@@ -25,9 +26,10 @@ async function main(
   });
   const state = await session.connect(alias);
   if (state.kind !== 'connected') throw new Error(`not connected: ${JSON.stringify(state)}`);
-  const rssBefore = process.memoryUsage().rss;
+  const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
   let heapPeak = 0;
   const sample = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 20);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const outcome = await followRequest(
     session,
@@ -41,6 +43,7 @@ async function main(
   const rows = joinUsage(outcome.report!, licenses);
   const message = JSON.stringify({ report: outcome.report, rows, unused: unusedActive(rows).length });
   const rendered = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(sample);
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   console.log(
@@ -54,6 +57,9 @@ async function main(
       messageBytes: message.length,
       downloadAndReadMs: loaded - t0,
       totalMs: rendered - t0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      rssStartMb: rssStart / 2 ** 20,
+      heapBeforeMb: heapBefore / 2 ** 20,
       rssBeforeMb: rssBefore / 2 ** 20,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       heapPeakMb: heapPeak / 2 ** 20,

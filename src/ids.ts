@@ -99,6 +99,7 @@ export const settings = {
   remoteSites: 'lma.testInstall.remoteSites',
   exportBulkThreshold: 'lma.export.bulkThreshold',
   bulkChangeIngestThreshold: 'lma.bulkChange.ingestThreshold',
+  usageAtRiskDrop: 'lma.usage.atRiskDrop',
 } as const;
 export type SettingKey = (typeof settings)[keyof typeof settings];
 export const settingDefaults = {
@@ -109,6 +110,7 @@ export const settingDefaults = {
   [settings.remoteSites]: 'ask',
   [settings.exportBulkThreshold]: 12000,
   [settings.bulkChangeIngestThreshold]: 2000,
+  [settings.usageAtRiskDrop]: 0.5,
 } as const satisfies Record<SettingKey, string | number>;
 
 /** contextValues are `lma:<kind>[+<flag>…]`; menus match them with `viewItem =~ /^lma:<kind>\b/`. */

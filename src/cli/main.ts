@@ -5,6 +5,7 @@
  *
  *   lma-explorer test-install --lmo ALIAS --target-org ALIAS --version 04t… [--json]
  *   lma-explorer push-upgrade plan|schedule|report|retry|abort … (src/cli/pushUpgrade.ts)
+ *   lma-explorer usage <package> --lmo ALIAS [--period …] [--org …] [--json] [--csv file] [--refresh] (src/cli/usage.ts)
  *
  * An installation key comes from --installation-key or LMA_INSTALLATION_KEY (so that CI keeps it out of
  * shell history and process lists); it is never printed, logged or kept.
@@ -27,6 +28,7 @@ import {
 import { prepareTestInstall } from '../lma/workflows/testInstallPreparation';
 import { LmoSession } from '../org/lmoSession';
 import { pushUpgrade } from './pushUpgrade';
+import { usage } from './usage';
 import { loadSalesforce } from '../org/salesforceLoader';
 
 /** The environment variable that can carry the installation key instead of --installation-key. */
@@ -58,7 +60,8 @@ Options:
 
 Exit codes: 0 verified, 1 verification failed or no License, 2 the run could not start.
 
-Push upgrades: lma-explorer push-upgrade --help`;
+Push upgrades: lma-explorer push-upgrade --help
+App Analytics usage: lma-explorer usage --help`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -67,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === 'push-upgrade') return pushUpgrade(rest);
+  if (command === 'usage') return usage(rest);
   if (command !== 'test-install') {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;

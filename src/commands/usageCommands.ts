@@ -1,10 +1,17 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { commands } from '../ids';
+import { commands, settingDefaults, settings } from '../ids';
 import { writeUsageCsv } from '../files/usageExportFile';
 import { licensesForUsage } from '../lma/records/appAnalytics';
 import type { Package } from '../lma/records/types';
-import { joinedCsvLines, joinUsage, unusedActive, type UsageQuestion } from '../lma/rules/appAnalytics';
+import {
+  atRiskDrop,
+  joinedCsvLines,
+  joinUsage,
+  lastMonths,
+  unusedActive,
+  type UsageQuestion,
+} from '../lma/rules/appAnalytics';
 import { loadUsage, type UsageOutcome, type UsageProgress } from '../lma/workflows/appAnalytics';
 import type { UsageView } from '../protocol/usage';
 import type { Services } from '../services';
@@ -18,9 +25,6 @@ type UsageServices = Pick<
   Services,
   'extensionUri' | 'session' | 'log' | 'packages' | 'showLicenses' | 'usageCache'
 >;
-
-/** Months of usage summaries the panel asks for: this one and the eleven before it. */
-export const USAGE_MONTHS = 12;
 
 /**
  * App Analytics: "Show Usage" of a package (its node, the palette, or the panel's Refresh with
@@ -51,14 +55,16 @@ export function usageCommands(services: UsageServices) {
           );
         await panel.loading();
         const question = lastMonths(pkg.packageId, new Date());
+        const threshold = atRiskDropSetting(services);
         try {
           const view = await run.progress(`App Analytics usage of ${pkg.name}`, async (signal, report) => {
             const outcome = await loadUsage(services.session, services.usageCache, question, {
               signal,
               refresh: options?.refresh === true,
+              threshold,
               onProgress: (p) => report(describeProgress(p)),
             });
-            return viewOf(services, pkg, question, outcome);
+            return viewOf(services, pkg, question, outcome, threshold);
           });
           await panel.show(view, exporter);
         } catch (error) {
@@ -88,6 +94,19 @@ export function usageCommands(services: UsageServices) {
   } satisfies Partial<CommandHandlers>;
 }
 
+/** The setting lma.usage.atRiskDrop: out of range, a warning naming it and the default, never a throw. */
+function atRiskDropSetting(services: UsageServices): number {
+  const value = vscode.workspace
+    .getConfiguration()
+    .get<unknown>(settings.usageAtRiskDrop, settingDefaults[settings.usageAtRiskDrop]);
+  const { drop, problem } = atRiskDrop(value);
+  if (problem) {
+    services.log.warn(`Usage: ${settings.usageAtRiskDrop}: ${problem}`);
+    void vscode.window.showWarningMessage(`${problem} (setting ${settings.usageAtRiskDrop})`);
+  }
+  return drop;
+}
+
 /** The package of a tree node, of a panel's subject (found again among the loaded ones), or picked. */
 async function packageOf(
   services: UsageServices,
@@ -105,20 +124,6 @@ async function packageOf(
     { title: 'Show Usage (App Analytics)', placeHolder: 'Package of the License Management Org' },
   );
   return picked?.pkg;
-}
-
-/** Monthly summaries of the last `USAGE_MONTHS` months, this one included (UTC). */
-export function lastMonths(packageId: string, now: Date): UsageQuestion {
-  const month = (offset: number): string => {
-    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - offset, 1));
-    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-  };
-  return {
-    dataType: 'PackageUsageSummary',
-    packageId,
-    start: month(USAGE_MONTHS - 1),
-    end: month(0),
-  };
 }
 
 function describeProgress(p: UsageProgress): string {
@@ -162,6 +167,7 @@ async function viewOf(
   pkg: Package,
   question: UsageQuestion,
   outcome: UsageOutcome,
+  threshold: number,
 ): Promise<UsageView> {
   switch (outcome.kind) {
     case 'ready': {
@@ -173,7 +179,7 @@ async function viewOf(
           message: 'The file has no summary rows.',
         };
       const { licenses } = await licensesForUsage(services.session, pkg.id);
-      const rows = joinUsage(outcome.report, licenses);
+      const rows = joinUsage(outcome.report, licenses, threshold);
       return {
         kind: 'usage',
         packageName: pkg.name,
@@ -183,6 +189,7 @@ async function viewOf(
         report: outcome.report,
         rows,
         unused: unusedActive(rows),
+        atRiskDrop: threshold,
         notes: outcome.notes,
       };
     }

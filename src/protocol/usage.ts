@@ -18,6 +18,8 @@ export type UsageView =
       rows: JoinedRow[];
       /** Active Licenses with no usage in the period. */
       unused: JoinedRow[];
+      /** At risk: users fell by more than this fraction (the setting lma.usage.atRiskDrop). */
+      atRiskDrop: number;
       notes: string[];
     }
   | { kind: 'explain'; packageName: string; title: string; message: string };

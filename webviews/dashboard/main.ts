@@ -2,22 +2,20 @@
 // also as text (the figures list and each chart's table) for screen readers.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { connectToHost, type Host } from '../shared/host';
+import { barChart, chartColours, chartStyles, columnChart, formatNumber, shareBar } from '../shared/charts';
 import { baseStyles } from '../shared/styles';
-import { css, html, LitElement, svg, nothing } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import type { DashboardData, DashboardFigure } from '../../src/lma/records/dashboard';
 import type { DashboardMessage, HostMessage } from '../../src/protocol/dashboard';
 
-// The theme's chart tokens, each chosen to stand 3:1 against the editor background (WCAG 1.4.11) in the
-// light, dark and high-contrast themes, as test/e2e/contrast.test.ts measures. charts.orange measured
-// 2.94:1 on Light Modern, 1.57:1 on Dark Modern (dark brown) and 1:1 on Dark High Contrast (black);
-// disabledForeground, half transparent, 1.92:1 on Light Modern.
+// Each status's colour: the theme's chart tokens that stand 3:1 (webviews/shared/charts.ts).
 const statusColours: Record<string, string> = {
-  Active: 'var(--vscode-charts-green)',
-  Trial: 'var(--vscode-charts-blue)',
-  Suspended: 'var(--vscode-charts-red)',
-  Uninstalled: 'var(--vscode-charts-foreground)',
+  Active: chartColours.green,
+  Trial: chartColours.blue,
+  Suspended: chartColours.red,
+  Uninstalled: chartColours.foreground,
 };
-const number = (n: number) => n.toLocaleString('en-US');
+const number = formatNumber;
 
 class LmoDashboard extends LitElement {
   static override properties = { message: { state: true } };
@@ -113,41 +111,29 @@ class LmoDashboard extends LitElement {
   }
 
   private statusChart(data: DashboardData, total: number) {
-    const width = 560;
-    const max = Math.max(1, ...data.byStatus.map((row) => row.count));
-    return html`
-      <svg
-        class="chart"
-        role="img"
-        aria-label="Licenses by status: ${data.byStatus.map((r) => `${r.status} ${r.count}`).join(', ')}"
-        viewBox="0 0 ${width} ${data.byStatus.length * 28}"
-      >
-        ${data.byStatus.map(
-          (row, i) => svg`
-            <text x="0" y=${i * 28 + 18} class="label">${row.status}</text>
-            <rect x="110" y=${i * 28 + 4} height="18" width=${Math.max(1, (row.count / max) * (width - 200))} fill=${statusColours[row.status] ?? 'var(--vscode-charts-purple)'}></rect>
-            <text x=${116 + (row.count / max) * (width - 200)} y=${i * 28 + 18} class="value">${number(row.count)} (${Math.round((row.count / Math.max(total, 1)) * 100)}%)</text>`,
-        )}
-      </svg>
-    `;
+    return barChart({
+      label: 'Licenses by status',
+      labelWidth: 110,
+      rowHeight: 28,
+      colour: chartColours.purple,
+      bars: data.byStatus.map((row) => ({
+        label: row.status,
+        value: row.count,
+        colour: statusColours[row.status],
+        text: `${number(row.count)} (${Math.round((row.count / Math.max(total, 1)) * 100)}%)`,
+      })),
+    });
   }
 
   private installsChart(data: DashboardData) {
     const weeks = data.installsPerWeek;
-    const width = 560;
-    const height = 140;
-    const max = Math.max(1, ...weeks.map((week) => week.count));
-    const bar = (width - 40) / weeks.length;
     return html`
-      <svg class="chart" role="img" aria-label="Installs per week" viewBox="0 0 ${width} ${height + 20}">
-        ${weeks.map((week, i) => {
-          const h = (week.count / max) * height;
-          return svg`<rect x=${30 + i * bar} y=${height - h} width=${bar - 3} height=${Math.max(h, 0.5)} fill="var(--vscode-charts-blue)"><title>${week.weekStart}: ${week.count}</title></rect>`;
-        })}
-        <text x="0" y="12" class="value">${number(max)}</text>
-        <text x="30" y=${height + 16} class="value">${weeks[0]?.weekStart ?? ''}</text>
-        <text x=${width - 80} y=${height + 16} class="value">${weeks.at(-1)?.weekStart ?? ''}</text>
-      </svg>
+      ${columnChart({
+        label: 'Installs per week',
+        colour: chartColours.blue,
+        height: 140,
+        columns: weeks.map((week) => ({ key: week.weekStart, value: week.count })),
+      })}
       <details>
         <summary>Installs per week as a table</summary>
         <table>
@@ -172,33 +158,21 @@ class LmoDashboard extends LitElement {
   }
 
   private seatsChart(data: DashboardData) {
-    const width = 560;
     const share = data.seats.licensed ? Math.min(data.seats.used / data.seats.licensed, 1) : 0;
     return html`
-      <svg
-        class="chart"
-        role="img"
-        aria-label="${number(data.seats.used)} of ${number(data.seats.licensed)} seats in use"
-        viewBox="0 0 ${width} 30"
-      >
-        <rect
-          class="track"
-          x="0"
-          y="4"
-          width=${width - 100}
-          height="20"
-          fill="var(--vscode-editorWidget-background)"
-          stroke="var(--vscode-panel-border)"
-        ></rect>
-        <rect x="0" y="4" width=${share * (width - 100)} height="20" fill="var(--vscode-charts-green)"></rect>
-        <text x=${width - 92} y="19" class="value">${Math.round(share * 100)}% in use</text>
-      </svg>
+      ${shareBar({
+        label: `${number(data.seats.used)} of ${number(data.seats.licensed)} seats in use`,
+        share,
+        colour: chartColours.green,
+        text: `${Math.round(share * 100)}% in use`,
+      })}
       ${data.seats.licensed === 0 ? html`<p class="muted">No active license with a seat count.</p>` : nothing}
     `;
   }
 
   static override styles = [
     baseStyles,
+    chartStyles,
     css`
       header {
         display: flex;
@@ -249,23 +223,6 @@ class LmoDashboard extends LitElement {
         display: flex;
         flex-wrap: wrap;
         gap: 1rem;
-      }
-      .chart {
-        width: 100%;
-        max-width: 560px;
-      }
-      .label,
-      .value {
-        fill: var(--vscode-foreground);
-        font-size: 12px;
-      }
-      table {
-        border-collapse: collapse;
-      }
-      td,
-      th {
-        text-align: left;
-        padding: 0.1rem 0.75rem 0.1rem 0;
       }
     `,
   ];

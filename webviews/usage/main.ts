@@ -3,20 +3,20 @@
 // in the tree.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { connectToHost, type Host } from '../shared/host';
+import { barChart, chartColours, chartStyles, columnChart, formatNumber } from '../shared/charts';
 import { baseStyles } from '../shared/styles';
-import { css, html, LitElement, svg, nothing } from 'lit';
-import type { EntityUsage, JoinedRow } from '../../src/lma/rules/appAnalytics';
+import { css, html, LitElement, nothing } from 'lit';
+import { describeAtRisk, type EntityUsage, type JoinedRow } from '../../src/lma/rules/appAnalytics';
 import type { HostMessage, UsageMessage, UsageView } from '../../src/protocol/usage';
 
-// The theme's chart tokens (3:1 against the editor background in light, dark and high contrast, as
-// test/e2e/contrast.test.ts measures for the dashboard; charts.orange is avoided for the same reason).
+// The theme's chart tokens that stand 3:1 (webviews/shared/charts.ts).
 const colours = {
-  orgs: 'var(--vscode-charts-blue)',
-  users: 'var(--vscode-charts-green)',
-  objects: 'var(--vscode-charts-purple)',
-  pages: 'var(--vscode-charts-blue)',
+  orgs: chartColours.blue,
+  users: chartColours.green,
+  objects: chartColours.purple,
+  pages: chartColours.blue,
 };
-const number = (n: number) => n.toLocaleString('en-US');
+const number = formatNumber;
 type Usage = Extract<UsageView, { kind: 'usage' }>;
 
 class UsagePage extends LitElement {
@@ -77,7 +77,7 @@ class UsagePage extends LitElement {
       </p>
       ${view.notes.map((note) => html`<p class="note" role="status">${note}</p>`)}
       <section aria-labelledby="at-risk">
-        <h2 id="at-risk">At-risk orgs (users fell by more than half)</h2>
+        <h2 id="at-risk">At-risk orgs (${describeAtRisk(view.atRiskDrop)})</h2>
         ${this.orgList(
           view.rows.filter((r) => r.atRisk),
           'No org’s usage fell past the threshold.',
@@ -130,24 +130,14 @@ class UsagePage extends LitElement {
 
   private monthChart(view: Usage, key: 'activeOrgs' | 'activeUsers', label: string, colour: string) {
     const months = view.report.perMonth;
-    const width = 560;
-    const height = 100;
-    const max = Math.max(1, ...months.map((m) => m[key]));
-    const bar = (width - 40) / Math.max(months.length, 1);
     return html`<h3>${label}</h3>
-      <svg
-        class="chart"
-        role="img"
-        aria-label="${label} per month: ${months.map((m) => `${m.month} ${m[key]}`).join(', ')}"
-        viewBox="0 0 ${width} ${height + 20}"
-      >
-        ${months.map((m, i) => {
-          const h = (m[key] / max) * height;
-          return svg`<rect x=${30 + i * bar} y=${height - h} width=${bar - 3} height=${Math.max(h, 0.5)} fill=${colour}><title>${m.month}: ${m[key]}</title></rect>
-            <text x=${30 + i * bar} y=${height + 14} class="value">${number(m[key])}</text>`;
-        })}
-        <text x="0" y="12" class="value">${number(max)}</text>
-      </svg>`;
+      ${columnChart({
+        label: `${label} per month: ${months.map((m) => `${m.month} ${m[key]}`).join(', ')}`,
+        colour,
+        height: 100,
+        valuesUnder: true,
+        columns: months.map((m) => ({ key: m.month, value: m[key] })),
+      })}`;
   }
 
   private monthTable(view: Usage) {
@@ -174,25 +164,17 @@ class UsagePage extends LitElement {
 
   private entityChart(entities: readonly EntityUsage[], label: string, colour: string) {
     if (entities.length === 0) return html`<p class="muted">None in this period.</p>`;
-    const width = 560;
-    const max = Math.max(1, ...entities.map((e) => e.events));
-    return html`<svg
-      class="chart"
-      role="img"
-      aria-label="${label}: ${entities.map((e) => `${e.name} ${e.events}`).join(', ')}"
-      viewBox="0 0 ${width} ${entities.length * 24}"
-    >
-      ${entities.map(
-        (e, i) => svg`
-          <text x="0" y=${i * 24 + 16} class="label">${e.name}</text>
-          <rect x="200" y=${i * 24 + 4} height="16" width=${Math.max(1, (e.events / max) * (width - 300))} fill=${colour}></rect>
-          <text x=${206 + (e.events / max) * (width - 300)} y=${i * 24 + 16} class="value">${number(e.events)}</text>`,
-      )}
-    </svg>`;
+    return barChart({
+      label,
+      colour,
+      labelWidth: 200,
+      bars: entities.map((e) => ({ label: e.name, value: e.events })),
+    });
   }
 
   static override styles = [
     baseStyles,
+    chartStyles,
     css`
       header {
         display: flex;
@@ -227,23 +209,6 @@ class UsagePage extends LitElement {
       .org-link:focus-visible {
         outline: 1px solid var(--vscode-focusBorder);
         outline-offset: 2px;
-      }
-      .chart {
-        width: 100%;
-        max-width: 560px;
-      }
-      .label,
-      .value {
-        fill: var(--vscode-foreground);
-        font-size: 12px;
-      }
-      table {
-        border-collapse: collapse;
-      }
-      td,
-      th {
-        text-align: left;
-        padding: 0.1rem 0.75rem 0.1rem 0;
       }
     `,
   ];

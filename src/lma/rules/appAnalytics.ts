@@ -101,6 +101,23 @@ export function requestFields(q: UsageQuestion): Record<string, string> {
   };
 }
 
+/** Months of usage summaries the panel and the CLI ask for by default: this one and the eleven before it. */
+export const USAGE_MONTHS = 12;
+
+/** Monthly summaries of the last `USAGE_MONTHS` months, this one included (UTC). */
+export function lastMonths(packageId: string, now: Date): UsageQuestion {
+  const month = (offset: number): string => {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - offset, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  };
+  return {
+    dataType: 'PackageUsageSummary',
+    packageId,
+    start: month(USAGE_MONTHS - 1),
+    end: month(0),
+  };
+}
+
 /** The cache's name for a question: the package, the kind, the period and (hashed) the orgs. */
 export function cacheKey(q: UsageQuestion): { packageId: string; name: string } {
   const orgs = q.orgIds?.length
@@ -158,18 +175,21 @@ export class UsageFileError extends Error {
 /**
  * A CSV read a chunk at a time (RFC 4180: quotes, doubled quotes, CRLF or LF): `push` each decoded chunk,
  * `end` after the last. The header is checked against the required columns; each row is handed to
- * `onRow` by column index and dropped. A row with another number of cells, or a quote left open at the
- * end, is an error naming its line.
+ * `onRow` by column index and dropped. Only the required columns' cells are read (the others are ''),
+ * and the array is reused (a cell equal to the last row's is the same string): a consumer copies what
+ * it keeps. A row without a quote is cut at its commas
+ * (the common case, no character loop); a row with one is read by the full state machine. Memory holds
+ * the row under way, never more. A row with another number of cells, or a quote left open at the end, is
+ * an error naming its line.
  */
 export class CsvStream {
   private header: string[] | null = null;
-  private cells: string[] = [];
-  private cell = '';
-  private quoted = false;
-  /** After a closing quote: the next character must end the cell. */
-  private afterQuote = false;
+  /** The column indexes handed to `onRow` (after the header). */
+  private wanted: number[] = [];
+  private readonly cells: string[] = [];
+  /** The text of a row not yet ended at the last chunk's end. */
+  private carry = '';
   private line = 1;
-  private rowLine = 1;
   rows = 0;
   index: Record<string, number> = {};
 
@@ -179,104 +199,165 @@ export class CsvStream {
   ) {}
 
   push(chunk: string): void {
-    let start = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const ch = chunk.charCodeAt(i);
-      if (this.pendingQuote) {
-        this.pendingQuote = false;
-        if (ch === 34) {
-          this.cell += '"';
-          start = i + 1;
-          continue;
-        }
-        this.quoted = false;
-        this.afterQuote = true;
-      }
-      if (this.quoted) {
-        if (ch === 34 /* " */) {
-          this.cell += chunk.slice(start, i);
-          if (chunk.charCodeAt(i + 1) === 34) {
-            this.cell += '"';
-            i++;
-          } else if (i + 1 === chunk.length) {
-            // A quote at the end of a chunk: closing, or the first of a doubled pair in the next chunk.
-            this.pendingQuote = true;
-          } else {
-            this.quoted = false;
-            this.afterQuote = true;
-          }
-          start = i + 1;
-        } else if (ch === 10) this.line++;
+    let text = chunk;
+    let pos = 0;
+    if (this.carry) {
+      // The row cut by the last chunk's end: when it has no quote, it ends at this chunk's first newline.
+      const nl = chunk.indexOf('\n');
+      if (nl >= 0 && !this.carry.includes('"') && chunk.lastIndexOf('"', nl) < 0) {
+        this.plainRow(this.carry + chunk.slice(0, nl), 0, nl + this.carry.length);
+        this.carry = '';
+        pos = nl + 1;
+      } else text = this.carry + chunk;
+      this.carry = '';
+    }
+    let quote = text.indexOf('"', pos);
+    for (;;) {
+      const nl = text.indexOf('\n', pos);
+      if (nl < 0) break;
+      if (quote >= 0 && quote < pos) quote = text.indexOf('"', pos);
+      if (quote < 0 || quote > nl) {
+        this.plainRow(text, pos, nl);
+        pos = nl + 1;
         continue;
       }
-      if (ch === 44 /* , */) {
-        this.cells.push(this.cell + chunk.slice(start, i));
-        this.cell = '';
-        this.afterQuote = false;
-        start = i + 1;
-      } else if (ch === 10 /* \n */) {
-        let text = this.cell + chunk.slice(start, i);
-        if (text.endsWith('\r')) text = text.slice(0, -1);
-        this.cells.push(text);
-        this.cell = '';
-        this.afterQuote = false;
-        this.endRow();
-        this.line++;
-        this.rowLine = this.line;
-        start = i + 1;
-      } else if (ch === 34) {
-        if (this.cell !== '' || i > start || this.afterQuote)
-          throw new UsageFileError(`The usage file is malformed: a stray quote on line ${this.line}.`);
-        this.quoted = true;
-        start = i + 1;
-      } else if (this.afterQuote && ch !== 13) {
-        throw new UsageFileError(
-          `The usage file is malformed: text after a closing quote on line ${this.line}.`,
-        );
-      }
+      const end = this.quotedRow(text, pos);
+      if (end < 0) break; // its closing quote or newline is in a later chunk
+      pos = end;
     }
-    this.cell += chunk.slice(start);
+    this.carry = text.slice(pos);
   }
 
-  private pendingQuote = false;
-
   end(): void {
-    if (this.pendingQuote) {
-      this.pendingQuote = false;
-      this.quoted = false;
-    }
-    if (this.quoted)
-      throw new UsageFileError(
-        `The usage file ends inside a quoted value that starts on line ${this.rowLine}: it is truncated or malformed.`,
-      );
-    if (this.cell !== '' || this.cells.length) {
-      this.cells.push(this.cell);
-      this.cell = '';
-      this.endRow();
+    const rest = this.carry;
+    this.carry = '';
+    if (rest !== '') {
+      if (!rest.includes('"')) this.plainRow(rest, 0, rest.length);
+      else if (this.quotedRow(`${rest}\n`, 0) < 0)
+        throw new UsageFileError(
+          `The usage file ends inside a quoted value that starts on line ${this.line}: it is truncated or malformed.`,
+        );
     }
     if (!this.header) throw new UsageFileError('The usage file is empty: it has no header row.');
   }
 
-  private endRow(): void {
+  /** A row without quotes: `text` from `from` to its newline at `to`. */
+  private plainRow(text: string, from: number, to: number): void {
+    if (to > from && text.charCodeAt(to - 1) === 13) to--;
     const cells = this.cells;
-    this.cells = [];
     if (!this.header) {
-      this.header = cells.map((c) => c.trim());
+      cells.length = 0;
+      cells.push(...text.slice(from, to).split(','));
+      this.endRow(cells.length);
+      return;
+    }
+    if (to === from) return this.endRow(1, true);
+    const wanted = this.wanted;
+    let w = 0;
+    let next = wanted[0] ?? -1;
+    let count = 0;
+    let start = from;
+    for (;;) {
+      let comma = text.indexOf(',', start);
+      if (comma < 0 || comma > to) comma = to;
+      if (count === next) {
+        // The same text as this column's last cell (a month, an org id: runs of rows): that string again.
+        const last = cells[count]!;
+        if (last.length !== comma - start || !text.startsWith(last, start))
+          cells[count] = text.slice(start, comma);
+        next = wanted[++w] ?? -1;
+      }
+      count++;
+      if (comma === to) break;
+      start = comma + 1;
+    }
+    this.endRow(count);
+  }
+
+  /**
+   * A row with quotes, from `from`: its cells read one character at a time. Returns the index after its
+   * newline, or -1 when the text ends first (the row continues in the next chunk).
+   */
+  private quotedRow(text: string, from: number): number {
+    const cells: string[] = [];
+    let cell = '';
+    let quoted = false;
+    let afterQuote = false;
+    let lines = 0;
+    let start = from;
+    for (let i = from; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (quoted) {
+        if (ch === 34 /* " */) {
+          if (i + 1 === text.length) return -1; // closing, or the first of a doubled pair
+          cell += text.slice(start, i);
+          if (text.charCodeAt(i + 1) === 34) {
+            cell += '"';
+            i++;
+          } else {
+            quoted = false;
+            afterQuote = true;
+          }
+          start = i + 1;
+        } else if (ch === 10) lines++;
+        continue;
+      }
+      if (ch === 44 /* , */) {
+        cells.push(cell + text.slice(start, i));
+        cell = '';
+        afterQuote = false;
+        start = i + 1;
+      } else if (ch === 10 /* \n */) {
+        let last = cell + text.slice(start, i);
+        if (last.endsWith('\r')) last = last.slice(0, -1);
+        cells.push(last);
+        if (!this.header) {
+          this.cells.length = 0;
+          this.cells.push(...cells);
+        } else for (const c of this.wanted) this.cells[c] = cells[c] ?? '';
+        const rowLine = this.line;
+        this.line += lines;
+        this.endRow(cells.length, cells.length === 1 && cells[0] === '', rowLine);
+        return i + 1;
+      } else if (ch === 34) {
+        if (cell !== '' || i > start || afterQuote)
+          throw new UsageFileError(
+            `The usage file is malformed: a stray quote on line ${this.line + lines}.`,
+          );
+        quoted = true;
+        start = i + 1;
+      } else if (afterQuote && ch !== 13) {
+        throw new UsageFileError(
+          `The usage file is malformed: text after a closing quote on line ${this.line + lines}.`,
+        );
+      }
+    }
+    return -1;
+  }
+
+  /** A row of `count` cells is in `this.cells`; ends its line. */
+  private endRow(count: number, blank = false, rowLine = this.line): void {
+    this.line++;
+    if (!this.header) {
+      this.header = this.cells.map((c) => c.trim());
       const missing = this.required.filter((c) => !this.header!.includes(c));
       if (missing.length)
         throw new UsageFileError(
           `The usage file doesn't have the columns App Analytics writes: ${missing.join(', ')} missing (it has ${this.header.join(', ')}).`,
         );
       this.index = Object.fromEntries(this.header.map((c, i) => [c, i]));
+      this.wanted = [...new Set(this.required.map((c) => this.index[c]!))].sort((a, b) => a - b);
+      this.cells.length = 0;
+      for (let i = 0; i < this.header.length; i++) this.cells.push('');
       return;
     }
-    if (cells.length === 1 && cells[0] === '') return; // a blank line
-    if (cells.length !== this.header.length)
+    if (blank) return;
+    if (count !== this.header.length)
       throw new UsageFileError(
-        `The usage file is malformed or truncated: line ${this.rowLine} has ${cells.length} values for ${this.header.length} columns.`,
+        `The usage file is malformed or truncated: line ${rowLine} has ${count} values for ${this.header.length} columns.`,
       );
     this.rows++;
-    this.onRow(cells, this.index);
+    this.onRow(this.cells, this.index);
   }
 }
 
@@ -313,54 +394,123 @@ export interface UsageReport {
 /** The months compared for at-risk orgs: the latest `window` against the `window` before them. */
 export const AT_RISK_WINDOW = 3;
 export const DEFAULT_AT_RISK_THRESHOLD = 0.5;
+/** The drops a user may choose (setting lma.usage.atRiskDrop, CLI --at-risk-drop): 5% to 95%. */
+export const AT_RISK_DROP_RANGE = { min: 0.05, max: 0.95 } as const;
+
+/**
+ * The at-risk drop from a setting's or a flag's value: a fraction in the range (0.3), or a percentage
+ * (30 or "30%"). Anything else gives the default and a message saying why, never a throw.
+ */
+export function atRiskDrop(value: unknown): { drop: number; problem: string | null } {
+  const { min, max } = AT_RISK_DROP_RANGE;
+  const text = typeof value === 'string' ? value.trim() : '';
+  const percent = /%$/.test(text);
+  const raw =
+    typeof value === 'number' ? value : /^\d+(\.\d+)?%?$/.test(text) ? Number(text.replace('%', '')) : NaN;
+  // 1 and above read as a percentage (a drop of 100% or more means nothing).
+  const drop = percent || raw >= 1 ? raw / 100 : raw;
+  if (Number.isFinite(drop) && drop >= min - 1e-9 && drop <= max + 1e-9) return { drop, problem: null };
+  return {
+    drop: DEFAULT_AT_RISK_THRESHOLD,
+    problem: `The at-risk drop must be between ${min * 100}% and ${max * 100}% (a fraction from ${min} to ${max}, or a percentage): "${String(value)}" is not, so ${DEFAULT_AT_RISK_THRESHOLD * 100}% is used.`,
+  };
+}
+
+/** What at-risk means, as the panel and the CLI say it. */
+export function describeAtRisk(drop: number, window = AT_RISK_WINDOW): string {
+  return `users fell by more than ${Math.round(drop * 100)}% over the last ${window} months`;
+}
+
+/** An org's sums while a file streams by: per month (in order of first sight) its users' token hashes. */
+interface OrgAccumulator {
+  orgId: string;
+  users: Array<number[] | Set<number> | undefined>;
+  events: number;
+}
+
+/** Past this many users in an org's month, a Set instead of a list searched linearly. */
+const SMALL_USER_LIST = 32;
+
+/**
+ * A copy of a string that holds no other: a cell cut from a chunk may share the chunk's memory, and a
+ * map key kept for the whole file would keep the chunk alive with it.
+ */
+const detach = (text: string): string => text.split('').join('');
 
 /**
  * Adds up summary rows as they stream by: per org and month the distinct users (user tokens kept as
- * 32-bit hashes), per custom object or page its events. Memory grows with orgs × months, not rows.
+ * 32-bit hashes), per custom object or page its events. Memory grows with orgs × months, not rows:
+ * no row is kept, and the keys kept (orgs, months, objects) are copies, not slices of the file's text.
  */
 export class UsageSummaryAggregator {
-  private readonly orgs = new Map<string, Map<string, Set<number>>>();
-  private readonly events = new Map<string, number>();
+  private readonly orgs = new Map<string, OrgAccumulator>();
+  /** Months in order of first sight, and their index there. */
+  private readonly monthList: string[] = [];
+  private readonly monthIndex = new Map<string, number>();
   private readonly entities = new Map<string, EntityUsage>();
+  /** Rows come grouped by org: the last one's accumulator saves a lookup. */
+  private last: OrgAccumulator | null = null;
   rows = 0;
 
   add(cells: readonly string[], index: Readonly<Record<string, number>>): void {
     const month = cells[index.month!]!;
-    const orgId = cells[index.organization_id!]!.slice(0, 15);
-    const name = cells[index.custom_entity!]!;
+    let m = this.monthIndex.get(month);
+    if (m === undefined) {
+      if (!MONTH.test(month))
+        throw new UsageFileError(`The usage file has "${month}" where a month (YYYY-MM) belongs.`);
+      m = this.monthList.push(detach(month)) - 1;
+      this.monthIndex.set(this.monthList[m]!, m);
+    }
+    const orgCell = cells[index.organization_id!]!;
+    const orgId = orgCell.length > 15 ? orgCell.slice(0, 15) : orgCell;
+    let org = this.last;
+    if (org?.orgId !== orgId) {
+      org = this.orgs.get(orgId) ?? null;
+      if (!org) {
+        org = { orgId: detach(orgId), users: [], events: 0 };
+        this.orgs.set(org.orgId, org);
+      }
+      this.last = org;
+    }
+    const user = fnv(cells[index.user_id_token!]!);
+    const users = org.users[m];
+    if (!users) org.users[m] = [user];
+    else if (Array.isArray(users)) {
+      if (!users.includes(user)) {
+        if (users.length < SMALL_USER_LIST) users.push(user);
+        else org.users[m] = new Set(users).add(user);
+      }
+    } else users.add(user);
     const events = Number(cells[index.num_events!]) || 0;
-    if (!MONTH.test(month))
-      throw new UsageFileError(`The usage file has "${month}" where a month (YYYY-MM) belongs.`);
-    let byMonth = this.orgs.get(orgId);
-    if (!byMonth) this.orgs.set(orgId, (byMonth = new Map()));
-    let users = byMonth.get(month);
-    if (!users) byMonth.set(month, (users = new Set()));
-    users.add(fnv(cells[index.user_id_token!]!));
-    this.events.set(orgId, (this.events.get(orgId) ?? 0) + events);
+    org.events += events;
+    const name = cells[index.custom_entity!]!;
     if (name) {
       const e = this.entities.get(name);
       if (e) e.events += events;
-      else this.entities.set(name, { name, type: cells[index.custom_entity_type!] ?? '', events });
+      else {
+        const kept = { name: detach(name), type: detach(cells[index.custom_entity_type!] ?? ''), events };
+        this.entities.set(kept.name, kept);
+      }
     }
     this.rows++;
   }
 
   report(threshold = DEFAULT_AT_RISK_THRESHOLD, top = 10): UsageReport {
-    const monthSet = new Set<string>();
-    for (const byMonth of this.orgs.values()) for (const m of byMonth.keys()) monthSet.add(m);
-    const months = [...monthSet].sort();
-    const at = new Map(months.map((m, i) => [m, i]));
+    const months = [...this.monthList].sort();
+    const sortedAt = this.monthList.map((m) => months.indexOf(m));
     const perMonth = months.map((month) => ({ month, activeOrgs: 0, activeUsers: 0 }));
     const orgs: OrgUsage[] = [];
-    for (const [orgId, byMonth] of this.orgs) {
+    for (const org of this.orgs.values()) {
       const users = months.map(() => 0);
-      for (const [m, set] of byMonth) {
-        const i = at.get(m)!;
-        users[i] = set.size;
+      org.users.forEach((set, seen) => {
+        if (!set) return;
+        const i = sortedAt[seen]!;
+        const count = Array.isArray(set) ? set.length : set.size;
+        users[i] = count;
         perMonth[i]!.activeOrgs++;
-        perMonth[i]!.activeUsers += set.size;
-      }
-      orgs.push({ orgId, users, events: this.events.get(orgId) ?? 0, decline: decline(users) });
+        perMonth[i]!.activeUsers += count;
+      });
+      orgs.push({ orgId: org.orgId, users, events: org.events, decline: decline(users) });
     }
     orgs.sort((a, b) => (a.orgId < b.orgId ? -1 : 1));
     const ranked = [...this.entities.values()].sort(

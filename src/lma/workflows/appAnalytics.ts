@@ -335,7 +335,9 @@ async function parseGzipCsv(
     },
   });
   try {
-    const stages = tap ? [tap, createGunzip(), sink] : [createGunzip(), sink];
+    // 64 KB out of each inflate: a quarter of the calls (and of the strings decoded) of the 16 KB default.
+    const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+    const stages = tap ? [tap, gunzip, sink] : [gunzip, sink];
     await (pipeline as (...s: unknown[]) => Promise<void>)(source, ...stages, { signal: options.signal });
   } catch (error) {
     if (options.signal?.aborted) throw abortError();

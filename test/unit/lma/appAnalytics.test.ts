@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  atRisk,
+  atRiskDrop,
   cacheKey,
+  describeAtRisk,
   checkQuestion,
   CsvStream,
   decline,
@@ -81,6 +84,21 @@ describe('CsvStream', () => {
     assert.deepEqual(read(text.split('')), whole);
   });
 
+  test('only the required columns are read; a row with quotes among plain rows, in any chunks', () => {
+    const text = 'x,a,y,b\r\n1,p,2,q\r\n3,"r,""s""",4,t\r\n5,p,6,q\n7,u,8,"v\nw"\n';
+    const want = [
+      ['', 'p', '', 'q'],
+      ['', 'r,"s"', '', 't'],
+      ['', 'p', '', 'q'],
+      ['', 'u', '', 'v\nw'],
+    ];
+    assert.deepEqual(read([text]), want);
+    for (let i = 1; i < text.length; i++)
+      assert.deepEqual(read([text.slice(0, i), text.slice(i)]), want, `split at ${i}`);
+    assert.deepEqual(read(text.split('')), want);
+    assert.throws(() => read(['x,a,y,b\n1,p,2,q\n', '3,p\n']), /line 3 has 2 values for 4 columns/);
+  });
+
   test('a truncated row, an unclosed quote, missing columns or an empty file is an error naming it', () => {
     assert.throws(
       () => read(['a,b\n1,2\n3']),
@@ -148,5 +166,39 @@ describe('Usage from summaries', () => {
     assert.equal(lines[0], 'Org ID,Customer,License,Status,Seats,Used,At risk,Decline %,Users 2026-01\r\n');
     assert.equal(lines[1], "00D00000000000A,'=Acme,a0L1,Active,10,2,no,,1\r\n");
     assert.equal(lines[2], '00D00000000000C,"Idle, Inc.",a0L2,Active,5,0,no,,0\r\n');
+  });
+});
+
+describe('The at-risk drop', () => {
+  test('a fraction or a percentage from 5% to 95% is taken; anything else gives 50% and says why', () => {
+    assert.deepEqual(atRiskDrop(0.5), { drop: 0.5, problem: null });
+    assert.deepEqual(atRiskDrop(0.05), { drop: 0.05, problem: null });
+    assert.deepEqual(atRiskDrop(0.95), { drop: 0.95, problem: null });
+    assert.deepEqual(atRiskDrop('30%'), { drop: 0.3, problem: null });
+    assert.deepEqual(atRiskDrop('95'), { drop: 0.95, problem: null });
+    assert.deepEqual(atRiskDrop(' 0.7 '), { drop: 0.7, problem: null });
+    for (const bad of [0.04, 0.951, 0, 1.5, 96, -0.5, '120%', '4%', 'half', '', null, undefined, NaN, {}]) {
+      const { drop, problem } = atRiskDrop(bad);
+      assert.equal(drop, 0.5, String(bad));
+      assert.match(problem ?? '', /must be between 5% and 95%/, String(bad));
+    }
+    assert.match(atRiskDrop(0.04).problem!, /between 5% and 95% .*"0\.04" is not, so 50% is used/);
+    assert.match(atRiskDrop('half').problem!, /"half" is not/);
+    assert.equal(describeAtRisk(0.3), 'users fell by more than 30% over the last 3 months');
+  });
+
+  test('an org is at risk only past the drop: exactly the drop is not', () => {
+    const org = (users: number[]) => ({
+      orgId: '00D00000000000A',
+      users,
+      events: 1,
+      decline: decline(users),
+    });
+    const quarter = org([4, 4, 4, 3, 3, 3]); // a fall of 25%
+    assert.equal(quarter.decline, 0.25);
+    assert.deepEqual(atRisk([quarter], 0.25), [], 'exactly the drop');
+    assert.equal(atRisk([quarter], 0.2499).length, 1, 'just under it');
+    assert.equal(atRisk([org([4, 4, 4, 0, 0, 0])], 0.95).length, 1, 'a fall to nothing is past 95%');
+    assert.deepEqual(atRisk([org([4, 4, 4, 5, 5, 5])], 0.05), [], 'growth is never at risk');
   });
 });
