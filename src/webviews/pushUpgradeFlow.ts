@@ -78,6 +78,11 @@ export class PushUpgradeFlow {
     private readonly ports: PushFlowPorts,
   ) {}
 
+  /** A new page said `ready` (the panel was hidden and shown, or opened again): its questions count from 1 again. */
+  pageReady(): void {
+    this.latestCount = -1;
+  }
+
   async receive(message: Exclude<PushUpgradeMessage, { kind: 'ready' }>): Promise<void> {
     switch (message.kind) {
       case 'count':

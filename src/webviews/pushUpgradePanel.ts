@@ -117,6 +117,7 @@ export class PushUpgradePanel {
   private async receive(message: PushUpgradeMessage): Promise<void> {
     const flow = await this.flowOf();
     if (message.kind === 'ready') {
+      flow?.pageReady();
       if (flow) await this.postScope();
       return;
     }

@@ -8,7 +8,7 @@
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Frame, FrameLocator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { demoProject } from '../../scripts/demoProject.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { demoOrgForThisFile, eventually, withSession, type Workbench } from './harness.ts';
@@ -83,6 +83,19 @@ async function frameOf(panel: FrameLocator): Promise<Frame> {
   return (await body!.ownerFrame())!;
 }
 
+/** The text of a panel's element once it matches `expected` (white space as one space). */
+async function textOf(locator: Locator, expected: RegExp): Promise<string> {
+  let text = '';
+  try {
+    return await eventually(`${expected}`, async () => {
+      text = (await locator.innerText().catch(() => '')).replace(/\s+/g, ' ');
+      return expected.test(text) ? text : undefined;
+    });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}: the text is “${text}”`, { cause: error });
+  }
+}
+
 /** The typed confirmation in VS Code's input box, typed once it has the focus, then Enter. */
 async function confirmTyped(page: Page, phrase: string): Promise<void> {
   const quickPick = page.locator('.quick-input-widget');
@@ -150,7 +163,7 @@ test(
         await page.keyboard.press('ArrowDown');
         await page.keyboard.press('ArrowDown');
         assert.ok((await focused(frame)).includes('vscode-radio[value=production]'));
-        await panel.locator('#counts', { hasText: /\(\d[\d,]* production, 0 sandbox\)/ }).waitFor();
+        await textOf(panel.locator('#counts'), /\(\d[\d,]* production, 0 sandbox\)/);
 
         // The preview in the panel: how many get a job, and why the others are left out.
         await tabTo(page, frame, 'vscode-button#preview');

@@ -130,6 +130,17 @@ test('counts follow the filters through the one aggregate, and an answer older t
     posted.map((m) => [m.kind, 'seq' in m ? m.seq : undefined]),
     [['counts', 2]],
   );
+  // A page built again (the panel hidden and shown) counts from 1 again, and is answered.
+  flow.pageReady();
+  await flow.receive({ kind: 'count', seq: 1, form: production });
+  assert.deepEqual(
+    posted.map((m) => [m.kind, 'seq' in m ? m.seq : undefined]),
+    [
+      ['counts', 2],
+      ['counts', 1],
+    ],
+  );
+  posted.splice(1);
   const expected = await countSelection(session, scope, { ...DEFAULT_SELECTION, orgType: 'production' });
   assert.deepEqual((posted[0] as HostMessage & { kind: 'counts' }).counts, expected);
   assert.equal(expected.sandbox, 0);
