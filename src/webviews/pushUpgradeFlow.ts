@@ -78,9 +78,24 @@ export class PushUpgradeFlow {
     private readonly ports: PushFlowPorts,
   ) {}
 
-  /** A new page said `ready` (the panel was hidden and shown, or opened again): its questions count from 1 again. */
-  pageReady(): void {
+  /** What the page shows of this flow (the preview, the schedule's result), for a page built again. */
+  private shown: { preview?: HostMessage; result?: HostMessage } = {};
+  private countsSinceReady = 0;
+
+  /**
+   * A new page said `ready` (the panel was hidden and shown, or opened again): its questions count from
+   * 1 again, and it is given again the preview and result the page it replaces showed (after `scope`).
+   */
+  pageReady(): HostMessage[] {
     this.latestCount = -1;
+    this.countsSinceReady = 0;
+    return [this.shown.preview, this.shown.result].filter((m): m is HostMessage => m !== undefined);
+  }
+
+  /** The panel was given another selection: what was previewed or shown belongs to the one before. */
+  newSelection(): void {
+    this.shown = {};
+    this.held = undefined;
   }
 
   async receive(message: Exclude<PushUpgradeMessage, { kind: 'ready' }>): Promise<void> {
@@ -103,6 +118,8 @@ export class PushUpgradeFlow {
   private async count(seq: number, form: Parameters<typeof selectionOfForm>[0]): Promise<void> {
     if (seq <= this.latestCount) return;
     this.latestCount = seq;
+    // The first count of a page is its start; any later one follows an edit, which drops its preview.
+    if (this.countsSinceReady++ > 0) this.shown = {};
     const chosen = selectionOfForm(form);
     let answer: HostMessage;
     if ('problem' in chosen) answer = { kind: 'countError', seq, message: chosen.problem };
@@ -122,13 +139,13 @@ export class PushUpgradeFlow {
 
   private async preview(form: Parameters<typeof selectionOfForm>[0]): Promise<void> {
     const chosen = selectionOfForm(form);
-    if ('problem' in chosen) return this.ports.post({ kind: 'previewError', message: chosen.problem });
+    if ('problem' in chosen) return this.post({ kind: 'previewError', message: chosen.problem });
     const id = ++this.previews;
     this.held = undefined;
     await this.ports.run('Push Upgrade', async (progress) => {
       const owner = await this.ports.owner();
       if (!owner) {
-        await this.ports.post({
+        await this.post({
           kind: 'previewError',
           message:
             "No org is chosen to own this package's pushes: open the panel again from the version's menu.",
@@ -142,13 +159,13 @@ export class PushUpgradeFlow {
         );
       } catch (error) {
         if (isAbort(error)) throw error;
-        await this.ports.post({ kind: 'previewError', message: messageOf(error) });
+        await this.post({ kind: 'previewError', message: messageOf(error) });
         return;
       }
       // A later preview asked meanwhile replaces this one.
       if (id !== this.previews) return;
       this.held = { id, preview, owner };
-      await this.ports.post({ kind: 'preview', previewId: id, preview: summarize(preview) });
+      await this.post({ kind: 'preview', previewId: id, preview: summarize(preview) });
     });
   }
 
@@ -201,7 +218,7 @@ export class PushUpgradeFlow {
           },
         );
         this.request = { kind: 'none' };
-        await this.ports.post({
+        await this.post({
           kind: 'scheduleResult',
           outcome:
             aborted.kind === 'aborted'
@@ -237,7 +254,7 @@ export class PushUpgradeFlow {
         : report.kind === 'interrupted'
           ? { kind: 'interrupted', owner, requestId: report.requestId, remaining: report.remaining, when }
           : { kind: 'none' };
-    await this.ports.post({ kind: 'scheduleResult', outcome: outcomeOf(report, when) });
+    await this.post({ kind: 'scheduleResult', outcome: outcomeOf(report, when) });
   }
 
   private async watch(): Promise<void> {
@@ -250,7 +267,14 @@ export class PushUpgradeFlow {
   }
 
   private notScheduled(message: string): Promise<void> {
-    return this.ports.post({ kind: 'scheduleResult', outcome: { kind: 'notScheduled', message } });
+    return this.post({ kind: 'scheduleResult', outcome: { kind: 'notScheduled', message } });
+  }
+
+  /** Posts to the page, keeping what it shows of a preview and a schedule for a page built again. */
+  private post(message: HostMessage): Promise<void> {
+    if (message.kind === 'preview' || message.kind === 'previewError') this.shown = { preview: message };
+    else if (message.kind === 'scheduleResult') this.shown.result = message;
+    return this.ports.post(message);
   }
 }
 

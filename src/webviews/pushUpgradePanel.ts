@@ -111,14 +111,17 @@ export class PushUpgradePanel {
     this.form = form;
     this.revision++;
     const flow = await this.flowOf();
+    flow?.newSelection();
     if (flow) await this.postScope();
   }
 
   private async receive(message: PushUpgradeMessage): Promise<void> {
     const flow = await this.flowOf();
     if (message.kind === 'ready') {
-      flow?.pageReady();
-      if (flow) await this.postScope();
+      if (!flow) return;
+      const shown = flow.pageReady();
+      await this.postScope();
+      for (const again of shown) await this.host.post(again);
       return;
     }
     if (!flow) return;

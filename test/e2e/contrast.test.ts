@@ -323,6 +323,15 @@ test(
           }
         }
         assert.ok(dashboardBars > 0, 'the dashboard’s bars were measured');
+        // The push panel shows its preview again when its tab comes back (the page keeps what it showed).
+        for (const theme of themes)
+          assert.ok(
+            Object.entries(all).some(
+              ([key, measures]) =>
+                key.startsWith(`${theme.label} · Push`) && measures.some((m) => m.text.includes('Left out')),
+            ),
+            `${theme.label}: the push panel’s preview was measured`,
+          );
         fs.writeFileSync(path.join(dir, 'measures.json'), JSON.stringify(all, null, 2));
         fs.writeFileSync(path.join(dir, 'failures.txt'), failures.join('\n') + '\n');
         assert.deepEqual(failures, [], `Texts under ${MINIMUM}:1:\n${failures.join('\n')}`);

@@ -232,6 +232,23 @@ test('preview, then a schedule refused in the past, for a stale preview and when
 
   await flow.receive({ kind: 'watch' });
   assert.deepEqual(watched, [started.requestId]);
+
+  // A page built again (the panel hidden and shown) is given the preview and the result again; its
+  // first count is its start, a later one an edit that drops them.
+  const shown = flow.pageReady();
+  assert.deepEqual(
+    shown.map((m) => m.kind),
+    ['preview', 'scheduleResult'],
+  );
+  // The last of each, as the page showed them.
+  assert.deepEqual(shown[0], posted.filter((m) => m.kind === 'preview').at(-1));
+  assert.deepEqual(shown[1], posted.filter((m) => m.kind === 'scheduleResult').at(-1));
+  const form = formOfSelection();
+  await flow.receive({ kind: 'count', seq: 1, form });
+  assert.equal(flow.pageReady().length, 2);
+  await flow.receive({ kind: 'count', seq: 1, form });
+  await flow.receive({ kind: 'count', seq: 2, form: { ...form, orgType: 'sandbox' } });
+  assert.deepEqual(flow.pageReady(), []);
 });
 
 test('a schedule cancelled while its jobs are created leaves the request not started; the panel aborts it', async () => {
