@@ -211,6 +211,7 @@ export default tseslint.config(
       'src/state/*Model.ts',
       'src/webviews/host/webviewHost.ts',
       'src/webviews/featureParameterSection.ts',
+      'src/webviews/pushUpgradeFlow.ts',
       'src/files/usageExportFile.ts',
       'server/**/*.ts',
     ],

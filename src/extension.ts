@@ -4,7 +4,7 @@ import { connectCommands, promptRelogin, switchTo } from './commands/connect';
 import { exportCommands } from './commands/exportCommands';
 import { customerCommands } from './commands/customerCommands';
 import { licenseCommands } from './commands/licenseCommands';
-import { pushUpgradeCommands } from './commands/pushUpgradeCommands';
+import { pushUpgradeActions, pushUpgradeCommands } from './commands/pushUpgradeCommands';
 import { licensingTermsCommands } from './commands/licensingTermsCommands';
 import { lmoReportCommands } from './commands/lmoReportCommands';
 import { usageCommands } from './commands/usageCommands';
@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (state.kind === 'expired') void promptRelogin(services);
     }),
     ...registerCommands(handlers, commandPipeline(services)),
-    ...registerPanels(services),
+    ...registerPanels(services, { pushUpgrade: pushUpgradeActions(services) }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(settings.lmo) && choice.target) void switchTo(services, choice.target);
     }),

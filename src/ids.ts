@@ -149,6 +149,7 @@ export const webviewTypes = {
   healthReport: 'lma.healthReport',
   license: 'lma.license',
   customer: 'lma.customer',
+  pushUpgrade: 'lma.pushUpgrade',
 } as const;
 
 /** The language client's id (its output channel and trace setting). */

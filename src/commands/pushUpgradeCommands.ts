@@ -2,56 +2,41 @@ import * as vscode from 'vscode';
 import { commands } from '../ids';
 import type { LmoApi } from '../lma/records/lmoApi';
 import { choosePushOwner, ownsPackage } from '../lma/records/pushOwner';
-import {
-  countSelection,
-  orgIdsOfLicenses,
-  scopeForVersion,
-  type PushScope,
-} from '../lma/records/pushUpgrade';
+import { orgIdsOfLicenses, scopeForVersion, type PushScope } from '../lma/records/pushUpgrade';
 import { releasedNewestFirst } from '../lma/records/packages';
 import type { Package, PackageVersion } from '../lma/records/types';
+import { formOfSelection } from '../lma/rules/pushSelection';
 import {
   DEFAULT_SELECTION,
-  describeOrgIdProblems,
-  describeSchedule,
   failuresMarkdown,
   groupFailures,
-  parseOrgIdList,
-  parseSchedule,
-  previewMarkdown,
-  previewProblem,
-  pushConfirmation,
   targetProblem,
-  type PushPreview,
   type PushSelection,
 } from '../lma/rules/pushUpgrade';
-import {
-  abortPush,
-  finishSchedule,
-  planPush,
-  planRetry,
-  readFailures,
-  schedulePush,
-  watchPush,
-  type ScheduleReport,
-} from '../lma/workflows/pushUpgrade';
+import { failedOrgs, readFailures, watchPush } from '../lma/workflows/pushUpgrade';
 import { loadSalesforce } from '../org/salesforceLoader';
+import type { SelectionForm } from '../protocol/pushUpgrade';
 import type { Services } from '../services';
-import type { LicenseNode, StatusGroupNode, VersionNode } from '../views/nodes';
+import type { LicenseNode, PackageNode, StatusGroupNode, VersionNode } from '../views/nodes';
+import { PushUpgradePanel, type PushUpgradeActions } from '../webviews/pushUpgradePanel';
 import type { CommandHandlers } from './commandTable';
 import { connectedLmo, type Run } from './pipeline';
 import { commandPipeline } from './vscodePipeline';
 
 /**
  * Push upgrades from the tree: "Push Upgrade to This Version…" on a version (or the palette: a package,
- * then a version), "Push Upgrade These Orgs…" on a status group or a selection of Licenses. Each runs
- * the same steps: the owner org, the selection, the preview (a report), the schedule, the typed
- * confirmation, the jobs, then the request watched until it ends, with its failures and a retry.
+ * then a version), "Push Upgrade These Orgs…" on a package, a status group or a selection of Licenses
+ * (or the palette). Each checks the target, asks for the owner org of the package's pushes when the LMO
+ * doesn't own it, then opens the push panel (src/webviews/pushUpgradePanel.ts) with the selection filled
+ * in: the orgs are chosen, previewed and scheduled there. After a schedule the panel hands the request
+ * to the watch flow here (progress until it ends, the failures grouped, a retry of the failed orgs in
+ * the panel again).
  */
 export function pushUpgradeCommands(services: Services) {
   const { session } = services;
   const pipeline = commandPipeline(services);
   const needs = { lmo: connectedLmo(session) };
+  const actions = pushUpgradeActions(services);
 
   const pickVersion = async (
     pkg: Package | undefined,
@@ -74,49 +59,54 @@ export function pushUpgradeCommands(services: Services) {
     return picked && { pkg: chosen, version: picked.v };
   };
 
+  /** Checks the target, resolves the owner org (asking when needed), then opens the panel with `form`. */
+  const openPanel = async (pkg: Package, version: PackageVersion, form: SelectionForm): Promise<void> => {
+    const scope = scopeOf(await services.packages(), version);
+    if (!scope) return;
+    if (!(await ownerOrg(services, pkg))) return;
+    PushUpgradePanel.show(services, actions, {
+      versionId: scope.target.versionId,
+      title: `Push ${pkg.name} ${scope.target.versionNumber ?? scope.target.versionId}`,
+      form,
+    });
+  };
+
   return {
     [commands.pushUpgradeVersion]: pipeline.command(
       { title: 'Push Upgrade', needs },
-      async (_needs, run, node?: VersionNode) => {
+      async (_needs, _run, node?: VersionNode) => {
         const packages = await services.packages();
         const chosen = node
           ? { pkg: packages.find((p) => p.id === node.version.packageId), version: node.version }
           : await pickVersion(undefined);
         if (!chosen?.pkg) return;
-        const scope = scopeOf(packages, chosen.version);
-        if (!scope) return;
-        const owner = await ownerOrg(services, chosen.pkg);
-        if (!owner) return;
-        const selection = await chooseSelection(services, scope, run);
-        if (!selection) return;
-        await previewAndSchedule(services, run, owner, scope, selection);
+        await openPanel(chosen.pkg, chosen.version, formOfSelection(DEFAULT_SELECTION));
       },
     ),
 
     [commands.pushUpgradeOrgs]: pipeline.command(
       { title: 'Push Upgrade', needs },
-      async (_needs, run, node?: StatusGroupNode | LicenseNode, selected?: readonly unknown[]) => {
+      async (
+        _needs,
+        run,
+        node?: PackageNode | StatusGroupNode | LicenseNode,
+        selected?: readonly unknown[],
+      ) => {
         const packages = await services.packages();
         const licenses = ((selected?.length ? selected : node ? [node] : []) as LicenseNode[]).filter(
           (n) => n.kind === 'license',
         );
         const group = node?.kind === 'statusGroup' ? node : undefined;
         const pkg =
+          (node?.kind === 'package' ? node.pkg : undefined) ??
           group?.pkg ??
           packages.find((p) => p.versions.some((v) => v.id === licenses[0]?.license.packageVersionId));
         const chosen = await pickVersion(pkg);
         if (!chosen) return;
-        const scope = scopeOf(packages, chosen.version);
-        if (!scope) return;
-        const owner = await ownerOrg(services, chosen.pkg);
-        if (!owner) return;
-        let selection: PushSelection;
+        let selection: PushSelection = DEFAULT_SELECTION;
         if (group)
-          selection = {
-            ...DEFAULT_SELECTION,
-            statuses: group.status === 'Other' ? [] : [group.status],
-          };
-        else {
+          selection = { ...DEFAULT_SELECTION, statuses: group.status === 'Other' ? [] : [group.status] };
+        else if (licenses.length) {
           const orgIds = await run.progress('Reading the selected Licenses', () =>
             orgIdsOfLicenses(
               session,
@@ -125,10 +115,27 @@ export function pushUpgradeCommands(services: Services) {
           );
           selection = { ...DEFAULT_SELECTION, orgIds };
         }
-        await previewAndSchedule(services, run, owner, scope, selection);
+        await openPanel(chosen.pkg, chosen.version, formOfSelection(selection));
       },
     ),
   } satisfies Partial<CommandHandlers>;
+}
+
+/**
+ * What the push panel runs through the commands: the owner org (asked once, remembered), its steps
+ * inside the command pipeline (one error boundary, progress with Cancel), and the watch flow.
+ */
+export function pushUpgradeActions(services: Services): PushUpgradeActions {
+  const pipeline = commandPipeline(services);
+  const needs = { lmo: connectedLmo(services.session) };
+  return {
+    owner: (pkg) => ownerOrg(services, pkg),
+    run: (title, step) => pipeline.command({ title, needs }, (_needs, run) => step(run.progress))(),
+    watch: (owner, scope, requestId) =>
+      pipeline.command({ title: 'Push Upgrade', needs }, (_needs, run) =>
+        watchRequest(services, run, owner, scope, requestId),
+      )(),
+  };
 }
 
 function scopeOf(packages: Package[], version: PackageVersion): PushScope | undefined {
@@ -185,104 +192,18 @@ async function ownerOrg(services: Services, pkg: Package): Promise<LmoApi | unde
   return services.ownerOrgs.connect(target);
 }
 
-/** Which orgs, with live counts from one aggregate each: older versions (all, sandboxes, production) or a pasted list. */
-async function chooseSelection(
-  services: Services,
-  scope: PushScope,
-  run: Run,
-): Promise<PushSelection | undefined> {
-  const options: { label: string; selection: PushSelection }[] = [
-    { label: 'Active and Trial orgs on older versions', selection: DEFAULT_SELECTION },
-    { label: 'Sandboxes only (push these first)', selection: { ...DEFAULT_SELECTION, orgType: 'sandbox' } },
-    { label: 'Production orgs only', selection: { ...DEFAULT_SELECTION, orgType: 'production' } },
-  ];
-  const counts = await run.progress('Counting the orgs', () =>
-    Promise.all(
-      options.map((o) => countSelection(services.session, scope, o.selection).catch(() => undefined)),
-    ),
-  );
-  const items = [
-    ...options.map((o, i) => ({
-      label: o.label,
-      description: counts[i] ? `${counts[i].total} Licenses` : undefined,
-      selection: o.selection as PushSelection | undefined,
-    })),
-    { label: 'A list of org ids…', description: 'paste 15- or 18-character ids', selection: undefined },
-  ];
-  const picked = await vscode.window.showQuickPick(items, {
-    title: `Push Upgrade to ${scope.target.versionNumber}: which orgs`,
-  });
-  if (!picked) return undefined;
-  if (picked.selection) return picked.selection;
-  const text = await vscode.window.showInputBox({
-    title: 'Push Upgrade: org ids',
-    prompt: 'Org ids separated by spaces or commas (15 or 18 characters, starting 00D)',
-    validateInput: (value) => {
-      const { problems } = parseOrgIdList(value);
-      return problems.length ? describeOrgIdProblems(problems) : undefined;
-    },
-  });
-  if (!text) return undefined;
-  const { ids, problems } = parseOrgIdList(text);
-  if (problems.length || !ids.length) return undefined;
-  return { ...DEFAULT_SELECTION, orgIds: ids };
-}
-
-async function previewAndSchedule(
+/**
+ * A started request watched until it ends (progress with Cancel), the tree refreshed, then its failures:
+ * shown grouped as often as asked, and a retry that opens the push panel on exactly the failed orgs (the
+ * same preview, schedule and confirmation).
+ */
+async function watchRequest(
   services: Services,
   run: Run,
   owner: LmoApi,
   scope: PushScope,
-  selection: PushSelection,
-  plan: (signal: AbortSignal) => Promise<PushPreview> = () =>
-    planPush(services.session, owner, scope, selection),
+  requestId: string,
 ): Promise<void> {
-  const preview = await run.progress('Previewing the push upgrade', plan);
-  await services.reports.show(services.reports.add('push-preview.md', previewMarkdown(preview)));
-  const problem = previewProblem(preview);
-  if (problem) {
-    void vscode.window.showWarningMessage(`Push Upgrade: ${problem}`);
-    return;
-  }
-  const when = await chooseTime();
-  if (when === null) return;
-  const confirmed = await services.askConfirmation(
-    pushConfirmation(preview, when),
-    `Push to ${preview.jobs.length} Orgs`,
-  );
-  if (confirmed === undefined) return;
-  let report: ScheduleReport = await run.progress(
-    `Creating ${preview.jobs.length} push jobs`,
-    (_signal, progress) =>
-      schedulePush(owner, preview, {
-        when,
-        onProgress: (created, total) => progress(`${created} of ${total}`),
-      }),
-    { cancellable: false },
-  );
-  while (report.kind === 'interrupted') {
-    const choice = await vscode.window.showWarningMessage(report.message, 'Finish', 'Abort');
-    if (choice === 'Finish') {
-      const interrupted = report;
-      report = await run.progress('Finishing the push request', () =>
-        finishSchedule(owner, interrupted.requestId, interrupted.remaining, { when }),
-      );
-    } else {
-      if (choice === 'Abort') {
-        const aborted = await abortPush(owner, report.requestId);
-        void vscode.window.showInformationMessage(
-          aborted.kind === 'aborted' ? `Push request ${aborted.requestId} aborted.` : aborted.message,
-        );
-      }
-      return;
-    }
-  }
-  if (report.kind !== 'started') {
-    void vscode.window.showWarningMessage(`Push Upgrade: ${report.message}`);
-    return;
-  }
-  const requestId = report.requestId;
-  const refused = report.refused.length ? ` Salesforce refused ${report.refused.length} jobs.` : '';
   const state = await run.progress(`Push request ${requestId}: watching`, (signal, progress) =>
     watchPush(owner, requestId, {
       signal,
@@ -297,14 +218,14 @@ async function previewAndSchedule(
   services.tree.refresh();
   const failed = state.jobs.Failed ?? 0;
   if (!failed) {
-    void vscode.window.showInformationMessage(`Push request ${requestId}: ${state.status}.${refused}`);
+    void vscode.window.showInformationMessage(`Push request ${requestId}: ${state.status}.`);
     return;
   }
   // Showing the failures keeps the offer to retry them: the notification comes back until one is chosen.
   let action: string | undefined;
   for (;;) {
     action = await vscode.window.showWarningMessage(
-      `Push request ${requestId}: ${state.status}, ${failed} of the orgs failed.${refused}`,
+      `Push request ${requestId}: ${state.status}, ${failed} of the orgs failed.`,
       'Show Failures',
       'Retry Failed Orgs',
     );
@@ -314,31 +235,12 @@ async function previewAndSchedule(
       services.reports.add('push-failures.md', failuresMarkdown(requestId, groupFailures(failures))),
     );
   }
-  if (action === 'Retry Failed Orgs')
-    await previewAndSchedule(services, run, owner, scope, selection, () =>
-      planRetry(services.session, owner, scope, requestId),
-    );
-}
-
-/** Now (undefined), a time to come, or null when the user cancelled. */
-async function chooseTime(): Promise<Date | undefined | null> {
-  const picked = await vscode.window.showQuickPick([{ label: 'Now' }, { label: 'At a time…' }], {
-    title: 'Push Upgrade: when to start',
+  if (action !== 'Retry Failed Orgs') return;
+  const orgIds = await run.progress('Reading the failed orgs', () => failedOrgs(owner, requestId));
+  const version = scope.target.versionNumber ?? scope.target.versionId;
+  PushUpgradePanel.show(services, pushUpgradeActions(services), {
+    versionId: scope.target.versionId,
+    title: `Push ${scope.target.packageName ?? 'the package'} ${version}`,
+    form: formOfSelection({ ...DEFAULT_SELECTION, orgIds }),
   });
-  if (!picked) return null;
-  if (picked.label === 'Now') return undefined;
-  const text = await vscode.window.showInputBox({
-    title: 'Push Upgrade: start time',
-    prompt: 'Local time as 2026-12-24T09:30, or UTC as 2026-12-24T09:30Z',
-    validateInput: (value) => {
-      const parsed = parseSchedule(value, new Date());
-      if ('problem' in parsed) return parsed.problem;
-      return parsed.when
-        ? { message: describeSchedule(parsed.when).both, severity: vscode.InputBoxValidationSeverity.Info }
-        : undefined;
-    },
-  });
-  if (text === undefined) return null;
-  const parsed = parseSchedule(text, new Date());
-  return 'problem' in parsed ? null : parsed.when;
 }

@@ -1,6 +1,7 @@
 // Every text of every webview readable in the light, dark and high-contrast themes, in code-server
 // against the local org: each webview is opened (test install report, default-licensing form, Modify
-// License form, customer view with its feature parameters, dashboard, App Analytics usage, LMO health),
+// License form, customer view with its feature parameters, dashboard, App Analytics usage, LMO health,
+// push upgrade panel with its preview),
 // then, theme by theme, the contrast of each visible text is
 // computed from its computed styles with WCAG 2's formula and must be at least 4.5:1, and each bar of
 // the dashboard's charts at least 3:1 against the background (graphics, WCAG 1.4.11). Screenshots of
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { demoProject } from '../../scripts/demoProject.ts';
+import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { demoOrgForThisFile, resultsDir, withSession } from './harness.ts';
 
 const demoOrg = demoOrgForThisFile('lmo-contrast');
@@ -256,9 +258,32 @@ test(
         await workbench.runCommand('LMA: Check LMO Health');
         await workbench.activeWebview().locator('#findings').waitFor({ timeout: 30_000 });
 
+        // The push upgrade panel (issue 21) with its counts and preview, the orgs left out listed: the
+        // demo's Dev Hub owns its packages, so it is chosen as the owner org first.
+        await authorizeWithRefreshToken({
+          loginUrl: demoOrg().instanceUrl,
+          refreshToken: demoOrg().orgs.devhub.refreshToken,
+          alias: 'hub-contrast',
+        });
+        await workbench.expandTreeItem(/^Versions/);
+        const version = page
+          .locator('.part.sidebar')
+          .getByRole('treeitem')
+          .filter({ hasText: /^\d+\.\d+(\.\d+)?\b/ })
+          .first();
+        await version.waitFor({ timeout: 30_000 });
+        await workbench.dismissHover();
+        await workbench.contextMenu(version, 'Push Upgrade to This Version…');
+        await quickPick.locator('.quick-input-title', { hasText: 'pushes' }).waitFor({ timeout: 60_000 });
+        await quickPick.locator('.quick-input-list .monaco-list-row', { hasText: 'hub-contrast' }).click();
+        const push = workbench.activeWebview();
+        await push.locator('#counts', { hasText: 'selected' }).waitFor({ timeout: 60_000 });
+        await push.locator('#preview').click();
+        await push.locator('#excluded').waitFor({ timeout: 60_000 });
+
         const tabs = page.locator('.editor-group-container .tabs-container .tab');
         const tabCount = await tabs.count();
-        assert.equal(tabCount, 7, (await tabs.allInnerTexts()).join(', '));
+        assert.equal(tabCount, 8, (await tabs.allInnerTexts()).join(', '));
         const failures: string[] = [];
         const all: Record<string, Measure[]> = {};
         let dashboardBars = 0;
@@ -298,6 +323,15 @@ test(
           }
         }
         assert.ok(dashboardBars > 0, 'the dashboard’s bars were measured');
+        // The push panel shows its preview again when its tab comes back (the page keeps what it showed).
+        for (const theme of themes)
+          assert.ok(
+            Object.entries(all).some(
+              ([key, measures]) =>
+                key.startsWith(`${theme.label} · Push`) && measures.some((m) => m.text.includes('Left out')),
+            ),
+            `${theme.label}: the push panel’s preview was measured`,
+          );
         fs.writeFileSync(path.join(dir, 'measures.json'), JSON.stringify(all, null, 2));
         fs.writeFileSync(path.join(dir, 'failures.txt'), failures.join('\n') + '\n');
         assert.deepEqual(failures, [], `Texts under ${MINIMUM}:1:\n${failures.join('\n')}`);

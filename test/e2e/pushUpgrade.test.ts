@@ -1,11 +1,14 @@
 // Push upgrades in code-server against the demo local org: right-click the newest version of Acme
-// Billing, Push Upgrade to This Version…, choose the production orgs, read the preview (how many get a
-// job, why the others are left out), type the confirmation, drive the request to its end with the local
-// org's `pushes.advance` (its jobs never run on their own here), see the seeded failures grouped, retry
-// them: the new request holds only the failed orgs. The tree's version counts follow the push.
+// Billing, Push Upgrade to This Version…, then in the push panel, by the keyboard alone (Tab, arrow
+// keys, Enter, typing): choose the production orgs (the counts follow), read the preview (how many get a
+// job, why the others are left out), schedule now and type the confirmation, watch the request from the
+// panel; the test drives it to its end with the local org's `pushes.advance` (its jobs never run on
+// their own here); see the seeded failures grouped, retry them in the panel: the new request holds only
+// the failed orgs. The tree's version counts follow the push.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { demoProject } from '../../scripts/demoProject.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { demoOrgForThisFile, eventually, withSession, type Workbench } from './harness.ts';
@@ -50,6 +53,56 @@ async function activeEditorText(workbench: Workbench, tab: string, expected: Reg
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${text}`, { cause: error });
   }
+}
+
+/** What has the focus in the webview, through the shadow roots: `vscode-radio[value=all]`, `input`… */
+async function focused(frame: Frame): Promise<string[]> {
+  return frame.evaluate(`(() => {
+    const chain = [];
+    let el = document.activeElement;
+    while (el) {
+      const value = el.getAttribute('value');
+      chain.push(el.localName + (el.id ? '#' + el.id : '') + (value ? '[value=' + value + ']' : ''));
+      el = el.shadowRoot ? el.shadowRoot.activeElement : null;
+    }
+    return chain;
+  })()`);
+}
+
+/** Presses Tab until the focused control matches, as a keyboard user would (at most 40 presses). */
+async function tabTo(page: Page, frame: Frame, control: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    if ((await focused(frame)).includes(control)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${control}: the focus is on ${(await focused(frame)).join(' > ')}`);
+}
+
+async function frameOf(panel: FrameLocator): Promise<Frame> {
+  const body = await panel.locator('body').elementHandle();
+  return (await body!.ownerFrame())!;
+}
+
+/** The text of a panel's element once it matches `expected` (white space as one space). */
+async function textOf(locator: Locator, expected: RegExp): Promise<string> {
+  let text = '';
+  try {
+    return await eventually(`${expected}`, async () => {
+      text = (await locator.innerText().catch(() => '')).replace(/\s+/g, ' ');
+      return expected.test(text) ? text : undefined;
+    });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}: the text is “${text}”`, { cause: error });
+  }
+}
+
+/** The typed confirmation in VS Code's input box, typed once it has the focus, then Enter. */
+async function confirmTyped(page: Page, phrase: string): Promise<void> {
+  const quickPick = page.locator('.quick-input-widget');
+  await quickPick.locator('.quick-input-title', { hasText: 'confirm' }).waitFor({ timeout: 60_000 });
+  await page.waitForFunction(`document.activeElement?.matches('.quick-input-widget input.input') ?? false`);
+  await page.keyboard.type(phrase);
+  await page.keyboard.press('Enter');
 }
 
 test(
@@ -99,36 +152,48 @@ test(
           .waitFor({ timeout: 60_000 });
         await quickPick.locator('.quick-input-list .monaco-list-row', { hasText: 'hub-push' }).click();
 
-        // Which orgs: each choice with its count of Licenses.
-        await quickPick.locator('.quick-input-title', { hasText: 'which orgs' }).waitFor({ timeout: 60_000 });
-        const production = quickPick.locator('.quick-input-list .monaco-list-row', {
-          hasText: 'Production orgs only',
-        });
-        await production.filter({ hasText: /\d+ Licenses/ }).waitFor();
-        await production.click();
+        // The panel, driven by the keyboard alone: the org type by arrow keys, the counts follow.
+        const panel = workbench.activeWebview();
+        await panel
+          .getByRole('heading', { name: new RegExp(`^Push Acme Billing ${target.major}\\.${target.minor}`) })
+          .waitFor({ timeout: 60_000 });
+        await panel.locator('#counts', { hasText: /Licenses? selected/ }).waitFor({ timeout: 30_000 });
+        const frame = await frameOf(panel);
+        await tabTo(page, frame, 'vscode-radio[value=all]');
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('ArrowDown');
+        assert.ok((await focused(frame)).includes('vscode-radio[value=production]'));
+        await textOf(panel.locator('#counts'), /\(\d[\d,]* production, 0 sandbox\)/);
 
-        // The preview: a read-only report, how many get a job and why the others are left out.
-        const preview = await activeEditorText(workbench, 'push-preview.md', /orgswillgetajob/);
-        const head = /(\d+)orgswillgetajob\((\d+)production,0sandbox\);(\d+)leftout:/.exec(preview);
+        // The preview in the panel: how many get a job, and why the others are left out.
+        await tabTo(page, frame, 'vscode-button#preview');
+        await page.keyboard.press('Enter');
+        const previewHead = panel.locator('#preview-head');
+        await previewHead.waitFor({ timeout: 60_000 });
+        const preview = await previewHead.innerText();
+        const head = /(\d+) orgs will get a job \((\d+) production, 0 sandbox\); (\d+) left out:/.exec(
+          preview,
+        );
         assert.ok(head, preview);
         const jobs = Number(head[1]);
         assert.equal(Number(head[2]), jobs);
-        assert.match(preview, /\d+thecustomerblockspushupgrades/);
-        assert.match(preview, /\d+theorgisinactive/);
+        assert.match(preview, /\d+ the customer blocks push upgrades/);
+        assert.match(preview, /\d+ the org is inactive/);
+        await panel.locator('#excluded', { hasText: 'the customer blocks push upgrades' }).waitFor();
 
-        // When: now. Then the typed confirmation naming the production orgs.
-        await quickPick.locator('.quick-input-title', { hasText: 'when to start' }).waitFor();
-        await quickPick.locator('.quick-input-list .monaco-list-row', { hasText: 'Now' }).click();
-        await quickPick.locator('.quick-input-title', { hasText: 'confirm' }).waitFor();
-        const confirm = quickPick.locator('input.input');
-        await confirm.fill(`${jobs} production`);
-        await confirm.press('Enter');
+        // Now (the default), then the typed confirmation naming the production orgs, typed.
+        await tabTo(page, frame, 'vscode-button#schedule');
+        await page.keyboard.press('Enter');
+        await confirmTyped(page, `${jobs} production`);
 
-        // The request: every job created, then run to its end by the test.
+        // The request: every job created, the result in the panel, then watched from its button.
+        await panel.locator('#outcome', { hasText: `has ${jobs} jobs` }).waitFor({ timeout: 60_000 });
         const requestId = await eventually(
           'the push request',
           () => org.pushes.list().find((r) => !before.includes(r.id))?.id,
         );
+        await tabTo(page, frame, 'vscode-button#watch');
+        await page.keyboard.press('Enter');
         const counts = await runToTheEnd(requestId);
         assert.equal((counts.Succeeded ?? 0) + (counts.Failed ?? 0), jobs, JSON.stringify(counts));
         const failed = counts.Failed ?? 0;
@@ -144,19 +209,22 @@ test(
         assert.match(failures, /##ApexTestFailure:Apextestfailure\(1\)/);
         assert.match(failures, /##DeployError:Deploymenterror\(1\)/);
 
-        // Retry: the same preview and confirmation, for the failed orgs only.
+        // Retry: the panel again, on the failed orgs only, with the same preview and confirmation.
         await toastSaying(workbench, new RegExp(`${failed} of the orgs failed`));
         await toast.getByRole('button', { name: 'Retry Failed Orgs' }).click();
-        await activeEditorText(
-          workbench,
-          'push-preview.md',
-          new RegExp(`willgetajob\\(${failed}production,0sandbox\\)`),
-        );
-        await quickPick.locator('.quick-input-title', { hasText: 'when to start' }).waitFor();
-        await quickPick.locator('.quick-input-list .monaco-list-row', { hasText: 'Now' }).click();
-        await quickPick.locator('.quick-input-title', { hasText: 'confirm' }).waitFor();
-        await confirm.fill(`${failed} production`);
-        await confirm.press('Enter');
+        await panel.locator('#counts', { hasText: /Licenses? selected/ }).waitFor({ timeout: 60_000 });
+        const retryFrame = await frameOf(panel);
+        await tabTo(page, retryFrame, 'vscode-button#preview');
+        await page.keyboard.press('Enter');
+        await panel
+          .locator('#preview-head', {
+            hasText: `${failed} orgs will get a job (${failed} production, 0 sandbox)`,
+          })
+          .waitFor({ timeout: 60_000 });
+        await tabTo(page, retryFrame, 'vscode-button#schedule');
+        await page.keyboard.press('Enter');
+        await confirmTyped(page, `${failed} production`);
+        await panel.locator('#outcome', { hasText: `has ${failed} jobs` }).waitFor({ timeout: 60_000 });
         // Listed as soon as it is inserted; started (no longer Created) once all its jobs are in.
         const retryId = await eventually(
           'the retry request, started',
@@ -175,6 +243,8 @@ test(
           .jobList.map((j) => j.orgKey)
           .sort();
         assert.deepEqual(retried, failedOrgs, 'the retry holds exactly the failed orgs');
+        await tabTo(page, retryFrame, 'vscode-button#watch');
+        await page.keyboard.press('Enter');
         // The org that fails once passes on retry.
         const retryCounts = await runToTheEnd(retryId);
         assert.equal(retryCounts.Succeeded, 1, JSON.stringify(retryCounts));
