@@ -33,6 +33,7 @@ export const commands = {
   clearAppAnalyticsCache: 'lma.clearAppAnalyticsCache',
   checkLmoHealth: 'lma.checkLmoHealth',
   exportLicenses: 'lma.exportLicenses',
+  exportFeatureParameters: 'lma.exportFeatureParameters',
   modifyLicense: 'lma.modifyLicense',
   extendTrial: 'lma.extendTrial',
   convertToActive: 'lma.convertToActive',

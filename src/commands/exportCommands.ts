@@ -3,10 +3,14 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { commands, settingDefaults, settings } from '../ids';
 import { exportLicensesToFile } from '../files/licenseExportFile';
+import { writeThroughPartial } from '../files/partialFile';
+import { detectFma, FMA_EXPLANATION, FMA_NO_ACCESS } from '../lma/records/featureParameters';
+import { featureCsvFileName } from '../lma/rules/featureParameterCsv';
+import { writeFeatureParametersCsv } from '../lma/workflows/featureParameterExport';
 import { ExportError, exportFileName, type LicenseGroup } from '../lma/workflows/licenseExport';
 import { licenseStatuses } from '../lma/records/types';
 import type { Services } from '../services';
-import type { PackageNode, StatusGroupNode } from '../views/nodes';
+import type { FeatureParametersNode, PackageNode, StatusGroupNode } from '../views/nodes';
 import type { CommandHandlers } from './commandTable';
 import { connectedLmo } from './pipeline';
 import { commandPipeline } from './vscodePipeline';
@@ -23,7 +27,10 @@ function bulkOptions(services: ExportServices) {
   return { threshold, jobs: services.bulkExportJobs.forOrg(orgId) };
 }
 
-/** "Export Licenses…": on a package or a status group of the tree, or from the palette. */
+/**
+ * "Export Licenses…": on a package or a status group of the tree, or from the palette.
+ * "Export Feature Parameters…": on a package's Feature Parameters node, or from the palette.
+ */
 export function exportCommands(services: ExportServices) {
   const pipeline = commandPipeline(services);
   return {
@@ -32,23 +39,95 @@ export function exportCommands(services: ExportServices) {
       async (_needs, _run, node?: PackageNode | StatusGroupNode) => {
         const group = node ? groupOf(node) : await pickGroup(services);
         if (!group) return;
-        const target = await vscode.window.showSaveDialog({
-          title: `Export Licenses of ${describe(group)}`,
-          defaultUri: vscode.Uri.joinPath(defaultFolder(), exportFileName(group)),
-          filters: { 'CSV (comma-separated values)': ['csv'] },
-          saveLabel: 'Export',
-        });
-        if (!target) return;
-        if (target.scheme !== 'file') {
-          void vscode.window.showErrorMessage(
-            `Choose a file on disk: ${target.toString()} can't be written.`,
+        const target = await askCsvTarget(`Export Licenses of ${describe(group)}`, exportFileName(group));
+        if (target) await exportTo(services, group, target);
+      },
+    ),
+    [commands.exportFeatureParameters]: pipeline.command(
+      { title: 'Export Feature Parameters', needs: { lmo: connectedLmo(services.session) } },
+      async (_needs, _run, node?: FeatureParametersNode) => {
+        const fma = await detectFma(services.session);
+        if (fma.kind !== 'installed') {
+          void vscode.window.showInformationMessage(
+            fma.kind === 'noAccess' ? FMA_NO_ACCESS : FMA_EXPLANATION,
           );
           return;
         }
-        await exportTo(services, group, target);
+        const pkg = node?.pkg ?? (await pickPackage(services, 'Export Feature Parameters'));
+        if (!pkg) return;
+        const target = await askCsvTarget(
+          `Export Feature Parameters of ${pkg.name}`,
+          featureCsvFileName(pkg.name),
+        );
+        if (target) await exportFeaturesTo(services, pkg, target);
       },
     ),
   } satisfies Partial<CommandHandlers>;
+}
+
+async function askCsvTarget(title: string, fileName: string): Promise<vscode.Uri | undefined> {
+  const target = await vscode.window.showSaveDialog({
+    title,
+    defaultUri: vscode.Uri.joinPath(defaultFolder(), fileName),
+    filters: { 'CSV (comma-separated values)': ['csv'] },
+    saveLabel: 'Export',
+  });
+  if (!target) return undefined;
+  if (target.scheme !== 'file') {
+    void vscode.window.showErrorMessage(`Choose a file on disk: ${target.toString()} can't be written.`);
+    return undefined;
+  }
+  return target;
+}
+
+async function pickPackage(services: ExportServices, title: string) {
+  const packages = await services.packages();
+  if (packages.length === 0) {
+    void vscode.window.showInformationMessage('This LMO has no package yet.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    packages.map((pkg) => ({ label: pkg.name, description: count(pkg.licenseTotal), pkg })),
+    { title: `${title}: choose a package`, placeHolder: 'Package of the License Management Org' },
+  );
+  return picked?.pkg;
+}
+
+async function exportFeaturesTo(
+  services: ExportServices,
+  pkg: { id: string; name: string },
+  target: vscode.Uri,
+): Promise<void> {
+  try {
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Exporting feature parameters of ${pkg.name}`,
+        cancellable: true,
+      },
+      (_progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return writeThroughPartial(target.fsPath, (out) =>
+          writeFeatureParametersCsv(services.session, pkg.id, out, { signal: controller.signal }),
+        );
+      },
+    );
+    services.log.info(
+      `Exported ${result.parameters} feature parameters of ${count(result.licenses)} of ${pkg.name} to ${target.fsPath} (${result.requests} requests)`,
+    );
+    const action = await vscode.window.showInformationMessage(
+      `Exported the feature parameters of ${count(result.licenses)} of ${pkg.name} to ${basename(target.fsPath)}.`,
+      'Open',
+      'Reveal',
+    );
+    if (action === 'Open') await vscode.commands.executeCommand('vscode.open', target);
+    if (action === 'Reveal') await reveal(target);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    services.log.warn(`Export of the feature parameters of ${pkg.name} failed: ${message}`);
+    void vscode.window.showErrorMessage(message);
+  }
 }
 
 function groupOf(node: PackageNode | StatusGroupNode): LicenseGroup {

@@ -4,6 +4,9 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { featureParameters } from 'lma-local-org/testing';
@@ -17,6 +20,7 @@ import {
 import type { FeatureLicense, FeatureParameterValue } from '../../../src/lma/rules/featureParameters';
 import { saveFeatureParameter } from '../../../src/lma/workflows/featureParameterSave';
 import { writeFeatureParametersCsv } from '../../../src/lma/workflows/featureParameterExport';
+import { writeThroughPartial } from '../../../src/files/partialFile';
 import {
   applyBulkFeatureChange,
   licenseIdsOf,
@@ -494,4 +498,29 @@ test('export: the feature parameters of a package as CSV, one row per License', 
   assert.ok(row);
   // The last columns hold no commas: Active Users, Beta Reports, Max Projects, Renewal Date.
   assert.deepEqual(row.split(',').slice(-3), ['false', '42', '2027-01-31']);
+});
+
+test('export to a file: written whole under its name, or, cancelled, nothing saved and the old file kept', async () => {
+  const billing = (
+    await queryAll<{ Id: string }>(session, "SELECT Id FROM sfLma__Package__c WHERE Name = 'Acme Billing'")
+  )[0]!;
+  const dir = await mkdtemp(join(tmpdir(), 'fma-export-'));
+  const file = join(dir, 'features.csv');
+  const result = await writeThroughPartial(file, (out) =>
+    writeFeatureParametersCsv(session, billing.Id, out),
+  );
+  const lines = (await readFile(file, 'utf8')).split('\r\n').filter(Boolean);
+  assert.equal(lines.length, result.licenses + 1);
+  assert.ok(lines[0]!.startsWith('License ID,'));
+
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(
+    writeThroughPartial(file, (out) =>
+      writeFeatureParametersCsv(session, billing.Id, out, { signal: controller.signal }),
+    ),
+    /Cancelled: the export was stopped\. Nothing was saved; the partial file was deleted\./,
+  );
+  assert.deepEqual(await readdir(dir), ['features.csv']);
+  assert.equal((await readFile(file, 'utf8')).split('\r\n').filter(Boolean).length, lines.length);
 });
