@@ -14,7 +14,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { settingDefaults, settings } from '../ids';
-import { checkLmaPresence, noAccessAdvice } from '../lma/records/lmaPresence';
 import { loadPackages } from '../lma/records/packages';
 import { readProjectDocument } from '../lma/project/projectDocument';
 import { toId15 } from '../lma/records/soql';
@@ -26,10 +25,10 @@ import {
   type TestInstallReport,
 } from '../lma/workflows/testInstall';
 import { prepareTestInstall } from '../lma/workflows/testInstallPreparation';
-import { LmoSession } from '../org/lmoSession';
 import { pushUpgrade } from './pushUpgrade';
 import { usage } from './usage';
 import { loadSalesforce } from '../org/salesforceLoader';
+import { cliLog, note, withLmo } from './lmo';
 
 /** The environment variable that can carry the installation key instead of --installation-key. */
 const KEY_VARIABLE = 'LMA_INSTALLATION_KEY';
@@ -133,33 +132,8 @@ function parse(args: string[]) {
 }
 
 async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
-  const write = (line: string) => process.stderr.write(`${line}\n`);
-  const quiet = () => undefined;
-  const log = options.verbose
-    ? { trace: write, info: write, warn: write, error: write }
-    : { trace: quiet, info: quiet, warn: write, error: write };
-  const session = new LmoSession({
-    log,
-    checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
-  });
-  try {
-    const state = await session.connect(options.lmo);
-    if (state.kind !== 'connected') {
-      console.error(
-        `Could not connect to the LMO ${options.lmo}: ${state.kind === 'failed' ? state.error.message : state.kind}`,
-      );
-      return 2;
-    }
-    if (state.lma.kind === 'noAccess') {
-      console.error(
-        `${options.lmo} has the License Management App, but ${noAccessAdvice(state.lma.missing)}`,
-      );
-      return 2;
-    }
-    if (state.lma.kind !== 'installed') {
-      console.error(`${options.lmo} has no License Management App: it is not an LMO.`);
-      return 2;
-    }
+  const log = cliLog(options.verbose);
+  return withLmo(options.lmo, log, async (session, state) => {
     const salesforce = await loadSalesforce();
     const prepared = await prepareTestInstall({
       lmoOrgId: state.org.orgId,
@@ -230,21 +204,16 @@ async function testInstall(options: ReturnType<typeof parse>): Promise<number> {
         onPhase: (phase) => {
           // Retries are always reported; the other phases with --verbose.
           if (phase.kind === 'retryingInstall')
-            write(
+            note(
               `… install request refused for now (${phase.error}): retry ${phase.attempt} in ${Math.round(phase.delayMs / 1000)} s`,
             );
-          else if (options.verbose) write(`… ${phase.kind}${'status' in phase ? ` ${phase.status}` : ''}`);
+          else if (options.verbose) note(`… ${phase.kind}${'status' in phase ? ` ${phase.status}` : ''}`);
         },
       },
     });
     console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report.outcome === 'passed' ? 0 : 1;
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  } finally {
-    session.dispose();
-  }
+  });
 }
 
 /** The report as text: one line per check, then the messages. */

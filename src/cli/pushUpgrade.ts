@@ -6,7 +6,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { checkLmaPresence, noAccessAdvice } from '../lma/records/lmaPresence';
 import type { LmoApi } from '../lma/records/lmoApi';
 import { loadPackages } from '../lma/records/packages';
 import { ownsPackage } from '../lma/records/pushOwner';
@@ -38,10 +37,11 @@ import {
   schedulePush,
   type ScheduleReport,
 } from '../lma/workflows/pushUpgrade';
-import { LmoSession } from '../org/lmoSession';
+import type { LmoSession } from '../org/lmoSession';
 import type { Log } from '../org/log';
 import { OwnerOrgConnections } from '../org/ownerOrgs';
 import { loadSalesforce } from '../org/salesforceLoader';
+import { cliLog, withLmo } from './lmo';
 
 export const PUSH_USAGE = `Usage: lma-explorer push-upgrade <plan|schedule|report|retry|abort> [options]
 
@@ -180,38 +180,10 @@ export async function pushUpgrade(args: string[]): Promise<number> {
     );
     return 2;
   }
-  const write = (line: string) => process.stderr.write(`${line}\n`);
-  const quiet = () => undefined;
-  const log: Log = options.verbose
-    ? { trace: write, info: write, warn: write, error: write }
-    : { trace: quiet, info: quiet, warn: write, error: write };
-  const session = new LmoSession({
-    log,
-    checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
-  });
-  try {
-    const state = await session.connect(options.lmo);
-    if (state.kind !== 'connected') {
-      console.error(
-        `Could not connect to the LMO ${options.lmo}: ${state.kind === 'failed' ? state.error.message : state.kind}`,
-      );
-      return 2;
-    }
-    if (state.lma.kind !== 'installed') {
-      console.error(
-        state.lma.kind === 'noAccess'
-          ? `${options.lmo} has the License Management App, but ${noAccessAdvice(state.lma.missing)}`
-          : `${options.lmo} has no License Management App: it is not an LMO.`,
-      );
-      return 2;
-    }
+  const log = cliLog(options.verbose);
+  return withLmo(options.lmo, log, async (session) => {
     return await run(options, session, log);
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  } finally {
-    session.dispose();
-  }
+  });
 }
 
 async function ownerOf(

@@ -10,7 +10,6 @@ import { parseArgs } from 'node:util';
 import { AppAnalyticsCache } from '../files/appAnalyticsCache';
 import { writeUsageCsv } from '../files/usageExportFile';
 import { licensesForUsage } from '../lma/records/appAnalytics';
-import { checkLmaPresence, noAccessAdvice } from '../lma/records/lmaPresence';
 import { loadPackages } from '../lma/records/packages';
 import { toId15 } from '../lma/records/soql';
 import {
@@ -25,7 +24,7 @@ import {
   type UsageQuestion,
 } from '../lma/rules/appAnalytics';
 import { loadUsage, type UsageOutcome } from '../lma/workflows/appAnalytics';
-import { LmoSession } from '../org/lmoSession';
+import { cliLog, note, withLmo } from './lmo';
 
 /** The environment variable that names the CLI's cache folder instead of --cache-dir. */
 const CACHE_VARIABLE = 'LMA_USAGE_CACHE';
@@ -122,33 +121,8 @@ export async function usage(args: string[]): Promise<number> {
     console.error(`${(error as Error).message}\n\n${USAGE_USAGE}`);
     return 2;
   }
-  const write = (line: string) => process.stderr.write(`${line}\n`);
-  const quiet = () => undefined;
-  const log = options.verbose
-    ? { trace: write, info: write, warn: write, error: write }
-    : { trace: quiet, info: quiet, warn: write, error: write };
-  const session = new LmoSession({
-    log,
-    checkLma: (request, apiVersion) => checkLmaPresence({ request, apiVersion }),
-  });
-  try {
-    const state = await session.connect(options.lmo);
-    if (state.kind !== 'connected') {
-      console.error(
-        `Could not connect to the LMO ${options.lmo}: ${state.kind === 'failed' ? state.error.message : state.kind}`,
-      );
-      return 2;
-    }
-    if (state.lma.kind === 'noAccess') {
-      console.error(
-        `${options.lmo} has the License Management App, but ${noAccessAdvice(state.lma.missing)}`,
-      );
-      return 2;
-    }
-    if (state.lma.kind !== 'installed') {
-      console.error(`${options.lmo} has no License Management App: it is not an LMO.`);
-      return 2;
-    }
+  const log = cliLog(options.verbose);
+  return withLmo(options.lmo, log, async (session) => {
     const packages = await loadPackages(session);
     const wanted = options.pkg;
     const pkg =
@@ -177,8 +151,8 @@ export async function usage(args: string[]): Promise<number> {
       threshold: options.atRiskDrop,
       now: options.now,
       onProgress: (p) => {
-        if (p.phase === 'note') write(p.message);
-        else if (options.verbose) write(`… ${JSON.stringify(p)}`);
+        if (p.phase === 'note') note(p.message);
+        else if (options.verbose) note(`… ${JSON.stringify(p)}`);
       },
     });
     if (outcome.kind === 'input') {
@@ -222,12 +196,7 @@ export async function usage(args: string[]): Promise<number> {
         : formatUsage(pkg.name, question, outcome, rows, unused, options.atRiskDrop, options.csv),
     );
     return 0;
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  } finally {
-    session.dispose();
-  }
+  });
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
