@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
+import { featureParameters } from 'lma-local-org/testing';
 import { demoProject } from '../../scripts/demoProject.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { demoOrgForThisFile, resultsDir, withSession } from './harness.ts';
@@ -219,24 +220,10 @@ test(
         const billing = demoOrg()
           .console.packages()
           .find((p) => p.name === 'Acme Billing')!;
-        await demoOrg().console.declareFeatureParameters(billing.id, [
-          {
-            fullName: 'BetaReports',
-            label: 'Beta Reports',
-            type: 'Boolean',
-            direction: 'LmoToSubscriber',
-            value: false,
-            introducedIn: '1.0.0',
-          },
-          {
-            fullName: 'ActiveUsers',
-            label: 'Active Users',
-            type: 'Integer',
-            direction: 'SubscriberToLmo',
-            value: 0,
-            introducedIn: '1.0.0',
-          },
-        ]);
+        await demoOrg().console.declareFeatureParameters(
+          billing.id,
+          featureParameters('BetaReports', 'ActiveUsers'),
+        );
         await workbench.dismissHover();
         await workbench.contextMenu(license, 'Open Customer');
         const customerView = workbench.activeWebview();

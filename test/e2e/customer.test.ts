@@ -7,6 +7,7 @@ import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
+import { featureParameters } from 'lma-local-org/testing';
 import { demoProject } from '../../scripts/demoProject.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { customerWithFivePackages } from '../integration/lma/customerWorld.ts';
@@ -24,24 +25,7 @@ before(async () => {
   });
   // Declared before the customer installs, so its Acme Billing License gets the parameters' values.
   const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
-  await org.console.declareFeatureParameters(billing.id, [
-    {
-      fullName: 'BetaReports',
-      label: 'Beta Reports',
-      type: 'Boolean',
-      direction: 'LmoToSubscriber',
-      value: false,
-      introducedIn: '1.0.0',
-    },
-    {
-      fullName: 'ActiveUsers',
-      label: 'Active Users',
-      type: 'Integer',
-      direction: 'SubscriberToLmo',
-      value: 0,
-      introducedIn: '1.0.0',
-    },
-  ]);
+  await org.console.declareFeatureParameters(billing.id, featureParameters('BetaReports', 'ActiveUsers'));
   await authorizeWithRefreshToken({
     loginUrl: org.instanceUrl,
     refreshToken: org.orgs.lmo.refreshToken,

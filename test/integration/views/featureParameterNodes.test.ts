@@ -5,7 +5,8 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type DeclaredParameter, type LocalOrg } from 'lma-local-org';
+import { startLocalOrg, type LocalOrg } from 'lma-local-org';
+import { featureParameters } from 'lma-local-org/testing';
 import { FMA_EXPLANATION } from '../../../src/lma/records/featureParameters';
 import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { queryAll } from '../../../src/lma/records/lmoApi';
@@ -22,32 +23,7 @@ let session: LmoSession;
 let model: LmoTreeModel;
 const requests: string[] = [];
 
-const PARAMETERS: DeclaredParameter[] = [
-  {
-    fullName: 'BetaReports',
-    label: 'Beta Reports',
-    type: 'Boolean',
-    direction: 'LmoToSubscriber',
-    value: false,
-    introducedIn: '1.0.0',
-  },
-  {
-    fullName: 'MaxProjects',
-    label: 'Max Projects',
-    type: 'Integer',
-    direction: 'LmoToSubscriber',
-    value: 10,
-    introducedIn: '1.0.0',
-  },
-  {
-    fullName: 'ActiveUsers',
-    label: 'Active Users',
-    type: 'Integer',
-    direction: 'SubscriberToLmo',
-    value: 0,
-    introducedIn: '1.0.0',
-  },
-];
+const PARAMETERS = featureParameters('BetaReports', 'MaxProjects', 'ActiveUsers');
 
 before(async () => {
   org = await startLocalOrg({ seed: 'demo', fma: true });
