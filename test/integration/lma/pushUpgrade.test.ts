@@ -7,9 +7,8 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from 'lma-local-org';
+import type { LocalOrg } from 'lma-local-org';
 import { eventually, raw } from 'lma-local-org/testing';
-import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { queryAll, queryAllInFew, type LmoApi } from '../../../src/lma/records/lmoApi';
 import { loadPackages } from '../../../src/lma/records/packages';
 import { ownsPackage } from '../../../src/lma/records/pushOwner';
@@ -26,10 +25,11 @@ import {
   schedulePush,
   watchPush,
 } from '../../../src/lma/workflows/pushUpgrade';
-import { LmoSession } from '../../../src/org/lmoSession';
+import type { LmoSession } from '../../../src/org/lmoSession';
 import { silentLog } from '../../../src/org/log';
 import { OwnerOrgConnections } from '../../../src/org/ownerOrgs';
 import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
+import { closePushWorld, openPushWorld } from './pushWorld';
 
 let org: LocalOrg;
 let session: LmoSession;
@@ -38,31 +38,9 @@ let scope: PushScope;
 const fast = { delay: () => 50 };
 
 before(async () => {
-  org = await startLocalOrg({ seed: 'demo' });
-  await org.timing({ pushStartMs: 0, pushJobMs: 0 } as never);
-  await authorizeWithRefreshToken({
-    loginUrl: org.instanceUrl,
-    refreshToken: org.orgs.lmo.refreshToken,
-    alias: 'push-lmo',
-  });
-  await authorizeWithRefreshToken({
-    loginUrl: org.instanceUrl,
-    refreshToken: org.orgs.devhub.refreshToken,
-    alias: 'push-hub',
-  });
-  session = new LmoSession({ log: silentLog, checkLma: (request) => checkLmaPresence({ request }) });
-  await session.connect('push-lmo');
-  owner = await new OwnerOrgConnections({ log: silentLog, open: openConnection }).connect('push-hub');
-  const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
-  const latest = billing.versions.filter((v) => !v.isBeta).at(-1)!.id;
-  const found = scopeForVersion(await loadPackages(session), latest);
-  assert.ok('scope' in found, JSON.stringify(found));
-  scope = found.scope;
+  ({ org, session, owner, scope } = await openPushWorld('push', { pushStartMs: 0, pushJobMs: 0 }));
 });
-after(async () => {
-  session?.dispose();
-  await org?.close();
-});
+after(() => closePushWorld({ org, session }));
 
 const admin = async (method: string, path: string, body?: unknown) => {
   const response = await raw(org, org.adminSecret, method, `/_local/${path}`, body);

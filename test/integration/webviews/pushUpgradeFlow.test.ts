@@ -7,22 +7,19 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from 'lma-local-org';
+import type { LocalOrg } from 'lma-local-org';
 import { raw } from 'lma-local-org/testing';
-import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
 import { queryAll, type LmoApi } from '../../../src/lma/records/lmoApi';
-import { loadPackages } from '../../../src/lma/records/packages';
-import { countSelection, scopeForVersion, type PushScope } from '../../../src/lma/records/pushUpgrade';
+import { countSelection, type PushScope } from '../../../src/lma/records/pushUpgrade';
 import { toId18 } from '../../../src/lma/records/soql';
 import { formOfSelection } from '../../../src/lma/rules/pushSelection';
 import type { Confirmation } from '../../../src/lma/rules/licenseChanges';
 import { DEFAULT_SELECTION } from '../../../src/lma/rules/pushUpgrade';
-import { LmoSession } from '../../../src/org/lmoSession';
+import type { LmoSession } from '../../../src/org/lmoSession';
 import { silentLog } from '../../../src/org/log';
-import { OwnerOrgConnections } from '../../../src/org/ownerOrgs';
-import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
 import type { HostMessage, ScheduleOutcome } from '../../../src/protocol/pushUpgrade';
 import { PushUpgradeFlow, type Progress, type PushFlowPorts } from '../../../src/webviews/pushUpgradeFlow';
+import { closePushWorld, openPushWorld } from '../lma/pushWorld';
 
 let org: LocalOrg;
 let session: LmoSession;
@@ -30,32 +27,13 @@ let owner: LmoApi;
 let scope: PushScope;
 
 before(async () => {
-  org = await startLocalOrg({ seed: 'demo' });
   // Jobs never run here: the test looks at what was created, not at a push's end.
-  await org.timing({ pushStartMs: 3_600_000, pushJobMs: 3_600_000 } as never);
-  await authorizeWithRefreshToken({
-    loginUrl: org.instanceUrl,
-    refreshToken: org.orgs.lmo.refreshToken,
-    alias: 'panel-lmo',
-  });
-  await authorizeWithRefreshToken({
-    loginUrl: org.instanceUrl,
-    refreshToken: org.orgs.devhub.refreshToken,
-    alias: 'panel-hub',
-  });
-  session = new LmoSession({ log: silentLog, checkLma: (request) => checkLmaPresence({ request }) });
-  await session.connect('panel-lmo');
-  owner = await new OwnerOrgConnections({ log: silentLog, open: openConnection }).connect('panel-hub');
-  const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
-  const latest = billing.versions.filter((v) => !v.isBeta).at(-1)!.id;
-  const found = scopeForVersion(await loadPackages(session), latest);
-  assert.ok('scope' in found, JSON.stringify(found));
-  scope = found.scope;
+  ({ org, session, owner, scope } = await openPushWorld('panel', {
+    pushStartMs: 3_600_000,
+    pushJobMs: 3_600_000,
+  }));
 });
-after(async () => {
-  session?.dispose();
-  await org?.close();
-});
+after(() => closePushWorld({ org, session }));
 
 /** A flow whose posts, confirmations and hand-overs are recorded; `answer` answers the confirmation. */
 function panel(answer: (confirmation: Confirmation) => string | boolean | undefined, abortSteps = false) {
