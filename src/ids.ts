@@ -42,6 +42,11 @@ export const commands = {
   pushUpgradeVersion: 'lma.pushUpgradeVersion',
   pushUpgradeOrgs: 'lma.pushUpgradeOrgs',
   openCustomer: 'lma.openCustomer',
+  showPushRequest: 'lma.showPushRequest',
+  retryPushRequest: 'lma.retryPushRequest',
+  abortPushRequest: 'lma.abortPushRequest',
+  finishPushRequest: 'lma.finishPushRequest',
+  refreshPushRequests: 'lma.refreshPushRequests',
 } as const;
 export type CommandId = (typeof commands)[keyof typeof commands];
 
@@ -119,6 +124,12 @@ export const contextValueFlags = {
   expired: 'expired',
   associated: 'associated',
   unassociated: 'unassociated',
+  /** A push request that may still be aborted (Created or Pending). */
+  abortable: 'abortable',
+  /** A push request that is over with failed jobs (Retry Failed Orgs…). */
+  failures: 'failures',
+  /** A push request left Created with jobs (Finish Scheduling…). */
+  unstarted: 'unstarted',
 } as const;
 
 /** Keys of VS Code's saved state (Memento). Changing one forgets what users saved under it. */
@@ -147,6 +158,7 @@ export const webviewTypes = {
   healthReport: 'lma.healthReport',
   license: 'lma.license',
   customer: 'lma.customer',
+  pushRequest: 'lma.pushRequest',
 } as const;
 
 /** The language client's id (its output channel and trace setting). */

@@ -228,7 +228,8 @@ async function chooseSelection(
   return { ...DEFAULT_SELECTION, orgIds: ids };
 }
 
-async function previewAndSchedule(
+/** Preview, schedule, watch: the one path of a push and of a retry (`plan` gives a retry's preview). */
+export async function previewAndSchedule(
   services: Services,
   run: Run,
   owner: LmoApi,
@@ -282,6 +283,8 @@ async function previewAndSchedule(
     return;
   }
   const requestId = report.requestId;
+  // The package's Push Upgrades node lists the new request (and shows, if its owner org was just chosen).
+  services.tree.pushRequestsChanged(scope.target.packageId);
   const refused = report.refused.length ? ` Salesforce refused ${report.refused.length} jobs.` : '';
   const state = await run.progress(`Push request ${requestId}: watching`, (signal, progress) =>
     watchPush(owner, requestId, {

@@ -5,6 +5,7 @@ import { DashboardPanel } from './dashboardPanel';
 import { HealthReportPanel } from './healthReportPanel';
 import { LicensePanel } from './licensePanel';
 import { LicensingTermsPanel } from './licensingTermsPanel';
+import { PushRequestPanel } from './pushRequestPanel';
 import { TestInstallReportPanel } from './testInstallReportPanel';
 import { UsagePanel } from './usagePanel';
 
@@ -19,6 +20,7 @@ export function registerPanels(services: Services): vscode.Disposable[] {
     HealthReportPanel.register(services),
     LicensePanel.register(services),
     LicensingTermsPanel.register(services),
+    PushRequestPanel.register(services),
     TestInstallReportPanel.register(services),
     UsagePanel.register(services),
   ];
