@@ -80,7 +80,7 @@ export interface Services {
    * The org that owns a package's pushes when it is known without asking (the LMO owns the package,
    * or an owner org is remembered for it): what the tree's Push Upgrades node and the request view read.
    */
-  knownPushOwner(pkg: Package): Promise<KnownPushOwner | undefined>;
+  knownPushOwner(pkg: Pick<Package, 'packageId'>): Promise<KnownPushOwner | undefined>;
 }
 
 /** Creates the services; `disposables` go into the extension context's subscriptions. */
@@ -109,7 +109,7 @@ export function createServices(context: vscode.ExtensionContext): {
     owns.catch(() => lmoOwns.delete(key));
     return owns;
   };
-  const knownPushOwner = async (pkg: Package): Promise<KnownPushOwner | undefined> => {
+  const knownPushOwner = async (pkg: Pick<Package, 'packageId'>): Promise<KnownPushOwner | undefined> => {
     if (!pkg.packageId) return undefined;
     const owner = choosePushOwner({
       lmoOwns: await ownedByLmo(pkg.packageId),

@@ -2,7 +2,8 @@
 // a real session and an owner org that is not the LMO (the local Dev Hub): shown only when the owner org
 // is known; its requests newest first with jobs by status from one aggregate (two requests in all);
 // polled while a request runs, at the pace the local org's jobs advance, and no more once none runs or
-// the view is hidden.
+// the view is hidden. Then the customer view's push history of the org that failed (customerPushJobs.ts):
+// one query per owner org, one more for the failed job's error, and what it says without an owner org.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -15,6 +16,7 @@ import { DEFAULT_SELECTION } from '../../../src/lma/rules/pushUpgrade';
 import { scopeForVersion } from '../../../src/lma/records/pushUpgrade';
 import { loadPackages } from '../../../src/lma/records/packages';
 import { jobCountsOf, loadPushRequestView } from '../../../src/lma/workflows/pushRequests';
+import { loadCustomerPushJobs } from '../../../src/lma/workflows/customerPushJobs';
 import { planPush, schedulePush } from '../../../src/lma/workflows/pushUpgrade';
 import { TestInstalls } from '../../../src/lma/workflows/testInstallHistory';
 import { Emitter } from '../../../src/base/emitter';
@@ -242,4 +244,58 @@ test('jobCountsOf counts the jobs of a request in one aggregate; the request vie
     [failing],
   );
   assert.ok(view.groups[0]!.failures[0]!.customer, 'the customer name from the LMO');
+  failedPush = { orgId: failing, requestId };
+});
+
+let failedPush: { orgId: string; requestId: string } | undefined;
+
+test("the customer view's push history: the org's jobs from one query per owner org, the failure's error; no owner org: said", async () => {
+  assert.ok(failedPush, 'the test before failed a push');
+  const packages = await loadPackages(session);
+  const billing = packages.find((p) => p.name === 'Acme Billing')!;
+  const other = packages.find((p) => p.name !== 'Acme Billing' && p.packageId)!;
+  const versions = new Map(
+    packages.flatMap((pkg) =>
+      pkg.versions.flatMap((v) =>
+        v.versionId
+          ? [[v.versionId.slice(0, 15), { packageName: pkg.name, versionNumber: v.versionNumber }] as const]
+          : [],
+      ),
+    ),
+  );
+  const asked: string[] = [];
+  const counted: LmoApi = {
+    request: (path, options) => {
+      asked.push(path);
+      return owner.request(path, options);
+    },
+  };
+  const pkgOf = (p: typeof billing) => ({
+    id: p.id,
+    name: p.name,
+    packageId: p.packageId,
+    lastLicenseRefresh: undefined,
+    nextAvailableRefresh: undefined,
+  });
+  const history = await loadCustomerPushJobs(
+    failedPush.orgId,
+    [pkgOf(billing), pkgOf(billing), pkgOf(other)],
+    async (p) =>
+      p.packageId === billing.packageId
+        ? { label: 'Pushes run in watch-hub', connect: async () => counted }
+        : undefined,
+    versions,
+  );
+  assert.deepEqual(history.withoutOwner, [other.name]);
+  assert.equal(history.owners.length, 1);
+  const [hub] = history.owners;
+  assert.deepEqual(hub!.packages, ['Acme Billing'], 'one package asked once');
+  const job = hub!.jobs.find((j) => toId18(j.requestId) === toId18(failedPush!.requestId));
+  assert.ok(job, JSON.stringify(hub));
+  assert.equal(job.status, 'Failed');
+  assert.equal(job.packageName, 'Acme Billing');
+  assert.ok(job.versionNumber, 'the target version named');
+  assert.match(job.errors.join(), /ApexTestFailure: Apex test failed: Assertion failed/);
+  // The jobs, then the failed jobs' errors: two requests, however many jobs.
+  assert.equal(asked.length, 2, asked.join('\n'));
 });
