@@ -2,7 +2,8 @@
  * A customer's push jobs: where an owner org of the customer's packages is known, the jobs for this
  * subscriber org in that org, newest first, each with its request, target version, status, times and,
  * for a failed job, its error. One query per owner org (the jobs with their request through the
- * `PackagePushRequest` relationship of PackagePushJobId), and one more only when a job failed (the
+ * `PackagePushRequest` relationship of PackagePushRequestId; its name is UNCONFIRMED, so an org that
+ * refuses it is asked for the requests by an IN list instead), and one more only when a job failed (the
  * errors of the failed jobs, by an IN list): never one per job.
  */
 import type { CustomerPackage } from '../records/customer';
@@ -28,6 +29,8 @@ export interface OrgPushJob {
   errors: string[];
 }
 
+const JOB_FIELDS = 'Id, Status, StartTime, EndTime, CreatedDate, PackagePushRequestId';
+
 interface JobRow {
   Id: string;
   Status: string;
@@ -49,10 +52,36 @@ export async function readOrgPushJobs(
   limit = CUSTOMER_PUSH_JOBS_LIMIT,
 ): Promise<OrgPushJob[]> {
   const forms = [...new Set([toId15(orgId), toId18(orgId)])];
-  const page = await queryPage<JobRow>(
-    owner,
-    `SELECT Id, Status, StartTime, EndTime, CreatedDate, PackagePushRequestId, PackagePushRequest.PackageVersionId, PackagePushRequest.Status, PackagePushRequest.ScheduledStartTime FROM ${PUSH_OBJECTS.pushJob} WHERE SubscriberOrganizationKey IN (${forms.map(literal).join(', ')}) ORDER BY CreatedDate DESC LIMIT ${limit}`,
-  );
+  const where = `WHERE SubscriberOrganizationKey IN (${forms.map(literal).join(', ')}) ORDER BY CreatedDate DESC LIMIT ${limit}`;
+  let page: { records: JobRow[] };
+  try {
+    page = await queryPage<JobRow>(
+      owner,
+      `SELECT ${JOB_FIELDS}, PackagePushRequest.PackageVersionId, PackagePushRequest.Status, PackagePushRequest.ScheduledStartTime FROM ${PUSH_OBJECTS.pushJob} ${where}`,
+    );
+  } catch (error) {
+    // The relationship's name is UNCONFIRMED: an org that refuses it is asked for the requests by id.
+    if (!/INVALID_FIELD|relationship/i.test((error as Error).message)) throw error;
+    page = await queryPage<JobRow>(owner, `SELECT ${JOB_FIELDS} FROM ${PUSH_OBJECTS.pushJob} ${where}`);
+    const ids = [...new Set(page.records.map((j) => j.PackagePushRequestId))];
+    const requests = new Map(
+      ids.length
+        ? (
+            await queryAll<{
+              Id: string;
+              PackageVersionId?: string | null;
+              Status?: string | null;
+              ScheduledStartTime?: string | null;
+            }>(
+              owner,
+              `SELECT Id, PackageVersionId, Status, ScheduledStartTime FROM ${PUSH_OBJECTS.pushRequest} WHERE Id IN (${ids.map(literal).join(', ')})`,
+            )
+          ).map((r) => [toId18(r.Id), r] as const)
+        : [],
+    );
+    for (const job of page.records)
+      job.PackagePushRequest = requests.get(toId18(job.PackagePushRequestId)) ?? null;
+  }
   const failed = page.records.filter((j) => j.Status === 'Failed').map((j) => j.Id);
   const errors = new Map<string, string[]>();
   if (failed.length)

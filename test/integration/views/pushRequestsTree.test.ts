@@ -16,7 +16,7 @@ import { DEFAULT_SELECTION } from '../../../src/lma/rules/pushUpgrade';
 import { scopeForVersion } from '../../../src/lma/records/pushUpgrade';
 import { loadPackages } from '../../../src/lma/records/packages';
 import { jobCountsOf, loadPushRequestView } from '../../../src/lma/workflows/pushRequests';
-import { loadCustomerPushJobs } from '../../../src/lma/workflows/customerPushJobs';
+import { loadCustomerPushJobs, readOrgPushJobs } from '../../../src/lma/workflows/customerPushJobs';
 import { planPush, schedulePush } from '../../../src/lma/workflows/pushUpgrade';
 import { TestInstalls } from '../../../src/lma/workflows/testInstallHistory';
 import { Emitter } from '../../../src/base/emitter';
@@ -298,4 +298,24 @@ test("the customer view's push history: the org's jobs from one query per owner 
   assert.match(job.errors.join(), /ApexTestFailure: Apex test failed: Assertion failed/);
   // The jobs, then the failed jobs' errors: two requests, however many jobs.
   assert.equal(asked.length, 2, asked.join('\n'));
+});
+
+test('an owner org that refuses the PackagePushRequest relationship (UNCONFIRMED name): the requests are read by id instead', async () => {
+  assert.ok(failedPush, 'a push failed before');
+  // The local org serves the relationship; this proxy answers its query as an org without it would.
+  const asked: string[] = [];
+  const refusing: LmoApi = {
+    request: async (path, options) => {
+      asked.push(path);
+      if (decodeURIComponent(path).includes('PackagePushRequest.'))
+        throw new Error("INVALID_FIELD: Didn't understand relationship 'PackagePushRequest' in field path.");
+      return owner.request(path, options);
+    },
+  };
+  const jobs = await readOrgPushJobs(refusing, failedPush.orgId);
+  const job = jobs.find((j) => toId18(j.requestId) === toId18(failedPush!.requestId));
+  assert.ok(job);
+  assert.equal(job.requestStatus, 'Failed');
+  assert.ok(job.versionId, 'the version read from the request');
+  assert.equal(asked.length, 4, 'refused, jobs, requests by id, errors');
 });
