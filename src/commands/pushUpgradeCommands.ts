@@ -181,6 +181,8 @@ async function ownerOrg(services: Services, pkg: Package): Promise<LmoApi | unde
     if (!picked) return undefined;
     target = picked.target;
     await services.pushOwners.remember(packageId, target);
+    // The package's Push Upgrades node shows now that its owner org is known.
+    services.tree.pushRequestsChanged(packageId);
   }
   return services.ownerOrgs.connect(target);
 }
