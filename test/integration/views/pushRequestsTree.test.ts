@@ -17,7 +17,13 @@ import { scopeForVersion } from '../../../src/lma/records/pushUpgrade';
 import { loadPackages } from '../../../src/lma/records/packages';
 import { jobCountsOf, loadPushRequestView } from '../../../src/lma/workflows/pushRequests';
 import { loadCustomerPushJobs, readOrgPushJobs } from '../../../src/lma/workflows/customerPushJobs';
-import { planPush, schedulePush } from '../../../src/lma/workflows/pushUpgrade';
+import {
+  finishSchedule,
+  planPush,
+  readPushRequest,
+  schedulePush,
+} from '../../../src/lma/workflows/pushUpgrade';
+import { pushRequestActions } from '../../../src/lma/rules/pushRequests';
 import { TestInstalls } from '../../../src/lma/workflows/testInstallHistory';
 import { Emitter } from '../../../src/base/emitter';
 import { LmoSession } from '../../../src/org/lmoSession';
@@ -318,4 +324,41 @@ test('an owner org that refuses the PackagePushRequest relationship (UNCONFIRMED
   assert.equal(job.requestStatus, 'Failed');
   assert.ok(job.versionId, 'the version read from the request');
   assert.equal(asked.length, 4, 'refused, jobs, requests by id, errors');
+});
+
+test('a request left Created with its jobs offers Finish Scheduling, which starts it with the jobs it has', async () => {
+  const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
+  const latest = billing.versions.filter((v) => !v.isBeta).at(-1)!.id;
+  const [subscriber] = await queryAll<{ OrgKey: string }>(
+    owner,
+    `SELECT OrgKey FROM PackageSubscriber WHERE MetadataPackageId = '${billing.id}' AND MetadataPackageVersionId != '${latest}' AND OrgStatus = 'Active' AND HasRestrictionEnabled = false AND InstalledStatus = 'i' ORDER BY OrgKey LIMIT 1`,
+  );
+  assert.ok(subscriber);
+  // As a lost connection leaves it: the request and a job, never set Pending.
+  const created = await owner.request<{ id: string }>('/sobjects/PackagePushRequest', {
+    method: 'POST',
+    body: { PackageVersionId: latest },
+  });
+  await owner.request('/composite/sobjects', {
+    method: 'POST',
+    body: {
+      allOrNone: true,
+      records: [
+        {
+          attributes: { type: 'PackagePushJob' },
+          PackagePushRequestId: created.id,
+          SubscriberOrganizationKey: subscriber.OrgKey,
+        },
+      ],
+    },
+  });
+  const left = await readPushRequest(owner, created.id);
+  assert.equal(left?.status, 'Created');
+  assert.deepEqual(pushRequestActions(left!), { abort: true, retry: false, finish: true });
+  const report = await finishSchedule(owner, created.id, []);
+  assert.equal(report.kind, 'started', JSON.stringify(report));
+  assert.equal((report as { jobs: number }).jobs, 1);
+  const started = await readPushRequest(owner, created.id);
+  assert.notEqual(started?.status, 'Created');
+  assert.equal(pushRequestActions(started!).finish, false);
 });
