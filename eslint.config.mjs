@@ -213,6 +213,7 @@ export default tseslint.config(
       'src/webviews/featureParameterSection.ts',
       'src/webviews/pushUpgradeFlow.ts',
       'src/files/usageExportFile.ts',
+      'src/files/pushFailuresFile.ts',
       'server/**/*.ts',
     ],
     rules: restrict('vscode', 'salesforce'),

@@ -5,6 +5,7 @@ import { exportCommands } from './commands/exportCommands';
 import { customerCommands } from './commands/customerCommands';
 import { licenseCommands } from './commands/licenseCommands';
 import { pushUpgradeActions, pushUpgradeCommands } from './commands/pushUpgradeCommands';
+import { pushRequestCommands } from './commands/pushRequestCommands';
 import { licensingTermsCommands } from './commands/licensingTermsCommands';
 import { lmoReportCommands } from './commands/lmoReportCommands';
 import { usageCommands } from './commands/usageCommands';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...exportCommands(services),
     ...licenseCommands(services),
     ...pushUpgradeCommands(services),
+    ...pushRequestCommands(services),
     ...customerCommands(services),
   };
 

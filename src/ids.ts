@@ -43,6 +43,11 @@ export const commands = {
   pushUpgradeVersion: 'lma.pushUpgradeVersion',
   pushUpgradeOrgs: 'lma.pushUpgradeOrgs',
   openCustomer: 'lma.openCustomer',
+  showPushRequest: 'lma.showPushRequest',
+  retryPushRequest: 'lma.retryPushRequest',
+  abortPushRequest: 'lma.abortPushRequest',
+  finishPushRequest: 'lma.finishPushRequest',
+  refreshPushRequests: 'lma.refreshPushRequests',
 } as const;
 export type CommandId = (typeof commands)[keyof typeof commands];
 
@@ -122,6 +127,12 @@ export const contextValueFlags = {
   expired: 'expired',
   associated: 'associated',
   unassociated: 'unassociated',
+  /** A push request that may still be aborted (Created or Pending). */
+  abortable: 'abortable',
+  /** A push request that is over with failed jobs (Retry Failed Orgs…). */
+  failures: 'failures',
+  /** A push request left Created with jobs (Finish Scheduling…). */
+  unstarted: 'unstarted',
 } as const;
 
 /** Keys of VS Code's saved state (Memento). Changing one forgets what users saved under it. */
@@ -151,6 +162,7 @@ export const webviewTypes = {
   license: 'lma.license',
   customer: 'lma.customer',
   pushUpgrade: 'lma.pushUpgrade',
+  pushRequest: 'lma.pushRequest',
 } as const;
 
 /** The language client's id (its output channel and trace setting). */

@@ -19,6 +19,7 @@ import { BulkExportJobs } from './state/bulkExportJobs';
 import { ProjectDocument } from './state/projectDocument';
 import { LmoTreeProvider } from './views/lmoTree';
 import { LmoTreeModel } from './views/lmoTreeModel';
+import type { KnownPushOwner } from './views/pushRequestsModel';
 import type { LmaNode } from './views/nodes';
 import { SetupProgress } from './views/setup';
 import { ReportDocuments } from './views/reportDocuments';
@@ -75,6 +76,11 @@ export interface Services {
    * (`openUrl` below says why not `vscode.Uri.parse`).
    */
   openExternal(url: string): Promise<boolean>;
+  /**
+   * The org that owns a package's pushes when it is known without asking (the LMO owns the package,
+   * or an owner org is remembered for it): what the tree's Push Upgrades node and the request view read.
+   */
+  knownPushOwner(pkg: Pick<Package, 'packageId'>): Promise<KnownPushOwner | undefined>;
 }
 
 /** Creates the services; `disposables` go into the extension context's subscriptions. */
@@ -90,20 +96,37 @@ export function createServices(context: vscode.ExtensionContext): {
   const localOrg = new LocalOrgLauncher(vscode.Uri.joinPath(context.globalStorageUri, 'local-org').fsPath);
   const project = new ProjectDocument();
   const testInstalls = new TestInstalls(context.workspaceState);
-  const tree = new LmoTreeModel(session, project, testInstalls);
   const reports = new ReportDocuments();
   const pushOwners = new PushOwners(context.workspaceState);
+  const ownerOrgs = new OwnerOrgConnections({ log });
   const lmoOwns = new Map<string, Promise<boolean>>();
+  /** Whether the LMO owns a package (one request per org and package, then kept). */
+  const ownedByLmo = (packageId: string): Promise<boolean> => {
+    const org = session.state.kind === 'connected' ? session.state.org.orgId : '';
+    const key = `${org}/${packageId}`;
+    let owns = lmoOwns.get(key);
+    if (!owns) lmoOwns.set(key, (owns = ownsPackage(session, packageId)));
+    owns.catch(() => lmoOwns.delete(key));
+    return owns;
+  };
+  const knownPushOwner = async (pkg: Pick<Package, 'packageId'>): Promise<KnownPushOwner | undefined> => {
+    if (!pkg.packageId) return undefined;
+    const owner = choosePushOwner({
+      lmoOwns: await ownedByLmo(pkg.packageId),
+      remembered: pushOwners.get(pkg.packageId),
+      projectDevHub: undefined,
+    });
+    if (owner.kind === 'lmo') return { label: describePushOwner(owner), connect: async () => session };
+    if (owner.kind === 'other')
+      return { label: describePushOwner(owner), connect: () => ownerOrgs.connect(owner.target) };
+    return undefined;
+  };
+  const tree = new LmoTreeModel(session, project, testInstalls, knownPushOwner);
   const treeProvider = new LmoTreeProvider(tree, async (pkg) => {
     if (!pkg.packageId) return describePushOwner({ kind: 'unknown', suggestion: undefined });
-    const org = session.state.kind === 'connected' ? session.state.org.orgId : '';
-    const key = `${org}/${pkg.packageId}`;
-    let owns = lmoOwns.get(key);
-    if (!owns) lmoOwns.set(key, (owns = ownsPackage(session, pkg.packageId)));
-    owns.catch(() => lmoOwns.delete(key));
     return describePushOwner(
       choosePushOwner({
-        lmoOwns: await owns,
+        lmoOwns: await ownedByLmo(pkg.packageId),
         remembered: pushOwners.get(pkg.packageId),
         projectDevHub: undefined,
       }),
@@ -114,6 +137,9 @@ export function createServices(context: vscode.ExtensionContext): {
     showCollapseAll: true,
     canSelectMany: true,
   });
+  // Running push requests are polled only while the view shows.
+  tree.setVisible(treeView.visible);
+  const visibility = treeView.onDidChangeVisibility((e) => tree.setVisible(e.visible));
   const base = {
     extensionUri: context.extensionUri,
     log,
@@ -150,8 +176,9 @@ export function createServices(context: vscode.ExtensionContext): {
     licenseChanged: () => tree.licensesChanged(),
     reports,
     askConfirmation,
-    ownerOrgs: new OwnerOrgConnections({ log }),
+    ownerOrgs,
     pushOwners,
+    knownPushOwner,
     usageCache: new AppAnalyticsCache(vscode.Uri.joinPath(context.globalStorageUri, 'app-analytics').fsPath),
     openExternal: openUrl,
   };
@@ -165,6 +192,7 @@ export function createServices(context: vscode.ExtensionContext): {
       tree,
       treeProvider,
       treeView,
+      visibility,
       setup,
       reports,
       { dispose: () => session.dispose() },

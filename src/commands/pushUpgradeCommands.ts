@@ -130,7 +130,11 @@ export function pushUpgradeActions(services: Services): PushUpgradeActions {
   const needs = { lmo: connectedLmo(services.session) };
   return {
     owner: (pkg) => ownerOrg(services, pkg),
-    run: (title, step) => pipeline.command({ title, needs }, (_needs, run) => step(run.progress))(),
+    // After each step (a schedule, a finish, an abort) the Push Upgrades nodes read their requests again.
+    run: async (title, step) => {
+      await pipeline.command({ title, needs }, (_needs, run) => step(run.progress))();
+      services.tree.pushRequestsChanged();
+    },
     watch: (owner, scope, requestId) =>
       pipeline.command({ title: 'Push Upgrade', needs }, (_needs, run) =>
         watchRequest(services, run, owner, scope, requestId),
@@ -188,6 +192,8 @@ async function ownerOrg(services: Services, pkg: Package): Promise<LmoApi | unde
     if (!picked) return undefined;
     target = picked.target;
     await services.pushOwners.remember(packageId, target);
+    // The package's Push Upgrades node shows now that its owner org is known.
+    services.tree.pushRequestsChanged(packageId);
   }
   return services.ownerOrgs.connect(target);
 }
@@ -204,6 +210,8 @@ async function watchRequest(
   scope: PushScope,
   requestId: string,
 ): Promise<void> {
+  // The package's Push Upgrades node lists the new request (and shows, if its owner org was just chosen).
+  services.tree.pushRequestsChanged(scope.target.packageId);
   const state = await run.progress(`Push request ${requestId}: watching`, (signal, progress) =>
     watchPush(owner, requestId, {
       signal,
@@ -236,6 +244,17 @@ async function watchRequest(
     );
   }
   if (action !== 'Retry Failed Orgs') return;
+  await retryInPanel(services, run, owner, scope, requestId);
+}
+
+/** A retry of a request's failed orgs: the push panel on exactly those orgs (the same preview, schedule and confirmation). */
+export async function retryInPanel(
+  services: Services,
+  run: Run,
+  owner: LmoApi,
+  scope: PushScope,
+  requestId: string,
+): Promise<void> {
   const orgIds = await run.progress('Reading the failed orgs', () => failedOrgs(owner, requestId));
   const version = scope.target.versionNumber ?? scope.target.versionId;
   PushUpgradePanel.show(services, pushUpgradeActions(services), {

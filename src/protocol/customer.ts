@@ -5,6 +5,7 @@
  * own commands (Modify License, Extend Trial…), so every confirmation is VS Code's, never the page's.
  */
 import type { Customer, CustomerLicense } from '../lma/records/customer';
+import type { CustomerPushJobs } from '../lma/workflows/customerPushJobs';
 import {
   parseFeaturePageMessage,
   type FeatureHostMessage,
@@ -43,6 +44,8 @@ export type CustomerHostMessage =
   | { kind: 'error'; message: string }
   /** Something the host did for the page (a refusal to log in, a link it could not open). */
   | { kind: 'notice'; message: string; level: 'info' | 'error' }
+  /** The org's push jobs in the known owner orgs of its packages, after the state. */
+  | { kind: 'pushJobs'; pushJobs: CustomerPushJobs }
   /** Each License's feature parameters section (src/protocol/featureParameters.ts). */
   | FeatureHostMessage;
 

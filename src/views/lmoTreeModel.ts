@@ -29,6 +29,7 @@ import type {
   WorkspacePackagesNode,
 } from './nodes';
 import { commands } from '../ids';
+import { PushRequestsModel, type PushOwnerSource } from './pushRequestsModel';
 
 /** The packages sfdx-project.json declares (`ProjectDocument` in the extension). */
 export interface ProjectPackages {
@@ -85,12 +86,18 @@ export class LmoTreeModel {
   /** The node instances last handed out, by id: redraws must name those instances. */
   private readonly shown = new Map<string, LmaNode>();
   private readonly subscriptions: Subscription[];
+  /** Each package's Push Upgrades node, when the tree is given who owns a package's pushes. */
+  private readonly pushes: PushRequestsModel | undefined;
 
   constructor(
     private readonly session: LmoSession,
     private readonly project: ProjectPackages,
     private readonly testInstalls: TestInstalls,
+    pushOwners?: PushOwnerSource,
+    /** The wait before poll `attempt` of running push requests (tests give a shorter one). */
+    pushPollDelay?: (attempt: number) => number,
   ) {
+    this.pushes = pushOwners && new PushRequestsModel(pushOwners, (id) => this.redraw(id), pushPollDelay);
     this.subscriptions = [
       testInstalls.onDidChange((packageId) => this.redrawPackage(packageId)),
       session.onDidChangeState(() => this.refresh()),
@@ -110,6 +117,7 @@ export class LmoTreeModel {
     this.featureCounts.clear();
     this.search = undefined;
     this.shown.clear();
+    this.pushes?.clear();
     this.changed.fire(undefined);
     this.reloaded.fire();
   }
@@ -258,6 +266,23 @@ export class LmoTreeModel {
     }
   }
 
+  /** Push requests changed (scheduled, retried, aborted, finished): read a package's (033 id) again, or all. */
+  pushRequestsChanged(packageId?: string): void {
+    this.pushes?.changed(packageId);
+    // A package whose owner org just became known gets its node.
+    if (packageId) this.redrawPackage(packageId);
+  }
+
+  /** The view shown or hidden: running push requests are polled only while it shows. */
+  setVisible(visible: boolean): void {
+    this.pushes?.setVisible(visible);
+  }
+
+  /** Whether the Push Upgrades node polls its running requests (tests). */
+  isPolling(node: LmaNode): boolean {
+    return node.kind === 'pushRequests' && this.pushes?.isPolling(node) === true;
+  }
+
   /** Whether a node is at work: Packages loading, a package refreshing, a Load more running. */
   isBusy(node: LmaNode): boolean {
     switch (node.kind) {
@@ -308,6 +333,7 @@ export class LmoTreeModel {
   }
 
   dispose(): void {
+    this.pushes?.clear();
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
     this.reloaded.dispose();
@@ -341,12 +367,15 @@ export class LmoTreeModel {
         }));
       case 'workspacePackages':
         return this.workspacePackageNodes(node);
+      case 'pushRequests':
+        return this.pushes?.children(node) ?? [];
       case 'version':
       case 'license':
       case 'loadMore':
       case 'workspacePackage':
       case 'featureParameter':
       case 'message':
+      case 'pushRequest':
         return [];
       default:
         return unknownKind(node);
@@ -403,10 +432,18 @@ export class LmoTreeModel {
     return nodes;
   }
 
-  /** Versions, the Status groups, and Feature Parameters when the LMO has the FMA. */
+  /**
+   * Versions, Push Upgrades (when the owner org of its pushes is known), the Status groups, and Feature
+   * Parameters when the LMO has the FMA.
+   */
   private async packageChildren(node: PackageNode): Promise<LmaNode[]> {
-    const parameters = featureParametersNode(node, await this.fmaPresence());
-    return parameters ? [...packageChildren(node), parameters] : packageChildren(node);
+    const [parameters, pushes] = await Promise.all([
+      this.fmaPresence().then((fma) => featureParametersNode(node, fma)),
+      this.pushes?.nodeOf(node),
+    ]);
+    const children = packageChildren(node);
+    if (pushes) children.splice(1, 0, pushes);
+    return parameters ? [...children, parameters] : children;
   }
 
   /** The FMA's presence for this load: one detection shared by every package (a failure: no node). */
@@ -542,6 +579,7 @@ const stableKinds = new Set<LmaNode['kind']>([
   'license',
   'loadMore',
   'featureParameters',
+  'pushRequests',
 ]);
 
 function message(parent: LmaNode, icon: MessageNode['icon'], label: string): MessageNode {

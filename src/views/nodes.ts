@@ -6,6 +6,8 @@ import type { TestInstallReport } from '../lma/workflows/testInstall';
 import type { LmaPresence } from '../lma/records/lmaPresence';
 import type { OrgIdentity } from '../org/lmoSession';
 import type { FeatureParameterCounts } from '../lma/records/featureParameters';
+import type { PushRequestState } from '../lma/workflows/pushUpgrade';
+import { pushRequestActions } from '../lma/rules/pushRequests';
 
 /**
  * The nodes of the License Management tree. Ids are built from the org id and record ids, so they are
@@ -26,6 +28,8 @@ export type LmaNode =
   | WorkspacePackageNode
   | FeatureParametersNode
   | FeatureParameterNode
+  | PushRequestsNode
+  | PushRequestNode
   | MessageNode;
 
 interface Base {
@@ -100,6 +104,21 @@ export interface FeatureParameterNode extends Base {
   pkg: Package;
   parameter: FeatureParameterCounts;
 }
+/** A package's "Push Upgrades": shown when the org that owns its pushes is known. */
+export interface PushRequestsNode extends Base {
+  kind: 'pushRequests';
+  pkg: Package;
+  /** Where the pushes run, one line ("Pushes run in this LMO"). */
+  owner: string;
+}
+/** One push request of a package, with its jobs by status. */
+export interface PushRequestNode extends Base {
+  kind: 'pushRequest';
+  pkg: Package;
+  request: PushRequestState;
+  /** The version it pushes, as the LMO names it. */
+  versionNumber: string | undefined;
+}
 /** A leaf that says something instead of data: loading, empty, or an error with a retry. */
 export interface MessageNode extends Base {
   kind: 'message';
@@ -140,6 +159,15 @@ export function contextValue(node: LmaNode, testInstall?: TestInstallMark, today
       return compose(node.kind, node.icon);
     case 'featureParameter':
       return compose(node.kind, node.parameter.direction.toLowerCase(), node.parameter.type.toLowerCase());
+    case 'pushRequest': {
+      const actions = pushRequestActions(node.request);
+      return compose(
+        node.kind,
+        actions.abort && flag.abortable,
+        actions.retry && flag.failures,
+        actions.finish && flag.unstarted,
+      );
+    }
     case 'lmo':
     case 'packages':
     case 'versions':
@@ -147,6 +175,7 @@ export function contextValue(node: LmaNode, testInstall?: TestInstallMark, today
     case 'search':
     case 'workspacePackages':
     case 'featureParameters':
+    case 'pushRequests':
       return compose(node.kind);
   }
 }

@@ -7,6 +7,7 @@ import { OTHER_STATUS, type LicenseGroupStatus } from '../lma/records/types';
 import type { TestInstallOutcome } from '../lma/workflows/testInstall';
 import { contextValue, type LicenseNode, type LmaNode, type TestInstallMark } from './nodes';
 import { commands, setupWalkthroughId, workbenchCommands } from '../ids';
+import { pushRequestItem, pushRequestsItem } from './pushRequestItems';
 
 /** How the tree shows its nodes (`nodes.ts` says what they are, `lmoTreeModel.ts` what they hold). */
 
@@ -189,6 +190,10 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
       );
       return withId(item, node);
     }
+    case 'pushRequests':
+      return withId(pushRequestsItem(node), node);
+    case 'pushRequest':
+      return withId(pushRequestItem(node), node);
     case 'message': {
       const item = new vscode.TreeItem(node.label, C.None);
       item.iconPath = new vscode.ThemeIcon(

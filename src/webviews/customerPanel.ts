@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { commands, webviewTypes, type CommandId } from '../ids';
 import { loadCustomer, type Customer } from '../lma/records/customer';
+import { loadCustomerPushJobs } from '../lma/workflows/customerPushJobs';
 import { detectFma, type FmaPresence } from '../lma/records/featureParameters';
 import { LMA_OBJECTS } from '../lma/records/objects';
 import { isoDate } from '../lma/rules/encodings';
@@ -23,7 +24,14 @@ import { panelPort } from './host/vscodePanel';
 
 export type CustomerServices = Pick<
   Services,
-  'extensionUri' | 'session' | 'log' | 'onDidReloadPackages' | 'askConfirmation' | 'openExternal'
+  | 'extensionUri'
+  | 'session'
+  | 'log'
+  | 'onDidReloadPackages'
+  | 'askConfirmation'
+  | 'packages'
+  | 'knownPushOwner'
+  | 'openExternal'
 >;
 
 /** The subscriber org a customer view shows, in the LMO it was opened in: what a reloaded window reopens. */
@@ -286,7 +294,38 @@ export class CustomerPanel {
       message = { kind: 'error', message: `The LMO did not answer: ${toLmoError(error).message}` };
     }
     await this.host.post(message);
-    if (message.kind === 'state') await this.loadFeatureSections(message.customer, mine);
+    if (message.kind === 'state')
+      await Promise.all([
+        this.loadFeatureSections(message.customer, mine),
+        this.loadPushJobs(message.customer, mine),
+      ]);
+  }
+
+  /** The org's push jobs: one query per known owner org of its packages (and one for failed jobs' errors). */
+  private async loadPushJobs(customer: Customer, mine: number): Promise<void> {
+    const { services } = this;
+    const packages = await services.packages().catch(() => []);
+    const versions = new Map(
+      packages.flatMap((pkg) =>
+        pkg.versions.flatMap((v) =>
+          v.versionId
+            ? [
+                [
+                  v.versionId.slice(0, 15),
+                  { packageName: pkg.name, versionNumber: v.versionNumber ?? undefined },
+                ] as const,
+              ]
+            : [],
+        ),
+      ),
+    );
+    const pushJobs = await loadCustomerPushJobs(
+      customer.org.id18,
+      customer.licenses.map((l) => l.package),
+      (pkg) => services.knownPushOwner(pkg),
+      versions,
+    );
+    if (mine === this.loading) await this.host.post({ kind: 'pushJobs', pushJobs });
   }
 }
 

@@ -6,6 +6,7 @@ import { HealthReportPanel } from './healthReportPanel';
 import { LicensePanel } from './licensePanel';
 import { LicensingTermsPanel } from './licensingTermsPanel';
 import { PushUpgradePanel, type PushUpgradeActions } from './pushUpgradePanel';
+import { PushRequestPanel } from './pushRequestPanel';
 import { TestInstallReportPanel } from './testInstallReportPanel';
 import { UsagePanel } from './usagePanel';
 
@@ -25,6 +26,7 @@ export function registerPanels(
     LicensePanel.register(services),
     LicensingTermsPanel.register(services),
     PushUpgradePanel.register(services, actions.pushUpgrade),
+    PushRequestPanel.register(services),
     TestInstallReportPanel.register(services),
     UsagePanel.register(services),
   ];

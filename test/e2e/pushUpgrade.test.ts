@@ -8,10 +8,11 @@
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { demoProject } from '../../scripts/demoProject.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { demoOrgForThisFile, eventually, withSession, type Workbench } from './harness.ts';
+import { confirmTyped, focused, frameOf, tabTo } from './pushPanel.ts';
 
 const demoOrg = demoOrgForThisFile('lmo-push');
 
@@ -55,34 +56,6 @@ async function activeEditorText(workbench: Workbench, tab: string, expected: Reg
   }
 }
 
-/** What has the focus in the webview, through the shadow roots: `vscode-radio[value=all]`, `input`… */
-async function focused(frame: Frame): Promise<string[]> {
-  return frame.evaluate(`(() => {
-    const chain = [];
-    let el = document.activeElement;
-    while (el) {
-      const value = el.getAttribute('value');
-      chain.push(el.localName + (el.id ? '#' + el.id : '') + (value ? '[value=' + value + ']' : ''));
-      el = el.shadowRoot ? el.shadowRoot.activeElement : null;
-    }
-    return chain;
-  })()`);
-}
-
-/** Presses Tab until the focused control matches, as a keyboard user would (at most 40 presses). */
-async function tabTo(page: Page, frame: Frame, control: string): Promise<void> {
-  for (let i = 0; i < 40; i++) {
-    if ((await focused(frame)).includes(control)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${control}: the focus is on ${(await focused(frame)).join(' > ')}`);
-}
-
-async function frameOf(panel: FrameLocator): Promise<Frame> {
-  const body = await panel.locator('body').elementHandle();
-  return (await body!.ownerFrame())!;
-}
-
 /** The text of a panel's element once it matches `expected` (white space as one space). */
 async function textOf(locator: Locator, expected: RegExp): Promise<string> {
   let text = '';
@@ -94,15 +67,6 @@ async function textOf(locator: Locator, expected: RegExp): Promise<string> {
   } catch (error) {
     throw new Error(`${(error as Error).message}: the text is “${text}”`, { cause: error });
   }
-}
-
-/** The typed confirmation in VS Code's input box, typed once it has the focus, then Enter. */
-async function confirmTyped(page: Page, phrase: string): Promise<void> {
-  const quickPick = page.locator('.quick-input-widget');
-  await quickPick.locator('.quick-input-title', { hasText: 'confirm' }).waitFor({ timeout: 60_000 });
-  await page.waitForFunction(`document.activeElement?.matches('.quick-input-widget input.input') ?? false`);
-  await page.keyboard.type(phrase);
-  await page.keyboard.press('Enter');
 }
 
 test(

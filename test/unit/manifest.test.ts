@@ -167,6 +167,33 @@ function everyContextValue(): Set<string> {
         },
       })),
     ),
+    pushRequests: [{ ...base, kind: 'pushRequests', pkg, owner: 'Pushes run in this LMO' }],
+    pushRequest: (
+      [
+        ['Created', {}],
+        ['Created', { Created: 2 }],
+        ['Pending', { Pending: 2 }],
+        ['In Progress', { Succeeded: 1, Pending: 1 }],
+        ['Succeeded', { Succeeded: 2 }],
+        ['Failed', { Succeeded: 1, Failed: 1 }],
+        ['Canceled', { Canceled: 2 }],
+      ] as const
+    ).map(([status, jobs]) => ({
+      ...base,
+      kind: 'pushRequest' as const,
+      pkg,
+      versionNumber: '1.0',
+      request: {
+        id: '0DV000000000001',
+        versionId: '04t000000000001',
+        status,
+        scheduledStartTime: undefined,
+        startTime: undefined,
+        endTime: undefined,
+        createdDate: undefined,
+        jobs: { ...jobs },
+      },
+    })),
     message: (['error', 'info', 'loading'] as const).map((icon) => ({
       ...base,
       kind: 'message' as const,

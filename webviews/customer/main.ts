@@ -5,6 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { css, html, LitElement, nothing } from 'lit';
 import type { Customer, CustomerLicense } from '../../src/lma/records/customer';
+import type { CustomerPushJobs } from '../../src/lma/workflows/customerPushJobs';
 import { formatExpiration, formatSeats } from '../../src/lma/rules/encodings';
 import type { FeatureValue } from '../../src/lma/rules/featureParameters';
 import { licenseRefreshText } from '../../src/lma/rules/licenseRefresh';
@@ -16,8 +17,9 @@ import {
   type CustomerMessage,
 } from '../../src/protocol/customer';
 import { featureParametersPart } from '../shared/featureParameters';
+import { pushJobsPart } from './pushJobs';
 import { connectToHost, type Host } from '../shared/host';
-import { baseStyles } from '../shared/styles';
+import { baseStyles, reportTableStyles } from '../shared/styles';
 
 class CustomerView extends LitElement {
   static override properties = {
@@ -26,6 +28,7 @@ class CustomerView extends LitElement {
     sections: { state: true },
     drafts: { state: true },
     saveResult: { state: true },
+    pushJobs: { state: true },
   };
   declare message: CustomerHostMessage | undefined;
   declare notice: (CustomerHostMessage & { kind: 'notice' }) | undefined;
@@ -33,6 +36,8 @@ class CustomerView extends LitElement {
   declare sections: ReadonlyMap<string, FeatureSection>;
   declare drafts: ReadonlyMap<string, FeatureValue | string>;
   declare saveResult: FeatureSaveResult | undefined;
+  /** The org's push jobs in the known owner orgs (read after the customer). */
+  declare pushJobs: CustomerPushJobs | undefined;
   private fmaMissing: FeatureSection | undefined;
   private readonly host: Host<CustomerMessage>;
 
@@ -43,8 +48,10 @@ class CustomerView extends LitElement {
     this.sections = new Map();
     this.drafts = new Map();
     this.saveResult = undefined;
+    this.pushJobs = undefined;
     this.host = connectToHost<CustomerHostMessage, CustomerMessage>((message) => {
       if (message.kind === 'notice') this.notice = message;
+      else if (message.kind === 'pushJobs') this.pushJobs = message.pushJobs;
       else if (message.kind === 'featureParameters') {
         const section = message.section;
         if (section.kind === 'notInstalled' || section.kind === 'noAccess') {
@@ -106,7 +113,7 @@ class CustomerView extends LitElement {
         }
         ${customer.licenses.map((entry) => this.license(entry, message.today))}
       </section>
-      ${this.readLine(customer.readAt, message.orgLabel)}
+      ${pushJobsPart(this.pushJobs)} ${this.readLine(customer.readAt, message.orgLabel)}
     `;
   }
 
@@ -255,6 +262,7 @@ class CustomerView extends LitElement {
 
   static override styles = [
     baseStyles,
+    reportTableStyles,
     css`
       header {
         display: flex;
