@@ -108,11 +108,15 @@ test(
           .locator('.quick-input-title', { hasText: "the org that owns Acme Billing's pushes" })
           .waitFor({ timeout: 60_000 });
         await quickPick.locator('.quick-input-list .monaco-list-row', { hasText: 'hub-watch' }).click();
-        // The push panel opens for the version; the owner org is known from now on. It stays open.
+        // The push panel opens for the version; the owner org is known from now on. Closed again.
         await workbench
           .activeWebview()
           .getByRole('heading', { name: /^Push Acme Billing/ })
           .waitFor({ timeout: 60_000 });
+        await workbench.runCommand('View: Close Editor');
+        await page
+          .locator('.part.editor .tab', { hasText: /^Push Acme Billing/ })
+          .waitFor({ state: 'detached' });
 
         // The Push Upgrades node lists the request with its jobs by status.
         await workbench.expandTreeItem(/^Push Upgrades/);
@@ -136,9 +140,11 @@ test(
         await page.keyboard.press('Enter');
         const panel = workbench.activeWebview();
         const frame = await eventually('the push panel on the failed org', async () => {
-          const f = await frameOf(panel).catch(() => undefined);
-          const listed = await f?.evaluate(`document.getElementById('orgIds')?.value ?? ''`).catch(() => '');
-          return f && String(listed).includes(failing.slice(0, 15)) ? f : undefined;
+          const listed = await panel
+            .locator('vscode-textarea#orgIds')
+            .evaluate((el) => (el as unknown as { value: string }).value)
+            .catch(() => '');
+          return listed.includes(failing.slice(0, 15)) ? frameOf(panel) : undefined;
         });
         await tabTo(page, frame, 'vscode-button#preview');
         await page.keyboard.press('Enter');
