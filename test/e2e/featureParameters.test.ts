@@ -28,7 +28,7 @@ test(
     const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
     await org.console.declareFeatureParameters(billing.id, featureParameters('BetaReports', 'ActiveUsers'));
     const trials = await count(
-      `SELECT COUNT() FROM sfLma__License__c WHERE sfLma__Status__c = 'Trial' AND (sfLma__Package_Version__r.sfLma__Package__c = '${billing.id}' OR (sfLma__Package_Version__c = null AND sfLma__Package__c = '${billing.id}'))`,
+      `SELECT COUNT() FROM sfLma__License__c WHERE sfLma__Status__c = 'Trial' AND sfLma__Package__r.sfLma__Package_ID__c = '${billing.id}'`,
     );
     assert.ok(trials > 0, 'the demo has Trial licenses of Acme Billing');
 
@@ -39,6 +39,7 @@ test(
         await workbench.connectTo('lmo-features');
         await workbench.expandTreeItem(/^Packages/);
         await workbench.expandTreeItem(/^Acme Billing/);
+        await workbench.dismissHover();
         await workbench.expandTreeItem(/^Feature Parameters/);
         const beta = workbench.treeItem(/^Beta Reports/).first();
         await beta.waitFor({ timeout: 30_000 });
