@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands, type CommandHandlers } from './commands/commandTable';
 import { connectCommands, promptRelogin, switchTo } from './commands/connect';
 import { exportCommands } from './commands/exportCommands';
+import { featureParameterCommands } from './commands/featureParameterCommands';
 import { customerCommands } from './commands/customerCommands';
 import { licenseCommands } from './commands/licenseCommands';
 import { pushUpgradeActions, pushUpgradeCommands } from './commands/pushUpgradeCommands';
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...usageCommands(services),
     ...setupCommands(services),
     ...exportCommands(services),
+    ...featureParameterCommands(services),
     ...licenseCommands(services),
     ...pushUpgradeCommands(services),
     ...pushRequestCommands(services),

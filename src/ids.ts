@@ -34,6 +34,7 @@ export const commands = {
   checkLmoHealth: 'lma.checkLmoHealth',
   exportLicenses: 'lma.exportLicenses',
   exportFeatureParameters: 'lma.exportFeatureParameters',
+  setFeatureParameter: 'lma.setFeatureParameter',
   modifyLicense: 'lma.modifyLicense',
   extendTrial: 'lma.extendTrial',
   convertToActive: 'lma.convertToActive',

@@ -111,6 +111,8 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
         .filter(Boolean)
         .join(' · ');
       item.tooltip = `${version.name}\nVersion id: ${version.versionId ?? 'unknown'}`;
+      // Read out as the name with the counts (a string tooltip would otherwise be the accessible name).
+      item.accessibilityInformation = { label: [version.name, item.description].filter(Boolean).join(' · ') };
       item.iconPath = new vscode.ThemeIcon(version.isBeta ? 'beaker' : 'tag');
       return withId(item, node);
     }
@@ -167,8 +169,10 @@ export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInsta
     case 'featureParameters': {
       const item = new vscode.TreeItem('Feature Parameters', C.Collapsed);
       item.iconPath = new vscode.ThemeIcon('settings');
-      item.tooltip =
-        'The package’s feature parameters (Feature Management App) and how many Licenses hold each value.';
+      // A Markdown tooltip, so that the item's accessible name stays its label (a string tooltip replaces it).
+      item.tooltip = new vscode.MarkdownString(
+        'The package’s feature parameters (Feature Management App) and how many Licenses hold each value.',
+      );
       return withId(item, node);
     }
     case 'featureParameter': {

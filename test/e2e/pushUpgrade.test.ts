@@ -97,7 +97,7 @@ test(
         await workbench.expandTreeItem(/^Packages/);
         await workbench.expandTreeItem(/^Acme Billing/);
         await workbench.expandTreeItem(/^Versions/);
-        // A version's accessible name is its tooltip (the version's name): find its row by its label.
+        // A version's accessible name is the version's name with its counts: find its row by its label.
         const versionItem = page
           .locator('.part.sidebar')
           .getByRole('treeitem')
