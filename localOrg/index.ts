@@ -216,6 +216,8 @@ export interface LocalOrg {
     respondWith(status: 503 | 403, count?: number | null): void;
     /** Delays every Salesforce request by `ms`. */
     slow(ms: number): void;
+    /** Holds every Salesforce answer until the returned function is called (or the faults are cleared). */
+    hold(): () => void;
     failNextInstall(message?: string): void;
     /**
      * The next `count` PackageInstallRequest creates fail with a transient error (by default
@@ -332,6 +334,7 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         reauthorize: (org) => admin.reauthorize(org),
         respondWith: (status, count = null) => admin.forceResponses(status, count),
         slow: (ms) => admin.slowResponses(ms),
+        hold: () => shared.faults.hold(),
         failNextInstall: (m) => admin.failNextInstall(m),
         failNextInstallCreates: (n, m) => admin.failNextInstallCreates(n, m),
         tamper: (org, s, id, f) => admin.tamper(org, s, id, f),

@@ -1,4 +1,4 @@
-// Fault injection for tests and demos: forced error answers, slow answers.
+// Fault injection for tests and demos: forced error answers, slow answers, answers held until released.
 // (Session expiry and failing installs live with the world's orgs and installs.)
 import { SalesforceError } from '../data/errors';
 
@@ -18,6 +18,7 @@ export interface FaultState {
 export class Faults {
   forced: ForcedFault | null = null;
   delayMs = 0;
+  private held: { gate: Promise<void>; release: () => void } | undefined;
 
   force(kind: ForcedKind, count: number | null): void {
     if (count !== null && !(Number.isInteger(count) && count >= 1)) {
@@ -35,9 +36,31 @@ export class Faults {
     this.delayMs = ms;
   }
 
+  /**
+   * Holds every API answer (not the admin endpoints) until the returned function is called: a test
+   * orders "the answer arrives after X" by a condition, where a delay would be a guess at a duration.
+   */
+  hold(): () => void {
+    let release!: () => void;
+    const held = { gate: new Promise<void>((resolve) => (release = resolve)), release: () => release() };
+    this.held = held;
+    return () => {
+      if (this.held === held) this.held = undefined;
+      held.release();
+    };
+  }
+
+  /** Waits as the armed faults say before a request is answered: the delay, then a hold. */
+  async beforeAnswer(): Promise<void> {
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.held) await this.held.gate;
+  }
+
   clear(): void {
     this.forced = null;
     this.delayMs = 0;
+    this.held?.release();
+    this.held = undefined;
   }
 
   snapshot(): FaultState {

@@ -283,7 +283,7 @@ export async function startServer(
         };
         if (req.segments[0] === '_local') response = await admin.handle(req, body);
         else {
-          if (shared.faults.delayMs > 0) await new Promise((r) => setTimeout(r, shared.faults.delayMs));
+          await shared.faults.beforeAnswer();
           const forced = shared.faults.take();
           if (forced) throw forced;
           response = await route(req, seen, body);

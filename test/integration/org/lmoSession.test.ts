@@ -166,12 +166,16 @@ describe('LMO session over the real @salesforce/core against the local org', () 
   test('an org switch rejects answers that belong to the previous org', async () => {
     const session = newSession(recordingLog());
     await session.connect('lmo-a');
-    world.faults.slow(300);
+    // The first org's answer waits until the switch is done, however fast or slow the machine is.
+    const release = world.faults.hold();
     try {
-      const stale = loadPackages(session);
-      const switched = session.connect('lmo-b');
-      await assert.rejects(stale, (error: { kind?: string }) => error.kind === 'superseded');
-      const state = await switched;
+      const stale = assert.rejects(
+        loadPackages(session),
+        (error: { kind?: string }) => error.kind === 'superseded',
+      );
+      const state = await session.connect('lmo-b');
+      release();
+      await stale;
       assert.equal(state.kind === 'connected' && state.org.orgId, other.orgs.lmo.id.slice(0, 18));
     } finally {
       world.faults.clear();
