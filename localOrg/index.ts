@@ -5,6 +5,7 @@
 import { createServer } from 'node:net';
 import { orgView, type OrgView } from './server/admin';
 import { startServer } from './server/server';
+import type { HeldAnswers } from './server/faults';
 import { openDatabase } from './data/index';
 import { LMO_PROBLEMS, setLmoProblems, type LmoProblem, type LmoProblems } from './world/lmoProblems';
 import type { PackageView } from './world/partnerConsole';
@@ -216,8 +217,8 @@ export interface LocalOrg {
     respondWith(status: 503 | 403, count?: number | null): void;
     /** Delays every Salesforce request by `ms`. */
     slow(ms: number): void;
-    /** Holds every Salesforce answer until the returned function is called (or the faults are cleared). */
-    hold(): () => void;
+    /** Holds every Salesforce answer until released (or the faults are cleared); `arrived` once one is held. */
+    hold(): HeldAnswers;
     failNextInstall(message?: string): void;
     /**
      * The next `count` PackageInstallRequest creates fail with a transient error (by default

@@ -15,10 +15,19 @@ export interface FaultState {
   delayMs: number;
 }
 
+/** API answers held by `Faults.hold`. */
+export interface HeldAnswers {
+  /** Settles once a request is being held. */
+  arrived: Promise<void>;
+  /** Lets the held answers (and any later ones) go. */
+  release(): void;
+}
+
 export class Faults {
   forced: ForcedFault | null = null;
   delayMs = 0;
-  private held: { gate: Promise<void>; release: () => void } | undefined;
+  private held:
+    { gate: Promise<void>; arrived: Promise<void>; release: () => void; arrive: () => void } | undefined;
 
   force(kind: ForcedKind, count: number | null): void {
     if (count !== null && !(Number.isInteger(count) && count >= 1)) {
@@ -37,23 +46,37 @@ export class Faults {
   }
 
   /**
-   * Holds every API answer (not the admin endpoints) until the returned function is called: a test
-   * orders "the answer arrives after X" by a condition, where a delay would be a guess at a duration.
+   * Holds every API answer (not the admin endpoints) until released: a test orders "the answer
+   * arrives after X" by a condition, where a delay would be a guess at a duration. `arrived` settles
+   * once a request is being held (it is on its way: the client sent it).
    */
-  hold(): () => void {
+  hold(): HeldAnswers {
     let release!: () => void;
-    const held = { gate: new Promise<void>((resolve) => (release = resolve)), release: () => release() };
+    let arrived!: () => void;
+    const held = {
+      gate: new Promise<void>((resolve) => (release = resolve)),
+      arrived: new Promise<void>((resolve) => (arrived = resolve)),
+      release: () => release(),
+      arrive: () => arrived(),
+    };
     this.held = held;
-    return () => {
-      if (this.held === held) this.held = undefined;
-      held.release();
+    return {
+      arrived: held.arrived,
+      release: () => {
+        if (this.held === held) this.held = undefined;
+        held.release();
+      },
     };
   }
 
   /** Waits as the armed faults say before a request is answered: the delay, then a hold. */
   async beforeAnswer(): Promise<void> {
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    if (this.held) await this.held.gate;
+    const held = this.held;
+    if (held) {
+      held.arrive();
+      await held.gate;
+    }
   }
 
   clear(): void {

@@ -167,14 +167,14 @@ describe('LMO session over the real @salesforce/core against the local org', () 
     const session = newSession(recordingLog());
     await session.connect('lmo-a');
     // The first org's answer waits until the switch is done, however fast or slow the machine is.
-    const release = world.faults.hold();
+    const held = world.faults.hold();
     try {
       const stale = assert.rejects(
         loadPackages(session),
         (error: { kind?: string }) => error.kind === 'superseded',
       );
       const state = await session.connect('lmo-b');
-      release();
+      held.release();
       await stale;
       assert.equal(state.kind === 'connected' && state.org.orgId, other.orgs.lmo.id.slice(0, 18));
     } finally {

@@ -287,7 +287,7 @@ test('an org switch in the middle of a load drops the old answers', async () => 
   const [group, otherGroup] = groups as [StatusGroupNode, StatusGroupNode];
   await model.children(group);
   // The large org's answers wait until the switch is done: they arrive after it, whatever the machine's speed.
-  const release = large.faults.hold();
+  const held = large.faults.hold();
   const pendingGroup = model.children(otherGroup);
   // Settled at once: an answer of the first org fails as superseded (the pipeline drops those), and
   // a rejection nobody has caught yet when it arrives would end the test as unhandled.
@@ -296,7 +296,7 @@ test('an org switch in the middle of a load drops the old answers', async () => 
   redraws = [];
 
   assert.equal((await session.connect('tree-demo')).kind, 'connected');
-  release();
+  held.release();
   assert.deepEqual(await pendingGroup, [], 'the first org answered after the switch: dropped');
   await Promise.all([pendingMore, pendingSearch]);
   large.faults.clear();
