@@ -62,6 +62,10 @@ const USAGE = `Usage: lma-local-org <command> [options]
                                                        another LMO user (prints its access token)
   lmo fma [--installed on|off]                          whether the LMO has the Feature Management App
   lmo users create --no-fma-edit-access                 a user who may read the FMA's objects but not edit them
+  lmo users create --no-subscriber-login                a user without "Log In to Subscriber Organization"
+  lmo subscriber-login [--field on|off] [--permission on|off]
+                                                       whether UserPermissionAccess exposes that permission
+                                                       (default off) and whether the LMO's user holds it
   lmo problems                                         which problems the LMO has
   lmo problems [--on NAME ...] [--off NAME ...]        seed (or remove) problems that block Lead or License creation
 ${PROBLEM_LINES}
@@ -525,11 +529,28 @@ export async function main(argv: string[]): Promise<number> {
             throw new CliError('usage: lmo users create [--no-lma-access] [--no-setup-access]');
           result = await admin(args, 'POST', 'lmo/users', {
             fmaEditAccess: flag(args, 'no-fma-edit-access') !== 'true',
+            subscriberLoginAccess: flag(args, 'no-subscriber-login') !== 'true',
             lmaAccess: flag(args, 'no-lma-access') !== 'true',
             setupAccess: flag(args, 'no-setup-access') !== 'true',
             ...(flag(args, 'first-name') ? { firstName: flag(args, 'first-name') } : {}),
             ...(flag(args, 'last-name') ? { lastName: flag(args, 'last-name') } : {}),
           });
+          break;
+        }
+        if (sub === 'subscriber-login') {
+          const changes: { fieldExposed?: boolean; granted?: boolean } = {};
+          for (const [option, key] of [
+            ['field', 'fieldExposed'],
+            ['permission', 'granted'],
+          ] as const) {
+            const value = flag(args, option);
+            if (value === undefined) continue;
+            if (value !== 'on' && value !== 'off') throw new CliError(`--${option} takes on or off`);
+            changes[key] = value === 'on';
+          }
+          result = Object.keys(changes).length
+            ? await admin(args, 'PUT', 'lmo/subscriber-login', changes)
+            : await admin(args, 'GET', 'lmo/subscriber-login');
           break;
         }
         if (sub === 'fma') {

@@ -28,6 +28,11 @@ import type {
 import { World } from './world/world';
 import type { Timing } from './world/timing';
 import type { DeclaredParameter, SubscriberFeatureValue } from './world/fma';
+import {
+  setSubscriberLoginSettings,
+  subscriberLoginSettings,
+  type SubscriberLoginSettings,
+} from './world/subscriberLoginPermission';
 import { appAnalyticsOf, type AppAnalyticsSettings } from './world/appAnalytics';
 import { bulk2Jobs, type Bulk2Jobs } from './server/bulk2';
 
@@ -46,6 +51,7 @@ export type {
   LmaCustomizations,
   DeclaredParameter,
   SubscriberFeatureValue,
+  SubscriberLoginSettings,
 };
 export { LMO_PROBLEMS, type LmoProblem, type LmoProblems };
 
@@ -198,7 +204,15 @@ export interface LocalOrg {
       setupAccess?: boolean;
       /** False: may read the Feature Management App's objects but not edit them. */
       fmaEditAccess?: boolean;
+      /** False: without "Log In to Subscriber Organization" (the LMA's subscriber login refuses it). */
+      subscriberLoginAccess?: boolean;
     }): Promise<OrgView>;
+    /**
+     * The subscriber login permission: whether UserPermissionAccess exposes it as a field
+     * (`fieldExposed`, UNCONFIRMED either way; default not), whether the LMO's own user holds it
+     * (`granted`), and how many requests the login page has answered (`pageRequests`).
+     */
+    subscriberLogin(changes?: { fieldExposed?: boolean; granted?: boolean }): SubscriberLoginSettings;
     /** Installs the Feature Management App in the LMO, or takes it away. */
     setFma(installed: boolean): { installed: boolean };
     /** An active validation rule on License that rejects the LMA's inserts (null removes it). */
@@ -326,6 +340,8 @@ export async function startLocalOrg(options: StartLocalOrgOptions = {}): Promise
         customize: (changes) => admin.customizeLma(changes),
         createUser: (input) => admin.createLmoUser(input),
         setFma: (installed) => admin.setFma({ installed }),
+        subscriberLogin: (changes) =>
+          changes ? setSubscriberLoginSettings(world, changes) : subscriberLoginSettings(world),
         setLicenseValidationRule: (message) => admin.setLicenseValidationRule(message),
         problems: () => admin.lmoProblems(),
         setProblems: (changes) => admin.setLmoProblems(changes),

@@ -7,6 +7,7 @@ import { isLmoProblem, lmoProblems, setLmoProblems, type LmoProblems } from '../
 import { currentAccessToken, expireSessions, reauthorize } from '../world/orgs';
 import type { OrgState } from '../world/state';
 import { validTiming, type Timing } from '../world/timing';
+import { setSubscriberLoginSettings, subscriberLoginSettings } from '../world/subscriberLoginPermission';
 import type { Shared } from './context';
 import { showsAdminSecret } from './adminSecret';
 import { LIMITS, header, json, jsonBody, type ApiRequest, type ApiResponse } from './http';
@@ -96,6 +97,7 @@ export class Admin {
       lmaAccess?: unknown;
       setupAccess?: unknown;
       fmaEditAccess?: unknown;
+      subscriberLoginAccess?: unknown;
     } = {},
   ): Promise<OrgView> {
     const name = (v: unknown, fallback: string): string => {
@@ -110,12 +112,15 @@ export class Admin {
       throw new SalesforceError('INVALID_INPUT', 'setupAccess must be true or false');
     if (input.fmaEditAccess !== undefined && typeof input.fmaEditAccess !== 'boolean')
       throw new SalesforceError('INVALID_INPUT', 'fmaEditAccess must be true or false');
+    if (input.subscriberLoginAccess !== undefined && typeof input.subscriberLoginAccess !== 'boolean')
+      throw new SalesforceError('INVALID_INPUT', 'subscriberLoginAccess must be true or false');
     const user = await this.world.createUser(this.world.lmo, {
       firstName: name(input.firstName, 'Sam'),
       lastName: name(input.lastName, input.lmaAccess === false ? 'Sales (no LMA access)' : 'Sales'),
       lmaAccess: input.lmaAccess !== false,
       setupAccess: input.setupAccess !== false,
       fmaEditAccess: input.fmaEditAccess !== false,
+      subscriberLoginAccess: input.subscriberLoginAccess !== false,
     });
     return orgView(this.shared, user);
   }
@@ -443,6 +448,10 @@ export class Admin {
         }
         return json(await this.setLmoProblems(changes));
       }
+      case 'GET lmo/subscriber-login':
+        return json(subscriberLoginSettings(this.world));
+      case 'PUT lmo/subscriber-login':
+        return json(setSubscriberLoginSettings(this.world, body));
       case 'GET lmo/fma':
         return json(this.fma());
       case 'PUT lmo/fma':

@@ -7,6 +7,8 @@ import { recordBody } from './multipart';
 import { identityUrl } from './oauth';
 import { describedAt, withVersion } from './records';
 import { recentItems } from './recent';
+import { userPermissionAccessDescribe } from '../world/subscriberLoginPermission';
+import { restTables } from '../world/virtualObjects';
 import { getDeleted, getUpdated } from './replication';
 
 const RELEASES = ['Spring', 'Summer', 'Winter'];
@@ -184,6 +186,10 @@ async function sobjectsOf(ctx: Ctx): Promise<ApiResponse> {
   }
   if (third === 'describe' && ctx.rest.length === 3) {
     if (m !== 'GET') throw methodNotAllowed(m, 'GET,HEAD');
+    const permissions =
+      type.toLowerCase() === 'userpermissionaccess' &&
+      restTables(ctx.world, ctx.org, ctx.version).get('userpermissionaccess');
+    if (permissions) return json(userPermissionAccessDescribe(permissions, ctx.version));
     return json(describedAt(data.describe(type), ctx.version));
   }
   if (ctx.rest.length !== 3) throw notFound();

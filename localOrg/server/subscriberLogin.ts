@@ -3,8 +3,9 @@
 // answers (Package Visualizer links it; /work/shared/reference/isv-operations.md "Subscriber support"):
 // the local org answers a page that names the org it logs in to, so a test can see that it opened, and
 // refuses what Salesforce says can't be logged into (scratch orgs, Government Cloud) and users without
-// the LMA's permissions. The real page's wording and status codes: UNCONFIRMED.
+// "Log In to Subscriber Organization" (world/subscriberLoginPermission.ts). The real page's wording and status codes: UNCONFIRMED.
 import type { OrgState } from '../world/state';
+import { countLoginPageRequest, hasSubscriberLoginPermission } from '../world/subscriberLoginPermission';
 import type { Shared } from './context';
 import { escapeHtml, page } from './frontDoor';
 import type { ApiRequest, ApiResponse } from './http';
@@ -14,10 +15,11 @@ export const SUBSCRIBER_LOGIN_PATH = '/partnerbt/lmo/subOrgLogin.apexp';
 const ORG_ID = /^00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$/;
 
 export function subscriberLogin(shared: Shared, user: OrgState, req: ApiRequest): ApiResponse {
+  countLoginPageRequest(shared.world);
   const refuse = (status: number, text: string) =>
     page(status, 'Subscriber Login', `<h1>Subscriber Login</h1><p class="refused">${escapeHtml(text)}</p>`);
   if (user.kind !== 'lmo') return refuse(404, 'The License Management App is not installed in this org.');
-  if (user.lmaAccess === false)
+  if (!hasSubscriberLoginPermission(user))
     return refuse(
       403,
       'You need the "Log in to Subscriber Organization" permission to log in to subscriber orgs.',

@@ -54,6 +54,8 @@ export interface OrgState {
   packagingOrg?: boolean;
   /** False: the LMO user may read the Feature Management App's objects but not edit them. */
   fmaEditAccess?: boolean;
+  /** False: the LMO user lacks "Log In to Subscriber Organization" (world/subscriberLoginPermission.ts). */
+  subscriberLoginAccess?: boolean;
 }
 
 export type LicenseStatusDefault = 'Trial' | 'Active';
@@ -176,6 +178,11 @@ export interface WorldState {
   };
   /** The Feature Management App in the LMO (world/fma.ts); absent = not installed. */
   fma?: FmaState;
+  /**
+   * Whether UserPermissionAccess exposes "Log In to Subscriber Organization" to the API
+   * (world/subscriberLoginPermission.ts; UNCONFIRMED either way); absent = not exposed.
+   */
+  subscriberLoginField?: boolean;
   orgs: OrgState[];
   packages: PackageState[];
   versions: VersionState[];

@@ -11,6 +11,7 @@ import {
 } from './lmoProblems';
 import { notYetReplicated, stillPublishing, versionNumber } from './partnerConsole';
 import type { OrgState, VersionState } from './state';
+import { withSubscriberLoginField } from './subscriberLoginPermission';
 import type { Condition, Row, VirtualTable } from './virtualQuery';
 import type { World } from './world';
 
@@ -307,7 +308,7 @@ export function restTables(world: World, org: OrgState, version = LATEST_VERSION
   const tables: VirtualTable[] = [
     duplicateRuleTable(world, org, version),
     flowDefinitionTable(world, org, version),
-    userPermissionAccessTable(org, version),
+    withSubscriberLoginField(world, org, userPermissionAccessTable(org, version)),
   ];
   // Only a Dev Hub answers ScratchOrgInfo; elsewhere the query must fail (INVALID_TYPE) so
   // that @salesforce/core does not flag the org as a Dev Hub.

@@ -121,6 +121,7 @@ export class World extends WorldCore {
       pushAccess?: boolean;
       subscriberRestrictionAccess?: boolean;
       fmaEditAccess?: boolean;
+      subscriberLoginAccess?: boolean;
     },
   ): Promise<OrgState> {
     const n = this.state.orgs.filter((o) => o.id === org.id).length + 1;
@@ -134,6 +135,7 @@ export class World extends WorldCore {
     if (spec.pushAccess === false) user.pushAccess = false;
     if (spec.subscriberRestrictionAccess === false) user.subscriberRestrictionAccess = false;
     if (spec.fmaEditAccess === false) user.fmaEditAccess = false;
+    if (spec.subscriberLoginAccess === false) user.subscriberLoginAccess = false;
     await this.allOrNothing(
       async () => {
         const { Id: _uid, ...row } = userRow(user);

@@ -100,6 +100,11 @@ export class LmoSession {
     return state.kind === 'connected' ? state.org.username : undefined;
   }
 
+  /** Which connection this is: a new number after each connect, switch or disconnect (undefined while not connected). */
+  get connectionId(): number | undefined {
+    return this.current.kind === 'connected' ? this.generation : undefined;
+  }
+
   /** True once the org answered REQUEST_LIMIT_EXCEEDED; anything that polls must stop. */
   get apiLimitReached(): boolean {
     return this.limitReached;

@@ -5,7 +5,8 @@ import { loadCustomerPushJobs } from '../lma/workflows/customerPushJobs';
 import { detectFma, type FmaPresence } from '../lma/records/featureParameters';
 import { LMA_OBJECTS } from '../lma/records/objects';
 import { isoDate } from '../lma/rules/encodings';
-import { loginRefusal, subscriberLoginPath, SUBSCRIBERS_TAB } from '../lma/rules/subscriberLogin';
+import { SUBSCRIBER_LOGIN_PERMISSION, SUBSCRIBERS_TAB } from '../lma/rules/subscriberLogin';
+import { logInToSubscriber, type SubscriberLoginOutcome } from '../lma/workflows/subscriberLogin';
 import { toLmoError } from '../org/errors';
 import {
   licenseActions,
@@ -234,19 +235,33 @@ export class CustomerPanel {
   }
 
   /**
-   * "Log In to Subscriber Org": said before anything opens when the org can't be logged into; else the
-   * LMA's subscriber login through the session's front door (no second login to the LMO).
+   * "Log In to Subscriber Org": said before anything opens when the org can't be logged into or the user
+   * lacks the LMA's permission (where the API tells: read once per connection), with Setup's Permission
+   * Sets as the next step; else the LMA's subscriber login through the session's front door (no second
+   * login to the LMO).
    */
   private async logIn(): Promise<void> {
     const org = this.shown?.org;
     if (!org) return;
-    const refusal = loginRefusal(org);
-    if (refusal) return this.notice(refusal, 'error');
-    await this.openInLmo(subscriberLoginPath(org.id18));
+    let outcome: SubscriberLoginOutcome;
+    try {
+      outcome = await logInToSubscriber(this.services.session, org, (path) => this.openInLmo(path));
+    } catch (error) {
+      return this.notice(`Could not check your permission to log in: ${toLmoError(error).message}`, 'error');
+    }
+    if (outcome.kind === 'refused') {
+      await this.notice(outcome.message, 'error');
+      const next = outcome.nextStep;
+      if (next)
+        void vscode.window
+          .showErrorMessage(outcome.message, next.label)
+          .then((choice) => (choice === next.label ? this.openInLmo(next.path) : undefined));
+      return;
+    }
     const other = 'Open Subscribers Tab';
     void vscode.window
       .showInformationMessage(
-        `Opened the LMA's login to ${org.name ?? org.id18}. If the page doesn't log you in (the customer must grant login access, and you need the "Log in to Subscriber Org" permission), search the org on the LMA's Subscribers tab.`,
+        `Opened the LMA's login to ${org.name ?? org.id18}. If the page doesn't log you in (the customer must grant login access, and you need the "${SUBSCRIBER_LOGIN_PERMISSION}" permission), search the org on the LMA's Subscribers tab.`,
         other,
       )
       .then((choice) => (choice === other ? this.openInLmo(SUBSCRIBERS_TAB) : undefined));

@@ -2,7 +2,8 @@
 // Customer on the result, see the org and its five packages' Licenses, then Log In to Subscriber Org
 // opens the LMA's subscriber login page (the local org's, which names the org) in a new tab. The LMO has
 // the Feature Management App and Acme Billing declares feature parameters: a Boolean turned on by keyboard
-// in the view reaches the customer's org.
+// in the view reaches the customer's org. Where the API says the user lacks "Log In to Subscriber
+// Organization", Log In to Subscriber Org is refused before anything opens.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -132,6 +133,35 @@ test(
         });
         assert.equal(login.status, 200);
         assert.match(await login.text(), /<h1>Logged in to subscriber org Fabrikam Five<\/h1>/);
+
+        // The other reading of the API: UserPermissionAccess exposes "Log In to Subscriber Organization"
+        // and this user lacks it. A new connection reads it (once); Log In is then refused in the view
+        // and in a notification naming the permission, before any request reaches the login page, and
+        // Open Permission Sets opens Setup's Permission Sets through the front door.
+        org.lmo.subscriberLogin({ fieldExposed: true, granted: false });
+        await workbench.connectTo('lmo-customer');
+        await view.getByRole('heading', { name: 'Fabrikam Five', level: 1 }).waitFor({ timeout: 30_000 });
+        const pageRequests = org.lmo.subscriberLogin().pageRequests;
+        requested.length = 0;
+        await logIn.focus();
+        await logIn.press('Enter');
+        await view
+          .getByRole('alert')
+          .filter({ hasText: /"Log In to Subscriber Organization" permission/ })
+          .waitFor({ timeout: 30_000 });
+        await workbench.waitForNotification(/"Log In to Subscriber Organization" permission/);
+        const setup = page.context().waitForEvent('page', { timeout: 60_000 });
+        await page
+          .locator('.notifications-toasts')
+          .getByRole('button', { name: 'Open Permission Sets' })
+          .click();
+        await setup;
+        const permissionSets = await eventually('the Permission Sets front door request', () =>
+          requested.find((u) => u.includes('/secur/frontdoor.jsp')),
+        );
+        assert.equal(new URL(permissionSets).searchParams.get('retURL'), '/lightning/setup/PermSets/home');
+        assert.ok(!requested.some((u) => u.includes('subOrgLogin')), requested.join('\n'));
+        assert.equal(org.lmo.subscriberLogin().pageRequests, pageRequests);
       },
       {
         projectJson: demoProject(org.console.packages()),

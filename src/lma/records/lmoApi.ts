@@ -8,6 +8,8 @@ export interface LmoApi {
   readonly lmaFields?: LmaFields;
   /** The connected user's username, when the caller knows it (LmoSession: the connected org's). */
   readonly username?: string;
+  /** Which connection answers (LmoSession: new after each connect): what is read once per connection keys on it. */
+  readonly connectionId?: number;
   /** The API version of `request`'s paths (`62.0`), when known: a composite's subrequests name it. */
   readonly apiVersion?: string;
 }

@@ -40,3 +40,32 @@ export function loginRefusal(
 export function isGovernmentCloud(instance: string): boolean {
   return /^(USA|GOV)/i.test(instance.trim());
 }
+
+/**
+ * The LMA's permission to log in to subscriber orgs, as its setup names it: System Permissions → "Log
+ * In to Subscriber Organization" in a permission set, with the Visualforce pages sfLma.LoginToPartnerBT
+ * and sfLma.SubscriberSupport (Salesforce LMA guide, "Set up the Subscriber Support Console"; ISVforce
+ * guide). Its API field name is UNCONFIRMED (no public source names it): it is found by this label.
+ */
+export const SUBSCRIBER_LOGIN_PERMISSION = 'Log In to Subscriber Organization';
+/** Setup's Permission Sets page, where the permission is granted. */
+export const PERMISSION_SETS_SETUP = '/lightning/setup/PermSets/home';
+
+/** The permission's label, tolerating "Log in to Subscriber Org" and "Login to …" (case-insensitive). */
+export function isSubscriberLoginLabel(label: string): boolean {
+  return /^log\s*in to subscriber org(anization)?$/i.test(label.trim().replace(/\s+/g, ' '));
+}
+
+/**
+ * What the running user's effective permissions say: `granted` or `missing` where UserPermissionAccess
+ * has the permission as a field (reading A), `unknown` where it doesn't expose it (reading B: the LMA's
+ * page is then the one that answers).
+ */
+export type SubscriberLoginPermission =
+  { kind: 'granted'; field: string } | { kind: 'missing'; field: string } | { kind: 'unknown' };
+
+/** Why this user can't log in to subscriber orgs, naming the permission and how to get it; undefined when it may or can't be told. */
+export function permissionRefusal(permission: SubscriberLoginPermission): string | undefined {
+  if (permission.kind !== 'missing') return undefined;
+  return `You don't have the "${SUBSCRIBER_LOGIN_PERMISSION}" permission, so the LMA won't log you in to subscriber orgs. Ask your Salesforce admin to grant it in a permission set assigned to you: Setup → Permission Sets → the set → System Permissions → "${SUBSCRIBER_LOGIN_PERMISSION}", with the Visualforce pages sfLma.LoginToPartnerBT and sfLma.SubscriberSupport enabled in the same set. Then connect to the LMO again.`;
+}

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   isGovernmentCloud,
+  isSubscriberLoginLabel,
   loginRefusal,
+  permissionRefusal,
   subscriberLoginPath,
   SUBSCRIBER_LOGIN_PAGE,
 } from '../../../src/lma/rules/subscriberLogin';
@@ -28,4 +30,25 @@ test('scratch orgs, Government Cloud and deleted orgs are refused before anythin
   assert.match(loginRefusal({ ...production, status: 'DELETED' })!, /deleted/);
   assert.equal(isGovernmentCloud('CS42'), false);
   assert.equal(isGovernmentCloud('gov12'), true);
+});
+
+test('the permission is found by its label, in the spellings Salesforce uses, and nothing else', () => {
+  for (const label of [
+    'Log In to Subscriber Organization',
+    'Log in to Subscriber Org',
+    'log in to subscriber organization',
+    ' Login to  Subscriber Organization ',
+  ])
+    assert.ok(isSubscriberLoginLabel(label), label);
+  for (const label of ['Log In to Community as User', 'Manage Subscriber Organizations', 'Subscriber Org'])
+    assert.ok(!isSubscriberLoginLabel(label), label);
+});
+
+test('a missing permission is refused with its name and how to get it; granted or unknown is not', () => {
+  const message = permissionRefusal({ kind: 'missing', field: 'PermissionsX' }) ?? '';
+  assert.match(message, /"Log In to Subscriber Organization" permission/);
+  assert.match(message, /Setup → Permission Sets → the set → System Permissions/);
+  assert.match(message, /sfLma\.LoginToPartnerBT and sfLma\.SubscriberSupport/);
+  assert.equal(permissionRefusal({ kind: 'granted', field: 'PermissionsX' }), undefined);
+  assert.equal(permissionRefusal({ kind: 'unknown' }), undefined);
 });
