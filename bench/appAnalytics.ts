@@ -131,7 +131,8 @@ async function main() {
     });
   } finally {
     await org.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.LMA_BENCH_KEEP) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

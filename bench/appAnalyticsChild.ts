@@ -8,6 +8,7 @@ import { checkLmaPresence } from '../src/lma/records/lmaPresence';
 import { joinUsage, unusedActive } from '../src/lma/rules/appAnalytics';
 import { followRequest } from '../src/lma/workflows/appAnalytics';
 import { LmoSession } from '../src/org/lmoSession';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 async function main(
   alias: string,
@@ -28,7 +29,24 @@ async function main(
   if (state.kind !== 'connected') throw new Error(`not connected: ${JSON.stringify(state)}`);
   const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
   let heapPeak = 0;
-  const sample = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 20);
+  // LMA_BENCH_TRACE=1: where the memory is, every 20 ms, on stderr (RSS, heap, external, array buffers).
+  const trace = process.env.LMA_BENCH_TRACE ? ([] as string[]) : null;
+  const sample = setInterval(() => {
+    const m = process.memoryUsage();
+    heapPeak = Math.max(heapPeak, m.heapUsed);
+    const mb = (x: number) => (x / 2 ** 20).toFixed(0);
+    const spaces = trace
+      ? getHeapSpaceStatistics()
+          .filter((sp) => sp.space_size > 0)
+          .map(
+            (sp) => `${sp.space_name.replace('_space', '')} ${mb(sp.space_used_size)}/${mb(sp.space_size)}`,
+          )
+          .join(' ')
+      : '';
+    trace?.push(
+      `${(performance.now() - t0).toFixed(0)} ms: rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} arrayBuffers ${mb(m.arrayBuffers)}; ${spaces}`,
+    );
+  }, 20);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const outcome = await followRequest(
@@ -45,6 +63,7 @@ async function main(
   const rendered = performance.now();
   const cpu = process.cpuUsage(cpu0);
   clearInterval(sample);
+  if (trace) process.stderr.write(`${trace.join('\n')}\n`);
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   console.log(
     JSON.stringify({

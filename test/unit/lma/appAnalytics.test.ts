@@ -12,6 +12,7 @@ import {
   joinUsage,
   pollDelayMs,
   requestFields,
+  rowTexts,
   unusedActive,
   UsageFileError,
   UsageSummaryAggregator,
@@ -64,13 +65,19 @@ describe('App Analytics questions', () => {
 });
 
 describe('CsvStream', () => {
-  const read = (chunks: string[], required = ['a', 'b']) => {
+  const read = (chunks: Array<string | Buffer>, required = ['a', 'b']) => {
     const rows: string[][] = [];
-    const csv = new CsvStream(required, (cells) => rows.push([...cells]));
+    const csv = new CsvStream(required, (row) => rows.push(rowTexts(row, csv.wanted)));
     for (const c of chunks) csv.push(c);
     csv.end();
     return rows;
   };
+  /** The text's UTF-8 bytes cut at `at`, and cut at every byte. */
+  const cutAt = (text: string, at: number) => {
+    const b = Buffer.from(text);
+    return [b.subarray(0, at), b.subarray(at)];
+  };
+  const bytesOf = (text: string) => [...Buffer.from(text)].map((x) => Buffer.from([x]));
 
   test('reads quotes, doubled quotes, CRLF and commas across any chunk boundary', () => {
     const text = 'a,b\r\n"x, ""y""",2\r\nplain,"multi\nline"\n';
@@ -79,9 +86,9 @@ describe('CsvStream', () => {
       ['x, "y"', '2'],
       ['plain', 'multi\nline'],
     ]);
-    for (let i = 1; i < text.length; i++)
-      assert.deepEqual(read([text.slice(0, i), text.slice(i)]), whole, `split at ${i}`);
-    assert.deepEqual(read(text.split('')), whole);
+    for (let i = 1; i < Buffer.byteLength(text); i++)
+      assert.deepEqual(read(cutAt(text, i)), whole, `split at ${i}`);
+    assert.deepEqual(read(bytesOf(text)), whole);
   });
 
   test('only the required columns are read; a row with quotes among plain rows, in any chunks', () => {
@@ -93,9 +100,9 @@ describe('CsvStream', () => {
       ['', 'u', '', 'v\nw'],
     ];
     assert.deepEqual(read([text]), want);
-    for (let i = 1; i < text.length; i++)
-      assert.deepEqual(read([text.slice(0, i), text.slice(i)]), want, `split at ${i}`);
-    assert.deepEqual(read(text.split('')), want);
+    for (let i = 1; i < Buffer.byteLength(text); i++)
+      assert.deepEqual(read(cutAt(text, i)), want, `split at ${i}`);
+    assert.deepEqual(read(bytesOf(text)), want);
     assert.throws(() => read(['x,a,y,b\n1,p,2,q\n', '3,p\n']), /line 3 has 2 values for 4 columns/);
   });
 
@@ -116,7 +123,7 @@ describe('Usage from summaries', () => {
     const agg = new UsageSummaryAggregator();
     const csv = new CsvStream(
       ['month', 'organization_id', 'custom_entity', 'custom_entity_type', 'user_id_token', 'num_events'],
-      (c, i) => agg.add(c, i),
+      (row) => agg.add(row),
     );
     csv.push('month,organization_id,custom_entity,custom_entity_type,user_id_token,num_events\n');
     for (const [m, o, e, t, n] of rows) csv.push(`${m},${o},${e},${t},005-${o.slice(-1)}${n % 7},${n}\n`);
