@@ -295,7 +295,7 @@ export class CsvStream {
           }
           const b = buf[j];
           if (b === QUOTE) {
-            if (j + 1 >= n && !final) return -1; // closing, or the first of a doubled pair
+            // At the chunk's end it may be the first of a doubled pair: the row is read again with more.
             if (buf[j + 1] !== QUOTE) break;
             escaped = true;
             j += 2;
