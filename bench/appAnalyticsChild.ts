@@ -8,6 +8,7 @@ import { checkLmaPresence } from '../src/lma/records/lmaPresence';
 import { joinUsage, unusedActive } from '../src/lma/rules/appAnalytics';
 import { followRequest } from '../src/lma/workflows/appAnalytics';
 import { LmoSession } from '../src/org/lmoSession';
+import { loadSalesforce } from '../src/org/salesforceLoader';
 import { getHeapSpaceStatistics } from 'node:v8';
 
 async function main(
@@ -25,6 +26,9 @@ async function main(
     log: { trace: quiet, info: quiet, warn: quiet, error: quiet },
     checkLma: (request) => checkLmaPresence({ request }),
   });
+  // What loading dist/salesforce.js costs apart from connecting (the session would load it on connect).
+  await loadSalesforce();
+  const rssLoaded = process.memoryUsage().rss;
   const state = await session.connect(alias);
   if (state.kind !== 'connected') throw new Error(`not connected: ${JSON.stringify(state)}`);
   const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
@@ -79,7 +83,9 @@ async function main(
       cpuMs: (cpu.user + cpu.system) / 1000,
       rssStartMb: rssStart / 2 ** 20,
       heapBeforeMb: heapBefore / 2 ** 20,
+      rssLoadedMb: rssLoaded / 2 ** 20,
       rssBeforeMb: rssBefore / 2 ** 20,
+      addedByReadMb: process.resourceUsage().maxRSS / 1024 - rssBefore / 2 ** 20,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       heapPeakMb: heapPeak / 2 ** 20,
     }),
