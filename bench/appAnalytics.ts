@@ -8,7 +8,11 @@
 //                 and the process's CPU time over the same span (the machine is shared: CPU time is
 //                 what the load doesn't inflate)
 //   peak memory = the measuring process's maxRSS (Node, @salesforce/core and jsforce included), its
-//                 RSS at start and after connecting, and its largest heap seen (sampled every 20 ms)
+//                 RSS at start, after loading dist/salesforce.js and after connecting, the RSS the read
+//                 adds (peak − after connecting: what an extension host already connected pays), and
+//                 its largest heap seen (sampled every 20 ms)
+// LMA_BENCH_TRACE=1 prints the child's memory every 20 ms (RSS, heap spaces, array buffers) on stderr;
+// LMA_BENCH_KEEP=1 keeps the downloaded files (to read one alone).
 // Run: npm run bench:appAnalytics [-- orgs runs] (after `npm run build`; prints a table)
 import { home } from '../test/integration/isolatedHome.ts';
 import { spawn } from 'node:child_process';
@@ -125,13 +129,15 @@ async function main() {
       'request → usage read (ms), median and range': `${median('downloadAndReadMs').toFixed(0)} (${range('downloadAndReadMs')})`,
       'request → panel first message (ms), median and range': `${median('totalMs').toFixed(0)} (${range('totalMs')})`,
       'CPU time of that span (ms), median and range': `${median('cpuMs').toFixed(0)} (${range('cpuMs')})`,
-      'peak RSS of the process (MB); RSS at start; after connecting (MB)': `${median('peakRssMb').toFixed(0)} (${range('peakRssMb')}); ${median('rssStartMb').toFixed(0)}; ${median('rssBeforeMb').toFixed(0)}`,
+      'peak RSS of the process (MB); RSS at start; after loading dist/salesforce.js; after connecting (MB)': `${median('peakRssMb').toFixed(0)} (${range('peakRssMb')}); ${median('rssStartMb').toFixed(0)}; ${median('rssLoadedMb').toFixed(0)}; ${median('rssBeforeMb').toFixed(0)}`,
+      'RSS added by the read: peak − after connecting (MB), what the extension host adds once connected': `${median('addedByReadMb').toFixed(0)} (${range('addedByReadMb')})`,
       'largest heap seen (MB); heap after connecting': `${median('heapPeakMb').toFixed(0)} (${range('heapPeakMb')}); ${median('heapBeforeMb').toFixed(0)}`,
       'load average (1 min)': (await import('node:os')).loadavg()[0]!.toFixed(1),
     });
   } finally {
     await org.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.LMA_BENCH_KEEP) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -8,6 +8,8 @@ import { checkLmaPresence } from '../src/lma/records/lmaPresence';
 import { joinUsage, unusedActive } from '../src/lma/rules/appAnalytics';
 import { followRequest } from '../src/lma/workflows/appAnalytics';
 import { LmoSession } from '../src/org/lmoSession';
+import { loadSalesforce } from '../src/org/salesforceLoader';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 async function main(
   alias: string,
@@ -24,11 +26,31 @@ async function main(
     log: { trace: quiet, info: quiet, warn: quiet, error: quiet },
     checkLma: (request) => checkLmaPresence({ request }),
   });
+  // What loading dist/salesforce.js costs apart from connecting (the session would load it on connect).
+  await loadSalesforce();
+  const rssLoaded = process.memoryUsage().rss;
   const state = await session.connect(alias);
   if (state.kind !== 'connected') throw new Error(`not connected: ${JSON.stringify(state)}`);
   const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
   let heapPeak = 0;
-  const sample = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 20);
+  // LMA_BENCH_TRACE=1: where the memory is, every 20 ms, on stderr (RSS, heap, external, array buffers).
+  const trace = process.env.LMA_BENCH_TRACE ? ([] as string[]) : null;
+  const sample = setInterval(() => {
+    const m = process.memoryUsage();
+    heapPeak = Math.max(heapPeak, m.heapUsed);
+    const mb = (x: number) => (x / 2 ** 20).toFixed(0);
+    const spaces = trace
+      ? getHeapSpaceStatistics()
+          .filter((sp) => sp.space_size > 0)
+          .map(
+            (sp) => `${sp.space_name.replace('_space', '')} ${mb(sp.space_used_size)}/${mb(sp.space_size)}`,
+          )
+          .join(' ')
+      : '';
+    trace?.push(
+      `${(performance.now() - t0).toFixed(0)} ms: rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} arrayBuffers ${mb(m.arrayBuffers)}; ${spaces}`,
+    );
+  }, 20);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const outcome = await followRequest(
@@ -45,6 +67,7 @@ async function main(
   const rendered = performance.now();
   const cpu = process.cpuUsage(cpu0);
   clearInterval(sample);
+  if (trace) process.stderr.write(`${trace.join('\n')}\n`);
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   console.log(
     JSON.stringify({
@@ -60,7 +83,9 @@ async function main(
       cpuMs: (cpu.user + cpu.system) / 1000,
       rssStartMb: rssStart / 2 ** 20,
       heapBeforeMb: heapBefore / 2 ** 20,
+      rssLoadedMb: rssLoaded / 2 ** 20,
       rssBeforeMb: rssBefore / 2 ** 20,
+      addedByReadMb: process.resourceUsage().maxRSS / 1024 - rssBefore / 2 ** 20,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       heapPeakMb: heapPeak / 2 ** 20,
     }),

@@ -173,193 +173,213 @@ export class UsageFileError extends Error {
 }
 
 /**
- * A CSV read a chunk at a time (RFC 4180: quotes, doubled quotes, CRLF or LF): `push` each decoded chunk,
- * `end` after the last. The header is checked against the required columns; each row is handed to
- * `onRow` by column index and dropped. Only the required columns' cells are read (the others are ''),
- * and the array is reused (a cell equal to the last row's is the same string): a consumer copies what
- * it keeps. A row without a quote is cut at its commas
- * (the common case, no character loop); a row with one is read by the full state machine. Memory holds
- * the row under way, never more. A row with another number of cells, or a quote left open at the end, is
- * an error naming its line.
+ * A row as `CsvStream` hands it over: the cells of the required columns as byte ranges, cell `c` being
+ * `src[c]` from `start[c]` to `end[c]` (quotes taken off), most often in the chunk itself. Valid during
+ * the call only: a consumer copies what it keeps. Other columns' entries are stale.
+ */
+export interface CsvRow {
+  readonly src: Buffer[];
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  /** Column name → index, from the header. */
+  readonly index: Readonly<Record<string, number>>;
+}
+
+/** The text of a row's cell (UTF-8). */
+export const cellText = (row: CsvRow, c: number): string =>
+  row.src[c]!.toString('utf8', row.start[c], row.end[c]);
+
+/** Every cell's text, the stale ones of columns not required as '' (tests, messages). */
+export function rowTexts(row: CsvRow, wanted: readonly number[]): string[] {
+  const out: string[] = Array.from({ length: row.start.length }, () => '');
+  for (const c of wanted) out[c] = cellText(row, c);
+  return out;
+}
+
+const COMMA = 44;
+const NEWLINE = 10;
+const CR = 13;
+const QUOTE = 34;
+
+/**
+ * A CSV read a chunk of bytes at a time (RFC 4180: quotes, doubled quotes, CRLF or LF): `push` each
+ * chunk as it comes (gunzip's output, undecoded), `end` after the last. The header is checked against
+ * the required columns; each row is handed to `onRow` as byte ranges of the required columns' cells
+ * (no string, no array per row: a consumer reads the bytes it needs) and dropped. Memory holds the
+ * chunk and a row cut by its end, never more. A row with another number of cells, a quote inside an
+ * unquoted value or a quote left open at the end is an error naming its line.
  */
 export class CsvStream {
   private header: string[] | null = null;
-  /** The column indexes handed to `onRow` (after the header). */
-  private wanted: number[] = [];
-  private readonly cells: string[] = [];
-  /** The text of a row not yet ended at the last chunk's end. */
-  private carry = '';
+  /** 1 for the columns handed to `onRow`. */
+  private wantedMask = new Uint8Array(0);
+  /** The required columns' indexes, ascending. */
+  wanted: number[] = [];
+  private readonly row: { src: Buffer[]; start: Int32Array; end: Int32Array; index: Record<string, number> } =
+    { src: [], start: new Int32Array(0), end: new Int32Array(0), index: {} };
+  /** The bytes of a row not yet ended at the last chunk's end (a copy). */
+  private carry: Buffer | null = null;
   private line = 1;
   rows = 0;
-  index: Record<string, number> = {};
 
   constructor(
     private readonly required: readonly string[],
-    private readonly onRow: (cells: readonly string[], index: Readonly<Record<string, number>>) => void,
+    private readonly onRow: (row: CsvRow) => void,
   ) {}
 
-  push(chunk: string): void {
-    let text = chunk;
+  get index(): Readonly<Record<string, number>> {
+    return this.row.index;
+  }
+
+  push(chunk: Buffer | string): void {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     let pos = 0;
     if (this.carry) {
-      // The row cut by the last chunk's end: when it has no quote, it ends at this chunk's first newline.
-      const nl = chunk.indexOf('\n');
-      if (nl >= 0 && !this.carry.includes('"') && chunk.lastIndexOf('"', nl) < 0) {
-        this.plainRow(this.carry + chunk.slice(0, nl), 0, nl + this.carry.length);
-        this.carry = '';
-        pos = nl + 1;
-      } else text = this.carry + chunk;
-      this.carry = '';
-    }
-    let quote = text.indexOf('"', pos);
-    for (;;) {
-      const nl = text.indexOf('\n', pos);
-      if (nl < 0) break;
-      if (quote >= 0 && quote < pos) quote = text.indexOf('"', pos);
-      if (quote < 0 || quote > nl) {
-        this.plainRow(text, pos, nl);
-        pos = nl + 1;
-        continue;
+      // The row cut by the last chunk's end, completed from this chunk's head (up to a newline that ends it).
+      for (let nl = buf.indexOf(NEWLINE); ; nl = buf.indexOf(NEWLINE, nl + 1)) {
+        if (nl < 0) {
+          this.carry = Buffer.concat([this.carry, buf]);
+          return;
+        }
+        const whole = Buffer.concat([this.carry, buf.subarray(0, nl + 1)]);
+        if (this.readRow(whole, 0, false) === whole.length) {
+          pos = nl + 1;
+          this.carry = null;
+          break;
+        }
       }
-      const end = this.quotedRow(text, pos);
-      if (end < 0) break; // its closing quote or newline is in a later chunk
-      pos = end;
     }
-    this.carry = text.slice(pos);
+    while (pos < buf.length) {
+      const next = this.readRow(buf, pos, false);
+      if (next < 0) break;
+      pos = next;
+    }
+    this.carry = pos < buf.length ? Buffer.from(buf.subarray(pos)) : null;
   }
 
   end(): void {
     const rest = this.carry;
-    this.carry = '';
-    if (rest !== '') {
-      if (!rest.includes('"')) this.plainRow(rest, 0, rest.length);
-      else if (this.quotedRow(`${rest}\n`, 0) < 0)
-        throw new UsageFileError(
-          `The usage file ends inside a quoted value that starts on line ${this.line}: it is truncated or malformed.`,
-        );
-    }
+    this.carry = null;
+    if (rest) this.readRow(rest, 0, true);
     if (!this.header) throw new UsageFileError('The usage file is empty: it has no header row.');
   }
 
-  /** A row without quotes: `text` from `from` to its newline at `to`. */
-  private plainRow(text: string, from: number, to: number): void {
-    if (to > from && text.charCodeAt(to - 1) === 13) to--;
-    const cells = this.cells;
-    if (!this.header) {
-      cells.length = 0;
-      cells.push(...text.slice(from, to).split(','));
-      this.endRow(cells.length);
-      return;
-    }
-    if (to === from) return this.endRow(1, true);
-    const wanted = this.wanted;
-    let w = 0;
-    let next = wanted[0] ?? -1;
+  /**
+   * The row starting at `from`: read and handed over, returning the index after its newline; or -1,
+   * nothing done, when `buf` ends first and more may come (`final` false).
+   */
+  private readRow(buf: Buffer, from: number, final: boolean): number {
+    const n = buf.length;
+    const width = this.header ? this.header.length : 0;
+    const mask = this.wantedMask;
+    const { src, start, end } = this.row;
+    const headerCells: string[] | null = this.header ? null : [];
     let count = 0;
-    let start = from;
+    let lines = 0;
+    let i = from;
     for (;;) {
-      let comma = text.indexOf(',', start);
-      if (comma < 0 || comma > to) comma = to;
-      if (count === next) {
-        // The same text as this column's last cell (a month, an org id: runs of rows): that string again.
-        const last = cells[count]!;
-        if (last.length !== comma - start || !text.startsWith(last, start))
-          cells[count] = text.slice(start, comma);
-        next = wanted[++w] ?? -1;
+      let s = i;
+      let e: number;
+      let cellSrc = buf;
+      let quoted = false;
+      if (i < n && buf[i] === QUOTE) {
+        quoted = true;
+        let escaped = false;
+        let j = i + 1;
+        for (;;) {
+          if (j >= n) {
+            if (!final) return -1;
+            throw new UsageFileError(
+              `The usage file ends inside a quoted value that starts on line ${this.line}: it is truncated or malformed.`,
+            );
+          }
+          const b = buf[j];
+          if (b === QUOTE) {
+            // At the chunk's end it may be the first of a doubled pair: the row is read again with more.
+            if (buf[j + 1] !== QUOTE) break;
+            escaped = true;
+            j += 2;
+            continue;
+          }
+          if (b === NEWLINE) lines++;
+          j++;
+        }
+        s = i + 1;
+        e = j;
+        i = j + 1;
+        while (i < n && buf[i] === CR) i++;
+        if (i < n && buf[i] !== COMMA && buf[i] !== NEWLINE)
+          throw new UsageFileError(
+            `The usage file is malformed: text after a closing quote on line ${this.line + lines}.`,
+          );
+        if (escaped && (headerCells || (count < width && mask[count]))) {
+          // Doubled quotes: the value without them, in a buffer of its own.
+          cellSrc = Buffer.from(buf.toString('utf8', s, e).replaceAll('""', '"'), 'utf8');
+          s = 0;
+          e = cellSrc.length;
+        }
+      } else {
+        let j = i;
+        for (; j < n; j++) {
+          const b = buf[j];
+          if (b === COMMA || b === NEWLINE) break;
+          if (b === QUOTE)
+            throw new UsageFileError(
+              `The usage file is malformed: a stray quote on line ${this.line + lines}.`,
+            );
+        }
+        e = j;
+        i = j;
+      }
+      const atEnd = i >= n;
+      if (atEnd && !final) return -1;
+      const last = atEnd || buf[i] === NEWLINE;
+      if (last && !quoted && e > s && buf[e - 1] === CR) e--;
+      if (headerCells) headerCells.push(cellSrc.toString('utf8', s, e));
+      else if (count < width && mask[count]) {
+        src[count] = cellSrc;
+        start[count] = s;
+        end[count] = e;
       }
       count++;
-      if (comma === to) break;
-      start = comma + 1;
-    }
-    this.endRow(count);
-  }
-
-  /**
-   * A row with quotes, from `from`: its cells read one character at a time. Returns the index after its
-   * newline, or -1 when the text ends first (the row continues in the next chunk).
-   */
-  private quotedRow(text: string, from: number): number {
-    const cells: string[] = [];
-    let cell = '';
-    let quoted = false;
-    let afterQuote = false;
-    let lines = 0;
-    let start = from;
-    for (let i = from; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (quoted) {
-        if (ch === 34 /* " */) {
-          if (i + 1 === text.length) return -1; // closing, or the first of a doubled pair
-          cell += text.slice(start, i);
-          if (text.charCodeAt(i + 1) === 34) {
-            cell += '"';
-            i++;
-          } else {
-            quoted = false;
-            afterQuote = true;
-          }
-          start = i + 1;
-        } else if (ch === 10) lines++;
-        continue;
-      }
-      if (ch === 44 /* , */) {
-        cells.push(cell + text.slice(start, i));
-        cell = '';
-        afterQuote = false;
-        start = i + 1;
-      } else if (ch === 10 /* \n */) {
-        let last = cell + text.slice(start, i);
-        if (last.endsWith('\r')) last = last.slice(0, -1);
-        cells.push(last);
-        if (!this.header) {
-          this.cells.length = 0;
-          this.cells.push(...cells);
-        } else for (const c of this.wanted) this.cells[c] = cells[c] ?? '';
+      if (last) {
         const rowLine = this.line;
-        this.line += lines;
-        this.endRow(cells.length, cells.length === 1 && cells[0] === '', rowLine);
-        return i + 1;
-      } else if (ch === 34) {
-        if (cell !== '' || i > start || afterQuote)
-          throw new UsageFileError(
-            `The usage file is malformed: a stray quote on line ${this.line + lines}.`,
-          );
-        quoted = true;
-        start = i + 1;
-      } else if (afterQuote && ch !== 13) {
-        throw new UsageFileError(
-          `The usage file is malformed: text after a closing quote on line ${this.line + lines}.`,
-        );
+        this.line += 1 + lines;
+        if (headerCells) this.setHeader(headerCells);
+        else if (!(count === 1 && e === s && !quoted)) {
+          if (count !== width)
+            throw new UsageFileError(
+              `The usage file is malformed or truncated: line ${rowLine} has ${count} values for ${width} columns.`,
+            );
+          this.rows++;
+          this.onRow(this.row);
+        }
+        return atEnd ? n : i + 1;
       }
+      i++;
     }
-    return -1;
   }
 
-  /** A row of `count` cells is in `this.cells`; ends its line. */
-  private endRow(count: number, blank = false, rowLine = this.line): void {
-    this.line++;
-    if (!this.header) {
-      this.header = this.cells.map((c) => c.trim());
-      const missing = this.required.filter((c) => !this.header!.includes(c));
-      if (missing.length)
-        throw new UsageFileError(
-          `The usage file doesn't have the columns App Analytics writes: ${missing.join(', ')} missing (it has ${this.header.join(', ')}).`,
-        );
-      this.index = Object.fromEntries(this.header.map((c, i) => [c, i]));
-      this.wanted = [...new Set(this.required.map((c) => this.index[c]!))].sort((a, b) => a - b);
-      this.cells.length = 0;
-      for (let i = 0; i < this.header.length; i++) this.cells.push('');
-      return;
-    }
-    if (blank) return;
-    if (count !== this.header.length)
+  private setHeader(cells: string[]): void {
+    const header = cells.map((c) => c.trim());
+    const missing = this.required.filter((c) => !header.includes(c));
+    if (missing.length)
       throw new UsageFileError(
-        `The usage file is malformed or truncated: line ${rowLine} has ${count} values for ${this.header.length} columns.`,
+        `The usage file doesn't have the columns App Analytics writes: ${missing.join(', ')} missing (it has ${header.join(', ')}).`,
       );
-    this.rows++;
-    this.onRow(this.cells, this.index);
+    this.header = header;
+    const index = Object.fromEntries(header.map((c, i) => [c, i]));
+    this.row.index = index;
+    this.wanted = [...new Set(this.required.map((c) => index[c]!))].sort((a, b) => a - b);
+    this.wantedMask = new Uint8Array(header.length);
+    for (const c of this.wanted) this.wantedMask[c] = 1;
+    this.row.src = Array.from({ length: header.length }, () => EMPTY);
+    this.row.start = new Int32Array(header.length);
+    this.row.end = new Int32Array(header.length);
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 // ---------------------------------------------------------------------------------------------------
 // Monthly usage from summaries.
@@ -421,76 +441,210 @@ export function describeAtRisk(drop: number, window = AT_RISK_WINDOW): string {
   return `users fell by more than ${Math.round(drop * 100)}% over the last ${window} months`;
 }
 
-/** An org's sums while a file streams by: per month (in order of first sight) its users' token hashes. */
+/** An org's sums while a file streams by: its distinct users per month (in order of first sight), its events. */
 interface OrgAccumulator {
   orgId: string;
-  users: Array<number[] | Set<number> | undefined>;
+  /** Its number in the users' table. */
+  at: number;
+  users: number[];
   events: number;
 }
 
-/** Past this many users in an org's month, a Set instead of a list searched linearly. */
-const SMALL_USER_LIST = 32;
-
 /**
- * A copy of a string that holds no other: a cell cut from a chunk may share the chunk's memory, and a
- * map key kept for the whole file would keep the chunk alive with it.
+ * The distinct users of every org and month as one open-addressing hash table of (org, month, user
+ * token hash) in typed arrays: no array or set per org and month, nothing per row on the JS heap.
  */
-const detach = (text: string): string => text.split('').join('');
+class UserTable {
+  private mask = (1 << 16) - 1;
+  /** Org number + 1 (0: empty slot), month, user hash. */
+  private org = new Int32Array(this.mask + 1);
+  private month = new Int32Array(this.mask + 1);
+  private user = new Int32Array(this.mask + 1);
+  private size = 0;
+
+  /** Adds the user; true when it is new for that org and month. */
+  add(org: number, month: number, user: number): boolean {
+    if (this.size * 4 >= (this.mask + 1) * 3) this.grow();
+    const o = org + 1;
+    let i = slotOf(o, month, user) & this.mask;
+    for (;;) {
+      const at = this.org[i]!;
+      if (at === 0) {
+        this.org[i] = o;
+        this.month[i] = month;
+        this.user[i] = user;
+        this.size++;
+        return true;
+      }
+      if (at === o && this.user[i] === user && this.month[i] === month) return false;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const { org, month, user } = this;
+    this.mask = this.mask * 2 + 1;
+    this.org = new Int32Array(this.mask + 1);
+    this.month = new Int32Array(this.mask + 1);
+    this.user = new Int32Array(this.mask + 1);
+    for (let j = 0; j < org.length; j++) {
+      const o = org[j]!;
+      if (o === 0) continue;
+      let i = slotOf(o, month[j]!, user[j]!) & this.mask;
+      while (this.org[i] !== 0) i = (i + 1) & this.mask;
+      this.org[i] = o;
+      this.month[i] = month[j]!;
+      this.user[i] = user[j]!;
+    }
+  }
+}
+
+function slotOf(org: number, month: number, user: number): number {
+  let h = Math.imul(user ^ Math.imul(org, 0x9e3779b1) ^ Math.imul(month + 1, 0x85ebca77), 0xc2b2ae35);
+  h ^= h >>> 15;
+  return h;
+}
+
+/** FNV-1a of bytes, as a signed 32-bit number (no heap number to box it). */
+function fnvBytes(buf: Buffer, from: number, to: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = from; i < to; i++) {
+    h ^= buf[i]!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
+const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 48 && b <= 57;
+
+/** YYYY-MM as the number YYYYMM, or -1 when the bytes aren't a month. */
+function monthNumber(buf: Buffer, from: number, to: number): number {
+  if (to - from !== 7 || buf[from + 4] !== 45) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    if (i === from + 4) continue;
+    if (!isDigit(buf[i])) return -1;
+    n = n * 10 + buf[i]! - 48;
+  }
+  const month = n % 100;
+  return month >= 1 && month <= 12 ? n : -1;
+}
+
+/** `Number(text) || 0` of a cell, without its text when it is digits only (the common case). */
+function cellNumber(buf: Buffer, from: number, to: number): number {
+  if (to - from > 0 && to - from < 16) {
+    let n = 0;
+    let i = from;
+    for (; i < to && isDigit(buf[i]); i++) n = n * 10 + buf[i]! - 48;
+    if (i === to) return n;
+  }
+  return Number(buf.toString('utf8', from, to)) || 0;
+}
+
+/** Whether `a` holds the bytes of `buf` from `from` to `to` (a loop: `Buffer.compare` allocates as it checks its arguments). */
+function sameBytes(a: Uint8Array, length: number, buf: Buffer, from: number, to: number): boolean {
+  if (length !== to - from) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== buf[from + i]) return false;
+  return true;
+}
+
+/** A custom object or page seen in the file, with its name's bytes to recognise it. */
+interface EntityAccumulator {
+  bytes: Buffer;
+  usage: EntityUsage;
+}
 
 /**
  * Adds up summary rows as they stream by: per org and month the distinct users (user tokens kept as
- * 32-bit hashes), per custom object or page its events. Memory grows with orgs × months, not rows:
- * no row is kept, and the keys kept (orgs, months, objects) are copies, not slices of the file's text.
+ * 32-bit hashes), per custom object or page its events. Memory grows with orgs × months, not rows: no
+ * row is kept, and cells are read as bytes (a string is made once per org, month and object, when first
+ * seen; org ids and object names are recognised by their bytes, not looked up by a string per row).
  */
 export class UsageSummaryAggregator {
   private readonly orgs = new Map<string, OrgAccumulator>();
-  /** Months in order of first sight, and their index there. */
+  private readonly users = new UserTable();
+  /** Months in order of first sight, and their index there by YYYYMM. */
   private readonly monthList: string[] = [];
-  private readonly monthIndex = new Map<string, number>();
-  private readonly entities = new Map<string, EntityUsage>();
-  /** Rows come grouped by org: the last one's accumulator saves a lookup. */
+  private readonly monthIndex = new Map<number, number>();
+  private readonly entities: EntityUsage[] = [];
+  /** Objects and pages by the hash of their name. */
+  private readonly entityByHash = new Map<number, EntityAccumulator[]>();
+  /** Rows come grouped by org: the last one's accumulator and id bytes save a lookup. */
   private last: OrgAccumulator | null = null;
+  /** At most 15 bytes: the id as App Analytics writes it. */
+  private readonly lastOrgBytes = Buffer.alloc(15);
+  private lastOrgLength = -1;
+  private lastMonth = -1;
+  private lastMonthAt = -1;
+  private lastEntity: EntityAccumulator | null = null;
   rows = 0;
 
-  add(cells: readonly string[], index: Readonly<Record<string, number>>): void {
-    const month = cells[index.month!]!;
-    let m = this.monthIndex.get(month);
-    if (m === undefined) {
-      if (!MONTH.test(month))
-        throw new UsageFileError(`The usage file has "${month}" where a month (YYYY-MM) belongs.`);
-      m = this.monthList.push(detach(month)) - 1;
-      this.monthIndex.set(this.monthList[m]!, m);
+  add(row: CsvRow): void {
+    const { src, start, end, index } = row;
+    const mc = index.month!;
+    const month = monthNumber(src[mc]!, start[mc]!, end[mc]!);
+    let m = this.lastMonthAt;
+    if (month !== this.lastMonth || month < 0) {
+      if (month < 0)
+        throw new UsageFileError(
+          `The usage file has "${cellText(row, mc)}" where a month (YYYY-MM) belongs.`,
+        );
+      m = this.monthIndex.get(month) ?? -1;
+      if (m < 0) {
+        m = this.monthList.push(cellText(row, mc)) - 1;
+        this.monthIndex.set(month, m);
+      }
+      this.lastMonth = month;
+      this.lastMonthAt = m;
     }
-    const orgCell = cells[index.organization_id!]!;
-    const orgId = orgCell.length > 15 ? orgCell.slice(0, 15) : orgCell;
+    const oc = index.organization_id!;
+    const ob = src[oc]!;
+    const os = start[oc]!;
+    const oe = Math.min(end[oc]!, os + 15);
     let org = this.last;
-    if (org?.orgId !== orgId) {
+    if (!org || !sameBytes(this.lastOrgBytes, this.lastOrgLength, ob, os, oe)) {
+      const orgId = ob.toString('utf8', os, oe);
       org = this.orgs.get(orgId) ?? null;
       if (!org) {
-        org = { orgId: detach(orgId), users: [], events: 0 };
-        this.orgs.set(org.orgId, org);
+        org = { orgId, at: this.orgs.size, users: [], events: 0 };
+        this.orgs.set(orgId, org);
       }
       this.last = org;
+      this.lastOrgLength = ob.copy(this.lastOrgBytes, 0, os, oe);
     }
-    const user = fnv(cells[index.user_id_token!]!);
-    const users = org.users[m];
-    if (!users) org.users[m] = [user];
-    else if (Array.isArray(users)) {
-      if (!users.includes(user)) {
-        if (users.length < SMALL_USER_LIST) users.push(user);
-        else org.users[m] = new Set(users).add(user);
-      }
-    } else users.add(user);
-    const events = Number(cells[index.num_events!]) || 0;
+    const uc = index.user_id_token!;
+    const user = fnvBytes(src[uc]!, start[uc]!, end[uc]!);
+    if (this.users.add(org.at, m, user)) org.users[m] = (org.users[m] ?? 0) + 1;
+    const nc = index.num_events!;
+    const events = cellNumber(src[nc]!, start[nc]!, end[nc]!);
     org.events += events;
-    const name = cells[index.custom_entity!]!;
-    if (name) {
-      const e = this.entities.get(name);
-      if (e) e.events += events;
-      else {
-        const kept = { name: detach(name), type: detach(cells[index.custom_entity_type!] ?? ''), events };
-        this.entities.set(kept.name, kept);
+    const ec = index.custom_entity!;
+    const eb = src[ec]!;
+    const es = start[ec]!;
+    const ee = end[ec]!;
+    if (ee > es) {
+      let e = this.lastEntity;
+      if (!e || !sameBytes(e.bytes, e.bytes.length, eb, es, ee)) {
+        const h = fnvBytes(eb, es, ee);
+        const same = this.entityByHash.get(h);
+        e = null;
+        for (let k = 0; same && k < same.length; k++)
+          if (sameBytes(same[k]!.bytes, same[k]!.bytes.length, eb, es, ee)) e = same[k]!;
+        if (!e) {
+          const tc = index.custom_entity_type;
+          const usage = {
+            name: eb.toString('utf8', es, ee),
+            type: tc === undefined ? '' : cellText(row, tc),
+            events: 0,
+          };
+          e = { bytes: Buffer.from(eb.subarray(es, ee)), usage };
+          this.entities.push(usage);
+          if (same) same.push(e);
+          else this.entityByHash.set(h, [e]);
+        }
+        this.lastEntity = e;
       }
+      e.usage.events += events;
     }
     this.rows++;
   }
@@ -502,10 +656,9 @@ export class UsageSummaryAggregator {
     const orgs: OrgUsage[] = [];
     for (const org of this.orgs.values()) {
       const users = months.map(() => 0);
-      org.users.forEach((set, seen) => {
-        if (!set) return;
+      org.users.forEach((count, seen) => {
+        if (!count) return;
         const i = sortedAt[seen]!;
-        const count = Array.isArray(set) ? set.length : set.size;
         users[i] = count;
         perMonth[i]!.activeOrgs++;
         perMonth[i]!.activeUsers += count;
@@ -513,9 +666,7 @@ export class UsageSummaryAggregator {
       orgs.push({ orgId: org.orgId, users, events: org.events, decline: decline(users) });
     }
     orgs.sort((a, b) => (a.orgId < b.orgId ? -1 : 1));
-    const ranked = [...this.entities.values()].sort(
-      (a, b) => b.events - a.events || (a.name < b.name ? -1 : 1),
-    );
+    const ranked = [...this.entities].sort((a, b) => b.events - a.events || (a.name < b.name ? -1 : 1));
     return {
       months,
       perMonth,

@@ -12,6 +12,7 @@ import {
   joinUsage,
   pollDelayMs,
   requestFields,
+  rowTexts,
   unusedActive,
   UsageFileError,
   UsageSummaryAggregator,
@@ -64,13 +65,19 @@ describe('App Analytics questions', () => {
 });
 
 describe('CsvStream', () => {
-  const read = (chunks: string[], required = ['a', 'b']) => {
+  const read = (chunks: Array<string | Buffer>, required = ['a', 'b']) => {
     const rows: string[][] = [];
-    const csv = new CsvStream(required, (cells) => rows.push([...cells]));
+    const csv = new CsvStream(required, (row) => rows.push(rowTexts(row, csv.wanted)));
     for (const c of chunks) csv.push(c);
     csv.end();
     return rows;
   };
+  /** The text's UTF-8 bytes cut at `at`, and cut at every byte. */
+  const cutAt = (text: string, at: number) => {
+    const b = Buffer.from(text);
+    return [b.subarray(0, at), b.subarray(at)];
+  };
+  const bytesOf = (text: string) => [...Buffer.from(text)].map((x) => Buffer.from([x]));
 
   test('reads quotes, doubled quotes, CRLF and commas across any chunk boundary', () => {
     const text = 'a,b\r\n"x, ""y""",2\r\nplain,"multi\nline"\n';
@@ -79,9 +86,9 @@ describe('CsvStream', () => {
       ['x, "y"', '2'],
       ['plain', 'multi\nline'],
     ]);
-    for (let i = 1; i < text.length; i++)
-      assert.deepEqual(read([text.slice(0, i), text.slice(i)]), whole, `split at ${i}`);
-    assert.deepEqual(read(text.split('')), whole);
+    for (let i = 1; i < Buffer.byteLength(text); i++)
+      assert.deepEqual(read(cutAt(text, i)), whole, `split at ${i}`);
+    assert.deepEqual(read(bytesOf(text)), whole);
   });
 
   test('only the required columns are read; a row with quotes among plain rows, in any chunks', () => {
@@ -93,10 +100,49 @@ describe('CsvStream', () => {
       ['', 'u', '', 'v\nw'],
     ];
     assert.deepEqual(read([text]), want);
-    for (let i = 1; i < text.length; i++)
-      assert.deepEqual(read([text.slice(0, i), text.slice(i)]), want, `split at ${i}`);
-    assert.deepEqual(read(text.split('')), want);
+    for (let i = 1; i < Buffer.byteLength(text); i++)
+      assert.deepEqual(read(cutAt(text, i)), want, `split at ${i}`);
+    assert.deepEqual(read(bytesOf(text)), want);
     assert.throws(() => read(['x,a,y,b\n1,p,2,q\n', '3,p\n']), /line 3 has 2 values for 4 columns/);
+  });
+
+  test('bytes: UTF-8 text, doubled quotes and CRLF read the same cut at any byte', () => {
+    // Multi-byte characters plain and quoted, a doubled quote in a required and in an ignored column.
+    const text = 'x,a,b\r\n"i""g",Zoë,"Ça ""va"", oui"\r\n"n\r\no",,"€"\r\n';
+    const want = [
+      ['', 'Zoë', 'Ça "va", oui'],
+      ['', '', '€'],
+    ];
+    assert.deepEqual(read([text]), want);
+    for (let i = 1; i < Buffer.byteLength(text); i++)
+      assert.deepEqual(read(cutAt(text, i)), want, `split at byte ${i}`);
+    assert.deepEqual(read(bytesOf(text)), want);
+  });
+
+  test('bytes: a CRLF file cut at any byte gives an error or its rows, the last cut only in its last cell', () => {
+    const text = 'a,b,c\r\n1,22,333\r\n4,"55",666\r\n';
+    const full = read([text], ['a', 'b', 'c']);
+    const whole = Buffer.from(text);
+    let errors = 0;
+    for (let cut = whole.indexOf('\n') + 1; cut < whole.length; cut++) {
+      const head = whole.subarray(0, cut);
+      let rows: string[][];
+      try {
+        rows = read([head.subarray(0, 9), head.subarray(9)], ['a', 'b', 'c']);
+      } catch (error) {
+        assert.ok(error instanceof UsageFileError, String(error));
+        errors++;
+        continue;
+      }
+      const complete = head.toString().split('\n').length - 2;
+      assert.ok(rows.length === complete || rows.length === complete + 1, `cut at ${cut}`);
+      rows.forEach((row, i) => {
+        const want = full[i]!;
+        assert.deepEqual(row.slice(0, 2), want.slice(0, 2), `cut at ${cut}, row ${i}`);
+        assert.ok(want[2]!.startsWith(row[2]!), `cut at ${cut}, row ${i}: ${row[2]}`);
+      });
+    }
+    assert.ok(errors >= 10, `rows short of cells are errors (${errors})`);
   });
 
   test('a truncated row, an unclosed quote, missing columns or an empty file is an error naming it', () => {
@@ -116,7 +162,7 @@ describe('Usage from summaries', () => {
     const agg = new UsageSummaryAggregator();
     const csv = new CsvStream(
       ['month', 'organization_id', 'custom_entity', 'custom_entity_type', 'user_id_token', 'num_events'],
-      (c, i) => agg.add(c, i),
+      (row) => agg.add(row),
     );
     csv.push('month,organization_id,custom_entity,custom_entity_type,user_id_token,num_events\n');
     for (const [m, o, e, t, n] of rows) csv.push(`${m},${o},${e},${t},005-${o.slice(-1)}${n % 7},${n}\n`);
@@ -148,6 +194,61 @@ describe('Usage from summaries', () => {
     assert.equal(summary(rows).report(0.8).atRisk.length, 0, 'the threshold decides');
     assert.equal(decline([1, 1, 1, 1, 1]), null, 'too few months');
     assert.equal(decline([0, 0, 0, 3, 3, 3]), null, 'no earlier usage');
+  });
+
+  test('from bytes: 18-character ids, quoted names, odd numbers, rows in any order, a table that grows', () => {
+    const header = 'month,organization_id,custom_entity,custom_entity_type,user_id_token,num_events\r\n';
+    const lines: string[] = [];
+    const expected = new Map<string, Set<string>>();
+    // 70,000 distinct (org, month, user): the users' table grows past its first sizes; orgs interleaved.
+    for (let i = 0; i < 70_000; i++) {
+      const org = `00D00000000${String(i % 97).padStart(4, '0')}`;
+      const month = `2026-0${1 + (i % 6)}`;
+      const user = `005-${(i * 7919) % 50_000}`;
+      const key = `${org}/${month}`;
+      expected.set(key, (expected.get(key) ?? new Set()).add(user));
+      lines.push(`${month},${i % 2 ? `${org}EAA` : org},ns__Invoice__c,CustomObject,${user},1\r\n`);
+    }
+    // The same 2,000 users in every month of an org: 2,000 users each month.
+    for (let m = 1; m <= 6; m++) {
+      const users = new Set<string>();
+      for (let u = 0; u < 2000; u++) {
+        users.add(`005-z${u}`);
+        lines.push(`2026-0${m},00D00000000Z000,ns__Invoice__c,CustomObject,005-z${u},0\r\n`);
+      }
+      expected.set(`00D00000000Z000/2026-0${m}`, users);
+    }
+    lines.push('2026-01,00D000000000000EAQ,"ns__Invoice__c",CustomObject,005-0,2.5\r\n');
+    lines.push('2026-01,00D000000000000,"ns__""Odd""",VisualforcePage,005-0,\r\n');
+    lines.push('2026-01,00D000000000000,Été__c,CustomObject,005-0,7\r\n');
+    const agg = new UsageSummaryAggregator();
+    const csv = new CsvStream(
+      ['month', 'organization_id', 'custom_entity', 'custom_entity_type', 'user_id_token', 'num_events'],
+      (row) => agg.add(row),
+    );
+    const bytes = Buffer.from(header + lines.join(''));
+    for (let at = 0; at < bytes.length; at += 4093) csv.push(bytes.subarray(at, at + 4093));
+    csv.end();
+    const report = agg.report();
+    assert.equal(report.orgs.length, 98, 'an 18-character id is its 15-character org');
+    for (const org of report.orgs)
+      report.months.forEach((m, i) =>
+        assert.equal(org.users[i], expected.get(`${org.orgId}/${m}`)?.size ?? 0, `${org.orgId} ${m}`),
+      );
+    const invoice = report.objects.find((e) => e.name === 'ns__Invoice__c')!;
+    assert.equal(invoice.events, 70_002.5, 'a quoted name is the same object; 2.5 is read as a number');
+    assert.deepEqual(
+      report.pages.map((e) => [e.name, e.events]),
+      [['ns__"Odd"', 0]],
+    );
+    assert.equal(report.objects.find((e) => e.name === 'Été__c')?.events, 7);
+    assert.throws(() => {
+      const bad = new CsvStream(
+        ['month', 'organization_id', 'custom_entity', 'custom_entity_type', 'user_id_token', 'num_events'],
+        (row) => new UsageSummaryAggregator().add(row),
+      );
+      bad.push(`${header}2026-13,00D000000000000,o,CustomObject,005-1,1\n`);
+    }, /"2026-13" where a month \(YYYY-MM\) belongs/);
   });
 
   test('joined with Licenses: Active Licenses without usage, and the CSV', () => {
