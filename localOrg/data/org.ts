@@ -515,9 +515,15 @@ export class OrgData {
     // Rows fitted to an older LMA drop keys per row: those take the checked path.
     const trusted = options.trusted === true && this.fitsLma(s);
     let plan: CreatePlan | undefined;
+    const plans = new Map<string, CreatePlan | undefined>();
     for (const fields of rows) {
-      if (trusted && (plan === undefined || !fitsPlan(plan, fields)))
-        plan = createPlan(s, Object.keys(fields), ctx);
+      if (trusted && (plan === undefined || !fitsPlan(plan, fields))) {
+        // Rows of a few shapes, mixed (a field given on some rows only): one plan per shape.
+        const keys = Object.keys(fields);
+        const shape = keys.join(',');
+        if (!plans.has(shape)) plans.set(shape, createPlan(s, keys, ctx));
+        plan = plans.get(shape);
+      }
       const prepared =
         trusted && plan && fitsPlan(plan, fields)
           ? this.prepareTrusted(s, plan, fields, history, ctx)
