@@ -27,6 +27,11 @@ export interface SeedShape {
   irregular?: boolean;
   /** At most this many PackageSubscriber rows in the Dev Hub (default: one per installed License). */
   subscribers?: number;
+  /**
+   * Write the seed's rows through every row's checks (the path API writes take) instead of the trusted
+   * bulk path: the same records, slower; the reference of the test that compares the two.
+   */
+  checked?: boolean;
 }
 
 /** The demo's versions, or `count` released versions (1.0.0, 1.1.0, … 1.49.0, 2.0.0, …). */
@@ -250,9 +255,11 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
     { length: accountCount },
     (_, i) => `${rnd.pick(COMPANY_A)} ${rnd.pick(COMPANY_B)} ${rnd.pick(COMPANY_C)} ${i + 1}`,
   );
+  const bulk = { trusted: shape.checked !== true };
   const accountIds = await lmo.bulkInsert(
     'Account',
     companies.map((Name) => ({ Name, Type: 'Customer - Direct', BillingCountry: rnd.pick(COUNTRIES) })),
+    bulk,
   );
   const contactIds = await lmo.bulkInsert(
     'Contact',
@@ -262,6 +269,7 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
       AccountId,
       Email: `it-${AccountId.slice(-6)}@example.com`,
     })),
+    bulk,
   );
 
   // One lead per install; a quarter of them converted (the license then points at Account/Contact).
@@ -296,6 +304,7 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
       Status: p.converted ? 'Closed - Converted' : rnd.pick(['Open - Not Contacted', 'Working - Contacted']),
       OwnerId: world.lmo.userId,
     })),
+    bulk,
   );
 
   const licenses = plans.map((p) => {
@@ -367,7 +376,7 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
       } else l.sfLma__Package__c = null;
     }
   }
-  const licenseIds = await lmo.bulkInsert('sfLma__License__c', licenses);
+  const licenseIds = await lmo.bulkInsert('sfLma__License__c', licenses, bulk);
   await seedSubscribers(
     world,
     licenses.map((l, i) => ({
@@ -379,6 +388,7 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
       packageId: (plans[i] as (typeof plans)[number]).pkg.versionRows[0]?.versionId ?? null,
     })),
     shape.subscribers,
+    bulk.trusted,
   );
 
   // History through real edits, as the LMA records it: trials converted, seats raised.
@@ -446,6 +456,7 @@ async function seedSubscribers(
     packageId: string | null;
   }>,
   cap: number | undefined,
+  trusted: boolean,
 ): Promise<void> {
   const devhub = world.devhub;
   await world.pushes.prepare(devhub);
@@ -468,7 +479,7 @@ async function seedSubscribers(
     });
     if (cap !== undefined && subscribers.length >= cap) break;
   }
-  const ids = await data.bulkInsert(PACKAGE_SUBSCRIBER, subscribers);
+  const ids = await data.bulkInsert(PACKAGE_SUBSCRIBER, subscribers, { trusted });
   const first = world.state.packages[0];
   if (!first) return;
   const latest = world.state.versions

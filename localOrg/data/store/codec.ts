@@ -31,6 +31,29 @@ function encodeColumn(values: unknown[]): Column {
   return { d: [...dict.keys()], i: idx };
 }
 
+/**
+ * Rows `from`..`to` of one table as the chunks `encodeOps` makes of them (one chunk), without a write
+ * op per row: compaction and a seed's bulk write encode a table's rows this way, a line at a time.
+ */
+export function encodeRows(
+  org: string,
+  sobject: string,
+  rows: readonly Row[],
+  from: number,
+  to: number,
+): Chunk[] {
+  if (to <= from) return [];
+  const keys = new Set<string>();
+  for (let i = from; i < to; i++) for (const k in rows[i]) keys.add(k);
+  const k = [...keys];
+  const c = k.map((name) => {
+    const values: unknown[] = new Array(to - from);
+    for (let i = from; i < to; i++) values[i - from] = rows[i]![name] ?? null;
+    return encodeColumn(values);
+  });
+  return [{ o: org, t: sobject, k, c }];
+}
+
 export function encodeOps(ops: PutOp[]): Chunk[] {
   const groups = new Map<string, { o: string; t: string; rows: Row[] }>();
   for (const [, o, t, row] of ops) {

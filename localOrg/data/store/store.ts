@@ -14,7 +14,7 @@ import { mintedCounter } from '../ids';
 import type { Row } from '../schema/types';
 import { JournalWriter, encodeLine, fsyncDir, readLines, scanLines } from './journal';
 import { Table } from './table';
-import { decodeChunks, encodeOps } from './codec';
+import { decodeChunks, encodeOps, encodeRows } from './codec';
 import type { PutOp } from './codec';
 import type { IndexSpec } from './table';
 
@@ -543,9 +543,16 @@ export class Store {
     try {
       let offset = 0;
       const write = (text: string | Buffer): void => {
-        const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-        for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off);
-        offset += buf.length;
+        if (typeof text === 'string') {
+          // Written as it is encoded (a line at a time, never a table's lines held at once).
+          const bytes = Buffer.byteLength(text, 'utf8');
+          const n = fs.writeSync(fd, text, null, 'utf8');
+          offset += n;
+          if (n < bytes) write(Buffer.from(text, 'utf8').subarray(n));
+          return;
+        }
+        for (let off = 0; off < text.length;) off += fs.writeSync(fd, text, off);
+        offset += text.length;
       };
       const all: Array<[string, string, Table]> = [];
       for (const [org, tables] of this.orgs)
@@ -564,20 +571,17 @@ export class Store {
         const segment = deferred ?? (clean && clean.changes === table.changes ? clean.segment : undefined);
         const kept = deferred ? table.pendingRows() : segment ? [] : [...table.rows.values()];
         const rows = added.length ? kept.concat(added) : kept;
-        const lines: string[] = [];
-        for (let i = 0; i < rows.length; i += ROWS_PER_LINE)
-          lines.push(
-            encodeLine(encodeOps(rows.slice(i, i + ROWS_PER_LINE).map((r) => ['p', org, sobject, r]))),
-          );
-        write(encodeLine({ o: org, t: sobject, lines: (segment?.lines ?? 0) + lines.length }));
+        const lines = Math.ceil(rows.length / ROWS_PER_LINE);
+        write(encodeLine({ o: org, t: sobject, lines: (segment?.lines ?? 0) + lines }));
         const start = offset;
         if (segment) copyBytes(segment.file.fd, segment.offset, segment.length, write);
-        for (const line of lines) write(line);
+        for (let i = 0; i < rows.length; i += ROWS_PER_LINE)
+          write(encodeLine(encodeRows(org, sobject, rows, i, Math.min(rows.length, i + ROWS_PER_LINE))));
         const now = {
           file,
           offset: start,
           length: offset - start,
-          lines: (segment?.lines ?? 0) + lines.length,
+          lines: (segment?.lines ?? 0) + lines,
         };
         (deferred ? moved : written).push([table, now]);
       }
