@@ -19,7 +19,7 @@ import {
   csvRows,
   deleteQueryJob,
   queryJobInfo,
-  resultsPage,
+  readResultsPage,
   UNFINISHED_STATES,
   type BulkJobInfo,
 } from '../records/bulkQuery';
@@ -253,11 +253,17 @@ export async function writeLicensesCsv(
       }
       let locator: string | undefined;
       do {
-        const page = await ask(() => resultsPage(api, job.id, locator, bulk.maxRecords ?? BULK_MAX_RECORDS));
-        const toRow = csvRows<LicenseRow>('license', page.header);
-        await put(page.rows.map((values) => licenseCsvRow(toLicense(toRow(values)), context)).join(''));
-        written += page.rows.length;
-        progress.done += page.rows.length;
+        // Each page is written as it arrives, a few rows at a time: never held whole (issue 25's peak).
+        let toRow: ((values: string[]) => LicenseRow) | undefined;
+        let header: readonly string[] | undefined;
+        const page = await ask(() =>
+          readResultsPage(api, job.id, locator, bulk.maxRecords ?? BULK_MAX_RECORDS, async (names, rows) => {
+            if (header !== names) toRow = csvRows<LicenseRow>('license', (header = names));
+            await put(rows.map((values) => licenseCsvRow(toLicense(toRow!(values)), context)).join(''));
+            written += rows.length;
+          }),
+        );
+        progress.done += page.rows;
         progress.total = Math.max(progress.total, progress.done);
         onProgress?.({ ...progress });
         locator = page.locator;
