@@ -13,6 +13,19 @@ export interface BulkJobInfo {
   object?: string;
   errorMessage?: string;
   numberRecordsProcessed?: number;
+  numberRecordsFailed?: number;
+  operation?: string;
+}
+
+/**
+ * The Bulk API 2.0 jobs this user's exports (or bulk changes, push jobs) created and haven't deleted
+ * yet: a job left behind by a crash (or a lost connection) is found here and cleaned up by the next
+ * use of the same org. Kept by the caller (VS Code's global state, per org).
+ */
+export interface BulkJobLedger {
+  list(): readonly string[];
+  add(id: string): void | Promise<void>;
+  remove(id: string): void | Promise<void>;
 }
 
 export const UNFINISHED_STATES: readonly BulkJobInfo['state'][] = ['Open', 'UploadComplete', 'InProgress'];

@@ -20,6 +20,7 @@ import {
   deleteQueryJob,
   queryJobInfo,
   readResultsPage,
+  type BulkJobLedger,
   UNFINISHED_STATES,
   type BulkJobInfo,
 } from '../records/bulkQuery';
@@ -57,16 +58,7 @@ export interface ExportOptions {
   bulk?: BulkExportOptions;
 }
 
-/**
- * The Bulk API 2.0 jobs this user's exports created and haven't deleted yet: a job left behind by a
- * crash (or a lost connection) is found here and deleted by the next export. Kept by the caller
- * (VS Code's global state, per org).
- */
-export interface BulkJobLedger {
-  list(): readonly string[];
-  add(id: string): void | Promise<void>;
-  remove(id: string): void | Promise<void>;
-}
+export type { BulkJobLedger };
 
 export interface BulkExportOptions {
   /** Exports of more licenses than this read through Bulk API 2.0 after their first REST page. */
