@@ -148,6 +148,8 @@ export const savedState = {
   pushOwners: 'lma.pushOwners',
   /** globalState: Bulk API 2.0 jobs an export created and hasn't deleted yet, by org id. */
   bulkExportJobs: 'lma.bulkExportJobs',
+  /** globalState: Bulk API 2.0 ingest jobs a bulk change created and hasn't deleted yet, by org id. */
+  bulkIngestJobs: 'lma.bulkIngestJobs',
 } as const;
 
 /** The status bar item's id (VS Code lists it under this id in the status bar's menu). */

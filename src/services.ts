@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { askConfirmation } from './commands/askConfirmation';
-import { views, workbenchCommands } from './ids';
+import { savedState, views, workbenchCommands } from './ids';
 import { checkLmaPresence } from './lma/records/lmaPresence';
 import { choosePushOwner, describePushOwner, ownsPackage } from './lma/records/pushOwner';
 import type { DashboardFigure } from './lma/records/dashboard';
@@ -42,6 +42,8 @@ export interface Services {
   readonly partnerConsole: PartnerConsoleConfirmations;
   /** The Bulk API 2.0 jobs exports created and haven't deleted yet. */
   readonly bulkExportJobs: BulkExportJobs;
+  /** The Bulk API 2.0 ingest jobs bulk changes created and haven't deleted yet. */
+  readonly bulkIngestJobs: BulkExportJobs;
   readonly tree: LmoTreeModel;
   readonly treeView: vscode.TreeView<LmaNode>;
   readonly setup: SetupProgress;
@@ -150,6 +152,7 @@ export function createServices(context: vscode.ExtensionContext): {
     testInstalls,
     partnerConsole: new PartnerConsoleConfirmations(context.globalState),
     bulkExportJobs: new BulkExportJobs(context.globalState),
+    bulkIngestJobs: new BulkExportJobs(context.globalState, savedState.bulkIngestJobs),
     tree,
     treeView,
     packages: () => tree.loadedPackages(),

@@ -293,6 +293,10 @@ async function runBulk(
       ingestThreshold: vscode.workspace
         .getConfiguration()
         .get<number>(settings.bulkChangeIngestThreshold, settingDefaults[settings.bulkChangeIngestThreshold]),
+      ingestJobs:
+        session.state.kind === 'connected'
+          ? services.bulkIngestJobs.forOrg(session.state.org.orgId)
+          : undefined,
       onProgress: (done, total) => {
         progress(`${done} of ${total}`, ((done - reported) / total) * 100);
         reported = done;
@@ -375,6 +379,14 @@ async function report(services: Services, change: BulkChange, result: BulkResult
     '',
     `${new Date().toLocaleString()}: ${result.applied.length} changed, ${result.failed.length} not changed, ${result.raced.length} to check, ${result.unknown.length} unknown, ${result.notAttempted.length} not attempted.`,
     '',
+    ...(result.abandoned?.length
+      ? [
+          `## Found first: jobs of an earlier bulk change that did not end here (${result.abandoned.length})`,
+          '',
+          ...result.abandoned.map((a) => `- ${a}`),
+          '',
+        ]
+      : []),
     ...section(
       "Changed, but the LMA's License Status (record type) stayed behind: finish each on its Modify License page in Salesforce",
       result.lmaStatusBehind.map((f) => line(f.license, f.reason)),
@@ -405,7 +417,8 @@ async function report(services: Services, change: BulkChange, result: BulkResult
     result.raced.length +
     result.unknown.length +
     result.notAttempted.length +
-    result.lmaStatusBehind.length;
+    result.lmaStatusBehind.length +
+    (result.abandoned?.length ?? 0);
   const summary = `${describeBulkChange(change)}: ${result.applied.length} changed${problems ? `, ${problems} not as asked` : ''}.`;
   // A read-only report (never an unsaved buffer that asks to be saved on close), and a Save As.
   const uri = services.reports.add(`bulk-change-${new Date().toISOString().slice(0, 10)}.md`, text);

@@ -17,6 +17,12 @@ export interface RequestOptions {
    * Bulk API 2.0's CSV answers and their `Sforce-Locator` header. Errors still throw as for JSON.
    */
   raw?: boolean;
+  /**
+   * With `raw`, a successful answer's body is handed over as it arrives, as text chunks in order
+   * (awaited: a slow consumer holds the download back), and not kept: `TextResponse.body` is then ''.
+   * A body that breaks off throws after the chunks that came; an error of `onText` is thrown as it is.
+   */
+  onText?: (chunk: string) => void | Promise<void>;
 }
 
 /** What a request with `raw: true` resolves to. Header names are lower case. */

@@ -17,13 +17,14 @@ export interface LmaFields {
 }
 
 /**
- * Whether the License Management App is in the org for this user, and which version when readable:
- * installed (with its objects' fields), not installed, or installed but its objects hidden from this
- * user (`missing`: the objects, by label, the user needs Read on). The domain checks it
+ * Whether the License Management App is in the org for this user: installed (with its objects'
+ * fields; its version is read on demand, readLmaVersion in src/lma/records/lmaPresence.ts), not
+ * installed, or installed but its objects hidden from this user (`missing`: the objects, by label, the
+ * user needs Read on; `version`, read to tell this case apart, when readable). The domain checks it
  * (src/lma/records/lmaPresence.ts); the session, below the domain, only keeps it.
  */
 export type LmaPresence =
-  | { kind: 'installed'; version: string | undefined; fields: LmaFields }
+  | { kind: 'installed'; fields: LmaFields }
   | { kind: 'notInstalled' }
   | { kind: 'noAccess'; version: string | undefined; missing: string[] };
 
@@ -129,7 +130,7 @@ export class LmoSession {
         lma,
       });
       this.options.log.info(
-        `Connected to ${connection.username} (${connection.orgId}); LMA ${lma.kind === 'installed' ? (lma.version ?? 'installed') : lma.kind === 'noAccess' ? `installed, no access to ${lma.missing.join(', ')}` : 'not installed'}`,
+        `Connected to ${connection.username} (${connection.orgId}); LMA ${lma.kind === 'installed' ? 'installed' : lma.kind === 'noAccess' ? `installed, no access to ${lma.missing.join(', ')}` : 'not installed'}`,
       );
     } catch (error) {
       if (generation !== this.generation) return this.current;

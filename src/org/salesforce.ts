@@ -224,8 +224,12 @@ async function rawRequest(
   }
   let text: string;
   try {
-    text = await response.text();
+    text =
+      options.onText && response.status < 400 && response.body
+        ? await streamText(response.body, options.onText)
+        : await response.text();
   } catch (error) {
+    if (error instanceof StreamConsumerError) throw error.cause;
     throw Object.assign(
       new Error(`the connection closed before the answer was complete (${(error as Error).message})`),
       { code: 'ECONNRESET', cause: error },
@@ -249,6 +253,41 @@ async function rawRequest(
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => (headers[key] = value));
   return { status: response.status, headers, body: text };
+}
+
+/** An error of the consumer of a streamed body (a file that can't be written): thrown as it is. */
+class StreamConsumerError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the consumer of the body failed');
+  }
+}
+
+/**
+ * Hands a body to `onText` as UTF-8 text, chunk by chunk as it arrives (awaited: a slow consumer holds
+ * the download back), so that no more than a chunk of it is held. Answers '' (nothing kept).
+ */
+async function streamText(
+  body: ReadableStream<Uint8Array>,
+  onText: (chunk: string) => void | Promise<void>,
+): Promise<string> {
+  const decoder = new TextDecoder('utf-8');
+  const reader = body.getReader();
+  const hand = async (chunk: string) => {
+    if (!chunk) return;
+    try {
+      await onText(chunk);
+    } catch (error) {
+      await reader.cancel().catch(() => undefined);
+      throw new StreamConsumerError(error);
+    }
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    await hand(decoder.decode(value, { stream: true }));
+  }
+  await hand(decoder.decode());
+  return '';
 }
 
 /**

@@ -1,14 +1,18 @@
 import type * as vscode from 'vscode';
 import { savedState } from '../ids';
-import type { BulkJobLedger } from '../lma/workflows/licenseExport';
+import type { BulkJobLedger } from '../lma/records/bulkQuery';
 
 /**
- * The Bulk API 2.0 jobs an export created and hasn't deleted yet, kept in VS Code's global state by
- * org id: a job left behind when the window closed or crashed mid-export is deleted by the next
- * export from the same LMO (`cleanAbandonedJobs`).
+ * The Bulk API 2.0 jobs an export (or, under another key, a bulk change's ingest) created and hasn't
+ * deleted yet, kept in VS Code's global state by org id: a job left behind when the window closed or
+ * crashed mid-export is deleted by the next export from the same LMO (`cleanAbandonedJobs`); an ingest
+ * job, by the next bulk change, which reports what it wrote (`cleanAbandonedIngestJobs`).
  */
 export class BulkExportJobs {
-  constructor(private readonly globalState: vscode.Memento) {}
+  constructor(
+    private readonly globalState: vscode.Memento,
+    private readonly key: string = savedState.bulkExportJobs,
+  ) {}
 
   /** The ledger of one org's jobs, as the export takes it. */
   forOrg(orgId: string): BulkJobLedger {
@@ -24,14 +28,11 @@ export class BulkExportJobs {
   }
 
   private all(): Record<string, string[]> {
-    return this.globalState.get<Record<string, string[]>>(savedState.bulkExportJobs) ?? {};
+    return this.globalState.get<Record<string, string[]>>(this.key) ?? {};
   }
 
   private async set(orgId: string, ids: string[]): Promise<void> {
     const { [orgId]: _, ...others } = this.all();
-    await this.globalState.update(
-      savedState.bulkExportJobs,
-      ids.length ? { ...others, [orgId]: ids } : others,
-    );
+    await this.globalState.update(this.key, ids.length ? { ...others, [orgId]: ids } : others);
   }
 }

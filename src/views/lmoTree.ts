@@ -25,7 +25,12 @@ export class LmoTreeProvider implements vscode.TreeDataProvider<LmaNode>, vscode
   }
 
   getTreeItem(node: LmaNode): vscode.TreeItem {
-    return toTreeItem(node, this.model.isBusy(node), this.model.testInstallMark(node));
+    return toTreeItem(
+      node,
+      this.model.isBusy(node),
+      this.model.testInstallMark(node),
+      this.model.lmaVersion(node),
+    );
   }
 
   async resolveTreeItem(item: vscode.TreeItem, node: LmaNode): Promise<vscode.TreeItem> {

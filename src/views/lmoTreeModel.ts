@@ -1,4 +1,5 @@
 import { findLicenses, loadLicensePage } from '../lma/records/licenses';
+import { readLmaVersion } from '../lma/records/lmaPresence';
 import { figureTitle, loadFigureLicenses, type DashboardFigure } from '../lma/records/dashboard';
 import { loadLmoPackages, loadPackage, loadVersionCounts, type LmoPackages } from '../lma/records/packages';
 import { licenseGroupStatuses, type License, type Package } from '../lma/records/types';
@@ -88,6 +89,8 @@ export class LmoTreeModel {
   private readonly subscriptions: Subscription[];
   /** Each package's Push Upgrades node, when the tree is given who owns a package's pushes. */
   private readonly pushes: PushRequestsModel | undefined;
+  /** The installed LMA's version, for the connection (session state) it was asked for. */
+  private version: { state: object; value: string | undefined } | undefined;
 
   constructor(
     private readonly session: LmoSession,
@@ -298,6 +301,25 @@ export class LmoTreeModel {
   }
 
   /** A package's test installs: one running now, the last one kept. */
+  /**
+   * The installed LMA's version on the org node. Connecting doesn't read it: the first time the node
+   * shows, one Tooling query (kept for the connection, readLmaVersion) is made beside the packages'
+   * load, and the node is drawn again with it; undefined until then, or when not readable.
+   */
+  lmaVersion(node: LmaNode): string | undefined {
+    if (node.kind !== 'lmo') return undefined;
+    const state = this.session.state;
+    if (this.version?.state === state) return this.version.value;
+    const asked = { state, value: undefined as string | undefined };
+    this.version = asked;
+    void readLmaVersion(this.session).then((value) => {
+      if (this.version !== asked || value === undefined) return;
+      asked.value = value;
+      this.redraw(node.id);
+    });
+    return undefined;
+  }
+
   testInstallMark(node: LmaNode): TestInstallMark | undefined {
     if (node.kind !== 'package') return undefined;
     return {

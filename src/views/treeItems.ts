@@ -48,12 +48,17 @@ const testInstallWords: Record<TestInstallOutcome, string> = {
  * `busy` shows a node at work (a spinning icon): the Packages node loading, a Load more running, a
  * package being refreshed. A package being test-installed spins too. `testInstall` adds a package's last test install to its description.
  */
-export function toTreeItem(node: LmaNode, busy: boolean, testInstall?: TestInstallMark): vscode.TreeItem {
+export function toTreeItem(
+  node: LmaNode,
+  busy: boolean,
+  testInstall?: TestInstallMark,
+  lmaVersion?: string,
+): vscode.TreeItem {
   const C = vscode.TreeItemCollapsibleState;
   switch (node.kind) {
     case 'lmo': {
       const item = new vscode.TreeItem(node.org.alias ?? node.org.username, C.Expanded);
-      item.description = `${node.org.orgId} · LMA ${node.lma.version ?? 'installed'}`;
+      item.description = `${node.org.orgId} · LMA ${lmaVersion ?? 'installed'}`;
       item.tooltip = new vscode.MarkdownString(
         `**License Management Org**\n\nUser: ${node.org.username}\n\nOrg id: ${node.org.orgId}\n\n${node.org.instanceUrl}`,
       );

@@ -14,7 +14,8 @@ test('the welcome view starts the local org and shows its demo packages', { time
     const sidebar = page.locator('.part.sidebar');
     const root = sidebar.getByRole('treeitem', { name: /^lma-local/ });
     await root.waitFor({ timeout: 120_000 });
-    assert.match(await root.innerText(), /LMA 1\.20/);
+    // The LMA's version is read when the org node shows (not by connecting): it appears when it arrives.
+    await root.filter({ hasText: /LMA 1\.20/ }).waitFor({ timeout: 30_000 });
     const firstPackage = sidebar.getByRole('treeitem', { level: 3 }).first();
     await firstPackage.waitFor({ timeout: 30_000 });
     assert.match(await firstPackage.innerText(), /\d+ licenses/);

@@ -131,7 +131,7 @@ function everyContextValue(): Set<string> {
         ...base,
         kind: 'lmo',
         org: { username: 'u', alias: undefined, orgId: '00D', instanceUrl: 'https://x', loginUrl: undefined },
-        lma: { kind: 'installed', version: '1.20', fields: LMA_1_20_FIELDS },
+        lma: { kind: 'installed', fields: LMA_1_20_FIELDS },
       },
     ],
     packages: [{ ...base, kind: 'packages' }],

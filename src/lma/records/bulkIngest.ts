@@ -5,7 +5,8 @@
  * order, so a caller reports each record as it would from an sObject Collections answer.
  */
 import type { TextResponse } from '../../org/connection';
-import { parseBulkCsv, type BulkJobInfo } from './bulkQuery';
+import { parseBulkCsv, UNFINISHED_STATES, type BulkJobInfo, type BulkJobLedger } from './bulkQuery';
+import { toLmoError } from '../../org/errors';
 import type { LmoApi } from './lmoApi';
 
 export type IngestOperation = 'insert' | 'update' | 'delete';
@@ -47,6 +48,11 @@ export interface IngestOptions {
   onProgress?: (processed: number, total: number) => void;
   /** The job's id as soon as it exists (to clean it up after a crash). */
   onJob?: (jobId: string) => void;
+  /**
+   * Where the job's id is kept from before its upload until it is deleted: a job left behind by a crash
+   * is found there by the next use of the org (cleanAbandonedIngestJobs).
+   */
+  jobs?: BulkJobLedger;
   /** Waits between polls, doubled up to `maxPollMs`; tests may replace the timer. */
   pollMs?: number;
   maxPollMs?: number;
@@ -115,6 +121,7 @@ export async function runIngestJob(api: LmoApi, options: IngestOptions): Promise
   const id = job.id;
   options.onJob?.(id);
   try {
+    await options.jobs?.add(id);
     if (!options.signal?.aborted) {
       await api.request(`${jobPath(id)}/batches`, {
         method: 'PUT',
@@ -151,8 +158,88 @@ export async function runIngestJob(api: LmoApi, options: IngestOptions): Promise
     await abort(api, id).catch(() => undefined);
     throw new IngestResultsUnknown(id, error);
   } finally {
-    await api.request(jobPath(id), { method: 'DELETE' }).catch(() => undefined);
+    await deleteJob(api, id, options.jobs);
   }
+}
+
+/** Deletes the job in the org, and then (or when the org has no such job) from the ledger. */
+async function deleteJob(api: LmoApi, id: string, jobs: BulkJobLedger | undefined): Promise<void> {
+  try {
+    await api.request(jobPath(id), { method: 'DELETE' });
+  } catch (error) {
+    if (toLmoError(error).errorCode !== 'NOT_FOUND') return;
+  }
+  await jobs?.remove(id);
+}
+
+/** An ingest job an earlier run left behind (a crash, a closed window), as it was found and cleaned. */
+export interface AbandonedIngestJob {
+  jobId: string;
+  object: string | undefined;
+  operation: string | undefined;
+  /** How it had ended, or `Aborted` when it was still open or running and was aborted now. */
+  state: 'JobComplete' | 'Failed' | 'Aborted';
+  /** Whether it was still open or running when found (and aborted then). */
+  wasRunning: boolean;
+  /** Records it had processed, of which failed: processed less failed were written. */
+  processed: number;
+  failed: number;
+}
+
+/**
+ * Finds the ingest jobs an earlier run recorded and never deleted (a crash, a window closed mid-write):
+ * a job still Open, UploadComplete or InProgress is aborted (so nothing more is written unseen), and
+ * each is reported with what it had written, then deleted in the org and forgotten. A job the org no
+ * longer has is forgotten; one that can't be read now (no connection) stays for next time.
+ */
+export async function cleanAbandonedIngestJobs(
+  api: LmoApi,
+  jobs: BulkJobLedger,
+): Promise<AbandonedIngestJob[]> {
+  const found: AbandonedIngestJob[] = [];
+  for (const id of [...jobs.list()]) {
+    let info: BulkJobInfo;
+    try {
+      info = await api.request<BulkJobInfo>(jobPath(id));
+    } catch (error) {
+      if (toLmoError(error).errorCode === 'NOT_FOUND') await jobs.remove(id);
+      continue;
+    }
+    const wasRunning = UNFINISHED_STATES.includes(info.state);
+    if (wasRunning) {
+      try {
+        await abort(api, id);
+        // The abort's answer doesn't count the records: what it wrote until it stopped, read again.
+        info = await api.request<BulkJobInfo>(jobPath(id));
+      } catch {
+        continue; // Not stopped: kept, so it is tried again next time.
+      }
+    }
+    found.push({
+      jobId: id,
+      object: info.object,
+      operation: info.operation,
+      state: isFinished(info.state) ? info.state : 'Aborted',
+      wasRunning,
+      processed: info.numberRecordsProcessed ?? 0,
+      failed: info.numberRecordsFailed ?? 0,
+    });
+    await deleteJob(api, id, jobs);
+  }
+  return found;
+}
+
+/** What a user is told of a job found left behind: what it wrote, so nobody believes it wrote nothing. */
+export function abandonedIngestMessage(job: AbandonedIngestJob, what: string): string {
+  const written = Math.max(0, job.processed - job.failed);
+  const records = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'record' : 'records'}`;
+  const how = job.wasRunning
+    ? `was still running; it was aborted now, after it had written ${records(written)}`
+    : job.state === 'JobComplete'
+      ? `had finished: it wrote ${records(written)}`
+      : `had ended ${job.state === 'Failed' ? 'failed' : 'aborted'}, after it had written ${records(written)}`;
+  const failed = job.failed ? ` (${records(job.failed)} failed)` : '';
+  return `A Bulk API 2.0 job of an earlier ${what} that did not end here (${job.jobId}${job.object ? `, ${job.object}` : ''}) ${how}${failed}. Its results were not reported then; check those records in the org. The job was deleted.`;
 }
 
 async function abort(api: LmoApi, id: string): Promise<BulkJobInfo> {

@@ -13,6 +13,19 @@ export interface BulkJobInfo {
   object?: string;
   errorMessage?: string;
   numberRecordsProcessed?: number;
+  numberRecordsFailed?: number;
+  operation?: string;
+}
+
+/**
+ * The Bulk API 2.0 jobs this user's exports (or bulk changes, push jobs) created and haven't deleted
+ * yet: a job left behind by a crash (or a lost connection) is found here and cleaned up by the next
+ * use of the same org. Kept by the caller (VS Code's global state, per org).
+ */
+export interface BulkJobLedger {
+  list(): readonly string[];
+  add(id: string): void | Promise<void>;
+  remove(id: string): void | Promise<void>;
 }
 
 export const UNFINISHED_STATES: readonly BulkJobInfo['state'][] = ['Open', 'UploadComplete', 'InProgress'];
@@ -36,9 +49,10 @@ export const abortQueryJob = (api: LmoApi, id: string): Promise<BulkJobInfo> =>
 export const deleteQueryJob = (api: LmoApi, id: string): Promise<unknown> =>
   api.request<unknown>(`/jobs/query/${encodeURIComponent(id)}`, { method: 'DELETE' });
 
+/** What a results page held, once all of it was handed over. */
 export interface ResultsPage {
-  header: string[];
-  rows: string[][];
+  /** The rows handed over (the header not counted). */
+  rows: number;
   /** The next page's locator; undefined after the last page. */
   locator: string | undefined;
 }
@@ -49,42 +63,121 @@ export class IncompletePageError extends Error {
 }
 
 /**
- * One page of a finished job's results. The page is checked against its `Sforce-NumberOfRecords`:
- * a download that broke off (a closed connection, a cut CSV) is an IncompletePageError, never fewer rows.
+ * One page of a finished job's results, read as it arrives: its rows are handed to `onRows` (with the
+ * page's header) a few at a time, never the whole page as one string (a page of 50,000 Licenses is
+ * tens of MB of text). The page is checked against its `Sforce-NumberOfRecords` at its end: a download
+ * that broke off (a closed connection, a cut CSV) is an IncompletePageError or the network error,
+ * after the rows that came whole were handed over (the caller must not take them for the page).
  */
-export async function resultsPage(
+export async function readResultsPage(
   api: LmoApi,
   id: string,
   locator: string | undefined,
   maxRecords: number,
+  onRows: (header: readonly string[], rows: string[][]) => void | Promise<void>,
 ): Promise<ResultsPage> {
   const query = new URLSearchParams({ maxRecords: String(maxRecords) });
   if (locator) query.set('locator', locator);
+  const csv = new BulkCsvStream();
+  let header: string[] | undefined;
+  let count = 0;
+  const take = async (rows: string[][]) => {
+    if (!header) header = rows.shift();
+    if (!header || !rows.length) return;
+    const width = header.length;
+    if (rows.some((r) => r.length !== width))
+      throw new IncompletePageError(`a results page of Bulk API job ${id} has a row of another width`);
+    count += rows.length;
+    await onRows(header, rows);
+  };
+  const incomplete = (error: unknown) =>
+    new IncompletePageError(`a results page of Bulk API job ${id} is not complete CSV`, { cause: error });
+  const pushed = async (text: string) => {
+    let rows: string[][];
+    try {
+      rows = csv.push(text);
+    } catch (error) {
+      throw incomplete(error);
+    }
+    await take(rows);
+  };
   const res = await api.request<TextResponse>(`/jobs/query/${encodeURIComponent(id)}/results?${query}`, {
     raw: true,
     headers: { Accept: 'text/csv' },
+    onText: pushed,
   });
-  let rows: string[][];
+  // A connection that keeps the body (one that doesn't stream) hands it over whole.
+  if (res.body) await pushed(res.body);
+  let last: string[][];
   try {
-    rows = parseBulkCsv(res.body);
+    last = csv.end();
   } catch (error) {
-    throw new IncompletePageError(`a results page of Bulk API job ${id} is not complete CSV`, {
-      cause: error,
-    });
+    throw incomplete(error);
   }
-  const header = rows.shift() ?? [];
+  await take(last);
   const announced = Number(res.headers['sforce-numberofrecords']);
-  if (
-    !Number.isInteger(announced) ||
-    announced !== rows.length ||
-    rows.some((r) => r.length !== header.length)
-  ) {
+  if (!Number.isInteger(announced) || announced !== count) {
     throw new IncompletePageError(
-      `a results page of Bulk API job ${id} held ${rows.length} rows where it announced ${res.headers['sforce-numberofrecords'] ?? 'none'}`,
+      `a results page of Bulk API job ${id} held ${count} rows where it announced ${res.headers['sforce-numberofrecords'] ?? 'none'}`,
     );
   }
   const next = res.headers['sforce-locator'];
-  return { header, rows, locator: next && next !== 'null' ? next : undefined };
+  return { rows: count, locator: next && next !== 'null' ? next : undefined };
+}
+
+/**
+ * CSV read in chunks as they arrive: `push` answers the rows that a chunk completed (a row ends at a
+ * line break outside quotes), the rest is kept for the next chunk; `end` answers the last row and
+ * throws when the text stopped inside a quoted field. Only a row's worth of text is held between chunks.
+ */
+export class BulkCsvStream {
+  private pending = '';
+  /** How much of `pending` was scanned, and whether that much ends inside quotes. */
+  private scanned = 0;
+  private quoted = false;
+
+  push(chunk: string): string[][] {
+    const text = this.pending + chunk;
+    let quoted = this.quoted;
+    let end = -1;
+    let i = this.scanned;
+    let newline = text.indexOf('\n', i);
+    while (i < text.length) {
+      const quote = text.indexOf('"', i);
+      if (quoted) {
+        if (quote < 0) break;
+        quoted = false;
+        i = quote + 1;
+        continue;
+      }
+      if (newline >= 0 && newline < i) newline = text.indexOf('\n', i);
+      if (newline >= 0 && (quote < 0 || newline < quote)) {
+        end = newline + 1;
+        i = newline + 1;
+        continue;
+      }
+      if (quote < 0) break;
+      quoted = true;
+      i = quote + 1;
+    }
+    this.quoted = quoted;
+    if (end < 0) {
+      this.pending = text;
+      this.scanned = text.length;
+      return [];
+    }
+    this.pending = text.slice(end);
+    this.scanned = this.pending.length;
+    return parseBulkCsv(text.slice(0, end));
+  }
+
+  end(): string[][] {
+    if (this.quoted) throw new Error('a quote that is never closed');
+    const rest = this.pending;
+    this.pending = '';
+    this.scanned = 0;
+    return rest ? parseBulkCsv(rest) : [];
+  }
 }
 
 /** CSV as Bulk API 2.0 writes it (comma, LF or CRLF, RFC 4180 quotes). An unclosed quote throws. */

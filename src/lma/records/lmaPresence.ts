@@ -2,7 +2,7 @@ import { toLmoError } from '../../org/errors';
 import { describeAll } from './lmaFields';
 import { LMA_OBJECT_LABELS, LMA_OBJECTS, type LmaObject } from './objects';
 import { queryPage, toolingQuery, type LmoApi } from './lmoApi';
-import type { LmaFields, LmaPresence } from '../../org/lmoSession';
+import type { LmaFields, LmaPresence, SessionState } from '../../org/lmoSession';
 
 export type { LmaPresence };
 
@@ -11,10 +11,11 @@ export type { LmaPresence };
  * both where the LMA is not installed and where the user has no permission on them; the installed
  * packages (InstalledSubscriberPackage, readable without that permission) tell the two apart, and
  * describeGlobal which objects the user lacks. When the LMA is there, its three objects are described
- * once, here: every query of the connection then names only fields the org has (lmaFields.ts).
+ * once, here: every query of the connection then names only fields the org has (lmaFields.ts). The
+ * installed LMA's version is read only where it tells the cases apart; otherwise on demand (readLmaVersion).
  */
 export async function checkLmaPresence(api: LmoApi): Promise<LmaPresence> {
-  if (api.apiVersion) return checkInTwoRequests(api);
+  if (api.apiVersion) return checkInOneRequest(api);
   try {
     await queryPage(api, 'SELECT Id FROM sfLma__License__c LIMIT 1');
   } catch (error) {
@@ -23,19 +24,23 @@ export async function checkLmaPresence(api: LmoApi): Promise<LmaPresence> {
     if (!installed) return { kind: 'notInstalled' };
     return { kind: 'noAccess', version: installed.version, missing: await hiddenObjects(api) };
   }
-  const [installed, fields] = await Promise.all([readInstalledLma(api), readFields(api)]);
-  if (!fields) return { kind: 'noAccess', version: installed?.version, missing: await hiddenObjects(api) };
-  return { kind: 'installed', version: installed?.version, fields };
+  const fields = await readFields(api);
+  if (!fields) {
+    const installed = await readInstalledLma(api);
+    return { kind: 'noAccess', version: installed?.version, missing: await hiddenObjects(api) };
+  }
+  return { kind: 'installed', fields };
 }
 
 /**
- * The same answer in two requests at once: the three describes in one composite (an object the LMA
- * lacks, or this user can't see, answers NOT_FOUND there, as the License query would INVALID_TYPE) and
- * the installed LMA through Tooling.
+ * The same answer in one request where the LMA is there: the three describes in one composite (an
+ * object the LMA lacks, or this user can't see, answers NOT_FOUND there, as the License query would
+ * INVALID_TYPE). Only then is the installed LMA read through Tooling, to tell the two apart.
  */
-async function checkInTwoRequests(api: LmoApi): Promise<LmaPresence> {
-  const [installed, fields] = await Promise.all([readInstalledLma(api), readFields(api)]);
-  if (fields) return { kind: 'installed', version: installed?.version, fields };
+async function checkInOneRequest(api: LmoApi): Promise<LmaPresence> {
+  const fields = await readFields(api);
+  if (fields) return { kind: 'installed', fields };
+  const installed = await readInstalledLma(api);
   if (!installed) return { kind: 'notInstalled' };
   return { kind: 'noAccess', version: installed.version, missing: await hiddenObjects(api) };
 }
@@ -70,6 +75,29 @@ function isUnknownObject(error: unknown): boolean {
   const code = toLmoError(error).errorCode;
   // Describe of an object the user can't see answers NOT_FOUND; a query, INVALID_TYPE.
   return code === 'INVALID_TYPE' || code === 'NOT_FOUND';
+}
+
+/** The installed LMA's version, read once per connection: the connected state it was read for. */
+const versions = new WeakMap<object, Promise<string | undefined>>();
+
+/**
+ * The installed LMA's version (`1.20`), or undefined when this user can't read the installed packages.
+ * Connecting doesn't read it (a process that only exports would pay a Tooling query for nothing): the
+ * first caller does, in one request, and the answer is kept for this connection (a reconnect, a switch
+ * of org, reads it again). Where connecting had to read it (the objects hidden from this user), no request.
+ */
+export function readLmaVersion(
+  session: LmoApi & { readonly state: SessionState },
+): Promise<string | undefined> {
+  const state = session.state;
+  if (state.kind !== 'connected' || state.lma.kind === 'notInstalled') return Promise.resolve(undefined);
+  if (state.lma.kind === 'noAccess') return Promise.resolve(state.lma.version);
+  let version = versions.get(state);
+  if (!version) {
+    version = readInstalledLma(session).then((installed) => installed?.version);
+    versions.set(state, version);
+  }
+  return version;
 }
 
 interface InstalledPackageRow {

@@ -28,7 +28,14 @@ import { COLLECTION_SIZE, loadEditableLicense, loadEditableLicenses } from '../r
 import { loadHistorySince } from '../records/licenseHistory';
 import type { LmoApi } from '../records/lmoApi';
 import { LICENSE_OBJECT } from '../records/objects';
-import { IngestResultsUnknown, runIngestJob, type IngestOptions } from '../records/bulkIngest';
+import {
+  abandonedIngestMessage,
+  cleanAbandonedIngestJobs,
+  IngestResultsUnknown,
+  runIngestJob,
+  type IngestOptions,
+} from '../records/bulkIngest';
+import type { BulkJobLedger } from '../records/bulkQuery';
 import { LmoError } from '../../base/lmoError';
 import { toLmoError } from '../../org/errors';
 
@@ -180,6 +187,11 @@ export interface BulkResult {
   notAttempted: EditableLicense[];
   /** Of the applied, those whose LMA License Status (record type) didn't follow (lmaStatusLag). */
   lmaStatusBehind: BulkFailure[];
+  /**
+   * Ingest jobs of an earlier bulk change that never ended here (a crash, a closed window), found and
+   * cleaned before this one: what each had written, in a sentence.
+   */
+  abandoned?: string[];
 }
 
 interface CollectionResult {
@@ -200,6 +212,11 @@ export interface BulkOptions {
   ingestThreshold?: number;
   /** The ingest job's polling (tests replace the timer). */
   ingest?: Pick<IngestOptions, 'pollMs' | 'maxPollMs' | 'sleep' | 'onJob'>;
+  /**
+   * The ingest jobs of this LMO's bulk changes not yet deleted (VS Code's global state): each job is
+   * recorded before its upload and forgotten once deleted; those an earlier run left are cleaned first.
+   */
+  ingestJobs?: BulkJobLedger;
 }
 
 /** Whether a bulk change of `licenses` ready Licenses writes through a Bulk API 2.0 ingest job. */
@@ -226,6 +243,11 @@ export async function applyBulkChange(
   };
   if (!confirmationGiven(bulk.confirmation, options.confirmed))
     throw new LmoError('salesforce', 'The bulk change needs its confirmation; nothing was written.');
+  if (options.ingestJobs?.list().length) {
+    const abandoned = await cleanAbandonedIngestJobs(api, options.ingestJobs);
+    if (abandoned.length)
+      result.abandoned = abandoned.map((job) => abandonedIngestMessage(job, 'bulk change'));
+  }
   const today = options.today ?? new Date();
   const ready: { license: EditableLicense; plan: ChangePlan & { kind: 'ready' } }[] = [];
   for (const item of bulk.items) {
@@ -326,6 +348,7 @@ async function writeThroughIngest(
       rows: writable.map((w) => ({ Id: w.license.id, ...w.plan.fields })),
       signal: options.signal,
       onProgress: options.onProgress,
+      jobs: options.ingestJobs,
       ...options.ingest,
     });
   } catch (error) {

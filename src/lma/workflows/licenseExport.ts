@@ -19,7 +19,8 @@ import {
   csvRows,
   deleteQueryJob,
   queryJobInfo,
-  resultsPage,
+  readResultsPage,
+  type BulkJobLedger,
   UNFINISHED_STATES,
   type BulkJobInfo,
 } from '../records/bulkQuery';
@@ -57,16 +58,7 @@ export interface ExportOptions {
   bulk?: BulkExportOptions;
 }
 
-/**
- * The Bulk API 2.0 jobs this user's exports created and haven't deleted yet: a job left behind by a
- * crash (or a lost connection) is found here and deleted by the next export. Kept by the caller
- * (VS Code's global state, per org).
- */
-export interface BulkJobLedger {
-  list(): readonly string[];
-  add(id: string): void | Promise<void>;
-  remove(id: string): void | Promise<void>;
-}
+export type { BulkJobLedger };
 
 export interface BulkExportOptions {
   /** Exports of more licenses than this read through Bulk API 2.0 after their first REST page. */
@@ -253,11 +245,17 @@ export async function writeLicensesCsv(
       }
       let locator: string | undefined;
       do {
-        const page = await ask(() => resultsPage(api, job.id, locator, bulk.maxRecords ?? BULK_MAX_RECORDS));
-        const toRow = csvRows<LicenseRow>('license', page.header);
-        await put(page.rows.map((values) => licenseCsvRow(toLicense(toRow(values)), context)).join(''));
-        written += page.rows.length;
-        progress.done += page.rows.length;
+        // Each page is written as it arrives, a few rows at a time: never held whole (issue 25's peak).
+        let toRow: ((values: string[]) => LicenseRow) | undefined;
+        let header: readonly string[] | undefined;
+        const page = await ask(() =>
+          readResultsPage(api, job.id, locator, bulk.maxRecords ?? BULK_MAX_RECORDS, async (names, rows) => {
+            if (header !== names) toRow = csvRows<LicenseRow>('license', (header = names));
+            await put(rows.map((values) => licenseCsvRow(toLicense(toRow!(values)), context)).join(''));
+            written += rows.length;
+          }),
+        );
+        progress.done += page.rows;
         progress.total = Math.max(progress.total, progress.done);
         onProgress?.({ ...progress });
         locator = page.locator;

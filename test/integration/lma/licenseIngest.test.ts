@@ -197,3 +197,94 @@ test('a job the org fails: what it wrote before is reported changed, the rest no
   for (const f of result.failed) assert.equal(now.get(f.license.id), f.license.seats, 'not written');
   assert.equal(now.get(result.applied[0]!.id), result.applied[0]!.seats);
 });
+
+/** A ledger as VS Code's global state keeps it: it outlives the process that wrote it. */
+function ledger() {
+  const ids: string[] = [];
+  const added: string[] = [];
+  return {
+    ids,
+    added,
+    list: () => ids,
+    add: (id: string) => {
+      added.push(id);
+      if (!ids.includes(id)) ids.push(id);
+    },
+    remove: (id: string) => {
+      const at = ids.indexOf(id);
+      if (at >= 0) ids.splice(at, 1);
+    },
+  };
+}
+
+/** What a crashed run leaves: an ingest job created, recorded, uploaded and closed, then nobody. */
+async function crashedJob(ids: string[], jobs: ReturnType<typeof ledger>): Promise<string> {
+  const licenses = await loadEditableLicenses(session, ids);
+  const job = await session.request<{ id: string }>('/jobs/ingest', {
+    method: 'POST',
+    body: { object: 'sfLma__License__c', operation: 'update', contentType: 'CSV', lineEnding: 'LF' },
+  });
+  jobs.add(job.id);
+  const csv = ['Id,sfLma__Seats__c', ...licenses.map((l) => `${l.id},${l.seats! + 1}`)].join('\n') + '\n';
+  await session.request(`/jobs/ingest/${job.id}/batches`, {
+    method: 'PUT',
+    text: { contentType: 'text/csv', content: csv },
+  });
+  await session.request(`/jobs/ingest/${job.id}`, { method: 'PATCH', body: { state: 'UploadComplete' } });
+  return job.id;
+}
+
+/** Until the org says the job has processed this many rows (the condition; the local org runs it at once). */
+async function processed(id: string, rows: number): Promise<void> {
+  for (;;) {
+    const info = await session.request<{ numberRecordsProcessed: number }>(`/jobs/ingest/${id}`);
+    if (info.numberRecordsProcessed >= rows) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+test('ingest jobs left by a crash are found by the next bulk change: a running one aborted, each reported with what it wrote, and deleted', async () => {
+  const jobs = ledger();
+  // One job the crash left running (held after 2 of its 3 rows), one it left finished (3 of 3 written).
+  org.bulk.switches.holdIngestJobsAfter = 2;
+  let running: string;
+  try {
+    running = await crashedJob(await licenseIds('Active', 3), jobs);
+    await processed(running, 2);
+  } finally {
+    org.bulk.switches.holdIngestJobsAfter = null;
+  }
+  const finished = await crashedJob(await licenseIds('Active', 3), jobs);
+  await processed(finished, 3);
+  assert.equal(jobsInOrg().length, 2);
+
+  // The next bulk change on the same LMO, through ingest: it records its own job and forgets it.
+  const ids = await licenseIds('Active', 2);
+  const plan = planBulkChange(
+    await loadEditableLicenses(session, ids),
+    { kind: 'addSeats', seats: 1 },
+    new Date(),
+  );
+  let result: BulkResult;
+  try {
+    result = await applyBulkChange(session, plan, {
+      confirmed: true,
+      ingestThreshold: 1,
+      ingest,
+      ingestJobs: jobs,
+    });
+  } finally {
+    org.bulk.release();
+  }
+  assert.equal(result.applied.length, 2);
+  assert.equal(result.abandoned?.length, 2, JSON.stringify(result.abandoned));
+  const [first, second] = result.abandoned!;
+  assert.match(
+    first!,
+    new RegExp(`${running}.*was still running; it was aborted now, after it had written 2 records`),
+  );
+  assert.match(second!, new RegExp(`${finished}.*had finished: it wrote 3 records`));
+  assert.deepEqual(jobsInOrg(), [], 'every job deleted in the org');
+  assert.deepEqual(jobs.ids, [], 'and forgotten');
+  assert.equal(jobs.added.length, 3, "the change's own job was recorded before its upload");
+});

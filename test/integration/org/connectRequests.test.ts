@@ -1,5 +1,6 @@
 // What connecting to an LMO costs in API requests, counted by the local org itself: the LMA's three
-// objects are described in one composite request, beside the one Tooling query of the installed LMA.
+// objects are described in one composite request; the Tooling query of the installed LMA's version is
+// made only when something asks for the version (the tree's org node), not by connecting.
 // Users without access to the objects and orgs without the LMA are still told apart.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportLicensesToFile } from '../../../src/files/licenseExportFile';
-import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import { checkLmaPresence, readLmaVersion } from '../../../src/lma/records/lmaPresence';
 import { loadPackages } from '../../../src/lma/records/packages';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
@@ -38,7 +39,7 @@ describe('connecting to an LMO', () => {
     return { session, state: await session.connect(alias) };
   };
 
-  test('costs 2 API requests: one composite of the three describes, one Tooling query', async () => {
+  test('costs 1 API request: one composite of the three describes; the version costs one more, when asked', async () => {
     const token = world.orgs.lmo.accessToken as string;
     // Saving the login (as `sf org login` does) is not connecting: it happens once, not per process.
     await authorizeWithRefreshToken({
@@ -47,19 +48,23 @@ describe('connecting to an LMO', () => {
       alias: 'connect-lmo',
     });
     const before = await used(token);
-    const { state } = await connect('connect-lmo');
+    const { session, state } = await connect('connect-lmo');
     const after = await used(token);
     assert.equal(state.kind, 'connected');
     assert.equal(state.kind === 'connected' && state.lma.kind, 'installed');
     const lma = state.kind === 'connected' ? state.lma : undefined;
     assert.ok(lma?.kind === 'installed' && lma.fields.license.includes('sfLma__Seats__c'));
     assert.ok(lma?.kind === 'installed' && lma.fields.packageVersion.includes('sfLma__Version_Number__c'));
-    assert.ok(lma?.kind === 'installed' && lma.version);
     // The refresh of the access token is OAuth, not an API request; /limits counts itself once.
-    assert.equal(after - before - 1, 2);
+    assert.equal(after - before - 1, 1);
+    // The installed LMA's version, read when something shows it: one Tooling query, once.
+    const versionBefore = await used(token);
+    assert.equal(await readLmaVersion(session), '1.20');
+    assert.equal(await readLmaVersion(session), '1.20');
+    assert.equal((await used(token)) - versionBefore - 1, 1);
   });
 
-  test("a process that connects and exports a package's Licenses through REST: 2 requests and one per 2,000 Licenses, counted by the org", async () => {
+  test("a process that connects and exports a package's Licenses through REST: 1 request and one per 2,000 Licenses, counted by the org", async () => {
     const token = world.orgs.lmo.accessToken as string;
     await authorizeWithRefreshToken({
       loginUrl: world.instanceUrl,
@@ -84,8 +89,8 @@ describe('connecting to an LMO', () => {
       const after = await used(token);
       session.dispose();
       assert.equal(result.rows, pkg.licenseTotal);
-      // The REST export's floor is one page per 2,000 Licenses; connecting adds the two above.
-      assert.equal(after - before - 1, 2 + Math.ceil(pkg.licenseTotal / 2000));
+      // The REST export's floor is one page per 2,000 Licenses; connecting adds the one above.
+      assert.equal(after - before - 1, 1 + Math.ceil(pkg.licenseTotal / 2000));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

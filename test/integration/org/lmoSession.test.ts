@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { findLicenses, loadLicensePage } from '../../../src/lma/records/licenses';
-import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
+import { checkLmaPresence, readLmaVersion } from '../../../src/lma/records/lmaPresence';
 import { loadPackages } from '../../../src/lma/records/packages';
 import type { Log } from '../../../src/org/log';
 import { LmoSession, type SessionState } from '../../../src/org/lmoSession';
@@ -57,11 +57,7 @@ describe('LMO session over the real @salesforce/core against the local org', () 
     const state = await session.connect('lmo-a');
     assert.equal(state.kind, 'connected', JSON.stringify(state));
     assert.ok(state.kind === 'connected' && state.lma.kind === 'installed');
-    assert.equal(
-      state.kind === 'connected' && state.lma.kind === 'installed' && state.lma.version,
-      '1.20',
-      'LMA version from InstalledSubscriberPackage',
-    );
+    assert.equal(await readLmaVersion(session), '1.20', 'LMA version from InstalledSubscriberPackage');
     assert.equal(state.kind === 'connected' && state.org.orgId.slice(0, 3), '00D');
     assert.ok(log.requests() > 0);
     const everything = log.lines.join('\n');

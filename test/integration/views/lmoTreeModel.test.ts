@@ -318,3 +318,23 @@ test('an org switch in the middle of a load drops the old answers', async () => 
   for (const node of redraws)
     assert.ok(!node || !node.id.startsWith(`lmo:${largeOrgId}`), `redrew ${node?.id} after the switch`);
 });
+
+test("the org node's LMA version is read when the node first shows, once per connection, and redrawn with it", async () => {
+  assert.equal((await session.connect('tree-demo')).kind, 'connected');
+  const root = await child(undefined, 'lmo');
+  const redrawn = new Promise<void>((resolve) => {
+    const listening = model.onDidChange((node) => {
+      if (node?.id !== root.id) return;
+      listening.dispose();
+      resolve();
+    });
+  });
+  const before = requests;
+  assert.equal(model.lmaVersion(root), undefined, 'not read by connecting');
+  await redrawn;
+  assert.equal(model.lmaVersion(root), '1.20');
+  assert.equal(requests - before, 1, 'one Tooling query');
+  model.refresh();
+  assert.equal(model.lmaVersion(await child(undefined, 'lmo')), '1.20', 'kept through a Refresh of the view');
+  assert.equal(requests - before, 1, 'no request for it again on the same connection');
+});

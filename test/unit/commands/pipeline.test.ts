@@ -71,7 +71,7 @@ const org = {
 const connected: SessionState = {
   kind: 'connected',
   org,
-  lma: { kind: 'installed', version: '1.20', fields: {} as LmaFields },
+  lma: { kind: 'installed', fields: {} as LmaFields },
 };
 
 test('an unmet precondition shows the one message with its action, runs the fix when chosen, and never calls the handler', async () => {

@@ -34,7 +34,7 @@ test('only a connected LMO with the LMA installed has packages to give, and they
   const connected: SessionState = {
     kind: 'connected',
     org,
-    lma: { kind: 'installed', version: '1.2', fields: LMA_1_20_FIELDS },
+    lma: { kind: 'installed', fields: LMA_1_20_FIELDS },
   };
   assert.deepEqual(await answerLmoPackages(connected, load), {
     connected: true,
@@ -54,7 +54,7 @@ test('a failure to load the packages reaches the server as an error, not as "not
   const connected: SessionState = {
     kind: 'connected',
     org,
-    lma: { kind: 'installed', version: undefined, fields: LMA_1_20_FIELDS },
+    lma: { kind: 'installed', fields: LMA_1_20_FIELDS },
   };
   await assert.rejects(
     answerLmoPackages(connected, () => Promise.reject(new Error('superseded'))),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { csvRows, parseBulkCsv } from '../../../src/lma/records/bulkQuery';
+import { BulkCsvStream, csvRows, parseBulkCsv } from '../../../src/lma/records/bulkQuery';
 
 test('parseBulkCsv reads quoted fields with commas, doubled quotes and line breaks, LF and CRLF', () => {
   const text = '"Id","Name","Note"\n"a1","Acme, Inc.","say ""hi""\r\nthere"\r\n"a2","",""\n';
@@ -39,4 +39,32 @@ test('csvRows types values as REST answers them and nulls a missing parent', () 
     sfLma__Account__r: null,
   });
   assert.deepEqual(toRow(['a2', '', 'false', '2026-01-02T03:04:05.000Z', '', '']).sfLma__Seats__c, null);
+});
+
+test('BulkCsvStream answers the same rows as parseBulkCsv however the text is cut into chunks', () => {
+  const text =
+    '"Id","Name","Note"\n"a1","Acme, Inc.","say ""hi""\r\nthere"\r\n"a2","",""\n"a3","x\ny",""""\n';
+  const whole = parseBulkCsv(text);
+  assert.equal(whole.length, 4);
+  for (let cut = 0; cut <= text.length; cut++)
+    for (let cut2 = cut; cut2 <= text.length; cut2 += 3) {
+      const csv = new BulkCsvStream();
+      const rows = [
+        ...csv.push(text.slice(0, cut)),
+        ...csv.push(text.slice(cut, cut2)),
+        ...csv.push(text.slice(cut2)),
+        ...csv.end(),
+      ];
+      assert.deepEqual(rows, whole, `cut at ${cut} and ${cut2}`);
+    }
+  const csv = new BulkCsvStream();
+  assert.deepEqual(csv.push('"Id","Name"\n"a1","Ac'), [['Id', 'Name']], 'a whole row as soon as it ends');
+  assert.deepEqual(csv.push('me"'), [], 'a row is held until its line break');
+  assert.deepEqual(csv.end(), [['a1', 'Acme']], 'the last row without a line break');
+});
+
+test('BulkCsvStream refuses text that stops inside a quoted field', () => {
+  const csv = new BulkCsvStream();
+  csv.push('"Id","Name"\n"a1","Acm');
+  assert.throws(() => csv.end(), /never closed/);
 });
