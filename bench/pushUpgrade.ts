@@ -34,7 +34,7 @@ const LICENSES = Number(process.env.PUSH_BENCH_LICENSES ?? 25_000);
 async function main() {
   const started = performance.now();
   const org = await startLocalOrg({ seed: LICENSES });
-  const cli = sfProcess({ timeoutMs: 900_000 });
+  const cli = sfProcess({ cwd: 'home', timeoutMs: 900_000 });
   const seededMs = performance.now() - started;
   let lmoRequests = 0;
   let ownerRequests = 0;
