@@ -5,9 +5,12 @@
 //   schedule    = the request, its jobs 200 per sObject Collections request, then Pending (scheduled a
 //                 day ahead, then aborted, so the local org doesn't run them)
 //   schedule (Collections) = the same jobs through sObject Collections (bulkThreshold past the job count)
-// Requests are counted per org from the request logs. `sf package push-upgrade schedule` (this repository's
-// @salesforce/cli) uploads an empty CSV to its ingest job (content-length 0, seen in the local org's
-// request), so its schedule fails before any job: its row says so instead of a figure.
+//   schedule (sf package push-upgrade) = the official CLI as a process (test/integration/localOrg/sfProcess.ts,
+//                 logged in to the Dev Hub beforehand) scheduling the same orgs, given as an --org-file of
+//                 15-character ids (its readOrgFile keeps only ^00D[a-zA-Z0-9]{12}$; an --org-list of
+//                 9,000 ids is past Linux's 128 KB limit for one argument); wall time of the process
+// Requests are counted per org from the extension's logs, and for every schedule row also by the Dev Hub's
+// own counter (its API usage, read from /limits before and after; the read after is taken off).
 // Run: node --import tsx bench/pushUpgrade.ts (prints a table)
 import '../test/integration/isolatedHome.ts';
 import { startLocalOrg } from 'lma-local-org';
@@ -21,12 +24,17 @@ import { abortPush, planPush, schedulePush } from '../src/lma/workflows/pushUpgr
 import { LmoSession } from '../src/org/lmoSession.ts';
 import { OwnerOrgConnections } from '../src/org/ownerOrgs.ts';
 import { authorizeWithRefreshToken, openConnection } from '../src/org/salesforce.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Connection } from '@jsforce/jsforce-node';
+import { sfProcess } from '../test/integration/localOrg/sfProcess.ts';
 
 const LICENSES = Number(process.env.PUSH_BENCH_LICENSES ?? 25_000);
 
 async function main() {
   const started = performance.now();
   const org = await startLocalOrg({ seed: LICENSES });
+  const cli = sfProcess({ cwd: 'home', timeoutMs: 900_000 });
   const seededMs = performance.now() - started;
   let lmoRequests = 0;
   let ownerRequests = 0;
@@ -66,10 +74,25 @@ async function main() {
     if ('problem' in found) throw new Error(found.problem);
     const scope = found.scope;
 
+    const hub = new Connection({
+      instanceUrl: org.instanceUrl,
+      accessToken: org.orgs.devhub.accessToken as string,
+      version: '62.0',
+    });
+    // The Dev Hub's count of API requests; the read itself is one.
+    const hubUsage = async () => {
+      const limits = await hub.request<{ DailyApiRequests: { Max: number; Remaining: number } }>(
+        '/services/data/v62.0/limits',
+      );
+      return limits.DailyApiRequests.Max - limits.DailyApiRequests.Remaining;
+    };
     const measure = async <T>(run: () => Promise<T>) => {
-      const [lmo0, owner0, t0] = [lmoRequests, ownerRequests, performance.now()];
+      const [lmo0, owner0, hub0] = [lmoRequests, ownerRequests, await hubUsage()];
+      const t0 = performance.now();
       const value = await run();
-      return { value, ms: performance.now() - t0, lmo: lmoRequests - lmo0, owner: ownerRequests - owner0 };
+      const ms = performance.now() - t0;
+      const hubCounted = (await hubUsage()) - hub0 - 1;
+      return { value, ms, lmo: lmoRequests - lmo0, owner: ownerRequests - owner0, hub: hubCounted };
     };
     const counted = await measure(() => countSelection(session, scope, DEFAULT_SELECTION));
     const planned = await measure(() => planPush(session, owner, scope, DEFAULT_SELECTION));
@@ -86,15 +109,48 @@ async function main() {
       }),
     );
     if (collections.value.kind === 'started') await abortPush(owner, collections.value.requestId);
+    const login = await cli.sf(
+      ['org', 'login', 'access-token', '--instance-url', org.instanceUrl, '--no-prompt', '--alias', 'hub'],
+      { SF_ACCESS_TOKEN: org.orgs.devhub.accessToken as string },
+    );
+    if (login.status !== 0) throw new Error(login.raw);
+    const orgFile = join(cli.home, 'orgs.csv');
+    writeFileSync(orgFile, preview.jobs.map((j) => j.orgId.slice(0, 15)).join('\n') + '\n');
+    const bySf = await measure(() =>
+      cli.sf([
+        'package',
+        'push-upgrade',
+        'schedule',
+        '--package',
+        target.versionId!,
+        '--org-file',
+        orgFile,
+        '--start-time',
+        new Date(Date.now() + 86_400_000).toISOString(),
+        '--target-dev-hub',
+        'hub',
+      ]),
+    );
+    const sfResult = bySf.value.result as { PushRequestId?: string; message?: string };
+    const sfJobs = sfResult.PushRequestId
+      ? (
+          await queryPage<{ total: number }>(
+            owner,
+            `SELECT COUNT(Id) total FROM PackagePushJob WHERE PackagePushRequestId = '${sfResult.PushRequestId}'`,
+          )
+        ).records[0]!.total
+      : 0;
+    if (sfResult.PushRequestId) await abortPush(owner, sfResult.PushRequestId);
 
     const rows: string[][] = [
-      ['step', 'what', 'time (ms)', 'LMO requests', 'owner-org requests'],
+      ['step', 'what', 'time (ms)', 'LMO requests', 'owner-org requests', 'Dev Hub counted'],
       [
         'live count',
         `${counted.value.total} Licenses`,
         counted.ms.toFixed(0),
         String(counted.lmo),
         String(counted.owner),
+        '',
       ],
       [
         'plan + preview',
@@ -102,6 +158,7 @@ async function main() {
         planned.ms.toFixed(0),
         String(planned.lmo),
         String(planned.owner),
+        '',
       ],
       [
         'schedule (extension, Bulk API 2.0)',
@@ -109,6 +166,7 @@ async function main() {
         scheduled.ms.toFixed(0),
         String(scheduled.lmo),
         String(scheduled.owner),
+        String(scheduled.hub),
       ],
       [
         'schedule (extension, Collections)',
@@ -116,8 +174,16 @@ async function main() {
         collections.ms.toFixed(0),
         String(collections.lmo),
         String(collections.owner),
+        String(collections.hub),
       ],
-      ['schedule (sf package push-upgrade)', 'fails: the CLI uploads an empty CSV', '—', '—', '—'],
+      [
+        'schedule (sf package push-upgrade)',
+        `${sfJobs} jobs, ${bySf.value.status === 0 ? 'Pending' : `exit ${bySf.value.status}: ${sfResult.message ?? ''}`}`,
+        bySf.ms.toFixed(0),
+        '0',
+        '—',
+        String(bySf.hub),
+      ],
     ];
     console.log(
       `Push upgrades: ${pkg.name}, ${biggest.total} subscribers, target ${target.versionNumber} (world of ${LICENSES} Licenses seeded in ${(seededMs / 1000).toFixed(1)} s)\n`,
@@ -130,6 +196,7 @@ async function main() {
   } finally {
     session.dispose();
     await org.close();
+    cli.dispose();
   }
 }
 

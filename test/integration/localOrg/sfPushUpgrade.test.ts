@@ -1,6 +1,6 @@
 // The official `sf package push-upgrade list | report | abort` against the local org's Dev Hub, as a
-// process (its own throw-away HOME). `schedule` inserts its jobs with Bulk API 2.0, which the local org
-// doesn't serve yet: the request and jobs here are inserted through jsforce as the CLI's REST calls would.
+// process (its own throw-away HOME). The requests and jobs here are inserted through jsforce; `schedule`
+// itself runs in sfPushSchedule.test.ts.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
