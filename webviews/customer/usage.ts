@@ -86,9 +86,11 @@ function usageOf(p: Extract<PackageUsage, { kind: 'usage' }>, atRiskDrop: number
   const change =
     p.decline === null
       ? 'no earlier usage to compare'
-      : p.decline >= 0
-        ? `users down ${Math.round(p.decline * 100)}%`
-        : `users up ${Math.round(-p.decline * 100)}%`;
+      : Math.round(p.decline * 100) === 0
+        ? 'users steady'
+        : p.decline > 0
+          ? `users down ${Math.round(p.decline * 100)}%`
+          : `users up ${Math.round(-p.decline * 100)}%`;
   return html`<p class="muted">
       Monthly summaries ${p.period.start} to ${p.period.end} ·
       ${p.source === 'cache' ? 'from the cache, downloaded' : 'downloaded'}
