@@ -212,6 +212,7 @@ export default tseslint.config(
       'src/webviews/host/webviewHost.ts',
       'src/webviews/featureParameterSection.ts',
       'src/webviews/pushUpgradeFlow.ts',
+      'src/webviews/customerUsageSection.ts',
       'src/files/usageExportFile.ts',
       'src/files/pushFailuresFile.ts',
       'server/**/*.ts',

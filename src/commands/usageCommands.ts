@@ -1,11 +1,10 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { commands, settingDefaults, settings } from '../ids';
+import { commands } from '../ids';
 import { writeUsageCsv } from '../files/usageExportFile';
 import { licensesForUsage } from '../lma/records/appAnalytics';
 import type { Package } from '../lma/records/types';
 import {
-  atRiskDrop,
   joinedCsvLines,
   joinUsage,
   lastMonths,
@@ -13,8 +12,10 @@ import {
   type UsageQuestion,
 } from '../lma/rules/appAnalytics';
 import { loadUsage, type UsageOutcome, type UsageProgress } from '../lma/workflows/appAnalytics';
+import { explainUsage } from '../lma/workflows/usageExplanation';
 import type { UsageView } from '../protocol/usage';
 import type { Services } from '../services';
+import { atRiskDropSetting } from '../state/usageSettings';
 import type { PackageNode } from '../views/nodes';
 import { UsagePanel, type UsageExport, type UsageSubject } from '../webviews/usagePanel';
 import type { CommandHandlers } from './commandTable';
@@ -55,7 +56,7 @@ export function usageCommands(services: UsageServices) {
           );
         await panel.loading();
         const question = lastMonths(pkg.packageId, new Date());
-        const threshold = atRiskDropSetting(services);
+        const threshold = atRiskDropSetting(services.log);
         try {
           const view = await run.progress(`App Analytics usage of ${pkg.name}`, async (signal, report) => {
             const outcome = await loadUsage(services.session, services.usageCache, question, {
@@ -94,19 +95,6 @@ export function usageCommands(services: UsageServices) {
   } satisfies Partial<CommandHandlers>;
 }
 
-/** The setting lma.usage.atRiskDrop: out of range, a warning naming it and the default, never a throw. */
-function atRiskDropSetting(services: UsageServices): number {
-  const value = vscode.workspace
-    .getConfiguration()
-    .get<unknown>(settings.usageAtRiskDrop, settingDefaults[settings.usageAtRiskDrop]);
-  const { drop, problem } = atRiskDrop(value);
-  if (problem) {
-    services.log.warn(`Usage: ${settings.usageAtRiskDrop}: ${problem}`);
-    void vscode.window.showWarningMessage(`${problem} (setting ${settings.usageAtRiskDrop})`);
-  }
-  return drop;
-}
-
 /** The package of a tree node, of a panel's subject (found again among the loaded ones), or picked. */
 async function packageOf(
   services: UsageServices,
@@ -143,24 +131,6 @@ function describeProgress(p: UsageProgress): string {
   }
 }
 
-const WHAT_TO_DO: Record<Exclude<UsageOutcome['kind'], 'ready' | 'unavailable'>, [string, string]> = {
-  noData: [
-    'No usage in this period',
-    'App Analytics has usage only from subscriber orgs that used the package; summaries of a month appear in the month after. Refresh asks again.',
-  ],
-  failed: [
-    'App Analytics could not answer',
-    'Refresh asks again; if it fails again, open a case with Salesforce Partner Support with the request id.',
-  ],
-  limit: [
-    'The download limit is reached',
-    'Try again after 24 hours; usage already downloaded still shows from the cache.',
-  ],
-  expired: ['The download link expired', 'Refresh asks again.'],
-  badFile: ['The usage file could not be read', 'Refresh asks again.'],
-  input: ["The period can't be asked", 'Check the date and time of this computer, then Refresh.'],
-};
-
 /** The outcome as the panel shows it: usage joined to the package's Licenses, or what to do. */
 async function viewOf(
   services: UsageServices,
@@ -193,20 +163,8 @@ async function viewOf(
         notes: outcome.notes,
       };
     }
-    case 'unavailable':
-      return {
-        kind: 'explain',
-        packageName: pkg.name,
-        title:
-          outcome.reason === 'notEnabled'
-            ? 'App Analytics is not available'
-            : 'The package is not registered to this LMO',
-        message: outcome.message,
-      };
-    default: {
-      const [title, todo] = WHAT_TO_DO[outcome.kind];
-      return { kind: 'explain', packageName: pkg.name, title, message: `${outcome.message} ${todo}` };
-    }
+    default:
+      return { kind: 'explain', packageName: pkg.name, ...explainUsage(outcome) };
   }
 }
 

@@ -11,6 +11,11 @@ import {
   type FeatureHostMessage,
   type FeaturePageMessage,
 } from './featureParameters';
+import {
+  parseCustomerUsageMessage,
+  type CustomerUsageHostMessage,
+  type CustomerUsagePageMessage,
+} from './customerUsage';
 import { parseMessage, type Parsed } from './messages';
 
 /** The License actions the tree offers, by the id the page posts. */
@@ -47,7 +52,9 @@ export type CustomerHostMessage =
   /** The org's push jobs in the known owner orgs of its packages, after the state. */
   | { kind: 'pushJobs'; pushJobs: CustomerPushJobs }
   /** Each License's feature parameters section (src/protocol/featureParameters.ts). */
-  | FeatureHostMessage;
+  | FeatureHostMessage
+  /** The org's App Analytics usage section (src/protocol/customerUsage.ts). */
+  | CustomerUsageHostMessage;
 
 /** Webview → host. `recordId` must be one of the records the view shows (License, package, org's parents). */
 export type CustomerMessage =
@@ -57,7 +64,9 @@ export type CustomerMessage =
   | { kind: 'openInSalesforce'; recordId: string }
   | { kind: 'logIn' }
   /** A feature parameters section's save or refresh, checked by its own gate. */
-  | FeaturePageMessage;
+  | FeaturePageMessage
+  /** The usage section's Load Usage, Refresh Usage and Show Usage for the Package, by its own gate. */
+  | CustomerUsagePageMessage;
 
 const isId = (value: unknown): value is string =>
   typeof value === 'string' && /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(value);
@@ -79,7 +88,7 @@ export function parseCustomerMessage(message: unknown): Parsed<CustomerMessage> 
         if (!isId(m.recordId)) return { error: 'openInSalesforce.recordId must be a record id' };
         return { message: { kind: 'openInSalesforce', recordId: m.recordId } };
       default:
-        return parseFeaturePageMessage(m, keys);
+        return parseCustomerUsageMessage(m, keys) ?? parseFeaturePageMessage(m, keys);
     }
   });
 }

@@ -18,6 +18,8 @@ import {
 import type { FeaturePageMessage } from '../protocol/featureParameters';
 import type { SavedPage } from '../protocol/messages';
 import type { Services } from '../services';
+import { atRiskDropSetting } from '../state/usageSettings';
+import { CustomerUsageSection } from './customerUsageSection';
 import { FeatureParameterSection } from './featureParameterSection';
 import { PanelRegistry, WebviewHost } from './host/webviewHost';
 import { openPanel, registerPanelType, type PanelType } from './host/panelType';
@@ -33,6 +35,7 @@ export type CustomerServices = Pick<
   | 'packages'
   | 'knownPushOwner'
   | 'openExternal'
+  | 'usageCache'
 >;
 
 /** The subscriber org a customer view shows, in the LMO it was opened in: what a reloaded window reopens. */
@@ -93,6 +96,8 @@ export class CustomerPanel {
   private readonly sections = new Map<string, FeatureParameterSection>();
   /** Whether the LMO has the FMA: detected once for the view, shared by its sections. */
   private fma: Promise<FmaPresence> | undefined;
+  /** The org's App Analytics usage: from the cache on each read, asked only by Load Usage. */
+  private readonly usage: CustomerUsageSection;
 
   private constructor(
     private readonly services: CustomerServices,
@@ -107,6 +112,12 @@ export class CustomerPanel {
       log: services.log,
       rejectedNote: 'nothing was done',
     });
+    this.usage = new CustomerUsageSection({
+      session: services.session,
+      cache: services.usageCache,
+      threshold: () => atRiskDropSetting(services.log),
+    });
+    this.host.own({ dispose: () => this.usage.dispose() });
     this.host.onMessage((message) => this.handle(message));
     this.host.own(
       services.session.onDidChangeState((state) => {
@@ -134,7 +145,50 @@ export class CustomerPanel {
       case 'saveFeatureParameter':
       case 'refreshFeatureParameters':
         return this.featureMessage(message);
+      case 'loadUsage':
+      case 'refreshUsage':
+        return this.loadUsage(message.kind === 'refreshUsage');
+      case 'showPackageUsage':
+        return this.showPackageUsage(message.packageRecordId);
     }
+  }
+
+  /** Load Usage / Refresh Usage: the section says it is asking, then shows the answer. */
+  private async loadUsage(refresh: boolean): Promise<void> {
+    if (!this.shown || this.usage.isLoading) return;
+    await this.host.post({ kind: 'usage', usage: { kind: 'loading' } });
+    let usage;
+    try {
+      usage = await this.usage.load(refresh);
+    } catch (error) {
+      this.services.log.error(`Customer view: usage of ${this.subject.orgId}: ${String(error)}`);
+      return this.notice(`Could not load the usage: ${toLmoError(error).message}`, 'error');
+    }
+    if (usage) await this.host.post({ kind: 'usage', usage });
+  }
+
+  /** Show Usage for the Package: the usage panel of a package the section shows, else refused. */
+  private async showPackageUsage(packageRecordId: string): Promise<void> {
+    const subject = this.usage.packageShown(packageRecordId);
+    if (!subject) {
+      this.services.log.warn(
+        `Customer view: Show Usage of ${packageRecordId} refused: not a package the view shows`,
+      );
+      return;
+    }
+    await vscode.commands.executeCommand(commands.showUsage, subject);
+  }
+
+  /** What the cache has of the org's usage, posted after the customer (no App Analytics request). */
+  private async loadUsageSection(customer: Customer, mine: number): Promise<void> {
+    let usage;
+    try {
+      usage = await this.usage.show(customer);
+    } catch (error) {
+      this.services.log.error(`Customer view: cached usage of ${this.subject.orgId}: ${String(error)}`);
+      return;
+    }
+    if (usage && mine === this.loading) await this.host.post({ kind: 'usage', usage });
   }
 
   /** A section's save or refresh, answered by the section of a License the view shows, else refused. */
@@ -313,6 +367,7 @@ export class CustomerPanel {
       await Promise.all([
         this.loadFeatureSections(message.customer, mine),
         this.loadPushJobs(message.customer, mine),
+        this.loadUsageSection(message.customer, mine),
       ]);
   }
 

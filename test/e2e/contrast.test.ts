@@ -229,6 +229,13 @@ test(
         const customerView = workbench.activeWebview();
         await customerView.locator('#read-at').waitFor({ timeout: 30_000 });
         await customerView.locator('table.feature-parameters').first().waitFor({ timeout: 30_000 });
+        // Its usage section (issue 23) once loaded: the org's users per month, objects and at-risk line,
+        // or App Analytics' word for a package without usage.
+        await customerView.getByRole('button', { name: 'Load Usage', exact: true }).click();
+        await customerView
+          .locator('#usage article .risk, #usage article .explain')
+          .first()
+          .waitFor({ timeout: 60_000 });
 
         // The dashboard, and the health report with every problem seeded (errors and warnings).
         await workbench.dismissHover();
@@ -318,6 +325,17 @@ test(
                 key.startsWith(`${theme.label} · Push`) && measures.some((m) => m.text.includes('Left out')),
             ),
             `${theme.label}: the push panel’s preview was measured`,
+          );
+        // The customer view's usage section was measured in each theme.
+        for (const theme of themes)
+          assert.ok(
+            Object.entries(all).some(
+              ([key, measures]) =>
+                key.startsWith(`${theme.label} · Customer`) &&
+                measures.some((m) => m.text === 'Usage (App Analytics)') &&
+                measures.some((m) => /^(Monthly summaries|No usage in this period)/.test(m.text)),
+            ),
+            `${theme.label}: the customer view’s usage section was measured`,
           );
         fs.writeFileSync(path.join(dir, 'measures.json'), JSON.stringify(all, null, 2));
         fs.writeFileSync(path.join(dir, 'failures.txt'), failures.join('\n') + '\n');

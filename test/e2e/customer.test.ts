@@ -23,6 +23,7 @@ before(async () => {
     fma: true,
     installDelayMs: 0,
     timing: { licenseDelayMs: 0, fmaToSubscriberMs: 0 },
+    appAnalytics: { completeAfterMs: 0 },
   });
   // Declared before the customer installs, so its Acme Billing License gets the parameters' values.
   const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
@@ -37,6 +38,16 @@ before(async () => {
 after(async () => {
   await org?.close();
 });
+
+/** The App Analytics requests the LMO holds (read as the LMO's own user, beside the extension). */
+async function analyticsRequests(): Promise<number> {
+  const res = await fetch(
+    `${org.instanceUrl}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM AppAnalyticsQueryRequest')}`,
+    { headers: { Authorization: `Bearer ${org.orgs.lmo.accessToken as string}` } },
+  );
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { totalSize: number }).totalSize;
+}
 
 test(
   'Find License → Open Customer shows the org and its five Licenses; Log In to Subscriber Org opens the login page',
@@ -100,6 +111,28 @@ test(
           ),
         );
         assert.equal(reached.direction, 'LmoToSubscriber');
+
+        // Usage (App Analytics): opening the view asked nothing (no request in the LMO); Load Usage, by
+        // keyboard, asks about this org and shows each package's users per month as a chart and a table.
+        const usage = view.locator('#usage');
+        const load = usage.getByRole('button', { name: 'Load Usage', exact: true });
+        await load.waitFor({ timeout: 30_000 });
+        assert.equal(await analyticsRequests(), 0, 'the view opened without an App Analytics request');
+        await load.focus();
+        await load.press('Enter');
+        const usersTable = usage.getByRole('table', { name: /^Active users of .+ per month$/ }).first();
+        await usersTable.waitFor({ timeout: 60_000 });
+        assert.equal(await analyticsRequests(), 5, 'one request per package, about this org');
+        const months = await usersTable.locator('tbody tr').allInnerTexts();
+        assert.equal(months.length, 11, months.join(' | '));
+        assert.ok(
+          months.every((m) => /^\d{4}-\d\d\s+\d+$/.test(m.trim())),
+          months.join(' | '),
+        );
+        await usage.locator('svg.chart').first().waitFor();
+        assert.match(await usage.locator('.risk').first().innerText(), /^(At risk|Not at risk): /);
+        await usage.getByRole('button', { name: 'Refresh Usage' }).waitFor();
+        await saveArtifacts('customer-usage');
 
         // Keyboard: Log In to Subscriber Org is a button reached by Tab; Enter opens the LMO's front door
         // in a new tab, on its way to the LMA's subscriber login page for this org.

@@ -18,6 +18,9 @@ import {
 } from '../../src/protocol/customer';
 import { featureParametersPart } from '../shared/featureParameters';
 import { pushJobsPart } from './pushJobs';
+import { usagePart } from './usage';
+import type { CustomerUsage } from '../../src/protocol/customerUsage';
+import { chartStyles } from '../shared/charts';
 import { connectToHost, type Host } from '../shared/host';
 import { baseStyles, reportTableStyles } from '../shared/styles';
 
@@ -29,6 +32,7 @@ class CustomerView extends LitElement {
     drafts: { state: true },
     saveResult: { state: true },
     pushJobs: { state: true },
+    usage: { state: true },
   };
   declare message: CustomerHostMessage | undefined;
   declare notice: (CustomerHostMessage & { kind: 'notice' }) | undefined;
@@ -38,6 +42,8 @@ class CustomerView extends LitElement {
   declare saveResult: FeatureSaveResult | undefined;
   /** The org's push jobs in the known owner orgs (read after the customer). */
   declare pushJobs: CustomerPushJobs | undefined;
+  /** The org's App Analytics usage section (from the cache, or after Load Usage). */
+  declare usage: CustomerUsage | undefined;
   private fmaMissing: FeatureSection | undefined;
   private readonly host: Host<CustomerMessage>;
 
@@ -49,9 +55,11 @@ class CustomerView extends LitElement {
     this.drafts = new Map();
     this.saveResult = undefined;
     this.pushJobs = undefined;
+    this.usage = undefined;
     this.host = connectToHost<CustomerHostMessage, CustomerMessage>((message) => {
       if (message.kind === 'notice') this.notice = message;
       else if (message.kind === 'pushJobs') this.pushJobs = message.pushJobs;
+      else if (message.kind === 'usage') this.usage = message.usage;
       else if (message.kind === 'featureParameters') {
         const section = message.section;
         if (section.kind === 'notInstalled' || section.kind === 'noAccess') {
@@ -113,7 +121,8 @@ class CustomerView extends LitElement {
         }
         ${customer.licenses.map((entry) => this.license(entry, message.today))}
       </section>
-      ${pushJobsPart(this.pushJobs)} ${this.readLine(customer.readAt, message.orgLabel)}
+      ${pushJobsPart(this.pushJobs)} ${usagePart(this.usage, (m) => this.post(m))}
+      ${this.readLine(customer.readAt, message.orgLabel)}
     `;
   }
 
@@ -263,7 +272,22 @@ class CustomerView extends LitElement {
   static override styles = [
     baseStyles,
     reportTableStyles,
+    chartStyles,
     css`
+      .usage-header {
+        display: flex;
+        gap: 0.5rem;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+      .usage-header h2 {
+        margin-right: auto;
+      }
+      .package-usage h4 {
+        font-size: 1em;
+        font-weight: 600;
+        margin: 0.75rem 0 0.25rem;
+      }
       header {
         display: flex;
         gap: 0.5rem;

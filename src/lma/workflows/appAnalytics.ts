@@ -119,6 +119,28 @@ function wait(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The answer the cache has for a question, read as `loadUsage` reads it; undefined when the cache has
+ * none (or a file that no longer reads). Never a request: what a view shows on opening.
+ */
+export async function usageFromCache(
+  cache: UsageCache,
+  question: UsageQuestion,
+  options: Pick<UsageOptions, 'signal' | 'onProgress' | 'threshold' | 'now'> = {},
+): Promise<Extract<UsageOutcome, { kind: 'ready' }> | undefined> {
+  if (checkQuestion(question, options.now)) return undefined;
+  const entry = await cache.find(cacheKey(question));
+  if (!entry) return undefined;
+  try {
+    const parsed = await readUsageFile(cache.read(entry), question, options);
+    return { kind: 'ready', source: 'cache', entry, ...parsed, notes: [] };
+  } catch (error) {
+    if (!(error instanceof UsageFileError)) throw error;
+    // A cached file that no longer reads: ask again rather than show it.
+    return undefined;
+  }
+}
+
 /** Answers a question: from the cache unless `refresh`, else a new request, polled, downloaded once complete. */
 export async function loadUsage(
   api: LmoApi,
@@ -128,18 +150,9 @@ export async function loadUsage(
 ): Promise<UsageOutcome> {
   const problem = checkQuestion(question, options.now);
   if (problem) return { kind: 'input', message: problem };
-  const key = cacheKey(question);
   if (!options.refresh) {
-    const entry = await cache.find(key);
-    if (entry) {
-      try {
-        const parsed = await readUsageFile(cache.read(entry), question, options);
-        return { kind: 'ready', source: 'cache', entry, ...parsed, notes: [] };
-      } catch (error) {
-        if (!(error instanceof UsageFileError)) throw error;
-        // A cached file that no longer reads: ask again rather than show it.
-      }
-    }
+    const cached = await usageFromCache(cache, question, options);
+    if (cached) return cached;
   }
   const notes: string[] = [];
   for (let round = 0; ; round++) {
