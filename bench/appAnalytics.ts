@@ -16,12 +16,12 @@
 // Run: npm run bench:appAnalytics [-- orgs runs] (after `npm run build`; prints a table)
 import { home } from '../test/integration/isolatedHome.ts';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { startLocalOrg } from 'lma-local-org';
 import { authorizeWithRefreshToken } from '../src/org/salesforce.ts';
+import { bundleChild } from './processes.ts';
 
 const ORGS = Number(process.argv[2] ?? 10_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -30,26 +30,6 @@ const month = (back: number): string => {
   const d = new Date();
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1)).toISOString().slice(0, 7);
 };
-
-/** The measured process runs bundled code, as the extension does, with dist/salesforce.js beside it. */
-async function bundleChild(work: string): Promise<string> {
-  const salesforce = join(__dirname, '..', 'dist', 'salesforce.js');
-  if (!existsSync(salesforce)) throw new Error(`${salesforce} not found: run \`npm run build\` first.`);
-  copyFileSync(salesforce, join(work, 'salesforce.js'));
-  const outfile = join(work, 'usage.js');
-  await build({
-    entryPoints: [join(__dirname, 'appAnalyticsChild.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    external: ['./salesforce.js'],
-    define: { 'process.env.SF_DISABLE_LOG_FILE': '"true"' },
-    logLevel: 'warning',
-  });
-  return outfile;
-}
 
 async function main() {
   const org = await startLocalOrg({
@@ -66,7 +46,7 @@ async function main() {
   };
   const dir = mkdtempSync(join(tmpdir(), 'lma-bench-analytics-'));
   try {
-    const childJs = await bundleChild(dir);
+    const childJs = await bundleChild('appAnalyticsChild.ts', dir, 'usage.js');
     await authorizeWithRefreshToken({
       loginUrl: org.instanceUrl,
       refreshToken: org.orgs.lmo.refreshToken,

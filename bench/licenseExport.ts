@@ -10,20 +10,13 @@
 // Run: npm run bench:export [-- licenses] (after `npm run build`; prints a table). LMA_BENCH_RUNS sets the
 // runs of each (5).
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { startLocalOrg } from 'lma-local-org';
+import { sfEnv } from '../test/integration/localOrg/sfProcess';
+import { bundleChild, startServerProcess, type ServerProcess } from './processes';
 
 const mode = process.argv[2];
 // Acme Billing gets 60% of a seeded world's licenses: 167,000 gives it about 100,000.
@@ -40,60 +33,6 @@ async function seed(dir: string): Promise<void> {
   const seeded = await startLocalOrg({ dataDir: dir, seed: LICENSES });
   await seeded.close();
   console.log(JSON.stringify({ seedMs: performance.now() - started }));
-}
-
-/**
- * Our exporting process runs bundled code, as the extension does (not tsx, which would compile
- * TypeScript at every start), with dist/salesforce.js beside it: the sibling it requires when it connects.
- */
-async function bundleExporter(work: string): Promise<string> {
-  const salesforce = join(__dirname, '..', 'dist', 'salesforce.js');
-  if (!existsSync(salesforce)) throw new Error(`${salesforce} not found: run \`npm run build\` first.`);
-  copyFileSync(salesforce, join(work, 'salesforce.js'));
-  const outfile = join(work, 'exporter.js');
-  await build({
-    entryPoints: [join(__dirname, 'licenseExportChild.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    external: ['./salesforce.js'],
-    define: { 'process.env.SF_DISABLE_LOG_FILE': '"true"' },
-    logLevel: 'warning',
-  });
-  return outfile;
-}
-
-interface ServerProcess {
-  instanceUrl: string;
-  token: string;
-  stop(): void;
-}
-
-async function startServerProcess(dir: string): Promise<ServerProcess> {
-  const cli = join(dirname(require.resolve('lma-local-org/package.json')), 'dist', 'cli.js');
-  if (!existsSync(cli)) throw new Error(`${cli} not found: run \`npm run build\` first.`);
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=8', cli, 'start', '--port', '0', '--data', dir],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the local org exited (${code}): ${output}`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/access token/.test(output)) resolve();
-    });
-  });
-  await new Promise((resolve) => setTimeout(resolve, 200)); // the rest of the banner
-  const instanceUrl = /running at (\S+)/.exec(output)?.[1];
-  const token = /access token\s+(\S+)/.exec(output)?.[1];
-  if (!instanceUrl || !token) throw new Error(`unexpected banner: ${output}`);
-  return { instanceUrl, token, stop: () => child.kill('SIGTERM') };
 }
 
 interface Measured {
@@ -156,9 +95,9 @@ async function main(): Promise<void> {
       join(work, 'peak.cjs'),
       "process.on('exit', () => require('node:fs').writeFileSync(process.env.LMA_BENCH_PEAK, String(process.resourceUsage().maxRSS)));\n",
     );
-    const exporter = await bundleExporter(work);
+    const exporter = await bundleChild('licenseExportChild.ts', work, 'exporter.js');
     server = await startServerProcess(dataDir);
-    const { instanceUrl, token } = server;
+    const { instanceUrl, lmoToken: token } = server;
 
     // A fresh connection per request: the bench sits idle while a child runs, and a kept-alive socket
     // that the server closes meanwhile fails the next fetch (UND_ERR_SOCKET).
@@ -207,16 +146,7 @@ async function main(): Promise<void> {
 
     // One throw-away CLI home for both: sf logs in there, and our session reads the same auth store.
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH ?? '',
-      HOME: home,
-      USERPROFILE: home,
-      SF_DISABLE_TELEMETRY: 'true',
-      SF_AUTOUPDATE_DISABLE: 'true',
-      SF_USE_PROGRESS_BAR: 'false',
-      SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-      SF_DISABLE_LOG_FILE: 'true',
-      SF_SKIP_NEW_VERSION_CHECK: 'true',
-      SF_DISABLE_DNS_CHECK: 'true',
+      ...sfEnv(home),
       // sf data query stops at 50,000 records by default (org-max-query-limit).
       SF_ORG_MAX_QUERY_LIMIT: String(LICENSES * 2),
     };

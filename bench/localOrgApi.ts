@@ -5,12 +5,13 @@
 //   node --import tsx bench/localOrgApi.ts [licenses] [--data <seeded dir>]
 // With --data, the world seeded there (by an earlier `startLocalOrg({ dataDir, seed })`) is reopened
 // instead of seeding one (a 1,000,000-license seed takes minutes); the folder is left in place.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Connection } from '@jsforce/jsforce-node';
 import { startLocalOrg } from 'lma-local-org';
+import { startServerProcess } from './processes';
 
 const BUILD = process.argv[2] === '--build';
 const DATA = process.argv.includes('--data') ? process.argv[process.argv.indexOf('--data') + 1] : undefined;
@@ -43,49 +44,6 @@ async function build(dir: string): Promise<void> {
   const { user, system } = process.cpuUsage(cpu);
   await seeded.close();
   console.log(JSON.stringify({ seedMs: performance.now() - t, seedCpuMs: (user + system) / 1000 }));
-}
-
-interface ServerProcess {
-  instanceUrl: string;
-  lmoToken: string;
-  startupMs: number;
-  rssMb(): number;
-  stop(): void;
-}
-
-/** Starts `lma-local-org`'s bundled CLI (localOrg/dist/cli.js) with `start` on a saved world and waits for its banner. */
-async function startServerProcess(dir: string): Promise<ServerProcess> {
-  const cli = join(dirname(require.resolve('lma-local-org/package.json')), 'dist', 'cli.js');
-  if (!existsSync(cli)) throw new Error(`${cli} not found: run \`npm run build\` first.`);
-  const started = performance.now();
-  // The flag localOrg/bin/lma-local-org.js adds for `start`.
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=8', cli, 'start', '--port', '0', '--data', dir],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the local org exited (${code}): ${output}`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/access token/.test(output)) resolve();
-    });
-  });
-  const startupMs = performance.now() - started;
-  await new Promise((resolve) => setTimeout(resolve, 200)); // the rest of the banner
-  const instanceUrl = /running at (\S+)/.exec(output)?.[1];
-  const lmoToken = /access token\s+(\S+)/.exec(output)?.[1];
-  if (!instanceUrl || !lmoToken) throw new Error(`unexpected banner: ${output}`);
-  return {
-    instanceUrl,
-    lmoToken,
-    startupMs,
-    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024,
-    stop: () => child.kill('SIGTERM'),
-  };
 }
 
 async function main(): Promise<void> {

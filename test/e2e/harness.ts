@@ -268,6 +268,27 @@ export class Workbench {
       .catch(() => undefined);
   }
 
+  /**
+   * The License Management view connected to `alias` with its Packages open: the tree item of the
+   * package named `name`, once it shows.
+   */
+  async showPackage(alias: string, name: string): Promise<Locator> {
+    await this.openViewContainer('License Management');
+    await this.connectTo(alias);
+    await this.expandTreeItem(/^Packages/);
+    const item = this.treeItem(name).first();
+    await item.waitFor({ timeout: 30_000 });
+    return item;
+  }
+
+  /** Edit Default Licensing… on a package's tree item: the form, once its heading names the package. */
+  async openDefaultLicensing(packageItem: Locator, name: string): Promise<FrameLocator> {
+    await this.contextMenu(packageItem, 'Edit Default Licensing…');
+    const form = this.activeWebview();
+    await form.getByRole('heading', { name: `Default Licensing: ${name}` }).waitFor({ timeout: 30_000 });
+    return form;
+  }
+
   /** LMA: Connect License Management Org… and pick an org of the CLI auth store by alias. */
   async connectTo(alias: string): Promise<void> {
     const input = await this.typeInPalette('>LMA: Connect License Management Org');

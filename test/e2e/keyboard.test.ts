@@ -86,16 +86,8 @@ test(
     await withSession(
       'keyboard-licensing-terms',
       async ({ workbench, page, workspace }) => {
-        await workbench.openViewContainer('License Management');
-        await workbench.connectTo('lmo-keyboard');
-        await workbench.expandTreeItem(/^Packages/);
-        const packageItem = workbench.treeItem('Acme Billing').first();
-        await packageItem.waitFor({ timeout: 30_000 });
-        await workbench.contextMenu(packageItem, 'Edit Default Licensing…');
-        const form = workbench.activeWebview();
-        await form
-          .getByRole('heading', { name: 'Default Licensing: Acme Billing' })
-          .waitFor({ timeout: 30_000 });
+        const packageItem = await workbench.showPackage('lmo-keyboard', 'Acme Billing');
+        const form = await workbench.openDefaultLicensing(packageItem, 'Acme Billing');
         await form.getByText('New installs get a 30-day trial for 10 seats.').waitFor();
         const frame = await frameOf(form);
 

@@ -60,17 +60,9 @@ test(
     await withSession(
       'licensing-terms',
       async ({ workbench, workspace }) => {
-        await workbench.openViewContainer('License Management');
-        await workbench.connectTo('lmo-terms');
-        await workbench.expandTreeItem(/^Packages/);
-        const packageItem = workbench.treeItem('Acme Billing').first();
-        await packageItem.waitFor({ timeout: 30_000 });
-        await workbench.contextMenu(packageItem, 'Edit Default Licensing…');
+        const packageItem = await workbench.showPackage('lmo-terms', 'Acme Billing');
 
-        const form = workbench.activeWebview();
-        await form
-          .getByRole('heading', { name: 'Default Licensing: Acme Billing' })
-          .waitFor({ timeout: 30_000 });
+        const form = await workbench.openDefaultLicensing(packageItem, 'Acme Billing');
         await form.getByText('Changing the defaults only affects future installs.').waitFor();
         await form.locator('#license-counts').waitFor();
         assert.match(await form.locator('#license-counts').innerText(), /licenses for this package: .*Trial/);

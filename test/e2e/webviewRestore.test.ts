@@ -60,11 +60,7 @@ test('an unsaved draft survives a window reload', { timeout: 300_000 }, async ()
   await withSession(
     'webview-restore',
     async ({ workbench, page, workspace }) => {
-      await workbench.openViewContainer('License Management');
-      await workbench.connectTo('lmo-restore');
-      await workbench.expandTreeItem(/^Packages/);
-      const packageItem = workbench.treeItem('Acme Billing').first();
-      await packageItem.waitFor({ timeout: 30_000 });
+      const packageItem = await workbench.showPackage('lmo-restore', 'Acme Billing');
 
       // The Modify License form of an Active license: seats typed, not saved.
       await workbench.expandTreeItem(/^Acme Billing/);
@@ -80,11 +76,7 @@ test('an unsaved draft survives a window reload', { timeout: 300_000 }, async ()
       await license.locator('#diff', { hasText: '4,321 seats' }).waitFor();
 
       // The default-licensing form: a 45-day trial typed, not saved.
-      await workbench.contextMenu(packageItem, 'Edit Default Licensing…');
-      let terms = workbench.activeWebview();
-      await terms
-        .getByRole('heading', { name: 'Default Licensing: Acme Billing' })
-        .waitFor({ timeout: 30_000 });
+      let terms = await workbench.openDefaultLicensing(packageItem, 'Acme Billing');
       await terms.locator('#trialDays input').fill('45');
       await terms.getByText(/New installs get a 45-day trial/).waitFor();
 
@@ -124,11 +116,7 @@ test(
     await withSession(
       'webview-closed-draft',
       async ({ workbench, page }) => {
-        await workbench.openViewContainer('License Management');
-        await workbench.connectTo('lmo-restore');
-        await workbench.expandTreeItem(/^Packages/);
-        const packageItem = workbench.treeItem('Acme Billing').first();
-        await packageItem.waitFor({ timeout: 30_000 });
+        const packageItem = await workbench.showPackage('lmo-restore', 'Acme Billing');
         await workbench.expandTreeItem(/^Acme Billing/);
         await workbench.expandTreeItem(/^Active/);
         const licenseItem = workbench.treeItem(customer).first();
@@ -155,11 +143,7 @@ test(
 
         // The same for the default-licensing form.
         await workbench.dismissHover();
-        await workbench.contextMenu(packageItem, 'Edit Default Licensing…');
-        let terms = workbench.activeWebview();
-        await terms
-          .getByRole('heading', { name: 'Default Licensing: Acme Billing' })
-          .waitFor({ timeout: 30_000 });
+        let terms = await workbench.openDefaultLicensing(packageItem, 'Acme Billing');
         const trialDays = terms.locator('#trialDays input');
         await trialDays.fill('45');
         await terms.getByText(/New installs get a 45-day trial/).waitFor();

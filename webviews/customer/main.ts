@@ -3,7 +3,7 @@
 // button (keyboard: Tab and Enter); the host does the work and re-reads, so the page only shows.
 // Each License shows its feature parameters (the shared part; without the FMA, its explanation once).
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { Customer, CustomerLicense } from '../../src/lma/records/customer';
 import type { CustomerPushJobs } from '../../src/lma/workflows/customerPushJobs';
 import { formatExpiration, formatSeats } from '../../src/lma/rules/encodings';
@@ -21,12 +21,11 @@ import { pushJobsPart } from './pushJobs';
 import { usagePart } from './usage';
 import type { CustomerUsage } from '../../src/protocol/customerUsage';
 import { chartStyles } from '../shared/charts';
-import { connectToHost, type Host } from '../shared/host';
+import { HostPage, showPage } from '../shared/host';
 import { baseStyles, reportTableStyles } from '../shared/styles';
 
-class CustomerView extends LitElement {
+class CustomerView extends HostPage<CustomerHostMessage, CustomerMessage> {
   static override properties = {
-    message: { state: true },
     notice: { state: true },
     sections: { state: true },
     drafts: { state: true },
@@ -34,7 +33,6 @@ class CustomerView extends LitElement {
     pushJobs: { state: true },
     usage: { state: true },
   };
-  declare message: CustomerHostMessage | undefined;
   declare notice: (CustomerHostMessage & { kind: 'notice' }) | undefined;
   /** Each License's feature parameters section, by License id; `fma` when the LMO has none to show. */
   declare sections: ReadonlyMap<string, FeatureSection>;
@@ -45,43 +43,42 @@ class CustomerView extends LitElement {
   /** The org's App Analytics usage section (from the cache, or after Load Usage). */
   declare usage: CustomerUsage | undefined;
   private fmaMissing: FeatureSection | undefined;
-  private readonly host: Host<CustomerMessage>;
 
   constructor() {
     super();
-    this.message = undefined;
     this.notice = undefined;
     this.sections = new Map();
     this.drafts = new Map();
     this.saveResult = undefined;
     this.pushJobs = undefined;
     this.usage = undefined;
-    this.host = connectToHost<CustomerHostMessage, CustomerMessage>((message) => {
-      if (message.kind === 'notice') this.notice = message;
-      else if (message.kind === 'pushJobs') this.pushJobs = message.pushJobs;
-      else if (message.kind === 'usage') this.usage = message.usage;
-      else if (message.kind === 'featureParameters') {
-        const section = message.section;
-        if (section.kind === 'notInstalled' || section.kind === 'noAccess') {
-          this.fmaMissing = section;
-          this.sections = new Map();
-        } else {
-          this.fmaMissing = undefined;
-          this.sections = new Map(this.sections).set(section.licenseId, section);
-        }
-      } else if (message.kind === 'featureSaveResult') {
-        this.saveResult = message.result;
-        // What was saved (or found unchanged) is no longer a draft; anything else stays as typed.
-        if (message.result.kind === 'saved' || message.result.kind === 'unchanged') {
-          const drafts = new Map(this.drafts);
-          drafts.delete(message.result.parameterId);
-          this.drafts = drafts;
-        }
+  }
+
+  protected override receive(message: CustomerHostMessage): void {
+    if (message.kind === 'notice') this.notice = message;
+    else if (message.kind === 'pushJobs') this.pushJobs = message.pushJobs;
+    else if (message.kind === 'usage') this.usage = message.usage;
+    else if (message.kind === 'featureParameters') {
+      const section = message.section;
+      if (section.kind === 'notInstalled' || section.kind === 'noAccess') {
+        this.fmaMissing = section;
+        this.sections = new Map();
       } else {
-        this.message = message;
-        this.notice = undefined;
+        this.fmaMissing = undefined;
+        this.sections = new Map(this.sections).set(section.licenseId, section);
       }
-    });
+    } else if (message.kind === 'featureSaveResult') {
+      this.saveResult = message.result;
+      // What was saved (or found unchanged) is no longer a draft; anything else stays as typed.
+      if (message.result.kind === 'saved' || message.result.kind === 'unchanged') {
+        const drafts = new Map(this.drafts);
+        drafts.delete(message.result.parameterId);
+        this.drafts = drafts;
+      }
+    } else {
+      this.message = message;
+      this.notice = undefined;
+    }
   }
 
   private post(message: CustomerMessage) {
@@ -333,5 +330,4 @@ class CustomerView extends LitElement {
   ];
 }
 
-if (!customElements.get('lma-customer')) customElements.define('lma-customer', CustomerView);
-document.body.append(document.createElement('lma-customer'));
+showPage('lma-customer', CustomerView);

@@ -1,10 +1,10 @@
 // The LMO dashboard (browser side): charts drawn as plain SVG in the editor's colours, and every number
 // also as text (the figures list and each chart's table) for screen readers.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { connectToHost, type Host } from '../shared/host';
+import { HostPage, showPage } from '../shared/host';
 import { barChart, chartColours, chartStyles, columnChart, formatNumber, shareBar } from '../shared/charts';
 import { baseStyles } from '../shared/styles';
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { DashboardData, DashboardFigure } from '../../src/lma/records/dashboard';
 import type { DashboardMessage, HostMessage } from '../../src/protocol/dashboard';
 
@@ -17,19 +17,7 @@ const statusColours: Record<string, string> = {
 };
 const number = formatNumber;
 
-class LmoDashboard extends LitElement {
-  static override properties = { message: { state: true } };
-  declare message: HostMessage | undefined;
-  private readonly host: Host<DashboardMessage>;
-
-  constructor() {
-    super();
-    this.message = undefined;
-    this.host = connectToHost<HostMessage, DashboardMessage>((message) => {
-      this.message = message;
-    });
-  }
-
+class LmoDashboard extends HostPage<HostMessage, DashboardMessage> {
   protected override render() {
     const message = this.message;
     if (!message) return html`<p role="status">Loading…</p>`;
@@ -228,5 +216,4 @@ class LmoDashboard extends LitElement {
   ];
 }
 
-if (!customElements.get('lma-dashboard')) customElements.define('lma-dashboard', LmoDashboard);
-document.body.append(document.createElement('lma-dashboard'));
+showPage('lma-dashboard', LmoDashboard);

@@ -2,9 +2,9 @@
 // grouped by error type and title. It only renders what the host posts; its buttons ask the host, which
 // acts on the request it read.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { connectToHost, type Host } from '../shared/host';
+import { HostPage, showPage } from '../shared/host';
 import { baseStyles, reportTableStyles } from '../shared/styles';
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { describeJobs } from '../../src/lma/rules/pushRequests';
 import { describeSchedule } from '../../src/lma/rules/pushUpgrade';
 import type { HostMessage, PushRequestData, PushRequestMessage } from '../../src/protocol/pushRequest';
@@ -20,19 +20,7 @@ const headlines: Record<string, string> = {
 
 const time = (at: string | undefined) => (at ? describeSchedule(new Date(at)) : undefined);
 
-class PushRequestView extends LitElement {
-  static override properties = { message: { state: true } };
-  declare message: HostMessage | undefined;
-  private readonly host: Host<PushRequestMessage>;
-
-  constructor() {
-    super();
-    this.message = undefined;
-    this.host = connectToHost<HostMessage, PushRequestMessage>((message) => {
-      this.message = message;
-    });
-  }
-
+class PushRequestView extends HostPage<HostMessage, PushRequestMessage> {
   protected override render() {
     const message = this.message;
     if (!message) return html`<p role="status">Loading…</p>`;
@@ -182,5 +170,4 @@ class PushRequestView extends LitElement {
   ];
 }
 
-if (!customElements.get('lma-push-request')) customElements.define('lma-push-request', PushRequestView);
-document.body.append(document.createElement('lma-push-request'));
+showPage('lma-push-request', PushRequestView);

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { SelectionCounts } from '../../src/lma/records/pushUpgrade';
 import { licenseStatuses, type LicenseStatus } from '../../src/lma/records/types';
 import { selectionOfForm } from '../../src/lma/rules/pushSelection';
@@ -27,7 +27,7 @@ import type {
   ScheduleOutcome,
   SelectionForm,
 } from '../../src/protocol/pushUpgrade';
-import { connectToHost, type Host } from '../shared/host';
+import { HostPage, showPage } from '../shared/host';
 import { checkedRadioValue } from '../shared/radios';
 import { baseStyles, reportTableStyles } from '../shared/styles';
 
@@ -48,7 +48,7 @@ type Step =
   | { kind: 'scheduling'; previewId: number; preview: PreviewSummary }
   | { kind: 'done'; preview: PreviewSummary | undefined; outcome: ScheduleOutcome };
 
-class PushUpgradePage extends LitElement {
+class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraft> {
   static override properties = {
     target: { state: true },
     form: { state: true },
@@ -63,7 +63,6 @@ class PushUpgradePage extends LitElement {
   declare step: Step;
   declare when: { later: boolean; text: string };
   declare error: string | undefined;
-  private readonly host: Host<PushUpgradeMessage, PageDraft>;
   private seq = 0;
   private countTimer: ReturnType<typeof setTimeout> | undefined;
   /** The draft kept before the page was torn down, until the host's first `scope` says whether it still holds. */
@@ -78,13 +77,13 @@ class PushUpgradePage extends LitElement {
     this.step = { kind: 'choosing' };
     this.when = { later: false, text: '' };
     this.error = undefined;
-    this.host = connectToHost<HostMessage, PushUpgradeMessage, PageDraft>(
-      (message) => this.receive(message),
-      (draft) => (this.restored = draft),
-    );
   }
 
-  private receive(message: HostMessage): void {
+  protected override restore(draft: PageDraft): void {
+    this.restored = draft;
+  }
+
+  protected override receive(message: HostMessage): void {
     switch (message.kind) {
       case 'scope':
         this.target = { packageName: message.packageName, versionNumber: message.versionNumber };
@@ -545,5 +544,4 @@ class PushUpgradePage extends LitElement {
   ];
 }
 
-if (!customElements.get('lma-push-upgrade')) customElements.define('lma-push-upgrade', PushUpgradePage);
-document.body.append(document.createElement('lma-push-upgrade'));
+showPage('lma-push-upgrade', PushUpgradePage);

@@ -5,6 +5,7 @@
 // panel's rebuilt page and a reloaded window both get it back. VS Code forgets that state when the panel
 // closes, so the page also tells the host its state as it changes: a panel of the same subject opened
 // after a close gets the draft back (`reopened`), even when the panel closed while a field had the focus.
+import { LitElement, type CSSResultGroup, type PropertyDeclarations } from 'lit';
 import {
   HOST_MESSAGE_KIND,
   PAGE_STATE_KIND,
@@ -12,6 +13,7 @@ import {
   type PageStateMessage,
   type SavedPage,
 } from '../../src/protocol/messages';
+import { baseStyles } from './styles';
 
 declare function acquireVsCodeApi(): {
   postMessage(message: unknown): void;
@@ -81,4 +83,40 @@ export function connectToHost<FromHost, ToHost extends { kind: string }, State =
       if (!document.hasFocus()) flush();
     },
   };
+}
+
+/**
+ * The base of a Lit page that a panel shows: connected to the host as it is built, its newest message
+ * (`message`, a reactive property: undefined until the first arrives) drawn by the page's `render`.
+ * A page that handles messages otherwise overrides `receive`; a page that keeps a draft, `restore`
+ * (`connectToHost`'s `onRestore`). Styles: `baseStyles` unless the page lists its own.
+ */
+export abstract class HostPage<FromHost, ToHost extends { kind: string }, State = never> extends LitElement {
+  static override properties: PropertyDeclarations = { message: { state: true } };
+  static override styles: CSSResultGroup = baseStyles;
+  declare message: FromHost | undefined;
+  protected readonly host: Host<ToHost, State>;
+
+  constructor() {
+    super();
+    this.message = undefined;
+    this.host = connectToHost<FromHost, ToHost, State>(
+      (message) => this.receive(message),
+      (state, reopened) => this.restore(state, reopened),
+    );
+  }
+
+  /** A message of the host: by default, the one the page shows. */
+  protected receive(message: FromHost): void {
+    this.message = message;
+  }
+
+  /** The page's saved state, given back before any other message of the host (see `connectToHost`). */
+  protected restore(_state: State, _reopened: boolean): void {}
+}
+
+/** Defines the page's element (once: a bundle may run again in the same document) and shows it. */
+export function showPage(tag: string, page: CustomElementConstructor): void {
+  if (!customElements.get(tag)) customElements.define(tag, page);
+  document.body.append(document.createElement(tag));
 }

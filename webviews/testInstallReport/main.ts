@@ -2,9 +2,9 @@
 // do about a failure. It only renders what the host posts.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { checksTable } from '../shared/checksTable';
-import { connectToHost, type Host } from '../shared/host';
+import { HostPage, showPage } from '../shared/host';
 import { baseStyles, reportTableStyles } from '../shared/styles';
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type {
   Check,
   InstallKind,
@@ -29,23 +29,24 @@ const installKinds: Record<InstallKind, string> = {
 
 const resultWords: Record<Check['result'], string> = { pass: 'Pass', fail: 'Fail', info: 'Found' };
 
-class TestInstallReportView extends LitElement {
+// The page keeps the report it shows: a reloaded window reopens the panel with it (it holds no key).
+class TestInstallReportView extends HostPage<HostMessage, ReportMessage, TestInstallReport> {
   static override properties = { report: { state: true } };
   declare report: TestInstallReport | undefined;
-  private readonly host: Host<ReportMessage, TestInstallReport>;
 
   constructor() {
     super();
     this.report = undefined;
-    // The page keeps the report it shows: a reloaded window reopens the panel with it (it holds no key).
-    this.host = connectToHost<HostMessage, ReportMessage, TestInstallReport>(
-      (message) => {
-        if (message?.kind !== 'report') return;
-        this.report = message.report;
-        this.host.save(message.report);
-      },
-      (report) => (this.report ??= report),
-    );
+  }
+
+  protected override receive(message: HostMessage): void {
+    if (message?.kind !== 'report') return;
+    this.report = message.report;
+    this.host.save(message.report);
+  }
+
+  protected override restore(report: TestInstallReport): void {
+    this.report ??= report;
   }
 
   protected override render() {
@@ -157,6 +158,4 @@ class TestInstallReportView extends LitElement {
   ];
 }
 
-if (!customElements.get('lma-test-install-report'))
-  customElements.define('lma-test-install-report', TestInstallReportView);
-document.body.append(document.createElement('lma-test-install-report'));
+showPage('lma-test-install-report', TestInstallReportView);

@@ -2,10 +2,10 @@
 // colours, every number also as text (each chart's table), every org a button that shows its License
 // in the tree.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { connectToHost, type Host } from '../shared/host';
+import { HostPage, showPage } from '../shared/host';
 import { barChart, chartColours, chartStyles, columnChart, formatNumber } from '../shared/charts';
 import { baseStyles } from '../shared/styles';
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { describeAtRisk, type EntityUsage, type JoinedRow } from '../../src/lma/rules/appAnalytics';
 import type { HostMessage, UsageMessage, UsageView } from '../../src/protocol/usage';
 
@@ -19,19 +19,7 @@ const colours = {
 const number = formatNumber;
 type Usage = Extract<UsageView, { kind: 'usage' }>;
 
-class UsagePage extends LitElement {
-  static override properties = { message: { state: true } };
-  declare message: HostMessage | undefined;
-  private readonly host: Host<UsageMessage>;
-
-  constructor() {
-    super();
-    this.message = undefined;
-    this.host = connectToHost<HostMessage, UsageMessage>((message) => {
-      this.message = message;
-    });
-  }
-
+class UsagePage extends HostPage<HostMessage, UsageMessage> {
   protected override render() {
     const message = this.message;
     if (!message) return html`<p role="status">Loading…</p>`;
@@ -214,5 +202,4 @@ class UsagePage extends LitElement {
   ];
 }
 
-if (!customElements.get('lma-usage')) customElements.define('lma-usage', UsagePage);
-document.body.append(document.createElement('lma-usage'));
+showPage('lma-usage', UsagePage);

@@ -4,42 +4,16 @@
 // it loudly, again on the next use.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { openDatabase } from '../../data';
+import { compactedLicenses, ORG, tempDirs } from './compactedStore';
 
-const ORG = '00D000000000009EAA';
 const LICENSES = 3500; // 4 snapshot lines: 4 slices when a slice is one line
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lma-slices-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('slices');
 
 /** A compacted store of Licenses and two Accounts; returns the snapshot's path. */
-async function compacted(dir: string): Promise<string> {
-  const db = await openDatabase({ dir });
-  const org = db.org(ORG, { kind: 'lmo' });
-  await org.create('Account', { Name: 'Acme' });
-  await org.create('Account', { Name: 'Globex' });
-  const pkg = await org.create('sfLma__Package__c', { Name: 'Slices' });
-  await org.bulkInsert(
-    'sfLma__License__c',
-    Array.from({ length: LICENSES }, (_, i) => ({
-      sfLma__Status__c: 'Active',
-      sfLma__Seats__c: i + 1,
-      sfLma__Package__c: pkg.id,
-    })),
-  );
-  db.compact();
-  db.close();
-  return path.join(dir, 'snapshot.jsonl');
-}
+const compacted = (dir: string): Promise<string> =>
+  compactedLicenses(dir, { licenses: LICENSES, packageName: 'Slices', accounts: ['Acme', 'Globex'] });
 
 /** A pause between slices that the test releases: the read waits there until then. */
 function gate(): {
@@ -96,7 +70,8 @@ test('while a query reads a big table in slices, a query on another object is an
   db.close();
 });
 
-test('a read whole while the sliced read waits overtakes it, and a write made meanwhile is kept', async () => {
+/** A store whose Licenses' seats a query sums by a sliced read, held at its first pause. */
+async function heldSum() {
   const dir = tempDir();
   await compacted(dir);
   const g = gate();
@@ -104,6 +79,11 @@ test('a read whole while the sliced read waits overtakes it, and a write made me
   const org = db.org(ORG, { kind: 'lmo' });
   const sum = org.queryAsync('SELECT SUM(sfLma__Seats__c) s FROM sfLma__License__c');
   await g.paused;
+  return { dir, g, db, org, sum };
+}
+
+test('a read whole while the sliced read waits overtakes it, and a write made meanwhile is kept', async () => {
+  const { g, db, org, sum } = await heldSum();
   const first = org.query('SELECT Id, sfLma__Seats__c FROM sfLma__License__c ORDER BY Id LIMIT 1')
     .records[0]!;
   await org.update('sfLma__License__c', String(first.Id), { sfLma__Seats__c: 10_001 });
@@ -114,13 +94,7 @@ test('a read whole while the sliced read waits overtakes it, and a write made me
 });
 
 test('a compaction while the sliced read waits moves it to the new snapshot; nothing is lost', async () => {
-  const dir = tempDir();
-  await compacted(dir);
-  const g = gate();
-  const db = await openDatabase({ dir, readSlices: { ms: 0, pause: g.pause } });
-  const org = db.org(ORG, { kind: 'lmo' });
-  const sum = org.queryAsync('SELECT SUM(sfLma__Seats__c) s FROM sfLma__License__c');
-  await g.paused;
+  const { dir, g, db, org, sum } = await heldSum();
   await org.create('Account', { Name: 'Initech' });
   db.compact(); // closes the snapshot the read was reading
   g.release();

@@ -3,42 +3,19 @@
 // compactions meanwhile; a snapshot of the older format is read once and rewritten in the new one.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { openDatabase } from '../../data';
+import { compactedLicenses, ORG, tempDirs } from './compactedStore';
 import { encodeOps } from '../../data/store/codec';
 import type { PutOp } from '../../data/store/codec';
 import { encodeLine } from '../../data/store/journal';
 
-const ORG = '00D000000000009EAA';
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lma-snapshot-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('snapshot');
 
 /** A compacted store of `n` Licenses (several snapshot lines) and one Package. */
-async function compacted(dir: string, n = 2500): Promise<string> {
-  const db = await openDatabase({ dir });
-  const org = db.org(ORG, { kind: 'lmo' });
-  const pkg = await org.create('sfLma__Package__c', { Name: 'Snap' });
-  await org.bulkInsert(
-    'sfLma__License__c',
-    Array.from({ length: n }, (_, i) => ({
-      sfLma__Status__c: 'Active',
-      sfLma__Seats__c: i + 1,
-      sfLma__Package__c: pkg.id,
-    })),
-  );
-  db.compact();
-  db.close();
-  return path.join(dir, 'snapshot.jsonl');
-}
+const compacted = (dir: string, n = 2500): Promise<string> =>
+  compactedLicenses(dir, { licenses: n, packageName: 'Snap' });
 
 const licenseCount = async (dir: string): Promise<number> =>
   (await openDatabase({ dir })).org(ORG, { kind: 'lmo' }).query('SELECT COUNT() FROM sfLma__License__c')

@@ -3,7 +3,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from 'lma-local-org';
+import type { LocalOrg } from 'lma-local-org';
 import { planBulkChange, type EditableLicense } from '../../../src/lma/rules/licenseChanges';
 import {
   applyBulkChange,
@@ -13,9 +13,8 @@ import {
   saveLicenseChange,
 } from '../../../src/lma/workflows/licenseEdits';
 import { queryAll } from '../../../src/lma/records/lmoApi';
-import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
-import { LmoSession } from '../../../src/org/lmoSession';
-import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
+import type { LmoSession } from '../../../src/org/lmoSession';
+import { LicensePicker, openDemoLmo } from './demoLmo';
 
 let org: LocalOrg;
 let session: LmoSession;
@@ -23,44 +22,19 @@ let requests = 0;
 const lines: string[] = [];
 
 before(async () => {
-  org = await startLocalOrg({ seed: 'demo' });
-  await authorizeWithRefreshToken({
-    loginUrl: org.instanceUrl,
-    refreshToken: org.orgs.lmo.refreshToken,
-    alias: 'edit-lmo',
-  });
-  const count = (line: string) => {
-    if (/^(GET|POST|PATCH|DELETE) /.test(line)) {
-      requests++;
-      lines.push(line);
-    }
-  };
-  session = new LmoSession({
-    log: { trace: count, info: count, warn: count, error: count },
-    checkLma: (request) => checkLmaPresence({ request }),
-  });
-  await session.connect('edit-lmo');
+  ({ org, session } = await openDemoLmo('edit-lmo', (line) => {
+    requests++;
+    lines.push(line);
+  }));
 });
 after(async () => {
   session?.dispose();
   await org?.close();
 });
 
-/** Ids of licenses in `status`, excluding ones other tests use. */
-const taken = new Set<string>();
-async function licenseIds(status: string, count: number): Promise<string[]> {
-  const rows = await queryAll<{ Id: string }>(
-    session,
-    `SELECT Id FROM sfLma__License__c WHERE sfLma__Status__c = '${status}' AND sfLma__Seats__c > 0 ORDER BY Id LIMIT 200`,
-  );
-  const ids = rows
-    .map((r) => r.Id)
-    .filter((id) => !taken.has(id))
-    .slice(0, count);
-  assert.equal(ids.length, count, `the demo world has ${count} more ${status} licenses`);
-  ids.forEach((id) => taken.add(id));
-  return ids;
-}
+/** Licenses no other test here uses. */
+const picker = new LicensePicker(() => session);
+const licenseIds = (status: string, count: number) => picker.inStatus(status, count, 200);
 
 async function load(id: string): Promise<EditableLicense> {
   const license = await loadEditableLicense(session, id);
@@ -207,16 +181,10 @@ test('a bulk suspension of Active licenses needs the typed count of licenses', a
 });
 
 test('250 licenses are written in two sObject Collections requests, each License once', async () => {
-  const rows = await queryAll<{ Id: string }>(
-    session,
-    `SELECT Id FROM sfLma__License__c WHERE sfLma__Status__c IN ('Active', 'Trial') AND sfLma__Seats__c > 0 ORDER BY Id DESC LIMIT 400`,
-  );
-  const ids = rows
-    .map((r) => r.Id)
-    .filter((id) => !taken.has(id))
-    .slice(0, 250);
-  assert.equal(ids.length, 250);
-  ids.forEach((id) => taken.add(id));
+  const ids = await picker.where("sfLma__Status__c IN ('Active', 'Trial') AND sfLma__Seats__c > 0", 250, {
+    among: 400,
+    order: 'Id DESC',
+  });
   const licenses = await loadEditableLicenses(session, ids);
   const plan = planBulkChange(licenses, { kind: 'addSeats', seats: 1 }, new Date());
   const before = lines.length;
@@ -279,7 +247,7 @@ test("a Status write that leaves the LMA's record type behind is reported, with 
     "SELECT Id FROM sfLma__License__c WHERE sfLma__Status__c = 'Trial' AND sfLma__License_Status__c = 'Trial' AND sfLma__Seats__c > 0 ORDER BY Id DESC LIMIT 1",
   );
   const id = row!.Id;
-  taken.add(id);
+  picker.keep([id]);
   const license = await load(id);
   assert.equal(license.lmaStatus, 'Trial');
   const outcome = await saveLicenseChange(session, license, { status: 'Active' }, { confirmed: true });
@@ -333,16 +301,11 @@ test('History shows a tracked field outside the four by its label from describe,
 });
 
 test('a bulk change reads the Licenses back and lists those whose LMA License Status stayed behind', async () => {
-  const rows = await queryAll<{ Id: string }>(
-    session,
-    "SELECT Id FROM sfLma__License__c WHERE sfLma__Status__c = 'Active' AND sfLma__License_Status__c = 'Active' AND sfLma__Seats__c > 0 ORDER BY Id LIMIT 2000",
+  const ids = await picker.where(
+    "sfLma__Status__c = 'Active' AND sfLma__License_Status__c = 'Active' AND sfLma__Seats__c > 0",
+    2,
+    { among: 2000 },
   );
-  const ids = rows
-    .map((r) => r.Id)
-    .filter((id) => !taken.has(id))
-    .slice(0, 2);
-  assert.equal(ids.length, 2);
-  ids.forEach((id) => taken.add(id));
   const licenses = await loadEditableLicenses(session, ids);
   const plan = planBulkChange(licenses, { kind: 'status', status: 'Suspended' }, new Date());
   const confirmation = plan.confirmation.kind === 'typed' ? plan.confirmation.accepts[0]! : true;

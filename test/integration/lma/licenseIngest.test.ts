@@ -5,7 +5,7 @@
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startLocalOrg, type LocalOrg } from 'lma-local-org';
+import type { LocalOrg } from 'lma-local-org';
 import { planBulkChange, type EditableLicense } from '../../../src/lma/rules/licenseChanges';
 import {
   applyBulkChange,
@@ -13,30 +13,15 @@ import {
   writesThroughIngest,
   type BulkResult,
 } from '../../../src/lma/workflows/licenseEdits';
-import { queryAll } from '../../../src/lma/records/lmoApi';
-import { checkLmaPresence } from '../../../src/lma/records/lmaPresence';
-import { LmoSession } from '../../../src/org/lmoSession';
-import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
+import type { LmoSession } from '../../../src/org/lmoSession';
+import { LicensePicker, openDemoLmo } from './demoLmo';
 
 let org: LocalOrg;
 let session: LmoSession;
 const lines: string[] = [];
 
 before(async () => {
-  org = await startLocalOrg({ seed: 'demo' });
-  await authorizeWithRefreshToken({
-    loginUrl: org.instanceUrl,
-    refreshToken: org.orgs.lmo.refreshToken,
-    alias: 'ingest-lmo',
-  });
-  const count = (line: string) => {
-    if (/^(GET|POST|PATCH|PUT|DELETE) /.test(line)) lines.push(line);
-  };
-  session = new LmoSession({
-    log: { trace: count, info: count, warn: count, error: count },
-    checkLma: (request) => checkLmaPresence({ request }),
-  });
-  await session.connect('ingest-lmo');
+  ({ org, session } = await openDemoLmo('ingest-lmo', (line) => lines.push(line)));
 });
 after(async () => {
   org?.bulk.release();
@@ -48,20 +33,8 @@ const jobsInOrg = () => org.bulk.list(org.orgs.lmo.id);
 /** Polls without waiting: the job's own state is the condition (the local org runs it at once). */
 const ingest = { pollMs: 0, sleep: () => new Promise<void>((r) => setImmediate(r)) };
 
-const taken = new Set<string>();
-async function licenseIds(status: string, count: number): Promise<string[]> {
-  const rows = await queryAll<{ Id: string }>(
-    session,
-    `SELECT Id FROM sfLma__License__c WHERE sfLma__Status__c = '${status}' AND sfLma__Seats__c > 0 ORDER BY Id LIMIT 300`,
-  );
-  const ids = rows
-    .map((r) => r.Id)
-    .filter((id) => !taken.has(id))
-    .slice(0, count);
-  assert.equal(ids.length, count, `the demo world has ${count} more ${status} licenses`);
-  ids.forEach((id) => taken.add(id));
-  return ids;
-}
+const picker = new LicensePicker(() => session);
+const licenseIds = (status: string, count: number) => picker.inStatus(status, count, 300);
 
 /**
  * Six Licenses: first one in a status outside its record type (the org's rules refuse it), two that will

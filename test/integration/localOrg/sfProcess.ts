@@ -24,25 +24,29 @@ export interface SfProcess {
   dispose(): void;
 }
 
+/** The environment of an sf process with `home` as its HOME: no telemetry, update check, keychain or log file. */
+export function sfEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    USERPROFILE: home,
+    SF_DISABLE_TELEMETRY: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    SF_USE_PROGRESS_BAR: 'false',
+    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    SF_DISABLE_LOG_FILE: 'true',
+    SF_SKIP_NEW_VERSION_CHECK: 'true',
+    SF_DISABLE_DNS_CHECK: 'true',
+  };
+}
+
 export function sfProcess(options: { cwd?: 'home'; timeoutMs?: number } = {}): SfProcess {
   const home = mkdtempSync(join(tmpdir(), 'lma-sf-home-'));
   return {
     home,
     async sf(args, env = {}) {
       const { stdout } = await run(process.execPath, ['--no-deprecation', SF, ...args, '--json'], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: home,
-          USERPROFILE: home,
-          SF_DISABLE_TELEMETRY: 'true',
-          SF_AUTOUPDATE_DISABLE: 'true',
-          SF_USE_PROGRESS_BAR: 'false',
-          SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-          SF_DISABLE_LOG_FILE: 'true',
-          SF_SKIP_NEW_VERSION_CHECK: 'true',
-          SF_DISABLE_DNS_CHECK: 'true',
-          ...env,
-        },
+        env: { ...sfEnv(home), ...env },
         ...(options.cwd === 'home' ? { cwd: home } : {}),
         timeout: options.timeoutMs ?? 120_000,
         maxBuffer: 20 * 1024 * 1024,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageSummaryAggregator } from '../../../src/lma/rules/appAnalytics';
+import { CsvStream, UsageSummaryAggregator } from '../../../src/lma/rules/appAnalytics';
 import { orgPackageUsage, orgUsageQuestion } from '../../../src/lma/rules/orgUsage';
 
 const COLUMNS = [
@@ -11,11 +11,14 @@ const COLUMNS = [
   'custom_entity',
   'custom_entity_type',
 ];
-const index = Object.fromEntries(COLUMNS.map((c, i) => [c, i]));
 
+/** The rows read as the usage file is: through the panel's CSV reader into its aggregator. */
 function report(rows: string[][], threshold = 0.5) {
   const sum = new UsageSummaryAggregator();
-  for (const r of rows) sum.add(r, index);
+  const csv = new CsvStream(COLUMNS, (row) => sum.add(row));
+  csv.push(`${COLUMNS.join(',')}\n`);
+  for (const r of rows) csv.push(`${r.join(',')}\n`);
+  csv.end();
   return sum.report(threshold);
 }
 
