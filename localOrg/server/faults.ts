@@ -47,8 +47,8 @@ export class Faults {
 
   /**
    * Holds every API answer (not the admin endpoints) until released: a test orders "the answer
-   * arrives after X" by a condition, where a delay would be a guess at a duration. `arrived` settles
-   * once a request is being held (it is on its way: the client sent it).
+   * arrives after X" by a condition, where a delay would be a guess at a duration. The request is
+   * handled first; `arrived` settles once an answer is being held.
    */
   hold(): HeldAnswers {
     let release!: () => void;
@@ -69,9 +69,13 @@ export class Faults {
     };
   }
 
-  /** Waits as the armed faults say before a request is answered: the delay, then a hold. */
-  async beforeAnswer(): Promise<void> {
+  /** Waits the armed delay before a request is handled. */
+  async beforeRequest(): Promise<void> {
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+  }
+
+  /** Holds a handled request's answer while a hold is armed (what it did is done: a job it created exists). */
+  async beforeAnswer(): Promise<void> {
     const held = this.held;
     if (held) {
       held.arrive();

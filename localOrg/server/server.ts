@@ -283,10 +283,11 @@ export async function startServer(
         };
         if (req.segments[0] === '_local') response = await admin.handle(req, body);
         else {
-          await shared.faults.beforeAnswer();
+          await shared.faults.beforeRequest();
           const forced = shared.faults.take();
           if (forced) throw forced;
           response = await route(req, seen, body);
+          await shared.faults.beforeAnswer();
         }
       } catch (e) {
         response = errorResponse(e);

@@ -216,8 +216,11 @@ export async function writeLicensesCsv(
     };
     let job: BulkJobInfo;
     try {
-      job = await ask(() =>
-        withLmaFields(api, (fields) => createQueryJob(api, licenseExportBulkSoql(group, fields, lastId))),
+      if (signal?.aborted) throw cancelled(progress);
+      requests++;
+      // Not cut short by Cancel: once the org has made the job, its id is needed to delete it.
+      job = await withLmaFields(api, (fields) =>
+        createQueryJob(api, licenseExportBulkSoql(group, fields, lastId)),
       );
     } catch (error) {
       if (error instanceof ExportError) throw error;
@@ -229,6 +232,7 @@ export async function writeLicensesCsv(
     let state = job.state;
     let written = 0;
     try {
+      if (signal?.aborted) throw cancelled(progress);
       for (let attempt = 0; UNFINISHED_STATES.includes(state); attempt++) {
         await pause((bulk.pollDelay ?? defaultPollDelay)(attempt), signal, progress);
         state = (await ask(() => queryJobInfo(api, job.id))).state;

@@ -128,6 +128,33 @@ describe('Export Licenses through Bulk API 2.0 against the local org', () => {
     assert.deepEqual(ledger.ids, []);
   });
 
+  test('Cancel while the job is being created: the job the org made is found, aborted and deleted', async () => {
+    world.bulk.switches.holdQueryJobs = true;
+    const controller = new AbortController();
+    const file = join(dir, 'cancelled-create.csv');
+    let held: ReturnType<typeof world.faults.hold> | undefined;
+    const pending = exportLicensesToFile(session, group(), file, {
+      bulk: bulk(),
+      signal: controller.signal,
+      // Once the first REST page is in, the next answer (the job's create) is held after the org made it.
+      onProgress: () => void (held ??= world.faults.hold()),
+    });
+    const rejected = assert.rejects(pending, (e: ExportError) => e.kind === 'cancelled');
+    try {
+      await eventually(async () => held);
+      await held!.arrived;
+      assert.equal(jobsInOrg().length, 1, 'the org made the job; its answer is on its way');
+      controller.abort();
+    } finally {
+      held?.release();
+    }
+    await rejected;
+    world.bulk.release();
+    assert.equal(existsSync(file), false);
+    assert.deepEqual(jobsInOrg(), [], 'aborted and deleted');
+    assert.deepEqual(ledger.ids, []);
+  });
+
   test('a results page that breaks off midway: a clear error, no file, the job deleted', async () => {
     const file = join(dir, 'broken.csv');
     let armed = false;
