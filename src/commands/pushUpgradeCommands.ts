@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { commands } from '../ids';
 import type { LmoApi } from '../lma/records/lmoApi';
-import { choosePushOwner, ownsPackage } from '../lma/records/pushOwner';
 import { orgIdsOfLicenses, scopeForVersion, type PushScope } from '../lma/records/pushUpgrade';
 import { releasedNewestFirst } from '../lma/records/packages';
 import type { Package, PackageVersion } from '../lma/records/types';
@@ -13,6 +12,7 @@ import {
   targetProblem,
   type PushSelection,
 } from '../lma/rules/pushUpgrade';
+import { choosePushOwnerOrg } from '../lma/workflows/pushOwnerChoice';
 import { failedOrgs, readFailures, watchPush } from '../lma/workflows/pushUpgrade';
 import { loadSalesforce } from '../org/salesforceLoader';
 import type { SelectionForm } from '../protocol/pushUpgrade';
@@ -156,46 +156,47 @@ function scopeOf(packages: Package[], version: PackageVersion): PushScope | unde
   return found.scope;
 }
 
-/** The owner org of the package's pushes: the LMO's session when it owns the package, else one the user chooses (remembered). */
+/**
+ * The owner org of the package's pushes, checked before the panel counts or creates anything
+ * (`choosePushOwnerOrg`): the LMO's session when it owns the package, else the remembered org or one the
+ * user picks, refused when its MetadataPackage lists other packages only, used after a warning when it
+ * can't say.
+ */
 async function ownerOrg(services: Services, pkg: Package): Promise<LmoApi | undefined> {
   const packageId = pkg.packageId;
-  if (!packageId) return undefined;
-  const lmoOwns = await ownsPackage(services.session, packageId);
+  const lmo = services.session.state.kind === 'connected' ? services.session.state.org : undefined;
+  if (!packageId || !lmo) return undefined;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const salesforce = await loadSalesforce();
-  const owner = choosePushOwner({
-    lmoOwns,
+  const owner = await choosePushOwnerOrg({
+    lmo: { api: services.session, orgId: lmo.orgId, username: lmo.username },
+    packageId,
+    packageName: pkg.name,
+    checks: services.pushOwnership,
     remembered: services.pushOwners.get(packageId),
-    projectDevHub: lmoOwns ? undefined : await salesforce.projectDevHub(folder).catch(() => undefined),
+    remember: async (target) => {
+      await services.pushOwners.remember(packageId, target);
+      // The package's Push Upgrades node shows now that its owner org is known.
+      services.tree.pushRequestsChanged(packageId);
+    },
+    forget: async () => {
+      await services.pushOwners.forget(packageId);
+      services.tree.pushRequestsChanged(packageId);
+    },
+    projectDevHub: () => salesforce.projectDevHub(folder),
+    authorizedOrgs: () => salesforce.listAuthorizedOrgs(),
+    pick: async (candidates) =>
+      await vscode.window.showQuickPick(candidates, {
+        title: `Push Upgrade: the org that owns ${pkg.name}'s pushes`,
+        placeHolder:
+          'The Dev Hub (2GP, unlocked) or the packaging org (1GP): the LMO does not own this package',
+      }),
+    connect: (target) => services.ownerOrgs.connect(target),
+    confirmUnconfirmed: async (message) =>
+      (await vscode.window.showWarningMessage(message, { modal: true }, 'Continue')) === 'Continue',
+    refuse: (message) => void vscode.window.showErrorMessage(`Push Upgrade: ${message}`),
   });
-  if (owner.kind === 'lmo') return services.session;
-  let target = owner.kind === 'other' ? owner.target : undefined;
-  if (!target) {
-    const orgs = await salesforce.listAuthorizedOrgs();
-    const suggestion = owner.kind === 'unknown' ? owner.suggestion : undefined;
-    const items = orgs
-      .map((o) => ({
-        label: o.aliases[0] ?? o.username,
-        description: `${o.username}${o.isDevHub ? ' · Dev Hub' : ''}`,
-        detail:
-          o.aliases[0] === suggestion || o.username === suggestion
-            ? "The project's target-dev-hub"
-            : undefined,
-        target: o.aliases[0] ?? o.username,
-      }))
-      .sort((a, b) => Number(!!b.detail) - Number(!!a.detail));
-    const picked = await vscode.window.showQuickPick(items, {
-      title: `Push Upgrade: the org that owns ${pkg.name}'s pushes`,
-      placeHolder:
-        'The Dev Hub (2GP, unlocked) or the packaging org (1GP): the LMO does not own this package',
-    });
-    if (!picked) return undefined;
-    target = picked.target;
-    await services.pushOwners.remember(packageId, target);
-    // The package's Push Upgrades node shows now that its owner org is known.
-    services.tree.pushRequestsChanged(packageId);
-  }
-  return services.ownerOrgs.connect(target);
+  return owner;
 }
 
 /**
