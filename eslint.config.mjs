@@ -214,6 +214,7 @@ export default tseslint.config(
       'src/webviews/pushUpgradeFlow.ts',
       'src/files/usageExportFile.ts',
       'src/files/pushFailuresFile.ts',
+      'src/files/orgIdFile.ts',
       'server/**/*.ts',
     ],
     rules: restrict('vscode', 'salesforce'),

@@ -14,6 +14,7 @@ import {
 } from '../lma/rules/pushUpgrade';
 import { choosePushOwnerOrg } from '../lma/workflows/pushOwnerChoice';
 import { failedOrgs, readFailures, watchPush } from '../lma/workflows/pushUpgrade';
+import { readOrgIdFile } from '../files/orgIdFile';
 import { loadSalesforce } from '../org/salesforceLoader';
 import type { SelectionForm } from '../protocol/pushUpgrade';
 import type { Services } from '../services';
@@ -134,6 +135,15 @@ export function pushUpgradeActions(services: Services): PushUpgradeActions {
     run: async (title, step) => {
       await pipeline.command({ title, needs }, (_needs, run) => step(run.progress))();
       services.tree.pushRequestsChanged();
+    },
+    loadOrgIds: async () => {
+      const [file] =
+        (await vscode.window.showOpenDialog({
+          title: 'Push Upgrade: a file of org ids (one a line, or the first column)',
+          canSelectMany: false,
+          filters: { 'Org ids': ['txt', 'csv'] },
+        })) ?? [];
+      return file && readOrgIdFile(file.fsPath);
     },
     watch: (owner, scope, requestId) =>
       pipeline.command({ title: 'Push Upgrade', needs }, (_needs, run) =>

@@ -98,7 +98,7 @@ export class PushUpgradeFlow {
     this.held = undefined;
   }
 
-  async receive(message: Exclude<PushUpgradeMessage, { kind: 'ready' }>): Promise<void> {
+  async receive(message: Exclude<PushUpgradeMessage, { kind: 'ready' | 'loadOrgIds' }>): Promise<void> {
     switch (message.kind) {
       case 'count':
         return this.count(message.seq, message.form);

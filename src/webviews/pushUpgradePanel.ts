@@ -30,6 +30,10 @@ export interface PushUpgradeActions {
   owner(pkg: Package): Promise<LmoApi | undefined>;
   run: PushFlowPorts['run'];
   watch: PushFlowPorts['watch'];
+  /** "Load from File…": an open dialog and the file's org ids, or why none; undefined: dismissed. */
+  loadOrgIds(): Promise<
+    { fileName: string; ids: string[] } | { fileName: string; problem: string } | undefined
+  >;
 }
 
 /** The version pushed to and the filters the panel opened with; what a reloaded window reopens. */
@@ -116,6 +120,7 @@ export class PushUpgradePanel {
   }
 
   private async receive(message: PushUpgradeMessage): Promise<void> {
+    if (message.kind === 'loadOrgIds') return this.loadOrgIds();
     const flow = await this.flowOf();
     if (message.kind === 'ready') {
       if (!flow) return;
@@ -126,6 +131,25 @@ export class PushUpgradePanel {
     }
     if (!flow) return;
     await flow.receive(message);
+  }
+
+  private async loadOrgIds(): Promise<void> {
+    let loaded: Awaited<ReturnType<PushUpgradeActions['loadOrgIds']>>;
+    try {
+      loaded = await this.actions.loadOrgIds();
+    } catch (error) {
+      await this.host.post({
+        kind: 'orgIdsFileError',
+        message: `The file can't be read: ${(error as Error).message}`,
+      });
+      return;
+    }
+    if (!loaded) return;
+    await this.host.post(
+      'problem' in loaded
+        ? { kind: 'orgIdsFileError', message: loaded.problem }
+        : { kind: 'orgIdsLoaded', fileName: loaded.fileName, ids: loaded.ids },
+    );
   }
 
   private async postScope(): Promise<void> {
