@@ -5,20 +5,15 @@ import { orgIdsOfLicenses, scopeForVersion, type PushScope } from '../lma/record
 import { releasedNewestFirst } from '../lma/records/packages';
 import type { Package, PackageVersion } from '../lma/records/types';
 import { formOfSelection } from '../lma/rules/pushSelection';
-import {
-  DEFAULT_SELECTION,
-  failuresMarkdown,
-  groupFailures,
-  targetProblem,
-  type PushSelection,
-} from '../lma/rules/pushUpgrade';
+import { DEFAULT_SELECTION, targetProblem, type PushSelection } from '../lma/rules/pushUpgrade';
 import { choosePushOwnerOrg } from '../lma/workflows/pushOwnerChoice';
-import { failedOrgs, readFailures, watchPush } from '../lma/workflows/pushUpgrade';
+import { failedOrgs, watchPush } from '../lma/workflows/pushUpgrade';
 import { readOrgIdFile } from '../files/orgIdFile';
 import { loadSalesforce } from '../org/salesforceLoader';
 import type { SelectionForm } from '../protocol/pushUpgrade';
 import type { Services } from '../services';
 import type { LicenseNode, PackageNode, StatusGroupNode, VersionNode } from '../views/nodes';
+import { PushRequestPanel } from '../webviews/pushRequestPanel';
 import { PushUpgradePanel, type PushUpgradeActions } from '../webviews/pushUpgradePanel';
 import type { CommandHandlers } from './commandTable';
 import { connectedLmo, type Run } from './pipeline';
@@ -210,8 +205,8 @@ async function ownerOrg(services: Services, pkg: Package): Promise<LmoApi | unde
 }
 
 /**
- * A started request watched until it ends (progress with Cancel), the tree refreshed, then its failures:
- * shown grouped as often as asked, and a retry that opens the push panel on exactly the failed orgs (the
+ * A started request watched until it ends (progress with Cancel), the tree refreshed, then, if any org
+ * failed, its request view (the failures grouped) or a retry that opens the push panel on exactly the failed orgs (the
  * same preview, schedule and confirmation).
  */
 async function watchRequest(
@@ -240,19 +235,19 @@ async function watchRequest(
     void vscode.window.showInformationMessage(`Push request ${requestId}: ${state.status}.`);
     return;
   }
-  // Showing the failures keeps the offer to retry them: the notification comes back until one is chosen.
-  let action: string | undefined;
-  for (;;) {
-    action = await vscode.window.showWarningMessage(
-      `Push request ${requestId}: ${state.status}, ${failed} of the orgs failed.`,
-      'Show Failures',
-      'Retry Failed Orgs',
-    );
-    if (action !== 'Show Failures') break;
-    const failures = await readFailures(owner, requestId, services.session);
-    await services.reports.show(
-      services.reports.add('push-failures.md', failuresMarkdown(requestId, groupFailures(failures))),
-    );
+  // The failures are read in the request's view (grouped, exported, retried from there too).
+  const action = await vscode.window.showWarningMessage(
+    `Push request ${requestId}: ${state.status}, ${failed} of the orgs failed.`,
+    'Show Request',
+    'Retry Failed Orgs',
+  );
+  if (action === 'Show Request') {
+    PushRequestPanel.show(services, {
+      packageRecordId: scope.packageRecordId,
+      packageName: scope.target.packageName ?? '',
+      requestId,
+    });
+    return;
   }
   if (action !== 'Retry Failed Orgs') return;
   await retryInPanel(services, run, owner, scope, requestId);
