@@ -126,11 +126,9 @@ export function pushUpgradeActions(services: Services): PushUpgradeActions {
   const needs = { lmo: connectedLmo(services.session) };
   return {
     owner: (pkg) => ownerOrg(services, pkg),
-    // After each step (a schedule, a finish, an abort) the Push Upgrades nodes read their requests again.
-    run: async (title, step) => {
-      await pipeline.command({ title, needs }, (_needs, run) => step(run.progress))();
-      services.tree.pushRequestsChanged();
-    },
+    run: (title, step) => pipeline.command({ title, needs }, (_needs, run) => step(run.progress))(),
+    // After a schedule, a finish or an abort, the pushed package's Push Upgrades node reads its requests again.
+    requestsChanged: (packageId) => services.tree.pushRequestsChanged(packageId),
     loadOrgIds: async () => {
       const [file] =
         (await vscode.window.showOpenDialog({

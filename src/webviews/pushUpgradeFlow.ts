@@ -50,6 +50,8 @@ export interface PushFlowPorts {
   run(title: string, step: (progress: Progress) => Promise<void>): Promise<void>;
   /** Hands a started request over to the watch flow. */
   watch(owner: LmoApi, scope: PushScope, requestId: string): Promise<void>;
+  /** After a schedule, a finish or an abort (never a preview): the package's push requests changed. */
+  requestsChanged(): void;
   log: { warn(message: string): void };
   now?: () => Date;
 }
@@ -201,6 +203,7 @@ export class PushUpgradeFlow {
       });
     } finally {
       this.busy = false;
+      this.ports.requestsChanged();
     }
   }
 
@@ -245,6 +248,7 @@ export class PushUpgradeFlow {
       );
       await this.show(request.owner, report, request.when);
     });
+    this.ports.requestsChanged();
   }
 
   private async show(owner: LmoApi, report: ScheduleReport, when: Date | undefined): Promise<void> {

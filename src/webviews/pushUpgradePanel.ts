@@ -30,6 +30,8 @@ export interface PushUpgradeActions {
   owner(pkg: Package): Promise<LmoApi | undefined>;
   run: PushFlowPorts['run'];
   watch: PushFlowPorts['watch'];
+  /** A schedule, finish or abort changed the package's push requests (its Push Upgrades node reads them again). */
+  requestsChanged(packageId: string | undefined): void;
   /** "Load from File…": an open dialog and the file's org ids, or why none; undefined: dismissed. */
   loadOrgIds(): Promise<
     { fileName: string; ids: string[] } | { fileName: string; problem: string } | undefined
@@ -184,6 +186,7 @@ export class PushUpgradePanel {
         askConfirmation: services.askConfirmation,
         run: actions.run,
         watch: actions.watch,
+        requestsChanged: () => actions.requestsChanged(scope.target.packageId),
         log: services.log,
       });
     });
