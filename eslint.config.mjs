@@ -215,6 +215,7 @@ export default tseslint.config(
       'src/webviews/customerUsageSection.ts',
       'src/files/usageExportFile.ts',
       'src/files/pushFailuresFile.ts',
+      'src/files/orgIdFile.ts',
       'server/**/*.ts',
     ],
     rules: restrict('vscode', 'salesforce'),

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { askConfirmation } from './commands/askConfirmation';
 import { savedState, views, workbenchCommands } from './ids';
 import { checkLmaPresence } from './lma/records/lmaPresence';
-import { choosePushOwner, describePushOwner, ownsPackage } from './lma/records/pushOwner';
+import { choosePushOwner, describePushOwner } from './lma/records/pushOwner';
+import { OwnershipChecks } from './lma/workflows/pushOwnerChoice';
 import type { DashboardFigure } from './lma/records/dashboard';
 import type { Package } from './lma/records/types';
 import type { AskConfirmation } from './lma/workflows/licenseSave';
@@ -71,6 +72,8 @@ export interface Services {
   readonly ownerOrgs: OwnerOrgConnections;
   /** The owner org chosen for each package's pushes. */
   readonly pushOwners: PushOwners;
+  /** What each org's MetadataPackage said of each package this session (and the warnings accepted). */
+  readonly pushOwnership: OwnershipChecks;
   /** App Analytics files already downloaded (the extension's global storage). */
   readonly usageCache: AppAnalyticsCache;
   /**
@@ -101,15 +104,11 @@ export function createServices(context: vscode.ExtensionContext): {
   const reports = new ReportDocuments();
   const pushOwners = new PushOwners(context.workspaceState);
   const ownerOrgs = new OwnerOrgConnections({ log });
-  const lmoOwns = new Map<string, Promise<boolean>>();
-  /** Whether the LMO owns a package (one request per org and package, then kept). */
-  const ownedByLmo = (packageId: string): Promise<boolean> => {
+  const pushOwnership = new OwnershipChecks();
+  /** Whether the LMO owns a package (its MetadataPackage read once per org and package, then kept). */
+  const ownedByLmo = async (packageId: string): Promise<boolean> => {
     const org = session.state.kind === 'connected' ? session.state.org.orgId : '';
-    const key = `${org}/${packageId}`;
-    let owns = lmoOwns.get(key);
-    if (!owns) lmoOwns.set(key, (owns = ownsPackage(session, packageId)));
-    owns.catch(() => lmoOwns.delete(key));
-    return owns;
+    return (await pushOwnership.check(org, session, packageId)) === 'owns';
   };
   const knownPushOwner = async (pkg: Pick<Package, 'packageId'>): Promise<KnownPushOwner | undefined> => {
     if (!pkg.packageId) return undefined;
@@ -181,6 +180,7 @@ export function createServices(context: vscode.ExtensionContext): {
     askConfirmation,
     ownerOrgs,
     pushOwners,
+    pushOwnership,
     knownPushOwner,
     usageCache: new AppAnalyticsCache(vscode.Uri.joinPath(context.globalStorageUri, 'app-analytics').fsPath),
     openExternal: openUrl,

@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { commands, settingDefaults, settings } from '../ids';
@@ -13,6 +12,7 @@ import type { Services } from '../services';
 import type { FeatureParametersNode, PackageNode, StatusGroupNode } from '../views/nodes';
 import type { CommandHandlers } from './commandTable';
 import { connectedLmo } from './pipeline';
+import { askCsvTarget } from './picks';
 import { commandPipeline } from './vscodePipeline';
 
 type ExportServices = Pick<Services, 'session' | 'log' | 'packages' | 'bulkExportJobs'>;
@@ -63,21 +63,6 @@ export function exportCommands(services: ExportServices) {
       },
     ),
   } satisfies Partial<CommandHandlers>;
-}
-
-async function askCsvTarget(title: string, fileName: string): Promise<vscode.Uri | undefined> {
-  const target = await vscode.window.showSaveDialog({
-    title,
-    defaultUri: vscode.Uri.joinPath(defaultFolder(), fileName),
-    filters: { 'CSV (comma-separated values)': ['csv'] },
-    saveLabel: 'Export',
-  });
-  if (!target) return undefined;
-  if (target.scheme !== 'file') {
-    void vscode.window.showErrorMessage(`Choose a file on disk: ${target.toString()} can't be written.`);
-    return undefined;
-  }
-  return target;
 }
 
 async function pickPackage(services: ExportServices, title: string) {
@@ -167,10 +152,6 @@ async function pickGroup(services: ExportServices): Promise<LicenseGroup | undef
   );
   if (!status) return undefined;
   return { package: { id: pkg.id, name: pkg.name }, status: status.status };
-}
-
-function defaultFolder(): vscode.Uri {
-  return vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
 }
 
 async function exportTo(services: ExportServices, group: LicenseGroup, target: vscode.Uri): Promise<void> {

@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { findLicenses, searchTermProblem } from '../lma/records/licenses';
 import type { License } from '../lma/records/types';
@@ -26,4 +27,24 @@ export async function pickLicense(session: LmoSession): Promise<License | undefi
     { title: 'Choose the License', matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.license;
+}
+
+/**
+ * Where an export writes its CSV: a save dialog in the workspace's first folder (else the home folder)
+ * with `fileName` suggested; undefined when dismissed, or (said) when the place is not a file on disk.
+ */
+export async function askCsvTarget(title: string, fileName: string): Promise<vscode.Uri | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+  const target = await vscode.window.showSaveDialog({
+    title,
+    defaultUri: vscode.Uri.joinPath(folder, fileName),
+    filters: { 'CSV (comma-separated values)': ['csv'] },
+    saveLabel: 'Export',
+  });
+  if (!target) return undefined;
+  if (target.scheme !== 'file') {
+    void vscode.window.showErrorMessage(`Choose a file on disk: ${target.toString()} can't be written.`);
+    return undefined;
+  }
+  return target;
 }

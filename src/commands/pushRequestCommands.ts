@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { writePushFailuresCsv } from '../files/pushFailuresFile';
 import { commands } from '../ids';
@@ -13,6 +12,7 @@ import { PushRequestPanel, type PushRequestTarget } from '../webviews/pushReques
 import type { CommandHandlers } from './commandTable';
 import { connectedLmo } from './pipeline';
 import { retryInPanel } from './pushUpgradeCommands';
+import { askCsvTarget } from './picks';
 import { commandPipeline } from './vscodePipeline';
 
 /**
@@ -155,18 +155,11 @@ async function exportFailures(
   requestId: string,
   failures: readonly PushFailure[],
 ): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
-  const target = await vscode.window.showSaveDialog({
-    title: `Export the failures of push request ${requestId}`,
-    defaultUri: vscode.Uri.joinPath(folder, `push-${requestId}-failures.csv`),
-    filters: { 'CSV (comma-separated values)': ['csv'] },
-    saveLabel: 'Export',
-  });
+  const target = await askCsvTarget(
+    `Export the failures of push request ${requestId}`,
+    `push-${requestId}-failures.csv`,
+  );
   if (!target) return;
-  if (target.scheme !== 'file') {
-    void vscode.window.showErrorMessage(`Choose a file on disk: ${target.toString()} can't be written.`);
-    return;
-  }
   try {
     await writePushFailuresCsv(target.fsPath, failuresCsv(failures));
     void vscode.window.showInformationMessage(`Exported ${failures.length} failures to ${target.fsPath}.`);

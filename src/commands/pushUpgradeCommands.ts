@@ -1,23 +1,19 @@
 import * as vscode from 'vscode';
 import { commands } from '../ids';
 import type { LmoApi } from '../lma/records/lmoApi';
-import { choosePushOwner, ownsPackage } from '../lma/records/pushOwner';
 import { orgIdsOfLicenses, scopeForVersion, type PushScope } from '../lma/records/pushUpgrade';
 import { releasedNewestFirst } from '../lma/records/packages';
 import type { Package, PackageVersion } from '../lma/records/types';
 import { formOfSelection } from '../lma/rules/pushSelection';
-import {
-  DEFAULT_SELECTION,
-  failuresMarkdown,
-  groupFailures,
-  targetProblem,
-  type PushSelection,
-} from '../lma/rules/pushUpgrade';
-import { failedOrgs, readFailures, watchPush } from '../lma/workflows/pushUpgrade';
+import { DEFAULT_SELECTION, targetProblem, type PushSelection } from '../lma/rules/pushUpgrade';
+import { choosePushOwnerOrg } from '../lma/workflows/pushOwnerChoice';
+import { failedOrgs, watchPush } from '../lma/workflows/pushUpgrade';
+import { readOrgIdFile } from '../files/orgIdFile';
 import { loadSalesforce } from '../org/salesforceLoader';
 import type { SelectionForm } from '../protocol/pushUpgrade';
 import type { Services } from '../services';
 import type { LicenseNode, PackageNode, StatusGroupNode, VersionNode } from '../views/nodes';
+import { PushRequestPanel } from '../webviews/pushRequestPanel';
 import { PushUpgradePanel, type PushUpgradeActions } from '../webviews/pushUpgradePanel';
 import type { CommandHandlers } from './commandTable';
 import { connectedLmo, type Run } from './pipeline';
@@ -130,10 +126,17 @@ export function pushUpgradeActions(services: Services): PushUpgradeActions {
   const needs = { lmo: connectedLmo(services.session) };
   return {
     owner: (pkg) => ownerOrg(services, pkg),
-    // After each step (a schedule, a finish, an abort) the Push Upgrades nodes read their requests again.
-    run: async (title, step) => {
-      await pipeline.command({ title, needs }, (_needs, run) => step(run.progress))();
-      services.tree.pushRequestsChanged();
+    run: (title, step) => pipeline.command({ title, needs }, (_needs, run) => step(run.progress))(),
+    // After a schedule, a finish or an abort, the pushed package's Push Upgrades node reads its requests again.
+    requestsChanged: (packageId) => services.tree.pushRequestsChanged(packageId),
+    loadOrgIds: async () => {
+      const [file] =
+        (await vscode.window.showOpenDialog({
+          title: 'Push Upgrade: a file of org ids (one a line, or the first column)',
+          canSelectMany: false,
+          filters: { 'Org ids': ['txt', 'csv'] },
+        })) ?? [];
+      return file && readOrgIdFile(file.fsPath);
     },
     watch: (owner, scope, requestId) =>
       pipeline.command({ title: 'Push Upgrade', needs }, (_needs, run) =>
@@ -156,51 +159,52 @@ function scopeOf(packages: Package[], version: PackageVersion): PushScope | unde
   return found.scope;
 }
 
-/** The owner org of the package's pushes: the LMO's session when it owns the package, else one the user chooses (remembered). */
+/**
+ * The owner org of the package's pushes, checked before the panel counts or creates anything
+ * (`choosePushOwnerOrg`): the LMO's session when it owns the package, else the remembered org or one the
+ * user picks, refused when its MetadataPackage lists other packages only, used after a warning when it
+ * can't say.
+ */
 async function ownerOrg(services: Services, pkg: Package): Promise<LmoApi | undefined> {
   const packageId = pkg.packageId;
-  if (!packageId) return undefined;
-  const lmoOwns = await ownsPackage(services.session, packageId);
+  const lmo = services.session.state.kind === 'connected' ? services.session.state.org : undefined;
+  if (!packageId || !lmo) return undefined;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const salesforce = await loadSalesforce();
-  const owner = choosePushOwner({
-    lmoOwns,
+  const owner = await choosePushOwnerOrg({
+    lmo: { api: services.session, orgId: lmo.orgId, username: lmo.username },
+    packageId,
+    packageName: pkg.name,
+    checks: services.pushOwnership,
     remembered: services.pushOwners.get(packageId),
-    projectDevHub: lmoOwns ? undefined : await salesforce.projectDevHub(folder).catch(() => undefined),
+    remember: async (target) => {
+      await services.pushOwners.remember(packageId, target);
+      // The package's Push Upgrades node shows now that its owner org is known.
+      services.tree.pushRequestsChanged(packageId);
+    },
+    forget: async () => {
+      await services.pushOwners.forget(packageId);
+      services.tree.pushRequestsChanged(packageId);
+    },
+    projectDevHub: () => salesforce.projectDevHub(folder),
+    authorizedOrgs: () => salesforce.listAuthorizedOrgs(),
+    pick: async (candidates) =>
+      await vscode.window.showQuickPick(candidates, {
+        title: `Push Upgrade: the org that owns ${pkg.name}'s pushes`,
+        placeHolder:
+          'The Dev Hub (2GP, unlocked) or the packaging org (1GP): the LMO does not own this package',
+      }),
+    connect: (target) => services.ownerOrgs.connect(target),
+    confirmUnconfirmed: async (message) =>
+      (await vscode.window.showWarningMessage(message, { modal: true }, 'Continue')) === 'Continue',
+    refuse: (message) => void vscode.window.showErrorMessage(`Push Upgrade: ${message}`),
   });
-  if (owner.kind === 'lmo') return services.session;
-  let target = owner.kind === 'other' ? owner.target : undefined;
-  if (!target) {
-    const orgs = await salesforce.listAuthorizedOrgs();
-    const suggestion = owner.kind === 'unknown' ? owner.suggestion : undefined;
-    const items = orgs
-      .map((o) => ({
-        label: o.aliases[0] ?? o.username,
-        description: `${o.username}${o.isDevHub ? ' · Dev Hub' : ''}`,
-        detail:
-          o.aliases[0] === suggestion || o.username === suggestion
-            ? "The project's target-dev-hub"
-            : undefined,
-        target: o.aliases[0] ?? o.username,
-      }))
-      .sort((a, b) => Number(!!b.detail) - Number(!!a.detail));
-    const picked = await vscode.window.showQuickPick(items, {
-      title: `Push Upgrade: the org that owns ${pkg.name}'s pushes`,
-      placeHolder:
-        'The Dev Hub (2GP, unlocked) or the packaging org (1GP): the LMO does not own this package',
-    });
-    if (!picked) return undefined;
-    target = picked.target;
-    await services.pushOwners.remember(packageId, target);
-    // The package's Push Upgrades node shows now that its owner org is known.
-    services.tree.pushRequestsChanged(packageId);
-  }
-  return services.ownerOrgs.connect(target);
+  return owner;
 }
 
 /**
- * A started request watched until it ends (progress with Cancel), the tree refreshed, then its failures:
- * shown grouped as often as asked, and a retry that opens the push panel on exactly the failed orgs (the
+ * A started request watched until it ends (progress with Cancel), the tree refreshed, then, if any org
+ * failed, its request view (the failures grouped) or a retry that opens the push panel on exactly the failed orgs (the
  * same preview, schedule and confirmation).
  */
 async function watchRequest(
@@ -229,19 +233,19 @@ async function watchRequest(
     void vscode.window.showInformationMessage(`Push request ${requestId}: ${state.status}.`);
     return;
   }
-  // Showing the failures keeps the offer to retry them: the notification comes back until one is chosen.
-  let action: string | undefined;
-  for (;;) {
-    action = await vscode.window.showWarningMessage(
-      `Push request ${requestId}: ${state.status}, ${failed} of the orgs failed.`,
-      'Show Failures',
-      'Retry Failed Orgs',
-    );
-    if (action !== 'Show Failures') break;
-    const failures = await readFailures(owner, requestId, services.session);
-    await services.reports.show(
-      services.reports.add('push-failures.md', failuresMarkdown(requestId, groupFailures(failures))),
-    );
+  // The failures are read in the request's view (grouped, exported, retried from there too).
+  const action = await vscode.window.showWarningMessage(
+    `Push request ${requestId}: ${state.status}, ${failed} of the orgs failed.`,
+    'Show Request',
+    'Retry Failed Orgs',
+  );
+  if (action === 'Show Request') {
+    PushRequestPanel.show(services, {
+      packageRecordId: scope.packageRecordId,
+      packageName: scope.target.packageName ?? '',
+      requestId,
+    });
+    return;
   }
   if (action !== 'Retry Failed Orgs') return;
   await retryInPanel(services, run, owner, scope, requestId);

@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { commands } from '../ids';
 import { writeUsageCsv } from '../files/usageExportFile';
@@ -20,6 +19,7 @@ import type { PackageNode } from '../views/nodes';
 import { UsagePanel, type UsageExport, type UsageSubject } from '../webviews/usagePanel';
 import type { CommandHandlers } from './commandTable';
 import { connectedLmo } from './pipeline';
+import { askCsvTarget } from './picks';
 import { commandPipeline } from './vscodePipeline';
 
 type UsageServices = Pick<
@@ -171,19 +171,9 @@ async function viewOf(
 /** "Export CSV": the joined table through a save dialog, written whole or not at all. */
 function exportCsv(services: UsageServices): UsageExport {
   return async (view) => {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
     const name = `${view.packageName.replace(/[^A-Za-z0-9._-]+/g, '-')}-usage-${view.period.start}-${view.period.end}.csv`;
-    const target = await vscode.window.showSaveDialog({
-      title: `Export the usage of ${view.packageName}`,
-      defaultUri: vscode.Uri.joinPath(folder, name),
-      filters: { 'CSV (comma-separated values)': ['csv'] },
-      saveLabel: 'Export',
-    });
+    const target = await askCsvTarget(`Export the usage of ${view.packageName}`, name);
     if (!target) return;
-    if (target.scheme !== 'file') {
-      void vscode.window.showErrorMessage(`Choose a file on disk: ${target.toString()} can't be written.`);
-      return;
-    }
     try {
       await writeUsageCsv(target.fsPath, joinedCsvLines(view.report.months, view.rows));
       void vscode.window.showInformationMessage(`Exported ${view.rows.length} orgs to ${target.fsPath}.`);

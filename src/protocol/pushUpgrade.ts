@@ -80,6 +80,9 @@ export type HostMessage =
   | { kind: 'preview'; previewId: number; preview: PreviewSummary }
   | { kind: 'previewError'; message: string }
   | { kind: 'scheduleResult'; outcome: ScheduleOutcome }
+  /** "Load from File…": the file's org ids (checked), which the page adds to its list; or why none were. */
+  | { kind: 'orgIdsLoaded'; fileName: string; ids: string[] }
+  | { kind: 'orgIdsFileError'; message: string }
   | { kind: 'error'; message: string };
 
 /** Webview → host. */
@@ -94,41 +97,47 @@ export type PushUpgradeMessage =
   | { kind: 'finish' }
   | { kind: 'abort' }
   /** Watch the request just started (the watch flow: progress, failures, retry). */
-  | { kind: 'watch' };
+  | { kind: 'watch' }
+  /** "Load from File…": the host asks for a file of org ids (its own open dialog) and reads it. */
+  | { kind: 'loadOrgIds' };
 
 const ORG_TYPES: readonly OrgTypeFilter[] = ['all', 'sandbox', 'production'];
 /** The longest schedule text: an ISO time with seconds, fraction and zone. */
 const MAX_WHEN = 40;
 
 export function parsePushUpgradeMessage(message: unknown): Parsed<PushUpgradeMessage> {
-  return parseMessage<PushUpgradeMessage>(message, ['ready', 'finish', 'abort', 'watch'], (m, keys) => {
-    switch (m.kind) {
-      case 'count': {
-        if (keys !== 'form,kind,seq') return { error: 'count takes exactly kind, seq and form' };
-        if (!isCounter(m.seq)) return { error: 'count.seq is not a whole number' };
-        const form = parseForm(m.form);
-        return typeof form === 'string'
-          ? { error: `count.form: ${form}` }
-          : { message: { kind: 'count', seq: m.seq, form } };
+  return parseMessage<PushUpgradeMessage>(
+    message,
+    ['ready', 'finish', 'abort', 'watch', 'loadOrgIds'],
+    (m, keys) => {
+      switch (m.kind) {
+        case 'count': {
+          if (keys !== 'form,kind,seq') return { error: 'count takes exactly kind, seq and form' };
+          if (!isCounter(m.seq)) return { error: 'count.seq is not a whole number' };
+          const form = parseForm(m.form);
+          return typeof form === 'string'
+            ? { error: `count.form: ${form}` }
+            : { message: { kind: 'count', seq: m.seq, form } };
+        }
+        case 'preview': {
+          if (keys !== 'form,kind') return { error: 'preview takes exactly kind and form' };
+          const form = parseForm(m.form);
+          return typeof form === 'string'
+            ? { error: `preview.form: ${form}` }
+            : { message: { kind: 'preview', form } };
+        }
+        case 'schedule':
+          if (keys !== 'kind,previewId,when')
+            return { error: 'schedule takes exactly kind, previewId and when' };
+          if (!isCounter(m.previewId)) return { error: 'schedule.previewId is not a whole number' };
+          if (typeof m.when !== 'string' || m.when.length > MAX_WHEN)
+            return { error: `schedule.when is not a text of at most ${MAX_WHEN} characters` };
+          return { message: { kind: 'schedule', previewId: m.previewId, when: m.when } };
+        default:
+          return undefined;
       }
-      case 'preview': {
-        if (keys !== 'form,kind') return { error: 'preview takes exactly kind and form' };
-        const form = parseForm(m.form);
-        return typeof form === 'string'
-          ? { error: `preview.form: ${form}` }
-          : { message: { kind: 'preview', form } };
-      }
-      case 'schedule':
-        if (keys !== 'kind,previewId,when')
-          return { error: 'schedule takes exactly kind, previewId and when' };
-        if (!isCounter(m.previewId)) return { error: 'schedule.previewId is not a whole number' };
-        if (typeof m.when !== 'string' || m.when.length > MAX_WHEN)
-          return { error: `schedule.when is not a text of at most ${MAX_WHEN} characters` };
-        return { message: { kind: 'schedule', previewId: m.previewId, when: m.when } };
-      default:
-        return undefined;
-    }
-  });
+    },
+  );
 }
 
 function isCounter(value: unknown): value is number {

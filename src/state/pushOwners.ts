@@ -19,6 +19,12 @@ export class PushOwners {
     });
   }
 
+  /** Forgets the org remembered for a package (it turned out not to own it). */
+  forget(packageId: string): Thenable<void> {
+    const { [packageId.slice(0, 15)]: _gone, ...rest } = this.all();
+    return this.workspaceState.update(savedState.pushOwners, rest);
+  }
+
   private all(): Record<string, string> {
     return this.workspaceState.get<Record<string, string>>(savedState.pushOwners) ?? {};
   }

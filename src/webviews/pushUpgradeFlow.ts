@@ -50,6 +50,8 @@ export interface PushFlowPorts {
   run(title: string, step: (progress: Progress) => Promise<void>): Promise<void>;
   /** Hands a started request over to the watch flow. */
   watch(owner: LmoApi, scope: PushScope, requestId: string): Promise<void>;
+  /** After a schedule, a finish or an abort (never a preview): the package's push requests changed. */
+  requestsChanged(): void;
   log: { warn(message: string): void };
   now?: () => Date;
 }
@@ -98,7 +100,7 @@ export class PushUpgradeFlow {
     this.held = undefined;
   }
 
-  async receive(message: Exclude<PushUpgradeMessage, { kind: 'ready' }>): Promise<void> {
+  async receive(message: Exclude<PushUpgradeMessage, { kind: 'ready' | 'loadOrgIds' }>): Promise<void> {
     switch (message.kind) {
       case 'count':
         return this.count(message.seq, message.form);
@@ -201,6 +203,7 @@ export class PushUpgradeFlow {
       });
     } finally {
       this.busy = false;
+      this.ports.requestsChanged();
     }
   }
 
@@ -245,6 +248,7 @@ export class PushUpgradeFlow {
       );
       await this.show(request.owner, report, request.when);
     });
+    this.ports.requestsChanged();
   }
 
   private async show(owner: LmoApi, report: ScheduleReport, when: Date | undefined): Promise<void> {

@@ -30,6 +30,12 @@ export interface PushUpgradeActions {
   owner(pkg: Package): Promise<LmoApi | undefined>;
   run: PushFlowPorts['run'];
   watch: PushFlowPorts['watch'];
+  /** A schedule, finish or abort changed the package's push requests (its Push Upgrades node reads them again). */
+  requestsChanged(packageId: string | undefined): void;
+  /** "Load from File…": an open dialog and the file's org ids, or why none; undefined: dismissed. */
+  loadOrgIds(): Promise<
+    { fileName: string; ids: string[] } | { fileName: string; problem: string } | undefined
+  >;
 }
 
 /** The version pushed to and the filters the panel opened with; what a reloaded window reopens. */
@@ -116,6 +122,7 @@ export class PushUpgradePanel {
   }
 
   private async receive(message: PushUpgradeMessage): Promise<void> {
+    if (message.kind === 'loadOrgIds') return this.loadOrgIds();
     const flow = await this.flowOf();
     if (message.kind === 'ready') {
       if (!flow) return;
@@ -126,6 +133,25 @@ export class PushUpgradePanel {
     }
     if (!flow) return;
     await flow.receive(message);
+  }
+
+  private async loadOrgIds(): Promise<void> {
+    let loaded: Awaited<ReturnType<PushUpgradeActions['loadOrgIds']>>;
+    try {
+      loaded = await this.actions.loadOrgIds();
+    } catch (error) {
+      await this.host.post({
+        kind: 'orgIdsFileError',
+        message: `The file can't be read: ${(error as Error).message}`,
+      });
+      return;
+    }
+    if (!loaded) return;
+    await this.host.post(
+      'problem' in loaded
+        ? { kind: 'orgIdsFileError', message: loaded.problem }
+        : { kind: 'orgIdsLoaded', fileName: loaded.fileName, ids: loaded.ids },
+    );
   }
 
   private async postScope(): Promise<void> {
@@ -160,6 +186,7 @@ export class PushUpgradePanel {
         askConfirmation: services.askConfirmation,
         run: actions.run,
         watch: actions.watch,
+        requestsChanged: () => actions.requestsChanged(scope.target.packageId),
         log: services.log,
       });
     });

@@ -1,7 +1,7 @@
 // Every text of every webview readable in the light, dark and high-contrast themes, in code-server
 // against the local org: each webview is opened (test install report, default-licensing form, Modify
 // License form, customer view with its feature parameters, dashboard, App Analytics usage, LMO health,
-// push upgrade panel with its preview),
+// push upgrade panel with its preview, push request view with a failure),
 // then, theme by theme, the contrast of each visible text is
 // computed from its computed styles with WCAG 2's formula and must be at least 4.5:1, and each bar of
 // the dashboard's charts at least 3:1 against the background (graphics, WCAG 1.4.11). Screenshots of
@@ -16,6 +16,7 @@ import { featureParameters } from 'lma-local-org/testing';
 import { demoProject } from '../../scripts/demoProject.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { demoOrgForThisFile, resultsDir, withSession } from './harness.ts';
+import { pushWithOneFailure } from './pushPanel.ts';
 
 const demoOrg = demoOrgForThisFile('lmo-contrast');
 
@@ -169,6 +170,8 @@ test(
     const dir = path.join(resultsDir, 'contrast');
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
+    // A push request with a failed org, for its view (the Dev Hub owns the demo's packages).
+    await pushWithOneFailure(demoOrg(), 'lmo-contrast', 'hub-contrast');
     await withSession(
       'contrast',
       async ({ workbench, page }) => {
@@ -274,10 +277,25 @@ test(
         await push.locator('#counts', { hasText: 'selected' }).waitFor({ timeout: 60_000 });
         await push.locator('#preview').click();
         await push.locator('#excluded').waitFor({ timeout: 60_000 });
+        // The push request view (the owner org now known: the package's Push Upgrades node), with its
+        // failure grouped and its buttons.
+        await workbench.expandTreeItem(/^Push Upgrades/);
+        const requestRow = page
+          .locator('.part.sidebar')
+          .getByRole('treeitem')
+          .filter({ hasText: /Failed · 1 Succeeded, 1 Failed/ })
+          .first();
+        await requestRow.waitFor({ timeout: 60_000 });
+        await workbench.dismissHover();
+        await requestRow.click();
+        await workbench
+          .activeWebview()
+          .getByText('LockingFailure: Row lock (1)')
+          .waitFor({ timeout: 60_000 });
 
         const tabs = page.locator('.editor-group-container .tabs-container .tab');
         const tabCount = await tabs.count();
-        assert.equal(tabCount, 8, (await tabs.allInnerTexts()).join(', '));
+        assert.equal(tabCount, 9, (await tabs.allInnerTexts()).join(', '));
         const failures: string[] = [];
         const all: Record<string, Measure[]> = {};
         let dashboardBars = 0;
@@ -336,6 +354,15 @@ test(
                 measures.some((m) => /^(Monthly summaries|No usage in this period)/.test(m.text)),
             ),
             `${theme.label}: the customer view’s usage section was measured`,
+          );
+        for (const theme of themes)
+          assert.ok(
+            Object.entries(all).some(
+              ([key, measures]) =>
+                key.startsWith(`${theme.label} · Push Request`) &&
+                measures.some((m) => m.text.includes('Row lock')),
+            ),
+            `${theme.label}: the push request view’s failures were measured`,
           );
         fs.writeFileSync(path.join(dir, 'measures.json'), JSON.stringify(all, null, 2));
         fs.writeFileSync(path.join(dir, 'failures.txt'), failures.join('\n') + '\n');

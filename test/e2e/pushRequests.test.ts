@@ -1,90 +1,31 @@
 // Watching push upgrades in code-server against the demo local org: a push of two production orgs to
 // Acme Billing's newest version is scheduled through the use cases in the test's setup (one org fails
-// once with a LockingFailure, then passes) and run to its end with the local org's `pushes.advance`.
+// once with a LockingFailure, then passes) and run to its end with the local org's `pushes.advance`, and
+// a third org's push is left Pending a day ahead.
 // In VS Code: the owner org is chosen once (Push Upgrade to This Version…, the Dev Hub; the push panel opens),
 // the package's Push Upgrades node lists the request, its view shows the failure grouped with the org,
-// Retry Failed Orgs… is pressed by keyboard, the push panel's preview and typed confirmation follow, and the
-// new request is listed and, once run, shown Succeeded.
+// by keyboard alone Export Failures as CSV… opens its save dialog and Retry Failed Orgs… the push panel, whose
+// preview and typed confirmation follow; the new request is listed and, once run, shown Succeeded; the
+// Pending request is aborted from its view by keyboard.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { demoProject } from '../../scripts/demoProject.ts';
-import { checkLmaPresence } from '../../src/lma/records/lmaPresence.ts';
-import { queryAll } from '../../src/lma/records/lmoApi.ts';
-import { loadPackages } from '../../src/lma/records/packages.ts';
-import { scopeForVersion } from '../../src/lma/records/pushUpgrade.ts';
 import { toId18 } from '../../src/lma/records/soql.ts';
-import { DEFAULT_SELECTION } from '../../src/lma/rules/pushUpgrade.ts';
-import { planPush, schedulePush } from '../../src/lma/workflows/pushUpgrade.ts';
-import { LmoSession } from '../../src/org/lmoSession.ts';
-import { silentLog } from '../../src/org/log.ts';
-import { OwnerOrgConnections } from '../../src/org/ownerOrgs.ts';
-import { authorizeWithRefreshToken, openConnection } from '../../src/org/salesforce.ts';
-import { raw } from 'lma-local-org/testing';
 import { demoOrgForThisFile, eventually, withSession } from './harness.ts';
-import { confirmTyped, frameOf, tabTo } from './pushPanel.ts';
+import { confirmTyped, frameOf, pushWithOneFailure, runToTheEnd, tabTo } from './pushPanel.ts';
 
 const demoOrg = demoOrgForThisFile('lmo-watch');
-
-/** Runs every job of a request now; resolves with its status once it has ended. */
-async function runToTheEnd(requestId: string): Promise<string> {
-  return eventually(`push request ${requestId} to end`, async () => {
-    await demoOrg().pushes.advance(requestId, 10_000);
-    const request = demoOrg()
-      .pushes.list()
-      .find((r) => r.id.slice(0, 15) === requestId.slice(0, 15));
-    return request && /Succeeded|Failed/.test(request.status) ? request.status : undefined;
-  });
-}
 
 test(
   'the Push Upgrades node lists a request; its view groups the failure; Retry Failed Orgs by keyboard; the retry succeeds',
   { timeout: 600_000 },
   async () => {
     const org = demoOrg();
-    await org.timing({ pushStartMs: 0, pushJobMs: 3_600_000 });
-    await authorizeWithRefreshToken({
-      loginUrl: org.instanceUrl,
-      refreshToken: org.orgs.devhub.refreshToken,
-      alias: 'hub-watch',
+    // Two production orgs pushed, one failing once; a third org's push Pending a day ahead.
+    const { failing, pendingId } = await pushWithOneFailure(org, 'lmo-watch', 'hub-watch', {
+      pending: true,
     });
-    // The push, scheduled through the use cases: two production orgs, one failing once.
-    const session = new LmoSession({ log: silentLog, checkLma: (request) => checkLmaPresence({ request }) });
-    await session.connect('lmo-watch');
-    const owner = await new OwnerOrgConnections({ log: silentLog, open: openConnection }).connect(
-      'hub-watch',
-    );
-    const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
-    const latest = billing.versions.filter((v) => !v.isBeta).at(-1)!.id;
-    const found = scopeForVersion(await loadPackages(session), latest);
-    assert.ok('scope' in found);
-    // Orgs the demo seeds to fail are left out: the one failure here is the test's own.
-    const outcomes = await raw(org, org.adminSecret, 'GET', '/_local/push-outcomes');
-    const seeded = new Set(Object.keys(outcomes.body as object));
-    const subscribers = await queryAll<{ OrgKey: string }>(
-      owner,
-      `SELECT OrgKey FROM PackageSubscriber WHERE MetadataPackageId = '${found.scope.target.packageId}' AND MetadataPackageVersionId != '${latest}' AND OrgStatus = 'Active' AND OrgType = 'Production' AND HasRestrictionEnabled = false AND InstalledStatus = 'i' ORDER BY OrgKey`,
-    );
-    const preview = await planPush(session, owner, found.scope, {
-      ...DEFAULT_SELECTION,
-      orgType: 'production',
-      orgIds: subscribers.map((s) => toId18(s.OrgKey)).filter((k) => !seeded.has(k)),
-    });
-    const jobs = preview.jobs.slice(0, 2);
-    assert.equal(jobs.length, 2, 'two production orgs to push');
-    const failing = jobs[0]!.orgId;
-    await org.pushes.setOutcome({
-      org: failing,
-      errorType: 'LockingFailure',
-      title: 'Row lock',
-      message: 'Unable to lock row',
-      times: 1,
-    });
-    const scheduled = await schedulePush(owner, { ...preview, jobs });
-    assert.equal(scheduled.kind, 'started', JSON.stringify(scheduled));
-    const requestId = (scheduled as { requestId: string }).requestId;
-    assert.equal(await runToTheEnd(requestId), 'Failed');
-    session.dispose();
     const before = org.pushes.list().map((r) => r.id);
 
     await withSession(
@@ -133,10 +74,18 @@ test(
         await view.getByRole('rowheader', { name: failing }).waitFor();
         assert.match(await view.locator('#jobs').innerText(), /1 Succeeded, 1 Failed/);
 
-        // Retry Failed Orgs… by keyboard: the push panel on the failed org only, its preview, schedule and
-        // typed confirmation by keyboard too.
-        const retry = view.locator('vscode-button', { hasText: 'Retry Failed Orgs…' });
-        await retry.focus();
+        // By keyboard alone: the editor focused (Ctrl+1), Tab to Export Failures as CSV…, Enter: its save
+        // dialog (Escape: nothing written); then Tab to Retry Failed Orgs…, Enter: the push panel on the
+        // failed org only, its preview, schedule and typed confirmation by keyboard too.
+        await page.keyboard.press('Control+1');
+        const viewFrame = await frameOf(view);
+        await tabTo(page, viewFrame, 'vscode-button#exportCsv');
+        await page.keyboard.press('Enter');
+        await quickPick.waitFor({ state: 'visible' });
+        await page.keyboard.press('Escape');
+        await quickPick.waitFor({ state: 'hidden' });
+        await page.keyboard.press('Control+1');
+        await tabTo(page, viewFrame, 'vscode-button#retry');
         await page.keyboard.press('Enter');
         const panel = workbench.activeWebview();
         const frame = await eventually('the push panel on the failed org', async () => {
@@ -163,7 +112,7 @@ test(
           [failing],
           'the retry holds only the failed org',
         );
-        assert.equal(await runToTheEnd(retryId), 'Succeeded');
+        assert.equal(await runToTheEnd(org, retryId), 'Succeeded');
 
         // The tree lists the new request and, polled or refreshed, shows it Succeeded.
         await sidebar
@@ -171,6 +120,26 @@ test(
           .filter({ hasText: /Succeeded · 1 Succeeded/ })
           .first()
           .waitFor({ timeout: 120_000 });
+
+        // The Pending request's view: Tab to Abort…, Enter, and the modal's Abort Request by Enter.
+        const pendingRow = sidebar
+          .getByRole('treeitem')
+          // The one request neither Succeeded nor Failed.
+          .filter({ hasText: /^To \d/, hasNotText: /Succeeded|Failed/ })
+          .first();
+        await pendingRow.click();
+        const pendingView = workbench.activeWebview();
+        await pendingView.locator('#requestStatus', { hasText: 'Pending' }).waitFor({ timeout: 60_000 });
+        await page.keyboard.press('Control+1');
+        await tabTo(page, await frameOf(pendingView), 'vscode-button#abort');
+        await page.keyboard.press('Enter');
+        const dialog = page.locator('.monaco-dialog-box');
+        await dialog.getByText(/^Abort push request/).waitFor();
+        await dialog.getByRole('button', { name: 'Abort Request' }).focus();
+        await page.keyboard.press('Enter');
+        await eventually('the pending request canceled', async () =>
+          org.pushes.show(pendingId!).status === 'Canceled' ? true : undefined,
+        );
       },
       {
         projectJson: demoProject(demoOrg().console.packages()),

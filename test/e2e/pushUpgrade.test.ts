@@ -3,8 +3,8 @@
 // keys, Enter, typing): choose the production orgs (the counts follow), read the preview (how many get a
 // job, why the others are left out), schedule now and type the confirmation, watch the request from the
 // panel; the test drives it to its end with the local org's `pushes.advance` (its jobs never run on
-// their own here); see the seeded failures grouped, retry them in the panel: the new request holds only
-// the failed orgs. The tree's version counts follow the push.
+// their own here); see the seeded failures grouped in the request's view, retry them from there in the
+// panel: the new request holds only the failed orgs. The tree's version counts follow the push.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -35,25 +35,6 @@ async function toastSaying(workbench: Workbench, text: RegExp): Promise<void> {
     .locator('.notifications-toasts .notification-list-item-message', { hasText: text })
     .first()
     .waitFor({ timeout: 120_000 });
-}
-
-/**
- * The text of the active editor (a read-only report) once it matches `expected`: its rendered lines
- * without white space (Markdown wraps its long lines).
- */
-async function activeEditorText(workbench: Workbench, tab: string, expected: RegExp): Promise<string> {
-  const page = workbench.page;
-  await page.locator('.part.editor .tab.active', { hasText: tab }).waitFor({ timeout: 60_000 });
-  const lines = page.locator('.part.editor .editor-instance .monaco-editor .view-lines').last();
-  let text = '';
-  try {
-    return await eventually(`${tab} to show ${expected}`, async () => {
-      text = (await lines.innerText()).replace(/[\s\u00a0]+/g, '');
-      return expected.test(text) ? text : undefined;
-    });
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${text}`, { cause: error });
-  }
 }
 
 /** The text of a panel's element once it matches `expected` (white space as one space). */
@@ -163,19 +144,26 @@ test(
         const failed = counts.Failed ?? 0;
         assert.ok(failed > 0, 'the demo seeds failing orgs');
 
-        // The failures, grouped by error type and title.
+        // The notification offers the request's view and Retry only; the view groups the failures by
+        // error type and title.
         await toastSaying(workbench, new RegExp(`${failed} of the orgs failed`));
         const toast = page.locator('.notifications-toasts .notification-list-item', {
           hasText: `${failed} of the orgs failed`,
         });
-        await toast.getByRole('button', { name: 'Show Failures' }).click();
-        const failures = await activeEditorText(workbench, 'push-failures.md', /^#Failuresofpushrequest/);
-        assert.match(failures, /##ApexTestFailure:Apextestfailure\(1\)/);
-        assert.match(failures, /##DeployError:Deploymenterror\(1\)/);
+        await toast.getByRole('button', { name: 'Retry Failed Orgs' }).waitFor();
+        assert.equal(
+          await toast.getByRole('button', { name: 'Show Failures' }).count(),
+          0,
+          'no Markdown report',
+        );
+        await toast.getByRole('button', { name: 'Show Request' }).click();
+        const requestView = workbench.activeWebview();
+        await requestView.getByText('ApexTestFailure: Apex test failure (1)').waitFor({ timeout: 60_000 });
+        await requestView.getByText('DeployError: Deployment error (1)').waitFor();
 
-        // Retry: the panel again, on the failed orgs only, with the same preview and confirmation.
-        await toastSaying(workbench, new RegExp(`${failed} of the orgs failed`));
-        await toast.getByRole('button', { name: 'Retry Failed Orgs' }).click();
+        // Retry from the view: the panel again, on the failed orgs only, with the same preview and confirmation.
+        await requestView.locator('vscode-button', { hasText: 'Retry Failed Orgs…' }).focus();
+        await page.keyboard.press('Enter');
         await panel.locator('#counts', { hasText: /Licenses? selected/ }).waitFor({ timeout: 60_000 });
         const retryFrame = await frameOf(panel);
         await tabTo(page, retryFrame, 'vscode-button#preview');

@@ -50,28 +50,31 @@ class PushRequestView extends HostPage<HostMessage, PushRequestMessage> {
       <div class="actions">
         ${
           data.actions.retry
-            ? html`<vscode-button @click=${() => this.host.post({ kind: 'retry' })}
+            ? html`<vscode-button id="retry" @click=${() => this.host.post({ kind: 'retry' })}
                 >Retry Failed Orgs…</vscode-button
               >`
             : nothing
         }
         ${
           data.actions.finish
-            ? html`<vscode-button @click=${() => this.host.post({ kind: 'finish' })}
+            ? html`<vscode-button id="finish" @click=${() => this.host.post({ kind: 'finish' })}
                 >Finish Scheduling…</vscode-button
               >`
             : nothing
         }
         ${
           data.actions.abort
-            ? html`<vscode-button secondary @click=${() => this.host.post({ kind: 'abort' })}
+            ? html`<vscode-button id="abort" secondary @click=${() => this.host.post({ kind: 'abort' })}
                 >Abort…</vscode-button
               >`
             : nothing
         }
         ${
           data.groups.length
-            ? html`<vscode-button secondary @click=${() => this.host.post({ kind: 'exportCsv' })}
+            ? html`<vscode-button
+                id="exportCsv"
+                secondary
+                @click=${() => this.host.post({ kind: 'exportCsv' })}
                 >Export Failures as CSV…</vscode-button
               >`
             : nothing
@@ -84,7 +87,7 @@ class PushRequestView extends HostPage<HostMessage, PushRequestMessage> {
   }
 
   private refreshButton() {
-    return html`<vscode-button secondary @click=${() => this.host.post({ kind: 'refresh' })}
+    return html`<vscode-button id="refresh" secondary @click=${() => this.host.post({ kind: 'refresh' })}
       >Refresh</vscode-button
     >`;
   }

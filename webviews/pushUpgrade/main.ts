@@ -27,6 +27,7 @@ import type {
   ScheduleOutcome,
   SelectionForm,
 } from '../../src/protocol/pushUpgrade';
+import { MAX_ORG_IDS_TEXT } from '../../src/protocol/pushUpgrade';
 import { HostPage, showPage } from '../shared/host';
 import { checkedRadioValue } from '../shared/radios';
 import { baseStyles, reportTableStyles } from '../shared/styles';
@@ -56,6 +57,7 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
     step: { state: true },
     when: { state: true },
     error: { state: true },
+    fileNote: { state: true },
   };
   declare target: { packageName: string; versionNumber: string } | undefined;
   declare form: SelectionForm | undefined;
@@ -63,6 +65,8 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
   declare step: Step;
   declare when: { later: boolean; text: string };
   declare error: string | undefined;
+  /** What "Load from File…" last did: the ids added, or why none were. */
+  declare fileNote: { problem: boolean; text: string } | undefined;
   private seq = 0;
   private countTimer: ReturnType<typeof setTimeout> | undefined;
   /** The draft kept before the page was torn down, until the host's first `scope` says whether it still holds. */
@@ -77,6 +81,7 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
     this.step = { kind: 'choosing' };
     this.when = { later: false, text: '' };
     this.error = undefined;
+    this.fileNote = undefined;
   }
 
   protected override restore(draft: PageDraft): void {
@@ -123,10 +128,31 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
         this.step = { kind: 'done', preview, outcome: message.outcome };
         return;
       }
+      case 'orgIdsLoaded':
+        return this.addLoadedIds(message.fileName, message.ids);
+      case 'orgIdsFileError':
+        this.fileNote = { problem: true, text: message.message };
+        return;
       case 'error':
         this.error = message.message;
         return;
     }
+  }
+
+  /** The file's ids after what the field holds: nothing the user typed is replaced. */
+  private addLoadedIds(fileName: string, ids: string[]): void {
+    if (!this.form) return;
+    const typed = this.form.orgIdsText.trimEnd();
+    const text = typed ? `${typed}\n${ids.join('\n')}` : ids.join('\n');
+    if (text.length > MAX_ORG_IDS_TEXT) {
+      this.fileNote = {
+        problem: true,
+        text: `${fileName}: with the ids already listed, the list would pass ${number(MAX_ORG_IDS_TEXT)} characters (about 10,000 ids), so nothing was loaded.`,
+      };
+      return;
+    }
+    this.fileNote = { problem: false, text: `${number(ids.length)} org ids loaded from ${fileName}.` };
+    this.edit({ orgIdsText: text });
   }
 
   /** A change of the filters: kept as the draft, the preview dropped, the counts asked a moment later. */
@@ -227,6 +253,22 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
           aria-describedby="orgIds-error"
           @input=${(event: Event) => this.edit({ orgIdsText: (event.target as HTMLTextAreaElement).value })}
         ></vscode-textarea>
+        <div class="file-row">
+          <vscode-button
+            id="loadOrgIds"
+            secondary
+            aria-describedby="orgIds-file"
+            @click=${(event: Event) => {
+              event.preventDefault();
+              this.fileNote = undefined;
+              this.host.post({ kind: 'loadOrgIds' });
+            }}
+            >Load from File…</vscode-button
+          >
+          <span id="orgIds-file" role="status" class=${this.fileNote?.problem ? 'field-error shown' : 'muted'}
+            >${this.fileNote?.text ?? 'A .txt or .csv file: one org id a line, or the first column.'}</span
+          >
+        </div>
         <div id="orgIds-error" role="alert">
           ${
             lines.length
@@ -539,6 +581,13 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
       }
       ul.field-error {
         margin: 0.25rem 0;
+      }
+      .file-row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.75rem;
+        align-items: center;
+        margin: 0.25rem 0 0.5rem;
       }
     `,
   ];

@@ -9,14 +9,42 @@ import { literal, toId15, toId18 } from './soql';
 
 export async function ownsPackage(api: LmoApi, packageId: string): Promise<boolean> {
   try {
-    const page = await queryPage<{ Id: string }>(
-      api,
-      `SELECT Id FROM MetadataPackage WHERE Id IN (${literal(toId15(packageId))}, ${literal(toId18(packageId))})`,
-    );
-    return page.records.length > 0;
+    return await ownsPackageOrThrow(api, packageId);
   } catch (error) {
-    if (/INVALID_TYPE|not supported|sObject type .* is not supported/i.test(String((error as Error).message)))
-      return false;
+    if (isMissingObject(error)) return false;
+    throw error;
+  }
+}
+
+async function ownsPackageOrThrow(api: LmoApi, packageId: string): Promise<boolean> {
+  const page = await queryPage<{ Id: string }>(
+    api,
+    `SELECT Id FROM MetadataPackage WHERE Id IN (${literal(toId15(packageId))}, ${literal(toId18(packageId))})`,
+  );
+  return page.records.length > 0;
+}
+
+function isMissingObject(error: unknown): boolean {
+  return /INVALID_TYPE|not supported|sObject type .* is not supported/i.test(
+    String((error as Error).message),
+  );
+}
+
+/**
+ * What an org's `MetadataPackage` says of a package: it lists it (`owns`); it lists packages, not this
+ * one (`notOwner`: the pushes can't run there); or it can't say (`unconfirmed`: no such object, or no
+ * package listed at all, as a Dev Hub may answer for its 2GP packages under the UNCONFIRMED reading
+ * above), where the user may go on with a warning.
+ */
+export type Ownership = 'owns' | 'notOwner' | 'unconfirmed';
+
+export async function packageOwnership(api: LmoApi, packageId: string): Promise<Ownership> {
+  try {
+    if (await ownsPackageOrThrow(api, packageId)) return 'owns';
+    const any = await queryPage<{ Id: string }>(api, 'SELECT Id FROM MetadataPackage LIMIT 1');
+    return any.records.length ? 'notOwner' : 'unconfirmed';
+  } catch (error) {
+    if (isMissingObject(error)) return 'unconfirmed';
     throw error;
   }
 }

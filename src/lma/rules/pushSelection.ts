@@ -57,3 +57,26 @@ export function selectionOfForm(
     },
   };
 }
+
+/** The largest file of org ids "Load from File…" reads: 10,000 ids fit many times over, with other columns. */
+export const MAX_ORG_ID_FILE_BYTES = 1_000_000;
+
+/**
+ * The org ids of a file (.txt or .csv): one id a line, or the first column of each line (cut at the first
+ * comma, semicolon or tab; quotes around it dropped), checked as a pasted list is, each problem named by
+ * the file's own line number; a header line with no id-like text is skipped.
+ */
+export function orgIdsOfFile(content: string): { ids: string[]; problems: OrgIdProblem[] } {
+  const firstColumns = content
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((line) => line.split(/[,;\t]/)[0]!.trim());
+  return parseOrgIdList(firstColumns.join('\n'));
+}
+
+/** What a file of org ids gave, in one sentence when it can't be used (nothing is loaded then). */
+export function describeOrgIdFileProblems(fileName: string, problems: readonly OrgIdProblem[]): string {
+  const shown = problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message.replace(/\.$/, '')}`);
+  const more = problems.length > shown.length ? ` (and ${problems.length - shown.length} more)` : '';
+  return `${fileName}: ${problems.length} of its lines can't be used, so nothing was loaded: ${shown.join('; ')}${more}.`;
+}

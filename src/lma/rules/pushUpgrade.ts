@@ -481,23 +481,3 @@ export function previewMarkdown(preview: PushPreview): string {
       : []),
   ].join('\n');
 }
-
-/** A request's failures as Markdown, grouped by error type and title. */
-export function failuresMarkdown(requestId: string, groups: readonly FailureGroup[]): string {
-  const cell = (text: string | undefined) => (text ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  return [
-    `# Failures of push request ${requestId}`,
-    '',
-    ...(groups.length ? [] : ['No job failed.', '']),
-    ...groups.flatMap((g) => [
-      `## ${g.errorType}: ${cell(g.title)} (${g.failures.length})`,
-      '',
-      '| Org | Customer | Message | Details |',
-      '| --- | --- | --- | --- |',
-      ...g.failures.map(
-        (f) => `| ${f.orgId} | ${cell(f.customer)} | ${cell(f.message)} | ${cell(f.details)} |`,
-      ),
-      '',
-    ]),
-  ].join('\n');
-}

@@ -1,8 +1,8 @@
 // Push upgrades through the real session and an owner org that is not the LMO (the local Dev Hub, from
 // the CLI auth store): the preview's exclusions one per reason; scheduling and completion with a
 // seeded failure; the failures grouped; a retry of only the failed orgs; abort; a request with no
-// valid job; a connection lost while jobs are created, then finished; the preview's requests and its
-// number against the jobs created; jobs through a Bulk API 2.0 ingest job; an owner org whose user
+// valid job; a connection lost while jobs are created, then finished; the preview's requests (its
+// number against the jobs created: pushUpgradePages.test.ts); jobs through a Bulk API 2.0 ingest job; an owner org whose user
 // doesn't see HasRestrictionEnabled.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
@@ -367,7 +367,7 @@ test('a query read in few requests: the pages after the first in one composite, 
   );
 });
 
-test('the preview reads in at most 2 LMO and 2 owner-org requests, and its number is the number of jobs created', async () => {
+test('the preview reads in at most 2 LMO and 2 owner-org requests', async () => {
   const lmo = counted(session);
   const hub = counted(owner);
   // A pasted list with orgs the owner org refuses a job for: strangers (INVALID_CROSS_REFERENCE_KEY).
@@ -392,19 +392,8 @@ test('the preview reads in at most 2 LMO and 2 owner-org requests, and its numbe
     lmo.requests.length <= 2 && hub.requests.length <= 2,
     [...lmo.requests, ...hub.requests].join('\n'),
   );
-  for (const preview of [listed, whole]) {
-    const report = await schedulePush(owner, preview, { when: new Date(Date.now() + 86_400_000) });
-    assert.equal(report.kind, 'started', JSON.stringify(report).slice(0, 500));
-    if (report.kind !== 'started') return;
-    const jobs = await queryAll<{ Id: string }>(
-      owner,
-      `SELECT Id FROM PackagePushJob WHERE PackagePushRequestId = '${report.requestId}'`,
-    );
-    assert.equal(jobs.length, preview.jobs.length);
-    assert.equal(report.jobs, preview.jobs.length);
-    assert.deepEqual(report.refused, []);
-    assert.equal((await abortPush(owner, report.requestId)).kind, 'aborted');
-  }
+  assert.ok(whole.jobs.length > 0);
+  // That its number is the number of jobs created, over more than one page: pushUpgradePages.test.ts.
 });
 
 /** A hand-made preview of these orgs, every one a job (the owner org decides which it refuses). */

@@ -22,8 +22,10 @@ export interface PushWorld {
 export async function openPushWorld(
   aliasPrefix: string,
   timing: { pushStartMs: number; pushJobMs: number },
+  /** The demo world, or a sized one of this many Licenses (more candidates than a query's page). */
+  seed: 'demo' | number = 'demo',
 ): Promise<PushWorld> {
-  const org = await startLocalOrg({ seed: 'demo' });
+  const org = await startLocalOrg({ seed });
   await org.timing(timing as never);
   const lmo = `${aliasPrefix}-lmo`;
   const hub = `${aliasPrefix}-hub`;

@@ -40,6 +40,8 @@ function panel(answer: (confirmation: Confirmation) => string | boolean | undefi
   const posted: HostMessage[] = [];
   const asked: Confirmation[] = [];
   const watched: string[] = [];
+  /** How many times the flow said its package's push requests changed (the tree reads them again). */
+  const changes = { count: 0 };
   const progress: Progress = (_title, task) => {
     const controller = new AbortController();
     if (abortSteps) controller.abort();
@@ -55,9 +57,10 @@ function panel(answer: (confirmation: Confirmation) => string | boolean | undefi
     },
     run: (_title, step) => step(progress),
     watch: async (_owner, _scope, requestId) => void watched.push(requestId),
+    requestsChanged: () => void changes.count++,
     log: silentLog,
   };
-  return { flow: new PushUpgradeFlow(scope, ports), posted, asked, watched };
+  return { flow: new PushUpgradeFlow(scope, ports), posted, asked, watched, changes };
 }
 
 const outcomes = (posted: HostMessage[]): ScheduleOutcome[] =>
@@ -162,7 +165,7 @@ test('preview, then a schedule refused in the past, for a stale preview and when
   const [production] = await plainOrgs(1, false);
   const [sandbox] = await plainOrgs(1, true);
   let confirm = false;
-  const { flow, posted, asked, watched } = panel((c) =>
+  const { flow, posted, asked, watched, changes } = panel((c) =>
     confirm && c.kind === 'typed' ? c.accepts[0] : undefined,
   );
   const before = org.pushes.list().length;
@@ -184,6 +187,7 @@ test('preview, then a schedule refused in the past, for a stale preview and when
   await flow.receive({ kind: 'schedule', previewId: preview.previewId, when: '' });
   assert.match((outcomes(posted).at(-1) as { message: string }).message, /Not confirmed/);
   assert.equal(org.pushes.list().length, before, 'nothing was created');
+  assert.equal(changes.count, 0, 'a preview and a schedule refused change no push request');
   // The confirmation is typed and names the production orgs.
   assert.equal(asked.length, 1);
   assert.equal(asked[0]!.kind, 'typed');
@@ -198,6 +202,7 @@ test('preview, then a schedule refused in the past, for a stale preview and when
   assert.equal(started.kind, 'started', JSON.stringify(started));
   assert.equal(started.jobs, 2);
   assert.match(started.scheduledFor?.utc ?? '', new RegExp(laterText.slice(0, 16).replace('T', ' ')));
+  assert.equal(changes.count, 1, 'the schedule changed the push requests once');
   const request = org.pushes.show(started.requestId);
   assert.deepEqual(
     request.jobList.map((j) => toId18(j.orgKey)).sort(),
@@ -231,15 +236,18 @@ test('preview, then a schedule refused in the past, for a stale preview and when
 
 test('a schedule cancelled while its jobs are created leaves the request not started; the panel aborts it', async () => {
   const [orgId] = await plainOrgs(1, true);
-  const { flow, posted } = panel(() => true, true);
+  const { flow, posted, changes } = panel(() => true, true);
   await flow.receive({ kind: 'preview', form: { ...formOfSelection(), orgIdsText: orgId! } });
+  assert.equal(changes.count, 0, 'a preview changes no push request');
   const preview = posted.at(-1) as HostMessage & { kind: 'preview' };
   assert.equal(preview.kind, 'preview', JSON.stringify(preview));
   await flow.receive({ kind: 'schedule', previewId: preview.previewId, when: '' });
   const interrupted = outcomes(posted).at(-1)!;
   assert.equal(interrupted.kind, 'interrupted', JSON.stringify(interrupted));
   assert.equal(org.pushes.show(interrupted.requestId).status, 'Created');
+  assert.equal(changes.count, 1, 'the interrupted schedule created a request');
   await flow.receive({ kind: 'abort' });
+  assert.equal(changes.count, 2, 'the abort changed it');
   const aborted = outcomes(posted).at(-1)!;
   assert.equal(aborted.kind, 'aborted', JSON.stringify(aborted));
   assert.equal(org.pushes.show(interrupted.requestId).status, 'Canceled');

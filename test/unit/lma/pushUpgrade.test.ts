@@ -20,7 +20,6 @@ import {
   describeSchedule,
   exclusionReason,
   failuresCsv,
-  failuresMarkdown,
   groupFailures,
   inBatches,
   isAbortable,
@@ -357,7 +356,7 @@ test("the owner org: the LMO when it owns the package, else the one remembered, 
   assert.equal(describePushOwner({ kind: 'lmo' }), 'Pushes run in this LMO');
 });
 
-test('the preview and the failures as Markdown reports: tables, and a pipe in a name escaped', () => {
+test('the preview as a Markdown report: tables, and a pipe in a name escaped', () => {
   const preview = buildPreview(
     [candidate(1), candidate(5, { customer: 'A | B' })],
     [subscriber(1), subscriber(5, { versionId: v3.versionId })],
@@ -371,23 +370,6 @@ test('the preview and the failures as Markdown reports: tables, and a pipe in a 
   );
   assert.match(text, /\| Current version \| Orgs \|\n\| --- \| ---: \|\n\| 1\.0\.0\.1 \| 1 \|/);
   assert.match(text, /\| 00D000000000005EAA \| A \\\| B \| already on the target version or above \|/);
-  const failures = failuresMarkdown(
-    '0DV000000000001',
-    groupFailures([
-      {
-        orgId: orgId(1),
-        customer: 'C',
-        errorType: 'DeployError',
-        title: 'Missing field',
-        message: 'line\nbreak',
-        details: 'd',
-        severity: 'Error',
-      },
-    ]),
-  );
-  assert.match(failures, /## DeployError: Missing field \(1\)/);
-  assert.match(failures, /\| 00D000000000001 \| C \| line break \| d \|/);
-  assert.match(failuresMarkdown('0DV1', []), /No job failed\./);
 });
 
 test('ingestError words a Bulk API 2.0 sf__Error as the Collections path does', async () => {

@@ -16,7 +16,7 @@ const form = {
 };
 
 test('the push panel gate accepts exactly its declared messages', () => {
-  for (const kind of ['ready', 'finish', 'abort', 'watch'])
+  for (const kind of ['ready', 'finish', 'abort', 'watch', 'loadOrgIds'])
     assert.deepEqual(parsePushUpgradeMessage({ kind }), { message: { kind } });
   assert.deepEqual(parsePushUpgradeMessage({ kind: 'count', seq: 3, form }), {
     message: { kind: 'count', seq: 3, form },
@@ -31,6 +31,8 @@ test('the push panel gate accepts exactly its declared messages', () => {
   const refused: [unknown, RegExp][] = [
     ['watch', /not an object/],
     [{ kind: 'watch', requestId: '0DV000000000001' }, /unexpected fields in watch/],
+    // The page asks for a file; it never names one (the host's own dialog does).
+    [{ kind: 'loadOrgIds', path: '/etc/passwd' }, /unexpected fields in loadOrgIds/],
     [{ kind: 'push', orgIds: ['00D000000000001'] }, /unknown message kind "push"/],
     [{ kind: 'count', seq: -1, form }, /seq is not a whole number/],
     [{ kind: 'count', seq: 1.5, form }, /seq is not a whole number/],
