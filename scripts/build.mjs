@@ -10,7 +10,7 @@
 //   dist/webviews/*.js  browser code of the webview forms
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -78,4 +78,18 @@ if (watch) {
   const started = Date.now();
   await Promise.all(builds.map((options) => esbuild.build(options)));
   console.log(`esbuild: ${builds.length} bundles in ${Date.now() - started} ms`);
+  // A webview page runs in a browser: a Node global that reached its bundle (through an import of a
+  // module that uses Buffer, say) stops the page before it draws anything, and nothing else says so.
+  const nodeOnly = /\b(Buffer|require|process|__dirname|global)\b\s*[.(]/;
+  for (const { out } of webviewEntries) {
+    const code = readFileSync(`dist/webviews/${out}.js`, 'utf8');
+    const found = nodeOnly.exec(code);
+    if (found) {
+      console.error(
+        `dist/webviews/${out}.js uses Node's ${found[1]}, which a webview doesn't have: ` +
+          `import what the page needs from a module without Node code (found: …${code.slice(Math.max(0, found.index - 60), found.index + 40)}…)`,
+      );
+      process.exit(1);
+    }
+  }
 }

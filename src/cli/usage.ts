@@ -13,9 +13,6 @@ import { licensesForUsage } from '../lma/records/appAnalytics';
 import { loadPackages } from '../lma/records/packages';
 import { toId15 } from '../lma/records/soql';
 import {
-  atRiskDrop,
-  DEFAULT_AT_RISK_THRESHOLD,
-  describeAtRisk,
   joinedCsvLines,
   joinUsage,
   lastMonths,
@@ -23,6 +20,7 @@ import {
   type JoinedRow,
   type UsageQuestion,
 } from '../lma/rules/appAnalytics';
+import { atRiskDrop, DEFAULT_AT_RISK_THRESHOLD, describeAtRisk } from '../lma/rules/atRisk';
 import { loadUsage, type UsageOutcome } from '../lma/workflows/appAnalytics';
 import { cliLog, note, withLmo } from './lmo';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { settingDefaults, settings } from '../ids';
-import { atRiskDrop } from '../lma/rules/appAnalytics';
+import { atRiskDrop } from '../lma/rules/atRisk';
 
 /**
  * The setting lma.usage.atRiskDrop, read where usage is shown (the usage panel's command, the customer

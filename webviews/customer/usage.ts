@@ -4,7 +4,7 @@
 // (a button, keyboard reachable); what the cache has shows at once. Without App Analytics, its
 // explanation once.
 import { html, nothing } from 'lit';
-import { describeAtRisk } from '../../src/lma/rules/appAnalytics';
+import { describeAtRisk } from '../../src/lma/rules/atRisk';
 import type { PackageUsage } from '../../src/lma/workflows/orgUsage';
 import type { CustomerUsage, CustomerUsagePageMessage } from '../../src/protocol/customerUsage';
 import { barChart, chartColours, columnChart, formatNumber } from '../shared/charts';

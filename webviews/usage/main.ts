@@ -6,7 +6,8 @@ import { HostPage, showPage } from '../shared/host';
 import { barChart, chartColours, chartStyles, columnChart, formatNumber } from '../shared/charts';
 import { baseStyles } from '../shared/styles';
 import { css, html, nothing } from 'lit';
-import { describeAtRisk, type EntityUsage, type JoinedRow } from '../../src/lma/rules/appAnalytics';
+import type { EntityUsage, JoinedRow } from '../../src/lma/rules/appAnalytics';
+import { describeAtRisk } from '../../src/lma/rules/atRisk';
 import type { HostMessage, UsageMessage, UsageView } from '../../src/protocol/usage';
 
 // The theme's chart tokens that stand 3:1 (webviews/shared/charts.ts).

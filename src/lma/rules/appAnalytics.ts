@@ -6,6 +6,7 @@
  * Package Usage Summary Schema in Salesforce's packaging guide.
  */
 import { csvRow } from './licenseCsv';
+import { AT_RISK_WINDOW, DEFAULT_AT_RISK_THRESHOLD } from './atRisk';
 
 export const APP_ANALYTICS_DATA_TYPES = [
   'PackageUsageSummary',
@@ -409,36 +410,6 @@ export interface UsageReport {
   /** Orgs whose users fell by more than the threshold, steepest first. */
   atRisk: OrgUsage[];
   rows: number;
-}
-
-/** The months compared for at-risk orgs: the latest `window` against the `window` before them. */
-export const AT_RISK_WINDOW = 3;
-export const DEFAULT_AT_RISK_THRESHOLD = 0.5;
-/** The drops a user may choose (setting lma.usage.atRiskDrop, CLI --at-risk-drop): 5% to 95%. */
-export const AT_RISK_DROP_RANGE = { min: 0.05, max: 0.95 } as const;
-
-/**
- * The at-risk drop from a setting's or a flag's value: a fraction in the range (0.3), or a percentage
- * (30 or "30%"). Anything else gives the default and a message saying why, never a throw.
- */
-export function atRiskDrop(value: unknown): { drop: number; problem: string | null } {
-  const { min, max } = AT_RISK_DROP_RANGE;
-  const text = typeof value === 'string' ? value.trim() : '';
-  const percent = /%$/.test(text);
-  const raw =
-    typeof value === 'number' ? value : /^\d+(\.\d+)?%?$/.test(text) ? Number(text.replace('%', '')) : NaN;
-  // 1 and above read as a percentage (a drop of 100% or more means nothing).
-  const drop = percent || raw >= 1 ? raw / 100 : raw;
-  if (Number.isFinite(drop) && drop >= min - 1e-9 && drop <= max + 1e-9) return { drop, problem: null };
-  return {
-    drop: DEFAULT_AT_RISK_THRESHOLD,
-    problem: `The at-risk drop must be between ${min * 100}% and ${max * 100}% (a fraction from ${min} to ${max}, or a percentage): "${String(value)}" is not, so ${DEFAULT_AT_RISK_THRESHOLD * 100}% is used.`,
-  };
-}
-
-/** What at-risk means, as the panel and the CLI say it. */
-export function describeAtRisk(drop: number, window = AT_RISK_WINDOW): string {
-  return `users fell by more than ${Math.round(drop * 100)}% over the last ${window} months`;
 }
 
 /** An org's sums while a file streams by: its distinct users per month (in order of first sight), its events. */

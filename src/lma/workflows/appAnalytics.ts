@@ -17,7 +17,6 @@ import {
   checkQuestion,
   CsvStream,
   DAILY_DOWNLOAD_LIMIT_BYTES,
-  DEFAULT_AT_RISK_THRESHOLD,
   FINAL_STATES,
   pollDelayMs,
   REQUIRED_COLUMNS,
@@ -27,6 +26,7 @@ import {
   type UsageQuestion,
   type UsageReport,
 } from '../rules/appAnalytics';
+import { DEFAULT_AT_RISK_THRESHOLD } from '../rules/atRisk';
 import type { LmoApi } from '../records/lmoApi';
 import { APP_ANALYTICS_OBJECT, readRequest, type AppAnalyticsRequestRow } from '../records/appAnalytics';
 

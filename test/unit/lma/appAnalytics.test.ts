@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   atRisk,
-  atRiskDrop,
   cacheKey,
-  describeAtRisk,
   checkQuestion,
   CsvStream,
   decline,
@@ -18,6 +16,7 @@ import {
   UsageSummaryAggregator,
   type UsageQuestion,
 } from '../../../src/lma/rules/appAnalytics';
+import { atRiskDrop, describeAtRisk } from '../../../src/lma/rules/atRisk';
 
 const PKG = '033000000000001';
 const NOW = new Date('2026-12-05T00:00:00Z');
