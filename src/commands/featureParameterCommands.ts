@@ -19,7 +19,6 @@ import {
   checkValue,
   formatValue,
   MAX_INTEGER_DIGITS,
-  type FeatureLicense,
   type FeatureValue,
 } from '../lma/rules/featureParameters';
 import {
@@ -33,6 +32,7 @@ import { askConfirmation } from './askConfirmation';
 import type { CommandHandlers } from './commandTable';
 import { connectedLmo, type Run } from './pipeline';
 import { commandPipeline } from './vscodePipeline';
+import { licenseRow, licenseSection } from './licenseReport';
 
 type FeatureServices = Pick<Services, 'session' | 'log' | 'packages' | 'reports' | 'tree' | 'licenseChanged'>;
 
@@ -197,35 +197,22 @@ async function setForGroup(
 }
 
 async function report(services: FeatureServices, what: string, result: BulkFeatureReport): Promise<void> {
-  const row = (l: FeatureLicense, reason = '') =>
-    `| ${l.name} | ${l.customerName ?? ''} | ${l.subscriberOrgId ?? ''} | ${reason.replace(/\|/g, '\\|')} |`;
-  const section = (title: string, rows: string[]) =>
-    rows.length
-      ? [
-          `## ${title} (${rows.length})`,
-          '',
-          '| License | Customer | Subscriber org | Reason |',
-          '| --- | --- | --- | --- |',
-          ...rows,
-          '',
-        ]
-      : [];
   const text = [
     `# ${what}`,
     '',
     result.message,
     '',
-    ...section(
+    ...licenseSection(
       'Set',
-      result.applied.map((l) => row(l)),
+      result.applied.map((l) => licenseRow(l)),
     ),
-    ...section(
+    ...licenseSection(
       'Not set',
-      result.failed.map((f) => row(f.license, f.reason)),
+      result.failed.map((f) => licenseRow(f.license, f.reason)),
     ),
-    ...section(
+    ...licenseSection(
       'Already so',
-      result.unchanged.map((l) => row(l)),
+      result.unchanged.map((l) => licenseRow(l)),
     ),
   ].join('\n');
   const uri = services.reports.add(`feature-parameter-${new Date().toISOString().slice(0, 10)}.md`, text);

@@ -34,6 +34,7 @@ import { confirmAndSave, describeOutcome } from '../lma/workflows/licenseSave';
 import { askConfirmation } from './askConfirmation';
 import { connectedLmo, licenseSelection, type Run } from './pipeline';
 import { commandPipeline } from './vscodePipeline';
+import { licenseRow, licenseSection } from './licenseReport';
 
 /** A bulk change covers at most this many Licenses: a preview longer than that is not a preview any more. */
 export const MAX_BULK_LICENSES = 5_000;
@@ -361,19 +362,6 @@ async function preview(plan: BulkPlan, change: BulkChange): Promise<BulkPlan | u
 
 /** A Markdown report of the run: every License that changed, failed (and why), raced or is unknown. */
 async function report(services: Services, change: BulkChange, result: BulkResult): Promise<void> {
-  const line = (l: EditableLicense, reason = '') =>
-    `| ${l.name} | ${l.customerName ?? ''} | ${l.subscriberOrgId ?? ''} | ${reason.replace(/\|/g, '\\|')} |`;
-  const section = (title: string, rows: string[]) =>
-    rows.length
-      ? [
-          `## ${title} (${rows.length})`,
-          '',
-          '| License | Customer | Subscriber org | Reason |',
-          '| --- | --- | --- | --- |',
-          ...rows,
-          '',
-        ]
-      : [];
   const text = [
     `# ${describeBulkChange(change)}`,
     '',
@@ -387,29 +375,29 @@ async function report(services: Services, change: BulkChange, result: BulkResult
           '',
         ]
       : []),
-    ...section(
+    ...licenseSection(
       "Changed, but the LMA's License Status (record type) stayed behind: finish each on its Modify License page in Salesforce",
-      result.lmaStatusBehind.map((f) => line(f.license, f.reason)),
+      result.lmaStatusBehind.map((f) => licenseRow(f.license, f.reason)),
     ),
-    ...section(
+    ...licenseSection(
       'Changed',
-      result.applied.map((l) => line(l)),
+      result.applied.map((l) => licenseRow(l)),
     ),
-    ...section(
+    ...licenseSection(
       'Not changed',
-      result.failed.map((f) => line(f.license, f.reason)),
+      result.failed.map((f) => licenseRow(f.license, f.reason)),
     ),
-    ...section(
+    ...licenseSection(
       'Changed, but someone changed the same field at the same moment',
-      result.raced.map((f) => line(f.license, f.reason)),
+      result.raced.map((f) => licenseRow(f.license, f.reason)),
     ),
-    ...section(
+    ...licenseSection(
       'Unknown: check these in the LMO',
-      result.unknown.map((f) => line(f.license, f.reason)),
+      result.unknown.map((f) => licenseRow(f.license, f.reason)),
     ),
-    ...section(
+    ...licenseSection(
       'Not attempted (cancelled)',
-      result.notAttempted.map((l) => line(l)),
+      result.notAttempted.map((l) => licenseRow(l)),
     ),
   ].join('\n');
   const problems =

@@ -3,7 +3,6 @@
 // before anything opens and by the page alike; a user without the LMA's permissions is refused.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { loadCustomer } from '../../../src/lma/records/customer';
@@ -12,6 +11,7 @@ import { loginRefusal, subscriberLoginPath } from '../../../src/lma/rules/subscr
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
 import { install } from './customerWorld';
+import { openThroughFrontDoor } from './frontDoor';
 
 let org: LocalOrg;
 let session: LmoSession;
@@ -39,34 +39,9 @@ after(async () => {
   await org?.close();
 });
 
-function get(
-  url: string,
-  cookie?: string,
-): Promise<{ status: number; location?: string; cookie?: string; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: cookie ? { Cookie: cookie } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          location: res.headers.location,
-          cookie: res.headers['set-cookie']?.[0]?.split(';')[0],
-          text,
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /** Opens an LMO path as the browser does after the extension's front-door URL. */
-async function open(frontDoorUrl: string): Promise<{ status: number; text: string }> {
-  const door = await get(frontDoorUrl);
-  assert.equal(door.status, 302, door.text);
-  return get(new URL(door.location!, org.instanceUrl).href, door.cookie);
+function open(frontDoorUrl: string): Promise<{ status: number; text: string }> {
+  return openThroughFrontDoor(frontDoorUrl, org.instanceUrl);
 }
 
 async function licenseIdOf(orgId: string): Promise<string> {

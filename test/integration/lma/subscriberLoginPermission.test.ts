@@ -5,7 +5,6 @@
 // read once per connection, not per click.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { startLocalOrg, type LocalOrg } from 'lma-local-org';
 import { loadCustomer, type SubscriberOrg } from '../../../src/lma/records/customer';
@@ -15,6 +14,7 @@ import { logInToSubscriber } from '../../../src/lma/workflows/subscriberLogin';
 import { LmoSession } from '../../../src/org/lmoSession';
 import { authorizeWithRefreshToken } from '../../../src/org/salesforce';
 import { install } from './customerWorld';
+import { openThroughFrontDoor } from './frontDoor';
 
 let org: LocalOrg;
 let session: LmoSession;
@@ -46,35 +46,9 @@ after(async () => {
   await org?.close();
 });
 
-function get(
-  url: string,
-  cookie?: string,
-): Promise<{ status: number; location?: string; cookie?: string; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: cookie ? { Cookie: cookie } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          location: res.headers.location,
-          cookie: res.headers['set-cookie']?.[0]?.split(';')[0],
-          text,
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /** Opens an LMO path as the browser does with the extension's front-door URL. */
 async function open(path: string): Promise<void> {
-  const door = await get(await session.frontDoorUrl(path));
-  assert.equal(door.status, 302, door.text);
-  const page = await get(new URL(door.location!, org.instanceUrl).href, door.cookie);
-  pages.push({ status: page.status, text: page.text });
+  pages.push(await openThroughFrontDoor(await session.frontDoorUrl(path), org.instanceUrl));
 }
 
 /** The world in one reading, and a new connection (the permission is read once per connection). */
