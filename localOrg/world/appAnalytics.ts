@@ -83,6 +83,12 @@ export interface AppAnalyticsSettings {
    * mid-row, not gzip though named so, with other columns, or with an unclosed quote; null: none.
    */
   corruptNext: 'truncated' | 'notGzip' | 'columns' | 'unclosedQuote' | null;
+  /**
+   * How `OrganizationIds` names an org (UNCONFIRMED): by either length ('either', matched on the first
+   * 15 characters), or only by its 15- or only by its 18-character id (an id of the other length matches
+   * nothing).
+   */
+  organizationIdLength: 'either' | 15 | 18;
 }
 
 export const DEFAULT_SETTINGS: AppAnalyticsSettings = {
@@ -95,6 +101,7 @@ export const DEFAULT_SETTINGS: AppAnalyticsSettings = {
   syntheticOrgs: 0,
   failNext: null,
   corruptNext: null,
+  organizationIdLength: 'either',
 };
 
 interface RequestRecord {
@@ -503,8 +510,14 @@ export class AppAnalytics {
     const f = r.fields;
     const startMs = Date.parse((f.StartTime ?? f.AvailableSince ?? '').replace('+0000', 'Z'));
     const endMs = f.EndTime ? Date.parse(f.EndTime.replace('+0000', 'Z')) : now;
+    const length = this.settings.organizationIdLength;
     const only = f.OrganizationIds
-      ? new Set(f.OrganizationIds.split(',').map((o) => o.trim().slice(0, 15)))
+      ? new Set(
+          f.OrganizationIds.split(',')
+            .map((o) => o.trim())
+            .filter((o) => length === 'either' || o.length === length)
+            .map((o) => o.slice(0, 15)),
+        )
       : null;
     const lines: string[] = [COLUMNS[f.DataType].join(',')];
     let rows = 0;

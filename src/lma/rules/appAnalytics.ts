@@ -7,6 +7,7 @@
  */
 import { csvRow } from './licenseCsv';
 import { AT_RISK_WINDOW, DEFAULT_AT_RISK_THRESHOLD } from './atRisk';
+import { toId15, toId18 } from '../records/soql';
 
 export const APP_ANALYTICS_DATA_TYPES = [
   'PackageUsageSummary',
@@ -73,6 +74,8 @@ export function checkQuestion(q: UsageQuestion, now: Date = new Date()): string 
     return `"${q.packageId}" is not a package id (033…).`;
   for (const id of q.orgIds ?? [])
     if (!/^00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$/.test(id)) return `"${id}" is not an org id (00D…).`;
+  if (q.orgIds?.length && organizationIds(q.orgIds).length > ORGANIZATION_IDS_LENGTH)
+    return `At most ${MAX_ORGS_PER_REQUEST} orgs fit in one App Analytics request (its Organization IDs hold ${ORGANIZATION_IDS_LENGTH} characters, and each org goes as both its 15- and 18-character id): ask about fewer orgs, or about every org.`;
   const shape = q.dataType === 'PackageUsageSummary' ? MONTH : DATE;
   const unit = q.dataType === 'PackageUsageSummary' ? 'a month as YYYY-MM' : 'a day as YYYY-MM-DD';
   if (!shape.test(q.start) || !shape.test(q.end)) return `The period's start and end must each be ${unit}.`;
@@ -88,13 +91,27 @@ export function checkQuestion(q: UsageQuestion, now: Date = new Date()): string 
   return null;
 }
 
+/** `AppAnalyticsQueryRequest.OrganizationIds` is a string of 255 characters (Salesforce field reference). */
+const ORGANIZATION_IDS_LENGTH = 255;
+/** Orgs whose ids fit in it, each as a 15- and an 18-character id with commas between: 7. */
+export const MAX_ORGS_PER_REQUEST = Math.floor((ORGANIZATION_IDS_LENGTH + 1) / (15 + 1 + 18 + 1));
+
+/**
+ * The orgs of a request: each as both its 15- and 18-character id. Which length the field matches on is
+ * UNCONFIRMED (App Analytics files write 15 characters; ids elsewhere in the API are 18): with both, the
+ * file holds the org's rows under either reading (CONTRIBUTING's ledger, "A request for one org").
+ */
+export function organizationIds(orgIds: readonly string[]): string {
+  return [...new Set(orgIds.flatMap((id) => [toId15(id), toId18(id)]))].join(',');
+}
+
 /** The AppAnalyticsQueryRequest to create for a question. */
 export function requestFields(q: UsageQuestion): Record<string, string> {
   const { from, to } = periodRange(q);
   return {
     DataType: q.dataType,
     PackageIds: q.packageId,
-    ...(q.orgIds?.length ? { OrganizationIds: q.orgIds.join(',') } : {}),
+    ...(q.orgIds?.length ? { OrganizationIds: organizationIds(q.orgIds) } : {}),
     StartTime: new Date(from).toISOString(),
     EndTime: new Date(to - 1000).toISOString(),
     FileType: 'csv',

@@ -4,6 +4,7 @@ import {
   atRisk,
   cacheKey,
   checkQuestion,
+  MAX_ORGS_PER_REQUEST,
   CsvStream,
   decline,
   joinedCsvLines,
@@ -17,6 +18,7 @@ import {
   type UsageQuestion,
 } from '../../../src/lma/rules/appAnalytics';
 import { atRiskDrop, describeAtRisk } from '../../../src/lma/rules/atRisk';
+import { toId18 } from '../../../src/lma/records/soql';
 
 const PKG = '033000000000001';
 const NOW = new Date('2026-12-05T00:00:00Z');
@@ -41,13 +43,23 @@ describe('App Analytics questions', () => {
     assert.match(checkQuestion(q({ start: '2026-13' }), NOW)!, /YYYY-MM/);
     assert.match(checkQuestion(q({ packageId: '04t000000000001' }), NOW)!, /not a package id/);
     assert.match(checkQuestion(q({ orgIds: ["00D' OR 1=1"] }), NOW)!, /not an org id/);
+    // Organization IDs holds 255 characters: 7 orgs by both lengths fit (244), 8 don't.
+    const orgs = (n: number) => Array.from({ length: n }, (_, i) => `00D00000000000${i}`);
+    assert.equal(MAX_ORGS_PER_REQUEST, 7);
+    assert.equal(checkQuestion(q({ orgIds: orgs(7) }), NOW), null);
+    assert.ok(requestFields(q({ orgIds: orgs(7) })).OrganizationIds!.length <= 255);
+    assert.match(
+      checkQuestion(q({ orgIds: orgs(8) }), NOW)!,
+      /At most 7 orgs fit in one App Analytics request/,
+    );
   });
 
   test('the request covers the period; the cache key names package, kind, period and orgs', () => {
     const f = requestFields(q({ orgIds: ['00D000000000001'] }));
     assert.equal(f.StartTime, '2025-12-01T00:00:00.000Z');
     assert.equal(f.EndTime, '2026-11-30T23:59:59.000Z');
-    assert.equal(f.OrganizationIds, '00D000000000001');
+    // Each org by both lengths of its id (which one the field matches on is UNCONFIRMED).
+    assert.equal(f.OrganizationIds, `00D000000000001,${toId18('00D000000000001')}`);
     assert.equal(f.FileCompression, 'gzip');
     assert.deepEqual(cacheKey(q()), { packageId: PKG, name: 'PackageUsageSummary-2025-12-2026-11' });
     assert.notEqual(
