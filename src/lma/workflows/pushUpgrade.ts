@@ -145,6 +145,7 @@ export async function schedulePush(
     owner,
     requestId,
     preview.jobs.map((j) => j.orgId),
+    0,
     options,
   );
 }
@@ -180,20 +181,23 @@ export async function finishSchedule(
     owner,
     requestId,
     remaining.filter((id) => !have.has(toId18(id))),
+    have.size,
     options,
   );
 }
 
+/** Adds the jobs of `orgIds` to a request that has `existing` jobs already, and starts it. */
 async function addJobsAndStart(
   owner: LmoApi,
   requestId: string,
   orgIds: readonly string[],
+  existing: number,
   options: ScheduleOptions,
 ): Promise<ScheduleReport> {
   if (orgIds.length && orgIds.length >= (options.bulkThreshold ?? BULK_JOBS_THRESHOLD)) {
     const added = await addJobsInBulk(owner, requestId, orgIds, options);
     if ('kind' in added) return added;
-    return start(owner, requestId, added.created, added.refused, options);
+    return start(owner, requestId, existing + added.created, added.refused, options);
   }
   const refused: RefusedJob[] = [];
   let created = 0;
@@ -245,18 +249,17 @@ async function addJobsAndStart(
     });
     options.onProgress?.(created, orgIds.length);
   }
-  return start(owner, requestId, created, refused, options);
+  return start(owner, requestId, existing + created, refused, options);
 }
 
-/** Starts a request whose jobs are added (`created` now), or cancels it when it has none. */
+/** Starts a request that holds `jobs` jobs (those it had and those added now), or cancels it when it has none. */
 async function start(
   owner: LmoApi,
   requestId: string,
-  created: number,
+  jobs: number,
   refused: RefusedJob[],
   options: ScheduleOptions,
 ): Promise<ScheduleReport> {
-  const jobs = created + (await existingJobs(owner, requestId, created));
   if (!jobs) {
     await owner
       .request(`/sobjects/${PUSH_OBJECTS.pushRequest}/${requestId}`, {
@@ -280,7 +283,7 @@ async function start(
     return {
       kind: 'interrupted',
       requestId,
-      created,
+      created: jobs,
       remaining: [],
       refused,
       message: `The jobs are created but the request could not be started (${messageOf(error)}). Finish it or abort it.`,
@@ -375,13 +378,6 @@ async function addJobsInBulk(
 export function ingestError(text: string): string {
   const m = /^([A-Z_]+):(.*?)(?::[^:]*)?\s*--\s*$/s.exec(text.trim());
   return m ? `${m[1]}: ${m[2]!.trim()}` : text.trim() || 'refused';
-}
-
-/** Jobs the request had before this call (an interrupted request being finished): 0 on a fresh one. */
-async function existingJobs(owner: LmoApi, requestId: string, createdNow: number): Promise<number> {
-  const counts = await jobCounts(owner, requestId);
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  return Math.max(0, total - createdNow);
 }
 
 export interface PushRequestState {

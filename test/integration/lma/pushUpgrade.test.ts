@@ -443,6 +443,12 @@ test('jobs through a Bulk API 2.0 ingest job past the threshold: the same report
       bulkThreshold === 1,
       hub.requests.join('\n'),
     );
+    // The request's jobs are what was created: no query counts them again (the CLI makes none either).
+    assert.deepEqual(
+      hub.requests.filter((r) => /\/query/.test(r)),
+      [],
+      hub.requests.join('\n'),
+    );
     reports.push(report.refused);
     await abortPush(owner, report.requestId);
   }
