@@ -8,7 +8,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { LmoApi } from '../lma/records/lmoApi';
 import { loadPackages } from '../lma/records/packages';
-import { ownsPackage } from '../lma/records/pushOwner';
+import {
+  notOwnerMessage,
+  ownsPackage,
+  packageOwnership,
+  unconfirmedOwnerMessage,
+} from '../lma/records/pushOwner';
 import { scopeForVersion } from '../lma/records/pushUpgrade';
 import { isSalesforceId } from '../lma/records/soql';
 import { licenseStatuses, type LicenseStatus } from '../lma/records/types';
@@ -186,21 +191,32 @@ export async function pushUpgrade(args: string[]): Promise<number> {
   });
 }
 
+/**
+ * The org that owns the package's pushes: --owner-org, else the LMO when it owns the package, else the
+ * project's target-dev-hub. With a package to push, the org must list it among its MetadataPackage
+ * records (one that lists others only is refused; one that lists none is used with a warning: the
+ * UNCONFIRMED reading for a 2GP Dev Hub).
+ */
 async function ownerOf(
   options: PushOptions,
   lmo: LmoApi,
   log: Log,
-  packageId: string | undefined,
+  pkg: { id: string; name: string } | undefined,
 ): Promise<LmoApi> {
-  if (options.ownerOrg) return new OwnerOrgConnections({ log }).connect(options.ownerOrg);
-  if (packageId && (await ownsPackage(lmo, packageId))) return lmo;
-  const devHub = await (await loadSalesforce()).projectDevHub(process.cwd());
-  if (!devHub)
+  if (!options.ownerOrg && pkg && (await ownsPackage(lmo, pkg.id))) return lmo;
+  const target = options.ownerOrg ?? (await (await loadSalesforce()).projectDevHub(process.cwd()));
+  if (!target)
     throw new Error(
       "The LMO does not own this package's pushes and no owner org is known: pass --owner-org (the Dev Hub, or the 1GP packaging org), or set the project's target-dev-hub.",
     );
-  log.info(`The owner org: the project's target-dev-hub ${devHub}`);
-  return new OwnerOrgConnections({ log }).connect(devHub);
+  if (!options.ownerOrg) log.info(`The owner org: the project's target-dev-hub ${target}`);
+  const owner = await new OwnerOrgConnections({ log }).connect(target);
+  if (pkg) {
+    const ownership = await packageOwnership(owner, pkg.id);
+    if (ownership === 'notOwner') throw new Error(notOwnerMessage(target, pkg.name, pkg.id));
+    if (ownership === 'unconfirmed') console.error(unconfirmedOwnerMessage(target, pkg.name, pkg.id));
+  }
+  return owner;
 }
 
 async function run(options: PushOptions, lmo: LmoSession, log: Log): Promise<number> {
@@ -218,7 +234,13 @@ async function run(options: PushOptions, lmo: LmoSession, log: Log): Promise<num
       console.error(problem);
       return 2;
     }
-    const owner = await ownerOf(options, lmo, log, found.scope.target.packageId);
+    const { packageId, packageName } = found.scope.target;
+    const owner = await ownerOf(
+      options,
+      lmo,
+      log,
+      packageId ? { id: packageId, name: packageName ?? packageId } : undefined,
+    );
     const preview = await planPush(lmo, owner, found.scope, options.selection);
     return schedulePreview(options, owner, preview, out);
   }

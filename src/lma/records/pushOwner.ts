@@ -82,3 +82,19 @@ export function describePushOwner(owner: PushOwner): string {
         : "Pushes run in the package's owner org: choose it";
   }
 }
+
+/** Why an org that lists other packages can't push this one. */
+export function notOwnerMessage(target: string, packageName: string, packageId: string): string {
+  return (
+    `${target} does not own ${packageName} (${packageId}): its packages (MetadataPackage) don't include it. ` +
+    `Choose the Dev Hub (2GP, unlocked) or the packaging org (1GP) of ${packageName}.`
+  );
+}
+
+/** The warning for an org that lists no packages at all (the UNCONFIRMED reading for a 2GP Dev Hub). */
+export function unconfirmedOwnerMessage(target: string, packageName: string, packageId: string): string {
+  return (
+    `${target} can't confirm that it owns ${packageName} (${packageId}): it lists no packages (MetadataPackage). ` +
+    "If it is the package's Dev Hub (2GP, unlocked) or packaging org (1GP), continue; otherwise Salesforce refuses the push."
+  );
+}

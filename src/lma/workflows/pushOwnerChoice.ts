@@ -9,7 +9,12 @@
  * pick when it lists other packages only. No `vscode`: the command gives the ports.
  */
 import type { LmoApi } from '../records/lmoApi';
-import { packageOwnership, type Ownership } from '../records/pushOwner';
+import {
+  notOwnerMessage,
+  packageOwnership,
+  unconfirmedOwnerMessage,
+  type Ownership,
+} from '../records/pushOwner';
 
 /** An org of the CLI auth store, as the pick shows it. */
 export interface AuthorizedOwner {
@@ -132,17 +137,11 @@ async function checked(
   const chosen = isLmo ? lmo.api : api;
   if (ownership === 'owns') return chosen;
   if (ownership === 'notOwner') {
-    ports.refuse(
-      `${target} does not own ${packageName} (${packageId}): its packages (MetadataPackage) don't include it. ` +
-        `Choose the Dev Hub (2GP, unlocked) or the packaging org (1GP) of ${packageName}.`,
-    );
+    ports.refuse(notOwnerMessage(target, packageName, packageId));
     return 'refused';
   }
   if (checks.isAccepted(api.orgId, packageId)) return chosen;
-  const goOn = await ports.confirmUnconfirmed(
-    `${target} can't confirm that it owns ${packageName} (${packageId}): it lists no packages (MetadataPackage). ` +
-      "If it is the package's Dev Hub (2GP, unlocked) or packaging org (1GP), continue; otherwise Salesforce refuses the push.",
-  );
+  const goOn = await ports.confirmUnconfirmed(unconfirmedOwnerMessage(target, packageName, packageId));
   if (!goOn) return undefined;
   checks.accept(api.orgId, packageId);
   return chosen;

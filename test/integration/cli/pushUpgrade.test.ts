@@ -274,3 +274,28 @@ test(
     );
   },
 );
+
+test('an --owner-org that lists other packages only: exit 2 naming it and the package, nothing created', async () => {
+  const made = await raw(org, org.adminSecret, 'POST', '/_local/packaging-orgs', {
+    name: 'CLI Other Packaging',
+  });
+  assert.ok(made.status < 300, JSON.stringify(made.body));
+  const packaging = made.body as { id: string; refreshToken: string };
+  org.console.createPackage({
+    name: 'CLI Other Classic',
+    namespace: 'cliother',
+    owner: packaging.id,
+  } as never);
+  await authorizeWithRefreshToken({
+    loginUrl: org.instanceUrl,
+    refreshToken: packaging.refreshToken,
+    alias: 'push-cli-other',
+  });
+  const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
+  const latest = versionOf('Acme Billing', false)!;
+  const plan = await cli(['plan', '--lmo', 'push-lmo', '--owner-org', 'push-cli-other', '--version', latest]);
+  assert.equal(plan.code, 2, plan.stdout);
+  assert.match(plan.stderr, new RegExp(`push-cli-other does not own Acme Billing \\(${billing.id}`));
+  const other = await openConnection('push-cli-other', () => {});
+  assert.deepEqual(await queryAll(other, 'SELECT Id FROM PackagePushRequest'), [], 'nothing created');
+});
