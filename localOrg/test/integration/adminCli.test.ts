@@ -1,16 +1,15 @@
 // `lma-local-org` admin commands as a process: they read the secret the running server wrote for this
 // user, and without it get nothing.
 import { home } from './isolatedHome';
+import { runLocalOrgCli } from './cliProcess';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import type { LocalOrg } from '../../index';
 import { startTestOrg } from './helpers';
 
-const bin = resolve(__dirname, '../../bin/lma-local-org.js');
 let org: LocalOrg;
 
 before(async () => {
@@ -18,16 +17,7 @@ before(async () => {
 });
 after(() => org?.close());
 
-function cli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = runLocalOrgCli;
 
 it('lists the orgs and their tokens for the user who started the server', async () => {
   const r = await cli(['orgs', '--port', String(org.port)], { HOME: home });

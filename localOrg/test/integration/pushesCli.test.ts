@@ -1,15 +1,13 @@
 // `lma-local-org pushes …` as a process: list the push requests, show one with its jobs and errors,
 // run its next jobs now, and set how a subscriber's pushes fail.
 import { home } from './isolatedHome';
+import { runLocalOrgCli } from './cliProcess';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { after, before, it } from 'node:test';
 import { Connection } from '@jsforce/jsforce-node';
 import type { LocalOrg } from '../../index';
 import { eventually, startTestOrg } from './helpers';
 
-const bin = resolve(__dirname, '../../bin/lma-local-org.js');
 let org: LocalOrg;
 
 before(async () => {
@@ -17,17 +15,7 @@ before(async () => {
 });
 after(() => org?.close());
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [bin, ...args, '--port', String(org.port)],
-      { env: { ...process.env, HOME: home } },
-      (error, stdout, stderr) =>
-        done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runLocalOrgCli([...args, '--port', String(org.port)], { HOME: home });
 
 it('lists, shows and advances a push request, and sets a failure for an org', async () => {
   const empty = await cli(['pushes']);

@@ -2,14 +2,12 @@
 // has): by default UserPermissionAccess's describe has no such field; switched on, a field with that
 // label answers whether the running user holds it. The CLI and the admin API switch it.
 import { home } from './isolatedHome';
+import { runLocalOrgCli } from './cliProcess';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { after, before, it } from 'node:test';
 import type { LocalOrg } from '../../index';
 import { raw, startTestOrg } from './helpers';
 
-const bin = resolve(__dirname, '../../bin/lma-local-org.js');
 const LABEL = 'Log In to Subscriber Organization';
 let org: LocalOrg;
 
@@ -18,17 +16,7 @@ before(async () => {
 });
 after(() => org?.close());
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [bin, ...args, '--port', String(org.port)],
-      { env: { ...process.env, HOME: home } },
-      (error, stdout, stderr) =>
-        done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runLocalOrgCli([...args, '--port', String(org.port)], { HOME: home });
 
 /** The permission's field in UserPermissionAccess's describe, and its value for the user of `token`. */
 async function permission(token: string): Promise<{ field?: string; value?: unknown }> {
