@@ -3,7 +3,7 @@
 // acts on the request it read.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { HostPage, showPage } from '../shared/host';
-import { baseStyles, reportTableStyles } from '../shared/styles';
+import { baseStyles, factListStyles, reportTableStyles } from '../shared/styles';
 import { css, html, nothing } from 'lit';
 import { describeJobs } from '../../src/lma/rules/pushRequests';
 import { describeSchedule } from '../../src/lma/rules/pushUpgrade';
@@ -142,20 +142,10 @@ class PushRequestView extends HostPage<HostMessage, PushRequestMessage> {
   static override styles = [
     baseStyles,
     reportTableStyles,
+    factListStyles,
     css`
       :host {
         --lma-page-width: 70rem;
-      }
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 0.25rem 1rem;
-      }
-      dt {
-        color: var(--vscode-descriptionForeground);
-      }
-      dd {
-        margin: 0;
       }
       .actions {
         display: flex;

@@ -85,3 +85,18 @@ export const reportTableStyles = css`
     border-bottom: 1px solid var(--vscode-panel-border);
   }
 `;
+
+/** A report's facts as a definition list: names in the description colour, values beside them. */
+export const factListStyles = css`
+  dl {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: 0.25rem 1rem;
+  }
+  dt {
+    color: var(--vscode-descriptionForeground);
+  }
+  dd {
+    margin: 0;
+  }
+`;

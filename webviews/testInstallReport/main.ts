@@ -3,7 +3,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { checksTable } from '../shared/checksTable';
 import { HostPage, showPage } from '../shared/host';
-import { baseStyles, reportTableStyles } from '../shared/styles';
+import { baseStyles, factListStyles, reportTableStyles } from '../shared/styles';
 import { css, html, nothing } from 'lit';
 import type {
   Check,
@@ -132,23 +132,13 @@ class TestInstallReportView extends HostPage<HostMessage, ReportMessage, TestIns
   static override styles = [
     baseStyles,
     reportTableStyles,
+    factListStyles,
     css`
       :host {
         --lma-page-width: 60rem;
       }
       #outcome {
         font-weight: 600;
-      }
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 0.25rem 1rem;
-      }
-      dt {
-        color: var(--vscode-descriptionForeground);
-      }
-      dd {
-        margin: 0;
       }
       .advice {
         color: var(--vscode-foreground);
