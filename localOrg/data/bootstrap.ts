@@ -25,7 +25,7 @@ export function bootstrapOrg(state: OrgState, name: string): void {
     ...r,
   });
   const users = store.table(orgId, 'User');
-  let systemUser = [...users.rows.values()].find((u) => u.Alias === 'autoproc');
+  let systemUser = users.list().find((u) => u.Alias === 'autoproc');
   if (!systemUser) {
     const id = mintId('005', store.nextCounter());
     systemUser = stamp(
@@ -74,7 +74,7 @@ export function bootstrapOrg(state: OrgState, name: string): void {
     ]);
   }
   if (state.kind === 'lmo') {
-    const existing = [...store.table(orgId, 'RecordType').rows.values()].filter(
+    const existing = store.table(orgId, 'RecordType').list().filter(
       (r) => r.SobjectType === LICENSE,
     );
     for (const rt of LICENSE_RECORD_TYPES) {

@@ -219,7 +219,7 @@ export class OrgState {
     let n = this.autoNumbers.get(s.name);
     if (n === undefined) {
       n = 0;
-      for (const row of this.store.table(this.orgId, s.name).rows.values()) {
+      for (const row of this.store.table(this.orgId, s.name).list()) {
         const m = /(\d+)\D*$/.exec(String(row.Name ?? ''));
         if (m) n = Math.max(n, Number(m[1]));
       }
@@ -360,7 +360,7 @@ export class OrgData {
 
   describe(sobject: string): Row {
     const s = this.schema.require(sobject);
-    const rts = [...this.table('RecordType').rows.values()].filter(
+    const rts = this.table('RecordType').list().filter(
       (r) => r.SobjectType === s.name && r.IsActive !== false,
     );
     return describeSObject(this.schema, s, rts);
@@ -486,9 +486,7 @@ export class OrgData {
         const child = this.schema.require(rel.childSObject);
         if (child.def.historyOf) continue;
         const table = this.table(child.name);
-        for (const key of table.lookup(rel.field, String(r.Id)) ?? new Set<string>()) {
-          const stored = table.get(key);
-          if (!stored) continue;
+        for (const stored of [...(table.lookup(rel.field, String(r.Id)) ?? [])]) {
           const k = current(child.name, stored);
           if (k.IsDeleted === true) continue;
           if (rel.cascadeDelete) remove(child, k);
@@ -748,15 +746,14 @@ export class OrgData {
   }
 
   private licenseRecordTypes(): Row[] {
-    return [...this.table('RecordType').rows.values()].filter((r) => r.SobjectType === LICENSE);
+    return this.table('RecordType').list().filter((r) => r.SobjectType === LICENSE);
   }
 
   private wasEverActive(licenseId: string): boolean {
     const rows = this.table(LICENSE_HISTORY).lookup('ParentId', licenseId);
     if (!rows) return false;
-    for (const key of rows) {
-      const h = this.table(LICENSE_HISTORY).get(key);
-      if (h && h.Field === 'sfLma__Status__c' && (h.OldValue === 'Active' || h.NewValue === 'Active'))
+    for (const h of rows) {
+      if (h.Field === 'sfLma__Status__c' && (h.OldValue === 'Active' || h.NewValue === 'Active'))
         return true;
     }
     return false;
@@ -777,14 +774,8 @@ export class OrgData {
           const r = typeof value === 'string' ? t.get(value) : undefined;
           return r ? [r] : [];
         }
-        const keys = t.lookup(field, value);
-        if (!keys) return undefined;
-        const out: Row[] = [];
-        for (const k of keys) {
-          const r = t.get(k);
-          if (r) out.push(r);
-        }
-        return out;
+        const rows = t.lookup(field, value);
+        return rows && [...rows];
       },
     };
   }

@@ -569,7 +569,7 @@ export class Store {
         const deferred = table.deferred ? this.segments.get(table) : undefined;
         const clean = table.deferred ? undefined : this.clean.get(table);
         const segment = deferred ?? (clean && clean.changes === table.changes ? clean.segment : undefined);
-        const kept = deferred ? table.pendingRows() : segment ? [] : [...table.rows.values()];
+        const kept = deferred ? table.pendingRows() : segment ? [] : table.list();
         const rows = added.length ? kept.concat(added) : kept;
         const lines = Math.ceil(rows.length / ROWS_PER_LINE);
         write(encodeLine({ o: org, t: sobject, lines: (segment?.lines ?? 0) + lines }));

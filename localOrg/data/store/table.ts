@@ -1,6 +1,9 @@
 // The rows of one sObject in one org, keyed by the 15-character id (so 15- and
-// 18-character ids find the same row), with equality indexes on chosen fields.
+// 18-character ids find the same row), with equality indexes on chosen fields. Rows read from the
+// snapshot are held column by column (a ColumnBlock); rows written since, as plain objects beside it.
 import type { Row } from '../schema/types';
+import { ColumnBuilder } from './columns';
+import type { ColumnBlock } from './columns';
 
 export interface IndexSpec {
   field: string;
@@ -23,7 +26,12 @@ export type TableLoader = (put: (row: Row) => void) => void;
 export type AsyncTableLoader = (put: (row: Row) => void, wanted: () => boolean) => Promise<void>;
 
 export class Table {
+  /** Rows written since the block was read (all rows, when there is no block), by 15-character id. */
   private map = new Map<string, Row>();
+  /** The rows read from the snapshot. */
+  private block: ColumnBlock | undefined;
+  /** The block's slots whose row was written again or taken out since (its row, if any, is in `map`). */
+  private dead: Uint8Array | undefined;
   /**
    * The table's rows in the snapshot, not read yet: a table is read on its first use, so a start
    * costs only the tables something uses. Writes replayed from journals (or made) meanwhile wait in
@@ -34,12 +42,12 @@ export class Table {
   /** The read in slices under way (`loadAsync`). */
   private loading: Promise<void> | undefined;
   private pending: Row[] = [];
-  // A key maps to one row key, or to a Set when several rows share it (saves a Set per unique value).
+  // A key maps to one row, or to a Set when several rows share it (saves a Set per unique value).
   // An index is built on its first lookup, not while the store replays: opening a 100,000-license
   // store then costs only the rows, and indexes nobody queries cost nothing.
   private readonly indexes = new Map<
     string,
-    { spec: IndexSpec; map: Map<unknown, string | Set<string>> | undefined }
+    { spec: IndexSpec; map: Map<unknown, Row | Set<Row>> | undefined }
   >();
 
   constructor(specs: IndexSpec[]) {
@@ -48,10 +56,9 @@ export class Table {
       if (spec.field !== 'Id') this.indexes.set(spec.field.toLowerCase(), { spec, map: undefined });
   }
 
-  /** Every row, keyed by its 15-character id (reads the snapshot's rows first if not yet read). */
-  get rows(): ReadonlyMap<string, Row> {
-    this.load();
-    return this.map;
+  /** How many rows the table holds, deleted ones included (reads the snapshot's rows first if not yet read). */
+  get size(): number {
+    return this.list().length;
   }
 
   /** Whether the table still waits to be read from the snapshot. */
@@ -78,9 +85,9 @@ export class Table {
   load(): void {
     const loader = this.loader;
     if (!loader) return;
-    const map = new Map<string, Row>();
-    loader((row) => map.set(String(row.Id).slice(0, 15), row)); // throws: tried again on the next use
-    this.loaded(map);
+    const block = new ColumnBuilder();
+    loader((row) => block.append(row)); // throws: tried again on the next use
+    this.loaded(block.finish());
   }
 
   /**
@@ -102,10 +109,10 @@ export class Table {
   }
 
   private async readInSlices(loader: TableLoader, asyncLoader: AsyncTableLoader): Promise<void> {
-    const map = new Map<string, Row>();
+    const block = new ColumnBuilder();
     const wanted = (): boolean => this.loader === loader;
     try {
-      await asyncLoader((row) => map.set(String(row.Id).slice(0, 15), row), wanted);
+      await asyncLoader((row) => block.append(row), wanted);
     } catch (e) {
       if (wanted()) throw e;
     } finally {
@@ -113,11 +120,14 @@ export class Table {
     }
     // Read whole meanwhile, or moved to a new snapshot by a compaction (then read from there).
     if (!wanted()) return this.loadAsync();
-    this.loaded(map);
+    this.loaded(block.finish());
   }
 
-  private loaded(map: Map<string, Row>): void {
-    this.map = map;
+  private loaded(block: ColumnBlock): void {
+    this.map = new Map();
+    this.block = block.length ? block : undefined;
+    this.dead = undefined;
+    for (const index of this.indexes.values()) index.map = undefined;
     this.loader = undefined;
     this.asyncLoader = undefined;
     const pending = this.pending;
@@ -143,7 +153,24 @@ export class Table {
    */
   list(): readonly Row[] {
     this.load();
-    return (this.all ??= [...this.map.values()]);
+    return (this.all ??= this.allRows());
+  }
+
+  /** The block's rows in their order (each written one in its place), then the rows added since. */
+  private allRows(): Row[] {
+    const block = this.block;
+    if (!block) return [...this.map.values()];
+    const out: Row[] = [];
+    const dead = this.dead;
+    for (let slot = 0; slot < block.length; slot++) {
+      if (!dead?.[slot]) out.push(block.row(slot));
+      else {
+        const written = this.map.get(block.key(slot));
+        if (written) out.push(written);
+      }
+    }
+    for (const [key, row] of this.map) if (block.slotOf(key) < 0) out.push(row);
+    return out;
   }
 
   /** The rows not deleted (soft delete keeps deleted rows for queryAll). */
@@ -154,24 +181,35 @@ export class Table {
 
   get(id: string): Row | undefined {
     this.load();
-    return this.map.get(id.slice(0, 15));
+    const key = id.slice(0, 15);
+    const row = this.map.get(key);
+    if (row || !this.block) return row;
+    const slot = this.block.slotOf(key);
+    return slot >= 0 && !this.dead?.[slot] ? this.block.row(slot) : undefined;
+  }
+
+  /** The block's row with this key is no longer its row (written again or taken out). */
+  private retire(key: string): void {
+    const slot = this.block ? this.block.slotOf(key) : -1;
+    if (slot < 0) return;
+    (this.dead ??= new Uint8Array(this.block!.length))[slot] = 1;
   }
 
   hasIndex(field: string): boolean {
     return this.indexes.has(field.toLowerCase());
   }
 
-  /** Keys (15-char ids) of rows whose field may equal `value`; undefined when the field isn't indexed. */
-  lookup(field: string, value: unknown): Set<string> | undefined {
+  /** Rows whose field may equal `value`; undefined when the field isn't indexed. */
+  lookup(field: string, value: unknown): ReadonlySet<Row> | undefined {
     const index = this.indexes.get(field.toLowerCase());
     if (!index) return undefined;
     this.load();
     if (!index.map) {
       index.map = new Map();
-      for (const [key, row] of this.map) addKey(index.map, index.spec, row[index.spec.field], key);
+      for (const row of this.list()) addRow(index.map, index.spec, row[index.spec.field], row);
     }
     const hit = index.map.get(indexKey(value, index.spec.idLike));
-    return hit === undefined ? new Set() : typeof hit === 'string' ? new Set([hit]) : hit;
+    return hit === undefined ? new Set() : hit instanceof Set ? hit : new Set([hit]);
   }
 
   put(row: Row): void {
@@ -180,21 +218,14 @@ export class Table {
       return;
     }
     const key = String(row.Id).slice(0, 15);
-    const old = this.map.get(key);
+    const old = this.get(key);
     if (this.indexes.size)
       for (const { spec, map } of this.indexes.values()) {
         if (!map) continue;
-        const before = old?.[spec.field];
-        const after = row[spec.field];
-        if (old && before === after) continue;
-        if (old && before != null) {
-          const k = indexKey(before, spec.idLike);
-          const hit = map.get(k);
-          if (hit === key) map.delete(k);
-          else if (typeof hit === 'object') hit.delete(key);
-        }
-        addKey(map, spec, after, key);
+        if (old) removeRow(map, spec, old[spec.field], old);
+        addRow(map, spec, row[spec.field], row);
       }
+    if (old && !this.map.has(key)) this.retire(key);
     this.map.set(key, row);
     this.all = undefined;
     this.live = undefined;
@@ -205,29 +236,29 @@ export class Table {
   remove(id: string): void {
     this.load();
     const key = id.slice(0, 15);
-    const old = this.map.get(key);
+    const old = this.get(key);
     if (!old) return;
-    for (const { spec, map } of this.indexes.values()) {
-      const before = old[spec.field];
-      if (!map || before == null) continue;
-      const k = indexKey(before, spec.idLike);
-      const hit = map.get(k);
-      if (hit === key) map.delete(k);
-      else if (typeof hit === 'object') hit.delete(key);
-    }
-    this.map.delete(key);
+    for (const { spec, map } of this.indexes.values()) if (map) removeRow(map, spec, old[spec.field], old);
+    if (!this.map.delete(key)) this.retire(key);
     this.all = undefined;
     this.live = undefined;
     this.changeCount++;
   }
 }
 
-function addKey(map: Map<unknown, string | Set<string>>, spec: IndexSpec, value: unknown, key: string): void {
+function addRow(map: Map<unknown, Row | Set<Row>>, spec: IndexSpec, value: unknown, row: Row): void {
   if (value == null) return;
   const k = indexKey(value, spec.idLike);
   const hit = map.get(k);
-  if (hit === undefined) map.set(k, key);
-  else if (typeof hit === 'string') {
-    if (hit !== key) map.set(k, new Set([hit, key]));
-  } else hit.add(key);
+  if (hit === undefined) map.set(k, row);
+  else if (hit instanceof Set) hit.add(row);
+  else if (hit !== row) map.set(k, new Set([hit, row]));
+}
+
+function removeRow(map: Map<unknown, Row | Set<Row>>, spec: IndexSpec, value: unknown, row: Row): void {
+  if (value == null) return;
+  const k = indexKey(value, spec.idLike);
+  const hit = map.get(k);
+  if (hit === row) map.delete(k);
+  else if (hit instanceof Set) hit.delete(row);
 }

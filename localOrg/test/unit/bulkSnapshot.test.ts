@@ -47,7 +47,7 @@ test('a bulk write of many rows lands in a new snapshot, not in the journal, and
   store.close();
   const reopened = await openStore({ dir });
   const accounts = reopened.table(ORG, 'Account');
-  assert.equal(accounts.rows.size, 503);
+  assert.equal(accounts.size, 503);
   assert.equal(accounts.get(id('001', 503))?.Name, 'Row 503');
   reopened.close();
 });
@@ -64,8 +64,8 @@ test('a bulk write whose snapshot cannot be written is not kept, and the store g
   store.write(rows('Account', '001', 2, 1));
   store.close();
   const reopened = await openStore({ dir });
-  assert.equal(reopened.table(ORG, 'Contact').rows.size, 0, 'nothing of it on disk');
-  assert.equal(reopened.table(ORG, 'Account').rows.size, 2, 'the writes around it are');
+  assert.equal(reopened.table(ORG, 'Contact').size, 0, 'nothing of it on disk');
+  assert.equal(reopened.table(ORG, 'Account').size, 2, 'the writes around it are');
   reopened.close();
 });
 
@@ -77,11 +77,11 @@ test('compaction copies a table unchanged since it was written or read, and enco
   assert.equal(leads.deferred, false, 'written in this process: in memory');
   // Encoding the table would read its rows: make that fail, so only a copy passes.
   const unread = (): never => assert.fail('compaction read the rows of an unchanged table');
-  Object.defineProperty(leads, 'rows', { get: unread, configurable: true });
+  Object.defineProperty(leads, 'list', { value: unread, configurable: true });
   store.write(rows('Account', '001', 1, 1));
   store.compact();
   store.writeBulk(rows('Contact', '003', 1, 150));
-  delete (leads as { rows?: unknown }).rows; // the prototype's getter again
+  delete (leads as { list?: unknown }).list; // the prototype's method again
   store.write([['p', ORG, 'Lead', { Id: id('00Q', 7), Name: 'Changed', IsDeleted: false }]]);
   store.compact(); // changed: encoded again
   store.close();
@@ -94,9 +94,9 @@ test('compaction copies a table unchanged since it was written or read, and enco
   again.compact();
   again.close();
   const last = await openStore({ dir });
-  assert.equal(last.table(ORG, 'Lead').rows.size, 300);
+  assert.equal(last.table(ORG, 'Lead').size, 300);
   assert.equal(last.table(ORG, 'Lead').get(id('00Q', 7))?.Name, 'Changed');
-  assert.equal(last.table(ORG, 'Contact').rows.size, 150);
-  assert.equal(last.table(ORG, 'Account').rows.size, 1);
+  assert.equal(last.table(ORG, 'Contact').size, 150);
+  assert.equal(last.table(ORG, 'Account').size, 1);
   last.close();
 });

@@ -71,7 +71,7 @@ test('a table is read on first use: ids minted before never repeat, and writes m
   const db2 = await openDatabase({ dir });
   const some = db2.store.table(ORG, 'sfLma__License__c');
   assert.equal(some.deferred, true);
-  const anId = [...some.rows.keys()][7]!;
+  const anId = String(some.list()[7]!.Id);
   const row = some.get(anId)!;
   db2.store.write([['p', ORG, 'sfLma__License__c', { ...row, sfLma__Seats__c: 9999 }]]);
   db2.close();

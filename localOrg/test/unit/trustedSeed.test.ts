@@ -49,7 +49,7 @@ async function seeded(licenses: number, checked: boolean): Promise<Map<string, s
   const out = new Map<string, string[]>();
   orgs.forEach((o, n) => {
     for (const [sobject, table] of store.tablesOf(o)) {
-      const rows = [...table.rows.values()].sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
+      const rows = [...table.list()].sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
       out.set(`<org ${n}> ${sobject}`, rows.map(plain));
     }
   });
