@@ -13,20 +13,27 @@ const ABSENT = Symbol('absent');
 /** A growable array of codes that widens from 1 to 2 to 4 bytes as the largest code grows. */
 class Codes {
   private a: Uint8Array | Uint16Array | Uint32Array = new Uint8Array(256);
+  /** The largest code `a` holds. */
+  private max = 0xff;
   get(i: number): number {
     return this.a[i] ?? 0;
   }
   set(i: number, code: number): void {
-    let a = this.a;
-    const max = a instanceof Uint8Array ? 0xff : a instanceof Uint16Array ? 0xffff : 0xffffffff;
-    if (i >= a.length || code > max) {
-      const length = i >= a.length ? Math.max(i + 1, a.length * 2) : a.length;
-      const wide = code > 0xffff ? Uint32Array : code > max ? Uint16Array : a.constructor;
-      const next = new (wide as Uint32ArrayConstructor)(length);
-      next.set(a);
-      this.a = a = next;
-    }
-    a[i] = code;
+    if (i >= this.a.length || code > this.max) this.grow(i, code);
+    this.a[i] = code;
+  }
+  private grow(i: number, code: number): void {
+    const a = this.a;
+    const length = i >= a.length ? Math.max(i + 1, a.length * 2) : a.length;
+    if (code > this.max) this.max = code > 0xffff ? 0xffffffff : 0xffff;
+    const next =
+      this.max === 0xff
+        ? new Uint8Array(length)
+        : this.max === 0xffff
+          ? new Uint16Array(length)
+          : new Uint32Array(length);
+    next.set(a);
+    this.a = next;
   }
   /** Drop the spare capacity past `n` codes. */
   trim(n: number): void {
@@ -89,8 +96,18 @@ export function mintedWith(prefix: string, id: unknown): number {
     n = n * 62 + d;
   }
   if (n === 0 || n > MAX_COUNTER) return -1;
-  return id.endsWith(caseSuffix(id)) ? n : -1;
+  // The case suffix: per 5 characters, which are upper case (ids.ts caseSuffix), without building it.
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) {
+      const c = id.charCodeAt(chunk * 5 + i);
+      if (c >= 65 && c <= 90) bits |= 1 << i;
+    }
+    if (id.charCodeAt(15 + chunk) !== SUFFIX_CODES[bits]) return -1;
+  }
+  return n;
 }
+const SUFFIX_CODES = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345'].map((c) => c.charCodeAt(0));
 
 /**
  * Ids minted with one key prefix, kept as their counters; null as NULL_CODE; anything else (another
@@ -230,6 +247,9 @@ const readOnly = (): never => {
 /** The rows of one table, column by column; built by ColumnBuilder, never changed after. */
 export class ColumnBlock {
   private readonly handles: Array<Row | undefined>;
+  private lastSlot = -1;
+  private lastField: string | symbol = '';
+  private lastValue: unknown;
   private readonly handler: ProxyHandler<{ s: number }>;
 
   constructor(
@@ -242,9 +262,14 @@ export class ColumnBlock {
     const proto = Object.prototype as unknown as Record<PropertyKey, unknown>;
     this.handler = {
       get: (t, p) => {
+        // A filter often reads one field of a row many times over (LIKE terms ORed): decoded once.
+        if (t.s === this.lastSlot && p === this.lastField) return this.lastValue;
         const c = typeof p === 'string' ? this.columns.get(p) : undefined;
         const v = c ? c.get(t.s) : ABSENT;
-        return v === ABSENT ? proto[p] : v;
+        if (v === ABSENT) return proto[p];
+        this.lastSlot = t.s;
+        this.lastField = p;
+        return (this.lastValue = v);
       },
       has: (t, p) => (typeof p === 'string' && this.has(t.s, p)) || p in proto,
       ownKeys: (t) => this.keys(t.s),
@@ -334,6 +359,8 @@ export class ColumnBuilder {
   private readonly shapeKeys: string[][] = [];
   private readonly shapeIds = new Map<string, number>();
   private lastShape = -1;
+  /** Per shape, its keys' columns (dropped when a column is added or replaced). */
+  private shapeColumns: Array<Column[] | undefined> = [];
   private ids: IdIndex | undefined;
   private lastCounter = 0;
 
@@ -355,8 +382,12 @@ export class ColumnBuilder {
       if (slot < 0) ids.other.set(id.slice(0, 15), this.rows);
     }
     if (slot < 0) slot = this.rows++;
-    this.shapeCodes.set(slot, this.shapeOf(row));
-    for (const key of this.shapeKeys[this.shapeCodes.get(slot)]!) this.column(key).set(slot, row[key]);
+    const shape = this.shapeOf(row);
+    this.shapeCodes.set(slot, shape);
+    const keys = this.shapeKeys[shape]!;
+    const columns = (this.shapeColumns[shape] ??= keys.map((key) => this.column(key)));
+    // An undefined value is stored as null, as a snapshot line keeps it.
+    for (let j = 0; j < keys.length; j++) columns[j]!.set(slot, row[keys[j]!] ?? null);
     if (slot < this.rows - 1)
       // Written again: a field the row had before but not now is gone.
       for (const [key, c] of this.columns) if (!(key in row)) c.set(slot, ABSENT);
@@ -388,7 +419,10 @@ export class ColumnBuilder {
 
   private column(key: string): Column {
     let c = this.columns.get(key);
-    if (!c) this.columns.set(key, (c = new DictColumn()));
+    if (!c) {
+      this.columns.set(key, (c = new DictColumn()));
+      this.shapeColumns = [];
+    }
     return c;
   }
 
@@ -405,6 +439,7 @@ export class ColumnBuilder {
       }
       for (let i = 0; i < this.rows; i++) next.set(i, c.get(i));
       this.columns.set(key, next);
+      this.shapeColumns = [];
     }
   }
 

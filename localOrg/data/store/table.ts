@@ -61,6 +61,11 @@ export class Table {
     return this.list().length;
   }
 
+  /** Whether rows read from the snapshot are held column by column. */
+  get columnar(): boolean {
+    return this.block !== undefined;
+  }
+
   /** Whether the table still waits to be read from the snapshot. */
   get deferred(): boolean {
     return this.loader !== undefined;

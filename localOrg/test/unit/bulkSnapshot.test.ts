@@ -90,7 +90,7 @@ test('compaction copies a table unchanged since it was written or read, and enco
   const again = await openStore({ dir });
   const read = again.table(ORG, 'Lead');
   assert.equal(read.get(id('00Q', 7))?.Name, 'Changed');
-  Object.defineProperty(read, 'rows', { get: unread, configurable: true });
+  Object.defineProperty(read, 'list', { value: unread, configurable: true });
   again.compact();
   again.close();
   const last = await openStore({ dir });

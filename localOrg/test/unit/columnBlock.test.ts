@@ -78,6 +78,7 @@ test('rows read from the snapshot column by column read exactly as the rows writ
   const table = reopened.table(ORG, 'Thing');
   assert.equal(table.deferred, true);
   const read = table.list();
+  assert.equal(table.columnar, true, 'read column by column');
   assert.equal(read.length, expected.length);
   for (let i = 0; i < expected.length; i++) {
     const want = expected[i]!;
