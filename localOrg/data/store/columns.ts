@@ -4,7 +4,7 @@
 // other strings as UTF-8 bytes. A row is a read-only view of its slot (a Proxy reading the columns),
 // so code that reads rows reads these as it reads plain objects. Rows written later are plain
 // objects that the table keeps beside the block (Table): a block never changes once built.
-import { caseSuffix, mintId } from '../ids';
+import { mintId } from '../ids';
 import type { Row } from '../schema/types';
 
 /** A field the row doesn't have (its snapshot line had no such key). */
@@ -87,15 +87,9 @@ const MAX_COUNTER = 0xfffffffe;
 
 /** The counter of `id` if it is an 18-character id minted with `prefix` (exactly as mintId writes it), else -1. */
 export function mintedWith(prefix: string, id: unknown): number {
-  if (typeof id !== 'string' || id.length !== 18 || !id.startsWith(prefix)) return -1;
-  if (id.charCodeAt(3) !== 52 || id.charCodeAt(4) !== 76 || id.charCodeAt(5) !== 48) return -1; // "4L0"
-  let n = 0;
-  for (let i = 6; i < 15; i++) {
-    const d = BASE62_DIGIT[id.charCodeAt(i)] ?? -1;
-    if (d < 0) return -1;
-    n = n * 62 + d;
-  }
-  if (n === 0 || n > MAX_COUNTER) return -1;
+  if (typeof id !== 'string' || id.length !== 18) return -1;
+  const n = counterOf(prefix, id);
+  if (n < 0) return -1;
   // The case suffix: per 5 characters, which are upper case (ids.ts caseSuffix), without building it.
   for (let chunk = 0; chunk < 3; chunk++) {
     let bits = 0;
@@ -108,6 +102,19 @@ export function mintedWith(prefix: string, id: unknown): number {
   return n;
 }
 const SUFFIX_CODES = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345'].map((c) => c.charCodeAt(0));
+
+/** The counter that the first 15 characters of `id` carry if minted here with `prefix`, else -1. */
+function counterOf(prefix: string, id: string): number {
+  if (!id.startsWith(prefix)) return -1;
+  if (id.charCodeAt(3) !== 52 || id.charCodeAt(4) !== 76 || id.charCodeAt(5) !== 48) return -1; // "4L0"
+  let n = 0;
+  for (let i = 6; i < 15; i++) {
+    const d = BASE62_DIGIT[id.charCodeAt(i)] ?? -1;
+    if (d < 0) return -1;
+    n = n * 62 + d;
+  }
+  return n === 0 || n > MAX_COUNTER ? -1 : n;
+}
 
 /**
  * Ids minted with one key prefix, kept as their counters; null as NULL_CODE; anything else (another
@@ -318,8 +325,9 @@ export class ColumnBlock {
 }
 
 /**
- * Where each id's row is: minted ids in ascending order (as a seed and most writes insert them) are
- * found by binary search in the Id column's counters, costing no memory; any other id in `other`.
+ * Where each id's row is. In a big table, minted ids in ascending order (as a seed and most writes
+ * insert them) are found by binary search in the Id column's counters, costing no memory; any other
+ * id, and every id of a small table (looked up by every row of a big one that names it), in `other`.
  */
 class IdIndex {
   /** Slots 0..ascending-1 hold minted ids of `minted`'s prefix in ascending counter order. */
@@ -327,13 +335,22 @@ class IdIndex {
   readonly other = new Map<string, number>();
   constructor(readonly minted: MintedColumn | undefined) {}
 
+  /** A table of up to this many rows finds every id in `other`. */
+  static readonly SMALL = 50_000;
+
+  finish(): void {
+    if (!this.minted || this.ascending === 0 || this.ascending > IdIndex.SMALL) return;
+    for (let slot = 0; slot < this.ascending; slot++)
+      this.other.set(mintId(this.minted.prefix, this.minted.counter(slot)).slice(0, 15), slot);
+    this.ascending = 0;
+  }
+
   slotOf(id: string): number {
-    const key = id.slice(0, 15);
-    const found = this.other.get(key);
+    const found = this.other.get(id.length === 15 ? id : id.slice(0, 15));
     if (found !== undefined) return found;
     const column = this.minted;
     if (!column || this.ascending === 0 || id.length < 15) return -1;
-    const n = mintedWith(column.prefix, key + caseSuffix(key));
+    const n = counterOf(column.prefix, id);
     if (n < 0) return -1;
     let lo = 0;
     let hi = this.ascending - 1;
@@ -445,6 +462,7 @@ export class ColumnBuilder {
 
   finish(): ColumnBlock {
     this.refit();
+    this.ids?.finish();
     for (const c of this.columns.values()) c.finish(this.rows);
     this.shapeCodes.trim(this.rows);
     return new ColumnBlock(
