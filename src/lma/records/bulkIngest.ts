@@ -50,6 +50,12 @@ export interface IngestOptions {
   /** The job's id as soon as it exists (to clean it up after a crash). */
   onJob?: (jobId: string) => void;
   /**
+   * Read only `failedResults` (one request fewer, for a caller that needs no record ids): on a job that
+   * completed, every other row was written (`success` with the id ''); on one that did not, every other
+   * row is `unprocessed`, although it may have been written (such a caller reads back).
+   */
+  failedOnly?: boolean;
+  /**
    * Where the job's id is kept from before its upload until it is deleted: a job left behind by a crash
    * is found there by the next use of the org (cleanAbandonedIngestJobs).
    */
@@ -148,7 +154,9 @@ export async function runIngestJob(api: LmoApi, options: IngestOptions): Promise
     const state = job.state as Finished;
     let results: IngestRowResult[];
     try {
-      results = await readResults(api, id, header, options.rows);
+      results = await readResults(api, id, header, options.rows, options.failedOnly);
+      if (options.failedOnly && state === 'JobComplete')
+        results = results.map((r) => (r.kind === 'unprocessed' ? { kind: 'success', id: '' } : r));
     } catch (error) {
       throw new IngestResultsUnknown(id, error);
     }
@@ -315,6 +323,7 @@ async function readResults(
   id: string,
   header: string[],
   rows: readonly Record<string, IngestValue>[],
+  failedOnly = false,
 ): Promise<IngestRowResult[]> {
   const key = (values: readonly string[]) => JSON.stringify(values);
   const waiting = new Map<string, number[]>();
@@ -353,7 +362,7 @@ async function readResults(
           : { kind: 'failed', ...parseIngestError(line[errorColumn] ?? '') };
     }
   };
-  await read('successfulResults');
+  if (!failedOnly) await read('successfulResults');
   await read('failedResults');
   // What neither list holds was not processed (`unprocessedrecords` lists it; its rows add nothing).
   return results;

@@ -356,6 +356,8 @@ async function addJobsInBulk(
       rows: orgIds.map((orgId) => ({ PackagePushRequestId: requestId, SubscriberOrganizationKey: orgId })),
       signal: options.signal,
       jobs: options.ingestJobs,
+      // The created jobs' ids are not needed: the failures say which orgs have none (as the CLI reads them).
+      failedOnly: true,
       pollMs: 250,
       maxPollMs: 2000,
       ...options.ingest,
