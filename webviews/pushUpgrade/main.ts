@@ -439,7 +439,10 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
   private renderAbandoned(abandoned: readonly string[]) {
     if (!abandoned.length) return nothing;
     return html`<section id="abandoned" role="alert" aria-labelledby="abandoned-heading">
-      <h2 id="abandoned-heading">Found first: jobs of an earlier schedule that did not end here</h2>
+      <h2 id="abandoned-heading">
+        Found first: Bulk API 2.0 jobs of an earlier push schedule or bulk change in this org that did not end
+        here
+      </h2>
       <ul>
         ${abandoned.map((a) => html`<li class="warning">${a}</li>`)}
       </ul>
