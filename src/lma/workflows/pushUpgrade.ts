@@ -10,7 +10,6 @@ import {
   abandonedIngestMessage,
   cleanAbandonedIngestJobs,
   runIngestJob,
-  type IngestOptions,
   type IngestOutcome,
   type IngestRowResult,
 } from '../records/bulkIngest';
@@ -121,8 +120,6 @@ export interface ScheduleOptions {
    * reported first. Absent (the CLI): no ledger, the job is still deleted at its end.
    */
   ingestJobs?: BulkJobLedger;
-  /** The ingest job's polling (tests replace the timer). */
-  ingest?: Pick<IngestOptions, 'pollMs' | 'maxPollMs' | 'sleep'>;
 }
 
 /**
@@ -360,7 +357,6 @@ async function addJobsInBulk(
       failedOnly: true,
       pollMs: 250,
       maxPollMs: 2000,
-      ...options.ingest,
     });
   } catch (error) {
     return interrupted(
