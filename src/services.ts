@@ -4,7 +4,9 @@ import { savedState, views, workbenchCommands } from './ids';
 import { checkLmaPresence } from './lma/records/lmaPresence';
 import { choosePushOwner, describePushOwner } from './lma/records/pushOwner';
 import { OwnershipChecks } from './lma/workflows/pushOwnerChoice';
+import type { BulkJobLedger } from './lma/records/bulkQuery';
 import type { DashboardFigure } from './lma/records/dashboard';
+import type { LmoApi } from './lma/records/lmoApi';
 import type { Package } from './lma/records/types';
 import type { AskConfirmation } from './lma/workflows/licenseSave';
 import { TestInstalls } from './lma/workflows/testInstallHistory';
@@ -12,7 +14,7 @@ import type { Listen } from './base/emitter';
 import { AppAnalyticsCache } from './files/appAnalyticsCache';
 import { LocalOrgLauncher } from './org/localOrg';
 import { LmoSession } from './org/lmoSession';
-import { OwnerOrgConnections } from './org/ownerOrgs';
+import { OwnerOrgConnections, type OwnerOrgIdentity } from './org/ownerOrgs';
 import { OrgChoice } from './state/orgChoice';
 import { PushOwners } from './state/pushOwners';
 import { PartnerConsoleConfirmations } from './state/partnerConsoleConfirmations';
@@ -43,8 +45,10 @@ export interface Services {
   readonly partnerConsole: PartnerConsoleConfirmations;
   /** The Bulk API 2.0 jobs exports created and haven't deleted yet. */
   readonly bulkExportJobs: BulkExportJobs;
-  /** The Bulk API 2.0 ingest jobs bulk changes created and haven't deleted yet. */
+  /** The Bulk API 2.0 ingest jobs bulk changes and push schedules created and haven't deleted yet, by org. */
   readonly bulkIngestJobs: BulkExportJobs;
+  /** The ingest ledger of the org `api` is connected to (the LMO's session or an owner org); none when not known. */
+  ingestJobsOf(api: LmoApi): BulkJobLedger | undefined;
   readonly tree: LmoTreeModel;
   readonly treeView: vscode.TreeView<LmaNode>;
   readonly setup: SetupProgress;
@@ -104,6 +108,7 @@ export function createServices(context: vscode.ExtensionContext): {
   const reports = new ReportDocuments();
   const pushOwners = new PushOwners(context.workspaceState);
   const ownerOrgs = new OwnerOrgConnections({ log });
+  const bulkIngestJobs = new BulkExportJobs(context.globalState, savedState.bulkIngestJobs);
   const pushOwnership = new OwnershipChecks();
   /** Whether the LMO owns a package (its MetadataPackage read once per org and package, then kept). */
   const ownedByLmo = async (packageId: string): Promise<boolean> => {
@@ -151,7 +156,17 @@ export function createServices(context: vscode.ExtensionContext): {
     testInstalls,
     partnerConsole: new PartnerConsoleConfirmations(context.globalState),
     bulkExportJobs: new BulkExportJobs(context.globalState),
-    bulkIngestJobs: new BulkExportJobs(context.globalState, savedState.bulkIngestJobs),
+    bulkIngestJobs,
+    ingestJobsOf: (api: LmoApi) => {
+      // The LMO's session knows its org once connected; an owner org's connection says its own.
+      const orgId =
+        api === session
+          ? session.state.kind === 'connected'
+            ? session.state.org.orgId
+            : undefined
+          : (api as Partial<OwnerOrgIdentity>).orgId;
+      return orgId ? bulkIngestJobs.forOrg(orgId) : undefined;
+    },
     tree,
     treeView,
     packages: () => tree.loadedPackages(),

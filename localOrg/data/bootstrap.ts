@@ -74,9 +74,10 @@ export function bootstrapOrg(state: OrgState, name: string): void {
     ]);
   }
   if (state.kind === 'lmo') {
-    const existing = store.table(orgId, 'RecordType').list().filter(
-      (r) => r.SobjectType === LICENSE,
-    );
+    const existing = store
+      .table(orgId, 'RecordType')
+      .list()
+      .filter((r) => r.SobjectType === LICENSE);
     for (const rt of LICENSE_RECORD_TYPES) {
       if (existing.some((r) => r.DeveloperName === rt.developerName.replace('sfLma__', ''))) continue;
       ops.push([

@@ -360,9 +360,9 @@ export class OrgData {
 
   describe(sobject: string): Row {
     const s = this.schema.require(sobject);
-    const rts = this.table('RecordType').list().filter(
-      (r) => r.SobjectType === s.name && r.IsActive !== false,
-    );
+    const rts = this.table('RecordType')
+      .list()
+      .filter((r) => r.SobjectType === s.name && r.IsActive !== false);
     return describeSObject(this.schema, s, rts);
   }
 
@@ -746,15 +746,16 @@ export class OrgData {
   }
 
   private licenseRecordTypes(): Row[] {
-    return this.table('RecordType').list().filter((r) => r.SobjectType === LICENSE);
+    return this.table('RecordType')
+      .list()
+      .filter((r) => r.SobjectType === LICENSE);
   }
 
   private wasEverActive(licenseId: string): boolean {
     const rows = this.table(LICENSE_HISTORY).lookup('ParentId', licenseId);
     if (!rows) return false;
     for (const h of rows) {
-      if (h.Field === 'sfLma__Status__c' && (h.OldValue === 'Active' || h.NewValue === 'Active'))
-        return true;
+      if (h.Field === 'sfLma__Status__c' && (h.OldValue === 'Active' || h.NewValue === 'Active')) return true;
     }
     return false;
   }

@@ -316,6 +316,8 @@ async function schedulePreview(
     );
     return 2;
   }
+  // No ingest ledger (the CLI has no global state; as a bulk License change without one): the ingest job
+  // is still deleted at its end, but one a killed process leaves stays in the org.
   const report: ScheduleReport = await schedulePush(owner, preview, {
     when: options.when,
     onProgress: (created, total) =>

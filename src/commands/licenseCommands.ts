@@ -369,7 +369,7 @@ async function report(services: Services, change: BulkChange, result: BulkResult
     '',
     ...(result.abandoned?.length
       ? [
-          `## Found first: jobs of an earlier bulk change that did not end here (${result.abandoned.length})`,
+          `## Found first: Bulk API 2.0 jobs of an earlier bulk change or push schedule in this org that did not end here (${result.abandoned.length})`,
           '',
           ...result.abandoned.map((a) => `- ${a}`),
           '',

@@ -136,8 +136,9 @@ export function pushRequestCommands(services: Services) {
         }
         if (answer !== 'Start Request') return;
         const report = await run.progress('Starting the push request', () =>
-          finishSchedule(owner, fresh.id, []),
+          finishSchedule(owner, fresh.id, [], { ingestJobs: services.ingestJobsOf(owner) }),
         );
+        for (const found of report.abandoned ?? []) void vscode.window.showWarningMessage(found);
         if (report.kind === 'started')
           void vscode.window.showInformationMessage(
             `Push request ${report.requestId} started with ${report.jobs} jobs.`,

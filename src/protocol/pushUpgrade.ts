@@ -45,7 +45,11 @@ export interface RefusedOrg {
 }
 
 /** What came of a schedule, as the panel shows it. */
-export type ScheduleOutcome =
+/**
+ * How a schedule ended; `abandoned`: the ingest jobs an earlier schedule (or bulk change) in the owner org
+ * left behind, found, aborted and deleted first, each said with what it wrote and the next step.
+ */
+export type ScheduleOutcome = (
   | {
       kind: 'started';
       requestId: string;
@@ -59,7 +63,8 @@ export type ScheduleOutcome =
   | { kind: 'interrupted'; requestId: string; message: string; remaining: number }
   | { kind: 'aborted'; requestId: string; message: string }
   /** Nothing was created: a time in the past, a dismissed confirmation, a stale preview, a refusal. */
-  | { kind: 'notScheduled'; message: string };
+  | { kind: 'notScheduled'; message: string }
+) & { abandoned?: string[] };
 
 /** What the page keeps across a hide or a reload: its filters and the revision they started from. */
 export interface PageDraft {

@@ -5,6 +5,7 @@
  * confirmation through the `AskConfirmation` port, schedulePush under the command pipeline's progress
  * with Cancel), then the hand-over to the watch flow. Every message has passed the protocol's gate.
  */
+import type { BulkJobLedger } from '../lma/records/bulkQuery';
 import type { LmoApi } from '../lma/records/lmoApi';
 import { countSelection, type PushScope } from '../lma/records/pushUpgrade';
 import { selectionOfForm } from '../lma/rules/pushSelection';
@@ -50,6 +51,11 @@ export interface PushFlowPorts {
   run(title: string, step: (progress: Progress) => Promise<void>): Promise<void>;
   /** Hands a started request over to the watch flow. */
   watch(owner: LmoApi, scope: PushScope, requestId: string): Promise<void>;
+  /**
+   * The ingest ledger of the owner org (VS Code's global state, by org id): a schedule records its ingest
+   * job there and first cleans what a crash left. Absent or undefined: no ledger.
+   */
+  ingestJobs?(owner: LmoApi): BulkJobLedger | undefined;
   /** After a schedule, a finish or an abort (never a preview): the package's push requests changed. */
   requestsChanged(): void;
   log: { warn(message: string): void };
@@ -196,6 +202,7 @@ export class PushUpgradeFlow {
           schedulePush(owner, preview, {
             when,
             signal,
+            ingestJobs: this.ports.ingestJobs?.(owner),
             onProgress: (created, total) => report(`${created} of ${total}`),
           }),
         );
@@ -243,6 +250,7 @@ export class PushUpgradeFlow {
         finishSchedule(request.owner, request.requestId, request.remaining, {
           when: request.when,
           signal,
+          ingestJobs: this.ports.ingestJobs?.(request.owner),
           onProgress: (created, total) => report(`${created} of ${total}`),
         }),
       );
@@ -301,6 +309,11 @@ export function summarize(preview: PushPreview): PreviewSummary {
 }
 
 function outcomeOf(report: ScheduleReport, when: Date | undefined): ScheduleOutcome {
+  const outcome = outcomeOfKind(report, when);
+  return report.abandoned?.length ? { ...outcome, abandoned: report.abandoned } : outcome;
+}
+
+function outcomeOfKind(report: ScheduleReport, when: Date | undefined): ScheduleOutcome {
   switch (report.kind) {
     case 'started': {
       const schedule = when ? describeSchedule(when) : undefined;

@@ -21,7 +21,7 @@ import { PushUpgradeFlow, type PushFlowPorts } from './pushUpgradeFlow';
 
 export type PushUpgradeServices = Pick<
   Services,
-  'extensionUri' | 'session' | 'log' | 'askConfirmation' | 'packages'
+  'extensionUri' | 'session' | 'log' | 'askConfirmation' | 'packages' | 'ingestJobsOf'
 >;
 
 /** What the panel asks of the commands (src/commands/pushUpgradeCommands.ts): the pipeline and the watch flow. */
@@ -187,6 +187,7 @@ export class PushUpgradePanel {
         run: actions.run,
         watch: actions.watch,
         requestsChanged: () => actions.requestsChanged(scope.target.packageId),
+        ingestJobs: (owner) => services.ingestJobsOf(owner),
         log: services.log,
       });
     });

@@ -122,7 +122,7 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
         if (message.outcome.kind === 'notScheduled' && shown.kind === 'scheduling')
           this.step = { kind: 'previewed', previewId: shown.previewId, preview: shown.preview };
         if (message.outcome.kind === 'notScheduled' && this.step.kind === 'previewed') {
-          this.error = message.outcome.message;
+          this.error = [message.outcome.message, ...(message.outcome.abandoned ?? [])].join(' ');
           return;
         }
         this.step = { kind: 'done', preview, outcome: message.outcome };
@@ -325,7 +325,7 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
         ${step.preview.problem ? nothing : this.renderSchedule(step)}`;
       case 'done':
         return html`${step.preview ? this.renderPreview(step.preview) : nothing}
-        ${this.renderOutcome(step.outcome)}`;
+        ${this.renderAbandoned(step.outcome.abandoned ?? [])} ${this.renderOutcome(step.outcome)}`;
     }
   }
 
@@ -432,6 +432,20 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
         >
       </div>
       ${step.kind === 'scheduling' ? html`<p role="status">Scheduling… (confirm in VS Code)</p>` : nothing}
+    </section>`;
+  }
+
+  /** The ingest jobs an earlier schedule left in the owner org, found and cleaned before this one. */
+  private renderAbandoned(abandoned: readonly string[]) {
+    if (!abandoned.length) return nothing;
+    return html`<section id="abandoned" role="alert" aria-labelledby="abandoned-heading">
+      <h2 id="abandoned-heading">
+        Found first: Bulk API 2.0 jobs of an earlier push schedule or bulk change in this org that did not end
+        here
+      </h2>
+      <ul>
+        ${abandoned.map((a) => html`<li class="warning">${a}</li>`)}
+      </ul>
     </section>`;
   }
 

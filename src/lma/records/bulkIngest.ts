@@ -8,6 +8,7 @@ import type { TextResponse } from '../../org/connection';
 import { parseBulkCsv, UNFINISHED_STATES, type BulkJobInfo, type BulkJobLedger } from './bulkQuery';
 import { toLmoError } from '../../org/errors';
 import type { LmoApi } from './lmoApi';
+import { PUSH_OBJECTS } from './objects';
 
 export type IngestOperation = 'insert' | 'update' | 'delete';
 export type IngestValue = string | number | boolean | null | undefined;
@@ -48,6 +49,12 @@ export interface IngestOptions {
   onProgress?: (processed: number, total: number) => void;
   /** The job's id as soon as it exists (to clean it up after a crash). */
   onJob?: (jobId: string) => void;
+  /**
+   * Read only `failedResults` (one request fewer, for a caller that needs no record ids): on a job that
+   * completed, every other row was written (`success` with the id ''); on one that did not, every other
+   * row is `unprocessed`, although it may have been written (such a caller reads back).
+   */
+  failedOnly?: boolean;
   /**
    * Where the job's id is kept from before its upload until it is deleted: a job left behind by a crash
    * is found there by the next use of the org (cleanAbandonedIngestJobs).
@@ -147,7 +154,9 @@ export async function runIngestJob(api: LmoApi, options: IngestOptions): Promise
     const state = job.state as Finished;
     let results: IngestRowResult[];
     try {
-      results = await readResults(api, id, header, options.rows);
+      results = await readResults(api, id, header, options.rows, options.failedOnly);
+      if (options.failedOnly && state === 'JobComplete')
+        results = results.map((r) => (r.kind === 'unprocessed' ? { kind: 'success', id: '' } : r));
     } catch (error) {
       throw new IngestResultsUnknown(id, error);
     }
@@ -184,7 +193,15 @@ export interface AbandonedIngestJob {
   /** Records it had processed, of which failed: processed less failed were written. */
   processed: number;
   failed: number;
+  /**
+   * For a job whose rows belong to a parent record (a push job's request), the parents of the rows it
+   * wrote, read from its successful results before it was deleted: where to look for what it wrote.
+   */
+  parents?: string[];
 }
+
+/** The field naming the parent of each row, for the objects whose ingest rows have one the user must find. */
+const PARENT_FIELDS: Readonly<Record<string, string>> = { [PUSH_OBJECTS.pushJob]: 'PackagePushRequestId' };
 
 /**
  * Finds the ingest jobs an earlier run recorded and never deleted (a crash, a window closed mid-write):
@@ -215,6 +232,15 @@ export async function cleanAbandonedIngestJobs(
         continue; // Not stopped: kept, so it is tried again next time.
       }
     }
+    const parentField = info.object ? PARENT_FIELDS[info.object] : undefined;
+    let parents: string[] | undefined;
+    if (parentField) {
+      try {
+        parents = await writtenParents(api, id, parentField);
+      } catch {
+        continue; // Its rows' parents not known yet: kept (finished now), so it is reported next time.
+      }
+    }
     found.push({
       jobId: id,
       object: info.object,
@@ -223,23 +249,50 @@ export async function cleanAbandonedIngestJobs(
       wasRunning,
       processed: info.numberRecordsProcessed ?? 0,
       failed: info.numberRecordsFailed ?? 0,
+      ...(parents && { parents }),
     });
     await deleteJob(api, id, jobs);
   }
   return found;
 }
 
-/** What a user is told of a job found left behind: what it wrote, so nobody believes it wrote nothing. */
-export function abandonedIngestMessage(job: AbandonedIngestJob, what: string): string {
-  const written = Math.max(0, job.processed - job.failed);
-  const records = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'record' : 'records'}`;
+/** The distinct values of `field` among the rows a job wrote (its successful results echo each row). */
+async function writtenParents(api: LmoApi, id: string, field: string): Promise<string[]> {
+  const res = await api.request<TextResponse>(`${jobPath(id)}/successfulResults`, {
+    raw: true,
+    headers: { Accept: 'text/csv' },
+  });
+  const [head, ...rows] = parseBulkCsv(res.body);
+  const column = head?.findIndex((c) => c.toLowerCase() === field.toLowerCase()) ?? -1;
+  if (column < 0) return [];
+  return [...new Set(rows.map((r) => r[column] ?? '').filter(Boolean))];
+}
+
+/**
+ * What a user is told of a job found left behind: what it wrote, so nobody believes it wrote nothing,
+ * worded by what wrote it (a bulk License change writes records; a push schedule creates push jobs in a
+ * request the user may never have seen started, named so they can abort it).
+ */
+export function abandonedIngestMessage(job: AbandonedIngestJob): string {
+  const push = job.object === PUSH_OBJECTS.pushJob;
+  const [one, many, wrote, written, what] = push
+    ? ['push job', 'push jobs', 'created', 'created', 'push schedule']
+    : ['record', 'records', 'wrote', 'written', 'bulk change'];
+  const count = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  const made = Math.max(0, job.processed - job.failed);
   const how = job.wasRunning
-    ? `was still running; it was aborted now, after it had written ${records(written)}`
+    ? `was still running; it was aborted now, after it had ${written} ${count(made)}`
     : job.state === 'JobComplete'
-      ? `had finished: it wrote ${records(written)}`
-      : `had ended ${job.state === 'Failed' ? 'failed' : 'aborted'}, after it had written ${records(written)}`;
-  const failed = job.failed ? ` (${records(job.failed)} failed)` : '';
-  return `A Bulk API 2.0 job of an earlier ${what} that did not end here (${job.jobId}${job.object ? `, ${job.object}` : ''}) ${how}${failed}. Its results were not reported then; check those records in the org. The job was deleted.`;
+      ? `had finished: it ${wrote} ${count(made)}`
+      : `had ended ${job.state === 'Failed' ? 'failed' : 'aborted'}, after it had ${written} ${count(made)}`;
+  const failed = job.failed ? ` (${count(job.failed)} failed)` : '';
+  const next =
+    push && job.parents?.length
+      ? ` ${job.parents.length === 1 ? 'Push request' : 'Push requests'} ${job.parents.join(', ')} may hold jobs you never saw scheduled: find ${job.parents.length === 1 ? 'it' : 'them'} under the package's push requests in the LMA tree and abort ${job.parents.length === 1 ? 'it' : 'them'} (Abort Push Request…), or finish ${job.parents.length === 1 ? 'it' : 'them'} (Finish Scheduling…) if you want those jobs.`
+      : push
+        ? ' The push request it was adding jobs to was left not started.'
+        : ' Check those records in the org.';
+  return `A Bulk API 2.0 job of an earlier ${what} that did not end here (${job.jobId}${job.object ? `, ${job.object}` : ''}) ${how}${failed}. Its results were not reported then.${next} The job was deleted.`;
 }
 
 async function abort(api: LmoApi, id: string): Promise<BulkJobInfo> {
@@ -270,6 +323,7 @@ async function readResults(
   id: string,
   header: string[],
   rows: readonly Record<string, IngestValue>[],
+  failedOnly = false,
 ): Promise<IngestRowResult[]> {
   const key = (values: readonly string[]) => JSON.stringify(values);
   const waiting = new Map<string, number[]>();
@@ -308,7 +362,7 @@ async function readResults(
           : { kind: 'failed', ...parseIngestError(line[errorColumn] ?? '') };
     }
   };
-  await read('successfulResults');
+  if (!failedOnly) await read('successfulResults');
   await read('failedResults');
   // What neither list holds was not processed (`unprocessedrecords` lists it; its rows add nothing).
   return results;

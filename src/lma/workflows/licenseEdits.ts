@@ -245,8 +245,7 @@ export async function applyBulkChange(
     throw new LmoError('salesforce', 'The bulk change needs its confirmation; nothing was written.');
   if (options.ingestJobs?.list().length) {
     const abandoned = await cleanAbandonedIngestJobs(api, options.ingestJobs);
-    if (abandoned.length)
-      result.abandoned = abandoned.map((job) => abandonedIngestMessage(job, 'bulk change'));
+    if (abandoned.length) result.abandoned = abandoned.map((job) => abandonedIngestMessage(job));
   }
   const today = options.today ?? new Date();
   const ready: { license: EditableLicense; plan: ChangePlan & { kind: 'ready' } }[] = [];

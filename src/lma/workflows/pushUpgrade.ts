@@ -6,8 +6,14 @@
  * owns the package) holds the push objects. Outcomes a user reads are a report, never a throw.
  */
 import { LmoError } from '../../base/lmoError';
-import type { TextResponse } from '../../org/connection';
-import { parseBulkCsv } from '../records/bulkQuery';
+import {
+  abandonedIngestMessage,
+  cleanAbandonedIngestJobs,
+  runIngestJob,
+  type IngestOutcome,
+  type IngestRowResult,
+} from '../records/bulkIngest';
+import type { BulkJobLedger } from '../records/bulkQuery';
 import { queryAll, queryAllInFew, queryPage, type LmoApi } from '../records/lmoApi';
 import { PUSH_OBJECTS } from '../records/objects';
 import {
@@ -76,7 +82,11 @@ export interface RefusedJob {
   message: string;
 }
 
-export type ScheduleReport =
+/**
+ * How a schedule ended; `abandoned`: what the ingest jobs an earlier schedule (or bulk change) in the
+ * same org left behind had written, found and cleaned first (`abandonedIngestMessage`).
+ */
+export type ScheduleReport = (
   | {
       kind: 'started';
       requestId: string;
@@ -94,7 +104,8 @@ export type ScheduleReport =
       refused: RefusedJob[];
       message: string;
     }
-  | { kind: 'refused'; message: string };
+  | { kind: 'refused'; message: string }
+) & { abandoned?: string[] };
 
 export interface ScheduleOptions {
   /** When to start; now when absent. */
@@ -103,6 +114,12 @@ export interface ScheduleOptions {
   onProgress?: (created: number, total: number) => void;
   /** Jobs from this many on go through one Bulk API 2.0 ingest job (default `BULK_JOBS_THRESHOLD`). */
   bulkThreshold?: number;
+  /**
+   * The owner org's ingest jobs not yet deleted (VS Code's global state, the ledger bulk License changes
+   * use, by org id): each job is recorded before its upload, and the jobs a crash left are cleaned and
+   * reported first. Absent (the CLI): no ledger, the job is still deleted at its end.
+   */
+  ingestJobs?: BulkJobLedger;
 }
 
 /**
@@ -131,6 +148,7 @@ export async function schedulePush(
 ): Promise<ScheduleReport> {
   const problem = previewProblem(preview);
   if (problem) return { kind: 'refused', message: problem };
+  const abandoned = await cleanAbandoned(owner, options);
   const body: Record<string, string> = { PackageVersionId: preview.target.versionId };
   if (options.when) body.ScheduledStartTime = options.when.toISOString();
   let requestId: string;
@@ -139,15 +157,27 @@ export async function schedulePush(
       await owner.request<SaveResult>(`/sobjects/${PUSH_OBJECTS.pushRequest}`, { method: 'POST', body })
     ).id!;
   } catch (error) {
-    return { kind: 'refused', message: `The owner org refused the push request: ${messageOf(error)}` };
+    return {
+      kind: 'refused',
+      message: `The owner org refused the push request: ${messageOf(error)}`,
+      ...abandoned,
+    };
   }
-  return addJobsAndStart(
+  const report = await addJobsAndStart(
     owner,
     requestId,
     preview.jobs.map((j) => j.orgId),
     0,
     options,
   );
+  return { ...report, ...abandoned };
+}
+
+/** The ingest jobs a crash left in the owner org, cleaned first (aborted, deleted), as the report says them. */
+async function cleanAbandoned(owner: LmoApi, options: ScheduleOptions): Promise<{ abandoned?: string[] }> {
+  if (!options.ingestJobs?.list().length) return {};
+  const found = await cleanAbandonedIngestJobs(owner, options.ingestJobs);
+  return found.length ? { abandoned: found.map((job) => abandonedIngestMessage(job)) } : {};
 }
 
 /**
@@ -160,6 +190,7 @@ export async function finishSchedule(
   remaining: readonly string[],
   options: ScheduleOptions = {},
 ): Promise<ScheduleReport> {
+  const abandoned = await cleanAbandoned(owner, options);
   let existing: JobRow[];
   try {
     existing = await queryAllInFew<JobRow>(
@@ -174,16 +205,18 @@ export async function finishSchedule(
       remaining: [...remaining],
       refused: [],
       message: `The owner org could not be read (${messageOf(error)}): the request is not started. Finish it or abort it.`,
+      ...abandoned,
     };
   }
   const have = new Set(existing.map((j) => toId18(j.SubscriberOrganizationKey)));
-  return addJobsAndStart(
+  const report = await addJobsAndStart(
     owner,
     requestId,
     remaining.filter((id) => !have.has(toId18(id))),
     have.size,
     options,
   );
+  return { ...report, ...abandoned };
 }
 
 /** Adds the jobs of `orgIds` to a request that has `existing` jobs already, and starts it. */
@@ -292,22 +325,11 @@ async function start(
   return { kind: 'started', requestId, jobs, refused, scheduledFor: options.when?.toISOString() };
 }
 
-interface IngestJobInfo {
-  id: string;
-  state: 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
-  errorMessage?: string;
-  numberRecordsProcessed?: number;
-  numberRecordsFailed?: number;
-}
-
-/** The wait before poll `attempt` of an ingest job: 250 ms, growing to 2 s. */
-const ingestPollDelay = (attempt: number): number => Math.min(2000, 250 * 1.5 ** attempt);
-
 /**
- * The jobs in one Bulk API 2.0 ingest job (create, upload the CSV, UploadComplete, poll, failed
- * results), each refused org with its error as the Collections path reports it. A failure on the way
- * leaves the request Created: the report is `interrupted` with every org (`finishSchedule` leaves out
- * those whose job was created after all).
+ * The jobs in one Bulk API 2.0 ingest job (`runIngestJob`: create, record in the ledger, upload the CSV,
+ * UploadComplete, poll, results, delete the job in the org and then in the ledger), each refused org with
+ * its error as the Collections path reports it. A failure on the way leaves the request Created: the
+ * report is `interrupted` with every org (`finishSchedule` leaves out those whose job was created after all).
  */
 async function addJobsInBulk(
   owner: LmoApi,
@@ -323,61 +345,49 @@ async function addJobsInBulk(
     refused: [],
     message,
   });
-  const lost = (error: unknown) =>
-    interrupted(
+  let outcome: IngestOutcome;
+  try {
+    outcome = await runIngestJob(owner, {
+      object: PUSH_OBJECTS.pushJob,
+      operation: 'insert',
+      rows: orgIds.map((orgId) => ({ PackagePushRequestId: requestId, SubscriberOrganizationKey: orgId })),
+      signal: options.signal,
+      jobs: options.ingestJobs,
+      // The created jobs' ids are not needed: the failures say which orgs have none (as the CLI reads them).
+      failedOnly: true,
+      pollMs: 250,
+      maxPollMs: 2000,
+    });
+  } catch (error) {
+    return interrupted(
       `The connection failed while the ${orgIds.length} jobs were created in bulk (${messageOf(error)}): the request is not started. Finish it or abort it.`,
     );
-  let job: IngestJobInfo;
-  try {
-    job = await owner.request<IngestJobInfo>('/jobs/ingest', {
-      method: 'POST',
-      body: { object: PUSH_OBJECTS.pushJob, operation: 'insert', contentType: 'CSV', lineEnding: 'LF' },
-    });
-    const csv = [
-      'PackagePushRequestId,SubscriberOrganizationKey',
-      ...orgIds.map((id) => `${requestId},${id}`),
-      '',
-    ].join('\n');
-    await owner.request(`/jobs/ingest/${job.id}/batches`, {
-      method: 'PUT',
-      text: { contentType: 'text/csv', content: csv },
-    });
-    job = await owner.request<IngestJobInfo>(`/jobs/ingest/${job.id}`, {
-      method: 'PATCH',
-      body: { state: 'UploadComplete' },
-    });
-    for (let attempt = 0; !['JobComplete', 'Failed', 'Aborted'].includes(job.state); attempt++) {
-      if (options.signal?.aborted)
-        return interrupted('Cancelled while the jobs were created: the request is not started.');
-      await wait(ingestPollDelay(attempt), undefined);
-      job = await owner.request<IngestJobInfo>(`/jobs/ingest/${job.id}`);
-    }
-    if (job.state !== 'JobComplete')
-      return interrupted(
-        `Salesforce did not create the jobs (the ingest job ${job.id} is ${job.state}${job.errorMessage ? `: ${job.errorMessage}` : ''}): the request is not started. Finish it or abort it.`,
-      );
-    const failed = await owner.request<TextResponse>(`/jobs/ingest/${job.id}/failedResults`, {
-      raw: true,
-      headers: { Accept: 'text/csv' },
-    });
-    const [header, ...rows] = parseBulkCsv(failed.body);
-    const error = header?.indexOf('sf__Error') ?? -1;
-    const key = header?.indexOf('SubscriberOrganizationKey') ?? -1;
-    const refused = rows
-      .filter((r) => r.length > 1)
-      .map((r) => ({ orgId: toId18(r[key] ?? ''), message: ingestError(r[error] ?? '') }));
-    const created = (job.numberRecordsProcessed ?? orgIds.length) - refused.length;
-    options.onProgress?.(created, orgIds.length);
-    return { created, refused };
-  } catch (error) {
-    return lost(error);
   }
+  if (options.signal?.aborted && outcome.state === 'Aborted')
+    return interrupted('Cancelled while the jobs were created: the request is not started.');
+  if (outcome.state !== 'JobComplete')
+    return interrupted(
+      `Salesforce did not create the jobs (the ingest job ${outcome.jobId} is ${outcome.state}${outcome.errorMessage ? `: ${outcome.errorMessage}` : ''}): the request is not started. Finish it or abort it.`,
+    );
+  const refused: RefusedJob[] = [];
+  let created = 0;
+  outcome.results.forEach((result, i) => {
+    if (result.kind === 'success') created++;
+    else
+      refused.push({
+        orgId: toId18(orgIds[i]!),
+        message: refusalMessage(result),
+      });
+  });
+  options.onProgress?.(created, orgIds.length);
+  return { created, refused };
 }
 
-/** Bulk API 2.0's `sf__Error` (`CODE:message:fields --`) as the Collections path words it (`CODE: message`). */
-export function ingestError(text: string): string {
-  const m = /^([A-Z_]+):(.*?)(?::[^:]*)?\s*--\s*$/s.exec(text.trim());
-  return m ? `${m[1]}: ${m[2]!.trim()}` : text.trim() || 'refused';
+/** An org's row of the ingest job that created no job, worded as the Collections path words it (`CODE: message`). */
+export function refusalMessage(result: IngestRowResult): string {
+  if (result.kind === 'success') return '';
+  if (result.kind === 'unprocessed') return 'Not processed: the ingest job ended before this org.';
+  return result.errorCode ? `${result.errorCode}: ${result.message}` : result.message;
 }
 
 export interface PushRequestState {

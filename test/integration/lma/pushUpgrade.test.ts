@@ -517,3 +517,125 @@ test('an owner org whose user does not see HasRestrictionEnabled (the other read
   assert.equal(unseen.excluded.length, 0, JSON.stringify(unseen.excluded));
   assert.deepEqual(unseen.jobs.map((j) => j.orgId).sort(), [...orgIds].sort());
 });
+
+/** A ledger as VS Code's global state keeps it: it outlives the process that wrote it. */
+function ledger() {
+  const ids: string[] = [];
+  const added: string[] = [];
+  return {
+    ids,
+    added,
+    list: () => ids,
+    add: (id: string) => {
+      added.push(id);
+      if (!ids.includes(id)) ids.push(id);
+    },
+    remove: (id: string) => {
+      const at = ids.indexOf(id);
+      if (at >= 0) ids.splice(at, 1);
+    },
+  };
+}
+
+const ingestJobsInOwner = () => org.bulk.list(org.orgs.devhub.id).filter((j) => j.kind === 'ingest');
+
+/** Until the owner org says the ingest job has processed this many rows (the condition; the local org runs it at once). */
+async function processed(id: string, rows: number): Promise<void> {
+  for (;;) {
+    const info = await owner.request<{ numberRecordsProcessed: number }>(`/jobs/ingest/${id}`);
+    if (info.numberRecordsProcessed >= rows) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+test('a successful schedule through ingest leaves no ingest job in the owner org and an empty ledger', async () => {
+  const jobs = ledger();
+  const orgIds = await plainOrgs(2);
+  assert.deepEqual(ingestJobsInOwner(), []);
+  const report = await schedulePush(owner, previewOf(orgIds), {
+    when: new Date(Date.now() + 86_400_000),
+    bulkThreshold: 1,
+    ingestJobs: jobs,
+  });
+  assert.equal(report.kind, 'started', JSON.stringify(report));
+  if (report.kind !== 'started') return;
+  assert.equal(report.jobs, 2);
+  assert.equal(jobs.added.length, 1, 'the ingest job was recorded before its upload');
+  assert.deepEqual(ingestJobsInOwner(), [], 'the finished ingest job is deleted in the owner org');
+  assert.deepEqual(jobs.ids, [], 'and forgotten');
+  await abortPush(owner, report.requestId);
+});
+
+test('an ingest job left by a crash mid-schedule is found by the next schedule to the same owner org: aborted, reported with its request, and deleted', async () => {
+  const jobs = ledger();
+  const crashedOrgs = await plainOrgs(3);
+  // What a crashed schedule leaves: its request Created, its ingest job recorded, uploaded, closed, and
+  // held running after 2 of its 3 rows.
+  const crashedRequest = (
+    await owner.request<{ id: string }>('/sobjects/PackagePushRequest', {
+      method: 'POST',
+      body: { PackageVersionId: scope.target.versionId },
+    })
+  ).id;
+  org.bulk.switches.holdIngestJobsAfter = 2;
+  let crashed: string;
+  try {
+    crashed = (
+      await owner.request<{ id: string }>('/jobs/ingest', {
+        method: 'POST',
+        body: { object: 'PackagePushJob', operation: 'insert', contentType: 'CSV', lineEnding: 'LF' },
+      })
+    ).id;
+    jobs.add(crashed);
+    await owner.request(`/jobs/ingest/${crashed}/batches`, {
+      method: 'PUT',
+      text: {
+        contentType: 'text/csv',
+        content:
+          [
+            'PackagePushRequestId,SubscriberOrganizationKey',
+            ...crashedOrgs.map((o) => `${crashedRequest},${o}`),
+          ].join('\n') + '\n',
+      },
+    });
+    await owner.request(`/jobs/ingest/${crashed}`, { method: 'PATCH', body: { state: 'UploadComplete' } });
+    await processed(crashed, 2);
+  } finally {
+    org.bulk.switches.holdIngestJobsAfter = null;
+  }
+  assert.equal(ingestJobsInOwner().length, 1);
+
+  // The next schedule to the same owner org, through ingest.
+  let report;
+  try {
+    report = await schedulePush(owner, previewOf(await plainOrgs(2)), {
+      when: new Date(Date.now() + 86_400_000),
+      bulkThreshold: 1,
+      ingestJobs: jobs,
+    });
+  } finally {
+    org.bulk.release();
+  }
+  assert.equal(report.kind, 'started', JSON.stringify(report));
+  if (report.kind !== 'started') return;
+  assert.equal(report.abandoned?.length, 1, JSON.stringify(report));
+  assert.match(
+    report.abandoned![0]!,
+    new RegExp(
+      `${crashed}.*was still running; it was aborted now, after it had created 2 push jobs.*push request ${crashedRequest}.*abort it`,
+      'i',
+    ),
+  );
+  // Gone in the owner org, as its Bulk API says, and forgotten.
+  await assert.rejects(owner.request(`/jobs/ingest/${crashed}`), { errorCode: 'NOT_FOUND' });
+  assert.deepEqual(ingestJobsInOwner(), []);
+  assert.deepEqual(jobs.ids, []);
+  assert.equal(jobs.added.length, 2, "the schedule's own job was recorded before its upload");
+  // The crashed request holds the 2 jobs it wrote, which the user can abort from the push request view.
+  const stray = await queryAll<{ Id: string }>(
+    owner,
+    `SELECT Id FROM PackagePushJob WHERE PackagePushRequestId = '${crashedRequest}'`,
+  );
+  assert.equal(stray.length, 2);
+  await abortPush(owner, report.requestId);
+});

@@ -3,12 +3,14 @@
 // id refused per line before anything is created, the preview, a schedule refused for a time in the
 // past, a stale preview or a dismissed confirmation (no request created), then scheduled with the typed
 // confirmation naming the production orgs, handed over to the watch flow; and a schedule cancelled while
-// its jobs are created, then aborted from the panel.
+// its jobs are created, then aborted from the panel; and a schedule that first cleans the ingest job a
+// crashed schedule left in the owner org, said in its result.
 import '../isolatedHome';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { LocalOrg } from 'lma-local-org';
 import { raw } from 'lma-local-org/testing';
+import type { BulkJobLedger } from '../../../src/lma/records/bulkQuery';
 import { queryAll, type LmoApi } from '../../../src/lma/records/lmoApi';
 import { countSelection, type PushScope } from '../../../src/lma/records/pushUpgrade';
 import { toId18 } from '../../../src/lma/records/soql';
@@ -36,7 +38,11 @@ before(async () => {
 after(() => closePushWorld({ org, session }));
 
 /** A flow whose posts, confirmations and hand-overs are recorded; `answer` answers the confirmation. */
-function panel(answer: (confirmation: Confirmation) => string | boolean | undefined, abortSteps = false) {
+function panel(
+  answer: (confirmation: Confirmation) => string | boolean | undefined,
+  abortSteps = false,
+  ingestJobs?: BulkJobLedger,
+) {
   const posted: HostMessage[] = [];
   const asked: Confirmation[] = [];
   const watched: string[] = [];
@@ -58,6 +64,7 @@ function panel(answer: (confirmation: Confirmation) => string | boolean | undefi
     run: (_title, step) => step(progress),
     watch: async (_owner, _scope, requestId) => void watched.push(requestId),
     requestsChanged: () => void changes.count++,
+    ...(ingestJobs && { ingestJobs: () => ingestJobs }),
     log: silentLog,
   };
   return { flow: new PushUpgradeFlow(scope, ports), posted, asked, watched, changes };
@@ -251,4 +258,53 @@ test('a schedule cancelled while its jobs are created leaves the request not sta
   const aborted = outcomes(posted).at(-1)!;
   assert.equal(aborted.kind, 'aborted', JSON.stringify(aborted));
   assert.equal(org.pushes.show(interrupted.requestId).status, 'Canceled');
+});
+
+test('a schedule first cleans the ingest job a crashed schedule left in the owner org, and its result says what that job created and in which request', async () => {
+  const [crashedOrg, orgId] = await plainOrgs(3, true);
+  const ids: string[] = [];
+  const ledger: BulkJobLedger = {
+    list: () => ids,
+    add: (id) => void ids.push(id),
+    remove: (id) => void ids.splice(ids.indexOf(id), 1),
+  };
+  // What a crash after the upload leaves: the request Created, its ingest job recorded and finished.
+  const crashedRequest = (
+    await owner.request<{ id: string }>('/sobjects/PackagePushRequest', {
+      method: 'POST',
+      body: { PackageVersionId: scope.target.versionId },
+    })
+  ).id;
+  const job = await owner.request<{ id: string }>('/jobs/ingest', {
+    method: 'POST',
+    body: { object: 'PackagePushJob', operation: 'insert', contentType: 'CSV', lineEnding: 'LF' },
+  });
+  ledger.add(job.id);
+  await owner.request(`/jobs/ingest/${job.id}/batches`, {
+    method: 'PUT',
+    text: {
+      contentType: 'text/csv',
+      content: `PackagePushRequestId,SubscriberOrganizationKey\n${crashedRequest},${crashedOrg}\n`,
+    },
+  });
+  await owner.request(`/jobs/ingest/${job.id}`, { method: 'PATCH', body: { state: 'UploadComplete' } });
+  while ((await owner.request<{ state: string }>(`/jobs/ingest/${job.id}`)).state !== 'JobComplete')
+    await new Promise<void>((resolve) => setImmediate(resolve));
+
+  const { flow, posted } = panel(() => true, false, ledger);
+  await flow.receive({ kind: 'preview', form: { ...formOfSelection(), orgIdsText: orgId! } });
+  const preview = posted.at(-1) as HostMessage & { kind: 'preview' };
+  assert.equal(preview.kind, 'preview', JSON.stringify(preview));
+  await flow.receive({ kind: 'schedule', previewId: preview.previewId, when: '' });
+  const started = outcomes(posted).at(-1)!;
+  assert.equal(started.kind, 'started', JSON.stringify(started));
+  assert.equal(started.abandoned?.length, 1, JSON.stringify(started));
+  assert.match(
+    started.abandoned![0]!,
+    new RegExp(
+      `${job.id}.*had finished: it created 1 push job\\..*Push request ${crashedRequest} may hold jobs`,
+    ),
+  );
+  await assert.rejects(owner.request(`/jobs/ingest/${job.id}`), { errorCode: 'NOT_FOUND' });
+  assert.deepEqual(ids, [], 'the ledger is empty');
 });

@@ -372,15 +372,18 @@ test('the preview as a Markdown report: tables, and a pipe in a name escaped', (
   assert.match(text, /\| 00D000000000005EAA \| A \\\| B \| already on the target version or above \|/);
 });
 
-test('ingestError words a Bulk API 2.0 sf__Error as the Collections path does', async () => {
-  const { ingestError } = await import('../../../src/lma/workflows/pushUpgrade');
+test('refusalMessage words a Bulk API 2.0 sf__Error as the Collections path does', async () => {
+  const { refusalMessage } = await import('../../../src/lma/workflows/pushUpgrade');
+  const { parseIngestError } = await import('../../../src/lma/records/bulkIngest');
+  const failed = (text: string) => refusalMessage({ kind: 'failed', ...parseIngestError(text) });
   assert.equal(
-    ingestError(
+    failed(
       "INVALID_CROSS_REFERENCE_KEY:The organization 00D0000000BULK1 isn't a subscriber of this package.:SubscriberOrganizationKey --",
     ),
     "INVALID_CROSS_REFERENCE_KEY: The organization 00D0000000BULK1 isn't a subscriber of this package.",
   );
-  assert.equal(ingestError('DUPLICATE_VALUE:dup: 1 --'), 'DUPLICATE_VALUE: dup');
-  assert.equal(ingestError('something else'), 'something else');
-  assert.equal(ingestError(''), 'refused');
+  assert.equal(failed('DUPLICATE_VALUE:dup: 1 --'), 'DUPLICATE_VALUE: dup');
+  assert.equal(failed('something else'), 'something else');
+  assert.equal(failed(''), 'Salesforce did not say why.');
+  assert.match(refusalMessage({ kind: 'unprocessed' }), /^Not processed/);
 });
