@@ -33,18 +33,23 @@ export function likePieces(raw: string): Piece[] {
 // Lower-cased one character at a time, as the pattern is, so that both sides have the same length.
 const folded = (text: string): string[] => Array.from(text, (c) => c.toLowerCase());
 
-/** Where `piece` matches `value` from `at`, character by character. */
-function matchesAt(value: string[], at: number, piece: Piece): boolean {
-  if (at + piece.length > value.length) return false;
-  for (let k = 0; k < piece.length; k++) {
-    const p = piece[k];
-    if (p !== null && p !== value[at + k]) return false;
-  }
-  return true;
+/** Counts the characters compared (the work a LIKE costs: test/unit/like.test.ts). */
+export interface LikeMeter {
+  comparisons: number;
 }
 
 /** A predicate for one LIKE literal (`raw` quoted, as in the query). */
-export function likeMatcher(raw: string): (value: string) => boolean {
+export function likeMatcher(raw: string, meter?: LikeMeter): (value: string) => boolean {
+  /** Where `piece` matches `value` from `at`, character by character. */
+  const matchesAt = (value: string[], at: number, piece: Piece): boolean => {
+    if (at + piece.length > value.length) return false;
+    for (let k = 0; k < piece.length; k++) {
+      if (meter) meter.comparisons++;
+      const p = piece[k];
+      if (p !== null && p !== value[at + k]) return false;
+    }
+    return true;
+  };
   const pieces = likePieces(raw);
   const first = pieces[0] as Piece;
   if (pieces.length === 1) {

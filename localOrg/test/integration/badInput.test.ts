@@ -440,13 +440,13 @@ describe('URLs', () => {
 describe('bounded work', () => {
   // The server runs in a child process: a blocked event loop there fails this test on its timeouts
   // instead of freezing the test process with it.
-  it("LIKE '%a%a%a%a%b' over 255-character names answers within 5 s, and another request is served meanwhile", async () => {
+  // Its work is counted in localOrg/test/unit/like.test.ts (at most value length × pattern length).
+  it("LIKE '%a%a%a%a%b' over 255-character names answers, and another request is served beside it", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lma-like-'));
     const child = await startChildOrg(dataDir);
     try {
       const base = `http://127.0.0.1:${child.port}${V}`;
       const call = async (path: string, init: RequestInit = {}) => {
-        const started = Date.now();
         const res = await fetch(base + path, {
           ...init,
           headers: { Authorization: `Bearer ${child.token}`, 'Content-Type': 'application/json' },
@@ -455,7 +455,6 @@ describe('bounded work', () => {
         return {
           status: res.status,
           body: (await res.json()) as { totalSize?: number },
-          ms: Date.now() - started,
         };
       };
       const created = await call('/composite/sobjects', {
@@ -473,9 +472,6 @@ describe('bounded work', () => {
       const [like, limits] = await Promise.all([call(soql('%a%a%a%a%b')), call('/limits')]);
       assert.deepEqual([like.status, like.body.totalSize], [200, 0]);
       assert.equal(limits.status, 200);
-      // A backtracking matcher took over a minute here (about 75 s in the issue), and /limits waited as long.
-      assert.ok(like.ms < 5000, `LIKE took ${like.ms} ms`);
-      assert.ok(limits.ms < 5000, `the other request waited ${limits.ms} ms`);
       assert.equal((await call(soql('%a%a%a%a%a'))).body.totalSize, 20);
     } finally {
       await child.kill();
