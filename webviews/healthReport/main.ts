@@ -1,10 +1,10 @@
 // The LMO health report (browser side): every check with its result, then each finding with what it
 // breaks, how to fix it and a link to the record in Salesforce. It only renders what the host posts.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { HealthFinding } from '../../src/lma/workflows/healthCheck';
 import { checksTable } from '../shared/checksTable';
-import { connectToHost, type Host } from '../shared/host';
+import { HostPage } from '../shared/host';
 import { baseStyles, reportTableStyles } from '../shared/styles';
 import type { HealthMessage, HostMessage } from '../../src/protocol/healthReport';
 
@@ -15,19 +15,7 @@ const severityWords: Record<HealthFinding['severity'], string> = {
 };
 const statusWords = { clean: 'Nothing found', found: 'Found', skipped: 'Skipped' } as const;
 
-class HealthReportView extends LitElement {
-  static override properties = { message: { state: true } };
-  declare message: HostMessage | undefined;
-  private readonly host: Host<HealthMessage>;
-
-  constructor() {
-    super();
-    this.message = undefined;
-    this.host = connectToHost<HostMessage, HealthMessage>((message) => {
-      this.message = message;
-    });
-  }
-
+class HealthReportView extends HostPage<HostMessage, HealthMessage> {
   protected override render() {
     const message = this.message;
     if (!message || message.kind === 'checking') return html`<p role="status">Checking the LMO…</p>`;
