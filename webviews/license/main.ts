@@ -4,7 +4,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { formatExpiration, formatSeats, isSiteLicense, MAX_TRIAL_DAYS } from '../../src/lma/rules/encodings';
 import {
   customerLabel,
@@ -18,7 +18,7 @@ import {
   type SettableStatus,
 } from '../../src/lma/rules/licenseChanges';
 import { checksTable } from '../shared/checksTable';
-import { connectToHost } from '../shared/host';
+import { HostPage } from '../shared/host';
 import { checkedRadioValue } from '../shared/radios';
 import { baseStyles, reportTableStyles } from '../shared/styles';
 import { valueOrSpecialField } from '../shared/valueOrSpecial';
@@ -63,7 +63,7 @@ function changeOf(license: EditableLicense, draft: Draft): LicenseChange {
 const REOPENED_NOTE =
   'These are the changes you had not saved when this form was closed. Save them, or Discard Changes.';
 
-class LicenseForm extends LitElement {
+class LicenseForm extends HostPage<LicenseHostMessage, LicenseFormMessage, Draft> {
   static override properties = {
     state: { state: true },
     draft: { state: true },
@@ -81,10 +81,6 @@ class LicenseForm extends LitElement {
   /** The draft is a closed form's, given back when the form opened again: the form says so. */
   declare reopened: boolean;
   private dirty = false;
-  private readonly host = connectToHost<LicenseHostMessage, LicenseFormMessage, Draft>(
-    (m) => this.receive(m),
-    (draft, reopened) => this.restore(draft, reopened),
-  );
 
   constructor() {
     super();
@@ -93,14 +89,14 @@ class LicenseForm extends LitElement {
   }
 
   /** The unsaved draft this form kept when it was hidden, the window reloaded or the form was closed. */
-  private restore(draft: Draft, reopened: boolean): void {
+  protected override restore(draft: Draft, reopened: boolean): void {
     if (!isDraft(draft)) return;
     this.draft = draft;
     this.dirty = true;
     this.reopened = reopened;
   }
 
-  private receive(message: LicenseHostMessage): void {
+  protected override receive(message: LicenseHostMessage): void {
     switch (message.kind) {
       case 'state':
         this.failure = undefined;

@@ -4,11 +4,11 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-form-helper/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
-import { connectToHost, type Host } from '../shared/host';
+import { HostPage } from '../shared/host';
 import { checkedRadioValue } from '../shared/radios';
 import { baseStyles } from '../shared/styles';
 import { valueOrSpecialField, type ValueOrSpecial } from '../shared/valueOrSpecial';
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import {
   checkActiveDays,
   checkSeats,
@@ -108,7 +108,7 @@ function isSavedDraft(saved: unknown): saved is SavedDraft {
   );
 }
 
-class LicensingTermsForm extends LitElement {
+class LicensingTermsForm extends HostPage<HostMessage, FormMessage, SavedDraft> {
   static override properties = {
     state: { state: true },
     draft: { state: true },
@@ -128,7 +128,6 @@ class LicensingTermsForm extends LitElement {
   private dirty = false;
   /** The terms of the Save in flight, to name them if the file changed meanwhile. */
   private sent: LicensingTerms | undefined;
-  private readonly host: Host<FormMessage, SavedDraft>;
 
   constructor() {
     super();
@@ -137,14 +136,10 @@ class LicensingTermsForm extends LitElement {
     this.saving = false;
     this.reopened = false;
     this.draft = draftOf(undefined);
-    this.host = connectToHost<HostMessage, FormMessage, SavedDraft>(
-      (message) => this.receive(message),
-      (saved, reopened) => this.restore(saved, reopened),
-    );
   }
 
   /** The unsaved draft this form kept when it was hidden, the window reloaded or the form was closed. */
-  private restore(saved: SavedDraft, reopened: boolean): void {
+  protected override restore(saved: SavedDraft, reopened: boolean): void {
     if (!isSavedDraft(saved)) return;
     this.draft = saved.draft;
     this.revision = saved.revision;
@@ -152,7 +147,7 @@ class LicensingTermsForm extends LitElement {
     this.reopened = reopened;
   }
 
-  private receive(message: HostMessage): void {
+  protected override receive(message: HostMessage): void {
     switch (message.kind) {
       case 'state': {
         this.state = message.state;

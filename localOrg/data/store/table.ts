@@ -185,8 +185,8 @@ export class Table {
   }
 
   get(id: string): Row | undefined {
-    this.load();
-    const key = id.slice(0, 15);
+    if (this.loader) this.load();
+    const key = id.length === 15 ? id : id.slice(0, 15);
     const row = this.map.get(key);
     if (row || !this.block) return row;
     const slot = this.block.slotOf(key);
@@ -223,7 +223,7 @@ export class Table {
       return;
     }
     const key = String(row.Id).slice(0, 15);
-    const old = this.get(key);
+    const old = this.block ? this.get(key) : this.map.get(key);
     if (this.indexes.size)
       for (const { spec, map } of this.indexes.values()) {
         if (!map) continue;
