@@ -203,8 +203,9 @@ const ENTITIES: Array<[string, string]> = [
 
 /**
  * How an org of the dataset uses a package. Every 20th org (by hash) has no usage at all (Licenses
- * paid for, unused); every 10th declines over the last four months to a fifth of its users (the
- * at-risk cohort); the others hold steady with 1 to 6 users.
+ * paid for, unused); every 10th declines over the last three months to a fifth of its users, its
+ * users in them more than 50% below the three months before at any size (the at-risk cohort: the
+ * extension's default drop); the others hold steady with 1 to 6 users.
  */
 export function usageOf(
   orgId: string,
@@ -218,7 +219,7 @@ export function usageOf(
 export function activeUsers(orgId: string, packageId: string, back: number): number {
   const u = usageOf(orgId, packageId);
   if (u.unused) return 0;
-  if (!u.declining || back >= 4) return u.users + 2; // at least 3, so that a decline shows
+  if (!u.declining || back >= 3) return u.users + 2; // at least 3, so that a decline shows
   return Math.max(0, Math.round((u.users + 2) * (0.2 + back * 0.2)));
 }
 
