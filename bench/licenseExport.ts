@@ -9,9 +9,11 @@
 // resident memory is each process's own maxRSS, read by a preload at exit.
 // Run: npm run bench:export [-- licenses] [--data <dir>] [--bulk-only] (after `npm run build`; prints a
 // table). LMA_BENCH_RUNS sets the runs of each (5).
-//   --data <dir>  the world seeded there by an earlier run is reopened (its licenses read from its
-//                 world.json); an empty or missing <dir> is seeded first and left in place, so a seed
-//                 of minutes is paid once. Keep it outside the repository.
+//   --data <dir>  the world seeded there by an earlier run (or by `--build <dir> <licenses>` alone) is
+//                 reopened, its licenses read from the mark the seed leaves there (bench-seed.json); an
+//                 empty or missing <dir> is seeded first and left in place, so a seed of minutes is paid
+//                 once. Keep it outside the repository. (`--build` alone: give Node
+//                 --max-old-space-size=8400 at 1,670,000 licenses, as a run gives its seeding child.)
 //   --bulk-only   only the Bulk pair (ours bulk, sf bulk): at 1,000,000 licenses each REST side makes
 //                 500+ requests. The table keeps its rows, with only those two columns.
 import { spawn, spawnSync } from 'node:child_process';
@@ -42,12 +44,16 @@ const flag = (name: string) => {
 /** A world seeded by an earlier run (`--data <dir>`), reopened; undefined: a fresh one in a temporary dir. */
 const DATA = mode === '--build' ? undefined : flag('--data') && resolve(flag('--data')!);
 const BULK_ONLY = process.argv.includes('--bulk-only');
-/** The licenses a world in `dir` was seeded with (its world.json's `seed`), if it has been seeded. */
+/** Written by `--build` into the world's folder once its seed has finished (the local org ignores it). */
+const SEEDED = 'bench-seed.json';
+/** The licenses the world in `dir` was seeded with; undefined if nothing was seeded there. */
 const seededLicenses = (dir: string): number | undefined => {
-  const world = join(dir, 'world.json');
-  if (!existsSync(world)) return undefined;
-  const seed = Number((JSON.parse(readFileSync(world, 'utf8')) as { seed?: unknown }).seed);
-  return Number.isInteger(seed) && seed > 0 ? seed : undefined;
+  if (existsSync(join(dir, SEEDED)))
+    return (JSON.parse(readFileSync(join(dir, SEEDED), 'utf8')) as { licenses: number }).licenses;
+  // world.json is written when a seed starts: without the mark, the seed was stopped or died.
+  if (existsSync(join(dir, 'world.json')))
+    throw new Error(`${dir} holds a seed that did not finish (no ${SEEDED}): remove it to seed again.`);
+  return undefined;
 };
 // Acme Billing gets 60% of a seeded world's licenses: 167,000 gives it about 100,000.
 const LICENSES =
@@ -66,7 +72,9 @@ async function seed(dir: string): Promise<void> {
   const started = performance.now();
   const seeded = await startLocalOrg({ dataDir: dir, seed: LICENSES });
   await seeded.close();
-  console.log(JSON.stringify({ seedMs: performance.now() - started }));
+  const seedMs = performance.now() - started;
+  writeFileSync(join(dir, SEEDED), JSON.stringify({ licenses: LICENSES, seedMs }) + '\n');
+  console.log(JSON.stringify({ seedMs }));
 }
 
 interface Measured {
@@ -128,9 +136,19 @@ async function main(): Promise<void> {
   try {
     if (!DATA || seededLicenses(DATA) === undefined) {
       if (DATA) mkdirSync(DATA, { recursive: true });
+      // The seed holds every table it writes: about 3.4 GB at 1,000,000 licenses, past Node's default
+      // heap limit (about 4 GB) at 1,670,000, where it died of it. Node flags given to this run come after.
+      const seedHeapMb = Math.max(4096, Math.ceil(LICENSES / 200));
       const seeding = spawnSync(
         process.execPath,
-        [...process.execArgv, __filename, '--build', dataDir, String(LICENSES)],
+        [
+          `--max-old-space-size=${seedHeapMb}`,
+          ...process.execArgv,
+          __filename,
+          '--build',
+          dataDir,
+          String(LICENSES),
+        ],
         {
           encoding: 'utf8',
         },
