@@ -8,7 +8,8 @@
 // licenses. API requests are the org's own count (/limits before and after each process); peak
 // resident memory is each process's own maxRSS, read by a preload at exit.
 // Run: npm run bench:export [-- licenses] [--data <dir>] [--bulk-only] (after `npm run build`; prints a
-// table). LMA_BENCH_RUNS sets the runs of each (5).
+// table). LMA_BENCH_RUNS sets the runs of each (5); LMA_BENCH_NODE_FLAGS adds Node flags to our exporting
+// process (a profiler's); LMA_BENCH_MAX_RECORDS sets its Bulk results page size.
 //   --data <dir>  the world seeded there by an earlier run (or by `--build <dir> <licenses>` alone) is
 //                 reopened, its licenses read from the mark the seed leaves there (bench-seed.json); an
 //                 empty or missing <dir> is seeded first and left in place, so a seed of minutes is paid
@@ -213,6 +214,9 @@ async function main(): Promise<void> {
       ...sfEnv(home),
       // sf data query stops at 50,000 records by default (org-max-query-limit).
       SF_ORG_MAX_QUERY_LIMIT: String(LICENSES * 2),
+      ...(process.env.LMA_BENCH_MAX_RECORDS
+        ? { LMA_BENCH_MAX_RECORDS: process.env.LMA_BENCH_MAX_RECORDS }
+        : {}),
     };
     const login = spawnSync(
       process.execPath,
@@ -246,7 +250,10 @@ async function main(): Promise<void> {
     // Warm the server's query path once, so that neither side pays for the first, cold query.
     await api(`/query?q=${encodeURIComponent(soql)}`);
 
+    // LMA_BENCH_NODE_FLAGS: Node flags for our exporting process (`--cpu-prof --cpu-prof-dir=<dir>`).
+    const ourFlags = (process.env.LMA_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
     const ourArgs = (file: string, bulk = false) => [
+      ...ourFlags,
       exporter,
       'bench-lmo',
       pkg.id,
