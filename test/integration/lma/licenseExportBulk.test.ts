@@ -113,6 +113,18 @@ describe('Export Licenses through Bulk API 2.0 against the local org', () => {
     assert.equal(small.via, 'rest');
   });
 
+  test('by default a results page asks for up to 500,000 rows (a page a request: 2 for 1,000,000 licenses)', async () => {
+    const file = join(dir, 'default-pages.csv');
+    const before = requests.length;
+    const { maxRecords: _, ...defaults } = bulk();
+    const result = await exportLicensesToFile(session, group(), file, { bulk: defaults });
+    assert.equal(result.via, 'bulk');
+    const pages = requests.slice(before).filter((l) => l.includes('/results?'));
+    assert.equal(pages.length, 1);
+    assert.match(pages[0]!, /[?&]maxRecords=500000\b/);
+    assert.deepEqual(sortedLines(file), sortedLines(restFile), 'the same CSV, row for row');
+  });
+
   test('Cancel while the job runs: no file, the job aborted and deleted in the org', async () => {
     world.bulk.switches.holdQueryJobs = true;
     const controller = new AbortController();
