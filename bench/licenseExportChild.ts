@@ -3,7 +3,8 @@
 // then exportLicensesToFile. Prints the result, the time of the export alone and, when run with
 // --expose-gc, the largest live heap seen after a collection.
 //   node exporter.js <alias> <package record id> <package name> <file> [bulk]
-// With `bulk`, the licenses after the first page come through a Bulk API 2.0 query job (threshold 1).
+// With `bulk`, the licenses after the first page come through a Bulk API 2.0 query job (threshold 1),
+// in pages of LMA_BENCH_MAX_RECORDS rows if it is set.
 import { exportLicensesToFile } from '../src/files/licenseExportFile';
 import { checkLmaPresence } from '../src/lma/records/lmaPresence';
 import { LmoSession } from '../src/org/lmoSession';
@@ -30,7 +31,7 @@ async function main(
     { package: { id: packageId, name: packageName } },
     file,
     {
-      ...(bulk ? { bulk: { threshold: 1 } } : {}),
+      ...(bulk ? { bulk: { threshold: 1, ...maxRecords } } : {}),
       onProgress: ({ done }) => {
         if (!gc || (done % 10_000 !== 0 && !bulk)) return;
         gc();
@@ -41,6 +42,10 @@ async function main(
   console.log(JSON.stringify({ ...result, exportMs: performance.now() - connected, liveHeapMb }));
 }
 
+/** LMA_BENCH_MAX_RECORDS: the rows asked for per Bulk results page, instead of the export's default. */
+const maxRecords = process.env.LMA_BENCH_MAX_RECORDS
+  ? { maxRecords: Number(process.env.LMA_BENCH_MAX_RECORDS) }
+  : {};
 const [alias, packageId, packageName, file, via] = process.argv.slice(2);
 main(alias!, packageId!, packageName!, file!, via === 'bulk').catch((error: unknown) => {
   console.error(error);

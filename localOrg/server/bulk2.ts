@@ -83,6 +83,11 @@ export interface Bulk2Switches {
   failNextIngestJobs: { count: number; after: number; message: string } | null;
   /** Ingest results listed last row first (Salesforce keeps no upload order: UNCONFIRMED that it ever does). */
   reverseIngestResults: boolean;
+  /**
+   * The most rows a results page holds whatever `maxRecords` asks: a real org's page is "still subject
+   * to the size limits", which ones is UNCONFIRMED (null, the default: `maxRecords` rows).
+   */
+  resultsPageCap: number | null;
 }
 
 export class Bulk2Jobs {
@@ -95,6 +100,7 @@ export class Bulk2Jobs {
     holdIngestJobsAfter: null,
     failNextIngestJobs: null,
     reverseIngestResults: false,
+    resultsPageCap: null,
   };
   private readonly held = new Set<() => void>();
   private queryJobsToday: number[] = [];
@@ -467,7 +473,8 @@ function results(ctx: Ctx, jobs: Bulk2Jobs, job: QueryJob): ApiResponse {
     }
     max = Number(rawMax);
   }
-  const rows = job.result.page(from, max);
+  const cap = jobs.switches.resultsPageCap;
+  const rows = job.result.page(from, cap === null ? max : Math.min(max, cap));
   const next = from + rows.length;
   const lines = [csvLine(job.columns, job.format)];
   for (const r of rows)

@@ -67,6 +67,7 @@ describe('Export Licenses through Bulk API 2.0 against the local org', () => {
     ledger = new Ledger();
     world.bulk.switches.failNextQueryJobs = null;
     world.bulk.switches.breakNextResultsPage = null;
+    world.bulk.switches.resultsPageCap = null;
   });
 
   const group = () => ({ package: { id: pkg.id, name: pkg.name } });
@@ -111,6 +112,23 @@ describe('Export Licenses through Bulk API 2.0 against the local org', () => {
       bulk: bulk({ threshold: pkg.licenseTotal }),
     });
     assert.equal(small.via, 'rest');
+  });
+
+  test('an org that sends fewer rows a page than asked: the locator fetches the rest, every row once', async () => {
+    world.bulk.switches.resultsPageCap = 3000;
+    const file = join(dir, 'capped-pages.csv');
+    const before = requests.length;
+    const { maxRecords: _, ...defaults } = bulk();
+    const result = await exportLicensesToFile(session, group(), file, { bulk: defaults });
+    assert.equal(result.via, 'bulk');
+    assert.equal(result.rows, pkg.licenseTotal);
+    const pages = requests.slice(before).filter((l) => l.includes('/results?'));
+    assert.equal(pages.length, Math.ceil((pkg.licenseTotal - 2000) / 3000));
+    assert.ok(
+      pages.every((l) => /[?&]maxRecords=50000\b/.test(l)),
+      'asked for the default 50,000',
+    );
+    assert.deepEqual(sortedLines(file), sortedLines(restFile), 'the same CSV, row for row');
   });
 
   test('Cancel while the job runs: no file, the job aborted and deleted in the org', async () => {
