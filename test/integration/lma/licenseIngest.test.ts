@@ -15,6 +15,7 @@ import {
 } from '../../../src/lma/workflows/licenseEdits';
 import type { LmoSession } from '../../../src/org/lmoSession';
 import { LicensePicker, openDemoLmo } from './demoLmo';
+import { ingestLedger } from './ingestLedger';
 
 let org: LocalOrg;
 let session: LmoSession;
@@ -171,27 +172,8 @@ test('a job the org fails: what it wrote before is reported changed, the rest no
   assert.equal(now.get(result.applied[0]!.id), result.applied[0]!.seats);
 });
 
-/** A ledger as VS Code's global state keeps it: it outlives the process that wrote it. */
-function ledger() {
-  const ids: string[] = [];
-  const added: string[] = [];
-  return {
-    ids,
-    added,
-    list: () => ids,
-    add: (id: string) => {
-      added.push(id);
-      if (!ids.includes(id)) ids.push(id);
-    },
-    remove: (id: string) => {
-      const at = ids.indexOf(id);
-      if (at >= 0) ids.splice(at, 1);
-    },
-  };
-}
-
 /** What a crashed run leaves: an ingest job created, recorded, uploaded and closed, then nobody. */
-async function crashedJob(ids: string[], jobs: ReturnType<typeof ledger>): Promise<string> {
+async function crashedJob(ids: string[], jobs: ReturnType<typeof ingestLedger>): Promise<string> {
   const licenses = await loadEditableLicenses(session, ids);
   const job = await session.request<{ id: string }>('/jobs/ingest', {
     method: 'POST',
@@ -217,7 +199,7 @@ async function processed(id: string, rows: number): Promise<void> {
 }
 
 test('ingest jobs left by a crash are found by the next bulk change: a running one aborted, each reported with what it wrote, and deleted', async () => {
-  const jobs = ledger();
+  const jobs = ingestLedger();
   // One job the crash left running (held after 2 of its 3 rows), one it left finished (3 of 3 written).
   org.bulk.switches.holdIngestJobsAfter = 2;
   let running: string;

@@ -30,6 +30,7 @@ import { silentLog } from '../../../src/org/log';
 import { OwnerOrgConnections } from '../../../src/org/ownerOrgs';
 import { authorizeWithRefreshToken, openConnection } from '../../../src/org/salesforce';
 import { closePushWorld, openPushWorld } from './pushWorld';
+import { ingestLedger } from './ingestLedger';
 
 let org: LocalOrg;
 let session: LmoSession;
@@ -518,25 +519,6 @@ test('an owner org whose user does not see HasRestrictionEnabled (the other read
   assert.deepEqual(unseen.jobs.map((j) => j.orgId).sort(), [...orgIds].sort());
 });
 
-/** A ledger as VS Code's global state keeps it: it outlives the process that wrote it. */
-function ledger() {
-  const ids: string[] = [];
-  const added: string[] = [];
-  return {
-    ids,
-    added,
-    list: () => ids,
-    add: (id: string) => {
-      added.push(id);
-      if (!ids.includes(id)) ids.push(id);
-    },
-    remove: (id: string) => {
-      const at = ids.indexOf(id);
-      if (at >= 0) ids.splice(at, 1);
-    },
-  };
-}
-
 const ingestJobsInOwner = () => org.bulk.list(org.orgs.devhub.id).filter((j) => j.kind === 'ingest');
 
 /** Until the owner org says the ingest job has processed this many rows (the condition; the local org runs it at once). */
@@ -549,7 +531,7 @@ async function processed(id: string, rows: number): Promise<void> {
 }
 
 test('a successful schedule through ingest leaves no ingest job in the owner org and an empty ledger', async () => {
-  const jobs = ledger();
+  const jobs = ingestLedger();
   const orgIds = await plainOrgs(2);
   assert.deepEqual(ingestJobsInOwner(), []);
   const report = await schedulePush(owner, previewOf(orgIds), {
@@ -567,7 +549,7 @@ test('a successful schedule through ingest leaves no ingest job in the owner org
 });
 
 test('an ingest job left by a crash mid-schedule is found by the next schedule to the same owner org: aborted, reported with its request, and deleted', async () => {
-  const jobs = ledger();
+  const jobs = ingestLedger();
   const crashedOrgs = await plainOrgs(3);
   // What a crashed schedule leaves: its request Created, its ingest job recorded, uploaded, closed, and
   // held running after 2 of its 3 rows.
