@@ -92,6 +92,11 @@ function factoryFor(chunk: Chunk): RowFactory {
   return f;
 }
 
+/** Each chunk of a line as it is (field names and columns), for a reader that keeps columns (columns.ts). */
+export function forEachChunk(value: unknown, onChunk: (keys: string[], columns: Column[]) => void): void {
+  for (const chunk of value as Chunk[]) onChunk(chunk.k, chunk.c);
+}
+
 export function decodeChunks(value: unknown, onRow: (org: string, sobject: string, row: Row) => void): void {
   for (const chunk of value as Chunk[]) {
     const first = chunk.c[0];

@@ -60,12 +60,19 @@ class DictColumn implements Column {
     return this.values[this.codes.get(slot)];
   }
   set(slot: number, value: unknown): void {
+    this.codes.set(slot, this.code(value));
+  }
+  /** The code of `value`, added to the dictionary if it is new. */
+  code(value: unknown): number {
     let code = this.dict!.get(value);
     if (code === undefined) {
       code = this.values.length;
       this.values.push(value);
       this.dict!.set(value, code);
     }
+    return code;
+  }
+  setCode(slot: number, code: number): void {
     this.codes.set(slot, code);
   }
   misfit(rows: number): boolean {
@@ -366,8 +373,8 @@ class IdIndex {
 }
 
 /**
- * Builds a ColumnBlock from rows, one after another, as a snapshot's lines hold them. A row whose id
- * came before is written over its first slot (as a Map keeps a key's first place and last value).
+ * Builds a ColumnBlock from the chunks of a snapshot's lines, one after another. A row whose id came
+ * before is written over its first slot (as a Map keeps a key's first place and last value).
  */
 export class ColumnBuilder {
   private rows = 0;
@@ -375,55 +382,80 @@ export class ColumnBuilder {
   private readonly shapeCodes = new Codes();
   private readonly shapeKeys: string[][] = [];
   private readonly shapeIds = new Map<string, number>();
-  private lastShape = -1;
   /** Per shape, its keys' columns (dropped when a column is added or replaced). */
   private shapeColumns: Array<Column[] | undefined> = [];
   private ids: IdIndex | undefined;
   private lastCounter = 0;
 
-  append(row: Row): void {
-    const id = String(row.Id);
+  /**
+   * The rows of one chunk of a snapshot line (codec.ts: field names once, a column per field, plain or
+   * a dictionary and indexes), without making a row object of each.
+   */
+  appendChunk(
+    keys: readonly string[],
+    chunk: ReadonlyArray<unknown[] | { d: unknown[]; i: number[] }>,
+  ): void {
+    const first = chunk[0];
+    const n = first === undefined ? 0 : Array.isArray(first) ? first.length : first.i.length;
+    const before = this.rows;
+    const idAt = keys.indexOf('Id');
+    const idColumn = chunk[idAt];
+    if (!idColumn) throw new Error('a snapshot line without an Id column');
+    const slots = new Array<number>(n);
+    const again: number[] = [];
+    for (let r = 0; r < n; r++) {
+      const id = Array.isArray(idColumn) ? idColumn[r] : idColumn.d[idColumn.i[r]!];
+      const [slot, written] = this.slotFor(String(id));
+      slots[r] = slot;
+      if (written) again.push(slot);
+    }
+    const shape = this.shapeCode([...keys]);
+    for (let r = 0; r < n; r++) this.shapeCodes.set(slots[r]!, shape);
+    const columns = this.columnsOf(shape);
+    for (let j = 0; j < keys.length; j++) {
+      const column = columns[j]!;
+      const values = chunk[j]!;
+      if (Array.isArray(values)) for (let r = 0; r < n; r++) column.set(slots[r]!, values[r] ?? null);
+      else if (column instanceof DictColumn) {
+        // Each of the chunk's distinct values looked up once, not once a row.
+        const codes = values.d.map((v) => column.code(v ?? null));
+        for (let r = 0; r < n; r++) column.setCode(slots[r]!, codes[values.i[r]!]!);
+      } else for (let r = 0; r < n; r++) column.set(slots[r]!, values.d[values.i[r]!] ?? null);
+    }
+    for (const slot of again) this.clearAbsent(slot, keys);
+    if (before >>> 14 !== this.rows >>> 14) this.refit();
+  }
+
+  /** The slot of the row with this id, and whether a row before had it (it is written again). */
+  private slotFor(id: string): [number, boolean] {
     if (!this.ids) {
       const idColumn = fittingColumn([id], 1);
       this.ids = new IdIndex(idColumn instanceof MintedColumn ? idColumn : undefined);
       this.columns.set('Id', idColumn);
     }
     const ids = this.ids;
-    let slot = -1;
     const n = ids.minted ? mintedWith(ids.minted.prefix, id) : -1;
     if (n > this.lastCounter && ids.ascending === this.rows) {
       this.lastCounter = n;
       ids.ascending++;
-    } else {
-      slot = ids.slotOf(id);
-      if (slot < 0) ids.other.set(id.slice(0, 15), this.rows);
+      return [this.rows++, false];
     }
-    if (slot < 0) slot = this.rows++;
-    const shape = this.shapeOf(row);
-    this.shapeCodes.set(slot, shape);
-    const keys = this.shapeKeys[shape]!;
-    const columns = (this.shapeColumns[shape] ??= keys.map((key) => this.column(key)));
-    // An undefined value is stored as null, as a snapshot line keeps it.
-    for (let j = 0; j < keys.length; j++) columns[j]!.set(slot, row[keys[j]!] ?? null);
-    if (slot < this.rows - 1)
-      // Written again: a field the row had before but not now is gone.
-      for (const [key, c] of this.columns) if (!(key in row)) c.set(slot, ABSENT);
-    if ((this.rows & 0x3fff) === 0) this.refit();
+    const slot = ids.slotOf(id);
+    if (slot >= 0) return [slot, true];
+    ids.other.set(id.slice(0, 15), this.rows);
+    return [this.rows++, false];
   }
 
-  private shapeOf(row: Row): number {
-    const last = this.shapeKeys[this.lastShape];
-    if (last) {
-      let i = 0;
-      let same = true;
-      for (const k in row)
-        if (last[i++] !== k) {
-          same = false;
-          break;
-        }
-      if (same && i === last.length) return this.lastShape;
-    }
-    const keys = Object.keys(row);
+  /** A row written again: a field it had before but not now is gone. */
+  private clearAbsent(slot: number, keys: readonly string[]): void {
+    for (const [key, c] of this.columns) if (!keys.includes(key)) c.set(slot, ABSENT);
+  }
+
+  private columnsOf(shape: number): Column[] {
+    return (this.shapeColumns[shape] ??= this.shapeKeys[shape]!.map((key) => this.column(key)));
+  }
+
+  private shapeCode(keys: string[]): number {
     const name = keys.join('\u0000');
     let code = this.shapeIds.get(name);
     if (code === undefined) {
@@ -431,7 +463,7 @@ export class ColumnBuilder {
       this.shapeKeys.push(keys);
       this.shapeIds.set(name, code);
     }
-    return (this.lastShape = code);
+    return code;
   }
 
   private column(key: string): Column {

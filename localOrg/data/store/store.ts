@@ -14,7 +14,8 @@ import { mintedCounter } from '../ids';
 import type { Row } from '../schema/types';
 import { JournalWriter, encodeLine, fsyncDir, readLines, scanLines } from './journal';
 import { Table } from './table';
-import { decodeChunks, encodeOps, encodeRows } from './codec';
+import { decodeChunks, encodeOps, encodeRows, forEachChunk } from './codec';
+import type { ColumnBuilder } from './columns';
 import type { PutOp } from './codec';
 import type { IndexSpec } from './table';
 
@@ -259,14 +260,14 @@ export class Store {
     const segment = { file, offset: t.offset, length: end - t.offset, lines: t.lines };
     this.segments.set(table, segment);
     table.defer(
-      (put) => this.readSegment(segment, put),
+      (into) => this.readSegment(segment, into),
       true,
-      (put, wanted) => this.readSegmentInSlices(segment, put, wanted),
+      (into, wanted) => this.readSegmentInSlices(segment, into, wanted),
     );
   }
 
   /** Decode a table's lines from the snapshot (checking each again: the file may have changed since). */
-  private readSegment(segment: Segment, put: (row: Row) => void): void {
+  private readSegment(segment: Segment, into: ColumnBuilder): void {
     const file = path.join(this.dir!, SNAPSHOT);
     if (segment.file.fd < 0)
       throw new Error(`${file}: the local org's store is closed; its tables can't be read.`);
@@ -275,7 +276,7 @@ export class Store {
     const validBytes = scanLines(segment.file.fd, segment.offset, end, (body) => {
       const value = parseJson(body);
       if (!Array.isArray(value)) return false;
-      decodeChunks(value, (_o, _t, row) => put(row));
+      forEachChunk(value, (keys, columns) => into.appendChunk(keys, columns));
       lines++;
       return true;
     });
@@ -290,7 +291,7 @@ export class Store {
    */
   private async readSegmentInSlices(
     segment: Segment,
-    put: (row: Row) => void,
+    into: ColumnBuilder,
     wanted: () => boolean,
   ): Promise<void> {
     const file = path.join(this.dir!, SNAPSHOT);
@@ -308,7 +309,7 @@ export class Store {
         if (slice > 0 && performance.now() - started >= this.sliceMs) return !(paused = true);
         const value = parseJson(body);
         if (!Array.isArray(value)) return false;
-        decodeChunks(value, (_o, _t, row) => put(row));
+        forEachChunk(value, (keys, columns) => into.appendChunk(keys, columns));
         lines++;
         slice++;
         return true;
@@ -603,9 +604,9 @@ export class Store {
     for (const [table, segment] of moved) {
       this.segments.set(table, segment);
       table.defer(
-        (put) => this.readSegment(segment, put),
+        (into) => this.readSegment(segment, into),
         false,
-        (put, wanted) => this.readSegmentInSlices(segment, put, wanted),
+        (into, wanted) => this.readSegmentInSlices(segment, into, wanted),
       );
     }
     for (const [table, segment] of written) this.clean.set(table, { segment, changes: table.changes });

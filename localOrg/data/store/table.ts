@@ -17,13 +17,13 @@ export function indexKey(value: unknown, idLike: boolean): unknown {
   return (idLike ? value.slice(0, 15) : value).toLowerCase();
 }
 
-/** Reads a table's rows from the snapshot, handing each to `put`; throws if the file is damaged. */
-export type TableLoader = (put: (row: Row) => void) => void;
+/** Reads a table's rows from the snapshot into `into`; throws if the file is damaged. */
+export type TableLoader = (into: ColumnBuilder) => void;
 /**
  * The same read in slices that let the event loop run between them; `wanted` says whether the read
  * is still wanted (not done otherwise, nor moved to a new snapshot): when it isn't, it stops.
  */
-export type AsyncTableLoader = (put: (row: Row) => void, wanted: () => boolean) => Promise<void>;
+export type AsyncTableLoader = (into: ColumnBuilder, wanted: () => boolean) => Promise<void>;
 
 export class Table {
   /** Rows written since the block was read (all rows, when there is no block), by 15-character id. */
@@ -91,7 +91,7 @@ export class Table {
     const loader = this.loader;
     if (!loader) return;
     const block = new ColumnBuilder();
-    loader((row) => block.append(row)); // throws: tried again on the next use
+    loader(block); // throws: tried again on the next use
     this.loaded(block.finish());
   }
 
@@ -117,7 +117,7 @@ export class Table {
     const block = new ColumnBuilder();
     const wanted = (): boolean => this.loader === loader;
     try {
-      await asyncLoader((row) => block.append(row), wanted);
+      await asyncLoader(block, wanted);
     } catch (e) {
       if (wanted()) throw e;
     } finally {
