@@ -198,8 +198,12 @@ class BytesColumn implements Column {
       this.bytes.copy(next, 0, 0, this.used);
       this.bytes = next;
     }
-    const n = this.bytes.write(text, this.used, 'utf8');
-    if (this.ascii && n !== text.length) this.ascii = false;
+    let n = this.bytes.write(text, this.used, 'utf8');
+    if (n !== text.length && this.bytes.toString('utf8', this.used, this.used + n) !== text) {
+      // Not UTF-8 text (a lone surrogate would come back as U+FFFD): kept as it is.
+      this.other.set(slot, text);
+      n = 0;
+    } else if (n !== text.length) this.ascii = false;
     this.used += n;
     if (slot + 2 > this.starts.length) {
       const next = new Uint32Array(this.starts.length * 2);

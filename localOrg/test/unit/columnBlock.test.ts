@@ -28,7 +28,12 @@ function rowsOfEveryKind(): Row[] {
       Lead: mintId('00Q', 500_000 + i),
       Account: i % 3 === 0 ? null : i % 7 === 0 ? '001000000000001' : mintId('001', 900_000 + (i % 6000)),
       OrgId: `00D${String(i).padStart(12, 'x')}`,
-      Name: i % 13 === 0 ? `Société Générale ${i} — 株式会社` : `Customer ${i}`,
+      Name:
+        i % 13 === 0
+          ? `Société Générale ${i} — 株式会社`
+          : i === 4242
+            ? 'half a pair \ud800'
+            : `Customer ${i}`,
       Empty: i % 17 === 0 ? '' : `e${i}`,
       Score: i % 19 === 0 ? i / 7 : i,
       Unique: i % 23 === 0 ? { nested: i } : `u-${i}`,
