@@ -300,7 +300,6 @@ export class LmoTreeModel {
     }
   }
 
-  /** A package's test installs: one running now, the last one kept. */
   /**
    * The installed LMA's version on the org node. Connecting doesn't read it: the first time the node
    * shows, one Tooling query (kept for the connection, readLmaVersion) is made beside the packages'
@@ -320,6 +319,7 @@ export class LmoTreeModel {
     return undefined;
   }
 
+  /** A package's test installs: one running now, the last one kept. */
   testInstallMark(node: LmaNode): TestInstallMark | undefined {
     if (node.kind !== 'package') return undefined;
     return {

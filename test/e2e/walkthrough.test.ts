@@ -101,6 +101,17 @@ test(
           .console.packages()
           .find((p) => p.name === 'Acme Labs Toolkit')!;
         await demoOrg().console.associate(labs.id, { status: 'Trial', lengthDays: 14, seats: 5 });
+        // Shown by the check above, the tree reads the LMA's version and whether the FMA is there, and
+        // draws them a moment later: redrawn, it takes the focus back and would close the palette that
+        // runs Refresh before Enter reaches it.
+        await page
+          .locator('.part.sidebar .monaco-list-row', { hasText: /· LMA \d/ })
+          .first()
+          .waitFor();
+        await page
+          .locator('.part.sidebar .monaco-list-row', { hasText: /Feature parameters/ })
+          .first()
+          .waitFor();
         await workbench.runCommand('LMA: Refresh');
         await walkthrough.waitUntilChecked('associatePackage');
         // Acme Billing, associated with its terms, completed step 4 earlier (VS Code keeps a step done).
