@@ -12,7 +12,7 @@ import { featureParameters } from 'lma-local-org/testing';
 import { demoProject } from '../../scripts/demoProject.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { customerWithFivePackages } from '../integration/lma/customerWorld.ts';
-import { eventually, withSession } from './harness.ts';
+import { eventually, extensionLog, withSession } from './harness.ts';
 
 let org: LocalOrg;
 let customer: { orgId: string };
@@ -55,7 +55,7 @@ test(
   async () => {
     await withSession(
       'customer',
-      async ({ workbench, page, saveArtifacts }) => {
+      async ({ workbench, page, server, saveArtifacts }) => {
         await workbench.openViewContainer('License Management');
         await workbench.connectTo('lmo-customer');
         await workbench.expandTreeItem(/^Packages/);
@@ -172,7 +172,11 @@ test(
         // and in a notification naming the permission, before any request reaches the login page, and
         // Open Permission Sets opens Setup's Permission Sets through the front door.
         org.lmo.subscriberLogin({ fieldExposed: true, granted: false });
+        // The view shows the same heading before and after: the new connection is waited for in the log.
+        const connections = () => extensionLog(server).match(/Connected to /g)?.length ?? 0;
+        const earlier = connections();
         await workbench.connectTo('lmo-customer');
+        await eventually('the new connection', () => (connections() > earlier ? true : undefined));
         await view.getByRole('heading', { name: 'Fabrikam Five', level: 1 }).waitFor({ timeout: 30_000 });
         const pageRequests = org.lmo.subscriberLogin().pageRequests;
         requested.length = 0;

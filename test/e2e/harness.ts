@@ -167,14 +167,27 @@ export async function withSession(
   }
 }
 
+/** The server's log files whose name ends with `name`, by their path under its logs folder. */
+function logFiles(server: CodeServer, name: string): string[] {
+  const logs = path.join(server.userDataDir, 'logs');
+  return fs.existsSync(logs)
+    ? (fs.readdirSync(logs, { recursive: true }) as string[])
+        .filter((f) => f.endsWith(name))
+        .map((f) => path.join(logs, f))
+    : [];
+}
+
+/** What the extension's Output channel holds so far, as written to its log file (no panel opened). */
+export function extensionLog(server: CodeServer): string {
+  return logFiles(server, 'LMA Explorer.log')
+    .map((file) => fs.readFileSync(file, 'utf8'))
+    .join('\n');
+}
+
 /** Extension host log lines that report an activation error of our extension. */
 export function activationErrors(server: CodeServer): string[] {
-  const logs = path.join(server.userDataDir, 'logs');
-  const files = fs.existsSync(logs)
-    ? (fs.readdirSync(logs, { recursive: true }) as string[]).filter((f) => f.endsWith('exthost.log'))
-    : [];
-  return files.flatMap((file) => {
-    const lines = fs.readFileSync(path.join(logs, file), 'utf8').split('\n');
+  return logFiles(server, 'exthost.log').flatMap((file) => {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
     return lines.flatMap((line, i) =>
       line.includes(`Activating extension ${EXTENSION_ID} failed`) ||
       line.includes(`'${EXTENSION_ID}' failed`)
