@@ -483,12 +483,15 @@ export class ColumnBuilder {
   private refit(): void {
     for (const [key, c] of this.columns) {
       if (key === 'Id' || !c.misfit(this.rows)) continue;
-      let next: Column;
+      let next: Column = new PlainColumn();
       if (c instanceof DictColumn) next = fittingColumn(c.values, this.rows);
-      else {
-        const values = Array.from({ length: this.rows }, (_, i) => c.get(i));
-        next = c instanceof MintedColumn ? fittingColumn(values, this.rows) : new PlainColumn();
-        if (next instanceof MintedColumn) next = new BytesColumn();
+      else if (c instanceof MintedColumn) {
+        // Too many values that aren't its prefix's ids: text if they are text.
+        const fit = fittingColumn(
+          Array.from({ length: this.rows }, (_, i) => c.get(i)),
+          this.rows,
+        );
+        if (!(fit instanceof PlainColumn)) next = new BytesColumn();
       }
       for (let i = 0; i < this.rows; i++) next.set(i, c.get(i));
       this.columns.set(key, next);

@@ -269,6 +269,18 @@ async function writtenParents(api: LmoApi, id: string, field: string): Promise<s
 }
 
 /**
+ * The jobs a crash left in the org that `jobs` names (none kept: the CLI), cleaned
+ * (`cleanAbandonedIngestJobs`) and said as a report says them (`abandonedIngestMessage`).
+ */
+export async function reportAbandonedIngestJobs(
+  api: LmoApi,
+  jobs: BulkJobLedger | undefined,
+): Promise<string[]> {
+  if (!jobs?.list().length) return [];
+  return (await cleanAbandonedIngestJobs(api, jobs)).map((job) => abandonedIngestMessage(job));
+}
+
+/**
  * What a user is told of a job found left behind: what it wrote, so nobody believes it wrote nothing,
  * worded by what wrote it (a bulk License change writes records; a push schedule creates push jobs in a
  * request the user may never have seen started, named so they can abort it).

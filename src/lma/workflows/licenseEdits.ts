@@ -29,9 +29,8 @@ import { loadHistorySince } from '../records/licenseHistory';
 import type { LmoApi } from '../records/lmoApi';
 import { LICENSE_OBJECT } from '../records/objects';
 import {
-  abandonedIngestMessage,
-  cleanAbandonedIngestJobs,
   IngestResultsUnknown,
+  reportAbandonedIngestJobs,
   runIngestJob,
   type IngestOptions,
 } from '../records/bulkIngest';
@@ -243,10 +242,8 @@ export async function applyBulkChange(
   };
   if (!confirmationGiven(bulk.confirmation, options.confirmed))
     throw new LmoError('salesforce', 'The bulk change needs its confirmation; nothing was written.');
-  if (options.ingestJobs?.list().length) {
-    const abandoned = await cleanAbandonedIngestJobs(api, options.ingestJobs);
-    if (abandoned.length) result.abandoned = abandoned.map((job) => abandonedIngestMessage(job));
-  }
+  const abandoned = await reportAbandonedIngestJobs(api, options.ingestJobs);
+  if (abandoned.length) result.abandoned = abandoned;
   const today = options.today ?? new Date();
   const ready: { license: EditableLicense; plan: ChangePlan & { kind: 'ready' } }[] = [];
   for (const item of bulk.items) {

@@ -7,8 +7,7 @@
  */
 import { LmoError } from '../../base/lmoError';
 import {
-  abandonedIngestMessage,
-  cleanAbandonedIngestJobs,
+  reportAbandonedIngestJobs,
   runIngestJob,
   type IngestOutcome,
   type IngestRowResult,
@@ -175,9 +174,8 @@ export async function schedulePush(
 
 /** The ingest jobs a crash left in the owner org, cleaned first (aborted, deleted), as the report says them. */
 async function cleanAbandoned(owner: LmoApi, options: ScheduleOptions): Promise<{ abandoned?: string[] }> {
-  if (!options.ingestJobs?.list().length) return {};
-  const found = await cleanAbandonedIngestJobs(owner, options.ingestJobs);
-  return found.length ? { abandoned: found.map((job) => abandonedIngestMessage(job)) } : {};
+  const abandoned = await reportAbandonedIngestJobs(owner, options.ingestJobs);
+  return abandoned.length ? { abandoned } : {};
 }
 
 /**
