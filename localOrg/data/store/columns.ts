@@ -123,6 +123,11 @@ function counterOf(prefix: string, id: string): number {
   return n === 0 || n > MAX_COUNTER ? -1 : n;
 }
 
+/** A column that keeps the values outside its kind in a Map beside it fits while they are at most an eighth of its rows. */
+function tooManyOthers(other: Map<number, unknown>, rows: number): boolean {
+  return other.size > 1024 && other.size * 8 > rows;
+}
+
 /**
  * Ids minted with one key prefix, kept as their counters; null as NULL_CODE; anything else (another
  * prefix, a 15-character id, ABSENT) in `other`, its code 0.
@@ -154,7 +159,7 @@ class MintedColumn implements Column {
     this.counters.set(slot, n > 0 ? n : 0);
   }
   misfit(rows: number): boolean {
-    return this.other.size > 1024 && this.other.size * 8 > rows;
+    return tooManyOthers(this.other, rows);
   }
   finish(rows: number): void {
     this.counters.trim(rows);
@@ -214,7 +219,7 @@ class BytesColumn implements Column {
     this.count = slot + 1;
   }
   misfit(rows: number): boolean {
-    return this.other.size > 1024 && this.other.size * 8 > rows;
+    return tooManyOthers(this.other, rows);
   }
   finish(rows: number): void {
     while (this.count < rows) this.append(this.count, ABSENT);
