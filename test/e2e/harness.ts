@@ -302,18 +302,45 @@ export class Workbench {
     return form;
   }
 
-  /** LMA: Connect License Management Org… and pick an org of the CLI auth store by alias. */
+  /**
+   * LMA: Connect License Management Org… and pick an org of the CLI auth store by alias. The org
+   * list loads after the picker opens; a tree refresh that completes meanwhile takes the focus back
+   * and closes the picker. Then it is opened again (at most three times), and the error lists the
+   * focus changes.
+   */
   async connectTo(alias: string): Promise<void> {
-    const input = await this.typeInPalette('>LMA: Connect License Management Org');
-    await this.page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'Connect License Management Org' })
-      .first()
-      .waitFor();
-    await input.press('Enter');
-    const org = this.page.locator('.quick-input-list .monaco-list-row', { hasText: alias }).first();
-    await org.waitFor({ timeout: 30_000 });
-    await input.fill(alias);
-    await org.click();
+    const picker = this.page.locator('.quick-input-widget');
+    const title = picker.locator('.quick-input-title', { hasText: 'Connect License Management Org' });
+    const org = picker.locator('.quick-input-list .monaco-list-row', { hasText: alias }).first();
+    for (let attempt = 1; ; attempt++) {
+      const input = await this.typeInPalette('>LMA: Connect License Management Org');
+      await picker
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'Connect License Management Org' })
+        .first()
+        .waitFor();
+      await input.press('Enter');
+      await title.waitFor({ timeout: 30_000 });
+      const shown = await Promise.race([
+        org.waitFor({ timeout: 30_000 }).then(() => true),
+        picker.waitFor({ state: 'hidden', timeout: 30_000 }).then(() => false),
+      ]).catch(() => false);
+      const picked =
+        shown &&
+        (await input
+          .fill(alias, { timeout: 10_000 })
+          .then(() => org.click({ timeout: 10_000 }))
+          .then(
+            () => true,
+            () => false,
+          ));
+      if (picked) return;
+      if (attempt === 3 || (await title.isVisible())) {
+        const trace = (await focusTrace(this.page)).slice(-12).join('\n  ');
+        throw new Error(
+          `${alias} was not picked in Connect License Management Org.\nLast focus changes:\n  ${trace}`,
+        );
+      }
+    }
   }
 
   /** Waits until no view of the side bar is loading (none shows its progress bar). */
