@@ -4,7 +4,7 @@
 //   plan        = the preview (planPush): the LMO's candidates and the owner org's subscribers
 //   schedule    = the request, its jobs 200 per sObject Collections request, then Pending (scheduled a
 //                 day ahead, then aborted, so the local org doesn't run them)
-//   schedule (Collections) = the same jobs through sObject Collections (bulkThreshold past the job count)
+//   schedule (Collections) = the same jobs through sObject Collections (ingestThreshold past the job count)
 //   schedule (sf package push-upgrade) = the official CLI as a process (test/integration/localOrg/sfProcess.ts,
 //                 logged in to the Dev Hub beforehand) scheduling the same orgs, given as an --org-file of
 //                 15-character ids (its readOrgFile keeps only ^00D[a-zA-Z0-9]{12}$; an --org-list of
@@ -105,7 +105,7 @@ async function main() {
     const collections = await measure(() =>
       schedulePush(owner, preview, {
         when: new Date(Date.now() + 86_400_000),
-        bulkThreshold: preview.jobs.length + 1,
+        ingestThreshold: preview.jobs.length + 1,
       }),
     );
     if (collections.value.kind === 'started') await abortPush(owner, collections.value.requestId);

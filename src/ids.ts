@@ -106,6 +106,7 @@ export const settings = {
   remoteSites: 'lma.testInstall.remoteSites',
   exportBulkThreshold: 'lma.export.bulkThreshold',
   bulkChangeIngestThreshold: 'lma.bulkChange.ingestThreshold',
+  pushIngestThreshold: 'lma.pushUpgrade.ingestThreshold',
   usageAtRiskDrop: 'lma.usage.atRiskDrop',
 } as const;
 export type SettingKey = (typeof settings)[keyof typeof settings];
@@ -117,6 +118,7 @@ export const settingDefaults = {
   [settings.remoteSites]: 'ask',
   [settings.exportBulkThreshold]: 12000,
   [settings.bulkChangeIngestThreshold]: 2000,
+  [settings.pushIngestThreshold]: 2000,
   [settings.usageAtRiskDrop]: 0.5,
 } as const satisfies Record<SettingKey, string | number>;
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { commands, settingDefaults, settings } from '../ids';
+import { commands, settings } from '../ids';
 import { formatExpiration, isoDate, MAX_TRIAL_DAYS } from '../lma/rules/encodings';
 import {
   convertToActive,
@@ -27,6 +27,7 @@ import { loadLicenseIds } from '../lma/records/licenses';
 import type { LmoSession } from '../org/lmoSession';
 import type { LmaNode, StatusGroupNode } from '../views/nodes';
 import type { Services } from '../services';
+import { ingestThreshold } from '../state/ingestSettings';
 import { LicensePanel } from '../webviews/licensePanel';
 import type { CommandHandlers } from './commandTable';
 import { pickLicense } from './picks';
@@ -291,9 +292,7 @@ async function runBulk(
     applyBulkChange(session, approved, {
       confirmed,
       signal,
-      ingestThreshold: vscode.workspace
-        .getConfiguration()
-        .get<number>(settings.bulkChangeIngestThreshold, settingDefaults[settings.bulkChangeIngestThreshold]),
+      ingestThreshold: ingestThreshold(settings.bulkChangeIngestThreshold),
       ingestJobs:
         session.state.kind === 'connected'
           ? services.bulkIngestJobs.forOrg(session.state.org.orgId)

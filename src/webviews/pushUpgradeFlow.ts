@@ -5,7 +5,6 @@
  * confirmation through the `AskConfirmation` port, schedulePush under the command pipeline's progress
  * with Cancel), then the hand-over to the watch flow. Every message has passed the protocol's gate.
  */
-import type { BulkJobLedger } from '../lma/records/bulkQuery';
 import type { LmoApi } from '../lma/records/lmoApi';
 import { countSelection, type PushScope } from '../lma/records/pushUpgrade';
 import { selectionOfForm } from '../lma/rules/pushSelection';
@@ -23,6 +22,7 @@ import {
   finishSchedule,
   planPush,
   schedulePush,
+  type ScheduleOptions,
   type ScheduleReport,
 } from '../lma/workflows/pushUpgrade';
 import {
@@ -52,10 +52,11 @@ export interface PushFlowPorts {
   /** Hands a started request over to the watch flow. */
   watch(owner: LmoApi, scope: PushScope, requestId: string): Promise<void>;
   /**
-   * The ingest ledger of the owner org (VS Code's global state, by org id): a schedule records its ingest
-   * job there and first cleans what a crash left. Absent or undefined: no ledger.
+   * How a schedule to `owner` uses Bulk API 2.0 ingest: from how many jobs on (the setting), and the
+   * owner org's ingest ledger (VS Code's global state, by org id), where a schedule records its ingest
+   * job and first cleans what a crash left. Absent: the default threshold and no ledger.
    */
-  ingestJobs?(owner: LmoApi): BulkJobLedger | undefined;
+  ingest?(owner: LmoApi): Pick<ScheduleOptions, 'ingestJobs' | 'ingestThreshold'>;
   /** After a schedule, a finish or an abort (never a preview): the package's push requests changed. */
   requestsChanged(): void;
   log: { warn(message: string): void };
@@ -202,7 +203,7 @@ export class PushUpgradeFlow {
           schedulePush(owner, preview, {
             when,
             signal,
-            ingestJobs: this.ports.ingestJobs?.(owner),
+            ...this.ports.ingest?.(owner),
             onProgress: (created, total) => report(`${created} of ${total}`),
           }),
         );
@@ -250,7 +251,7 @@ export class PushUpgradeFlow {
         finishSchedule(request.owner, request.requestId, request.remaining, {
           when: request.when,
           signal,
-          ingestJobs: this.ports.ingestJobs?.(request.owner),
+          ...this.ports.ingest?.(request.owner),
           onProgress: (created, total) => report(`${created} of ${total}`),
         }),
       );

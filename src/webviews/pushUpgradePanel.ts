@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { webviewTypes } from '../ids';
+import { settings, webviewTypes } from '../ids';
 import type { LmoApi } from '../lma/records/lmoApi';
 import { scopeForVersion, type PushScope } from '../lma/records/pushUpgrade';
 import type { Package } from '../lma/records/types';
@@ -14,6 +14,7 @@ import {
   type SelectionForm,
 } from '../protocol/pushUpgrade';
 import type { Services } from '../services';
+import { ingestThreshold } from '../state/ingestSettings';
 import { PanelRegistry, WebviewHost } from './host/webviewHost';
 import { panelPort, registerPanelSerializer } from './host/vscodePanel';
 import { createWebviewPanel, showPage } from './host/webviewHtml';
@@ -187,7 +188,10 @@ export class PushUpgradePanel {
         run: actions.run,
         watch: actions.watch,
         requestsChanged: () => actions.requestsChanged(scope.target.packageId),
-        ingestJobs: (owner) => services.ingestJobsOf(owner),
+        ingest: (owner) => ({
+          ingestJobs: services.ingestJobsOf(owner),
+          ingestThreshold: ingestThreshold(settings.pushIngestThreshold),
+        }),
         log: services.log,
       });
     });

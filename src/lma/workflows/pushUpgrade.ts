@@ -111,8 +111,11 @@ export interface ScheduleOptions {
   when?: Date;
   signal?: AbortSignal;
   onProgress?: (created: number, total: number) => void;
-  /** Jobs from this many on go through one Bulk API 2.0 ingest job (default `BULK_JOBS_THRESHOLD`). */
-  bulkThreshold?: number;
+  /**
+   * Jobs from this many on go through one Bulk API 2.0 ingest job (the setting
+   * `lma.pushUpgrade.ingestThreshold`; absent: `BULK_JOBS_THRESHOLD`); 0: always sObject Collections.
+   */
+  ingestThreshold?: number;
   /**
    * The owner org's ingest jobs not yet deleted (VS Code's global state, the ledger bulk License changes
    * use, by org id): each job is recorded before its upload, and the jobs a crash left are cleaned and
@@ -225,7 +228,8 @@ async function addJobsAndStart(
   existing: number,
   options: ScheduleOptions,
 ): Promise<ScheduleReport> {
-  if (orgIds.length && orgIds.length >= (options.bulkThreshold ?? BULK_JOBS_THRESHOLD)) {
+  const threshold = options.ingestThreshold ?? BULK_JOBS_THRESHOLD;
+  if (orgIds.length && threshold > 0 && orgIds.length >= threshold) {
     const added = await addJobsInBulk(owner, requestId, orgIds, options);
     if ('kind' in added) return added;
     return start(owner, requestId, existing + added.created, added.refused, options);

@@ -420,15 +420,15 @@ const previewOf = (orgIds: string[]) =>
     new Map(),
   );
 
-test('jobs through a Bulk API 2.0 ingest job past the threshold: the same report as through Collections, a refused org with its error', async () => {
+test('jobs through a Bulk API 2.0 ingest job from the threshold on (0: never): the same report as through Collections, a refused org with its error', async () => {
   const stranger = toId18('00D0000000BULK1');
   const reports = [];
-  for (const bulkThreshold of [1, 10_000]) {
+  for (const ingestThreshold of [1, 10_000, 0]) {
     const orgIds = await plainOrgs(3);
     const hub = counted(owner);
     const report = await schedulePush(hub.api, previewOf([...orgIds, stranger]), {
       when: new Date(Date.now() + 86_400_000),
-      bulkThreshold,
+      ingestThreshold,
     });
     assert.equal(report.kind, 'started', JSON.stringify(report));
     if (report.kind !== 'started') return;
@@ -441,7 +441,7 @@ test('jobs through a Bulk API 2.0 ingest job past the threshold: the same report
     assert.equal((await readPushRequest(owner, report.requestId))?.status, 'Pending');
     assert.equal(
       hub.requests.some((r) => r.startsWith('POST /jobs/ingest')),
-      bulkThreshold === 1,
+      ingestThreshold === 1,
       hub.requests.join('\n'),
     );
     // The request's jobs are what was created: no query counts them again (the CLI makes none either).
@@ -457,6 +457,7 @@ test('jobs through a Bulk API 2.0 ingest job past the threshold: the same report
   assert.equal(reports[0]![0]!.orgId, stranger);
   assert.match(reports[0]![0]!.message, /^INVALID_CROSS_REFERENCE_KEY: /);
   assert.deepEqual(reports[0], reports[1]);
+  assert.deepEqual(reports[0], reports[2]);
 });
 
 test('a connection lost during the ingest job: the request is left Created with its orgs; finishing it adds none twice and starts it', async () => {
@@ -471,13 +472,13 @@ test('a connection lost during the ingest job: the request is left Created with 
       return owner.request<T>(path, options);
     },
   };
-  const report = await schedulePush(flaky, previewOf(orgIds), { bulkThreshold: 1 });
+  const report = await schedulePush(flaky, previewOf(orgIds), { ingestThreshold: 1 });
   assert.equal(report.kind, 'interrupted', JSON.stringify(report).slice(0, 500));
   if (report.kind !== 'interrupted') return;
   assert.deepEqual(report.remaining, orgIds);
   assert.match(report.message, /the request is not started\. Finish it or abort it\./);
   assert.equal((await readPushRequest(owner, report.requestId))?.status, 'Created');
-  const finished = await finishSchedule(owner, report.requestId, report.remaining, { bulkThreshold: 1 });
+  const finished = await finishSchedule(owner, report.requestId, report.remaining, { ingestThreshold: 1 });
   assert.equal(finished.kind, 'started', JSON.stringify(finished));
   if (finished.kind !== 'started') return;
   assert.equal(finished.jobs, 3);
@@ -536,7 +537,7 @@ test('a successful schedule through ingest leaves no ingest job in the owner org
   assert.deepEqual(ingestJobsInOwner(), []);
   const report = await schedulePush(owner, previewOf(orgIds), {
     when: new Date(Date.now() + 86_400_000),
-    bulkThreshold: 1,
+    ingestThreshold: 1,
     ingestJobs: jobs,
   });
   assert.equal(report.kind, 'started', JSON.stringify(report));
@@ -592,7 +593,7 @@ test('an ingest job left by a crash mid-schedule is found by the next schedule t
   try {
     report = await schedulePush(owner, previewOf(await plainOrgs(2)), {
       when: new Date(Date.now() + 86_400_000),
-      bulkThreshold: 1,
+      ingestThreshold: 1,
       ingestJobs: jobs,
     });
   } finally {

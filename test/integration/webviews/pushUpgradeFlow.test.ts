@@ -64,7 +64,7 @@ function panel(
     run: (_title, step) => step(progress),
     watch: async (_owner, _scope, requestId) => void watched.push(requestId),
     requestsChanged: () => void changes.count++,
-    ...(ingestJobs && { ingestJobs: () => ingestJobs }),
+    ...(ingestJobs && { ingest: () => ({ ingestJobs }) }),
     log: silentLog,
   };
   return { flow: new PushUpgradeFlow(scope, ports), posted, asked, watched, changes };
