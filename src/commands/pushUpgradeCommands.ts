@@ -142,6 +142,7 @@ export function pushUpgradeActions(services: Services): PushUpgradeActions {
       pipeline.command({ title: 'Push Upgrade', needs }, (_needs, run) =>
         watchRequest(services, run, owner, scope, requestId),
       )(),
+    showRequest: async (scope, requestId) => showRequest(services, scope, requestId),
   };
 }
 
@@ -240,15 +241,20 @@ async function watchRequest(
     'Retry Failed Orgs',
   );
   if (action === 'Show Request') {
-    PushRequestPanel.show(services, {
-      packageRecordId: scope.packageRecordId,
-      packageName: scope.target.packageName ?? '',
-      requestId,
-    });
+    showRequest(services, scope, requestId);
     return;
   }
   if (action !== 'Retry Failed Orgs') return;
   await retryInPanel(services, run, owner, scope, requestId);
+}
+
+/** The view of a request of the scope's package. */
+function showRequest(services: Services, scope: PushScope, requestId: string): void {
+  PushRequestPanel.show(services, {
+    packageRecordId: scope.packageRecordId,
+    packageName: scope.target.packageName ?? '',
+    requestId,
+  });
 }
 
 /** A retry of a request's failed orgs: the push panel on exactly those orgs (the same preview, schedule and confirmation). */

@@ -5,6 +5,7 @@
  * rules and schedules only the preview it built itself, never a list of orgs the page names.
  */
 import type { SelectionCounts } from '../lma/records/pushUpgrade';
+import { isSalesforceId } from '../lma/records/soql';
 import { licenseStatuses, type LicenseStatus } from '../lma/records/types';
 import type { PushSelectionForm } from '../lma/rules/pushSelection';
 import type { ExcludedOrg, ExclusionReason, OrgTypeFilter } from '../lma/rules/pushUpgrade';
@@ -47,7 +48,8 @@ export interface RefusedOrg {
 /** What came of a schedule, as the panel shows it. */
 /**
  * How a schedule ended; `abandoned`: the ingest jobs an earlier schedule (or bulk change) in the owner org
- * left behind, found, aborted and deleted first, each said with what it wrote and the next step.
+ * left behind, found, aborted and deleted first, each said with what it wrote and the next step;
+ * `abandonedRequests`: the push requests those jobs created jobs in, each offered to open (`showRequest`).
  */
 export type ScheduleOutcome = (
   | {
@@ -64,7 +66,7 @@ export type ScheduleOutcome = (
   | { kind: 'aborted'; requestId: string; message: string }
   /** Nothing was created: a time in the past, a dismissed confirmation, a stale preview, a refusal. */
   | { kind: 'notScheduled'; message: string }
-) & { abandoned?: string[] };
+) & { abandoned?: string[]; abandonedRequests?: string[] };
 
 /** What the page keeps across a hide or a reload: its filters and the revision they started from. */
 export interface PageDraft {
@@ -103,6 +105,8 @@ export type PushUpgradeMessage =
   | { kind: 'abort' }
   /** Watch the request just started (the watch flow: progress, failures, retry). */
   | { kind: 'watch' }
+  /** Open the view of a push request the last result named among `abandonedRequests`. */
+  | { kind: 'showRequest'; requestId: string }
   /** "Load from File…": the host asks for a file of org ids (its own open dialog) and reads it. */
   | { kind: 'loadOrgIds' };
 
@@ -138,6 +142,11 @@ export function parsePushUpgradeMessage(message: unknown): Parsed<PushUpgradeMes
           if (typeof m.when !== 'string' || m.when.length > MAX_WHEN)
             return { error: `schedule.when is not a text of at most ${MAX_WHEN} characters` };
           return { message: { kind: 'schedule', previewId: m.previewId, when: m.when } };
+        case 'showRequest':
+          if (keys !== 'kind,requestId') return { error: 'showRequest takes exactly kind and requestId' };
+          if (typeof m.requestId !== 'string' || !isSalesforceId(m.requestId))
+            return { error: 'showRequest.requestId is not a record id' };
+          return { message: { kind: 'showRequest', requestId: m.requestId } };
         default:
           return undefined;
       }

@@ -51,6 +51,8 @@ export interface PushFlowPorts {
   run(title: string, step: (progress: Progress) => Promise<void>): Promise<void>;
   /** Hands a started request over to the watch flow. */
   watch(owner: LmoApi, scope: PushScope, requestId: string): Promise<void>;
+  /** Opens a push request's view (its status, jobs and failures; Abort, Retry). */
+  showRequest(scope: PushScope, requestId: string): Promise<void>;
   /**
    * How a schedule to `owner` uses Bulk API 2.0 ingest: from how many jobs on (the setting), and the
    * owner org's ingest ledger (VS Code's global state, by org id), where a schedule records its ingest
@@ -80,6 +82,8 @@ export class PushUpgradeFlow {
   private previews = 0;
   private held: HeldPreview | undefined;
   private request: Held = { kind: 'none' };
+  /** The push requests the last result named as written to by a job a crash left: the ones it may open. */
+  private abandonedRequests: readonly string[] = [];
   private busy = false;
 
   constructor(
@@ -120,6 +124,8 @@ export class PushUpgradeFlow {
         return this.finishOrAbort(message.kind);
       case 'watch':
         return this.watch();
+      case 'showRequest':
+        return this.showRequest(message.requestId);
     }
   }
 
@@ -261,6 +267,7 @@ export class PushUpgradeFlow {
   }
 
   private async show(owner: LmoApi, report: ScheduleReport, when: Date | undefined): Promise<void> {
+    this.abandonedRequests = report.abandonedRequests ?? [];
     this.request =
       report.kind === 'started'
         ? { kind: 'started', owner, requestId: report.requestId }
@@ -268,6 +275,17 @@ export class PushUpgradeFlow {
           ? { kind: 'interrupted', owner, requestId: report.requestId, remaining: report.remaining, when }
           : { kind: 'none' };
     await this.post({ kind: 'scheduleResult', outcome: outcomeOf(report, when) });
+  }
+
+  /** A request the last result named (never any id a page sends): its view, to abort or finish it. */
+  private async showRequest(requestId: string): Promise<void> {
+    if (!this.abandonedRequests.includes(requestId)) {
+      this.ports.log.warn(
+        `Push Upgrade panel: showRequest asked for ${requestId}, which the last result did not name; nothing opened.`,
+      );
+      return;
+    }
+    await this.ports.showRequest(this.scope, requestId);
   }
 
   private async watch(): Promise<void> {
@@ -311,7 +329,11 @@ export function summarize(preview: PushPreview): PreviewSummary {
 
 function outcomeOf(report: ScheduleReport, when: Date | undefined): ScheduleOutcome {
   const outcome = outcomeOfKind(report, when);
-  return report.abandoned?.length ? { ...outcome, abandoned: report.abandoned } : outcome;
+  return {
+    ...outcome,
+    ...(report.abandoned?.length && { abandoned: report.abandoned }),
+    ...(report.abandonedRequests?.length && { abandonedRequests: report.abandonedRequests }),
+  };
 }
 
 function outcomeOfKind(report: ScheduleReport, when: Date | undefined): ScheduleOutcome {

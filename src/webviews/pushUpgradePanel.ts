@@ -31,6 +31,7 @@ export interface PushUpgradeActions {
   owner(pkg: Package): Promise<LmoApi | undefined>;
   run: PushFlowPorts['run'];
   watch: PushFlowPorts['watch'];
+  showRequest: PushFlowPorts['showRequest'];
   /** A schedule, finish or abort changed the package's push requests (its Push Upgrades node reads them again). */
   requestsChanged(packageId: string | undefined): void;
   /** "Load from File…": an open dialog and the file's org ids, or why none; undefined: dismissed. */
@@ -187,6 +188,7 @@ export class PushUpgradePanel {
         askConfirmation: services.askConfirmation,
         run: actions.run,
         watch: actions.watch,
+        showRequest: actions.showRequest,
         requestsChanged: () => actions.requestsChanged(scope.target.packageId),
         ingest: (owner) => ({
           ingestJobs: services.ingestJobsOf(owner),

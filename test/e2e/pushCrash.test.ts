@@ -3,7 +3,8 @@
 // that job running after its first row, and the test kills the extension host (kill -9) meanwhile. Once
 // VS Code has started a new one, the next schedule to the same owner org finds the job in the ingest ledger, aborts and
 // deletes it, and its result says so first ("Found first": the push job it created and its request),
-// readable in the light, dark and high-contrast themes, with the next step reached by the keyboard.
+// readable in the light, dark and high-contrast themes, and offers that request's view (to abort it or
+// finish it), reached by the keyboard.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -149,10 +150,6 @@ test(
           );
           assert.deepEqual(ingestJobs(), [], 'both ingest jobs deleted in the owner org');
 
-          // The next step, by the keyboard: past the report of what was found, to Watch the Request.
-          const frame = await frameOf(second);
-          await tabTo(page, frame, 'vscode-button#watch');
-
           // Every text of the panel, "Found first" included, at 4.5:1 or better in each theme.
           const failures: string[] = [];
           for (const theme of themes) {
@@ -171,6 +168,21 @@ test(
                 );
           }
           assert.deepEqual(failures, []);
+
+          // The next steps, by the keyboard: Watch the Request, and the crashed request's view.
+          const frame = await frameOf(second);
+          await tabTo(page, frame, 'vscode-button#watch');
+          const show = found.getByRole('button', { name: /^Show Push Request / });
+          assert.equal(await show.count(), 1);
+          await tabTo(page, frame, `vscode-button#${await show.getAttribute('id')}`);
+
+          // Show Push Request (Enter): the crashed request, not started, with its one job, to abort or finish.
+          await page.keyboard.press('Enter');
+          const view = workbench.activeWebview();
+          await view.locator('#requestStatus', { hasText: 'Created' }).waitFor({ timeout: 60_000 });
+          assert.match(await view.locator('#jobs').innerText(), /\b1\b/);
+          await view.locator('#abort').waitFor();
+          await view.locator('#finish').waitFor();
         },
         {
           env: { HOME: home, SF_DISABLE_TELEMETRY: 'true' },

@@ -325,7 +325,8 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
         ${step.preview.problem ? nothing : this.renderSchedule(step)}`;
       case 'done':
         return html`${step.preview ? this.renderPreview(step.preview) : nothing}
-        ${this.renderAbandoned(step.outcome.abandoned ?? [])} ${this.renderOutcome(step.outcome)}`;
+        ${this.renderAbandoned(step.outcome.abandoned ?? [], step.outcome.abandonedRequests ?? [])}
+        ${this.renderOutcome(step.outcome)}`;
     }
   }
 
@@ -435,8 +436,11 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
     </section>`;
   }
 
-  /** The ingest jobs an earlier schedule left in the owner org, found and cleaned before this one. */
-  private renderAbandoned(abandoned: readonly string[]) {
+  /**
+   * The ingest jobs an earlier schedule left in the owner org, found and cleaned before this one, and the
+   * next step: the view of each request they created jobs in (to abort it, or finish it).
+   */
+  private renderAbandoned(abandoned: readonly string[], requests: readonly string[]) {
     if (!abandoned.length) return nothing;
     return html`<section id="abandoned" role="alert" aria-labelledby="abandoned-heading">
       <h2 id="abandoned-heading">
@@ -446,6 +450,21 @@ class PushUpgradePage extends HostPage<HostMessage, PushUpgradeMessage, PageDraf
       <ul>
         ${abandoned.map((a) => html`<li class="warning">${a}</li>`)}
       </ul>
+      ${
+        requests.length
+          ? html`<div class="actions">
+              ${requests.map(
+                (id) =>
+                  html`<vscode-button
+                    id=${`show-request-${id}`}
+                    secondary
+                    @click=${() => this.host.post({ kind: 'showRequest', requestId: id })}
+                    >Show Push Request ${id}</vscode-button
+                  >`,
+              )}
+            </div>`
+          : nothing
+      }
     </section>`;
   }
 

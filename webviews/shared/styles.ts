@@ -41,7 +41,7 @@ export const baseStyles = css`
     color: var(--vscode-foreground);
   }
   :is(p, div, span).error,
-  :is(p, div, span).warning,
+  :is(p, div, span, li).warning,
   :is(p, div, span).success,
   :is(p, div, span).pass,
   :is(p, div, span).fail,

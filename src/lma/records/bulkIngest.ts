@@ -268,6 +268,12 @@ async function writtenParents(api: LmoApi, id: string, field: string): Promise<s
   return [...new Set(rows.map((r) => r[column] ?? '').filter(Boolean))];
 }
 
+/** The jobs a crash left, as a report says them, and the push requests they created jobs in. */
+export interface AbandonedIngestReport {
+  messages: string[];
+  pushRequests: string[];
+}
+
 /**
  * The jobs a crash left in the org that `jobs` names (none kept: the CLI), cleaned
  * (`cleanAbandonedIngestJobs`) and said as a report says them (`abandonedIngestMessage`).
@@ -275,9 +281,15 @@ async function writtenParents(api: LmoApi, id: string, field: string): Promise<s
 export async function reportAbandonedIngestJobs(
   api: LmoApi,
   jobs: BulkJobLedger | undefined,
-): Promise<string[]> {
-  if (!jobs?.list().length) return [];
-  return (await cleanAbandonedIngestJobs(api, jobs)).map((job) => abandonedIngestMessage(job));
+): Promise<AbandonedIngestReport> {
+  if (!jobs?.list().length) return { messages: [], pushRequests: [] };
+  const found = await cleanAbandonedIngestJobs(api, jobs);
+  return {
+    messages: found.map((job) => abandonedIngestMessage(job)),
+    pushRequests: [
+      ...new Set(found.flatMap((job) => (job.object === PUSH_OBJECTS.pushJob ? (job.parents ?? []) : []))),
+    ],
+  };
 }
 
 /**

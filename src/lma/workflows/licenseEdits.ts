@@ -242,7 +242,7 @@ export async function applyBulkChange(
   };
   if (!confirmationGiven(bulk.confirmation, options.confirmed))
     throw new LmoError('salesforce', 'The bulk change needs its confirmation; nothing was written.');
-  const abandoned = await reportAbandonedIngestJobs(api, options.ingestJobs);
+  const abandoned = (await reportAbandonedIngestJobs(api, options.ingestJobs)).messages;
   if (abandoned.length) result.abandoned = abandoned;
   const today = options.today ?? new Date();
   const ready: { license: EditableLicense; plan: ChangePlan & { kind: 'ready' } }[] = [];

@@ -83,7 +83,8 @@ export interface RefusedJob {
 
 /**
  * How a schedule ended; `abandoned`: what the ingest jobs an earlier schedule (or bulk change) in the
- * same org left behind had written, found and cleaned first (`abandonedIngestMessage`).
+ * same org left behind had written, found and cleaned first (`abandonedIngestMessage`);
+ * `abandonedRequests`: the push requests those jobs created jobs in (to abort or finish).
  */
 export type ScheduleReport = (
   | {
@@ -104,7 +105,7 @@ export type ScheduleReport = (
       message: string;
     }
   | { kind: 'refused'; message: string }
-) & { abandoned?: string[] };
+) & { abandoned?: string[]; abandonedRequests?: string[] };
 
 export interface ScheduleOptions {
   /** When to start; now when absent. */
@@ -175,10 +176,19 @@ export async function schedulePush(
   return { ...report, ...abandoned };
 }
 
-/** The ingest jobs a crash left in the owner org, cleaned first (aborted, deleted), as the report says them. */
-async function cleanAbandoned(owner: LmoApi, options: ScheduleOptions): Promise<{ abandoned?: string[] }> {
-  const abandoned = await reportAbandonedIngestJobs(owner, options.ingestJobs);
-  return abandoned.length ? { abandoned } : {};
+/**
+ * The ingest jobs a crash left in the owner org, cleaned first (aborted, deleted), as the report says
+ * them, with the push requests they created jobs in.
+ */
+async function cleanAbandoned(
+  owner: LmoApi,
+  options: ScheduleOptions,
+): Promise<Pick<ScheduleReport, 'abandoned' | 'abandonedRequests'>> {
+  const { messages, pushRequests } = await reportAbandonedIngestJobs(owner, options.ingestJobs);
+  return {
+    ...(messages.length && { abandoned: messages }),
+    ...(pushRequests.length && { abandonedRequests: pushRequests }),
+  };
 }
 
 /**

@@ -46,6 +46,7 @@ function panel(
   const posted: HostMessage[] = [];
   const asked: Confirmation[] = [];
   const watched: string[] = [];
+  const shownRequests: string[] = [];
   /** How many times the flow said its package's push requests changed (the tree reads them again). */
   const changes = { count: 0 };
   const progress: Progress = (_title, task) => {
@@ -63,11 +64,12 @@ function panel(
     },
     run: (_title, step) => step(progress),
     watch: async (_owner, _scope, requestId) => void watched.push(requestId),
+    showRequest: async (_scope, requestId) => void shownRequests.push(requestId),
     requestsChanged: () => void changes.count++,
     ...(ingestJobs && { ingest: () => ({ ingestJobs }) }),
     log: silentLog,
   };
-  return { flow: new PushUpgradeFlow(scope, ports), posted, asked, watched, changes };
+  return { flow: new PushUpgradeFlow(scope, ports), posted, asked, watched, shownRequests, changes };
 }
 
 const outcomes = (posted: HostMessage[]): ScheduleOutcome[] =>
@@ -291,7 +293,9 @@ test('a schedule first cleans the ingest job a crashed schedule left in the owne
   while ((await owner.request<{ state: string }>(`/jobs/ingest/${job.id}`)).state !== 'JobComplete')
     await new Promise<void>((resolve) => setImmediate(resolve));
 
-  const { flow, posted } = panel(() => true, false, ledger);
+  const { flow, posted, shownRequests } = panel(() => true, false, ledger);
+  await flow.receive({ kind: 'showRequest', requestId: crashedRequest });
+  assert.deepEqual(shownRequests, [], 'no result has named the request yet');
   await flow.receive({ kind: 'preview', form: { ...formOfSelection(), orgIdsText: orgId! } });
   const preview = posted.at(-1) as HostMessage & { kind: 'preview' };
   assert.equal(preview.kind, 'preview', JSON.stringify(preview));
@@ -307,4 +311,9 @@ test('a schedule first cleans the ingest job a crashed schedule left in the owne
   );
   await assert.rejects(owner.request(`/jobs/ingest/${job.id}`), { errorCode: 'NOT_FOUND' });
   assert.deepEqual(ids, [], 'the ledger is empty');
+  // The next step: the crashed request's view, offered for that request only.
+  assert.deepEqual(started.abandonedRequests, [crashedRequest]);
+  await flow.receive({ kind: 'showRequest', requestId: started.requestId });
+  await flow.receive({ kind: 'showRequest', requestId: crashedRequest });
+  assert.deepEqual(shownRequests, [crashedRequest]);
 });

@@ -27,6 +27,9 @@ test('the push panel gate accepts exactly its declared messages', () => {
   assert.deepEqual(parsePushUpgradeMessage({ kind: 'schedule', previewId: 2, when: '2030-01-01T09:30Z' }), {
     message: { kind: 'schedule', previewId: 2, when: '2030-01-01T09:30Z' },
   });
+  assert.deepEqual(parsePushUpgradeMessage({ kind: 'showRequest', requestId: '0DV000000000001' }), {
+    message: { kind: 'showRequest', requestId: '0DV000000000001' },
+  });
 
   const refused: [unknown, RegExp][] = [
     ['watch', /not an object/],
@@ -55,6 +58,9 @@ test('the push panel gate accepts exactly its declared messages', () => {
     [{ kind: 'schedule', previewId: 1, when: '', orgIds: ['00D000000000001'] }, /schedule takes exactly/],
     [{ kind: 'schedule', previewId: '1', when: '' }, /previewId is not a whole number/],
     [{ kind: 'schedule', previewId: 1, when: 'x'.repeat(41) }, /when is not a text/],
+    [{ kind: 'showRequest', requestId: "0DV' OR Id != '" }, /requestId is not a record id/],
+    [{ kind: 'showRequest', requestId: 1 }, /requestId is not a record id/],
+    [{ kind: 'showRequest' }, /showRequest takes exactly kind and requestId/],
   ];
   for (const [message, reason] of refused) {
     const parsed = parsePushUpgradeMessage(message) as { error?: string };
