@@ -14,7 +14,7 @@ import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import type { CodeServer } from '../../scripts/codeServer.ts';
 import { measureScript, MINIMUM, switchTheme, themes, visibleWebview, type Measure } from './contrast.ts';
 import { demoOrgForThisFile, eventually, withSession, type Workbench } from './harness.ts';
-import { confirmTyped, focused, frameOf, tabTo } from './pushPanel.ts';
+import { chooseProductionOrgs, confirmTyped, frameOf, newestBillingVersion, tabTo } from './pushPanel.ts';
 
 const demoOrg = demoOrgForThisFile('lmo-crash');
 
@@ -57,12 +57,7 @@ async function openPushPanel(workbench: Workbench, version: RegExp): Promise<Fra
 /** Production orgs, the preview, Schedule and the typed confirmation: the number of jobs. */
 async function schedule(workbench: Workbench, panel: FrameLocator): Promise<number> {
   const page = workbench.page;
-  await panel.locator('#counts', { hasText: /Licenses? selected/ }).waitFor({ timeout: 30_000 });
-  const frame = await frameOf(panel);
-  await tabTo(page, frame, 'vscode-radio[value=all]');
-  await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('ArrowDown');
-  assert.ok((await focused(frame)).includes('vscode-radio[value=production]'));
+  const frame = await chooseProductionOrgs(page, panel);
   await panel.locator('#counts', { hasText: /\(\d[\d,]*\s+production,\s+0\s+sandbox\)/ }).waitFor();
   await tabTo(page, frame, 'vscode-button#preview');
   await page.keyboard.press('Enter');
@@ -81,14 +76,7 @@ test(
   { timeout: 600_000 },
   async () => {
     const org = demoOrg();
-    // Jobs run only when a test says so (pushes.advance), never on a timer.
-    await org.timing({ pushStartMs: 0, pushJobMs: 3_600_000 });
-    const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
-    const target = billing.versions
-      .filter((v) => !v.isBeta)
-      .sort((a, b) => a.major - b.major || a.minor - b.minor || a.patch - b.patch)
-      .at(-1)!;
-    const version = new RegExp(`^${target.major}\\.${target.minor}(\\.${target.patch})?\\b`);
+    const { label: version } = await newestBillingVersion(org);
     await authorizeWithRefreshToken({
       loginUrl: org.instanceUrl,
       refreshToken: org.orgs.devhub.refreshToken,

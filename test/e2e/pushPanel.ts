@@ -46,6 +46,17 @@ export async function frameOf(panel: FrameLocator): Promise<Frame> {
   return (await body!.ownerFrame())!;
 }
 
+/** Production orgs only, by the arrow keys in the panel's org type, once its counts show: the panel's frame. */
+export async function chooseProductionOrgs(page: Page, panel: FrameLocator): Promise<Frame> {
+  await panel.locator('#counts', { hasText: /Licenses? selected/ }).waitFor({ timeout: 30_000 });
+  const frame = await frameOf(panel);
+  await tabTo(page, frame, 'vscode-radio[value=all]');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.ok((await focused(frame)).includes('vscode-radio[value=production]'));
+  return frame;
+}
+
 /** The typed confirmation in VS Code's input box, typed once it has the focus, then Enter. */
 export async function confirmTyped(page: Page, phrase: string): Promise<void> {
   const quickPick = page.locator('.quick-input-widget');
@@ -53,6 +64,21 @@ export async function confirmTyped(page: Page, phrase: string): Promise<void> {
   await page.waitForFunction(`document.activeElement?.matches('.quick-input-widget input.input') ?? false`);
   await page.keyboard.type(phrase);
   await page.keyboard.press('Enter');
+}
+
+/**
+ * Acme Billing's newest released version in the demo org, and how its tree item's label starts (a
+ * version's accessible name is its name with its counts: its row is found by its label); the org's
+ * push jobs then run only when a test says so (pushes.advance), never on a timer.
+ */
+export async function newestBillingVersion(org: LocalOrg) {
+  await org.timing({ pushStartMs: 0, pushJobMs: 3_600_000 });
+  const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
+  const target = billing.versions
+    .filter((v) => !v.isBeta)
+    .sort((a, b) => a.major - b.major || a.minor - b.minor || a.patch - b.patch)
+    .at(-1)!;
+  return { target, label: new RegExp(`^${target.major}\\.${target.minor}(\\.${target.patch})?\\b`) };
 }
 
 /** Runs every job of a request now; resolves with its status once it has ended. */

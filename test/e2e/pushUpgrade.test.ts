@@ -12,7 +12,7 @@ import type { Locator } from 'playwright-core';
 import { demoProject } from '../../scripts/demoProject.ts';
 import { authorizeWithRefreshToken } from '../../src/org/salesforce.ts';
 import { demoOrgForThisFile, eventually, withSession, type Workbench } from './harness.ts';
-import { confirmTyped, focused, frameOf, tabTo } from './pushPanel.ts';
+import { chooseProductionOrgs, confirmTyped, frameOf, newestBillingVersion, tabTo } from './pushPanel.ts';
 
 const demoOrg = demoOrgForThisFile('lmo-push');
 
@@ -55,13 +55,7 @@ test(
   { timeout: 600_000 },
   async () => {
     const org = demoOrg();
-    // Jobs run only when the test says so (pushes.advance), never on a timer.
-    await org.timing({ pushStartMs: 0, pushJobMs: 3_600_000 });
-    const billing = org.console.packages().find((p) => p.name === 'Acme Billing')!;
-    const target = billing.versions
-      .filter((v) => !v.isBeta)
-      .sort((a, b) => a.major - b.major || a.minor - b.minor || a.patch - b.patch)
-      .at(-1)!;
+    const { target, label } = await newestBillingVersion(org);
     const before = org.pushes.list().map((r) => r.id);
     // The demo's packages are owned by its Dev Hub, not by the LMO: the Dev Hub is in the auth store too.
     await authorizeWithRefreshToken({
@@ -78,11 +72,10 @@ test(
         await workbench.expandTreeItem(/^Packages/);
         await workbench.expandTreeItem(/^Acme Billing/);
         await workbench.expandTreeItem(/^Versions/);
-        // A version's accessible name is the version's name with its counts: find its row by its label.
         const versionItem = page
           .locator('.part.sidebar')
           .getByRole('treeitem')
-          .filter({ hasText: new RegExp(`^${target.major}\\.${target.minor}(\\.${target.patch})?\\b`) })
+          .filter({ hasText: label })
           .first();
         await versionItem.waitFor({ timeout: 30_000 });
         const licensesOnTarget = async () =>
@@ -102,12 +95,7 @@ test(
         await panel
           .getByRole('heading', { name: new RegExp(`^Push Acme Billing ${target.major}\\.${target.minor}`) })
           .waitFor({ timeout: 60_000 });
-        await panel.locator('#counts', { hasText: /Licenses? selected/ }).waitFor({ timeout: 30_000 });
-        const frame = await frameOf(panel);
-        await tabTo(page, frame, 'vscode-radio[value=all]');
-        await page.keyboard.press('ArrowDown');
-        await page.keyboard.press('ArrowDown');
-        assert.ok((await focused(frame)).includes('vscode-radio[value=production]'));
+        const frame = await chooseProductionOrgs(page, panel);
         await textOf(panel.locator('#counts'), /\(\d[\d,]* production, 0 sandbox\)/);
 
         // The preview in the panel: how many get a job, and why the others are left out.
