@@ -15,7 +15,7 @@ import type { Row } from '../schema/types';
 import { JournalWriter, encodeLine, fsyncDir, readLines, scanLines } from './journal';
 import { Table } from './table';
 import { decodeChunks, encodeOps, encodeRows, forEachChunk } from './codec';
-import type { ColumnBuilder } from './columns';
+import { ColumnBuilder } from './columns';
 import type { PutOp } from './codec';
 import type { IndexSpec } from './table';
 
@@ -541,6 +541,10 @@ export class Store {
       if (!rows) extraRows.set(table, (rows = []));
       rows.push(row);
     }
+    // A table the extra rows fill from empty (a seed's) is built column by column from the very lines
+    // written for it, as a restart would read them: no row object of it is kept, none applied one by one.
+    const filled = new Map<Table, ColumnBuilder>();
+    for (const table of extraRows.keys()) if (table.empty) filled.set(table, new ColumnBuilder());
     try {
       let offset = 0;
       const write = (text: string | Buffer): void => {
@@ -576,8 +580,12 @@ export class Store {
         write(encodeLine({ o: org, t: sobject, lines: (segment?.lines ?? 0) + lines }));
         const start = offset;
         if (segment) copyBytes(segment.file.fd, segment.offset, segment.length, write);
-        for (let i = 0; i < rows.length; i += ROWS_PER_LINE)
-          write(encodeLine(encodeRows(org, sobject, rows, i, Math.min(rows.length, i + ROWS_PER_LINE))));
+        const into = filled.get(table);
+        for (let i = 0; i < rows.length; i += ROWS_PER_LINE) {
+          const chunks = encodeRows(org, sobject, rows, i, Math.min(rows.length, i + ROWS_PER_LINE));
+          write(encodeLine(chunks));
+          if (into) for (const chunk of chunks) into.appendChunk(chunk.k, chunk.c);
+        }
         const now = {
           file,
           offset: start,
@@ -600,7 +608,12 @@ export class Store {
     this.clean.clear();
     // The bulk write is in the snapshot: now in memory too (a deferred table's pending rows are
     // dropped just below, being in its new lines).
-    for (const [, org, sobject, row] of extra) this.applyRow(org, sobject, row);
+    for (const [table, into] of filled) table.fill(into.finish());
+    for (const [, org, sobject, row] of extra) {
+      const table = this.table(org, sobject);
+      if (filled.has(table)) this.counter = Math.max(this.counter, mintedCounter(String(row.Id)));
+      else this.applyRow(org, sobject, row);
+    }
     for (const [table, segment] of moved) {
       this.segments.set(table, segment);
       table.defer(

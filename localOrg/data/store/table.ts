@@ -128,6 +128,23 @@ export class Table {
     this.loaded(block.finish());
   }
 
+  /** Whether the table holds no row, read or pending (a deferred table counts as not empty). */
+  get empty(): boolean {
+    return !this.loader && !this.block && this.map.size === 0 && this.pending.length === 0;
+  }
+
+  /**
+   * Fill an empty table with rows built column by column (a seed's bulk write, from the lines it
+   * wrote to the snapshot): the table then holds them as it would once read from there.
+   */
+  fill(block: ColumnBlock): void {
+    if (!this.empty) throw new Error('only an empty table is filled with a block');
+    this.loaded(block);
+    this.all = undefined;
+    this.live = undefined;
+    this.changeCount++;
+  }
+
   private loaded(block: ColumnBlock): void {
     this.map = new Map();
     this.block = block.length ? block : undefined;

@@ -100,3 +100,36 @@ test('compaction copies a table unchanged since it was written or read, and enco
   assert.equal(last.table(ORG, 'Account').size, 1);
   last.close();
 });
+
+test('a bulk write into an empty table holds its rows column by column at once, as a start reads them', async () => {
+  const dir = tempDir();
+  const store = await openStore({ dir, bulkSnapshotRows: 100 });
+  const bulk = rows('Lead', '00Q', 1, 300);
+  // Rows of two shapes (a field on some rows only), and an id written twice (the last row wins).
+  for (let i = 0; i < bulk.length; i += 3) bulk[i]![3].Email = `lead${i}@example.com`;
+  bulk.push(['p', ORG, 'Lead', { Id: id('00Q', 5), Name: 'Again', IsDeleted: false }]);
+  store.writeBulk(bulk);
+  const leads = store.table(ORG, 'Lead');
+  assert.equal(leads.columnar, true, 'held in columns, not as the row objects written');
+  assert.equal(leads.size, 300);
+  assert.equal(leads.get(id('00Q', 5))?.Name, 'Again');
+  const entries = (t: typeof leads): string =>
+    JSON.stringify([...t.list()].map((row) => Object.entries(row)));
+  const before = entries(leads);
+  store.close();
+  const reopened = await openStore({ dir });
+  assert.equal(entries(reopened.table(ORG, 'Lead')), before, 'the same rows a start reads, in order');
+  reopened.close();
+
+  // Written over and added to afterwards, as any table read from the snapshot.
+  const again = await openStore({ dir: tempDir(), bulkSnapshotRows: 100 });
+  again.writeBulk(rows('Lead', '00Q', 1, 300));
+  again.write([['p', ORG, 'Lead', { Id: id('00Q', 7), Name: 'Changed', IsDeleted: false }]]);
+  again.writeBulk(rows('Lead', '00Q', 301, 200)); // not empty now: added beside the columns
+  const table = again.table(ORG, 'Lead');
+  assert.equal(table.get(id('00Q', 7))?.Name, 'Changed');
+  assert.equal(table.get(id('00Q', 8))?.Name, 'Row 8');
+  assert.equal(table.get(id('00Q', 450))?.Name, 'Row 450');
+  assert.equal(table.size, 500);
+  again.close();
+});
