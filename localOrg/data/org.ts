@@ -501,12 +501,14 @@ export class OrgData {
     return { id: String(row.Id), success: true, errors: [] };
   }
 
-  /** Insert many rows with one fsync (seeds). All rows are checked before any is written. */
+  /**
+   * Insert many rows with one fsync (seeds): all of them, or none if one fails its checks. Each row is
+   * made as the store writes it (`Store.writeBulkBatches`), so a seed's rows are not all held at once.
+   */
   async bulkInsert(sobject: string, rows: Row[], options: BulkOptions = {}): Promise<string[]> {
     const wait = this.turn();
     if (wait) await wait;
     const s = this.isSystem ? this.schema.require(sobject) : this.writable(sobject, 'create');
-    const ops: PutOp[] = [];
     const ids: string[] = [];
     const ctx = { ...this.writeContext('create'), checked: new Map<string, Map<string, string>>() };
     const history = options.history === true;
@@ -514,7 +516,7 @@ export class OrgData {
     const trusted = options.trusted === true && this.fitsLma(s);
     let plan: CreatePlan | undefined;
     const plans = new Map<string, CreatePlan | undefined>();
-    for (const fields of rows) {
+    const prepare = (fields: Row): { ops: PutOp[]; id: string } => {
       if (trusted && (plan === undefined || !fitsPlan(plan, fields))) {
         // Rows of a few shapes, mixed (a field given on some rows only): one plan per shape.
         const keys = Object.keys(fields);
@@ -522,14 +524,29 @@ export class OrgData {
         if (!plans.has(shape)) plans.set(shape, createPlan(s, keys, ctx));
         plan = plans.get(shape);
       }
-      const prepared =
-        trusted && plan && fitsPlan(plan, fields)
-          ? this.prepareTrusted(s, plan, fields, history, ctx)
-          : this.prepareCreate(s, this.fitToLma(s, fields), history, undefined, ctx);
-      for (const op of prepared.ops) ops.push(op);
-      ids.push(prepared.id);
+      return trusted && plan && fitsPlan(plan, fields)
+        ? this.prepareTrusted(s, plan, fields, history, ctx)
+        : this.prepareCreate(s, this.fitToLma(s, fields), history, undefined, ctx);
+    };
+    if (history) {
+      const ops: PutOp[] = [];
+      for (const fields of rows) {
+        const prepared = prepare(fields);
+        for (const op of prepared.ops) ops.push(op);
+        ids.push(prepared.id);
+      }
+      this.state.store.writeBulk(ops);
+      return ids;
     }
-    this.state.store.writeBulk(ops);
+    // Without history, a create is one row of this table: made a batch at a time as they are written.
+    let next = 0;
+    this.state.store.writeBulkBatches(this.orgId, s.name, rows.length, (batch, max) => {
+      for (const end = Math.min(rows.length, next + max); next < end; next++) {
+        const prepared = prepare(rows[next]!);
+        batch.push(prepared.ops[0]![3]);
+        ids.push(prepared.id);
+      }
+    });
     return ids;
   }
 
@@ -714,8 +731,7 @@ export class OrgData {
       exists: (sobject, id) => {
         const target = this.schema.find(sobject);
         if (!target) return true; // a target outside this org's schema can't be checked
-        const row = this.table(target.name).get(id);
-        return row !== undefined && row.IsDeleted !== true && String(id).startsWith(target.def.keyPrefix);
+        return String(id).startsWith(target.def.keyPrefix) && this.table(target.name).holdsLive(id);
       },
     };
   }
