@@ -26,6 +26,7 @@ import { jsonDouble, runQuery, runQueryAsync } from './soql/query';
 import type { QueryOptions, QueryResult } from './soql/query';
 import type { QuerySource } from './soql/source';
 import type { PutOp, Store } from './store/store';
+import type { Table } from './store/table';
 import { shapedRow } from './store/codec';
 
 export interface UpdateOptions {
@@ -516,15 +517,26 @@ export class OrgData {
     const trusted = options.trusted === true && this.fitsLma(s);
     let plan: CreatePlan | undefined;
     const plans = new Map<string, CreatePlan | undefined>();
+    // The plans made so far: rows of a few shapes, mixed (a field given on some rows only), find
+    // theirs among them without listing their keys.
+    const made: CreatePlan[] = [];
     const prepare = (fields: Row): { ops: PutOp[]; id: string } => {
       if (trusted && (plan === undefined || !fitsPlan(plan, fields))) {
-        // Rows of a few shapes, mixed (a field given on some rows only): one plan per shape.
-        const keys = Object.keys(fields);
-        const shape = keys.join(',');
-        if (!plans.has(shape)) plans.set(shape, createPlan(s, keys, ctx));
-        plan = plans.get(shape);
+        plan = made.length <= 8 ? made.find((p) => fitsPlan(p, fields)) : undefined;
+        if (!plan) {
+          // One plan per shape (undefined: the shape takes the checked path).
+          const keys = Object.keys(fields);
+          const shape = keys.join(',');
+          if (!plans.has(shape)) {
+            const created = createPlan(s, keys, ctx);
+            plans.set(shape, created);
+            if (created) made.push(created);
+          }
+          plan = plans.get(shape);
+        }
       }
-      return trusted && plan && fitsPlan(plan, fields)
+      // A plan made from the row's keys, or found fitting them: the row's keys are the plan's.
+      return trusted && plan
         ? this.prepareTrusted(s, plan, fields, history, ctx)
         : this.prepareCreate(s, this.fitToLma(s, fields), history, undefined, ctx);
     };
@@ -725,13 +737,19 @@ export class OrgData {
   }
 
   private writeContext(mode: 'create' | 'update'): WriteContext {
+    // Each target's key prefix and table, found once per write (a bulk insert checks a million parents).
+    const targets = new Map<string, { prefix: string; table: Table }>();
     return {
       mode,
       system: this.isSystem,
       exists: (sobject, id) => {
-        const target = this.schema.find(sobject);
-        if (!target) return true; // a target outside this org's schema can't be checked
-        return String(id).startsWith(target.def.keyPrefix) && this.table(target.name).holdsLive(id);
+        let target = targets.get(sobject);
+        if (!target) {
+          const s = this.schema.find(sobject);
+          if (!s) return true; // a target outside this org's schema can't be checked
+          targets.set(sobject, (target = { prefix: s.def.keyPrefix, table: this.table(s.name) }));
+        }
+        return String(id).startsWith(target.prefix) && target.table.holdsLive(id);
       },
     };
   }

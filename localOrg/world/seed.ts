@@ -161,10 +161,20 @@ const COUNTRIES = [
   'Australia',
 ];
 const EDITIONS = ['Enterprise Edition', 'Unlimited Edition', 'Professional Edition', 'Developer Edition'];
+const collator = new Intl.Collator();
 const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-const day = (offsetDays: number): string =>
-  new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+/** Each day's date text, by day number: a seed asks for the same few hundred days millions of times. */
+const days = new Map<number, string>();
+const day = (offsetDays: number): string => {
+  const n = Math.floor((Date.now() + offsetDays * 86_400_000) / 86_400_000);
+  let text = days.get(n);
+  if (text === undefined) {
+    if (days.size > 10_000) days.clear();
+    days.set(n, (text = new Date(n * 86_400_000).toISOString().slice(0, 10)));
+  }
+  return text;
+};
 const orgId15 = (rnd: Random): string => {
   let s = '00D';
   for (let i = 0; i < 12; i++) s += B62[rnd.int(0, 61)];
@@ -462,9 +472,15 @@ async function seedSubscribers(
   await world.pushes.prepare(devhub);
   const data = world.platform(devhub);
   const subscribers: SObjectRecord[] = [];
+  // The few versions' 18-character ids, made once each.
+  const versions = new Map<string, { id: string; packageId: string } | null>();
   for (const { license: l, company, versionId } of rows) {
     if (l.sfLma__Status__c === 'Uninstalled' || !versionId) continue;
-    const version = world.console.version(versionId);
+    let version = versions.get(versionId);
+    if (version === undefined) {
+      const v = world.console.version(versionId);
+      versions.set(versionId, (version = v ? { id: toId18(v.id)!, packageId: toId18(v.packageId)! } : null));
+    }
     if (!version) continue;
     subscribers.push({
       OrgKey: toId18(String(l.sfLma__Subscriber_Org_ID__c)),
@@ -474,8 +490,8 @@ async function seedSubscribers(
       InstanceName: l.sfLma__Org_Instance__c,
       InstalledStatus: 'i',
       HasRestrictionEnabled: false,
-      MetadataPackageVersionId: toId18(version.id),
-      MetadataPackageId: toId18(version.packageId),
+      MetadataPackageVersionId: version.id,
+      MetadataPackageId: version.packageId,
     });
     if (cap !== undefined && subscribers.length >= cap) break;
   }
@@ -495,7 +511,8 @@ async function seedSubscribers(
         s.OrgType === 'Production' &&
         s.OrgStatus === 'Active',
     )
-    .sort((a, b) => String(a.s.OrgKey).localeCompare(String(b.s.OrgKey)));
+    // As `localeCompare` orders them (the same comparison, without making a collator per call).
+    .sort((a, b) => collator.compare(String(a.s.OrgKey), String(b.s.OrgKey)));
   const outcomes = (world.state.pushOutcomes ??= {});
   let next = 0;
   const take = () => candidates[next++];
