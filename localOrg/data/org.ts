@@ -45,6 +45,12 @@ export interface BulkOptions {
   trusted?: boolean;
 }
 
+/** Rows for `bulkInsert` made on demand: `row(i)` is asked once for each i from 0 to length - 1, in order. */
+export interface RowSource {
+  readonly length: number;
+  row(i: number): Row;
+}
+
 /** What a save returns, as the REST API answers it. */
 export interface SaveResult {
   id: string;
@@ -506,7 +512,9 @@ export class OrgData {
    * Insert many rows with one fsync (seeds): all of them, or none if one fails its checks. Each row is
    * made as the store writes it (`Store.writeBulkBatches`), so a seed's rows are not all held at once.
    */
-  async bulkInsert(sobject: string, rows: Row[], options: BulkOptions = {}): Promise<string[]> {
+  async bulkInsert(sobject: string, given: Row[] | RowSource, options: BulkOptions = {}): Promise<string[]> {
+    // Rows made on demand (a seed's) are asked for once each, in order, and not kept.
+    const rows: RowSource = Array.isArray(given) ? { length: given.length, row: (i) => given[i]! } : given;
     const wait = this.turn();
     if (wait) await wait;
     const s = this.isSystem ? this.schema.require(sobject) : this.writable(sobject, 'create');
@@ -542,8 +550,8 @@ export class OrgData {
     };
     if (history) {
       const ops: PutOp[] = [];
-      for (const fields of rows) {
-        const prepared = prepare(fields);
+      for (let i = 0; i < rows.length; i++) {
+        const prepared = prepare(rows.row(i));
         for (const op of prepared.ops) ops.push(op);
         ids.push(prepared.id);
       }
@@ -554,7 +562,7 @@ export class OrgData {
     let next = 0;
     this.state.store.writeBulkBatches(this.orgId, s.name, rows.length, (batch, max) => {
       for (const end = Math.min(rows.length, next + max); next < end; next++) {
-        const prepared = prepare(rows[next]!);
+        const prepared = prepare(rows.row(next));
         batch.push(prepared.ops[0]![3]);
         ids.push(prepared.id);
       }

@@ -3,7 +3,7 @@
 // history) and sized worlds (`--seed 100000`) for benchmarks. Deterministic: a
 // seeded PRNG decides everything; dates are relative to today so the demo
 // always has trials about to expire.
-import { toId18, type Row as SObjectRecord } from '../data/index';
+import { toId18, type Row as SObjectRecord, type RowSource } from '../data/index';
 import { PACKAGE_SUBSCRIBER } from '../data/schema/push';
 import { versionNumber } from './partnerConsole';
 import { seededRandom, type Random } from './prng';
@@ -181,6 +181,11 @@ const orgId15 = (rnd: Random): string => {
   return s;
 };
 
+/** `items.map(make)` made one row at a time, in order, as `bulkInsert` asks for them. */
+function lazily<T>(items: readonly T[], make: (item: T) => SObjectRecord): RowSource {
+  return { length: items.length, row: (i) => make(items[i] as T) };
+}
+
 export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape = {}): Promise<void> {
   const versionCount = shape.versionsPerPackage;
   if (
@@ -268,12 +273,12 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
   const bulk = { trusted: shape.checked !== true };
   const accountIds = await lmo.bulkInsert(
     'Account',
-    companies.map((Name) => ({ Name, Type: 'Customer - Direct', BillingCountry: rnd.pick(COUNTRIES) })),
+    lazily(companies, (Name) => ({ Name, Type: 'Customer - Direct', BillingCountry: rnd.pick(COUNTRIES) })),
     bulk,
   );
   const contactIds = await lmo.bulkInsert(
     'Contact',
-    accountIds.map((AccountId) => ({
+    lazily(accountIds, (AccountId) => ({
       FirstName: rnd.pick(FIRST),
       LastName: rnd.pick(LAST),
       AccountId,
@@ -302,9 +307,10 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
         : `${rnd.pick(COMPANY_A)} ${rnd.pick(COMPANY_B)} ${rnd.pick(COMPANY_C)}`,
     };
   });
+  // Each Lead made as it is written, in order (the same draws of `rnd`), and not kept.
   const leadIds = await lmo.bulkInsert(
     'Lead',
-    plans.map((p) => ({
+    lazily(plans, (p) => ({
       FirstName: p.first,
       LastName: p.last,
       Company: p.company,

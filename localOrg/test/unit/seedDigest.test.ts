@@ -63,5 +63,9 @@ test('a seed of 12,000 Licenses stores the same records as before its writes wer
     tables.some(([name, n]) => name.endsWith(' sfLma__License__c') && n === 12_000),
     'the Licenses are there',
   );
-  assert.equal(all, '022cd8235d42a88e', `the seed's records changed; per table:\n${JSON.stringify(tables, null, 1)}`);
+  assert.equal(
+    all,
+    '022cd8235d42a88e',
+    `the seed's records changed; per table:\n${JSON.stringify(tables, null, 1)}`,
+  );
 });
