@@ -323,7 +323,10 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
     bulk,
   );
 
-  const licenses = plans.map((p) => {
+  // Each License made as it is written, in order (the same draws of `rnd`); of each, only the fields
+  // the subscribers and the edits below read are kept, not a million whole input objects.
+  const licenses: SObjectRecord[] = new Array(plans.length);
+  const makeLicense = (p: (typeof plans)[number]): SObjectRecord => {
     const roll = rnd.next();
     // Every status: Active, Trial, Suspended, Uninstalled, and expired trials (Expired record type).
     const kind =
@@ -378,21 +381,34 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
       sfLma__Last_Modified__c: new Date(Date.now() + installed * 86_400_000).toISOString(),
       OwnerId: world.lmo.userId,
     };
-  });
-  if (shape.irregular) {
-    // Every 25th license gets one of four irregularities in turn (1% of the licenses each).
-    for (let i = 0; i < licenses.length; i += 25) {
-      const l = licenses[i] as SObjectRecord;
-      const kind = (i / 25) % 4;
-      if (kind === 0) l.sfLma__Status__c = null;
-      else if (kind === 1) l.sfLma__Status__c = 'Expired';
-      else if (kind === 2) {
-        l.sfLma__Package_Version__c = null;
-        l.sfLma__Version_Number__c = null;
-      } else l.sfLma__Package__c = null;
-    }
-  }
-  const licenseIds = await lmo.bulkInsert('sfLma__License__c', licenses, bulk);
+  };
+  const licenseRows: RowSource = {
+    length: plans.length,
+    row: (i) => {
+      const l = makeLicense(plans[i] as (typeof plans)[number]);
+      if (shape.irregular && i % 25 === 0) {
+        // Every 25th license gets one of four irregularities in turn (1% of the licenses each).
+        const kind = (i / 25) % 4;
+        if (kind === 0) l.sfLma__Status__c = null;
+        else if (kind === 1) l.sfLma__Status__c = 'Expired';
+        else if (kind === 2) {
+          l.sfLma__Package_Version__c = null;
+          l.sfLma__Version_Number__c = null;
+        } else l.sfLma__Package__c = null;
+      }
+      licenses[i] = {
+        sfLma__Status__c: l.sfLma__Status__c,
+        sfLma__Seats__c: l.sfLma__Seats__c,
+        sfLma__Package_Version__c: l.sfLma__Package_Version__c,
+        sfLma__Subscriber_Org_ID__c: l.sfLma__Subscriber_Org_ID__c,
+        sfLma__Subscriber_Org_Is_Sandbox__c: l.sfLma__Subscriber_Org_Is_Sandbox__c,
+        sfLma__Org_Instance__c: l.sfLma__Org_Instance__c,
+        sfLma__Org_Status_Formula__c: l.sfLma__Org_Status_Formula__c,
+      };
+      return l;
+    },
+  };
+  const licenseIds = await lmo.bulkInsert('sfLma__License__c', licenseRows, bulk);
   await seedSubscribers(
     world,
     licenses.map((l, i) => ({
