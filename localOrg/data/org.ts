@@ -45,6 +45,9 @@ export interface BulkOptions {
   trusted?: boolean;
 }
 
+/** A new License was never Active before (the LMA's rules ask). */
+const neverActive = (): boolean => false;
+
 /** Rows for `bulkInsert` made on demand: `row(i)` is asked once for each i from 0 to length - 1, in order. */
 export interface RowSource {
   readonly length: number;
@@ -648,9 +651,10 @@ export class OrgData {
     }
     const at = now();
     const id = this.newId(s.name);
+    const sparse = !s.def.custom;
+    // A custom object's row has every slot: its keys are the plan's own (frozen) list.
     const keys: string[] = [];
     const values: unknown[] = [];
-    const sparse = !s.def.custom;
     for (const { name, source } of plan.slots) {
       let value: unknown;
       switch (source.kind) {
@@ -676,16 +680,16 @@ export class OrgData {
           value = source.value;
       }
       if (sparse && value === null) continue;
-      keys.push(name);
+      if (sparse) keys.push(name);
       values.push(value);
     }
-    return this.finishCreate(s, keys, values, plan.recordTypeGiven, history, at, id);
+    return this.finishCreate(s, sparse ? keys : plan.names, values, plan.recordTypeGiven, history, at, id);
   }
 
   /** A create's row from its stored fields: required fields, write rules, the LMA's rules, history. */
   private finishCreate(
     s: SObjectSchema,
-    keys: string[],
+    keys: readonly string[],
     values: unknown[],
     recordTypeGiven: boolean,
     history: boolean,
@@ -708,7 +712,7 @@ export class OrgData {
         enforce: this.state.lma.licenseRules,
         recordTypeFollowsStatus: this.state.lma.recordTypeFollowsStatus,
         recordTypes: this.licenseRecordTypes(),
-        wasEverActive: () => false,
+        wasEverActive: neverActive,
         recordTypeGiven,
       });
       if (history)
@@ -787,10 +791,16 @@ export class OrgData {
     };
   }
 
+  /** The License's record types, found again only once RecordType changed (a seed asks per License). */
+  private recordTypes: { table: Table; changes: number; rows: Row[] } | undefined;
   private licenseRecordTypes(): Row[] {
-    return this.table('RecordType')
-      .list()
-      .filter((r) => r.SobjectType === LICENSE);
+    const table = this.table('RecordType');
+    const known = this.recordTypes;
+    if (known && known.table === table && known.changes === table.changes && !table.deferred)
+      return known.rows;
+    const rows = table.list().filter((r) => r.SobjectType === LICENSE);
+    this.recordTypes = { table, changes: table.changes, rows };
+    return rows;
   }
 
   private wasEverActive(licenseId: string): boolean {
