@@ -3,7 +3,7 @@
 export { openDatabase, Database } from './database';
 export type { DatabaseOptions, OrgOptions } from './database';
 export { OrgData } from './org';
-export type { BulkOptions, LmaSetup, SaveResult, UpdateOptions, WriteRule } from './org';
+export type { BulkOptions, LmaSetup, RowSource, SaveResult, UpdateOptions, WriteRule } from './org';
 export {
   SalesforceError,
   invalidField,

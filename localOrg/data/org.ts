@@ -26,6 +26,7 @@ import { jsonDouble, runQuery, runQueryAsync } from './soql/query';
 import type { QueryOptions, QueryResult } from './soql/query';
 import type { QuerySource } from './soql/source';
 import type { PutOp, Store } from './store/store';
+import type { Table } from './store/table';
 import { shapedRow } from './store/codec';
 
 export interface UpdateOptions {
@@ -42,6 +43,15 @@ export interface BulkOptions {
    * it; the records are exactly those of the checked path (test: trustedSeed.test.ts).
    */
   trusted?: boolean;
+}
+
+/** A new License was never Active before (the LMA's rules ask). */
+const neverActive = (): boolean => false;
+
+/** Rows for `bulkInsert` made on demand: `row(i)` is asked once for each i from 0 to length - 1, in order. */
+export interface RowSource {
+  readonly length: number;
+  row(i: number): Row;
 }
 
 /** What a save returns, as the REST API answers it. */
@@ -501,12 +511,16 @@ export class OrgData {
     return { id: String(row.Id), success: true, errors: [] };
   }
 
-  /** Insert many rows with one fsync (seeds). All rows are checked before any is written. */
-  async bulkInsert(sobject: string, rows: Row[], options: BulkOptions = {}): Promise<string[]> {
+  /**
+   * Insert many rows with one fsync (seeds): all of them, or none if one fails its checks. Each row is
+   * made as the store writes it (`Store.writeBulkBatches`), so a seed's rows are not all held at once.
+   */
+  async bulkInsert(sobject: string, given: Row[] | RowSource, options: BulkOptions = {}): Promise<string[]> {
+    // Rows made on demand (a seed's) are asked for once each, in order, and not kept.
+    const rows: RowSource = Array.isArray(given) ? { length: given.length, row: (i) => given[i]! } : given;
     const wait = this.turn();
     if (wait) await wait;
     const s = this.isSystem ? this.schema.require(sobject) : this.writable(sobject, 'create');
-    const ops: PutOp[] = [];
     const ids: string[] = [];
     const ctx = { ...this.writeContext('create'), checked: new Map<string, Map<string, string>>() };
     const history = options.history === true;
@@ -514,22 +528,48 @@ export class OrgData {
     const trusted = options.trusted === true && this.fitsLma(s);
     let plan: CreatePlan | undefined;
     const plans = new Map<string, CreatePlan | undefined>();
-    for (const fields of rows) {
+    // The plans made so far: rows of a few shapes, mixed (a field given on some rows only), find
+    // theirs among them without listing their keys.
+    const made: CreatePlan[] = [];
+    const prepare = (fields: Row): { ops: PutOp[]; id: string } => {
       if (trusted && (plan === undefined || !fitsPlan(plan, fields))) {
-        // Rows of a few shapes, mixed (a field given on some rows only): one plan per shape.
-        const keys = Object.keys(fields);
-        const shape = keys.join(',');
-        if (!plans.has(shape)) plans.set(shape, createPlan(s, keys, ctx));
-        plan = plans.get(shape);
+        plan = made.length <= 8 ? made.find((p) => fitsPlan(p, fields)) : undefined;
+        if (!plan) {
+          // One plan per shape (undefined: the shape takes the checked path).
+          const keys = Object.keys(fields);
+          const shape = keys.join(',');
+          if (!plans.has(shape)) {
+            const created = createPlan(s, keys, ctx);
+            plans.set(shape, created);
+            if (created) made.push(created);
+          }
+          plan = plans.get(shape);
+        }
       }
-      const prepared =
-        trusted && plan && fitsPlan(plan, fields)
-          ? this.prepareTrusted(s, plan, fields, history, ctx)
-          : this.prepareCreate(s, this.fitToLma(s, fields), history, undefined, ctx);
-      for (const op of prepared.ops) ops.push(op);
-      ids.push(prepared.id);
+      // A plan made from the row's keys, or found fitting them: the row's keys are the plan's.
+      return trusted && plan
+        ? this.prepareTrusted(s, plan, fields, history, ctx)
+        : this.prepareCreate(s, this.fitToLma(s, fields), history, undefined, ctx);
+    };
+    if (history) {
+      const ops: PutOp[] = [];
+      for (let i = 0; i < rows.length; i++) {
+        const prepared = prepare(rows.row(i));
+        for (const op of prepared.ops) ops.push(op);
+        ids.push(prepared.id);
+      }
+      this.state.store.writeBulk(ops);
+      return ids;
     }
-    this.state.store.writeBulk(ops);
+    // Without history, a create is one row of this table: made a batch at a time as they are written.
+    let next = 0;
+    this.state.store.writeBulkBatches(this.orgId, s.name, rows.length, (batch, max) => {
+      for (const end = Math.min(rows.length, next + max); next < end; next++) {
+        const prepared = prepare(rows.row(next));
+        batch.push(prepared.ops[0]![3]);
+        ids.push(prepared.id);
+      }
+    });
     return ids;
   }
 
@@ -611,9 +651,10 @@ export class OrgData {
     }
     const at = now();
     const id = this.newId(s.name);
+    const sparse = !s.def.custom;
+    // A custom object's row has every slot: its keys are the plan's own (frozen) list.
     const keys: string[] = [];
     const values: unknown[] = [];
-    const sparse = !s.def.custom;
     for (const { name, source } of plan.slots) {
       let value: unknown;
       switch (source.kind) {
@@ -639,16 +680,16 @@ export class OrgData {
           value = source.value;
       }
       if (sparse && value === null) continue;
-      keys.push(name);
+      if (sparse) keys.push(name);
       values.push(value);
     }
-    return this.finishCreate(s, keys, values, plan.recordTypeGiven, history, at, id);
+    return this.finishCreate(s, sparse ? keys : plan.names, values, plan.recordTypeGiven, history, at, id);
   }
 
   /** A create's row from its stored fields: required fields, write rules, the LMA's rules, history. */
   private finishCreate(
     s: SObjectSchema,
-    keys: string[],
+    keys: readonly string[],
     values: unknown[],
     recordTypeGiven: boolean,
     history: boolean,
@@ -671,7 +712,7 @@ export class OrgData {
         enforce: this.state.lma.licenseRules,
         recordTypeFollowsStatus: this.state.lma.recordTypeFollowsStatus,
         recordTypes: this.licenseRecordTypes(),
-        wasEverActive: () => false,
+        wasEverActive: neverActive,
         recordTypeGiven,
       });
       if (history)
@@ -708,14 +749,19 @@ export class OrgData {
   }
 
   private writeContext(mode: 'create' | 'update'): WriteContext {
+    // Each target's key prefix and table, found once per write (a bulk insert checks a million parents).
+    const targets = new Map<string, { prefix: string; table: Table }>();
     return {
       mode,
       system: this.isSystem,
       exists: (sobject, id) => {
-        const target = this.schema.find(sobject);
-        if (!target) return true; // a target outside this org's schema can't be checked
-        const row = this.table(target.name).get(id);
-        return row !== undefined && row.IsDeleted !== true && String(id).startsWith(target.def.keyPrefix);
+        let target = targets.get(sobject);
+        if (!target) {
+          const s = this.schema.find(sobject);
+          if (!s) return true; // a target outside this org's schema can't be checked
+          targets.set(sobject, (target = { prefix: s.def.keyPrefix, table: this.table(s.name) }));
+        }
+        return String(id).startsWith(target.prefix) && target.table.holdsLive(id);
       },
     };
   }
@@ -745,10 +791,16 @@ export class OrgData {
     };
   }
 
+  /** The License's record types, found again only once RecordType changed (a seed asks per License). */
+  private recordTypes: { table: Table; changes: number; rows: Row[] } | undefined;
   private licenseRecordTypes(): Row[] {
-    return this.table('RecordType')
-      .list()
-      .filter((r) => r.SobjectType === LICENSE);
+    const table = this.table('RecordType');
+    const known = this.recordTypes;
+    if (known && known.table === table && known.changes === table.changes && !table.deferred)
+      return known.rows;
+    const rows = table.list().filter((r) => r.SobjectType === LICENSE);
+    this.recordTypes = { table, changes: table.changes, rows };
+    return rows;
   }
 
   private wasEverActive(licenseId: string): boolean {

@@ -3,7 +3,7 @@
 // history) and sized worlds (`--seed 100000`) for benchmarks. Deterministic: a
 // seeded PRNG decides everything; dates are relative to today so the demo
 // always has trials about to expire.
-import { toId18, type Row as SObjectRecord } from '../data/index';
+import { toId18, type Row as SObjectRecord, type RowSource } from '../data/index';
 import { PACKAGE_SUBSCRIBER } from '../data/schema/push';
 import { versionNumber } from './partnerConsole';
 import { seededRandom, type Random } from './prng';
@@ -161,15 +161,30 @@ const COUNTRIES = [
   'Australia',
 ];
 const EDITIONS = ['Enterprise Edition', 'Unlimited Edition', 'Professional Edition', 'Developer Edition'];
+const collator = new Intl.Collator();
 const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-const day = (offsetDays: number): string =>
-  new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+/** Each day's date text, by day number: a seed asks for the same few hundred days millions of times. */
+const days = new Map<number, string>();
+const day = (offsetDays: number): string => {
+  const n = Math.floor((Date.now() + offsetDays * 86_400_000) / 86_400_000);
+  let text = days.get(n);
+  if (text === undefined) {
+    if (days.size > 10_000) days.clear();
+    days.set(n, (text = new Date(n * 86_400_000).toISOString().slice(0, 10)));
+  }
+  return text;
+};
 const orgId15 = (rnd: Random): string => {
   let s = '00D';
   for (let i = 0; i < 12; i++) s += B62[rnd.int(0, 61)];
   return s;
 };
+
+/** `items.map(make)` made one row at a time, in order, as `bulkInsert` asks for them. */
+function lazily<T>(items: readonly T[], make: (item: T) => SObjectRecord): RowSource {
+  return { length: items.length, row: (i) => make(items[i] as T) };
+}
 
 export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape = {}): Promise<void> {
   const versionCount = shape.versionsPerPackage;
@@ -258,12 +273,12 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
   const bulk = { trusted: shape.checked !== true };
   const accountIds = await lmo.bulkInsert(
     'Account',
-    companies.map((Name) => ({ Name, Type: 'Customer - Direct', BillingCountry: rnd.pick(COUNTRIES) })),
+    lazily(companies, (Name) => ({ Name, Type: 'Customer - Direct', BillingCountry: rnd.pick(COUNTRIES) })),
     bulk,
   );
   const contactIds = await lmo.bulkInsert(
     'Contact',
-    accountIds.map((AccountId) => ({
+    lazily(accountIds, (AccountId) => ({
       FirstName: rnd.pick(FIRST),
       LastName: rnd.pick(LAST),
       AccountId,
@@ -292,9 +307,10 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
         : `${rnd.pick(COMPANY_A)} ${rnd.pick(COMPANY_B)} ${rnd.pick(COMPANY_C)}`,
     };
   });
+  // Each Lead made as it is written, in order (the same draws of `rnd`), and not kept.
   const leadIds = await lmo.bulkInsert(
     'Lead',
-    plans.map((p) => ({
+    lazily(plans, (p) => ({
       FirstName: p.first,
       LastName: p.last,
       Company: p.company,
@@ -307,7 +323,10 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
     bulk,
   );
 
-  const licenses = plans.map((p) => {
+  // Each License made as it is written, in order (the same draws of `rnd`); of each, only the fields
+  // the subscribers and the edits below read are kept, not a million whole input objects.
+  const licenses: SObjectRecord[] = new Array(plans.length);
+  const makeLicense = (p: (typeof plans)[number]): SObjectRecord => {
     const roll = rnd.next();
     // Every status: Active, Trial, Suspended, Uninstalled, and expired trials (Expired record type).
     const kind =
@@ -362,21 +381,34 @@ export async function seedWorld(world: World, spec: SeedSpec, shape: SeedShape =
       sfLma__Last_Modified__c: new Date(Date.now() + installed * 86_400_000).toISOString(),
       OwnerId: world.lmo.userId,
     };
-  });
-  if (shape.irregular) {
-    // Every 25th license gets one of four irregularities in turn (1% of the licenses each).
-    for (let i = 0; i < licenses.length; i += 25) {
-      const l = licenses[i] as SObjectRecord;
-      const kind = (i / 25) % 4;
-      if (kind === 0) l.sfLma__Status__c = null;
-      else if (kind === 1) l.sfLma__Status__c = 'Expired';
-      else if (kind === 2) {
-        l.sfLma__Package_Version__c = null;
-        l.sfLma__Version_Number__c = null;
-      } else l.sfLma__Package__c = null;
-    }
-  }
-  const licenseIds = await lmo.bulkInsert('sfLma__License__c', licenses, bulk);
+  };
+  const licenseRows: RowSource = {
+    length: plans.length,
+    row: (i) => {
+      const l = makeLicense(plans[i] as (typeof plans)[number]);
+      if (shape.irregular && i % 25 === 0) {
+        // Every 25th license gets one of four irregularities in turn (1% of the licenses each).
+        const kind = (i / 25) % 4;
+        if (kind === 0) l.sfLma__Status__c = null;
+        else if (kind === 1) l.sfLma__Status__c = 'Expired';
+        else if (kind === 2) {
+          l.sfLma__Package_Version__c = null;
+          l.sfLma__Version_Number__c = null;
+        } else l.sfLma__Package__c = null;
+      }
+      licenses[i] = {
+        sfLma__Status__c: l.sfLma__Status__c,
+        sfLma__Seats__c: l.sfLma__Seats__c,
+        sfLma__Package_Version__c: l.sfLma__Package_Version__c,
+        sfLma__Subscriber_Org_ID__c: l.sfLma__Subscriber_Org_ID__c,
+        sfLma__Subscriber_Org_Is_Sandbox__c: l.sfLma__Subscriber_Org_Is_Sandbox__c,
+        sfLma__Org_Instance__c: l.sfLma__Org_Instance__c,
+        sfLma__Org_Status_Formula__c: l.sfLma__Org_Status_Formula__c,
+      };
+      return l;
+    },
+  };
+  const licenseIds = await lmo.bulkInsert('sfLma__License__c', licenseRows, bulk);
   await seedSubscribers(
     world,
     licenses.map((l, i) => ({
@@ -462,9 +494,15 @@ async function seedSubscribers(
   await world.pushes.prepare(devhub);
   const data = world.platform(devhub);
   const subscribers: SObjectRecord[] = [];
+  // The few versions' 18-character ids, made once each.
+  const versions = new Map<string, { id: string; packageId: string } | null>();
   for (const { license: l, company, versionId } of rows) {
     if (l.sfLma__Status__c === 'Uninstalled' || !versionId) continue;
-    const version = world.console.version(versionId);
+    let version = versions.get(versionId);
+    if (version === undefined) {
+      const v = world.console.version(versionId);
+      versions.set(versionId, (version = v ? { id: toId18(v.id)!, packageId: toId18(v.packageId)! } : null));
+    }
     if (!version) continue;
     subscribers.push({
       OrgKey: toId18(String(l.sfLma__Subscriber_Org_ID__c)),
@@ -474,8 +512,8 @@ async function seedSubscribers(
       InstanceName: l.sfLma__Org_Instance__c,
       InstalledStatus: 'i',
       HasRestrictionEnabled: false,
-      MetadataPackageVersionId: toId18(version.id),
-      MetadataPackageId: toId18(version.packageId),
+      MetadataPackageVersionId: version.id,
+      MetadataPackageId: version.packageId,
     });
     if (cap !== undefined && subscribers.length >= cap) break;
   }
@@ -495,7 +533,8 @@ async function seedSubscribers(
         s.OrgType === 'Production' &&
         s.OrgStatus === 'Active',
     )
-    .sort((a, b) => String(a.s.OrgKey).localeCompare(String(b.s.OrgKey)));
+    // As `localeCompare` orders them (the same comparison, without making a collator per call).
+    .sort((a, b) => collator.compare(String(a.s.OrgKey), String(b.s.OrgKey)));
   const outcomes = (world.state.pushOutcomes ??= {});
   let next = 0;
   const take = () => candidates[next++];

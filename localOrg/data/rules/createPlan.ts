@@ -27,6 +27,8 @@ export interface CreatePlan {
   readonly recordTypeGiven: boolean;
   /** The stored fields in schema order, with where each value comes from. */
   readonly slots: ReadonlyArray<{ name: string; source: Source }>;
+  /** The slots' names (frozen): a custom object's row has exactly these keys, in this order. */
+  readonly names: readonly string[];
 }
 
 const IGNORED = new Set(['attributes', 'id']);
@@ -68,7 +70,8 @@ export function createPlan(
     else source = { kind: 'default', value: f.defaultValue ?? null };
     slots.push({ name: f.name, source });
   }
-  return { keys: [...keys], given, recordTypeGiven: index.has('RecordTypeId'), slots };
+  const names = Object.freeze(slots.map((slot) => slot.name));
+  return { keys: [...keys], given, recordTypeGiven: index.has('RecordTypeId'), slots, names };
 }
 
 /** Whether `row`'s keys are the plan's, in order (without building the list of them). */

@@ -117,9 +117,12 @@ const sameKeys = (a: readonly string[], b: readonly string[]): boolean => {
   return true;
 };
 
+/** The last frozen list of keys given (a create plan's): the same list again needs no comparing. */
+let lastFrozen: readonly string[] | undefined;
+
 /** Build rows with a fixed key order as compact fixed-shape objects (see factoryFor). */
 export function shapedRow(keys: readonly string[], values: unknown[]): Row {
-  if (lastMake && sameKeys(keys, lastKeys)) return lastMake(values);
+  if (lastMake && (keys === lastFrozen || sameKeys(keys, lastKeys))) return lastMake(values);
   const cacheKey = keys.join(',');
   let make = shapes.get(cacheKey);
   if (!make) {
@@ -130,6 +133,7 @@ export function shapedRow(keys: readonly string[], values: unknown[]): Row {
     shapes.set(cacheKey, make);
   }
   lastKeys = [...keys];
+  lastFrozen = Object.isFrozen(keys) ? keys : undefined;
   lastMake = make;
   return make(values);
 }

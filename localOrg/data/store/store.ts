@@ -15,7 +15,7 @@ import type { Row } from '../schema/types';
 import { JournalWriter, encodeLine, fsyncDir, readLines, scanLines } from './journal';
 import { Table } from './table';
 import { decodeChunks, encodeOps, encodeRows, forEachChunk } from './codec';
-import type { ColumnBuilder } from './columns';
+import { ColumnBuilder } from './columns';
 import type { PutOp } from './codec';
 import type { IndexSpec } from './table';
 
@@ -57,6 +57,12 @@ interface SnapshotHeader {
   /** The highest id counter minted (ids of tables not read yet must not be minted again). */
   counter: number;
   tables: number;
+}
+/** The rows of a bulk write into an empty table, made a batch at a time (`Store.writeBulkBatches`). */
+interface BulkBatches {
+  table: Table;
+  count: number;
+  next: (batch: Row[], max: number) => void;
 }
 /** A table's lines in the open snapshot. */
 interface Segment {
@@ -388,6 +394,36 @@ export class Store {
   }
 
   /**
+   * A bulk write of `count` new rows of one table, made a batch at a time while they are written:
+   * `next(batch, max)` appends the next `max` rows to `batch` (fewer only once there are no more), and
+   * the batch is encoded and dropped before the next is asked for, so a seed's million rows are never
+   * held as objects at once. All or nothing, as `writeBulk`: if `next` throws, none of the rows is
+   * kept, in memory or on disk. Into an empty table of a durable store, from `bulkSnapshotRows` rows
+   * on and outside a transaction, the rows go straight into a new snapshot; otherwise they are all
+   * made first and written as `writeBulk` writes them.
+   */
+  writeBulkBatches(
+    org: string,
+    sobject: string,
+    count: number,
+    next: (batch: Row[], max: number) => void,
+  ): void {
+    if (count <= 0) return;
+    const existing = this.orgs.get(org)?.get(sobject);
+    if (!this.journal || this.tx || count < this.bulkSnapshotRows || (existing && !existing.empty)) {
+      const rows: Row[] = [];
+      while (rows.length < count) {
+        const before = rows.length;
+        next(rows, count - before);
+        if (rows.length === before) break;
+      }
+      this.writeBulk(rows.map((row): PutOp => ['p', org, sobject, row]));
+      return;
+    }
+    this.compact([], { table: this.table(org, sobject), count, next });
+  }
+
+  /**
    * Start a transaction, or a savepoint inside the open one. Until the outermost `commit`, writes
    * change memory only; `commit` then journals them all as one checksummed line, so a crash leaves
    * all of them or none. Run the transaction's work through `runAs` so that its writes are told
@@ -517,10 +553,10 @@ export class Store {
    * table's lines and are applied in memory only once the snapshot is in place: if writing it
    * fails, none of them is kept.
    */
-  compact(extra: PutOp[] = []): void {
+  compact(extra: PutOp[] = [], batches?: BulkBatches): void {
     // An open transaction's rows must not reach the snapshot before its commit.
     if (!this.dir || !this.journal || this.tx) {
-      if (extra.length)
+      if (extra.length || batches)
         throw new Error('a bulk write into the snapshot needs a durable store and no transaction');
       return;
     }
@@ -541,6 +577,12 @@ export class Store {
       if (!rows) extraRows.set(table, (rows = []));
       rows.push(row);
     }
+    // A table the extra rows fill from empty (a seed's) is built column by column from the very lines
+    // written for it, as a restart would read them: no row object of it is kept, none applied one by one.
+    const filled = new Map<Table, ColumnBuilder>();
+    for (const table of extraRows.keys()) if (table.empty) filled.set(table, new ColumnBuilder());
+    if (batches) filled.set(batches.table, new ColumnBuilder());
+    let batchCounter = 0;
     try {
       let offset = 0;
       const write = (text: string | Buffer): void => {
@@ -572,12 +614,30 @@ export class Store {
         const segment = deferred ?? (clean && clean.changes === table.changes ? clean.segment : undefined);
         const kept = deferred ? table.pendingRows() : segment ? [] : table.list();
         const rows = added.length ? kept.concat(added) : kept;
-        const lines = Math.ceil(rows.length / ROWS_PER_LINE);
+        const made = batches?.table === table ? batches.count : 0;
+        const lines = Math.ceil(rows.length / ROWS_PER_LINE) + Math.ceil(made / ROWS_PER_LINE);
         write(encodeLine({ o: org, t: sobject, lines: (segment?.lines ?? 0) + lines }));
         const start = offset;
         if (segment) copyBytes(segment.file.fd, segment.offset, segment.length, write);
-        for (let i = 0; i < rows.length; i += ROWS_PER_LINE)
-          write(encodeLine(encodeRows(org, sobject, rows, i, Math.min(rows.length, i + ROWS_PER_LINE))));
+        const into = filled.get(table);
+        for (let i = 0; i < rows.length; i += ROWS_PER_LINE) {
+          const chunks = encodeRows(org, sobject, rows, i, Math.min(rows.length, i + ROWS_PER_LINE));
+          write(encodeLine(chunks));
+          if (into) for (const chunk of chunks) into.appendChunk(chunk.k, chunk.c);
+        }
+        for (let done = 0; done < made;) {
+          // The batch's rows are encoded, built into the table's columns, and no longer kept.
+          const max = Math.min(ROWS_PER_LINE, made - done);
+          const batch: Row[] = [];
+          batches!.next(batch, max);
+          if (batch.length !== max)
+            throw new Error(`a bulk write of ${made} rows was given ${done + batch.length} or more`);
+          const chunks = encodeRows(org, sobject, batch, 0, max);
+          write(encodeLine(chunks));
+          for (const chunk of chunks) into!.appendChunk(chunk.k, chunk.c);
+          for (const row of batch) batchCounter = Math.max(batchCounter, mintedCounter(String(row.Id)));
+          done += max;
+        }
         const now = {
           file,
           offset: start,
@@ -600,7 +660,13 @@ export class Store {
     this.clean.clear();
     // The bulk write is in the snapshot: now in memory too (a deferred table's pending rows are
     // dropped just below, being in its new lines).
-    for (const [, org, sobject, row] of extra) this.applyRow(org, sobject, row);
+    for (const [table, into] of filled) table.fill(into.finish());
+    if (batchCounter > this.counter) this.counter = batchCounter;
+    for (const [, org, sobject, row] of extra) {
+      const table = this.table(org, sobject);
+      if (filled.has(table)) this.counter = Math.max(this.counter, mintedCounter(String(row.Id)));
+      else this.applyRow(org, sobject, row);
+    }
     for (const [table, segment] of moved) {
       this.segments.set(table, segment);
       table.defer(

@@ -128,6 +128,23 @@ export class Table {
     this.loaded(block.finish());
   }
 
+  /** Whether the table holds no row, read or pending (a deferred table counts as not empty). */
+  get empty(): boolean {
+    return !this.loader && !this.block && this.map.size === 0 && this.pending.length === 0;
+  }
+
+  /**
+   * Fill an empty table with rows built column by column (a seed's bulk write, from the lines it
+   * wrote to the snapshot): the table then holds them as it would once read from there.
+   */
+  fill(block: ColumnBlock): void {
+    if (!this.empty) throw new Error('only an empty table is filled with a block');
+    this.loaded(block);
+    this.all = undefined;
+    this.live = undefined;
+    this.changeCount++;
+  }
+
   private loaded(block: ColumnBlock): void {
     this.map = new Map();
     this.block = block.length ? block : undefined;
@@ -191,6 +208,19 @@ export class Table {
     if (row || !this.block) return row;
     const slot = this.block.slotOf(key);
     return slot >= 0 && !this.dead?.[slot] ? this.block.row(slot) : undefined;
+  }
+
+  /**
+   * Whether the row with this id is there and not deleted: `get(id)?.IsDeleted !== true` without
+   * making a view of a block's row (a seed checks a million parents this way).
+   */
+  holdsLive(id: string): boolean {
+    if (this.loader) this.load();
+    const key = id.length === 15 ? id : id.slice(0, 15);
+    const row = this.map.get(key);
+    if (row || !this.block) return row !== undefined && row.IsDeleted !== true;
+    const slot = this.block.slotOf(key);
+    return slot >= 0 && !this.dead?.[slot] && this.block.value(slot, 'IsDeleted') !== true;
   }
 
   /** The block's row with this key is no longer its row (written again or taken out). */

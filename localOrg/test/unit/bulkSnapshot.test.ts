@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { openStore } from '../../data/store/store';
+import { openDatabase } from '../../data';
 import type { PutOp } from '../../data/store/codec';
 
 const ORG = '00D000000000009EAA';
@@ -99,4 +100,104 @@ test('compaction copies a table unchanged since it was written or read, and enco
   assert.equal(last.table(ORG, 'Contact').size, 150);
   assert.equal(last.table(ORG, 'Account').size, 1);
   last.close();
+});
+
+test('a bulk write into an empty table holds its rows column by column at once, as a start reads them', async () => {
+  const dir = tempDir();
+  const store = await openStore({ dir, bulkSnapshotRows: 100 });
+  const bulk = rows('Lead', '00Q', 1, 300);
+  // Rows of two shapes (a field on some rows only), and an id written twice (the last row wins).
+  for (let i = 0; i < bulk.length; i += 3) bulk[i]![3].Email = `lead${i}@example.com`;
+  bulk.push(['p', ORG, 'Lead', { Id: id('00Q', 5), Name: 'Again', IsDeleted: false }]);
+  store.writeBulk(bulk);
+  const leads = store.table(ORG, 'Lead');
+  assert.equal(leads.columnar, true, 'held in columns, not as the row objects written');
+  assert.equal(leads.size, 300);
+  assert.equal(leads.get(id('00Q', 5))?.Name, 'Again');
+  const entries = (t: typeof leads): string =>
+    JSON.stringify([...t.list()].map((row) => Object.entries(row)));
+  const before = entries(leads);
+  store.close();
+  const reopened = await openStore({ dir });
+  assert.equal(entries(reopened.table(ORG, 'Lead')), before, 'the same rows a start reads, in order');
+  reopened.close();
+
+  // Written over and added to afterwards, as any table read from the snapshot.
+  const again = await openStore({ dir: tempDir(), bulkSnapshotRows: 100 });
+  again.writeBulk(rows('Lead', '00Q', 1, 300));
+  again.write([['p', ORG, 'Lead', { Id: id('00Q', 7), Name: 'Changed', IsDeleted: false }]]);
+  again.writeBulk(rows('Lead', '00Q', 301, 200)); // not empty now: added beside the columns
+  const table = again.table(ORG, 'Lead');
+  assert.equal(table.get(id('00Q', 7))?.Name, 'Changed');
+  assert.equal(table.get(id('00Q', 8))?.Name, 'Row 8');
+  assert.equal(table.get(id('00Q', 450))?.Name, 'Row 450');
+  assert.equal(table.size, 500);
+  again.close();
+});
+
+test('a bulk write made a batch at a time asks for at most a line of rows at once, and a throw keeps none', async () => {
+  const dir = tempDir();
+  const store = await openStore({ dir, bulkSnapshotRows: 100 });
+  store.write(rows('Account', '001', 1, 1));
+  const made = rows('Lead', '00Q', 1, 2500).map((op) => op[3]);
+  const asked: number[] = [];
+  let at = 0;
+  store.writeBulkBatches(ORG, 'Lead', made.length, (batch, max) => {
+    asked.push(max);
+    for (const end = at + max; at < end; at++) batch.push(made[at]!);
+  });
+  assert.deepEqual(asked, [1000, 1000, 500], 'a line of rows at a time');
+  const leads = store.table(ORG, 'Lead');
+  assert.equal(leads.columnar, true);
+  assert.equal(leads.size, 2500);
+  assert.equal(journalBytes(dir), 0, 'in the snapshot');
+
+  // A throw while the rows are made (a row failing its checks): none of them is kept.
+  let batches = 0;
+  assert.throws(
+    () =>
+      store.writeBulkBatches(ORG, 'Contact', 2500, (batch, max) => {
+        if (++batches === 3) throw new Error('row 2001 is bad');
+        batch.push(...rows('Contact', '003', batches * 1000, max).map((op) => op[3]));
+      }),
+    /row 2001 is bad/,
+  );
+  assert.equal(store.table(ORG, 'Contact').size, 0, 'nothing of it in memory');
+  // Fewer rows than promised is refused too, before anything is kept.
+  assert.throws(
+    () => store.writeBulkBatches(ORG, 'Contact', 2500, (batch) => void batch.push(made[0]!)),
+    /a bulk write of 2500 rows was given 1 or more/,
+  );
+  store.write(rows('Account', '001', 2, 1));
+  store.close();
+  const reopened = await openStore({ dir });
+  assert.equal(reopened.table(ORG, 'Contact').size, 0, 'nothing of it on disk');
+  assert.equal(reopened.table(ORG, 'Lead').size, 2500);
+  assert.equal(reopened.table(ORG, 'Account').size, 2, 'the writes around it are');
+  reopened.close();
+});
+
+test("a seed's bulk insert with a row that fails its checks past the first batches keeps none of its rows", async () => {
+  const dir = tempDir();
+  const db = await openDatabase({ dir });
+  const org = db.org(ORG, { kind: 'lmo' });
+  const pkg = await org.create('sfLma__Package__c', { Name: 'Big' });
+  const licenses = Array.from({ length: 12_000 }, (_, i) => ({
+    sfLma__Status__c: 'Active',
+    sfLma__Seats__c: i + 1,
+    sfLma__Package__c: pkg.id,
+  }));
+  // No such Package (its prefix is right, the record isn't there).
+  licenses[11_500]!.sfLma__Package__c = `${pkg.id.slice(0, 9)}zzzzzz`;
+  for (const trusted of [true, false])
+    await assert.rejects(
+      org.bulkInsert('sfLma__License__c', licenses, { trusted }),
+      /INVALID_CROSS_REFERENCE_KEY|invalid cross reference/,
+    );
+  assert.equal(org.query('SELECT COUNT() FROM sfLma__License__c').totalSize, 0, 'none in memory');
+  licenses[11_500]!.sfLma__Package__c = pkg.id;
+  assert.equal((await org.bulkInsert('sfLma__License__c', licenses, { trusted: true })).length, 12_000);
+  db.close();
+  const again = (await openDatabase({ dir })).org(ORG, { kind: 'lmo' });
+  assert.equal(again.query('SELECT COUNT() FROM sfLma__License__c').totalSize, 12_000, 'all of the second');
 });
