@@ -8,7 +8,7 @@ import { SalesforceError, notFound } from '../data/errors';
 import type { QueryResult, Row } from '../data/index';
 import { fromObject, parseSoql } from '../world/virtualQuery';
 import type { World } from '../world/world';
-import { DELIMITERS, LINE_ENDINGS, csvLine, parseCsv, type CsvFormat } from './bulk2Csv';
+import { DELIMITERS, LINE_ENDINGS, csvLine, csvValue, parseCsv, type CsvFormat } from './bulk2Csv';
 import type { Ctx } from './context';
 import { header, json, jsonBody, noContent, type ApiRequest, type ApiResponse } from './http';
 import { writableFields } from './rest';
@@ -517,10 +517,9 @@ function results(ctx: Ctx, jobs: Bulk2Jobs, job: QueryJob): ApiResponse {
       await jobs.waitIfResultsHeld(at - start);
       let text = '';
       for (const r of result.page(at, Math.min(ROWS_PER_CHUNK, next - at))) {
-        text += csvLine(
-          readers.map((read) => read(r)),
-          format,
-        );
+        text += csvValue(readers[0]!(r));
+        for (let c = 1; c < readers.length; c++) text += format.delimiter + csvValue(readers[c]!(r));
+        text += format.lineEnding;
       }
       yield text;
     }
