@@ -64,7 +64,7 @@ export class IncompletePageError extends Error {
 
 /**
  * One page of a finished job's results, read as it arrives: its rows are handed to `onRows` (with the
- * page's header) a few at a time, never the whole page as one string (a page of 50,000 Licenses is
+ * page's header) a few at a time, never the whole page as one string (a page of 250,000 Licenses is
  * tens of MB of text). The page is checked against its `Sforce-NumberOfRecords` at its end: a download
  * that broke off (a closed connection, a cut CSV) is an IncompletePageError or the network error,
  * after the rows that came whole were handed over (the caller must not take them for the page).

@@ -125,8 +125,8 @@ describe('Export Licenses through Bulk API 2.0 against the local org', () => {
     const pages = requests.slice(before).filter((l) => l.includes('/results?'));
     assert.equal(pages.length, Math.ceil((pkg.licenseTotal - 2000) / 3000));
     assert.ok(
-      pages.every((l) => /[?&]maxRecords=50000\b/.test(l)),
-      'asked for the default 50,000',
+      pages.every((l) => /[?&]maxRecords=250000\b/.test(l)),
+      'asked for the default 250,000',
     );
     assert.deepEqual(sortedLines(file), sortedLines(restFile), 'the same CSV, row for row');
   });
