@@ -73,8 +73,8 @@ export interface BulkExportOptions {
 /**
  * Rows asked for per Bulk API results page (each page a request: 4 for the 1,000,000 licenses after the
  * first REST page, 9 requests for the export in all). Pages are written as they arrive, and the local org
- * streams them. Medians of 3 runs at 1,000,000 licenses: 250,000 a page 282–285 MB, 18.3–21.6 s against
- * `sf data export bulk`'s 18.3–22.8 s (one run of 6 peaked at 385 MB); 50,000 a page 371 MB, 22.8 s
+ * streams them. Medians of 3 runs at 1,000,000 licenses: 250,000 a page 282–285 MB, 17.7–21.6 s against
+ * `sf data export bulk`'s 18.3–22.8 s (3 runs of 12 peaked at 374–385 MB); 50,000 a page 371 MB, 22.8 s
  * against 20.3 s, 25 requests (`bench/licenseExport.ts`, CONTRIBUTING).
  */
 export const BULK_MAX_RECORDS = 250_000;
