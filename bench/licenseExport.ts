@@ -9,7 +9,8 @@
 // resident memory is each process's own maxRSS, read by a preload at exit.
 // Run: npm run bench:export [-- licenses] [--data <dir>] [--bulk-only] (after `npm run build`; prints a
 // table). LMA_BENCH_RUNS sets the runs of each (5); LMA_BENCH_NODE_FLAGS adds Node flags to our exporting
-// process (a profiler's); LMA_BENCH_MAX_RECORDS sets its Bulk results page size.
+// process (a profiler's), LMA_BENCH_SERVER_FLAGS to the local org's process; LMA_BENCH_MAX_RECORDS sets
+// our Bulk results page size.
 //   --data <dir>  the world seeded there by an earlier run (or by `--build <dir> <licenses>` alone) is
 //                 reopened, its licenses read from the mark the seed leaves there (bench-seed.json); an
 //                 empty or missing <dir> is seeded first and left in place, so a seed of minutes is paid

@@ -48,7 +48,17 @@ export async function startServerProcess(dir: string): Promise<ServerProcess> {
   // The flag localOrg/bin/lma-local-org.js adds for `start`.
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=8', cli, 'start', '--port', '0', '--data', dir],
+    [
+      '--max-semi-space-size=8',
+      // LMA_BENCH_SERVER_FLAGS: Node flags for the local org's process (`--cpu-prof --cpu-prof-dir=<dir>`).
+      ...(process.env.LMA_BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+      cli,
+      'start',
+      '--port',
+      '0',
+      '--data',
+      dir,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

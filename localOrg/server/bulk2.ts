@@ -8,7 +8,7 @@ import { SalesforceError, notFound } from '../data/errors';
 import type { QueryResult, Row } from '../data/index';
 import { fromObject, parseSoql } from '../world/virtualQuery';
 import type { World } from '../world/world';
-import { DELIMITERS, LINE_ENDINGS, csvLine, parseCsv, type CsvFormat } from './bulk2Csv';
+import { DELIMITERS, LINE_ENDINGS, csvLine, csvValue, parseCsv, type CsvFormat } from './bulk2Csv';
 import type { Ctx } from './context';
 import { header, json, jsonBody, noContent, type ApiRequest, type ApiResponse } from './http';
 import { writableFields } from './rest';
@@ -69,7 +69,7 @@ export interface Bulk2Switches {
   holdQueryJobs: boolean;
   /** The next query jobs fail (state Failed, this message) instead of running. */
   failNextQueryJobs: { count: number; message: string } | null;
-  /** The next results page is cut off after this many bytes, then the connection drops. */
+  /** The next results page is cut off after this many characters, then the connection drops. */
   breakNextResultsPage: number | null;
   /**
    * A query Bulk API 2.0 does not support (GROUP BY, OFFSET, TYPEOF, aggregates, sub-queries): the job
@@ -83,6 +83,11 @@ export interface Bulk2Switches {
   failNextIngestJobs: { count: number; after: number; message: string } | null;
   /** Ingest results listed last row first (Salesforce keeps no upload order: UNCONFIRMED that it ever does). */
   reverseIngestResults: boolean;
+  /**
+   * A results page stops once it has sent this many of its rows (rounded up to its chunks of 1,000),
+   * until released: a client meets a page midway.
+   */
+  holdResultsPageAfter: number | null;
   /**
    * The most rows a results page holds whatever `maxRecords` asks: a real org's page is "still subject
    * to the size limits", which ones is UNCONFIRMED (null, the default: `maxRecords` rows).
@@ -100,6 +105,7 @@ export class Bulk2Jobs {
     holdIngestJobsAfter: null,
     failNextIngestJobs: null,
     reverseIngestResults: false,
+    holdResultsPageAfter: null,
     resultsPageCap: null,
   };
   private readonly held = new Set<() => void>();
@@ -109,6 +115,7 @@ export class Bulk2Jobs {
   release(): void {
     this.switches.holdQueryJobs = false;
     this.switches.holdIngestJobsAfter = null;
+    this.switches.holdResultsPageAfter = null;
     for (const go of this.held) go();
     this.held.clear();
   }
@@ -121,6 +128,13 @@ export class Bulk2Jobs {
   /** Holds an ingest job that has processed `rows` rows, while `holdIngestJobsAfter` says so. */
   async waitIfIngestHeld(rows: number): Promise<void> {
     if (this.switches.holdIngestJobsAfter !== rows) return;
+    await new Promise<void>((r) => this.held.add(r));
+  }
+
+  /** Holds a results page that has sent `rows` of its rows, while `holdResultsPageAfter` says so. */
+  async waitIfResultsHeld(rows: number): Promise<void> {
+    const after = this.switches.holdResultsPageAfter;
+    if (after === null || rows < after) return;
     await new Promise<void>((r) => this.held.add(r));
   }
 
@@ -420,20 +434,28 @@ async function runQueryJob(
   }
 }
 
-/** The value at a column's path (`sfLma__Package__r.Name`), whichever case the query wrote it in. */
-function valueAt(record: Row, path: string): unknown {
-  let value: unknown = record;
-  for (const part of path.split('.')) {
-    if (value === null || typeof value !== 'object') return null;
-    const obj = value as Row;
-    const key = part in obj ? part : Object.keys(obj).find((k) => k.toLowerCase() === part.toLowerCase());
-    value = key === undefined ? null : obj[key];
-  }
-  if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/.test(value)) {
-    return value.replace('+0000', 'Z'); // Bulk CSV writes datetimes in UTC with a Z
-  }
-  return value ?? null;
+/** Reads a column's path (`sfLma__Package__r.Name`) from a row, whichever case the query wrote it in. */
+function columnReader(path: string): (record: Row) => unknown {
+  const parts = path.split('.');
+  return (record) => {
+    let value: unknown = record;
+    for (const part of parts) {
+      if (value === null || typeof value !== 'object') return null;
+      const obj = value as Row;
+      const key = part in obj ? part : Object.keys(obj).find((k) => k.toLowerCase() === part.toLowerCase());
+      value = key === undefined ? null : obj[key];
+    }
+    // Bulk CSV writes datetimes in UTC with a Z (REST's `…+0000`).
+    if (typeof value === 'string' && value.length === 28 && value.endsWith('+0000') && DATETIME.test(value)) {
+      return value.slice(0, 23) + 'Z';
+    }
+    return value ?? null;
+  };
 }
+const DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/;
+
+/** Rows encoded per chunk of a streamed results page (about 0.5 MB of Licenses). */
+const ROWS_PER_CHUNK = 1000;
 
 /** A locator as Salesforce writes them: an opaque string (here the base64 of the next row's index). */
 const locatorFor = (row: number): string => Buffer.from(String(row)).toString('base64').replace(/=+$/, '');
@@ -474,35 +496,48 @@ function results(ctx: Ctx, jobs: Bulk2Jobs, job: QueryJob): ApiResponse {
     max = Number(rawMax);
   }
   const cap = jobs.switches.resultsPageCap;
-  const rows = job.result.page(from, cap === null ? max : Math.min(max, cap));
-  const next = from + rows.length;
-  const lines = [csvLine(job.columns, job.format)];
-  for (const r of rows)
-    lines.push(
-      csvLine(
-        job.columns.map((c) => valueAt(r, c)),
-        job.format,
-      ),
-    );
-  let text = lines.join('');
+  const result = job.result;
+  const count = Math.min(cap === null ? max : Math.min(max, cap), result.totalSize - from);
+  const next = from + count;
   const headers: Record<string, string> = {
     'Content-Type': 'text/csv',
-    'Sforce-NumberOfRecords': String(rows.length),
-    'Sforce-Locator': next < job.result.totalSize ? locatorFor(next) : 'null',
+    'Sforce-NumberOfRecords': String(count),
+    'Sforce-Locator': next < result.totalSize ? locatorFor(next) : 'null',
   };
   const cut = jobs.switches.breakNextResultsPage;
-  if (cut !== null) {
-    jobs.switches.breakNextResultsPage = null;
-    // The header announces the whole page; the connection closes after `cut` bytes of it.
-    const length = String(Buffer.byteLength(text));
-    text = text.slice(0, cut);
-    return {
-      status: 200,
-      body: text,
-      headers: { ...headers, 'Content-Length': length, Connection: 'close' },
-    };
+  jobs.switches.breakNextResultsPage = null;
+  // The page as a stored result file is served: headers first, then its rows encoded as the client
+  // takes them (a page of 250,000 Licenses is never built whole).
+  const readers = job.columns.map(columnReader);
+  const format = job.format;
+  const start = from;
+  async function* chunks(): AsyncGenerator<string> {
+    yield csvLine(job.columns, format);
+    for (let at = start; at < next; at += ROWS_PER_CHUNK) {
+      await jobs.waitIfResultsHeld(at - start);
+      let text = '';
+      for (const r of result.page(at, Math.min(ROWS_PER_CHUNK, next - at))) {
+        text += csvValue(readers[0]!(r));
+        for (let c = 1; c < readers.length; c++) text += format.delimiter + csvValue(readers[c]!(r));
+        text += format.lineEnding;
+      }
+      yield text;
+    }
   }
-  return { status: 200, body: text, headers };
+  async function* page(): AsyncGenerator<string> {
+    let left = cut ?? Number.POSITIVE_INFINITY;
+    for await (const text of chunks()) {
+      if (text.length < left) {
+        left -= text.length;
+        yield text;
+        continue;
+      }
+      // The connection drops after `cut` characters of the page.
+      yield text.slice(0, left);
+      throw new Error('the results page broke off (breakNextResultsPage)');
+    }
+  }
+  return { status: 200, headers, stream: page() };
 }
 
 async function patchJob(ctx: Ctx, jobs: Bulk2Jobs, job: Job): Promise<ApiResponse> {

@@ -21,11 +21,13 @@ export interface CsvFormat {
 export function csvValue(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = typeof value === 'string' ? value : String(value);
-  return `"${text.replace(/"/g, '""')}"`;
+  return text.includes('"') ? `"${text.replace(/"/g, '""')}"` : `"${text}"`;
 }
 
-export function csvLine(values: unknown[], format: CsvFormat): string {
-  return values.map(csvValue).join(format.delimiter) + format.lineEnding;
+export function csvLine(values: readonly unknown[], format: CsvFormat): string {
+  let line = values.length ? csvValue(values[0]) : '';
+  for (let i = 1; i < values.length; i++) line += format.delimiter + csvValue(values[i]);
+  return line + format.lineEnding;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type ApiRequest,
   type ApiResponse,
   uriTooLong,
+  wholeBody,
 } from './http';
 
 /** `/services/data/vXX.X/[tooling/]composite[/…]` other than sObject Collections. */
@@ -169,7 +170,7 @@ async function run(
         headers: { ...ctx.req.headers, ...lower(sub.httpHeaders ?? {}) },
         rawBody: sub.body === undefined ? '' : substitute(JSON.stringify(sub.body), results),
       };
-      response = await ctx.subrequest(req);
+      response = await wholeBody(await ctx.subrequest(req));
     } catch (e) {
       response = errorResponse(e);
     }

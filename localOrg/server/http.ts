@@ -17,6 +17,12 @@ export interface ApiResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * A text body written as it is made (with `headers`' Content-Type, chunked, no Content-Length):
+   * the headers go first, then each chunk once the client has taken the ones before it. A stream that
+   * throws midway closes the connection after what was written, so the client sees a cut answer.
+   */
+  stream?: AsyncIterable<string>;
 }
 
 export const json = (body: unknown, status = 200, headers?: Record<string, string>): ApiResponse => ({
@@ -197,8 +203,21 @@ export function errorResponse(e: unknown): ApiResponse {
   return { status: err.statusCode, body: err.toBody() };
 }
 
-export function send(res: ServerResponse, response: ApiResponse, extraHeaders: Record<string, string>): void {
+/** A streamed answer's whole body as one string (for a caller that needs it whole: a composite). */
+export async function wholeBody(response: ApiResponse): Promise<ApiResponse> {
+  if (!response.stream) return response;
+  let text = '';
+  for await (const chunk of response.stream) text += chunk;
+  return { status: response.status, body: text, ...(response.headers ? { headers: response.headers } : {}) };
+}
+
+export async function send(
+  res: ServerResponse,
+  response: ApiResponse,
+  extraHeaders: Record<string, string>,
+): Promise<void> {
   const headers: Record<string, string> = { ...extraHeaders, ...response.headers };
+  if (response.stream) return sendStream(res, response.status, headers, response.stream);
   // The rest of a too-large body is not worth reading: answer, then close the connection.
   if (response.status === 413) headers.Connection = 'close';
   if (response.status === 204 || response.status === 304 || response.body === undefined) {
@@ -215,4 +234,37 @@ export function send(res: ServerResponse, response: ApiResponse, extraHeaders: R
     ...headers,
   });
   res.end(payload);
+}
+
+async function sendStream(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  stream: AsyncIterable<string>,
+): Promise<void> {
+  let gone = res.destroyed;
+  const closed = new Promise<void>((resolve) =>
+    res.once('close', () => {
+      gone = true;
+      resolve();
+    }),
+  );
+  res.writeHead(status, headers);
+  // Resolves once the last chunk written has left for the socket.
+  let flushed: Promise<void> = Promise.resolve();
+  try {
+    for await (const chunk of stream) {
+      if (gone) break; // the client went away: stop making the rest
+      let wrote = true;
+      flushed = new Promise<void>((resolve) => {
+        wrote = res.write(chunk, () => resolve());
+      });
+      if (!wrote) await Promise.race([new Promise<void>((r) => res.once('drain', r)), closed]);
+    }
+    if (!gone) res.end();
+  } catch {
+    // What was written goes out, then the connection closes: the client must not take it for the whole.
+    await Promise.race([flushed, closed]);
+    res.destroy();
+  }
 }

@@ -294,7 +294,7 @@ export async function startServer(
       }
       const extra: Record<string, string> = {};
       if (seen.org) extra['Sforce-Limit-Info'] = shared.usage.header(seen.org);
-      send(res, response, extra);
+      await send(res, response, extra);
     })().catch(() => {
       // The socket went away mid-answer; nothing left to tell the client.
       if (!res.headersSent) res.destroy();

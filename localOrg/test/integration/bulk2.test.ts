@@ -132,6 +132,65 @@ describe('Bulk API 2.0 in the local org', () => {
     assert.equal(bad.status, 400);
   });
 
+  it('streams a results page: its headers and header line before its rows are made, then every row', async () => {
+    const job = await create('SELECT Id, Name FROM sfLma__License__c');
+    await completed(job.id);
+    org.bulk.switches.holdResultsPageAfter = 0; // the page stops before its first row
+    const res = await fetch(`${org.instanceUrl}${base}/query/${job.id}/results`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    try {
+      // Headers came while the page is held: a real org serves a stored file, not a page built first.
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('sforce-numberofrecords'), String(licenses));
+      assert.equal(res.headers.get('sforce-locator'), 'null');
+      assert.equal(res.headers.get('content-length'), null, 'the length of a streamed page is not told');
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (!text.includes('\n')) {
+        const { value, done } = await reader.read();
+        assert.ok(!done, 'the page goes on once released');
+        text += decoder.decode(value, { stream: true });
+      }
+      assert.equal(text, '"Id","Name"\n', 'no row before the page is released');
+      org.bulk.release();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      assert.equal(csvRows(text).length, licenses + 1, 'every row, once');
+    } finally {
+      org.bulk.release();
+    }
+  });
+
+  it('closes the connection of a results page that breaks off midway, after the characters it sent', async () => {
+    const job = await create('SELECT Id, Name FROM sfLma__License__c');
+    await completed(job.id);
+    org.bulk.switches.breakNextResultsPage = 40;
+    const res = await fetch(`${org.instanceUrl}${base}/query/${job.id}/results`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('sforce-numberofrecords'), String(licenses));
+    const reader = res.body!.getReader();
+    let got = '';
+    const decoder = new TextDecoder();
+    await assert.rejects(async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        got += decoder.decode(value, { stream: true });
+      }
+    }, 'the body ends in an error, not as a complete answer');
+    assert.equal(got.length, 40);
+    assert.ok(got.startsWith('"Id","Name"\n"'));
+    const whole = await text(org, 'GET', `${base}/query/${job.id}/results`);
+    assert.equal(csvRows(whole.text).length, licenses + 1, 'the next page is whole again');
+  });
+
   it('refuses results before the job completes (412), aborts a running job and deletes it', async () => {
     org.bulk.switches.holdQueryJobs = true;
     const job = await create('SELECT Id FROM sfLma__License__c');

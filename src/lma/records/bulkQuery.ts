@@ -64,7 +64,7 @@ export class IncompletePageError extends Error {
 
 /**
  * One page of a finished job's results, read as it arrives: its rows are handed to `onRows` (with the
- * page's header) a few at a time, never the whole page as one string (a page of 50,000 Licenses is
+ * page's header) a few at a time, never the whole page as one string (a page of 250,000 Licenses is
  * tens of MB of text). The page is checked against its `Sforce-NumberOfRecords` at its end: a download
  * that broke off (a closed connection, a cut CSV) is an IncompletePageError or the network error,
  * after the rows that came whole were handed over (the caller must not take them for the page).
@@ -128,64 +128,43 @@ export async function readResultsPage(
 /**
  * CSV read in chunks as they arrive: `push` answers the rows that a chunk completed (a row ends at a
  * line break outside quotes), the rest is kept for the next chunk; `end` answers the last row and
- * throws when the text stopped inside a quoted field. Only a row's worth of text is held between chunks.
+ * throws when the text stopped inside a quoted field. Only a row's worth of text is held between
+ * chunks, and the rows a chunk completes are parsed as they are found (the text is read once).
  */
 export class BulkCsvStream {
   private pending = '';
-  /** How much of `pending` was scanned, and whether that much ends inside quotes. */
-  private scanned = 0;
-  private quoted = false;
 
   push(chunk: string): string[][] {
     const text = this.pending + chunk;
-    let quoted = this.quoted;
-    let end = -1;
-    let i = this.scanned;
-    let newline = text.indexOf('\n', i);
-    while (i < text.length) {
-      const quote = text.indexOf('"', i);
-      if (quoted) {
-        if (quote < 0) break;
-        quoted = false;
-        i = quote + 1;
-        continue;
-      }
-      if (newline >= 0 && newline < i) newline = text.indexOf('\n', i);
-      if (newline >= 0 && (quote < 0 || newline < quote)) {
-        end = newline + 1;
-        i = newline + 1;
-        continue;
-      }
-      if (quote < 0) break;
-      quoted = true;
-      i = quote + 1;
-    }
-    this.quoted = quoted;
-    if (end < 0) {
-      this.pending = text;
-      this.scanned = text.length;
-      return [];
-    }
+    const { rows, end } = parseRows(text, true);
     this.pending = text.slice(end);
-    this.scanned = this.pending.length;
-    return parseBulkCsv(text.slice(0, end));
+    return rows;
   }
 
   end(): string[][] {
-    if (this.quoted) throw new Error('a quote that is never closed');
     const rest = this.pending;
     this.pending = '';
-    this.scanned = 0;
     return rest ? parseBulkCsv(rest) : [];
   }
 }
 
 /** CSV as Bulk API 2.0 writes it (comma, LF or CRLF, RFC 4180 quotes). An unclosed quote throws. */
 export function parseBulkCsv(text: string): string[][] {
+  return parseRows(text, false).rows;
+}
+
+/**
+ * The rows of `text`. With `partial`, only the rows that end in a line break (text cut anywhere may go
+ * on in the next chunk) and where the last of them ends; without, every row, and a quote never closed
+ * throws.
+ */
+function parseRows(text: string, partial: boolean): { rows: string[][]; end: number } {
   const rows: string[][] = [];
   let row: string[] = [];
+  let rowStart = 0;
   let i = 0;
   const n = text.length;
+  const incomplete = () => ({ rows, end: rowStart });
   while (i < n) {
     let field: string;
     if (text.charCodeAt(i) === 34) {
@@ -194,7 +173,12 @@ export function parseBulkCsv(text: string): string[][] {
       let from = i + 1;
       for (;;) {
         const quote = text.indexOf('"', from);
-        if (quote < 0) throw new Error('a quote that is never closed');
+        if (quote < 0) {
+          if (partial) return incomplete();
+          throw new Error('a quote that is never closed');
+        }
+        // A quote last in a chunk may be the first of a doubled one.
+        if (partial && quote + 1 === n) return incomplete();
         if (text.charCodeAt(quote + 1) === 34) {
           value += text.slice(from, quote + 1);
           from = quote + 2;
@@ -216,18 +200,31 @@ export function parseBulkCsv(text: string): string[][] {
       i = end;
     }
     row.push(field);
+    if (i >= n) {
+      // A row that ends with the text: the last of a page, or (partial) one that goes on.
+      if (partial) return incomplete();
+      rows.push(row);
+      row = [];
+      break;
+    }
     const c = text.charCodeAt(i);
     if (c === 44) {
       i++;
-      if (i === n) row.push('');
-    } else if (c === 13 || c === 10 || i >= n) {
-      i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : i < n ? 1 : 0;
+      if (i === n) {
+        if (partial) return incomplete();
+        row.push('');
+      }
+    } else if (c === 13 || c === 10) {
+      // A CR last in a chunk may be the first half of a CRLF.
+      if (partial && c === 13 && i + 1 === n) return incomplete();
+      i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
       rows.push(row);
       row = [];
+      rowStart = i;
     } else throw new Error(`characters after a closing quote at ${i}`);
   }
   if (row.length) rows.push(row);
-  return rows;
+  return { rows, end: partial ? rowStart : n };
 }
 
 function declaration(object: ObjectName, path: string): FieldDeclaration | undefined {

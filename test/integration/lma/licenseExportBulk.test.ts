@@ -68,6 +68,7 @@ describe('Export Licenses through Bulk API 2.0 against the local org', () => {
     world.bulk.switches.failNextQueryJobs = null;
     world.bulk.switches.breakNextResultsPage = null;
     world.bulk.switches.resultsPageCap = null;
+    world.bulk.switches.holdResultsPageAfter = null;
   });
 
   const group = () => ({ package: { id: pkg.id, name: pkg.name } });
@@ -125,8 +126,8 @@ describe('Export Licenses through Bulk API 2.0 against the local org', () => {
     const pages = requests.slice(before).filter((l) => l.includes('/results?'));
     assert.equal(pages.length, Math.ceil((pkg.licenseTotal - 2000) / 3000));
     assert.ok(
-      pages.every((l) => /[?&]maxRecords=50000\b/.test(l)),
-      'asked for the default 50,000',
+      pages.every((l) => /[?&]maxRecords=250000\b/.test(l)),
+      'asked for the default 250,000',
     );
     assert.deepEqual(sortedLines(file), sortedLines(restFile), 'the same CSV, row for row');
   });
@@ -143,6 +144,34 @@ describe('Export Licenses through Bulk API 2.0 against the local org', () => {
     assert.equal(existsSync(file), false);
     assert.ok(!readdirSync(dir).some((f) => f.endsWith('.partial')));
     assert.deepEqual(jobsInOrg(), [], 'aborted and deleted');
+    assert.deepEqual(ledger.ids, []);
+  });
+
+  test('Cancel while a results page is on its way: no file, no partial file, the job deleted in the org', async () => {
+    // The page sends its first 1,000 rows, then stops until released: Cancel meets a download midway.
+    world.bulk.switches.holdResultsPageAfter = 1000;
+    const controller = new AbortController();
+    const file = join(dir, 'cancelled-mid-page.csv');
+    const partial = () => readdirSync(dir).find((f) => f.startsWith('cancelled-mid-page.csv.'));
+    const pending = exportLicensesToFile(session, group(), file, {
+      bulk: bulk({ maxRecords: 50_000 }),
+      signal: controller.signal,
+    });
+    const rejected = assert.rejects(pending, (e: ExportError) => e.kind === 'cancelled');
+    try {
+      // The header, the first REST page's 2,000 rows and the page's first 1,000 are in the partial file.
+      await eventually(async () => {
+        const name = partial();
+        return name && readFileSync(join(dir, name), 'utf8').split('\r\n').length > 3001 ? true : undefined;
+      });
+      controller.abort();
+      await rejected;
+    } finally {
+      world.bulk.release();
+    }
+    assert.equal(existsSync(file), false);
+    assert.equal(partial(), undefined);
+    assert.deepEqual(jobsInOrg(), [], 'the job deleted');
     assert.deepEqual(ledger.ids, []);
   });
 

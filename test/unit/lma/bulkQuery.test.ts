@@ -43,9 +43,15 @@ test('csvRows types values as REST answers them and nulls a missing parent', () 
 
 test('BulkCsvStream answers the same rows as parseBulkCsv however the text is cut into chunks', () => {
   const text =
-    '"Id","Name","Note"\n"a1","Acme, Inc.","say ""hi""\r\nthere"\r\n"a2","",""\n"a3","x\ny",""""\n';
+    '"Id","Name","Note"\n"a1","Acme, Inc.","say ""hi""\r\nthere"\r\n"a2","",""\n"a3","x\ny",""""\n' +
+    'a4,plain,\r\na5,,"q"\r\n"a6",""""""\n';
   const whole = parseBulkCsv(text);
-  assert.equal(whole.length, 4);
+  assert.equal(whole.length, 7);
+  assert.deepEqual(whole.slice(4), [
+    ['a4', 'plain', ''],
+    ['a5', '', 'q'],
+    ['a6', '""'],
+  ]);
   for (let cut = 0; cut <= text.length; cut++)
     for (let cut2 = cut; cut2 <= text.length; cut2 += 3) {
       const csv = new BulkCsvStream();
