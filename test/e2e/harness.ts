@@ -333,7 +333,11 @@ export class Workbench {
             () => true,
             () => false,
           ));
-      if (picked) return;
+      if (picked) {
+        // The org is taken once the picker has closed: a palette opened before that would replace it.
+        await picker.waitFor({ state: 'hidden', timeout: 30_000 });
+        return;
+      }
       if (attempt === 3 || (await title.isVisible())) {
         const trace = (await focusTrace(this.page)).slice(-12).join('\n  ');
         throw new Error(

@@ -66,6 +66,16 @@ async function tabTo(page: Page, frame: Frame, control: string): Promise<Focused
   );
 }
 
+/**
+ * Selects the text of the focused field, so that what is typed next replaces it: End, then Shift+Home,
+ * which the field handles itself. Not Ctrl+A: in a webview VS Code runs its own Select All for it,
+ * posted to the page, which can land after the next key and select that key's character.
+ */
+async function selectFieldText(page: Page): Promise<void> {
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+}
+
 async function frameOf(form: FrameLocator): Promise<Frame> {
   const body = await form.locator('body').elementHandle();
   return (await body!.ownerFrame())!;
@@ -108,7 +118,7 @@ test(
         assertFocusRing(await tabTo(page, frame, 'vscode-checkbox#doesNotExpire'));
         await page.keyboard.press('Space');
         await tabTo(page, frame, 'vscode-textfield#seats');
-        await page.keyboard.press('ControlOrMeta+A');
+        await selectFieldText(page);
         await page.keyboard.type('30');
         await form
           .getByText('New installs get an active license that does not expire, for 30 seats.')
@@ -191,7 +201,7 @@ test('the Modify License form filled and saved with the keyboard alone', { timeo
       await form.locator('#blocks', { hasText: 'Saving asks you to type the customer name' }).waitFor();
 
       await tabTo(page, frame, 'vscode-textfield#seats');
-      await page.keyboard.press('ControlOrMeta+A');
+      await selectFieldText(page);
       await page.keyboard.type(String(newSeats));
       await form.locator('#diff', { hasText: `${newSeats.toLocaleString('en-US')} seats` }).waitFor();
       assertFocusRing(await tabTo(page, frame, 'vscode-checkbox#siteLicense'));

@@ -1,7 +1,7 @@
 // The setup walkthrough in code-server against the local org: its steps complete from real checks
 // (the LMA found, every package associated), not from clicks; step 3 names the unassociated package.
 // A walkthrough opened after the checks ran (a fresh window that connects at start, as the demo's
-// does) shows them done too, and the palette keeps working while the checks complete.
+// does) shows them done too.
 import { home } from '../integration/isolatedHome.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -77,9 +77,12 @@ test(
         const walkthrough = await openSetupWalkthrough(workbench);
         assert.equal(await walkthrough.checked('installLma'), 'false', 'not before an LMO is connected');
 
-        // The next command is typed into the palette while the connection's checks complete the
-        // steps behind it: the palette keeps the focus.
         await workbench.connectTo('lmo-setup');
+        await walkthrough.waitUntilChecked('installLma');
+        // The local org's LMO is connected to its Partner Console: that step completes too.
+        await walkthrough.waitUntilChecked('connectPartnerConsole');
+        // Only then the palette: a step the connection's checks complete redraws the walkthrough, which
+        // takes the focus back and closes a palette opened meanwhile (VS Code's page, not ours).
         await workbench.runCommand('LMA: Show Log');
         await page
           .locator('.part.panel .output-view, .part.panel [id="workbench.panel.output"]')
@@ -88,9 +91,6 @@ test(
         // The log takes the focus (OutputChannel.show without preserveFocus) once its editor is ready,
         // which can be after the view is drawn: a palette opened before that would close again.
         await page.waitForFunction("document.activeElement?.closest('.part.panel') != null");
-        await walkthrough.waitUntilChecked('installLma');
-        // The local org's LMO is connected to its Partner Console: that step completes too.
-        await walkthrough.waitUntilChecked('connectPartnerConsole');
         // Acme Labs Toolkit, in sfdx-project.json, is not associated: step 3 stays open and says so.
         assert.equal(await walkthrough.checked('associatePackage'), 'false');
         await workbench.runCommand('LMA: Check Package Associations');
