@@ -6,53 +6,18 @@
 // the seed now stores different records: find the table with the per-table digests printed on failure.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, mock, test } from 'node:test';
-import { startLocalOrg } from '../../index';
-import { openStore } from '../../data/store/store';
-import type { Row } from '../../data/schema/types';
+import { test } from 'node:test';
+import { seededRows } from './frozenSeed';
 
-const dirs: string[] = [];
-afterEach(() => {
-  mock.timers.reset();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-/** Each table's digest (rows by Id, each as its entries in order), by `<org n> sObject`, sorted. */
+/** Each table's digest (its rows, each as its entries in order), by `<org n> sObject`, sorted. */
 async function seedDigests(licenses: number): Promise<Array<[string, number, string]>> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lma-seed-digest-'));
-  dirs.push(dir);
-  mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-03-02T10:11:12.345Z') });
-  // A new world's ids start at a random counter (world.ts): a fixed start.
-  const randomInt = mock.method(crypto, 'randomInt', () => 12_345);
-  try {
-    const org = await startLocalOrg({
-      dataDir: dir,
-      seed: licenses,
-      seedShape: { irregular: true, versionsPerPackage: 7 },
-    });
-    await org.close();
-  } finally {
-    mock.timers.reset();
-    randomInt.mock.restore();
-  }
-  // Read back from disk: what a restart serves.
-  const store = await openStore({ dir });
-  const tag = /admin@lmo-([0-9a-f]{6})\./.exec(fs.readFileSync(path.join(dir, 'world.json'), 'utf8'))?.[1];
-  assert.ok(tag, 'the world has a username tag');
+  const tables = await seededRows(licenses, { irregular: true, versionsPerPackage: 7 });
   const out: Array<[string, number, string]> = [];
-  store.orgIds().forEach((o, n) => {
-    for (const [sobject, table] of store.tablesOf(o)) {
-      const rows = [...table.list()].sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
-      const hash = crypto.createHash('sha256');
-      for (const row of rows as Row[])
-        hash.update(`${JSON.stringify(Object.entries(row)).replaceAll(tag, '<tag>')}\n`);
-      out.push([`<org ${n}> ${sobject}`, rows.length, hash.digest('hex').slice(0, 16)]);
-    }
-  });
-  store.close();
+  for (const [name, rows] of tables) {
+    const hash = crypto.createHash('sha256');
+    for (const row of rows) hash.update(`${row}\n`);
+    out.push([name, rows.length, hash.digest('hex').slice(0, 16)]);
+  }
   return out.sort((a, b) => a[0].localeCompare(b[0]));
 }
 
