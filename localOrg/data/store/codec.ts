@@ -117,12 +117,10 @@ const sameKeys = (a: readonly string[], b: readonly string[]): boolean => {
   return true;
 };
 
-/** The last frozen list of keys given (a create plan's): the same list again needs no comparing. */
-let lastFrozen: readonly string[] | undefined;
-
 /** Build rows with a fixed key order as compact fixed-shape objects (see factoryFor). */
 export function shapedRow(keys: readonly string[], values: unknown[]): Row {
-  if (lastMake && (keys === lastFrozen || sameKeys(keys, lastKeys))) return lastMake(values);
+  // A frozen list (a create plan's) is kept as it is: the same list again needs no comparing.
+  if (lastMake && (keys === lastKeys || sameKeys(keys, lastKeys))) return lastMake(values);
   const cacheKey = keys.join(',');
   let make = shapes.get(cacheKey);
   if (!make) {
@@ -132,8 +130,7 @@ export function shapedRow(keys: readonly string[], values: unknown[]): Row {
     ) as (values: unknown[]) => Row;
     shapes.set(cacheKey, make);
   }
-  lastKeys = [...keys];
-  lastFrozen = Object.isFrozen(keys) ? keys : undefined;
+  lastKeys = Object.isFrozen(keys) ? keys : [...keys];
   lastMake = make;
   return make(values);
 }
